@@ -1,0 +1,42 @@
+# Two commands: `make run` starts the platform with demo data; `make test` installs and tests.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install lint typecheck bench schema clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+	./scripts/system-deps.sh
+
+run: install
+	$(BIN)/credit run
+
+test: $(STAMP)
+	./scripts/system-deps.sh --test
+	cd clients/examples/node && npm install --no-audit --no-fund --silent
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+schema: $(STAMP)
+	$(BIN)/python -c "from schema.build import sdl; open('schema/schema.graphql','w').write(sdl())"
+
+bench: $(STAMP)
+	./scripts/system-deps.sh --test
+	$(BIN)/python -m benchmarks.run_all
+
+clean:
+	rm -rf $(VENV) .data .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,1 @@
+"""The edge: Starlette app, settings, JWT auth, routes, CLI."""

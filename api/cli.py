@@ -1,0 +1,171 @@
+"""The `credit` command: migrate, tenants, dev tokens, serve, worker, scheduler, run-all."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+
+from services.settings import SettingsError, load
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from dbschema.provision import ensure_database, migrate, set_app_password
+    from services.runtime import database_urls
+
+    settings = load()
+    owner, _app = database_urls(settings)
+    ensure_database(owner)
+    migrate(owner, settings.app_db_role, args.revision)
+    set_app_password(owner, settings.app_db_role, settings.app_db_password)
+    print(f"migrated to {args.revision}")
+    return 0
+
+
+def _tenant_create(args: argparse.Namespace) -> int:
+    from services.runtime import database_urls
+    from services.tenants import create_tenant
+
+    owner, _ = database_urls(load())
+    tenant_id, created = create_tenant(owner, args.slug, args.name or args.slug)
+    print(json.dumps({"id": tenant_id, "slug": args.slug, "created": created}))
+    return 0
+
+
+def _token(args: argparse.Namespace) -> int:
+    from api.auth import issue_dev_token
+
+    settings = load()
+    roles = [r for part in args.role for r in part.split(",") if r]
+    try:
+        print(issue_dev_token(settings, args.tenant, roles, args.sub, args.ttl))
+    except (RuntimeError, ValueError) as exc:
+        print(f"credit token: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from services.demo import load_demo
+    from services.runtime import open_runtime
+
+    async def main() -> dict[str, int]:
+        runtime = open_runtime(load())
+        try:
+            return await load_demo(runtime)
+        finally:
+            await runtime.close()
+
+    print(json.dumps({"added": asyncio.run(main())}))
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from services.logs import configure
+
+    settings = load()
+    configure(settings.log_level)
+    uvicorn.run(
+        "api.asgi:app",
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_config=None,
+        ws="websockets",
+        lifespan="on",
+        access_log=False,
+    )
+    return 0
+
+
+def _worker(args: argparse.Namespace) -> int:
+    load()  # fail loudly on bad settings before forking
+    cmd = [
+        sys.executable,
+        "-m",
+        "dramatiq",
+        "jobs.worker",
+        "--processes",
+        str(args.processes),
+        "--threads",
+        str(args.threads),
+        "--queues",
+        "credit",
+    ]
+    os.execv(sys.executable, cmd)
+    return 0  # pragma: no cover  (execv does not return)
+
+
+def _scheduler(args: argparse.Namespace) -> int:
+    from jobs.scheduler import main
+
+    main()
+    return 0
+
+
+def _run_all(args: argparse.Namespace) -> int:
+    from api.supervisor import run_all
+
+    return run_all(args.port)
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command tree."""
+    p = argparse.ArgumentParser(prog="credit", description="Credit-management platform")
+    sub = p.add_subparsers(dest="command", required=True)
+    m = sub.add_parser("migrate", help="create the database if needed and migrate to head")
+    m.add_argument("--revision", default="head")
+    m.set_defaults(fn=_migrate)
+    t = sub.add_parser("tenant", help="tenant administration")
+    tsub = t.add_subparsers(dest="action", required=True)
+    tc = tsub.add_parser("create", help="create a tenant (idempotent by slug)")
+    tc.add_argument("slug")
+    tc.add_argument("--name")
+    tc.set_defaults(fn=_tenant_create)
+    tok = sub.add_parser("token", help="issue a development token (refused in production)")
+    tok.add_argument("--tenant", required=True)
+    tok.add_argument(
+        "--role", action="append", required=True, help="a role (repeat, or comma-separate)"
+    )
+    tok.add_argument("--sub", default="dev-user")
+    tok.add_argument("--ttl", type=int, default=3600)
+    tok.set_defaults(fn=_token)
+    d = sub.add_parser("demo", help="load demo tenants and customers (idempotent)")
+    d.set_defaults(fn=_demo)
+    s = sub.add_parser("serve", help="run the API (uvicorn)")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--workers", type=int, default=1)
+    s.set_defaults(fn=_serve)
+    w = sub.add_parser("worker", help="run Dramatiq workers")
+    w.add_argument("--processes", type=int, default=1)
+    w.add_argument("--threads", type=int, default=4)
+    w.set_defaults(fn=_worker)
+    sc = sub.add_parser("scheduler", help="run the scheduler and outbox relay")
+    sc.set_defaults(fn=_scheduler)
+    r = sub.add_parser(
+        "run",
+        help="everything: database, migrations, demo, API, worker, "
+        "scheduler (what `make run` calls)",
+    )
+    r.add_argument("--port", type=int, default=8000)
+    r.set_defaults(fn=_run_all)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `credit` console script."""
+    args = parser().parse_args(argv)
+    try:
+        return int(args.fn(args))
+    except SettingsError as exc:
+        print(f"credit: configuration error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

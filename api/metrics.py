@@ -1,0 +1,46 @@
+"""Prometheus metrics: GraphQL requests and latency by operation; job runs by status."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
+from starlette.requests import Request
+from starlette.responses import Response
+from strawberry.extensions import SchemaExtension
+
+REQUESTS = Counter(
+    "credit_graphql_requests_total", "GraphQL operations", ["operation", "type", "outcome"]
+)
+LATENCY = Histogram(
+    "credit_graphql_request_seconds",
+    "GraphQL operation latency",
+    ["operation", "type"],
+    buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)
+HTTP = Counter("credit_http_requests_total", "HTTP requests", ["route", "status"])
+JOBS = Gauge("credit_jobs", "Jobs by actor and status (all tenants)", ["actor", "status"])
+SUBSCRIBERS = Gauge("credit_subscribers", "Live subscriptions in this process")
+
+
+class OperationMetrics(SchemaExtension):
+    """Count and time each operation under its operation name."""
+
+    def on_operation(self) -> Any:  # type: ignore[override]
+        start = time.perf_counter()
+        yield
+        ctx = self.execution_context
+        name = ctx.operation_name or "anonymous"
+        kind = ctx.operation_type.value if ctx.operation_type else "unknown"
+        outcome = "error" if ctx.result and ctx.result.errors else "ok"
+        REQUESTS.labels(name, kind, outcome).inc()
+        LATENCY.labels(name, kind).observe(time.perf_counter() - start)
+
+
+async def metrics_endpoint(request: Request) -> Response:
+    """Prometheus exposition."""
+    hub = getattr(request.app.state, "hub", None)
+    if hub is not None:
+        SUBSCRIBERS.set(hub.subscriber_count)
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,1 @@
+"""PostgreSQL: tables, migrations, row-level security and query helpers (which never commit)."""

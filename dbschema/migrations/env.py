@@ -1,0 +1,28 @@
+"""Alembic environment: runs as the table owner, synchronously through psycopg."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import create_engine, pool
+
+from dbschema.tables import metadata
+
+config = context.config
+url = config.attributes.get("url") or config.get_main_option("sqlalchemy.url")
+
+
+def run() -> None:
+    """Apply migrations online; offline SQL generation is not supported for RLS DDL."""
+    engine = create_engine(url, poolclass=pool.NullPool)
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=metadata,
+            app_role=config.attributes.get("app_role", "credit_app"),
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()
+
+
+run()

@@ -1,0 +1,1 @@
+"""Query helpers: take a connection inside the caller's transaction, never commit."""

@@ -1,0 +1,187 @@
+"""Customer reads and writes; pages are keyset-paginated with the total in the same statement."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from dbschema.tables import credit_file_entries, customer_relations, customers
+
+ORDER_COLUMNS = {
+    "NAME": customers.c.legal_name,
+    "CODE": customers.c.code,
+    "CREATED": customers.c.created_at,
+}
+SEARCH_TEXT = sa.func.lower(
+    customers.c.legal_name
+    + " "
+    + customers.c.code
+    + " "
+    + sa.func.coalesce(customers.c.registration_number, "")
+)
+
+
+@dataclass(frozen=True)
+class CustomerFilter:
+    """What a customer list may be narrowed by."""
+
+    text: str | None = None
+    industry: str | None = None
+    status: str | None = None
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+async def page(
+    conn: AsyncConnection,
+    *,
+    flt: CustomerFilter,
+    order: str,
+    descending: bool,
+    after: tuple[Any, UUID] | None,
+    first: int,
+) -> tuple[list[sa.Row[Any]], int]:
+    """One page after a keyset cursor, plus the filtered total, in one statement."""
+    col = ORDER_COLUMNS[order]
+    conditions: list[sa.ColumnElement[bool]] = []
+    if flt.text:
+        conditions.append(SEARCH_TEXT.like(f"%{_escape_like(flt.text.lower())}%", escape="\\"))
+    if flt.industry:
+        conditions.append(customers.c.industry == flt.industry)
+    if flt.status:
+        conditions.append(customers.c.status == flt.status)
+    counted = (
+        sa.select(customers, sa.func.count().over().label("total_count"))
+        .where(*conditions)
+        .subquery()
+    )
+    query = sa.select(counted)
+    if after is not None:
+        key = sa.tuple_(counted.c[col.name], counted.c.id)
+        bound = sa.tuple_(sa.literal(after[0], col.type), sa.literal(after[1]))
+        query = query.where(key < bound if descending else key > bound)
+    order_by = (
+        (counted.c[col.name].desc(), counted.c.id.desc())
+        if descending
+        else (counted.c[col.name], counted.c.id)
+    )
+    rows = list(await conn.execute(query.order_by(*order_by).limit(first + 1)))
+    total = int(rows[0].total_count) if rows else await _count(conn, conditions)
+    return rows, total
+
+
+async def _count(conn: AsyncConnection, conditions: list[sa.ColumnElement[bool]]) -> int:
+    return int(
+        await conn.scalar(sa.select(sa.func.count()).select_from(customers).where(*conditions)) or 0
+    )
+
+
+async def by_ids(conn: AsyncConnection, ids: list[UUID]) -> list[sa.Row[Any]]:
+    """Customers of the current tenant among the ids (others are silently absent)."""
+    return list(await conn.execute(sa.select(customers).where(customers.c.id.in_(ids))))
+
+
+async def for_update(conn: AsyncConnection, customer_id: UUID) -> sa.Row[Any] | None:
+    """Lock a customer row for a read-modify-write."""
+    result = await conn.execute(
+        sa.select(customers).where(customers.c.id == customer_id).with_for_update()
+    )
+    return result.first()
+
+
+async def code_taken(conn: AsyncConnection, code: str, except_id: UUID | None = None) -> bool:
+    """Whether a customer code is already used in this tenant."""
+    query = sa.select(customers.c.id).where(customers.c.code == code)
+    if except_id is not None:
+        query = query.where(customers.c.id != except_id)
+    return (await conn.scalar(query)) is not None
+
+
+async def insert(conn: AsyncConnection, values: dict[str, Any]) -> sa.Row[Any]:
+    """Insert and return the stored row."""
+    result = await conn.execute(customers.insert().values(**values).returning(customers))
+    return result.one()
+
+
+async def update(
+    conn: AsyncConnection, customer_id: UUID, version: int, values: dict[str, Any]
+) -> sa.Row[Any] | None:
+    """Update guarded by version; None when the version moved on."""
+    result = await conn.execute(
+        customers.update()
+        .where(customers.c.id == customer_id, customers.c.version == version)
+        .values(**values, version=customers.c.version + 1, updated_at=sa.func.now())
+        .returning(customers)
+    )
+    return result.first()
+
+
+async def relations_for(conn: AsyncConnection, customer_ids: list[UUID]) -> list[sa.Row[Any]]:
+    """Partners of many customers at once, with the related customer's name and code."""
+    related = customers.alias("related")
+    query = (
+        sa.select(
+            customer_relations,
+            related.c.legal_name.label("related_name"),
+            related.c.code.label("related_code"),
+        )
+        .join(
+            related,
+            sa.and_(
+                related.c.tenant_id == customer_relations.c.tenant_id,
+                related.c.id == customer_relations.c.related_customer_id,
+            ),
+        )
+        .where(customer_relations.c.customer_id.in_(customer_ids))
+        .order_by(customer_relations.c.customer_id, customer_relations.c.created_at)
+    )
+    return list(await conn.execute(query))
+
+
+FACTS_SQL = sa.text("""
+SELECT ids.id AS customer_id,
+       (SELECT count(*) FROM customer_relations r WHERE r.customer_id = ids.id) AS partner_count,
+       (SELECT jsonb_object_agg(k.kind, k.latest)
+          FROM (SELECT e.kind, max(e.occurred_on) AS latest FROM credit_file_entries e
+                 WHERE e.customer_id = ids.id GROUP BY e.kind) k) AS latest
+  FROM unnest(CAST(:ids AS uuid[])) AS ids(id)
+""")
+
+
+async def credit_file_facts(conn: AsyncConnection, customer_ids: list[UUID]) -> list[sa.Row[Any]]:
+    """Per customer: partner count and the newest dated document of each kind."""
+    return list(await conn.execute(FACTS_SQL, {"ids": customer_ids}))
+
+
+async def entries_for(
+    conn: AsyncConnection, customer_ids: list[UUID], per_customer: int
+) -> list[sa.Row[Any]]:
+    """The newest timeline entries per customer, paged per parent with a window function."""
+    ranked = (
+        sa.select(
+            credit_file_entries,
+            sa.func.row_number()
+            .over(
+                partition_by=credit_file_entries.c.customer_id,
+                order_by=(
+                    credit_file_entries.c.occurred_on.desc(),
+                    credit_file_entries.c.created_at.desc(),
+                ),
+            )
+            .label("rn"),
+        )
+        .where(credit_file_entries.c.customer_id.in_(customer_ids))
+        .subquery()
+    )
+    query = (
+        sa.select(ranked)
+        .where(ranked.c.rn <= per_customer)
+        .order_by(ranked.c.customer_id, ranked.c.rn)
+    )
+    return list(await conn.execute(query))

@@ -1,0 +1,69 @@
+"""The outbox: subscriber events and job requests, written in the caller's transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from dbschema.tables import events, jobs
+
+
+async def record_event(
+    conn: AsyncConnection, tenant_id: UUID, topic: str, payload: dict[str, Any]
+) -> int:
+    """Append an event; the trigger numbers it per tenant and NOTIFYs at commit."""
+    seq = await conn.scalar(
+        events.insert()
+        .values(tenant_id=tenant_id, seq=0, topic=topic, payload=payload)
+        .returning(events.c.seq)
+    )
+    return int(seq or 0)
+
+
+async def events_after(
+    conn: AsyncConnection, after_seq: int, topics: tuple[str, ...], limit: int = 1000
+) -> list[sa.Row[Any]]:
+    """Events of the current tenant after a cursor, oldest first."""
+    rows = await conn.execute(
+        sa.select(events.c.seq, events.c.topic, events.c.payload, events.c.created_at)
+        .where(events.c.seq > after_seq, events.c.topic.in_(topics))
+        .order_by(events.c.seq)
+        .limit(limit)
+    )
+    return list(rows)
+
+
+async def last_seq(conn: AsyncConnection) -> int:
+    """The newest event number of the current tenant (0 when none)."""
+    return int(await conn.scalar(sa.select(sa.func.coalesce(sa.func.max(events.c.seq), 0))) or 0)
+
+
+async def enqueue_job(
+    conn: AsyncConnection,
+    *,
+    tenant_id: UUID,
+    actor: str,
+    args: dict[str, Any],
+    requested_by: str,
+    dedupe_key: str | None = None,
+) -> tuple[UUID, bool]:
+    """Ask for a job; the relay sends it after commit. Returns (job id, newly created)."""
+    stmt = insert(jobs).values(
+        tenant_id=tenant_id,
+        actor=actor,
+        args=args,
+        requested_by=requested_by,
+        dedupe_key=dedupe_key,
+    )
+    if dedupe_key is not None:
+        stmt = stmt.on_conflict_do_nothing(index_elements=["tenant_id", "dedupe_key"])
+    job_id = await conn.scalar(stmt.returning(jobs.c.id))
+    if job_id is not None:
+        return job_id, True
+    existing = await conn.scalar(sa.select(jobs.c.id).where(jobs.c.dedupe_key == dedupe_key))
+    assert existing is not None
+    return existing, False

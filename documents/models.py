@@ -1,0 +1,87 @@
+"""Plain data the services hand to templates (documents/ never queries the database)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class ContactLine:
+    """A person at the customer."""
+
+    name: str
+    role: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class PartnerLine:
+    """A related party: kind is a RelationKind name (PARENT, GUARANTOR, ...)."""
+
+    kind: str
+    code: str
+    name: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class EntryLine:
+    """A dated dossier entry: kind is an entry kind name (FINANCIAL_STATEMENT, NOTE, ...)."""
+
+    occurred_on: date
+    kind: str
+    title: str
+    body: str | None = None
+    document_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class MissingLine:
+    """A required item absent or stale: key is a policy key, reason ABSENT or STALE."""
+
+    key: str
+    reason: str
+    as_of: date | None = None
+
+
+@dataclass(frozen=True)
+class WarningLine:
+    """An open warning on the customer."""
+
+    kind: str
+    level: str
+    raised_at: datetime
+
+
+@dataclass(frozen=True)
+class CreditFileReport:
+    """Everything the credit-file report (客户信用档案 / Credit file) shows.
+
+    Money values are preformatted decimal strings with their currency, e.g. "5000000.00 CNY".
+    """
+
+    tenant_name: str
+    generated_at: datetime
+    generated_by: str
+    code: str
+    legal_name: str
+    country: str
+    registration_number: str | None
+    industry: str | None
+    status: str
+    founded_on: date | None
+    registered_capital: str | None
+    annual_sales: str | None
+    business_model: str | None
+    company_history: str | None
+    salesperson: str | None
+    last_reviewed_on: date | None
+    next_review_due_on: date | None
+    completeness_ratio: float
+    contacts: list[ContactLine] = field(default_factory=list)
+    partners: list[PartnerLine] = field(default_factory=list)
+    timeline: list[EntryLine] = field(default_factory=list)
+    missing: list[MissingLine] = field(default_factory=list)
+    warnings: list[WarningLine] = field(default_factory=list)

@@ -1,0 +1,158 @@
+"""Credit-file completeness and review: which dossier items are missing or stale."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+
+#: common practice: review every customer's credit file at least once a year.
+DEFAULT_REVIEW_INTERVAL_DAYS = 365
+
+
+class DocumentKind(StrEnum):
+    """What a dated timeline entry of the dossier is."""
+
+    NOTE = "NOTE"
+    FINANCIAL_STATEMENT = "FINANCIAL_STATEMENT"
+    CREDIT_REPORT = "CREDIT_REPORT"
+    LEGAL_RECORD = "LEGAL_RECORD"
+    SITE_VISIT = "SITE_VISIT"
+    CONTRACT = "CONTRACT"
+    OTHER = "OTHER"
+
+
+class RelationKind(StrEnum):
+    """How a partner or related party is linked to the customer."""
+
+    PARENT = "PARENT"
+    SUBSIDIARY = "SUBSIDIARY"
+    SHAREHOLDER = "SHAREHOLDER"
+    KEY_SUPPLIER = "KEY_SUPPLIER"
+    KEY_BUYER = "KEY_BUYER"
+    GUARANTOR = "GUARANTOR"
+
+
+@dataclass(frozen=True, slots=True)
+class RequiredItem:
+    """One dossier item the tenant's policy requires; `max_age_days` makes it go stale."""
+
+    key: str
+    max_age_days: int | None = None
+
+
+#: The source practice's checklist before trading on credit: history, financial statements,
+#: credit record, legal record, business model, partners, plus identity data.
+DEFAULT_POLICY: tuple[RequiredItem, ...] = (
+    RequiredItem("registrationNumber"),
+    RequiredItem("industry"),
+    RequiredItem("registeredCapital"),
+    RequiredItem("annualSales"),
+    RequiredItem("contacts"),
+    RequiredItem("companyHistory"),
+    RequiredItem("businessModel"),
+    RequiredItem("partners"),
+    RequiredItem("FINANCIAL_STATEMENT", max_age_days=548),  #: statements older than 18 months
+    RequiredItem("CREDIT_REPORT", max_age_days=365),  #: a credit record at most a year old
+    RequiredItem("LEGAL_RECORD", max_age_days=365),  #: a litigation search at most a year old
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CreditFileFacts:
+    """What the dossier holds, gathered by a service; the rule only reads it."""
+
+    present: frozenset[str]
+    latest_document: Mapping[str, date] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class MissingItem:
+    """A required item that is absent, or present but older than the policy allows."""
+
+    key: str
+    reason: str  # "ABSENT" or "STALE"
+    as_of: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Completeness:
+    """Share of required items present and fresh, and the list of what is not."""
+
+    ratio: float
+    missing: tuple[MissingItem, ...]
+
+
+def parse_policy(raw: Sequence[Mapping[str, object]] | None) -> tuple[RequiredItem, ...]:
+    """Read a tenant's stored policy; fall back to the default when none is set."""
+    if not raw:
+        return DEFAULT_POLICY
+    items = []
+    for entry in raw:
+        age = entry.get("maxAgeDays")
+        items.append(RequiredItem(str(entry["key"]), int(age) if age is not None else None))  # type: ignore[call-overload]
+    return tuple(items)
+
+
+def completeness(
+    facts: CreditFileFacts, policy: Sequence[RequiredItem], as_of: date
+) -> Completeness:
+    """Grade a dossier against the policy on `as_of`."""
+    missing: list[MissingItem] = []
+    for item in policy:
+        dated = facts.latest_document.get(item.key)
+        if dated is not None:
+            if item.max_age_days is not None and dated < as_of - timedelta(days=item.max_age_days):
+                missing.append(MissingItem(item.key, "STALE", dated))
+        elif item.key not in facts.present:
+            missing.append(MissingItem(item.key, "ABSENT"))
+    total = len(policy)
+    ratio = 1.0 if total == 0 else round((total - len(missing)) / total, 4)
+    return Completeness(ratio, tuple(missing))
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewFinding:
+    """A reason to raise a warning on a customer after a credit-file review."""
+
+    kind: str  # CREDIT_FILE_STALE | CREDIT_FILE_INCOMPLETE
+    evidence: Mapping[str, object]
+
+
+def review_findings(
+    facts: CreditFileFacts,
+    policy: Sequence[RequiredItem],
+    last_reviewed_on: date | None,
+    created_on: date,
+    interval_days: int,
+    as_of: date,
+) -> list[ReviewFinding]:
+    """What a periodic review finds: an overdue review and/or an incomplete dossier."""
+    findings: list[ReviewFinding] = []
+    reference = last_reviewed_on or created_on
+    due_on = reference + timedelta(days=interval_days)
+    if due_on < as_of:
+        findings.append(
+            ReviewFinding(
+                "CREDIT_FILE_STALE",
+                {
+                    "lastReviewedOn": last_reviewed_on.isoformat() if last_reviewed_on else None,
+                    "reviewDueOn": due_on.isoformat(),
+                    "intervalDays": interval_days,
+                    "daysOverdue": (as_of - due_on).days,
+                },
+            )
+        )
+    grade = completeness(facts, policy, as_of)
+    if grade.missing:
+        findings.append(
+            ReviewFinding(
+                "CREDIT_FILE_INCOMPLETE",
+                {
+                    "ratio": grade.ratio,
+                    "missing": [{"key": m.key, "reason": m.reason} for m in grade.missing],
+                },
+            )
+        )
+    return findings

@@ -1,0 +1,34 @@
+"""The roles a token may carry, and the groups the API grants permissions to."""
+
+from __future__ import annotations
+
+VIEWER = "viewer"
+SALES = "sales"
+COLLECTOR = "collector"
+CREDIT_ANALYST = "credit_analyst"
+CREDIT_MANAGER = "credit_manager"
+LEGAL = "legal"
+FINANCE = "finance"
+ADMIN = "admin"
+INTEGRATOR = "integrator"
+
+ALL_ROLES: frozenset[str] = frozenset(
+    {VIEWER, SALES, COLLECTOR, CREDIT_ANALYST, CREDIT_MANAGER, LEGAL, FINANCE, ADMIN, INTEGRATOR}
+)
+
+#: Anyone inside the tenant may read customers and warnings.
+READ_CUSTOMERS = ALL_ROLES
+#: Customer master data is kept by sales and the credit team (and integrators syncing an ERP).
+WRITE_CUSTOMERS = frozenset({SALES, CREDIT_ANALYST, CREDIT_MANAGER, ADMIN, INTEGRATOR})
+#: Archiving a customer ends trading: a credit decision, not a sales one.
+ARCHIVE_CUSTOMERS = frozenset({CREDIT_MANAGER, ADMIN})
+#: The dossier (history, partners, documents) is the credit analyst's working file.
+WRITE_CREDIT_FILE = frozenset({CREDIT_ANALYST, CREDIT_MANAGER, ADMIN, INTEGRATOR})
+#: Starting a review job is a credit-team action.
+RUN_REVIEWS = frozenset({CREDIT_ANALYST, CREDIT_MANAGER, ADMIN})
+#: Warnings are acknowledged by whoever follows them up.
+ACK_WARNINGS = frozenset({SALES, COLLECTOR, CREDIT_ANALYST, CREDIT_MANAGER, LEGAL, ADMIN})
+#: The audit trail shows who changed what: not for outside integrators or casual viewers.
+READ_AUDIT = frozenset({CREDIT_ANALYST, CREDIT_MANAGER, LEGAL, FINANCE, ADMIN})
+#: The credit-file report carries financials: the credit team, legal, finance.
+READ_CREDIT_REPORT = frozenset({CREDIT_ANALYST, CREDIT_MANAGER, LEGAL, FINANCE, ADMIN, SALES})

@@ -1,0 +1,36 @@
+"""Actors: thin, JSON-simple arguments, re-load state, guard on status, explicit retries."""
+
+from __future__ import annotations
+
+import dramatiq
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from services import jobs as job_service
+from services import settings as settings_module
+from services.runtime import Runtime, open_runtime
+
+_runtime: Runtime | None = None
+
+
+def _engine() -> AsyncEngine:
+    """One engine per worker process, bound to the AsyncIO middleware's event loop."""
+    global _runtime
+    if _runtime is None:
+        _runtime = open_runtime(settings_module.load())
+    return _runtime.engine
+
+
+#: Review jobs retry with backoff: a database hiccup should not lose the day's review.
+@dramatiq.actor(
+    queue_name="credit",
+    max_retries=5,
+    min_backoff=2_000,
+    max_backoff=120_000,
+    time_limit=30 * 60 * 1000,
+)
+async def review_credit_files(tenant_id: str, job_id: str) -> None:
+    """Run a queued credit-file review job (idempotent: a finished job is not rerun)."""
+    await job_service.run_job(_engine(), tenant_id, job_id)
+
+
+ACTORS = {"review_credit_files": review_credit_files}

@@ -1,0 +1,38 @@
+"""Pick the broker from BROKER_URL: the same PostgreSQL by default, Redis or RabbitMQ by URL."""
+
+from __future__ import annotations
+
+import dramatiq
+from dramatiq.brokers.rabbitmq import RabbitmqBroker
+from dramatiq.brokers.redis import RedisBroker
+from dramatiq.middleware.asyncio import AsyncIO
+from dramatiq_postgres import PostgresBroker
+
+from services.runtime import database_urls
+from services.settings import Settings
+
+QUEUE = "credit"  #: one queue: every worker imports every actor (unknown ones dead-letter)
+
+
+def make_broker(settings: Settings) -> dramatiq.Broker:
+    """Build (not install) a broker for the settings."""
+    url = settings.broker_url
+    if url == "postgres":
+        _owner, app_url = database_urls(settings)
+        broker: dramatiq.Broker = PostgresBroker(url=app_url, results=False, schema="dramatiq")
+    elif url.startswith(("redis://", "rediss://", "unix://")):
+        broker = RedisBroker(url=url)
+    elif url.startswith(("amqp://", "amqps://")):
+        broker = RabbitmqBroker(url=url)
+    else:
+        raise ValueError(f"unsupported BROKER_URL {url!r}: use postgres, redis:// or amqp://")
+    broker.add_middleware(AsyncIO())
+    return broker
+
+
+def install(settings: Settings) -> dramatiq.Broker:
+    """Make the broker global; must run before actors are imported."""
+    broker = make_broker(settings)
+    dramatiq.set_broker(broker)
+    broker.declare_queue(QUEUE)
+    return broker

@@ -1,0 +1,95 @@
+"""The outbox relay: committed job rows become broker messages, at least once.
+
+A row is marked DISPATCHED in the same transaction that held its lock while sending, so a
+crash before commit re-sends it (actors are idempotent) and a rolled-back request never
+produced a row at all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+import asyncpg
+import dramatiq
+import sqlalchemy as sa
+
+from dbschema.tables import jobs
+from jobs.broker import QUEUE
+from services.runtime import Runtime
+from services.uow import UnitOfWork
+
+log = logging.getLogger("credit.relay")
+POLL_SECONDS = 2.0  #: safety net when a NOTIFY is missed (e.g. the relay was down)
+BATCH = 100
+
+
+class Relay:
+    """Moves PENDING jobs to the broker; any number may run (rows are locked SKIP LOCKED)."""
+
+    def __init__(self, runtime: Runtime, broker: dramatiq.Broker) -> None:
+        self.runtime = runtime
+        self.broker = broker
+        self._wake = asyncio.Event()
+        self._stop = asyncio.Event()
+
+    async def drain(self) -> int:
+        """Dispatch everything pending now; returns how many were sent."""
+        sent = 0
+        async with self.runtime.engine.connect() as conn:
+            pending = list(
+                await conn.execute(
+                    sa.text("SELECT tenant_id, id FROM pending_jobs(:n)"), {"n": BATCH}
+                )
+            )
+        for tenant_id, job_id in pending:
+            async with UnitOfWork(self.runtime.engine, tenant_id) as uow:
+                row = (
+                    await uow.conn.execute(
+                        sa.select(jobs)
+                        .where(jobs.c.id == job_id, jobs.c.status == "PENDING")
+                        .with_for_update(skip_locked=True)
+                    )
+                ).first()
+                if row is None:
+                    continue
+                message = dramatiq.Message(
+                    queue_name=QUEUE,
+                    actor_name=row.actor,
+                    args=(),
+                    kwargs={"tenant_id": str(tenant_id), "job_id": str(job_id)},
+                    options={},
+                )
+                await asyncio.to_thread(self.broker.enqueue, message)
+                await uow.conn.execute(
+                    jobs.update()
+                    .where(jobs.c.id == job_id)
+                    .values(status="DISPATCHED", dispatched_at=sa.func.now())
+                )
+                await uow.commit()
+                sent += 1
+        if len(pending) == BATCH:
+            self._wake.set()
+        return sent
+
+    async def run(self) -> None:
+        """Drain on every NOTIFY and every few seconds until stopped."""
+        conn = await asyncpg.connect(self.runtime.app_url)
+        await conn.add_listener("credit_jobs", lambda *_: self._wake.set())
+        try:
+            while not self._stop.is_set():
+                try:
+                    await self.drain()
+                except Exception:  # keep relaying; the next round retries
+                    log.exception("relay round failed")
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
+                self._wake.clear()
+        finally:
+            await conn.close()
+
+    def stop(self) -> None:
+        """Ask run() to return."""
+        self._stop.set()
+        self._wake.set()

@@ -1,0 +1,90 @@
+"""The scheduler process: one leader (advisory lock) fires daily jobs; every instance relays."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import asyncpg
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from jobs.broker import install
+from jobs.relay import Relay
+from services.runtime import open_runtime
+from services.schedules import request_daily_reviews
+from services.settings import Settings, load
+
+log = logging.getLogger("credit.scheduler")
+LEADER_LOCK = 0x43524544  #: advisory lock key: only one scheduler fires schedules
+DAILY_REVIEW_CRON = "0 2 * * *"  #: reviews run at 02:00, before the working day
+
+
+def _today(tz: ZoneInfo) -> date:
+    return datetime.now(tz).date()
+
+
+async def run(settings: Settings, stop: asyncio.Event) -> None:
+    """Relay always; fire schedules while holding the leader lock; catch up on start."""
+    runtime = open_runtime(settings)
+    broker = install(settings)
+    relay = Relay(runtime, broker)
+    relay_task = asyncio.create_task(relay.run())
+    tz = ZoneInfo(os.environ.get("SCHEDULE_TZ", "UTC"))
+    lock_conn = await asyncpg.connect(runtime.app_url)
+    scheduler: AsyncIOScheduler | None = None
+    try:
+        while not stop.is_set():
+            if await lock_conn.fetchval("SELECT pg_try_advisory_lock($1)", LEADER_LOCK):
+                break
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), 10)
+        if not stop.is_set():
+            log.info("scheduler is leader")
+
+            async def daily() -> None:
+                queued = await request_daily_reviews(runtime, _today(tz))
+                log.info("daily reviews requested", extra={"tenants": len(queued)})
+
+            await daily()  # catch up: today's run is idempotent by dedupe key
+            scheduler = AsyncIOScheduler(timezone=tz)
+            scheduler.add_job(
+                daily,
+                CronTrigger.from_crontab(DAILY_REVIEW_CRON, timezone=tz),
+                id="daily-reviews",
+                misfire_grace_time=6 * 3600,
+                coalesce=True,
+            )
+            scheduler.start()
+            await stop.wait()
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+        relay.stop()
+        with contextlib.suppress(Exception):
+            await relay_task
+        await lock_conn.close()
+        await runtime.close()
+        broker.close()
+
+
+def main() -> None:
+    """Entry point for `credit scheduler`."""
+    from services.logs import configure
+
+    settings = load()
+    configure(settings.log_level)
+    stop = asyncio.Event()
+
+    async def _main() -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await run(settings, stop)
+
+    asyncio.run(_main())

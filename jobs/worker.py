@@ -1,0 +1,10 @@
+"""Worker entry module for `dramatiq jobs.worker`: installs the broker, then the actors."""
+
+from __future__ import annotations
+
+from jobs.broker import install
+from services.settings import load
+
+broker = install(load())
+
+from jobs import actors  # noqa: E402,F401  actors register with the broker installed above

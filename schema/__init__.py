@@ -1,0 +1,1 @@
+"""The GraphQL contract: types, queries, mutations, subscriptions, loaders, permissions."""

@@ -1,0 +1,48 @@
+"""Money at the API: decimal strings with an ISO 4217 code; floats are refused at the edge."""
+
+from __future__ import annotations
+
+from typing import Any, NewType
+
+import strawberry
+
+from domain.money import Money as DomainMoney
+
+
+def _parse_decimal(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError('Decimal values are strings such as "1234.50", never JSON numbers')
+    return value
+
+
+DecimalString = strawberry.scalar(
+    NewType("DecimalString", str),
+    name="Decimal",
+    description='An exact decimal number written as a string, e.g. "1234.50".',
+    serialize=str,
+    parse_value=_parse_decimal,
+)
+
+
+@strawberry.type(description="An exact amount of money.")
+class Money:
+    amount: DecimalString = strawberry.field(  # type: ignore[valid-type]
+        description='Decimal string with the currency\'s minor digits, e.g. "1234.50".'
+    )
+    currency: str = strawberry.field(description="ISO 4217 currency code, e.g. CNY.")
+
+    @classmethod
+    def from_minor(cls, minor: int | None, currency: str | None) -> Money | None:
+        """From stored minor units (None stays None)."""
+        if minor is None or currency is None:
+            return None
+        value = DomainMoney(int(minor), currency.strip())
+        return cls(amount=value.to_decimal_string(), currency=value.currency)
+
+
+@strawberry.input(description="An exact amount of money as input.")
+class MoneyInput:
+    amount: DecimalString = strawberry.field(  # type: ignore[valid-type]
+        description="Decimal string, at most the currency's minor digits."
+    )
+    currency: str = strawberry.field(description="ISO 4217 currency code.")

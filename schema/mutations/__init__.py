@@ -1,0 +1,1 @@
+"""Mutations: one module per capability, each taking one `input` and returning a payload."""

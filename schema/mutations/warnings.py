@@ -1,0 +1,50 @@
+"""acknowledgeWarning."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from domain import roles
+from schema.context import Context
+from schema.errors import UserError
+from schema.mutations.common import decode, run
+from schema.permissions import allow, roles_note
+from schema.types.warning import Warning
+from services import warnings as svc
+from services.uow import UnitOfWork
+
+
+@strawberry.input(description="Acknowledge a warning.")
+class AcknowledgeWarningInput:
+    id: strawberry.ID = strawberry.field(description="Global id of the warning.")
+    note: str | None = strawberry.field(default=None, description="What will be done.")
+
+
+@strawberry.type(description="Result of acknowledgeWarning.")
+class AcknowledgeWarningPayload:
+    warning: Warning | None = strawberry.field(description="The warning after acknowledgement.")
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused, if it was.")
+
+
+async def acknowledge_warning(
+    info: Info[Context, Any], input: AcknowledgeWarningInput
+) -> AcknowledgeWarningPayload:
+    async def work(uow: UnitOfWork) -> dict[str, Any]:
+        return await svc.acknowledge(uow, decode(input.id, "Warning"), input.note)
+
+    row, errors = await run(info, work)
+    return AcknowledgeWarningPayload(
+        warning=Warning.from_row(row) if row else None, user_errors=errors
+    )
+
+
+FIELDS = {
+    "acknowledge_warning": strawberry.mutation(
+        resolver=acknowledge_warning,
+        extensions=allow(roles.ACK_WARNINGS),
+        description="Say you follow a warning up." + roles_note(roles.ACK_WARNINGS),
+    ),
+}

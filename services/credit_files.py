@@ -1,0 +1,232 @@
+"""The dossier: partners, dated timeline entries, reviews; and its completeness facts."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from dbschema.queries import audit
+from dbschema.queries import customers as q
+from dbschema.tables import credit_file_entries, customer_relations, tenants, warnings
+from domain.credit_file import (
+    DEFAULT_REVIEW_INTERVAL_DAYS,
+    CreditFileFacts,
+    DocumentKind,
+    RelationKind,
+    RequiredItem,
+    parse_policy,
+)
+from domain.errors import DomainError, NotFound, ValidationFailed
+from services.customers import _locked, save
+from services.uow import UnitOfWork
+
+PRESENT_FIELDS = {
+    "registrationNumber": "registration_number",
+    "industry": "industry",
+    "registeredCapital": "registered_capital_minor",
+    "annualSales": "annual_sales_minor",
+    "companyHistory": "company_history",
+    "businessModel": "business_model",
+}
+
+
+def facts_from(
+    customer: dict[str, Any], partner_count: int, latest: dict[str, str] | None
+) -> CreditFileFacts:
+    """What the dossier holds, for the pure completeness rule."""
+    present = {key for key, col in PRESENT_FIELDS.items() if customer.get(col) not in (None, "")}
+    if customer.get("contacts"):
+        present.add("contacts")
+    if partner_count:
+        present.add("partners")
+    dated = {kind: date.fromisoformat(day) for kind, day in (latest or {}).items()}
+    return CreditFileFacts(frozenset(present), dated)
+
+
+async def facts_for(
+    conn: AsyncConnection, customers: list[dict[str, Any]]
+) -> dict[UUID, CreditFileFacts]:
+    """Facts for many customers with one query."""
+    rows = await q.credit_file_facts(conn, [c["id"] for c in customers])
+    by_id = {r.customer_id: r for r in rows}
+    return {
+        c["id"]: facts_from(c, by_id[c["id"]].partner_count, by_id[c["id"]].latest)
+        for c in customers
+    }
+
+
+async def tenant_policy(conn: AsyncConnection) -> tuple[tuple[RequiredItem, ...], int]:
+    """The tenant's completeness policy and review interval (defaults from the practice)."""
+    settings = await conn.scalar(sa.select(tenants.c.settings)) or {}
+    policy = parse_policy(settings.get("creditFilePolicy"))
+    interval = int(settings.get("reviewIntervalDays", DEFAULT_REVIEW_INTERVAL_DAYS))
+    return policy, interval
+
+
+async def add_entry(
+    uow: UnitOfWork,
+    customer_id: UUID,
+    occurred_on: date,
+    kind: str,
+    title: str,
+    body: str | None,
+    document_ref: str | None,
+    today: date,
+) -> dict[str, Any]:
+    """Append a dated note or document to the timeline (entries are never edited)."""
+    errors = []
+    if kind not in DocumentKind.__members__:
+        errors.append(DomainError("INVALID_KIND", f"unknown entry kind {kind!r}", "kind"))
+    if not title.strip():
+        errors.append(DomainError("REQUIRED", "must not be blank", "title"))
+    if occurred_on > today:
+        errors.append(DomainError("FUTURE_DATE", "cannot be in the future", "occurredOn"))
+    if errors:
+        raise ValidationFailed(errors)
+    await _locked(uow, customer_id, None)
+    row = (
+        await uow.conn.execute(
+            credit_file_entries.insert()
+            .values(
+                tenant_id=uow.tenant_id,
+                customer_id=customer_id,
+                occurred_on=occurred_on,
+                kind=kind,
+                title=title.strip(),
+                body=body,
+                document_ref=document_ref,
+                created_by=uow.actor.subject,
+            )
+            .returning(credit_file_entries)
+        )
+    ).one()
+    await audit.record(
+        uow.conn,
+        tenant_id=uow.tenant_id,
+        entity_type="CreditFileEntry",
+        entity_id=row.id,
+        customer_id=customer_id,
+        mutation="addCreditFileEntry",
+        actor=uow.actor.subject,
+        request_id=uow.actor.request_id,
+        changes={
+            "entry": {
+                "before": None,
+                "after": {
+                    "kind": kind,
+                    "title": title.strip(),
+                    "occurredOn": occurred_on.isoformat(),
+                },
+            }
+        },
+    )
+    return dict(row._mapping)
+
+
+async def link_partner(
+    uow: UnitOfWork, customer_id: UUID, related_id: UUID, kind: str, note: str | None
+) -> dict[str, Any]:
+    """Link a related party (both must be this tenant's customers)."""
+    if kind not in RelationKind.__members__:
+        raise DomainError("INVALID_KIND", f"unknown relation kind {kind!r}", "kind")
+    if customer_id == related_id:
+        raise DomainError("SELF_RELATION", "a customer cannot be its own partner", "relatedId")
+    await _locked(uow, customer_id, None)
+    if not await q.by_ids(uow.conn, [related_id]):
+        raise NotFound("relatedId", "customer")
+    exists = await uow.conn.scalar(
+        sa.select(customer_relations.c.id).where(
+            customer_relations.c.customer_id == customer_id,
+            customer_relations.c.related_customer_id == related_id,
+            customer_relations.c.kind == kind,
+        )
+    )
+    if exists:
+        raise DomainError("DUPLICATE_RELATION", "this link already exists", "relatedId")
+    row = (
+        await uow.conn.execute(
+            customer_relations.insert()
+            .values(
+                tenant_id=uow.tenant_id,
+                customer_id=customer_id,
+                related_customer_id=related_id,
+                kind=kind,
+                note=note,
+            )
+            .returning(customer_relations)
+        )
+    ).one()
+    await audit.record(
+        uow.conn,
+        tenant_id=uow.tenant_id,
+        entity_type="CustomerRelation",
+        entity_id=row.id,
+        customer_id=customer_id,
+        mutation="linkPartner",
+        actor=uow.actor.subject,
+        request_id=uow.actor.request_id,
+        changes={
+            "partner": {"before": None, "after": {"relatedId": str(related_id), "kind": kind}}
+        },
+    )
+    return dict(row._mapping)
+
+
+async def unlink_partner(uow: UnitOfWork, relation_id: UUID) -> UUID:
+    """Remove a partner link; the audit trail keeps what it was."""
+    row = (
+        await uow.conn.execute(
+            customer_relations.delete()
+            .where(customer_relations.c.id == relation_id)
+            .returning(customer_relations)
+        )
+    ).first()
+    if row is None:
+        raise NotFound("id", "partner link")
+    await audit.record(
+        uow.conn,
+        tenant_id=uow.tenant_id,
+        entity_type="CustomerRelation",
+        entity_id=row.id,
+        customer_id=row.customer_id,
+        mutation="unlinkPartner",
+        actor=uow.actor.subject,
+        request_id=uow.actor.request_id,
+        changes={
+            "partner": {
+                "before": {"relatedId": str(row.related_customer_id), "kind": row.kind},
+                "after": None,
+            }
+        },
+    )
+    return row.customer_id  # type: ignore[no-any-return]
+
+
+async def record_review(
+    uow: UnitOfWork, customer_id: UUID, reviewed_on: date, today: date
+) -> dict[str, Any]:
+    """Mark the file reviewed; an open 'review overdue' warning is settled by it."""
+    if reviewed_on > today:
+        raise DomainError("FUTURE_DATE", "cannot be in the future", "reviewedOn")
+    stored = await save(
+        uow, customer_id, None, {"last_reviewed_on": reviewed_on}, "recordCreditReview"
+    )
+    await uow.conn.execute(
+        warnings.update()
+        .where(
+            warnings.c.customer_id == customer_id,
+            warnings.c.kind == "CREDIT_FILE_STALE",
+            warnings.c.status == "OPEN",
+        )
+        .values(
+            status="ACKNOWLEDGED",
+            acknowledged_by=uow.actor.subject,
+            acknowledged_at=sa.func.now(),
+            acknowledge_note="credit file reviewed",
+        )
+    )
+    return stored
