@@ -10,6 +10,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.extensions import SchemaExtension
 
+from services.request_context import operation_var
+
 REQUESTS = Counter(
     "credit_graphql_requests_total", "GraphQL operations", ["operation", "type", "outcome"]
 )
@@ -29,8 +31,9 @@ class OperationMetrics(SchemaExtension):
 
     def on_operation(self) -> Any:  # type: ignore[override]
         start = time.perf_counter()
-        yield
         ctx = self.execution_context
+        operation_var.set(ctx.operation_name or "anonymous")
+        yield
         name = ctx.operation_name or "anonymous"
         kind = ctx.operation_type.value if ctx.operation_type else "unknown"
         outcome = "error" if ctx.result and ctx.result.errors else "ok"

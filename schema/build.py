@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError, ValidationRule
+from graphql import GraphQLError
 from strawberry.extensions import (
-    AddValidationRules,
     DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -23,6 +23,8 @@ from schema.mutations import credit_files, customers, warnings
 from schema.queries import Query
 from schema.subscriptions import Subscription
 from services.settings import Settings
+
+log = logging.getLogger("credit.graphql")
 
 Mutation = strawberry.type(
     type("Mutation", (), {**customers.FIELDS, **credit_files.FIELDS, **warnings.FIELDS}),
@@ -41,13 +43,25 @@ class CloseReadSession(SchemaExtension):
             await context.close()
 
 
-class NoSuggestions(ValidationRule):
+class HideSuggestions(SchemaExtension):
     """Strip 'Did you mean ...' hints, which would leak the schema when introspection is off."""
 
-    def report_error(self, error: GraphQLError) -> None:
-        if "Did you mean" in error.message:
-            error.message = error.message.split(" Did you mean")[0]
-        super().report_error(error)
+    def on_validate(self) -> Any:  # type: ignore[override]
+        yield
+        for error in self.execution_context.pre_execution_errors or []:
+            if " Did you mean" in error.message:
+                error.message = error.message.split(" Did you mean")[0]
+
+
+class CreditSchema(strawberry.Schema):
+    """A schema whose expected errors (auth, validation) log one line, not a traceback."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        for error in errors:
+            code = (error.extensions or {}).get("code", "GRAPHQL_VALIDATION")
+            if code == "INTERNAL_SERVER_ERROR":
+                continue  # already logged with its traceback by RequestIdMaskErrors
+            log.info("graphql error", extra={"code": code, "error": error.message})
 
 
 def build_schema(settings: Settings, extra: tuple[Any, ...] = ()) -> strawberry.Schema:
@@ -64,8 +78,8 @@ def build_schema(settings: Settings, extra: tuple[Any, ...] = ()) -> strawberry.
     ]
     if not settings.introspection:
         extensions.append(DisableIntrospection())
-        extensions.append(AddValidationRules([NoSuggestions]))
-    return strawberry.Schema(
+        extensions.append(HideSuggestions)
+    return CreditSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,

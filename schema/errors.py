@@ -107,8 +107,8 @@ def coded_error(message: str, code: str) -> GraphQLError:
 def should_mask(error: GraphQLError) -> bool:
     """Mask anything that is not a deliberate, coded or validation error."""
     original = error.original_error
-    if original is None:
-        return False  # syntax and validation errors from graphql-core
+    if original is None or error.path is None:
+        return False  # syntax, validation and variable-coercion errors: the client's input
     if isinstance(original, GraphQLError):
         code = (original.extensions or {}).get("code")
         return code not in PUBLIC_CODES

@@ -58,24 +58,10 @@ class CustomerChanges:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-AUDITED = (
-    "code",
-    "legal_name",
-    "country",
-    "registration_number",
-    "industry",
-    "founded_on",
-    "registered_capital_minor",
-    "registered_capital_currency",
-    "annual_sales_minor",
-    "annual_sales_currency",
-    "business_model",
-    "company_history",
-    "salesperson",
-    "contacts",
-    "status",
-    "last_reviewed_on",
-)
+AUDITED = ("code", "legal_name", "country", "registration_number", "industry", "founded_on",
+           "business_model", "company_history", "salesperson", "contacts", "status",
+           "last_reviewed_on")
+AUDITED_MONEY = ("registered_capital", "annual_sales")
 
 
 def _text(
@@ -205,15 +191,29 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def _audit_view(row: dict[str, Any] | None) -> dict[str, Any]:
+    """A row as the API names and shows it: money as "1234.50 CNY", dates as ISO strings."""
+    if row is None:
+        return {}
+    view = {_camel(key): _jsonable(row.get(key)) for key in AUDITED}
+    for prefix in AUDITED_MONEY:
+        minor, currency = row.get(f"{prefix}_minor"), row.get(f"{prefix}_currency")
+        view[_camel(prefix)] = (
+            None if minor is None or currency is None
+            else f"{Money(int(minor), str(currency).strip()).to_decimal_string()} "
+            f"{str(currency).strip()}"
+        )
+    return view
+
+
 def diff(before: dict[str, Any] | None, after: dict[str, Any]) -> dict[str, Any]:
-    """Changed audited fields with their before and after values."""
-    out = {}
-    for key in AUDITED:
-        old = None if before is None else before.get(key)
-        new = after.get(key)
-        if old != new:
-            out[_camel(key)] = {"before": _jsonable(old), "after": _jsonable(new)}
-    return out
+    """Changed audited fields with their before and after values, in API terms."""
+    old, new = _audit_view(before), _audit_view(after)
+    return {
+        key: {"before": old.get(key), "after": value}
+        for key, value in new.items()
+        if old.get(key) != value
+    }
 
 
 async def create_customer(uow: UnitOfWork, changes: CustomerChanges) -> dict[str, Any]:

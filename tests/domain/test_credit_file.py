@@ -1,0 +1,67 @@
+"""Completeness and review rules for the credit file."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from domain.credit_file import (
+    DEFAULT_POLICY,
+    CreditFileFacts,
+    RequiredItem,
+    completeness,
+    parse_policy,
+    review_findings,
+)
+
+TODAY = date(2026, 11, 24)
+ALL_FIELDS = frozenset(i.key for i in DEFAULT_POLICY if i.max_age_days is None)
+FRESH_DOCS = {"FINANCIAL_STATEMENT": TODAY, "CREDIT_REPORT": TODAY, "LEGAL_RECORD": TODAY}
+
+
+def test_complete_file_scores_one() -> None:
+    grade = completeness(CreditFileFacts(ALL_FIELDS, FRESH_DOCS), DEFAULT_POLICY, TODAY)
+    assert grade.ratio == 1.0 and grade.missing == ()
+
+
+def test_stale_and_absent_items_are_listed() -> None:
+    docs = {**FRESH_DOCS, "CREDIT_REPORT": TODAY - timedelta(days=400)}
+    facts = CreditFileFacts(ALL_FIELDS - {"partners"}, docs)
+    grade = completeness(facts, DEFAULT_POLICY, TODAY)
+    assert {(m.key, m.reason) for m in grade.missing} == {
+        ("partners", "ABSENT"), ("CREDIT_REPORT", "STALE")}
+    assert grade.ratio == round(9 / 11, 4)
+
+
+def test_tenant_policy_overrides_default() -> None:
+    policy = parse_policy([{"key": "industry"}, {"key": "CREDIT_REPORT", "maxAgeDays": 30}])
+    assert policy == (RequiredItem("industry"), RequiredItem("CREDIT_REPORT", 30))
+    assert parse_policy(None) == DEFAULT_POLICY
+
+
+def test_review_overdue_and_incomplete() -> None:
+    facts = CreditFileFacts(frozenset({"industry"}), {})
+    findings = review_findings(facts, DEFAULT_POLICY, TODAY - timedelta(days=400),
+                               date(2020, 1, 1), 365, TODAY)
+    kinds = [f.kind for f in findings]
+    assert kinds == ["CREDIT_FILE_STALE", "CREDIT_FILE_INCOMPLETE"]
+    assert findings[0].evidence["daysOverdue"] == 35
+
+
+def test_never_reviewed_counts_from_creation() -> None:
+    facts = CreditFileFacts(ALL_FIELDS, FRESH_DOCS)
+    assert review_findings(facts, DEFAULT_POLICY, None, TODAY - timedelta(days=10), 365,
+                           TODAY) == []
+    assert review_findings(facts, DEFAULT_POLICY, None, TODAY - timedelta(days=366), 365,
+                           TODAY)[0].kind == "CREDIT_FILE_STALE"
+
+
+@given(st.integers(0, 2000))
+def test_completeness_never_improves_as_documents_age(age: int) -> None:
+    docs_young = {k: TODAY - timedelta(days=age) for k in FRESH_DOCS}
+    docs_old = {k: TODAY - timedelta(days=age + 30) for k in FRESH_DOCS}
+    young = completeness(CreditFileFacts(ALL_FIELDS, docs_young), DEFAULT_POLICY, TODAY)
+    old = completeness(CreditFileFacts(ALL_FIELDS, docs_old), DEFAULT_POLICY, TODAY)
+    assert old.ratio <= young.ratio
