@@ -75,7 +75,7 @@ def _serve(args: argparse.Namespace) -> int:
         port=args.port,
         workers=args.workers,
         log_config=None,
-        ws="websockets",
+        ws="websockets-sansio",
         lifespan="on",
         access_log=False,
     )

@@ -18,6 +18,7 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 
+from schema.arguments import ArgumentLimits
 from schema.errors import RequestIdMaskErrors
 from schema.mutations import credit_files, customers, warnings
 from schema.queries import Query
@@ -69,6 +70,7 @@ def build_schema(settings: Settings, extra: tuple[Any, ...] = ()) -> strawberry.
     extensions: list[Any] = [
         ParserCache(maxsize=512),
         ValidationCache(maxsize=512),
+        ArgumentLimits(settings.max_page_size),
         QueryDepthLimiter(max_depth=settings.max_depth),
         MaxAliasesLimiter(max_alias_count=settings.max_aliases),
         MaxTokensLimiter(max_token_count=settings.max_tokens),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import strawberry
-from graphql import GraphQLError
 from strawberry.types import Info
 
 from dbschema.queries.customers import CustomerFilter as FilterData
@@ -170,8 +169,9 @@ class Query:
         customer_id = None
         if flt.customer_id is not None:
             customer_id = _decode(flt.customer_id, "Customer")
-            if customer_id is None:
-                raise GraphQLError("Customer not found", extensions={"code": "NOT_FOUND"})
+            if customer_id is None:  # an unknown customer simply has no warnings
+                return WarningConnection(edges=[], total_count=0, page_info=PageInfo(
+                    has_next_page=False, end_cursor=None))
         rows, total, more = await reads.warnings_page(
             ctx.session,
             status=flt.status.value if flt.status else None,

@@ -143,7 +143,7 @@ def live_server(settings: Settings, tenants: dict[str, uuid.UUID]) -> Iterator[L
     port = free_port()
     app = create_app(settings)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                            ws="websockets", lifespan="on")
+                            ws="websockets-sansio", lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

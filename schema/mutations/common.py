@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 from uuid import UUID
 
+import strawberry
 from strawberry.types import Info
 
 from domain.errors import DomainError, ValidationFailed
@@ -15,6 +16,8 @@ from schema.relay import from_global_id
 from services.uow import UnitOfWork
 
 T = TypeVar("T")
+#: The description every mutation's single `input` argument carries.
+INPUT = strawberry.argument(description="The mutation's input: what to change, and how.")
 
 
 async def run(

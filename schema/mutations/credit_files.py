@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 import strawberry
@@ -12,7 +12,7 @@ from strawberry.types import Info
 from domain import roles
 from schema.context import Context
 from schema.errors import UserError
-from schema.mutations.common import decode, run
+from schema.mutations.common import INPUT, decode, run
 from schema.permissions import allow, roles_note
 from schema.relay import to_global_id
 from schema.types.customer import CreditFileEntry, Customer, EntryKind, RelationKind
@@ -90,7 +90,7 @@ class RunCreditFileReviewPayload:
 
 
 async def add_credit_file_entry(
-    info: Info[Context, Any], input: AddCreditFileEntryInput
+    info: Info[Context, Any], input: Annotated[AddCreditFileEntryInput, INPUT]
 ) -> AddCreditFileEntryPayload:
     async def work(uow: UnitOfWork) -> dict[str, Any]:
         return await svc.add_entry(
@@ -110,7 +110,9 @@ async def add_credit_file_entry(
     )
 
 
-async def link_partner(info: Info[Context, Any], input: LinkPartnerInput) -> LinkPartnerPayload:
+async def link_partner(
+    info: Info[Context, Any], input: Annotated[LinkPartnerInput, INPUT]
+) -> LinkPartnerPayload:
     async def work(uow: UnitOfWork) -> dict[str, Any]:
         return await svc.link_partner(
             uow,
@@ -127,7 +129,7 @@ async def link_partner(info: Info[Context, Any], input: LinkPartnerInput) -> Lin
 
 
 async def unlink_partner(
-    info: Info[Context, Any], input: UnlinkPartnerInput
+    info: Info[Context, Any], input: Annotated[UnlinkPartnerInput, INPUT]
 ) -> UnlinkPartnerPayload:
     async def work(uow: UnitOfWork) -> UUID:
         return await svc.unlink_partner(uow, decode(input.id, "Partner"))
@@ -140,7 +142,7 @@ async def unlink_partner(
 
 
 async def record_credit_review(
-    info: Info[Context, Any], input: RecordCreditReviewInput
+    info: Info[Context, Any], input: Annotated[RecordCreditReviewInput, INPUT]
 ) -> RecordCreditReviewPayload:
     today = info.context.today
 
@@ -159,7 +161,7 @@ async def record_credit_review(
 
 
 async def run_credit_file_review(
-    info: Info[Context, Any], input: RunCreditFileReviewInput | None = None
+    info: Info[Context, Any], input: Annotated[RunCreditFileReviewInput | None, INPUT] = None
 ) -> RunCreditFileReviewPayload:
     as_of = (input.as_of if input and input.as_of else None) or info.context.today
     job_id, errors = await run(info, lambda uow: reviews.request_review(uow, as_of))

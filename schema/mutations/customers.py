@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -12,7 +12,7 @@ from domain import roles
 from schema.context import Context
 from schema.errors import UserError
 from schema.money import MoneyInput
-from schema.mutations.common import decode, run
+from schema.mutations.common import INPUT, decode, run
 from schema.permissions import allow, roles_note
 from schema.types.customer import Customer
 from services import customers as svc
@@ -130,7 +130,9 @@ def _payload(row: dict[str, Any] | None, errors: list[UserError]) -> CustomerPay
     return CustomerPayload(customer=Customer.from_row(row) if row else None, user_errors=errors)
 
 
-async def create_customer(info: Info[Context, Any], input: CreateCustomerInput) -> CustomerPayload:
+async def create_customer(
+    info: Info[Context, Any], input: Annotated[CreateCustomerInput, INPUT]
+) -> CustomerPayload:
     changes = _changes(input)
     if input.contacts is None:
         changes.contacts = []
@@ -138,7 +140,9 @@ async def create_customer(info: Info[Context, Any], input: CreateCustomerInput) 
     return _payload(row, errors)
 
 
-async def update_customer(info: Info[Context, Any], input: UpdateCustomerInput) -> CustomerPayload:
+async def update_customer(
+    info: Info[Context, Any], input: Annotated[UpdateCustomerInput, INPUT]
+) -> CustomerPayload:
     async def work(uow: UnitOfWork) -> dict[str, Any]:
         return await svc.update_customer(
             uow, decode(input.id, "Customer"), input.version, _changes(input)
@@ -149,7 +153,7 @@ async def update_customer(info: Info[Context, Any], input: UpdateCustomerInput) 
 
 
 async def archive_customer(
-    info: Info[Context, Any], input: ArchiveCustomerInput
+    info: Info[Context, Any], input: Annotated[ArchiveCustomerInput, INPUT]
 ) -> CustomerPayload:
     async def work(uow: UnitOfWork) -> dict[str, Any]:
         return await svc.archive_customer(uow, decode(input.id, "Customer"), input.version)

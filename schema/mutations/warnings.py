@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -10,7 +10,7 @@ from strawberry.types import Info
 from domain import roles
 from schema.context import Context
 from schema.errors import UserError
-from schema.mutations.common import decode, run
+from schema.mutations.common import INPUT, decode, run
 from schema.permissions import allow, roles_note
 from schema.types.warning import Warning
 from services import warnings as svc
@@ -30,7 +30,7 @@ class AcknowledgeWarningPayload:
 
 
 async def acknowledge_warning(
-    info: Info[Context, Any], input: AcknowledgeWarningInput
+    info: Info[Context, Any], input: Annotated[AcknowledgeWarningInput, INPUT]
 ) -> AcknowledgeWarningPayload:
     async def work(uow: UnitOfWork) -> dict[str, Any]:
         return await svc.acknowledge(uow, decode(input.id, "Warning"), input.note)

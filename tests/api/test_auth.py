@@ -162,7 +162,7 @@ class _Jwks(BaseHTTPRequestHandler):
     keys: list[dict[str, Any]] = []  # noqa: RUF012  set per test
     hits = 0
 
-    def do_GET(self) -> None:  # noqa: N802  http.server API
+    def do_GET(self) -> None:
         type(self).hits += 1
         body = json.dumps({"keys": self.keys}).encode()
         self.send_response(200)

@@ -94,13 +94,13 @@ def redis_url() -> Iterator[str]:
     shutil.rmtree(workdir, ignore_errors=True)
 
 
-async def wait_for(check: Callable[[], Any], timeout: float = 30.0) -> Any:
+async def wait_for(check: Callable[[], Any], limit: float = 30.0) -> Any:
     """Poll until check() is truthy (state lives in another process; there is no callback)."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + limit
     while True:
         value = check()
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s")
+            raise AssertionError(f"condition not met within {limit}s")
         await asyncio.sleep(0.1)

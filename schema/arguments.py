@@ -1,0 +1,92 @@
+"""Page sizes and cursors are checked before execution, so a bad one is a request error.
+
+graphql-core's validation rules cannot see variable values; this extension runs right after
+(cached) validation, with the variables, and refuses the whole operation before any resolver.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from graphql import (
+    ArgumentNode,
+    FieldNode,
+    GraphQLError,
+    IntValueNode,
+    StringValueNode,
+    VariableNode,
+    visit,
+)
+from graphql.language import Visitor
+from strawberry.extensions import SchemaExtension
+
+from schema.relay import decode_cursor
+from schema.subscriptions import decode_event_cursor
+
+#: Fields whose `after` is an event cursor rather than a keyset cursor.
+EVENT_CURSOR_FIELDS = {"warningRaised"}
+
+
+class _Collector(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, ArgumentNode]] = []
+
+    def enter_field(self, node: FieldNode, *_: Any) -> None:
+        for argument in node.arguments or ():
+            if argument.name.value in ("first", "after"):
+                self.found.append((node.name.value, argument))
+
+
+def _value(node: ArgumentNode, variables: dict[str, Any]) -> Any:
+    value = node.value
+    if isinstance(value, VariableNode):
+        return variables.get(value.name.value)
+    if isinstance(value, IntValueNode):
+        return int(value.value)
+    if isinstance(value, StringValueNode):
+        return value.value
+    return None
+
+
+def argument_errors(document: Any, variables: dict[str, Any], max_page: int
+                    ) -> list[GraphQLError]:
+    """Errors for out-of-range `first` and malformed `after` anywhere in the document."""
+    collector = _Collector()
+    visit(document, collector)
+    errors = []
+    for field, argument in collector.found:
+        value = _value(argument, variables)
+        if value is None:
+            continue
+        if argument.name.value == "first":
+            if isinstance(value, int) and not 1 <= value <= max_page:
+                errors.append(GraphQLError(
+                    f"`first` must be between 1 and {max_page}", nodes=[argument],
+                    extensions={"code": "PAGE_SIZE_EXCEEDED"}))
+        elif isinstance(value, str):
+            try:
+                if field in EVENT_CURSOR_FIELDS:
+                    decode_event_cursor(value)
+                else:
+                    decode_cursor(value)
+            except GraphQLError:
+                errors.append(GraphQLError("Malformed cursor in `after`", nodes=[argument],
+                                           extensions={"code": "BAD_USER_INPUT"}))
+    return errors
+
+
+class ArgumentLimits(SchemaExtension):
+    """Refuse oversized pages and malformed cursors before execution starts."""
+
+    def __init__(self, max_page: int) -> None:
+        self.max_page = max_page
+
+    def on_validate(self) -> Iterator[None]:
+        ctx = self.execution_context
+        if ctx.pre_execution_errors == [] and ctx.graphql_document is not None:
+            errors = argument_errors(ctx.graphql_document, ctx.variables or {}, self.max_page)
+            if errors:
+                ctx.pre_execution_errors = errors
+        yield
