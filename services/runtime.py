@@ -48,7 +48,9 @@ class Runtime:
         if cached and now - cached[1] < TENANT_CACHE_SECONDS and cached[0] is not None:
             return cached[0]
         async with self.engine.connect() as conn:
-            tenant_id = await conn.scalar(sa.text("SELECT resolve_tenant(:s)"), {"s": slug})
+            tenant_id: UUID | None = await conn.scalar(
+                sa.text("SELECT resolve_tenant(:s)"), {"s": slug}
+            )
         self._tenants[slug] = (tenant_id, now)
         return tenant_id
 

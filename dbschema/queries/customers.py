@@ -106,7 +106,8 @@ async def code_taken(conn: AsyncConnection, code: str, except_id: UUID | None = 
 async def insert(conn: AsyncConnection, values: dict[str, Any]) -> sa.Row[Any]:
     """Insert and return the stored row."""
     result = await conn.execute(customers.insert().values(**values).returning(customers))
-    return result.one()
+    row: sa.Row[Any] = result.one()
+    return row
 
 
 async def update(
@@ -119,7 +120,8 @@ async def update(
         .values(**values, version=customers.c.version + 1, updated_at=sa.func.now())
         .returning(customers)
     )
-    return result.first()
+    row: sa.Row[Any] | None = result.first()
+    return row
 
 
 async def relations_for(conn: AsyncConnection, customer_ids: list[UUID]) -> list[sa.Row[Any]]:

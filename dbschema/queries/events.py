@@ -26,7 +26,7 @@ async def record_event(
 
 async def events_after(
     conn: AsyncConnection, after_seq: int, topics: tuple[str, ...], limit: int = 1000
-) -> list[sa.Row[Any]]:
+) -> list[Any]:
     """Events of the current tenant after a cursor, oldest first."""
     rows = await conn.execute(
         sa.select(events.c.seq, events.c.topic, events.c.payload, events.c.created_at)
@@ -34,7 +34,7 @@ async def events_after(
         .order_by(events.c.seq)
         .limit(limit)
     )
-    return list(rows)
+    return list(rows.all())
 
 
 async def last_seq(conn: AsyncConnection) -> int:

@@ -32,8 +32,15 @@ CREATE = """mutation { createCustomer(input: {code: "X-1", legalName: "X", count
 def claims(**override: Any) -> dict[str, Any]:
     """Valid claims for tenant acme, overridable."""
     now = int(time.time())
-    base = {"sub": "mallory", "tenant": "acme", "roles": ["credit_manager"], "iat": now,
-            "exp": now + 600, "iss": "credit-platform", "aud": "credit-api"}
+    base = {
+        "sub": "mallory",
+        "tenant": "acme",
+        "roles": ["credit_manager"],
+        "iat": now,
+        "exp": now + 600,
+        "iss": "credit-platform",
+        "aud": "credit-api",
+    }
     base.update(override)
     return {k: v for k, v in base.items() if v is not None}
 
@@ -57,31 +64,48 @@ def code_of(body: dict[str, Any]) -> str:
     return body["errors"][0]["extensions"]["code"]  # type: ignore[no-any-return]
 
 
-@pytest.mark.parametrize("make_token", [
-    pytest.param(lambda s: None, id="missing"),
-    pytest.param(lambda s: "not-a-jwt", id="garbage"),
-    pytest.param(lambda s: jwt.encode(claims(exp=int(time.time()) - 120), s.jwt_secret,
-                                      "HS256"), id="expired"),
-    pytest.param(lambda s: jwt.encode(claims(), "another-secret-of-at-least-32-chars!!",
-                                      "HS256"), id="wrong-key"),
-    pytest.param(lambda s: forge({"alg": "none", "typ": "JWT"}, claims(), None), id="alg-none"),
-    pytest.param(lambda s: jwt.encode(claims(tenant=None), s.jwt_secret, "HS256"),
-                 id="missing-tenant"),
-    pytest.param(lambda s: jwt.encode(claims(aud=None), s.jwt_secret, "HS256"),
-                 id="missing-aud"),
-    pytest.param(lambda s: jwt.encode(claims(roles=None), s.jwt_secret, "HS256"),
-                 id="missing-roles"),
-    pytest.param(lambda s: jwt.encode(claims(aud="someone-else"), s.jwt_secret, "HS256"),
-                 id="wrong-audience"),
-    pytest.param(lambda s: jwt.encode(claims(iss="evil"), s.jwt_secret, "HS256"),
-                 id="wrong-issuer"),
-    pytest.param(lambda s: jwt.encode(claims(tenant="nope"), s.jwt_secret, "HS256"),
-                 id="unknown-tenant"),
-    pytest.param(lambda s: jwt.encode(claims(roles="admin"), s.jwt_secret, "HS256"),
-                 id="roles-not-a-list"),
-])
-async def test_bad_tokens_are_unauthenticated_and_write_nothing(client, settings, database,
-                                                                make_token):
+@pytest.mark.parametrize(
+    "make_token",
+    [
+        pytest.param(lambda s: None, id="missing"),
+        pytest.param(lambda s: "not-a-jwt", id="garbage"),
+        pytest.param(
+            lambda s: jwt.encode(claims(exp=int(time.time()) - 120), s.jwt_secret, "HS256"),
+            id="expired",
+        ),
+        pytest.param(
+            lambda s: jwt.encode(claims(), "another-secret-of-at-least-32-chars!!", "HS256"),
+            id="wrong-key",
+        ),
+        pytest.param(lambda s: forge({"alg": "none", "typ": "JWT"}, claims(), None), id="alg-none"),
+        pytest.param(
+            lambda s: jwt.encode(claims(tenant=None), s.jwt_secret, "HS256"), id="missing-tenant"
+        ),
+        pytest.param(
+            lambda s: jwt.encode(claims(aud=None), s.jwt_secret, "HS256"), id="missing-aud"
+        ),
+        pytest.param(
+            lambda s: jwt.encode(claims(roles=None), s.jwt_secret, "HS256"), id="missing-roles"
+        ),
+        pytest.param(
+            lambda s: jwt.encode(claims(aud="someone-else"), s.jwt_secret, "HS256"),
+            id="wrong-audience",
+        ),
+        pytest.param(
+            lambda s: jwt.encode(claims(iss="evil"), s.jwt_secret, "HS256"), id="wrong-issuer"
+        ),
+        pytest.param(
+            lambda s: jwt.encode(claims(tenant="nope"), s.jwt_secret, "HS256"), id="unknown-tenant"
+        ),
+        pytest.param(
+            lambda s: jwt.encode(claims(roles="admin"), s.jwt_secret, "HS256"),
+            id="roles-not-a-list",
+        ),
+    ],
+)
+async def test_bad_tokens_are_unauthenticated_and_write_nothing(
+    client, settings, database, make_token
+):
     # given
     bad = make_token(settings)
     # when
@@ -96,8 +120,9 @@ async def test_bad_tokens_are_unauthenticated_and_write_nothing(client, settings
 
 
 async def test_non_bearer_scheme_is_refused(client):
-    response = await client.post("/graphql", json={"query": QUERY},
-                                 headers={"Authorization": "Basic YWxpY2U6c2VjcmV0"})
+    response = await client.post(
+        "/graphql", json={"query": QUERY}, headers={"Authorization": "Basic YWxpY2U6c2VjcmV0"}
+    )
     assert code_of(response.json()) == "UNAUTHENTICATED"
 
 
@@ -129,8 +154,9 @@ def rsa_key() -> rsa.RSAPrivateKey:
 
 def public_pem(key: rsa.RSAPrivateKey) -> bytes:
     """The PEM of the public half."""
-    return key.public_key().public_bytes(serialization.Encoding.PEM,
-                                         serialization.PublicFormat.SubjectPublicKeyInfo)
+    return key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
 
 
 async def _client_for(settings: Settings) -> Any:
@@ -138,12 +164,20 @@ async def _client_for(settings: Settings) -> Any:
     return LifespanManager(app)
 
 
-async def test_rs256_accepts_rsa_and_refuses_hmac_key_confusion(settings, tenants, rsa_key,
-                                                                database):
+async def test_rs256_accepts_rsa_and_refuses_hmac_key_confusion(
+    settings, tenants, rsa_key, database
+):
     # given: a production-style RS256 configuration with a PEM public key
-    rs = load({"env": "test", "database_url": settings.database_url,
-               "app_database_url": settings.app_database_url, "jwt_algorithms": ("RS256",),
-               "jwt_secret": None, "jwt_public_key": public_pem(rsa_key).decode()})
+    rs = load(
+        {
+            "env": "test",
+            "database_url": settings.database_url,
+            "app_database_url": settings.app_database_url,
+            "jwt_algorithms": ("RS256",),
+            "jwt_secret": None,
+            "jwt_public_key": public_pem(rsa_key).decode(),
+        }
+    )
     good = jwt.encode(claims(), rsa_key, "RS256")
     confused = forge({"alg": "HS256", "typ": "JWT"}, claims(), public_pem(rsa_key))
     hs = jwt.encode(claims(), DEV_SECRET, "HS256")
@@ -187,12 +221,20 @@ def jwks_server(rsa_key: rsa.RSAPrivateKey) -> Iterator[str]:
     server.shutdown()
 
 
-async def test_jwks_keys_are_fetched_cached_and_unknown_kids_throttled(settings, tenants,
-                                                                      rsa_key, jwks_server):
+async def test_jwks_keys_are_fetched_cached_and_unknown_kids_throttled(
+    settings, tenants, rsa_key, jwks_server
+):
     # given
-    rs = load({"env": "test", "database_url": settings.database_url,
-               "app_database_url": settings.app_database_url, "jwt_algorithms": ("RS256",),
-               "jwt_secret": None, "jwks_url": jwks_server})
+    rs = load(
+        {
+            "env": "test",
+            "database_url": settings.database_url,
+            "app_database_url": settings.app_database_url,
+            "jwt_algorithms": ("RS256",),
+            "jwt_secret": None,
+            "jwks_url": jwks_server,
+        }
+    )
     good = jwt.encode(claims(), rsa_key, "RS256", headers={"kid": "k1"})
     unknown = jwt.encode(claims(), rsa_key, "RS256", headers={"kid": "k2"})
     async with await _client_for(rs) as manager:

@@ -40,12 +40,19 @@ class Subscriber:
         assert message["type"] == "connection_ack", message
 
     async def subscribe(self, variables: dict[str, Any] | None = None, op: str = "1") -> None:
-        await self.ws.send(json.dumps({"id": op, "type": "subscribe", "payload": {
-            "query": SUBSCRIBE, "variables": variables or {}}}))
+        await self.ws.send(
+            json.dumps(
+                {
+                    "id": op,
+                    "type": "subscribe",
+                    "payload": {"query": SUBSCRIBE, "variables": variables or {}},
+                }
+            )
+        )
 
-    async def next(self, timeout: float = 5.0) -> dict[str, Any]:
+    async def next(self, wait: float = 5.0) -> dict[str, Any]:
         while True:
-            message = json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
+            message = json.loads(await asyncio.wait_for(self.ws.recv(), wait))
             if message["type"] in ("next", "error", "complete"):
                 return message  # type: ignore[no-any-return]
 
@@ -56,14 +63,21 @@ class Subscriber:
 async def customer(runtime: Any, tenant: UUID, code: str) -> dict[str, Any]:
     """A customer to hang warnings on."""
     async with UnitOfWork(runtime.engine, tenant, Actor("test")) as uow:
-        row = await create_customer(uow, CustomerChanges(code=code, legal_name=code,
-                                                         country="SE", contacts=[]))
+        row = await create_customer(
+            uow, CustomerChanges(code=code, legal_name=code, country="SE", contacts=[])
+        )
         await uow.commit()
     return row
 
 
-async def warn(runtime: Any, tenant: UUID, row: dict[str, Any], kind: str,
-               level: str = "LIGHT", commit: bool = True) -> float:
+async def warn(
+    runtime: Any,
+    tenant: UUID,
+    row: dict[str, Any],
+    kind: str,
+    level: str = "LIGHT",
+    commit: bool = True,
+) -> float:
     """Raise a warning; returns the time just before commit."""
     async with UnitOfWork(runtime.engine, tenant, Actor("test")) as uow:
         await raise_warning(uow.conn, tenant, row, kind, level, {"n": kind})
@@ -73,8 +87,9 @@ async def warn(runtime: Any, tenant: UUID, row: dict[str, Any], kind: str,
     return before
 
 
-async def subscribed(live_server: Any, bearer: str, variables: dict[str, Any] | None = None
-                     ) -> Subscriber:
+async def subscribed(
+    live_server: Any, bearer: str, variables: dict[str, Any] | None = None
+) -> Subscriber:
     """Open, ack and subscribe; a round trip proves the server registered the stream."""
     sub = await Subscriber.open(live_server.ws_url, bearer)
     await sub.acked()
@@ -86,8 +101,7 @@ async def subscribed(live_server: Any, bearer: str, variables: dict[str, Any] | 
     return sub
 
 
-async def test_warning_reaches_subscriber_within_a_second(live_server, settings, runtime,
-                                                         tenants):
+async def test_warning_reaches_subscriber_within_a_second(live_server, settings, runtime, tenants):
     # given
     row = await customer(runtime, tenants["acme"], "S-1")
     sub = await subscribed(live_server, token(settings))
@@ -117,15 +131,16 @@ async def test_tenants_never_see_each_others_warnings(live_server, settings, run
     g = (await globex.next())["payload"]["data"]["warningRaised"]["warning"]
     assert (a["kind"], g["kind"]) == ("K1", "K2")
     with pytest.raises(TimeoutError):
-        await acme.next(timeout=0.5)
+        await acme.next(wait=0.5)
     with pytest.raises(TimeoutError):
-        await globex.next(timeout=0.5)
+        await globex.next(wait=0.5)
     await acme.close()
     await globex.close()
 
 
 async def test_resume_after_disconnect_gets_the_gap_exactly_once_in_order(
-        live_server, settings, runtime, tenants):
+    live_server, settings, runtime, tenants
+):
     # given: a subscriber that saw one warning and then went away
     row = await customer(runtime, tenants["acme"], "R-1")
     bearer = token(settings)
@@ -138,12 +153,13 @@ async def test_resume_after_disconnect_gets_the_gap_exactly_once_in_order(
         await warn(runtime, tenants["acme"], row, kind)
     back = await subscribed(live_server, bearer, {"after": cursor})
     await warn(runtime, tenants["acme"], row, "K4")
-    kinds = [(await back.next())["payload"]["data"]["warningRaised"]["warning"]["kind"]
-             for _ in range(4)]
+    kinds = [
+        (await back.next())["payload"]["data"]["warningRaised"]["warning"]["kind"] for _ in range(4)
+    ]
     # then
     assert kinds == ["K1", "K2", "K3", "K4"]
     with pytest.raises(TimeoutError):
-        await back.next(timeout=0.5)
+        await back.next(wait=0.5)
     await back.close()
 
 
@@ -153,10 +169,12 @@ async def test_filters_and_rolled_back_warnings(live_server, settings, runtime, 
     two = await customer(runtime, tenants["acme"], "F-2")
     from schema.relay import to_global_id
 
-    severe_only = await subscribed(live_server, token(settings), {"filter": {
-        "minLevel": "SEVERE"}})
-    only_two = await subscribed(live_server, token(settings), {"filter": {
-        "customerId": to_global_id("Customer", two["id"])}})
+    severe_only = await subscribed(live_server, token(settings), {"filter": {"minLevel": "SEVERE"}})
+    only_two = await subscribed(
+        live_server,
+        token(settings),
+        {"filter": {"customerId": to_global_id("Customer", two["id"])}},
+    )
     # when
     await warn(runtime, tenants["acme"], one, "X", "LIGHT")
     await warn(runtime, tenants["acme"], one, "ROLLED_BACK", "SEVERE", commit=False)
@@ -169,12 +187,13 @@ async def test_filters_and_rolled_back_warnings(live_server, settings, runtime, 
     assert got["kind"] == "Z"
     for sub in (severe_only, only_two):
         with pytest.raises(TimeoutError):
-            await sub.next(timeout=0.5)
+            await sub.next(wait=0.5)
         await sub.close()
 
 
-async def test_customer_filter_of_another_tenant_is_not_found(live_server, settings, runtime,
-                                                              tenants):
+async def test_customer_filter_of_another_tenant_is_not_found(
+    live_server, settings, runtime, tenants
+):
     from schema.relay import to_global_id
 
     foreign = await customer(runtime, tenants["globex"], "G-9")
