@@ -74,15 +74,23 @@ def database(pg_server: str) -> Iterator[Database]:
 @pytest.fixture
 def settings(database: Database) -> Settings:
     """Settings pointing at the test database (development JWT key, postgres broker)."""
-    return load({"env": "test", "database_url": database.owner_url,
-                 "app_database_url": database.app_url, "pool_size": 5})
+    return load(
+        {
+            "env": "test",
+            "database_url": database.owner_url,
+            "app_database_url": database.app_url,
+            "pool_size": 5,
+        }
+    )
 
 
 @pytest.fixture
 def tenants(database: Database) -> dict[str, uuid.UUID]:
     """Two tenants, so every test can check isolation."""
-    return {slug: uuid.UUID(create_tenant(database.owner_url, slug, slug.title())[0])
-            for slug in ("acme", "globex")}
+    return {
+        slug: uuid.UUID(create_tenant(database.owner_url, slug, slug.title())[0])
+        for slug in ("acme", "globex")
+    }
 
 
 @pytest.fixture
@@ -94,8 +102,9 @@ async def runtime(settings: Settings) -> AsyncIterator[Runtime]:
 
 
 @pytest.fixture
-async def client(settings: Settings, runtime: Runtime, tenants: dict[str, uuid.UUID]
-                 ) -> AsyncIterator[httpx.AsyncClient]:
+async def client(
+    settings: Settings, runtime: Runtime, tenants: dict[str, uuid.UUID]
+) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client talking to the ASGI app in-process, lifespan included."""
     app = create_app(settings, runtime)
     async with LifespanManager(app) as manager:
@@ -104,18 +113,28 @@ async def client(settings: Settings, runtime: Runtime, tenants: dict[str, uuid.U
             yield c
 
 
-def token(settings: Settings, tenant: str = "acme", roles: list[str] | None = None,
-          sub: str = "alice", ttl: int = 600) -> str:
+def token(
+    settings: Settings,
+    tenant: str = "acme",
+    roles: list[str] | None = None,
+    sub: str = "alice",
+    ttl: int = 600,
+) -> str:
     """A development token for a tenant and roles."""
     return issue_dev_token(settings, tenant, roles or ["credit_manager"], sub, ttl)
 
 
-async def gql(client: httpx.AsyncClient, query: str, variables: dict[str, Any] | None = None,
-              bearer: str | None = None) -> dict[str, Any]:
+async def gql(
+    client: httpx.AsyncClient,
+    query: str,
+    variables: dict[str, Any] | None = None,
+    bearer: str | None = None,
+) -> dict[str, Any]:
     """POST a GraphQL operation and return the JSON body."""
     headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
-    response = await client.post("/graphql", json={"query": query, "variables": variables or {}},
-                                 headers=headers)
+    response = await client.post(
+        "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+    )
     assert response.status_code == 200, response.text
     return response.json()  # type: ignore[no-any-return]
 
@@ -142,8 +161,9 @@ def live_server(settings: Settings, tenants: dict[str, uuid.UUID]) -> Iterator[L
     """Serve the app on a free port until the test ends."""
     port = free_port()
     app = create_app(settings)
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                            ws="websockets-sansio", lifespan="on")
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", ws="websockets-sansio", lifespan="on"
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -152,7 +172,6 @@ def live_server(settings: Settings, tenants: dict[str, uuid.UUID]) -> Iterator[L
         if time.monotonic() > deadline:
             raise RuntimeError("live server did not start")
         time.sleep(0.02)
-    yield LiveServer(f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}/graphql", server,
-                     thread)
+    yield LiveServer(f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}/graphql", server, thread)
     server.should_exit = True
     thread.join(10)

@@ -31,7 +31,9 @@ def test_stale_and_absent_items_are_listed() -> None:
     facts = CreditFileFacts(ALL_FIELDS - {"partners"}, docs)
     grade = completeness(facts, DEFAULT_POLICY, TODAY)
     assert {(m.key, m.reason) for m in grade.missing} == {
-        ("partners", "ABSENT"), ("CREDIT_REPORT", "STALE")}
+        ("partners", "ABSENT"),
+        ("CREDIT_REPORT", "STALE"),
+    }
     assert grade.ratio == round(9 / 11, 4)
 
 
@@ -43,8 +45,9 @@ def test_tenant_policy_overrides_default() -> None:
 
 def test_review_overdue_and_incomplete() -> None:
     facts = CreditFileFacts(frozenset({"industry"}), {})
-    findings = review_findings(facts, DEFAULT_POLICY, TODAY - timedelta(days=400),
-                               date(2020, 1, 1), 365, TODAY)
+    findings = review_findings(
+        facts, DEFAULT_POLICY, TODAY - timedelta(days=400), date(2020, 1, 1), 365, TODAY
+    )
     kinds = [f.kind for f in findings]
     assert kinds == ["CREDIT_FILE_STALE", "CREDIT_FILE_INCOMPLETE"]
     assert findings[0].evidence["daysOverdue"] == 35
@@ -52,10 +55,15 @@ def test_review_overdue_and_incomplete() -> None:
 
 def test_never_reviewed_counts_from_creation() -> None:
     facts = CreditFileFacts(ALL_FIELDS, FRESH_DOCS)
-    assert review_findings(facts, DEFAULT_POLICY, None, TODAY - timedelta(days=10), 365,
-                           TODAY) == []
-    assert review_findings(facts, DEFAULT_POLICY, None, TODAY - timedelta(days=366), 365,
-                           TODAY)[0].kind == "CREDIT_FILE_STALE"
+    assert (
+        review_findings(facts, DEFAULT_POLICY, None, TODAY - timedelta(days=10), 365, TODAY) == []
+    )
+    assert (
+        review_findings(facts, DEFAULT_POLICY, None, TODAY - timedelta(days=366), 365, TODAY)[
+            0
+        ].kind
+        == "CREDIT_FILE_STALE"
+    )
 
 
 @given(st.integers(0, 2000))

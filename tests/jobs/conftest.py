@@ -24,13 +24,32 @@ from tests.conftest import Database, free_port
 
 def start_worker(database: Database, broker_url: str) -> subprocess.Popen[bytes]:
     """`dramatiq jobs.worker` as a real process against the test database."""
-    env = {**os.environ, "APP_ENV": "test", "DATABASE_URL": database.owner_url,
-           "APP_DATABASE_URL": database.app_url, "BROKER_URL": broker_url,
-           "LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "APP_ENV": "test",
+        "DATABASE_URL": database.owner_url,
+        "APP_DATABASE_URL": database.app_url,
+        "BROKER_URL": broker_url,
+        "LOG_LEVEL": "WARNING",
+    }
     return subprocess.Popen(
-        [sys.executable, "-m", "dramatiq", "jobs.worker", "--processes", "1", "--threads", "2",
-         "--queues", "credit"], env=env, start_new_session=True,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "dramatiq",
+            "jobs.worker",
+            "--processes",
+            "1",
+            "--threads",
+            "2",
+            "--queues",
+            "credit",
+        ],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
 
 
 def stop_process(proc: subprocess.Popen[bytes]) -> str:
@@ -73,9 +92,23 @@ def redis_url() -> Iterator[str]:
         pytest.fail("redis-server is not installed (make test installs it)")
     port = free_port()
     workdir = tempfile.mkdtemp(prefix="redis-")
-    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                             "--appendonly", "no", "--dir", workdir],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            workdir,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     import redis
 
     client = redis.Redis(port=port)

@@ -27,10 +27,15 @@ async def seed(runtime: Any, tenant_id: Any, n: int = 3, reviewed_days_ago: int 
     """Customers with thin files reviewed long ago: each earns two LIGHT warnings."""
     async with UnitOfWork(runtime.engine, tenant_id, Actor("seed")) as uow:
         for i in range(n):
-            row = await create_customer(uow, CustomerChanges(
-                code=f"R-{i}", legal_name=f"Review {i}", country="SE", contacts=[]))
-            await uow.conn.execute(customers.update().where(customers.c.id == row["id"]).values(
-                last_reviewed_on=AS_OF - timedelta(days=reviewed_days_ago)))
+            row = await create_customer(
+                uow,
+                CustomerChanges(code=f"R-{i}", legal_name=f"Review {i}", country="SE", contacts=[]),
+            )
+            await uow.conn.execute(
+                customers.update()
+                .where(customers.c.id == row["id"])
+                .values(last_reviewed_on=AS_OF - timedelta(days=reviewed_days_ago))
+            )
         await uow.commit()
 
 
@@ -45,36 +50,50 @@ async def test_review_service_raises_once_per_customer_and_kind(runtime, tenants
             await uow.commit()
     # then
     assert results == [{"reviewed": 3, "raised": 6}, {"reviewed": 3, "raised": 0}]
-    rows = database.query("SELECT kind, level, status, count(*) FROM warnings "
-                          "GROUP BY 1, 2, 3 ORDER BY 1")
-    assert rows == [("CREDIT_FILE_INCOMPLETE", "LIGHT", "OPEN", 3),
-                    ("CREDIT_FILE_STALE", "LIGHT", "OPEN", 3)]
+    rows = database.query(
+        "SELECT kind, level, status, count(*) FROM warnings GROUP BY 1, 2, 3 ORDER BY 1"
+    )
+    assert rows == [
+        ("CREDIT_FILE_INCOMPLETE", "LIGHT", "OPEN", 3),
+        ("CREDIT_FILE_STALE", "LIGHT", "OPEN", 3),
+    ]
     assert database.query("SELECT count(*) FROM events WHERE topic = 'warning.raised'") == [(6,)]
-    evidence = database.query("SELECT evidence FROM warnings WHERE kind = 'CREDIT_FILE_STALE' "
-                              "LIMIT 1")[0][0]
+    evidence = database.query(
+        "SELECT evidence FROM warnings WHERE kind = 'CREDIT_FILE_STALE' LIMIT 1"
+    )[0][0]
     assert evidence["daysOverdue"] == 35 and evidence["intervalDays"] == 365
 
 
-async def test_mutation_to_worker_end_to_end(client, settings, runtime, tenants, database,
-                                             relay, worker):
+async def test_mutation_to_worker_end_to_end(
+    client, settings, runtime, tenants, database, relay, worker
+):
     # given
     await seed(runtime, tenants["acme"])
     await seed(runtime, tenants["globex"], n=1, reviewed_days_ago=10)
     # when
-    body = await gql(client, RUN, {"input": {"asOf": AS_OF.isoformat()}},
-                     token(settings, roles=["credit_analyst"]))
+    body = await gql(
+        client,
+        RUN,
+        {"input": {"asOf": AS_OF.isoformat()}},
+        token(settings, roles=["credit_analyst"]),
+    )
     # then
     job = body["data"]["runCreditFileReview"]["job"]
     assert job["status"] == "PENDING"
-    await wait_for(lambda: database.query(
-        "SELECT status FROM jobs WHERE status = 'SUCCEEDED'"), 45)
+    await wait_for(lambda: database.query("SELECT status FROM jobs WHERE status = 'SUCCEEDED'"), 45)
     result = database.query("SELECT result, attempts FROM jobs")
     assert result == [({"reviewed": 3, "raised": 6}, 1)]
-    per_tenant = database.query("SELECT t.slug, count(w.*) FROM tenants t LEFT JOIN warnings w "
-                                "ON w.tenant_id = t.id GROUP BY 1 ORDER BY 1")
+    per_tenant = database.query(
+        "SELECT t.slug, count(w.*) FROM tenants t LEFT JOIN warnings w "
+        "ON w.tenant_id = t.id GROUP BY 1 ORDER BY 1"
+    )
     assert per_tenant == [("acme", 6), ("globex", 0)]
-    status = await gql(client, "query J($id: ID!) { job(id: $id) { status result } }",
-                       {"id": job["id"]}, token(settings))
+    status = await gql(
+        client,
+        "query J($id: ID!) { job(id: $id) { status result } }",
+        {"id": job["id"]},
+        token(settings),
+    )
     assert status["data"]["job"]["status"] == "SUCCEEDED"
 
 
@@ -82,33 +101,52 @@ async def test_redelivered_message_changes_nothing(settings, runtime, tenants, d
     # given: a job that already ran once
     await seed(runtime, tenants["acme"], n=2)
     async with UnitOfWork(runtime.engine, tenants["acme"]) as uow:
-        job_id, _ = await enqueue_job(uow.conn, tenant_id=tenants["acme"],
-                                      actor=reviews.JOB_ACTOR, args={"asOf": AS_OF.isoformat()},
-                                      requested_by="test")
+        job_id, _ = await enqueue_job(
+            uow.conn,
+            tenant_id=tenants["acme"],
+            actor=reviews.JOB_ACTOR,
+            args={"asOf": AS_OF.isoformat()},
+            requested_by="test",
+        )
         await uow.commit()
     broker = make_broker(settings)
-    message = dramatiq.Message(queue_name=QUEUE, actor_name=reviews.JOB_ACTOR, args=(),
-                               kwargs={"tenant_id": str(tenants["acme"]), "job_id": str(job_id)},
-                               options={})
+    message = dramatiq.Message(
+        queue_name=QUEUE,
+        actor_name=reviews.JOB_ACTOR,
+        args=(),
+        kwargs={"tenant_id": str(tenants["acme"]), "job_id": str(job_id)},
+        options={},
+    )
     # when: the same message is delivered three times
     for _ in range(3):
-        broker.enqueue(message.copy(message_id=dramatiq.Message(
-            queue_name=QUEUE, actor_name="x", args=(), kwargs={}, options={}).message_id))
+        broker.enqueue(
+            message.copy(
+                message_id=dramatiq.Message(
+                    queue_name=QUEUE, actor_name="x", args=(), kwargs={}, options={}
+                ).message_id
+            )
+        )
     broker.close()
     await wait_for(lambda: database.query("SELECT 1 FROM jobs WHERE status = 'SUCCEEDED'"))
     await wait_for(lambda: database.query("SELECT count(*) FROM dramatiq.queue") == [(0,)])
     # then: all three were acknowledged, the work was done once
     assert database.query("SELECT count(*) FROM warnings") == [(4,)]
     assert database.query("SELECT status, result FROM jobs") == [
-        ("SUCCEEDED", {"reviewed": 2, "raised": 4})]
+        ("SUCCEEDED", {"reviewed": 2, "raised": 4})
+    ]
     assert database.query("SELECT count(*) FROM events") == [(4,)]
 
 
 async def test_rolled_back_change_never_runs_a_job(settings, runtime, tenants, database):
     # given / when: a job is requested inside a transaction that rolls back
     async with UnitOfWork(runtime.engine, tenants["acme"]) as uow:
-        await enqueue_job(uow.conn, tenant_id=tenants["acme"], actor=reviews.JOB_ACTOR,
-                          args={"asOf": AS_OF.isoformat()}, requested_by="test")
+        await enqueue_job(
+            uow.conn,
+            tenant_id=tenants["acme"],
+            actor=reviews.JOB_ACTOR,
+            args={"asOf": AS_OF.isoformat()},
+            requested_by="test",
+        )
         # no commit
     broker = make_broker(settings)
     sent = await Relay(runtime, broker).drain()
@@ -119,8 +157,9 @@ async def test_rolled_back_change_never_runs_a_job(settings, runtime, tenants, d
     assert database.query("SELECT count(*) FROM dramatiq.queue") == [(0,)]
 
 
-async def test_committed_job_runs_even_if_nothing_was_listening(settings, runtime, tenants,
-                                                                database):
+async def test_committed_job_runs_even_if_nothing_was_listening(
+    settings, runtime, tenants, database
+):
     # given: the process that committed the request died before any relay saw it
     await seed(runtime, tenants["acme"], n=1)
     async with UnitOfWork(runtime.engine, tenants["acme"]) as uow:
@@ -133,8 +172,7 @@ async def test_committed_job_runs_even_if_nothing_was_listening(settings, runtim
     broker.close()
     proc = start_worker(database, "postgres")
     try:
-        await wait_for(lambda: database.query("SELECT 1 FROM jobs WHERE status = 'SUCCEEDED'"),
-                       45)
+        await wait_for(lambda: database.query("SELECT 1 FROM jobs WHERE status = 'SUCCEEDED'"), 45)
     finally:
         output = stop_process(proc)
     # then
@@ -161,8 +199,7 @@ async def test_redis_broker_runs_jobs_for_real(settings, runtime, tenants, datab
     try:
         # when
         sent = await Relay(runtime, broker).drain()
-        await wait_for(lambda: database.query("SELECT 1 FROM jobs WHERE status = 'SUCCEEDED'"),
-                       45)
+        await wait_for(lambda: database.query("SELECT 1 FROM jobs WHERE status = 'SUCCEEDED'"), 45)
     finally:
         broker.close()
         output = stop_process(proc)
@@ -170,5 +207,3 @@ async def test_redis_broker_runs_jobs_for_real(settings, runtime, tenants, datab
     assert sent == 1, output
     assert database.query("SELECT count(*) FROM warnings") == [(2,)]
     assert database.query("SELECT count(*) FROM dramatiq.queue") == [(0,)]
-
-

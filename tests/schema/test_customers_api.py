@@ -37,10 +37,15 @@ VALID_USCC = "91310115MA1K3Y5X0" + uscc_check_character("91310115MA1K3Y5X0")
 
 def new_customer(code: str = "C-1", **extra: Any) -> dict[str, Any]:
     """A valid CreateCustomerInput."""
-    return {"code": code, "legalName": "上海测试贸易有限公司", "country": "CN",
-            "registrationNumber": VALID_USCC,
-            "registeredCapital": {"amount": "5000000.00", "currency": "CNY"},
-            "contacts": [{"name": "李娜", "email": "lina@example.cn"}], **extra}
+    return {
+        "code": code,
+        "legalName": "上海测试贸易有限公司",
+        "country": "CN",
+        "registrationNumber": VALID_USCC,
+        "registeredCapital": {"amount": "5000000.00", "currency": "CNY"},
+        "contacts": [{"name": "李娜", "email": "lina@example.cn"}],
+        **extra,
+    }
 
 
 async def create(client: Any, bearer: str, code: str = "C-1", **extra: Any) -> dict[str, Any]:
@@ -65,7 +70,9 @@ async def test_create_then_read_back_with_audit(client, settings, database):
     assert read["auditTrail"][0]["mutation"] == "createCustomer"
     assert read["auditTrail"][0]["actor"] == "alice"
     assert read["auditTrail"][0]["changes"]["registeredCapital"] == {
-        "before": None, "after": "5000000.00 CNY"}
+        "before": None,
+        "after": "5000000.00 CNY",
+    }
     assert database.query("SELECT registered_capital_minor FROM customers") == [(500000000,)]
 
 
@@ -74,17 +81,23 @@ async def test_update_with_version_and_stale_version(client, settings, database)
     bearer = token(settings)
     created = (await create(client, bearer))["customer"]
     # when
-    first = await gql(client, UPDATE, {"input": {"id": created["id"], "version": 1,
-                                                 "legalName": "新名称有限公司"}}, bearer)
-    stale = await gql(client, UPDATE, {"input": {"id": created["id"], "version": 1,
-                                                 "industry": "Steel"}}, bearer)
+    first = await gql(
+        client,
+        UPDATE,
+        {"input": {"id": created["id"], "version": 1, "legalName": "新名称有限公司"}},
+        bearer,
+    )
+    stale = await gql(
+        client, UPDATE, {"input": {"id": created["id"], "version": 1, "industry": "Steel"}}, bearer
+    )
     # then
     assert first["data"]["updateCustomer"]["customer"]["version"] == 2
     errors = stale["data"]["updateCustomer"]["userErrors"]
     assert [e["code"] for e in errors] == ["STALE_VERSION"]
     assert stale["data"]["updateCustomer"]["customer"] is None
     assert database.query("SELECT legal_name, industry, version FROM customers") == [
-        ("新名称有限公司", None, 2)]
+        ("新名称有限公司", None, 2)
+    ]
 
 
 async def test_concurrent_updates_with_same_version_one_wins(client, settings, database):
@@ -93,8 +106,12 @@ async def test_concurrent_updates_with_same_version_one_wins(client, settings, d
     created = (await create(client, bearer))["customer"]
 
     async def change(name: str) -> dict[str, Any]:
-        body = await gql(client, UPDATE, {"input": {"id": created["id"], "version": 1,
-                                                    "legalName": name}}, bearer)
+        body = await gql(
+            client,
+            UPDATE,
+            {"input": {"id": created["id"], "version": 1, "legalName": name}},
+            bearer,
+        )
         return body["data"]["updateCustomer"]  # type: ignore[no-any-return]
 
     # when
@@ -114,17 +131,30 @@ async def test_list_filter_order_and_paginate(client, settings):
     # given
     bearer = token(settings)
     for i in range(7):
-        await create(client, bearer, f"K-{i}", legalName=f"Company {i:02d}",
-                     industry="Steel" if i % 2 else "Food")
+        await create(
+            client,
+            bearer,
+            f"K-{i}",
+            legalName=f"Company {i:02d}",
+            industry="Steel" if i % 2 else "Food",
+        )
     # when
-    page1 = (await gql(client, LIST, {"first": 3, "orderBy": {"field": "CODE"}},
-                       bearer))["data"]["customers"]
-    page2 = (await gql(client, LIST, {"first": 3, "after": page1["pageInfo"]["endCursor"],
-                                      "orderBy": {"field": "CODE"}}, bearer))["data"]["customers"]
-    steel = (await gql(client, LIST, {"filter": {"industry": "Steel"}}, bearer))
-    text = (await gql(client, LIST, {"filter": {"text": "company 0"}}, bearer))
-    desc = (await gql(client, LIST, {"first": 2, "orderBy": {"field": "NAME",
-                                                             "direction": "DESC"}}, bearer))
+    page1 = (await gql(client, LIST, {"first": 3, "orderBy": {"field": "CODE"}}, bearer))["data"][
+        "customers"
+    ]
+    page2 = (
+        await gql(
+            client,
+            LIST,
+            {"first": 3, "after": page1["pageInfo"]["endCursor"], "orderBy": {"field": "CODE"}},
+            bearer,
+        )
+    )["data"]["customers"]
+    steel = await gql(client, LIST, {"filter": {"industry": "Steel"}}, bearer)
+    text = await gql(client, LIST, {"filter": {"text": "company 0"}}, bearer)
+    desc = await gql(
+        client, LIST, {"first": 2, "orderBy": {"field": "NAME", "direction": "DESC"}}, bearer
+    )
     # then
     assert page1["totalCount"] == 7
     assert [e["node"]["code"] for e in page1["edges"]] == ["K-0", "K-1", "K-2"]
@@ -133,7 +163,9 @@ async def test_list_filter_order_and_paginate(client, settings):
     assert steel["data"]["customers"]["totalCount"] == 3
     assert text["data"]["customers"]["totalCount"] == 7
     assert [e["node"]["legalName"] for e in desc["data"]["customers"]["edges"]] == [
-        "Company 06", "Company 05"]
+        "Company 06",
+        "Company 05",
+    ]
 
 
 async def test_archive(client, settings, database):
@@ -160,8 +192,10 @@ async def test_other_tenant_id_is_not_found_everywhere(client, settings, databas
     # when
     seen = [await gql(client, GET, {"id": i}, globex) for i in (created["id"], never)]
     nodes = [await gql(client, NODE, {"id": i}, globex) for i in (created["id"], never)]
-    updates = [await gql(client, UPDATE, {"input": {"id": i, "version": 1, "industry": "X"}},
-                         globex) for i in (created["id"], never)]
+    updates = [
+        await gql(client, UPDATE, {"input": {"id": i, "version": 1, "industry": "X"}}, globex)
+        for i in (created["id"], never)
+    ]
     listed = await gql(client, LIST, {}, globex)
     # then: the same answer for another tenant's id as for one that never existed
     assert seen[0] == seen[1] == {"data": {"customer": None}}

@@ -19,15 +19,24 @@ COMMITTED = Path(__file__).parents[2] / "schema" / "schema.graphql"
 
 def test_committed_schema_matches_code() -> None:
     assert COMMITTED.read_text() == sdl(), (
-        "schema/schema.graphql drifted from the code: run `make schema` and commit it")
+        "schema/schema.graphql drifted from the code: run `make schema` and commit it"
+    )
 
 
 def test_everything_has_a_description() -> None:
     schema = build_schema(Settings())._schema
     missing = []
     for name, gtype in schema.type_map.items():
-        if name.startswith("__") or name in {"String", "Int", "Float", "Boolean", "ID", "Date",
-                                             "DateTime", "JSON"}:
+        if name.startswith("__") or name in {
+            "String",
+            "Int",
+            "Float",
+            "Boolean",
+            "ID",
+            "Date",
+            "DateTime",
+            "JSON",
+        }:
             continue
         if not gtype.description:
             missing.append(name)
