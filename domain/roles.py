@@ -32,3 +32,14 @@ ACK_WARNINGS = frozenset({SALES, COLLECTOR, CREDIT_ANALYST, CREDIT_MANAGER, LEGA
 READ_AUDIT = frozenset({CREDIT_ANALYST, CREDIT_MANAGER, LEGAL, FINANCE, ADMIN})
 #: The credit-file report carries financials: the credit team, legal, finance.
 READ_CREDIT_REPORT = frozenset({CREDIT_ANALYST, CREDIT_MANAGER, LEGAL, FINANCE, ADMIN, SALES})
+
+#: Invoices and credit notes come from billing: finance or an ERP integration.
+POST_INVOICES = frozenset({FINANCE, ADMIN, INTEGRATOR})
+#: Cash is recorded by finance (and bank feeds through an integration); collectors see it.
+POST_PAYMENTS = frozenset({FINANCE, ADMIN, INTEGRATOR})
+#: Reversing history is a finance decision.
+REVERSE_ENTRIES = frozenset({FINANCE, ADMIN})
+#: Receivables are read by everyone who works the customer, not by casual viewers.
+READ_RECEIVABLES = frozenset(
+    {SALES, COLLECTOR, CREDIT_ANALYST, CREDIT_MANAGER, LEGAL, FINANCE, ADMIN, INTEGRATOR, VIEWER}
+)

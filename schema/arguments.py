@@ -50,8 +50,7 @@ def _value(node: ArgumentNode, variables: dict[str, Any]) -> Any:
     return None
 
 
-def argument_errors(document: Any, variables: dict[str, Any], max_page: int
-                    ) -> list[GraphQLError]:
+def argument_errors(document: Any, variables: dict[str, Any], max_page: int) -> list[GraphQLError]:
     """Errors for out-of-range `first` and malformed `after` anywhere in the document."""
     collector = _Collector()
     visit(document, collector)
@@ -62,9 +61,13 @@ def argument_errors(document: Any, variables: dict[str, Any], max_page: int
             continue
         if argument.name.value == "first":
             if isinstance(value, int) and not 1 <= value <= max_page:
-                errors.append(GraphQLError(
-                    f"`first` must be between 1 and {max_page}", nodes=[argument],
-                    extensions={"code": "PAGE_SIZE_EXCEEDED"}))
+                errors.append(
+                    GraphQLError(
+                        f"`first` must be between 1 and {max_page}",
+                        nodes=[argument],
+                        extensions={"code": "PAGE_SIZE_EXCEEDED"},
+                    )
+                )
         elif isinstance(value, str):
             try:
                 if field in EVENT_CURSOR_FIELDS:
@@ -72,8 +75,13 @@ def argument_errors(document: Any, variables: dict[str, Any], max_page: int
                 else:
                     decode_cursor(value)
             except GraphQLError:
-                errors.append(GraphQLError("Malformed cursor in `after`", nodes=[argument],
-                                           extensions={"code": "BAD_USER_INPUT"}))
+                errors.append(
+                    GraphQLError(
+                        "Malformed cursor in `after`",
+                        nodes=[argument],
+                        extensions={"code": "BAD_USER_INPUT"},
+                    )
+                )
     return errors
 
 

@@ -20,15 +20,26 @@ from strawberry.schema.config import StrawberryConfig
 
 from schema.arguments import ArgumentLimits
 from schema.errors import RequestIdMaskErrors
-from schema.mutations import credit_files, customers, warnings
-from schema.queries import Query
+from schema.ledger_queries import LedgerQuery
+from schema.mutations import credit_files, customers, ledger, warnings
+from schema.queries import CoreQuery
 from schema.subscriptions import Subscription
 from services.settings import Settings
 
 log = logging.getLogger("credit.graphql")
 
+
+@strawberry.type(description="Read entry points.")
+class Query(CoreQuery, LedgerQuery):
+    pass
+
+
 Mutation = strawberry.type(
-    type("Mutation", (), {**customers.FIELDS, **credit_files.FIELDS, **warnings.FIELDS}),
+    type(
+        "Mutation",
+        (),
+        {**customers.FIELDS, **credit_files.FIELDS, **warnings.FIELDS, **ledger.FIELDS},
+    ),
     description="Write entry points: each takes one `input` and returns a payload with "
     "`userErrors`.",
 )

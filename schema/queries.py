@@ -55,8 +55,8 @@ class Viewer:
     roles: list[str] = strawberry.field(description="Roles granted by the token.")
 
 
-@strawberry.type(description="Read entry points.")
-class Query:
+@strawberry.type(description="Core reads: customers, warnings, jobs, nodes.")
+class CoreQuery:
     @strawberry.field(
         description="The caller as the token describes it." + roles_note(READ),
         extensions=allow(READ),
@@ -146,6 +146,14 @@ class Query:
         if type_name == "Warning":
             row = await ctx.loader("warnings", loaders.warnings).load(raw)
             return Warning.from_row(row) if row else None
+        if type_name in ("Invoice", "Payment"):
+            from schema.types.ledger import INVOICE_ROWS, PAYMENT_ROWS, Invoice, Payment
+
+            loader = INVOICE_ROWS if type_name == "Invoice" else PAYMENT_ROWS
+            row = await ctx.loader(type_name, loader).load(raw)
+            if row is None:
+                return None
+            return Invoice.from_row(row) if type_name == "Invoice" else Payment.from_row(row)
         if type_name == "Job":
             row = await reads.job_by_id(ctx.session, raw)
             return Job.from_row(row) if row else None
@@ -170,8 +178,11 @@ class Query:
         if flt.customer_id is not None:
             customer_id = _decode(flt.customer_id, "Customer")
             if customer_id is None:  # an unknown customer simply has no warnings
-                return WarningConnection(edges=[], total_count=0, page_info=PageInfo(
-                    has_next_page=False, end_cursor=None))
+                return WarningConnection(
+                    edges=[],
+                    total_count=0,
+                    page_info=PageInfo(has_next_page=False, end_cursor=None),
+                )
         rows, total, more = await reads.warnings_page(
             ctx.session,
             status=flt.status.value if flt.status else None,

@@ -1,0 +1,560 @@
+"""Receivables tables: the ledger (append-only facts) and what collections and closing keep.
+
+Currency travels in composite keys, so an allocation can only join an invoice and a payment
+of its own currency: the database itself refuses a mixed-currency allocation.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+
+from dbschema.tables import NEW_UUID, NOW, metadata
+
+
+def _tenant() -> sa.Column[object]:
+    return sa.Column(
+        "tenant_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("tenants.id", ondelete="CASCADE"),
+        nullable=False,
+    )
+
+
+def _id() -> sa.Column[object]:
+    return sa.Column("id", UUID(as_uuid=True), nullable=False, server_default=NEW_UUID)
+
+
+def _customer_fk() -> sa.ForeignKeyConstraint:
+    return sa.ForeignKeyConstraint(
+        ["tenant_id", "customer_id"], ["customers.tenant_id", "customers.id"]
+    )
+
+
+def _created() -> list[sa.Column[object]]:
+    return [
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
+        sa.Column("created_by", sa.Text, nullable=False),
+    ]
+
+
+payment_terms = sa.Table(
+    "payment_terms",
+    metadata,
+    _tenant(),
+    _id(),
+    sa.Column("code", sa.Text, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("net_days", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("eom_plus_days", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("instalments", JSONB, nullable=False, server_default=sa.text("'[]'::jsonb")),
+    *_created(),
+    sa.PrimaryKeyConstraint("tenant_id", "id"),
+    sa.UniqueConstraint("tenant_id", "code"),
+    sa.CheckConstraint("kind IN ('NET','END_OF_MONTH','INSTALMENTS')", name="kind_known"),
+    sa.CheckConstraint("net_days >= 0 AND eom_plus_days >= 0", name="days_not_negative"),
+)
+
+invoices = sa.Table(
+    "invoices",
+    metadata,
+    _tenant(),
+    _id(),
+    sa.Column("number", sa.Text, nullable=False),
+    sa.Column("external_id", sa.Text),
+    sa.Column("customer_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("order_ref", sa.Text),
+    sa.Column("issue_date", sa.Date, nullable=False),
+    sa.Column("due_date", sa.Date, nullable=False),
+    sa.Column("currency", sa.CHAR(3), nullable=False),
+    sa.Column("amount_minor", sa.BigInteger, nullable=False),
+    sa.Column("open_minor", sa.BigInteger, nullable=False),
+    sa.Column("disputed_minor", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("written_off_minor", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("salesperson", sa.Text),
+    sa.Column("fingerprint", sa.Text, nullable=False),
+    *_created(),
+    sa.PrimaryKeyConstraint("tenant_id", "id"),
+    sa.UniqueConstraint("tenant_id", "number"),
+    sa.UniqueConstraint("tenant_id", "external_id"),
+    sa.UniqueConstraint("tenant_id", "id", "currency"),
+    _customer_fk(),
+    sa.CheckConstraint("amount_minor > 0", name="amount_positive"),
+    sa.CheckConstraint("open_minor >= 0 AND open_minor <= amount_minor", name="open_in_range"),
+    sa.CheckConstraint(
+        "disputed_minor >= 0 AND disputed_minor <= amount_minor", name="disputed_in_range"
+    ),
+    sa.CheckConstraint("written_off_minor >= 0", name="written_off_not_negative"),
+    sa.CheckConstraint("due_date >= issue_date", name="due_after_issue"),
+)
+sa.Index(
+    "ix_invoices_open_due",
+    invoices.c.tenant_id,
+    invoices.c.customer_id,
+    invoices.c.due_date,
+    postgresql_where=sa.text("open_minor > 0"),
+)
+sa.Index(
+    "ix_invoices_customer_issue",
+    invoices.c.tenant_id,
+    invoices.c.customer_id,
+    invoices.c.issue_date,
+)
+
+invoice_instalments = sa.Table(
+    "invoice_instalments",
+    metadata,
+    _tenant(),
+    sa.Column("invoice_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("due_date", sa.Date, nullable=False),
+    sa.Column("amount_minor", sa.BigInteger, nullable=False),
+    sa.PrimaryKeyConstraint("tenant_id", "invoice_id", "seq"),
+    sa.ForeignKeyConstraint(
+        ["tenant_id", "invoice_id"], ["invoices.tenant_id", "invoices.id"], ondelete="CASCADE"
+    ),
+    sa.CheckConstraint("amount_minor > 0", name="amount_positive"),
+)
+
+payments = sa.Table(
+    "payments",
+    metadata,
+    _tenant(),
+    _id(),
+    sa.Column("external_id", sa.Text),
+    sa.Column("customer_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("received_on", sa.Date, nullable=False),
+    sa.Column("currency", sa.CHAR(3), nullable=False),
+    sa.Column("amount_minor", sa.BigInteger, nullable=False),
+    sa.Column("unallocated_minor", sa.BigInteger, nullable=False),
+    sa.Column("method", sa.Text, nullable=False),
+    sa.Column("reference", sa.Text),
+    sa.Column("status", sa.Text, nullable=False, server_default="POSTED"),
+    sa.Column("reversed_at", sa.DateTime(timezone=True)),
+    sa.Column("reversal_reason", sa.Text),
+    sa.Column("is_recovery", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("fingerprint", sa.Text, nullable=False),
+    *_created(),
+    sa.PrimaryKeyConstraint("tenant_id", "id"),
+    sa.UniqueConstraint("tenant_id", "external_id"),
+    sa.UniqueConstraint("tenant_id", "id", "currency"),
+    _customer_fk(),
+    sa.CheckConstraint("amount_minor > 0", name="amount_positive"),
+    sa.CheckConstraint(
+        "unallocated_minor >= 0 AND unallocated_minor <= amount_minor", name="unallocated_in_range"
+    ),
+    sa.CheckConstraint("status IN ('POSTED','REVERSED')", name="status_known"),
+    sa.CheckConstraint(
+        "method IN ('BANK_TRANSFER','CHEQUE','CASH','CARD','BILL','OTHER')", name="method_known"
+    ),
+)
+sa.Index(
+    "ix_payments_customer", payments.c.tenant_id, payments.c.customer_id, payments.c.received_on
+)
+
+credit_notes = sa.Table(
+    "credit_notes",
+    metadata,
+    _tenant(),
+    _id(),
+    sa.Column("number", sa.Text, nullable=False),
+    sa.Column("external_id", sa.Text),
+    sa.Column("invoice_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("customer_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("issue_date", sa.Date, nullable=False),
+    sa.Column("currency", sa.CHAR(3), nullable=False),
+    sa.Column("amount_minor", sa.BigInteger, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("fingerprint", sa.Text, nullable=False),
+    *_created(),
+    sa.PrimaryKeyConstraint("tenant_id", "id"),
+    sa.UniqueConstraint("tenant_id", "number"),
+    sa.UniqueConstraint("tenant_id", "external_id"),
+    sa.UniqueConstraint("tenant_id", "id", "currency"),
+    sa.ForeignKeyConstraint(
+        ["tenant_id", "invoice_id", "currency"],
+        ["invoices.tenant_id", "invoices.id", "invoices.currency"],
+    ),
+    _customer_fk(),
+    sa.CheckConstraint("amount_minor > 0", name="amount_positive"),
+)
+
+allocations = sa.Table(
+    "allocations",
+    metadata,
+    _tenant(),
+    _id(),
+    sa.Column("invoice_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("currency", sa.CHAR(3), nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("payment_id", UUID(as_uuid=True)),
+    sa.Column("credit_note_id", UUID(as_uuid=True)),
+    sa.Column("write_off_id", UUID(as_uuid=True)),
+    sa.Column("amount_minor", sa.BigInteger, nullable=False),
+    sa.Column("reverses_id", UUID(as_uuid=True)),
+    sa.Column("effective_on", sa.Date, nullable=False),
+    *_created(),
+    sa.PrimaryKeyConstraint("tenant_id", "id"),
+    sa.ForeignKeyConstraint(
+        ["tenant_id", "invoice_id", "currency"],
+        ["invoices.tenant_id", "invoices.id", "invoices.currency"],
+    ),
+    sa.ForeignKeyConstraint(
+        ["tenant_id", "payment_id", "currency"],
+        ["payments.tenant_id", "payments.id", "payments.currency"],
+    ),
+    sa.ForeignKeyConstraint(
+        ["tenant_id", "credit_note_id", "currency"],
+        ["credit_notes.tenant_id", "credit_notes.id", "credit_notes.currency"],
+    ),
+    sa.CheckConstraint("kind IN ('PAYMENT','CREDIT_NOTE','WRITE_OFF')", name="kind_known"),
+    sa.CheckConstraint("amount_minor <> 0", name="amount_not_zero"),
+    sa.CheckConstraint(
+        "(kind = 'PAYMENT') = (payment_id IS NOT NULL) AND "
+        "(kind = 'CREDIT_NOTE') = (credit_note_id IS NOT NULL) AND "
+        "(kind = 'WRITE_OFF') = (write_off_id IS NOT NULL)",
+        name="one_source",
+    ),
+    sa.CheckConstraint(
+        "(amount_minor < 0) = (reverses_id IS NOT NULL)", name="negative_only_as_reversal"
+    ),
+)
+sa.Index("ix_allocations_invoice", allocations.c.tenant_id, allocations.c.invoice_id)
+sa.Index(
+    "ix_allocations_payment",
+    allocations.c.tenant_id,
+    allocations.c.payment_id,
+    postgresql_where=sa.text("payment_id IS NOT NULL"),
+)
+
+disputes = sa.Table(
+    "disputes",
+    metadata,
+    _tenant(),
+    _id(),
+    sa.Column("invoice_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("amount_minor", sa.BigInteger, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("status", sa.Text, nullable=False, server_default="OPEN"),
+    sa.Column("resolution", sa.Text),
+    sa.Column("resolved_at", sa.DateTime(timezone=True)),
+    sa.Column("resolved_by", sa.Text),
+    *_created(),
+    sa.PrimaryKeyConstraint("tenant_id", "id"),
+    sa.ForeignKeyConstraint(["tenant_id", "invoice_id"], ["invoices.tenant_id", "invoices.id"]),
+    sa.CheckConstraint("amount_minor > 0", name="amount_positive"),
+    sa.CheckConstraint("status IN ('OPEN','RESOLVED','REJECTED')", name="status_known"),
+)
+
+idempotency_keys = sa.Table(
+    "idempotency_keys",
+    metadata,
+    _tenant(),
+    sa.Column("key", sa.Text, nullable=False),
+    sa.Column("operation", sa.Text, nullable=False),
+    sa.Column("fingerprint", sa.Text, nullable=False),
+    sa.Column("result", JSONB, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
+    sa.PrimaryKeyConstraint("tenant_id", "operation", "key"),
+)
+
+aging_snapshots = sa.Table(
+    "aging_snapshots",
+    metadata,
+    _tenant(),
+    sa.Column("as_of", sa.Date, nullable=False),
+    sa.Column("customer_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("currency", sa.CHAR(3), nullable=False),
+    sa.Column("open_minor", sa.BigInteger, nullable=False),
+    sa.Column("overdue_minor", sa.BigInteger, nullable=False),
+    sa.Column("buckets", JSONB, nullable=False),
+    sa.Column("weighted_days_past_due", sa.Numeric(12, 2), nullable=False),
+    sa.PrimaryKeyConstraint("tenant_id", "as_of", "customer_id", "currency"),
+    _customer_fk(),
+)
+
+provision_runs = sa.Table(
+    "provision_runs",
+    metadata,
+    _tenant(),
+    _id(),
+    sa.Column("period_end", sa.Date, nullable=False),
+    sa.Column("basis", sa.Text, nullable=False),
+    sa.Column("status", sa.Text, nullable=False, server_default="OPEN"),
+    sa.Column("totals", JSONB, nullable=False),
+    sa.Column("closed_at", sa.DateTime(timezone=True)),
+    sa.Column("closed_by", sa.Text),
+    *_created(),
+    sa.PrimaryKeyConstraint("tenant_id", "id"),
+    sa.UniqueConstraint("tenant_id", "period_end"),
+    sa.CheckConstraint("status IN ('OPEN','CLOSED')", name="status_known"),
+    sa.CheckConstraint("basis IN ('AGE','DPD')", name="basis_known"),
+)
+
+provision_lines = sa.Table(
+    "provision_lines",
+    metadata,
+    _tenant(),
+    sa.Column("run_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("invoice_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("customer_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("currency", sa.CHAR(3), nullable=False),
+    sa.Column("open_minor", sa.BigInteger, nullable=False),
+    sa.Column("rate", sa.Numeric(6, 4), nullable=False),
+    sa.Column("provision_minor", sa.BigInteger, nullable=False),
+    sa.Column("previous_minor", sa.BigInteger, nullable=False),
+    sa.PrimaryKeyConstraint("tenant_id", "run_id", "invoice_id"),
+    sa.ForeignKeyConstraint(
+        ["tenant_id", "run_id"],
+        ["provision_runs.tenant_id", "provision_runs.id"],
+        ondelete="CASCADE",
+    ),
+)
+sa.Index(
+    "ix_provision_lines_customer",
+    provision_lines.c.tenant_id,
+    provision_lines.c.run_id,
+    provision_lines.c.customer_id,
+)
+
+write_off_proposals = sa.Table(
+    "write_off_proposals",
+    metadata,
+    _tenant(),
+    _id(),
+    sa.Column("customer_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("currency", sa.CHAR(3), nullable=False),
+    sa.Column("total_minor", sa.BigInteger, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("evidence", JSONB, nullable=False, server_default=sa.text("'[]'::jsonb")),
+    sa.Column("status", sa.Text, nullable=False, server_default="PROPOSED"),
+    sa.Column("required_roles", JSONB, nullable=False),
+    sa.Column("posted_at", sa.DateTime(timezone=True)),
+    sa.Column("idempotency_key", sa.Text),
+    *_created(),
+    sa.PrimaryKeyConstraint("tenant_id", "id"),
+    _customer_fk(),
+    sa.CheckConstraint("total_minor > 0", name="total_positive"),
+    sa.CheckConstraint(
+        "status IN ('PROPOSED','APPROVED','POSTED','REJECTED')", name="status_known"
+    ),
+)
+
+write_off_lines = sa.Table(
+    "write_off_lines",
+    metadata,
+    _tenant(),
+    sa.Column("proposal_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("invoice_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("amount_minor", sa.BigInteger, nullable=False),
+    sa.PrimaryKeyConstraint("tenant_id", "proposal_id", "invoice_id"),
+    sa.ForeignKeyConstraint(
+        ["tenant_id", "proposal_id"], ["write_off_proposals.tenant_id", "write_off_proposals.id"]
+    ),
+    sa.ForeignKeyConstraint(["tenant_id", "invoice_id"], ["invoices.tenant_id", "invoices.id"]),
+    sa.CheckConstraint("amount_minor > 0", name="amount_positive"),
+)
+
+write_off_approvals = sa.Table(
+    "write_off_approvals",
+    metadata,
+    _tenant(),
+    sa.Column("proposal_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("role", sa.Text, nullable=False),
+    sa.Column("approver", sa.Text, nullable=False),
+    sa.Column("decision", sa.Text, nullable=False),
+    sa.Column("note", sa.Text),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
+    sa.PrimaryKeyConstraint("tenant_id", "proposal_id", "role"),
+    sa.ForeignKeyConstraint(
+        ["tenant_id", "proposal_id"], ["write_off_proposals.tenant_id", "write_off_proposals.id"]
+    ),
+    sa.CheckConstraint("decision IN ('APPROVED','REJECTED')", name="decision_known"),
+)
+
+bad_debt_cases = sa.Table(
+    "bad_debt_cases",
+    metadata,
+    _tenant(),
+    _id(),
+    sa.Column("customer_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("proposal_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("currency", sa.CHAR(3), nullable=False),
+    sa.Column("amount_minor", sa.BigInteger, nullable=False),
+    sa.Column("cause", sa.Text, nullable=False),
+    sa.Column("lessons", sa.Text),
+    sa.Column("recovered_minor", sa.BigInteger, nullable=False, server_default="0"),
+    *_created(),
+    sa.PrimaryKeyConstraint("tenant_id", "id"),
+    sa.UniqueConstraint("tenant_id", "proposal_id"),
+    _customer_fk(),
+)
+
+statements = sa.Table(
+    "statements",
+    metadata,
+    _tenant(),
+    _id(),
+    sa.Column("customer_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("period", sa.Date, nullable=False),
+    sa.Column("currency", sa.CHAR(3), nullable=False),
+    sa.Column("opening_minor", sa.BigInteger, nullable=False),
+    sa.Column("closing_minor", sa.BigInteger, nullable=False),
+    sa.Column("content", JSONB, nullable=False),
+    sa.Column("status", sa.Text, nullable=False, server_default="GENERATED"),
+    sa.Column("status_by", sa.Text),
+    sa.Column("status_at", sa.DateTime(timezone=True)),
+    sa.Column("status_note", sa.Text),
+    *_created(),
+    sa.PrimaryKeyConstraint("tenant_id", "id"),
+    sa.UniqueConstraint("tenant_id", "customer_id", "period", "currency"),
+    _customer_fk(),
+    sa.CheckConstraint(
+        "status IN ('GENERATED','SENT','CONFIRMED','DISPUTED')", name="status_known"
+    ),
+)
+
+collection_cases = sa.Table(
+    "collection_cases",
+    metadata,
+    _tenant(),
+    _id(),
+    sa.Column("customer_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("stage", sa.Text, nullable=False),
+    sa.Column("owner_role", sa.Text, nullable=False),
+    sa.Column("next_action", sa.Text, nullable=False),
+    sa.Column("next_action_on", sa.Date, nullable=False),
+    sa.Column("days_overdue", sa.Integer, nullable=False),
+    sa.Column("status", sa.Text, nullable=False, server_default="OPEN"),
+    sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
+    sa.Column("closed_at", sa.DateTime(timezone=True)),
+    sa.PrimaryKeyConstraint("tenant_id", "id"),
+    _customer_fk(),
+    sa.CheckConstraint("status IN ('OPEN','CLOSED')", name="status_known"),
+)
+sa.Index(
+    "uq_collection_cases_open",
+    collection_cases.c.tenant_id,
+    collection_cases.c.customer_id,
+    unique=True,
+    postgresql_where=sa.text("status = 'OPEN'"),
+)
+
+collection_tasks = sa.Table(
+    "collection_tasks",
+    metadata,
+    _tenant(),
+    _id(),
+    sa.Column("case_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("role", sa.Text, nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("due_on", sa.Date, nullable=False),
+    sa.Column("status", sa.Text, nullable=False, server_default="OPEN"),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
+    sa.PrimaryKeyConstraint("tenant_id", "id"),
+    sa.ForeignKeyConstraint(
+        ["tenant_id", "case_id"], ["collection_cases.tenant_id", "collection_cases.id"]
+    ),
+    sa.CheckConstraint("status IN ('OPEN','DONE')", name="status_known"),
+)
+
+activities = sa.Table(
+    "activities",
+    metadata,
+    _tenant(),
+    _id(),
+    sa.Column("customer_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("case_id", UUID(as_uuid=True)),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("outcome", sa.Text),
+    sa.Column("notes", sa.Text),
+    sa.Column("document_ref", sa.Text),
+    *_created(),
+    sa.PrimaryKeyConstraint("tenant_id", "id"),
+    _customer_fk(),
+    sa.CheckConstraint(
+        "kind IN ('CALL','EMAIL','LETTER','VISIT','LEGAL','NOTE','REMINDER','DUNNING_LETTER',"
+        "'STATEMENT')",
+        name="kind_known",
+    ),
+)
+sa.Index(
+    "ix_activities_customer",
+    activities.c.tenant_id,
+    activities.c.customer_id,
+    activities.c.occurred_at,
+)
+
+promises = sa.Table(
+    "promises",
+    metadata,
+    _tenant(),
+    _id(),
+    sa.Column("customer_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("currency", sa.CHAR(3), nullable=False),
+    sa.Column("amount_minor", sa.BigInteger, nullable=False),
+    sa.Column("promised_on", sa.Date, nullable=False),
+    sa.Column("status", sa.Text, nullable=False, server_default="OPEN"),
+    sa.Column("baseline_paid_minor", sa.BigInteger, nullable=False),
+    *_created(),
+    sa.PrimaryKeyConstraint("tenant_id", "id"),
+    _customer_fk(),
+    sa.CheckConstraint("amount_minor > 0", name="amount_positive"),
+    sa.CheckConstraint("status IN ('OPEN','KEPT','BROKEN')", name="status_known"),
+)
+
+payment_plans = sa.Table(
+    "payment_plans",
+    metadata,
+    _tenant(),
+    _id(),
+    sa.Column("customer_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("currency", sa.CHAR(3), nullable=False),
+    sa.Column("status", sa.Text, nullable=False, server_default="ACTIVE"),
+    sa.Column("schedule", JSONB, nullable=False),
+    sa.Column("baseline_paid_minor", sa.BigInteger, nullable=False),
+    *_created(),
+    sa.PrimaryKeyConstraint("tenant_id", "id"),
+    _customer_fk(),
+    sa.CheckConstraint("status IN ('ACTIVE','COMPLETED','DEFAULTED')", name="status_known"),
+)
+
+reminders = sa.Table(
+    "reminders",
+    metadata,
+    _tenant(),
+    sa.Column("invoice_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("sent_on", sa.Date, nullable=False),
+    sa.PrimaryKeyConstraint("tenant_id", "invoice_id", "kind"),
+    sa.ForeignKeyConstraint(["tenant_id", "invoice_id"], ["invoices.tenant_id", "invoices.id"]),
+)
+
+LEDGER_TABLES = (
+    payment_terms,
+    invoices,
+    invoice_instalments,
+    payments,
+    credit_notes,
+    allocations,
+    disputes,
+    idempotency_keys,
+    aging_snapshots,
+    provision_runs,
+    provision_lines,
+    write_off_proposals,
+    write_off_lines,
+    write_off_approvals,
+    bad_debt_cases,
+    statements,
+    collection_cases,
+    collection_tasks,
+    activities,
+    promises,
+    payment_plans,
+    reminders,
+)
+#: Facts the app may add but never edit: history changes by reversal, not by update.
+APPEND_ONLY_LEDGER = ("allocations", "activities", "write_off_approvals", "invoice_instalments")

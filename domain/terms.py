@@ -1,0 +1,95 @@
+"""Payment terms: when an invoice falls due, in one payment or in instalments."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_DOWN, Decimal
+from enum import StrEnum
+
+from domain.errors import DomainError
+
+
+class TermsKind(StrEnum):
+    """How the due date is derived from the issue date."""
+
+    NET = "NET"
+    END_OF_MONTH = "END_OF_MONTH"
+    INSTALMENTS = "INSTALMENTS"
+
+
+@dataclass(frozen=True)
+class Instalment:
+    """A share of the invoice due some days after issue."""
+
+    percent: Decimal
+    offset_days: int
+
+
+@dataclass(frozen=True)
+class PaymentTerms:
+    """A terms template: net days, end of month plus days, or instalments."""
+
+    kind: TermsKind
+    net_days: int = 0
+    eom_plus_days: int = 0
+    instalments: tuple[Instalment, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.net_days < 0 or self.eom_plus_days < 0:
+            raise DomainError("INVALID_TERMS", "days cannot be negative", "netDays")
+        if self.kind == TermsKind.INSTALMENTS:
+            if not self.instalments:
+                raise DomainError(
+                    "INVALID_TERMS", "instalment terms need instalments", "instalments"
+                )
+            if any(i.percent <= 0 for i in self.instalments):
+                raise DomainError(
+                    "INVALID_TERMS", "instalment shares must be positive", "instalments"
+                )
+            if sum(i.percent for i in self.instalments) != Decimal(100):
+                raise DomainError(
+                    "INVALID_TERMS", "instalment shares must add up to 100", "instalments"
+                )
+            offsets = [i.offset_days for i in self.instalments]
+            if offsets != sorted(offsets) or offsets[0] < 0:
+                raise DomainError(
+                    "INVALID_TERMS", "instalment offsets must not decrease", "instalments"
+                )
+
+
+def schedule(terms: PaymentTerms, issue_date: date, amount_minor: int) -> list[tuple[date, int]]:
+    """Due dates and amounts; the last instalment takes the rounding remainder."""
+    if terms.kind == TermsKind.NET:
+        return [(issue_date + timedelta(days=terms.net_days), amount_minor)]
+    if terms.kind == TermsKind.END_OF_MONTH:
+        last = calendar.monthrange(issue_date.year, issue_date.month)[1]
+        end = issue_date.replace(day=last)
+        return [(end + timedelta(days=terms.eom_plus_days), amount_minor)]
+    lines: list[tuple[date, int]] = []
+    allotted = 0
+    for n, part in enumerate(terms.instalments):
+        due = issue_date + timedelta(days=part.offset_days)
+        if n == len(terms.instalments) - 1:
+            share = amount_minor - allotted
+        else:
+            share = int((Decimal(amount_minor) * part.percent / 100).to_integral_value(ROUND_DOWN))
+        allotted += share
+        lines.append((due, share))
+    return lines
+
+
+def due_date(terms: PaymentTerms, issue_date: date) -> date:
+    """The final due date."""
+    return schedule(terms, issue_date, 100)[-1][0]
+
+
+#: Source practice: class A gets generous terms (60 days), B standard (30), C short terms with
+#: close tracking (15), D trades cash before delivery (0).
+DEFAULT_CLASS_TERMS: dict[str, PaymentTerms] = {
+    "A": PaymentTerms(TermsKind.NET, net_days=60),
+    "B": PaymentTerms(TermsKind.NET, net_days=30),
+    "C": PaymentTerms(TermsKind.NET, net_days=15),
+    "D": PaymentTerms(TermsKind.NET, net_days=0),
+}
