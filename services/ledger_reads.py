@@ -104,7 +104,7 @@ async def allocations_for(
             ),
         )
         .where(col.in_(ids))
-        .order_by(allocations.c.created_at, allocations.c.id)
+        .order_by(allocations.c.created_at, invoices.c.due_date, allocations.c.id)
     )
     grouped: dict[UUID, list[dict[str, Any]]] = {i: [] for i in ids}
     for row in await session.run(lambda c: _all(c, query)):
