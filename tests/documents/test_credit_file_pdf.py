@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -24,7 +24,7 @@ from tests.documents.pdf_tools import (
     render_page,
 )
 
-NOW = datetime(2026, 11, 24, 9, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
 
 
 def report(entries: int = 3, name: str = "上海华东机电设备有限公司") -> CreditFileReport:

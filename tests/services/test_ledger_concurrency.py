@@ -18,36 +18,53 @@ DAY = date(2026, 1, 10)
 
 async def _customer(runtime: Any, tenant: UUID) -> UUID:
     async with UnitOfWork(runtime.engine, tenant, Actor("t")) as uow:
-        row = await create_customer(uow, CustomerChanges(code="L-1", legal_name="Ledger Co",
-                                                         country="CN", contacts=[]))
+        row = await create_customer(
+            uow, CustomerChanges(code="L-1", legal_name="Ledger Co", country="CN", contacts=[])
+        )
         await uow.commit()
     return row["id"]  # type: ignore[no-any-return]
 
 
 async def _invoice(runtime: Any, tenant: UUID, customer: UUID, n: int, amount: str) -> UUID:
     async with UnitOfWork(runtime.engine, tenant, Actor("t")) as uow:
-        result, _ = await invoices.create_invoice(uow, InvoiceIn(
-            number=f"INV-{n}", customer_id=customer, issue_date=DAY,
-            amount=MoneyIn(amount, "CNY")), key=f"inv-{n}")
+        result, _ = await invoices.create_invoice(
+            uow,
+            InvoiceIn(
+                number=f"INV-{n}",
+                customer_id=customer,
+                issue_date=DAY,
+                amount=MoneyIn(amount, "CNY"),
+            ),
+            key=f"inv-{n}",
+        )
         await uow.commit()
     return UUID(result["invoiceId"])
 
 
 async def _payment(runtime: Any, tenant: UUID, customer: UUID, n: int, amount: str) -> UUID:
     async with UnitOfWork(runtime.engine, tenant, Actor("t")) as uow:
-        result, _ = await payments.create_payment(uow, PaymentIn(
-            customer_id=customer, received_on=DAY, amount=MoneyIn(amount, "CNY"),
-            allocation="NONE"), key=f"pay-{n}")
+        result, _ = await payments.create_payment(
+            uow,
+            PaymentIn(
+                customer_id=customer,
+                received_on=DAY,
+                amount=MoneyIn(amount, "CNY"),
+                allocation="NONE",
+            ),
+            key=f"pay-{n}",
+        )
         await uow.commit()
     return UUID(result["paymentId"])
 
 
-async def _allocate(runtime: Any, tenant: UUID, payment: UUID, invoice: UUID, amount: str,
-                    key: str) -> str:
+async def _allocate(
+    runtime: Any, tenant: UUID, payment: UUID, invoice: UUID, amount: str, key: str
+) -> str:
     try:
         async with UnitOfWork(runtime.engine, tenant, Actor("t")) as uow:
-            await payments.allocate_payment(uow, payment, "EXPLICIT",
-                                            [AllocationLine(invoice, amount)], DAY, key)
+            await payments.allocate_payment(
+                uow, payment, "EXPLICIT", [AllocationLine(invoice, amount)], DAY, key
+            )
             await uow.commit()
         return "OK"
     except ValidationFailed as exc:
@@ -63,9 +80,12 @@ async def test_fifty_payments_racing_for_one_invoice(runtime, tenants, database)
     invoice = await _invoice(runtime, tenant, customer, 1, "100.00")
     pays = [await _payment(runtime, tenant, customer, n, "10.00") for n in range(50)]
     # when: all 50 try to pay it at once
-    outcomes = await asyncio.wait_for(asyncio.gather(*[
-        _allocate(runtime, tenant, p, invoice, "10.00", f"a-{n}") for n, p in enumerate(pays)
-    ]), 60)
+    outcomes = await asyncio.wait_for(
+        asyncio.gather(
+            *[_allocate(runtime, tenant, p, invoice, "10.00", f"a-{n}") for n, p in enumerate(pays)]
+        ),
+        60,
+    )
     # then: exactly ten fit; nothing over-allocated
     assert outcomes.count("OK") == 10
     assert set(outcomes) == {"OK", "EXCEEDS_OPEN_AMOUNT"}
@@ -81,15 +101,17 @@ async def test_one_payment_racing_over_fifty_invoices(runtime, tenants, database
     pay = await _payment(runtime, tenant, customer, 1, "100.00")
     invs = [await _invoice(runtime, tenant, customer, n, "5.00") for n in range(50)]
     # when
-    outcomes = await asyncio.wait_for(asyncio.gather(*[
-        _allocate(runtime, tenant, pay, inv, "5.00", f"b-{n}") for n, inv in enumerate(invs)
-    ]), 60)
+    outcomes = await asyncio.wait_for(
+        asyncio.gather(
+            *[_allocate(runtime, tenant, pay, inv, "5.00", f"b-{n}") for n, inv in enumerate(invs)]
+        ),
+        60,
+    )
     # then: twenty fit; the payment is never allocated beyond its amount
     assert outcomes.count("OK") == 20
     assert set(outcomes) == {"OK", "EXCEEDS_PAYMENT"}
     assert database.query("SELECT unallocated_minor FROM payments") == [(0,)]
-    assert database.query("SELECT sum(amount_minor) - sum(open_minor) FROM invoices") == [
-        (10000,)]
+    assert database.query("SELECT sum(amount_minor) - sum(open_minor) FROM invoices") == [(10000,)]
 
 
 async def test_auto_allocations_interleaved_do_not_deadlock(runtime, tenants, database):
@@ -101,9 +123,11 @@ async def test_auto_allocations_interleaved_do_not_deadlock(runtime, tenants, da
 
     async def pay(n: int) -> None:
         async with UnitOfWork(runtime.engine, tenant, Actor("t")) as uow:
-            await payments.create_payment(uow, PaymentIn(
-                customer_id=customer, received_on=DAY, amount=MoneyIn("9.00", "CNY")),
-                key=f"auto-{n}")
+            await payments.create_payment(
+                uow,
+                PaymentIn(customer_id=customer, received_on=DAY, amount=MoneyIn("9.00", "CNY")),
+                key=f"auto-{n}",
+            )
             await uow.commit()
 
     # when
@@ -113,7 +137,8 @@ async def test_auto_allocations_interleaved_do_not_deadlock(runtime, tenants, da
     assert database.query("SELECT sum(unallocated_minor) FROM payments") == [(4000,)]
     assert database.query(
         "SELECT count(*) FROM invoices i WHERE i.amount_minor - i.open_minor <> "
-        "(SELECT sum(amount_minor) FROM allocations a WHERE a.invoice_id = i.id)") == [(0,)]
+        "(SELECT sum(amount_minor) FROM allocations a WHERE a.invoice_id = i.id)"
+    ) == [(0,)]
 
 
 async def test_same_key_racing_moves_money_once(runtime, tenants, database):
@@ -123,9 +148,11 @@ async def test_same_key_racing_moves_money_once(runtime, tenants, database):
 
     async def post() -> bool:
         async with UnitOfWork(runtime.engine, tenant, Actor("t")) as uow:
-            _, replayed = await payments.create_payment(uow, PaymentIn(
-                customer_id=customer, received_on=DAY, amount=MoneyIn("20.00", "CNY")),
-                key="same")
+            _, replayed = await payments.create_payment(
+                uow,
+                PaymentIn(customer_id=customer, received_on=DAY, amount=MoneyIn("20.00", "CNY")),
+                key="same",
+            )
             await uow.commit()
         return replayed
 
