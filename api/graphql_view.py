@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
@@ -14,6 +15,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from api.auth import AuthError, TokenVerifier
 from schema.context import Context
+from schema.loaders import current_context
 from services.event_hub import EventHub
 from services.request_context import request_id_var, tenant_var
 from services.runtime import Runtime
@@ -49,6 +51,7 @@ class CreditGraphQL(GraphQL[Context, None]):
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
         ctx = Context(runtime=self.runtime, hub=self.hub, request_id=request_id_var.get())
+        current_context.set(ctx)
         if isinstance(request, WebSocket):
             return ctx  # authenticated in on_ws_connect
         try:
@@ -57,6 +60,10 @@ class CreditGraphQL(GraphQL[Context, None]):
         except AuthError as exc:
             ctx.auth_error = str(exc)
         return ctx
+
+    def encode_json(self, data: object) -> str:
+        """orjson is several times faster than json for large pages (text for WebSockets)."""
+        return orjson.dumps(data).decode()
 
     async def on_ws_connect(self, context: Context) -> Any:
         params = context.connection_params or {}

@@ -74,38 +74,51 @@ class UserErrorCode(Enum):
         "DUPLICATE_RELATION", description="That partner link exists already."
     )
     IDEMPOTENCY_MISMATCH = strawberry.enum_value(
-        "IDEMPOTENCY_MISMATCH", description="The key was used before with other content.")
-    AMOUNT_NOT_POSITIVE = strawberry.enum_value("AMOUNT_NOT_POSITIVE",
-                                                description="An amount must be above zero.")
-    DUE_BEFORE_ISSUE = strawberry.enum_value("DUE_BEFORE_ISSUE",
-                                             description="Due date before the issue date.")
-    DUPLICATE_NUMBER = strawberry.enum_value("DUPLICATE_NUMBER",
-                                             description="The document number is used.")
-    CUSTOMER_ARCHIVED = strawberry.enum_value("CUSTOMER_ARCHIVED",
-                                              description="The customer is archived.")
+        "IDEMPOTENCY_MISMATCH", description="The key was used before with other content."
+    )
+    AMOUNT_NOT_POSITIVE = strawberry.enum_value(
+        "AMOUNT_NOT_POSITIVE", description="An amount must be above zero."
+    )
+    DUE_BEFORE_ISSUE = strawberry.enum_value(
+        "DUE_BEFORE_ISSUE", description="Due date before the issue date."
+    )
+    DUPLICATE_NUMBER = strawberry.enum_value(
+        "DUPLICATE_NUMBER", description="The document number is used."
+    )
+    CUSTOMER_ARCHIVED = strawberry.enum_value(
+        "CUSTOMER_ARCHIVED", description="The customer is archived."
+    )
     EXCEEDS_OPEN_AMOUNT = strawberry.enum_value(
-        "EXCEEDS_OPEN_AMOUNT", description="More than the invoice still owes.")
+        "EXCEEDS_OPEN_AMOUNT", description="More than the invoice still owes."
+    )
     EXCEEDS_PAYMENT = strawberry.enum_value(
-        "EXCEEDS_PAYMENT", description="More than the payment has left on account.")
-    PAYMENT_REVERSED = strawberry.enum_value("PAYMENT_REVERSED",
-                                             description="The payment was reversed.")
-    ALREADY_REVERSED = strawberry.enum_value("ALREADY_REVERSED",
-                                             description="The entry is reversed already.")
-    INVALID_TERMS = strawberry.enum_value("INVALID_TERMS",
-                                          description="Payment terms are inconsistent.")
+        "EXCEEDS_PAYMENT", description="More than the payment has left on account."
+    )
+    PAYMENT_REVERSED = strawberry.enum_value(
+        "PAYMENT_REVERSED", description="The payment was reversed."
+    )
+    ALREADY_REVERSED = strawberry.enum_value(
+        "ALREADY_REVERSED", description="The entry is reversed already."
+    )
+    INVALID_TERMS = strawberry.enum_value(
+        "INVALID_TERMS", description="Payment terms are inconsistent."
+    )
     INVOICE_SETTLED = strawberry.enum_value(
-        "INVOICE_SETTLED", description="The invoice has nothing left to write off or dispute.")
-    SELF_APPROVAL = strawberry.enum_value("SELF_APPROVAL",
-                                          description="The proposer cannot approve.")
-    NOT_AN_APPROVER = strawberry.enum_value("NOT_AN_APPROVER",
-                                            description="Your roles cannot give a needed "
-                                            "approval.")
-    ALREADY_APPROVED = strawberry.enum_value("ALREADY_APPROVED",
-                                             description="That approval is given already.")
-    INVALID_STATUS = strawberry.enum_value("INVALID_STATUS",
-                                           description="Not allowed in the current status.")
-    PERIOD_CLOSED = strawberry.enum_value("PERIOD_CLOSED",
-                                          description="The period is closed.")
+        "INVOICE_SETTLED", description="The invoice has nothing left to write off or dispute."
+    )
+    SELF_APPROVAL = strawberry.enum_value(
+        "SELF_APPROVAL", description="The proposer cannot approve."
+    )
+    NOT_AN_APPROVER = strawberry.enum_value(
+        "NOT_AN_APPROVER", description="Your roles cannot give a needed approval."
+    )
+    ALREADY_APPROVED = strawberry.enum_value(
+        "ALREADY_APPROVED", description="That approval is given already."
+    )
+    INVALID_STATUS = strawberry.enum_value(
+        "INVALID_STATUS", description="Not allowed in the current status."
+    )
+    PERIOD_CLOSED = strawberry.enum_value("PERIOD_CLOSED", description="The period is closed.")
     INVALID_INPUT = strawberry.enum_value("INVALID_INPUT", description="Input not acceptable.")
 
 

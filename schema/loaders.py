@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 from uuid import UUID
 
@@ -76,3 +77,38 @@ def warnings(ctx: Context) -> DataLoader[UUID, dict[str, Any] | None]:
         return await reads.warnings_by_ids(ctx.session, ids)
 
     return DataLoader(load_fn=load)
+
+
+def ready(loader: DataLoader[Any, Any], key: Any) -> Any:
+    """A value the loader already holds (prefetched), or MISSING: lets a field stay sync."""
+    future = loader.cache_map.get(key) if loader.cache else None
+    if future is not None and future.done() and not future.cancelled() and not future.exception():
+        return future.result()
+    return MISSING
+
+
+MISSING: Any = object()
+
+
+#: The running request's context, for values that load only when a query awaits them.
+current_context: ContextVar[Context] = ContextVar("current_context")
+
+
+class Deferred:
+    """A field value loaded through the request's DataLoader only if the query selects it.
+
+    Plain attributes resolve much faster than resolver methods; a page prefetches the
+    values and replaces these placeholders, a single object (node, customer) awaits them.
+    """
+
+    __slots__ = ("convert", "factory", "key", "name")
+
+    def __init__(self, name: str, factory: Any, key: Any, convert: Any) -> None:
+        self.name, self.factory, self.key, self.convert = name, factory, key, convert
+
+    def __await__(self) -> Any:
+        return self._load().__await__()
+
+    async def _load(self) -> Any:
+        loader = current_context.get().loader(self.name, self.factory)
+        return self.convert(await loader.load(self.key))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any
 
 import strawberry
@@ -21,6 +22,7 @@ from schema.relay import (
     from_global_id,
     page_size,
 )
+from schema.selection import selected_pairs
 from schema.types.customer import (
     Customer,
     CustomerConnection,
@@ -29,6 +31,8 @@ from schema.types.customer import (
     CustomerOrder,
     CustomerOrderField,
     OrderDirection,
+    completeness_view,
+    partner_views,
 )
 from schema.types.warning import Job, Warning, WarningConnection, WarningEdge, WarningFilter
 from services import reads
@@ -46,6 +50,28 @@ def _decode(global_id: str, expected: str) -> Any:
         return from_global_id(global_id, expected)[1]
     except DomainError:
         return None
+
+
+async def prefetch_credit_files(info: Info[Context, Any], customers: list[Customer]) -> None:
+    """Load the dossier parts the query selects for the whole page, before the fields run."""
+    wanted = selected_pairs(info)
+    ctx = info.context
+    ids = [c.raw_id for c in customers]
+    want_partners = ("creditFile", "partners") in wanted
+    want_grades = ("creditFile", "completeness") in wanted
+    partners, grades = await asyncio.gather(
+        ctx.loader("partners", loaders.partners).load_many(ids) if want_partners else _none(),
+        ctx.loader("completeness", loaders.completeness).load_many(ids) if want_grades else _none(),
+    )
+    for n, customer in enumerate(customers):
+        if partners is not None:
+            customer.credit_file.partners = partner_views(partners[n])
+        if grades is not None:
+            customer.credit_file.completeness = completeness_view(grades[n])
+
+
+async def _none() -> None:
+    return None
 
 
 @strawberry.type(description="Who the token says you are.")
@@ -105,6 +131,7 @@ class CoreQuery:
             CustomerEdge(cursor=encode_cursor(r[key], r["id"]), node=Customer.from_row(r))
             for r in rows
         ]
+        await prefetch_credit_files(info, [e.node for e in edges])
         return CustomerConnection(
             edges=edges,
             total_count=total,

@@ -51,20 +51,34 @@ async def facts_for(
     conn: AsyncConnection, customers: list[dict[str, Any]]
 ) -> dict[UUID, CreditFileFacts]:
     """Facts for many customers with one query."""
+    return (await facts_and_settings(conn, customers))[0]
+
+
+async def facts_and_settings(
+    conn: AsyncConnection, customers: list[dict[str, Any]]
+) -> tuple[dict[UUID, CreditFileFacts], dict[str, Any]]:
+    """Facts for many customers and the tenant's settings, in one statement."""
     rows = await q.credit_file_facts(conn, [c["id"] for c in customers])
     by_id = {r.customer_id: r for r in rows}
-    return {
+    settings = rows[0].tenant_settings if rows else {}
+    facts = {
         c["id"]: facts_from(c, by_id[c["id"]].partner_count, by_id[c["id"]].latest)
         for c in customers
     }
+    return facts, settings or {}
+
+
+def policy_from(settings: dict[str, Any]) -> tuple[tuple[RequiredItem, ...], int]:
+    """The completeness policy and review interval in a tenant's settings."""
+    policy = parse_policy(settings.get("creditFilePolicy"))
+    interval = int(settings.get("reviewIntervalDays", DEFAULT_REVIEW_INTERVAL_DAYS))
+    return policy, interval
 
 
 async def tenant_policy(conn: AsyncConnection) -> tuple[tuple[RequiredItem, ...], int]:
     """The tenant's completeness policy and review interval (defaults from the practice)."""
     settings = await conn.scalar(sa.select(tenants.c.settings)) or {}
-    policy = parse_policy(settings.get("creditFilePolicy"))
-    interval = int(settings.get("reviewIntervalDays", DEFAULT_REVIEW_INTERVAL_DAYS))
-    return policy, interval
+    return policy_from(settings)
 
 
 async def add_entry(

@@ -16,7 +16,7 @@ from dbschema.queries import audit
 from dbschema.queries import customers as q
 from dbschema.tables import jobs, warnings
 from domain.credit_file import Completeness, completeness
-from services.credit_files import facts_for, tenant_policy
+from services.credit_files import facts_and_settings, policy_from, tenant_policy
 
 T = TypeVar("T")
 
@@ -86,9 +86,9 @@ async def completeness_for(
     """Grade many dossiers with one facts query (the policy is read once per request)."""
 
     async def load(conn: AsyncConnection) -> list[Completeness]:
+        facts, settings = await facts_and_settings(conn, customers)
         if session._policy is None:
-            session._policy = await tenant_policy(conn)
-        facts = await facts_for(conn, customers)
+            session._policy = policy_from(settings)
         return [completeness(facts[c["id"]], session._policy[0], as_of) for c in customers]
 
     return await session.run(load)

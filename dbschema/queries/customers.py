@@ -56,24 +56,17 @@ async def page(
         conditions.append(customers.c.industry == flt.industry)
     if flt.status:
         conditions.append(customers.c.status == flt.status)
-    counted = (
-        sa.select(customers, sa.func.count().over().label("total_count"))
-        .where(*conditions)
-        .subquery()
-    )
-    query = sa.select(counted)
+    # the total is an InitPlan computed once; the page itself walks the ordering index
+    total = sa.select(sa.func.count()).select_from(customers).where(*conditions)
+    query = sa.select(customers, total.scalar_subquery().label("total_count")).where(*conditions)
     if after is not None:
-        key = sa.tuple_(counted.c[col.name], counted.c.id)
+        key = sa.tuple_(col, customers.c.id)
         bound = sa.tuple_(sa.literal(after[0], col.type), sa.literal(after[1]))
         query = query.where(key < bound if descending else key > bound)
-    order_by = (
-        (counted.c[col.name].desc(), counted.c.id.desc())
-        if descending
-        else (counted.c[col.name], counted.c.id)
-    )
+    order_by = (col.desc(), customers.c.id.desc()) if descending else (col, customers.c.id)
     rows = list(await conn.execute(query.order_by(*order_by).limit(first + 1)))
-    total = int(rows[0].total_count) if rows else await _count(conn, conditions)
-    return rows, total
+    total_count = int(rows[0].total_count) if rows else await _count(conn, conditions)
+    return rows, total_count
 
 
 async def _count(conn: AsyncConnection, conditions: list[sa.ColumnElement[bool]]) -> int:
@@ -124,26 +117,29 @@ async def update(
     return row
 
 
+_RELATED = customers.alias("related")
+#: Built once: a statement object reused across requests compiles once (SQLAlchemy cache).
+RELATIONS_FOR = (
+    sa.select(
+        customer_relations,
+        _RELATED.c.legal_name.label("related_name"),
+        _RELATED.c.code.label("related_code"),
+    )
+    .join(
+        _RELATED,
+        sa.and_(
+            _RELATED.c.tenant_id == customer_relations.c.tenant_id,
+            _RELATED.c.id == customer_relations.c.related_customer_id,
+        ),
+    )
+    .where(customer_relations.c.customer_id.in_(sa.bindparam("ids", expanding=True)))
+    .order_by(customer_relations.c.customer_id, customer_relations.c.created_at)
+)
+
+
 async def relations_for(conn: AsyncConnection, customer_ids: list[UUID]) -> list[sa.Row[Any]]:
     """Partners of many customers at once, with the related customer's name and code."""
-    related = customers.alias("related")
-    query = (
-        sa.select(
-            customer_relations,
-            related.c.legal_name.label("related_name"),
-            related.c.code.label("related_code"),
-        )
-        .join(
-            related,
-            sa.and_(
-                related.c.tenant_id == customer_relations.c.tenant_id,
-                related.c.id == customer_relations.c.related_customer_id,
-            ),
-        )
-        .where(customer_relations.c.customer_id.in_(customer_ids))
-        .order_by(customer_relations.c.customer_id, customer_relations.c.created_at)
-    )
-    return list(await conn.execute(query))
+    return list(await conn.execute(RELATIONS_FOR, {"ids": customer_ids}))
 
 
 FACTS_SQL = sa.text("""
@@ -152,6 +148,7 @@ SELECT ids.id AS customer_id,
        (SELECT jsonb_object_agg(k.kind, k.latest)
           FROM (SELECT e.kind, max(e.occurred_on) AS latest FROM credit_file_entries e
                  WHERE e.customer_id = ids.id GROUP BY e.kind) k) AS latest
+       , (SELECT settings FROM tenants) AS tenant_settings
   FROM unnest(CAST(:ids AS uuid[])) AS ids(id)
 """)
 

@@ -121,6 +121,19 @@ class CreditFileEntry:
         )
 
 
+def completeness_view(grade: Any) -> Completeness:
+    """The GraphQL shape of a domain completeness grade."""
+    return Completeness(
+        ratio=grade.ratio,
+        missing=[MissingItem(key=m.key, reason=m.reason, as_of=m.as_of) for m in grade.missing],
+    )
+
+
+def partner_views(rows: list[dict[str, Any]]) -> list[Partner]:
+    """The GraphQL shape of partner rows."""
+    return [Partner.from_row(r) for r in rows]
+
+
 @strawberry.type(description="The customer's credit dossier: history, partners, documents.")
 class CreditFile:
     customer_id: strawberry.Private[UUID]
@@ -128,20 +141,11 @@ class CreditFile:
     last_reviewed_on: date | None = strawberry.field(description="Date of the last review.")
     review_interval_days: strawberry.Private[int | None] = None
 
-    @strawberry.field(description="Completeness against the tenant's policy, as of today.")
-    async def completeness(self, info: Info[Context, Any]) -> Completeness:
-        grade = await info.context.loader("completeness", loaders.completeness).load(
-            self.customer_id
-        )
-        return Completeness(
-            ratio=grade.ratio,
-            missing=[MissingItem(key=m.key, reason=m.reason, as_of=m.as_of) for m in grade.missing],
-        )
-
-    @strawberry.field(description="Partners and related parties on file.")
-    async def partners(self, info: Info[Context, Any]) -> list[Partner]:
-        rows = await info.context.loader("partners", loaders.partners).load(self.customer_id)
-        return [Partner.from_row(r) for r in rows]
+    # Plain attributes: prefetched values on a page, Deferred (awaited on demand) otherwise.
+    completeness: Completeness = strawberry.field(
+        description="Completeness against the tenant's policy, as of today."
+    )
+    partners: list[Partner] = strawberry.field(description="Partners and related parties on file.")
 
     @strawberry.field(description="Newest dated entries first (at most 20).")
     async def timeline(self, info: Info[Context, Any]) -> list[CreditFileEntry]:
@@ -194,13 +198,7 @@ class Customer(Node):
     created_at: datetime = strawberry.field(description="When the customer was created.")
     updated_at: datetime = strawberry.field(description="When it last changed.")
 
-    @strawberry.field(description="The credit dossier.")
-    def credit_file(self) -> CreditFile:
-        return CreditFile(
-            customer_id=self.raw_id,
-            company_history=self.row["company_history"],
-            last_reviewed_on=self.row["last_reviewed_on"],
-        )
+    credit_file: CreditFile = strawberry.field(description="The credit dossier.")
 
     @strawberry.field(
         description="Audited changes, newest first (at most 50)." + AUDIT_NOTE,
@@ -250,6 +248,17 @@ class Customer(Node):
                 for c in row["contacts"] or []
             ],
             version=row["version"],
+            credit_file=CreditFile(
+                customer_id=row["id"],
+                company_history=row["company_history"],
+                last_reviewed_on=row["last_reviewed_on"],
+                completeness=loaders.Deferred(  # type: ignore[arg-type]
+                    "completeness", loaders.completeness, row["id"], completeness_view
+                ),
+                partners=loaders.Deferred(  # type: ignore[arg-type]
+                    "partners", loaders.partners, row["id"], partner_views
+                ),
+            ),
             created_at=row["created_at"],
             updated_at=row["updated_at"],
         )

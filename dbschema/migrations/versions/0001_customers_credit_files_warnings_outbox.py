@@ -400,7 +400,7 @@ def security_sql(role: str) -> list[str]:
            $$ SELECT nullif(current_setting('app.tenant_id', true), '')::uuid $$""",
         "ALTER TABLE tenants ENABLE ROW LEVEL SECURITY",
         "ALTER TABLE tenants FORCE ROW LEVEL SECURITY",
-        "CREATE POLICY tenant_self ON tenants USING (id = app_tenant())",
+        "CREATE POLICY tenant_self ON tenants USING (id = (SELECT app_tenant()))",
         f"GRANT SELECT ON tenants TO {role}",
         f"GRANT UPDATE (settings, name) ON tenants TO {role}",
         """CREATE FUNCTION resolve_tenant(p_slug text) RETURNS uuid
@@ -447,8 +447,8 @@ def security_sql(role: str) -> list[str]:
         sql += [
             f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
             f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY",
-            f"CREATE POLICY tenant_isolation ON {table} USING (tenant_id = app_tenant())"
-            " WITH CHECK (tenant_id = app_tenant())",
+            f"CREATE POLICY tenant_isolation ON {table} USING (tenant_id = (SELECT app_tenant()))"
+            " WITH CHECK (tenant_id = (SELECT app_tenant()))",
         ]
         privileges = "SELECT, INSERT" if table in APPEND_ONLY else "SELECT, INSERT, UPDATE, DELETE"
         sql.append(f"GRANT {privileges} ON {table} TO {role}")

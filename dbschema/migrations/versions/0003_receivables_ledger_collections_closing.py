@@ -859,8 +859,8 @@ def upgrade() -> None:
         op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
         op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
         op.execute(
-            f"CREATE POLICY tenant_isolation ON {table} USING (tenant_id = app_tenant())"
-            " WITH CHECK (tenant_id = app_tenant())"
+            f"CREATE POLICY tenant_isolation ON {table} USING (tenant_id = (SELECT app_tenant()))"
+            " WITH CHECK (tenant_id = (SELECT app_tenant()))"
         )
         privileges = "SELECT, INSERT" if table in APPEND_ONLY else "SELECT, INSERT, UPDATE, DELETE"
         op.execute(f"GRANT {privileges} ON {table} TO {role}")
