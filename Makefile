@@ -35,7 +35,7 @@ schema: $(STAMP)
 	$(BIN)/python -c "from schema.build import sdl; open('schema/schema.graphql','w').write(sdl())"
 
 bench: $(STAMP)
-	./scripts/system-deps.sh --test
+	./scripts/system-deps.sh --bench
 	$(BIN)/python -m benchmarks.run_all
 
 clean:

@@ -83,9 +83,13 @@ class Subscription:
                     continue
                 if customer is not None and payload["customerId"] != str(customer):
                     continue
-                yield WarningEvent(
-                    cursor=encode_event_cursor(event.seq), warning=WarningType.from_event(payload)
-                )
+                view = event.views.get("warning")
+                if view is None:
+                    view = event.views["warning"] = WarningEvent(
+                        cursor=encode_event_cursor(event.seq),
+                        warning=WarningType.from_event(payload),
+                    )
+                yield view
         except SubscriberOverflow:
             raise GraphQLError(
                 "Subscriber fell behind; reconnect with your last cursor",

@@ -32,6 +32,8 @@ class Event:
     seq: int
     topic: str
     payload: dict[str, Any]
+    #: Per-event memo: subscribers share one converted view instead of building 500.
+    views: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 class SubscriberOverflow(Exception):

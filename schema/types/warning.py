@@ -41,6 +41,8 @@ class Warning(Node):
     acknowledged_by: str | None = strawberry.field(description="Who acknowledged it.")
     acknowledged_at: datetime | None = strawberry.field(description="When.")
     acknowledge_note: str | None = strawberry.field(description="Their note.")
+    customer_id: strawberry.ID = strawberry.field(
+        description="Global id of the customer it concerns.")
     customer_code: str | None = strawberry.field(
         default=None, description="Code of the customer at the time it was raised (events)."
     )
@@ -50,9 +52,6 @@ class Warning(Node):
         row = await info.context.loader("customers", loaders.customers).load(self.raw_customer_id)
         return Customer.from_row(row) if row else None
 
-    @strawberry.field(description="Global id of the customer it concerns.")
-    def customer_id(self) -> strawberry.ID:
-        return to_global_id("Customer", self.raw_customer_id)
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Warning:
@@ -60,6 +59,7 @@ class Warning(Node):
         return cls(
             id=to_global_id("Warning", row["id"]),
             raw_customer_id=row["customer_id"],
+            customer_id=to_global_id("Customer", row["customer_id"]),
             kind=row["kind"],
             level=WarningLevel(row["level"]),
             status=WarningStatus(row["status"]),
@@ -76,6 +76,7 @@ class Warning(Node):
         return cls(
             id=to_global_id("Warning", UUID(payload["id"])),
             raw_customer_id=UUID(payload["customerId"]),
+            customer_id=to_global_id("Customer", UUID(payload["customerId"])),
             kind=payload["kind"],
             level=WarningLevel(payload["level"]),
             status=WarningStatus(payload["status"]),

@@ -1,0 +1,122 @@
+"""HTTP throughput and latency: `{ __typename }` and a 50-customer page, measured with wrk."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from benchmarks.harness import Bench, database, seed_customers, server
+
+PAGE_QUERY = (
+    "query Page { customers(first: 50) { edges { node { id code legalName country "
+    "registrationNumber industry status foundedOn salesperson version creditFile { "
+    "completeness { ratio } partners { kind relatedCode relatedName } } } } } }"
+)
+TYPENAME_QUERY = "{ __typename }"
+FLOORS = {"typename_rps": 2000, "page_rps": 150, "page_p99_ms": 100}
+
+
+def _lua(query: str, token: str) -> str:
+    body = json.dumps({"query": query}).replace("\\", "\\\\").replace('"', '\\"')
+    return (
+        f'wrk.method = "POST"\nwrk.body = "{body}"\n'
+        f'wrk.headers["Content-Type"] = "application/json"\n'
+        f'wrk.headers["Authorization"] = "Bearer {token}"\n'
+    )
+
+
+def _ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(url: str, query: str, token: str, connections: int, seconds: int) -> dict[str, Any]:
+    """Run wrk with a POST script; parse req/s and latency percentiles."""
+    if shutil.which("wrk") is None:
+        raise RuntimeError("wrk is not installed (make bench installs it)")
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "post.lua"
+        script.write_text(_lua(query, token))
+        out = subprocess.run(
+            [
+                "wrk",
+                "-t2",
+                f"-c{connections}",
+                f"-d{seconds}s",
+                "--latency",
+                "-s",
+                str(script),
+                url + "/graphql",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    pct = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.M))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": round(rps, 1),
+        "p50_ms": round(_ms(pct["50"]), 2),
+        "p99_ms": round(_ms(pct["99"]), 2),
+        "non_2xx": int(errors.group(1)) if errors else 0,
+        "connections": connections,
+    }
+
+
+def check_page(url: str, token: str) -> None:
+    """Fail loudly if the page query does not return 50 customers (a benchmark of errors)."""
+    import httpx
+
+    body = httpx.post(
+        url + "/graphql",
+        json={"query": PAGE_QUERY},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    ).json()
+    assert "errors" not in body, body
+    assert len(body["data"]["customers"]["edges"]) == 50
+
+
+def measure(bench: Bench) -> dict[str, Any]:
+    """Both HTTP figures against one server process."""
+    token = bench.token()
+    with server(bench) as url:
+        check_page(url, token)
+        wrk(url, TYPENAME_QUERY, token, 32, 3)  # warm-up
+        typename = wrk(url, TYPENAME_QUERY, token, 32, 10)
+        wrk(url, PAGE_QUERY, token, 8, 3)
+        page = wrk(url, PAGE_QUERY, token, 8, 12)
+    return {"typename": typename, "page": page}
+
+
+def report(figures: dict[str, Any]) -> None:
+    """Print figures beside their floors."""
+    t, p = figures["typename"], figures["page"]
+    print(
+        f"{{ __typename }}: {t['rps']} req/s, p50 {t['p50_ms']} ms, p99 {t['p99_ms']} ms "
+        f"({t['connections']} conns)  floor >= {FLOORS['typename_rps']} req/s: "
+        f"{'PASS' if t['rps'] >= FLOORS['typename_rps'] else 'BELOW'}"
+    )
+    ok = p["rps"] >= FLOORS["page_rps"] and p["p99_ms"] <= FLOORS["page_p99_ms"]
+    print(
+        f"customers(first: 50) page: {p['rps']} req/s, p50 {p['p50_ms']} ms, p99 "
+        f"{p['p99_ms']} ms ({p['connections']} conns)  floor >= {FLOORS['page_rps']} req/s "
+        f"and p99 <= {FLOORS['page_p99_ms']} ms: {'PASS' if ok else 'BELOW'}"
+    )
+
+
+def main() -> None:
+    """Seed 10,000 customers and measure."""
+    with database() as bench:
+        seed_customers(bench, 10_000)
+        report(measure(bench))
+
+
+if __name__ == "__main__":
+    main()

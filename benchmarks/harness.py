@@ -1,0 +1,158 @@
+"""Shared bench plumbing: an embedded database, seeded tenants, a server subprocess."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import resource
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import psycopg
+
+from api.auth import issue_dev_token
+from dbschema import embedded
+from dbschema.provision import ensure_database, migrate, with_user
+from services.settings import load
+from services.tenants import create_tenant
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / ".bench"
+
+
+@dataclass
+class Bench:
+    """A migrated bench database with a tenant."""
+
+    owner_url: str
+    app_url: str
+    tenant_slug: str
+    tenant_id: str
+
+    def token(self, roles: list[str] | None = None) -> str:
+        """A development token for the bench tenant."""
+        return issue_dev_token(load(), self.tenant_slug, roles or ["credit_manager"], "bench", 7200)
+
+    def env(self) -> dict[str, str]:
+        """Environment for a server or worker process on this database."""
+        return {
+            **os.environ,
+            "APP_ENV": "development",
+            "DATABASE_URL": self.owner_url,
+            "APP_DATABASE_URL": self.app_url,
+            "LOG_LEVEL": "WARNING",
+        }
+
+    def sql(self, statement: str, *params: object) -> list[tuple[object, ...]]:
+        """Run SQL as the owner."""
+        with psycopg.connect(self.owner_url, autocommit=True) as conn:
+            cur = conn.execute(statement, params)  # type: ignore[arg-type]
+            return cur.fetchall() if cur.description else []
+
+
+def raise_nofile() -> None:
+    """Many WebSockets need many descriptors: lift the soft limit to the hard one."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    del soft
+
+
+@contextlib.contextmanager
+def database(name: str = "bench", slug: str = "bench") -> Iterator[Bench]:
+    """Start the embedded server, (re)create a database, migrate it, add a tenant."""
+    uri = embedded.start(WORK)
+    admin = embedded.url_for(uri, "postgres", "postgres")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    owner = embedded.url_for(uri, name, "postgres")
+    ensure_database(owner)
+    migrate(owner, "credit_app")
+    tenant_id, _ = create_tenant(owner, slug, "Bench Tenant")
+    try:
+        yield Bench(owner, with_user(owner, "credit_app", None), slug, tenant_id)
+    finally:
+        embedded.stop(WORK)
+
+
+def free_port() -> int:
+    """An unused loopback port."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def server(bench: Bench) -> Iterator[str]:
+    """`credit serve` (one uvicorn worker) as a subprocess; yields its base URL."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
+        env=bench.env(),
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(url + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise RuntimeError("bench server did not start")
+            time.sleep(0.1)
+        yield url
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def seed_customers(bench: Bench, count: int) -> None:
+    """Customers with ~2 partners and 3 dossier entries each, inserted set-wise as owner."""
+    tenant = bench.tenant_id
+    bench.sql(
+        """INSERT INTO customers (tenant_id, code, legal_name, country, registration_number,
+               industry, founded_on, registered_capital_minor, registered_capital_currency,
+               salesperson, company_history, business_model, contacts, last_reviewed_on)
+           SELECT %s, 'C-' || lpad(g::text, 6, '0'), '客户公司 ' || g, 'CN', NULL,
+                  (ARRAY['Machinery','Textiles','Energy','Food'])[1 + g %% 4],
+                  date '2005-01-01' + (g %% 5000), 100000000 + g, 'CNY',
+                  (ARRAY['王伟','张敏','刘洋'])[1 + g %% 3], 'history', 'model',
+                  '[{"name": "李娜", "role": "CFO"}]'::jsonb, current_date - (g %% 700)
+             FROM generate_series(1, %s) g""",
+        tenant,
+        count,
+    )
+    bench.sql(
+        """INSERT INTO customer_relations (tenant_id, customer_id, related_customer_id, kind)
+           SELECT c.tenant_id, c.id, r.id, k.kind
+             FROM (SELECT id, tenant_id, row_number() OVER (ORDER BY code) n FROM customers) c
+             JOIN (SELECT id, row_number() OVER (ORDER BY code) n FROM customers) r
+               ON r.n = (c.n %% %s) + 1
+             CROSS JOIN (VALUES ('KEY_BUYER'), ('GUARANTOR')) k(kind)""",
+        count,
+    )
+    bench.sql(
+        """INSERT INTO credit_file_entries (tenant_id, customer_id, occurred_on, kind, title,
+               created_by)
+           SELECT tenant_id, id, current_date - 30 * k.n, k.kind, k.kind || ' on file', 'bench'
+             FROM customers
+             CROSS JOIN (VALUES (1, 'FINANCIAL_STATEMENT'), (2, 'CREDIT_REPORT'),
+                                (3, 'NOTE')) k(n, kind)"""
+    )
+    bench.sql("ANALYZE")

@@ -1,0 +1,34 @@
+"""`make bench`: every benchmark in turn on one seeded database, then a JSON summary."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from benchmarks import graphql_http, sql_statements, subscriptions
+from benchmarks.harness import database, seed_customers
+
+CUSTOMERS = 10_000  #: the tenant size the foundation issue measures on
+
+
+def main() -> None:
+    """Seed once, run each benchmark, print figures and a JSON summary."""
+    summary: dict[str, object] = {}
+    started = time.monotonic()
+    with database() as bench:
+        seed_customers(bench, CUSTOMERS)
+        print(f"seeded {CUSTOMERS} customers (2 partners, 3 dossier entries each)")
+        for name, module in (
+            ("graphql_http", graphql_http),
+            ("sql_statements", sql_statements),
+            ("subscriptions", subscriptions),
+        ):
+            figures = module.measure(bench)  # type: ignore[attr-defined]
+            module.report(figures)  # type: ignore[attr-defined]
+            summary[name] = figures
+    summary["seconds"] = round(time.monotonic() - started, 1)
+    print(json.dumps(summary, indent=2, default=str))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,150 @@
+"""Warning-to-subscriber latency with 500 live WebSocket subscribers on one server process."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import statistics
+import time
+import uuid
+from typing import Any
+
+import websockets
+
+from benchmarks.harness import Bench, database, raise_nofile, seed_customers, server
+from dbschema.engine import create_engine
+from services.uow import Actor, UnitOfWork
+from services.warnings import raise_warning
+
+SUBSCRIBERS = 500
+EVENTS = 40
+FLOOR_P99_MS = 250
+SUBSCRIPTION = (
+    "subscription { warningRaised(filter: {minLevel: LIGHT}) { cursor "
+    "warning { id kind level raisedAt customerId } } }"
+)
+
+
+async def subscriber(
+    url: str, token: str, ready: asyncio.Event, arrivals: list[list[float]], index: int, total: int
+) -> None:
+    """One client: init, subscribe, record the arrival time of every event."""
+    async with websockets.connect(
+        url, subprotocols=["graphql-transport-ws"], max_queue=None, open_timeout=60
+    ) as ws:
+        await ws.send(
+            json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}})
+        )
+        assert json.loads(await ws.recv())["type"] == "connection_ack"
+        await ws.send(
+            json.dumps({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIPTION}})
+        )
+        received = 0
+        while received < total:
+            message = await ws.recv()
+            stamp = time.perf_counter()  # parse nothing on the hot path: the client is timed too
+            if '"next"' not in message:
+                continue
+            arrivals[index].append(stamp)
+            received += 1
+            if received == 1:
+                ready.set()
+
+
+async def run(bench: Bench, url: str) -> dict[str, Any]:
+    """Connect everyone, warm up with one event, then time EVENTS events."""
+    token = bench.token(["viewer"])
+    ws_url = url.replace("http", "ws") + "/graphql"
+    engine = create_engine(bench.app_url, pool_size=2)
+    tenant = uuid.UUID(bench.tenant_id)
+    async with engine.connect() as conn:
+        await conn.execute(
+            __import__("sqlalchemy").text("SELECT set_config('app.tenant_id', :t, false)"),
+            {"t": str(tenant)},
+        )
+        rows = (
+            await conn.execute(
+                __import__("sqlalchemy").text("SELECT * FROM customers ORDER BY code LIMIT :n"),
+                {"n": EVENTS + 1},
+            )
+        ).mappings()
+        customers = [dict(r) for r in rows]
+    arrivals: list[list[float]] = [[] for _ in range(SUBSCRIBERS)]
+    ready = [asyncio.Event() for _ in range(SUBSCRIBERS)]
+    clients = [
+        asyncio.create_task(subscriber(ws_url, token, ready[i], arrivals, i, EVENTS + 1))
+        for i in range(SUBSCRIBERS)
+    ]
+    await asyncio.sleep(3)  # connections open; the warm-up event below proves subscription
+
+    async def emit(customer: dict[str, Any], kind: str) -> float:
+        async with UnitOfWork(engine, tenant, Actor("bench")) as uow:
+            await raise_warning(uow.conn, tenant, customer, kind, "MEDIUM", {"bench": True})
+            before = time.perf_counter()
+            await uow.commit()
+        return before
+
+    warm = customers[0]
+    while True:  # repeat the warm-up until every subscriber has seen an event
+        await emit(warm, f"WARMUP_{uuid.uuid4().hex[:6]}")
+        try:
+            await asyncio.wait_for(asyncio.gather(*(r.wait() for r in ready)), 5)
+            break
+        except TimeoutError:
+            continue
+    for series in arrivals:
+        series.clear()
+    sent: list[float] = []
+    for n in range(EVENTS):
+        sent.append(await emit(customers[n + 1], "BENCH"))
+        await asyncio.sleep(0.15)
+    await asyncio.sleep(1)
+    for task in clients:
+        task.cancel()
+    await asyncio.gather(*clients, return_exceptions=True)
+    await engine.dispose()
+    latencies = []
+    for series in arrivals:
+        tail = series[-EVENTS:]
+        latencies += [(t - s) * 1000 for t, s in zip(tail, sent, strict=False)]
+    latencies.sort()
+    return {
+        "subscribers": SUBSCRIBERS,
+        "events": EVENTS,
+        "received": len(latencies),
+        "p50_ms": round(statistics.median(latencies), 1),
+        "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1], 1),
+        "max_ms": round(latencies[-1], 1),
+    }
+
+
+def measure(bench: Bench) -> dict[str, Any]:
+    """Start a server and measure."""
+    raise_nofile()
+    with server(bench) as url:
+        return asyncio.run(run(bench, url))
+
+
+def report(figures: dict[str, Any]) -> None:
+    """Print latency beside the floor."""
+    ok = figures["p99_ms"] <= FLOOR_P99_MS and figures["received"] == (
+        figures["subscribers"] * figures["events"]
+    )
+    print(
+        f"warning -> subscriber with {figures['subscribers']} subscribers, "
+        f"{figures['events']} events: p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms, "
+        f"max {figures['max_ms']} ms, received {figures['received']}/"
+        f"{figures['subscribers'] * figures['events']}  floor p99 <= {FLOOR_P99_MS} ms: "
+        f"{'PASS' if ok else 'BELOW'}"
+    )
+
+
+def main() -> None:
+    """Seed a few customers and measure."""
+    with database() as bench:
+        seed_customers(bench, 200)
+        report(measure(bench))
+
+
+if __name__ == "__main__":
+    main()
