@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
+from uuid import UUID
 
 import strawberry
 from strawberry.types import Info
@@ -14,6 +16,7 @@ from domain.errors import DomainError
 from schema.context import Context
 from schema.permissions import allow, roles_note
 from schema.relay import PageInfo, decode_cursor, encode_cursor, from_global_id, page_size
+from schema.types.aging import AgingBasis, AgingBucket, AgingGroup, AgingLine, AgingReport
 from schema.types.ledger import (
     Invoice,
     InvoiceConnection,
@@ -26,6 +29,7 @@ from schema.types.ledger import (
 from services import ledger_reads
 
 READ = roles.READ_RECEIVABLES
+ZERO_ID = UUID(int=0)  #: aging cursors carry their key in the value part
 EMPTY = PageInfo(has_next_page=False, end_cursor=None)
 
 
@@ -125,6 +129,61 @@ class LedgerQuery:
             edges=edges,
             total_count=total,
             page_info=PageInfo(has_next_page=more, end_cursor=edges[-1].cursor if edges else None),
+        )
+
+    @strawberry.field(
+        description="Aging as of a date (default today): tenant totals per currency and a "
+        "page of groups, most overdue first." + roles_note(READ),
+        extensions=allow(READ),
+    )
+    async def aging(
+        self,
+        info: Info[Context, Any],
+        as_of: Annotated[date | None, strawberry.argument(description="Default today.")] = None,
+        basis: Annotated[
+            AgingBasis, strawberry.argument(description="DPD or AGE.")
+        ] = AgingBasis.DAYS_PAST_DUE,
+        group_by: Annotated[
+            AgingGroup, strawberry.argument(description="Grouping.")
+        ] = AgingGroup.CUSTOMER,
+        currency: Annotated[str | None, strawberry.argument(description="One currency.")] = None,
+        first: Annotated[int | None, strawberry.argument(description="Lines, 1-100.")] = 100,
+        after: Annotated[str | None, strawberry.argument(description="Cursor.")] = None,
+    ) -> AgingReport:
+        ctx = info.context
+        size = page_size(first, ctx.runtime.settings.max_page_size)
+        cursor = None
+        if after:
+            value, _ = decode_cursor(after)
+            cursor = (int(value[0]), str(value[1]), str(value[2]))
+        result = await ledger_reads.aging_report(
+            ctx.session,
+            as_of=as_of or ctx.today,
+            basis=basis.value,
+            group=group_by.value,
+            currency=currency,
+            after=cursor,
+            first=size,
+        )
+
+        def line(data: Any) -> AgingLine:
+            token = encode_cursor([data.overdue_minor, data.key, data.currency], ZERO_ID)
+            return AgingLine.build(data, group_by.value, token)
+
+        lines = [line(r) for r in result.rows]
+        return AgingReport(
+            as_of=result.as_of,
+            basis=basis,
+            buckets=[
+                AgingBucket(label=b.label, min_days=b.min_days, max_days=b.max_days)
+                for b in result.buckets
+            ],
+            totals=[line(t) for t in result.totals],
+            lines=lines,
+            total_count=result.group_count,
+            page_info=PageInfo(
+                has_next_page=result.has_next, end_cursor=lines[-1].cursor if lines else None
+            ),
         )
 
     @strawberry.field(

@@ -123,3 +123,33 @@ async def instalments_for(session: ReadSession, ids: list[UUID]) -> list[list[di
     for row in await session.run(lambda c: _all(c, query)):
         grouped[row["invoice_id"]].append(row)
     return [grouped[i] for i in ids]
+
+
+async def aging_report(
+    session: ReadSession,
+    *,
+    as_of: date,
+    basis: str,
+    group: str,
+    currency: str | None,
+    after: tuple[int, str, str] | None,
+    first: int,
+) -> Any:
+    """The aging report through the request's read session."""
+    from dbschema.tables import tenants
+    from services import aging
+
+    async def run(conn: AsyncConnection) -> Any:
+        settings = await conn.scalar(sa.select(tenants.c.settings)) or {}
+        return await aging.aging(
+            conn,
+            as_of=as_of,
+            basis=basis,
+            group=group,
+            buckets=aging.buckets_for(basis, settings),
+            currency=currency,
+            after=after,
+            first=first,
+        )
+
+    return await session.run(run)

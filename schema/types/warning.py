@@ -42,7 +42,8 @@ class Warning(Node):
     acknowledged_at: datetime | None = strawberry.field(description="When.")
     acknowledge_note: str | None = strawberry.field(description="Their note.")
     customer_id: strawberry.ID = strawberry.field(
-        description="Global id of the customer it concerns.")
+        description="Global id of the customer it concerns."
+    )
     customer_code: str | None = strawberry.field(
         default=None, description="Code of the customer at the time it was raised (events)."
     )
@@ -51,7 +52,6 @@ class Warning(Node):
     async def customer(self, info: Info[Context, Any]) -> Customer | None:
         row = await info.context.loader("customers", loaders.customers).load(self.raw_customer_id)
         return Customer.from_row(row) if row else None
-
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Warning:

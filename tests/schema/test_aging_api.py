@@ -1,0 +1,85 @@
+"""The aging report through GraphQL: buckets, currencies apart, groups and paging."""
+
+from __future__ import annotations
+
+from tests.conftest import gql, token
+from tests.schema.test_customers_api import create
+from tests.schema.test_ledger_api import INVOICE, invoice_input
+
+AGING = """query A($asOf: Date, $groupBy: AgingGroup, $first: Int, $after: String,
+                  $basis: AgingBasis) {
+  aging(asOf: $asOf, groupBy: $groupBy, first: $first, after: $after, basis: $basis) {
+    asOf totalCount buckets { label }
+    totals { currency total { amount } overdue { amount } buckets { label amount { amount } } }
+    lines { key currency overdue { amount } customer { code } cursor }
+    pageInfo { hasNextPage endCursor } } }"""
+
+
+async def test_aging_report(client, settings):
+    # given: two customers, CNY and USD invoices at several ages
+    manager, finance = token(settings), token(settings, roles=["finance"])
+    one = (await create(client, manager, "AG-1", salesperson="王伟"))["customer"]["id"]
+    two = (await create(client, manager, "AG-2", salesperson="张敏"))["customer"]["id"]
+    for number, customer, due, amount, currency in (
+        ("I1", one, "2026-11-30", "100.00", "CNY"),  # current
+        ("I2", one, "2026-11-10", "200.00", "CNY"),  # 14 days past due
+        ("I3", two, "2026-07-01", "300.00", "CNY"),  # 146 days
+        ("I4", two, "2026-11-01", "50.00", "USD"),  # 23 days, other currency
+    ):
+        body = await gql(
+            client,
+            INVOICE,
+            {
+                "input": {
+                    **invoice_input(customer, number, amount),
+                    "issueDate": "2026-06-01",
+                    "dueDate": due,
+                    "amount": {"amount": amount, "currency": currency},
+                }
+            },
+            finance,
+        )
+        assert body["data"]["createInvoice"]["userErrors"] == []
+    # when
+    raw = await gql(client, AGING, {"asOf": "2026-11-24", "first": 2}, manager)
+    assert "errors" not in raw, raw
+    report = raw["data"]["aging"]
+    page2 = (
+        await gql(
+            client,
+            AGING,
+            {"asOf": "2026-11-24", "first": 2, "after": report["pageInfo"]["endCursor"]},
+            manager,
+        )
+    )["data"]["aging"]
+    by_sales = (
+        await gql(client, AGING, {"asOf": "2026-11-24", "groupBy": "SALESPERSON"}, manager)
+    )["data"]["aging"]
+    before = (await gql(client, AGING, {"asOf": "2026-05-01"}, manager))["data"]["aging"]
+    # then
+    cny = next(t for t in report["totals"] if t["currency"] == "CNY")
+    assert cny["total"]["amount"] == "600.00" and cny["overdue"]["amount"] == "500.00"
+    assert {b["label"]: b["amount"]["amount"] for b in cny["buckets"]} == {
+        "CURRENT": "100.00",
+        "1-30": "200.00",
+        "31-60": "0.00",
+        "61-90": "0.00",
+        "91-180": "300.00",
+        "181-365": "0.00",
+        "365+": "0.00",
+    }
+    usd = next(t for t in report["totals"] if t["currency"] == "USD")
+    assert usd["total"]["amount"] == "50.00"
+    assert report["totalCount"] == 3
+    assert [(x["customer"]["code"], x["currency"]) for x in report["lines"]] == [
+        ("AG-2", "CNY"),
+        ("AG-1", "CNY"),
+    ]
+    assert [(x["customer"]["code"], x["currency"]) for x in page2["lines"]] == [("AG-2", "USD")]
+    assert page2["pageInfo"]["hasNextPage"] is False
+    assert {(x["key"], x["currency"]) for x in by_sales["lines"]} == {
+        ("王伟", "CNY"),
+        ("张敏", "CNY"),
+        ("张敏", "USD"),
+    }
+    assert before["totals"] == [] and before["totalCount"] == 0
