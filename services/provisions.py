@@ -1,0 +1,182 @@
+"""Month-end provision runs: a rate per invoice from the tenant's matrix, set-wise in SQL.
+
+A run for a period replaces its own lines until the period is closed; the movement is
+measured against the previous period's run (charge when it grows, release when it falls,
+utilised when a write-off used it up).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+
+from dbschema.ledger_tables import provision_lines, provision_runs
+from dbschema.queries.events import record_event
+from dbschema.tables import tenants
+from domain.errors import DomainError
+from domain.provisions import ProvisionMatrix, parse_matrix
+from services.uow import UnitOfWork
+
+JOB_ACTOR = "run_provisions"
+
+
+def _rate_case(matrix: ProvisionMatrix) -> str:
+    days = (
+        "(CAST(:period_end AS date) - i.issue_date)"
+        if matrix.basis == "AGE"
+        else "(CAST(:period_end AS date) - i.due_date)"
+    )
+    whens = " ".join(
+        f"WHEN {days} >= {int(b.min_days)} THEN {b.rate}" for b in reversed(matrix.bands)
+    )
+    return f"CASE {whens} ELSE 0 END"
+
+
+def lines_sql(matrix: ProvisionMatrix) -> sa.TextClause:
+    """Insert every provision line of a run in one statement (rates are validated Decimals)."""
+    return sa.text(f"""
+WITH later AS (
+    SELECT invoice_id, sum(amount_minor) AS amount FROM allocations
+     WHERE effective_on > CAST(:period_end AS date) GROUP BY invoice_id
+), open_items AS (
+    SELECT i.id, i.customer_id, i.currency, i.open_minor + coalesce(l.amount, 0) AS open_minor,
+           {_rate_case(matrix)} AS rate
+      FROM invoices i LEFT JOIN later l ON l.invoice_id = i.id
+     WHERE i.issue_date <= CAST(:period_end AS date)
+), previous AS (
+    SELECT invoice_id, provision_minor FROM provision_lines WHERE run_id = :previous_run
+)
+INSERT INTO provision_lines (tenant_id, run_id, invoice_id, customer_id, currency, open_minor,
+                             rate, provision_minor, previous_minor)
+SELECT :tenant, :run, coalesce(o.id, p.invoice_id), coalesce(o.customer_id, i2.customer_id),
+       coalesce(o.currency, i2.currency), coalesce(o.open_minor, 0), coalesce(o.rate, 0),
+       coalesce(round(o.open_minor * o.rate), 0)::bigint, coalesce(p.provision_minor, 0)
+  FROM (SELECT * FROM open_items WHERE open_minor > 0) o
+  FULL JOIN previous p ON p.invoice_id = o.id
+  LEFT JOIN invoices i2 ON i2.id = p.invoice_id
+""")
+
+
+TOTALS_SQL = sa.text("""
+SELECT currency, sum(open_minor) AS open_minor, sum(provision_minor) AS provision,
+       sum(previous_minor) AS previous, sum(increase) AS charge,
+       sum(decrease - used) AS release, sum(used) AS utilised
+  FROM (SELECT l.currency, l.open_minor, l.provision_minor, l.previous_minor,
+               GREATEST(l.provision_minor - l.previous_minor, 0) AS increase,
+               GREATEST(l.previous_minor - l.provision_minor, 0) AS decrease,
+               LEAST(coalesce(w.amount, 0),
+                     GREATEST(l.previous_minor - l.provision_minor, 0)) AS used
+          FROM provision_lines l
+          LEFT JOIN (SELECT invoice_id, sum(amount_minor) AS amount FROM allocations
+                      WHERE kind = 'WRITE_OFF'
+                        AND effective_on > CAST(:previous_end AS date)
+                        AND effective_on <= CAST(:period_end AS date)
+                      GROUP BY invoice_id) w ON w.invoice_id = l.invoice_id
+         WHERE l.run_id = :run) x
+ GROUP BY currency ORDER BY currency
+""")
+
+
+async def run_provisions(uow: UnitOfWork, period_end: date) -> dict[str, Any]:
+    """Compute (or recompute) the run for a period; a closed period is never changed."""
+    conn = uow.conn
+    existing = (
+        await conn.execute(
+            sa.select(provision_runs)
+            .where(provision_runs.c.period_end == period_end)
+            .with_for_update()
+        )
+    ).first()
+    if existing is not None and existing.status == "CLOSED":
+        raise DomainError("PERIOD_CLOSED", f"the {period_end} provision run is closed", "periodEnd")
+    settings = await conn.scalar(sa.select(tenants.c.settings)) or {}
+    matrix = parse_matrix((settings.get("receivables") or {}).get("provisionMatrix"))
+    previous = (
+        await conn.execute(
+            sa.select(provision_runs.c.id, provision_runs.c.period_end)
+            .where(provision_runs.c.period_end < period_end)
+            .order_by(provision_runs.c.period_end.desc())
+            .limit(1)
+        )
+    ).first()
+    if existing is None:
+        run_id: UUID = await conn.scalar(
+            provision_runs.insert()
+            .values(
+                tenant_id=uow.tenant_id,
+                period_end=period_end,
+                basis=matrix.basis,
+                totals={},
+                created_by=uow.actor.subject,
+            )
+            .returning(provision_runs.c.id)
+        )
+    else:
+        run_id = existing.id
+        await conn.execute(provision_lines.delete().where(provision_lines.c.run_id == run_id))
+    await conn.execute(
+        lines_sql(matrix),
+        {
+            "period_end": period_end,
+            "tenant": uow.tenant_id,
+            "run": run_id,
+            "previous_run": previous.id if previous else None,
+        },
+    )
+    rows = (
+        await conn.execute(
+            TOTALS_SQL,
+            {
+                "run": run_id,
+                "period_end": period_end,
+                "previous_end": previous.period_end if previous else date(1900, 1, 1),
+            },
+        )
+    ).all()
+    totals = {
+        r.currency.strip(): {
+            "open": int(r.open_minor),
+            "provision": int(r.provision),
+            "previous": int(r.previous),
+            "charge": int(r.charge),
+            "release": int(r.release),
+            "utilised": int(r.utilised),
+        }
+        for r in rows
+    }
+    await conn.execute(
+        provision_runs.update()
+        .where(provision_runs.c.id == run_id)
+        .values(totals=totals, basis=matrix.basis)
+    )
+    await record_event(
+        conn,
+        uow.tenant_id,
+        "provisions.computed",
+        {"runId": str(run_id), "periodEnd": period_end.isoformat(), "totals": totals},
+    )
+    return {"runId": str(run_id), "periodEnd": period_end.isoformat(), "totals": totals}
+
+
+async def close_run(uow: UnitOfWork, period_end: date) -> dict[str, Any]:
+    """Close a period: its provisions become final and later runs compare against it."""
+    row = (
+        await uow.conn.execute(
+            sa.select(provision_runs)
+            .where(provision_runs.c.period_end == period_end)
+            .with_for_update()
+        )
+    ).first()
+    if row is None:
+        raise DomainError("NOT_FOUND", "no provision run for that period", "periodEnd")
+    if row.status == "CLOSED":
+        raise DomainError("PERIOD_CLOSED", "the period is closed already", "periodEnd")
+    await uow.conn.execute(
+        provision_runs.update()
+        .where(provision_runs.c.id == row.id)
+        .values(status="CLOSED", closed_at=sa.func.now(), closed_by=uow.actor.subject)
+    )
+    return {"runId": str(row.id), "periodEnd": period_end.isoformat()}
