@@ -43,3 +43,11 @@ REVERSE_ENTRIES = frozenset({FINANCE, ADMIN})
 READ_RECEIVABLES = frozenset(
     {SALES, COLLECTOR, CREDIT_ANALYST, CREDIT_MANAGER, LEGAL, FINANCE, ADMIN, INTEGRATOR, VIEWER}
 )
+#: Provisions are an accounting close: finance runs and closes them.
+RUN_PROVISIONS = frozenset({FINANCE, ADMIN})
+#: Collectors and credit managers propose write-offs; approvals are checked per role in domain.
+PROPOSE_WRITE_OFFS = frozenset({COLLECTOR, CREDIT_MANAGER})
+DECIDE_WRITE_OFFS = frozenset({FINANCE, CREDIT_MANAGER})
+POST_WRITE_OFFS = frozenset({FINANCE, ADMIN})
+#: The bad-debt case library is for the credit team and finance.
+READ_CASES = frozenset({COLLECTOR, CREDIT_ANALYST, CREDIT_MANAGER, LEGAL, FINANCE, ADMIN})

@@ -33,4 +33,17 @@ async def review_credit_files(tenant_id: str, job_id: str) -> None:
     await job_service.run_job(_engine(), tenant_id, job_id)
 
 
-ACTORS = {"review_credit_files": review_credit_files}
+#: Month-end provisions: one transaction per run, so a killed run leaves no partial period.
+@dramatiq.actor(
+    queue_name="credit",
+    max_retries=5,
+    min_backoff=5_000,
+    max_backoff=300_000,
+    time_limit=60 * 60 * 1000,
+)
+async def run_provisions(tenant_id: str, job_id: str) -> None:
+    """Compute a month-end provision run (idempotent per period until closed)."""
+    await job_service.run_job(_engine(), tenant_id, job_id)
+
+
+ACTORS = {"review_credit_files": review_credit_files, "run_provisions": run_provisions}

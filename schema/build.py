@@ -19,9 +19,10 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 
 from schema.arguments import ArgumentLimits
+from schema.closing_queries import ClosingQuery
 from schema.errors import RequestIdMaskErrors
 from schema.ledger_queries import LedgerQuery
-from schema.mutations import credit_files, customers, ledger, warnings
+from schema.mutations import closing, credit_files, customers, ledger, warnings
 from schema.queries import CoreQuery
 from schema.subscriptions import Subscription
 from services.settings import Settings
@@ -30,7 +31,7 @@ log = logging.getLogger("credit.graphql")
 
 
 @strawberry.type(description="Read entry points.")
-class Query(CoreQuery, LedgerQuery):
+class Query(CoreQuery, LedgerQuery, ClosingQuery):
     pass
 
 
@@ -38,7 +39,13 @@ Mutation = strawberry.type(
     type(
         "Mutation",
         (),
-        {**customers.FIELDS, **credit_files.FIELDS, **warnings.FIELDS, **ledger.FIELDS},
+        {
+            **customers.FIELDS,
+            **credit_files.FIELDS,
+            **warnings.FIELDS,
+            **ledger.FIELDS,
+            **closing.FIELDS,
+        },
     ),
     description="Write entry points: each takes one `input` and returns a payload with "
     "`userErrors`.",

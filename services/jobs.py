@@ -22,7 +22,30 @@ async def _review(uow: UnitOfWork, args: dict[str, Any]) -> dict[str, Any]:
     return await reviews.review_credit_files(uow, date.fromisoformat(args["asOf"]))
 
 
-HANDLERS: dict[str, Handler] = {reviews.JOB_ACTOR: _review}
+async def _provisions(uow: UnitOfWork, args: dict[str, Any]) -> dict[str, Any]:
+    from services import provisions
+
+    return await provisions.run_provisions(uow, date.fromisoformat(args["periodEnd"]))
+
+
+HANDLERS: dict[str, Handler] = {reviews.JOB_ACTOR: _review, "run_provisions": _provisions}
+
+
+async def request_job(
+    uow: UnitOfWork, actor: str, args: dict[str, Any], dedupe_key: str | None = None
+) -> UUID:
+    """Ask the worker for a job through the outbox (runs after this transaction commits)."""
+    from dbschema.queries.events import enqueue_job
+
+    job_id, _ = await enqueue_job(
+        uow.conn,
+        tenant_id=uow.tenant_id,
+        actor=actor,
+        args=args,
+        requested_by=uow.actor.subject,
+        dedupe_key=dedupe_key,
+    )
+    return job_id
 
 
 async def run_job(engine: AsyncEngine, tenant_id: str, job_id: str) -> str:

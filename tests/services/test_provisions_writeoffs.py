@@ -57,7 +57,7 @@ async def run(runtime: Any, tenant: UUID, period_end: date) -> dict[str, Any]:
 
 async def test_provision_matrix_rerun_movement_and_closing(runtime, tenants, database):
     tenant = tenants["acme"]
-    customer, ids = await seed(runtime, tenant)
+    customer, _ids = await seed(runtime, tenant)
     # when: month-end run with the practice's matrix (5/30/50/100%)
     first = await run(runtime, tenant, END)
     again = await run(runtime, tenant, END)
