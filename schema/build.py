@@ -22,7 +22,7 @@ from schema.arguments import ArgumentLimits
 from schema.closing_queries import ClosingQuery
 from schema.errors import RequestIdMaskErrors
 from schema.ledger_queries import LedgerQuery
-from schema.mutations import closing, credit_files, customers, ledger, warnings
+from schema.mutations import closing, credit_files, customers, disputes, ledger, warnings
 from schema.queries import CoreQuery
 from schema.subscriptions import Subscription
 from services.settings import Settings
@@ -35,18 +35,11 @@ class Query(CoreQuery, LedgerQuery, ClosingQuery):
     pass
 
 
+#: Every module of mutations contributes its FIELDS; the order is the schema's order.
+MUTATION_MODULES = (customers, credit_files, warnings, ledger, closing, disputes)
+
 Mutation = strawberry.type(
-    type(
-        "Mutation",
-        (),
-        {
-            **customers.FIELDS,
-            **credit_files.FIELDS,
-            **warnings.FIELDS,
-            **ledger.FIELDS,
-            **closing.FIELDS,
-        },
-    ),
+    type("Mutation", (), {k: v for m in MUTATION_MODULES for k, v in m.FIELDS.items()}),
     description="Write entry points: each takes one `input` and returns a payload with "
     "`userErrors`.",
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 import strawberry
@@ -45,6 +45,21 @@ def rows_loader(table: Any) -> Any:
     def factory(ctx: Context) -> DataLoader[UUID, dict[str, Any] | None]:
         async def load(ids: list[UUID]) -> list[dict[str, Any] | None]:
             return await ledger_reads.by_ids(ctx.session, table, ids)
+
+        return DataLoader(load_fn=load)
+
+    return factory
+
+
+def interest_loader(as_of: date) -> Any:
+    """Accrued interest by invoice id, as of one date."""
+
+    def factory(ctx: Context) -> DataLoader[UUID, int]:
+        async def load(ids: list[UUID]) -> list[int]:
+            from services.interest import interest_for
+
+            found = await ctx.session.run(lambda c: interest_for(c, ids, as_of))
+            return [found.get(i, 0) for i in ids]
 
         return DataLoader(load_fn=load)
 
@@ -141,6 +156,19 @@ class Invoice(Node):
     async def customer(self, info: Info[Context, Any]) -> Customer | None:
         row = await info.context.loader("customers", loaders.customers).load(self.raw_customer_id)
         return Customer.from_row(row) if row else None
+
+    @strawberry.field(
+        description="Late interest accrued by a date (default today): simple "
+        "daily interest on the overdue principal at the agreed rate."
+    )
+    async def accrued_interest(
+        self,
+        info: Info[Context, Any],
+        as_of: Annotated[date | None, strawberry.argument(description="Default today.")] = None,
+    ) -> Money:
+        day = as_of or info.context.today
+        minor = await info.context.loader(f"interest:{day}", interest_loader(day)).load(self.raw_id)
+        return _money(minor, self.amount.currency)
 
     @strawberry.field(description="Ledger entries against this invoice, oldest first.")
     async def allocations(self, info: Info[Context, Any]) -> list[Allocation]:
