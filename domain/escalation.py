@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import pairwise
 
 from domain.errors import DomainError
 
@@ -37,7 +38,7 @@ def validate_ladder(stages: Sequence[Stage]) -> tuple[Stage, ...]:
     """Contiguous from day 1, ascending, the last open-ended; else a DomainError."""
     if not stages or stages[0].min_days != 1:
         raise DomainError("INVALID_LADDER", "the ladder starts at 1 day overdue", "ladder")
-    for before, after in zip(stages, stages[1:], strict=False):
+    for before, after in pairwise(stages):
         if before.max_days is None or after.min_days != before.max_days + 1:
             raise DomainError("INVALID_LADDER", "stages must be contiguous", "ladder")
     if stages[-1].max_days is not None:
