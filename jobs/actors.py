@@ -46,4 +46,35 @@ async def run_provisions(tenant_id: str, job_id: str) -> None:
     await job_service.run_job(_engine(), tenant_id, job_id)
 
 
-ACTORS = {"review_credit_files": review_credit_files, "run_provisions": run_provisions}
+#: Daily reminders and escalation: idempotent per date, so a retry cannot remind twice.
+@dramatiq.actor(
+    queue_name="credit",
+    max_retries=5,
+    min_backoff=2_000,
+    max_backoff=120_000,
+    time_limit=30 * 60 * 1000,
+)
+async def daily_collections(tenant_id: str, job_id: str) -> None:
+    """Reminders, escalation, promises and plans for one date."""
+    await job_service.run_job(_engine(), tenant_id, job_id)
+
+
+#: Daily aging snapshot: one row per customer and currency per day (insert-once).
+@dramatiq.actor(
+    queue_name="credit",
+    max_retries=5,
+    min_backoff=2_000,
+    max_backoff=120_000,
+    time_limit=30 * 60 * 1000,
+)
+async def aging_snapshot(tenant_id: str, job_id: str) -> None:
+    """Keep the day's aging for trend queries."""
+    await job_service.run_job(_engine(), tenant_id, job_id)
+
+
+ACTORS = {
+    "aging_snapshot": aging_snapshot,
+    "review_credit_files": review_credit_files,
+    "run_provisions": run_provisions,
+    "daily_collections": daily_collections,
+}

@@ -17,12 +17,12 @@ from apscheduler.triggers.cron import CronTrigger
 from jobs.broker import install
 from jobs.relay import Relay
 from services.runtime import open_runtime
-from services.schedules import request_daily_reviews
+from services.schedules import request_due_jobs
 from services.settings import Settings, load
 
 log = logging.getLogger("credit.scheduler")
 LEADER_LOCK = 0x43524544  #: advisory lock key: only one scheduler fires schedules
-DAILY_REVIEW_CRON = "0 2 * * *"  #: reviews run at 02:00, before the working day
+DAILY_CRON = "0 2 * * *"  #: daily jobs run at 02:00, before the working day
 
 
 def _today(tz: ZoneInfo) -> date:
@@ -48,15 +48,15 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
             log.info("scheduler is leader")
 
             async def daily() -> None:
-                queued = await request_daily_reviews(runtime, _today(tz))
-                log.info("daily reviews requested", extra={"tenants": len(queued)})
+                queued = await request_due_jobs(runtime, _today(tz))
+                log.info("daily jobs requested", extra={"tenants": len(queued)})
 
             await daily()  # catch up: today's run is idempotent by dedupe key
             scheduler = AsyncIOScheduler(timezone=tz)
             scheduler.add_job(
                 daily,
-                CronTrigger.from_crontab(DAILY_REVIEW_CRON, timezone=tz),
-                id="daily-reviews",
+                CronTrigger.from_crontab(DAILY_CRON, timezone=tz),
+                id="daily-jobs",
                 misfire_grace_time=6 * 3600,
                 coalesce=True,
             )

@@ -20,9 +20,18 @@ from strawberry.schema.config import StrawberryConfig
 
 from schema.arguments import ArgumentLimits
 from schema.closing_queries import ClosingQuery
+from schema.collection_queries import CollectionQuery
 from schema.errors import RequestIdMaskErrors
 from schema.ledger_queries import LedgerQuery
-from schema.mutations import closing, credit_files, customers, disputes, ledger, warnings
+from schema.mutations import (
+    closing,
+    collections,
+    credit_files,
+    customers,
+    disputes,
+    ledger,
+    warnings,
+)
 from schema.queries import CoreQuery
 from schema.subscriptions import Subscription
 from services.settings import Settings
@@ -31,12 +40,12 @@ log = logging.getLogger("credit.graphql")
 
 
 @strawberry.type(description="Read entry points.")
-class Query(CoreQuery, LedgerQuery, ClosingQuery):
+class Query(CoreQuery, LedgerQuery, ClosingQuery, CollectionQuery):
     pass
 
 
 #: Every module of mutations contributes its FIELDS; the order is the schema's order.
-MUTATION_MODULES = (customers, credit_files, warnings, ledger, closing, disputes)
+MUTATION_MODULES = (customers, credit_files, warnings, ledger, closing, disputes, collections)
 
 Mutation = strawberry.type(
     type("Mutation", (), {k: v for m in MUTATION_MODULES for k, v in m.FIELDS.items()}),

@@ -28,7 +28,24 @@ async def _provisions(uow: UnitOfWork, args: dict[str, Any]) -> dict[str, Any]:
     return await provisions.run_provisions(uow, date.fromisoformat(args["periodEnd"]))
 
 
-HANDLERS: dict[str, Handler] = {reviews.JOB_ACTOR: _review, "run_provisions": _provisions}
+async def _collections(uow: UnitOfWork, args: dict[str, Any]) -> dict[str, Any]:
+    from services import collections
+
+    return await collections.daily_run(uow, date.fromisoformat(args["asOf"]))
+
+
+async def _snapshot(uow: UnitOfWork, args: dict[str, Any]) -> dict[str, Any]:
+    from services import snapshots
+
+    return await snapshots.take_snapshot(uow, date.fromisoformat(args["asOf"]))
+
+
+HANDLERS: dict[str, Handler] = {
+    "aging_snapshot": _snapshot,
+    reviews.JOB_ACTOR: _review,
+    "run_provisions": _provisions,
+    "daily_collections": _collections,
+}
 
 
 async def request_job(

@@ -13,7 +13,7 @@ from jobs.broker import QUEUE, make_broker
 from jobs.relay import Relay
 from services import reviews
 from services.customers import CustomerChanges, create_customer
-from services.schedules import request_daily_reviews
+from services.schedules import due_jobs, request_due_jobs
 from services.uow import Actor, UnitOfWork
 from tests.conftest import gql, token
 from tests.jobs.conftest import start_worker, stop_process, wait_for
@@ -181,10 +181,18 @@ async def test_committed_job_runs_even_if_nothing_was_listening(
 
 
 async def test_daily_schedule_is_idempotent_per_date(runtime, tenants, database):
-    first = await request_daily_reviews(runtime, AS_OF)
-    second = await request_daily_reviews(runtime, AS_OF)
+    first = await request_due_jobs(runtime, AS_OF)
+    second = await request_due_jobs(runtime, AS_OF)
     assert first == second and set(first) == set(tenants.values())
-    assert database.query("SELECT count(*) FROM jobs") == [(2,)]
+    per_tenant = len(due_jobs(AS_OF))
+    assert database.query("SELECT count(*) FROM jobs") == [(2 * per_tenant,)]
+
+
+def test_month_start_schedules_provisions_and_statements():
+    actors = {actor: args for actor, args, _ in due_jobs(date(2026, 12, 3))}
+    assert actors["run_provisions"] == {"periodEnd": "2026-11-30"}
+    assert actors["monthly_statements"] == {"period": "2026-11-01"}
+    assert "monthly_statements" not in {a for a, _, _ in due_jobs(date(2026, 12, 6))}
 
 
 async def test_redis_broker_runs_jobs_for_real(settings, runtime, tenants, database, redis_url):

@@ -1,0 +1,185 @@
+"""Collections mutations: activities, promises, payment plans, tasks, the daily run."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+import strawberry
+from strawberry.types import Info
+
+from domain import roles
+from schema.context import Context
+from schema.errors import UserError
+from schema.money import MoneyInput
+from schema.mutations.common import INPUT, decode, run
+from schema.permissions import allow, roles_note
+from schema.relay import to_global_id
+from schema.types.warning import Job
+from services import collections
+from services.jobs import request_job
+from services.reads import job_by_id
+
+WORK = roles.WORK_COLLECTIONS
+
+
+@strawberry.input(description="Something done to collect: appended to the evidence chain.")
+class RecordActivityInput:
+    customer_id: strawberry.ID = strawberry.field(description="Global id of the customer.")
+    kind: str = strawberry.field(description="CALL, EMAIL, LETTER, VISIT, LEGAL or NOTE.")
+    occurred_at: datetime = strawberry.field(description="When it happened.")
+    outcome: str | None = strawberry.field(default=None, description="Outcome.")
+    notes: str | None = strawberry.field(default=None, description="Notes.")
+    document_ref: str | None = strawberry.field(default=None, description="Document location.")
+
+
+@strawberry.input(description="The customer promises to pay an amount by a date.")
+class PromiseToPayInput:
+    customer_id: strawberry.ID = strawberry.field(description="Global id of the customer.")
+    amount: MoneyInput = strawberry.field(description="How much.")
+    promised_on: date = strawberry.field(description="By when.")
+
+
+@strawberry.input(description="One instalment of a payment plan.")
+class PlanInstalmentInput:
+    due_on: date = strawberry.field(description="Due date.")
+    amount: str = strawberry.field(description="Decimal amount in the plan's currency.")
+
+
+@strawberry.input(description="An instalment schedule for an overdue balance.")
+class CreatePaymentPlanInput:
+    customer_id: strawberry.ID = strawberry.field(description="Global id of the customer.")
+    currency: str = strawberry.field(description="ISO 4217 code.")
+    instalments: list[PlanInstalmentInput] = strawberry.field(description="In date order.")
+
+
+@strawberry.input(description="Mark a collection task done.")
+class CompleteTaskInput:
+    id: strawberry.ID = strawberry.field(description="Global id of the task.")
+
+
+@strawberry.input(description="Run reminders and escalation now (it also runs daily).")
+class RunCollectionsInput:
+    as_of: date | None = strawberry.field(default=None, description="Default today.")
+
+
+@strawberry.type(description="Result of a collections mutation.")
+class CollectionsPayload:
+    id: strawberry.ID | None = strawberry.field(description="Global id of what was created.")
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused, if it was.")
+
+
+@strawberry.type(description="Result of runCollections: the queued job.")
+class RunCollectionsPayload:
+    job: Job | None = strawberry.field(description="Poll `job(id)` for what it did.")
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused, if it was.")
+
+
+def _payload(
+    result: dict[str, Any] | None, key: str, type_name: str, errors: list[UserError]
+) -> CollectionsPayload:
+    return CollectionsPayload(
+        id=to_global_id(type_name, UUID(result[key])) if result else None, user_errors=errors
+    )
+
+
+async def record_activity(
+    info: Info[Context, Any], input: Annotated[RecordActivityInput, INPUT]
+) -> CollectionsPayload:
+    result, errors = await run(
+        info,
+        lambda uow: collections.record_activity(
+            uow,
+            decode(input.customer_id, "Customer", "customerId"),
+            input.kind,
+            input.occurred_at,
+            input.outcome,
+            input.notes,
+            input.document_ref,
+        ),
+    )
+    return _payload(result, "activityId", "Activity", errors)
+
+
+async def promise_to_pay(
+    info: Info[Context, Any], input: Annotated[PromiseToPayInput, INPUT]
+) -> CollectionsPayload:
+    result, errors = await run(
+        info,
+        lambda uow: collections.promise_to_pay(
+            uow,
+            decode(input.customer_id, "Customer", "customerId"),
+            input.amount.amount,
+            input.amount.currency,
+            input.promised_on,
+            info.context.today,
+        ),
+    )
+    return _payload(result, "promiseId", "Promise", errors)
+
+
+async def create_payment_plan(
+    info: Info[Context, Any], input: Annotated[CreatePaymentPlanInput, INPUT]
+) -> CollectionsPayload:
+    result, errors = await run(
+        info,
+        lambda uow: collections.payment_plan(
+            uow,
+            decode(input.customer_id, "Customer", "customerId"),
+            input.currency,
+            [(i.due_on, i.amount) for i in input.instalments],
+            info.context.today,
+        ),
+    )
+    return _payload(result, "planId", "PaymentPlan", errors)
+
+
+async def complete_task(
+    info: Info[Context, Any], input: Annotated[CompleteTaskInput, INPUT]
+) -> CollectionsPayload:
+    result, errors = await run(
+        info, lambda uow: collections.complete_task(uow, decode(input.id, "CollectionTask"))
+    )
+    return _payload(result, "taskId", "CollectionTask", errors)
+
+
+async def run_collections(
+    info: Info[Context, Any], input: Annotated[RunCollectionsInput | None, INPUT] = None
+) -> RunCollectionsPayload:
+    as_of = (input.as_of if input and input.as_of else None) or info.context.today
+    job_id, errors = await run(
+        info, lambda uow: request_job(uow, collections.JOB_ACTOR, {"asOf": as_of.isoformat()})
+    )
+    row = await job_by_id(info.context.session, job_id) if job_id else None
+    return RunCollectionsPayload(job=Job.from_row(row) if row else None, user_errors=errors)
+
+
+FIELDS = {
+    "record_activity": strawberry.mutation(
+        resolver=record_activity,
+        extensions=allow(WORK),
+        description="Append a collection activity to the evidence chain." + roles_note(WORK),
+    ),
+    "promise_to_pay": strawberry.mutation(
+        resolver=promise_to_pay,
+        extensions=allow(WORK),
+        description="Track a promise to pay; broken promises escalate." + roles_note(WORK),
+    ),
+    "create_payment_plan": strawberry.mutation(
+        resolver=create_payment_plan,
+        extensions=allow(WORK),
+        description="Agree a payment plan; a missed instalment escalates." + roles_note(WORK),
+    ),
+    "complete_collection_task": strawberry.mutation(
+        resolver=complete_task,
+        extensions=allow(WORK),
+        description="Mark a collection task done." + roles_note(WORK),
+    ),
+    "run_collections": strawberry.mutation(
+        resolver=run_collections,
+        extensions=allow(roles.RUN_REVIEWS | {roles.COLLECTOR}),
+        description="Queue reminders and escalation for a date (also daily)."
+        + roles_note(roles.RUN_REVIEWS | {roles.COLLECTOR}),
+    ),
+}
