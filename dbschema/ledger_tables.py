@@ -558,3 +558,18 @@ LEDGER_TABLES = (
 )
 #: Facts the app may add but never edit: history changes by reversal, not by update.
 APPEND_ONLY_LEDGER = ("allocations", "activities", "write_off_approvals", "invoice_instalments")
+
+statement_documents = sa.Table(
+    "statement_documents",
+    metadata,
+    _tenant(),
+    sa.Column("statement_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("lang", sa.Text, nullable=False),
+    sa.Column("pdf", sa.LargeBinary, nullable=False),
+    sa.Column("rendered_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
+    sa.PrimaryKeyConstraint("tenant_id", "statement_id", "lang"),
+    sa.ForeignKeyConstraint(
+        ["tenant_id", "statement_id"], ["statements.tenant_id", "statements.id"], ondelete="CASCADE"
+    ),
+    sa.CheckConstraint("lang IN ('zh-CN','en')", name="lang_known"),
+)

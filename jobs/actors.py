@@ -72,7 +72,35 @@ async def aging_snapshot(tenant_id: str, job_id: str) -> None:
     await job_service.run_job(_engine(), tenant_id, job_id)
 
 
+#: Monthly statements: creates the month's statements and queues one render job each.
+@dramatiq.actor(
+    queue_name="credit",
+    max_retries=5,
+    min_backoff=5_000,
+    max_backoff=300_000,
+    time_limit=60 * 60 * 1000,
+)
+async def monthly_statements(tenant_id: str, job_id: str) -> None:
+    """Generate a month's statements (existing ones are kept)."""
+    await job_service.run_job(_engine(), tenant_id, job_id)
+
+
+#: One PDF per statement and language, so several worker processes share a month's run.
+@dramatiq.actor(
+    queue_name="credit",
+    max_retries=3,
+    min_backoff=2_000,
+    max_backoff=60_000,
+    time_limit=5 * 60 * 1000,
+)
+async def render_statement(tenant_id: str, job_id: str) -> None:
+    """Render one statement PDF and keep it."""
+    await job_service.run_job(_engine(), tenant_id, job_id)
+
+
 ACTORS = {
+    "monthly_statements": monthly_statements,
+    "render_statement": render_statement,
     "aging_snapshot": aging_snapshot,
     "review_credit_files": review_credit_files,
     "run_provisions": run_provisions,

@@ -40,7 +40,21 @@ async def _snapshot(uow: UnitOfWork, args: dict[str, Any]) -> dict[str, Any]:
     return await snapshots.take_snapshot(uow, date.fromisoformat(args["asOf"]))
 
 
+async def _statements(uow: UnitOfWork, args: dict[str, Any]) -> dict[str, Any]:
+    from services import statements
+
+    return await statements.generate(uow, date.fromisoformat(args["period"]))
+
+
+async def _render_statement(uow: UnitOfWork, args: dict[str, Any]) -> dict[str, Any]:
+    from services import statements
+
+    return await statements.render(uow, UUID(args["statementId"]), args["lang"])
+
+
 HANDLERS: dict[str, Handler] = {
+    "monthly_statements": _statements,
+    "render_statement": _render_statement,
     "aging_snapshot": _snapshot,
     reviews.JOB_ACTOR: _review,
     "run_provisions": _provisions,
