@@ -18,7 +18,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api import metrics
 from api.auth import TokenVerifier
 from api.graphql_view import CreditGraphQL
-from api.routes import credit_file_pdf, healthz, readyz
+from api.routes import (
+    activities_csv,
+    credit_file_pdf,
+    dunning_letter_pdf,
+    healthz,
+    readyz,
+    statement_pdf,
+)
 from schema.build import build_schema
 from services.broker_probe import probe_for
 from services.event_hub import EventHub
@@ -120,6 +127,9 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
             Route("/readyz", readyz),
             Route("/metrics", metrics.metrics_endpoint),
             Route("/documents/customers/{id}/credit-file.pdf", credit_file_pdf),
+            Route("/documents/customers/{id}/dunning-letter.pdf", dunning_letter_pdf),
+            Route("/documents/customers/{id}/activities.csv", activities_csv),
+            Route("/documents/statements/{id}.pdf", statement_pdf),
         ],
         middleware=[Middleware(RequestIdMiddleware)],
         lifespan=lifespan,

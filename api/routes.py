@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from starlette.requests import Request
@@ -13,7 +14,7 @@ from api.auth import AuthError
 from domain import roles
 from domain.errors import DomainError
 from schema.relay import from_global_id
-from services import reports
+from services import documents, dunning, reports
 from services.request_context import tenant_var
 
 
@@ -84,4 +85,99 @@ async def credit_file_pdf(request: Request) -> Response:
             "Content-Disposition": f'inline; filename="credit-file-{lang}.pdf"',
             "Cache-Control": "no-store",
         },
+    )
+
+
+async def _principal(request: Request, allowed: frozenset[str]) -> Any:
+    """The caller, or an error response (401 without a valid token, 403 without a role)."""
+    try:
+        principal = await request.app.state.verifier.from_header(
+            request.headers.get("authorization")
+        )
+    except AuthError as exc:
+        return _error(401, "UNAUTHENTICATED", str(exc))
+    tenant_var.set(principal.tenant_slug)
+    if not principal.roles & allowed:
+        return _error(403, "FORBIDDEN", "Your roles do not allow this document")
+    return principal
+
+
+def _lang(request: Request) -> str | None:
+    lang = request.query_params.get("lang", "zh-CN")
+    return lang if lang in reports.LANGUAGES else None
+
+
+async def statement_pdf(request: Request) -> Response:
+    """GET /documents/statements/{id}.pdf?lang=zh-CN: the kept PDF (rendered if missing)."""
+    principal = await _principal(request, roles.READ_RECEIVABLES)
+    if isinstance(principal, Response):
+        return principal
+    lang = _lang(request)
+    if lang is None:
+        return _error(400, "BAD_USER_INPUT", "lang must be zh-CN or en")
+    try:
+        statement_id = from_global_id(request.path_params["id"], "Statement")[1]
+    except DomainError:
+        return _error(404, "NOT_FOUND", "Statement not found")
+    pdf = await documents.statement_pdf(
+        request.app.state.runtime.engine, principal.tenant_id, statement_id, lang
+    )
+    if pdf is None:
+        return _error(404, "NOT_FOUND", "Statement not found")
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="statement-{lang}.pdf"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+async def dunning_letter_pdf(request: Request) -> Response:
+    """GET /documents/customers/{id}/dunning-letter.pdf?kind=REMINDER&lang=zh-CN."""
+    principal = await _principal(request, roles.WORK_COLLECTIONS)
+    if isinstance(principal, Response):
+        return principal
+    lang = _lang(request)
+    kind = request.query_params.get("kind", "REMINDER")
+    if lang is None or kind not in ("REMINDER", "DEMAND", "LAWYER"):
+        return _error(400, "BAD_USER_INPUT", "lang is zh-CN or en; kind REMINDER, DEMAND, LAWYER")
+    try:
+        customer_id = from_global_id(request.path_params["id"], "Customer")[1]
+    except DomainError:
+        return _error(404, "NOT_FOUND", "Customer not found")
+    pdf = await dunning.letter_pdf(
+        request.app.state.runtime.engine, principal.tenant_id, customer_id, kind, lang, date.today()
+    )
+    if pdf is None:
+        return _error(404, "NOT_FOUND", "Customer not found")
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="{kind.lower()}-{lang}.pdf"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+async def activities_csv(request: Request) -> Response:
+    """GET /documents/customers/{id}/activities.csv: the evidence chain, oldest first."""
+    principal = await _principal(request, roles.READ_CASES)
+    if isinstance(principal, Response):
+        return principal
+    try:
+        customer_id = from_global_id(request.path_params["id"], "Customer")[1]
+    except DomainError:
+        return _error(404, "NOT_FOUND", "Customer not found")
+    text = await documents.activities_csv(
+        request.app.state.runtime.engine, principal.tenant_id, customer_id
+    )
+    if text is None:
+        return _error(404, "NOT_FOUND", "Customer not found")
+    return Response(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="activities.csv"'},
     )

@@ -18,9 +18,6 @@ add(
         "statement.movements": {"zh-CN": "本期发生额", "en": "Movements"},
         "statement.open_items": {"zh-CN": "未结清项目（账龄）", "en": "Open items with aging"},
         "statement.amount": {"zh-CN": "金额", "en": "Amount"},
-        "statement.ref": {"zh-CN": "单据号", "en": "Reference"},
-        "statement.due": {"zh-CN": "到期日", "en": "Due"},
-        "statement.open": {"zh-CN": "未付金额", "en": "Open"},
         "statement.bucket": {"zh-CN": "账龄", "en": "Aging"},
         "statement.confirm": {
             "zh-CN": "请于收到后核对并确认；如有异议请在 10 日内书面告知。",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 import strawberry
@@ -13,6 +14,7 @@ from schema.context import Context
 from schema.permissions import allow, roles_note
 from schema.relay import from_global_id
 from schema.types.collections import Activity, CollectionCase, CollectionTask
+from schema.types.statements import Statement
 from services import collection_reads
 
 READ = roles.READ_RECEIVABLES
@@ -77,3 +79,23 @@ class CollectionQuery:
             return []
         rows = await collection_reads.activity_log(info.context.session, raw)
         return [Activity.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="Monthly statements, newest first (at most 200)." + roles_note(READ),
+        extensions=allow(READ),
+    )
+    async def statements(
+        self,
+        info: Info[Context, Any],
+        customer_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="One customer.")
+        ] = None,
+        period: Annotated[
+            date | None, strawberry.argument(description="Any day of the month.")
+        ] = None,
+    ) -> list[Statement]:
+        raw = _customer(customer_id)
+        if raw is False:
+            return []
+        rows = await collection_reads.statements_list(info.context.session, raw, period)
+        return [Statement.from_row(r) for r in rows]

@@ -62,3 +62,21 @@ async def activity_log(
         .order_by(activities.c.occurred_at, activities.c.created_at)
         .limit(limit),
     )
+
+
+async def statements_list(
+    session: ReadSession, customer_id: UUID | None, period: Any | None
+) -> list[dict[str, Any]]:
+    """Statements, newest period first."""
+    from dbschema.ledger_tables import statements
+
+    query = (
+        sa.select(statements)
+        .order_by(statements.c.period.desc(), statements.c.customer_id)
+        .limit(LIST_LIMIT)
+    )
+    if customer_id is not None:
+        query = query.where(statements.c.customer_id == customer_id)
+    if period is not None:
+        query = query.where(statements.c.period == period.replace(day=1))
+    return await _rows(session, query)

@@ -17,7 +17,7 @@ from schema.mutations.common import INPUT, decode, run
 from schema.permissions import allow, roles_note
 from schema.relay import to_global_id
 from schema.types.warning import Job
-from services import collections
+from services import collections, dunning, statements
 from services.jobs import request_job
 from services.reads import job_by_id
 
@@ -155,7 +155,78 @@ async def run_collections(
     return RunCollectionsPayload(job=Job.from_row(row) if row else None, user_errors=errors)
 
 
+@strawberry.input(description="Sent, confirmed or disputed by the customer.")
+class SetStatementStatusInput:
+    id: strawberry.ID = strawberry.field(description="Global id of the statement.")
+    status: str = strawberry.field(description="SENT, CONFIRMED or DISPUTED.")
+    note: str | None = strawberry.field(default=None, description="E.g. who confirmed, how.")
+
+
+@strawberry.input(description="Generate a month's statements now (also by the 5th).")
+class RunStatementsInput:
+    period: date = strawberry.field(description="Any day of the month to state.")
+
+
+@strawberry.input(description="Record a dunning letter as sent.")
+class SendDunningLetterInput:
+    customer_id: strawberry.ID = strawberry.field(description="Global id of the customer.")
+    kind: str = strawberry.field(description="REMINDER, DEMAND or LAWYER.")
+    channel: str = strawberry.field(description="How it went out (post, e-mail, courier).")
+
+
+async def set_statement_status(
+    info: Info[Context, Any], input: Annotated[SetStatementStatusInput, INPUT]
+) -> CollectionsPayload:
+    result, errors = await run(
+        info,
+        lambda uow: statements.set_status(
+            uow, decode(input.id, "Statement"), input.status, input.note
+        ),
+    )
+    return _payload(result, "statementId", "Statement", errors)
+
+
+async def run_statements(
+    info: Info[Context, Any], input: Annotated[RunStatementsInput, INPUT]
+) -> RunCollectionsPayload:
+    period = input.period.replace(day=1)
+    job_id, errors = await run(
+        info, lambda uow: request_job(uow, statements.JOB_ACTOR, {"period": period.isoformat()})
+    )
+    row = await job_by_id(info.context.session, job_id) if job_id else None
+    return RunCollectionsPayload(job=Job.from_row(row) if row else None, user_errors=errors)
+
+
+async def send_dunning_letter(
+    info: Info[Context, Any], input: Annotated[SendDunningLetterInput, INPUT]
+) -> CollectionsPayload:
+    result, errors = await run(
+        info,
+        lambda uow: dunning.record_sent(
+            uow, decode(input.customer_id, "Customer", "customerId"), input.kind, input.channel
+        ),
+    )
+    return _payload(result, "activityId", "Activity", errors)
+
+
 FIELDS = {
+    "set_statement_status": strawberry.mutation(
+        resolver=set_statement_status,
+        extensions=allow(roles.POST_PAYMENTS | WORK),
+        description="Mark a statement sent, confirmed or disputed (who and when are kept)."
+        + roles_note(roles.POST_PAYMENTS | WORK),
+    ),
+    "run_statements": strawberry.mutation(
+        resolver=run_statements,
+        extensions=allow(roles.RUN_PROVISIONS),
+        description="Queue a month's statements (idempotent)." + roles_note(roles.RUN_PROVISIONS),
+    ),
+    "send_dunning_letter": strawberry.mutation(
+        resolver=send_dunning_letter,
+        extensions=allow(WORK),
+        description="Record a dunning letter as sent; the PDF is at /documents/customers/{id}/"
+        "dunning-letter.pdf?kind=REMINDER|DEMAND|LAWYER&lang=zh-CN|en." + roles_note(WORK),
+    ),
     "record_activity": strawberry.mutation(
         resolver=record_activity,
         extensions=allow(WORK),
