@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import metrics
 from api.auth import TokenVerifier
+from api.csv_imports import import_csv
 from api.graphql_view import CreditGraphQL
 from api.routes import (
     activities_csv,
@@ -72,6 +73,8 @@ class RequestIdMiddleware:
                     if path in ("/graphql", "/healthz", "/readyz", "/metrics")
                     else "/documents"
                     if path.startswith("/documents")
+                    else "/imports"
+                    if path.startswith("/imports")
                     else "other"
                 )
                 metrics.HTTP.labels(route, str(status["code"])).inc()
@@ -130,6 +133,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
             Route("/documents/customers/{id}/dunning-letter.pdf", dunning_letter_pdf),
             Route("/documents/customers/{id}/activities.csv", activities_csv),
             Route("/documents/statements/{id}.pdf", statement_pdf),
+            Route("/imports/{kind}.csv", import_csv, methods=["POST"]),
         ],
         middleware=[Middleware(RequestIdMiddleware)],
         lifespan=lifespan,

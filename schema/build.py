@@ -29,6 +29,7 @@ from schema.mutations import (
     credit_files,
     customers,
     disputes,
+    imports,
     ledger,
     warnings,
 )
@@ -45,7 +46,16 @@ class Query(CoreQuery, LedgerQuery, ClosingQuery, CollectionQuery):
 
 
 #: Every module of mutations contributes its FIELDS; the order is the schema's order.
-MUTATION_MODULES = (customers, credit_files, warnings, ledger, closing, disputes, collections)
+MUTATION_MODULES = (
+    customers,
+    credit_files,
+    warnings,
+    ledger,
+    imports,
+    closing,
+    disputes,
+    collections,
+)
 
 Mutation = strawberry.type(
     type("Mutation", (), {k: v for m in MUTATION_MODULES for k, v in m.FIELDS.items()}),

@@ -120,6 +120,7 @@ async def import_invoices(uow: UnitOfWork, rows: list[ImportRow]) -> list[RowRes
             errors.append(
                 DomainError("DUPLICATE_NUMBER", "externalId repeats in the batch", "externalId")
             )
+            continue
         elif ext in existing:
             if existing[ext].fingerprint == digest:
                 result.status, result.id = "REPLAYED", existing[ext].id

@@ -1,0 +1,206 @@
+"""CSV upload of invoices and payments: the same import as the GraphQL mutations.
+
+A structurally malformed file (not UTF-8, missing columns, ragged rows, too many rows) is a
+400 and nothing is written; a row whose values are wrong comes back by index, like the
+mutations, while the valid rows post.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from api.auth import AuthError
+from domain import roles
+from domain.errors import DomainError
+from schema.context import Principal
+from schema.relay import to_global_id
+from services import imports as import_service
+from services.imports import ImportRow, RowResult
+from services.request_context import tenant_var
+from services.uow import Actor, UnitOfWork
+
+MAX_BYTES = 5 * 1024 * 1024  #: larger uploads are refused (413) before parsing
+
+COLUMNS = {
+    "invoices": (
+        ("external_id", "number", "customer_code", "issue_date", "amount", "currency"),
+        ("due_date", "order_ref"),
+    ),
+    "payments": (
+        ("external_id", "customer_code", "received_on", "amount", "currency"),
+        ("method", "reference"),
+    ),
+}
+DATE_COLUMNS = ("issue_date", "due_date", "received_on")
+
+
+class MalformedCsv(Exception):
+    """The file cannot be read as the expected table."""
+
+
+def _error(status: int, code: str, message: str, **extra: Any) -> Response:
+    return JSONResponse({"error": {"code": code, "message": message, **extra}}, status_code=status)
+
+
+def _normalise(name: str) -> str:
+    """Accept `externalId`, `External ID` and `external_id` alike."""
+    out: list[str] = []
+    previous = ""
+    for ch in name.strip().lstrip("\ufeff"):
+        if ch.isupper() and previous.islower():
+            out.append("_")
+        out.append("_" if ch in " -" else ch.lower())
+        previous = ch
+    return "".join(out).replace("__", "_")
+
+
+def parse_csv(body: bytes, kind: str) -> list[dict[str, str]]:
+    """The data rows as dicts of the known columns, or MalformedCsv saying why."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise MalformedCsv(f"not UTF-8 at byte {exc.start}") from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, None)
+        if not header:
+            raise MalformedCsv("empty file: a header row is required")
+        names = [_normalise(h) for h in header]
+        required, optional = COLUMNS[kind]
+        missing = [c for c in required if c not in names]
+        if missing:
+            raise MalformedCsv(f"missing columns: {', '.join(missing)}")
+        unknown = [h for h, n in zip(header, names, strict=True) if n not in required + optional]
+        if unknown:
+            raise MalformedCsv(f"unknown columns: {', '.join(unknown)}")
+        if len(set(names)) != len(names):
+            raise MalformedCsv("a column appears twice")
+        rows = []
+        for fields in reader:
+            if not any(f.strip() for f in fields):
+                continue  # blank lines are not rows
+            if len(fields) != len(names):
+                raise MalformedCsv(
+                    f"line {reader.line_num}: {len(fields)} fields, the header has {len(names)}"
+                )
+            rows.append(dict(zip(names, (f.strip() for f in fields), strict=True)))
+            if len(rows) > import_service.MAX_ROWS:
+                raise MalformedCsv(f"more than {import_service.MAX_ROWS} rows")
+    except csv.Error as exc:
+        raise MalformedCsv(f"line {reader.line_num}: {exc}") from None
+    if not rows:
+        raise MalformedCsv("no data rows")
+    return rows
+
+
+def _row(kind: str, raw: dict[str, str]) -> tuple[ImportRow | None, list[DomainError]]:
+    """One CSV row as an ImportRow, or the errors of its unreadable dates."""
+    dates: dict[str, date | None] = {}
+    errors = []
+    for column in DATE_COLUMNS:
+        value = raw.get(column, "")
+        if not value:
+            dates[column] = None
+            continue
+        try:
+            dates[column] = date.fromisoformat(value)
+        except ValueError:
+            errors.append(DomainError("INVALID_DATE", f"{value!r} is not YYYY-MM-DD", column))
+    if errors:
+        return None, errors
+    if kind == "invoices":
+        return ImportRow(
+            external_id=raw["external_id"],
+            customer_code=raw["customer_code"],
+            amount=raw["amount"],
+            currency=raw["currency"],
+            issue_date=dates["issue_date"],
+            due_date=dates["due_date"],
+            number=raw["number"],
+            order_ref=raw.get("order_ref") or None,
+        ), []
+    return ImportRow(
+        external_id=raw["external_id"],
+        customer_code=raw["customer_code"],
+        amount=raw["amount"],
+        currency=raw["currency"],
+        received_on=dates["received_on"],
+        method=raw.get("method") or "BANK_TRANSFER",
+        reference=raw.get("reference") or None,
+    ), []
+
+
+def _result_json(result: RowResult, type_name: str) -> dict[str, Any]:
+    return {
+        "index": result.index,
+        "line": result.index + 2,  # 1-based, after the header
+        "status": result.status,
+        "id": to_global_id(type_name, result.id) if result.id else None,
+        "userErrors": [
+            {"field": e.field, "code": e.code, "message": e.message} for e in result.errors
+        ],
+    }
+
+
+async def import_csv(request: Request) -> Response:
+    """POST /imports/invoices.csv or /imports/payments.csv with a bearer token and text/csv."""
+    kind = request.path_params["kind"]
+    if kind not in COLUMNS:
+        return _error(404, "NOT_FOUND", "POST to /imports/invoices.csv or /imports/payments.csv")
+    allowed = roles.POST_INVOICES if kind == "invoices" else roles.POST_PAYMENTS
+    try:
+        principal: Principal = await request.app.state.verifier.from_header(
+            request.headers.get("authorization")
+        )
+    except AuthError as exc:
+        return _error(401, "UNAUTHENTICATED", str(exc))
+    tenant_var.set(principal.tenant_slug)
+    if not principal.roles & allowed:
+        return _error(403, "FORBIDDEN", "Your roles do not allow this import")
+    length = request.headers.get("content-length")
+    if length and length.isdigit() and int(length) > MAX_BYTES:
+        return _error(413, "PAYLOAD_TOO_LARGE", f"at most {MAX_BYTES} bytes")
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BYTES:
+            return _error(413, "PAYLOAD_TOO_LARGE", f"at most {MAX_BYTES} bytes")
+    try:
+        raw_rows = parse_csv(body, kind)
+    except MalformedCsv as exc:
+        return _error(400, "MALFORMED_CSV", str(exc))
+    parsed = [_row(kind, raw) for raw in raw_rows]
+    good = [(index, row) for index, (row, _) in enumerate(parsed) if row is not None]
+    results: list[RowResult] = [
+        RowResult(index, "ERROR", errors=errors) for index, (_, errors) in enumerate(parsed)
+    ]
+    if good:
+        service = (
+            import_service.import_invoices if kind == "invoices" else import_service.import_payments
+        )
+        actor = Actor(principal.subject, principal.roles)
+        try:
+            async with UnitOfWork(
+                request.app.state.runtime.engine, principal.tenant_id, actor
+            ) as uow:
+                posted = await service(uow, [row for _, row in good])
+                await uow.commit()
+        except DomainError as exc:
+            return _error(400, exc.code, exc.message, field=exc.field)
+        for (index, _), outcome in zip(good, posted, strict=True):
+            outcome.index = index
+            results[index] = outcome
+    type_name = "Invoice" if kind == "invoices" else "Payment"
+    body_json = {
+        "created": sum(r.status == "CREATED" for r in results),
+        "replayed": sum(r.status == "REPLAYED" for r in results),
+        "failed": sum(r.status == "ERROR" for r in results),
+        "results": [_result_json(r, type_name) for r in results],
+    }
+    return JSONResponse(body_json)

@@ -1,0 +1,174 @@
+"""Bulk import mutations: up to 5,000 invoices or payments a call, idempotent by external id.
+
+Valid rows post in one transaction while invalid ones come back by index, so an integrator
+can fix and resend only the failures; replaying the whole batch posts nothing new.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from domain import roles
+from schema.context import Context
+from schema.errors import UserError, user_errors
+from schema.mutations.common import INPUT, run
+from schema.permissions import allow, roles_note
+from schema.relay import to_global_id
+from services import imports as import_service
+from services.imports import ImportRow, RowResult
+from services.uow import UnitOfWork
+
+ROWS_NOTE = f"At most {import_service.MAX_ROWS} rows; pass them as a variable."
+
+
+@strawberry.enum(description="What happened to one import row.")
+class ImportRowStatus(Enum):
+    CREATED = strawberry.enum_value("CREATED", description="Posted by this call.")
+    REPLAYED = strawberry.enum_value(
+        "REPLAYED", description="Posted before with the same content; nothing new."
+    )
+    ERROR = strawberry.enum_value("ERROR", description="Refused; see userErrors.")
+
+
+@strawberry.input(description="One invoice to import.")
+class ImportInvoiceRow:
+    external_id: str = strawberry.field(description="Id in the source system (idempotency).")
+    number: str = strawberry.field(description="Invoice number, unique in the tenant.")
+    customer_code: str = strawberry.field(description="The customer's code.")
+    issue_date: date = strawberry.field(description="Issue date.")
+    amount: str = strawberry.field(description='Decimal amount, for example "1250.00".')
+    currency: str = strawberry.field(description="ISO 4217 code.")
+    due_date: date | None = strawberry.field(
+        default=None, description="Due date; derived from the customer's terms when omitted."
+    )
+    order_ref: str | None = strawberry.field(default=None, description="Sales order reference.")
+
+
+@strawberry.input(description="One payment to import; it is allocated oldest due first.")
+class ImportPaymentRow:
+    external_id: str = strawberry.field(description="Id in the source system (idempotency).")
+    customer_code: str = strawberry.field(description="The customer's code.")
+    received_on: date = strawberry.field(description="Date received.")
+    amount: str = strawberry.field(description="Decimal amount.")
+    currency: str = strawberry.field(description="ISO 4217 code.")
+    method: str = strawberry.field(
+        default="BANK_TRANSFER", description="BANK_TRANSFER, CHEQUE, CASH, CARD, BILL or OTHER."
+    )
+    reference: str | None = strawberry.field(default=None, description="Bank reference.")
+
+
+@strawberry.input(description="A batch of invoices.")
+class ImportInvoicesInput:
+    rows: list[ImportInvoiceRow] = strawberry.field(description="The invoices. " + ROWS_NOTE)
+
+
+@strawberry.input(description="A batch of payments.")
+class ImportPaymentsInput:
+    rows: list[ImportPaymentRow] = strawberry.field(description="The payments. " + ROWS_NOTE)
+
+
+@strawberry.type(description="The outcome of one row, by its index in the batch.")
+class ImportRowResult:
+    index: int = strawberry.field(description="Zero-based position in `rows`.")
+    status: ImportRowStatus = strawberry.field(description="Created, replayed or refused.")
+    id: strawberry.ID | None = strawberry.field(description="Global id of the posted document.")
+    user_errors: list[UserError] = strawberry.field(description="Why the row was refused.")
+
+
+@strawberry.type(description="Result of a bulk import.")
+class ImportPayload:
+    created: int = strawberry.field(description="Rows posted by this call.")
+    replayed: int = strawberry.field(description="Rows posted before, unchanged.")
+    failed: int = strawberry.field(description="Rows refused.")
+    results: list[ImportRowResult] = strawberry.field(description="Every row, in input order.")
+    user_errors: list[UserError] = strawberry.field(
+        description="Refusals of the whole batch (empty, too many rows)."
+    )
+
+
+def payload(outcome: list[RowResult] | None, errors: list[UserError], kind: str) -> ImportPayload:
+    """Shape row results; shared with the CSV route's JSON answer."""
+    results = [
+        ImportRowResult(
+            index=r.index,
+            status=ImportRowStatus[r.status],
+            id=to_global_id(kind, r.id) if r.id else None,
+            user_errors=[e for exc in r.errors for e in user_errors(exc)],
+        )
+        for r in outcome or []
+    ]
+    return ImportPayload(
+        created=sum(r.status is ImportRowStatus.CREATED for r in results),
+        replayed=sum(r.status is ImportRowStatus.REPLAYED for r in results),
+        failed=sum(r.status is ImportRowStatus.ERROR for r in results),
+        results=results,
+        user_errors=errors,
+    )
+
+
+async def import_invoices(
+    info: Info[Context, Any], input: Annotated[ImportInvoicesInput, INPUT]
+) -> ImportPayload:
+    rows = [
+        ImportRow(
+            external_id=r.external_id,
+            customer_code=r.customer_code,
+            amount=r.amount,
+            currency=r.currency,
+            issue_date=r.issue_date,
+            due_date=r.due_date,
+            number=r.number,
+            order_ref=r.order_ref,
+        )
+        for r in input.rows
+    ]
+
+    async def work(uow: UnitOfWork) -> list[RowResult]:
+        return await import_service.import_invoices(uow, rows)
+
+    outcome, errors = await run(info, work)
+    return payload(outcome, errors, "Invoice")
+
+
+async def import_payments(
+    info: Info[Context, Any], input: Annotated[ImportPaymentsInput, INPUT]
+) -> ImportPayload:
+    rows = [
+        ImportRow(
+            external_id=r.external_id,
+            customer_code=r.customer_code,
+            amount=r.amount,
+            currency=r.currency,
+            received_on=r.received_on,
+            method=r.method,
+            reference=r.reference,
+        )
+        for r in input.rows
+    ]
+
+    async def work(uow: UnitOfWork) -> list[RowResult]:
+        return await import_service.import_payments(uow, rows)
+
+    outcome, errors = await run(info, work)
+    return payload(outcome, errors, "Payment")
+
+
+FIELDS = {
+    "import_invoices": strawberry.mutation(
+        resolver=import_invoices,
+        extensions=allow(roles.POST_INVOICES),
+        description="Import invoices in bulk, idempotent by external id; valid rows post, "
+        "invalid rows come back by index." + roles_note(roles.POST_INVOICES),
+    ),
+    "import_payments": strawberry.mutation(
+        resolver=import_payments,
+        extensions=allow(roles.POST_PAYMENTS),
+        description="Import payments in bulk, idempotent by external id; each is allocated "
+        "oldest due first." + roles_note(roles.POST_PAYMENTS),
+    ),
+}
