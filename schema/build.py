@@ -22,6 +22,7 @@ from schema.arguments import ArgumentLimits
 from schema.closing_queries import ClosingQuery
 from schema.collection_queries import CollectionQuery
 from schema.errors import RequestIdMaskErrors
+from schema.kpi_queries import KpiQuery
 from schema.ledger_queries import LedgerQuery
 from schema.mutations import (
     closing,
@@ -41,7 +42,7 @@ log = logging.getLogger("credit.graphql")
 
 
 @strawberry.type(description="Read entry points.")
-class Query(CoreQuery, LedgerQuery, ClosingQuery, CollectionQuery):
+class Query(CoreQuery, LedgerQuery, ClosingQuery, CollectionQuery, KpiQuery):
     pass
 
 

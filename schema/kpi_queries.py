@@ -1,0 +1,76 @@
+"""Read entry points for receivables KPIs and aging history."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from domain import roles
+from domain.errors import DomainError
+from schema.context import Context
+from schema.errors import coded_error
+from schema.permissions import allow, roles_note
+from schema.relay import from_global_id
+from schema.types.kpis import AgingTrendPoint, ReceivablesKpis
+from services import kpis
+
+READ = roles.READ_RECEIVABLES
+
+
+def _bad_input(exc: DomainError) -> Exception:
+    return coded_error(f"{exc.field}: {exc.message}", "BAD_USER_INPUT")
+
+
+@strawberry.type(description="Receivables KPIs and trends.")
+class KpiQuery:
+    @strawberry.field(
+        description="DSO (countback), best possible DSO, average days delinquent, overdue "
+        "ratio, CEI, concentration, top overdue customers and collection rate per "
+        "salesperson for a period; one entry per currency." + roles_note(READ),
+        extensions=allow(READ),
+    )
+    async def receivables_kpis(
+        self,
+        info: Info[Context, Any],
+        from_: Annotated[
+            date, strawberry.argument(name="from", description="First day of the period.")
+        ],
+        to: Annotated[date, strawberry.argument(description="Last day of the period.")],
+        currency: Annotated[str | None, strawberry.argument(description="One currency.")] = None,
+        top: Annotated[int, strawberry.argument(description="Top overdue customers, 1-50.")] = 10,
+    ) -> list[ReceivablesKpis]:
+        try:
+            figures = await kpis.receivables_kpis(info.context.session, from_, to, currency, top)
+        except DomainError as exc:
+            raise _bad_input(exc) from None
+        return [ReceivablesKpis.build(k, from_, to) for k in figures]
+
+    @strawberry.field(
+        description="Daily aging snapshots of one customer (or the tenant), per currency: "
+        "is days-past-due lengthening?" + roles_note(READ),
+        extensions=allow(READ),
+    )
+    async def aging_trend(
+        self,
+        info: Info[Context, Any],
+        from_: Annotated[date, strawberry.argument(name="from", description="First day.")],
+        to: Annotated[date, strawberry.argument(description="Last day.")],
+        customer_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Null: the whole tenant.")
+        ] = None,
+        currency: Annotated[str | None, strawberry.argument(description="One currency.")] = None,
+    ) -> list[AgingTrendPoint]:
+        raw = None
+        if customer_id is not None:
+            try:
+                raw = from_global_id(customer_id, "Customer")[1]
+            except DomainError:
+                return []
+        try:
+            points = await kpis.aging_trend(info.context.session, raw, from_, to, currency)
+        except DomainError as exc:
+            raise _bad_input(exc) from None
+        return [AgingTrendPoint.build(p) for p in points]
