@@ -25,7 +25,7 @@ from schema.relay import decode_cursor
 from schema.subscriptions import decode_event_cursor
 
 #: Fields whose `after` is an event cursor rather than a keyset cursor.
-EVENT_CURSOR_FIELDS = {"warningRaised"}
+EVENT_CURSOR_FIELDS = {"warningRaised", "receivablesEvents"}
 
 
 class _Collector(Visitor):

@@ -1,10 +1,11 @@
-"""Subscriptions over graphql-transport-ws: warnings as they are raised, resumable by cursor."""
+"""Subscriptions over graphql-transport-ws: warnings and receivables events, resumable by cursor."""
 
 from __future__ import annotations
 
 import base64
 from collections.abc import AsyncGenerator
 from typing import Annotated, Any
+from uuid import UUID
 
 import strawberry
 from graphql import GraphQLError
@@ -16,12 +17,19 @@ from schema import loaders
 from schema.context import Context
 from schema.permissions import allow, roles_note
 from schema.relay import from_global_id
+from schema.types.receivables_events import (
+    ALL_TOPICS,
+    ReceivablesEvent,
+    ReceivablesEventFilter,
+    ReceivablesTopic,
+)
 from schema.types.warning import Warning as WarningType
 from schema.types.warning import WarningEvent, WarningLevel, WarningSubscriptionFilter
 from services.event_hub import SubscriberOverflow
 from services.warnings import LEVELS, TOPIC_RAISED
 
 READ = roles.READ_CUSTOMERS
+READ_RECEIVABLES = roles.READ_RECEIVABLES
 
 
 def encode_event_cursor(seq: int) -> str:
@@ -60,20 +68,7 @@ class Subscription:
         ctx = info.context
         flt = filter or WarningSubscriptionFilter()
         min_index = LEVELS.index(flt.min_level.value) if flt.min_level else 0
-        customer = None
-        if flt.customer_id is not None:
-            try:
-                customer = from_global_id(flt.customer_id, "Customer")[1]
-            except DomainError:
-                customer = None
-            row = (
-                await ctx.loader("customers", loaders.customers).load(customer)
-                if customer
-                else None
-            )
-            await ctx.close()
-            if row is None:
-                raise GraphQLError("Customer not found", extensions={"code": "NOT_FOUND"})
+        customer = await _customer_filter(ctx, flt.customer_id)
         cursor = decode_event_cursor(after) if after else None
         assert ctx.hub is not None, "subscriptions need the event hub"
         try:
@@ -91,10 +86,66 @@ class Subscription:
                     )
                 yield view
         except SubscriberOverflow:
-            raise GraphQLError(
-                "Subscriber fell behind; reconnect with your last cursor",
-                extensions={"code": "SUBSCRIBER_BEHIND"},
-            ) from None
+            raise _behind() from None
+
+    @strawberry.subscription(
+        description="Collections and cash events (reminder due, stage changed, promise "
+        "broken, plan defaulted, case closed, payment received, write-off posted) from the "
+        "same outbox as warnings; resumable with `after`, exactly once, in order."
+        + roles_note(READ_RECEIVABLES),
+        extensions=allow(READ_RECEIVABLES),
+    )
+    async def receivables_events(
+        self,
+        info: Info[Context, Any],
+        filter: Annotated[
+            ReceivablesEventFilter | None,
+            strawberry.argument(description="Which events to receive."),
+        ] = None,
+        after: Annotated[str | None, strawberry.argument(description="Resume cursor.")] = None,
+    ) -> AsyncGenerator[ReceivablesEvent, None]:
+        ctx = info.context
+        flt = filter or ReceivablesEventFilter()
+        topics = tuple(t.value for t in flt.topics) if flt.topics else ALL_TOPICS
+        customer = await _customer_filter(ctx, flt.customer_id)
+        cursor = decode_event_cursor(after) if after else None
+        assert ctx.hub is not None, "subscriptions need the event hub"
+        try:
+            async for event in ctx.hub.subscribe(ctx.tenant_id, topics, cursor):
+                raw = event.payload.get("customerId")
+                if customer is not None and raw != str(customer):
+                    continue
+                yield ReceivablesEvent(
+                    cursor=encode_event_cursor(event.seq),
+                    topic=ReceivablesTopic(event.topic),
+                    occurred_at=event.created_at,
+                    details=event.payload,
+                    customer_id=UUID(raw) if raw else None,
+                )
+        except SubscriberOverflow:
+            raise _behind() from None
+
+
+def _behind() -> GraphQLError:
+    return GraphQLError(
+        "Subscriber fell behind; reconnect with your last cursor",
+        extensions={"code": "SUBSCRIBER_BEHIND"},
+    )
+
+
+async def _customer_filter(ctx: Context, global_id: str | None) -> UUID | None:
+    """The filter's customer, checked in the caller's tenant (another tenant's is NOT_FOUND)."""
+    if global_id is None:
+        return None
+    try:
+        customer: UUID | None = from_global_id(global_id, "Customer")[1]
+    except DomainError:
+        customer = None
+    row = await ctx.loader("customers", loaders.customers).load(customer) if customer else None
+    await ctx.close()
+    if row is None:
+        raise GraphQLError("Customer not found", extensions={"code": "NOT_FOUND"})
+    return customer
 
 
 __all__ = ["Subscription", "WarningLevel"]

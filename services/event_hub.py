@@ -11,6 +11,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -32,6 +33,7 @@ class Event:
     seq: int
     topic: str
     payload: dict[str, Any]
+    created_at: datetime | None = None
     #: Per-event memo: subscribers share one converted view instead of building 500.
     views: dict[str, Any] = field(default_factory=dict, compare=False)
 
@@ -114,7 +116,7 @@ class EventHub:
             async with UnitOfWork(self.engine, tenant) as uow:
                 rows = await events_after(uow.conn, self._last.get(tenant, 0), topics)
             for row in rows:
-                event = Event(row.seq, row.topic, row.payload)
+                event = Event(row.seq, row.topic, row.payload, row.created_at)
                 self._last[tenant] = row.seq
                 for sub in list(subs):
                     if event.topic in sub.topics:
@@ -146,7 +148,7 @@ class EventHub:
                     backlog = await events_after(uow.conn, cursor, topics)
                 for row in backlog:
                     cursor = row.seq
-                    yield Event(row.seq, row.topic, row.payload)
+                    yield Event(row.seq, row.topic, row.payload, row.created_at)
                 if len(backlog) < 1000:
                     break
             while True:

@@ -39,13 +39,15 @@ class Subscriber:
         message = json.loads(await asyncio.wait_for(self.ws.recv(), 5))
         assert message["type"] == "connection_ack", message
 
-    async def subscribe(self, variables: dict[str, Any] | None = None, op: str = "1") -> None:
+    async def subscribe(
+        self, variables: dict[str, Any] | None = None, op: str = "1", query: str = SUBSCRIBE
+    ) -> None:
         await self.ws.send(
             json.dumps(
                 {
                     "id": op,
                     "type": "subscribe",
-                    "payload": {"query": SUBSCRIBE, "variables": variables or {}},
+                    "payload": {"query": query, "variables": variables or {}},
                 }
             )
         )
@@ -88,12 +90,15 @@ async def warn(
 
 
 async def subscribed(
-    live_server: Any, bearer: str, variables: dict[str, Any] | None = None
+    live_server: Any,
+    bearer: str,
+    variables: dict[str, Any] | None = None,
+    query: str = SUBSCRIBE,
 ) -> Subscriber:
     """Open, ack and subscribe; a round trip proves the server registered the stream."""
     sub = await Subscriber.open(live_server.ws_url, bearer)
     await sub.acked()
-    await sub.subscribe(variables)
+    await sub.subscribe(variables, query=query)
     await sub.ws.send(json.dumps({"type": "ping"}))
     while json.loads(await asyncio.wait_for(sub.ws.recv(), 5))["type"] != "pong":
         pass
