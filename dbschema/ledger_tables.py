@@ -222,6 +222,12 @@ allocations = sa.Table(
 )
 sa.Index("ix_allocations_invoice", allocations.c.tenant_id, allocations.c.invoice_id)
 sa.Index(
+    "ix_allocations_effective",
+    allocations.c.tenant_id,
+    allocations.c.effective_on,
+    postgresql_include=["invoice_id", "amount_minor"],
+)
+sa.Index(
     "ix_allocations_payment",
     allocations.c.tenant_id,
     allocations.c.payment_id,

@@ -149,8 +149,15 @@ class LedgerQuery:
         currency: Annotated[str | None, strawberry.argument(description="One currency.")] = None,
         first: Annotated[int | None, strawberry.argument(description="Lines, 1-100.")] = 100,
         after: Annotated[str | None, strawberry.argument(description="Cursor.")] = None,
+        customer_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only this customer's invoices (with INVOICE)."),
+        ] = None,
     ) -> AgingReport:
         ctx = info.context
+        customer = None
+        if customer_id is not None:  # another tenant's id ages like an unknown one: empty
+            customer = _decode(customer_id, "Customer") or ZERO_ID
         size = page_size(first, ctx.runtime.settings.max_page_size)
         cursor = None
         if after:
@@ -164,6 +171,7 @@ class LedgerQuery:
             currency=currency,
             after=cursor,
             first=size,
+            customer=customer,
         )
 
         def line(data: Any) -> AgingLine:

@@ -8,9 +8,10 @@ from uuid import UUID
 
 from strawberry.dataloader import DataLoader
 
+from dbschema.ledger_tables import invoices as invoice_table
 from domain.credit_file import Completeness
 from schema.context import Context
-from services import reads
+from services import ledger_reads, reads
 
 TIMELINE_PER_CUSTOMER = 20  #: newest dossier entries shown per customer
 AUDIT_PER_CUSTOMER = 50  #: newest audit entries shown per customer
@@ -21,6 +22,15 @@ def customers(ctx: Context) -> DataLoader[UUID, dict[str, Any] | None]:
 
     async def load(ids: list[UUID]) -> list[dict[str, Any] | None]:
         return await reads.customers_by_ids(ctx.session, ids)
+
+    return DataLoader(load_fn=load)
+
+
+def invoices(ctx: Context) -> DataLoader[UUID, dict[str, Any] | None]:
+    """Invoices by id, one statement per request wave."""
+
+    async def load(keys: list[UUID]) -> list[dict[str, Any] | None]:
+        return await ledger_reads.by_ids(ctx.session, invoice_table, keys)
 
     return DataLoader(load_fn=load)
 

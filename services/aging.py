@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -18,6 +19,7 @@ from domain.aging import DEFAULT_AGE_BUCKETS, DEFAULT_DPD_BUCKETS, Bucket, valid
 from domain.errors import DomainError
 
 GROUPS = {
+    "INVOICE": "i.id::text",
     "CUSTOMER": "i.customer_id::text",
     "SALESPERSON": "coalesce(i.salesperson, '')",
     "INDUSTRY": "coalesce(c.industry, '')",
@@ -80,7 +82,12 @@ def _bucket_filters(buckets: tuple[Bucket, ...], days: str) -> list[str]:
 
 
 def build_sql(
-    group: str, basis: str, buckets: tuple[Bucket, ...], currency: bool, after: bool
+    group: str,
+    basis: str,
+    buckets: tuple[Bucket, ...],
+    currency: bool,
+    after: bool,
+    customer: bool = False,
 ) -> sa.TextClause:
     """The single aging statement (group and buckets are validated, never user text)."""
     if group not in GROUPS:
@@ -99,6 +106,13 @@ def build_sql(
     sums = ", ".join(f"sum(b{n})" for n in range(len(buckets)))
     plain = ", ".join(f"b{n}" for n in range(len(buckets)))
     currency_filter = "AND i.currency = :currency" if currency else ""
+    if customer:  # one customer: touch only its invoices and their later allocations
+        currency_filter += " AND i.customer_id = :customer"
+    later_filter = (
+        "AND invoice_id IN (SELECT id FROM invoices WHERE customer_id = :customer)"
+        if customer
+        else ""
+    )
     keyset = (
         (
             "WHERE (overdue < :after_overdue OR (overdue = :after_overdue AND "
@@ -110,7 +124,7 @@ def build_sql(
     return sa.text(f"""
 WITH later AS (
     SELECT invoice_id, sum(amount_minor) AS amount FROM allocations
-     WHERE effective_on > CAST(:as_of AS date) GROUP BY invoice_id
+     WHERE effective_on > CAST(:as_of AS date) {later_filter} GROUP BY invoice_id
 ), items AS (
     SELECT {GROUPS[group]} AS g, i.currency, i.due_date, i.issue_date,
            i.open_minor + coalesce(l.amount, 0) AS amt
@@ -143,6 +157,7 @@ async def aging(
     currency: str | None,
     after: tuple[int, str, str] | None,
     first: int,
+    customer: UUID | None = None,
 ) -> AgingResult:
     """Run the aging statement and shape its rows."""
     if basis not in ("DPD", "AGE"):
@@ -150,10 +165,14 @@ async def aging(
     params: dict[str, Any] = {"as_of": as_of, "limit": first + 1}
     if currency:
         params["currency"] = currency
+    if customer:
+        params["customer"] = customer
     if after:
         params.update(after_overdue=after[0], after_key=after[1], after_currency=after[2])
     rows = (
-        await conn.execute(build_sql(group, basis, buckets, bool(currency), bool(after)), params)
+        await conn.execute(
+            build_sql(group, basis, buckets, bool(currency), bool(after), bool(customer)), params
+        )
     ).all()
     totals, lines, groups = [], [], 0
     for row in rows:

@@ -134,6 +134,7 @@ async def aging_report(
     currency: str | None,
     after: tuple[int, str, str] | None,
     first: int,
+    customer: UUID | None = None,
 ) -> Any:
     """The aging report through the request's read session."""
     from dbschema.tables import tenants
@@ -150,6 +151,7 @@ async def aging_report(
             currency=currency,
             after=after,
             first=first,
+            customer=customer,
         )
 
     return await session.run(run)

@@ -15,6 +15,7 @@ from schema.context import Context
 from schema.money import Money
 from schema.relay import PageInfo
 from schema.types.customer import Customer
+from schema.types.ledger import Invoice
 from services.aging import AgingLine as LineData
 
 
@@ -26,6 +27,7 @@ class AgingBasis(Enum):
 
 @strawberry.enum(description="How the report is grouped.")
 class AgingGroup(Enum):
+    INVOICE = strawberry.enum_value("INVOICE", description="One line per open invoice.")
     CUSTOMER = strawberry.enum_value("CUSTOMER", description="One line per customer.")
     SALESPERSON = strawberry.enum_value("SALESPERSON", description="Per salesperson.")
     INDUSTRY = strawberry.enum_value("INDUSTRY", description="Per customer industry.")
@@ -47,13 +49,22 @@ class BucketAmount:
 
 @strawberry.type(description="Open amounts of one group in one currency.")
 class AgingLine:
-    key: str = strawberry.field(description="Group key: customer id, salesperson, industry.")
+    key: str = strawberry.field(
+        description="Group key: invoice or customer id, salesperson, industry."
+    )
     currency: str = strawberry.field(description="ISO 4217 code; never summed across.")
     total: Money = strawberry.field(description="All open.")
     overdue: Money = strawberry.field(description="Past due.")
     buckets: list[BucketAmount] = strawberry.field(description="Per bucket, in order.")
     group: strawberry.Private[str]
     cursor: str = strawberry.field(description="Pass as `after` to continue after this line.")
+
+    @strawberry.field(description="The invoice, when grouped by invoice.")
+    async def invoice(self, info: Info[Context, Any]) -> Invoice | None:
+        if self.group != "INVOICE" or not self.key:
+            return None
+        row = await info.context.loader("invoices", loaders.invoices).load(UUID(self.key))
+        return Invoice.from_row(row) if row else None
 
     @strawberry.field(description="The customer, when grouped by customer.")
     async def customer(self, info: Info[Context, Any]) -> Customer | None:

@@ -83,3 +83,49 @@ async def test_aging_report(client, settings):
         ("张敏", "USD"),
     }
     assert before["totals"] == [] and before["totalCount"] == 0
+
+
+ONE_CUSTOMER = """query A($customerId: ID) {
+  aging(asOf: "2026-11-24", groupBy: INVOICE, customerId: $customerId) {
+    totalCount totals { currency total { amount } overdue { amount } }
+    lines { currency overdue { amount } invoice { number } customer { code } } } }"""
+
+
+async def test_one_customer_aging_by_invoice(client, settings):
+    # given: two customers with invoices
+    manager, finance = token(settings), token(settings, roles=["finance"])
+    one = (await create(client, manager, "AI-1"))["customer"]["id"]
+    two = (await create(client, manager, "AI-2"))["customer"]["id"]
+    for number, customer, due in (
+        ("N1", one, "2026-11-30"),
+        ("N2", one, "2026-10-01"),
+        ("N3", two, "2026-10-01"),
+    ):
+        body = await gql(
+            client,
+            INVOICE,
+            {
+                "input": {
+                    **invoice_input(customer, number, "10.00"),
+                    "issueDate": "2026-09-01",
+                    "dueDate": due,
+                }
+            },
+            finance,
+        )
+        assert body["data"]["createInvoice"]["userErrors"] == []
+    # when
+    mine = (await gql(client, ONE_CUSTOMER, {"customerId": one}, manager))["data"]["aging"]
+    other_tenant = await gql(
+        client, ONE_CUSTOMER, {"customerId": one}, token(settings, tenant="globex")
+    )
+    # then: most overdue first, only this customer's invoices
+    assert mine["totalCount"] == 2
+    assert mine["totals"] == [
+        {"currency": "CNY", "total": {"amount": "20.00"}, "overdue": {"amount": "10.00"}}
+    ]
+    assert [(x["invoice"]["number"], x["customer"]) for x in mine["lines"]] == [
+        ("N2", None),
+        ("N1", None),
+    ]
+    assert other_tenant["data"]["aging"]["totalCount"] == 0
