@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 from typing import Any
 
 from starlette.requests import Request
@@ -37,7 +36,6 @@ COLUMNS = {
         ("method", "reference"),
     ),
 }
-DATE_COLUMNS = ("issue_date", "due_date", "received_on")
 
 
 class MalformedCsv(Exception):
@@ -99,41 +97,28 @@ def parse_csv(body: bytes, kind: str) -> list[dict[str, str]]:
     return rows
 
 
-def _row(kind: str, raw: dict[str, str]) -> tuple[ImportRow | None, list[DomainError]]:
-    """One CSV row as an ImportRow, or the errors of its unreadable dates."""
-    dates: dict[str, date | None] = {}
-    errors = []
-    for column in DATE_COLUMNS:
-        value = raw.get(column, "")
-        if not value:
-            dates[column] = None
-            continue
-        try:
-            dates[column] = date.fromisoformat(value)
-        except ValueError:
-            errors.append(DomainError("INVALID_DATE", f"{value!r} is not YYYY-MM-DD", column))
-    if errors:
-        return None, errors
+def _row(kind: str, raw: dict[str, str]) -> ImportRow:
+    """One CSV row as the import service takes it (it checks dates and amounts per row)."""
     if kind == "invoices":
         return ImportRow(
             external_id=raw["external_id"],
             customer_code=raw["customer_code"],
             amount=raw["amount"],
             currency=raw["currency"],
-            issue_date=dates["issue_date"],
-            due_date=dates["due_date"],
+            issue_date=raw["issue_date"],
+            due_date=raw.get("due_date") or None,
             number=raw["number"],
             order_ref=raw.get("order_ref") or None,
-        ), []
+        )
     return ImportRow(
         external_id=raw["external_id"],
         customer_code=raw["customer_code"],
         amount=raw["amount"],
         currency=raw["currency"],
-        received_on=dates["received_on"],
+        received_on=raw["received_on"],
         method=raw.get("method") or "BANK_TRANSFER",
         reference=raw.get("reference") or None,
-    ), []
+    )
 
 
 def _result_json(result: RowResult, type_name: str) -> dict[str, Any]:
@@ -175,27 +160,16 @@ async def import_csv(request: Request) -> Response:
         raw_rows = parse_csv(body, kind)
     except MalformedCsv as exc:
         return _error(400, "MALFORMED_CSV", str(exc))
-    parsed = [_row(kind, raw) for raw in raw_rows]
-    good = [(index, row) for index, (row, _) in enumerate(parsed) if row is not None]
-    results: list[RowResult] = [
-        RowResult(index, "ERROR", errors=errors) for index, (_, errors) in enumerate(parsed)
-    ]
-    if good:
-        service = (
-            import_service.import_invoices if kind == "invoices" else import_service.import_payments
-        )
-        actor = Actor(principal.subject, principal.roles)
-        try:
-            async with UnitOfWork(
-                request.app.state.runtime.engine, principal.tenant_id, actor
-            ) as uow:
-                posted = await service(uow, [row for _, row in good])
-                await uow.commit()
-        except DomainError as exc:
-            return _error(400, exc.code, exc.message, field=exc.field)
-        for (index, _), outcome in zip(good, posted, strict=True):
-            outcome.index = index
-            results[index] = outcome
+    service = (
+        import_service.import_invoices if kind == "invoices" else import_service.import_payments
+    )
+    actor = Actor(principal.subject, principal.roles)
+    try:
+        async with UnitOfWork(request.app.state.runtime.engine, principal.tenant_id, actor) as uow:
+            results = await service(uow, [_row(kind, raw) for raw in raw_rows])
+            await uow.commit()
+    except DomainError as exc:
+        return _error(400, exc.code, exc.message, field=exc.field)
     type_name = "Invoice" if kind == "invoices" else "Payment"
     body_json = {
         "created": sum(r.status == "CREATED" for r in results),

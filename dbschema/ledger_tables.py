@@ -7,7 +7,7 @@ of its own currency: the database itself refuses a mixed-currency allocation.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
 from dbschema.tables import NEW_UUID, NOW, metadata
 
@@ -298,19 +298,27 @@ provision_runs = sa.Table(
     sa.CheckConstraint("basis IN ('AGE','DPD')", name="basis_known"),
 )
 
-provision_lines = sa.Table(
-    "provision_lines",
+#: One row per customer and currency of a run; each invoice's line sits in the parallel
+#: arrays (same order), so a run over a million invoices writes thousands of rows, not millions.
+provision_customer_lines = sa.Table(
+    "provision_customer_lines",
     metadata,
     _tenant(),
     sa.Column("run_id", UUID(as_uuid=True), nullable=False),
-    sa.Column("invoice_id", UUID(as_uuid=True), nullable=False),
     sa.Column("customer_id", UUID(as_uuid=True), nullable=False),
     sa.Column("currency", sa.CHAR(3), nullable=False),
     sa.Column("open_minor", sa.BigInteger, nullable=False),
-    sa.Column("rate", sa.Numeric(6, 4), nullable=False),
     sa.Column("provision_minor", sa.BigInteger, nullable=False),
     sa.Column("previous_minor", sa.BigInteger, nullable=False),
-    sa.PrimaryKeyConstraint("tenant_id", "run_id", "invoice_id"),
+    sa.Column("charge_minor", sa.BigInteger, nullable=False),
+    sa.Column("release_minor", sa.BigInteger, nullable=False),
+    sa.Column("utilised_minor", sa.BigInteger, nullable=False),
+    sa.Column("invoice_ids", ARRAY(UUID(as_uuid=True)), nullable=False),
+    sa.Column("invoice_open", ARRAY(sa.BigInteger), nullable=False),
+    sa.Column("invoice_rate", ARRAY(sa.Numeric(6, 4)), nullable=False),
+    sa.Column("invoice_provision", ARRAY(sa.BigInteger), nullable=False),
+    sa.Column("invoice_previous", ARRAY(sa.BigInteger), nullable=False),
+    sa.PrimaryKeyConstraint("tenant_id", "run_id", "customer_id", "currency"),
     sa.ForeignKeyConstraint(
         ["tenant_id", "run_id"],
         ["provision_runs.tenant_id", "provision_runs.id"],
@@ -318,10 +326,12 @@ provision_lines = sa.Table(
     ),
 )
 sa.Index(
-    "ix_provision_lines_customer",
-    provision_lines.c.tenant_id,
-    provision_lines.c.run_id,
-    provision_lines.c.customer_id,
+    "ix_provision_customer_lines_largest",
+    provision_customer_lines.c.tenant_id,
+    provision_customer_lines.c.run_id,
+    provision_customer_lines.c.provision_minor.desc(),
+    provision_customer_lines.c.customer_id,
+    provision_customer_lines.c.currency,
 )
 
 write_off_proposals = sa.Table(
@@ -549,7 +559,7 @@ LEDGER_TABLES = (
     idempotency_keys,
     aging_snapshots,
     provision_runs,
-    provision_lines,
+    provision_customer_lines,
     write_off_proposals,
     write_off_lines,
     write_off_approvals,

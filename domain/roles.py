@@ -53,3 +53,9 @@ POST_WRITE_OFFS = frozenset({FINANCE, ADMIN})
 READ_CASES = frozenset({COLLECTOR, CREDIT_ANALYST, CREDIT_MANAGER, LEGAL, FINANCE, ADMIN})
 #: Collections work: sales make the first calls, collectors and the credit team follow up.
 WORK_COLLECTIONS = frozenset({SALES, COLLECTOR, CREDIT_MANAGER, LEGAL, ADMIN})
+#: Rating class, payment terms and interest rate are credit decisions, not sales ones.
+SET_CREDIT_TERMS = frozenset({CREDIT_ANALYST, CREDIT_MANAGER, ADMIN})
+#: The tenant's receivables policy (buckets, ladder, matrix, rates) and terms templates.
+CONFIGURE_RECEIVABLES = frozenset({CREDIT_MANAGER, FINANCE, ADMIN})
+#: Policy and templates are read by everyone who works receivables.
+READ_RECEIVABLES_CONFIG = READ_RECEIVABLES

@@ -85,8 +85,42 @@ def argument_errors(document: Any, variables: dict[str, Any], max_page: int) -> 
     return errors
 
 
+def _has_nul(value: Any) -> bool:
+    """Whether a variable value holds a NUL anywhere (PostgreSQL text cannot store one)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+class _Strings(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.nul = False
+
+    def enter_string_value(self, node: StringValueNode, *_: Any) -> None:
+        self.nul = self.nul or "\x00" in node.value
+
+
+def nul_errors(document: Any, variables: dict[str, Any]) -> list[GraphQLError]:
+    """A text with a NUL character is refused as bad input, in literals and variables alike."""
+    strings = _Strings()
+    visit(document, strings)
+    if strings.nul or _has_nul(variables):
+        return [
+            GraphQLError(
+                "Text must not contain NUL (U+0000) characters",
+                extensions={"code": "BAD_USER_INPUT"},
+            )
+        ]
+    return []
+
+
 class ArgumentLimits(SchemaExtension):
-    """Refuse oversized pages and malformed cursors before execution starts."""
+    """Refuse oversized pages, malformed cursors and NUL characters before execution."""
 
     def __init__(self, max_page: int) -> None:
         self.max_page = max_page
@@ -94,7 +128,10 @@ class ArgumentLimits(SchemaExtension):
     def on_validate(self) -> Iterator[None]:
         ctx = self.execution_context
         if ctx.pre_execution_errors == [] and ctx.graphql_document is not None:
-            errors = argument_errors(ctx.graphql_document, ctx.variables or {}, self.max_page)
+            variables = ctx.variables or {}
+            errors = nul_errors(ctx.graphql_document, variables) or argument_errors(
+                ctx.graphql_document, variables, self.max_page
+            )
             if errors:
                 ctx.pre_execution_errors = errors
         yield

@@ -21,12 +21,14 @@ from strawberry.schema.config import StrawberryConfig
 from schema.arguments import ArgumentLimits
 from schema.closing_queries import ClosingQuery
 from schema.collection_queries import CollectionQuery
+from schema.config_queries import ConfigQuery
 from schema.errors import RequestIdMaskErrors
 from schema.kpi_queries import KpiQuery
 from schema.ledger_queries import LedgerQuery
 from schema.mutations import (
     closing,
     collections,
+    configuration,
     credit_files,
     customers,
     disputes,
@@ -42,7 +44,7 @@ log = logging.getLogger("credit.graphql")
 
 
 @strawberry.type(description="Read entry points.")
-class Query(CoreQuery, LedgerQuery, ClosingQuery, CollectionQuery, KpiQuery):
+class Query(CoreQuery, LedgerQuery, ClosingQuery, CollectionQuery, KpiQuery, ConfigQuery):
     pass
 
 
@@ -56,6 +58,7 @@ MUTATION_MODULES = (
     closing,
     disputes,
     collections,
+    configuration,
 )
 
 Mutation = strawberry.type(

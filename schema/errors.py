@@ -119,6 +119,15 @@ class UserErrorCode(Enum):
         "INVALID_STATUS", description="Not allowed in the current status."
     )
     PERIOD_CLOSED = strawberry.enum_value("PERIOD_CLOSED", description="The period is closed.")
+    INVALID_BUCKETS = strawberry.enum_value(
+        "INVALID_BUCKETS", description="Buckets overlap, leave gaps or are not open-ended."
+    )
+    INVALID_LADDER = strawberry.enum_value(
+        "INVALID_LADDER", description="Ladder stages are not contiguous from 1 day."
+    )
+    INVALID_MATRIX = strawberry.enum_value(
+        "INVALID_MATRIX", description="Provision bands are not ascending or rates not 0..1."
+    )
     INVALID_INPUT = strawberry.enum_value("INVALID_INPUT", description="Input not acceptable.")
 
 

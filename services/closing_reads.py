@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from dbschema.ledger_tables import bad_debt_cases, provision_runs, write_off_proposals
+from dbschema.ledger_tables import (
+    bad_debt_cases,
+    provision_customer_lines,
+    provision_runs,
+    write_off_proposals,
+)
 from services.reads import ReadSession
 
 LIST_LIMIT = 100  #: lists here are short; newest first, capped
@@ -57,3 +63,33 @@ async def cases(session: ReadSession) -> list[dict[str, Any]]:
         session,
         sa.select(bad_debt_cases).order_by(bad_debt_cases.c.created_at.desc()).limit(LIST_LIMIT),
     )
+
+
+async def provision_customer_page(
+    session: ReadSession,
+    run_id: UUID,
+    customer_id: UUID | None,
+    after: tuple[int, str, str] | None,
+    first: int,
+) -> list[dict[str, Any]]:
+    """Customer lines of a run, largest provision first (keyset paging), one more than asked."""
+    table = provision_customer_lines
+    query = sa.select(table).where(table.c.run_id == run_id)
+    if customer_id is not None:
+        query = query.where(table.c.customer_id == customer_id)
+    if after is not None:
+        provision, customer, currency = after
+        query = query.where(
+            sa.or_(
+                table.c.provision_minor < provision,
+                sa.and_(
+                    table.c.provision_minor == provision,
+                    sa.tuple_(table.c.customer_id, table.c.currency)
+                    > sa.tuple_(sa.cast(customer, table.c.customer_id.type), currency),
+                ),
+            )
+        )
+    query = query.order_by(
+        table.c.provision_minor.desc(), table.c.customer_id, table.c.currency
+    ).limit(first + 1)
+    return await _rows(session, query)

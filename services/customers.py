@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -71,6 +72,9 @@ AUDITED = (
     "contacts",
     "status",
     "last_reviewed_on",
+    "rating_class",
+    "payment_terms_code",
+    "late_interest_daily_rate",
 )
 AUDITED_MONEY = ("registered_capital", "annual_sales")
 
@@ -195,6 +199,8 @@ def _camel(name: str) -> str:
 
 
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value.normalize())
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, UUID):

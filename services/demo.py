@@ -10,6 +10,7 @@ from domain.errors import DomainError
 from domain.registration import uscc_check_character
 from services import credit_files, customers
 from services.customers import ContactIn, CustomerChanges, MoneyIn
+from services.imports import ImportRow, import_invoices, import_payments
 from services.runtime import Runtime
 from services.tenants import create_tenant
 from services.uow import Actor, UnitOfWork
@@ -120,6 +121,67 @@ DEMO: dict[str, tuple[str, list[dict[str, object]]]] = {
 }
 
 
+#: Each demo customer's rating class and, relative to today, its invoices
+#: (number, days since issue, days to due, amount) and payments (days ago, amount).
+DEMO_LEDGER: dict[str, tuple[str, list[tuple[str, int, int, str]], list[tuple[int, str]]]] = {
+    "C-1001": (
+        "B",
+        [("01", 120, 30, "86000.00"), ("02", 45, 30, "42500.00"), ("03", 10, 30, "18800.00")],
+        [(20, "50000.00")],
+    ),
+    "C-1002": ("C", [("01", 400, 15, "230000.00"), ("02", 85, 15, "61000.00")], []),
+    "C-1003": ("A", [("01", 50, 60, "12000.00")], [(5, "4000.00")]),
+    "C-1004": ("D", [("01", 3, 0, "9900.00")], []),
+    "B-2001": ("B", [("01", 75, 30, "55000.00"), ("02", 20, 30, "31000.00")], []),
+    "B-2002": ("C", [("01", 200, 15, "17500.00")], [(100, "2500.00")]),
+}
+
+
+async def _demo_ledger(runtime: Runtime, tenant_id: UUID | str, slug: str) -> int:
+    """Rating classes, invoices and payments, imported by external id: a rerun posts nothing."""
+    today = date.today()
+    invoices: list[ImportRow] = []
+    payments: list[ImportRow] = []
+    async with UnitOfWork(runtime.engine, tenant_id, DEMO_ACTOR) as uow:
+        for code, (rating, items, cash) in DEMO_LEDGER.items():
+            row = await q.by_code(uow.conn, code)
+            if row is None:
+                continue
+            if row.rating_class is None:
+                await customers.save(uow, row.id, None, {"rating_class": rating}, "demo")
+            currency = row.annual_sales_currency or "CNY"
+            for suffix, age, terms, amount in items:
+                issued = today - timedelta(days=age)
+                invoices.append(
+                    ImportRow(
+                        external_id=f"demo-{slug}-{code}-{suffix}",
+                        number=f"{code}-{suffix}",
+                        customer_code=code,
+                        amount=amount,
+                        currency=currency,
+                        issue_date=issued,
+                        due_date=issued + timedelta(days=terms),
+                    )
+                )
+            for n, (days_ago, amount) in enumerate(cash):
+                payments.append(
+                    ImportRow(
+                        external_id=f"demo-{slug}-{code}-pay-{n}",
+                        customer_code=code,
+                        amount=amount,
+                        currency=currency,
+                        received_on=today - timedelta(days=days_ago),
+                    )
+                )
+        posted = 0
+        if invoices:
+            posted += sum(r.status == "CREATED" for r in await import_invoices(uow, invoices))
+        if payments:
+            posted += sum(r.status == "CREATED" for r in await import_payments(uow, payments))
+        await uow.commit()
+    return posted
+
+
 async def load_demo(runtime: Runtime) -> dict[str, int]:
     """Create the demo tenants and customers that are missing; return how many were added."""
     added: dict[str, int] = {}
@@ -185,4 +247,5 @@ async def load_demo(runtime: Runtime) -> dict[str, int]:
                     await uow.commit()
                 except DomainError:
                     pass
+        added[f"{slug}:ledger"] = await _demo_ledger(runtime, tenant_id, slug)
     return added

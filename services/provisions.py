@@ -13,7 +13,7 @@ from uuid import UUID
 
 import sqlalchemy as sa
 
-from dbschema.ledger_tables import provision_lines, provision_runs
+from dbschema.ledger_tables import provision_customer_lines, provision_runs
 from dbschema.queries.events import record_event
 from dbschema.tables import tenants
 from domain.errors import DomainError
@@ -36,7 +36,8 @@ def _rate_case(matrix: ProvisionMatrix) -> str:
 
 
 def lines_sql(matrix: ProvisionMatrix) -> sa.TextClause:
-    """Insert every provision line of a run in one statement (rates are validated Decimals)."""
+    """Every line of a run in one statement: per invoice, compared with the previous run and
+    with write-offs since it, then folded into one row per customer and currency."""
     return sa.text(f"""
 WITH later AS (
     SELECT invoice_id, sum(amount_minor) AS amount FROM allocations
@@ -47,35 +48,48 @@ WITH later AS (
       FROM invoices i LEFT JOIN later l ON l.invoice_id = i.id
      WHERE i.issue_date <= CAST(:period_end AS date)
 ), previous AS (
-    SELECT invoice_id, provision_minor FROM provision_lines WHERE run_id = :previous_run
+    SELECT p.customer_id, p.currency, u.invoice_id, u.provision_minor
+      FROM provision_customer_lines p,
+           unnest(p.invoice_ids, p.invoice_provision) AS u(invoice_id, provision_minor)
+     WHERE p.run_id = :previous_run
+), written_off AS (
+    SELECT invoice_id, sum(amount_minor) AS amount FROM allocations
+     WHERE kind = 'WRITE_OFF' AND effective_on > CAST(:previous_end AS date)
+       AND effective_on <= CAST(:period_end AS date)
+     GROUP BY invoice_id
+), lines AS (
+    SELECT coalesce(o.id, p.invoice_id) AS invoice_id,
+           coalesce(o.customer_id, p.customer_id) AS customer_id,
+           coalesce(o.currency, p.currency) AS currency,
+           coalesce(o.open_minor, 0) AS open_minor, coalesce(o.rate, 0) AS rate,
+           coalesce(round(o.open_minor * o.rate), 0)::bigint AS provision_minor,
+           coalesce(p.provision_minor, 0) AS previous_minor
+      FROM (SELECT * FROM open_items WHERE open_minor > 0) o
+      FULL JOIN previous p ON p.invoice_id = o.id
+), moves AS (
+    SELECT l.*, GREATEST(l.provision_minor - l.previous_minor, 0) AS increase,
+           LEAST(coalesce(w.amount, 0),
+                 GREATEST(l.previous_minor - l.provision_minor, 0)) AS used,
+           GREATEST(l.previous_minor - l.provision_minor, 0) AS decrease
+      FROM lines l LEFT JOIN written_off w ON w.invoice_id = l.invoice_id
 )
-INSERT INTO provision_lines (tenant_id, run_id, invoice_id, customer_id, currency, open_minor,
-                             rate, provision_minor, previous_minor)
-SELECT :tenant, :run, coalesce(o.id, p.invoice_id), coalesce(o.customer_id, i2.customer_id),
-       coalesce(o.currency, i2.currency), coalesce(o.open_minor, 0), coalesce(o.rate, 0),
-       coalesce(round(o.open_minor * o.rate), 0)::bigint, coalesce(p.provision_minor, 0)
-  FROM (SELECT * FROM open_items WHERE open_minor > 0) o
-  FULL JOIN previous p ON p.invoice_id = o.id
-  LEFT JOIN invoices i2 ON i2.id = p.invoice_id
+INSERT INTO provision_customer_lines (tenant_id, run_id, customer_id, currency, open_minor,
+    provision_minor, previous_minor, charge_minor, release_minor, utilised_minor, invoice_ids,
+    invoice_open, invoice_rate, invoice_provision, invoice_previous)
+SELECT :tenant, :run, customer_id, currency, sum(open_minor), sum(provision_minor),
+       sum(previous_minor), sum(increase), sum(decrease - used), sum(used),
+       array_agg(invoice_id ORDER BY invoice_id), array_agg(open_minor ORDER BY invoice_id),
+       array_agg(rate ORDER BY invoice_id), array_agg(provision_minor ORDER BY invoice_id),
+       array_agg(previous_minor ORDER BY invoice_id)
+  FROM moves GROUP BY customer_id, currency
 """)
 
 
 TOTALS_SQL = sa.text("""
 SELECT currency, sum(open_minor) AS open_minor, sum(provision_minor) AS provision,
-       sum(previous_minor) AS previous, sum(increase) AS charge,
-       sum(decrease - used) AS release, sum(used) AS utilised
-  FROM (SELECT l.currency, l.open_minor, l.provision_minor, l.previous_minor,
-               GREATEST(l.provision_minor - l.previous_minor, 0) AS increase,
-               GREATEST(l.previous_minor - l.provision_minor, 0) AS decrease,
-               LEAST(coalesce(w.amount, 0),
-                     GREATEST(l.previous_minor - l.provision_minor, 0)) AS used
-          FROM provision_lines l
-          LEFT JOIN (SELECT invoice_id, sum(amount_minor) AS amount FROM allocations
-                      WHERE kind = 'WRITE_OFF'
-                        AND effective_on > CAST(:previous_end AS date)
-                        AND effective_on <= CAST(:period_end AS date)
-                      GROUP BY invoice_id) w ON w.invoice_id = l.invoice_id
-         WHERE l.run_id = :run) x
+       sum(previous_minor) AS previous, sum(charge_minor) AS charge,
+       sum(release_minor) AS release, sum(utilised_minor) AS utilised
+  FROM provision_customer_lines WHERE run_id = :run
  GROUP BY currency ORDER BY currency
 """)
 
@@ -116,7 +130,9 @@ async def run_provisions(uow: UnitOfWork, period_end: date) -> dict[str, Any]:
         )
     else:
         run_id = existing.id
-        await conn.execute(provision_lines.delete().where(provision_lines.c.run_id == run_id))
+        await conn.execute(
+            provision_customer_lines.delete().where(provision_customer_lines.c.run_id == run_id)
+        )
     await conn.execute(
         lines_sql(matrix),
         {
@@ -124,18 +140,10 @@ async def run_provisions(uow: UnitOfWork, period_end: date) -> dict[str, Any]:
             "tenant": uow.tenant_id,
             "run": run_id,
             "previous_run": previous.id if previous else None,
+            "previous_end": previous.period_end if previous else date(1900, 1, 1),
         },
     )
-    rows = (
-        await conn.execute(
-            TOTALS_SQL,
-            {
-                "run": run_id,
-                "period_end": period_end,
-                "previous_end": previous.period_end if previous else date(1900, 1, 1),
-            },
-        )
-    ).all()
+    rows = (await conn.execute(TOTALS_SQL, {"run": run_id})).all()
     totals = {
         r.currency.strip(): {
             "open": int(r.open_minor),

@@ -184,3 +184,8 @@ async def entries_for(
         .order_by(ranked.c.customer_id, ranked.c.rn)
     )
     return list(await conn.execute(query))
+
+
+async def by_code(conn: AsyncConnection, code: str) -> sa.Row[Any] | None:
+    """The current tenant's customer with this code, if any."""
+    return (await conn.execute(sa.select(customers).where(customers.c.code == code))).first()

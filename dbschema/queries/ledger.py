@@ -105,3 +105,39 @@ async def net_payment_allocations(conn: AsyncConnection, payment_id: UUID) -> li
         .order_by(allocations.c.invoice_id)
     )
     return [dict(r._mapping) for r in rows]
+
+
+#: Column and array type of every value a bulk-imported invoice carries.
+INVOICE_IMPORT_COLUMNS = (
+    ("tenant_id", "uuid"),
+    ("number", "text"),
+    ("external_id", "text"),
+    ("customer_id", "uuid"),
+    ("order_ref", "text"),
+    ("issue_date", "date"),
+    ("due_date", "date"),
+    ("currency", "bpchar"),
+    ("amount_minor", "bigint"),
+    ("open_minor", "bigint"),
+    ("salesperson", "text"),
+    ("fingerprint", "text"),
+    ("created_by", "text"),
+)
+
+BULK_INVOICES_SQL = sa.text(
+    "INSERT INTO invoices ({cols}) SELECT * FROM unnest({arrays}) "
+    "ON CONFLICT DO NOTHING RETURNING external_id, id".format(
+        cols=", ".join(c for c, _ in INVOICE_IMPORT_COLUMNS),
+        arrays=", ".join(f"CAST(:{c} AS {t}[])" for c, t in INVOICE_IMPORT_COLUMNS),
+    )
+)
+
+
+async def bulk_insert_invoices(
+    conn: AsyncConnection, rows: list[dict[str, Any]]
+) -> dict[str, UUID]:
+    """Insert many invoices in one statement (column arrays, so no bind-parameter limit);
+    rows that collide with an existing number or external id are skipped, not raised."""
+    params = {c: [r[c] for r in rows] for c, _ in INVOICE_IMPORT_COLUMNS}
+    result = await conn.execute(BULK_INVOICES_SQL, params)
+    return {r.external_id: r.id for r in result}

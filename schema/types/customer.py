@@ -14,7 +14,7 @@ from strawberry.types import Info
 from domain import roles
 from schema import loaders
 from schema.context import Context
-from schema.money import Money
+from schema.money import DecimalString, Money
 from schema.permissions import allow, roles_note
 from schema.relay import Node, PageInfo, to_global_id
 
@@ -191,6 +191,15 @@ class Customer(Node):
     annual_sales: Money | None = strawberry.field(description="Annual sales.")
     business_model: str | None = strawberry.field(description="Business model notes.")
     salesperson: str | None = strawberry.field(description="Salesperson responsible.")
+    rating_class: str | None = strawberry.field(
+        description="Credit class A, B, C or D (D: cash before delivery); null: unrated (B terms)."
+    )
+    payment_terms_code: str | None = strawberry.field(
+        description="Agreed payment-terms template; null: the rating class's terms."
+    )
+    late_interest_daily_rate: DecimalString | None = strawberry.field(  # type: ignore[valid-type]
+        description="Agreed daily late-interest rate; null: the tenant's."
+    )
     contacts: list[Contact] = strawberry.field(description="People at the customer.")
     version: int = strawberry.field(
         description="Optimistic-concurrency version; send it back with updateCustomer."
@@ -238,6 +247,13 @@ class Customer(Node):
             annual_sales=Money.from_minor(row["annual_sales_minor"], row["annual_sales_currency"]),
             business_model=row["business_model"],
             salesperson=row["salesperson"],
+            rating_class=row.get("rating_class"),
+            payment_terms_code=row.get("payment_terms_code"),
+            late_interest_daily_rate=(
+                None
+                if row.get("late_interest_daily_rate") is None
+                else str(row["late_interest_daily_rate"].normalize())
+            ),
             contacts=[
                 Contact(
                     name=c.get("name") or "",

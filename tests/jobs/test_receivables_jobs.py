@@ -131,4 +131,4 @@ async def test_daily_and_month_end_jobs_run_in_the_worker_and_twice_change_nothi
     runs = database.query("SELECT period_end::text, basis, status FROM provision_runs")
     assert runs == [("2026-11-30", "AGE", "OPEN")]
     # under one year old: 5% of 600.00
-    assert database.query("SELECT sum(provision_minor) FROM provision_lines") == [(3000,)]
+    assert database.query("SELECT sum(provision_minor) FROM provision_customer_lines") == [(3000,)]

@@ -194,3 +194,19 @@ async def test_introspection_and_suggestions_can_be_switched_off(settings, tenan
     assert "introspection" in intro["errors"][0]["message"].lower()
     assert "Did you mean" not in typo["errors"][0]["message"]
     assert ide.status_code in (404, 405, 400)
+
+
+async def test_nul_characters_are_bad_input_and_write_nothing(client, settings, database):
+    bearer = token(settings)
+    in_variable = await gql(
+        client, CREATE, {"input": new_customer("NUL-1", legalName="bad\u0000name")}, bearer
+    )
+    in_literal = await gql(
+        client,
+        'mutation { archiveCustomer(input: {id: "x\\u0000"}) { userErrors { code } } }',
+        None,
+        bearer,
+    )
+    for body in (in_variable, in_literal):
+        assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert database.query("SELECT count(*) FROM customers") == [(0,)]

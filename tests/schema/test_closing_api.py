@@ -98,3 +98,56 @@ async def test_run_provisions_queues_a_job(client, settings, database):
     assert database.query("SELECT actor, args FROM jobs") == [
         ("run_provisions", {"periodEnd": "2026-10-31"})
     ]
+
+
+LINES = """query L($after: String) { provisionRuns { periodEnd totals { provision { amount } }
+  customers(first: 1, after: $after) {
+    lines { customer { code } currency open { amount } provision { amount } charge { amount }
+            invoices { rate provision { amount } invoice { number } } }
+    pageInfo { hasNextPage endCursor } } } }"""
+
+
+async def test_provision_lines_per_customer_and_invoice(client, settings, runtime, tenants):
+    # given: two customers, invoices of different ages, a month-end run
+    from datetime import date
+
+    from services.provisions import run_provisions
+    from services.uow import UnitOfWork
+
+    manager, finance = token(settings), token(settings, roles=["finance"])
+    for code, rows in (
+        ("PL-1", [("PL-1a", "2025-06-01", "1000.00"), ("PL-1b", "2026-10-01", "100.00")]),
+        ("PL-2", [("PL-2a", "2026-09-01", "400.00")]),
+    ):
+        customer = (await create(client, manager, code))["customer"]["id"]
+        for number, issued, amount in rows:
+            body = await gql(
+                client,
+                INVOICE,
+                {"input": {**invoice_input(customer, number, amount), "issueDate": issued}},
+                finance,
+            )
+            assert body["data"]["createInvoice"]["userErrors"] == []
+    async with UnitOfWork(runtime.engine, tenants["acme"]) as uow:
+        await run_provisions(uow, date(2026, 10, 31))
+        await uow.commit()
+    # when
+    first = (await gql(client, LINES, None, finance))["data"]["provisionRuns"][0]
+    cursor = first["customers"]["pageInfo"]["endCursor"]
+    second = (await gql(client, LINES, {"after": cursor}, finance))["data"]["provisionRuns"][0]
+    # then: 30% of the 1-2 year invoice, 5% of the young ones; largest customer first
+    assert first["totals"] == [{"provision": {"amount": "325.00"}}]
+    [line] = first["customers"]["lines"]
+    assert line["customer"] == {"code": "PL-1"}
+    assert (line["open"]["amount"], line["provision"]["amount"]) == ("1100.00", "305.00")
+    assert line["charge"]["amount"] == "305.00"
+    assert [
+        (i["invoice"]["number"], i["rate"], i["provision"]["amount"]) for i in line["invoices"]
+    ] == [
+        ("PL-1a", "0.3000", "300.00"),
+        ("PL-1b", "0.0500", "5.00"),
+    ]
+    assert first["customers"]["pageInfo"]["hasNextPage"] is True
+    [other] = second["customers"]["lines"]
+    assert (other["customer"]["code"], other["provision"]["amount"]) == ("PL-2", "20.00")
+    assert second["customers"]["pageInfo"]["hasNextPage"] is False

@@ -40,7 +40,7 @@ async def finance(client, settings) -> str:
 
 
 async def test_import_posts_valid_rows_and_reports_invalid_ones_by_index(client, finance, database):
-    # given: rows 1, 3, 4 and 5 are wrong, each in its own way
+    # given: rows 1, 3, 4, 5 and 6 are wrong, each in its own way
     rows = [
         invoice_row(0),
         invoice_row(1, customer="NOPE"),
@@ -48,12 +48,13 @@ async def test_import_posts_valid_rows_and_reports_invalid_ones_by_index(client,
         invoice_row(3, amount="0"),
         invoice_row(4, dueDate="2026-08-01"),
         invoice_row(5, currency="XYZ"),
+        invoice_row(6, issueDate="2026-02-30"),
     ]
     # when
     body = await gql(client, IMPORT_INVOICES, {"input": {"rows": rows}}, finance)
     # then
     result = body["data"]["importInvoices"]
-    assert (result["created"], result["replayed"], result["failed"]) == (2, 0, 4)
+    assert (result["created"], result["replayed"], result["failed"]) == (2, 0, 5)
     by_index = {r["index"]: r for r in result["results"]}
     assert by_index[0]["status"] == "CREATED"
     assert by_index[1]["userErrors"] == [{"field": "customerCode", "code": "NOT_FOUND"}]
@@ -61,6 +62,7 @@ async def test_import_posts_valid_rows_and_reports_invalid_ones_by_index(client,
     assert by_index[3]["userErrors"] == [{"field": "amount.amount", "code": "AMOUNT_NOT_POSITIVE"}]
     assert by_index[4]["userErrors"] == [{"field": "dueDate", "code": "DUE_BEFORE_ISSUE"}]
     assert by_index[5]["userErrors"][0]["code"] == "UNKNOWN_CURRENCY"
+    assert by_index[6]["userErrors"] == [{"field": "issueDate", "code": "INVALID_DATE"}]
     assert database.query(
         "SELECT number, amount_minor, open_minor, due_date::text FROM invoices ORDER BY number"
     ) == [("INV-0", 10050, 10050, "2026-10-01"), ("INV-2", 10050, 10050, "2026-09-20")]
@@ -227,3 +229,13 @@ async def test_csv_upload_checks_token_and_role(client, settings, finance, datab
     viewer = await post_csv(client, token(settings, roles=["viewer"]), CSV.encode())
     assert (anonymous.status_code, viewer.status_code) == (401, 403)
     assert database.query("SELECT count(*) FROM invoices") == [(0,)]
+
+
+async def test_a_full_batch_of_5000_rows_posts(client, finance, database):
+    rows = [invoice_row(n, customer=("IMP-1", "IMP-2")[n % 2]) for n in range(5000)]
+    body = await gql(client, IMPORT_INVOICES, {"input": {"rows": rows}}, finance)
+    result = body["data"]["importInvoices"]
+    assert (result["created"], result["failed"], result["userErrors"]) == (5000, 0, [])
+    assert database.query("SELECT count(*), sum(amount_minor) FROM invoices") == [
+        (5000, 5000 * 10050)
+    ]
