@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import time
 import uuid
@@ -114,6 +115,11 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await hub.start()
         refresher = asyncio.create_task(_refresh_job_metrics(state_runtime))
+        # The schema, modules and pools live for the whole process: freezing them keeps full
+        # collections from walking them again and again (~100 ms pauses, every second or so,
+        # under load, measured on the one-customer aging benchmark).
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:

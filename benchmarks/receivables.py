@@ -186,14 +186,16 @@ def gql(client: httpx.Client, url: str, token: str, query: str, variables: Any =
     return body["data"]
 
 
-def measure_import(client: httpx.Client, url: str, token: str) -> dict[str, Any]:
+def measure_import(
+    client: httpx.Client, url: str, token: str, prefix: str = "imp"
+) -> dict[str, Any]:
     """Ten calls of 5,000 new invoices each for random existing customers, then a replay."""
     batches = []
     for b in range(IMPORT_BATCHES):
         rows = [
             {
-                "externalId": f"imp-{b}-{n}",
-                "number": f"IMP-{b}-{n}",
+                "externalId": f"{prefix}-{b}-{n}",
+                "number": f"{prefix.upper()}-{b}-{n}",
                 "customerCode": f"C-{1 + (b * IMPORT_ROWS + n) * 7 % CUSTOMERS:06d}",
                 "issueDate": (TODAY - timedelta(days=n % 90)).isoformat(),
                 "amount": f"{1000 + n % 5000}.{n % 100:02d}",
@@ -259,7 +261,7 @@ def measure_one_customer(client: httpx.Client, url: str, token: str) -> dict[str
         customer_id = conn.execute("SELECT id FROM customers WHERE code = 'C-000001'").fetchone()
     gid = to_global_id("Customer", customer_id[0])  # type: ignore[index]
     data = gql(client, url, token, ONE_CUSTOMER_QUERY, {"id": gid})
-    assert data["aging"]["totalCount"] == BIG_CUSTOMER_INVOICES, data["aging"]["totalCount"]
+    assert data["aging"]["totalCount"] >= BIG_CUSTOMER_INVOICES, data["aging"]["totalCount"]
     timings = []
     for _ in range(300):
         start = time.perf_counter()
