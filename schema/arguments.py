@@ -29,14 +29,39 @@ EVENT_CURSOR_FIELDS = {"warningRaised", "receivablesEvents"}
 
 
 class _Collector(Visitor):
+    """One pass over a document: paging arguments, and whether a literal holds a NUL."""
+
     def __init__(self) -> None:
         super().__init__()
         self.found: list[tuple[str, ArgumentNode]] = []
+        self.nul = False
 
     def enter_field(self, node: FieldNode, *_: Any) -> None:
         for argument in node.arguments or ():
             if argument.name.value in ("first", "after"):
                 self.found.append((node.name.value, argument))
+
+    def enter_string_value(self, node: StringValueNode, *_: Any) -> None:
+        self.nul = self.nul or "\x00" in node.value
+
+
+#: The parser cache hands back the same document object for the same text, so a document's
+#: analysis is kept by identity (with the document, so the id cannot be reused meanwhile).
+_ANALYSED: dict[int, tuple[Any, _Collector]] = {}
+_ANALYSED_MAX = 1024
+
+
+def analyse(document: Any) -> _Collector:
+    """The collector for a document, computed once per parsed document."""
+    hit = _ANALYSED.get(id(document))
+    if hit is not None and hit[0] is document:
+        return hit[1]
+    collector = _Collector()
+    visit(document, collector)
+    if len(_ANALYSED) >= _ANALYSED_MAX:
+        _ANALYSED.clear()
+    _ANALYSED[id(document)] = (document, collector)
+    return collector
 
 
 def _value(node: ArgumentNode, variables: dict[str, Any]) -> Any:
@@ -52,8 +77,7 @@ def _value(node: ArgumentNode, variables: dict[str, Any]) -> Any:
 
 def argument_errors(document: Any, variables: dict[str, Any], max_page: int) -> list[GraphQLError]:
     """Errors for out-of-range `first` and malformed `after` anywhere in the document."""
-    collector = _Collector()
-    visit(document, collector)
+    collector = analyse(document)
     errors = []
     for field, argument in collector.found:
         value = _value(argument, variables)
@@ -96,20 +120,9 @@ def _has_nul(value: Any) -> bool:
     return False
 
 
-class _Strings(Visitor):
-    def __init__(self) -> None:
-        super().__init__()
-        self.nul = False
-
-    def enter_string_value(self, node: StringValueNode, *_: Any) -> None:
-        self.nul = self.nul or "\x00" in node.value
-
-
 def nul_errors(document: Any, variables: dict[str, Any]) -> list[GraphQLError]:
     """A text with a NUL character is refused as bad input, in literals and variables alike."""
-    strings = _Strings()
-    visit(document, strings)
-    if strings.nul or _has_nul(variables):
+    if analyse(document).nul or _has_nul(variables):
         return [
             GraphQLError(
                 "Text must not contain NUL (U+0000) characters",

@@ -10,12 +10,14 @@ from strawberry.types import Info
 
 from domain import roles
 from domain.errors import DomainError
+from domain.money import Money as DomainMoney
 from schema.context import Context
 from schema.errors import coded_error
+from schema.money import Money
 from schema.permissions import allow, roles_note
 from schema.relay import from_global_id
-from schema.types.kpis import AgingTrendPoint, ReceivablesKpis
-from services import kpis
+from schema.types.kpis import AgingTrendPoint, ReceivablesKpis, money
+from services import interest, kpis
 
 READ = roles.READ_RECEIVABLES
 
@@ -47,6 +49,28 @@ class KpiQuery:
         except DomainError as exc:
             raise _bad_input(exc) from None
         return [ReceivablesKpis.build(k, from_, to) for k in figures]
+
+    @strawberry.field(
+        description="A customer's late interest accrued by a date (default today), per "
+        "currency: invoices paid late and still open, at the agreed or tenant rate; empty for "
+        "an unknown customer." + roles_note(READ),
+        extensions=allow(READ),
+    )
+    async def accrued_interest(
+        self,
+        info: Info[Context, Any],
+        customer_id: Annotated[strawberry.ID, strawberry.argument(description="Customer.")],
+        as_of: Annotated[date | None, strawberry.argument(description="Default today.")] = None,
+    ) -> list[Money]:
+        try:
+            raw = from_global_id(customer_id, "Customer")[1]
+        except DomainError:
+            return []
+        day = as_of or info.context.today
+        totals = await info.context.session.run(
+            lambda conn: interest.customer_interest(conn, raw, day)
+        )
+        return [money(DomainMoney(v, c)) for c, v in sorted(totals.items())]
 
     @strawberry.field(
         description="Daily aging snapshots of one customer (or the tenant), per currency: "

@@ -70,3 +70,22 @@ def summarise(rows: list[dict[str, Any]], interest: dict[UUID, int]) -> dict[str
         currency = row["currency"].strip()
         totals[currency] = totals.get(currency, 0) + interest.get(row["id"], 0)
     return totals
+
+
+async def customer_interest(
+    conn: AsyncConnection, customer_id: UUID, as_of: date
+) -> dict[str, int]:
+    """A customer's accrued interest per currency: every invoice due before the date, paid
+    late or still open (interest runs until the day paid)."""
+    rows = [
+        dict(r._mapping)
+        for r in await conn.execute(
+            sa.select(invoices.c.id, invoices.c.currency).where(
+                invoices.c.customer_id == customer_id, invoices.c.due_date < as_of
+            )
+        )
+    ]
+    if not rows:
+        return {}
+    interest = await interest_for(conn, [r["id"] for r in rows], as_of)
+    return summarise(rows, interest)

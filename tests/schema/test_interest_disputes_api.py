@@ -8,6 +8,8 @@ from tests.schema.test_ledger_api import INVOICE, PAYMENT, invoice_input
 
 INTEREST = """query I($id: ID!, $asOf: Date) { invoice(id: $id) {
   accruedInterest(asOf: $asOf) { amount currency } } }"""
+CUSTOMER_INTEREST = """query C($id: ID!, $asOf: Date) {
+  accruedInterest(customerId: $id, asOf: $asOf) { amount currency } }"""
 OPEN = """mutation O($input: OpenDisputeInput!) { openDispute(input: $input) {
   disputeId invoice { disputedAmount { amount } } userErrors { field code } } }"""
 RESOLVE = """mutation R($input: ResolveDisputeInput!) { resolveDispute(input: $input) {
@@ -48,6 +50,21 @@ async def test_interest_as_of_dates_and_after_a_part_payment(client, settings, d
     body = await gql(client, INTEREST, {"id": invoice["id"], "asOf": "2026-10-11"}, finance)
     assert "errors" not in body, body
     assert body["data"]["invoice"]["accruedInterest"] == {"amount": "35.00", "currency": "CNY"}
+    # the customer's total: this invoice plus a second one, 10 days late on 2026-10-11
+    await gql(
+        client,
+        INVOICE,
+        {
+            "input": {
+                **invoice_input(customer, "INT-2", "2000.00"),
+                "issueDate": "2026-09-01",
+                "dueDate": "2026-10-01",
+            }
+        },
+        finance,
+    )
+    total = await gql(client, CUSTOMER_INTEREST, {"id": customer, "asOf": "2026-10-11"}, finance)
+    assert total["data"]["accruedInterest"] == [{"amount": "45.00", "currency": "CNY"}]
     before = await gql(client, INTEREST, {"id": invoice["id"], "asOf": "2026-09-30"}, finance)
     assert before["data"]["invoice"]["accruedInterest"]["amount"] == "0.00"
     # an agreement rate on the customer overrides the default
