@@ -15,8 +15,9 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.aging import DEFAULT_AGE_BUCKETS, DEFAULT_DPD_BUCKETS, Bucket, validate_buckets
+from domain.aging import Bucket
 from domain.errors import DomainError
+from services import receivables_config
 
 GROUPS = {
     "INVOICE": "i.id::text",
@@ -53,21 +54,8 @@ class AgingResult:
 
 def buckets_for(basis: str, settings: dict[str, Any]) -> tuple[Bucket, ...]:
     """The tenant's configured buckets for a basis, or the defaults."""
-    raw = (settings.get("receivables") or {}).get(
-        "agingBuckets" if basis == "DPD" else "ageBuckets"
-    )
-    if not raw:
-        return DEFAULT_DPD_BUCKETS if basis == "DPD" else DEFAULT_AGE_BUCKETS
-    return validate_buckets(
-        [
-            Bucket(
-                str(b["label"]),
-                int(b["minDays"]),
-                None if b.get("maxDays") is None else int(b["maxDays"]),
-            )
-            for b in raw
-        ]
-    )
+    config = receivables_config.effective(settings)
+    return config.aging_buckets if basis == "DPD" else config.age_buckets
 
 
 def _bucket_filters(buckets: tuple[Bucket, ...], days: str) -> list[str]:

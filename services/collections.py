@@ -27,13 +27,12 @@ from dbschema.tables import tenants
 from domain.errors import DomainError, NotFound, ValidationFailed
 from domain.escalation import (
     DEFAULT_LADDER,
-    PRE_DUE_REMINDER_DAYS,
     Stage,
     escalation_stage,
     stage_index,
-    validate_ladder,
 )
 from domain.money import Money
+from services import receivables_config
 from services.uow import UnitOfWork
 from services.warnings import raise_warning
 
@@ -45,21 +44,7 @@ PLAN_DEFAULT_LEVEL = "SEVERE"  #: a missed plan instalment: the last agreement f
 
 def ladder_from(settings: dict[str, Any]) -> tuple[Stage, ...]:
     """The tenant's ladder, or the practice's default."""
-    raw = (settings.get("receivables") or {}).get("escalationLadder")
-    if not raw:
-        return DEFAULT_LADDER
-    return validate_ladder(
-        [
-            Stage(
-                str(s["key"]),
-                int(s["minDays"]),
-                None if s.get("maxDays") is None else int(s["maxDays"]),
-                str(s["ownerRole"]),
-                str(s["action"]),
-            )
-            for s in raw
-        ]
-    )
+    return receivables_config.effective(settings).escalation_ladder
 
 
 async def _event(uow: UnitOfWork, topic: str, payload: dict[str, Any]) -> None:
@@ -364,8 +349,7 @@ async def check_plans(uow: UnitOfWork, as_of: date) -> dict[str, int]:
 async def daily_run(uow: UnitOfWork, as_of: date) -> dict[str, Any]:
     """Reminders, escalation, promises and plans for one day (safe to run twice)."""
     settings = await uow.conn.scalar(sa.select(tenants.c.settings)) or {}
-    receivables = settings.get("receivables") or {}
-    days_before = int(receivables.get("reminderDaysBeforeDue", PRE_DUE_REMINDER_DAYS))
+    days_before = receivables_config.effective(settings).reminder_days_before_due
     return {
         "asOf": as_of.isoformat(),
         "reminders": await send_reminders(uow, as_of, days_before),

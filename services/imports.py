@@ -83,6 +83,18 @@ async def _customers(uow: UnitOfWork, codes: set[str]) -> dict[str, dict[str, An
     return {r.code: dict(r._mapping) for r in rows}
 
 
+async def _existing(uow: UnitOfWork, table: sa.Table, external_ids: set[str]) -> dict[str, Any]:
+    """Documents already posted under these external ids: (id, external_id, fingerprint)."""
+    if not external_ids:
+        return {}
+    result = await uow.conn.execute(
+        sa.select(table.c.id, table.c.external_id, table.c.fingerprint).where(
+            table.c.external_id.in_(external_ids)
+        )
+    )
+    return {r.external_id: r for r in result.all()}
+
+
 def _check_size(rows: list[ImportRow]) -> None:
     if not rows:
         raise DomainError("REQUIRED", "no rows", "rows")
@@ -107,16 +119,7 @@ async def import_invoices(uow: UnitOfWork, rows: list[ImportRow]) -> list[RowRes
     """Post the valid invoices of a batch; report the others by index."""
     _check_size(rows)
     known = await _customers(uow, {r.customer_code for r in rows})
-    existing = {
-        r.external_id: r
-        for r in (
-            await uow.conn.execute(
-                sa.select(invoices.c.id, invoices.c.external_id, invoices.c.fingerprint).where(
-                    invoices.c.external_id.in_({r.external_id for r in rows})
-                )
-            )
-        ).all()
-    }
+    existing = await _existing(uow, invoices, {r.external_id for r in rows})
     taken_numbers = set(
         (
             await uow.conn.execute(
@@ -220,20 +223,8 @@ async def import_invoices(uow: UnitOfWork, rows: list[ImportRow]) -> list[RowRes
     if pending:
         inserted = await bulk_insert_invoices(uow.conn, [values for _, values in pending])
         late = [values for _, values in pending if values["external_id"] not in inserted]
-        found = (
-            {  # skipped rows: a concurrent import posted the same row, or took the number
-                r.external_id: r
-                for r in (
-                    await uow.conn.execute(
-                        sa.select(
-                            invoices.c.id, invoices.c.external_id, invoices.c.fingerprint
-                        ).where(invoices.c.external_id.in_([v["external_id"] for v in late]))
-                    )
-                ).all()
-            }
-            if late
-            else {}
-        )
+        # skipped rows: a concurrent import posted the same row, or took the number meanwhile
+        found = await _existing(uow, invoices, {v["external_id"] for v in late})
         for result, values in pending:
             ext = values["external_id"]
             if ext in inserted:
@@ -253,16 +244,7 @@ async def import_payments(uow: UnitOfWork, rows: list[ImportRow]) -> list[RowRes
     """Post the valid payments of a batch, each allocated oldest-due-first."""
     _check_size(rows)
     known = await _customers(uow, {r.customer_code for r in rows})
-    existing = {
-        r.external_id: r
-        for r in (
-            await uow.conn.execute(
-                sa.select(payments.c.id, payments.c.external_id, payments.c.fingerprint).where(
-                    payments.c.external_id.in_({r.external_id for r in rows})
-                )
-            )
-        ).all()
-    }
+    existing = await _existing(uow, payments, {r.external_id for r in rows})
     results: list[RowResult] = []
     seen: set[str] = set()
     for index, row in enumerate(rows):

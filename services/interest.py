@@ -11,18 +11,17 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dbschema.ledger_tables import allocations, invoices
-from dbschema.tables import customers, tenants
-from domain.interest import DEFAULT_GRACE_DAYS, LATE_INTEREST_PER_DAY, accrued_interest
+from dbschema.tables import customers
+from domain.interest import accrued_interest
+from services import receivables_config
 
 
 async def interest_for(
     conn: AsyncConnection, invoice_ids: list[UUID], as_of: date
 ) -> dict[UUID, int]:
     """Interest per invoice: the customer's agreed rate, else the tenant's, else 0.05%/day."""
-    settings = await conn.scalar(sa.select(tenants.c.settings)) or {}
-    receivables = settings.get("receivables") or {}
-    tenant_rate = Decimal(str(receivables.get("lateInterestDailyRate", LATE_INTEREST_PER_DAY)))
-    grace = int(receivables.get("graceDays", DEFAULT_GRACE_DAYS))
+    policy = await receivables_config.load(conn)
+    tenant_rate, grace = policy.late_interest_daily_rate, policy.grace_days
     rows = (
         await conn.execute(
             sa.select(

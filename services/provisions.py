@@ -15,9 +15,9 @@ import sqlalchemy as sa
 
 from dbschema.ledger_tables import provision_customer_lines, provision_runs
 from dbschema.queries.events import record_event
-from dbschema.tables import tenants
 from domain.errors import DomainError
-from domain.provisions import ProvisionMatrix, parse_matrix
+from domain.provisions import ProvisionMatrix
+from services import receivables_config
 from services.uow import UnitOfWork
 
 JOB_ACTOR = "run_provisions"
@@ -106,8 +106,7 @@ async def run_provisions(uow: UnitOfWork, period_end: date) -> dict[str, Any]:
     ).first()
     if existing is not None and existing.status == "CLOSED":
         raise DomainError("PERIOD_CLOSED", f"the {period_end} provision run is closed", "periodEnd")
-    settings = await conn.scalar(sa.select(tenants.c.settings)) or {}
-    matrix = parse_matrix((settings.get("receivables") or {}).get("provisionMatrix"))
+    matrix = (await receivables_config.load(conn)).provision_matrix
     previous = (
         await conn.execute(
             sa.select(provision_runs.c.id, provision_runs.c.period_end)

@@ -22,26 +22,20 @@ from dbschema.ledger_tables import (
 )
 from dbschema.queries.events import record_event
 from dbschema.queries.ledger import lock_invoices, post_allocations
-from dbschema.tables import tenants
 from domain.errors import DomainError, NotFound, ValidationFailed
 from domain.money import Money
 from domain.writeoff import (
-    DEFAULT_DUAL_APPROVAL_THRESHOLD_MINOR,
     approvals_required,
     check_approval,
     fully_approved,
 )
+from services import receivables_config
 from services.idempotency import run_once
 from services.uow import UnitOfWork
 
 
 async def _threshold(uow: UnitOfWork) -> int:
-    settings = await uow.conn.scalar(sa.select(tenants.c.settings)) or {}
-    return int(
-        (settings.get("receivables") or {}).get(
-            "writeOffDualApprovalMinor", DEFAULT_DUAL_APPROVAL_THRESHOLD_MINOR
-        )
-    )
+    return (await receivables_config.load(uow.conn)).write_off_dual_approval_minor
 
 
 async def propose(
