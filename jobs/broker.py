@@ -19,7 +19,15 @@ def make_broker(settings: Settings) -> dramatiq.Broker:
     url = settings.broker_url
     if url == "postgres":
         _owner, app_url = database_urls(settings)
-        broker: dramatiq.Broker = PostgresBroker(url=app_url, results=False, schema="dramatiq")
+        ttl = settings.broker_heartbeat_ttl
+        broker: dramatiq.Broker = PostgresBroker(
+            url=app_url,
+            results=False,
+            schema="dramatiq",
+            heartbeat_ttl=ttl,
+            heartbeat_interval=ttl / 4,
+            maintenance_interval=ttl / 2,
+        )
     elif url.startswith(("redis://", "rediss://", "unix://")):
         broker = RedisBroker(url=url)
     elif url.startswith(("amqp://", "amqps://")):

@@ -37,6 +37,9 @@ class Settings:
     app_db_role: str = "credit_app"
     app_db_password: str | None = None
     broker_url: str = "postgres"  # "postgres" (same database), redis://..., amqp://...
+    #: With the PostgreSQL broker, a worker silent this long is dead and its messages go back
+    #: to the queue (a job killed midway then runs again elsewhere).
+    broker_heartbeat_ttl: float = 60.0
     jwt_algorithms: tuple[str, ...] = ("HS256",)
     jwt_secret: str | None = DEV_SECRET
     jwt_public_key: str | None = None
@@ -100,6 +103,7 @@ def load(overrides: dict[str, object] | None = None) -> Settings:
         app_database_url=os.environ.get("APP_DATABASE_URL"),
         app_db_password=os.environ.get("APP_DB_PASSWORD"),
         broker_url=os.environ.get("BROKER_URL", "postgres"),
+        broker_heartbeat_ttl=float(os.environ.get("BROKER_HEARTBEAT_TTL", "60")),
         jwt_algorithms=algorithms,
         jwt_secret=secret if set(algorithms) & _HMAC else None,
         jwt_public_key=public_key,

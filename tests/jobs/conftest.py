@@ -22,7 +22,9 @@ from services.settings import Settings
 from tests.conftest import Database, free_port
 
 
-def start_worker(database: Database, broker_url: str) -> subprocess.Popen[bytes]:
+def start_worker(
+    database: Database, broker_url: str, extra_env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     """`dramatiq jobs.worker` as a real process against the test database."""
     env = {
         **os.environ,
@@ -31,6 +33,7 @@ def start_worker(database: Database, broker_url: str) -> subprocess.Popen[bytes]
         "APP_DATABASE_URL": database.app_url,
         "BROKER_URL": broker_url,
         "LOG_LEVEL": "WARNING",
+        **(extra_env or {}),
     }
     return subprocess.Popen(
         [
