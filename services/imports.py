@@ -14,16 +14,21 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
 
 from dbschema.ledger_tables import invoices, payments
-from dbschema.queries.events import record_event
-from dbschema.queries.ledger import bulk_insert_invoices
+from dbschema.queries.events import record_events
+from dbschema.queries.ledger import (
+    bulk_insert_invoices,
+    bulk_insert_payments,
+    lock_open_invoices_of,
+    post_payment_allocations_bulk,
+)
 from dbschema.tables import customers
+from domain.allocation import Receivable, allocate_oldest_first
 from domain.errors import DomainError
 from domain.money import Money
 from domain.terms import schedule
-from services.payments import METHODS, TOPIC_PAYMENT, allocate_locked
+from services.payments import METHODS, TOPIC_PAYMENT
 from services.terms import terms_for
 from services.uow import UnitOfWork
 
@@ -246,6 +251,7 @@ async def import_payments(uow: UnitOfWork, rows: list[ImportRow]) -> list[RowRes
     known = await _customers(uow, {r.customer_code for r in rows})
     existing = await _existing(uow, payments, {r.external_id for r in rows})
     results: list[RowResult] = []
+    pending: list[tuple[RowResult, dict[str, Any]]] = []
     seen: set[str] = set()
     for index, row in enumerate(rows):
         result = RowResult(index, "ERROR")
@@ -305,47 +311,98 @@ async def import_payments(uow: UnitOfWork, rows: list[ImportRow]) -> list[RowRes
         if errors:
             continue
         assert customer is not None and received_on is not None
-        payment_id = await uow.conn.scalar(
-            insert(payments)
-            .values(
-                tenant_id=uow.tenant_id,
-                external_id=ext,
-                customer_id=customer["id"],
-                received_on=received_on,
-                currency=money.currency,
-                amount_minor=money.minor,
-                unallocated_minor=money.minor,
-                method=row.method,
-                reference=row.reference,
-                fingerprint=digest,
-                created_by=uow.actor.subject,
+        pending.append(
+            (
+                result,
+                {
+                    "tenant_id": uow.tenant_id,
+                    "external_id": ext,
+                    "customer_id": customer["id"],
+                    "received_on": received_on,
+                    "currency": money.currency,
+                    "amount_minor": money.minor,
+                    "unallocated_minor": money.minor,
+                    "method": row.method,
+                    "reference": row.reference,
+                    "fingerprint": digest,
+                    "created_by": uow.actor.subject,
+                },
             )
-            .on_conflict_do_nothing(index_elements=["tenant_id", "external_id"])
-            .returning(payments.c.id)
         )
-        if payment_id is None:
-            result.status = "REPLAYED"
-            result.id = await uow.conn.scalar(
-                sa.select(payments.c.id).where(payments.c.external_id == ext)
-            )
-            continue
-        locked = (
-            await uow.conn.execute(
-                sa.select(payments).where(payments.c.id == payment_id).with_for_update()
-            )
-        ).one()
-        await allocate_locked(uow, dict(locked._mapping), "AUTO", [], received_on)
-        await record_event(
-            uow.conn,
-            uow.tenant_id,
-            TOPIC_PAYMENT,
-            {
-                "paymentId": str(payment_id),
-                "customerId": str(customer["id"]),
-                "amount": money.to_decimal_string(),
-                "currency": money.currency,
-                "receivedOn": received_on.isoformat(),
-            },
-        )
-        result.status, result.id = "CREATED", payment_id
+    if pending:
+        await _post_payments(uow, pending)
     return results
+
+
+async def _post_payments(uow: UnitOfWork, pending: list[tuple[RowResult, dict[str, Any]]]) -> None:
+    """Insert the batch's payments and allocate each oldest due first, set-wise: the
+    customers' open invoices are locked once (id order) and the plan is made in memory, in
+    the batch's order, so 5,000 payments take a handful of statements instead of 30,000."""
+    inserted = await bulk_insert_payments(uow.conn, [values for _, values in pending])
+    late = [values for _, values in pending if values["external_id"] not in inserted]
+    found = await _existing(uow, payments, {v["external_id"] for v in late})
+    posted: list[dict[str, Any]] = []
+    for result, values in pending:
+        ext = values["external_id"]
+        if ext in inserted:
+            result.status, result.id = "CREATED", inserted[ext]
+            posted.append({**values, "id": inserted[ext]})
+        elif ext in found and found[ext].fingerprint == values["fingerprint"]:
+            result.status, result.id = "REPLAYED", found[ext].id
+        else:
+            result.errors.append(
+                DomainError("IDEMPOTENCY_MISMATCH", "externalId taken meanwhile", "externalId")
+            )
+    if not posted:
+        return
+    open_items: dict[tuple[UUID, str], list[dict[str, Any]]] = {}
+    for invoice in await lock_open_invoices_of(
+        uow.conn, sorted({p["customer_id"] for p in posted})
+    ):
+        key = (invoice["customer_id"], invoice["currency"].strip())
+        open_items.setdefault(key, []).append(invoice)
+    lines: list[dict[str, Any]] = []
+    left_over: dict[UUID, int] = {}
+    for payment in posted:
+        items = open_items.get((payment["customer_id"], payment["currency"]), [])
+        plan = allocate_oldest_first(
+            payment["amount_minor"],
+            [
+                Receivable(str(i["id"]), i["due_date"], i["issue_date"], i["open_minor"])
+                for i in items
+            ],
+        )
+        by_id = {str(i["id"]): i for i in items}
+        for invoice_id, amount in plan:
+            by_id[invoice_id]["open_minor"] -= amount  # later payments see what is left
+            lines.append(
+                {
+                    "tenant_id": uow.tenant_id,
+                    "invoice_id": UUID(invoice_id),
+                    "currency": payment["currency"],
+                    "kind": "PAYMENT",
+                    "payment_id": payment["id"],
+                    "amount_minor": amount,
+                    "effective_on": payment["received_on"],
+                    "created_by": uow.actor.subject,
+                }
+            )
+        allocated = sum(amount for _, amount in plan)
+        if allocated:
+            left_over[payment["id"]] = payment["amount_minor"] - allocated
+    await post_payment_allocations_bulk(uow.conn, lines, left_over)
+    await record_events(
+        uow.conn,
+        uow.tenant_id,
+        TOPIC_PAYMENT,
+        [
+            {
+                "paymentId": str(p["id"]),
+                "customerId": str(p["customer_id"]),
+                "amount": Money(p["amount_minor"], p["currency"]).to_decimal_string(),
+                "currency": p["currency"],
+                "receivedOn": p["received_on"].isoformat(),
+            }
+            for p in posted
+        ],
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from uuid import UUID
 
@@ -67,3 +68,19 @@ async def enqueue_job(
     existing = await conn.scalar(sa.select(jobs.c.id).where(jobs.c.dedupe_key == dedupe_key))
     assert existing is not None
     return existing, False
+
+
+async def record_events(
+    conn: AsyncConnection, tenant_id: UUID, topic: str, payloads: list[dict[str, Any]]
+) -> None:
+    """Append many events of one topic in one statement (numbered in order by the trigger)."""
+    if not payloads:
+        return
+    await conn.execute(
+        sa.text(
+            "INSERT INTO events (tenant_id, seq, topic, payload) "
+            "SELECT :tenant, 0, :topic, p FROM unnest(CAST(CAST(:payloads AS text[]) AS jsonb[])) "
+            "WITH ORDINALITY AS u(p, n) ORDER BY n"
+        ),
+        {"tenant": tenant_id, "topic": topic, "payloads": [json.dumps(p) for p in payloads]},
+    )

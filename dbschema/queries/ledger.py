@@ -124,13 +124,23 @@ INVOICE_IMPORT_COLUMNS = (
     ("created_by", "text"),
 )
 
-BULK_INVOICES_SQL = sa.text(
-    "INSERT INTO invoices ({cols}) SELECT * FROM unnest({arrays}) "
-    "ON CONFLICT DO NOTHING RETURNING external_id, id".format(
-        cols=", ".join(c for c, _ in INVOICE_IMPORT_COLUMNS),
-        arrays=", ".join(f"CAST(:{c} AS {t}[])" for c, t in INVOICE_IMPORT_COLUMNS),
+
+def _unnest_insert(
+    table: str, columns: tuple[tuple[str, str], ...], returning: str
+) -> sa.TextClause:
+    """`INSERT … SELECT FROM unnest(column arrays)`: one statement for thousands of rows."""
+    return sa.text(
+        "INSERT INTO {table} ({cols}) SELECT * FROM unnest({arrays}) "
+        "ON CONFLICT DO NOTHING RETURNING {returning}".format(
+            table=table,
+            cols=", ".join(c for c, _ in columns),
+            arrays=", ".join(f"CAST(:{c} AS {t}[])" for c, t in columns),
+            returning=returning,
+        )
     )
-)
+
+
+BULK_INVOICES_SQL = _unnest_insert("invoices", INVOICE_IMPORT_COLUMNS, "external_id, id")
 
 
 async def bulk_insert_invoices(
@@ -141,3 +151,84 @@ async def bulk_insert_invoices(
     params = {c: [r[c] for r in rows] for c, _ in INVOICE_IMPORT_COLUMNS}
     result = await conn.execute(BULK_INVOICES_SQL, params)
     return {r.external_id: r.id for r in result}
+
+
+PAYMENT_IMPORT_COLUMNS = (
+    ("tenant_id", "uuid"),
+    ("external_id", "text"),
+    ("customer_id", "uuid"),
+    ("received_on", "date"),
+    ("currency", "bpchar"),
+    ("amount_minor", "bigint"),
+    ("unallocated_minor", "bigint"),
+    ("method", "text"),
+    ("reference", "text"),
+    ("fingerprint", "text"),
+    ("created_by", "text"),
+)
+BULK_PAYMENTS_SQL = _unnest_insert("payments", PAYMENT_IMPORT_COLUMNS, "external_id, id")
+
+ALLOCATION_IMPORT_COLUMNS = (
+    ("tenant_id", "uuid"),
+    ("invoice_id", "uuid"),
+    ("currency", "bpchar"),
+    ("kind", "text"),
+    ("payment_id", "uuid"),
+    ("amount_minor", "bigint"),
+    ("effective_on", "date"),
+    ("created_by", "text"),
+)
+BULK_ALLOCATIONS_SQL = _unnest_insert("allocations", ALLOCATION_IMPORT_COLUMNS, "id")
+
+
+async def bulk_insert_payments(
+    conn: AsyncConnection, rows: list[dict[str, Any]]
+) -> dict[str, UUID]:
+    """Insert many payments in one statement; colliding external ids are skipped."""
+    params = {c: [r[c] for r in rows] for c, _ in PAYMENT_IMPORT_COLUMNS}
+    return {r.external_id: r.id for r in await conn.execute(BULK_PAYMENTS_SQL, params)}
+
+
+async def lock_open_invoices_of(
+    conn: AsyncConnection, customer_ids: list[UUID]
+) -> list[dict[str, Any]]:
+    """Lock the open invoices of many customers at once, in id order (the global order)."""
+    rows = await conn.execute(
+        sa.select(invoices)
+        .where(invoices.c.customer_id.in_(customer_ids), invoices.c.open_minor > 0)
+        .order_by(invoices.c.id)
+        .with_for_update()
+    )
+    return [dict(r._mapping) for r in rows]
+
+
+async def post_payment_allocations_bulk(
+    conn: AsyncConnection,
+    lines: list[dict[str, Any]],
+    unallocated: dict[UUID, int],
+) -> None:
+    """Insert allocation entries and move invoices' open amounts and payments' unallocated
+    amounts by the same figures, three statements for any number of lines."""
+    if lines:
+        params = {c: [r[c] for r in lines] for c, _ in ALLOCATION_IMPORT_COLUMNS}
+        await conn.execute(BULK_ALLOCATIONS_SQL, params)
+        moved: dict[UUID, int] = {}
+        for line in lines:
+            moved[line["invoice_id"]] = moved.get(line["invoice_id"], 0) + line["amount_minor"]
+        await conn.execute(
+            sa.text(
+                "UPDATE invoices i SET open_minor = i.open_minor - d.amount "
+                "FROM unnest(CAST(:ids AS uuid[]), CAST(:amounts AS bigint[])) AS d(id, amount) "
+                "WHERE i.id = d.id"
+            ),
+            {"ids": list(moved), "amounts": list(moved.values())},
+        )
+    if unallocated:
+        await conn.execute(
+            sa.text(
+                "UPDATE payments p SET unallocated_minor = d.left_over "
+                "FROM unnest(CAST(:ids AS uuid[]), CAST(:left AS bigint[])) AS d(id, left_over) "
+                "WHERE p.id = d.id"
+            ),
+            {"ids": list(unallocated), "left": list(unallocated.values())},
+        )

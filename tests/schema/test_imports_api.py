@@ -239,3 +239,60 @@ async def test_a_full_batch_of_5000_rows_posts(client, finance, database):
     assert database.query("SELECT count(*), sum(amount_minor) FROM invoices") == [
         (5000, 5000 * 10050)
     ]
+
+
+async def test_payments_csv_posts_and_allocates(client, finance, database):
+    # given: an invoice for IMP-1
+    await gql(client, IMPORT_INVOICES, {"input": {"rows": [invoice_row(1)]}}, finance)
+    body = (
+        b"external_id,customer_code,received_on,amount,currency,method,reference\n"
+        b"bank-9,IMP-1,2026-10-02,50.25,CNY,BANK_TRANSFER,ref 9\n"
+        b"bank-10,IMP-1,2026-10-02,1.00,CNY,PIGEON,\n"
+    )
+    # when
+    response = await post_csv(client, finance, body, kind="payments")
+    # then
+    result = response.json()
+    assert (result["created"], result["failed"]) == (1, 1)
+    assert result["results"][1]["userErrors"][0]["field"] == "method"
+    assert database.query("SELECT open_minor FROM invoices") == [(5025,)]
+
+
+async def test_a_batch_of_payments_allocates_in_order_across_invoices(client, finance, database):
+    # given: two invoices of 100.50, the first due first
+    rows = [invoice_row(1, issueDate="2026-09-01"), invoice_row(2, issueDate="2026-09-02")]
+    await gql(client, IMPORT_INVOICES, {"input": {"rows": rows}}, finance)
+    cash = [
+        {
+            "externalId": f"b-{n}",
+            "customerCode": "IMP-1",
+            "receivedOn": "2026-10-05",
+            "amount": "80.00",
+            "currency": "CNY",
+        }
+        for n in range(3)
+    ]
+    # when: three payments of 80.00 in one call
+    body = await gql(client, IMPORT_PAYMENTS, {"input": {"rows": cash}}, finance)
+    # then: each payment sees what the one before left; the rest stays on account
+    assert body["data"]["importPayments"]["created"] == 3
+    assert database.query("SELECT number, open_minor FROM invoices ORDER BY number") == [
+        ("INV-1", 0),
+        ("INV-2", 0),
+    ]
+    assert database.query(
+        "SELECT external_id, unallocated_minor FROM payments ORDER BY external_id"
+    ) == [("b-0", 0), ("b-1", 0), ("b-2", 3900)]
+    assert database.query(
+        "SELECT p.external_id, i.number, a.amount_minor FROM allocations a "
+        "JOIN payments p ON p.id = a.payment_id JOIN invoices i ON i.id = a.invoice_id "
+        "ORDER BY 1, 2"
+    ) == [
+        ("b-0", "INV-1", 8000),
+        ("b-1", "INV-1", 2050),
+        ("b-1", "INV-2", 5950),
+        ("b-2", "INV-2", 4100),
+    ]
+    assert database.query(
+        "SELECT count(*), min(seq) < max(seq) FROM events WHERE topic = 'payment.received'"
+    ) == [(3, True)]
