@@ -61,6 +61,11 @@ class CreditGraphQL(GraphQL[Context, None]):
             ctx.auth_error = str(exc)
         return ctx
 
+    def decode_json(self, data: str | bytes) -> object:
+        """orjson parses request bodies several times faster (a 5,000-row import is ~1 MB);
+        its errors subclass json.JSONDecodeError, so malformed JSON is still a 400."""
+        return orjson.loads(data)
+
     def encode_json(self, data: object) -> str:
         """orjson is several times faster than json for large pages (text for WebSockets)."""
         return orjson.dumps(data).decode()
