@@ -19,6 +19,9 @@ JWKS_CACHE_SECONDS = 300  #: keys are re-read every five minutes
 JWKS_REFETCH_MIN_SECONDS = 30.0  #: an unknown `kid` refetches at most this often
 
 
+VERIFIED_FOR_SECONDS = 60.0  #: a verified token is re-checked in full after this long
+VERIFIED_CACHE_SIZE = 10_000  #: distinct tokens remembered per process
+
 class AuthError(Exception):
     """The token does not authenticate anyone; the message says why (never secret data)."""
 
@@ -65,6 +68,10 @@ class TokenVerifier:
         self.settings = settings
         self.runtime = runtime
         self.jwks = JwksKeys(settings.jwks_url) if settings.jwks_url else None
+        #: token -> (principal, exp, re-verify after): a client sends the same token with
+        #: every request; checking its signature and claims once a minute is enough, while
+        #: expiry is still checked on every use.
+        self._verified: dict[str, tuple[Principal, float, float]] = {}
 
     async def _key(self, token: str) -> Any:
         if self.jwks is not None:
@@ -75,6 +82,19 @@ class TokenVerifier:
 
     async def verify(self, token: str) -> Principal:
         """A Principal for a valid token, or AuthError."""
+        now = time.time()
+        hit = self._verified.get(token)
+        if hit is not None and now < hit[2]:
+            if now > hit[1] + self.settings.jwt_leeway_seconds:
+                raise AuthError("Token expired")
+            return hit[0]
+        principal, expires = await self._verify(token)
+        if len(self._verified) >= VERIFIED_CACHE_SIZE:
+            self._verified.clear()
+        self._verified[token] = (principal, expires, now + VERIFIED_FOR_SECONDS)
+        return principal
+
+    async def _verify(self, token: str) -> tuple[Principal, float]:
         key = await self._key(token)
         try:
             claims = jwt.decode(
@@ -101,12 +121,13 @@ class TokenVerifier:
         tenant_id = await self.runtime.tenant_id(tenant)
         if tenant_id is None:
             raise AuthError("Unknown tenant")
-        return Principal(
+        principal = Principal(
             subject=str(claims["sub"]),
             tenant_slug=tenant,
             tenant_id=tenant_id,
             roles=frozenset(roles) & ALL_ROLES,
         )
+        return principal, float(claims["exp"])
 
     async def from_header(self, header: str | None) -> Principal:
         """Verify an `Authorization: Bearer ...` header."""

@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from api.app import create_app
-from api.auth import issue_dev_token
+from api.auth import AuthError, TokenVerifier, issue_dev_token
 from services.settings import DEV_SECRET, Settings, SettingsError, load
 from tests.conftest import gql, token
 
@@ -271,3 +271,16 @@ def test_settings_refuse_unsafe_configurations(monkeypatch):
     monkeypatch.setenv("JWT_LEEWAY_SECONDS", "300")
     with pytest.raises(SettingsError, match="LEEWAY"):
         load()
+
+
+async def test_a_remembered_token_is_not_reverified_but_still_expires(
+    settings, runtime, tenants, monkeypatch
+):
+    verifier = TokenVerifier(settings, runtime)
+    bearer = token(settings, ttl=5)
+    first = await verifier.verify(bearer)
+    assert await verifier.verify(bearer) is first  # the second use skips the signature check
+    after_expiry = time.time() + 5 + settings.jwt_leeway_seconds + 1
+    monkeypatch.setattr(time, "time", lambda: after_expiry)
+    with pytest.raises(AuthError, match="expired"):
+        await verifier.verify(bearer)
