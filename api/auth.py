@@ -22,6 +22,7 @@ JWKS_REFETCH_MIN_SECONDS = 30.0  #: an unknown `kid` refetches at most this ofte
 VERIFIED_FOR_SECONDS = 60.0  #: a verified token is re-checked in full after this long
 VERIFIED_CACHE_SIZE = 10_000  #: distinct tokens remembered per process
 
+
 class AuthError(Exception):
     """The token does not authenticate anyone; the message says why (never secret data)."""
 

@@ -52,9 +52,11 @@ def _decode(global_id: str, expected: str) -> Any:
         return None
 
 
-async def prefetch_credit_files(info: Info[Context, Any], customers: list[Customer]) -> None:
+async def prefetch_credit_files(
+    info: Info[Context, Any], customers: list[Customer], wanted: set[tuple[str, str]] | None = None
+) -> None:
     """Load the dossier parts the query selects for the whole page, before the fields run."""
-    wanted = selected_pairs(info)
+    wanted = selected_pairs(info) if wanted is None else wanted
     ctx = info.context
     ids = [c.raw_id for c in customers]
     want_partners = ("creditFile", "partners") in wanted
@@ -117,6 +119,7 @@ class CoreQuery:
         data = FilterData(
             text=flt.text, industry=flt.industry, status=flt.status.value if flt.status else None
         )
+        wanted = selected_pairs(info)
         rows, total, more = await reads.customers_page(
             ctx.session,
             data,
@@ -124,6 +127,7 @@ class CoreQuery:
             order.direction == OrderDirection.DESC,
             decode_cursor(after) if after else None,
             size,
+            with_total=("customers", "totalCount") in wanted,
         )
         ctx.loader("customers", loaders.customers).prime_many({r["id"]: r for r in rows})
         key = ORDER_KEY[order.field]
@@ -131,10 +135,10 @@ class CoreQuery:
             CustomerEdge(cursor=encode_cursor(r[key], r["id"]), node=Customer.from_row(r))
             for r in rows
         ]
-        await prefetch_credit_files(info, [e.node for e in edges])
+        await prefetch_credit_files(info, [e.node for e in edges], wanted)
         return CustomerConnection(
             edges=edges,
-            total_count=total,
+            total_count=total or 0,  # not selected when None: never sent
             page_info=PageInfo(has_next_page=more, end_cursor=edges[-1].cursor if edges else None),
         )
 

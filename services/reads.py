@@ -65,10 +65,19 @@ async def customers_page(
     descending: bool,
     after: tuple[Any, UUID] | None,
     first: int,
-) -> tuple[list[dict[str, Any]], int, bool]:
-    """A page of customers, the total, and whether more follow."""
+    with_total: bool = True,
+) -> tuple[list[dict[str, Any]], int | None, bool]:
+    """A page of customers, the total (None unless asked for), and whether more follow."""
     rows, total = await session.run(
-        lambda c: q.page(c, flt=flt, order=order, descending=descending, after=after, first=first)
+        lambda c: q.page(
+            c,
+            flt=flt,
+            order=order,
+            descending=descending,
+            after=after,
+            first=first,
+            with_total=with_total,
+        )
     )
     items = _rows(rows)
     return items[:first], total, len(items) > first

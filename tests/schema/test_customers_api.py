@@ -204,3 +204,20 @@ async def test_other_tenant_id_is_not_found_everywhere(client, settings, databas
     assert updates[0]["data"]["updateCustomer"]["userErrors"][0]["code"] == "NOT_FOUND"
     assert listed["data"]["customers"]["totalCount"] == 0
     assert database.query("SELECT industry FROM customers") == [(None,)]
+
+
+async def test_total_is_counted_only_when_asked_for(client, settings, database):
+    bearer = token(settings)
+    for code in ("T-1", "T-2", "T-3"):
+        await create(client, bearer, code)
+    without = await gql(
+        client,
+        "{ customers(first: 2, orderBy: {field: CODE}) { edges { node { code } } } }",
+        None,
+        bearer,
+    )
+    counted = await gql(
+        client, "{ customers(first: 2) { n: totalCount edges { node { code } } } }", None, bearer
+    )
+    assert [e["node"]["code"] for e in without["data"]["customers"]["edges"]] == ["T-1", "T-2"]
+    assert counted["data"]["customers"]["n"] == 3
