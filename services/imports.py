@@ -100,6 +100,35 @@ async def _existing(uow: UnitOfWork, table: sa.Table, external_ids: set[str]) ->
     return {r.external_id: r for r in result.all()}
 
 
+def _settled_by_external_id(
+    result: RowResult, ext: str, digest: str, seen: set[str], existing: dict[str, Any]
+) -> bool:
+    """Whether the external id alone decides the row: missing, repeated in the batch,
+    posted before with this content (REPLAYED) or with other content (refused)."""
+    if not ext:
+        result.errors.append(DomainError("REQUIRED", "externalId is required", "externalId"))
+        return True
+    if ext in seen:
+        result.errors.append(
+            DomainError("DUPLICATE_NUMBER", "externalId repeats in the batch", "externalId")
+        )
+        return True
+    seen.add(ext)
+    if ext not in existing:
+        return False
+    if existing[ext].fingerprint == digest:
+        result.status, result.id = "REPLAYED", existing[ext].id
+    else:
+        result.errors.append(
+            DomainError(
+                "IDEMPOTENCY_MISMATCH",
+                "externalId was imported before with other content",
+                "externalId",
+            )
+        )
+    return True
+
+
 def _check_size(rows: list[ImportRow]) -> None:
     if not rows:
         raise DomainError("REQUIRED", "no rows", "rows")
@@ -145,26 +174,8 @@ async def import_invoices(uow: UnitOfWork, rows: list[ImportRow]) -> list[RowRes
         errors = result.errors
         ext = (row.external_id or "").strip()
         digest = _invoice_content(row)
-        if not ext:
-            errors.append(DomainError("REQUIRED", "externalId is required", "externalId"))
-        elif ext in seen_ext:
-            errors.append(
-                DomainError("DUPLICATE_NUMBER", "externalId repeats in the batch", "externalId")
-            )
+        if _settled_by_external_id(result, ext, digest, seen_ext, existing):
             continue
-        elif ext in existing:
-            if existing[ext].fingerprint == digest:
-                result.status, result.id = "REPLAYED", existing[ext].id
-            else:
-                errors.append(
-                    DomainError(
-                        "IDEMPOTENCY_MISMATCH",
-                        "externalId was imported before with other content",
-                        "externalId",
-                    )
-                )
-            continue
-        seen_ext.add(ext)
         number = (row.number or "").strip()
         if not number:
             errors.append(DomainError("REQUIRED", "number is required", "number"))
@@ -267,26 +278,7 @@ async def import_payments(uow: UnitOfWork, rows: list[ImportRow]) -> list[RowRes
             row.method,
             row.reference,
         )
-        if not ext:
-            errors.append(DomainError("REQUIRED", "externalId is required", "externalId"))
-            continue
-        if ext in seen:
-            errors.append(
-                DomainError("DUPLICATE_NUMBER", "externalId repeats in the batch", "externalId")
-            )
-            continue
-        seen.add(ext)
-        if ext in existing:
-            if existing[ext].fingerprint == digest:
-                result.status, result.id = "REPLAYED", existing[ext].id
-            else:
-                errors.append(
-                    DomainError(
-                        "IDEMPOTENCY_MISMATCH",
-                        "externalId was imported before with other content",
-                        "externalId",
-                    )
-                )
+        if _settled_by_external_id(result, ext, digest, seen, existing):
             continue
         customer = known.get(row.customer_code)
         if customer is None:
