@@ -23,6 +23,7 @@ from schema.closing_queries import ClosingQuery
 from schema.collection_queries import CollectionQuery
 from schema.config_queries import ConfigQuery
 from schema.errors import RequestIdMaskErrors
+from schema.execution import LeanExecutionContext
 from schema.kpi_queries import KpiQuery
 from schema.ledger_queries import LedgerQuery
 from schema.mutations import (
@@ -116,6 +117,7 @@ def build_schema(settings: Settings, extra: tuple[Any, ...] = ()) -> strawberry.
         extensions.append(DisableIntrospection())
         extensions.append(HideSuggestions)
     return CreditSchema(
+        execution_context_class=LeanExecutionContext,
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
