@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from itertools import pairwise
 
 from domain.errors import DomainError
+from domain.roles import ALL_ROLES
 
 #: Source practice: remind customers 7 days before an invoice falls due.
 PRE_DUE_REMINDER_DAYS = 7
@@ -35,7 +36,15 @@ DEFAULT_LADDER: tuple[Stage, ...] = (
 
 
 def validate_ladder(stages: Sequence[Stage]) -> tuple[Stage, ...]:
-    """Contiguous from day 1, ascending, the last open-ended; else a DomainError."""
+    """Contiguous from day 1, ascending, the last open-ended, each stage with a key, an
+    action and an owner that is a real role; else a DomainError."""
+    for n, stage in enumerate(stages):
+        if stage.owner_role not in ALL_ROLES:
+            raise DomainError(
+                "INVALID_LADDER", f"owner role {stage.owner_role!r} is not a role", f"{n}.ownerRole"
+            )
+        if not stage.key.strip() or not stage.action.strip():
+            raise DomainError("REQUIRED", "every stage needs a key and an action", str(n))
     if not stages or stages[0].min_days != 1:
         raise DomainError("INVALID_LADDER", "the ladder starts at 1 day overdue", "ladder")
     for before, after in pairwise(stages):

@@ -9,11 +9,27 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from domain.errors import DomainError
 
 #: common contract default (and the source practice): 0.05% of the overdue amount per day.
 LATE_INTEREST_PER_DAY = Decimal("0.0005")
 DEFAULT_GRACE_DAYS = 0  #: no grace unless the tenant or agreement grants some
+MAX_DAILY_RATE = Decimal("0.01")  #: 1% a day is already usurious; above it is a typo
+
+
+def parse_daily_rate(value: str, field: str) -> Decimal:
+    """A late-interest daily rate from text: 0 to below 1%, at most 8 decimal places."""
+    try:
+        rate = Decimal(value.strip())
+    except (InvalidOperation, AttributeError):
+        raise DomainError("INVALID_AMOUNT", "a decimal rate such as 0.0005", field) from None
+    if not rate.is_finite() or rate < 0 or rate >= MAX_DAILY_RATE:
+        raise DomainError("INVALID_INPUT", "a daily rate from 0 to below 0.01 (1%)", field)
+    if rate.as_tuple().exponent < -8:  # type: ignore[operator]
+        raise DomainError("INVALID_INPUT", "at most 8 decimal places", field)
+    return rate
 
 
 def _days(first: date, last: date) -> int:

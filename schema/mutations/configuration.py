@@ -6,7 +6,6 @@ with its own roles, rather than fields of updateCustomer that sales may call.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 import strawberry
@@ -14,6 +13,7 @@ from strawberry.types import Info
 
 from domain import roles
 from domain.errors import DomainError, ValidationFailed
+from domain.interest import parse_daily_rate
 from schema.context import Context
 from schema.errors import UserError
 from schema.money import DecimalString
@@ -240,22 +240,12 @@ def credit_terms_values(data: SetCustomerCreditTermsInput) -> dict[str, Any]:
         values["payment_terms_code"] = (data.payment_terms_code or "").strip().upper() or None
     if data.late_interest_daily_rate is not strawberry.UNSET:
         raw = data.late_interest_daily_rate
-        if raw is None:
-            values["late_interest_daily_rate"] = None
-        else:
-            try:
-                rate = Decimal(raw)
-                if not rate.is_finite() or not 0 <= rate < Decimal("0.01"):
-                    raise InvalidOperation
-                values["late_interest_daily_rate"] = rate
-            except InvalidOperation:
-                errors.append(
-                    DomainError(
-                        "INVALID_INPUT",
-                        "a daily rate from 0 to below 0.01",
-                        "lateInterestDailyRate",
-                    )
-                )
+        try:
+            values["late_interest_daily_rate"] = (
+                None if raw is None else parse_daily_rate(raw, "lateInterestDailyRate")
+            )
+        except DomainError as exc:
+            errors.append(exc)
     if not values:
         errors.append(DomainError("REQUIRED", "nothing to change", None))
     if errors:

@@ -56,3 +56,11 @@ def test_ladder_validation():
     assert validate_ladder(DEFAULT_LADDER) == DEFAULT_LADDER
     with pytest.raises(DomainError):
         validate_ladder([Stage("A", 1, 10, "sales", "x"), Stage("B", 12, None, "legal", "y")])
+
+
+def test_ladder_stages_need_a_real_owner_and_an_action():
+    with pytest.raises(DomainError) as unknown:
+        validate_ladder([Stage("A", 1, None, "janitor", "sweep")])
+    assert unknown.value.field == "0.ownerRole"
+    with pytest.raises(DomainError):
+        validate_ladder([Stage("A", 1, None, "legal", " ")])

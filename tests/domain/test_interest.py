@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.interest import accrued_interest
+from domain.errors import DomainError
+from domain.interest import accrued_interest, parse_daily_rate
 
 DUE = date(2026, 1, 31)
 
@@ -61,3 +63,10 @@ def test_paying_early_never_costs_more(amount: int, paid_after: int, horizon: in
     as_of = DUE + timedelta(days=horizon)
     paid = accrued_interest(amount, DUE, [(DUE + timedelta(days=paid_after), amount)], as_of)
     assert paid <= accrued_interest(amount, DUE, [], as_of)
+
+
+def test_daily_rate_text_is_checked():
+    assert parse_daily_rate(" 0.0005 ", "rate") == Decimal("0.0005")
+    for bad in ("0.01", "-0.0001", "abc", "NaN", "0.000000001"):
+        with pytest.raises(DomainError):
+            parse_daily_rate(bad, "rate")
