@@ -14,14 +14,12 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from api.auth import AuthError
+from api.routes import error_response, principal_or_error
 from domain import roles
 from domain.errors import DomainError
-from schema.context import Principal
 from schema.relay import to_global_id
 from services import imports as import_service
 from services.imports import ImportRow, RowResult
-from services.request_context import tenant_var
 from services.uow import Actor, UnitOfWork
 
 MAX_BYTES = 5 * 1024 * 1024  #: larger uploads are refused (413) before parsing
@@ -40,10 +38,6 @@ COLUMNS = {
 
 class MalformedCsv(Exception):
     """The file cannot be read as the expected table."""
-
-
-def _error(status: int, code: str, message: str, **extra: Any) -> Response:
-    return JSONResponse({"error": {"code": code, "message": message, **extra}}, status_code=status)
 
 
 def _normalise(name: str) -> str:
@@ -137,29 +131,25 @@ async def import_csv(request: Request) -> Response:
     """POST /imports/invoices.csv or /imports/payments.csv with a bearer token and text/csv."""
     kind = request.path_params["kind"]
     if kind not in COLUMNS:
-        return _error(404, "NOT_FOUND", "POST to /imports/invoices.csv or /imports/payments.csv")
-    allowed = roles.POST_INVOICES if kind == "invoices" else roles.POST_PAYMENTS
-    try:
-        principal: Principal = await request.app.state.verifier.from_header(
-            request.headers.get("authorization")
+        return error_response(
+            404, "NOT_FOUND", "POST to /imports/invoices.csv or /imports/payments.csv"
         )
-    except AuthError as exc:
-        return _error(401, "UNAUTHENTICATED", str(exc))
-    tenant_var.set(principal.tenant_slug)
-    if not principal.roles & allowed:
-        return _error(403, "FORBIDDEN", "Your roles do not allow this import")
+    allowed = roles.POST_INVOICES if kind == "invoices" else roles.POST_PAYMENTS
+    principal = await principal_or_error(request, allowed, "import")
+    if isinstance(principal, Response):
+        return principal
     length = request.headers.get("content-length")
     if length and length.isdigit() and int(length) > MAX_BYTES:
-        return _error(413, "PAYLOAD_TOO_LARGE", f"at most {MAX_BYTES} bytes")
+        return error_response(413, "PAYLOAD_TOO_LARGE", f"at most {MAX_BYTES} bytes")
     body = b""
     async for chunk in request.stream():
         body += chunk
         if len(body) > MAX_BYTES:
-            return _error(413, "PAYLOAD_TOO_LARGE", f"at most {MAX_BYTES} bytes")
+            return error_response(413, "PAYLOAD_TOO_LARGE", f"at most {MAX_BYTES} bytes")
     try:
         raw_rows = parse_csv(body, kind)
     except MalformedCsv as exc:
-        return _error(400, "MALFORMED_CSV", str(exc))
+        return error_response(400, "MALFORMED_CSV", str(exc))
     service = (
         import_service.import_invoices if kind == "invoices" else import_service.import_payments
     )
@@ -169,7 +159,7 @@ async def import_csv(request: Request) -> Response:
             results = await service(uow, [_row(kind, raw) for raw in raw_rows])
             await uow.commit()
     except DomainError as exc:
-        return _error(400, exc.code, exc.message, field=exc.field)
+        return error_response(400, exc.code, exc.message, field=exc.field)
     type_name = "Invoice" if kind == "invoices" else "Payment"
     body_json = {
         "created": sum(r.status == "CREATED" for r in results),

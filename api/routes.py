@@ -47,27 +47,41 @@ async def readyz(request: Request) -> Response:
     )
 
 
-def _error(status: int, code: str, message: str) -> Response:
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+def error_response(status: int, code: str, message: str, **extra: Any) -> Response:
+    """The JSON error shape every plain HTTP route answers with."""
+    return JSONResponse({"error": {"code": code, "message": message, **extra}}, status_code=status)
+
+
+async def principal_or_error(
+    request: Request, allowed: frozenset[str], what: str = "document"
+) -> Any:
+    """The caller, or an error response (401 without a valid token, 403 without a role)."""
+    try:
+        principal = await request.app.state.verifier.from_header(
+            request.headers.get("authorization")
+        )
+    except AuthError as exc:
+        return error_response(401, "UNAUTHENTICATED", str(exc))
+    tenant_var.set(principal.tenant_slug)
+    if not principal.roles & allowed:
+        return error_response(403, "FORBIDDEN", f"Your roles do not allow this {what}")
+    return principal
 
 
 async def credit_file_pdf(request: Request) -> Response:
     """GET /documents/customers/{id}/credit-file.pdf?lang=zh-CN with a bearer token."""
-    verifier = request.app.state.verifier
-    try:
-        principal = await verifier.from_header(request.headers.get("authorization"))
-    except AuthError as exc:
-        return _error(401, "UNAUTHENTICATED", str(exc))
-    tenant_var.set(principal.tenant_slug)
-    if not principal.roles & roles.READ_CREDIT_REPORT:
-        return _error(403, "FORBIDDEN", "Your roles do not allow this report")
+    principal = await principal_or_error(request, roles.READ_CREDIT_REPORT, "report")
+    if isinstance(principal, Response):
+        return principal
     lang = request.query_params.get("lang", "zh-CN")
     if lang not in reports.LANGUAGES:
-        return _error(400, "BAD_USER_INPUT", f"lang must be one of {', '.join(reports.LANGUAGES)}")
+        return error_response(
+            400, "BAD_USER_INPUT", f"lang must be one of {', '.join(reports.LANGUAGES)}"
+        )
     try:
         customer_id = from_global_id(request.path_params["id"], "Customer")[1]
     except DomainError:
-        return _error(404, "NOT_FOUND", "Customer not found")
+        return error_response(404, "NOT_FOUND", "Customer not found")
     pdf = await reports.credit_file_pdf(
         request.app.state.runtime.engine,
         principal.tenant_id,
@@ -77,7 +91,7 @@ async def credit_file_pdf(request: Request) -> Response:
         date.today(),
     )
     if pdf is None:
-        return _error(404, "NOT_FOUND", "Customer not found")
+        return error_response(404, "NOT_FOUND", "Customer not found")
     return Response(
         pdf,
         media_type="application/pdf",
@@ -88,20 +102,6 @@ async def credit_file_pdf(request: Request) -> Response:
     )
 
 
-async def _principal(request: Request, allowed: frozenset[str]) -> Any:
-    """The caller, or an error response (401 without a valid token, 403 without a role)."""
-    try:
-        principal = await request.app.state.verifier.from_header(
-            request.headers.get("authorization")
-        )
-    except AuthError as exc:
-        return _error(401, "UNAUTHENTICATED", str(exc))
-    tenant_var.set(principal.tenant_slug)
-    if not principal.roles & allowed:
-        return _error(403, "FORBIDDEN", "Your roles do not allow this document")
-    return principal
-
-
 def _lang(request: Request) -> str | None:
     lang = request.query_params.get("lang", "zh-CN")
     return lang if lang in reports.LANGUAGES else None
@@ -109,21 +109,21 @@ def _lang(request: Request) -> str | None:
 
 async def statement_pdf(request: Request) -> Response:
     """GET /documents/statements/{id}.pdf?lang=zh-CN: the kept PDF (rendered if missing)."""
-    principal = await _principal(request, roles.READ_RECEIVABLES)
+    principal = await principal_or_error(request, roles.READ_RECEIVABLES)
     if isinstance(principal, Response):
         return principal
     lang = _lang(request)
     if lang is None:
-        return _error(400, "BAD_USER_INPUT", "lang must be zh-CN or en")
+        return error_response(400, "BAD_USER_INPUT", "lang must be zh-CN or en")
     try:
         statement_id = from_global_id(request.path_params["id"], "Statement")[1]
     except DomainError:
-        return _error(404, "NOT_FOUND", "Statement not found")
+        return error_response(404, "NOT_FOUND", "Statement not found")
     pdf = await documents.statement_pdf(
         request.app.state.runtime.engine, principal.tenant_id, statement_id, lang
     )
     if pdf is None:
-        return _error(404, "NOT_FOUND", "Statement not found")
+        return error_response(404, "NOT_FOUND", "Statement not found")
     return Response(
         pdf,
         media_type="application/pdf",
@@ -136,22 +136,24 @@ async def statement_pdf(request: Request) -> Response:
 
 async def dunning_letter_pdf(request: Request) -> Response:
     """GET /documents/customers/{id}/dunning-letter.pdf?kind=REMINDER&lang=zh-CN."""
-    principal = await _principal(request, roles.WORK_COLLECTIONS)
+    principal = await principal_or_error(request, roles.WORK_COLLECTIONS)
     if isinstance(principal, Response):
         return principal
     lang = _lang(request)
     kind = request.query_params.get("kind", "REMINDER")
     if lang is None or kind not in ("REMINDER", "DEMAND", "LAWYER"):
-        return _error(400, "BAD_USER_INPUT", "lang is zh-CN or en; kind REMINDER, DEMAND, LAWYER")
+        return error_response(
+            400, "BAD_USER_INPUT", "lang is zh-CN or en; kind REMINDER, DEMAND, LAWYER"
+        )
     try:
         customer_id = from_global_id(request.path_params["id"], "Customer")[1]
     except DomainError:
-        return _error(404, "NOT_FOUND", "Customer not found")
+        return error_response(404, "NOT_FOUND", "Customer not found")
     pdf = await dunning.letter_pdf(
         request.app.state.runtime.engine, principal.tenant_id, customer_id, kind, lang, date.today()
     )
     if pdf is None:
-        return _error(404, "NOT_FOUND", "Customer not found")
+        return error_response(404, "NOT_FOUND", "Customer not found")
     return Response(
         pdf,
         media_type="application/pdf",
@@ -164,18 +166,18 @@ async def dunning_letter_pdf(request: Request) -> Response:
 
 async def activities_csv(request: Request) -> Response:
     """GET /documents/customers/{id}/activities.csv: the evidence chain, oldest first."""
-    principal = await _principal(request, roles.READ_CASES)
+    principal = await principal_or_error(request, roles.READ_CASES)
     if isinstance(principal, Response):
         return principal
     try:
         customer_id = from_global_id(request.path_params["id"], "Customer")[1]
     except DomainError:
-        return _error(404, "NOT_FOUND", "Customer not found")
+        return error_response(404, "NOT_FOUND", "Customer not found")
     text = await documents.activities_csv(
         request.app.state.runtime.engine, principal.tenant_id, customer_id
     )
     if text is None:
-        return _error(404, "NOT_FOUND", "Customer not found")
+        return error_response(404, "NOT_FOUND", "Customer not found")
     return Response(
         text,
         media_type="text/csv; charset=utf-8",
