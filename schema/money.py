@@ -32,6 +32,12 @@ class Money:
     currency: str = strawberry.field(description="ISO 4217 currency code, e.g. CNY.")
 
     @classmethod
+    def of(cls, minor: int, currency: str) -> Money:
+        """From stored minor units that are never null (amounts, totals, balances)."""
+        value = DomainMoney(int(minor), currency.strip())
+        return cls(amount=value.to_decimal_string(), currency=value.currency)
+
+    @classmethod
     def from_minor(cls, minor: int | None, currency: str | None) -> Money | None:
         """From stored minor units (None stays None)."""
         if minor is None or currency is None:

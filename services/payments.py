@@ -44,7 +44,7 @@ def payment_content(data: PaymentIn) -> dict[str, Any]:
     }
 
 
-async def allocate_locked(
+async def _allocate(
     uow: UnitOfWork,
     payment: dict[str, Any],
     mode: str,
@@ -187,7 +187,7 @@ async def create_payment(
         )
         payment = await lock_payment(uow.conn, payment_id)
         assert payment is not None
-        created = await allocate_locked(uow, payment, data.allocation, data.lines, data.received_on)
+        created = await _allocate(uow, payment, data.allocation, data.lines, data.received_on)
         await record_event(
             uow.conn,
             uow.tenant_id,
@@ -230,7 +230,7 @@ async def allocate_payment(
             )
         if mode not in ("AUTO", "EXPLICIT"):
             raise DomainError("INVALID_INPUT", "mode is AUTO or EXPLICIT", "mode")
-        created = await allocate_locked(uow, payment, mode, lines, effective_on)
+        created = await _allocate(uow, payment, mode, lines, effective_on)
         return {"paymentId": str(payment_id), "allocationIds": [str(a) for a in created]}
 
     return await run_once(uow, "allocatePayment", key, content, work)

@@ -78,9 +78,7 @@ class AgingLine:
         """From the service's line."""
 
         def money(minor: int) -> Money:
-            value = Money.from_minor(minor, data.currency)
-            assert value is not None
-            return value
+            return Money.of(minor, data.currency)
 
         return cls(
             key=data.key,

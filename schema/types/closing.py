@@ -123,10 +123,7 @@ class ProvisionCustomerLines:
     page_info: PageInfo = strawberry.field(description="Paging state.")
 
 
-def _money(minor: int, currency: str) -> Money:
-    value = Money.from_minor(int(minor), currency)
-    assert value is not None
-    return value
+_money = Money.of
 
 
 @strawberry.type(description="A month-end provision run.")
@@ -185,13 +182,8 @@ class ProvisionRun:
     def from_row(cls, row: dict[str, Any]) -> ProvisionRun:
         """From a stored run."""
 
-        def money(minor: int, currency: str) -> Money:
-            value = Money.from_minor(minor, currency)
-            assert value is not None
-            return value
-
         totals = [
-            ProvisionTotal(currency=c, **{k: money(v, c) for k, v in t.items()})
+            ProvisionTotal(currency=c, **{k: Money.of(v, c) for k, v in t.items()})
             for c, t in sorted(row["totals"].items())
         ]
         return cls(

@@ -6,6 +6,7 @@ from enum import Enum
 
 import strawberry
 
+from domain.aging import Bucket
 from domain.terms import PaymentTerms
 from schema.money import DecimalString
 from schema.types.aging import AgingBucket
@@ -55,10 +56,9 @@ class ReceivablesSettings:
     def build(cls, c: ReceivablesConfig) -> ReceivablesSettings:
         """From the effective policy."""
 
-        def buckets(items: tuple[object, ...]) -> list[AgingBucket]:
+        def buckets(items: tuple[Bucket, ...]) -> list[AgingBucket]:
             return [
-                AgingBucket(label=b.label, min_days=b.min_days, max_days=b.max_days)  # type: ignore[attr-defined]
-                for b in items
+                AgingBucket(label=b.label, min_days=b.min_days, max_days=b.max_days) for b in items
             ]
 
         return cls(

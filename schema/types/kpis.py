@@ -21,7 +21,7 @@ from services.kpis import CurrencyKpis, TrendPoint
 
 def money(value: DomainMoney) -> Money:
     """API money from domain money."""
-    return Money(amount=value.to_decimal_string(), currency=value.currency)
+    return Money.of(value.minor, value.currency)
 
 
 def dec(value: Decimal | None, step: Decimal) -> str | None:
@@ -105,7 +105,7 @@ class ReceivablesKpis:
         """From the service's figures."""
 
         def m(minor: int) -> Money:
-            return money(DomainMoney(minor, k.currency))
+            return Money.of(minor, k.currency)
 
         return cls(
             currency=k.currency,

@@ -20,11 +20,7 @@ from schema.relay import Node, PageInfo, to_global_id
 from schema.types.customer import Customer
 from services import ledger_reads
 
-
-def _money(minor: int, currency: str) -> Money:
-    value = Money.from_minor(minor, currency)
-    assert value is not None
-    return value
+_money = Money.of
 
 
 def allocations_loader(column: str) -> Any:
