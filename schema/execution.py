@@ -1,53 +1,74 @@
-"""A leaner path for plain leaf fields: most of a page's 1,000 fields are attributes.
+"""graphql-core's executor with two lean paths for what a page is mostly made of.
 
-For a strawberry "basic" field (no resolver, no extensions, no arguments) whose type is a
-scalar or an enum, graphql-core still builds a resolve-info object and calls a resolver that
-only reads the attribute. This execution context reads it directly and completes the leaf
-the same way; anything else (nulls on non-null fields, errors) goes the standard way.
+Plain selections (see schema.plans) are completed by a compiled plan, one object at a time;
+a plain leaf met on the standard path is read directly instead of through a resolve-info
+object and a resolver that only reads the attribute. Anything else, including every error,
+goes the standard way.
 """
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
-from graphql import (
-    GraphQLEnumType,
-    GraphQLField,
-    GraphQLNonNull,
-    GraphQLObjectType,
-    GraphQLScalarType,
-    Undefined,
-)
+from graphql import GraphQLEnumType, GraphQLObjectType, GraphQLScalarType
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-#: id(field definition) -> (python attribute, leaf type), or None when not a plain leaf.
-_PLAIN: dict[int, tuple[str, Any] | None] = {}
-
-
-def _plain_leaf(field_def: GraphQLField) -> tuple[str, Any] | None:
-    """The attribute a basic strawberry field reads, when its type is a leaf."""
-    key = id(field_def)
-    if key in _PLAIN:
-        return _PLAIN[key]
-    found: tuple[str, Any] | None = None
-    resolve = field_def.resolve
-    leaf = field_def.type.of_type if isinstance(field_def.type, GraphQLNonNull) else field_def.type
-    if (
-        resolve is not None
-        and getattr(resolve, "_is_default", False)
-        and isinstance(leaf, GraphQLScalarType | GraphQLEnumType)
-        and not field_def.args
-    ):
-        cells = dict(zip(resolve.__code__.co_freevars, resolve.__closure__ or (), strict=True))
-        field = cells["field"].cell_contents if "field" in cells else None
-        if field is not None and field.base_resolver is None and not field.extensions:
-            found = (field.python_name, leaf)
-    _PLAIN[key] = found
-    return found
+from schema.plans import (
+    MISSING,
+    Abandon,
+    Plan,
+    basic_attribute,
+    compile_plan,
+    complete_leaf,
+    run_plan,
+    unwrap,
+)
 
 
 class LeanExecutionContext(StrawberryGraphQLCoreExecutionContext):
-    """graphql-core's executor with a direct path for plain leaf attributes."""
+    """graphql-core's executor, with compiled plans for plain selections."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        manager = self.middleware_manager
+        #: Middleware wraps every resolver, so a plan (which calls none) would skip it.
+        self._lean = manager is None or not manager.middlewares
+        #: (type, id(field details list)) -> (the list, kept alive so its id is not reused;
+        #: the plan or None).
+        self._plans: dict[tuple[GraphQLObjectType, int], tuple[Any, Plan | None]] = {}
+
+    def _plan(self, return_type: GraphQLObjectType, field_details_list: Any) -> Plan | None:
+        key = (return_type, id(field_details_list))
+        cached = self._plans.get(key)
+        if cached is not None:
+            return cached[1]
+        self._plans[key] = (field_details_list, None)  # no recursion through cycles
+        grouped, defer_usages, _ = self.collect_subfields(return_type, field_details_list)
+        plan = None
+        if not defer_usages:
+            plan = compile_plan(return_type, grouped, self._plan, self.schema.get_field)
+        self._plans[key] = (field_details_list, plan)
+        return plan
+
+    def collect_and_execute_subfields(
+        self,
+        return_type: GraphQLObjectType,
+        field_details_list: Any,
+        path: Any,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        if self._lean:
+            plan = self._plan(return_type, field_details_list)
+            if plan is not None:
+                try:
+                    return run_plan(plan, result, self.is_awaitable)
+                except Abandon:
+                    pass
+        return super().collect_and_execute_subfields(
+            return_type, field_details_list, path, result, position_context
+        )
 
     def execute_field(
         self,
@@ -58,20 +79,19 @@ class LeanExecutionContext(StrawberryGraphQLCoreExecutionContext):
         position_context: Any = None,
     ) -> Any:
         node = field_details_list[0].node
-        if not node.arguments and not self.middleware_manager:
+        if self._lean and not node.arguments:
             field_def = self.schema.get_field(parent_type, node.name.value)
-            plain = _plain_leaf(field_def) if field_def is not None else None
-            if plain is not None:
-                value = getattr(source, plain[0], None)
-                if value is not None:
-                    try:
-                        coerced = plain[1].coerce_output_value(value)
-                    except Exception:  # the standard path reports it as a field error
-                        coerced = None
-                    if coerced is not None and coerced is not Undefined:
-                        return coerced
-                elif not isinstance(field_def.type, GraphQLNonNull):  # type: ignore[union-attr]
-                    return None
+            attr = basic_attribute(field_def) if field_def is not None else None
+            if attr is not None:
+                leaf, non_null = unwrap(field_def.type)  # type: ignore[union-attr]
+                if isinstance(leaf, GraphQLScalarType | GraphQLEnumType):
+                    value = getattr(source, attr, MISSING)
+                    if value is None:
+                        if not non_null:
+                            return None
+                    elif value is not MISSING:
+                        with contextlib.suppress(Abandon):  # the standard path reports it
+                            return complete_leaf(leaf.coerce_output_value, value, self.is_awaitable)
         return super().execute_field(
             parent_type, source, field_details_list, path, position_context
         )

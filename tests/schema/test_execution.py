@@ -1,12 +1,16 @@
-"""The lean execution path gives exactly what graphql-core's standard path gives."""
+"""The lean execution paths give exactly what graphql-core's standard path gives."""
 
 from __future__ import annotations
 
+import asyncio
 from enum import Enum
+from typing import Any
 
 import pytest
 import strawberry
+from strawberry.scalars import JSON
 
+from schema import plans
 from schema.execution import LeanExecutionContext
 
 
@@ -17,46 +21,175 @@ class Colour(Enum):
 
 
 @strawberry.type
-class Item:
+class Tag:
+    label: str
+    weight: int | None
+
+
+@strawberry.interface
+class Named:
     name: str
+
+
+@strawberry.type
+class Item(Named):
     note: str | None
     colour: Colour
     count: int
     broken: str  # given None below: a null on a non-null field must still be an error
+    tags: list[Tag]
+    maybe_tags: list[Tag | None] | None
+    labels: list[str]
+    owner: Tag | None
+    extra: JSON | None
 
     @strawberry.field
     def shout(self) -> str:
         return self.name.upper()
 
 
+async def _later(value: Any) -> Any:
+    await asyncio.sleep(0)
+    return value
+
+
+class Deferred:
+    """An awaitable attribute value, as the platform's lazily loaded dossier parts are."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __await__(self) -> Any:
+        return _later(self.value).__await__()
+
+
+def _items() -> list[Item]:
+    return [
+        Item(
+            name="a",
+            note=None,
+            colour=Colour.BLUE,
+            count=3,
+            broken="ok",
+            tags=[Tag(label="x", weight=1), Tag(label="y", weight=None)],
+            maybe_tags=[None, Tag(label="z", weight=2)],
+            labels=["p", "q"],
+            owner=Tag(label="o", weight=5),
+            extra={"k": [1, 2]},
+        ),
+        Item(
+            name="b",
+            note="n",
+            colour=Colour.RED,
+            count=-1,
+            broken=None,  # type: ignore[arg-type]
+            tags=[],
+            maybe_tags=None,
+            labels=[],
+            owner=Deferred(Tag(label="later", weight=None)),  # type: ignore[arg-type]
+            extra=None,
+        ),
+    ]
+
+
 @strawberry.type
 class Query:
     @strawberry.field
     def items(self) -> list[Item]:
-        return [
-            Item(name="a", note=None, colour=Colour.BLUE, count=3, broken="ok"),
-            Item(name="b", note="n", colour=Colour.RED, count=-1, broken=None),  # type: ignore[arg-type]
-        ]
+        return _items()
+
+    @strawberry.field
+    def named(self) -> list[Named]:
+        return _items()
+
+    @strawberry.field
+    def bad_tags(self) -> list[Tag]:
+        return [Tag(label="t", weight=None), Tag(label=None, weight=1)]  # type: ignore[arg-type]
+
+    @strawberry.field
+    def wrong_object(self) -> list[Item]:
+        return [Tag(label="not an item", weight=None)]  # type: ignore[list-item]
 
 
-QUERY = "{ items { name note colour count shout } }"
-BROKEN = "{ items { name broken } }"
+QUERIES = {
+    "leaves": "{ items { name note colour count shout } }",
+    "non-null error": "{ items { name broken } }",
+    "nested objects and lists": (
+        "{ items { name tags { label weight } maybeTags { label } labels extra } }"
+    ),
+    "aliases, typename, fragments": (
+        "query { first: items { __typename ...F tags { l: label, __typename } } }"
+        " fragment F on Item { name n2: name ... on Item { count } }"
+    ),
+    "awaitable attribute": "{ items { name owner { label weight } } }",
+    "interface": "{ named { __typename name ... on Item { count tags { label } } } }",
+    "list item error": "{ badTags { label weight } }",
+    "wrong object type": "{ wrongObject { name } }",
+    "skip and include": (
+        "query($yes: Boolean!) { items { name @include(if: $yes) count @skip(if: $yes) "
+        "tags @include(if: $yes) { label } } }"
+    ),
+}
 
 
-@pytest.mark.parametrize("query", [QUERY, BROKEN])
-def test_lean_and_standard_execution_agree(query):
-    standard = strawberry.Schema(query=Query).execute_sync(query)
-    lean = strawberry.Schema(
-        query=Query, execution_context_class=LeanExecutionContext
-    ).execute_sync(query)
+def _run(query: str, lean: bool) -> Any:
+    schema = strawberry.Schema(
+        query=Query, execution_context_class=LeanExecutionContext if lean else None
+    )
+    return asyncio.run(schema.execute(query, variable_values={"yes": True}))
+
+
+@pytest.mark.parametrize("name", QUERIES)
+def test_lean_and_standard_execution_agree(name):
+    standard, lean = _run(QUERIES[name], False), _run(QUERIES[name], True)
     assert lean.data == standard.data
-    assert [e.message for e in lean.errors or []] == [e.message for e in standard.errors or []]
-    if query == QUERY:
-        assert lean.data == {
-            "items": [
-                {"name": "a", "note": None, "colour": "BLUE", "count": 3, "shout": "A"},
-                {"name": "b", "note": "n", "colour": "RED", "count": -1, "shout": "B"},
-            ]
-        }
-    else:
-        assert lean.errors and lean.data is None  # the null propagates to the root
+    assert [(e.message, e.path) for e in lean.errors or []] == [
+        (e.message, e.path) for e in standard.errors or []
+    ]
+
+
+def test_expected_answers():
+    leaves = _run(QUERIES["leaves"], True)
+    assert leaves.errors is None
+    assert leaves.data == {
+        "items": [
+            {"name": "a", "note": None, "colour": "BLUE", "count": 3, "shout": "A"},
+            {"name": "b", "note": "n", "colour": "RED", "count": -1, "shout": "B"},
+        ]
+    }
+    broken = _run(QUERIES["non-null error"], True)
+    assert broken.data is None  # the null propagates to the root
+    assert broken.errors and broken.errors[0].path == ["items", 1, "broken"]
+    later = _run(QUERIES["awaitable attribute"], True)
+    assert later.errors is None
+    assert later.data["items"][1]["owner"] == {"label": "later", "weight": None}
+    bad = _run(QUERIES["list item error"], True)
+    assert bad.data is None and bad.errors[0].path == ["badTags", 1, "label"]
+
+
+def test_plans_complete_plain_selections(monkeypatch):
+    """Plain objects are completed by a plan: graphql-core never sees their fields."""
+    executed: list[str] = []
+    standard = LeanExecutionContext.execute_field
+
+    def spy(self, parent_type, source, field_details_list, path, position_context=None):
+        executed.append(f"{parent_type.name}.{field_details_list[0].node.name.value}")
+        return standard(self, parent_type, source, field_details_list, path, position_context)
+
+    monkeypatch.setattr(LeanExecutionContext, "execute_field", spy)
+    result = _run("{ items { name tags { label weight } labels extra } }", True)
+    assert result.errors is None and len(result.data["items"]) == 2
+    assert executed == ["Query.items"]
+
+    executed.clear()
+    _run(QUERIES["leaves"], True)  # `shout` has a resolver: Item objects take the standard way
+    assert executed.count("Item.shout") == 2 and executed.count("Item.name") == 2
+
+
+def test_plan_refuses_fields_with_code_or_arguments():
+    schema = strawberry.Schema(query=Query)
+    item = schema._schema.type_map["Item"]
+    assert plans.basic_attribute(item.fields["name"]) == "name"
+    assert plans.basic_attribute(item.fields["shout"]) is None
+    query_type = schema._schema.query_type
+    assert plans.basic_attribute(query_type.fields["items"]) is None
