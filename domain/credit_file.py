@@ -99,17 +99,37 @@ def completeness(
     facts: CreditFileFacts, policy: Sequence[RequiredItem], as_of: date
 ) -> Completeness:
     """Grade a dossier against the policy on `as_of`."""
-    missing: list[MissingItem] = []
-    for item in policy:
-        dated = facts.latest_document.get(item.key)
-        if dated is not None:
-            if item.max_age_days is not None and dated < as_of - timedelta(days=item.max_age_days):
-                missing.append(MissingItem(item.key, "STALE", dated))
-        elif item.key not in facts.present:
-            missing.append(MissingItem(item.key, "ABSENT"))
-    total = len(policy)
-    ratio = 1.0 if total == 0 else round((total - len(missing)) / total, 4)
-    return Completeness(ratio, tuple(missing))
+    return completeness_many([facts], policy, as_of)[0]
+
+
+def completeness_many(
+    dossiers: Sequence[CreditFileFacts], policy: Sequence[RequiredItem], as_of: date
+) -> list[Completeness]:
+    """Grade many dossiers against one policy (a page of customers): each item's staleness
+    cutoff and its ABSENT finding are worked out once, not once per dossier."""
+    checks = [
+        (
+            item.key,
+            None if item.max_age_days is None else as_of - timedelta(days=item.max_age_days),
+            MissingItem(item.key, "ABSENT"),
+        )
+        for item in policy
+    ]
+    total = len(checks)
+    grades: list[Completeness] = []
+    for facts in dossiers:
+        latest, present = facts.latest_document, facts.present
+        missing: list[MissingItem] = []
+        for key, cutoff, absent in checks:
+            dated = latest.get(key)
+            if dated is not None:
+                if cutoff is not None and dated < cutoff:
+                    missing.append(MissingItem(key, "STALE", dated))
+            elif key not in present:
+                missing.append(absent)
+        ratio = 1.0 if total == 0 else round((total - len(missing)) / total, 4)
+        grades.append(Completeness(ratio, tuple(missing)))
+    return grades
 
 
 @dataclass(frozen=True, slots=True)

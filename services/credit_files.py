@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -35,15 +36,18 @@ PRESENT_FIELDS = {
 
 
 def facts_from(
-    customer: dict[str, Any], partner_count: int, latest: dict[str, str] | None
+    customer: Mapping[str, Any],
+    partner_count: int,
+    kinds: Sequence[str] | None,
+    dates: Sequence[date] | None,
 ) -> CreditFileFacts:
-    """What the dossier holds, for the pure completeness rule."""
+    """What the dossier holds, for the pure completeness rule (newest date per entry kind)."""
     present = {key for key, col in PRESENT_FIELDS.items() if customer.get(col) not in (None, "")}
     if customer.get("contacts"):
         present.add("contacts")
     if partner_count:
         present.add("partners")
-    dated = {kind: date.fromisoformat(day) for kind, day in (latest or {}).items()}
+    dated = dict(zip(kinds, dates, strict=True)) if kinds and dates else {}
     return CreditFileFacts(frozenset(present), dated)
 
 
@@ -60,10 +64,11 @@ async def facts_and_settings(
     """Facts for many customers and the tenant's settings, in one statement."""
     rows = await q.credit_file_facts(conn, [c["id"] for c in customers])
     by_id = {r.customer_id: r for r in rows}
-    settings = rows[0].tenant_settings if rows else {}
+    settings = next((r.tenant_settings for r in rows if r.tenant_settings is not None), None)
     facts = {
-        c["id"]: facts_from(c, by_id[c["id"]].partner_count, by_id[c["id"]].latest)
+        c["id"]: facts_from(c, r.partner_count, r.kinds, r.dates)
         for c in customers
+        for r in (by_id[c["id"]],)
     }
     return facts, settings or {}
 

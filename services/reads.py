@@ -15,7 +15,7 @@ from dbschema.engine import set_tenant
 from dbschema.queries import audit
 from dbschema.queries import customers as q
 from dbschema.tables import jobs, warnings
-from domain.credit_file import Completeness, completeness
+from domain.credit_file import Completeness, completeness_many
 from services.credit_files import facts_and_settings, policy_from, tenant_policy
 
 T = TypeVar("T")
@@ -55,7 +55,11 @@ class ReadSession:
 
 
 def _rows(rows: list[sa.Row[Any]]) -> list[dict[str, Any]]:
-    return [dict(r._mapping) for r in rows]
+    """Rows as plain dicts; the column names are the same for every row of a result."""
+    if not rows:
+        return []
+    keys = rows[0]._fields
+    return [dict(zip(keys, r, strict=True)) for r in rows]
 
 
 async def customers_page(
@@ -98,7 +102,7 @@ async def completeness_for(
         facts, settings = await facts_and_settings(conn, customers)
         if session._policy is None:
             session._policy = policy_from(settings)
-        return [completeness(facts[c["id"]], session._policy[0], as_of) for c in customers]
+        return completeness_many([facts[c["id"]] for c in customers], session._policy[0], as_of)
 
     return await session.run(load)
 
