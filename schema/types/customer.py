@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from enum import Enum
+from operator import attrgetter, itemgetter
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -14,6 +16,7 @@ from strawberry.types import Info
 from domain import roles
 from schema import loaders
 from schema.context import Context
+from schema.lazy import FromRow
 from schema.money import DecimalString, Money
 from schema.permissions import allow, roles_note
 from schema.relay import Node, PageInfo, to_global_id
@@ -68,13 +71,13 @@ class MissingItem:
 
 
 @strawberry.type(description="How complete the dossier is against the tenant's policy, today.")
-class Completeness:
+class Completeness(FromRow):
     ratio: float = strawberry.field(description="Share of required items present and fresh, 0-1.")
     missing: list[MissingItem] = strawberry.field(description="What is absent or stale.")
 
 
 @strawberry.type(description="A link from the customer to a related party on file.")
-class Partner:
+class Partner(FromRow):
     id: strawberry.ID = strawberry.field(description="Opaque id of the link (for unlinkPartner).")
     kind: RelationKind = strawberry.field(description="How the party is related.")
     note: str | None = strawberry.field(description="Free note on the relation.")
@@ -84,15 +87,18 @@ class Partner:
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Partner:
-        """From a relation row joined with the related customer."""
-        return cls(
-            id=to_global_id("Partner", row["id"]),
-            kind=RelationKind(row["kind"]),
-            note=row["note"],
-            related_id=to_global_id("Customer", row["related_customer_id"]),
-            related_code=row["related_code"],
-            related_name=row["related_name"],
-        )
+        """From a relation row joined with the related customer (fields derived when read)."""
+        return cls.lazy(row)
+
+
+Partner.DERIVE = {
+    "id": lambda r: to_global_id("Partner", r["id"]),
+    "kind": lambda r: RelationKind(r["kind"]),
+    "note": itemgetter("note"),
+    "related_id": lambda r: to_global_id("Customer", r["related_customer_id"]),
+    "related_code": itemgetter("related_code"),
+    "related_name": itemgetter("related_name"),
+}
 
 
 @strawberry.type(description="A dated note or document in the dossier (never edited).")
@@ -122,11 +128,16 @@ class CreditFileEntry:
 
 
 def completeness_view(grade: Any) -> Completeness:
-    """The GraphQL shape of a domain completeness grade."""
-    return Completeness(
-        ratio=grade.ratio,
-        missing=[MissingItem(key=m.key, reason=m.reason, as_of=m.as_of) for m in grade.missing],
-    )
+    """The GraphQL shape of a domain completeness grade (the list built only if asked for)."""
+    return Completeness.lazy(grade)
+
+
+Completeness.DERIVE = {
+    "ratio": attrgetter("ratio"),
+    "missing": lambda g: [
+        MissingItem(key=m.key, reason=m.reason, as_of=m.as_of) for m in g.missing
+    ],
+}
 
 
 def partner_views(rows: list[dict[str, Any]]) -> list[Partner]:
@@ -175,7 +186,7 @@ AUDIT_NOTE = roles_note(roles.READ_AUDIT)
 
 
 @strawberry.type(description="A customer (buyer on credit) of the tenant.")
-class Customer(Node):
+class Customer(Node, FromRow):
     raw_id: strawberry.Private[UUID]
     row: strawberry.Private[dict[str, Any]]
     code: str = strawberry.field(description="Customer code, unique in the tenant.")
@@ -229,55 +240,64 @@ class Customer(Node):
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Customer:
-        """From a stored customer row."""
-        return cls(
-            id=to_global_id("Customer", row["id"]),
-            raw_id=row["id"],
-            row=row,
-            code=row["code"],
-            legal_name=row["legal_name"],
-            country=row["country"],
-            registration_number=row["registration_number"],
-            industry=row["industry"],
-            status=CustomerStatus(row["status"]),
-            founded_on=row["founded_on"],
-            registered_capital=Money.from_minor(
-                row["registered_capital_minor"], row["registered_capital_currency"]
-            ),
-            annual_sales=Money.from_minor(row["annual_sales_minor"], row["annual_sales_currency"]),
-            business_model=row["business_model"],
-            salesperson=row["salesperson"],
-            rating_class=row.get("rating_class"),
-            payment_terms_code=row.get("payment_terms_code"),
-            late_interest_daily_rate=(
-                None
-                if row.get("late_interest_daily_rate") is None
-                else str(row["late_interest_daily_rate"].normalize())
-            ),
-            contacts=[
-                Contact(
-                    name=c.get("name") or "",
-                    role=c.get("role"),
-                    phone=c.get("phone"),
-                    email=c.get("email"),
-                )
-                for c in row["contacts"] or []
-            ],
-            version=row["version"],
-            credit_file=CreditFile(
-                customer_id=row["id"],
-                company_history=row["company_history"],
-                last_reviewed_on=row["last_reviewed_on"],
-                completeness=loaders.Deferred(  # type: ignore[arg-type]
-                    "completeness", loaders.completeness, row["id"], completeness_view
-                ),
-                partners=loaders.Deferred(  # type: ignore[arg-type]
-                    "partners", loaders.partners, row["id"], partner_views
-                ),
-            ),
-            created_at=row["created_at"],
-            updated_at=row["updated_at"],
+        """From a stored customer row; each field is derived when a query first reads it."""
+        return cls.lazy(row)
+
+
+def _contacts(row: Mapping[str, Any]) -> list[Contact]:
+    return [
+        Contact(
+            name=c.get("name") or "", role=c.get("role"), phone=c.get("phone"), email=c.get("email")
         )
+        for c in row["contacts"] or []
+    ]
+
+
+def _credit_file(row: Mapping[str, Any]) -> CreditFile:
+    # Prefetched on a page (the placeholders are replaced); awaited one at a time otherwise.
+    return CreditFile(
+        customer_id=row["id"],
+        company_history=row["company_history"],
+        last_reviewed_on=row["last_reviewed_on"],
+        completeness=loaders.Deferred(  # type: ignore[arg-type]
+            "completeness", loaders.completeness, row["id"], completeness_view
+        ),
+        partners=loaders.Deferred(  # type: ignore[arg-type]
+            "partners", loaders.partners, row["id"], partner_views
+        ),
+    )
+
+
+def _daily_rate(row: Mapping[str, Any]) -> str | None:
+    rate = row.get("late_interest_daily_rate")
+    return None if rate is None else str(rate.normalize())
+
+
+Customer.DERIVE = {
+    "id": lambda r: to_global_id("Customer", r["id"]),
+    "raw_id": itemgetter("id"),
+    "code": itemgetter("code"),
+    "legal_name": itemgetter("legal_name"),
+    "country": itemgetter("country"),
+    "registration_number": itemgetter("registration_number"),
+    "industry": itemgetter("industry"),
+    "status": lambda r: CustomerStatus(r["status"]),
+    "founded_on": itemgetter("founded_on"),
+    "registered_capital": lambda r: Money.from_minor(
+        r["registered_capital_minor"], r["registered_capital_currency"]
+    ),
+    "annual_sales": lambda r: Money.from_minor(r["annual_sales_minor"], r["annual_sales_currency"]),
+    "business_model": itemgetter("business_model"),
+    "salesperson": itemgetter("salesperson"),
+    "rating_class": lambda r: r.get("rating_class"),
+    "payment_terms_code": lambda r: r.get("payment_terms_code"),
+    "late_interest_daily_rate": _daily_rate,
+    "contacts": _contacts,
+    "version": itemgetter("version"),
+    "credit_file": _credit_file,
+    "created_at": itemgetter("created_at"),
+    "updated_at": itemgetter("updated_at"),
+}
 
 
 @strawberry.type(description="One customer in a page.")
