@@ -21,6 +21,7 @@ from schema.plans import (
     basic_attribute,
     compile_plan,
     complete_leaf,
+    leaf_coercion,
     run_plan,
     unwrap,
 )
@@ -91,7 +92,7 @@ class LeanExecutionContext(StrawberryGraphQLCoreExecutionContext):
                             return None
                     elif value is not MISSING:
                         with contextlib.suppress(Abandon):  # the standard path reports it
-                            return complete_leaf(leaf.coerce_output_value, value, self.is_awaitable)
+                            return complete_leaf(leaf_coercion(leaf), value, self.is_awaitable)
         return super().execute_field(
             parent_type, source, field_details_list, path, position_context
         )

@@ -16,19 +16,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from enum import Enum
 from typing import Any
 from uuid import UUID
 
 from graphql import (
+    GraphQLBoolean,
     GraphQLEnumType,
     GraphQLField,
+    GraphQLID,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLScalarType,
+    GraphQLString,
     Undefined,
 )
+
+from schema.lazy import FromRow
 
 #: Plan step kinds.
 TYPENAME, LEAF, OBJECT, LIST = range(4)
@@ -68,6 +72,64 @@ def basic_attribute(field_def: GraphQLField) -> str | None:
             found = field.python_name
     _BASIC[id(field_def)] = (field_def, found)
     return found
+
+
+#: id(enum type) -> (the type, its coercion); see enum_coercion.
+_ENUMS: dict[int, tuple[Any, Callable[[Any], Any]]] = {}
+
+
+def leaf_coercion(type_: GraphQLScalarType | GraphQLEnumType) -> Callable[[Any], Any]:
+    """How a leaf value becomes its response value; for strawberry enums a dict lookup.
+
+    strawberry finds a member's GraphQL name by comparing it with every value of the enum,
+    in order; the table below holds the answer of that same scan for each member.
+    """
+    wrapped = getattr(type_, "wrapped_cls", None)
+    if not isinstance(type_, GraphQLEnumType) or wrapped is None:
+        return type_.coerce_output_value
+    cached = _ENUMS.get(id(type_))
+    if cached is not None and cached[0] is type_:
+        return cached[1]
+    names: dict[Any, str] = {}
+    for member in wrapped:
+        for name, value in type_.values.items():
+            if member.value == value.value:
+                names[member] = name
+                break
+    standard = type_.coerce_output_value
+
+    def coerce(value: Any) -> Any:
+        name = names.get(value) if value.__class__ is wrapped else None
+        return name if name is not None else standard(value)
+
+    _ENUMS[id(type_)] = (type_, coerce)
+    return coerce
+
+
+#: Whether instances of a class are awaitable: asked once per class, not once per object.
+_AWAITABLE: dict[type, bool] = {}
+
+
+def awaitable(value: Any, is_awaitable: Callable[[Any], bool]) -> bool:
+    """graphql-core's answer for `value`, remembered for its class (`await` only looks at
+    the class; an object answering through its own __getattr__ is asked every time)."""
+    cls = value.__class__
+    known = _AWAITABLE.get(cls)
+    if known is None:
+        known = is_awaitable(value)
+        if getattr(cls, "__getattr__", None) is None or issubclass(cls, FromRow):
+            _AWAITABLE[cls] = known
+    return known
+
+
+def as_is(type_: GraphQLScalarType | GraphQLEnumType) -> type | None:
+    """The Python class whose values a leaf type returns unchanged (graphql-core's String and
+    ID return any str as it is, Boolean any bool); None where coercion must run."""
+    if type_ is GraphQLString or type_ is GraphQLID:
+        return str
+    if type_ is GraphQLBoolean:
+        return bool
+    return None
 
 
 def unwrap(type_: Any) -> tuple[Any, bool]:
@@ -114,7 +176,7 @@ def compile_plan(
             return None
         type_, non_null = unwrap(field_def.type)
         if isinstance(type_, GraphQLScalarType | GraphQLEnumType):
-            steps.append((key, LEAF, attr, type_.coerce_output_value, None, non_null, False))
+            steps.append((key, LEAF, attr, leaf_coercion(type_), as_is(type_), non_null, False))
         elif isinstance(type_, GraphQLObjectType):
             inner = subplan(type_, details)
             if inner is None:
@@ -123,7 +185,7 @@ def compile_plan(
         elif isinstance(type_, GraphQLList):
             item, item_non_null = unwrap(type_.of_type)
             if isinstance(item, GraphQLScalarType | GraphQLEnumType):
-                leaf = (LEAF, item.coerce_output_value, None)
+                leaf = (LEAF, leaf_coercion(item), None)
                 steps.append((key, LIST, attr, leaf, None, non_null, item_non_null))
             elif isinstance(item, GraphQLObjectType):
                 inner = subplan(item, details)
@@ -146,7 +208,9 @@ def run_plan(plan: Plan, source: Any, is_awaitable: Callable[[Any], bool]) -> di
             out[key] = how
             continue
         value = getattr(source, attr, MISSING)
-        if value is None:
+        if value.__class__ is inner:  # a str for a String or ID: it is its own response value
+            out[key] = value
+        elif value is None:
             if non_null:
                 raise Abandon
             out[key] = None
@@ -179,7 +243,7 @@ def complete_leaf(
     coerce: Callable[[Any], Any], value: Any, is_awaitable: Callable[[Any], bool]
 ) -> Any:
     """A scalar or enum value as the response carries it; Abandon where graphql-core errs."""
-    if value.__class__ not in _PLAIN_VALUES and not isinstance(value, Enum) and is_awaitable(value):
+    if value.__class__ not in _PLAIN_VALUES and awaitable(value, is_awaitable):
         raise Abandon
     try:
         coerced = coerce(value)
@@ -193,7 +257,7 @@ def complete_leaf(
 def _object(
     type_: GraphQLObjectType, plan: Plan, value: Any, is_awaitable: Callable[[Any], bool]
 ) -> dict[str, Any]:
-    if is_awaitable(value):
+    if awaitable(value, is_awaitable):
         raise Abandon
     if type_.is_type_of is not None:
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from enum import Enum
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -115,7 +116,7 @@ QUERIES = {
     "leaves": "{ items { name note colour count shout } }",
     "non-null error": "{ items { name broken } }",
     "nested objects and lists": (
-        "{ items { name tags { label weight } maybeTags { label } labels extra } }"
+        "{ items { name colour tags { label weight } maybeTags { label } labels extra } }"
     ),
     "aliases, typename, fragments": (
         "query { first: items { __typename ...F tags { l: label, __typename } } }"
@@ -193,3 +194,25 @@ def test_plan_refuses_fields_with_code_or_arguments():
     assert plans.basic_attribute(item.fields["shout"]) is None
     query_type = schema._schema.query_type
     assert plans.basic_attribute(query_type.fields["items"]) is None
+
+
+def test_look_ahead_follows_fragments_and_is_reused():
+    """A page prefetches what fragments select too; the same parsed query is walked once."""
+    from graphql import parse
+
+    from schema.selection import selected_pairs
+
+    document = parse(
+        "{ customers { edges { node { ...Row ... on Customer { creditFile { partners "
+        "{ kind } } } } } } } fragment Row on Customer { code creditFile { completeness "
+        "{ ratio } } }"
+    )
+    fragments = {d.name.value: d for d in document.definitions[1:]}
+    field = document.definitions[0].selection_set.selections[0]
+
+    class FakeInfo:
+        _raw_info = SimpleNamespace(field_nodes=[field], fragments=fragments)
+
+    pairs = selected_pairs(FakeInfo)  # type: ignore[arg-type]
+    assert {("creditFile", "partners"), ("creditFile", "completeness"), ("node", "code")} <= pairs
+    assert selected_pairs(FakeInfo) is pairs  # type: ignore[arg-type]
