@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -25,30 +25,16 @@ from domain.errors import DomainError, NotFound, ValidationFailed
 from services.customers import _locked, save
 from services.uow import UnitOfWork
 
-PRESENT_FIELDS = {
-    "registrationNumber": "registration_number",
-    "industry": "industry",
-    "registeredCapital": "registered_capital_minor",
-    "annualSales": "annual_sales_minor",
-    "companyHistory": "company_history",
-    "businessModel": "business_model",
-}
-
 
 def facts_from(
-    customer: Mapping[str, Any],
+    present: Sequence[str],
     partner_count: int,
     kinds: Sequence[str] | None,
     dates: Sequence[date] | None,
 ) -> CreditFileFacts:
     """What the dossier holds, for the pure completeness rule (newest date per entry kind)."""
-    present = {key for key, col in PRESENT_FIELDS.items() if customer.get(col) not in (None, "")}
-    if customer.get("contacts"):
-        present.add("contacts")
-    if partner_count:
-        present.add("partners")
-    dated = dict(zip(kinds, dates, strict=True)) if kinds and dates else {}
-    return CreditFileFacts(frozenset(present), dated)
+    filled = frozenset((*present, "partners") if partner_count else present)
+    return CreditFileFacts(filled, dict(zip(kinds, dates, strict=True)) if kinds and dates else {})
 
 
 async def facts_for(
@@ -66,7 +52,7 @@ async def facts_and_settings(
     by_id = {r.customer_id: r for r in rows}
     settings = next((r.tenant_settings for r in rows if r.tenant_settings is not None), None)
     facts = {
-        c["id"]: facts_from(c, r.partner_count, r.kinds, r.dates)
+        c["id"]: facts_from(r.present, r.partner_count, r.kinds, r.dates)
         for c in customers
         for r in (by_id[c["id"]],)
     }

@@ -155,12 +155,31 @@ async def relations_for(conn: AsyncConnection, customer_ids: list[UUID]) -> list
     return list(await conn.execute(RELATIONS_FOR, {"ids": customer_ids}))
 
 
-FACTS_SQL = sa.text("""
+#: Dossier fields and the columns that hold them: filled means present (an empty string or
+#: contact list is not).
+PRESENT_COLUMNS = {
+    "registrationNumber": "registration_number",
+    "industry": "industry",
+    "registeredCapital": "registered_capital_minor",
+    "annualSales": "annual_sales_minor",
+    "companyHistory": "company_history",
+    "businessModel": "business_model",
+}
+_PRESENT = ", ".join(
+    [
+        f"CASE WHEN nullif(c.{column}::text, '') IS NOT NULL THEN '{key}' END"
+        for key, column in PRESENT_COLUMNS.items()
+    ]
+    + ["CASE WHEN jsonb_typeof(c.contacts) = 'array' AND c.contacts <> '[]' THEN 'contacts' END"]
+)
+FACTS_SQL = sa.text(f"""
 SELECT ids.id AS customer_id,
+       array_remove(ARRAY[{_PRESENT}], NULL) AS present,
        (SELECT count(*) FROM customer_relations r WHERE r.customer_id = ids.id) AS partner_count,
        k.kinds, k.dates
        , CASE WHEN ids.n = 1 THEN (SELECT settings FROM tenants) END AS tenant_settings
   FROM unnest(CAST(:ids AS uuid[])) WITH ORDINALITY AS ids(id, n)
+  LEFT JOIN customers c ON c.id = ids.id
   LEFT JOIN LATERAL (
        SELECT array_agg(e.kind) AS kinds, array_agg(e.latest) AS dates
          FROM (SELECT kind, max(occurred_on) AS latest FROM credit_file_entries
@@ -169,9 +188,9 @@ SELECT ids.id AS customer_id,
 
 
 async def credit_file_facts(conn: AsyncConnection, customer_ids: list[UUID]) -> list[sa.Row[Any]]:
-    """Per customer: partner count and the newest dated document of each kind (parallel
-    arrays: the driver decodes them, where JSON would be parsed in Python); the first row also
-    carries the tenant's settings (once, not once per customer)."""
+    """Per customer: which dossier fields are filled, partner count and the newest dated
+    document of each kind (parallel arrays: the driver decodes them, where JSON would be parsed
+    in Python); the first row also carries the tenant's settings (once, not per customer)."""
     return list(await conn.execute(FACTS_SQL, {"ids": customer_ids}))
 
 
