@@ -106,20 +106,22 @@ def leaf_coercion(type_: GraphQLScalarType | GraphQLEnumType) -> Callable[[Any],
     return coerce
 
 
-#: Whether instances of a class are awaitable: asked once per class, not once per object.
-_AWAITABLE: dict[type, bool] = {}
+#: Whether instances of a class are awaitable: asked once per class, not once per object;
+#: None for a class whose instances answer through their own __getattr__ (asked each time).
+_AWAITABLE: dict[type, bool | None] = {}
 
 
 def awaitable(value: Any, is_awaitable: Callable[[Any], bool]) -> bool:
-    """graphql-core's answer for `value`, remembered for its class (`await` only looks at
-    the class; an object answering through its own __getattr__ is asked every time)."""
+    """graphql-core's answer for `value`, remembered for its class (`await` itself only
+    looks at the class)."""
     cls = value.__class__
-    known = _AWAITABLE.get(cls)
-    if known is None:
-        known = is_awaitable(value)
-        if getattr(cls, "__getattr__", None) is None or issubclass(cls, FromRow):
-            _AWAITABLE[cls] = known
-    return known
+    known = _AWAITABLE.get(cls, MISSING)
+    if known is MISSING:
+        answer = is_awaitable(value)
+        dynamic = any("__getattr__" in k.__dict__ for k in cls.__mro__)
+        _AWAITABLE[cls] = None if dynamic and not issubclass(cls, FromRow) else answer
+        return answer
+    return is_awaitable(value) if known is None else bool(known)
 
 
 def as_is(type_: GraphQLScalarType | GraphQLEnumType) -> type | None:

@@ -128,10 +128,7 @@ class CoreQuery:
             with_total=("customers", "totalCount") in wanted,
         )
         key = ORDER_KEY[order.field]
-        edges = [
-            CustomerEdge(cursor=encode_cursor(r[key], r["id"]), node=Customer.from_row(r))
-            for r in rows
-        ]
+        edges = [CustomerEdge.of(r, key) for r in rows]
         await prefetch_credit_files(info, [e.node for e in edges], wanted)
         return CustomerConnection(
             edges=edges,

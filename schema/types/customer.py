@@ -19,7 +19,7 @@ from schema.context import Context
 from schema.lazy import FromRow
 from schema.money import DecimalString, Money
 from schema.permissions import allow, roles_note
-from schema.relay import Node, PageInfo, to_global_id
+from schema.relay import Node, PageInfo, encode_cursor, to_global_id
 
 
 @strawberry.enum(description="Whether the seller still trades with the customer.")
@@ -301,9 +301,20 @@ Customer.DERIVE = {
 
 
 @strawberry.type(description="One customer in a page.")
-class CustomerEdge:
+class CustomerEdge(FromRow):
     cursor: str = strawberry.field(description="Pass as `after` to continue after this item.")
     node: Customer = strawberry.field(description="The customer.")
+
+    @classmethod
+    def of(cls, row: dict[str, Any], order_key: str) -> CustomerEdge:
+        """The edge of a page row; its cursor is encoded only if the query reads it."""
+        return cls.lazy((row, order_key))
+
+
+CustomerEdge.DERIVE = {
+    "cursor": lambda pair: encode_cursor(pair[0][pair[1]], pair[0]["id"]),
+    "node": lambda pair: Customer.from_row(pair[0]),
+}
 
 
 @strawberry.type(description="A page of customers.")

@@ -11,7 +11,14 @@ import pytest
 
 from schema.lazy import FromRow
 from schema.loaders import Deferred
-from schema.types.customer import Completeness, Customer, CustomerStatus, Partner, RelationKind
+from schema.types.customer import (
+    Completeness,
+    Customer,
+    CustomerEdge,
+    CustomerStatus,
+    Partner,
+    RelationKind,
+)
 
 ROW = {
     "id": uuid4(),
@@ -40,7 +47,7 @@ ROW = {
 }
 
 
-@pytest.mark.parametrize("cls", [Customer, Partner, Completeness])
+@pytest.mark.parametrize("cls", [Customer, CustomerEdge, Partner, Completeness])
 def test_every_field_has_a_deriver(cls: type[FromRow]) -> None:
     """A field with no class attribute (no resolver, no default) must be derivable."""
     fields = {f.name for f in dataclasses.fields(cls) if not hasattr(cls, f.name)}  # type: ignore[arg-type]
