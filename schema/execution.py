@@ -14,6 +14,7 @@ from typing import Any
 from graphql import GraphQLEnumType, GraphQLObjectType, GraphQLScalarType
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from schema.plan_code import Completer, completer
 from schema.plans import (
     MISSING,
     Abandon,
@@ -22,7 +23,6 @@ from schema.plans import (
     compile_plan,
     complete_leaf,
     leaf_coercion,
-    run_plan,
     unwrap,
 )
 
@@ -36,8 +36,9 @@ class LeanExecutionContext(StrawberryGraphQLCoreExecutionContext):
         #: Middleware wraps every resolver, so a plan (which calls none) would skip it.
         self._lean = manager is None or not manager.middlewares
         #: (type, id(field details list)) -> (the list, kept alive so its id is not reused;
-        #: the plan or None).
+        #: the plan or None). Completers are found once per collected selection set.
         self._plans: dict[tuple[GraphQLObjectType, int], tuple[Any, Plan | None]] = {}
+        self._completers: dict[tuple[GraphQLObjectType, int], Completer | None] = {}
 
     def _plan(self, return_type: GraphQLObjectType, field_details_list: Any) -> Plan | None:
         key = (return_type, id(field_details_list))
@@ -61,10 +62,15 @@ class LeanExecutionContext(StrawberryGraphQLCoreExecutionContext):
         position_context: Any,
     ) -> Any:
         if self._lean:
-            plan = self._plan(return_type, field_details_list)
-            if plan is not None:
+            key = (return_type, id(field_details_list))
+            if key in self._completers:
+                complete = self._completers[key]
+            else:
+                plan = self._plan(return_type, field_details_list)  # keeps the list alive
+                complete = self._completers[key] = completer(plan) if plan is not None else None
+            if complete is not None:
                 try:
-                    return run_plan(plan, result, self.is_awaitable)
+                    return complete(result, self.is_awaitable)
                 except Abandon:
                     pass
         return super().collect_and_execute_subfields(

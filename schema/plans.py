@@ -1,14 +1,15 @@
-"""Completion plans: a selection made only of plain attributes, completed in one tight loop.
+"""Completion plans: a selection made only of plain attributes, completed in one function.
 
 A page of 50 customers is ~1,000 fields, nearly all attributes the resolver already loaded.
 graphql-core completes each through several generic calls (collect, execute, complete,
-coerce); a plan compiles a selection set once per request into tuples and then walks the
-objects directly. Only selections the standard path would complete without running any
-code of ours qualify: basic strawberry fields (no resolver, no extensions, no arguments),
-scalar or enum leaves, concrete object types and lists of them, `__typename`. Anything
-unexpected while running a plan (a null in a non-null field, an awaitable, a value a
-scalar refuses) abandons it, and graphql-core completes the same object the standard way,
-so errors, their paths and null propagation stay exactly the standard ones.
+coerce); a plan describes a collected selection set as tuples, and schema.plan_code turns
+it into a function that walks the objects directly. Only selections the standard path
+would complete without running any code of ours qualify: basic strawberry fields (no
+resolver, no extensions, no arguments), scalar or enum leaves, concrete object types and
+lists of them, `__typename`. Anything unexpected while running a plan (a null in a non-null
+field, an awaitable, a value a scalar refuses) abandons it, and graphql-core completes the
+same object the standard way, so errors, their paths and null propagation stay exactly the
+standard ones.
 """
 
 from __future__ import annotations
@@ -202,45 +203,6 @@ def compile_plan(
     return tuple(steps)
 
 
-def run_plan(plan: Plan, source: Any, is_awaitable: Callable[[Any], bool]) -> dict[str, Any]:
-    """The completed object for `source`; raises Abandon where the standard path must decide."""
-    out: dict[str, Any] = {}
-    for key, kind, attr, how, inner, non_null, item_non_null in plan:
-        if kind == TYPENAME:
-            out[key] = how
-            continue
-        value = getattr(source, attr, MISSING)
-        if value.__class__ is inner:  # a str for a String or ID: it is its own response value
-            out[key] = value
-        elif value is None:
-            if non_null:
-                raise Abandon
-            out[key] = None
-        elif value is MISSING:
-            raise Abandon
-        elif kind == LEAF:
-            out[key] = complete_leaf(how, value, is_awaitable)
-        elif kind == OBJECT:
-            out[key] = _object(how, inner, value, is_awaitable)
-        else:
-            if value.__class__ is not list and value.__class__ is not tuple:
-                raise Abandon  # generators, async iterables: the standard path
-            item_kind, item_how, item_inner = how
-            items: list[Any] = []
-            append = items.append
-            for item in value:
-                if item is None:
-                    if item_non_null:
-                        raise Abandon
-                    append(None)
-                elif item_kind == LEAF:
-                    append(complete_leaf(item_how, item, is_awaitable))
-                else:
-                    append(_object(item_how, item_inner, item, is_awaitable))
-            out[key] = items
-    return out
-
-
 def complete_leaf(
     coerce: Callable[[Any], Any], value: Any, is_awaitable: Callable[[Any], bool]
 ) -> Any:
@@ -256,9 +218,8 @@ def complete_leaf(
     return coerced
 
 
-def _object(
-    type_: GraphQLObjectType, plan: Plan, value: Any, is_awaitable: Callable[[Any], bool]
-) -> dict[str, Any]:
+def check_object(type_: GraphQLObjectType, value: Any, is_awaitable: Callable[[Any], bool]) -> None:
+    """Abandon unless `value` is a ready object graphql-core would complete as `type_`."""
     if awaitable(value, is_awaitable):
         raise Abandon
     if type_.is_type_of is not None:
@@ -268,4 +229,3 @@ def _object(
             raise Abandon from None
         if matches is not True:
             raise Abandon
-    return run_plan(plan, value, is_awaitable)

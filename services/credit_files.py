@@ -49,13 +49,14 @@ async def facts_and_settings(
 ) -> tuple[dict[UUID, CreditFileFacts], dict[str, Any]]:
     """Facts for many customers and the tenant's settings, in one statement."""
     rows = await q.credit_file_facts(conn, [c["id"] for c in customers])
-    by_id = {r.customer_id: r for r in rows}
-    settings = next((r.tenant_settings for r in rows if r.tenant_settings is not None), None)
-    facts = {
-        c["id"]: facts_from(r.present, r.partner_count, r.kinds, r.dates)
-        for c in customers
-        for r in (by_id[c["id"]],)
-    }
+    settings: dict[str, Any] | None = None
+    by_id: dict[UUID, CreditFileFacts] = {}
+    # unpacked in the statement's column order: a Row's attribute access costs ~1 us each
+    for customer_id, present, partner_count, kinds, dates, tenant_settings in rows:
+        by_id[customer_id] = facts_from(present, partner_count, kinds, dates)
+        if tenant_settings is not None:
+            settings = tenant_settings
+    facts = {c["id"]: by_id[c["id"]] for c in customers}
     return facts, settings or {}
 
 

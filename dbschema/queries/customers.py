@@ -187,7 +187,7 @@ SELECT ids.id AS customer_id,
 """)
 
 
-async def credit_file_facts(conn: AsyncConnection, customer_ids: list[UUID]) -> list[sa.Row[Any]]:
+async def credit_file_facts(conn: AsyncConnection, customer_ids: list[UUID]) -> list[Any]:
     """Per customer: which dossier fields are filled, partner count and the newest dated
     document of each kind (parallel arrays: the driver decodes them, where JSON would be parsed
     in Python); the first row also carries the tenant's settings (once, not per customer)."""

@@ -216,3 +216,16 @@ def test_look_ahead_follows_fragments_and_is_reused():
     pairs = selected_pairs(FakeInfo)  # type: ignore[arg-type]
     assert {("creditFile", "partners"), ("creditFile", "completeness"), ("node", "code")} <= pairs
     assert selected_pairs(FakeInfo) is pairs  # type: ignore[arg-type]
+
+
+def test_generated_completers_are_shared_across_requests():
+    """A plan's function is generated once; later requests of the same shape reuse it."""
+    from schema import plan_code
+
+    query = "{ items { name tags { label weight } labels } }"
+    schema = strawberry.Schema(query=Query, execution_context_class=LeanExecutionContext)
+    asyncio.run(schema.execute(query))
+    before = dict(plan_code._COMPILED)
+    again = asyncio.run(schema.execute(query))
+    assert again.errors is None and plan_code._COMPILED == before
+    assert all(callable(fn) for fn in before.values())
