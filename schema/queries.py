@@ -64,14 +64,20 @@ async def prefetch_credit_files(
     """
     wanted = selected_pairs(info) if wanted is None else wanted
     ctx = info.context
-    if ("creditFile", "partners") in wanted:
-        links = await reads.relations_for(ctx.session, [c.raw_id for c in customers])
-        for customer, rows in zip(customers, links, strict=True):
-            customer.credit_file.partners = partner_views(rows)
+    want_partners = ("creditFile", "partners") in wanted
     if ("creditFile", "completeness") in wanted:
-        grades = await reads.completeness_for(ctx.session, [c.row for c in customers], ctx.today)
-        for customer, grade in zip(customers, grades, strict=True):
+        # one statement for both: the facts query carries the partner links along
+        grades, links = await reads.dossiers_for(
+            ctx.session, [c.row for c in customers], ctx.today, with_partners=want_partners
+        )
+        for customer, grade, rows in zip(customers, grades, links, strict=True):
             customer.credit_file.completeness = completeness_view(grade)
+            if want_partners:
+                customer.credit_file.partners = partner_views(rows)
+    elif want_partners:
+        partners = await reads.relations_for(ctx.session, [c.raw_id for c in customers])
+        for customer, rows in zip(customers, partners, strict=True):
+            customer.credit_file.partners = partner_views(rows)
 
 
 @strawberry.type(description="Who the token says you are.")

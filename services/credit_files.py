@@ -41,23 +41,35 @@ async def facts_for(
     conn: AsyncConnection, customers: list[dict[str, Any]]
 ) -> dict[UUID, CreditFileFacts]:
     """Facts for many customers with one query."""
-    return (await facts_and_settings(conn, customers))[0]
+    return (await dossier_facts(conn, customers, with_partners=False))[0]
 
 
-async def facts_and_settings(
-    conn: AsyncConnection, customers: list[dict[str, Any]]
-) -> tuple[dict[UUID, CreditFileFacts], dict[str, Any]]:
-    """Facts for many customers and the tenant's settings, in one statement."""
-    rows = await q.credit_file_facts(conn, [c["id"] for c in customers])
+#: A partner link as partner views read it (see RELATIONS_FOR for the same from rows).
+PARTNER_KEYS = ("id", "kind", "note", "related_customer_id", "related_code", "related_name")
+
+
+async def dossier_facts(
+    conn: AsyncConnection, customers: list[dict[str, Any]], with_partners: bool
+) -> tuple[dict[UUID, CreditFileFacts], dict[str, Any], dict[UUID, list[dict[str, Any]]]]:
+    """Facts, the tenant's settings and (when asked) each customer's partner links, all in one
+    statement: a page's dossier costs one round trip."""
+    rows = await q.credit_file_facts(conn, [c["id"] for c in customers], with_partners)
     settings: dict[str, Any] | None = None
     by_id: dict[UUID, CreditFileFacts] = {}
+    partners: dict[UUID, list[dict[str, Any]]] = {}
     # unpacked in the statement's column order: a Row's attribute access costs ~1 us each
-    for customer_id, present, partner_count, kinds, dates, tenant_settings in rows:
+    for customer_id, present, partner_count, kinds, dates, tenant_settings, *links in rows:
         by_id[customer_id] = facts_from(present, partner_count, kinds, dates)
         if tenant_settings is not None:
             settings = tenant_settings
+        if with_partners:
+            partners[customer_id] = (
+                [dict(zip(PARTNER_KEYS, link, strict=True)) for link in zip(*links, strict=True)]
+                if links[0]
+                else []
+            )
     facts = {c["id"]: by_id[c["id"]] for c in customers}
-    return facts, settings or {}
+    return facts, settings or {}, partners
 
 
 def policy_from(settings: dict[str, Any]) -> tuple[tuple[RequiredItem, ...], int]:

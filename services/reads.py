@@ -16,7 +16,7 @@ from dbschema.queries import audit
 from dbschema.queries import customers as q
 from dbschema.tables import jobs, warnings
 from domain.credit_file import Completeness, completeness_many
-from services.credit_files import facts_and_settings, policy_from, tenant_policy
+from services.credit_files import dossier_facts, policy_from, tenant_policy
 
 T = TypeVar("T")
 
@@ -111,12 +111,21 @@ async def completeness_for(
     session: ReadSession, customers: list[dict[str, Any]], as_of: date
 ) -> list[Completeness]:
     """Grade many dossiers with one facts query (the policy is read once per request)."""
+    return (await dossiers_for(session, customers, as_of, with_partners=False))[0]
 
-    async def load(conn: AsyncConnection) -> list[Completeness]:
-        facts, settings = await facts_and_settings(conn, customers)
+
+async def dossiers_for(
+    session: ReadSession, customers: list[dict[str, Any]], as_of: date, with_partners: bool
+) -> tuple[list[Completeness], list[list[dict[str, Any]]]]:
+    """A page's dossiers in one statement: each customer's completeness grade and, when
+    asked, its partner links (else empty lists)."""
+
+    async def load(conn: AsyncConnection) -> tuple[list[Completeness], list[list[dict[str, Any]]]]:
+        facts, settings, partners = await dossier_facts(conn, customers, with_partners)
         if session._policy is None:
             session._policy = policy_from(settings)
-        return completeness_many([facts[c["id"]] for c in customers], session._policy[0], as_of)
+        grades = completeness_many([facts[c["id"]] for c in customers], session._policy[0], as_of)
+        return grades, [partners.get(c["id"], []) for c in customers]
 
     return await session.run(load)
 

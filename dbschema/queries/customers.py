@@ -172,26 +172,53 @@ _PRESENT = ", ".join(
     ]
     + ["CASE WHEN jsonb_typeof(c.contacts) = 'array' AND c.contacts <> '[]' THEN 'contacts' END"]
 )
-FACTS_SQL = sa.text(f"""
+_FACTS = """
 SELECT ids.id AS customer_id,
-       array_remove(ARRAY[{_PRESENT}], NULL) AS present,
+       array_remove(ARRAY[{present}], NULL) AS present,
        (SELECT count(*) FROM customer_relations r WHERE r.customer_id = ids.id) AS partner_count,
        k.kinds, k.dates
        , CASE WHEN ids.n = 1 THEN (SELECT settings FROM tenants) END AS tenant_settings
+       {partner_columns}
   FROM unnest(CAST(:ids AS uuid[])) WITH ORDINALITY AS ids(id, n)
   LEFT JOIN customers c ON c.id = ids.id
   LEFT JOIN LATERAL (
        SELECT array_agg(e.kind) AS kinds, array_agg(e.latest) AS dates
          FROM (SELECT kind, max(occurred_on) AS latest FROM credit_file_entries
                 WHERE customer_id = ids.id GROUP BY kind) e) k ON true
-""")
+  {partner_join}
+"""
+#: The partners as parallel arrays in link order, each with its related customer's code and
+#: name (one index probe per link, as in RELATIONS_FOR).
+_PARTNER_COLUMNS = ", p.ids, p.kinds, p.notes, p.related_ids, p.related_codes, p.related_names"
+_PARTNER_JOIN = """LEFT JOIN LATERAL (
+       SELECT array_agg(r.id ORDER BY r.created_at, r.id) AS ids,
+              array_agg(r.kind ORDER BY r.created_at, r.id) AS kinds,
+              array_agg(r.note ORDER BY r.created_at, r.id) AS notes,
+              array_agg(r.related_customer_id ORDER BY r.created_at, r.id) AS related_ids,
+              array_agg(o.code ORDER BY r.created_at, r.id) AS related_codes,
+              array_agg(o.legal_name ORDER BY r.created_at, r.id) AS related_names
+         FROM customer_relations r
+         JOIN LATERAL (SELECT x.code, x.legal_name FROM customers x
+                        WHERE x.tenant_id = r.tenant_id AND x.id = r.related_customer_id
+                        LIMIT 1) o ON true
+        WHERE r.customer_id = ids.id) p ON true"""
+# column names and keys are the constants above, nothing from a caller
+FACTS_SQL = sa.text(_FACTS.format(present=_PRESENT, partner_columns="", partner_join=""))
+FACTS_AND_PARTNERS_SQL = sa.text(
+    _FACTS.format(present=_PRESENT, partner_columns=_PARTNER_COLUMNS, partner_join=_PARTNER_JOIN)
+)
 
 
-async def credit_file_facts(conn: AsyncConnection, customer_ids: list[UUID]) -> list[Any]:
+async def credit_file_facts(
+    conn: AsyncConnection, customer_ids: list[UUID], with_partners: bool = False
+) -> list[Any]:
     """Per customer: which dossier fields are filled, partner count and the newest dated
     document of each kind (parallel arrays: the driver decodes them, where JSON would be parsed
-    in Python); the first row also carries the tenant's settings (once, not per customer)."""
-    return list(await conn.execute(FACTS_SQL, {"ids": customer_ids}))
+    in Python); the first row also carries the tenant's settings (once, not per customer).
+    With partners, each row also carries the customer's partner links as parallel arrays, so
+    a page's whole dossier is one statement."""
+    statement = FACTS_AND_PARTNERS_SQL if with_partners else FACTS_SQL
+    return list(await conn.execute(statement, {"ids": customer_ids}))
 
 
 async def entries_for(
