@@ -10,11 +10,11 @@ from dbschema.engine import add_statement_listener
 from tests.conftest import gql, token
 
 PAGE = """query Page($n: Int) { customers(first: $n, orderBy: {field: CODE}) { edges { node {
-  id code creditFile { completeness { ratio missing { key reason } }
+  id code contacts { name role } creditFile { completeness { ratio missing { key reason } }
   partners { id kind note relatedId relatedCode relatedName } } } } } }"""
 PARTNERS_ONLY = """query Page($n: Int) { customers(first: $n, orderBy: {field: CODE}) {
   edges { node { code creditFile { partners { relatedCode } } } } } }"""
-ONE = """query One($id: ID!) { customer(id: $id) { id code creditFile {
+ONE = """query One($id: ID!) { customer(id: $id) { id code contacts { name role } creditFile {
   completeness { ratio missing { key reason } }
   partners { id kind note relatedId relatedCode relatedName } } } }"""
 
@@ -86,3 +86,4 @@ async def test_page_dossiers_fixed_statements_and_same_answers(
         for e in partners_only["data"]["customers"]["edges"]
         if e["node"]["creditFile"]["partners"]
     } == {n["code"] for n in linked}
+    assert sum(1 for n in nodes if n["contacts"] == [{"name": "王伟", "role": None}]) == 10
