@@ -14,7 +14,7 @@ from typing import Any
 from graphql import GraphQLEnumType, GraphQLObjectType, GraphQLScalarType
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from schema.plan_code import Completer, completer
+from schema.plan_code import Completer, completer, origin_of
 from schema.plans import (
     MISSING,
     Abandon,
@@ -67,7 +67,9 @@ class LeanExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 complete = self._completers[key]
             else:
                 plan = self._plan(return_type, field_details_list)  # keeps the list alive
-                complete = self._completers[key] = completer(plan) if plan is not None else None
+                complete = self._completers[key] = (
+                    completer(plan, origin_of(return_type)) if plan is not None else None
+                )
             if complete is not None:
                 try:
                     return complete(result, self.is_awaitable)
@@ -92,7 +94,10 @@ class LeanExecutionContext(StrawberryGraphQLCoreExecutionContext):
             if attr is not None:
                 leaf, non_null = unwrap(field_def.type)  # type: ignore[union-attr]
                 if isinstance(leaf, GraphQLScalarType | GraphQLEnumType):
-                    value = getattr(source, attr, MISSING)
+                    try:
+                        value = getattr(source, attr, MISSING)
+                    except Exception:  # the standard path reports it on this field
+                        value = MISSING
                     if value is None:
                         if not non_null:
                             return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from enum import Enum
+from operator import itemgetter
 from types import SimpleNamespace
 from typing import Any
 
@@ -13,6 +14,7 @@ from strawberry.scalars import JSON
 
 from schema import plans
 from schema.execution import LeanExecutionContext
+from schema.lazy import FromRow
 
 
 @strawberry.enum
@@ -94,10 +96,24 @@ def _items() -> list[Item]:
 
 
 @strawberry.type
+class Lazy(FromRow):
+    label: str
+    size: int | None
+
+
+Lazy.DERIVE = {"label": itemgetter("label"), "size": itemgetter("size")}
+LAZY_ROWS = [{"label": "a", "size": 1}, {"label": "b"}]  # the second lacks a column: KeyError
+
+
+@strawberry.type
 class Query:
     @strawberry.field
     def items(self) -> list[Item]:
         return _items()
+
+    @strawberry.field
+    def lazies(self) -> list[Lazy]:
+        return [Lazy.lazy(row) for row in LAZY_ROWS]
 
     @strawberry.field
     def named(self) -> list[Named]:
@@ -126,6 +142,8 @@ QUERIES = {
     "interface": "{ named { __typename name ... on Item { count tags { label } } } }",
     "list item error": "{ badTags { label weight } }",
     "wrong object type": "{ wrongObject { name } }",
+    "lazy views, a deriver failing": "{ lazies { label size } }",
+    "lazy views": "{ lazies { label } }",
     "skip and include": (
         "query($yes: Boolean!) { items { name @include(if: $yes) count @skip(if: $yes) "
         "tags @include(if: $yes) { label } } }"
@@ -164,6 +182,9 @@ def test_expected_answers():
     later = _run(QUERIES["awaitable attribute"], True)
     assert later.errors is None
     assert later.data["items"][1]["owner"] == {"label": "later", "weight": None}
+    lazy = _run(QUERIES["lazy views, a deriver failing"], True)
+    assert lazy.data == {"lazies": [{"label": "a", "size": 1}, {"label": "b", "size": None}]}
+    assert [e.path for e in lazy.errors or []] == [["lazies", 1, "size"]]
     bad = _run(QUERIES["list item error"], True)
     assert bad.data is None and bad.errors[0].path == ["badTags", 1, "label"]
 
@@ -229,3 +250,21 @@ def test_generated_completers_are_shared_across_requests():
     again = asyncio.run(schema.execute(query))
     assert again.errors is None and plan_code._COMPILED == before
     assert all(callable(fn) for fn in before.values())
+
+
+def test_lazy_views_are_derived_by_the_plan(monkeypatch):
+    """A plan derives a lazy view's fields itself, not through __getattr__ per field."""
+    asked: list[str] = []
+    original = FromRow.__getattr__
+
+    def spy(self, name):
+        asked.append(name)
+        return original(self, name)
+
+    monkeypatch.setattr(FromRow, "__getattr__", spy)
+    result = _run(QUERIES["lazy views"], True)
+    assert result.errors is None and result.data == {"lazies": [{"label": "a"}, {"label": "b"}]}
+    assert "label" not in asked
+    asked.clear()
+    _run(QUERIES["lazy views"], False)
+    assert asked.count("label") == 2  # the standard path reads through __getattr__
