@@ -268,3 +268,27 @@ def test_lazy_views_are_derived_by_the_plan(monkeypatch):
     asked.clear()
     _run(QUERIES["lazy views"], False)
     assert asked.count("label") == 2  # the standard path reads through __getattr__
+
+
+def test_execution_state_is_freed_without_a_garbage_collection():
+    """No reference cycle keeps an operation's execution context (and its request context)
+    alive after it ends: under load such cycles meant collections stalling the event loop."""
+    import gc
+    import weakref
+
+    contexts: list[weakref.ref[LeanExecutionContext]] = []
+
+    class Tracked(LeanExecutionContext):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            contexts.append(weakref.ref(self))
+
+    schema = strawberry.Schema(query=Query, execution_context_class=Tracked)
+    gc.collect()
+    gc.disable()
+    try:
+        result = asyncio.run(schema.execute("{ items { name owner { label } } lazies { label } }"))
+        assert result.errors is None
+        assert contexts and all(ref() is None for ref in contexts)
+    finally:
+        gc.enable()
