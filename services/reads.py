@@ -25,7 +25,7 @@ class ReadSession:
     """Loaders share one connection per request, serialised by a lock (asyncpg is sequential).
 
     Reads run in one transaction with the tenant set (RLS), begun and ended with a single
-    round trip each (see dbschema.engine.begin_read): a page needs ~4 statements, and the
+    round trip each (see dbschema.engine.begin_read): a page needs three statements, and the
     transaction plumbing around them was costing as much CPU as two of them.
     """
 
