@@ -1,8 +1,8 @@
 """Plans turned into Python functions, once per distinct plan, reused by every request.
 
 Walking a plan's tuples costs a loop, an unpacking and a branch per field; a generated
-function reads each attribute straight into a local and returns one dict literal, which is
-about twice as fast on a page. The source is generated from the plan alone: response keys
+function reads each attribute (or derives a lazy view's field) straight into a local and
+returns one dict literal. The source is generated from the plan alone: response keys
 and attribute names enter it only as `repr` literals, every object (types, coercions) by a
 name bound in the function's namespace, so nothing of a request's text is ever executed.
 """
