@@ -89,17 +89,6 @@ def warnings(ctx: Context) -> DataLoader[UUID, dict[str, Any] | None]:
     return DataLoader(load_fn=load)
 
 
-def ready(loader: DataLoader[Any, Any], key: Any) -> Any:
-    """A value the loader already holds (prefetched), or MISSING: lets a field stay sync."""
-    future = loader.cache_map.get(key) if loader.cache else None
-    if future is not None and future.done() and not future.cancelled() and not future.exception():
-        return future.result()
-    return MISSING
-
-
-MISSING: Any = object()
-
-
 #: The running request's context, for values that load only when a query awaits them.
 current_context: ContextVar[Context] = ContextVar("current_context")
 
