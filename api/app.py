@@ -28,12 +28,12 @@ from api.routes import (
     readyz,
     statement_pdf,
 )
+from infra.broker_probe import probe_for
+from infra.event_hub import EventHub
+from infra.request_context import request_id_var, tenant_var
+from infra.runtime import Runtime, open_runtime
+from infra.settings import Settings
 from schema.build import build_schema
-from services.broker_probe import probe_for
-from services.event_hub import EventHub
-from services.request_context import request_id_var, tenant_var
-from services.runtime import Runtime, open_runtime
-from services.settings import Settings
 
 log = logging.getLogger("credit.api")
 JOB_METRICS_SECONDS = 15.0  #: how often job counts are refreshed for /metrics

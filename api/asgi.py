@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 from api.app import create_app
-from services.settings import load
+from infra.settings import load
 
 app = create_app(load())

@@ -10,9 +10,9 @@ import jwt
 from jwt import PyJWKClient
 
 from domain.roles import ALL_ROLES
+from infra.runtime import Runtime
+from infra.settings import Settings
 from schema.context import Principal
-from services.runtime import Runtime
-from services.settings import Settings
 
 REQUIRED_CLAIMS = ["exp", "iat", "sub", "iss", "aud", "tenant", "roles"]
 JWKS_CACHE_SECONDS = 300  #: keys are re-read every five minutes

@@ -8,12 +8,12 @@ import json
 import os
 import sys
 
-from services.settings import SettingsError, load
+from infra.settings import SettingsError, load
 
 
 def _migrate(args: argparse.Namespace) -> int:
     from dbschema.provision import ensure_database, migrate, set_app_password
-    from services.runtime import database_urls
+    from infra.runtime import database_urls
 
     settings = load()
     owner, _app = database_urls(settings)
@@ -25,8 +25,8 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _tenant_create(args: argparse.Namespace) -> int:
-    from services.runtime import database_urls
-    from services.tenants import create_tenant
+    from infra.runtime import database_urls
+    from infra.tenants import create_tenant
 
     owner, _ = database_urls(load())
     tenant_id, created = create_tenant(owner, args.slug, args.name or args.slug)
@@ -48,8 +48,8 @@ def _token(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from services.demo import load_demo
-    from services.runtime import open_runtime
+    from infra.demo import load_demo
+    from infra.runtime import open_runtime
 
     async def main() -> dict[str, int]:
         runtime = open_runtime(load())
@@ -65,7 +65,7 @@ def _demo(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from services.logs import configure
+    from infra.logs import configure
 
     settings = load()
     configure(settings.log_level)

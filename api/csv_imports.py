@@ -18,8 +18,8 @@ from api.routes import error_response, principal_or_error
 from domain import roles
 from domain.errors import DomainError
 from schema.relay import to_global_id
-from services import imports as import_service
-from services.imports import ImportRow, RowResult
+from services.ledger import imports as import_service
+from services.ledger.imports import ImportRow, RowResult
 from services.uow import Actor, UnitOfWork
 
 MAX_BYTES = 5 * 1024 * 1024  #: larger uploads are refused (413) before parsing

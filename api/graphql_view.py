@@ -14,11 +14,11 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from api.auth import AuthError, TokenVerifier
+from infra.event_hub import EventHub
+from infra.request_context import request_id_var, tenant_var
+from infra.runtime import Runtime
 from schema.context import Context
-from schema.loaders import current_context
-from services.event_hub import EventHub
-from services.request_context import request_id_var, tenant_var
-from services.runtime import Runtime
+from schema.loading import current_context
 
 INIT_TIMEOUT = timedelta(seconds=5)  #: a socket that says nothing for 5 s is closed (4408)
 

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.extensions import SchemaExtension
 
-from services.request_context import operation_var
+from infra.request_context import operation_var
 
 REQUESTS = Counter(
     "credit_graphql_requests_total", "GraphQL operations", ["operation", "type", "outcome"]

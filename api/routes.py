@@ -13,9 +13,11 @@ from starlette.responses import JSONResponse, Response
 from api.auth import AuthError
 from domain import roles
 from domain.errors import DomainError
+from infra.request_context import tenant_var
 from schema.relay import from_global_id
-from services import documents, dunning, reports
-from services.request_context import tenant_var
+from services.collections import dunning, evidence
+from services.customers import reports
+from services.statements import documents
 
 
 async def healthz(request: Request) -> Response:
@@ -173,7 +175,7 @@ async def activities_csv(request: Request) -> Response:
         customer_id = from_global_id(request.path_params["id"], "Customer")[1]
     except DomainError:
         return error_response(404, "NOT_FOUND", "Customer not found")
-    text = await documents.activities_csv(
+    text = await evidence.activities_csv(
         request.app.state.runtime.engine, principal.tenant_id, customer_id
     )
     if text is None:

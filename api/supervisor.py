@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 
-from services.settings import load
+from infra.settings import load
 
 CHILD_STOP_SECONDS = 10.0  #: grace period before a child that ignores SIGTERM is killed
 
@@ -22,8 +22,8 @@ def run_all(port: int) -> int:
     """Start database, migrations, demo data, API, worker and scheduler; wait for a signal."""
     from dbschema import embedded
     from dbschema.provision import ensure_database, migrate, set_app_password
-    from services.demo import load_demo
-    from services.runtime import database_urls, open_runtime
+    from infra.demo import load_demo
+    from infra.runtime import database_urls, open_runtime
 
     settings = load()
     owner, _app = database_urls(settings)  # starts the embedded server when needed

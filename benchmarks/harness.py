@@ -20,8 +20,8 @@ import psycopg
 from api.auth import issue_dev_token
 from dbschema import embedded
 from dbschema.provision import ensure_database, migrate, with_user
-from services.settings import load
-from services.tenants import create_tenant
+from infra.settings import load
+from infra.tenants import create_tenant
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / ".bench"

@@ -22,7 +22,7 @@ import httpx
 import psycopg
 
 from benchmarks.harness import ROOT, Bench, database, server
-from services.tenants import create_tenant
+from infra.tenants import create_tenant
 
 CUSTOMERS = 50_000
 INVOICES = 1_000_000
@@ -297,9 +297,9 @@ _owner_url = ""
 
 
 async def _provision_run(bench: Bench, period_end: date) -> float:
-    from services.provisions import run_provisions
-    from services.runtime import open_runtime
-    from services.settings import load
+    from infra.runtime import open_runtime
+    from infra.settings import load
+    from services.closing.provisions import run_provisions
     from services.uow import UnitOfWork
 
     os.environ.update({"DATABASE_URL": bench.owner_url, "APP_DATABASE_URL": bench.app_url})
@@ -407,11 +407,11 @@ def measure_statements(bench: Bench) -> dict[str, Any]:
 
 async def _request_statements(bench: Bench, tenant_id: str, period: date) -> None:
     """Ask for the month's statements through the outbox and relay until all are sent."""
+    from infra.runtime import open_runtime
+    from infra.settings import load
     from jobs.broker import make_broker
     from jobs.relay import Relay
-    from services.jobs import request_job
-    from services.runtime import open_runtime
-    from services.settings import load
+    from services.jobs.requests import request_job
     from services.uow import UnitOfWork
 
     os.environ.update(

@@ -11,7 +11,7 @@ from asgi_lifespan import LifespanManager
 from api.app import create_app
 from benchmarks.harness import Bench, database, seed_customers
 from dbschema.engine import add_statement_listener
-from services.settings import load
+from infra.settings import load
 
 FLOOR = 4  #: the issue's ceiling; the page now needs 3
 QUERY = (

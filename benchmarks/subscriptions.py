@@ -14,7 +14,7 @@ import websockets
 from benchmarks.harness import Bench, database, raise_nofile, seed_customers, server
 from dbschema.engine import create_engine
 from services.uow import Actor, UnitOfWork
-from services.warnings import raise_warning
+from services.warnings.signals import raise_warning
 
 SUBSCRIBERS = 500
 EVENTS = 40

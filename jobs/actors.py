@@ -5,9 +5,9 @@ from __future__ import annotations
 import dramatiq
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from services import jobs as job_service
-from services import settings as settings_module
-from services.runtime import Runtime, open_runtime
+from infra import settings as settings_module
+from infra.runtime import Runtime, open_runtime
+from jobs import runner as job_service
 
 _runtime: Runtime | None = None
 

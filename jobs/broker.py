@@ -8,8 +8,8 @@ from dramatiq.brokers.redis import RedisBroker
 from dramatiq.middleware.asyncio import AsyncIO
 from dramatiq_postgres import PostgresBroker
 
-from services.runtime import database_urls
-from services.settings import Settings
+from infra.runtime import database_urls
+from infra.settings import Settings
 
 QUEUE = "credit"  #: one queue: every worker imports every actor (unknown ones dead-letter)
 
@@ -29,7 +29,7 @@ def make_broker(settings: Settings) -> dramatiq.Broker:
             maintenance_interval=ttl / 2,
         )
     elif url.startswith(("redis://", "rediss://", "unix://")):
-        broker = RedisBroker(url=url)
+        broker = RedisBroker(url=url)  # type: ignore[no-untyped-call]  # dramatiq's redis broker is unannotated
     elif url.startswith(("amqp://", "amqps://")):
         broker = RabbitmqBroker(url=url)
     else:

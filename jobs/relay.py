@@ -16,8 +16,8 @@ import dramatiq
 import sqlalchemy as sa
 
 from dbschema.tables import jobs
+from infra.runtime import Runtime
 from jobs.broker import QUEUE
-from services.runtime import Runtime
 from services.uow import UnitOfWork
 
 log = logging.getLogger("credit.relay")
@@ -54,7 +54,7 @@ class Relay:
                 ).first()
                 if row is None:
                     continue
-                message = dramatiq.Message(
+                message: dramatiq.Message[None] = dramatiq.Message(
                     queue_name=QUEUE,
                     actor_name=row.actor,
                     args=(),

@@ -14,11 +14,11 @@ import asyncpg
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from infra.runtime import open_runtime
+from infra.settings import Settings, load
 from jobs.broker import install
 from jobs.relay import Relay
-from services.runtime import open_runtime
-from services.schedules import request_due_jobs
-from services.settings import Settings, load
+from jobs.schedule import request_due_jobs
 
 log = logging.getLogger("credit.scheduler")
 LEADER_LOCK = 0x43524544  #: advisory lock key: only one scheduler fires schedules
@@ -75,7 +75,7 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
 
 def main() -> None:
     """Entry point for `credit scheduler`."""
-    from services.logs import configure
+    from infra.logs import configure
 
     settings = load()
     configure(settings.log_level)

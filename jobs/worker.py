@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from infra.settings import load
 from jobs.broker import install
-from services.settings import load
 
 broker = install(load())
 

@@ -18,34 +18,48 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 
+from infra.settings import Settings
 from schema.arguments import ArgumentLimits
-from schema.closing_queries import ClosingQuery
-from schema.collection_queries import CollectionQuery
-from schema.config_queries import ConfigQuery
+from schema.closing import mutations as closing
+from schema.closing.queries import ClosingQuery
+from schema.collections import mutations as collections
+from schema.collections.queries import CollectionQuery
+from schema.configuration import mutations as configuration
+from schema.configuration.queries import ConfigQuery
+from schema.customers.mutations import credit_files, credit_terms
+from schema.customers.mutations import master_data as customers
+from schema.customers.queries import CustomerQuery
+from schema.engine.execution import LeanExecutionContext
 from schema.errors import RequestIdMaskErrors
-from schema.execution import LeanExecutionContext
-from schema.kpi_queries import KpiQuery
-from schema.ledger_queries import LedgerQuery
-from schema.mutations import (
-    closing,
-    collections,
-    configuration,
-    credit_files,
-    customers,
-    disputes,
-    imports,
-    ledger,
-    warnings,
-)
-from schema.queries import CoreQuery
+from schema.jobs.queries import JobQuery
+from schema.kpis.queries import KpiQuery
+from schema.ledger.mutations import disputes, imports
+from schema.ledger.mutations import postings as ledger
+from schema.ledger.queries import LedgerQuery
+from schema.node import NodeQuery, ViewerQuery
+from schema.statements import mutations as statements
+from schema.statements.queries import StatementQuery
 from schema.subscriptions import Subscription
-from services.settings import Settings
+from schema.warnings import mutations as warnings
+from schema.warnings.queries import WarningQuery
 
 log = logging.getLogger("credit.graphql")
 
 
 @strawberry.type(description="Read entry points.")
-class Query(CoreQuery, LedgerQuery, ClosingQuery, CollectionQuery, KpiQuery, ConfigQuery):
+class Query(
+    ViewerQuery,
+    CustomerQuery,
+    NodeQuery,
+    WarningQuery,
+    JobQuery,
+    LedgerQuery,
+    ClosingQuery,
+    CollectionQuery,
+    StatementQuery,
+    KpiQuery,
+    ConfigQuery,
+):
     pass
 
 
@@ -58,8 +72,10 @@ MUTATION_MODULES = (
     imports,
     closing,
     disputes,
+    statements,
     collections,
     configuration,
+    credit_terms,
 )
 
 Mutation = strawberry.type(
@@ -128,6 +144,6 @@ def build_schema(settings: Settings, extra: tuple[Any, ...] = ()) -> strawberry.
 
 def sdl() -> str:
     """The schema as SDL (what schema/schema.graphql holds)."""
-    from services.settings import Settings as _S
+    from infra.settings import Settings as _S
 
     return build_schema(_S()).as_str() + "\n"

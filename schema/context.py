@@ -9,9 +9,9 @@ from uuid import UUID
 
 from strawberry.dataloader import DataLoader
 
-from services.event_hub import EventHub
-from services.reads import ReadSession
-from services.runtime import Runtime
+from infra.event_hub import EventHub
+from infra.runtime import Runtime
+from services.read_session import ReadSession
 from services.uow import Actor, UnitOfWork
 
 

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 import strawberry
 from graphql import GraphQLError
 
 from domain.errors import DomainError
+
+C = TypeVar("C")
+E = TypeVar("E")
+R = TypeVar("R")
 
 
 @strawberry.interface(description="An object with a globally unique, opaque id.")
@@ -75,3 +80,20 @@ def page_size(first: int | None, maximum: int, default: int = 20) -> int:
             f"`first` must be between 1 and {maximum}", extensions={"code": "PAGE_SIZE_EXCEEDED"}
         )
     return size
+
+
+def edges_of(
+    edge: Callable[..., E], items: Sequence[R], node: Callable[[R], Any], cursor: Callable[[R], str]
+) -> list[E]:
+    """Edges for a page of items: each item's node and its cursor."""
+    return [edge(cursor=cursor(item), node=node(item)) for item in items]
+
+
+def connection(
+    conn: Callable[..., C], edges: Sequence[Any], has_next: bool, total: int | None = None
+) -> C:
+    """A connection over a page of edges; `total` only where the type counts (cheaply)."""
+    info = PageInfo(has_next_page=has_next, end_cursor=edges[-1].cursor if edges else None)
+    if total is None:
+        return conn(edges=list(edges), page_info=info)
+    return conn(edges=list(edges), page_info=info, total_count=total)

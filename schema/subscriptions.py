@@ -13,20 +13,20 @@ from strawberry.types import Info
 
 from domain import roles
 from domain.errors import DomainError
-from schema import loaders
-from schema.context import Context
-from schema.permissions import allow, roles_note
-from schema.relay import from_global_id
-from schema.types.receivables_events import (
+from infra.event_hub import SubscriberOverflow
+from schema.collections.events import (
     ALL_TOPICS,
     ReceivablesEvent,
     ReceivablesEventFilter,
     ReceivablesTopic,
 )
-from schema.types.warning import Warning as WarningType
-from schema.types.warning import WarningEvent, WarningLevel, WarningSubscriptionFilter
-from services.event_hub import SubscriberOverflow
-from services.warnings import LEVELS, TOPIC_RAISED
+from schema.context import Context
+from schema.customers import loaders
+from schema.permissions import allow, roles_note
+from schema.relay import from_global_id
+from schema.warnings.types import Warning as WarningType
+from schema.warnings.types import WarningEvent, WarningLevel, WarningSubscriptionFilter
+from services.warnings.signals import LEVELS, TOPIC_RAISED
 
 READ = roles.READ_CUSTOMERS
 READ_RECEIVABLES = roles.READ_RECEIVABLES

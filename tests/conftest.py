@@ -22,9 +22,9 @@ from api.app import create_app
 from api.auth import issue_dev_token
 from dbschema import embedded
 from dbschema.provision import ensure_database, migrate, with_database, with_user
-from services.runtime import Runtime, open_runtime
-from services.settings import Settings, load
-from services.tenants import create_tenant
+from infra.runtime import Runtime, open_runtime
+from infra.settings import Settings, load
+from infra.tenants import create_tenant
 
 TEMPLATE_DB = "credit_template"
 

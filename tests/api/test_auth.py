@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from api.app import create_app
 from api.auth import AuthError, TokenVerifier, issue_dev_token
-from services.settings import DEV_SECRET, Settings, SettingsError, load
+from infra.settings import DEV_SECRET, Settings, SettingsError, load
 from tests.conftest import gql, token
 
 QUERY = "query { customers(first: 1) { totalCount } }"

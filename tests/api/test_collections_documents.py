@@ -109,7 +109,7 @@ async def test_dunning_letter_export_and_activities(client, settings, database):
 
 
 async def test_statement_run_and_download(client, settings, runtime, tenants, database):
-    from services import statements
+    from services.statements import monthly as statements
     from services.uow import Actor, UnitOfWork
 
     manager = token(settings)

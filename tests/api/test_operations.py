@@ -9,7 +9,7 @@ import httpx
 from asgi_lifespan import LifespanManager
 
 from api.app import create_app
-from services.logs import JsonFormatter
+from infra.logs import JsonFormatter
 from tests.conftest import free_port, gql, token
 
 
@@ -53,7 +53,7 @@ async def test_request_id_is_echoed(client):
 
 
 def test_json_log_lines_carry_request_id_and_tenant():
-    from services.request_context import request_id_var, tenant_var
+    from infra.request_context import request_id_var, tenant_var
 
     request_id_var.set("rid-1")
     tenant_var.set("acme")

@@ -7,11 +7,11 @@ from typing import Any
 from uuid import UUID
 
 from schema.relay import to_global_id
-from services.collections import daily_run
-from services.customers import MoneyIn
-from services.invoices import create_invoice
-from services.ledger_inputs import InvoiceIn, PaymentIn
-from services.payments import create_payment
+from services.collections.workflow import daily_run
+from services.inputs import MoneyIn
+from services.ledger.inputs import InvoiceIn, PaymentIn
+from services.ledger.invoices import create_invoice
+from services.ledger.payments import create_payment
 from services.uow import Actor, UnitOfWork
 from tests.api.test_subscriptions import customer, subscribed
 from tests.conftest import token

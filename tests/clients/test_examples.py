@@ -15,9 +15,9 @@ from uuid import UUID
 
 import pytest
 
-from services.customers import CustomerChanges, create_customer
+from services.customers.master_data import CustomerChanges, create_customer
 from services.uow import Actor, UnitOfWork
-from services.warnings import raise_warning
+from services.warnings.signals import raise_warning
 from tests.conftest import token
 
 EXAMPLES = Path(__file__).parents[2] / "clients" / "examples"

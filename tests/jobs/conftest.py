@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
+from infra.runtime import Runtime
+from infra.settings import Settings
 from jobs.broker import make_broker
 from jobs.relay import Relay
-from services.runtime import Runtime
-from services.settings import Settings
 from tests.conftest import Database, free_port
 
 

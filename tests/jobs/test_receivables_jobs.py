@@ -10,10 +10,12 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from services.customers import CustomerChanges, MoneyIn, create_customer
-from services.invoices import create_invoice
-from services.jobs import HANDLERS, request_job
-from services.ledger_inputs import InvoiceIn
+from jobs.runner import HANDLERS
+from services.customers.master_data import CustomerChanges, create_customer
+from services.inputs import MoneyIn
+from services.jobs.requests import request_job
+from services.ledger.inputs import InvoiceIn
+from services.ledger.invoices import create_invoice
 from services.uow import Actor, UnitOfWork
 from tests.conftest import Database
 from tests.jobs.conftest import wait_for

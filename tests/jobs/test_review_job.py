@@ -11,9 +11,9 @@ from dbschema.queries.events import enqueue_job
 from dbschema.tables import customers
 from jobs.broker import QUEUE, make_broker
 from jobs.relay import Relay
-from services import reviews
-from services.customers import CustomerChanges, create_customer
-from services.schedules import due_jobs, request_due_jobs
+from jobs.schedule import due_jobs, request_due_jobs
+from services.customers import reviews
+from services.customers.master_data import CustomerChanges, create_customer
 from services.uow import Actor, UnitOfWork
 from tests.conftest import gql, token
 from tests.jobs.conftest import start_worker, stop_process, wait_for

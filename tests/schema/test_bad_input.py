@@ -7,7 +7,7 @@ import pytest
 from asgi_lifespan import LifespanManager
 
 from api.app import create_app
-from services.settings import load
+from infra.settings import load
 from tests.conftest import gql, token
 from tests.schema.test_customers_api import CREATE, create, new_customer
 

@@ -111,7 +111,7 @@ async def test_provision_lines_per_customer_and_invoice(client, settings, runtim
     # given: two customers, invoices of different ages, a month-end run
     from datetime import date
 
-    from services.provisions import run_provisions
+    from services.closing.provisions import run_provisions
     from services.uow import UnitOfWork
 
     manager, finance = token(settings), token(settings, roles=["finance"])

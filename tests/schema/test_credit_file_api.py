@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from services import reviews
+from services.customers import reviews
 from services.uow import UnitOfWork
 from tests.conftest import gql, token
 from tests.schema.test_customers_api import create

@@ -12,9 +12,9 @@ import pytest
 import strawberry
 from strawberry.scalars import JSON
 
-from schema import plans
-from schema.execution import LeanExecutionContext
-from schema.lazy import FromRow
+from schema.engine import plans
+from schema.engine.execution import LeanExecutionContext
+from schema.engine.lazy import FromRow
 
 
 @strawberry.enum
@@ -221,7 +221,7 @@ def test_look_ahead_follows_fragments_and_is_reused():
     """A page prefetches what fragments select too; the same parsed query is walked once."""
     from graphql import parse
 
-    from schema.selection import selected_pairs
+    from schema.engine.selection import selected_pairs
 
     document = parse(
         "{ customers { edges { node { ...Row ... on Customer { creditFile { partners "
@@ -241,7 +241,7 @@ def test_look_ahead_follows_fragments_and_is_reused():
 
 def test_generated_completers_are_shared_across_requests():
     """A plan's function is generated once; later requests of the same shape reuse it."""
-    from schema import plan_code
+    from schema.engine import plan_code
 
     query = "{ items { name tags { label weight } labels } }"
     schema = strawberry.Schema(query=Query, execution_context_class=LeanExecutionContext)

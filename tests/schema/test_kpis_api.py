@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from services.snapshots import take_snapshot
+from services.kpis.snapshots import take_snapshot
 from services.uow import UnitOfWork
 from tests.conftest import gql, token
 from tests.schema.test_customers_api import create

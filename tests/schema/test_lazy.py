@@ -9,9 +9,7 @@ from uuid import uuid4
 
 import pytest
 
-from schema.lazy import FromRow
-from schema.loaders import Deferred
-from schema.types.customer import (
+from schema.customers.types import (
     Completeness,
     Customer,
     CustomerEdge,
@@ -19,6 +17,8 @@ from schema.types.customer import (
     Partner,
     RelationKind,
 )
+from schema.engine.lazy import FromRow
+from schema.loading import Deferred
 
 ROW = {
     "id": uuid4(),

@@ -11,8 +11,8 @@ from graphql import (
     GraphQLObjectType,
 )
 
+from infra.settings import Settings
 from schema.build import build_schema, sdl
-from services.settings import Settings
 
 COMMITTED = Path(__file__).parents[2] / "schema" / "schema.graphql"
 

@@ -8,11 +8,12 @@ from typing import Any
 from uuid import UUID
 
 from domain.aging import DEFAULT_AGE_BUCKETS, DEFAULT_DPD_BUCKETS, OpenItem, aging
-from services import aging as aging_service
-from services import invoices, payments
-from services.customers import CustomerChanges, MoneyIn, create_customer
-from services.ledger_inputs import AllocationLine, InvoiceIn, PaymentIn
-from services.reads import ReadSession
+from services.customers.master_data import CustomerChanges, create_customer
+from services.inputs import MoneyIn
+from services.ledger import aging as aging_service
+from services.ledger import invoices, payments
+from services.ledger.inputs import AllocationLine, InvoiceIn, PaymentIn
+from services.read_session import ReadSession
 from services.uow import Actor, UnitOfWork
 
 TODAY = date(2026, 11, 24)

@@ -8,9 +8,11 @@ from uuid import UUID
 
 import sqlalchemy as sa
 
-from services import collections, disputes, invoices, payments
-from services.customers import CustomerChanges, MoneyIn, create_customer
-from services.ledger_inputs import InvoiceIn, PaymentIn
+from services.collections import workflow as collections
+from services.customers.master_data import CustomerChanges, create_customer
+from services.inputs import MoneyIn
+from services.ledger import disputes, invoices, payments
+from services.ledger.inputs import InvoiceIn, PaymentIn
 from services.uow import Actor, UnitOfWork
 
 DUE = date(2026, 9, 30)

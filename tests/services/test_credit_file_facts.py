@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from services.credit_files import facts_for
+from services.customers.credit_files import facts_for
 from services.uow import Actor, UnitOfWork
 
 INSERT = """INSERT INTO customers (tenant_id, code, legal_name, country, industry,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.demo import load_demo
+from infra.demo import load_demo
 
 
 async def test_demo_loads_once_with_a_ledger(runtime, database):

@@ -8,9 +8,10 @@ from typing import Any
 from uuid import UUID
 
 from domain.errors import DomainError, ValidationFailed
-from services import invoices, payments
-from services.customers import CustomerChanges, MoneyIn, create_customer
-from services.ledger_inputs import AllocationLine, InvoiceIn, PaymentIn
+from services.customers.master_data import CustomerChanges, create_customer
+from services.inputs import MoneyIn
+from services.ledger import invoices, payments
+from services.ledger.inputs import AllocationLine, InvoiceIn, PaymentIn
 from services.uow import Actor, UnitOfWork
 
 DAY = date(2026, 1, 10)

@@ -9,9 +9,11 @@ from uuid import UUID
 import pytest
 
 from domain.errors import DomainError, ValidationFailed
-from services import invoices, payments, provisions, writeoffs
-from services.customers import CustomerChanges, MoneyIn, create_customer
-from services.ledger_inputs import AllocationLine, InvoiceIn, PaymentIn
+from services.closing import provisions, writeoffs
+from services.customers.master_data import CustomerChanges, create_customer
+from services.inputs import MoneyIn
+from services.ledger import invoices, payments
+from services.ledger.inputs import AllocationLine, InvoiceIn, PaymentIn
 from services.uow import Actor, UnitOfWork
 
 END = date(2026, 10, 31)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 
 from dbschema.engine import add_statement_listener, create_engine
-from services.reads import ReadSession
+from services.read_session import ReadSession
 
 TENANT = sa.text("SELECT current_setting('app.tenant_id', true)")
 

@@ -11,9 +11,11 @@ import pytest
 import sqlalchemy as sa
 
 from domain.errors import DomainError
-from services import invoices, payments, statements
-from services.customers import CustomerChanges, MoneyIn, create_customer
-from services.ledger_inputs import CreditNoteIn, InvoiceIn, PaymentIn
+from services.customers.master_data import CustomerChanges, create_customer
+from services.inputs import MoneyIn
+from services.ledger import invoices, payments
+from services.ledger.inputs import CreditNoteIn, InvoiceIn, PaymentIn
+from services.statements import monthly as statements
 from services.uow import Actor, UnitOfWork
 from tests.documents.pdf_tools import ink, pdf_text, render_page
 

@@ -1,0 +1,1 @@
+"""Infrastructure: settings, runtime, logging, the event hub, the broker probe, demo data."""

@@ -1,0 +1,70 @@
+"""Process-wide resources: where the database is, the app-role engine, tenant lookup."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from dbschema import embedded
+from dbschema.engine import create_engine
+from dbschema.provision import plain, with_user
+from infra.settings import Settings
+
+EMBEDDED_DATABASE = "credit"
+TENANT_CACHE_SECONDS = 60.0  #: a new tenant is usable at once; a renamed slug within a minute
+
+
+def database_urls(settings: Settings) -> tuple[str, str]:
+    """(owner URL, app-role URL); starts the embedded server when no DATABASE_URL is set."""
+    if settings.database_url:
+        owner = plain(settings.database_url)
+    else:
+        uri = embedded.start(settings.data_dir)
+        owner = embedded.url_for(uri, EMBEDDED_DATABASE, "postgres")
+    app = settings.app_database_url or with_user(
+        owner, settings.app_db_role, settings.app_db_password
+    )
+    return owner, plain(app)
+
+
+@dataclass
+class Runtime:
+    """What a process shares: settings, the engine, a small tenant cache."""
+
+    settings: Settings
+    owner_url: str
+    app_url: str
+    engine: AsyncEngine
+    _tenants: dict[str, tuple[UUID | None, float]] = field(default_factory=dict)
+
+    async def tenant_id(self, slug: str) -> UUID | None:
+        """The id for a tenant slug, or None for an unknown tenant."""
+        cached = self._tenants.get(slug)
+        now = time.monotonic()
+        if cached and now - cached[1] < TENANT_CACHE_SECONDS and cached[0] is not None:
+            return cached[0]
+        async with self.engine.connect() as conn:
+            tenant_id: UUID | None = await conn.scalar(
+                sa.text("SELECT resolve_tenant(:s)"), {"s": slug}
+            )
+        self._tenants[slug] = (tenant_id, now)
+        return tenant_id
+
+    async def all_tenant_ids(self) -> list[UUID]:
+        """Every tenant, for the scheduler's fan-out (a security-definer function)."""
+        async with self.engine.connect() as conn:
+            return list((await conn.execute(sa.text("SELECT tenant_ids()"))).scalars())
+
+    async def close(self) -> None:
+        """Release the pool."""
+        await self.engine.dispose()
+
+
+def open_runtime(settings: Settings) -> Runtime:
+    """Build the runtime (no I/O beyond starting an embedded server if needed)."""
+    owner, app = database_urls(settings)
+    return Runtime(settings, owner, app, create_engine(app, settings.pool_size))

@@ -1,0 +1,272 @@
+"""Provision runs and the write-off workflow."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+from uuid import UUID
+
+import strawberry
+from strawberry.types import Info
+
+from domain import roles
+from schema.closing.errors import CLOSING
+from schema.closing.types import BadDebtCase, ProvisionRun, WriteOffProposal
+from schema.context import Context
+from schema.jobs.types import Job
+from schema.ledger.mutations.postings import KEY_NOTE
+from schema.mutation import INPUT, decode, run
+from schema.permissions import allow, roles_note
+from services.closing import provisions, writeoffs
+from services.closing import reads as closing_reads
+from services.jobs.reads import job_by_id
+from services.jobs.requests import request_job
+from services.uow import UnitOfWork
+
+
+@strawberry.input(description="Compute a month-end provision run (queued as a job).")
+class RunProvisionsInput:
+    period_end: date = strawberry.field(description="Period end, e.g. 2026-10-31.")
+
+
+@strawberry.type(description="Result of runProvisions: the queued job.")
+class RunProvisionsPayload(CLOSING.payload):
+    job: Job | None = strawberry.field(description="Poll `job(id)` for the totals.")
+
+
+@strawberry.input(description="Close a provision period: its run becomes final.")
+class CloseProvisionRunInput:
+    period_end: date = strawberry.field(description="Period end of the run.")
+
+
+@strawberry.type(description="Result of closeProvisionRun.")
+class ProvisionRunPayload(CLOSING.payload):
+    run: ProvisionRun | None = strawberry.field(description="The run.")
+
+
+@strawberry.input(description="Part of an invoice to write off.")
+class WriteOffLineInput:
+    invoice_id: strawberry.ID = strawberry.field(description="Global id of the invoice.")
+    amount: str = strawberry.field(description="Decimal amount, at most the open amount.")
+
+
+@strawberry.input(description="Propose a write-off.")
+class ProposeWriteOffInput:
+    customer_id: strawberry.ID = strawberry.field(description="Global id of the customer.")
+    lines: list[WriteOffLineInput] = strawberry.field(description="Invoices and amounts.")
+    reason: str = strawberry.field(description="Why the debt is irrecoverable.")
+    evidence: list[str] = strawberry.field(
+        default_factory=list, description="Evidence references (documents)."
+    )
+    idempotency_key: str = strawberry.field(description=KEY_NOTE)
+
+
+@strawberry.input(description="Approve or reject a write-off proposal.")
+class DecideWriteOffInput:
+    id: strawberry.ID = strawberry.field(description="Global id of the proposal.")
+    approve: bool = strawberry.field(description="True to approve, false to reject.")
+    note: str | None = strawberry.field(default=None, description="Why.")
+
+
+@strawberry.input(description="Post an approved write-off.")
+class PostWriteOffInput:
+    id: strawberry.ID = strawberry.field(description="Global id of the proposal.")
+    effective_on: date | None = strawberry.field(default=None, description="Default today.")
+    idempotency_key: str = strawberry.field(description=KEY_NOTE)
+
+
+@strawberry.type(description="Result of a write-off mutation.")
+class WriteOffPayload(CLOSING.payload):
+    proposal: WriteOffProposal | None = strawberry.field(description="The proposal.")
+    case: BadDebtCase | None = strawberry.field(description="The bad-debt case, once posted.")
+
+
+@strawberry.input(description="Cash received on a written-off debt.")
+class RecordRecoveryInput:
+    case_id: strawberry.ID = strawberry.field(description="Global id of the bad-debt case.")
+    amount: str = strawberry.field(description="Decimal amount in the case's currency.")
+    received_on: date = strawberry.field(description="Date received.")
+    reference: str | None = strawberry.field(default=None, description="Bank reference.")
+    idempotency_key: str = strawberry.field(description=KEY_NOTE)
+
+
+@strawberry.input(description="Record what a bad-debt case taught.")
+class RecordLessonsInput:
+    case_id: strawberry.ID = strawberry.field(description="Global id of the bad-debt case.")
+    lessons: str = strawberry.field(description="What to do differently.")
+    cause: str | None = strawberry.field(default=None, description="Refined cause.")
+
+
+@strawberry.type(description="Result of a bad-debt case mutation.")
+class BadDebtCasePayload(CLOSING.payload):
+    case: BadDebtCase | None = strawberry.field(description="The case.")
+
+
+async def _payload(
+    info: Info[Context, Any], result: dict[str, Any] | None, errors: list[Any]
+) -> WriteOffPayload:
+    proposal = case = None
+    session = info.context.session
+    if result and "proposalId" in result:
+        row = await closing_reads.proposal(session, UUID(result["proposalId"]))
+        proposal = WriteOffProposal.from_row(row) if row else None
+    if result and "caseId" in result:
+        found = [c for c in await closing_reads.cases(session) if str(c["id"]) == result["caseId"]]
+        case = BadDebtCase.from_row(found[0]) if found else None
+    return WriteOffPayload(proposal=proposal, case=case, user_errors=errors)
+
+
+async def run_provisions(
+    info: Info[Context, Any], input: Annotated[RunProvisionsInput, INPUT]
+) -> RunProvisionsPayload:
+    job_id, errors = await run(
+        info,
+        CLOSING,
+        lambda uow: request_job(
+            uow, provisions.JOB_ACTOR, {"periodEnd": input.period_end.isoformat()}
+        ),
+    )
+    row = await job_by_id(info.context.session, job_id) if job_id else None
+    return RunProvisionsPayload(job=Job.from_row(row) if row else None, user_errors=errors)
+
+
+async def close_provision_run(
+    info: Info[Context, Any], input: Annotated[CloseProvisionRunInput, INPUT]
+) -> ProvisionRunPayload:
+    result, errors = await run(
+        info, CLOSING, lambda uow: provisions.close_run(uow, input.period_end)
+    )
+    rows = (
+        await closing_reads.provision_runs_list(info.context.session, input.period_end)
+        if result
+        else []
+    )
+    return ProvisionRunPayload(
+        run=ProvisionRun.from_row(rows[0]) if rows else None, user_errors=errors
+    )
+
+
+async def propose_write_off(
+    info: Info[Context, Any], input: Annotated[ProposeWriteOffInput, INPUT]
+) -> WriteOffPayload:
+    async def work(uow: UnitOfWork) -> tuple[dict[str, Any], bool]:
+        lines = [
+            (decode(line.invoice_id, "Invoice", f"lines.{n}.invoiceId"), line.amount)
+            for n, line in enumerate(input.lines)
+        ]
+        return await writeoffs.propose(
+            uow,
+            decode(input.customer_id, "Customer", "customerId"),
+            lines,
+            input.reason,
+            input.evidence,
+            input.idempotency_key,
+        )
+
+    outcome, errors = await run(info, CLOSING, work)
+    return await _payload(info, outcome[0] if outcome else None, errors)
+
+
+async def decide_write_off(
+    info: Info[Context, Any], input: Annotated[DecideWriteOffInput, INPUT]
+) -> WriteOffPayload:
+    result, errors = await run(
+        info,
+        CLOSING,
+        lambda uow: writeoffs.decide(
+            uow, decode(input.id, "WriteOffProposal"), input.approve, input.note
+        ),
+    )
+    return await _payload(info, result, errors)
+
+
+async def post_write_off(
+    info: Info[Context, Any], input: Annotated[PostWriteOffInput, INPUT]
+) -> WriteOffPayload:
+    outcome, errors = await run(
+        info,
+        CLOSING,
+        lambda uow: writeoffs.post(
+            uow,
+            decode(input.id, "WriteOffProposal"),
+            input.effective_on or info.context.today,
+            input.idempotency_key,
+        ),
+    )
+    return await _payload(info, outcome[0] if outcome else None, errors)
+
+
+async def record_recovery(
+    info: Info[Context, Any], input: Annotated[RecordRecoveryInput, INPUT]
+) -> BadDebtCasePayload:
+    outcome, errors = await run(
+        info,
+        CLOSING,
+        lambda uow: writeoffs.record_recovery(
+            uow,
+            decode(input.case_id, "BadDebtCase", "caseId"),
+            input.amount,
+            input.received_on,
+            input.reference,
+            input.idempotency_key,
+        ),
+    )
+    payload = await _payload(info, outcome[0] if outcome else None, errors)
+    return BadDebtCasePayload(case=payload.case, user_errors=errors)
+
+
+async def record_bad_debt_lessons(
+    info: Info[Context, Any], input: Annotated[RecordLessonsInput, INPUT]
+) -> BadDebtCasePayload:
+    result, errors = await run(
+        info,
+        CLOSING,
+        lambda uow: writeoffs.record_lessons(
+            uow, decode(input.case_id, "BadDebtCase", "caseId"), input.cause, input.lessons
+        ),
+    )
+    payload = await _payload(info, result, errors)
+    return BadDebtCasePayload(case=payload.case, user_errors=errors)
+
+
+FIELDS = {
+    "run_provisions": strawberry.mutation(
+        resolver=run_provisions,
+        extensions=allow(roles.RUN_PROVISIONS),
+        description="Queue a month-end provision run (re-runnable until closed)."
+        + roles_note(roles.RUN_PROVISIONS),
+    ),
+    "close_provision_run": strawberry.mutation(
+        resolver=close_provision_run,
+        extensions=allow(roles.RUN_PROVISIONS),
+        description="Close a provision period." + roles_note(roles.RUN_PROVISIONS),
+    ),
+    "propose_write_off": strawberry.mutation(
+        resolver=propose_write_off,
+        extensions=allow(roles.PROPOSE_WRITE_OFFS),
+        description="Propose a write-off with evidence." + roles_note(roles.PROPOSE_WRITE_OFFS),
+    ),
+    "decide_write_off": strawberry.mutation(
+        resolver=decide_write_off,
+        extensions=allow(roles.DECIDE_WRITE_OFFS),
+        description="Approve or reject a write-off; finance always, the credit manager too "
+        "above the tenant threshold; never the proposer." + roles_note(roles.DECIDE_WRITE_OFFS),
+    ),
+    "post_write_off": strawberry.mutation(
+        resolver=post_write_off,
+        extensions=allow(roles.POST_WRITE_OFFS),
+        description="Post an approved write-off (idempotent)." + roles_note(roles.POST_WRITE_OFFS),
+    ),
+    "record_recovery": strawberry.mutation(
+        resolver=record_recovery,
+        extensions=allow(roles.POST_PAYMENTS),
+        description="Record cash recovered on a written-off debt (idempotent)."
+        + roles_note(roles.POST_PAYMENTS),
+    ),
+    "record_bad_debt_lessons": strawberry.mutation(
+        resolver=record_bad_debt_lessons,
+        extensions=allow(roles.READ_CASES),
+        description="Record the cause and lessons of a bad-debt case."
+        + roles_note(roles.READ_CASES),
+    ),
+}

@@ -1,0 +1,55 @@
+"""Read entry points for provisions, write-offs and the bad-debt case library."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from domain import roles
+from schema.closing.types import BadDebtCase, ProvisionRun, WriteOffProposal
+from schema.context import Context
+from schema.permissions import allow, roles_note
+from services.closing import reads as closing_reads
+
+READ = roles.READ_CASES
+
+
+@strawberry.type(description="Closing reads.")
+class ClosingQuery:
+    @strawberry.field(
+        description="Provision runs, newest first (at most 100)." + roles_note(READ),
+        extensions=allow(READ),
+    )
+    async def provision_runs(
+        self,
+        info: Info[Context, Any],
+        period_end: Annotated[
+            date | None, strawberry.argument(description="Only this period.")
+        ] = None,
+    ) -> list[ProvisionRun]:
+        rows = await closing_reads.provision_runs_list(info.context.session, period_end)
+        return [ProvisionRun.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="Write-off proposals, newest first (at most 100)." + roles_note(READ),
+        extensions=allow(READ),
+    )
+    async def write_off_proposals(
+        self,
+        info: Info[Context, Any],
+        status: Annotated[
+            str | None, strawberry.argument(description="PROPOSED, APPROVED, POSTED or REJECTED.")
+        ] = None,
+    ) -> list[WriteOffProposal]:
+        rows = await closing_reads.proposals(info.context.session, status)
+        return [WriteOffProposal.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="The bad-debt case library, newest first (at most 100)." + roles_note(READ),
+        extensions=allow(READ),
+    )
+    async def bad_debt_cases(self, info: Info[Context, Any]) -> list[BadDebtCase]:
+        return [BadDebtCase.from_row(r) for r in await closing_reads.cases(info.context.session)]

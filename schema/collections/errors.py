@@ -1,0 +1,14 @@
+"""The codes a collections or statement mutation refuses with; its error and payload types."""
+
+from __future__ import annotations
+
+from schema.user_errors import catalogue
+
+COLLECTIONS = catalogue(
+    "Collections",
+    "collections or statement",
+    {
+        "INVALID_BUCKETS": "Buckets overlap, leave gaps or are not open-ended.",
+        "INVALID_LADDER": "Ladder stages are not contiguous from 1 day.",
+    },
+)

@@ -1,0 +1,80 @@
+"""Read entry points for collections."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from domain import roles
+from domain.errors import DomainError
+from schema.collections.types import Activity, CollectionCase, CollectionTask
+from schema.context import Context
+from schema.permissions import allow, roles_note
+from schema.relay import from_global_id
+from services.collections import reads as collection_reads
+
+READ = roles.READ_RECEIVABLES
+
+
+def customer_filter_id(global_id: str | None) -> Any:
+    """The customer id a filter names: None for no filter, False for an id of no customer."""
+    if global_id is None:
+        return None
+    try:
+        return from_global_id(global_id, "Customer")[1]
+    except DomainError:
+        return False
+
+
+@strawberry.type(description="Collections reads.")
+class CollectionQuery:
+    @strawberry.field(
+        description="Collection cases, most overdue first (at most 200)." + roles_note(READ),
+        extensions=allow(READ),
+    )
+    async def collection_cases(
+        self,
+        info: Info[Context, Any],
+        status: Annotated[str | None, strawberry.argument(description="OPEN or CLOSED.")] = "OPEN",
+        owner_role: Annotated[str | None, strawberry.argument(description="Owner role.")] = None,
+        customer_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="One customer.")
+        ] = None,
+    ) -> list[CollectionCase]:
+        raw = customer_filter_id(customer_id)
+        if raw is False:
+            return []
+        rows = await collection_reads.cases(
+            info.context.session, status=status, owner_role=owner_role, customer_id=raw
+        )
+        return [CollectionCase.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="Collection tasks by due date (at most 200)." + roles_note(READ),
+        extensions=allow(READ),
+    )
+    async def collection_tasks(
+        self,
+        info: Info[Context, Any],
+        role: Annotated[str | None, strawberry.argument(description="Role.")] = None,
+        status: Annotated[str | None, strawberry.argument(description="OPEN or DONE.")] = "OPEN",
+    ) -> list[CollectionTask]:
+        rows = await collection_reads.tasks(info.context.session, role=role, status=status)
+        return [CollectionTask.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="A customer's activities, oldest first: the evidence chain." + roles_note(READ),
+        extensions=allow(READ),
+    )
+    async def activities(
+        self,
+        info: Info[Context, Any],
+        customer_id: Annotated[strawberry.ID, strawberry.argument(description="Customer.")],
+    ) -> list[Activity]:
+        raw = customer_filter_id(customer_id)
+        if not raw:
+            return []
+        rows = await collection_reads.activity_log(info.context.session, raw)
+        return [Activity.from_row(r) for r in rows]

@@ -1,0 +1,219 @@
+"""Configuration mutations: the receivables policy and the payment-terms templates."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from domain import roles
+from schema.configuration.errors import CONFIGURATION
+from schema.configuration.types import (
+    PaymentTermsTemplate,
+    ReceivablesSettings,
+    Terms,
+    TermsKindEnum,
+)
+from schema.context import Context
+from schema.money import DecimalString
+from schema.mutation import INPUT, run
+from schema.permissions import allow, roles_note
+from services.configuration import payment_terms
+from services.configuration import policy as receivables_config
+from services.configuration.terms import terms_from_row
+from services.uow import UnitOfWork
+
+RESET = "Null resets it to the practice's default; omitted leaves it as it is."
+
+
+@strawberry.input(description="An aging bucket.")
+class BucketInput:
+    label: str = strawberry.field(description="Label, unique in the list.")
+    min_days: int = strawberry.field(description="First day in the bucket.")
+    max_days: int | None = strawberry.field(default=None, description="Last day; null: open.")
+
+
+@strawberry.input(description="A rung of the escalation ladder.")
+class StageInput:
+    key: str = strawberry.field(description="Stage key.")
+    min_days: int = strawberry.field(description="First day overdue.")
+    max_days: int | None = strawberry.field(default=None, description="Last day; null: open.")
+    owner_role: str = strawberry.field(description="Role that owns the case.")
+    action: str = strawberry.field(description="What the owner does.")
+
+
+@strawberry.input(description="A provision band.")
+class BandInput:
+    min_days: int = strawberry.field(description="Days the band starts at.")
+    rate: DecimalString = strawberry.field(  # type: ignore[valid-type]
+        description="Share provisioned, 0..1."
+    )
+
+
+@strawberry.input(description="A provision matrix.")
+class MatrixInput:
+    basis: str = strawberry.field(description="AGE or DPD.")
+    bands: list[BandInput] = strawberry.field(description="Ascending bands.")
+
+
+@strawberry.input(description="Changes to the receivables policy. " + RESET)
+class UpdateReceivablesSettingsInput:
+    aging_buckets: list[BucketInput] | None = strawberry.field(
+        default=strawberry.UNSET, description="Days-past-due buckets, from 0 (current)."
+    )
+    age_buckets: list[BucketInput] | None = strawberry.field(
+        default=strawberry.UNSET, description="Age-since-issue buckets."
+    )
+    escalation_ladder: list[StageInput] | None = strawberry.field(
+        default=strawberry.UNSET, description="Ladder from 1 day overdue, last stage open."
+    )
+    provision_matrix: MatrixInput | None = strawberry.field(
+        default=strawberry.UNSET, description="Month-end provision matrix."
+    )
+    late_interest_daily_rate: DecimalString | None = strawberry.field(  # type: ignore[valid-type]
+        default=strawberry.UNSET, description="Daily rate, 0 to below 0.01."
+    )
+    grace_days: int | None = strawberry.field(default=strawberry.UNSET, description="0-90 days.")
+    reminder_days_before_due: int | None = strawberry.field(
+        default=strawberry.UNSET, description="0-60 days."
+    )
+    write_off_dual_approval_minor_units: int | None = strawberry.field(
+        default=strawberry.UNSET, description="Threshold in minor units."
+    )
+
+
+@strawberry.type(description="Result of a settings change.")
+class ReceivablesSettingsPayload(CONFIGURATION.payload):
+    settings: ReceivablesSettings | None = strawberry.field(description="The policy in effect.")
+
+
+def _buckets(items: list[BucketInput] | None) -> list[dict[str, Any]] | None:
+    if items is None:
+        return None
+    return [{"label": b.label, "minDays": b.min_days, "maxDays": b.max_days} for b in items]
+
+
+def _settings_changes(data: UpdateReceivablesSettingsInput) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if data.aging_buckets is not strawberry.UNSET:
+        out["agingBuckets"] = _buckets(data.aging_buckets)
+    if data.age_buckets is not strawberry.UNSET:
+        out["ageBuckets"] = _buckets(data.age_buckets)
+    if data.escalation_ladder is not strawberry.UNSET:
+        out["escalationLadder"] = (
+            None
+            if data.escalation_ladder is None
+            else [
+                {
+                    "key": s.key,
+                    "minDays": s.min_days,
+                    "maxDays": s.max_days,
+                    "ownerRole": s.owner_role,
+                    "action": s.action,
+                }
+                for s in data.escalation_ladder
+            ]
+        )
+    if data.provision_matrix is not strawberry.UNSET:
+        m = data.provision_matrix
+        out["provisionMatrix"] = (
+            None
+            if m is None
+            else {
+                "basis": m.basis,
+                "bands": [{"minDays": b.min_days, "rate": b.rate} for b in m.bands],
+            }
+        )
+    for attr, key in (
+        ("late_interest_daily_rate", "lateInterestDailyRate"),
+        ("grace_days", "graceDays"),
+        ("reminder_days_before_due", "reminderDaysBeforeDue"),
+        ("write_off_dual_approval_minor_units", "writeOffDualApprovalMinor"),
+    ):
+        value = getattr(data, attr)
+        if value is not strawberry.UNSET:
+            out[key] = value
+    return out
+
+
+async def update_receivables_settings(
+    info: Info[Context, Any], input: Annotated[UpdateReceivablesSettingsInput, INPUT]
+) -> ReceivablesSettingsPayload:
+    changes = _settings_changes(input)
+
+    async def work(uow: UnitOfWork) -> receivables_config.ReceivablesConfig:
+        return await receivables_config.update(uow, changes)
+
+    config, errors = await run(info, CONFIGURATION, work)
+    return ReceivablesSettingsPayload(
+        settings=ReceivablesSettings.build(config) if config else None, user_errors=errors
+    )
+
+
+@strawberry.input(description="An instalment share.")
+class InstalmentInput:
+    percent: DecimalString = strawberry.field(  # type: ignore[valid-type]
+        description="Percent of the invoice; all shares add up to 100."
+    )
+    offset_days: int = strawberry.field(description="Days after issue.")
+
+
+@strawberry.input(description="A payment-terms template (created, or replaced by code).")
+class SavePaymentTermsInput:
+    code: str = strawberry.field(description="Code; CLASS_A..CLASS_D set a class default.")
+    name: str = strawberry.field(description="Name shown to users.")
+    kind: TermsKindEnum = strawberry.field(description="How the due date is derived.")
+    net_days: int = strawberry.field(default=0, description="With NET.")
+    eom_plus_days: int = strawberry.field(default=0, description="With END_OF_MONTH.")
+    instalments: list[InstalmentInput] | None = strawberry.field(
+        default=None, description="With INSTALMENTS."
+    )
+
+
+@strawberry.type(description="Result of saving a terms template.")
+class PaymentTermsPayload(CONFIGURATION.payload):
+    template: PaymentTermsTemplate | None = strawberry.field(description="The saved template.")
+
+
+def template_view(row: dict[str, Any]) -> PaymentTermsTemplate:
+    """A stored template row for the API."""
+    return PaymentTermsTemplate(
+        code=row["code"], name=row["name"], terms=Terms.build(terms_from_row(row))
+    )
+
+
+async def save_payment_terms(
+    info: Info[Context, Any], input: Annotated[SavePaymentTermsInput, INPUT]
+) -> PaymentTermsPayload:
+    data = payment_terms.TermsIn(
+        code=input.code.strip().upper(),
+        name=input.name,
+        kind=input.kind.value,
+        net_days=input.net_days,
+        eom_plus_days=input.eom_plus_days,
+        instalments=tuple((i.percent, i.offset_days) for i in input.instalments or []),
+    )
+
+    async def work(uow: UnitOfWork) -> dict[str, Any]:
+        return await payment_terms.save(uow, data)
+
+    row, errors = await run(info, CONFIGURATION, work)
+    return PaymentTermsPayload(template=template_view(row) if row else None, user_errors=errors)
+
+
+FIELDS = {
+    "update_receivables_settings": strawberry.mutation(
+        resolver=update_receivables_settings,
+        extensions=allow(roles.CONFIGURE_RECEIVABLES),
+        description="Change the receivables policy (buckets, ladder, provision matrix, "
+        "interest, reminders, write-off threshold); audited."
+        + roles_note(roles.CONFIGURE_RECEIVABLES),
+    ),
+    "save_payment_terms": strawberry.mutation(
+        resolver=save_payment_terms,
+        extensions=allow(roles.CONFIGURE_RECEIVABLES),
+        description="Create or replace a payment-terms template; audited."
+        + roles_note(roles.CONFIGURE_RECEIVABLES),
+    ),
+}

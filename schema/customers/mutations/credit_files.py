@@ -1,0 +1,198 @@
+"""Dossier mutations: timeline entries, partner links, reviews, the review job."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+from uuid import UUID
+
+import strawberry
+from strawberry.types import Info
+
+from domain import roles
+from schema.context import Context
+from schema.customers.errors import CUSTOMERS
+from schema.customers.types import CreditFileEntry, Customer, EntryKind, RelationKind
+from schema.jobs.types import Job
+from schema.mutation import INPUT, decode, run
+from schema.permissions import allow, roles_note
+from schema.relay import to_global_id
+from services.customers import credit_files as svc
+from services.customers import reviews
+from services.jobs.reads import job_by_id
+from services.uow import UnitOfWork
+
+
+@strawberry.input(description="A dated note or document for the dossier.")
+class AddCreditFileEntryInput:
+    customer_id: strawberry.ID = strawberry.field(description="Global id of the customer.")
+    occurred_on: date = strawberry.field(description="Date of the document or event.")
+    kind: EntryKind = strawberry.field(description="What it is.")
+    title: str = strawberry.field(description="Short title.")
+    body: str | None = strawberry.field(default=None, description="Text.")
+    document_ref: str | None = strawberry.field(
+        default=None, description="Where the document is kept."
+    )
+
+
+@strawberry.type(description="Result of addCreditFileEntry.")
+class AddCreditFileEntryPayload(CUSTOMERS.payload):
+    entry: CreditFileEntry | None = strawberry.field(description="The entry filed.")
+
+
+@strawberry.input(description="Link a related party already on file as a customer.")
+class LinkPartnerInput:
+    customer_id: strawberry.ID = strawberry.field(description="Global id of the customer.")
+    related_id: strawberry.ID = strawberry.field(description="Global id of the related party.")
+    kind: RelationKind = strawberry.field(description="How it is related.")
+    note: str | None = strawberry.field(default=None, description="Note.")
+
+
+@strawberry.type(description="Result of linkPartner.")
+class LinkPartnerPayload(CUSTOMERS.payload):
+    partner_id: strawberry.ID | None = strawberry.field(description="Id of the new link.")
+
+
+@strawberry.input(description="Remove a partner link.")
+class UnlinkPartnerInput:
+    id: strawberry.ID = strawberry.field(description="Id of the link (Partner.id).")
+
+
+@strawberry.type(description="Result of unlinkPartner.")
+class UnlinkPartnerPayload(CUSTOMERS.payload):
+    customer_id: strawberry.ID | None = strawberry.field(description="The customer it was on.")
+
+
+@strawberry.input(description="Record that the credit file was reviewed.")
+class RecordCreditReviewInput:
+    customer_id: strawberry.ID = strawberry.field(description="Global id of the customer.")
+    reviewed_on: date | None = strawberry.field(default=None, description="Defaults to today.")
+
+
+@strawberry.type(description="Result of recordCreditReview.")
+class RecordCreditReviewPayload(CUSTOMERS.payload):
+    customer: Customer | None = strawberry.field(description="The customer after review.")
+
+
+@strawberry.input(description="Start a credit-file review of every customer.")
+class RunCreditFileReviewInput:
+    as_of: date | None = strawberry.field(default=None, description="Review date (today).")
+
+
+@strawberry.type(description="Result of runCreditFileReview: the queued job.")
+class RunCreditFileReviewPayload(CUSTOMERS.payload):
+    job: Job | None = strawberry.field(description="The job; poll `job(id)` or subscribe.")
+
+
+async def add_credit_file_entry(
+    info: Info[Context, Any], input: Annotated[AddCreditFileEntryInput, INPUT]
+) -> AddCreditFileEntryPayload:
+    async def work(uow: UnitOfWork) -> dict[str, Any]:
+        return await svc.add_entry(
+            uow,
+            decode(input.customer_id, "Customer", "customerId"),
+            input.occurred_on,
+            input.kind.value,
+            input.title,
+            input.body,
+            input.document_ref,
+            info.context.today,
+        )
+
+    row, errors = await run(info, CUSTOMERS, work)
+    return AddCreditFileEntryPayload(
+        entry=CreditFileEntry.from_row(row) if row else None, user_errors=errors
+    )
+
+
+async def link_partner(
+    info: Info[Context, Any], input: Annotated[LinkPartnerInput, INPUT]
+) -> LinkPartnerPayload:
+    async def work(uow: UnitOfWork) -> dict[str, Any]:
+        return await svc.link_partner(
+            uow,
+            decode(input.customer_id, "Customer", "customerId"),
+            decode(input.related_id, "Customer", "relatedId"),
+            input.kind.value,
+            input.note,
+        )
+
+    row, errors = await run(info, CUSTOMERS, work)
+    return LinkPartnerPayload(
+        partner_id=to_global_id("Partner", row["id"]) if row else None, user_errors=errors
+    )
+
+
+async def unlink_partner(
+    info: Info[Context, Any], input: Annotated[UnlinkPartnerInput, INPUT]
+) -> UnlinkPartnerPayload:
+    async def work(uow: UnitOfWork) -> UUID:
+        return await svc.unlink_partner(uow, decode(input.id, "Partner"))
+
+    customer_id, errors = await run(info, CUSTOMERS, work)
+    return UnlinkPartnerPayload(
+        customer_id=to_global_id("Customer", customer_id) if customer_id else None,
+        user_errors=errors,
+    )
+
+
+async def record_credit_review(
+    info: Info[Context, Any], input: Annotated[RecordCreditReviewInput, INPUT]
+) -> RecordCreditReviewPayload:
+    today = info.context.today
+
+    async def work(uow: UnitOfWork) -> dict[str, Any]:
+        return await svc.record_review(
+            uow,
+            decode(input.customer_id, "Customer", "customerId"),
+            input.reviewed_on or today,
+            today,
+        )
+
+    row, errors = await run(info, CUSTOMERS, work)
+    return RecordCreditReviewPayload(
+        customer=Customer.from_row(row) if row else None, user_errors=errors
+    )
+
+
+async def run_credit_file_review(
+    info: Info[Context, Any], input: Annotated[RunCreditFileReviewInput | None, INPUT] = None
+) -> RunCreditFileReviewPayload:
+    as_of = (input.as_of if input and input.as_of else None) or info.context.today
+    job_id, errors = await run(info, CUSTOMERS, lambda uow: reviews.request_review(uow, as_of))
+    if job_id is None:
+        return RunCreditFileReviewPayload(job=None, user_errors=errors)
+    row = await job_by_id(info.context.session, job_id)
+    return RunCreditFileReviewPayload(job=Job.from_row(row) if row else None, user_errors=[])
+
+
+FIELDS = {
+    "add_credit_file_entry": strawberry.mutation(
+        resolver=add_credit_file_entry,
+        extensions=allow(roles.WRITE_CREDIT_FILE),
+        description="File a dated note or document in the dossier."
+        + roles_note(roles.WRITE_CREDIT_FILE),
+    ),
+    "link_partner": strawberry.mutation(
+        resolver=link_partner,
+        extensions=allow(roles.WRITE_CREDIT_FILE),
+        description="Link a partner or related party." + roles_note(roles.WRITE_CREDIT_FILE),
+    ),
+    "unlink_partner": strawberry.mutation(
+        resolver=unlink_partner,
+        extensions=allow(roles.WRITE_CREDIT_FILE),
+        description="Remove a partner link." + roles_note(roles.WRITE_CREDIT_FILE),
+    ),
+    "record_credit_review": strawberry.mutation(
+        resolver=record_credit_review,
+        extensions=allow(roles.RUN_REVIEWS),
+        description="Record a completed review; settles an open review-overdue warning."
+        + roles_note(roles.RUN_REVIEWS),
+    ),
+    "run_credit_file_review": strawberry.mutation(
+        resolver=run_credit_file_review,
+        extensions=allow(roles.RUN_REVIEWS),
+        description="Queue the credit-file review job now (it also runs daily)."
+        + roles_note(roles.RUN_REVIEWS),
+    ),
+}

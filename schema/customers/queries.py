@@ -1,0 +1,139 @@
+"""Read entry points for customers and their credit files."""
+
+from __future__ import annotations
+
+from collections.abc import Set as AbstractSet
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from dbschema.queries.customers import CustomerFilter as FilterData
+from domain import roles
+from domain.errors import DomainError
+from schema.context import Context
+from schema.customers import loaders
+from schema.customers.types import (
+    Customer,
+    CustomerConnection,
+    CustomerEdge,
+    CustomerFilter,
+    CustomerOrder,
+    CustomerOrderField,
+    OrderDirection,
+    completeness_view,
+    partner_views,
+)
+from schema.engine.selection import selected_pairs
+from schema.permissions import allow, roles_note
+from schema.relay import (
+    PageInfo,
+    decode_cursor,
+    from_global_id,
+    page_size,
+)
+from services.customers import reads
+
+READ = roles.READ_CUSTOMERS
+ORDER_KEY = {
+    CustomerOrderField.NAME: "legal_name",
+    CustomerOrderField.CODE: "code",
+    CustomerOrderField.CREATED: "created_at",
+}
+
+
+def _decode(global_id: str, expected: str) -> Any:
+    try:
+        return from_global_id(global_id, expected)[1]
+    except DomainError:
+        return None
+
+
+async def prefetch_credit_files(
+    info: Info[Context, Any],
+    customers: list[Customer],
+    wanted: AbstractSet[tuple[str, str]] | None = None,
+) -> None:
+    """Load the dossier parts the query selects for the whole page, before the fields run.
+
+    The page already holds every id and row, so the batch reads run directly: a DataLoader
+    would only add a future, a callback and a cache entry per customer on top of them.
+    """
+    wanted = selected_pairs(info) if wanted is None else wanted
+    ctx = info.context
+    want_partners = ("creditFile", "partners") in wanted
+    if ("creditFile", "completeness") in wanted:
+        # one statement for both: the facts query carries the partner links along
+        grades, links = await reads.dossiers_for(
+            ctx.session, [c.row for c in customers], ctx.today, with_partners=want_partners
+        )
+        for customer, grade, rows in zip(customers, grades, links, strict=True):
+            customer.credit_file.completeness = completeness_view(grade)
+            if want_partners:
+                customer.credit_file.partners = partner_views(rows)
+    elif want_partners:
+        partners = await reads.relations_for(ctx.session, [c.raw_id for c in customers])
+        for customer, rows in zip(customers, partners, strict=True):
+            customer.credit_file.partners = partner_views(rows)
+
+
+@strawberry.type(description="Customer reads.")
+class CustomerQuery:
+    @strawberry.field(
+        description="Customers, a page at a time (at most 100)." + roles_note(READ),
+        extensions=allow(READ),
+    )
+    async def customers(
+        self,
+        info: Info[Context, Any],
+        first: Annotated[int | None, strawberry.argument(description="Page size, 1-100.")] = 20,
+        after: Annotated[
+            str | None, strawberry.argument(description="Cursor to start after (an edge's cursor).")
+        ] = None,
+        filter: Annotated[
+            CustomerFilter | None, strawberry.argument(description="Narrow the list.")
+        ] = None,
+        order_by: Annotated[
+            CustomerOrder | None, strawberry.argument(description="Sort order.")
+        ] = None,
+    ) -> CustomerConnection:
+        ctx = info.context
+        size = page_size(first, ctx.runtime.settings.max_page_size)
+        order = order_by or CustomerOrder()
+        flt = filter or CustomerFilter()
+        data = FilterData(
+            text=flt.text, industry=flt.industry, status=flt.status.value if flt.status else None
+        )
+        wanted = selected_pairs(info)
+        rows, total, more = await reads.customers_page(
+            ctx.session,
+            data,
+            order.field.value,
+            order.direction == OrderDirection.DESC,
+            decode_cursor(after) if after else None,
+            size,
+            with_total=("customers", "totalCount") in wanted,
+        )
+        key = ORDER_KEY[order.field]
+        edges = [CustomerEdge.of(r, key) for r in rows]
+        await prefetch_credit_files(info, [e.node for e in edges], wanted)
+        return CustomerConnection(
+            edges=edges,
+            total_count=total or 0,  # not selected when None: never sent
+            page_info=PageInfo(has_next_page=more, end_cursor=edges[-1].cursor if edges else None),
+        )
+
+    @strawberry.field(
+        description="One customer by global id; null when not found." + roles_note(READ),
+        extensions=allow(READ),
+    )
+    async def customer(
+        self,
+        info: Info[Context, Any],
+        id: Annotated[strawberry.ID, strawberry.argument(description="Global id of the customer.")],
+    ) -> Customer | None:
+        raw = _decode(id, "Customer")
+        if raw is None:
+            return None
+        row = await info.context.loader("customers", loaders.customers).load(raw)
+        return Customer.from_row(row) if row else None

@@ -1,0 +1,365 @@
+"""Customer, its credit file (dossier), partners, timeline and audit trail."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+from enum import Enum
+from operator import attrgetter, itemgetter
+from typing import Annotated, Any
+from uuid import UUID
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from domain import roles
+from schema.context import Context
+from schema.customers import loaders
+from schema.engine.lazy import FromRow
+from schema.loading import Deferred
+from schema.money import DecimalString, Money
+from schema.permissions import allow, roles_note
+from schema.relay import Node, PageInfo, encode_cursor, to_global_id
+
+
+@strawberry.enum(description="Whether the seller still trades with the customer.")
+class CustomerStatus(Enum):
+    ACTIVE = strawberry.enum_value("ACTIVE", description="Trading.")
+    ARCHIVED = strawberry.enum_value("ARCHIVED", description="No longer trading; kept on file.")
+
+
+@strawberry.enum(description="How a partner or related party is linked to the customer.")
+class RelationKind(Enum):
+    PARENT = strawberry.enum_value("PARENT", description="The customer's parent company.")
+    SUBSIDIARY = strawberry.enum_value("SUBSIDIARY", description="A subsidiary of the customer.")
+    SHAREHOLDER = strawberry.enum_value("SHAREHOLDER", description="Holds shares in the customer.")
+    KEY_SUPPLIER = strawberry.enum_value("KEY_SUPPLIER", description="A key supplier of it.")
+    KEY_BUYER = strawberry.enum_value("KEY_BUYER", description="A key buyer from it.")
+    GUARANTOR = strawberry.enum_value("GUARANTOR", description="Guarantees its debts.")
+
+
+@strawberry.enum(description="What a dated dossier entry is.")
+class EntryKind(Enum):
+    NOTE = strawberry.enum_value("NOTE", description="A free note.")
+    FINANCIAL_STATEMENT = strawberry.enum_value(
+        "FINANCIAL_STATEMENT", description="Balance sheet, income or cash-flow statement."
+    )
+    CREDIT_REPORT = strawberry.enum_value(
+        "CREDIT_REPORT", description="Bank or bureau credit record."
+    )
+    LEGAL_RECORD = strawberry.enum_value(
+        "LEGAL_RECORD", description="Litigation or enforcement search."
+    )
+    SITE_VISIT = strawberry.enum_value("SITE_VISIT", description="A visit to the customer.")
+    CONTRACT = strawberry.enum_value("CONTRACT", description="A signed agreement.")
+    OTHER = strawberry.enum_value("OTHER", description="Anything else worth keeping.")
+
+
+@strawberry.type(description="A person at the customer.")
+class Contact:
+    name: str = strawberry.field(description="Full name.")
+    role: str | None = strawberry.field(description="Job title or role in the relationship.")
+    phone: str | None = strawberry.field(description="Phone number.")
+    email: str | None = strawberry.field(description="E-mail address.")
+
+
+@strawberry.type(description="A required dossier item that is absent or stale.")
+class MissingItem:
+    key: str = strawberry.field(description="Policy item key, e.g. FINANCIAL_STATEMENT.")
+    reason: str = strawberry.field(description="ABSENT or STALE.")
+    as_of: date | None = strawberry.field(description="Date of the stale item, if stale.")
+
+
+@strawberry.type(description="How complete the dossier is against the tenant's policy, today.")
+class Completeness(FromRow):
+    ratio: float = strawberry.field(description="Share of required items present and fresh, 0-1.")
+    missing: list[MissingItem] = strawberry.field(description="What is absent or stale.")
+
+
+@strawberry.type(description="A link from the customer to a related party on file.")
+class Partner(FromRow):
+    id: strawberry.ID = strawberry.field(description="Opaque id of the link (for unlinkPartner).")
+    kind: RelationKind = strawberry.field(description="How the party is related.")
+    note: str | None = strawberry.field(description="Free note on the relation.")
+    related_id: strawberry.ID = strawberry.field(description="Global id of the related customer.")
+    related_code: str = strawberry.field(description="Code of the related customer.")
+    related_name: str = strawberry.field(description="Legal name of the related customer.")
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Partner:
+        """From a relation row joined with the related customer (fields derived when read)."""
+        return cls.lazy(row)
+
+
+Partner.DERIVE = {
+    "id": lambda r: to_global_id("Partner", r["id"]),
+    "kind": lambda r: RelationKind(r["kind"]),
+    "note": itemgetter("note"),
+    "related_id": lambda r: to_global_id("Customer", r["related_customer_id"]),
+    "related_code": itemgetter("related_code"),
+    "related_name": itemgetter("related_name"),
+}
+
+
+@strawberry.type(description="A dated note or document in the dossier (never edited).")
+class CreditFileEntry:
+    id: strawberry.ID = strawberry.field(description="Opaque id.")
+    occurred_on: date = strawberry.field(description="Date of the document or event.")
+    kind: EntryKind = strawberry.field(description="What it is.")
+    title: str = strawberry.field(description="Short title.")
+    body: str | None = strawberry.field(description="Text of the note.")
+    document_ref: str | None = strawberry.field(description="Where the document is kept.")
+    created_by: str = strawberry.field(description="Token subject who filed it.")
+    created_at: datetime = strawberry.field(description="When it was filed.")
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> CreditFileEntry:
+        """From a stored entry."""
+        return cls(
+            id=to_global_id("CreditFileEntry", row["id"]),
+            occurred_on=row["occurred_on"],
+            kind=EntryKind(row["kind"]),
+            title=row["title"],
+            body=row["body"],
+            document_ref=row["document_ref"],
+            created_by=row["created_by"],
+            created_at=row["created_at"],
+        )
+
+
+def completeness_view(grade: Any) -> Completeness:
+    """The GraphQL shape of a domain completeness grade (the list built only if asked for)."""
+    return Completeness.lazy(grade)
+
+
+Completeness.DERIVE = {
+    "ratio": attrgetter("ratio"),
+    "missing": lambda g: [
+        MissingItem(key=m.key, reason=m.reason, as_of=m.as_of) for m in g.missing
+    ],
+}
+
+
+def partner_views(rows: list[dict[str, Any]]) -> list[Partner]:
+    """The GraphQL shape of partner rows."""
+    return [Partner.from_row(r) for r in rows]
+
+
+@strawberry.type(description="The customer's credit dossier: history, partners, documents.")
+class CreditFile:
+    customer_id: strawberry.Private[UUID]
+    company_history: str | None = strawberry.field(description="Company history notes.")
+    last_reviewed_on: date | None = strawberry.field(description="Date of the last review.")
+    review_interval_days: strawberry.Private[int | None] = None
+
+    # Plain attributes: prefetched values on a page, Deferred (awaited on demand) otherwise.
+    completeness: Completeness = strawberry.field(
+        description="Completeness against the tenant's policy, as of today."
+    )
+    partners: list[Partner] = strawberry.field(description="Partners and related parties on file.")
+
+    @strawberry.field(description="Newest dated entries first (at most 20).")
+    async def timeline(self, info: Info[Context, Any]) -> list[CreditFileEntry]:
+        rows = await info.context.loader("timeline", loaders.timeline).load(self.customer_id)
+        return [CreditFileEntry.from_row(r) for r in rows]
+
+    @strawberry.field(description="When the next periodic review is due.")
+    async def next_review_due_on(self, info: Info[Context, Any]) -> date | None:
+        from services.customers.reads import review_interval
+
+        interval = await review_interval(info.context.session)
+        base = self.last_reviewed_on
+        return base + timedelta(days=interval) if base else None
+
+
+@strawberry.type(description="One audited change: who, when, which mutation, before and after.")
+class AuditEntry:
+    at: datetime = strawberry.field(description="When the change committed.")
+    actor: str = strawberry.field(description="Token subject who made it.")
+    mutation: str = strawberry.field(description="The mutation that made it.")
+    entity_type: str = strawberry.field(description="Kind of object changed.")
+    request_id: str | None = strawberry.field(description="Request id, to match the logs.")
+    changes: JSON = strawberry.field(description="Changed fields: {field: {before, after}}.")
+
+
+AUDIT_NOTE = roles_note(roles.READ_AUDIT)
+
+
+@strawberry.type(description="A customer (buyer on credit) of the tenant.")
+class Customer(Node, FromRow):
+    raw_id: strawberry.Private[UUID]
+    row: strawberry.Private[dict[str, Any]]
+    code: str = strawberry.field(description="Customer code, unique in the tenant.")
+    legal_name: str = strawberry.field(description="Registered legal name.")
+    country: str = strawberry.field(description="ISO 3166 country code.")
+    registration_number: str | None = strawberry.field(
+        description="Registration number; for CN the 18-character unified social credit code."
+    )
+    industry: str | None = strawberry.field(description="Industry.")
+    status: CustomerStatus = strawberry.field(description="Trading status.")
+    founded_on: date | None = strawberry.field(description="Date the company was founded.")
+    registered_capital: Money | None = strawberry.field(description="Registered capital.")
+    annual_sales: Money | None = strawberry.field(description="Annual sales.")
+    business_model: str | None = strawberry.field(description="Business model notes.")
+    salesperson: str | None = strawberry.field(description="Salesperson responsible.")
+    rating_class: str | None = strawberry.field(
+        description="Credit class A, B, C or D (D: cash before delivery); null: unrated (B terms)."
+    )
+    payment_terms_code: str | None = strawberry.field(
+        description="Agreed payment-terms template; null: the rating class's terms."
+    )
+    late_interest_daily_rate: DecimalString | None = strawberry.field(  # type: ignore[valid-type]
+        description="Agreed daily late-interest rate; null: the tenant's."
+    )
+    contacts: list[Contact] = strawberry.field(description="People at the customer.")
+    version: int = strawberry.field(
+        description="Optimistic-concurrency version; send it back with updateCustomer."
+    )
+    created_at: datetime = strawberry.field(description="When the customer was created.")
+    updated_at: datetime = strawberry.field(description="When it last changed.")
+
+    credit_file: CreditFile = strawberry.field(description="The credit dossier.")
+
+    @strawberry.field(
+        description="Audited changes, newest first (at most 50)." + AUDIT_NOTE,
+        extensions=allow(roles.READ_AUDIT),
+    )
+    async def audit_trail(self, info: Info[Context, Any]) -> list[AuditEntry]:
+        rows = await info.context.loader("audit", loaders.audit_trail).load(self.raw_id)
+        return [
+            AuditEntry(
+                at=r["at"],
+                actor=r["actor"],
+                mutation=r["mutation"],
+                entity_type=r["entity_type"],
+                request_id=r["request_id"],
+                changes=r["changes"],
+            )
+            for r in rows
+        ]
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Customer:
+        """From a stored customer row; each field is derived when a query first reads it."""
+        return cls.lazy(row)
+
+
+def _contacts(row: Mapping[str, Any]) -> list[Contact]:
+    return [
+        Contact(
+            name=c.get("name") or "", role=c.get("role"), phone=c.get("phone"), email=c.get("email")
+        )
+        for c in row["contacts"] or []
+    ]
+
+
+def _credit_file(row: Mapping[str, Any]) -> CreditFile:
+    # Prefetched on a page (the placeholders are replaced); awaited one at a time otherwise.
+    return CreditFile(
+        customer_id=row["id"],
+        company_history=row["company_history"],
+        last_reviewed_on=row["last_reviewed_on"],
+        completeness=Deferred(  # type: ignore[arg-type]
+            "completeness", loaders.completeness, row["id"], completeness_view
+        ),
+        partners=Deferred(  # type: ignore[arg-type]
+            "partners", loaders.partners, row["id"], partner_views
+        ),
+    )
+
+
+def _daily_rate(row: Mapping[str, Any]) -> str | None:
+    rate = row.get("late_interest_daily_rate")
+    return None if rate is None else str(rate.normalize())
+
+
+Customer.DERIVE = {
+    "id": lambda r: to_global_id("Customer", r["id"]),
+    "raw_id": itemgetter("id"),
+    "code": itemgetter("code"),
+    "legal_name": itemgetter("legal_name"),
+    "country": itemgetter("country"),
+    "registration_number": itemgetter("registration_number"),
+    "industry": itemgetter("industry"),
+    "status": lambda r: CustomerStatus(r["status"]),
+    "founded_on": itemgetter("founded_on"),
+    "registered_capital": lambda r: Money.from_minor(
+        r["registered_capital_minor"], r["registered_capital_currency"]
+    ),
+    "annual_sales": lambda r: Money.from_minor(r["annual_sales_minor"], r["annual_sales_currency"]),
+    "business_model": itemgetter("business_model"),
+    "salesperson": itemgetter("salesperson"),
+    "rating_class": lambda r: r.get("rating_class"),
+    "payment_terms_code": lambda r: r.get("payment_terms_code"),
+    "late_interest_daily_rate": _daily_rate,
+    "contacts": _contacts,
+    "version": itemgetter("version"),
+    "credit_file": _credit_file,
+    "created_at": itemgetter("created_at"),
+    "updated_at": itemgetter("updated_at"),
+}
+
+
+@strawberry.type(description="One customer in a page.")
+class CustomerEdge(FromRow):
+    cursor: str = strawberry.field(description="Pass as `after` to continue after this item.")
+    node: Customer = strawberry.field(description="The customer.")
+
+    @classmethod
+    def of(cls, row: dict[str, Any], order_key: str) -> CustomerEdge:
+        """The edge of a page row; its cursor is encoded only if the query reads it."""
+        return cls.lazy((row, order_key))
+
+
+CustomerEdge.DERIVE = {
+    "cursor": lambda pair: encode_cursor(pair[0][pair[1]], pair[0]["id"]),
+    "node": lambda pair: Customer.from_row(pair[0]),
+}
+
+
+@strawberry.type(description="A page of customers.")
+class CustomerConnection:
+    edges: list[CustomerEdge] = strawberry.field(description="The items with their cursors.")
+    page_info: PageInfo = strawberry.field(description="Paging state.")
+    total_count: int = strawberry.field(description="Items matching the filter, all pages.")
+
+    @strawberry.field(description="The customers of this page, without cursors.")
+    def nodes(self) -> list[Customer]:
+        return [e.node for e in self.edges]
+
+
+@strawberry.enum(description="Sort key for customers.")
+class CustomerOrderField(Enum):
+    NAME = strawberry.enum_value("NAME", description="Legal name.")
+    CODE = strawberry.enum_value("CODE", description="Customer code.")
+    CREATED = strawberry.enum_value("CREATED", description="Creation time.")
+
+
+@strawberry.enum(description="Sort direction.")
+class OrderDirection(Enum):
+    ASC = strawberry.enum_value("ASC", description="Ascending.")
+    DESC = strawberry.enum_value("DESC", description="Descending.")
+
+
+@strawberry.input(description="Narrow the customer list.")
+class CustomerFilter:
+    text: str | None = strawberry.field(
+        default=None,
+        description="Substring of name, code or registration number (case-insensitive).",
+    )
+    industry: str | None = strawberry.field(default=None, description="Exact industry.")
+    status: CustomerStatus | None = strawberry.field(default=None, description="Trading status.")
+
+
+@strawberry.input(description="Order of the customer list.")
+class CustomerOrder:
+    field: CustomerOrderField = strawberry.field(
+        default=CustomerOrderField.NAME, description="Sort key."
+    )
+    direction: OrderDirection = strawberry.field(
+        default=OrderDirection.ASC, description="Sort direction."
+    )
+
+
+CustomerRef = Annotated[Customer, strawberry.lazy("schema.customers.types")]

@@ -1,0 +1,1 @@
+"""The execution fast path: completion plans beside graphql-core's executor."""

@@ -1,0 +1,1 @@
+"""GraphQL for background jobs requested through the API."""

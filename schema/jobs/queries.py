@@ -1,0 +1,37 @@
+"""Read entry point for a background job's status."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from domain import roles
+from domain.errors import DomainError
+from schema.context import Context
+from schema.jobs.types import Job
+from schema.permissions import allow, roles_note
+from schema.relay import from_global_id
+from services.jobs import reads
+
+READ = roles.READ_CUSTOMERS
+
+
+@strawberry.type(description="Job reads.")
+class JobQuery:
+    @strawberry.field(
+        description="A background job's status by global id." + roles_note(READ),
+        extensions=allow(READ),
+    )
+    async def job(
+        self,
+        info: Info[Context, Any],
+        id: Annotated[strawberry.ID, strawberry.argument(description="Global id of the job.")],
+    ) -> Job | None:
+        try:
+            raw = from_global_id(id, "Job")[1]
+        except DomainError:
+            return None
+        row = await reads.job_by_id(info.context.session, raw)
+        return Job.from_row(row) if row else None

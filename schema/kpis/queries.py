@@ -1,0 +1,101 @@
+"""Read entry points for receivables KPIs and aging history."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from domain import roles
+from domain.errors import DomainError
+from domain.money import Money as DomainMoney
+from schema.context import Context
+from schema.errors import coded_error
+from schema.kpis.types import AgingTrendPoint, ReceivablesKpis, money
+from schema.money import Money
+from schema.permissions import allow, roles_note
+from schema.relay import from_global_id
+from services.kpis import receivables as kpis
+from services.ledger import interest
+
+READ = roles.READ_RECEIVABLES
+
+
+def _bad_input(exc: DomainError) -> Exception:
+    return coded_error(f"{exc.field}: {exc.message}", "BAD_USER_INPUT")
+
+
+@strawberry.type(description="Receivables KPIs and trends.")
+class KpiQuery:
+    @strawberry.field(
+        description="DSO (countback), best possible DSO, average days delinquent, overdue "
+        "ratio, CEI, concentration, top overdue customers and collection rate per "
+        "salesperson for a period; one entry per currency." + roles_note(READ),
+        extensions=allow(READ),
+    )
+    async def receivables_kpis(
+        self,
+        info: Info[Context, Any],
+        from_: Annotated[
+            date, strawberry.argument(name="from", description="First day of the period.")
+        ],
+        to: Annotated[date, strawberry.argument(description="Last day of the period.")],
+        currency: Annotated[str | None, strawberry.argument(description="One currency.")] = None,
+        top: Annotated[int, strawberry.argument(description="Top overdue customers, 1-50.")] = 10,
+    ) -> list[ReceivablesKpis]:
+        try:
+            figures = await kpis.receivables_kpis(info.context.session, from_, to, currency, top)
+        except DomainError as exc:
+            raise _bad_input(exc) from None
+        return [ReceivablesKpis.build(k, from_, to) for k in figures]
+
+    @strawberry.field(
+        description="A customer's late interest accrued by a date (default today), per "
+        "currency: invoices paid late and still open, at the agreed or tenant rate; empty for "
+        "an unknown customer." + roles_note(READ),
+        extensions=allow(READ),
+    )
+    async def accrued_interest(
+        self,
+        info: Info[Context, Any],
+        customer_id: Annotated[strawberry.ID, strawberry.argument(description="Customer.")],
+        as_of: Annotated[date | None, strawberry.argument(description="Default today.")] = None,
+    ) -> list[Money]:
+        try:
+            raw = from_global_id(customer_id, "Customer")[1]
+        except DomainError:
+            return []
+        day = as_of or info.context.today
+        totals = await info.context.session.run(
+            lambda conn: interest.customer_interest(conn, raw, day)
+        )
+        return [money(DomainMoney(v, c)) for c, v in sorted(totals.items())]
+
+    @strawberry.field(
+        description="Daily aging snapshots of one customer (or the tenant), per currency: "
+        "is days-past-due lengthening?" + roles_note(READ),
+        extensions=allow(READ),
+    )
+    async def aging_trend(
+        self,
+        info: Info[Context, Any],
+        from_: Annotated[date, strawberry.argument(name="from", description="First day.")],
+        to: Annotated[date, strawberry.argument(description="Last day.")],
+        customer_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Null: the whole tenant.")
+        ] = None,
+        currency: Annotated[str | None, strawberry.argument(description="One currency.")] = None,
+    ) -> list[AgingTrendPoint]:
+        raw = None
+        if customer_id is not None:
+            try:
+                raw = from_global_id(customer_id, "Customer")[1]
+            except DomainError:
+                return []
+        try:
+            points = await kpis.aging_trend(info.context.session, raw, from_, to, currency)
+        except DomainError as exc:
+            raise _bad_input(exc) from None
+        return [AgingTrendPoint.build(p) for p in points]

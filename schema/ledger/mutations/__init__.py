@@ -1,0 +1,1 @@
+"""Ledger mutations: postings, disputes, bulk imports."""

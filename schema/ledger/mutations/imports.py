@@ -1,0 +1,172 @@
+"""Bulk import mutations: up to 5,000 invoices or payments a call, idempotent by external id.
+
+Valid rows post in one transaction while invalid ones come back by index, so an integrator
+can fix and resend only the failures; replaying the whole batch posts nothing new.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from enum import Enum
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+from strawberry.utils.str_converters import to_camel_case
+
+from domain import roles
+from schema.context import Context
+from schema.ledger.errors import LEDGER
+from schema.mutation import INPUT, run
+from schema.permissions import allow, roles_note
+from schema.relay import to_global_id
+from services.ledger import imports as import_service
+from services.ledger.imports import ImportRow, RowResult
+from services.uow import UnitOfWork
+
+ROWS_NOTE = f"At most {import_service.MAX_ROWS} rows; pass them as a variable."
+#: Dates are text so that one malformed date is its row's INVALID_DATE, not the batch's failure.
+TEXT_NOTE = " A malformed date refuses only this row (INVALID_DATE)."
+
+
+@strawberry.enum(description="What happened to one import row.")
+class ImportRowStatus(Enum):
+    CREATED = strawberry.enum_value("CREATED", description="Posted by this call.")
+    REPLAYED = strawberry.enum_value(
+        "REPLAYED", description="Posted before with the same content; nothing new."
+    )
+    ERROR = strawberry.enum_value("ERROR", description="Refused; see userErrors.")
+
+
+@strawberry.input(description="One invoice to import.")
+class ImportInvoiceRow:
+    external_id: str = strawberry.field(description="Id in the source system (idempotency).")
+    number: str = strawberry.field(description="Invoice number, unique in the tenant.")
+    customer_code: str = strawberry.field(description="The customer's code.")
+    issue_date: str = strawberry.field(description="Issue date, YYYY-MM-DD." + TEXT_NOTE)
+    amount: str = strawberry.field(description='Decimal amount, for example "1250.00".')
+    currency: str = strawberry.field(description="ISO 4217 code.")
+    due_date: str | None = strawberry.field(
+        default=None,
+        description="Due date, YYYY-MM-DD; derived from the customer's terms when omitted.",
+    )
+    order_ref: str | None = strawberry.field(default=None, description="Sales order reference.")
+
+
+@strawberry.input(description="One payment to import; it is allocated oldest due first.")
+class ImportPaymentRow:
+    external_id: str = strawberry.field(description="Id in the source system (idempotency).")
+    customer_code: str = strawberry.field(description="The customer's code.")
+    received_on: str = strawberry.field(description="Date received, YYYY-MM-DD." + TEXT_NOTE)
+    amount: str = strawberry.field(description="Decimal amount.")
+    currency: str = strawberry.field(description="ISO 4217 code.")
+    method: str = strawberry.field(
+        default="BANK_TRANSFER", description="BANK_TRANSFER, CHEQUE, CASH, CARD, BILL or OTHER."
+    )
+    reference: str | None = strawberry.field(default=None, description="Bank reference.")
+
+
+def _fast(fields: dict[str, str]) -> Any:
+    """Build the service's ImportRow straight from graphql-core's coerced mapping: every
+    field is a leaf, so strawberry's generic per-field conversion (most of a 5,000-row
+    call) is not needed, and the resolver passes the rows on as they are."""
+
+    def build(_cls: type, value: Mapping[str, Any], _context: Any) -> ImportRow:
+        return ImportRow(**{name: value[key] for key, name in fields.items() if key in value})
+
+    return build
+
+
+for _row_type in (ImportInvoiceRow, ImportPaymentRow):
+    _definition = _row_type.__strawberry_definition__  # type: ignore[attr-defined]
+    _definition.from_input = _fast(
+        {f.graphql_name or to_camel_case(f.python_name): f.python_name for f in _definition.fields}
+    )
+
+
+@strawberry.input(description="A batch of invoices.")
+class ImportInvoicesInput:
+    rows: list[ImportInvoiceRow] = strawberry.field(description="The invoices. " + ROWS_NOTE)
+
+
+@strawberry.input(description="A batch of payments.")
+class ImportPaymentsInput:
+    rows: list[ImportPaymentRow] = strawberry.field(description="The payments. " + ROWS_NOTE)
+
+
+@strawberry.type(description="The outcome of one row, by its index in the batch.")
+class ImportRowResult(LEDGER.payload):
+    index: int = strawberry.field(description="Zero-based position in `rows`.")
+    status: ImportRowStatus = strawberry.field(description="Created, replayed or refused.")
+    id: strawberry.ID | None = strawberry.field(description="Global id of the posted document.")
+
+
+@strawberry.type(description="Result of a bulk import.")
+class ImportPayload(LEDGER.payload):
+    created: int = strawberry.field(description="Rows posted by this call.")
+    replayed: int = strawberry.field(description="Rows posted before, unchanged.")
+    failed: int = strawberry.field(description="Rows refused.")
+    results: list[ImportRowResult] = strawberry.field(description="Every row, in input order.")
+
+
+def payload(outcome: list[RowResult] | None, errors: list[Any], kind: str) -> ImportPayload:
+    """Shape row results; shared with the CSV route's JSON answer."""
+    results = [
+        ImportRowResult(
+            index=r.index,
+            status=ImportRowStatus[r.status],
+            id=to_global_id(kind, r.id) if r.id else None,
+            user_errors=[e for exc in r.errors for e in LEDGER.user_errors(exc)],
+        )
+        for r in outcome or []
+    ]
+    return ImportPayload(
+        created=sum(r.status is ImportRowStatus.CREATED for r in results),
+        replayed=sum(r.status is ImportRowStatus.REPLAYED for r in results),
+        failed=sum(r.status is ImportRowStatus.ERROR for r in results),
+        results=results,
+        user_errors=errors,
+    )
+
+
+async def _import(
+    info: Info[Context, Any],
+    rows: list[ImportRow],
+    service: Callable[[UnitOfWork, list[ImportRow]], Awaitable[list[RowResult]]],
+    kind: str,
+) -> ImportPayload:
+    async def work(uow: UnitOfWork) -> list[RowResult]:
+        return await service(uow, rows)
+
+    outcome, errors = await run(info, LEDGER, work)
+    return payload(outcome, errors, kind)
+
+
+async def import_invoices(
+    info: Info[Context, Any], input: Annotated[ImportInvoicesInput, INPUT]
+) -> ImportPayload:
+    rows: list[ImportRow] = input.rows  # type: ignore[assignment]  # built by _fast
+    return await _import(info, rows, import_service.import_invoices, "Invoice")
+
+
+async def import_payments(
+    info: Info[Context, Any], input: Annotated[ImportPaymentsInput, INPUT]
+) -> ImportPayload:
+    rows: list[ImportRow] = input.rows  # type: ignore[assignment]  # built by _fast
+    return await _import(info, rows, import_service.import_payments, "Payment")
+
+
+FIELDS = {
+    "import_invoices": strawberry.mutation(
+        resolver=import_invoices,
+        extensions=allow(roles.POST_INVOICES),
+        description="Import invoices in bulk, idempotent by external id; valid rows post, "
+        "invalid rows come back by index." + roles_note(roles.POST_INVOICES),
+    ),
+    "import_payments": strawberry.mutation(
+        resolver=import_payments,
+        extensions=allow(roles.POST_PAYMENTS),
+        description="Import payments in bulk, idempotent by external id; each is allocated "
+        "oldest due first." + roles_note(roles.POST_PAYMENTS),
+    ),
+}

@@ -1,0 +1,322 @@
+"""Money-moving mutations: invoices, credit notes, payments, allocations, reversals.
+
+Each takes an idempotency key (or an external id): a replay returns the first result, the
+same key with other content is refused with IDEMPOTENCY_MISMATCH.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+from typing import Annotated, Any
+from uuid import UUID
+
+import strawberry
+from strawberry.types import Info
+
+from dbschema.ledger_tables import invoices as invoice_table
+from dbschema.ledger_tables import payments as payment_table
+from domain import roles
+from schema.context import Context
+from schema.ledger.errors import LEDGER
+from schema.ledger.types import Invoice, Payment
+from schema.money import MoneyInput
+from schema.mutation import INPUT, decode, run
+from schema.permissions import allow, roles_note
+from services.inputs import MoneyIn
+from services.ledger import invoices as invoice_service
+from services.ledger import payments as payment_service
+from services.ledger import reads as ledger_reads
+from services.ledger.inputs import AllocationLine, CreditNoteIn, InvoiceIn, PaymentIn
+from services.uow import UnitOfWork
+
+KEY_NOTE = (
+    "Idempotency key: a replay with the same key returns the first result; the same "
+    "key with different content is refused (IDEMPOTENCY_MISMATCH)."
+)
+
+
+@strawberry.enum(description="How a payment is allocated to invoices.")
+class AllocationMode(Enum):
+    AUTO = strawberry.enum_value("AUTO", description="Oldest due first.")
+    NONE = strawberry.enum_value("NONE", description="Leave it on account.")
+    EXPLICIT = strawberry.enum_value("EXPLICIT", description="To the listed invoices.")
+
+
+@strawberry.input(description="A new invoice.")
+class CreateInvoiceInput:
+    number: str = strawberry.field(description="Invoice number, unique in the tenant.")
+    customer_id: strawberry.ID = strawberry.field(description="Global id of the customer.")
+    issue_date: date = strawberry.field(description="Issue date.")
+    amount: MoneyInput = strawberry.field(description="Invoiced amount (greater than zero).")
+    due_date: date | None = strawberry.field(
+        default=None, description="Due date; derived from the customer's terms when omitted."
+    )
+    order_ref: str | None = strawberry.field(default=None, description="Sales order reference.")
+    external_id: str | None = strawberry.field(default=None, description="Id in the source system.")
+    salesperson: str | None = strawberry.field(
+        default=None, description="Defaults to the customer's."
+    )
+    idempotency_key: str | None = strawberry.field(default=None, description=KEY_NOTE)
+
+
+@strawberry.type(description="Result of an invoice mutation.")
+class InvoicePayload(LEDGER.payload):
+    invoice: Invoice | None = strawberry.field(description="The invoice.")
+    replayed: bool = strawberry.field(description="True when this was a replay of the key.")
+
+
+@strawberry.input(description="Part of a payment to put on one invoice.")
+class AllocationLineInput:
+    invoice_id: strawberry.ID = strawberry.field(description="Global id of the invoice.")
+    amount: str = strawberry.field(description="Decimal amount in the payment's currency.")
+
+
+@strawberry.input(description="Cash received.")
+class CreatePaymentInput:
+    customer_id: strawberry.ID = strawberry.field(description="Global id of the customer.")
+    received_on: date = strawberry.field(description="Date received.")
+    amount: MoneyInput = strawberry.field(description="Amount received (greater than zero).")
+    method: str = strawberry.field(
+        default="BANK_TRANSFER", description="BANK_TRANSFER, CHEQUE, CASH, CARD, BILL or OTHER."
+    )
+    reference: str | None = strawberry.field(default=None, description="Bank reference.")
+    external_id: str | None = strawberry.field(default=None, description="Id in the source system.")
+    allocation: AllocationMode = strawberry.field(
+        default=AllocationMode.AUTO, description="How to allocate it."
+    )
+    lines: list[AllocationLineInput] | None = strawberry.field(
+        default=None, description="With EXPLICIT: where the money goes."
+    )
+    idempotency_key: str | None = strawberry.field(default=None, description=KEY_NOTE)
+
+
+@strawberry.type(description="Result of a payment mutation.")
+class PaymentPayload(LEDGER.payload):
+    payment: Payment | None = strawberry.field(description="The payment.")
+    replayed: bool = strawberry.field(description="True when this was a replay of the key.")
+
+
+@strawberry.input(description="Allocate cash left on account.")
+class AllocatePaymentInput:
+    payment_id: strawberry.ID = strawberry.field(description="Global id of the payment.")
+    mode: AllocationMode = strawberry.field(
+        default=AllocationMode.AUTO, description="AUTO or EXPLICIT."
+    )
+    lines: list[AllocationLineInput] | None = strawberry.field(
+        default=None, description="With EXPLICIT."
+    )
+    effective_on: date | None = strawberry.field(default=None, description="Defaults to today.")
+    idempotency_key: str = strawberry.field(description=KEY_NOTE)
+
+
+@strawberry.input(description="Reverse a payment: every invoice it paid re-opens.")
+class ReversePaymentInput:
+    payment_id: strawberry.ID = strawberry.field(description="Global id of the payment.")
+    reason: str = strawberry.field(description="Why (bounced, posted twice, wrong customer).")
+    effective_on: date | None = strawberry.field(default=None, description="Defaults to today.")
+    idempotency_key: str = strawberry.field(description=KEY_NOTE)
+
+
+@strawberry.input(description="Reverse one payment allocation; the cash goes back on account.")
+class ReverseAllocationInput:
+    allocation_id: strawberry.ID = strawberry.field(description="Global id of the entry.")
+    effective_on: date | None = strawberry.field(default=None, description="Defaults to today.")
+    idempotency_key: str = strawberry.field(description=KEY_NOTE)
+
+
+@strawberry.input(description="A credit note, applied to its invoice at once.")
+class CreateCreditNoteInput:
+    number: str = strawberry.field(description="Credit note number, unique in the tenant.")
+    invoice_id: strawberry.ID = strawberry.field(description="Global id of the invoice.")
+    issue_date: date = strawberry.field(description="Issue date.")
+    amount: MoneyInput = strawberry.field(description="Amount, at most the open amount.")
+    reason: str = strawberry.field(description="Why (returns, price correction ...).")
+    external_id: str | None = strawberry.field(default=None, description="Source system id.")
+    idempotency_key: str = strawberry.field(description=KEY_NOTE)
+
+
+def _lines(raw: list[AllocationLineInput] | None) -> list[AllocationLine]:
+    return [
+        AllocationLine(decode(line.invoice_id, "Invoice", f"lines.{n}.invoiceId"), line.amount)
+        for n, line in enumerate(raw or [])
+    ]
+
+
+async def _invoice(info: Info[Context, Any], result: dict[str, Any] | None) -> Invoice | None:
+    if not result:
+        return None
+    rows = await ledger_reads.by_ids(
+        info.context.session, invoice_table, [UUID(result["invoiceId"])]
+    )
+    return Invoice.from_row(rows[0]) if rows[0] else None
+
+
+async def _payment(info: Info[Context, Any], result: dict[str, Any] | None) -> Payment | None:
+    if not result:
+        return None
+    rows = await ledger_reads.by_ids(
+        info.context.session, payment_table, [UUID(result["paymentId"])]
+    )
+    return Payment.from_row(rows[0]) if rows[0] else None
+
+
+async def create_invoice(
+    info: Info[Context, Any], input: Annotated[CreateInvoiceInput, INPUT]
+) -> InvoicePayload:
+    async def work(uow: UnitOfWork) -> tuple[dict[str, Any], bool]:
+        data = InvoiceIn(
+            number=input.number,
+            customer_id=decode(input.customer_id, "Customer", "customerId"),
+            issue_date=input.issue_date,
+            amount=MoneyIn(input.amount.amount, input.amount.currency),
+            due_date=input.due_date,
+            order_ref=input.order_ref,
+            external_id=input.external_id,
+            salesperson=input.salesperson,
+        )
+        return await invoice_service.create_invoice(uow, data, input.idempotency_key)
+
+    outcome, errors = await run(info, LEDGER, work)
+    result, replayed = outcome or (None, False)
+    return InvoicePayload(
+        invoice=await _invoice(info, result), replayed=replayed, user_errors=errors
+    )
+
+
+async def create_credit_note(
+    info: Info[Context, Any], input: Annotated[CreateCreditNoteInput, INPUT]
+) -> InvoicePayload:
+    async def work(uow: UnitOfWork) -> tuple[dict[str, Any], bool]:
+        data = CreditNoteIn(
+            number=input.number,
+            invoice_id=decode(input.invoice_id, "Invoice", "invoiceId"),
+            issue_date=input.issue_date,
+            amount=MoneyIn(input.amount.amount, input.amount.currency),
+            reason=input.reason,
+            external_id=input.external_id,
+        )
+        return await invoice_service.create_credit_note(uow, data, input.idempotency_key)
+
+    outcome, errors = await run(info, LEDGER, work)
+    result, replayed = outcome or (None, False)
+    return InvoicePayload(
+        invoice=await _invoice(info, result), replayed=replayed, user_errors=errors
+    )
+
+
+async def create_payment(
+    info: Info[Context, Any], input: Annotated[CreatePaymentInput, INPUT]
+) -> PaymentPayload:
+    async def work(uow: UnitOfWork) -> tuple[dict[str, Any], bool]:
+        data = PaymentIn(
+            customer_id=decode(input.customer_id, "Customer", "customerId"),
+            received_on=input.received_on,
+            amount=MoneyIn(input.amount.amount, input.amount.currency),
+            method=input.method,
+            reference=input.reference,
+            external_id=input.external_id,
+            allocation=input.allocation.value,
+            lines=_lines(input.lines),
+        )
+        return await payment_service.create_payment(uow, data, input.idempotency_key)
+
+    outcome, errors = await run(info, LEDGER, work)
+    result, replayed = outcome or (None, False)
+    return PaymentPayload(
+        payment=await _payment(info, result), replayed=replayed, user_errors=errors
+    )
+
+
+async def allocate_payment(
+    info: Info[Context, Any], input: Annotated[AllocatePaymentInput, INPUT]
+) -> PaymentPayload:
+    async def work(uow: UnitOfWork) -> tuple[dict[str, Any], bool]:
+        return await payment_service.allocate_payment(
+            uow,
+            decode(input.payment_id, "Payment", "paymentId"),
+            input.mode.value,
+            _lines(input.lines),
+            input.effective_on or info.context.today,
+            input.idempotency_key,
+        )
+
+    outcome, errors = await run(info, LEDGER, work)
+    result, replayed = outcome or (None, False)
+    return PaymentPayload(
+        payment=await _payment(info, result), replayed=replayed, user_errors=errors
+    )
+
+
+async def reverse_payment(
+    info: Info[Context, Any], input: Annotated[ReversePaymentInput, INPUT]
+) -> PaymentPayload:
+    async def work(uow: UnitOfWork) -> tuple[dict[str, Any], bool]:
+        return await payment_service.reverse_payment(
+            uow,
+            decode(input.payment_id, "Payment", "paymentId"),
+            input.reason,
+            input.effective_on or info.context.today,
+            input.idempotency_key,
+        )
+
+    outcome, errors = await run(info, LEDGER, work)
+    result, replayed = outcome or (None, False)
+    return PaymentPayload(
+        payment=await _payment(info, result), replayed=replayed, user_errors=errors
+    )
+
+
+async def reverse_allocation(
+    info: Info[Context, Any], input: Annotated[ReverseAllocationInput, INPUT]
+) -> PaymentPayload:
+    async def work(uow: UnitOfWork) -> tuple[dict[str, Any], bool]:
+        return await payment_service.reverse_allocation(
+            uow,
+            decode(input.allocation_id, "Allocation", "allocationId"),
+            input.effective_on or info.context.today,
+            input.idempotency_key,
+        )
+
+    outcome, errors = await run(info, LEDGER, work)
+    result, replayed = outcome or (None, False)
+    return PaymentPayload(
+        payment=await _payment(info, result), replayed=replayed, user_errors=errors
+    )
+
+
+FIELDS = {
+    "create_invoice": strawberry.mutation(
+        resolver=create_invoice,
+        extensions=allow(roles.POST_INVOICES),
+        description="Post an invoice (idempotent)." + roles_note(roles.POST_INVOICES),
+    ),
+    "create_credit_note": strawberry.mutation(
+        resolver=create_credit_note,
+        extensions=allow(roles.POST_INVOICES),
+        description="Credit part of an invoice (idempotent)." + roles_note(roles.POST_INVOICES),
+    ),
+    "create_payment": strawberry.mutation(
+        resolver=create_payment,
+        extensions=allow(roles.POST_PAYMENTS),
+        description="Record cash received and allocate it (idempotent)."
+        + roles_note(roles.POST_PAYMENTS),
+    ),
+    "allocate_payment": strawberry.mutation(
+        resolver=allocate_payment,
+        extensions=allow(roles.POST_PAYMENTS),
+        description="Allocate cash left on account (idempotent)." + roles_note(roles.POST_PAYMENTS),
+    ),
+    "reverse_payment": strawberry.mutation(
+        resolver=reverse_payment,
+        extensions=allow(roles.REVERSE_ENTRIES),
+        description="Reverse a payment; what it paid re-opens (idempotent)."
+        + roles_note(roles.REVERSE_ENTRIES),
+    ),
+    "reverse_allocation": strawberry.mutation(
+        resolver=reverse_allocation,
+        extensions=allow(roles.REVERSE_ENTRIES),
+        description="Reverse one payment allocation (idempotent)."
+        + roles_note(roles.REVERSE_ENTRIES),
+    ),
+}

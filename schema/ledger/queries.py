@@ -1,0 +1,209 @@
+"""Read entry points for receivables: invoices and payments."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+from uuid import UUID
+
+import strawberry
+from strawberry.types import Info
+
+from dbschema.ledger_tables import invoices as invoice_table
+from dbschema.ledger_tables import payments as payment_table
+from domain import roles
+from domain.errors import DomainError
+from schema.context import Context
+from schema.ledger.aging import AgingBasis, AgingBucket, AgingGroup, AgingLine, AgingReport
+from schema.ledger.types import (
+    Invoice,
+    InvoiceConnection,
+    InvoiceEdge,
+    InvoiceFilter,
+    Payment,
+    PaymentConnection,
+    PaymentEdge,
+)
+from schema.permissions import allow, roles_note
+from schema.relay import PageInfo, decode_cursor, encode_cursor, from_global_id, page_size
+from services.ledger import reads as ledger_reads
+
+READ = roles.READ_RECEIVABLES
+ZERO_ID = UUID(int=0)  #: aging cursors carry their key in the value part
+EMPTY = PageInfo(has_next_page=False, end_cursor=None)
+
+
+def _decode(global_id: str, expected: str) -> Any:
+    try:
+        return from_global_id(global_id, expected)[1]
+    except DomainError:
+        return None
+
+
+@strawberry.type(description="Receivables reads.")
+class LedgerQuery:
+    @strawberry.field(
+        description="Invoices by due date, a page at a time." + roles_note(READ),
+        extensions=allow(READ),
+    )
+    async def invoices(
+        self,
+        info: Info[Context, Any],
+        first: Annotated[int | None, strawberry.argument(description="Page size, 1-100.")] = 20,
+        after: Annotated[str | None, strawberry.argument(description="Cursor.")] = None,
+        filter: Annotated[
+            InvoiceFilter | None, strawberry.argument(description="Narrow the list.")
+        ] = None,
+    ) -> InvoiceConnection:
+        ctx = info.context
+        size = page_size(first, ctx.runtime.settings.max_page_size)
+        flt = filter or InvoiceFilter()
+        customer_id = None
+        if flt.customer_id is not None:
+            customer_id = _decode(flt.customer_id, "Customer")
+            if customer_id is None:
+                return InvoiceConnection(edges=[], total_count=0, page_info=EMPTY)
+        rows, total, more = await ledger_reads.invoices_page(
+            ctx.session,
+            customer_id=customer_id,
+            status=flt.status.value if flt.status else None,
+            currency=flt.currency,
+            overdue_on=ctx.today if flt.overdue else None,
+            after=decode_cursor(after) if after else None,
+            first=size,
+        )
+        edges = [
+            InvoiceEdge(cursor=encode_cursor(r["due_date"], r["id"]), node=Invoice.from_row(r))
+            for r in rows
+        ]
+        return InvoiceConnection(
+            edges=edges,
+            total_count=total,
+            page_info=PageInfo(has_next_page=more, end_cursor=edges[-1].cursor if edges else None),
+        )
+
+    @strawberry.field(
+        description="One invoice; null when not found." + roles_note(READ), extensions=allow(READ)
+    )
+    async def invoice(
+        self,
+        info: Info[Context, Any],
+        id: Annotated[strawberry.ID, strawberry.argument(description="Global id.")],
+    ) -> Invoice | None:
+        raw = _decode(id, "Invoice")
+        if raw is None:
+            return None
+        row = (await ledger_reads.by_ids(info.context.session, invoice_table, [raw]))[0]
+        return Invoice.from_row(row) if row else None
+
+    @strawberry.field(
+        description="Payments, newest first." + roles_note(READ), extensions=allow(READ)
+    )
+    async def payments(
+        self,
+        info: Info[Context, Any],
+        first: Annotated[int | None, strawberry.argument(description="Page size, 1-100.")] = 20,
+        after: Annotated[str | None, strawberry.argument(description="Cursor.")] = None,
+        customer_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="One customer's payments.")
+        ] = None,
+    ) -> PaymentConnection:
+        ctx = info.context
+        size = page_size(first, ctx.runtime.settings.max_page_size)
+        raw_customer = None
+        if customer_id is not None:
+            raw_customer = _decode(customer_id, "Customer")
+            if raw_customer is None:
+                return PaymentConnection(edges=[], total_count=0, page_info=EMPTY)
+        rows, total, more = await ledger_reads.payments_page(
+            ctx.session,
+            customer_id=raw_customer,
+            after=decode_cursor(after) if after else None,
+            first=size,
+        )
+        edges = [
+            PaymentEdge(cursor=encode_cursor(r["received_on"], r["id"]), node=Payment.from_row(r))
+            for r in rows
+        ]
+        return PaymentConnection(
+            edges=edges,
+            total_count=total,
+            page_info=PageInfo(has_next_page=more, end_cursor=edges[-1].cursor if edges else None),
+        )
+
+    @strawberry.field(
+        description="Aging as of a date (default today): tenant totals per currency and a "
+        "page of groups, most overdue first." + roles_note(READ),
+        extensions=allow(READ),
+    )
+    async def aging(
+        self,
+        info: Info[Context, Any],
+        as_of: Annotated[date | None, strawberry.argument(description="Default today.")] = None,
+        basis: Annotated[
+            AgingBasis, strawberry.argument(description="DPD or AGE.")
+        ] = AgingBasis.DAYS_PAST_DUE,
+        group_by: Annotated[
+            AgingGroup, strawberry.argument(description="Grouping.")
+        ] = AgingGroup.CUSTOMER,
+        currency: Annotated[str | None, strawberry.argument(description="One currency.")] = None,
+        first: Annotated[int | None, strawberry.argument(description="Lines, 1-100.")] = 100,
+        after: Annotated[str | None, strawberry.argument(description="Cursor.")] = None,
+        customer_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only this customer's invoices (with INVOICE)."),
+        ] = None,
+    ) -> AgingReport:
+        ctx = info.context
+        customer = None
+        if customer_id is not None:  # another tenant's id ages like an unknown one: empty
+            customer = _decode(customer_id, "Customer") or ZERO_ID
+        size = page_size(first, ctx.runtime.settings.max_page_size)
+        cursor = None
+        if after:
+            value, _ = decode_cursor(after)
+            cursor = (int(value[0]), str(value[1]), str(value[2]))
+        result = await ledger_reads.aging_report(
+            ctx.session,
+            as_of=as_of or ctx.today,
+            basis=basis.value,
+            group=group_by.value,
+            currency=currency,
+            after=cursor,
+            first=size,
+            customer=customer,
+        )
+
+        def line(data: Any) -> AgingLine:
+            token = encode_cursor([data.overdue_minor, data.key, data.currency], ZERO_ID)
+            return AgingLine.build(data, group_by.value, token)
+
+        lines = [line(r) for r in result.rows]
+        return AgingReport(
+            as_of=result.as_of,
+            basis=basis,
+            buckets=[
+                AgingBucket(label=b.label, min_days=b.min_days, max_days=b.max_days)
+                for b in result.buckets
+            ],
+            totals=[line(t) for t in result.totals],
+            lines=lines,
+            total_count=result.group_count,
+            page_info=PageInfo(
+                has_next_page=result.has_next, end_cursor=lines[-1].cursor if lines else None
+            ),
+        )
+
+    @strawberry.field(
+        description="One payment; null when not found." + roles_note(READ), extensions=allow(READ)
+    )
+    async def payment(
+        self,
+        info: Info[Context, Any],
+        id: Annotated[strawberry.ID, strawberry.argument(description="Global id.")],
+    ) -> Payment | None:
+        raw = _decode(id, "Payment")
+        if raw is None:
+            return None
+        row = (await ledger_reads.by_ids(info.context.session, payment_table, [raw]))[0]
+        return Payment.from_row(row) if row else None

@@ -1,0 +1,64 @@
+"""The one mutation shape: run the work in a unit of work, build the payload from its result.
+
+A domain refusal rolls back and becomes the payload's userErrors, so nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, TypeVar
+from uuid import UUID
+
+import strawberry
+from strawberry.types import Info
+
+from domain.errors import DomainError, ValidationFailed
+from schema.context import Context
+from schema.relay import from_global_id
+from schema.user_errors import ErrorCatalogue
+from services.uow import UnitOfWork
+
+T = TypeVar("T")
+P = TypeVar("P")
+#: The description every mutation's single `input` argument carries.
+INPUT = strawberry.argument(description="The mutation's input: what to change, and how.")
+
+
+async def respond(
+    info: Info[Context, Any],
+    payload: type[P],
+    work: Callable[[UnitOfWork], Awaitable[T]],
+    show: Callable[[T], Awaitable[Mapping[str, Any]]] | None = None,
+) -> P:
+    """Commit the work and return `payload(**show(result))`; on a refusal, its userErrors.
+
+    `payload` derives from a capability's payload base (schema.user_errors.catalogue), whose
+    error type carries that capability's codes; `show` re-reads what the work changed.
+    """
+    catalogue = payload.catalogue  # type: ignore[attr-defined]
+    try:
+        async with info.context.uow() as uow:
+            result = await work(uow)
+            await uow.commit()
+    except (DomainError, ValidationFailed) as exc:
+        return payload(user_errors=catalogue.user_errors(exc))
+    fields = await show(result) if show is not None else {}
+    return payload(user_errors=[], **fields)
+
+
+async def run(
+    info: Info[Context, Any], catalogue: ErrorCatalogue, fn: Callable[[UnitOfWork], Awaitable[T]]
+) -> tuple[T | None, list[Any]]:
+    """Commit on success; roll back and report on a domain refusal (the older shape)."""
+    try:
+        async with info.context.uow() as uow:
+            result = await fn(uow)
+            await uow.commit()
+        return result, []
+    except (DomainError, ValidationFailed) as exc:
+        return None, catalogue.user_errors(exc)
+
+
+def decode(global_id: str, expected: str, field: str = "id") -> UUID:
+    """A global id of the expected type, or a NOT_FOUND domain error."""
+    return from_global_id(global_id, expected, field)[1]

@@ -1,0 +1,1 @@
+"""GraphQL for early-warning signals."""

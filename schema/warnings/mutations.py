@@ -1,0 +1,49 @@
+"""acknowledgeWarning."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from domain import roles
+from schema.context import Context
+from schema.mutation import INPUT, decode, run
+from schema.permissions import allow, roles_note
+from schema.warnings.errors import WARNINGS
+from schema.warnings.types import Warning
+from services.uow import UnitOfWork
+from services.warnings import signals as svc
+
+
+@strawberry.input(description="Acknowledge a warning.")
+class AcknowledgeWarningInput:
+    id: strawberry.ID = strawberry.field(description="Global id of the warning.")
+    note: str | None = strawberry.field(default=None, description="What will be done.")
+
+
+@strawberry.type(description="Result of acknowledgeWarning.")
+class AcknowledgeWarningPayload(WARNINGS.payload):
+    warning: Warning | None = strawberry.field(description="The warning after acknowledgement.")
+
+
+async def acknowledge_warning(
+    info: Info[Context, Any], input: Annotated[AcknowledgeWarningInput, INPUT]
+) -> AcknowledgeWarningPayload:
+    async def work(uow: UnitOfWork) -> dict[str, Any]:
+        return await svc.acknowledge(uow, decode(input.id, "Warning"), input.note)
+
+    row, errors = await run(info, WARNINGS, work)
+    return AcknowledgeWarningPayload(
+        warning=Warning.from_row(row) if row else None, user_errors=errors
+    )
+
+
+FIELDS = {
+    "acknowledge_warning": strawberry.mutation(
+        resolver=acknowledge_warning,
+        extensions=allow(roles.ACK_WARNINGS),
+        description="Say you follow a warning up." + roles_note(roles.ACK_WARNINGS),
+    ),
+}

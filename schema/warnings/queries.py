@@ -1,0 +1,71 @@
+"""Read entry points for early-warning signals."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from domain import roles
+from domain.errors import DomainError
+from schema.context import Context
+from schema.permissions import allow, roles_note
+from schema.relay import PageInfo, decode_cursor, encode_cursor, from_global_id, page_size
+from schema.warnings.types import Warning, WarningConnection, WarningEdge, WarningFilter
+from services.warnings import reads
+
+READ = roles.READ_CUSTOMERS
+
+
+def _decode(global_id: str, expected: str) -> Any:
+    try:
+        return from_global_id(global_id, expected)[1]
+    except DomainError:
+        return None
+
+
+@strawberry.type(description="Warning reads.")
+class WarningQuery:
+    @strawberry.field(
+        description="Warnings, newest first." + roles_note(READ), extensions=allow(READ)
+    )
+    async def warnings(
+        self,
+        info: Info[Context, Any],
+        first: Annotated[int | None, strawberry.argument(description="Page size, 1-100.")] = 20,
+        after: Annotated[str | None, strawberry.argument(description="Cursor.")] = None,
+        filter: Annotated[
+            WarningFilter | None, strawberry.argument(description="Narrow the list.")
+        ] = None,
+    ) -> WarningConnection:
+        ctx = info.context
+        size = page_size(first, ctx.runtime.settings.max_page_size)
+        flt = filter or WarningFilter()
+        customer_id = None
+        if flt.customer_id is not None:
+            customer_id = _decode(flt.customer_id, "Customer")
+            if customer_id is None:  # an unknown customer simply has no warnings
+                return WarningConnection(
+                    edges=[],
+                    total_count=0,
+                    page_info=PageInfo(has_next_page=False, end_cursor=None),
+                )
+        rows, total, more = await reads.warnings_page(
+            ctx.session,
+            status=flt.status.value if flt.status else None,
+            min_level=flt.min_level.value if flt.min_level else None,
+            customer_id=customer_id,
+            kind=flt.kind,
+            after=decode_cursor(after) if after else None,
+            first=size,
+        )
+        edges = [
+            WarningEdge(cursor=encode_cursor(r["raised_at"], r["id"]), node=Warning.from_row(r))
+            for r in rows
+        ]
+        return WarningConnection(
+            edges=edges,
+            total_count=total,
+            page_info=PageInfo(has_next_page=more, end_cursor=edges[-1].cursor if edges else None),
+        )

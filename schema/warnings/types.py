@@ -1,0 +1,130 @@
+"""Early-warning signals and their subscription events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from schema.context import Context
+from schema.customers import loaders
+from schema.customers.types import Customer
+from schema.relay import Node, PageInfo, to_global_id
+
+
+@strawberry.enum(description="How serious a warning is; subscribers filter by a minimum.")
+class WarningLevel(Enum):
+    LIGHT = strawberry.enum_value("LIGHT", description="Watch: follow up in routine.")
+    MEDIUM = strawberry.enum_value("MEDIUM", description="Act: tighten terms, call the customer.")
+    SEVERE = strawberry.enum_value("SEVERE", description="Stop: hold shipments, escalate.")
+
+
+@strawberry.enum(description="Whether someone has taken a warning up.")
+class WarningStatus(Enum):
+    OPEN = strawberry.enum_value("OPEN", description="Nobody has acknowledged it yet.")
+    ACKNOWLEDGED = strawberry.enum_value("ACKNOWLEDGED", description="Someone follows it up.")
+
+
+@strawberry.type(description="An early-warning signal raised on a customer.")
+class Warning(Node):
+    raw_customer_id: strawberry.Private[UUID]
+    kind: str = strawberry.field(description="What was detected, e.g. CREDIT_FILE_STALE.")
+    level: WarningLevel = strawberry.field(description="Severity.")
+    status: WarningStatus = strawberry.field(description="Open or acknowledged.")
+    evidence: JSON = strawberry.field(description="The facts that raised it.")
+    raised_at: datetime = strawberry.field(description="When it was raised.")
+    acknowledged_by: str | None = strawberry.field(description="Who acknowledged it.")
+    acknowledged_at: datetime | None = strawberry.field(description="When.")
+    acknowledge_note: str | None = strawberry.field(description="Their note.")
+    customer_id: strawberry.ID = strawberry.field(
+        description="Global id of the customer it concerns."
+    )
+    customer_code: str | None = strawberry.field(
+        default=None, description="Code of the customer at the time it was raised (events)."
+    )
+
+    @strawberry.field(description="The customer it concerns.")
+    async def customer(self, info: Info[Context, Any]) -> Customer | None:
+        row = await info.context.loader("customers", loaders.customers).load(self.raw_customer_id)
+        return Customer.from_row(row) if row else None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Warning:
+        """From a stored warning."""
+        return cls(
+            id=to_global_id("Warning", row["id"]),
+            raw_customer_id=row["customer_id"],
+            customer_id=to_global_id("Customer", row["customer_id"]),
+            kind=row["kind"],
+            level=WarningLevel(row["level"]),
+            status=WarningStatus(row["status"]),
+            evidence=row["evidence"],
+            raised_at=row["raised_at"],
+            acknowledged_by=row["acknowledged_by"],
+            acknowledged_at=row["acknowledged_at"],
+            acknowledge_note=row["acknowledge_note"],
+        )
+
+    @classmethod
+    def from_event(cls, payload: dict[str, Any]) -> Warning:
+        """From an outbox snapshot (subscriptions read no table per event)."""
+        return cls(
+            id=to_global_id("Warning", UUID(payload["id"])),
+            raw_customer_id=UUID(payload["customerId"]),
+            customer_id=to_global_id("Customer", UUID(payload["customerId"])),
+            kind=payload["kind"],
+            level=WarningLevel(payload["level"]),
+            status=WarningStatus(payload["status"]),
+            evidence=payload["evidence"],
+            raised_at=datetime.fromisoformat(payload["raisedAt"]),
+            acknowledged_by=None,
+            acknowledged_at=None,
+            acknowledge_note=None,
+            customer_code=payload.get("customer", {}).get("code"),
+        )
+
+
+@strawberry.type(description="One warning in a page.")
+class WarningEdge:
+    cursor: str = strawberry.field(description="Pass as `after` to continue after this item.")
+    node: Warning = strawberry.field(description="The warning.")
+
+
+@strawberry.type(description="A page of warnings, newest first.")
+class WarningConnection:
+    edges: list[WarningEdge] = strawberry.field(description="The items with their cursors.")
+    page_info: PageInfo = strawberry.field(description="Paging state.")
+    total_count: int = strawberry.field(description="Items matching the filter, all pages.")
+
+
+@strawberry.type(description="A warning delivered to a subscriber, with its resume cursor.")
+class WarningEvent:
+    cursor: str = strawberry.field(description="Reconnect with `after: cursor` to resume here.")
+    warning: Warning = strawberry.field(description="The warning raised.")
+
+
+@strawberry.input(description="Narrow the warning list.")
+class WarningFilter:
+    status: WarningStatus | None = strawberry.field(default=None, description="Open or acked.")
+    min_level: WarningLevel | None = strawberry.field(
+        default=None, description="This level or worse."
+    )
+    customer_id: strawberry.ID | None = strawberry.field(
+        default=None, description="One customer's warnings."
+    )
+    kind: str | None = strawberry.field(default=None, description="One kind of warning.")
+
+
+@strawberry.input(description="Which warnings a subscriber wants.")
+class WarningSubscriptionFilter:
+    min_level: WarningLevel | None = strawberry.field(
+        default=None, description="This level or worse."
+    )
+    customer_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only this customer."
+    )

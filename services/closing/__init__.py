@@ -1,0 +1,1 @@
+"""Closing: month-end provisions and write-offs."""

@@ -1,0 +1,1 @@
+"""Collections: reminders, escalation, promises, plans, activities, dunning."""

@@ -1,0 +1,1 @@
+"""The tenant's receivables policy and payment terms."""

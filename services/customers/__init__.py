@@ -1,0 +1,1 @@
+"""Customers and their credit files: master data, dossier, reviews, reports."""

@@ -1,0 +1,321 @@
+"""Customer master data: create, update (optimistic concurrency), archive; each audited."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy.exc import IntegrityError
+
+from dbschema.queries import audit
+from dbschema.queries import customers as q
+from domain.errors import DomainError, NotFound, ValidationFailed
+from domain.money import Money
+from domain.registration import normalise_registration
+from services.inputs import MoneyIn
+from services.uow import UnitOfWork
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+UNSET: Any = object()
+
+
+@dataclass(frozen=True)
+class ContactIn:
+    """A person at the customer."""
+
+    name: str
+    role: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+@dataclass
+class CustomerChanges:
+    """Fields a create sets or an update changes; UNSET leaves a field alone."""
+
+    code: Any = UNSET
+    legal_name: Any = UNSET
+    country: Any = UNSET
+    registration_number: Any = UNSET
+    industry: Any = UNSET
+    founded_on: Any = UNSET
+    registered_capital: Any = UNSET
+    annual_sales: Any = UNSET
+    business_model: Any = UNSET
+    company_history: Any = UNSET
+    salesperson: Any = UNSET
+    contacts: Any = UNSET
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+AUDITED = (
+    "code",
+    "legal_name",
+    "country",
+    "registration_number",
+    "industry",
+    "founded_on",
+    "business_model",
+    "company_history",
+    "salesperson",
+    "contacts",
+    "status",
+    "last_reviewed_on",
+    "rating_class",
+    "payment_terms_code",
+    "late_interest_daily_rate",
+)
+AUDITED_MONEY = ("registered_capital", "annual_sales")
+
+
+def _text(
+    value: Any,
+    field_name: str,
+    errors: list[DomainError],
+    *,
+    required: bool = False,
+    max_len: int = 500,
+) -> str | None:
+    text = value.strip() if isinstance(value, str) else None
+    if not text:
+        if required:
+            errors.append(DomainError("REQUIRED", "must not be blank", field_name))
+        return None
+    if len(text) > max_len:
+        errors.append(DomainError("TOO_LONG", f"at most {max_len} characters", field_name))
+    return text
+
+
+def _money(value: MoneyIn | None, field_name: str, errors: list[DomainError]) -> Money | None:
+    if value is None:
+        return None
+    try:
+        money = Money.parse(value.amount, value.currency, field_name)
+    except DomainError as exc:
+        errors.append(exc)
+        return None
+    if money.is_negative:
+        errors.append(
+            DomainError("NEGATIVE_AMOUNT", "must not be negative", f"{field_name}.amount")
+        )
+    return money
+
+
+def _contacts(value: list[ContactIn], errors: list[DomainError]) -> list[dict[str, Any]]:
+    out = []
+    if len(value) > 50:
+        errors.append(DomainError("TOO_MANY", "at most 50 contacts", "contacts"))
+    for i, contact in enumerate(value):
+        name = _text(contact.name, f"contacts.{i}.name", errors, required=True, max_len=200)
+        email = (contact.email or "").strip() or None
+        if email and not EMAIL.match(email):
+            errors.append(
+                DomainError("INVALID_EMAIL", "not an e-mail address", f"contacts.{i}.email")
+            )
+        out.append(
+            {
+                "name": name,
+                "role": (contact.role or "").strip() or None,
+                "phone": (contact.phone or "").strip() or None,
+                "email": email,
+            }
+        )
+    return out
+
+
+def validate(changes: CustomerChanges, current: dict[str, Any] | None) -> dict[str, Any]:
+    """Turn requested changes into column values, or raise every problem at once."""
+    errors: list[DomainError] = []
+    values: dict[str, Any] = {}
+    creating = current is None
+    if creating or changes.code is not UNSET:
+        code = _text(changes.code, "code", errors, required=True, max_len=64)
+        if code and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._/-]*", code):
+            errors.append(DomainError("INVALID_CODE", "letters, digits and . _ / - only", "code"))
+        values["code"] = code
+    if creating or changes.legal_name is not UNSET:
+        values["legal_name"] = _text(changes.legal_name, "legalName", errors, required=True)
+    if creating or changes.country is not UNSET:
+        country = (changes.country or "").strip().upper() if changes.country is not UNSET else ""
+        if not re.fullmatch(r"[A-Z]{2}", country):
+            errors.append(DomainError("INVALID_COUNTRY", "an ISO 3166 two-letter code", "country"))
+        values["country"] = country
+    country_now = values.get("country") or (current or {}).get("country", "")
+    if changes.registration_number is not UNSET or (
+        "country" in values and not creating and current and current.get("registration_number")
+    ):
+        raw = (
+            changes.registration_number
+            if changes.registration_number is not UNSET
+            else (current or {}).get("registration_number")
+        )
+        try:
+            values["registration_number"] = normalise_registration(country_now, raw)
+        except DomainError as exc:
+            errors.append(exc)
+    for attr, column, max_len in (
+        ("industry", "industry", 100),
+        ("business_model", "business_model", 5000),
+        ("company_history", "company_history", 20000),
+        ("salesperson", "salesperson", 200),
+    ):
+        value = getattr(changes, attr)
+        if value is not UNSET:
+            values[column] = _text(value, _camel(attr), errors, max_len=max_len)
+    if changes.founded_on is not UNSET:
+        if changes.founded_on is not None and changes.founded_on > date(2100, 1, 1):
+            errors.append(DomainError("INVALID_DATE", "not a plausible date", "foundedOn"))
+        values["founded_on"] = changes.founded_on
+    for attr, prefix in (
+        ("registered_capital", "registered_capital"),
+        ("annual_sales", "annual_sales"),
+    ):
+        value = getattr(changes, attr)
+        if value is not UNSET:
+            money = _money(value, _camel(attr), errors)
+            values[f"{prefix}_minor"] = money.minor if money else None
+            values[f"{prefix}_currency"] = money.currency if money else None
+    if changes.contacts is not UNSET:
+        values["contacts"] = _contacts(changes.contacts or [], errors)
+    if errors:
+        raise ValidationFailed(errors)
+    return values
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(p.title() for p in rest)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value.normalize())
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, UUID):
+        return str(value)
+    return value
+
+
+def _audit_view(row: dict[str, Any] | None) -> dict[str, Any]:
+    """A row as the API names and shows it: money as "1234.50 CNY", dates as ISO strings."""
+    if row is None:
+        return {}
+    view = {_camel(key): _jsonable(row.get(key)) for key in AUDITED}
+    for prefix in AUDITED_MONEY:
+        minor, currency = row.get(f"{prefix}_minor"), row.get(f"{prefix}_currency")
+        view[_camel(prefix)] = (
+            None
+            if minor is None or currency is None
+            else f"{Money(int(minor), str(currency).strip()).to_decimal_string()} "
+            f"{str(currency).strip()}"
+        )
+    return view
+
+
+def diff(before: dict[str, Any] | None, after: dict[str, Any]) -> dict[str, Any]:
+    """Changed audited fields with their before and after values, in API terms."""
+    old, new = _audit_view(before), _audit_view(after)
+    return {
+        key: {"before": old.get(key), "after": value}
+        for key, value in new.items()
+        if old.get(key) != value
+    }
+
+
+async def create_customer(uow: UnitOfWork, changes: CustomerChanges) -> dict[str, Any]:
+    """Create a customer; the code is unique per tenant."""
+    values = validate(changes, None)
+    if await q.code_taken(uow.conn, values["code"]):
+        raise ValidationFailed([DomainError("DUPLICATE_CODE", "code already in use", "code")])
+    try:
+        async with uow.conn.begin_nested():
+            row = await q.insert(uow.conn, {**values, "tenant_id": uow.tenant_id})
+    except IntegrityError:
+        raise ValidationFailed(
+            [DomainError("DUPLICATE_CODE", "code already in use", "code")]
+        ) from None
+    stored = dict(row._mapping)
+    await audit.record(
+        uow.conn,
+        tenant_id=uow.tenant_id,
+        entity_type="Customer",
+        entity_id=stored["id"],
+        customer_id=stored["id"],
+        mutation="createCustomer",
+        actor=uow.actor.subject,
+        request_id=uow.actor.request_id,
+        changes=diff(None, stored),
+    )
+    return stored
+
+
+async def _locked(uow: UnitOfWork, customer_id: UUID, version: int | None) -> dict[str, Any]:
+    row = await q.for_update(uow.conn, customer_id)
+    if row is None:
+        raise NotFound("id", "customer")
+    current = dict(row._mapping)
+    if version is not None and current["version"] != version:
+        raise DomainError(
+            "STALE_VERSION",
+            f"customer is at version {current['version']}, not {version}; reload and retry",
+            "version",
+        )
+    return current
+
+
+async def save(
+    uow: UnitOfWork,
+    customer_id: UUID,
+    version: int | None,
+    values: dict[str, Any],
+    mutation: str,
+) -> dict[str, Any]:
+    """Apply column values under a row lock and version check, and audit the difference."""
+    current = await _locked(uow, customer_id, version)
+    if (
+        "code" in values
+        and values["code"] != current["code"]
+        and await q.code_taken(uow.conn, values["code"], customer_id)
+    ):
+        raise ValidationFailed([DomainError("DUPLICATE_CODE", "code already in use", "code")])
+    row = await q.update(uow.conn, customer_id, current["version"], values)
+    assert row is not None  # the row lock holds the version still
+    stored = dict(row._mapping)
+    changes = diff(current, stored)
+    if changes:
+        await audit.record(
+            uow.conn,
+            tenant_id=uow.tenant_id,
+            entity_type="Customer",
+            entity_id=customer_id,
+            customer_id=customer_id,
+            mutation=mutation,
+            actor=uow.actor.subject,
+            request_id=uow.actor.request_id,
+            changes=changes,
+        )
+    return stored
+
+
+async def update_customer(
+    uow: UnitOfWork, customer_id: UUID, version: int, changes: CustomerChanges
+) -> dict[str, Any]:
+    """Change master data; a stale version is refused so no edit is silently lost."""
+    current = await _locked(uow, customer_id, version)
+    values = validate(changes, current)
+    return await save(uow, customer_id, version, values, "updateCustomer")
+
+
+async def archive_customer(
+    uow: UnitOfWork, customer_id: UUID, version: int | None
+) -> dict[str, Any]:
+    """Stop trading with a customer; the record and its history stay."""
+    current = await _locked(uow, customer_id, version)
+    if current["status"] == "ARCHIVED":
+        raise DomainError("ALREADY_ARCHIVED", "customer is already archived", "id")
+    return await save(uow, customer_id, version, {"status": "ARCHIVED"}, "archiveCustomer")

@@ -1,0 +1,1 @@
+"""Background jobs as services see them: requesting one, reading its status."""

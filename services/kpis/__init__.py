@@ -1,0 +1,1 @@
+"""Receivables KPIs and daily aging snapshots."""

@@ -1,0 +1,1 @@
+"""The receivables ledger: invoices, payments, disputes, imports, interest, aging."""

@@ -1,0 +1,181 @@
+"""Aging as of any date, by days past due or by age, grouped by customer, salesperson,
+industry or for the whole tenant; one statement computes the totals and a page of groups.
+
+The open amount on a past date is today's open amount plus whatever was allocated after that
+date (payments, credit notes, write-offs, and their reversals), so history needs no replay.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from domain.aging import Bucket
+from domain.errors import DomainError
+from services.configuration import policy as receivables_config
+
+GROUPS = {
+    "INVOICE": "i.id::text",
+    "CUSTOMER": "i.customer_id::text",
+    "SALESPERSON": "coalesce(i.salesperson, '')",
+    "INDUSTRY": "coalesce(c.industry, '')",
+    "TENANT": "''",
+}
+
+
+@dataclass(frozen=True)
+class AgingLine:
+    """One group in one currency: total, overdue and per-bucket open amounts."""
+
+    key: str
+    currency: str
+    total_minor: int
+    overdue_minor: int
+    buckets: dict[str, int]
+
+
+@dataclass(frozen=True)
+class AgingResult:
+    """Tenant totals per currency, a page of groups, and how many groups there are."""
+
+    as_of: date
+    basis: str
+    buckets: tuple[Bucket, ...]
+    totals: list[AgingLine]
+    rows: list[AgingLine]
+    group_count: int
+    has_next: bool
+
+
+def buckets_for(basis: str, settings: dict[str, Any]) -> tuple[Bucket, ...]:
+    """The tenant's configured buckets for a basis, or the defaults."""
+    config = receivables_config.effective(settings)
+    return config.aging_buckets if basis == "DPD" else config.age_buckets
+
+
+def _bucket_filters(buckets: tuple[Bucket, ...], days: str) -> list[str]:
+    parts = []
+    for n, bucket in enumerate(buckets):
+        cond = [f"{days} >= {int(bucket.min_days)}"] if n > 0 else []
+        if bucket.max_days is not None:
+            cond.append(f"{days} <= {int(bucket.max_days)}")
+        where = " AND ".join(cond) or "TRUE"
+        parts.append(f"coalesce(sum(amt) FILTER (WHERE {where}), 0) AS b{n}")
+    return parts
+
+
+def build_sql(
+    group: str,
+    basis: str,
+    buckets: tuple[Bucket, ...],
+    currency: bool,
+    after: bool,
+    customer: bool = False,
+) -> sa.TextClause:
+    """The single aging statement (group and buckets are validated, never user text)."""
+    if group not in GROUPS:
+        raise DomainError("INVALID_INPUT", f"groupBy must be one of {sorted(GROUPS)}", "groupBy")
+    days = (
+        "(CAST(:as_of AS date) - due_date)"
+        if basis == "DPD"
+        else "(CAST(:as_of AS date) - issue_date)"
+    )
+    join = (
+        "JOIN customers c ON c.tenant_id = i.tenant_id AND c.id = i.customer_id"
+        if group == "INDUSTRY"
+        else ""
+    )
+    columns = ", ".join(_bucket_filters(buckets, days))
+    sums = ", ".join(f"sum(b{n})" for n in range(len(buckets)))
+    plain = ", ".join(f"b{n}" for n in range(len(buckets)))
+    currency_filter = "AND i.currency = :currency" if currency else ""
+    if customer:  # one customer: touch only its invoices and their later allocations
+        currency_filter += " AND i.customer_id = :customer"
+    later_filter = (
+        "AND invoice_id IN (SELECT id FROM invoices WHERE customer_id = :customer)"
+        if customer
+        else ""
+    )
+    keyset = (
+        (
+            "WHERE (overdue < :after_overdue OR (overdue = :after_overdue AND "
+            "(g, currency) > (:after_key, :after_currency)))"
+        )
+        if after
+        else ""
+    )
+    return sa.text(f"""
+WITH later AS (
+    SELECT invoice_id, sum(amount_minor) AS amount FROM allocations
+     WHERE effective_on > CAST(:as_of AS date) {later_filter} GROUP BY invoice_id
+), items AS (
+    SELECT {GROUPS[group]} AS g, i.currency, i.due_date, i.issue_date,
+           i.open_minor + coalesce(l.amount, 0) AS amt
+      FROM invoices i
+      LEFT JOIN later l ON l.invoice_id = i.id
+      {join}
+     WHERE i.issue_date <= CAST(:as_of AS date) {currency_filter}
+), per AS MATERIALIZED (
+    SELECT g, currency, sum(amt) AS total,
+           coalesce(sum(amt) FILTER (WHERE CAST(:as_of AS date) - due_date > 0), 0) AS overdue,
+           {columns}
+      FROM items WHERE amt > 0 GROUP BY g, currency
+)
+SELECT 'T' AS kind, '' AS g, currency, sum(total) AS total, sum(overdue) AS overdue, {sums},
+       (SELECT count(*) FROM per) AS groups
+  FROM per GROUP BY currency
+UNION ALL
+(SELECT 'R', g, currency, total, overdue, {plain}, 0 FROM per {keyset}
+  ORDER BY overdue DESC, g, currency LIMIT :limit)
+""")
+
+
+async def aging(
+    conn: AsyncConnection,
+    *,
+    as_of: date,
+    basis: str,
+    group: str,
+    buckets: tuple[Bucket, ...],
+    currency: str | None,
+    after: tuple[int, str, str] | None,
+    first: int,
+    customer: UUID | None = None,
+) -> AgingResult:
+    """Run the aging statement and shape its rows."""
+    if basis not in ("DPD", "AGE"):
+        raise DomainError("INVALID_INPUT", "basis is DPD or AGE", "basis")
+    params: dict[str, Any] = {"as_of": as_of, "limit": first + 1}
+    if currency:
+        params["currency"] = currency
+    if customer:
+        params["customer"] = customer
+    if after:
+        params.update(after_overdue=after[0], after_key=after[1], after_currency=after[2])
+    rows = (
+        await conn.execute(
+            build_sql(group, basis, buckets, bool(currency), bool(after), bool(customer)), params
+        )
+    ).all()
+    totals, lines, groups = [], [], 0
+    for row in rows:
+        values = list(row)
+        line = AgingLine(
+            key=values[1],
+            currency=values[2].strip(),
+            total_minor=int(values[3]),
+            overdue_minor=int(values[4]),
+            buckets={b.label: int(values[5 + n]) for n, b in enumerate(buckets)},
+        )
+        if values[0] == "T":
+            totals.append(line)
+            groups = int(values[-1])
+        else:
+            lines.append(line)
+    totals.sort(key=lambda t: t.currency)
+    return AgingResult(as_of, basis, buckets, totals, lines[:first], groups, len(lines) > first)

@@ -1,0 +1,90 @@
+"""Accrued late interest per invoice, as of any date, from the ledger's entries."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from dbschema.ledger_tables import allocations, invoices
+from dbschema.tables import customers
+from domain.interest import accrued_interest
+from services.configuration import policy as receivables_config
+
+
+async def interest_for(
+    conn: AsyncConnection, invoice_ids: list[UUID], as_of: date
+) -> dict[UUID, int]:
+    """Interest per invoice: the customer's agreed rate, else the tenant's, else 0.05%/day."""
+    policy = await receivables_config.load(conn)
+    tenant_rate, grace = policy.late_interest_daily_rate, policy.grace_days
+    rows = (
+        await conn.execute(
+            sa.select(
+                invoices.c.id,
+                invoices.c.amount_minor,
+                invoices.c.due_date,
+                customers.c.late_interest_daily_rate,
+            )
+            .join(
+                customers,
+                sa.and_(
+                    customers.c.tenant_id == invoices.c.tenant_id,
+                    customers.c.id == invoices.c.customer_id,
+                ),
+            )
+            .where(invoices.c.id.in_(invoice_ids))
+        )
+    ).all()
+    entries: dict[UUID, list[tuple[date, int]]] = {r.id: [] for r in rows}
+    for entry in await conn.execute(
+        sa.select(
+            allocations.c.invoice_id, allocations.c.effective_on, allocations.c.amount_minor
+        ).where(allocations.c.invoice_id.in_(invoice_ids))
+    ):
+        entries[entry.invoice_id].append((entry.effective_on, entry.amount_minor))
+    return {
+        r.id: accrued_interest(
+            r.amount_minor,
+            r.due_date,
+            entries[r.id],
+            as_of,
+            Decimal(r.late_interest_daily_rate)
+            if r.late_interest_daily_rate is not None
+            else tenant_rate,
+            grace,
+        )
+        for r in rows
+    }
+
+
+def summarise(rows: list[dict[str, Any]], interest: dict[UUID, int]) -> dict[str, int]:
+    """Interest totals per currency (never summed across currencies)."""
+    totals: dict[str, int] = {}
+    for row in rows:
+        currency = row["currency"].strip()
+        totals[currency] = totals.get(currency, 0) + interest.get(row["id"], 0)
+    return totals
+
+
+async def customer_interest(
+    conn: AsyncConnection, customer_id: UUID, as_of: date
+) -> dict[str, int]:
+    """A customer's accrued interest per currency: every invoice due before the date, paid
+    late or still open (interest runs until the day paid)."""
+    rows = [
+        dict(r._mapping)
+        for r in await conn.execute(
+            sa.select(invoices.c.id, invoices.c.currency).where(
+                invoices.c.customer_id == customer_id, invoices.c.due_date < as_of
+            )
+        )
+    ]
+    if not rows:
+        return {}
+    interest = await interest_for(conn, [r["id"] for r in rows], as_of)
+    return summarise(rows, interest)

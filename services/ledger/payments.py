@@ -1,0 +1,322 @@
+"""Payments: posted once, allocated oldest-due-first or explicitly, reversed (never edited)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+
+from dbschema.ledger_tables import allocations, payments
+from dbschema.queries import customers as customer_queries
+from dbschema.queries.events import record_event
+from dbschema.queries.ledger import (
+    lock_invoices,
+    lock_open_invoices,
+    lock_payment,
+    net_payment_allocations,
+    post_allocations,
+)
+from domain.allocation import Receivable, allocate_oldest_first
+from domain.errors import DomainError, NotFound, ValidationFailed
+from domain.money import Money
+from services.idempotency import fingerprint, run_once
+from services.ledger.inputs import AllocationLine, PaymentIn
+from services.ledger.invoices import positive_money
+from services.uow import UnitOfWork
+
+METHODS = ("BANK_TRANSFER", "CHEQUE", "CASH", "CARD", "BILL", "OTHER")
+TOPIC_PAYMENT = "payment.received"
+
+
+def payment_content(data: PaymentIn) -> dict[str, Any]:
+    """What identifies a payment request, for replay comparison."""
+    return {
+        "customer": str(data.customer_id),
+        "received": data.received_on,
+        "amount": data.amount.amount,
+        "currency": data.amount.currency,
+        "method": data.method,
+        "reference": data.reference,
+        "allocation": data.allocation,
+        "lines": [(str(line.invoice_id), line.amount) for line in data.lines],
+    }
+
+
+async def _allocate(
+    uow: UnitOfWork,
+    payment: dict[str, Any],
+    mode: str,
+    lines: list[AllocationLine],
+    effective_on: date,
+) -> list[UUID]:
+    """Allocate from a locked payment; every rule checked before anything is written."""
+    currency = payment["currency"].strip()
+    available = payment["unallocated_minor"]
+    if mode == "NONE":
+        return []
+    if mode == "AUTO":
+        open_items = await lock_open_invoices(uow.conn, payment["customer_id"], currency)
+        plan = allocate_oldest_first(
+            available,
+            [
+                Receivable(str(i["id"]), i["due_date"], i["issue_date"], i["open_minor"])
+                for i in open_items
+            ],
+        )
+        chosen = [(UUID(i), a) for i, a in plan]
+    else:
+        errors: list[DomainError] = []
+        wanted: list[tuple[UUID, int]] = []
+        for n, line in enumerate(lines):
+            try:
+                money = Money.parse(line.amount, currency, f"allocations.{n}")
+            except DomainError as exc:
+                errors.append(exc)
+                continue
+            if money.minor <= 0:
+                errors.append(
+                    DomainError(
+                        "AMOUNT_NOT_POSITIVE",
+                        "must be greater than zero",
+                        f"allocations.{n}.amount",
+                    )
+                )
+                continue
+            wanted.append((line.invoice_id, money.minor))
+        if errors:
+            raise ValidationFailed(errors)
+        locked = await lock_invoices(uow.conn, [i for i, _ in wanted])
+        remaining = {i: inv["open_minor"] for i, inv in locked.items()}
+        for n, (invoice_id, amount) in enumerate(wanted):
+            invoice = locked.get(invoice_id)
+            if invoice is None or invoice["customer_id"] != payment["customer_id"]:
+                errors.append(NotFound(f"allocations.{n}.invoiceId", "invoice"))
+            elif invoice["currency"].strip() != currency:
+                errors.append(
+                    DomainError(
+                        "CURRENCY_MISMATCH",
+                        f"invoice is in {invoice['currency']}, payment in {currency}",
+                        f"allocations.{n}.invoiceId",
+                    )
+                )
+            elif amount > remaining[invoice_id]:
+                errors.append(
+                    DomainError(
+                        "EXCEEDS_OPEN_AMOUNT",
+                        "more than the invoice's open amount",
+                        f"allocations.{n}.amount",
+                    )
+                )
+            else:
+                remaining[invoice_id] -= amount
+        if sum(a for _, a in wanted) > available:
+            errors.append(
+                DomainError(
+                    "EXCEEDS_PAYMENT", "more than the payment's unallocated amount", "allocations"
+                )
+            )
+        if errors:
+            raise ValidationFailed(errors)
+        chosen = wanted
+    if not chosen:
+        return []
+    created = await post_allocations(
+        uow.conn,
+        uow.tenant_id,
+        kind="PAYMENT",
+        source_column="payment_id",
+        source_id=payment["id"],
+        currency=currency,
+        lines=chosen,
+        effective_on=effective_on,
+        actor=uow.actor.subject,
+    )
+    await uow.conn.execute(
+        payments.update()
+        .where(payments.c.id == payment["id"])
+        .values(unallocated_minor=payments.c.unallocated_minor - sum(a for _, a in chosen))
+    )
+    return created
+
+
+async def create_payment(
+    uow: UnitOfWork, data: PaymentIn, key: str | None
+) -> tuple[dict[str, Any], bool]:
+    """Record cash received and allocate it, once per key or external id."""
+    replay_key = key or (f"external:{data.external_id}" if data.external_id else None)
+    if replay_key is None:
+        raise DomainError(
+            "INVALID_INPUT", "give an idempotencyKey or an externalId", "idempotencyKey"
+        )
+
+    async def work() -> dict[str, Any]:
+        errors: list[DomainError] = []
+        money = positive_money(data.amount, "amount", errors)
+        if data.method not in METHODS:
+            errors.append(
+                DomainError("INVALID_INPUT", f"method must be one of {METHODS}", "method")
+            )
+        if data.allocation not in ("AUTO", "NONE", "EXPLICIT"):
+            errors.append(
+                DomainError("INVALID_INPUT", "allocation is AUTO, NONE or EXPLICIT", "allocation")
+            )
+        customers = await customer_queries.by_ids(uow.conn, [data.customer_id])
+        if not customers:
+            errors.append(NotFound("customerId", "customer"))
+        if errors:
+            raise ValidationFailed(errors)
+        assert money is not None
+        payment_id: UUID = await uow.conn.scalar(
+            payments.insert()
+            .values(
+                tenant_id=uow.tenant_id,
+                external_id=data.external_id,
+                customer_id=data.customer_id,
+                received_on=data.received_on,
+                currency=money.currency,
+                amount_minor=money.minor,
+                unallocated_minor=money.minor,
+                method=data.method,
+                reference=data.reference,
+                fingerprint=fingerprint(payment_content(data)),
+                created_by=uow.actor.subject,
+            )
+            .returning(payments.c.id)
+        )
+        payment = await lock_payment(uow.conn, payment_id)
+        assert payment is not None
+        created = await _allocate(uow, payment, data.allocation, data.lines, data.received_on)
+        await record_event(
+            uow.conn,
+            uow.tenant_id,
+            TOPIC_PAYMENT,
+            {
+                "paymentId": str(payment_id),
+                "customerId": str(data.customer_id),
+                "amount": money.to_decimal_string(),
+                "currency": money.currency,
+                "receivedOn": data.received_on.isoformat(),
+            },
+        )
+        return {"paymentId": str(payment_id), "allocationIds": [str(a) for a in created]}
+
+    return await run_once(uow, "createPayment", replay_key, payment_content(data), work)
+
+
+async def allocate_payment(
+    uow: UnitOfWork,
+    payment_id: UUID,
+    mode: str,
+    lines: list[AllocationLine],
+    effective_on: date,
+    key: str,
+) -> tuple[dict[str, Any], bool]:
+    """Allocate cash left on account (oldest due first, or explicit lines)."""
+    content = {
+        "payment": str(payment_id),
+        "mode": mode,
+        "lines": [(str(line.invoice_id), line.amount) for line in lines],
+    }
+
+    async def work() -> dict[str, Any]:
+        payment = await lock_payment(uow.conn, payment_id)
+        if payment is None:
+            raise NotFound("paymentId", "payment")
+        if payment["status"] != "POSTED":
+            raise DomainError(
+                "PAYMENT_REVERSED", "a reversed payment cannot be allocated", "paymentId"
+            )
+        if mode not in ("AUTO", "EXPLICIT"):
+            raise DomainError("INVALID_INPUT", "mode is AUTO or EXPLICIT", "mode")
+        created = await _allocate(uow, payment, mode, lines, effective_on)
+        return {"paymentId": str(payment_id), "allocationIds": [str(a) for a in created]}
+
+    return await run_once(uow, "allocatePayment", key, content, work)
+
+
+async def reverse_payment(
+    uow: UnitOfWork, payment_id: UUID, reason: str, on: date, key: str
+) -> tuple[dict[str, Any], bool]:
+    """A mistaken or bounced payment: reversal entries re-open what it paid."""
+    content = {"payment": str(payment_id), "reason": reason, "on": on}
+
+    async def work() -> dict[str, Any]:
+        if not reason.strip():
+            raise DomainError("REQUIRED", "say why the payment is reversed", "reason")
+        payment = await lock_payment(uow.conn, payment_id)
+        if payment is None:
+            raise NotFound("paymentId", "payment")
+        if payment["status"] == "REVERSED":
+            raise DomainError("ALREADY_REVERSED", "payment is already reversed", "paymentId")
+        live = await net_payment_allocations(uow.conn, payment_id)
+        await lock_invoices(uow.conn, [a["invoice_id"] for a in live])
+        for allocation in live:
+            await post_allocations(
+                uow.conn,
+                uow.tenant_id,
+                kind="PAYMENT",
+                source_column="payment_id",
+                source_id=payment_id,
+                currency=payment["currency"].strip(),
+                lines=[(allocation["invoice_id"], -allocation["amount_minor"])],
+                effective_on=on,
+                actor=uow.actor.subject,
+                reverses={allocation["invoice_id"]: allocation["id"]},
+            )
+        await uow.conn.execute(
+            payments.update()
+            .where(payments.c.id == payment_id)
+            .values(
+                status="REVERSED",
+                reversed_at=sa.func.now(),
+                reversal_reason=reason.strip(),
+                unallocated_minor=payments.c.amount_minor,
+            )
+        )
+        return {"paymentId": str(payment_id), "reopened": len(live)}
+
+    return await run_once(uow, "reversePayment", key, content, work)
+
+
+async def reverse_allocation(
+    uow: UnitOfWork, allocation_id: UUID, on: date, key: str
+) -> tuple[dict[str, Any], bool]:
+    """Undo one payment allocation (e.g. applied to the wrong invoice); cash goes on account."""
+    content = {"allocation": str(allocation_id), "on": on}
+
+    async def work() -> dict[str, Any]:
+        row = (
+            await uow.conn.execute(sa.select(allocations).where(allocations.c.id == allocation_id))
+        ).first()
+        if row is None or row.kind != "PAYMENT" or row.amount_minor < 0:
+            raise NotFound("allocationId", "payment allocation")
+        payment = await lock_payment(uow.conn, row.payment_id)
+        assert payment is not None
+        already = await uow.conn.scalar(
+            sa.select(allocations.c.id).where(allocations.c.reverses_id == allocation_id)
+        )
+        if already is not None:
+            raise DomainError("ALREADY_REVERSED", "allocation is already reversed", "allocationId")
+        await lock_invoices(uow.conn, [row.invoice_id])
+        created = await post_allocations(
+            uow.conn,
+            uow.tenant_id,
+            kind="PAYMENT",
+            source_column="payment_id",
+            source_id=row.payment_id,
+            currency=row.currency.strip(),
+            lines=[(row.invoice_id, -row.amount_minor)],
+            effective_on=on,
+            actor=uow.actor.subject,
+            reverses={row.invoice_id: allocation_id},
+        )
+        await uow.conn.execute(
+            payments.update()
+            .where(payments.c.id == row.payment_id)
+            .values(unallocated_minor=payments.c.unallocated_minor + row.amount_minor)
+        )
+        return {"allocationId": str(created[0]), "paymentId": str(row.payment_id)}
+
+    return await run_once(uow, "reverseAllocation", key, content, work)

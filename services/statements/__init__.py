@@ -1,0 +1,1 @@
+"""Monthly statements (对账单): generation, rendering, confirmation."""

@@ -1,0 +1,1 @@
+"""Early-warning signals: raising, acknowledging and reading them."""
