@@ -15,7 +15,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 #: Schema packages whose mutations answer with userErrors.
-CAPABILITIES = ("customers", "warnings", "ledger", "collections", "closing", "configuration")
+CAPABILITIES = (
+    "customers",
+    "warnings",
+    "ledger",
+    "collections",
+    "closing",
+    "configuration",
+    "credit",
+)
 #: Schema packages that answer with another capability's payloads.
 ANSWERS_AS = {"statements": "collections"}
 

@@ -1,0 +1,1 @@
+"""Credit decisions: financial analysis, scoring and classes, limits, exposure, checks."""

@@ -1,0 +1,1 @@
+"""GraphQL for credit decisions: analysis, scoring, limits, exposure and the credit check."""

@@ -1,0 +1,1 @@
+"""Credit decisions: financial statements, external data, scoring, limits, exposure, checks."""
