@@ -6,20 +6,18 @@ import asyncio
 import contextlib
 import gc
 import logging
-import time
-import uuid
 from collections.abc import AsyncIterator
 
 import sqlalchemy as sa
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Route, WebSocketRoute
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import metrics
 from api.auth import TokenVerifier
 from api.csv_imports import import_csv
 from api.graphql_view import CreditGraphQL
+from api.middleware import EdgeMiddleware
 from api.routes import (
     activities_csv,
     credit_file_pdf,
@@ -30,65 +28,12 @@ from api.routes import (
 )
 from infra.broker_probe import probe_for
 from infra.event_hub import EventHub
-from infra.request_context import request_id_var, tenant_var
 from infra.runtime import Runtime, open_runtime
 from infra.settings import Settings
 from schema.build import build_schema
 
 log = logging.getLogger("credit.api")
 JOB_METRICS_SECONDS = 15.0  #: how often job counts are refreshed for /metrics
-
-
-class RequestIdMiddleware:
-    """Give every request an id (or keep the caller's), echo it, and log the request."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket"):
-            await self.app(scope, receive, send)
-            return
-        headers = dict(scope.get("headers") or [])
-        given = headers.get(b"x-request-id", b"").decode("latin-1")[:64]
-        request_id = given if given and given.isprintable() else uuid.uuid4().hex
-        request_id_var.set(request_id)
-        tenant_var.set("-")
-        start = time.perf_counter()
-        status = {"code": 0}
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                status["code"] = message["status"]
-                message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_with_id)
-        finally:
-            if scope["type"] == "http":
-                path = scope.get("path", "")
-                route = (
-                    path
-                    if path in ("/graphql", "/healthz", "/readyz", "/metrics")
-                    else "/documents"
-                    if path.startswith("/documents")
-                    else "/imports"
-                    if path.startswith("/imports")
-                    else "other"
-                )
-                metrics.HTTP.labels(route, str(status["code"])).inc()
-                if path not in ("/healthz", "/metrics"):
-                    log.info(
-                        "request",
-                        extra={
-                            "method": scope.get("method"),
-                            "path": path,
-                            "status": status["code"],
-                            "ms": round((time.perf_counter() - start) * 1000, 2),
-                        },
-                    )
 
 
 async def _refresh_job_metrics(runtime: Runtime) -> None:
@@ -144,7 +89,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
             Route("/documents/statements/{id}.pdf", statement_pdf),
             Route("/imports/{kind}.csv", import_csv, methods=["POST"]),
         ],
-        middleware=[Middleware(RequestIdMiddleware)],
+        middleware=[Middleware(EdgeMiddleware)],
         lifespan=lifespan,
     )
     app.state.runtime = state_runtime

@@ -19,6 +19,11 @@ JWKS_CACHE_SECONDS = 300  #: keys are re-read every five minutes
 JWKS_REFETCH_MIN_SECONDS = 30.0  #: an unknown `kid` refetches at most this often
 
 
+MAX_TOKEN_BYTES = 8192  #: far above any real JWT; a larger one is refused before parsing
+#: Registered claims and the JSON types RFC 7519 gives them (a numeric string is not a date).
+NUMERIC_CLAIMS = ("exp", "iat", "nbf")
+TEXT_CLAIMS = ("sub", "iss", "tenant")
+
 VERIFIED_FOR_SECONDS = 60.0  #: a verified token is re-checked in full after this long
 VERIFIED_CACHE_SIZE = 10_000  #: distinct tokens remembered per process
 
@@ -96,6 +101,9 @@ class TokenVerifier:
         return principal
 
     async def _verify(self, token: str) -> tuple[Principal, float]:
+        if len(token) > MAX_TOKEN_BYTES:
+            raise AuthError("Token too large")
+        _check_claim_types(token)
         key = await self._key(token)
         try:
             claims = jwt.decode(
@@ -122,11 +130,15 @@ class TokenVerifier:
         tenant_id = await self.runtime.tenant_id(tenant)
         if tenant_id is None:
             raise AuthError("Unknown tenant")
+        known = frozenset(roles) & ALL_ROLES
+        if not known:
+            raise AuthError("Token carries no known role")
         principal = Principal(
             subject=str(claims["sub"]),
             tenant_slug=tenant,
             tenant_id=tenant_id,
-            roles=frozenset(roles) & ALL_ROLES,
+            roles=known,
+            expires_at=float(claims["exp"]),
         )
         return principal, float(claims["exp"])
 
@@ -138,6 +150,31 @@ class TokenVerifier:
         if scheme.lower() != "bearer" or not token.strip():
             raise AuthError("Use an Authorization: Bearer <token> header")
         return await self.verify(token.strip())
+
+
+def _check_claim_types(token: str) -> None:
+    """Refuse registered claims of the wrong JSON type before the signature check trusts them.
+
+    PyJWT accepts an `exp` of "1700000000" (a string); RFC 7519 says NumericDate, a number.
+    """
+    try:
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return  # malformed: the verified decode says why
+    for name in NUMERIC_CLAIMS:
+        value = claims.get(name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise AuthError(f"Token claim {name!r} must be a number")
+    for name in TEXT_CLAIMS:
+        value = claims.get(name)
+        if value is not None and not isinstance(value, str):
+            raise AuthError(f"Token claim {name!r} must be a string")
+    audience = claims.get("aud")
+    if audience is not None and not (
+        isinstance(audience, str)
+        or (isinstance(audience, list) and all(isinstance(a, str) for a in audience))
+    ):
+        raise AuthError("Token claim 'aud' must be a string or a list of strings")
 
 
 def issue_dev_token(

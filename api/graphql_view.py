@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+import time
 from datetime import timedelta
 from typing import Any
 
 import orjson
+from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
@@ -21,6 +26,10 @@ from schema.context import Context
 from schema.loading import current_context
 
 INIT_TIMEOUT = timedelta(seconds=5)  #: a socket that says nothing for 5 s is closed (4408)
+#: Close code when the token a socket was opened with expires (like 4401 Unauthorized in
+#: graphql-transport-ws); clients reconnect with a fresh token and their last cursor.
+TOKEN_EXPIRED_CLOSE = 4401
+log = logging.getLogger("credit.api")
 
 
 class CreditGraphQL(GraphQL[Context, None]):
@@ -53,6 +62,7 @@ class CreditGraphQL(GraphQL[Context, None]):
         ctx = Context(runtime=self.runtime, hub=self.hub, request_id=request_id_var.get())
         current_context.set(ctx)
         if isinstance(request, WebSocket):
+            ctx.extra["websocket"] = request
             return ctx  # authenticated in on_ws_connect
         try:
             ctx.principal = await self.verifier.from_header(request.headers.get("authorization"))
@@ -63,8 +73,17 @@ class CreditGraphQL(GraphQL[Context, None]):
 
     def decode_json(self, data: str | bytes) -> object:
         """orjson parses request bodies several times faster (a 5,000-row import is ~1 MB);
-        its errors subclass json.JSONDecodeError, so malformed JSON is still a 400."""
-        return orjson.loads(data)
+        its errors subclass json.JSONDecodeError, so malformed JSON is still a 400. A body
+        that is JSON but not a request object (null, a number, a string) is a 400 too."""
+        body = orjson.loads(data)
+        if isinstance(body, list):
+            return body  # strawberry answers "Batching is not enabled"
+        if not isinstance(body, dict):
+            raise HTTPException(400, "The request body must be a JSON object")
+        name = body.get("operationName")
+        if name is not None and not isinstance(name, str):
+            raise HTTPException(400, "`operationName` must be a string or null")
+        return body
 
     def encode_json(self, data: object) -> str:
         """orjson is several times faster than json for large pages (text for WebSockets)."""
@@ -93,4 +112,17 @@ class CreditGraphQL(GraphQL[Context, None]):
             )
         except AuthError:
             raise ConnectionRejectionError() from None
+        socket = context.extra.get("websocket")
+        if isinstance(socket, WebSocket) and context.principal.expires_at:
+            leeway = self.runtime.settings.jwt_leeway_seconds
+            delay = context.principal.expires_at + leeway - time.time()
+            context.extra["expiry"] = asyncio.create_task(_close_at_expiry(socket, delay))
         return await super().on_ws_connect(context)
+
+
+async def _close_at_expiry(socket: WebSocket, delay: float) -> None:
+    """Close the socket when its token expires: events stop with the credential."""
+    await asyncio.sleep(max(delay, 0.0))
+    with contextlib.suppress(Exception):  # already closed by the client or the server
+        await socket.close(code=TOKEN_EXPIRED_CLOSE, reason="Token expired")
+        log.info("websocket closed: token expired")

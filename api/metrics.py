@@ -26,15 +26,35 @@ JOBS = Gauge("credit_jobs", "Jobs by actor and status (all tenants)", ["actor", 
 SUBSCRIBERS = Gauge("credit_subscribers", "Live subscriptions in this process")
 
 
+MAX_OPERATION_LABELS = 200  #: distinct operation names tracked per process; others -> "other"
+_tracked: set[str] = set()
+
+
+def operation_label(name: str | None, authenticated: bool) -> str:
+    """A bounded label: anyone can send any operation name, so only authenticated callers'
+    names are tracked, and only the first few hundred of them."""
+    if not authenticated:
+        return "unauthenticated"
+    if not name:
+        return "anonymous"
+    if name in _tracked:
+        return name
+    if len(_tracked) >= MAX_OPERATION_LABELS:
+        return "other"
+    _tracked.add(name)
+    return name
+
+
 class OperationMetrics(SchemaExtension):
-    """Count and time each operation under its operation name."""
+    """Count and time each operation under its (bounded) operation name."""
 
     def on_operation(self) -> Any:  # type: ignore[override]
         start = time.perf_counter()
         ctx = self.execution_context
-        operation_var.set(ctx.operation_name or "anonymous")
+        operation_var.set((ctx.operation_name or "anonymous")[:64])
         yield
-        name = ctx.operation_name or "anonymous"
+        principal = getattr(ctx.context, "principal", None)
+        name = operation_label(ctx.operation_name, principal is not None)
         kind = ctx.operation_type.value if ctx.operation_type else "unknown"
         outcome = "error" if ctx.result and ctx.result.errors else "ok"
         REQUESTS.labels(name, kind, outcome).inc()

@@ -29,14 +29,25 @@ EVENT_CURSOR_FIELDS = {"warningRaised", "receivablesEvents"}
 
 
 class _Collector(Visitor):
-    """One pass over a document: paging arguments, and whether a literal holds a NUL."""
+    """One pass over a document: paging arguments, whether a literal holds a NUL, and the
+    first directive repeated at one location."""
 
     def __init__(self) -> None:
         super().__init__()
         self.found: list[tuple[str, ArgumentNode]] = []
         self.nul = False
+        self.repeated: str | None = None
+
+    def _directives(self, node: Any) -> None:
+        names = [d.name.value for d in getattr(node, "directives", None) or ()]
+        if self.repeated is None and len(names) != len(set(names)):
+            self.repeated = next(n for n in names if names.count(n) > 1)
+
+    def enter(self, node: Any, *_: Any) -> None:
+        self._directives(node)
 
     def enter_field(self, node: FieldNode, *_: Any) -> None:
+        self._directives(node)
         for argument in node.arguments or ():
             if argument.name.value in ("first", "after"):
                 self.found.append((node.name.value, argument))
@@ -140,7 +151,17 @@ class ArgumentLimits(SchemaExtension):
 
     def on_validate(self) -> Iterator[None]:
         ctx = self.execution_context
-        if ctx.pre_execution_errors == [] and ctx.graphql_document is not None:
+        repeated = analyse(ctx.graphql_document).repeated if ctx.graphql_document else None
+        if repeated is not None:
+            # one error, not one per copy: a document of a thousand `@x` is refused as cheaply
+            # as one with two (graphql-cop's "directive overloading")
+            ctx.pre_execution_errors = [
+                GraphQLError(
+                    f"Directive @{repeated} is repeated at one location",
+                    extensions={"code": "GRAPHQL_VALIDATION_FAILED"},
+                )
+            ]
+        elif ctx.pre_execution_errors == [] and ctx.graphql_document is not None:
             variables = ctx.variables or {}
             errors = nul_errors(ctx.graphql_document, variables) or argument_errors(
                 ctx.graphql_document, variables, self.max_page

@@ -23,6 +23,7 @@ class Principal:
     tenant_slug: str
     tenant_id: UUID
     roles: frozenset[str]
+    expires_at: float = 0.0  #: the token's `exp` (seconds since the epoch); 0 when unknown
 
 
 @dataclass

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncGenerator, AsyncIterator
+from typing import TypeVar
 
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
@@ -10,6 +12,7 @@ from strawberry.extensions import MaskErrors
 from infra.request_context import current_request_id
 
 log = logging.getLogger("credit.graphql")
+T = TypeVar("T")
 
 PUBLIC_CODES = {
     "UNAUTHENTICATED",
@@ -59,3 +62,32 @@ class RequestIdMaskErrors(MaskErrors):
             original_error=None,
             extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
         )
+
+
+def internal_error() -> GraphQLError:
+    """The masked error a client sees for anything unexpected, with the request id to quote."""
+    return GraphQLError(
+        "Unexpected error",
+        extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": current_request_id()},
+    )
+
+
+async def masked(stream: AsyncIterator[T]) -> AsyncGenerator[T, None]:
+    """A subscription's events with errors masked exactly as queries mask them: coded public
+    errors pass, anything else is logged with its traceback and reaches the client as
+    "Unexpected error" with the request id (never SQL text or parameters)."""
+    try:
+        async for item in stream:
+            yield item
+    except GraphQLError as exc:
+        if (exc.extensions or {}).get("code") in PUBLIC_CODES:
+            raise
+        log.error("unexpected subscription error", exc_info=exc)
+        raise internal_error() from None
+    except Exception as exc:
+        log.error(
+            "unexpected subscription error",
+            exc_info=exc,
+            extra={"request_id": current_request_id()},
+        )
+        raise internal_error() from None

@@ -22,6 +22,7 @@ from schema.collections.events import (
 )
 from schema.context import Context
 from schema.customers import loaders
+from schema.errors import masked
 from schema.permissions import allow, roles_note
 from schema.relay import from_global_id
 from schema.warnings.types import Warning as WarningType
@@ -37,13 +38,22 @@ def encode_event_cursor(seq: int) -> str:
     return base64.urlsafe_b64encode(f"evt:{seq}".encode()).decode()
 
 
+MAX_EVENT_SEQ = 2**63 - 1  #: events are numbered in a BIGINT
+
+
 def decode_event_cursor(cursor: str) -> int:
-    """Inverse of encode_event_cursor; malformed cursors are client errors."""
+    """Inverse of encode_event_cursor; malformed cursors are client errors (checked here,
+    before any SQL sees them)."""
     try:
+        if len(cursor) > 64:
+            raise ValueError("too long")
         prefix, raw = base64.urlsafe_b64decode(cursor.encode() + b"==").decode().split(":", 1)
-        if prefix != "evt":
+        if prefix != "evt" or not raw.isascii() or not raw.isdigit():
             raise ValueError(prefix)
-        return int(raw)
+        seq = int(raw)
+        if seq > MAX_EVENT_SEQ:
+            raise ValueError(raw)
+        return seq
     except (ValueError, UnicodeDecodeError):
         raise GraphQLError("Malformed cursor", extensions={"code": "BAD_USER_INPUT"}) from None
 
@@ -65,28 +75,8 @@ class Subscription:
         ] = None,
         after: Annotated[str | None, strawberry.argument(description="Resume cursor.")] = None,
     ) -> AsyncGenerator[WarningEvent, None]:
-        ctx = info.context
-        flt = filter or WarningSubscriptionFilter()
-        min_index = LEVELS.index(flt.min_level.value) if flt.min_level else 0
-        customer = await _customer_filter(ctx, flt.customer_id)
-        cursor = decode_event_cursor(after) if after else None
-        assert ctx.hub is not None, "subscriptions need the event hub"
-        try:
-            async for event in ctx.hub.subscribe(ctx.tenant_id, (TOPIC_RAISED,), cursor):
-                payload = event.payload
-                if LEVELS.index(payload["level"]) < min_index:
-                    continue
-                if customer is not None and payload["customerId"] != str(customer):
-                    continue
-                view = event.views.get("warning")
-                if view is None:
-                    view = event.views["warning"] = WarningEvent(
-                        cursor=encode_event_cursor(event.seq),
-                        warning=WarningType.from_event(payload),
-                    )
-                yield view
-        except SubscriberOverflow:
-            raise _behind() from None
+        async for item in masked(_warnings(info.context, filter, after)):
+            yield item
 
     @strawberry.subscription(
         description="Collections and cash events (reminder due, stage changed, promise "
@@ -104,26 +94,58 @@ class Subscription:
         ] = None,
         after: Annotated[str | None, strawberry.argument(description="Resume cursor.")] = None,
     ) -> AsyncGenerator[ReceivablesEvent, None]:
-        ctx = info.context
-        flt = filter or ReceivablesEventFilter()
-        topics = tuple(t.value for t in flt.topics) if flt.topics else ALL_TOPICS
-        customer = await _customer_filter(ctx, flt.customer_id)
-        cursor = decode_event_cursor(after) if after else None
-        assert ctx.hub is not None, "subscriptions need the event hub"
-        try:
-            async for event in ctx.hub.subscribe(ctx.tenant_id, topics, cursor):
-                raw = event.payload.get("customerId")
-                if customer is not None and raw != str(customer):
-                    continue
-                yield ReceivablesEvent(
+        async for item in masked(_receivables(info.context, filter, after)):
+            yield item
+
+
+async def _warnings(
+    ctx: Context, filter: WarningSubscriptionFilter | None, after: str | None
+) -> AsyncGenerator[WarningEvent, None]:
+    flt = filter or WarningSubscriptionFilter()
+    min_index = LEVELS.index(flt.min_level.value) if flt.min_level else 0
+    cursor = decode_event_cursor(after) if after else None
+    customer = await _customer_filter(ctx, flt.customer_id)
+    assert ctx.hub is not None, "subscriptions need the event hub"
+    try:
+        async for event in ctx.hub.subscribe(ctx.tenant_id, (TOPIC_RAISED,), cursor):
+            payload = event.payload
+            if LEVELS.index(payload["level"]) < min_index:
+                continue
+            if customer is not None and payload["customerId"] != str(customer):
+                continue
+            view = event.views.get("warning")
+            if view is None:
+                view = event.views["warning"] = WarningEvent(
                     cursor=encode_event_cursor(event.seq),
-                    topic=ReceivablesTopic(event.topic),
-                    occurred_at=event.created_at,
-                    details=event.payload,
-                    customer_id=UUID(raw) if raw else None,
+                    warning=WarningType.from_event(payload),
                 )
-        except SubscriberOverflow:
-            raise _behind() from None
+            yield view
+    except SubscriberOverflow:
+        raise _behind() from None
+
+
+async def _receivables(
+    ctx: Context, filter: ReceivablesEventFilter | None, after: str | None
+) -> AsyncGenerator[ReceivablesEvent, None]:
+    flt = filter or ReceivablesEventFilter()
+    topics = tuple(t.value for t in flt.topics) if flt.topics else ALL_TOPICS
+    cursor = decode_event_cursor(after) if after else None
+    customer = await _customer_filter(ctx, flt.customer_id)
+    assert ctx.hub is not None, "subscriptions need the event hub"
+    try:
+        async for event in ctx.hub.subscribe(ctx.tenant_id, topics, cursor):
+            raw = event.payload.get("customerId")
+            if customer is not None and raw != str(customer):
+                continue
+            yield ReceivablesEvent(
+                cursor=encode_event_cursor(event.seq),
+                topic=ReceivablesTopic(event.topic),
+                occurred_at=event.created_at,
+                details=event.payload,
+                customer_id=UUID(raw) if raw else None,
+            )
+    except SubscriberOverflow:
+        raise _behind() from None
 
 
 def _behind() -> GraphQLError:
