@@ -15,6 +15,7 @@ from uuid import UUID
 
 import pytest
 
+from api.auth import issue_dev_token
 from services.customers.master_data import CustomerChanges, create_customer
 from services.uow import Actor, UnitOfWork
 from services.warnings.signals import raise_warning
@@ -139,3 +140,43 @@ async def test_node_subscriber_with_bad_token_exits_1(node_ready, live_server):
     code, _, err = await run(["node", "subscribe-warnings.mjs"], env, NODE_DIR)
     assert code == 1
     assert "4403" in err
+
+
+async def test_node_subscriber_renews_an_expired_token_and_misses_nothing(
+    node_ready, live_server, settings, runtime, tenants, tmp_path
+):
+    # given: a first token that expires in two seconds and a command printing a fresh one
+    acme = await seed(runtime, tenants["acme"], "A", 3)
+    ttl = 2 - settings.jwt_leeway_seconds  # valid for two more seconds, leeway included
+    short = issue_dev_token(settings, "acme", ["credit_manager"], "alice", ttl=ttl)
+    fresh = tmp_path / "token"
+    fresh.write_text(token(settings))
+    calls = tmp_path / "calls"
+    command = (
+        f"echo x >> {calls}; "
+        f"if [ $(wc -l < {calls}) -gt 1 ]; then cat {fresh}; else echo {short}; fi"
+    )
+    env = {"CREDIT_WS_URL": live_server.ws_url, "CREDIT_TOKEN_COMMAND": command}
+    proc = await asyncio.create_subprocess_exec(
+        "node",
+        "subscribe-warnings.mjs",
+        "--after",
+        FROM_START,
+        "--count",
+        "3",
+        cwd=NODE_DIR,
+        env={**os.environ, **env},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    # when: one warning before the expiry, two after it
+    await warn(runtime, tenants["acme"], acme[0], "BEFORE")
+    await asyncio.sleep(3.5)
+    await warn(runtime, tenants["acme"], acme[1], "AFTER-1")
+    await warn(runtime, tenants["acme"], acme[2], "AFTER-2")
+    out, err = await asyncio.wait_for(proc.communicate(), 60)
+    # then: the socket was closed for the expiry, renewed, and every event arrived once
+    assert proc.returncode == 0, err.decode()
+    assert "token expired" in err.decode()
+    kinds = [json.loads(line)["kind"] for line in out.decode().splitlines()]
+    assert kinds == ["BEFORE", "AFTER-1", "AFTER-2"]

@@ -2,12 +2,21 @@
 //
 // Usage: CREDIT_TOKEN=... node subscribe-warnings.mjs [--min-level LIGHT|MEDIUM|SEVERE]
 //        [--customer-id ID] [--after CURSOR] [--count N]
-// Env:   CREDIT_WS_URL (default ws://127.0.0.1:8000/graphql), CREDIT_TOKEN (required).
+// Env:   CREDIT_WS_URL (default ws://127.0.0.1:8000/graphql), and either CREDIT_TOKEN or
+//        CREDIT_TOKEN_COMMAND: a command that prints a fresh token (for example
+//        `.venv/bin/credit token --tenant demo --role credit_manager`, or your identity
+//        provider's CLI).
 //
 // It remembers the cursor of the last event it printed; when the connection drops it
 // reconnects and resumes with `after: <that cursor>`, so nothing is missed or repeated.
+// The server closes a socket with 4401 when the token it was opened with expires: the
+// subscriber then asks CREDIT_TOKEN_COMMAND for a fresh token and resumes the same way.
+import { execSync } from "node:child_process";
 import { createClient } from "graphql-ws";
 import WebSocket from "ws";
+
+const TOKEN_EXPIRED = 4401;
+const FORBIDDEN = 4403;
 
 const QUERY = `subscription Warnings($filter: WarningSubscriptionFilter, $after: String) {
   warningRaised(filter: $filter, after: $after) {
@@ -36,10 +45,20 @@ function parseArgs(argv) {
 
 const opts = parseArgs(process.argv.slice(2));
 const url = process.env.CREDIT_WS_URL ?? "ws://127.0.0.1:8000/graphql";
-const token = process.env.CREDIT_TOKEN;
-if (!token) {
-  console.error("CREDIT_TOKEN is required (try: .venv/bin/credit token --tenant demo --role credit_manager)");
+const tokenCommand = process.env.CREDIT_TOKEN_COMMAND;
+if (!process.env.CREDIT_TOKEN && !tokenCommand) {
+  console.error(
+    "CREDIT_TOKEN or CREDIT_TOKEN_COMMAND is required " +
+      "(try: CREDIT_TOKEN_COMMAND='.venv/bin/credit token --tenant demo --role credit_manager')",
+  );
   process.exit(2);
+}
+
+// A token for the next connection: from the command when there is one, so that a
+// reconnection after expiry presents a fresh credential.
+function currentToken() {
+  if (tokenCommand) return execSync(tokenCommand, { encoding: "utf8" }).trim();
+  return process.env.CREDIT_TOKEN;
 }
 
 let lastCursor = opts.after;
@@ -56,7 +75,7 @@ function connect() {
   const client = createClient({
     url,
     webSocketImpl: WebSocket,
-    connectionParams: { Authorization: `Bearer ${token}` },
+    connectionParams: () => ({ Authorization: `Bearer ${currentToken()}` }),
     retryAttempts: 0,
     on: {
       connected: () => {
@@ -64,10 +83,19 @@ function connect() {
         console.error(JSON.stringify({ status: "connected", after: lastCursor }));
       },
       closed: (event) => {
-        if (event && event.code === 4403) {
+        if (event && event.code === FORBIDDEN) {
           fatal = true;
           console.error("connection refused: 4403 Forbidden (bad or expired token)");
           finish(1);
+        }
+        if (event && event.code === TOKEN_EXPIRED) {
+          if (!tokenCommand) {
+            fatal = true;
+            console.error("token expired (4401); set CREDIT_TOKEN_COMMAND to renew it");
+            finish(1);
+          }
+          attempt = 0; // not a failure: renew at once
+          console.error(JSON.stringify({ status: "token expired", after: lastCursor }));
         }
       },
     },
