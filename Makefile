@@ -3,6 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+GRAPHIQL := web/graphiql/node_modules/.package-lock.json
 
 .PHONY: run test install lint typecheck bench schema clean
 
@@ -12,14 +13,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
 
+$(GRAPHIQL): web/graphiql/package-lock.json
+	cd web/graphiql && npm ci --no-audit --no-fund --silent
+
 install: $(STAMP)
 	./scripts/system-deps.sh
+	$(MAKE) --no-print-directory $(GRAPHIQL)
 
 run: install
 	$(BIN)/credit run
 
 test: $(STAMP)
 	./scripts/system-deps.sh --test
+	$(MAKE) --no-print-directory $(GRAPHIQL)
 	cd clients/examples/node && npm install --no-audit --no-fund --silent
 	$(BIN)/ruff check .
 	$(BIN)/mypy

@@ -11,9 +11,10 @@ from collections.abc import AsyncIterator
 import sqlalchemy as sa
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Route, WebSocketRoute
 
-from api import metrics
+from api import graphiql, metrics
 from api.auth import TokenVerifier
 from api.csv_imports import import_csv
 from api.graphql_view import CreditGraphQL
@@ -48,6 +49,26 @@ async def _refresh_job_metrics(runtime: Runtime) -> None:
         await asyncio.sleep(JOB_METRICS_SECONDS)
 
 
+def cors(settings: Settings) -> list[Middleware]:
+    """Browser front-ends on other origins: the allowed origins answer preflights; credentials
+    (cookies) are never allowed with a wildcard (bearer tokens need no credentials mode)."""
+    if not settings.cors_origins and not settings.cors_origin_regex:
+        return []
+    wildcard = "*" in settings.cors_origins
+    return [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_origin_regex=settings.cors_origin_regex,
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=["Authorization", "Content-Type", "X-Request-Id"],
+            expose_headers=["X-Request-Id"],
+            allow_credentials=not wildcard,
+            max_age=600,
+        )
+    ]
+
+
 def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
     """Build the ASGI app; the runtime (engine, embedded server) opens lazily unless given."""
     state_runtime = runtime or open_runtime(settings)
@@ -80,6 +101,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
+            Route("/graphiql/assets/{name}", graphiql.asset),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics.metrics_endpoint),
@@ -89,7 +111,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
             Route("/documents/statements/{id}.pdf", statement_pdf),
             Route("/imports/{kind}.csv", import_csv, methods=["POST"]),
         ],
-        middleware=[Middleware(EdgeMiddleware)],
+        middleware=[Middleware(EdgeMiddleware), *cors(settings)],
         lifespan=lifespan,
     )
     app.state.runtime = state_runtime

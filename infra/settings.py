@@ -1,7 +1,6 @@
 """Typed settings from environment variables; loud on a missing key, no default secret in prod.
 
-Lives in services/ (the lowest layer every process shares) so that the API, the worker and the
-scheduler all read configuration through one module.
+The API, the worker and the scheduler all read configuration through this one module.
 """
 
 from __future__ import annotations
@@ -13,6 +12,8 @@ from pathlib import Path
 DEV_SECRET = "dev-only-insecure-signing-key-change-me-0123456789"
 _HMAC = {"HS256", "HS384", "HS512"}
 _ASYMMETRIC = {"RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256"}
+#: Browser front-ends on these origins may call the API in development: any port of localhost.
+DEV_ORIGIN_REGEX = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?"
 
 
 class SettingsError(RuntimeError):
@@ -55,6 +56,10 @@ class Settings:
     max_page_size: int = 100
     log_level: str = "INFO"
     pool_size: int = 10
+    #: Origins allowed to call the API from a browser (CORS): exact origins, or ("*",).
+    cors_origins: tuple[str, ...] = ()
+    #: A regular expression of further allowed origins (localhost in development).
+    cors_origin_regex: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -96,6 +101,16 @@ def load(overrides: dict[str, object] | None = None) -> Settings:
     leeway = int(os.environ.get("JWT_LEEWAY_SECONDS", "30"))
     if not 0 <= leeway <= 60:
         raise SettingsError("JWT_LEEWAY_SECONDS must be between 0 and 60")
+    origins = tuple(
+        o.strip().rstrip("/") for o in os.environ.get("CORS_ORIGINS", "").split(",") if o.strip()
+    )
+    for origin in origins:
+        if origin != "*" and not origin.startswith(("http://", "https://")):
+            raise SettingsError(
+                f"CORS_ORIGINS entries are origins such as https://x.example: {origin!r}"
+            )
+        if env == "production" and origin.startswith("http://"):
+            raise SettingsError(f"CORS_ORIGINS must be https in production: {origin!r}")
     values: dict[str, object] = dict(
         env=env,
         data_dir=Path(os.environ.get("DATA_DIR", ".data")).absolute(),
@@ -115,6 +130,8 @@ def load(overrides: dict[str, object] | None = None) -> Settings:
         graphiql=_bool("GRAPHIQL", env != "production"),
         log_level=os.environ.get("LOG_LEVEL", "INFO"),
         pool_size=int(os.environ.get("DB_POOL_SIZE", "10")),
+        cors_origins=origins,
+        cors_origin_regex=None if env == "production" else DEV_ORIGIN_REGEX,
     )
     if overrides:
         values.update(overrides)
