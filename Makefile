@@ -20,8 +20,10 @@ install: $(STAMP)
 	./scripts/system-deps.sh
 	$(MAKE) --no-print-directory $(GRAPHIQL)
 
+PORT ?= 8000
+
 run: install
-	$(BIN)/credit run
+	$(BIN)/credit run --port $(PORT)
 
 test: $(STAMP)
 	./scripts/system-deps.sh --test

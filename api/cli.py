@@ -12,25 +12,64 @@ from infra.settings import SettingsError, load
 
 
 def _migrate(args: argparse.Namespace) -> int:
+    from dbschema import embedded
     from dbschema.provision import ensure_database, migrate, set_app_password
     from infra.runtime import database_urls
 
     settings = load()
-    owner, _app = database_urls(settings)
-    ensure_database(owner)
-    migrate(owner, settings.app_db_role, args.revision)
-    set_app_password(owner, settings.app_db_role, settings.app_db_password)
+    started_here = not settings.database_url and not embedded.is_running(settings.data_dir)
+    try:
+        owner, _app = database_urls(settings)  # starts the embedded server when it is down
+        ensure_database(owner)
+        migrate(owner, settings.app_db_role, args.revision)
+        set_app_password(owner, settings.app_db_role, settings.app_db_password)
+    finally:
+        if started_here:  # leave nothing running that was not running before
+            embedded.stop(settings.data_dir)
     print(f"migrated to {args.revision}")
     return 0
 
 
 def _tenant_create(args: argparse.Namespace) -> int:
-    from infra.runtime import database_urls
-    from infra.tenants import create_tenant
+    from infra.runtime import admin_urls
+    from infra.tenants import check, create_tenant, tenant_named
 
-    owner, _ = database_urls(load())
-    tenant_id, created = create_tenant(owner, args.slug, args.name or args.slug)
+    check(args.slug, args.name)
+    owner, _ = admin_urls(load())
+    name = args.name or args.slug
+    existing = tenant_named(owner, args.slug)
+    if existing is not None and args.name and existing[1] != args.name:
+        print(
+            f"credit tenant create: {args.slug} exists, named {existing[1]!r}; "
+            f"rename it with: credit tenant rename {args.slug} --name NAME",
+            file=sys.stderr,
+        )
+        return 1
+    tenant_id, created = create_tenant(owner, args.slug, name)
     print(json.dumps({"id": tenant_id, "slug": args.slug, "created": created}))
+    return 0
+
+
+def _tenant_list(args: argparse.Namespace) -> int:
+    from infra.runtime import admin_urls
+    from infra.tenants import list_tenants
+
+    owner, _ = admin_urls(load())
+    for tenant in list_tenants(owner):
+        print(json.dumps(tenant, ensure_ascii=False))
+    return 0
+
+
+def _tenant_rename(args: argparse.Namespace) -> int:
+    from infra.runtime import admin_urls
+    from infra.tenants import check, rename_tenant
+
+    check(args.slug, args.name)
+    owner, _ = admin_urls(load())
+    if not rename_tenant(owner, args.slug, args.name):
+        print(f"credit tenant rename: no tenant {args.slug!r}", file=sys.stderr)
+        return 1
+    print(json.dumps({"slug": args.slug, "name": args.name}, ensure_ascii=False))
     return 0
 
 
@@ -49,10 +88,13 @@ def _token(args: argparse.Namespace) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     from infra.demo import load_demo
-    from infra.runtime import open_runtime
+    from infra.runtime import admin_urls, open_runtime
+
+    settings = load()
+    admin_urls(settings)  # refuse unless the platform's database is running
 
     async def main() -> dict[str, int]:
-        runtime = open_runtime(load())
+        runtime = open_runtime(settings)
         try:
             return await load_demo(runtime)
         finally:
@@ -129,6 +171,12 @@ def parser() -> argparse.ArgumentParser:
     tc.add_argument("slug")
     tc.add_argument("--name")
     tc.set_defaults(fn=_tenant_create)
+    tl = tsub.add_parser("list", help="list the tenants (one JSON object a line)")
+    tl.set_defaults(fn=_tenant_list)
+    tr = tsub.add_parser("rename", help="give a tenant a new display name")
+    tr.add_argument("slug")
+    tr.add_argument("--name", required=True)
+    tr.set_defaults(fn=_tenant_rename)
     tok = sub.add_parser("token", help="issue a development token (refused in production)")
     tok.add_argument("--tenant", required=True)
     tok.add_argument(
@@ -161,12 +209,27 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the `credit` console script."""
+    """Entry point of the `credit` console script: expected failures are one line, exit 2."""
+    import psycopg
+
+    from domain.errors import DomainError
+    from infra.runtime import DatabaseNotRunning
+
     args = parser().parse_args(argv)
     try:
         return int(args.fn(args))
     except SettingsError as exc:
         print(f"credit: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except DatabaseNotRunning as exc:
+        print(f"credit: {exc}", file=sys.stderr)
+        return 2
+    except DomainError as exc:
+        print(f"credit: {exc.field or 'input'}: {exc.message}", file=sys.stderr)
+        return 2
+    except (OSError, psycopg.OperationalError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"credit: cannot reach the database: {first}", file=sys.stderr)
         return 2
 
 

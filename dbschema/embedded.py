@@ -22,6 +22,24 @@ def start(data_dir: Path) -> str:
     return uri
 
 
+def is_running(data_dir: Path) -> bool:
+    """Whether an embedded server is up for this data directory (its postmaster is alive)."""
+    pid_file = (data_dir / "pgdata" / "postmaster.pid").absolute()
+    try:
+        pid = int(pid_file.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return False
+    import os
+
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, owned by the server's own system user
+    return True
+
+
 def socket_dir_of(uri: str) -> str:
     """The host= socket directory of a DSN produced by start()."""
     from urllib.parse import parse_qs, urlparse

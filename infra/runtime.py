@@ -18,6 +18,22 @@ EMBEDDED_DATABASE = "credit"
 TENANT_CACHE_SECONDS = 60.0  #: a new tenant is usable at once; a renamed slug within a minute
 
 
+class DatabaseNotRunning(RuntimeError):
+    """An admin command found no running platform database to work on."""
+
+
+def admin_urls(settings: Settings) -> tuple[str, str]:
+    """The running platform's database for an operator command: DATABASE_URL, or the
+    embedded server already running under DATA_DIR. Never starts a server (a command pointed
+    at the wrong DATA_DIR must not leave a second, empty one behind)."""
+    if not settings.database_url and not embedded.is_running(settings.data_dir):
+        raise DatabaseNotRunning(
+            f"no platform database is running under DATA_DIR={settings.data_dir}: "
+            "start it with `credit run` (or `make run`), or set DATABASE_URL"
+        )
+    return database_urls(settings)
+
+
 def database_urls(settings: Settings) -> tuple[str, str]:
     """(owner URL, app-role URL); starts the embedded server when no DATABASE_URL is set."""
     if settings.database_url:
