@@ -7,6 +7,7 @@ import asyncio
 import json
 import os
 import sys
+from pathlib import Path
 
 from infra.settings import SettingsError, load
 
@@ -111,6 +112,8 @@ def _serve(args: argparse.Namespace) -> int:
 
     settings = load()
     configure(settings.log_level)
+    if args.workers > 1:
+        prepare_multiprocess_metrics(settings.data_dir / "metrics")
     uvicorn.run(
         "api.asgi:app",
         host=args.host,
@@ -125,6 +128,17 @@ def _serve(args: argparse.Namespace) -> int:
         access_log=False,
     )
     return 0
+
+
+def prepare_multiprocess_metrics(directory: Path) -> None:
+    """Give the API processes an empty directory to share their metrics through; it must be
+    in the environment before any of them imports prometheus_client."""
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
+    target = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    target.mkdir(parents=True, exist_ok=True)
+    for stale in target.glob("*.db"):  # samples of processes from an earlier run
+        stale.unlink()
 
 
 def _worker(args: argparse.Namespace) -> int:

@@ -1,11 +1,26 @@
-"""Prometheus metrics: GraphQL requests and latency by operation; job runs by status."""
+"""Prometheus metrics: GraphQL requests and latency by operation; job runs by status.
+
+With several API processes (`credit serve --workers N`) every process writes its samples to
+PROMETHEUS_MULTIPROC_DIR (set by the CLI before the workers start) and /metrics, whichever
+process answers, adds them up. The `_created` series are not exported.
+"""
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    disable_created_metrics,
+    generate_latest,
+    multiprocess,
+)
 from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.extensions import SchemaExtension
@@ -22,8 +37,18 @@ LATENCY = Histogram(
     buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
 )
 HTTP = Counter("credit_http_requests_total", "HTTP requests", ["route", "status"])
-JOBS = Gauge("credit_jobs", "Jobs by actor and status (all tenants)", ["actor", "status"])
-SUBSCRIBERS = Gauge("credit_subscribers", "Live subscriptions in this process")
+disable_created_metrics()
+#: Job counts come from the database: every process reads the same figure, so the latest wins.
+JOBS = Gauge(
+    "credit_jobs",
+    "Jobs by actor and status (all tenants)",
+    ["actor", "status"],
+    multiprocess_mode="mostrecent",
+)
+#: Each process holds its own subscribers: the exposition adds up the live processes.
+SUBSCRIBERS = Gauge(
+    "credit_subscribers", "Live subscriptions (all API processes)", multiprocess_mode="livesum"
+)
 
 
 MAX_OPERATION_LABELS = 200  #: distinct operation names tracked per process; others -> "other"
@@ -66,4 +91,13 @@ async def metrics_endpoint(request: Request) -> Response:
     hub = getattr(request.app.state, "hub", None)
     if hub is not None:
         SUBSCRIBERS.set(hub.subscriber_count)
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    return Response(exposition(), media_type=CONTENT_TYPE_LATEST)
+
+
+def exposition() -> bytes:
+    """This process's metrics, or every API process's when they share a multiprocess dir."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        return generate_latest(registry)
+    return generate_latest()
