@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -71,6 +72,26 @@ def _tenant_rename(args: argparse.Namespace) -> int:
         print(f"credit tenant rename: no tenant {args.slug!r}", file=sys.stderr)
         return 1
     print(json.dumps({"slug": args.slug, "name": args.name}, ensure_ascii=False))
+    return 0
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from infra.backup import backup
+    from infra.runtime import admin_urls
+
+    owner, _ = admin_urls(load())
+    size = backup(owner, Path(args.file))
+    print(json.dumps({"file": str(Path(args.file).absolute()), "bytes": size}))
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from infra.backup import restore
+    from infra.runtime import admin_urls
+
+    owner, _ = admin_urls(load())
+    restore(owner, Path(args.file))
+    print(json.dumps({"restored": str(Path(args.file).absolute())}))
     return 0
 
 
@@ -191,6 +212,12 @@ def parser() -> argparse.ArgumentParser:
     tr.add_argument("slug")
     tr.add_argument("--name", required=True)
     tr.set_defaults(fn=_tenant_rename)
+    b = sub.add_parser("backup", help="dump the platform's database (pg_dump custom format)")
+    b.add_argument("file")
+    b.set_defaults(fn=_backup)
+    rs = sub.add_parser("restore", help="replace the database's contents with a backup")
+    rs.add_argument("file")
+    rs.set_defaults(fn=_restore)
     tok = sub.add_parser("token", help="issue a development token (refused in production)")
     tok.add_argument("--tenant", required=True)
     tok.add_argument(
@@ -240,6 +267,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except DomainError as exc:
         print(f"credit: {exc.field or 'input'}: {exc.message}", file=sys.stderr)
+        return 2
+    except subprocess.CalledProcessError as exc:
+        detail = (exc.stderr or b"").decode(errors="replace").strip().splitlines()
+        print(
+            f"credit: {exc.cmd[0].rsplit('/', 1)[-1]} failed: {detail[-1] if detail else exc}",
+            file=sys.stderr,
+        )
         return 2
     except (OSError, psycopg.OperationalError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -65,3 +65,24 @@ def test_create_list_rename_against_a_running_database(database: Database) -> No
     assert database.query("SELECT name FROM tenants WHERE slug = 'north-star'") == [("北极星贸易",)]
     missing = credit("tenant", "rename", "nobody", "--name", "X", env=env)
     assert missing.returncode == 1 and "no tenant 'nobody'" in missing.stderr
+
+
+def test_backup_and_restore_round_trip(database: Database, tmp_path: Path) -> None:
+    env = {"DATABASE_URL": database.owner_url}
+    # given a tenant, backed up
+    assert credit("tenant", "create", "saved-one", "--name", "Saved", env=env).returncode == 0
+    dump = tmp_path / "credit.dump"
+    made = credit("backup", str(dump), env=env)
+    assert made.returncode == 0, made.stderr
+    assert json.loads(made.stdout)["bytes"] > 0
+    # when the tenant is renamed and then the backup restored
+    credit("tenant", "rename", "saved-one", "--name", "Changed", env=env)
+    restored = credit("restore", str(dump), env=env)
+    # then the database is as it was, row-level security included
+    assert restored.returncode == 0, restored.stderr
+    assert database.query("SELECT name FROM tenants WHERE slug = 'saved-one'") == [("Saved",)]
+    assert database.query(
+        "SELECT relforcerowsecurity FROM pg_class WHERE relname = 'customers'"
+    ) == [(True,)]
+    missing = credit("restore", str(tmp_path / "none.dump"), env=env)
+    assert missing.returncode == 2 and "no backup at" in missing.stderr
