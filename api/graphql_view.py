@@ -65,6 +65,7 @@ class CreditGraphQL(GraphQL[Context, None]):
         if isinstance(request, WebSocket):
             ctx.extra["websocket"] = request
             return ctx  # authenticated in on_ws_connect
+        ctx.extra["response"] = response  # status and headers an extension may set (429)
         try:
             ctx.principal = await self.verifier.from_header(request.headers.get("authorization"))
             tenant_var.set(ctx.principal.tenant_slug)
@@ -85,6 +86,13 @@ class CreditGraphQL(GraphQL[Context, None]):
             return body  # strawberry answers "Batching is not enabled"
         if not isinstance(body, dict):
             raise HTTPException(400, "The request body must be a JSON object")
+        document = body.pop("documentId", None)  # the trusted-documents spelling of a hash
+        if document is not None:
+            if not isinstance(document, str):
+                raise HTTPException(400, "`documentId` must be a string")
+            extensions = body.setdefault("extensions", {})
+            if isinstance(extensions, dict):
+                extensions["persistedQuery"] = {"version": 1, "sha256Hash": document}
         name = body.get("operationName")
         if name is not None and not isinstance(name, str):
             raise HTTPException(400, "`operationName` must be a string or null")

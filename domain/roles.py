@@ -59,3 +59,5 @@ SET_CREDIT_TERMS = frozenset({CREDIT_ANALYST, CREDIT_MANAGER, ADMIN})
 CONFIGURE_RECEIVABLES = frozenset({CREDIT_MANAGER, FINANCE, ADMIN})
 #: Policy and templates are read by everyone who works receivables.
 READ_RECEIVABLES_CONFIG = READ_RECEIVABLES
+#: Trusted documents (and webhooks): the tenant's administrators and its integrators.
+MANAGE_INTEGRATIONS = frozenset({ADMIN, INTEGRATOR})

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from dbschema import embedded
-from dbschema.engine import create_engine
+from dbschema.engine import create_engine, set_tenant
 from dbschema.provision import plain, with_user
 from infra.settings import Settings
 
@@ -56,6 +57,7 @@ class Runtime:
     app_url: str
     engine: AsyncEngine
     _tenants: dict[str, tuple[UUID | None, float]] = field(default_factory=dict)
+    _settings: dict[UUID, tuple[dict[str, Any], float]] = field(default_factory=dict)
 
     async def tenant_id(self, slug: str) -> UUID | None:
         """The id for a tenant slug, or None for an unknown tenant."""
@@ -69,6 +71,20 @@ class Runtime:
             )
         self._tenants[slug] = (tenant_id, now)
         return tenant_id
+
+    async def tenant_settings(self, tenant_id: UUID) -> dict[str, Any]:
+        """A tenant's settings document, read at most once a minute per process (for values
+        every request consults, such as the API limits)."""
+        cached = self._settings.get(tenant_id)
+        now = time.monotonic()
+        if cached and now - cached[1] < TENANT_CACHE_SECONDS:
+            return cached[0]
+        async with self.engine.connect() as conn, conn.begin():
+            await set_tenant(conn, str(tenant_id))
+            value = await conn.scalar(sa.text("SELECT settings FROM tenants"))
+        settings = value if isinstance(value, dict) else {}
+        self._settings[tenant_id] = (settings, now)
+        return settings
 
     async def all_tenant_ids(self) -> list[UUID]:
         """Every tenant, for the scheduler's fan-out (a security-definer function)."""

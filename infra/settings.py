@@ -56,6 +56,10 @@ class Settings:
     max_page_size: int = 100
     log_level: str = "INFO"
     pool_size: int = 10
+    #: Run only documents the tenant registered (trusted documents / persisted queries).
+    trusted_documents_only: bool = False
+    #: Query cost analysis and the per-token rate limit (schema/cost_limits.py).
+    cost_analysis: bool = True
     #: Origins allowed to call the API from a browser (CORS): exact origins, or ("*",).
     cors_origins: tuple[str, ...] = ()
     #: A regular expression of further allowed origins (localhost in development).
@@ -130,6 +134,8 @@ def load(overrides: dict[str, object] | None = None) -> Settings:
         graphiql=_bool("GRAPHIQL", env != "production"),
         log_level=os.environ.get("LOG_LEVEL", "INFO"),
         pool_size=int(os.environ.get("DB_POOL_SIZE", "10")),
+        cost_analysis=_bool("COST_ANALYSIS", True),
+        trusted_documents_only=_bool("TRUSTED_DOCUMENTS_ONLY", False),
         cors_origins=origins,
         cors_origin_regex=None if env == "production" else DEV_ORIGIN_REGEX,
     )

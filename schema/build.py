@@ -26,11 +26,15 @@ from schema.collections import mutations as collections
 from schema.collections.queries import CollectionQuery
 from schema.configuration import mutations as configuration
 from schema.configuration.queries import ConfigQuery
+from schema.cost_limits import CostLimits
 from schema.customers.mutations import credit_files, credit_terms
 from schema.customers.mutations import master_data as customers
 from schema.customers.queries import CustomerQuery
 from schema.engine.execution import LeanExecutionContext
 from schema.errors import RequestIdMaskErrors
+from schema.integration import mutations as integration
+from schema.integration.documents import TrustedDocuments
+from schema.integration.queries import IntegrationQuery
 from schema.jobs.queries import JobQuery
 from schema.kpis.queries import KpiQuery
 from schema.ledger.mutations import disputes, imports
@@ -59,6 +63,7 @@ class Query(
     StatementQuery,
     KpiQuery,
     ConfigQuery,
+    IntegrationQuery,
 ):
     pass
 
@@ -76,6 +81,7 @@ MUTATION_MODULES = (
     collections,
     configuration,
     credit_terms,
+    integration,
 )
 
 Mutation = strawberry.type(
@@ -83,6 +89,15 @@ Mutation = strawberry.type(
     description="Write entry points: each takes one `input` and returns a payload with "
     "`userErrors`.",
 )
+
+
+def trusted_documents(only_registered: bool) -> type[SchemaExtension]:
+    """The trusted-documents extension, set to refuse unregistered documents or not."""
+    return type(
+        "TrustedDocumentsExtension",
+        (TrustedDocuments, SchemaExtension),
+        {"only_registered": only_registered},
+    )
 
 
 class CloseReadSession(SchemaExtension):
@@ -121,7 +136,9 @@ def build_schema(settings: Settings, extra: tuple[Any, ...] = ()) -> strawberry.
     extensions: list[Any] = [
         ParserCache(maxsize=512),
         ValidationCache(maxsize=512),
+        trusted_documents(settings.trusted_documents_only),
         ArgumentLimits(settings.max_page_size),
+        *((CostLimits,) if settings.cost_analysis else ()),
         QueryDepthLimiter(max_depth=settings.max_depth),
         MaxAliasesLimiter(max_alias_count=settings.max_aliases),
         MaxTokensLimiter(max_token_count=settings.max_tokens),

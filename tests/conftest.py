@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
+import tempfile
 import threading
 import time
 import uuid
@@ -27,6 +29,25 @@ from infra.settings import Settings, load
 from infra.tenants import create_tenant
 
 TEMPLATE_DB = "credit_template"
+_OWN_BASETEMP = pytest.StashKey[str]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """A temporary root of this session's own: pytest numbers its `pytest-N` directories per
+    user and deletes all but the newest three, so concurrent sessions on one machine would
+    delete each other's embedded PostgreSQL data under them."""
+    if config.option.basetemp is None:
+        config.option.basetemp = str(Path(tempfile.gettempdir()) / f"credit-tests-{os.getpid()}")
+        config.stash[_OWN_BASETEMP] = config.option.basetemp
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Remove the session's own temporary root (nobody else would)."""
+    own = config.stash.get(_OWN_BASETEMP, None)
+    if own:
+        shutil.rmtree(own, ignore_errors=True)
 
 
 @dataclass(frozen=True)

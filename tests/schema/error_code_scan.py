@@ -23,6 +23,7 @@ CAPABILITIES = (
     "closing",
     "configuration",
     "credit",
+    "integration",
 )
 #: Schema packages that answer with another capability's payloads.
 ANSWERS_AS = {"statements": "collections"}

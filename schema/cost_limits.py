@@ -1,0 +1,118 @@
+"""API protection: every operation's cost is known before it runs; too costly is refused, a
+caller who spent its budget waits (HTTP 429 with Retry-After), and `extensions.cost` says
+what was asked, what it cost, and what is left (Shopify's shape)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Any
+
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from schema.cost import Node, actual_cost, plan_operation, requested_cost
+from schema.throttle import Buckets, Limits
+
+#: Plans by parsed document (the parser cache hands back the same object for the same text).
+_PLANS: dict[tuple[int, str | None], tuple[Any, tuple[Node, ...]]] = {}
+_PLANS_MAX = 1024
+BUCKETS = Buckets()
+
+
+def _plan(schema: Any, document: Any, operation: str | None) -> tuple[Node, ...]:
+    key = (id(document), operation)
+    hit = _PLANS.get(key)
+    if hit is not None and hit[0] is document:
+        return hit[1]
+    nodes = plan_operation(schema, document, operation)
+    if len(_PLANS) >= _PLANS_MAX:
+        _PLANS.clear()
+    _PLANS[key] = (document, nodes)
+    return nodes
+
+
+class CostLimits(SchemaExtension):
+    """Cost analysis and the leaky-bucket rate limit, before execution."""
+
+    def __init__(self) -> None:
+        self.nodes: tuple[Node, ...] = ()
+        self.requested = 0
+        self.actual: int | None = None
+        self.bucket: Any = None
+        self.taken = False  #: points were taken from the bucket (and may be refunded)
+        self.limits = Limits()
+
+    async def on_validate(self) -> Any:  # type: ignore[override]
+        ctx = self.execution_context
+        if ctx.pre_execution_errors or ctx.graphql_document is None:
+            yield
+            return
+        self.nodes = _plan(ctx.schema._schema, ctx.graphql_document, ctx.operation_name)
+        self.requested = requested_cost(self.nodes, ctx.variables or {})
+        context = ctx.context
+        principal = getattr(context, "principal", None)
+        if principal is not None:
+            settings = await context.runtime.tenant_settings(principal.tenant_id)
+            self.limits = Limits.of(settings.get("apiLimits"))
+        if self.requested > self.limits.max_cost:
+            ctx.pre_execution_errors = [
+                GraphQLError(
+                    f"Query cost {self.requested} exceeds the maximum of {self.limits.max_cost}"
+                    " per operation: ask for smaller pages or fewer fields",
+                    extensions={"code": "QUERY_TOO_COSTLY", "cost": self._report()},
+                )
+            ]
+        elif principal is not None:
+            self.bucket = BUCKETS.get(principal.tenant_slug, principal.subject, self.limits)
+            wait = self.bucket.take(self.requested)
+            self.taken = not wait
+            if wait:
+                _too_many(context, wait)
+                ctx.pre_execution_errors = [
+                    GraphQLError(
+                        f"Throttled: this operation costs {self.requested} points; "
+                        f"retry in {wait:g} s",
+                        extensions={
+                            "code": "THROTTLED",
+                            "retryAfter": wait,
+                            "cost": self._report(),
+                        },
+                    )
+                ]
+        yield
+
+    def on_execute(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        data = getattr(result, "data", None)
+        self.actual = actual_cost(self.nodes, data) if data is not None else 0
+        if self.taken:
+            self.bucket.give_back(self.requested - self.actual)
+
+    def _report(self) -> dict[str, Any]:
+        status: dict[str, Any] = {
+            "maximumAvailable": self.limits.bucket,
+            "restoreRate": self.limits.restore_rate,
+        }
+        if self.bucket is not None:
+            status["currentlyAvailable"] = math.floor(self.bucket.available)
+        return {
+            "requestedQueryCost": self.requested,
+            "actualQueryCost": self.actual,
+            "maximumQueryCost": self.limits.max_cost,
+            "throttleStatus": status,
+        }
+
+    def get_results(self) -> dict[str, Any]:
+        if not self.nodes and not self.requested:
+            return {}
+        return {"cost": self._report()}
+
+
+def _too_many(context: Any, wait: float) -> None:
+    """Answer HTTP 429 with Retry-After when the request came over HTTP."""
+    response = getattr(context, "extra", {}).get("response")
+    if response is not None and hasattr(response, "headers"):
+        response.status_code = 429
+        response.headers["Retry-After"] = str(max(1, math.ceil(wait)))

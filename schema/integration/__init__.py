@@ -1,0 +1,1 @@
+"""GraphQL for integrators: trusted documents (persisted operations)."""

@@ -1,0 +1,1 @@
+"""Integrators: trusted documents (persisted operations) and, later, webhooks."""
