@@ -56,6 +56,8 @@ class Settings:
     max_page_size: int = 100
     log_level: str = "INFO"
     pool_size: int = 10
+    #: Webhooks may target loopback and private addresses: for tests only, refused in production.
+    webhooks_allow_private: bool = False
     #: Run only documents the tenant registered (trusted documents / persisted queries).
     trusted_documents_only: bool = False
     #: Query cost analysis and the per-token rate limit (schema/cost_limits.py).
@@ -105,6 +107,9 @@ def load(overrides: dict[str, object] | None = None) -> Settings:
     leeway = int(os.environ.get("JWT_LEEWAY_SECONDS", "30"))
     if not 0 <= leeway <= 60:
         raise SettingsError("JWT_LEEWAY_SECONDS must be between 0 and 60")
+    allow_private = _bool("WEBHOOKS_ALLOW_PRIVATE", False)
+    if allow_private and env == "production":
+        raise SettingsError("WEBHOOKS_ALLOW_PRIVATE is for tests; it is refused in production")
     origins = tuple(
         o.strip().rstrip("/") for o in os.environ.get("CORS_ORIGINS", "").split(",") if o.strip()
     )
@@ -136,6 +141,7 @@ def load(overrides: dict[str, object] | None = None) -> Settings:
         pool_size=int(os.environ.get("DB_POOL_SIZE", "10")),
         cost_analysis=_bool("COST_ANALYSIS", True),
         trusted_documents_only=_bool("TRUSTED_DOCUMENTS_ONLY", False),
+        webhooks_allow_private=allow_private,
         cors_origins=origins,
         cors_origin_regex=None if env == "production" else DEV_ORIGIN_REGEX,
     )

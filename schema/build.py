@@ -33,6 +33,7 @@ from schema.customers.queries import CustomerQuery
 from schema.engine.execution import LeanExecutionContext
 from schema.errors import RequestIdMaskErrors
 from schema.integration import mutations as integration
+from schema.integration import webhook_mutations
 from schema.integration.documents import TrustedDocuments
 from schema.integration.queries import IntegrationQuery
 from schema.jobs.queries import JobQuery
@@ -82,6 +83,7 @@ MUTATION_MODULES = (
     configuration,
     credit_terms,
     integration,
+    webhook_mutations,
 )
 
 Mutation = strawberry.type(

@@ -8,6 +8,9 @@ INTEGRATION = catalogue(
     "Integration",
     "integration",
     {
+        "FORBIDDEN_ADDRESS": "The URL points at a private, loopback or link-local address.",
         "INVALID_DOCUMENT": "Not a valid operation document for this schema.",
+        "INVALID_URL": "Not an acceptable URL (https in production, no credentials).",
+        "UNKNOWN_EVENT_TYPE": "The platform publishes no such event type.",
     },
 )

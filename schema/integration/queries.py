@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
 from domain import roles
+from domain.errors import DomainError
 from schema.context import Context
 from schema.integration.types import TrustedDocument
+from schema.integration.webhook_types import (
+    WebhookDelivery,
+    WebhookDeliveryStatus,
+    WebhookEndpoint,
+)
 from schema.permissions import allow, roles_note
-from services.integration import trusted_documents
+from schema.relay import from_global_id
+from services.integration import trusted_documents, webhooks
 
 READ = roles.MANAGE_INTEGRATIONS
 
@@ -26,3 +33,40 @@ class IntegrationQuery:
     async def trusted_documents(self, info: Info[Context, Any]) -> list[TrustedDocument]:
         records = await trusted_documents.listing(info.context.session)
         return [TrustedDocument.of(r) for r in records]
+
+    @strawberry.field(
+        description="The tenant's webhook endpoints, oldest first." + roles_note(READ),
+        extensions=allow(READ),
+    )
+    async def webhook_endpoints(self, info: Info[Context, Any]) -> list[WebhookEndpoint]:
+        return [WebhookEndpoint.of(e) for e in await webhooks.endpoints(info.context.session)]
+
+    @strawberry.field(
+        description="Webhook deliveries, newest first (at most 100): the delivery log."
+        + roles_note(READ),
+        extensions=allow(READ),
+    )
+    async def webhook_deliveries(
+        self,
+        info: Info[Context, Any],
+        endpoint_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="One endpoint's.")
+        ] = None,
+        status: Annotated[
+            WebhookDeliveryStatus | None, strawberry.argument(description="Only these.")
+        ] = None,
+        first: Annotated[int, strawberry.argument(description="How many, 1-100.")] = 20,
+    ) -> list[WebhookDelivery]:
+        endpoint = None
+        if endpoint_id is not None:
+            try:
+                endpoint = from_global_id(endpoint_id, "WebhookEndpoint")[1]
+            except DomainError:
+                return []
+        found = await webhooks.deliveries(
+            info.context.session,
+            endpoint,
+            status.value if status else None,
+            max(1, min(first, 100)),
+        )
+        return [WebhookDelivery.of(d, info.context.tenant_id) for d in found]
