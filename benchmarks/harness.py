@@ -64,6 +64,9 @@ def raise_nofile() -> None:
     del soft
 
 
+#: The bench tenant may spend without limit: a benchmark measures work, not the throttle
+#: (the cost analysis itself still runs on every request).
+UNLIMITED = {"apiLimits": {"maxCost": 10**9, "bucketSize": 10**9, "restoreRate": 10**9}}
 #: Every database a benchmark creates; a leftover one is dropped before any timing starts,
 #: since autovacuum working through a million leftover rows skews the small benchmarks.
 DATABASES = ("bench", "bench_receivables")
@@ -82,7 +85,7 @@ def database(
     owner = embedded.url_for(uri, name, "postgres")
     ensure_database(owner)
     migrate(owner, "credit_app")
-    tenant_id, _ = create_tenant(owner, slug, "Bench Tenant")
+    tenant_id, _ = create_tenant(owner, slug, "Bench Tenant", UNLIMITED)
     try:
         yield Bench(owner, with_user(owner, "credit_app", None), slug, tenant_id)
     finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 
-from benchmarks import graphql_http, receivables, sql_statements, subscriptions
+from benchmarks import graphql_http, peer, receivables, sql_statements, subscriptions
 from benchmarks.harness import database, seed_customers
 
 CUSTOMERS = 10_000  #: the tenant size the foundation issue measures on
@@ -22,6 +22,7 @@ def main() -> None:
             ("graphql_http", graphql_http),
             ("sql_statements", sql_statements),
             ("subscriptions", subscriptions),
+            ("postgraphile", peer),
         ):
             figures = module.measure(bench)  # type: ignore[attr-defined]
             module.report(figures)  # type: ignore[attr-defined]
