@@ -61,3 +61,5 @@ CONFIGURE_RECEIVABLES = frozenset({CREDIT_MANAGER, FINANCE, ADMIN})
 READ_RECEIVABLES_CONFIG = READ_RECEIVABLES
 #: Trusted documents (and webhooks): the tenant's administrators and its integrators.
 MANAGE_INTEGRATIONS = frozenset({ADMIN, INTEGRATOR})
+#: The tenant's own particulars (letterhead, bank accounts, seal) are the administrators'.
+CONFIGURE_TENANT = frozenset({ADMIN})

@@ -45,6 +45,8 @@ from schema.node import NodeQuery, ViewerQuery
 from schema.statements import mutations as statements
 from schema.statements.queries import StatementQuery
 from schema.subscriptions import Subscription
+from schema.tenant import mutations as tenant
+from schema.tenant.queries import TenantQuery
 from schema.warnings import mutations as warnings
 from schema.warnings.queries import WarningQuery
 
@@ -65,6 +67,7 @@ class Query(
     KpiQuery,
     ConfigQuery,
     IntegrationQuery,
+    TenantQuery,
 ):
     pass
 
@@ -84,6 +87,7 @@ MUTATION_MODULES = (
     credit_terms,
     integration,
     webhook_mutations,
+    tenant,
 )
 
 Mutation = strawberry.type(

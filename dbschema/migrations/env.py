@@ -6,7 +6,8 @@ from alembic import context
 from sqlalchemy import create_engine, pool
 
 import dbschema.integration_tables
-import dbschema.ledger_tables  # noqa: F401  registers the receivables tables on metadata
+import dbschema.ledger_tables
+import dbschema.tenant_tables  # noqa: F401  registers the tenant profile on metadata
 from dbschema.tables import metadata
 
 config = context.config

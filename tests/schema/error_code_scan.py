@@ -24,6 +24,7 @@ CAPABILITIES = (
     "configuration",
     "credit",
     "integration",
+    "tenant",
 )
 #: Schema packages that answer with another capability's payloads.
 ANSWERS_AS = {"statements": "collections"}

@@ -1,0 +1,1 @@
+"""GraphQL for the tenant itself: its profile."""

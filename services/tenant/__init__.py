@@ -1,0 +1,1 @@
+"""The tenant itself: its profile as its documents print it."""
