@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 GRAPHIQL := web/graphiql/node_modules/.package-lock.json
 
-.PHONY: run test install lint typecheck bench schema clean
+.PHONY: run test install lint typecheck bench fuzz schema clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -38,6 +38,9 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-100} $(BIN)/python -m pytest -q tests/api/test_fuzz.py
 
 schema: $(STAMP)
 	$(BIN)/python -c "from schema.build import sdl; open('schema/schema.graphql','w').write(sdl())"
