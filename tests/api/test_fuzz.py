@@ -238,12 +238,6 @@ def test_every_scheduled_job_still_succeeds_for_the_fuzzed_tenant(fuzz: FuzzTarg
         finally:
             await runtime.close()
 
-    print(
-        "ROWS",
-        fuzz.database.query(
-            "SELECT (SELECT count(*) FROM invoices), (SELECT count(*) FROM payments), (SELECT min(issue_date) FROM invoices), (SELECT max(due_date) FROM invoices), (SELECT count(*) FROM customers)"
-        ),
-    )
     outcomes = asyncio.run(run_all())
     failed = fuzz.database.query("SELECT actor, error FROM jobs WHERE status = 'FAILED'")
     assert failed == [], failed
