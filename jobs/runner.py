@@ -1,4 +1,8 @@
-"""Job bookkeeping: a job's effects and its SUCCEEDED mark commit together, so reruns are safe."""
+"""The runner owns a job's transaction: its effects and its SUCCEEDED mark commit together.
+
+It is the one writer of a job's RUNNING, SUCCEEDED and FAILED status, so a rerun is safe: a
+redelivered message finds the job done, and a killed attempt leaves nothing half-written.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,9 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from dbschema.tables import jobs
+from dbschema.queries import jobs as job_queries
 from services.customers import reviews
 from services.uow import Actor, UnitOfWork
 
@@ -66,48 +69,24 @@ async def run_job(engine: AsyncEngine, tenant_id: str, job_id: str) -> str:
     """Run one job at most once to success; a redelivered message finds it done and stops."""
     actor = Actor(f"job:{job_id}")
     async with UnitOfWork(engine, tenant_id, actor) as uow:
-        row = (
-            await uow.conn.execute(
-                sa.select(jobs).where(jobs.c.id == UUID(job_id)).with_for_update()
-            )
-        ).first()
+        row = await job_queries.lock(uow.conn, UUID(job_id))
         if row is None:
             return "MISSING"
-        if row.status == "SUCCEEDED":
+        if row.done:
             return "ALREADY_DONE"
-        await uow.conn.execute(
-            jobs.update()
-            .where(jobs.c.id == row.id)
-            .values(status="RUNNING", started_at=sa.func.now(), attempts=jobs.c.attempts + 1)
-        )
+        await job_queries.mark_running(uow.conn, row.id)
         await uow.commit()
     try:
         async with UnitOfWork(engine, tenant_id, actor) as uow:
-            locked = (
-                await uow.conn.execute(
-                    sa.select(jobs.c.status).where(jobs.c.id == row.id).with_for_update()
-                )
-            ).scalar()
-            if locked == "SUCCEEDED":  # a concurrent delivery finished first
+            locked = await job_queries.lock(uow.conn, row.id)
+            if locked is None or locked.done:  # a concurrent delivery finished first
                 return "ALREADY_DONE"
-            result = await HANDLERS[row.actor](uow, dict(row.args))
-            await uow.conn.execute(
-                jobs.update()
-                .where(jobs.c.id == row.id)
-                .values(status="SUCCEEDED", finished_at=sa.func.now(), result=result, error=None)
-            )
+            result = await HANDLERS[row.actor](uow, row.args)
+            await job_queries.mark_succeeded(uow.conn, row.id, result)
             await uow.commit()
             return "SUCCEEDED"
     except Exception:
         async with UnitOfWork(engine, tenant_id, actor) as uow:
-            await uow.conn.execute(
-                jobs.update()
-                .where(jobs.c.id == row.id)
-                .values(
-                    status="FAILED",
-                    finished_at=sa.func.now(),
-                    error=traceback.format_exc(limit=5)[-4000:],
-                )
-            )
+            await job_queries.mark_failed(uow.conn, row.id, traceback.format_exc(limit=5))
             await uow.commit()
         raise

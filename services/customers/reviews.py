@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from dbschema.queries.events import enqueue_job
+from dbschema.queries import jobs as job_queries
 from dbschema.tables import customers
 from domain.credit_file import review_findings
 from services.customers.credit_files import facts_for, tenant_policy
@@ -21,7 +21,7 @@ REVIEW_WARNING_LEVEL = "LIGHT"  #: an out-of-date dossier is a light signal, not
 
 async def request_review(uow: UnitOfWork, as_of: date, dedupe_key: str | None = None) -> Any:
     """Ask the worker to review every customer as of a date (through the outbox)."""
-    job_id, _created = await enqueue_job(
+    job_id, _created = await job_queries.enqueue(
         uow.conn,
         tenant_id=uow.tenant_id,
         actor=JOB_ACTOR,

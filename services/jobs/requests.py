@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from dbschema.queries import jobs as job_queries
 from services.uow import UnitOfWork
 
 
@@ -12,9 +13,7 @@ async def request_job(
     uow: UnitOfWork, actor: str, args: dict[str, Any], dedupe_key: str | None = None
 ) -> UUID:
     """Ask the worker for a job through the outbox (runs after this transaction commits)."""
-    from dbschema.queries.events import enqueue_job
-
-    job_id, _ = await enqueue_job(
+    job_id, _ = await job_queries.enqueue(
         uow.conn,
         tenant_id=uow.tenant_id,
         actor=actor,

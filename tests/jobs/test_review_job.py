@@ -7,7 +7,7 @@ from typing import Any
 
 import dramatiq
 
-from dbschema.queries.events import enqueue_job
+from dbschema.queries import jobs as job_queries
 from dbschema.tables import customers
 from jobs.broker import QUEUE, make_broker
 from jobs.relay import Relay
@@ -101,7 +101,7 @@ async def test_redelivered_message_changes_nothing(settings, runtime, tenants, d
     # given: a job that already ran once
     await seed(runtime, tenants["acme"], n=2)
     async with UnitOfWork(runtime.engine, tenants["acme"]) as uow:
-        job_id, _ = await enqueue_job(
+        job_id, _ = await job_queries.enqueue(
             uow.conn,
             tenant_id=tenants["acme"],
             actor=reviews.JOB_ACTOR,
@@ -140,7 +140,7 @@ async def test_redelivered_message_changes_nothing(settings, runtime, tenants, d
 async def test_rolled_back_change_never_runs_a_job(settings, runtime, tenants, database):
     # given / when: a job is requested inside a transaction that rolls back
     async with UnitOfWork(runtime.engine, tenants["acme"]) as uow:
-        await enqueue_job(
+        await job_queries.enqueue(
             uow.conn,
             tenant_id=tenants["acme"],
             actor=reviews.JOB_ACTOR,
