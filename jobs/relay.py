@@ -16,7 +16,8 @@ import dramatiq
 
 from dbschema.queries import jobs as job_queries
 from infra.runtime import Runtime
-from jobs.broker import QUEUE
+from services.jobs.catalogue import BY_NAME
+from services.jobs.spec import DEFAULT_QUEUE
 from services.uow import UnitOfWork
 
 log = logging.getLogger("credit.relay")
@@ -43,8 +44,9 @@ class Relay:
                 actor = await job_queries.claim_pending(uow.conn, job_id)
                 if actor is None:
                     continue
+                spec = BY_NAME.get(actor)
                 message: dramatiq.Message[None] = dramatiq.Message(
-                    queue_name=QUEUE,
+                    queue_name=spec.queue if spec else DEFAULT_QUEUE,
                     actor_name=actor,
                     args=(),
                     kwargs={"tenant_id": str(tenant_id), "job_id": str(job_id)},

@@ -8,64 +8,34 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Awaitable, Callable
-from datetime import date
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Generic, Literal, TypeVar
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from dbschema.queries import jobs as job_queries
-from services.customers import reviews
+from services.jobs.spec import JobSpec, to_json
 from services.uow import Actor, UnitOfWork
 
-Handler = Callable[[UnitOfWork, dict[str, Any]], Awaitable[dict[str, Any]]]
+A = TypeVar("A")
+Outcome = Literal["MISSING", "ALREADY_DONE", "SUCCEEDED"]
 
 
-async def _review(uow: UnitOfWork, args: dict[str, Any]) -> dict[str, Any]:
-    return await reviews.review_credit_files(uow, date.fromisoformat(args["asOf"]))
+@dataclass(frozen=True)
+class Work(Generic[A]):
+    """A spec bound to the service call it makes, in the unit of work the runner opens."""
+
+    spec: JobSpec[A]
+    run: Callable[[UnitOfWork, A], Awaitable[Any]]
 
 
-async def _provisions(uow: UnitOfWork, args: dict[str, Any]) -> dict[str, Any]:
-    from services.closing import provisions
-
-    return await provisions.run_provisions(uow, date.fromisoformat(args["periodEnd"]))
-
-
-async def _collections(uow: UnitOfWork, args: dict[str, Any]) -> dict[str, Any]:
-    from services.collections import workflow as collections
-
-    return await collections.daily_run(uow, date.fromisoformat(args["asOf"]))
+def runs(spec: JobSpec[A], run: Callable[[UnitOfWork, A], Awaitable[Any]]) -> Work[A]:
+    """Bind a spec to its service call (typed: the call receives the spec's arguments)."""
+    return Work(spec, run)
 
 
-async def _snapshot(uow: UnitOfWork, args: dict[str, Any]) -> dict[str, Any]:
-    from services.kpis import snapshots
-
-    return await snapshots.take_snapshot(uow, date.fromisoformat(args["asOf"]))
-
-
-async def _statements(uow: UnitOfWork, args: dict[str, Any]) -> dict[str, Any]:
-    from services.statements import monthly as statements
-
-    return await statements.generate(uow, date.fromisoformat(args["period"]))
-
-
-async def _render_statement(uow: UnitOfWork, args: dict[str, Any]) -> dict[str, Any]:
-    from services.statements import monthly as statements
-
-    return await statements.render(uow, UUID(args["statementId"]), args["lang"])
-
-
-HANDLERS: dict[str, Handler] = {
-    "monthly_statements": _statements,
-    "render_statement": _render_statement,
-    "aging_snapshot": _snapshot,
-    reviews.JOB_ACTOR: _review,
-    "run_provisions": _provisions,
-    "daily_collections": _collections,
-}
-
-
-async def run_job(engine: AsyncEngine, tenant_id: str, job_id: str) -> str:
+async def run_job(engine: AsyncEngine, work: Work[Any], tenant_id: str, job_id: str) -> Outcome:
     """Run one job at most once to success; a redelivered message finds it done and stops."""
     actor = Actor(f"job:{job_id}")
     async with UnitOfWork(engine, tenant_id, actor) as uow:
@@ -81,8 +51,10 @@ async def run_job(engine: AsyncEngine, tenant_id: str, job_id: str) -> str:
             locked = await job_queries.lock(uow.conn, row.id)
             if locked is None or locked.done:  # a concurrent delivery finished first
                 return "ALREADY_DONE"
-            result = await HANDLERS[row.actor](uow, row.args)
-            await job_queries.mark_succeeded(uow.conn, row.id, result)
+            if row.actor != work.spec.name:
+                raise LookupError(f"job {job_id} is {row.actor!r}, not {work.spec.name!r}")
+            result = await work.run(uow, work.spec.decode(row.args))
+            await job_queries.mark_succeeded(uow.conn, row.id, to_json(result))
             await uow.commit()
             return "SUCCEEDED"
     except Exception:
