@@ -411,6 +411,7 @@ async def _request_statements(bench: Bench, tenant_id: str, period: date) -> Non
     from infra.settings import load
     from jobs.broker import make_broker
     from jobs.relay import Relay
+    from services.jobs.catalogue import MONTHLY_STATEMENTS, Period
     from services.jobs.requests import request_job
     from services.uow import UnitOfWork
 
@@ -426,7 +427,7 @@ async def _request_statements(bench: Bench, tenant_id: str, period: date) -> Non
     broker = make_broker(settings)
     try:
         async with UnitOfWork(runtime.engine, tenant_id) as uow:
-            await request_job(uow, "monthly_statements", {"period": period.isoformat()})
+            await request_job(uow, MONTHLY_STATEMENTS, Period(period))
             await uow.commit()
         relay = Relay(runtime, broker)
         task = asyncio.create_task(relay.run())

@@ -41,6 +41,7 @@ class Settings:
     #: With the PostgreSQL broker, a worker silent this long is dead and its messages go back
     #: to the queue (a job killed midway then runs again elsewhere).
     broker_heartbeat_ttl: float = 60.0
+    schedule_tz: str = "UTC"  # IANA zone of the scheduler's daily cron
     jwt_algorithms: tuple[str, ...] = ("HS256",)
     jwt_secret: str | None = DEV_SECRET
     jwt_public_key: str | None = None
@@ -128,6 +129,7 @@ def load(overrides: dict[str, object] | None = None) -> Settings:
         app_db_password=os.environ.get("APP_DB_PASSWORD"),
         broker_url=os.environ.get("BROKER_URL", "postgres"),
         broker_heartbeat_ttl=float(os.environ.get("BROKER_HEARTBEAT_TTL", "60")),
+        schedule_tz=os.environ.get("SCHEDULE_TZ", "UTC"),
         jwt_algorithms=algorithms,
         jwt_secret=secret if set(algorithms) & _HMAC else None,
         jwt_public_key=public_key,

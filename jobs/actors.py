@@ -1,15 +1,36 @@
-"""Actors: thin, JSON-simple arguments, re-load state, guard on status, explicit retries."""
+"""Actors, generated: one per job spec, each a thin call of its service through the runner.
+
+`WORK` binds every spec of `services.jobs.catalogue` to the service call it makes; the actor's
+name, queue and retry options come from the spec alone.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 import dramatiq
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from infra import settings as settings_module
 from infra.runtime import Runtime, open_runtime
-from jobs import runner as job_service
+from jobs.runner import Work, run_job, runs
+from services.closing import provisions
+from services.collections import workflow as collections
+from services.customers import reviews
+from services.jobs import catalogue as job
+from services.kpis import snapshots
+from services.statements import monthly as statements
 
 _runtime: Runtime | None = None
+
+WORK = (
+    runs(job.REVIEW_CREDIT_FILES, lambda uow, a: reviews.review_credit_files(uow, a.as_of)),
+    runs(job.DAILY_COLLECTIONS, lambda uow, a: collections.daily_run(uow, a.as_of)),
+    runs(job.AGING_SNAPSHOT, lambda uow, a: snapshots.take_snapshot(uow, a.as_of)),
+    runs(job.RUN_PROVISIONS, lambda uow, a: provisions.run_provisions(uow, a.period_end)),
+    runs(job.MONTHLY_STATEMENTS, lambda uow, a: statements.generate(uow, a.period)),
+    runs(job.RENDER_STATEMENT, lambda uow, a: statements.render(uow, a.statement_id, a.lang)),
+)
 
 
 def _engine() -> AsyncEngine:
@@ -20,89 +41,17 @@ def _engine() -> AsyncEngine:
     return _runtime.engine
 
 
-#: Review jobs retry with backoff: a database hiccup should not lose the day's review.
-@dramatiq.actor(
-    queue_name="credit",
-    max_retries=5,
-    min_backoff=2_000,
-    max_backoff=120_000,
-    time_limit=30 * 60 * 1000,
-)
-async def review_credit_files(tenant_id: str, job_id: str) -> None:
-    """Run a queued credit-file review job (idempotent: a finished job is not rerun)."""
-    await job_service.run_job(_engine(), tenant_id, job_id)
+def _actor(work: Work[Any]) -> dramatiq.Actor[[str, str], None]:
+    """The actor of one spec: its name, queue and retry policy, running through the runner."""
+
+    async def perform(tenant_id: str, job_id: str) -> None:
+        await run_job(_engine(), work, tenant_id, job_id)
+
+    perform.__doc__ = f"Run a stored {work.spec.name} job (a finished job is not rerun)."
+    declare = dramatiq.actor(
+        actor_name=work.spec.name, queue_name=work.spec.queue, **work.spec.retry.actor_options()
+    )
+    return declare(perform)
 
 
-#: Month-end provisions: one transaction per run, so a killed run leaves no partial period.
-@dramatiq.actor(
-    queue_name="credit",
-    max_retries=5,
-    min_backoff=5_000,
-    max_backoff=300_000,
-    time_limit=60 * 60 * 1000,
-)
-async def run_provisions(tenant_id: str, job_id: str) -> None:
-    """Compute a month-end provision run (idempotent per period until closed)."""
-    await job_service.run_job(_engine(), tenant_id, job_id)
-
-
-#: Daily reminders and escalation: idempotent per date, so a retry cannot remind twice.
-@dramatiq.actor(
-    queue_name="credit",
-    max_retries=5,
-    min_backoff=2_000,
-    max_backoff=120_000,
-    time_limit=30 * 60 * 1000,
-)
-async def daily_collections(tenant_id: str, job_id: str) -> None:
-    """Reminders, escalation, promises and plans for one date."""
-    await job_service.run_job(_engine(), tenant_id, job_id)
-
-
-#: Daily aging snapshot: one row per customer and currency per day (insert-once).
-@dramatiq.actor(
-    queue_name="credit",
-    max_retries=5,
-    min_backoff=2_000,
-    max_backoff=120_000,
-    time_limit=30 * 60 * 1000,
-)
-async def aging_snapshot(tenant_id: str, job_id: str) -> None:
-    """Keep the day's aging for trend queries."""
-    await job_service.run_job(_engine(), tenant_id, job_id)
-
-
-#: Monthly statements: creates the month's statements and queues one render job each.
-@dramatiq.actor(
-    queue_name="credit",
-    max_retries=5,
-    min_backoff=5_000,
-    max_backoff=300_000,
-    time_limit=60 * 60 * 1000,
-)
-async def monthly_statements(tenant_id: str, job_id: str) -> None:
-    """Generate a month's statements (existing ones are kept)."""
-    await job_service.run_job(_engine(), tenant_id, job_id)
-
-
-#: One PDF per statement and language, so several worker processes share a month's run.
-@dramatiq.actor(
-    queue_name="credit",
-    max_retries=3,
-    min_backoff=2_000,
-    max_backoff=60_000,
-    time_limit=5 * 60 * 1000,
-)
-async def render_statement(tenant_id: str, job_id: str) -> None:
-    """Render one statement PDF and keep it."""
-    await job_service.run_job(_engine(), tenant_id, job_id)
-
-
-ACTORS = {
-    "monthly_statements": monthly_statements,
-    "render_statement": render_statement,
-    "aging_snapshot": aging_snapshot,
-    "review_credit_files": review_credit_files,
-    "run_provisions": run_provisions,
-    "daily_collections": daily_collections,
-}
+ACTORS = {work.spec.name: _actor(work) for work in WORK}

@@ -10,8 +10,7 @@ from dramatiq_postgres import PostgresBroker
 
 from infra.runtime import database_urls
 from infra.settings import Settings
-
-QUEUE = "credit"  #: one queue: every worker imports every actor (unknown ones dead-letter)
+from services.jobs.catalogue import SPECS
 
 
 def make_broker(settings: Settings) -> dramatiq.Broker:
@@ -39,8 +38,9 @@ def make_broker(settings: Settings) -> dramatiq.Broker:
 
 
 def install(settings: Settings) -> dramatiq.Broker:
-    """Make the broker global; must run before actors are imported."""
+    """Make the broker global, with every spec's queue; must run before actors are imported."""
     broker = make_broker(settings)
     dramatiq.set_broker(broker)
-    broker.declare_queue(QUEUE)
+    for queue in sorted({spec.queue for spec in SPECS}):
+        broker.declare_queue(queue)
     return broker

@@ -13,11 +13,11 @@ import logging
 
 import asyncpg
 import dramatiq
-import sqlalchemy as sa
 
-from dbschema.tables import jobs
+from dbschema.queries import jobs as job_queries
 from infra.runtime import Runtime
-from jobs.broker import QUEUE
+from services.jobs.catalogue import BY_NAME
+from services.jobs.spec import DEFAULT_QUEUE
 from services.uow import UnitOfWork
 
 log = logging.getLogger("credit.relay")
@@ -38,35 +38,22 @@ class Relay:
         """Dispatch everything pending now; returns how many were sent."""
         sent = 0
         async with self.runtime.engine.connect() as conn:
-            pending = list(
-                await conn.execute(
-                    sa.text("SELECT tenant_id, id FROM pending_jobs(:n)"), {"n": BATCH}
-                )
-            )
+            pending = await job_queries.pending(conn, BATCH)
         for tenant_id, job_id in pending:
             async with UnitOfWork(self.runtime.engine, tenant_id) as uow:
-                row = (
-                    await uow.conn.execute(
-                        sa.select(jobs)
-                        .where(jobs.c.id == job_id, jobs.c.status == "PENDING")
-                        .with_for_update(skip_locked=True)
-                    )
-                ).first()
-                if row is None:
+                actor = await job_queries.claim_pending(uow.conn, job_id)
+                if actor is None:
                     continue
+                spec = BY_NAME.get(actor)
                 message: dramatiq.Message[None] = dramatiq.Message(
-                    queue_name=QUEUE,
-                    actor_name=row.actor,
+                    queue_name=spec.queue if spec else DEFAULT_QUEUE,
+                    actor_name=actor,
                     args=(),
                     kwargs={"tenant_id": str(tenant_id), "job_id": str(job_id)},
                     options={},
                 )
                 await asyncio.to_thread(self.broker.enqueue, message)
-                await uow.conn.execute(
-                    jobs.update()
-                    .where(jobs.c.id == job_id)
-                    .values(status="DISPATCHED", dispatched_at=sa.func.now())
-                )
+                await job_queries.mark_dispatched(uow.conn, job_id)
                 await uow.commit()
                 sent += 1
         if len(pending) == BATCH:

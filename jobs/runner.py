@@ -1,113 +1,64 @@
-"""Job bookkeeping: a job's effects and its SUCCEEDED mark commit together, so reruns are safe."""
+"""The runner owns a job's transaction: its effects and its SUCCEEDED mark commit together.
+
+It is the one writer of a job's RUNNING, SUCCEEDED and FAILED status, so a rerun is safe: a
+redelivered message finds the job done, and a killed attempt leaves nothing half-written.
+"""
 
 from __future__ import annotations
 
 import traceback
 from collections.abc import Awaitable, Callable
-from datetime import date
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Generic, Literal, TypeVar
 from uuid import UUID
 
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from dbschema.tables import jobs
-from services.customers import reviews
+from dbschema.queries import jobs as job_queries
+from services.jobs.spec import JobSpec, to_json
 from services.uow import Actor, UnitOfWork
 
-Handler = Callable[[UnitOfWork, dict[str, Any]], Awaitable[dict[str, Any]]]
+A = TypeVar("A")
+Outcome = Literal["MISSING", "ALREADY_DONE", "SUCCEEDED"]
 
 
-async def _review(uow: UnitOfWork, args: dict[str, Any]) -> dict[str, Any]:
-    return await reviews.review_credit_files(uow, date.fromisoformat(args["asOf"]))
+@dataclass(frozen=True)
+class Work(Generic[A]):
+    """A spec bound to the service call it makes, in the unit of work the runner opens."""
+
+    spec: JobSpec[A]
+    run: Callable[[UnitOfWork, A], Awaitable[Any]]
 
 
-async def _provisions(uow: UnitOfWork, args: dict[str, Any]) -> dict[str, Any]:
-    from services.closing import provisions
-
-    return await provisions.run_provisions(uow, date.fromisoformat(args["periodEnd"]))
-
-
-async def _collections(uow: UnitOfWork, args: dict[str, Any]) -> dict[str, Any]:
-    from services.collections import workflow as collections
-
-    return await collections.daily_run(uow, date.fromisoformat(args["asOf"]))
+def runs(spec: JobSpec[A], run: Callable[[UnitOfWork, A], Awaitable[Any]]) -> Work[A]:
+    """Bind a spec to its service call (typed: the call receives the spec's arguments)."""
+    return Work(spec, run)
 
 
-async def _snapshot(uow: UnitOfWork, args: dict[str, Any]) -> dict[str, Any]:
-    from services.kpis import snapshots
-
-    return await snapshots.take_snapshot(uow, date.fromisoformat(args["asOf"]))
-
-
-async def _statements(uow: UnitOfWork, args: dict[str, Any]) -> dict[str, Any]:
-    from services.statements import monthly as statements
-
-    return await statements.generate(uow, date.fromisoformat(args["period"]))
-
-
-async def _render_statement(uow: UnitOfWork, args: dict[str, Any]) -> dict[str, Any]:
-    from services.statements import monthly as statements
-
-    return await statements.render(uow, UUID(args["statementId"]), args["lang"])
-
-
-HANDLERS: dict[str, Handler] = {
-    "monthly_statements": _statements,
-    "render_statement": _render_statement,
-    "aging_snapshot": _snapshot,
-    reviews.JOB_ACTOR: _review,
-    "run_provisions": _provisions,
-    "daily_collections": _collections,
-}
-
-
-async def run_job(engine: AsyncEngine, tenant_id: str, job_id: str) -> str:
+async def run_job(engine: AsyncEngine, work: Work[Any], tenant_id: str, job_id: str) -> Outcome:
     """Run one job at most once to success; a redelivered message finds it done and stops."""
     actor = Actor(f"job:{job_id}")
     async with UnitOfWork(engine, tenant_id, actor) as uow:
-        row = (
-            await uow.conn.execute(
-                sa.select(jobs).where(jobs.c.id == UUID(job_id)).with_for_update()
-            )
-        ).first()
+        row = await job_queries.lock(uow.conn, UUID(job_id))
         if row is None:
             return "MISSING"
-        if row.status == "SUCCEEDED":
+        if row.done:
             return "ALREADY_DONE"
-        await uow.conn.execute(
-            jobs.update()
-            .where(jobs.c.id == row.id)
-            .values(status="RUNNING", started_at=sa.func.now(), attempts=jobs.c.attempts + 1)
-        )
+        await job_queries.mark_running(uow.conn, row.id)
         await uow.commit()
     try:
         async with UnitOfWork(engine, tenant_id, actor) as uow:
-            locked = (
-                await uow.conn.execute(
-                    sa.select(jobs.c.status).where(jobs.c.id == row.id).with_for_update()
-                )
-            ).scalar()
-            if locked == "SUCCEEDED":  # a concurrent delivery finished first
+            locked = await job_queries.lock(uow.conn, row.id)
+            if locked is None or locked.done:  # a concurrent delivery finished first
                 return "ALREADY_DONE"
-            result = await HANDLERS[row.actor](uow, dict(row.args))
-            await uow.conn.execute(
-                jobs.update()
-                .where(jobs.c.id == row.id)
-                .values(status="SUCCEEDED", finished_at=sa.func.now(), result=result, error=None)
-            )
+            if row.actor != work.spec.name:
+                raise LookupError(f"job {job_id} is {row.actor!r}, not {work.spec.name!r}")
+            result = await work.run(uow, work.spec.decode(row.args))
+            await job_queries.mark_succeeded(uow.conn, row.id, to_json(result))
             await uow.commit()
             return "SUCCEEDED"
     except Exception:
         async with UnitOfWork(engine, tenant_id, actor) as uow:
-            await uow.conn.execute(
-                jobs.update()
-                .where(jobs.c.id == row.id)
-                .values(
-                    status="FAILED",
-                    finished_at=sa.func.now(),
-                    error=traceback.format_exc(limit=5)[-4000:],
-                )
-            )
+            await job_queries.mark_failed(uow.conn, row.id, traceback.format_exc(limit=5))
             await uow.commit()
         raise

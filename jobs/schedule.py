@@ -2,16 +2,34 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 from infra.runtime import Runtime
-from services.customers import reviews
+from services.jobs import catalogue as job
 from services.jobs.requests import request_job
+from services.jobs.spec import JobSpec
 from services.uow import SYSTEM, UnitOfWork
+
+A = TypeVar("A")
 
 #: Source practice: monthly statements reach customers by the 5th.
 STATEMENT_DEADLINE_DAY = 5
+
+
+@dataclass(frozen=True)
+class Due(Generic[A]):
+    """One job the day asks for; its dedupe key makes asking again the same day a no-op."""
+
+    spec: JobSpec[A]
+    args: A
+    dedupe_key: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.args, self.spec.args):  # a list of Due[Any] hides it from mypy
+            raise TypeError(f"{self.spec.name} takes {self.spec.args.__name__}")
 
 
 def previous_month_end(today: date) -> date:
@@ -19,20 +37,20 @@ def previous_month_end(today: date) -> date:
     return today.replace(day=1) - timedelta(days=1)
 
 
-def due_jobs(today: date) -> list[tuple[str, dict[str, str], str]]:
-    """(actor, args, dedupe key) of every job due on a day."""
-    jobs = [
-        (reviews.JOB_ACTOR, {"asOf": today.isoformat()}, f"review:{today}"),
-        ("daily_collections", {"asOf": today.isoformat()}, f"collections:{today}"),
-        ("aging_snapshot", {"asOf": today.isoformat()}, f"aging:{today}"),
+def due_jobs(today: date) -> list[Due[Any]]:
+    """Every job due on a day."""
+    due: list[Due[Any]] = [
+        Due(job.REVIEW_CREDIT_FILES, job.AsOf(today), f"review:{today}"),
+        Due(job.DAILY_COLLECTIONS, job.AsOf(today), f"collections:{today}"),
+        Due(job.AGING_SNAPSHOT, job.AsOf(today), f"aging:{today}"),
     ]
     month_end = previous_month_end(today)
     # month-end provisions run from the 1st; asking again later the same month is a no-op
-    jobs.append(("run_provisions", {"periodEnd": month_end.isoformat()}, f"provisions:{month_end}"))
+    due.append(Due(job.RUN_PROVISIONS, job.PeriodEnd(month_end), f"provisions:{month_end}"))
     if today.day <= STATEMENT_DEADLINE_DAY:
         period = month_end.replace(day=1)
-        jobs.append(("monthly_statements", {"period": period.isoformat()}, f"statements:{period}"))
-    return jobs
+        due.append(Due(job.MONTHLY_STATEMENTS, job.Period(period), f"statements:{period}"))
+    return due
 
 
 async def request_due_jobs(runtime: Runtime, today: date) -> dict[UUID, list[UUID]]:
@@ -41,7 +59,7 @@ async def request_due_jobs(runtime: Runtime, today: date) -> dict[UUID, list[UUI
     for tenant_id in await runtime.all_tenant_ids():
         async with UnitOfWork(runtime.engine, tenant_id, SYSTEM) as uow:
             queued[tenant_id] = [
-                await request_job(uow, actor, args, key) for actor, args, key in due_jobs(today)
+                await request_job(uow, d.spec, d.args, d.dedupe_key) for d in due_jobs(today)
             ]
             await uow.commit()
     return queued

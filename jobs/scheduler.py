@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import signal
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -35,7 +34,7 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
     broker = install(settings)
     relay = Relay(runtime, broker)
     relay_task = asyncio.create_task(relay.run())
-    tz = ZoneInfo(os.environ.get("SCHEDULE_TZ", "UTC"))
+    tz = ZoneInfo(settings.schedule_tz)
     lock_conn = await asyncpg.connect(runtime.app_url)
     scheduler: AsyncIOScheduler | None = None
     try:

@@ -1,4 +1,4 @@
-"""The outbox: subscriber events and job requests, written in the caller's transaction."""
+"""The outbox: subscriber events, written in the caller's transaction (jobs: queries/jobs.py)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,9 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from dbschema.tables import events, jobs
+from dbschema.tables import events
 
 
 async def record_event(
@@ -41,33 +40,6 @@ async def events_after(
 async def last_seq(conn: AsyncConnection) -> int:
     """The newest event number of the current tenant (0 when none)."""
     return int(await conn.scalar(sa.select(sa.func.coalesce(sa.func.max(events.c.seq), 0))) or 0)
-
-
-async def enqueue_job(
-    conn: AsyncConnection,
-    *,
-    tenant_id: UUID,
-    actor: str,
-    args: dict[str, Any],
-    requested_by: str,
-    dedupe_key: str | None = None,
-) -> tuple[UUID, bool]:
-    """Ask for a job; the relay sends it after commit. Returns (job id, newly created)."""
-    stmt = insert(jobs).values(
-        tenant_id=tenant_id,
-        actor=actor,
-        args=args,
-        requested_by=requested_by,
-        dedupe_key=dedupe_key,
-    )
-    if dedupe_key is not None:
-        stmt = stmt.on_conflict_do_nothing(index_elements=["tenant_id", "dedupe_key"])
-    job_id = await conn.scalar(stmt.returning(jobs.c.id))
-    if job_id is not None:
-        return job_id, True
-    existing = await conn.scalar(sa.select(jobs.c.id).where(jobs.c.dedupe_key == dedupe_key))
-    assert existing is not None
-    return existing, False
 
 
 async def record_events(

@@ -19,6 +19,7 @@ from schema.mutation import INPUT, decode, run
 from schema.permissions import allow, roles_note
 from services.closing import provisions, writeoffs
 from services.closing import reads as closing_reads
+from services.jobs.catalogue import RUN_PROVISIONS, PeriodEnd
 from services.jobs.reads import job_by_id
 from services.jobs.requests import request_job
 from services.uow import UnitOfWork
@@ -122,9 +123,7 @@ async def run_provisions(
     job_id, errors = await run(
         info,
         CLOSING,
-        lambda uow: request_job(
-            uow, provisions.JOB_ACTOR, {"periodEnd": input.period_end.isoformat()}
-        ),
+        lambda uow: request_job(uow, RUN_PROVISIONS, PeriodEnd(input.period_end)),
     )
     row = await job_by_id(info.context.session, job_id) if job_id else None
     return RunProvisionsPayload(job=Job.from_row(row) if row else None, user_errors=errors)

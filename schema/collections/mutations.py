@@ -19,6 +19,7 @@ from schema.permissions import allow, roles_note
 from schema.relay import to_global_id
 from services.collections import dunning
 from services.collections import workflow as collections
+from services.jobs.catalogue import DAILY_COLLECTIONS, AsOf
 from services.jobs.reads import job_by_id
 from services.jobs.requests import request_job
 
@@ -160,7 +161,7 @@ async def run_collections(
     job_id, errors = await run(
         info,
         COLLECTIONS,
-        lambda uow: request_job(uow, collections.JOB_ACTOR, {"asOf": as_of.isoformat()}),
+        lambda uow: request_job(uow, DAILY_COLLECTIONS, AsOf(as_of)),
     )
     row = await job_by_id(info.context.session, job_id) if job_id else None
     return RunCollectionsPayload(job=Job.from_row(row) if row else None, user_errors=errors)

@@ -20,6 +20,7 @@ from schema.context import Context
 from schema.jobs.types import Job
 from schema.mutation import INPUT, decode, run
 from schema.permissions import allow, roles_note
+from services.jobs.catalogue import MONTHLY_STATEMENTS, Period
 from services.jobs.reads import job_by_id
 from services.jobs.requests import request_job
 from services.statements import monthly as statements
@@ -57,7 +58,7 @@ async def run_statements(
     job_id, errors = await run(
         info,
         COLLECTIONS,
-        lambda uow: request_job(uow, statements.JOB_ACTOR, {"period": period.isoformat()}),
+        lambda uow: request_job(uow, MONTHLY_STATEMENTS, Period(period)),
     )
     row = await job_by_id(info.context.session, job_id) if job_id else None
     return RunCollectionsPayload(job=Job.from_row(row) if row else None, user_errors=errors)

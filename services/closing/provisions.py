@@ -20,8 +20,6 @@ from domain.provisions import ProvisionMatrix
 from services.configuration import policy as receivables_config
 from services.uow import UnitOfWork
 
-JOB_ACTOR = "run_provisions"
-
 
 def _rate_case(matrix: ProvisionMatrix) -> str:
     days = (

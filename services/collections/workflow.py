@@ -36,7 +36,6 @@ from services.configuration import policy as receivables_config
 from services.uow import UnitOfWork
 from services.warnings.signals import raise_warning
 
-JOB_ACTOR = "daily_collections"
 ACTIVITY_KINDS = ("CALL", "EMAIL", "LETTER", "VISIT", "LEGAL", "NOTE")
 BROKEN_PROMISE_LEVEL = "MEDIUM"  #: a broken promise is a real signal: tighten and escalate
 PLAN_DEFAULT_LEVEL = "SEVERE"  #: a missed plan instalment: the last agreement failed

@@ -3,33 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import sqlalchemy as sa
 
-from dbschema.queries.events import enqueue_job
 from dbschema.tables import customers
 from domain.credit_file import review_findings
 from services.customers.credit_files import facts_for, tenant_policy
 from services.uow import UnitOfWork
 from services.warnings.signals import raise_warning
 
-JOB_ACTOR = "review_credit_files"
 BATCH = 500  #: customers graded per query batch: bounded memory on large tenants
 REVIEW_WARNING_LEVEL = "LIGHT"  #: an out-of-date dossier is a light signal, not a risk event
-
-
-async def request_review(uow: UnitOfWork, as_of: date, dedupe_key: str | None = None) -> Any:
-    """Ask the worker to review every customer as of a date (through the outbox)."""
-    job_id, _created = await enqueue_job(
-        uow.conn,
-        tenant_id=uow.tenant_id,
-        actor=JOB_ACTOR,
-        args={"asOf": as_of.isoformat()},
-        requested_by=uow.actor.subject,
-        dedupe_key=dedupe_key,
-    )
-    return job_id
 
 
 async def review_credit_files(uow: UnitOfWork, as_of: date) -> dict[str, int]:

@@ -1,1 +1,1 @@
-"""Background jobs as services see them: requesting one, reading its status."""
+"""Background jobs as services see them: the specs, requesting one, reading its status."""

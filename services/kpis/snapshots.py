@@ -9,8 +9,6 @@ import sqlalchemy as sa
 
 from services.uow import UnitOfWork
 
-JOB_ACTOR = "aging_snapshot"
-
 SNAPSHOT_SQL = sa.text("""
 WITH items AS (
     SELECT i.customer_id, i.currency, i.due_date, i.open_minor AS amt,

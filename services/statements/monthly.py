@@ -22,11 +22,10 @@ from dbschema.tables import customers, tenants
 from domain.aging import DEFAULT_DPD_BUCKETS, bucket_for
 from domain.errors import DomainError, NotFound
 from domain.money import Money
+from services.jobs.catalogue import RENDER_STATEMENT, StatementPdf
 from services.jobs.requests import request_job
 from services.uow import UnitOfWork
 
-JOB_ACTOR = "monthly_statements"
-RENDER_ACTOR = "render_statement"
 LANGUAGES = ("zh-CN", "en")
 STATUSES = ("SENT", "CONFIRMED", "DISPUTED")
 
@@ -167,8 +166,8 @@ async def generate(uow: UnitOfWork, period: date) -> dict[str, Any]:
         for lang in LANGUAGES:
             await request_job(
                 uow,
-                RENDER_ACTOR,
-                {"statementId": str(statement_id), "lang": lang},
+                RENDER_STATEMENT,
+                StatementPdf(statement_id, lang),
                 dedupe_key=f"render:{statement_id}:{lang}",
             )
     return {"period": start.isoformat(), "created": created}

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import signal
+from datetime import date
 
 import psycopg
 
+from services.jobs.catalogue import RUN_PROVISIONS, PeriodEnd
 from tests.conftest import Database
 from tests.jobs.conftest import start_worker, stop_process, wait_for
 from tests.jobs.test_receivables_jobs import ask, seed_ledger
@@ -32,7 +34,7 @@ async def test_killed_provision_run_leaves_nothing_and_runs_again(
     blocker.execute("LOCK TABLE provision_customer_lines IN EXCLUSIVE MODE")
     worker = start_worker(database, "postgres", FAST_REAPING)
     try:
-        await ask(runtime, tenants["acme"], "run_provisions", {"periodEnd": "2026-11-30"}, "k")
+        await ask(runtime, tenants["acme"], RUN_PROVISIONS, PeriodEnd(date(2026, 11, 30)), "k")
         await wait_for(lambda: waiting_on_lines(database), 45)
         # when: the worker dies mid-run
         os.killpg(worker.pid, signal.SIGKILL)

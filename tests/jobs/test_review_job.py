@@ -7,13 +7,22 @@ from typing import Any
 
 import dramatiq
 
-from dbschema.queries.events import enqueue_job
+from dbschema.queries import jobs as job_queries
 from dbschema.tables import customers
-from jobs.broker import QUEUE, make_broker
+from jobs.broker import make_broker
 from jobs.relay import Relay
 from jobs.schedule import due_jobs, request_due_jobs
 from services.customers import reviews
 from services.customers.master_data import CustomerChanges, create_customer
+from services.jobs.catalogue import (
+    MONTHLY_STATEMENTS,
+    REVIEW_CREDIT_FILES,
+    RUN_PROVISIONS,
+    AsOf,
+    Period,
+    PeriodEnd,
+)
+from services.jobs.requests import request_job
 from services.uow import Actor, UnitOfWork
 from tests.conftest import gql, token
 from tests.jobs.conftest import start_worker, stop_process, wait_for
@@ -98,21 +107,21 @@ async def test_mutation_to_worker_end_to_end(
 
 
 async def test_redelivered_message_changes_nothing(settings, runtime, tenants, database, worker):
-    # given: a job that already ran once
+    # given: a job row as stored before typed specs (camelCase JSON), delivered directly
     await seed(runtime, tenants["acme"], n=2)
     async with UnitOfWork(runtime.engine, tenants["acme"]) as uow:
-        job_id, _ = await enqueue_job(
+        job_id, _ = await job_queries.enqueue(
             uow.conn,
             tenant_id=tenants["acme"],
-            actor=reviews.JOB_ACTOR,
+            actor="review_credit_files",
             args={"asOf": AS_OF.isoformat()},
             requested_by="test",
         )
         await uow.commit()
     broker = make_broker(settings)
     message = dramatiq.Message(
-        queue_name=QUEUE,
-        actor_name=reviews.JOB_ACTOR,
+        queue_name=REVIEW_CREDIT_FILES.queue,
+        actor_name=REVIEW_CREDIT_FILES.name,
         args=(),
         kwargs={"tenant_id": str(tenants["acme"]), "job_id": str(job_id)},
         options={},
@@ -122,7 +131,11 @@ async def test_redelivered_message_changes_nothing(settings, runtime, tenants, d
         broker.enqueue(
             message.copy(
                 message_id=dramatiq.Message(
-                    queue_name=QUEUE, actor_name="x", args=(), kwargs={}, options={}
+                    queue_name=REVIEW_CREDIT_FILES.queue,
+                    actor_name="x",
+                    args=(),
+                    kwargs={},
+                    options={},
                 ).message_id
             )
         )
@@ -140,13 +153,7 @@ async def test_redelivered_message_changes_nothing(settings, runtime, tenants, d
 async def test_rolled_back_change_never_runs_a_job(settings, runtime, tenants, database):
     # given / when: a job is requested inside a transaction that rolls back
     async with UnitOfWork(runtime.engine, tenants["acme"]) as uow:
-        await enqueue_job(
-            uow.conn,
-            tenant_id=tenants["acme"],
-            actor=reviews.JOB_ACTOR,
-            args={"asOf": AS_OF.isoformat()},
-            requested_by="test",
-        )
+        await request_job(uow, REVIEW_CREDIT_FILES, AsOf(AS_OF))
         # no commit
     broker = make_broker(settings)
     sent = await Relay(runtime, broker).drain()
@@ -163,7 +170,7 @@ async def test_committed_job_runs_even_if_nothing_was_listening(
     # given: the process that committed the request died before any relay saw it
     await seed(runtime, tenants["acme"], n=1)
     async with UnitOfWork(runtime.engine, tenants["acme"]) as uow:
-        await reviews.request_review(uow, AS_OF)
+        await request_job(uow, REVIEW_CREDIT_FILES, AsOf(AS_OF))
         await uow.commit()
     assert database.query("SELECT status FROM jobs") == [("PENDING",)]
     # when: a relay and a worker start later
@@ -189,10 +196,10 @@ async def test_daily_schedule_is_idempotent_per_date(runtime, tenants, database)
 
 
 def test_month_start_schedules_provisions_and_statements():
-    actors = {actor: args for actor, args, _ in due_jobs(date(2026, 12, 3))}
-    assert actors["run_provisions"] == {"periodEnd": "2026-11-30"}
-    assert actors["monthly_statements"] == {"period": "2026-11-01"}
-    assert "monthly_statements" not in {a for a, _, _ in due_jobs(date(2026, 12, 6))}
+    due = {d.spec: d.args for d in due_jobs(date(2026, 12, 3))}
+    assert due[RUN_PROVISIONS] == PeriodEnd(date(2026, 11, 30))
+    assert due[MONTHLY_STATEMENTS] == Period(date(2026, 11, 1))
+    assert MONTHLY_STATEMENTS not in {d.spec for d in due_jobs(date(2026, 12, 6))}
 
 
 async def test_redis_broker_runs_jobs_for_real(settings, runtime, tenants, database, redis_url):
@@ -200,7 +207,7 @@ async def test_redis_broker_runs_jobs_for_real(settings, runtime, tenants, datab
     await seed(runtime, tenants["acme"], n=1)
     redis_settings = type(settings)(**{**settings.__dict__, "broker_url": redis_url})
     async with UnitOfWork(runtime.engine, tenants["acme"]) as uow:
-        await reviews.request_review(uow, AS_OF)
+        await request_job(uow, REVIEW_CREDIT_FILES, AsOf(AS_OF))
         await uow.commit()
     proc = start_worker(database, redis_url)
     broker = make_broker(redis_settings)

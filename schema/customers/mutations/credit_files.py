@@ -18,8 +18,9 @@ from schema.mutation import INPUT, decode, run
 from schema.permissions import allow, roles_note
 from schema.relay import to_global_id
 from services.customers import credit_files as svc
-from services.customers import reviews
+from services.jobs.catalogue import REVIEW_CREDIT_FILES, AsOf
 from services.jobs.reads import job_by_id
+from services.jobs.requests import request_job
 from services.uow import UnitOfWork
 
 
@@ -159,7 +160,9 @@ async def run_credit_file_review(
     info: Info[Context, Any], input: Annotated[RunCreditFileReviewInput | None, INPUT] = None
 ) -> RunCreditFileReviewPayload:
     as_of = (input.as_of if input and input.as_of else None) or info.context.today
-    job_id, errors = await run(info, CUSTOMERS, lambda uow: reviews.request_review(uow, as_of))
+    job_id, errors = await run(
+        info, CUSTOMERS, lambda uow: request_job(uow, REVIEW_CREDIT_FILES, AsOf(as_of))
+    )
     if job_id is None:
         return RunCreditFileReviewPayload(job=None, user_errors=errors)
     row = await job_by_id(info.context.session, job_id)

@@ -1,0 +1,96 @@
+"""Every background job, declared once: its name, typed arguments, queue and retry policy.
+
+Mutations, services and the scheduler request jobs with these specs; the worker (`jobs/`)
+generates one actor per spec and binds it to the service call it makes. The names are the
+`actor` of stored job rows, so they never change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+from uuid import UUID
+
+from services.jobs.spec import JobSpec, Retry
+
+#: Daily jobs retry with backoff: a database hiccup should not lose the day's run.
+DAILY = Retry(
+    max_retries=5,
+    min_backoff=timedelta(seconds=2),
+    max_backoff=timedelta(minutes=2),
+    time_limit=timedelta(minutes=30),
+)
+#: Month-end jobs are one transaction each and may run long; retries wait longer.
+MONTH_END = Retry(
+    max_retries=5,
+    min_backoff=timedelta(seconds=5),
+    max_backoff=timedelta(minutes=5),
+    time_limit=timedelta(hours=1),
+)
+#: One document is quick; a render that keeps failing is a template bug, not bad luck.
+DOCUMENT = Retry(
+    max_retries=3,
+    min_backoff=timedelta(seconds=2),
+    max_backoff=timedelta(minutes=1),
+    time_limit=timedelta(minutes=5),
+)
+
+
+@dataclass(frozen=True)
+class AsOf:
+    """A run for one business date (idempotent per date)."""
+
+    as_of: date
+
+
+#: Grade every active customer's credit file; raises a LIGHT warning per finding.
+REVIEW_CREDIT_FILES = JobSpec("review_credit_files", AsOf, DAILY)
+#: Reminders, escalation, promises and plans; idempotent per date, so a retry cannot remind twice.
+DAILY_COLLECTIONS = JobSpec("daily_collections", AsOf, DAILY)
+#: The day's aging per customer and currency, kept for trends (insert-once).
+AGING_SNAPSHOT = JobSpec("aging_snapshot", AsOf, DAILY)
+
+
+@dataclass(frozen=True)
+class PeriodEnd:
+    """A month-end run, for the period ending on a date."""
+
+    period_end: date
+
+
+#: Month-end provisions: one transaction per run, so a killed run leaves no partial period.
+RUN_PROVISIONS = JobSpec("run_provisions", PeriodEnd, MONTH_END)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A monthly run, for the month starting on a date."""
+
+    period: date
+
+
+#: The month's statements (existing ones are kept); requests one render per statement and language.
+MONTHLY_STATEMENTS = JobSpec("monthly_statements", Period, MONTH_END)
+
+
+@dataclass(frozen=True)
+class StatementPdf:
+    """One statement in one language."""
+
+    statement_id: UUID
+    lang: str
+
+
+#: One PDF per statement and language, so several worker processes share a month's run.
+RENDER_STATEMENT = JobSpec("render_statement", StatementPdf, DOCUMENT)
+
+SPECS: tuple[JobSpec[Any], ...] = (
+    REVIEW_CREDIT_FILES,
+    DAILY_COLLECTIONS,
+    AGING_SNAPSHOT,
+    RUN_PROVISIONS,
+    MONTHLY_STATEMENTS,
+    RENDER_STATEMENT,
+)
+BY_NAME: dict[str, JobSpec[Any]] = {spec.name: spec for spec in SPECS}
