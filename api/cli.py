@@ -163,6 +163,8 @@ def prepare_multiprocess_metrics(directory: Path) -> None:
 
 
 def _worker(args: argparse.Namespace) -> int:
+    from services.jobs.catalogue import SPECS
+
     load()  # fail loudly on bad settings before forking
     cmd = [
         sys.executable,
@@ -174,7 +176,7 @@ def _worker(args: argparse.Namespace) -> int:
         "--threads",
         str(args.threads),
         "--queues",
-        "credit",
+        *sorted({spec.queue for spec in SPECS}),
     ]
     os.execv(sys.executable, cmd)
     return 0  # pragma: no cover  (execv does not return)

@@ -18,6 +18,7 @@ from infra.settings import Settings, load
 from jobs.broker import install
 from jobs.relay import Relay
 from jobs.schedule import request_due_jobs
+from jobs.webhooks import Dispatcher
 
 log = logging.getLogger("credit.scheduler")
 LEADER_LOCK = 0x43524544  #: advisory lock key: only one scheduler fires schedules
@@ -34,6 +35,8 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
     broker = install(settings)
     relay = Relay(runtime, broker)
     relay_task = asyncio.create_task(relay.run())
+    dispatcher = Dispatcher(runtime, broker)
+    dispatch_task = asyncio.create_task(dispatcher.run())
     tz = ZoneInfo(settings.schedule_tz)
     lock_conn = await asyncpg.connect(runtime.app_url)
     scheduler: AsyncIOScheduler | None = None
@@ -65,8 +68,11 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
         if scheduler is not None:
             scheduler.shutdown(wait=False)
         relay.stop()
+        dispatcher.stop()
         with contextlib.suppress(Exception):
             await relay_task
+        with contextlib.suppress(Exception):
+            await dispatch_task
         await lock_conn.close()
         await runtime.close()
         broker.close()

@@ -7,4 +7,4 @@ from jobs.broker import install
 
 broker = install(load())
 
-from jobs import actors  # noqa: E402,F401  actors register with the broker installed above
+from jobs import actors, webhooks  # noqa: E402,F401  actors register with the broker above

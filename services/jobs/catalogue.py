@@ -85,6 +85,26 @@ class StatementPdf:
 #: One PDF per statement and language, so several worker processes share a month's run.
 RENDER_STATEMENT = JobSpec("render_statement", StatementPdf, DOCUMENT)
 
+#: Webhook deliveries: their own queue, so a slow receiver never delays the month-end close;
+#: the schedule of retries lives in webhook_deliveries, so a lost message costs one poll.
+WEBHOOKS = Retry(
+    max_retries=2,
+    min_backoff=timedelta(seconds=1),
+    max_backoff=timedelta(seconds=10),
+    time_limit=timedelta(minutes=10),
+)
+
+
+@dataclass(frozen=True)
+class WebhookEndpointRef:
+    """One endpoint whose due deliveries are sent, in order."""
+
+    endpoint_id: UUID
+
+
+#: Send an endpoint's due webhook deliveries; asked for by the dispatcher, not the jobs table.
+DELIVER_WEBHOOKS = JobSpec("deliver_webhooks", WebhookEndpointRef, WEBHOOKS, queue="webhooks")
+
 SPECS: tuple[JobSpec[Any], ...] = (
     REVIEW_CREDIT_FILES,
     DAILY_COLLECTIONS,
@@ -92,5 +112,6 @@ SPECS: tuple[JobSpec[Any], ...] = (
     RUN_PROVISIONS,
     MONTHLY_STATEMENTS,
     RENDER_STATEMENT,
+    DELIVER_WEBHOOKS,
 )
 BY_NAME: dict[str, JobSpec[Any]] = {spec.name: spec for spec in SPECS}

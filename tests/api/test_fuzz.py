@@ -217,10 +217,13 @@ def test_enough_cases_were_generated() -> None:
 
 def test_every_scheduled_job_still_succeeds_for_the_fuzzed_tenant(fuzz: FuzzTarget) -> None:
     """Whatever the fuzz got accepted, the daily and month-end jobs run to success over it."""
+    from jobs.actors import WORK
     from jobs.runner import run_job
     from jobs.schedule import due_jobs
     from services.jobs.requests import request_job
     from services.uow import SYSTEM, UnitOfWork
+
+    work = {w.spec.name: w for w in WORK}
 
     async def run_all() -> list[tuple[str, str]]:
         runtime = open_runtime(fuzz.settings)
@@ -229,11 +232,16 @@ def test_every_scheduled_job_still_succeeds_for_the_fuzzed_tenant(fuzz: FuzzTarg
             assert tenant is not None
             outcomes = []
             for day in (date.today(), date.today().replace(day=1)):
-                for actor, args, key in due_jobs(day):
+                for due in due_jobs(day):
                     async with UnitOfWork(runtime.engine, tenant, SYSTEM) as uow:
-                        job = await request_job(uow, actor, args, f"fuzz:{key}")
+                        job = await request_job(
+                            uow, due.spec, due.args, dedupe_key=f"fuzz:{due.dedupe_key}"
+                        )
                         await uow.commit()
-                    outcomes.append((actor, await run_job(runtime.engine, str(tenant), str(job))))
+                    outcome = await run_job(
+                        runtime.engine, work[due.spec.name], str(tenant), str(job)
+                    )
+                    outcomes.append((due.spec.name, outcome))
             return outcomes
         finally:
             await runtime.close()
