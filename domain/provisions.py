@@ -12,7 +12,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 from uuid import UUID
 
 from domain.errors import DomainError
@@ -257,15 +256,3 @@ def provision_run(
             )
         )
     return Provisions(tuple(lines), tuple(t for _, t in sorted(totals.items())))
-
-
-def parse_matrix(
-    raw: Mapping[str, Any] | None, default: ProvisionMatrix = DEFAULT_AGE_MATRIX
-) -> ProvisionMatrix:
-    """A tenant's stored matrix ({basis, bands: [{minDays, rate}]}) or the default."""
-    if not raw:
-        return default
-    bands = tuple(
-        ProvisionBand(int(b["minDays"]), Decimal(str(b["rate"]))) for b in raw.get("bands", [])
-    )
-    return ProvisionMatrix(str(raw.get("basis", "AGE")), bands)
