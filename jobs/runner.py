@@ -25,7 +25,8 @@ async def _review(uow: UnitOfWork, args: dict[str, Any]) -> dict[str, Any]:
 async def _provisions(uow: UnitOfWork, args: dict[str, Any]) -> dict[str, Any]:
     from services.closing import provisions
 
-    return await provisions.run_provisions(uow, date.fromisoformat(args["periodEnd"]))
+    run = await provisions.run_provisions(uow, date.fromisoformat(args["periodEnd"]))
+    return provisions.run_details(run)
 
 
 async def _collections(uow: UnitOfWork, args: dict[str, Any]) -> dict[str, Any]:
