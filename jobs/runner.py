@@ -38,7 +38,8 @@ async def _collections(uow: UnitOfWork, args: dict[str, Any]) -> dict[str, Any]:
 async def _snapshot(uow: UnitOfWork, args: dict[str, Any]) -> dict[str, Any]:
     from services.kpis import snapshots
 
-    return await snapshots.take_snapshot(uow, date.fromisoformat(args["asOf"]))
+    taken = await snapshots.take_snapshot(uow, date.fromisoformat(args["asOf"]))
+    return {"asOf": taken.as_of.isoformat(), "rows": taken.rows}
 
 
 async def _statements(uow: UnitOfWork, args: dict[str, Any]) -> dict[str, Any]:
