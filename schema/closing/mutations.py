@@ -20,7 +20,6 @@ from schema.mutation import INPUT, decode, respond
 from schema.permissions import allow, roles_note
 from services.closing import provisions, writeoffs
 from services.closing import reads as closing_reads
-from services.closing.writeoffs import CaseStep, WriteOffIn, WriteOffStep
 from services.jobs.reads import job_by_id
 from services.jobs.requests import request_job
 from services.uow import UnitOfWork
@@ -106,10 +105,12 @@ class BadDebtCasePayload(CLOSING.payload):
     case: BadDebtCase | None = strawberry.field(default=None, description="The case.")
 
 
-def _show_step(info: Info[Context, Any]) -> Callable[[WriteOffStep], Awaitable[dict[str, Any]]]:
+def _show_step(
+    info: Info[Context, Any],
+) -> Callable[[writeoffs.WriteOffStep], Awaitable[dict[str, Any]]]:
     """Re-read the proposal a write-off step touched, and its case once there is one."""
 
-    async def show(step: WriteOffStep) -> dict[str, Any]:
+    async def show(step: writeoffs.WriteOffStep) -> dict[str, Any]:
         session = info.context.session
         proposal = await closing_reads.proposal(session, step.proposal_id)
         case = await closing_reads.case(session, step.case_id) if step.case_id else None
@@ -121,10 +122,12 @@ def _show_step(info: Info[Context, Any]) -> Callable[[WriteOffStep], Awaitable[d
     return show
 
 
-def _show_case(info: Info[Context, Any]) -> Callable[[CaseStep], Awaitable[dict[str, Any]]]:
+def _show_case(
+    info: Info[Context, Any],
+) -> Callable[[writeoffs.CaseStep], Awaitable[dict[str, Any]]]:
     """Re-read the bad-debt case a step touched."""
 
-    async def show(step: CaseStep) -> dict[str, Any]:
+    async def show(step: writeoffs.CaseStep) -> dict[str, Any]:
         case = await closing_reads.case(info.context.session, step.case_id)
         return {"case": BadDebtCase.build(case) if case else None}
 
@@ -163,8 +166,8 @@ async def close_provision_run(
 async def propose_write_off(
     info: Info[Context, Any], input: Annotated[ProposeWriteOffInput, INPUT]
 ) -> WriteOffPayload:
-    async def work(uow: UnitOfWork) -> WriteOffStep:
-        data = WriteOffIn(
+    async def work(uow: UnitOfWork) -> writeoffs.WriteOffStep:
+        data = writeoffs.WriteOffIn(
             customer_id=decode(input.customer_id, "Customer", "customerId"),
             lines=tuple(
                 (decode(line.invoice_id, "Invoice", f"lines.{n}.invoiceId"), line.amount)
