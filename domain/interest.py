@@ -36,6 +36,31 @@ def _days(first: date, last: date) -> int:
     return max(0, (last - first).days + 1)
 
 
+def interest_start(due_date: date, grace_days: int = DEFAULT_GRACE_DAYS) -> date:
+    """The first day interest runs: the day after the due date plus grace days."""
+    return due_date + timedelta(days=grace_days + 1)
+
+
+def principal_days(
+    amount_minor: int,
+    due_date: date,
+    reductions: Sequence[tuple[date, int]],
+    first: date,
+    last: date,
+    grace_days: int = DEFAULT_GRACE_DAYS,
+) -> int:
+    """The principal outstanding on each interest day from `first` through `last`, summed:
+    simple daily interest is this times the daily rate. A reduction on day P counts from
+    P + 1, so the principal-days of adjacent periods add up to those of their union."""
+    lo = max(first, interest_start(due_date, grace_days))
+    if last < lo:
+        return 0
+    total = amount_minor * _days(lo, last)
+    for on, amount in reductions:
+        total -= amount * _days(max(lo, on + timedelta(days=1)), last)
+    return total
+
+
 def accrued_interest(
     amount_minor: int,
     due_date: date,
@@ -45,13 +70,6 @@ def accrued_interest(
     grace_days: int = DEFAULT_GRACE_DAYS,
 ) -> int:
     """Interest accrued by `as_of` (minor units); reductions are (date, amount) entries."""
-    start = due_date + timedelta(days=grace_days + 1)
-    if as_of < start:
-        return 0
-    principal_days = amount_minor * _days(start, as_of)
-    for on, amount in reductions:
-        if on > as_of:
-            continue
-        principal_days -= amount * _days(max(start, on + timedelta(days=1)), as_of)
-    value = Decimal(principal_days) * rate_per_day
+    base = principal_days(amount_minor, due_date, reductions, date.min, as_of, grace_days)
+    value = Decimal(base) * rate_per_day
     return max(0, int(value.to_integral_value(ROUND_HALF_UP)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -25,6 +26,8 @@ class Money:
     @classmethod
     def parse(cls, amount: str, currency: str, field: str = "amount") -> Money:
         """Parse a decimal string; refuse floats' cousins: exponents, excess digits, NaN."""
+        if isinstance(amount, float):
+            raise TypeError("money amounts are decimal strings, never floats")
         code = (currency or "").strip()
         if not is_currency(code):
             raise DomainError(
@@ -80,3 +83,11 @@ class Money:
     def is_negative(self) -> bool:
         """True below zero."""
         return self.minor < 0
+
+
+def totals(amounts: Iterable[Money]) -> dict[str, Money]:
+    """The exact sum per currency; amounts in different currencies are never added."""
+    sums: dict[str, int] = {}
+    for money in amounts:
+        sums[money.currency] = sums.get(money.currency, 0) + money.minor
+    return {currency: Money(minor, currency) for currency, minor in sorted(sums.items())}

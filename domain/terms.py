@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
@@ -93,3 +94,22 @@ DEFAULT_CLASS_TERMS: dict[str, PaymentTerms] = {
     "C": PaymentTerms(TermsKind.NET, net_days=15),
     "D": PaymentTerms(TermsKind.NET, net_days=0),
 }
+
+#: Customers without a class or agreed terms get the practice's standard class B terms.
+FALLBACK_CLASS = "B"
+
+
+def class_code(rating_class: str) -> str:
+    """The template code that replaces a rating class's default terms in a tenant."""
+    return f"CLASS_{rating_class}"
+
+
+def applicable_terms(
+    templates: Mapping[str, PaymentTerms], terms_code: str | None, rating_class: str | None
+) -> PaymentTerms:
+    """A customer's terms: its agreed template, else the tenant's template for its class,
+    else the practice's default for the class (class B when it has none)."""
+    if terms_code and terms_code in templates:
+        return templates[terms_code]
+    rating = rating_class or FALLBACK_CLASS
+    return templates.get(class_code(rating), DEFAULT_CLASS_TERMS[rating])

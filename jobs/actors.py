@@ -6,6 +6,7 @@ name, queue and retry options come from the spec alone.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import dramatiq
@@ -20,14 +21,21 @@ from services.customers import reviews
 from services.jobs import catalogue as job
 from services.kpis import snapshots
 from services.statements import monthly as statements
+from services.uow import UnitOfWork
 
 _runtime: Runtime | None = None
+
+
+async def _provisions(uow: UnitOfWork, period_end: date) -> dict[str, Any]:
+    """A provision run, with the job result it has always recorded."""
+    return provisions.run_details(await provisions.run_provisions(uow, period_end))
+
 
 WORK = (
     runs(job.REVIEW_CREDIT_FILES, lambda uow, a: reviews.review_credit_files(uow, a.as_of)),
     runs(job.DAILY_COLLECTIONS, lambda uow, a: collections.daily_run(uow, a.as_of)),
     runs(job.AGING_SNAPSHOT, lambda uow, a: snapshots.take_snapshot(uow, a.as_of)),
-    runs(job.RUN_PROVISIONS, lambda uow, a: provisions.run_provisions(uow, a.period_end)),
+    runs(job.RUN_PROVISIONS, lambda uow, a: _provisions(uow, a.period_end)),
     runs(job.MONTHLY_STATEMENTS, lambda uow, a: statements.generate(uow, a.period)),
     runs(job.RENDER_STATEMENT, lambda uow, a: statements.render(uow, a.statement_id, a.lang)),
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
@@ -15,7 +16,7 @@ from schema.closing.types import BadDebtCase, ProvisionRun, WriteOffProposal
 from schema.context import Context
 from schema.jobs.types import Job
 from schema.ledger.mutations.postings import KEY_NOTE
-from schema.mutation import INPUT, decode, run
+from schema.mutation import INPUT, decode, respond
 from schema.permissions import allow, roles_note
 from services.closing import provisions, writeoffs
 from services.closing import reads as closing_reads
@@ -32,7 +33,7 @@ class RunProvisionsInput:
 
 @strawberry.type(description="Result of runProvisions: the queued job.")
 class RunProvisionsPayload(CLOSING.payload):
-    job: Job | None = strawberry.field(description="Poll `job(id)` for the totals.")
+    job: Job | None = strawberry.field(default=None, description="Poll `job(id)` for the totals.")
 
 
 @strawberry.input(description="Close a provision period: its run becomes final.")
@@ -42,7 +43,7 @@ class CloseProvisionRunInput:
 
 @strawberry.type(description="Result of closeProvisionRun.")
 class ProvisionRunPayload(CLOSING.payload):
-    run: ProvisionRun | None = strawberry.field(description="The run.")
+    run: ProvisionRun | None = strawberry.field(default=None, description="The run.")
 
 
 @strawberry.input(description="Part of an invoice to write off.")
@@ -78,8 +79,10 @@ class PostWriteOffInput:
 
 @strawberry.type(description="Result of a write-off mutation.")
 class WriteOffPayload(CLOSING.payload):
-    proposal: WriteOffProposal | None = strawberry.field(description="The proposal.")
-    case: BadDebtCase | None = strawberry.field(description="The bad-debt case, once posted.")
+    proposal: WriteOffProposal | None = strawberry.field(default=None, description="The proposal.")
+    case: BadDebtCase | None = strawberry.field(
+        default=None, description="The bad-debt case, once posted."
+    )
 
 
 @strawberry.input(description="Cash received on a written-off debt.")
@@ -100,107 +103,118 @@ class RecordLessonsInput:
 
 @strawberry.type(description="Result of a bad-debt case mutation.")
 class BadDebtCasePayload(CLOSING.payload):
-    case: BadDebtCase | None = strawberry.field(description="The case.")
+    case: BadDebtCase | None = strawberry.field(default=None, description="The case.")
 
 
-async def _payload(
-    info: Info[Context, Any], result: dict[str, Any] | None, errors: list[Any]
-) -> WriteOffPayload:
-    proposal = case = None
-    session = info.context.session
-    if result and "proposalId" in result:
-        row = await closing_reads.proposal(session, UUID(result["proposalId"]))
-        proposal = WriteOffProposal.from_row(row) if row else None
-    if result and "caseId" in result:
-        found = [c for c in await closing_reads.cases(session) if str(c["id"]) == result["caseId"]]
-        case = BadDebtCase.from_row(found[0]) if found else None
-    return WriteOffPayload(proposal=proposal, case=case, user_errors=errors)
+def _show_step(
+    info: Info[Context, Any],
+) -> Callable[[writeoffs.WriteOffStep], Awaitable[dict[str, Any]]]:
+    """Re-read the proposal a write-off step touched, and its case once there is one."""
+
+    async def show(step: writeoffs.WriteOffStep) -> dict[str, Any]:
+        session = info.context.session
+        proposal = await closing_reads.proposal(session, step.proposal_id)
+        case = await closing_reads.case(session, step.case_id) if step.case_id else None
+        return {
+            "proposal": WriteOffProposal.build(proposal) if proposal else None,
+            "case": BadDebtCase.build(case) if case else None,
+        }
+
+    return show
+
+
+def _show_case(
+    info: Info[Context, Any],
+) -> Callable[[writeoffs.CaseStep], Awaitable[dict[str, Any]]]:
+    """Re-read the bad-debt case a step touched."""
+
+    async def show(step: writeoffs.CaseStep) -> dict[str, Any]:
+        case = await closing_reads.case(info.context.session, step.case_id)
+        return {"case": BadDebtCase.build(case) if case else None}
+
+    return show
 
 
 async def run_provisions(
     info: Info[Context, Any], input: Annotated[RunProvisionsInput, INPUT]
 ) -> RunProvisionsPayload:
-    job_id, errors = await run(
+    async def show(job_id: UUID) -> dict[str, Any]:
+        row = await job_by_id(info.context.session, job_id)
+        return {"job": Job.from_row(row) if row else None}
+
+    return await respond(
         info,
-        CLOSING,
+        RunProvisionsPayload,
         lambda uow: request_job(uow, RUN_PROVISIONS, PeriodEnd(input.period_end)),
+        show,
     )
-    row = await job_by_id(info.context.session, job_id) if job_id else None
-    return RunProvisionsPayload(job=Job.from_row(row) if row else None, user_errors=errors)
 
 
 async def close_provision_run(
     info: Info[Context, Any], input: Annotated[CloseProvisionRunInput, INPUT]
 ) -> ProvisionRunPayload:
-    result, errors = await run(
-        info, CLOSING, lambda uow: provisions.close_run(uow, input.period_end)
-    )
-    rows = (
-        await closing_reads.provision_runs_list(info.context.session, input.period_end)
-        if result
-        else []
-    )
-    return ProvisionRunPayload(
-        run=ProvisionRun.from_row(rows[0]) if rows else None, user_errors=errors
+    async def show(_run_id: UUID) -> dict[str, Any]:
+        runs = await closing_reads.provision_runs_list(info.context.session, input.period_end)
+        return {"run": ProvisionRun.build(runs[0]) if runs else None}
+
+    return await respond(
+        info, ProvisionRunPayload, lambda uow: provisions.close_run(uow, input.period_end), show
     )
 
 
 async def propose_write_off(
     info: Info[Context, Any], input: Annotated[ProposeWriteOffInput, INPUT]
 ) -> WriteOffPayload:
-    async def work(uow: UnitOfWork) -> tuple[dict[str, Any], bool]:
-        lines = [
-            (decode(line.invoice_id, "Invoice", f"lines.{n}.invoiceId"), line.amount)
-            for n, line in enumerate(input.lines)
-        ]
-        return await writeoffs.propose(
-            uow,
-            decode(input.customer_id, "Customer", "customerId"),
-            lines,
-            input.reason,
-            input.evidence,
-            input.idempotency_key,
+    async def work(uow: UnitOfWork) -> writeoffs.WriteOffStep:
+        data = writeoffs.WriteOffIn(
+            customer_id=decode(input.customer_id, "Customer", "customerId"),
+            lines=tuple(
+                (decode(line.invoice_id, "Invoice", f"lines.{n}.invoiceId"), line.amount)
+                for n, line in enumerate(input.lines)
+            ),
+            reason=input.reason,
+            evidence=tuple(input.evidence),
         )
+        return await writeoffs.propose(uow, data, input.idempotency_key)
 
-    outcome, errors = await run(info, CLOSING, work)
-    return await _payload(info, outcome[0] if outcome else None, errors)
+    return await respond(info, WriteOffPayload, work, _show_step(info))
 
 
 async def decide_write_off(
     info: Info[Context, Any], input: Annotated[DecideWriteOffInput, INPUT]
 ) -> WriteOffPayload:
-    result, errors = await run(
+    return await respond(
         info,
-        CLOSING,
+        WriteOffPayload,
         lambda uow: writeoffs.decide(
             uow, decode(input.id, "WriteOffProposal"), input.approve, input.note
         ),
+        _show_step(info),
     )
-    return await _payload(info, result, errors)
 
 
 async def post_write_off(
     info: Info[Context, Any], input: Annotated[PostWriteOffInput, INPUT]
 ) -> WriteOffPayload:
-    outcome, errors = await run(
+    return await respond(
         info,
-        CLOSING,
+        WriteOffPayload,
         lambda uow: writeoffs.post(
             uow,
             decode(input.id, "WriteOffProposal"),
             input.effective_on or info.context.today,
             input.idempotency_key,
         ),
+        _show_step(info),
     )
-    return await _payload(info, outcome[0] if outcome else None, errors)
 
 
 async def record_recovery(
     info: Info[Context, Any], input: Annotated[RecordRecoveryInput, INPUT]
 ) -> BadDebtCasePayload:
-    outcome, errors = await run(
+    return await respond(
         info,
-        CLOSING,
+        BadDebtCasePayload,
         lambda uow: writeoffs.record_recovery(
             uow,
             decode(input.case_id, "BadDebtCase", "caseId"),
@@ -209,23 +223,21 @@ async def record_recovery(
             input.reference,
             input.idempotency_key,
         ),
+        _show_case(info),
     )
-    payload = await _payload(info, outcome[0] if outcome else None, errors)
-    return BadDebtCasePayload(case=payload.case, user_errors=errors)
 
 
 async def record_bad_debt_lessons(
     info: Info[Context, Any], input: Annotated[RecordLessonsInput, INPUT]
 ) -> BadDebtCasePayload:
-    result, errors = await run(
+    return await respond(
         info,
-        CLOSING,
+        BadDebtCasePayload,
         lambda uow: writeoffs.record_lessons(
             uow, decode(input.case_id, "BadDebtCase", "caseId"), input.cause, input.lessons
         ),
+        _show_case(info),
     )
-    payload = await _payload(info, result, errors)
-    return BadDebtCasePayload(case=payload.case, user_errors=errors)
 
 
 FIELDS = {

@@ -30,8 +30,8 @@ class ClosingQuery:
             date | None, strawberry.argument(description="Only this period.")
         ] = None,
     ) -> list[ProvisionRun]:
-        rows = await closing_reads.provision_runs_list(info.context.session, period_end)
-        return [ProvisionRun.from_row(r) for r in rows]
+        runs = await closing_reads.provision_runs_list(info.context.session, period_end)
+        return [ProvisionRun.build(r) for r in runs]
 
     @strawberry.field(
         description="Write-off proposals, newest first (at most 100)." + roles_note(READ),
@@ -44,12 +44,12 @@ class ClosingQuery:
             str | None, strawberry.argument(description="PROPOSED, APPROVED, POSTED or REJECTED.")
         ] = None,
     ) -> list[WriteOffProposal]:
-        rows = await closing_reads.proposals(info.context.session, status)
-        return [WriteOffProposal.from_row(r) for r in rows]
+        found = await closing_reads.proposals(info.context.session, status)
+        return [WriteOffProposal.build(p) for p in found]
 
     @strawberry.field(
         description="The bad-debt case library, newest first (at most 100)." + roles_note(READ),
         extensions=allow(READ),
     )
     async def bad_debt_cases(self, info: Info[Context, Any]) -> list[BadDebtCase]:
-        return [BadDebtCase.from_row(r) for r in await closing_reads.cases(info.context.session)]
+        return [BadDebtCase.build(c) for c in await closing_reads.cases(info.context.session)]

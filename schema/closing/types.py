@@ -11,6 +11,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from domain.errors import DomainError
+from domain.provisions import ProvisionLine, ProvisionTotals
 from schema.context import Context
 from schema.customers import loaders
 from schema.customers.types import Customer
@@ -19,13 +20,31 @@ from schema.ledger.types import Invoice
 from schema.money import DecimalString, Money
 from schema.relay import (
     PageInfo,
+    connection,
     decode_cursor,
+    edges_of,
     encode_cursor,
     from_global_id,
     page_size,
     to_global_id,
 )
 from services.closing import reads as closing_reads
+from services.closing.reads import CaseRecord, ProposalRecord, ProvisionRunRecord
+
+_money = Money.of
+
+
+def _figures(f: ProvisionTotals | ProvisionLine) -> dict[str, Money]:
+    """The six figures a run's total or customer line shows, as API money."""
+    c = f.currency
+    return {
+        "open": _money(f.open_minor, c),
+        "provision": _money(f.provision_minor, c),
+        "previous": _money(f.previous_minor, c),
+        "charge": _money(f.charge_minor, c),
+        "release": _money(f.release_minor, c),
+        "utilised": _money(f.utilised_minor, c),
+    }
 
 
 @strawberry.type(description="Provision totals of a run in one currency (minor units moved).")
@@ -37,6 +56,11 @@ class ProvisionTotal:
     charge: Money = strawberry.field(description="Increase charged to profit and loss.")
     release: Money = strawberry.field(description="Decrease released (paid or better aged).")
     utilised: Money = strawberry.field(description="Decrease used up by write-offs.")
+
+    @classmethod
+    def build(cls, t: ProvisionTotals) -> ProvisionTotal:
+        """From a run's totals in one currency."""
+        return cls(currency=t.currency, **_figures(t))
 
 
 @strawberry.type(description="One invoice's provision in a run.")
@@ -68,65 +92,46 @@ class ProvisionCustomerLine:
     release: Money = strawberry.field(description="Decrease released.")
     utilised: Money = strawberry.field(description="Decrease used by write-offs.")
     cursor: str = strawberry.field(description="Pass as `after` to continue after this line.")
-    row: strawberry.Private[dict[str, Any]]
+    line: strawberry.Private[ProvisionLine]
 
     @strawberry.field(description="The customer.")
     async def customer(self, info: Info[Context, Any]) -> Customer | None:
         found = await info.context.loader("customers", loaders.customers).load(
-            self.row["customer_id"]
+            self.line.customer_id
         )
         return Customer.from_row(found) if found else None
 
     @strawberry.field(description="Per invoice, largest provision first.")
     def invoices(self) -> list[ProvisionInvoiceLine]:
-        r, currency = self.row, self.currency
-        items = sorted(
-            zip(
-                r["invoice_ids"],
-                r["invoice_open"],
-                r["invoice_rate"],
-                r["invoice_provision"],
-                r["invoice_previous"],
-                strict=True,
-            ),
-            key=lambda item: -item[3],
-        )
+        currency = self.currency
+        items = sorted(self.line.invoices, key=lambda item: -item.provision_minor)
         return [
             ProvisionInvoiceLine(
-                invoice_id=to_global_id("Invoice", i),
-                raw_invoice_id=i,
-                open=_money(o, currency),
-                rate=str(rate),
-                provision=_money(p, currency),
-                previous=_money(prev, currency),
+                invoice_id=to_global_id("Invoice", i.invoice_id),
+                raw_invoice_id=i.invoice_id,
+                open=_money(i.open_minor, currency),
+                rate=str(i.rate),
+                provision=_money(i.provision_minor, currency),
+                previous=_money(i.previous_minor, currency),
             )
-            for i, o, rate, p, prev in items
+            for i in items
         ]
 
     @classmethod
-    def from_row(cls, row: dict[str, Any], cursor: str) -> ProvisionCustomerLine:
-        """From a stored customer line."""
-        c = row["currency"].strip()
-        return cls(
-            currency=c,
-            open=_money(row["open_minor"], c),
-            provision=_money(row["provision_minor"], c),
-            previous=_money(row["previous_minor"], c),
-            charge=_money(row["charge_minor"], c),
-            release=_money(row["release_minor"], c),
-            utilised=_money(row["utilised_minor"], c),
-            cursor=cursor,
-            row=row,
-        )
+    def build(cls, cursor: str, node: ProvisionLine) -> ProvisionCustomerLine:
+        """From a stored customer line and its cursor."""
+        return cls(currency=node.currency, cursor=cursor, line=node, **_figures(node))
+
+
+def _line_cursor(line: ProvisionLine) -> str:
+    """Keyset cursor: the line's place in (provision desc, customer, currency) order."""
+    return encode_cursor([line.provision_minor, str(line.customer_id), line.currency], UUID(int=0))
 
 
 @strawberry.type(description="A page of customer lines.")
 class ProvisionCustomerLines:
     lines: list[ProvisionCustomerLine] = strawberry.field(description="Largest first.")
     page_info: PageInfo = strawberry.field(description="Paging state.")
-
-
-_money = Money.of
 
 
 @strawberry.type(description="A month-end provision run.")
@@ -161,42 +166,27 @@ class ProvisionRun:
                 customer = from_global_id(customer_id, "Customer")[1]
             except DomainError:
                 customer = UUID(int=0)
-        rows = await closing_reads.provision_customer_page(
+        page = await closing_reads.provision_customer_page(
             ctx.session, self.raw_id, customer, cursor, size
         )
-        lines = [
-            ProvisionCustomerLine.from_row(
-                r,
-                encode_cursor(
-                    [r["provision_minor"], str(r["customer_id"]), r["currency"].strip()],
-                    UUID(int=0),
-                ),
-            )
-            for r in rows[:size]
-        ]
-        return ProvisionCustomerLines(
-            lines=lines,
-            page_info=PageInfo(
-                has_next_page=len(rows) > size, end_cursor=lines[-1].cursor if lines else None
-            ),
+        lines = edges_of(ProvisionCustomerLine.build, page.lines, lambda line: line, _line_cursor)
+        return connection(
+            lambda edges, page_info: ProvisionCustomerLines(lines=edges, page_info=page_info),
+            lines,
+            page.has_next,
         )
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> ProvisionRun:
+    def build(cls, run: ProvisionRunRecord) -> ProvisionRun:
         """From a stored run."""
-
-        totals = [
-            ProvisionTotal(currency=c, **{k: Money.of(v, c) for k, v in t.items()})
-            for c, t in sorted(row["totals"].items())
-        ]
         return cls(
-            raw_id=row["id"],
-            id=to_global_id("ProvisionRun", row["id"]),
-            period_end=row["period_end"],
-            basis=row["basis"],
-            status=row["status"],
-            totals=totals,
-            created_at=row["created_at"],
+            raw_id=run.id,
+            id=to_global_id("ProvisionRun", run.id),
+            period_end=run.period_end,
+            basis=run.basis,
+            status=run.status,
+            totals=[ProvisionTotal.build(t) for t in run.totals],
+            created_at=run.created_at,
         )
 
 
@@ -213,20 +203,18 @@ class WriteOffProposal:
     created_at: datetime = strawberry.field(description="When.")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> WriteOffProposal:
+    def build(cls, p: ProposalRecord) -> WriteOffProposal:
         """From a stored proposal."""
-        total = Money.from_minor(row["total_minor"], row["currency"])
-        assert total is not None
         return cls(
-            id=to_global_id("WriteOffProposal", row["id"]),
-            customer_id=to_global_id("Customer", row["customer_id"]),
-            total=total,
-            reason=row["reason"],
-            evidence=row["evidence"],
-            status=row["status"],
-            required_roles=list(row["required_roles"]),
-            proposed_by=row["created_by"],
-            created_at=row["created_at"],
+            id=to_global_id("WriteOffProposal", p.id),
+            customer_id=to_global_id("Customer", p.customer_id),
+            total=_money(p.total.minor, p.total.currency),
+            reason=p.reason,
+            evidence=list(p.evidence),
+            status=p.status,
+            required_roles=list(p.required_roles),
+            proposed_by=p.proposed_by,
+            created_at=p.created_at,
         )
 
 
@@ -241,17 +229,14 @@ class BadDebtCase:
     created_at: datetime = strawberry.field(description="When it was written off.")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> BadDebtCase:
+    def build(cls, c: CaseRecord) -> BadDebtCase:
         """From a stored case."""
-        amount = Money.from_minor(row["amount_minor"], row["currency"])
-        recovered = Money.from_minor(row["recovered_minor"], row["currency"])
-        assert amount is not None and recovered is not None
         return cls(
-            id=to_global_id("BadDebtCase", row["id"]),
-            customer_id=to_global_id("Customer", row["customer_id"]),
-            amount=amount,
-            recovered=recovered,
-            cause=row["cause"],
-            lessons=row["lessons"],
-            created_at=row["created_at"],
+            id=to_global_id("BadDebtCase", c.id),
+            customer_id=to_global_id("Customer", c.customer_id),
+            amount=_money(c.amount.minor, c.amount.currency),
+            recovered=_money(c.recovered.minor, c.recovered.currency),
+            cause=c.cause,
+            lessons=c.lessons,
+            created_at=c.created_at,
         )

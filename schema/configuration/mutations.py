@@ -12,17 +12,17 @@ from schema.configuration.errors import CONFIGURATION
 from schema.configuration.types import (
     PaymentTermsTemplate,
     ReceivablesSettings,
-    Terms,
     TermsKindEnum,
 )
 from schema.context import Context
 from schema.money import DecimalString
-from schema.mutation import INPUT, run
+from schema.mutation import INPUT, respond
 from schema.permissions import allow, roles_note
 from services.configuration import payment_terms
 from services.configuration import policy as receivables_config
-from services.configuration.terms import terms_from_row
-from services.uow import UnitOfWork
+from services.configuration.inputs import KEEP, BucketIn, MatrixIn, PolicyChanges, StageIn
+from services.configuration.payment_terms import TermsTemplate
+from services.configuration.policy import ReceivablesConfig
 
 RESET = "Null resets it to the practice's default; omitted leaves it as it is."
 
@@ -85,69 +85,60 @@ class UpdateReceivablesSettingsInput:
 
 @strawberry.type(description="Result of a settings change.")
 class ReceivablesSettingsPayload(CONFIGURATION.payload):
-    settings: ReceivablesSettings | None = strawberry.field(description="The policy in effect.")
+    settings: ReceivablesSettings | None = strawberry.field(
+        default=None, description="The policy in effect."
+    )
 
 
-def _buckets(items: list[BucketInput] | None) -> list[dict[str, Any]] | None:
+def _buckets(items: list[BucketInput] | None) -> tuple[BucketIn, ...] | None:
     if items is None:
         return None
-    return [{"label": b.label, "minDays": b.min_days, "maxDays": b.max_days} for b in items]
+    return tuple(BucketIn(b.label, b.min_days, b.max_days) for b in items)
 
 
-def _settings_changes(data: UpdateReceivablesSettingsInput) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if data.aging_buckets is not strawberry.UNSET:
-        out["agingBuckets"] = _buckets(data.aging_buckets)
-    if data.age_buckets is not strawberry.UNSET:
-        out["ageBuckets"] = _buckets(data.age_buckets)
-    if data.escalation_ladder is not strawberry.UNSET:
-        out["escalationLadder"] = (
-            None
-            if data.escalation_ladder is None
-            else [
-                {
-                    "key": s.key,
-                    "minDays": s.min_days,
-                    "maxDays": s.max_days,
-                    "ownerRole": s.owner_role,
-                    "action": s.action,
-                }
-                for s in data.escalation_ladder
-            ]
-        )
-    if data.provision_matrix is not strawberry.UNSET:
-        m = data.provision_matrix
-        out["provisionMatrix"] = (
-            None
-            if m is None
-            else {
-                "basis": m.basis,
-                "bands": [{"minDays": b.min_days, "rate": b.rate} for b in m.bands],
-            }
-        )
-    for attr, key in (
-        ("late_interest_daily_rate", "lateInterestDailyRate"),
-        ("grace_days", "graceDays"),
-        ("reminder_days_before_due", "reminderDaysBeforeDue"),
-        ("write_off_dual_approval_minor_units", "writeOffDualApprovalMinor"),
-    ):
-        value = getattr(data, attr)
-        if value is not strawberry.UNSET:
-            out[key] = value
-    return out
+def _ladder(items: list[StageInput] | None) -> tuple[StageIn, ...] | None:
+    if items is None:
+        return None
+    return tuple(StageIn(s.key, s.min_days, s.max_days, s.owner_role, s.action) for s in items)
+
+
+def _matrix(m: MatrixInput | None) -> MatrixIn | None:
+    return None if m is None else MatrixIn(m.basis, tuple((b.min_days, b.rate) for b in m.bands))
+
+
+def _changes(data: UpdateReceivablesSettingsInput) -> PolicyChanges:
+    """Omitted fields (UNSET) keep their setting; null resets it."""
+
+    def given(value: Any, convert: Any = None) -> Any:
+        if value is strawberry.UNSET:
+            return KEEP
+        return convert(value) if convert is not None else value
+
+    return PolicyChanges(
+        aging_buckets=given(data.aging_buckets, _buckets),
+        age_buckets=given(data.age_buckets, _buckets),
+        escalation_ladder=given(data.escalation_ladder, _ladder),
+        provision_matrix=given(data.provision_matrix, _matrix),
+        late_interest_daily_rate=given(data.late_interest_daily_rate),
+        grace_days=given(data.grace_days),
+        reminder_days_before_due=given(data.reminder_days_before_due),
+        write_off_dual_approval_minor=given(data.write_off_dual_approval_minor_units),
+    )
 
 
 async def update_receivables_settings(
     info: Info[Context, Any], input: Annotated[UpdateReceivablesSettingsInput, INPUT]
 ) -> ReceivablesSettingsPayload:
-    changes = _settings_changes(input)
+    changes = _changes(input)
 
-    async def work(uow: UnitOfWork) -> receivables_config.ReceivablesConfig:
-        return await receivables_config.update(uow, changes)
+    async def show(config: ReceivablesConfig) -> dict[str, Any]:
+        return {"settings": ReceivablesSettings.build(config)}
 
-    config, errors = await run(info, CONFIGURATION, work)
-    return ReceivablesSettingsPayload(
-        settings=ReceivablesSettings.build(config) if config else None, user_errors=errors
+    return await respond(
+        info,
+        ReceivablesSettingsPayload,
+        lambda uow: receivables_config.update(uow, changes),
+        show,
     )
 
 
@@ -173,13 +164,8 @@ class SavePaymentTermsInput:
 
 @strawberry.type(description="Result of saving a terms template.")
 class PaymentTermsPayload(CONFIGURATION.payload):
-    template: PaymentTermsTemplate | None = strawberry.field(description="The saved template.")
-
-
-def template_view(row: dict[str, Any]) -> PaymentTermsTemplate:
-    """A stored template row for the API."""
-    return PaymentTermsTemplate(
-        code=row["code"], name=row["name"], terms=Terms.build(terms_from_row(row))
+    template: PaymentTermsTemplate | None = strawberry.field(
+        default=None, description="The saved template."
     )
 
 
@@ -195,11 +181,10 @@ async def save_payment_terms(
         instalments=tuple((i.percent, i.offset_days) for i in input.instalments or []),
     )
 
-    async def work(uow: UnitOfWork) -> dict[str, Any]:
-        return await payment_terms.save(uow, data)
+    async def show(template: TermsTemplate) -> dict[str, Any]:
+        return {"template": PaymentTermsTemplate.build(template)}
 
-    row, errors = await run(info, CONFIGURATION, work)
-    return PaymentTermsPayload(template=template_view(row) if row else None, user_errors=errors)
+    return await respond(info, PaymentTermsPayload, lambda uow: payment_terms.save(uow, data), show)
 
 
 FIELDS = {

@@ -10,6 +10,7 @@ from domain.aging import Bucket
 from domain.terms import PaymentTerms
 from schema.ledger.aging import AgingBucket
 from schema.money import DecimalString
+from services.configuration.payment_terms import TermsCatalogue, TermsTemplate
 from services.configuration.policy import ReceivablesConfig
 
 
@@ -85,7 +86,7 @@ class ReceivablesSettings:
             grace_days=c.grace_days,
             reminder_days_before_due=c.reminder_days_before_due,
             write_off_dual_approval_minor_units=c.write_off_dual_approval_minor,
-            overridden=list(c.overridden),
+            overridden=[s.value for s in c.overridden],
         )
 
 
@@ -133,6 +134,11 @@ class PaymentTermsTemplate:
     name: str = strawberry.field(description="Name shown to users.")
     terms: Terms = strawberry.field(description="The terms.")
 
+    @classmethod
+    def build(cls, t: TermsTemplate) -> PaymentTermsTemplate:
+        """From a stored template."""
+        return cls(code=t.code, name=t.name, terms=Terms.build(t.terms))
+
 
 @strawberry.type(description="The terms a rating class gets when no agreement says otherwise.")
 class ClassTerms:
@@ -144,3 +150,13 @@ class ClassTerms:
 class PaymentTermsCatalogue:
     templates: list[PaymentTermsTemplate] = strawberry.field(description="Stored templates.")
     class_defaults: list[ClassTerms] = strawberry.field(description="Per rating class.")
+
+    @classmethod
+    def build(cls, c: TermsCatalogue) -> PaymentTermsCatalogue:
+        """From the service's catalogue."""
+        return cls(
+            templates=[PaymentTermsTemplate.build(t) for t in c.templates],
+            class_defaults=[
+                ClassTerms(rating_class=k, terms=Terms.build(v)) for k, v in c.class_terms
+            ],
+        )

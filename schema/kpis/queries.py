@@ -10,7 +10,6 @@ from strawberry.types import Info
 
 from domain import roles
 from domain.errors import DomainError
-from domain.money import Money as DomainMoney
 from schema.context import Context
 from schema.errors import coded_error
 from schema.kpis.types import AgingTrendPoint, ReceivablesKpis, money
@@ -18,7 +17,6 @@ from schema.money import Money
 from schema.permissions import allow, roles_note
 from schema.relay import from_global_id
 from services.kpis import receivables as kpis
-from services.ledger import interest
 
 READ = roles.READ_RECEIVABLES
 
@@ -68,10 +66,8 @@ class KpiQuery:
         except DomainError:
             return []
         day = as_of or info.context.today
-        totals = await info.context.session.run(
-            lambda conn: interest.customer_interest(conn, raw, day)
-        )
-        return [money(DomainMoney(v, c)) for c, v in sorted(totals.items())]
+        totals = await kpis.accrued_interest(info.context.session, raw, day)
+        return [money(m) for m in totals]
 
     @strawberry.field(
         description="Daily aging snapshots of one customer (or the tenant), per currency: "

@@ -2,11 +2,14 @@
 
 A run for a period replaces its own lines until the period is closed; the movement is
 measured against the previous period's run (charge when it grows, release when it falls,
-utilised when a write-off used it up).
+utilised when a write-off used it up). The statement is the fast twin of
+domain.provisions.provision_run, and tests/services/test_provision_twin.py holds them equal.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -16,7 +19,7 @@ import sqlalchemy as sa
 from dbschema.ledger_tables import provision_customer_lines, provision_runs
 from dbschema.queries.events import record_event
 from domain.errors import DomainError
-from domain.provisions import ProvisionMatrix
+from domain.provisions import AGE, ProvisionMatrix, ProvisionTotals
 from services.configuration import policy as receivables_config
 from services.uow import UnitOfWork
 
@@ -24,7 +27,7 @@ from services.uow import UnitOfWork
 def _rate_case(matrix: ProvisionMatrix) -> str:
     days = (
         "(CAST(:period_end AS date) - i.issue_date)"
-        if matrix.basis == "AGE"
+        if matrix.basis == AGE
         else "(CAST(:period_end AS date) - i.due_date)"
     )
     whens = " ".join(
@@ -92,7 +95,57 @@ SELECT currency, sum(open_minor) AS open_minor, sum(provision_minor) AS provisio
 """)
 
 
-async def run_provisions(uow: UnitOfWork, period_end: date) -> dict[str, Any]:
+@dataclass(frozen=True)
+class ProvisionRunSummary:
+    """What a run computed: its id, period, basis and totals per currency."""
+
+    run_id: UUID
+    period_end: date
+    basis: str
+    totals: tuple[ProvisionTotals, ...]
+
+
+def stored_totals(totals: tuple[ProvisionTotals, ...]) -> dict[str, dict[str, int]]:
+    """Totals as provision_runs.totals stores them: per currency, minor units by name."""
+    return {
+        t.currency: {
+            "open": t.open_minor,
+            "provision": t.provision_minor,
+            "previous": t.previous_minor,
+            "charge": t.charge_minor,
+            "release": t.release_minor,
+            "utilised": t.utilised_minor,
+        }
+        for t in totals
+    }
+
+
+def totals_of(stored: Mapping[str, Mapping[str, int]]) -> tuple[ProvisionTotals, ...]:
+    """Inverse of stored_totals, ordered by currency."""
+    return tuple(
+        ProvisionTotals(
+            currency=c,
+            open_minor=int(t["open"]),
+            provision_minor=int(t["provision"]),
+            previous_minor=int(t["previous"]),
+            charge_minor=int(t["charge"]),
+            release_minor=int(t["release"]),
+            utilised_minor=int(t["utilised"]),
+        )
+        for c, t in sorted(stored.items())
+    )
+
+
+def run_details(run: ProvisionRunSummary) -> dict[str, Any]:
+    """The run as its event (and its job) records it: JSON for subscribers and pollers."""
+    return {
+        "runId": str(run.run_id),
+        "periodEnd": run.period_end.isoformat(),
+        "totals": stored_totals(run.totals),
+    }
+
+
+async def run_provisions(uow: UnitOfWork, period_end: date) -> ProvisionRunSummary:
     """Compute (or recompute) the run for a period; a closed period is never changed."""
     conn = uow.conn
     existing = (
@@ -104,7 +157,7 @@ async def run_provisions(uow: UnitOfWork, period_end: date) -> dict[str, Any]:
     ).first()
     if existing is not None and existing.status == "CLOSED":
         raise DomainError("PERIOD_CLOSED", f"the {period_end} provision run is closed", "periodEnd")
-    matrix = (await receivables_config.load(conn)).provision_matrix
+    matrix = (await receivables_config.in_effect(uow)).provision_matrix
     previous = (
         await conn.execute(
             sa.select(provision_runs.c.id, provision_runs.c.period_end)
@@ -141,33 +194,35 @@ async def run_provisions(uow: UnitOfWork, period_end: date) -> dict[str, Any]:
         },
     )
     rows = (await conn.execute(TOTALS_SQL, {"run": run_id})).all()
-    totals = {
-        r.currency.strip(): {
-            "open": int(r.open_minor),
-            "provision": int(r.provision),
-            "previous": int(r.previous),
-            "charge": int(r.charge),
-            "release": int(r.release),
-            "utilised": int(r.utilised),
-        }
-        for r in rows
-    }
+    run = ProvisionRunSummary(
+        run_id,
+        period_end,
+        matrix.basis,
+        tuple(
+            ProvisionTotals(
+                currency=r.currency.strip(),
+                open_minor=int(r.open_minor),
+                provision_minor=int(r.provision),
+                previous_minor=int(r.previous),
+                charge_minor=int(r.charge),
+                release_minor=int(r.release),
+                utilised_minor=int(r.utilised),
+            )
+            for r in rows
+        ),
+    )
     await conn.execute(
         provision_runs.update()
         .where(provision_runs.c.id == run_id)
-        .values(totals=totals, basis=matrix.basis)
+        .values(totals=stored_totals(run.totals), basis=matrix.basis)
     )
-    await record_event(
-        conn,
-        uow.tenant_id,
-        "provisions.computed",
-        {"runId": str(run_id), "periodEnd": period_end.isoformat(), "totals": totals},
-    )
-    return {"runId": str(run_id), "periodEnd": period_end.isoformat(), "totals": totals}
+    await record_event(conn, uow.tenant_id, "provisions.computed", run_details(run))
+    return run
 
 
-async def close_run(uow: UnitOfWork, period_end: date) -> dict[str, Any]:
-    """Close a period: its provisions become final and later runs compare against it."""
+async def close_run(uow: UnitOfWork, period_end: date) -> UUID:
+    """Close a period: its provisions become final and later runs compare against it.
+    Returns the run's id."""
     row = (
         await uow.conn.execute(
             sa.select(provision_runs)
@@ -184,4 +239,5 @@ async def close_run(uow: UnitOfWork, period_end: date) -> dict[str, Any]:
         .where(provision_runs.c.id == row.id)
         .values(status="CLOSED", closed_at=sa.func.now(), closed_by=uow.actor.subject)
     )
-    return {"runId": str(row.id), "periodEnd": period_end.isoformat()}
+    run_id: UUID = row.id
+    return run_id

@@ -1,8 +1,10 @@
-"""Reads for provisions, write-offs and the bad-debt case library."""
+"""Reads for provisions, write-offs and the bad-debt case library, as typed records."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -15,29 +17,130 @@ from dbschema.ledger_tables import (
     provision_runs,
     write_off_proposals,
 )
+from domain.money import Money
+from domain.provisions import InvoiceProvision, ProvisionLine, ProvisionTotals
+from services.closing.provisions import totals_of
 from services.read_session import ReadSession
 
 LIST_LIMIT = 100  #: lists here are short; newest first, capped
 
 
-async def _rows(session: ReadSession, query: Any) -> list[dict[str, Any]]:
-    async def run(conn: AsyncConnection) -> list[dict[str, Any]]:
-        return [dict(r._mapping) for r in await conn.execute(query)]
+@dataclass(frozen=True)
+class ProvisionRunRecord:
+    """A stored run: OPEN (re-runnable) or CLOSED (final), with its totals per currency."""
+
+    id: UUID
+    period_end: date
+    basis: str
+    status: str
+    totals: tuple[ProvisionTotals, ...]
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ProposalRecord:
+    """A write-off proposal and where it stands."""
+
+    id: UUID
+    customer_id: UUID
+    total: Money
+    reason: str
+    evidence: tuple[Any, ...]
+    status: str
+    required_roles: tuple[str, ...]
+    proposed_by: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    """A written-off debt in the case library."""
+
+    id: UUID
+    customer_id: UUID
+    amount: Money
+    recovered: Money
+    cause: str
+    lessons: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ProvisionLinePage:
+    """Customer lines of a run, largest provision first, and whether more follow."""
+
+    lines: tuple[ProvisionLine, ...]
+    has_next: bool
+
+
+async def _rows(session: ReadSession, query: Any) -> Sequence[Any]:
+    async def run(conn: AsyncConnection) -> Sequence[Any]:
+        return (await conn.execute(query)).all()
 
     return await session.run(run)
 
 
+def _run(r: Any) -> ProvisionRunRecord:
+    return ProvisionRunRecord(
+        r.id, r.period_end, r.basis, r.status, totals_of(r.totals), r.created_at
+    )
+
+
+def _proposal(r: Any) -> ProposalRecord:
+    total = Money(r.total_minor, r.currency.strip())
+    return ProposalRecord(
+        r.id,
+        r.customer_id,
+        total,
+        r.reason,
+        tuple(r.evidence),
+        r.status,
+        tuple(r.required_roles),
+        r.created_by,
+        r.created_at,
+    )
+
+
+def _case(r: Any) -> CaseRecord:
+    currency = r.currency.strip()
+    amount, recovered = Money(r.amount_minor, currency), Money(r.recovered_minor, currency)
+    return CaseRecord(r.id, r.customer_id, amount, recovered, r.cause, r.lessons, r.created_at)
+
+
+def _line(r: Any) -> ProvisionLine:
+    """A stored customer line; its invoices sit in parallel arrays ordered by invoice id."""
+    invoices = zip(
+        r.invoice_ids,
+        r.invoice_open,
+        r.invoice_rate,
+        r.invoice_provision,
+        r.invoice_previous,
+        strict=True,
+    )
+    return ProvisionLine(
+        r.customer_id,
+        r.currency.strip(),
+        r.open_minor,
+        r.provision_minor,
+        r.previous_minor,
+        r.charge_minor,
+        r.release_minor,
+        r.utilised_minor,
+        tuple(InvoiceProvision(*i) for i in invoices),
+    )
+
+
 async def provision_runs_list(
     session: ReadSession, period_end: date | None
-) -> list[dict[str, Any]]:
+) -> list[ProvisionRunRecord]:
     """Runs newest first, or the run of one period."""
     query = sa.select(provision_runs).order_by(provision_runs.c.period_end.desc()).limit(LIST_LIMIT)
     if period_end is not None:
         query = query.where(provision_runs.c.period_end == period_end)
-    return await _rows(session, query)
+    return [_run(r) for r in await _rows(session, query)]
 
 
-async def proposals(session: ReadSession, status: str | None) -> list[dict[str, Any]]:
+async def proposals(session: ReadSession, status: str | None) -> list[ProposalRecord]:
     """Write-off proposals newest first."""
     query = (
         sa.select(write_off_proposals)
@@ -46,23 +149,27 @@ async def proposals(session: ReadSession, status: str | None) -> list[dict[str, 
     )
     if status:
         query = query.where(write_off_proposals.c.status == status)
-    return await _rows(session, query)
+    return [_proposal(r) for r in await _rows(session, query)]
 
 
-async def proposal(session: ReadSession, proposal_id: Any) -> dict[str, Any] | None:
+async def proposal(session: ReadSession, proposal_id: UUID) -> ProposalRecord | None:
     """One proposal."""
     rows = await _rows(
         session, sa.select(write_off_proposals).where(write_off_proposals.c.id == proposal_id)
     )
-    return rows[0] if rows else None
+    return _proposal(rows[0]) if rows else None
 
 
-async def cases(session: ReadSession) -> list[dict[str, Any]]:
+async def cases(session: ReadSession) -> list[CaseRecord]:
     """The bad-debt case library, newest first."""
-    return await _rows(
-        session,
-        sa.select(bad_debt_cases).order_by(bad_debt_cases.c.created_at.desc()).limit(LIST_LIMIT),
-    )
+    query = sa.select(bad_debt_cases).order_by(bad_debt_cases.c.created_at.desc())
+    return [_case(r) for r in await _rows(session, query.limit(LIST_LIMIT))]
+
+
+async def case(session: ReadSession, case_id: UUID) -> CaseRecord | None:
+    """One bad-debt case."""
+    rows = await _rows(session, sa.select(bad_debt_cases).where(bad_debt_cases.c.id == case_id))
+    return _case(rows[0]) if rows else None
 
 
 async def provision_customer_page(
@@ -71,8 +178,9 @@ async def provision_customer_page(
     customer_id: UUID | None,
     after: tuple[int, str, str] | None,
     first: int,
-) -> list[dict[str, Any]]:
-    """Customer lines of a run, largest provision first (keyset paging), one more than asked."""
+) -> ProvisionLinePage:
+    """Customer lines of a run, largest provision first (keyset paging after
+    (provision, customer, currency))."""
     table = provision_customer_lines
     query = sa.select(table).where(table.c.run_id == run_id)
     if customer_id is not None:
@@ -92,4 +200,5 @@ async def provision_customer_page(
     query = query.order_by(
         table.c.provision_minor.desc(), table.c.customer_id, table.c.currency
     ).limit(first + 1)
-    return await _rows(session, query)
+    rows = await _rows(session, query)
+    return ProvisionLinePage(tuple(_line(r) for r in rows[:first]), len(rows) > first)

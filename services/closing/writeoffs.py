@@ -6,6 +6,8 @@ counts as utilised) and opens a bad-debt case for the case library.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -34,19 +36,54 @@ from services.idempotency import run_once
 from services.uow import UnitOfWork
 
 
+@dataclass(frozen=True)
+class WriteOffIn:
+    """A proposal as the API received it: (invoice, decimal amount) lines, reason, evidence."""
+
+    customer_id: UUID
+    lines: tuple[tuple[UUID, str], ...]
+    reason: str
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class WriteOffStep:
+    """What a write-off step touched: the proposal, its new status, its bad-debt case once
+    posted, and whether an idempotency key replayed the first result."""
+
+    proposal_id: UUID
+    status: str | None = None
+    case_id: UUID | None = None
+    replayed: bool = False
+
+
+@dataclass(frozen=True)
+class CaseStep:
+    """What a bad-debt case step touched: the case and, for a recovery, its payment."""
+
+    case_id: UUID
+    payment_id: UUID | None = None
+    replayed: bool = False
+
+
+def _uuid(record: Mapping[str, Any], key: str) -> UUID | None:
+    """An id from a replay record (stored JSON, keyed as it has always been)."""
+    return UUID(record[key]) if record.get(key) else None
+
+
 async def _threshold(uow: UnitOfWork) -> int:
-    return (await receivables_config.load(uow.conn)).write_off_dual_approval_minor
+    return (await receivables_config.in_effect(uow)).write_off_dual_approval_minor
 
 
-async def propose(
-    uow: UnitOfWork,
-    customer_id: UUID,
-    lines: list[tuple[UUID, str]],
-    reason: str,
-    evidence: list[str],
-    key: str,
-) -> tuple[dict[str, Any], bool]:
+async def propose(uow: UnitOfWork, data: WriteOffIn, key: str) -> WriteOffStep:
     """Propose writing off (parts of) a customer's invoices, one currency per proposal."""
+    record, replayed = await _propose_once(uow, data, key)
+    return WriteOffStep(UUID(record["proposalId"]), replayed=replayed)
+
+
+async def _propose_once(uow: UnitOfWork, data: WriteOffIn, key: str) -> tuple[dict[str, Any], bool]:
+    customer_id, lines, reason = data.customer_id, list(data.lines), data.reason
+    evidence = list(data.evidence)
     content = {
         "customer": str(customer_id),
         "lines": [(str(i), a) for i, a in lines],
@@ -146,7 +183,7 @@ async def _locked_proposal(uow: UnitOfWork, proposal_id: UUID) -> Any:
 
 async def decide(
     uow: UnitOfWork, proposal_id: UUID, approve: bool, note: str | None
-) -> dict[str, Any]:
+) -> WriteOffStep:
     """Approve (filling one required role) or reject a proposal."""
     row = await _locked_proposal(uow, proposal_id)
     if row.status != "PROPOSED":
@@ -182,13 +219,18 @@ async def decide(
         .where(write_off_proposals.c.id == proposal_id)
         .values(status=status)
     )
-    return {"proposalId": str(proposal_id), "status": status}
+    return WriteOffStep(proposal_id, status=status)
 
 
-async def post(
+async def post(uow: UnitOfWork, proposal_id: UUID, on: date, key: str) -> WriteOffStep:
+    """Post an approved write-off: entries close the amounts, a bad-debt case opens."""
+    record, replayed = await _post_once(uow, proposal_id, on, key)
+    return WriteOffStep(proposal_id, "POSTED", _uuid(record, "caseId"), replayed)
+
+
+async def _post_once(
     uow: UnitOfWork, proposal_id: UUID, on: date, key: str
 ) -> tuple[dict[str, Any], bool]:
-    """Post an approved write-off: entries close the amounts, a bad-debt case opens."""
 
     async def work() -> dict[str, Any]:
         row = await _locked_proposal(uow, proposal_id)
@@ -261,8 +303,15 @@ async def post(
 
 async def record_recovery(
     uow: UnitOfWork, case_id: UUID, amount: str, received_on: date, reference: str | None, key: str
-) -> tuple[dict[str, Any], bool]:
+) -> CaseStep:
     """Cash received on a written-off debt: a recovery, not a re-opened invoice."""
+    record, replayed = await _recover_once(uow, case_id, amount, received_on, reference, key)
+    return CaseStep(case_id, _uuid(record, "paymentId"), replayed)
+
+
+async def _recover_once(
+    uow: UnitOfWork, case_id: UUID, amount: str, received_on: date, reference: str | None, key: str
+) -> tuple[dict[str, Any], bool]:
     content = {"case": str(case_id), "amount": amount, "on": received_on, "ref": reference}
 
     async def work() -> dict[str, Any]:
@@ -307,7 +356,7 @@ async def record_recovery(
 
 async def record_lessons(
     uow: UnitOfWork, case_id: UUID, cause: str | None, lessons: str
-) -> dict[str, Any]:
+) -> CaseStep:
     """What the case taught, for the case library."""
     values: dict[str, Any] = {"lessons": lessons.strip()}
     if cause and cause.strip():
@@ -317,4 +366,4 @@ async def record_lessons(
     )
     if done.rowcount == 0:
         raise NotFound("caseId", "bad-debt case")
-    return {"caseId": str(case_id)}
+    return CaseStep(case_id)

@@ -8,6 +8,7 @@ by agreement. Saving an existing code replaces it (invoices keep the due dates t
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -19,8 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from dbschema.ledger_tables import payment_terms
 from dbschema.queries import audit
 from domain.errors import DomainError, ValidationFailed
-from domain.terms import DEFAULT_CLASS_TERMS, Instalment, PaymentTerms, TermsKind
+from domain.terms import DEFAULT_CLASS_TERMS, Instalment, PaymentTerms, TermsKind, applicable_terms
 from services.configuration.terms import terms_from_row
+from services.read_session import ReadSession
 from services.uow import UnitOfWork
 
 CODE = re.compile(r"[A-Z0-9][A-Z0-9_.-]{0,31}")
@@ -36,6 +38,27 @@ class TermsIn:
     net_days: int = 0
     eom_plus_days: int = 0
     instalments: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class TermsTemplate:
+    """A stored template: its code, the name users see, and its terms."""
+
+    code: str
+    name: str
+    terms: PaymentTerms
+
+
+@dataclass(frozen=True)
+class TermsCatalogue:
+    """Stored templates by code, and the terms each rating class gets in effect."""
+
+    templates: tuple[TermsTemplate, ...]
+    class_terms: tuple[tuple[str, PaymentTerms], ...]
+
+
+def _template(row: Mapping[str, Any]) -> TermsTemplate:
+    return TermsTemplate(code=row["code"], name=row["name"], terms=terms_from_row(row))
 
 
 def check(data: TermsIn) -> PaymentTerms:
@@ -72,7 +95,7 @@ def check(data: TermsIn) -> PaymentTerms:
     )
 
 
-async def save(uow: UnitOfWork, data: TermsIn) -> dict[str, Any]:
+async def save(uow: UnitOfWork, data: TermsIn) -> TermsTemplate:
     """Create or replace a template by code, audited."""
     terms = check(data)
     values = {
@@ -109,25 +132,23 @@ async def save(uow: UnitOfWork, data: TermsIn) -> dict[str, Any]:
             request_id=uow.actor.request_id,
             changes=changes,
         )
-    return dict(row._mapping)
+    return _template(row._mapping)
 
 
-async def listing(
-    conn: AsyncConnection,
-) -> tuple[list[dict[str, Any]], dict[str, PaymentTerms]]:
+async def catalogue(session: ReadSession) -> TermsCatalogue:
     """Stored templates by code, and the effective terms of each rating class."""
-    rows = [
-        dict(r._mapping)
-        for r in await conn.execute(sa.select(payment_terms).order_by(payment_terms.c.code))
-    ]
-    by_code = {r["code"]: r for r in rows}
-    classes = {
-        rating: terms_from_row(by_code[f"CLASS_{rating}"])
-        if f"CLASS_{rating}" in by_code
-        else default
-        for rating, default in DEFAULT_CLASS_TERMS.items()
-    }
-    return rows, classes
+
+    async def rows(conn: AsyncConnection) -> list[Any]:
+        return list(await conn.execute(sa.select(payment_terms).order_by(payment_terms.c.code)))
+
+    templates = tuple(_template(r._mapping) for r in await session.run(rows))
+    by_code = {t.code: t.terms for t in templates}
+    return TermsCatalogue(
+        templates=templates,
+        class_terms=tuple(
+            (rating, applicable_terms(by_code, None, rating)) for rating in DEFAULT_CLASS_TERMS
+        ),
+    )
 
 
 async def exists(uow: UnitOfWork, code: str) -> bool:

@@ -8,6 +8,7 @@ audited with before and after.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -21,20 +22,13 @@ from domain.aging import DEFAULT_AGE_BUCKETS, DEFAULT_DPD_BUCKETS, Bucket, valid
 from domain.errors import DomainError, ValidationFailed
 from domain.escalation import DEFAULT_LADDER, PRE_DUE_REMINDER_DAYS, Stage, validate_ladder
 from domain.interest import DEFAULT_GRACE_DAYS, LATE_INTEREST_PER_DAY, parse_daily_rate
-from domain.provisions import DEFAULT_AGE_MATRIX, ProvisionBand, ProvisionMatrix, parse_matrix
+from domain.provisions import DEFAULT_AGE_MATRIX, ProvisionBand, ProvisionMatrix
 from domain.writeoff import DEFAULT_DUAL_APPROVAL_THRESHOLD_MINOR
+from services.configuration.inputs import KEEP, BucketIn, MatrixIn, PolicyChanges, Setting, StageIn
+from services.read_session import ReadSession
 from services.uow import UnitOfWork
 
-KEYS = (
-    "agingBuckets",
-    "ageBuckets",
-    "escalationLadder",
-    "provisionMatrix",
-    "lateInterestDailyRate",
-    "graceDays",
-    "reminderDaysBeforeDue",
-    "writeOffDualApprovalMinor",
-)
+KEYS = tuple(s.value for s in Setting)
 
 
 @dataclass(frozen=True)
@@ -49,7 +43,7 @@ class ReceivablesConfig:
     grace_days: int
     reminder_days_before_due: int
     write_off_dual_approval_minor: int
-    overridden: tuple[str, ...]
+    overridden: tuple[Setting, ...]
 
 
 def _buckets(raw: list[dict[str, Any]] | None, default: tuple[Bucket, ...]) -> tuple[Bucket, ...]:
@@ -83,23 +77,35 @@ def _ladder(raw: list[dict[str, Any]] | None) -> tuple[Stage, ...]:
     return validate_ladder(stages)
 
 
+def _matrix(raw: dict[str, Any] | None) -> ProvisionMatrix:
+    """A stored matrix ({basis, bands: [{minDays, rate}]}) or the practice's default."""
+    if not raw:
+        return DEFAULT_AGE_MATRIX
+    bands = tuple(
+        ProvisionBand(int(b["minDays"]), Decimal(str(b["rate"]))) for b in raw.get("bands", [])
+    )
+    return ProvisionMatrix(str(raw.get("basis", "AGE")), bands)
+
+
 def effective(settings: dict[str, Any]) -> ReceivablesConfig:
     """The stored overrides over the practice's defaults."""
     raw = settings.get("receivables") or {}
     return ReceivablesConfig(
-        aging_buckets=_buckets(raw.get("agingBuckets"), DEFAULT_DPD_BUCKETS),
-        age_buckets=_buckets(raw.get("ageBuckets"), DEFAULT_AGE_BUCKETS),
-        escalation_ladder=_ladder(raw.get("escalationLadder")),
-        provision_matrix=parse_matrix(raw.get("provisionMatrix"), DEFAULT_AGE_MATRIX),
+        aging_buckets=_buckets(raw.get(Setting.AGING_BUCKETS), DEFAULT_DPD_BUCKETS),
+        age_buckets=_buckets(raw.get(Setting.AGE_BUCKETS), DEFAULT_AGE_BUCKETS),
+        escalation_ladder=_ladder(raw.get(Setting.ESCALATION_LADDER)),
+        provision_matrix=_matrix(raw.get(Setting.PROVISION_MATRIX)),
         late_interest_daily_rate=Decimal(
-            str(raw.get("lateInterestDailyRate", LATE_INTEREST_PER_DAY))
+            str(raw.get(Setting.LATE_INTEREST_DAILY_RATE, LATE_INTEREST_PER_DAY))
         ),
-        grace_days=int(raw.get("graceDays", DEFAULT_GRACE_DAYS)),
-        reminder_days_before_due=int(raw.get("reminderDaysBeforeDue", PRE_DUE_REMINDER_DAYS)),
+        grace_days=int(raw.get(Setting.GRACE_DAYS, DEFAULT_GRACE_DAYS)),
+        reminder_days_before_due=int(
+            raw.get(Setting.REMINDER_DAYS_BEFORE_DUE, PRE_DUE_REMINDER_DAYS)
+        ),
         write_off_dual_approval_minor=int(
-            raw.get("writeOffDualApprovalMinor", DEFAULT_DUAL_APPROVAL_THRESHOLD_MINOR)
+            raw.get(Setting.WRITE_OFF_DUAL_APPROVAL_MINOR, DEFAULT_DUAL_APPROVAL_THRESHOLD_MINOR)
         ),
-        overridden=tuple(k for k in KEYS if k in raw),
+        overridden=tuple(s for s in Setting if s.value in raw),
     )
 
 
@@ -109,22 +115,28 @@ def _days(value: int, field: str, maximum: int) -> int:
     return value
 
 
-def _check(key: str, value: Any) -> Any:
+def _check_buckets(setting: Setting, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    key = setting.value
+    if not value:
+        raise DomainError("INVALID_BUCKETS", "at least one bucket; null resets", key)
+    if value[0]["minDays"] != 0:
+        raise DomainError("INVALID_BUCKETS", "the first bucket starts at day 0", key)
+    default = DEFAULT_DPD_BUCKETS if setting == Setting.AGING_BUCKETS else DEFAULT_AGE_BUCKETS
+    try:
+        _buckets(value, default)
+    except DomainError as exc:
+        raise DomainError(exc.code, exc.message, key) from None
+    if any(len(b["label"]) > 40 or not b["label"].strip() for b in value):
+        raise DomainError("INVALID_BUCKETS", "labels are 1 to 40 characters", key)
+    return value
+
+
+def _check(setting: Setting, value: Any) -> Any:
     """Validate one override in stored form; raise a DomainError naming the field."""
-    if key in ("agingBuckets", "ageBuckets"):
-        if not value:
-            raise DomainError("INVALID_BUCKETS", "at least one bucket; null resets", key)
-        if value[0]["minDays"] != 0:
-            raise DomainError("INVALID_BUCKETS", "the first bucket starts at day 0", key)
-        default = DEFAULT_DPD_BUCKETS if key == "agingBuckets" else DEFAULT_AGE_BUCKETS
-        try:
-            _buckets(value, default)
-        except DomainError as exc:
-            raise DomainError(exc.code, exc.message, key) from None
-        if any(len(b["label"]) > 40 or not b["label"].strip() for b in value):
-            raise DomainError("INVALID_BUCKETS", "labels are 1 to 40 characters", key)
-        return value
-    if key == "escalationLadder":
+    key = setting.value
+    if setting in (Setting.AGING_BUCKETS, Setting.AGE_BUCKETS):
+        return _check_buckets(setting, value)
+    if setting == Setting.ESCALATION_LADDER:
         if not value:
             raise DomainError("INVALID_LADDER", "at least one stage; null resets", key)
         try:
@@ -133,12 +145,9 @@ def _check(key: str, value: Any) -> Any:
             stage = exc.field if exc.field and exc.field[0].isdigit() else None
             raise DomainError(exc.code, exc.message, f"{key}.{stage}" if stage else key) from None
         return value
-    if key == "provisionMatrix":
+    if setting == Setting.PROVISION_MATRIX:
         try:
-            bands = tuple(
-                ProvisionBand(int(b["minDays"]), Decimal(b["rate"])) for b in value["bands"]
-            )
-            ProvisionMatrix(value["basis"], bands)
+            _matrix(value)
         except (InvalidOperation, KeyError, ValueError):
             raise DomainError(
                 "INVALID_MATRIX", "bands need minDays and a decimal rate", key
@@ -146,26 +155,74 @@ def _check(key: str, value: Any) -> Any:
         except DomainError as exc:
             raise DomainError(exc.code, exc.message, key) from None
         return value
-    if key == "lateInterestDailyRate":
+    if setting == Setting.LATE_INTEREST_DAILY_RATE:
         return str(parse_daily_rate(value, key))
-    if key == "graceDays":
+    if setting == Setting.GRACE_DAYS:
         return _days(value, key, 90)
-    if key == "reminderDaysBeforeDue":
+    if setting == Setting.REMINDER_DAYS_BEFORE_DUE:
         return _days(value, key, 60)
-    if key == "writeOffDualApprovalMinor":
-        if value < 0:
-            raise DomainError("NEGATIVE_AMOUNT", "must not be negative", key)
-        return value
-    raise DomainError("INVALID_INPUT", f"unknown setting {key!r}", key)
+    if setting == Setting.WRITE_OFF_DUAL_APPROVAL_MINOR and value < 0:
+        raise DomainError("NEGATIVE_AMOUNT", "must not be negative", key)
+    return value
+
+
+def _bucket(b: BucketIn) -> dict[str, Any]:
+    return {"label": b.label, "minDays": b.min_days, "maxDays": b.max_days}
+
+
+def _stage(s: StageIn) -> dict[str, Any]:
+    return {
+        "key": s.key,
+        "minDays": s.min_days,
+        "maxDays": s.max_days,
+        "ownerRole": s.owner_role,
+        "action": s.action,
+    }
+
+
+def _matrix_stored(m: MatrixIn) -> dict[str, Any]:
+    return {"basis": m.basis, "bands": [{"minDays": d, "rate": r} for d, r in m.bands]}
+
+
+def _stored_changes(changes: PolicyChanges) -> dict[Setting, Any]:
+    """The settings a change touches, each in the form the tenant's settings store it
+    (camelCase JSON, as ever); None resets the setting to the default."""
+    c = changes
+    touched: tuple[tuple[Setting, Any, Callable[[Any], Any]], ...] = (
+        (Setting.AGING_BUCKETS, c.aging_buckets, lambda v: [_bucket(b) for b in v]),
+        (Setting.AGE_BUCKETS, c.age_buckets, lambda v: [_bucket(b) for b in v]),
+        (Setting.ESCALATION_LADDER, c.escalation_ladder, lambda v: [_stage(s) for s in v]),
+        (Setting.PROVISION_MATRIX, c.provision_matrix, _matrix_stored),
+        (Setting.LATE_INTEREST_DAILY_RATE, c.late_interest_daily_rate, str),
+        (Setting.GRACE_DAYS, c.grace_days, int),
+        (Setting.REMINDER_DAYS_BEFORE_DUE, c.reminder_days_before_due, int),
+        (Setting.WRITE_OFF_DUAL_APPROVAL_MINOR, c.write_off_dual_approval_minor, int),
+    )
+    return {
+        setting: None if value is None else store(value)
+        for setting, value, store in touched
+        if value is not KEEP
+    }
 
 
 async def load(conn: AsyncConnection) -> ReceivablesConfig:
-    """The effective policy of the connection's tenant."""
+    """The effective policy of the connection's tenant, for a query function of another
+    service already running on a connection (read and in_effect are the entry points)."""
     settings = await conn.scalar(sa.select(tenants.c.settings)) or {}
     return effective(settings)
 
 
-async def update(uow: UnitOfWork, changes: dict[str, Any]) -> ReceivablesConfig:
+async def read(session: ReadSession) -> ReceivablesConfig:
+    """The effective policy, read in the request's session."""
+    return await session.run(load)
+
+
+async def in_effect(uow: UnitOfWork) -> ReceivablesConfig:
+    """The effective policy, inside a unit of work."""
+    return await load(uow.conn)
+
+
+async def update(uow: UnitOfWork, changes: PolicyChanges) -> ReceivablesConfig:
     """Apply overrides (None resets a key to the default); all checked before anything is
     written, and the change audited with before and after."""
     row = (
@@ -175,12 +232,12 @@ async def update(uow: UnitOfWork, changes: dict[str, Any]) -> ReceivablesConfig:
     current = dict(settings.get("receivables") or {})
     errors: list[DomainError] = []
     updated = dict(current)
-    for key, value in changes.items():
+    for setting, value in _stored_changes(changes).items():
         if value is None:
-            updated.pop(key, None)
+            updated.pop(setting.value, None)
             continue
         try:
-            updated[key] = _check(key, value)
+            updated[setting.value] = _check(setting, value)
         except DomainError as exc:
             errors.append(exc)
     if errors:

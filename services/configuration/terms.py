@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dbschema.ledger_tables import payment_terms
-from domain.terms import DEFAULT_CLASS_TERMS, Instalment, PaymentTerms, TermsKind
+from domain.terms import (
+    FALLBACK_CLASS,
+    Instalment,
+    PaymentTerms,
+    TermsKind,
+    applicable_terms,
+    class_code,
+)
+from services.uow import UnitOfWork
 
-#: Customers without a class or agreed terms get the practice's standard class B terms.
-FALLBACK_CLASS = "B"
 
-
-def terms_from_row(row: dict[str, Any]) -> PaymentTerms:
+def terms_from_row(row: Mapping[Any, Any]) -> PaymentTerms:
     """A stored template as the domain's value."""
     return PaymentTerms(
         kind=TermsKind(row["kind"]),
@@ -27,21 +32,15 @@ def terms_from_row(row: dict[str, Any]) -> PaymentTerms:
     )
 
 
-async def terms_for(conn: AsyncConnection, customer: dict[str, Any]) -> PaymentTerms:
-    """The customer's terms: explicit template, tenant class default, practice default."""
-    code = customer.get("payment_terms_code")
-    if code:
-        row = (
-            await conn.execute(sa.select(payment_terms).where(payment_terms.c.code == code))
-        ).first()
-        if row is not None:
-            return terms_from_row(dict(row._mapping))
-    rating = customer.get("rating_class") or FALLBACK_CLASS
-    row = (
-        await conn.execute(
-            sa.select(payment_terms).where(payment_terms.c.code == f"CLASS_{rating}")
+async def terms_for(
+    uow: UnitOfWork, terms_code: str | None, rating_class: str | None
+) -> PaymentTerms:
+    """A customer's terms (domain.terms.applicable_terms), from the templates that can apply."""
+    codes = [class_code(rating_class or FALLBACK_CLASS), *([terms_code] if terms_code else [])]
+    templates = {
+        r.code: terms_from_row(r._mapping)
+        for r in await uow.conn.execute(
+            sa.select(payment_terms).where(payment_terms.c.code.in_(codes))
         )
-    ).first()
-    if row is not None:
-        return terms_from_row(dict(row._mapping))
-    return DEFAULT_CLASS_TERMS[rating]
+    }
+    return applicable_terms(templates, terms_code, rating_class)

@@ -105,13 +105,15 @@ class WebhookEndpointRef:
 #: Send an endpoint's due webhook deliveries; asked for by the dispatcher, not the jobs table.
 DELIVER_WEBHOOKS = JobSpec("deliver_webhooks", WebhookEndpointRef, WEBHOOKS, queue="webhooks")
 
-SPECS: tuple[JobSpec[Any], ...] = (
+#: Jobs requested through the jobs table (the outbox), each bound to its service call.
+STORED: tuple[JobSpec[Any], ...] = (
     REVIEW_CREDIT_FILES,
     DAILY_COLLECTIONS,
     AGING_SNAPSHOT,
     RUN_PROVISIONS,
     MONTHLY_STATEMENTS,
     RENDER_STATEMENT,
-    DELIVER_WEBHOOKS,
 )
+#: Every spec a worker runs: the stored jobs and the messages a dispatcher sends directly.
+SPECS: tuple[JobSpec[Any], ...] = (*STORED, DELIVER_WEBHOOKS)
 BY_NAME: dict[str, JobSpec[Any]] = {spec.name: spec for spec in SPECS}

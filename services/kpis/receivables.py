@@ -21,6 +21,7 @@ from domain import kpis
 from domain.currencies import is_currency
 from domain.errors import DomainError
 from domain.money import Money
+from services.ledger import interest
 from services.read_session import ReadSession
 
 MAX_TOP = 50  #: top overdue customers returned at most
@@ -126,26 +127,63 @@ class SalespersonRate:
     rate: Decimal | None
 
 
-@dataclass
+@dataclass(frozen=True)
 class CurrencyKpis:
     """Every KPI of the period in one currency."""
 
     currency: str
     days: int
+    opening: int
+    closing: int
+    overdue: int
+    sales: int
+    dso: Decimal | None
+    best_possible_dso: Decimal | None
+    average_days_delinquent: Decimal | None
+    overdue_ratio: Decimal | None
+    cei: Decimal | None
+    concentration: kpis.Concentration
+    top_overdue: tuple[OverdueCustomer, ...]
+    collection: tuple[SalespersonRate, ...]
+
+
+@dataclass
+class _Figures:
+    """What the three statements gathered for one currency, before the KPIs are derived."""
+
     opening: int = 0
     closing: int = 0
     overdue: int = 0
     sales: int = 0
-    dso: Decimal | None = None
-    best_possible_dso: Decimal | None = None
-    average_days_delinquent: Decimal | None = None
-    overdue_ratio: Decimal | None = None
-    cei: Decimal | None = None
     concentration: kpis.Concentration = field(
         default_factory=lambda: kpis.Concentration(None, None, 0)
     )
     top_overdue: list[OverdueCustomer] = field(default_factory=list)
     collection: list[SalespersonRate] = field(default_factory=list)
+    monthly_sales: dict[date, int] = field(default_factory=dict)
+
+    def kpis(self, currency: str, days: int, segments: list[tuple[date, date]]) -> CurrencyKpis:
+        """The period's KPIs from the gathered figures (domain.kpis does the arithmetic)."""
+        current = self.closing - self.overdue
+        return CurrencyKpis(
+            currency=currency,
+            days=days,
+            opening=self.opening,
+            closing=self.closing,
+            overdue=self.overdue,
+            sales=self.sales,
+            dso=kpis.dso_countback(
+                self.closing,
+                [((e - s).days + 1, self.monthly_sales.get(s, 0)) for s, e in segments],
+            ),
+            best_possible_dso=kpis.per_sales_days(current, self.sales, days),
+            average_days_delinquent=kpis.per_sales_days(self.overdue, self.sales, days),
+            overdue_ratio=kpis.ratio(self.overdue, self.closing),
+            cei=kpis.cei(self.opening, self.sales, self.closing, current),
+            concentration=self.concentration,
+            top_overdue=tuple(sorted(self.top_overdue, key=lambda c: c.rank)),
+            collection=tuple(self.collection),
+        )
 
 
 def _currency_clause(column: str, currency: str | None, params: dict[str, Any]) -> str:
@@ -159,7 +197,7 @@ def _currency_clause(column: str, currency: str | None, params: dict[str, Any]) 
     return f"AND {column} = :currency"
 
 
-async def compute(
+async def _compute(
     conn: AsyncConnection, start: date, end: date, currency: str | None, top: int
 ) -> list[CurrencyKpis]:
     """All KPIs for the period [start, end], one entry per currency with receivables."""
@@ -170,19 +208,17 @@ async def compute(
     params: dict[str, Any] = {"from": start, "to": end, "top": top}
     clause = _currency_clause("currency", currency, params)
     invoice_clause = _currency_clause("i.currency", currency, params)
-    out: dict[str, CurrencyKpis] = {}
+    out: dict[str, _Figures] = {}
 
-    def entry(code: str) -> CurrencyKpis:
+    def entry(code: str) -> tuple[str, _Figures]:
         code = code.strip()
-        if code not in out:
-            out[code] = CurrencyKpis(code, days)
-        return out[code]
+        return code, out.setdefault(code, _Figures())
 
     balance_rows = (
         await conn.execute(sa.text(BALANCES_SQL.format(currency=invoice_clause)), params)
     ).all()
     for row in balance_rows:
-        k = entry(row.currency)
+        code, k = entry(row.currency)
         if row.kind == "T":
             k.opening, k.closing, k.overdue = int(row.opening), int(row.closing), int(row.overdue)
             k.concentration = kpis.concentration(
@@ -193,16 +229,15 @@ async def compute(
                 OverdueCustomer(
                     row.customer_id,
                     int(row.customers),
-                    Money(int(row.overdue), k.currency),
-                    Money(int(row.closing), k.currency),
+                    Money(int(row.overdue), code),
+                    Money(int(row.closing), code),
                 )
             )
-    sales: dict[str, dict[date, int]] = {}
     sales_params = {**params, "start": min(start, segments[-1][0])}
     for row in (await conn.execute(sa.text(SALES_SQL.format(currency=clause)), sales_params)).all():
-        k = entry(row.currency)
+        _, k = entry(row.currency)
         k.sales += int(row.in_period)
-        sales.setdefault(k.currency, {})[row.month] = int(row.sales)
+        k.monthly_sales[row.month] = int(row.sales)
     collection = (
         await conn.execute(
             sa.text(COLLECTION_SQL.format(currency=invoice_clause)),
@@ -210,35 +245,33 @@ async def compute(
         )
     ).all()
     for row in collection:
-        k = entry(row.currency)
+        code, k = entry(row.currency)
         collected, still_open = int(row.collected), int(row.still_open)
         k.collection.append(
             SalespersonRate(
                 row.salesperson or None,
-                Money(collected, k.currency),
-                Money(still_open, k.currency),
+                Money(collected, code),
+                Money(still_open, code),
                 int(row.invoices),
                 kpis.ratio(collected, collected + still_open),
             )
         )
-    for k in out.values():
-        monthly = sales.get(k.currency, {})
-        k.dso = kpis.dso_countback(
-            k.closing, [((e - s).days + 1, monthly.get(s, 0)) for s, e in segments]
-        )
-        k.best_possible_dso = kpis.per_sales_days(k.closing - k.overdue, k.sales, days)
-        k.average_days_delinquent = kpis.per_sales_days(k.overdue, k.sales, days)
-        k.overdue_ratio = kpis.ratio(k.overdue, k.closing)
-        k.cei = kpis.cei(k.opening, k.sales, k.closing, k.closing - k.overdue)
-        k.top_overdue.sort(key=lambda c: c.rank)
-    return [out[c] for c in sorted(out)]
+    return [out[c].kpis(c, days, segments) for c in sorted(out)]
 
 
 async def receivables_kpis(
     session: ReadSession, start: date, end: date, currency: str | None, top: int
 ) -> list[CurrencyKpis]:
-    """Run `compute` in the request's read session."""
-    return await session.run(lambda conn: compute(conn, start, end, currency, top))
+    """All KPIs for the period [start, end], one entry per currency with receivables."""
+    return await session.run(lambda conn: _compute(conn, start, end, currency, top))
+
+
+async def accrued_interest(
+    session: ReadSession, customer_id: UUID, as_of: date
+) -> tuple[Money, ...]:
+    """A customer's late interest accrued by a date, per currency (by currency code)."""
+    totals = await session.run(lambda conn: interest.customer_interest(conn, customer_id, as_of))
+    return tuple(Money(minor, code) for code, minor in sorted(totals.items()))
 
 
 TREND_SQL = """

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 import sqlalchemy as sa
 
@@ -32,7 +32,15 @@ ON CONFLICT DO NOTHING
 """)
 
 
-async def take_snapshot(uow: UnitOfWork, as_of: date) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Snapshot:
+    """A day's snapshot: how many customer and currency rows it added (0 when taken already)."""
+
+    as_of: date
+    rows: int
+
+
+async def take_snapshot(uow: UnitOfWork, as_of: date) -> Snapshot:
     """Snapshot today's open items per customer; a second run for the date adds nothing."""
     result = await uow.conn.execute(SNAPSHOT_SQL, {"as_of": as_of, "tenant": uow.tenant_id})
-    return {"asOf": as_of.isoformat(), "rows": result.rowcount}
+    return Snapshot(as_of, int(result.rowcount))

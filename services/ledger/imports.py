@@ -214,7 +214,7 @@ async def import_invoices(uow: UnitOfWork, rows: list[ImportRow]) -> list[RowRes
         if due is None:
             key = (customer.get("payment_terms_code"), customer.get("rating_class"))
             if key not in terms_cache:
-                terms_cache[key] = await terms_for(uow.conn, customer)
+                terms_cache[key] = await terms_for(uow, *key)
             due = schedule(terms_cache[key], issue_date, money.minor)[-1][0]
         pending.append(
             (

@@ -83,7 +83,7 @@ async def post_invoice(uow: UnitOfWork, data: InvoiceIn) -> UUID:
         raise ValidationFailed(errors)
     assert money is not None and number is not None
     customer = dict(customer_rows[0]._mapping)
-    terms = await terms_for(uow.conn, customer)
+    terms = await terms_for(uow, customer["payment_terms_code"], customer["rating_class"])
     lines = schedule(terms, data.issue_date, money.minor)
     due = data.due_date or lines[-1][0]
     invoice_id: UUID = await uow.conn.scalar(

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import ast
+import re
+from collections import Counter
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from domain.currencies import MINOR_UNITS
 from domain.errors import DomainError
-from domain.money import Money
+from domain.money import Money, totals
 
 
 @pytest.mark.parametrize(
@@ -69,3 +75,83 @@ def test_format_then_parse_round_trips(minor: int, currency: str) -> None:
 def test_addition_is_exact(a: int, b: int) -> None:
     assert (Money(a, "CNY") + Money(b, "CNY")).minor == a + b
     assert (Money(a, "CNY") - Money(b, "CNY")).minor == a - b
+
+
+CURRENCIES = st.sampled_from(sorted(MINOR_UNITS))
+MINORS = st.integers(min_value=-(2**63) + 1, max_value=2**63 - 1)
+PLAIN = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+@given(MINORS, CURRENCIES)
+def test_every_currency_formats_plainly_and_parses_back(minor: int, currency: str) -> None:
+    text = Money(minor, currency).to_decimal_string()
+    assert PLAIN.fullmatch(text)
+    assert len(text.partition(".")[2]) == MINOR_UNITS[currency]
+    assert Money.parse(text, currency) == Money(minor, currency)
+
+
+@given(MINORS, CURRENCIES)
+def test_parse_reads_decimal_text_exactly(minor: int, currency: str) -> None:
+    digits = MINOR_UNITS[currency]
+    units, cents = divmod(abs(minor), 10**digits)
+    sign = "-" if minor < 0 else ""
+    text = sign + str(units) + ("." + str(cents).zfill(digits) if digits else "")
+    assert Money.parse(text, currency) == Money(minor, currency)
+    assert Money(minor, currency).to_decimal_string() == text
+    if digits:  # fewer written decimals mean the same amount
+        short = text.rstrip("0").rstrip(".")
+        assert Money.parse(short, currency) == Money(minor, currency)
+
+
+@given(st.floats(allow_nan=True, allow_infinity=True), CURRENCIES)
+def test_a_float_is_never_money(value: float, currency: str) -> None:
+    with pytest.raises(TypeError):
+        Money(value, currency)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        Money.parse(value, currency)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["money", "interest", "provisions", "kpis", "terms", "writeoff", "currencies"],
+)
+def test_no_float_in_the_money_rules(module: str) -> None:
+    """No float literal, float() conversion or float annotation in the rules money passes."""
+    source = (Path(__file__).resolve().parents[2] / "domain" / f"{module}.py").read_text()
+    tree = ast.parse(source)
+    annotations = [
+        ast.unparse(a)
+        for node in ast.walk(tree)
+        for a in (
+            [node.annotation]
+            if isinstance(node, ast.AnnAssign | ast.arg) and node.annotation
+            else [node.returns]
+            if isinstance(node, ast.FunctionDef) and node.returns
+            else []
+        )
+    ]
+    assert not [
+        node.lineno
+        for node in ast.walk(tree)
+        if (isinstance(node, ast.Constant) and isinstance(node.value, float))
+        or (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "float")
+    ]
+    assert not [a for a in annotations if re.search(r"\bfloat\b", a)]
+
+
+@given(st.lists(st.tuples(st.integers(-(10**15), 10**15), CURRENCIES), max_size=40))
+def test_sums_are_exact_per_currency_and_never_mix(items: list[tuple[int, str]]) -> None:
+    amounts = [Money(minor, currency) for minor, currency in items]
+    expected: Counter[str] = Counter()
+    for minor, currency in items:
+        expected[currency] += minor
+    got = totals(amounts)
+    assert got == {c: Money(m, c) for c, m in expected.items()}
+    assert list(got) == sorted(got)
+    assert totals(reversed(amounts)) == got
+    for currency, money in got.items():
+        same = [a for a in amounts if a.currency == currency]
+        running = Money(0, currency)
+        for a in same:
+            running = running + a
+        assert running == money

@@ -9,7 +9,9 @@ from uuid import UUID
 import pytest
 
 from domain.errors import DomainError, ValidationFailed
+from domain.provisions import ProvisionTotals
 from services.closing import provisions, writeoffs
+from services.closing.writeoffs import WriteOffIn
 from services.customers.master_data import CustomerChanges, create_customer
 from services.inputs import MoneyIn
 from services.ledger import invoices, payments
@@ -49,12 +51,13 @@ async def seed(runtime: Any, tenant: UUID) -> tuple[UUID, dict[str, UUID]]:
     return customer["id"], ids
 
 
-async def run(runtime: Any, tenant: UUID, period_end: date) -> dict[str, Any]:
-    """One provision run, committed."""
+async def run(runtime: Any, tenant: UUID, period_end: date) -> dict[str, ProvisionTotals]:
+    """One provision run, committed: its totals by currency."""
     async with UnitOfWork(runtime.engine, tenant, actor("job")) as uow:
         result = await provisions.run_provisions(uow, period_end)
         await uow.commit()
-    return result
+    assert result.period_end == period_end
+    return {t.currency: t for t in result.totals}
 
 
 async def test_provision_matrix_rerun_movement_and_closing(runtime, tenants, database):
@@ -64,9 +67,9 @@ async def test_provision_matrix_rerun_movement_and_closing(runtime, tenants, dat
     first = await run(runtime, tenant, END)
     again = await run(runtime, tenant, END)
     # then: 50 + 300 + 500 + 1000 = 1,850.00 provided; re-running changes nothing
-    assert first["totals"]["CNY"]["provision"] == 185000
-    assert first["totals"]["CNY"]["charge"] == 185000
-    assert again["totals"] == first["totals"]
+    assert first["CNY"].provision_minor == 185000
+    assert first["CNY"].charge_minor == 185000
+    assert again == first
     assert database.query("SELECT sum(cardinality(invoice_ids)) FROM provision_customer_lines") == [
         (4,)
     ]
@@ -87,7 +90,7 @@ async def test_provision_matrix_rerun_movement_and_closing(runtime, tenants, dat
         await uow.commit()
     nov = await run(runtime, tenant, date(2026, 11, 30))
     # the oldest-due invoice (three) got the payment: its 1,000.00 provision is released
-    assert nov["totals"]["CNY"]["release"] == 100000
+    assert nov["CNY"].release_minor == 100000
     with pytest.raises(DomainError) as closed:
         await run(runtime, tenant, END)
     assert closed.value.code == "PERIOD_CLOSED"
@@ -100,16 +103,15 @@ async def test_write_off_workflow(runtime, tenants, database):
     collector = actor("carl", "collector")
     # propose 1,000.00 on the oldest invoice
     async with UnitOfWork(runtime.engine, tenant, collector) as uow:
-        proposal, _ = await writeoffs.propose(
+        proposal = await writeoffs.propose(
             uow,
-            customer,
-            [(ids["three"], "1000.00")],
-            "customer dissolved",
-            ["court ruling"],
+            WriteOffIn(
+                customer, ((ids["three"], "1000.00"),), "customer dissolved", ("court ruling",)
+            ),
             "wo-1",
         )
         await uow.commit()
-    proposal_id = UUID(proposal["proposalId"])
+    proposal_id = proposal.proposal_id
     # the proposer cannot approve, a sales user cannot either, finance can
     for who, code in (
         (actor("carl", "collector", "finance"), "SELF_APPROVAL"),
@@ -122,9 +124,9 @@ async def test_write_off_workflow(runtime, tenants, database):
     async with UnitOfWork(runtime.engine, tenant, actor("fay", "finance")) as uow:
         decided = await writeoffs.decide(uow, proposal_id, True, "agreed")
         await uow.commit()
-    assert decided["status"] == "APPROVED"  # 1,000.00 is under the dual-approval threshold
+    assert decided.status == "APPROVED"  # 1,000.00 is under the dual-approval threshold
     async with UnitOfWork(runtime.engine, tenant, actor("fay", "finance")) as uow:
-        posted, _ = await writeoffs.post(uow, proposal_id, END + timedelta(days=10), "post-1")
+        posted = await writeoffs.post(uow, proposal_id, END + timedelta(days=10), "post-1")
         await uow.commit()
     assert database.query(
         "SELECT open_minor, written_off_minor FROM invoices WHERE number = 'three'"
@@ -134,11 +136,11 @@ async def test_write_off_workflow(runtime, tenants, database):
     ]
     # the next run counts the provision as utilised, not released
     nov = await run(runtime, tenant, date(2026, 11, 30))
-    assert nov["totals"]["CNY"]["utilised"] == 100000
+    assert nov["CNY"].utilised_minor == 100000
     # a later recovery is recorded against the case
     async with UnitOfWork(runtime.engine, tenant, actor("fay", "finance")) as uow:
         await writeoffs.record_recovery(
-            uow, UUID(posted["caseId"]), "250.00", date(2026, 12, 1), "liquidator", "rec-1"
+            uow, posted.case_id, "250.00", date(2026, 12, 1), "liquidator", "rec-1"
         )
         await uow.commit()
     assert database.query("SELECT recovered_minor FROM bad_debt_cases") == [(25000,)]
@@ -163,10 +165,14 @@ async def test_write_off_refusals_write_nothing(runtime, tenants, database):
         await uow.commit()
     with pytest.raises(ValidationFailed) as paid:
         async with UnitOfWork(runtime.engine, tenant, actor("carl", "collector")) as uow:
-            await writeoffs.propose(uow, customer, [(ids["young"], "10.00")], "x", [], "k1")
+            await writeoffs.propose(
+                uow, WriteOffIn(customer, ((ids["young"], "10.00"),), "x"), "k1"
+            )
     assert paid.value.errors[0].code == "INVOICE_SETTLED"
     with pytest.raises(ValidationFailed) as too_much:
         async with UnitOfWork(runtime.engine, tenant, actor("carl", "collector")) as uow:
-            await writeoffs.propose(uow, customer, [(ids["one"], "1000.01")], "x", [], "k2")
+            await writeoffs.propose(
+                uow, WriteOffIn(customer, ((ids["one"], "1000.01"),), "x"), "k2"
+            )
     assert too_much.value.errors[0].code == "EXCEEDS_OPEN_AMOUNT"
     assert database.query("SELECT count(*) FROM write_off_proposals") == [(0,)]
