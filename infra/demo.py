@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from uuid import UUID
 
 from dbschema.queries import customers as q
+from domain.audit import AuditAction
 from domain.errors import DomainError
 from domain.registration import uscc_check_character
 from infra.runtime import Runtime
@@ -150,7 +151,9 @@ async def _demo_ledger(runtime: Runtime, tenant_id: UUID | str, slug: str) -> in
             if row is None:
                 continue
             if row.rating_class is None:
-                await customers.save(uow, row.id, None, {"rating_class": rating}, "demo")
+                await customers.save(
+                    uow, row.id, None, {"rating_class": rating}, AuditAction.SET_CREDIT_TERMS
+                )
             currency = row.annual_sales_currency or "CNY"
             for suffix, age, terms, amount in items:
                 issued = today - timedelta(days=age)
@@ -215,7 +218,11 @@ async def load_demo(runtime: Runtime) -> dict[str, int]:
                 )
                 if row["reviewed"]:
                     await customers.save(
-                        uow, stored["id"], None, {"last_reviewed_on": row["reviewed"]}, "demo"
+                        uow,
+                        stored["id"],
+                        None,
+                        {"last_reviewed_on": row["reviewed"]},
+                        AuditAction.REVIEW_CREDIT_FILE,
                     )
                 await uow.commit()
                 ids.append(stored["id"])

@@ -18,19 +18,19 @@ async def record(
     entity_type: str,
     entity_id: UUID,
     customer_id: UUID | None,
-    mutation: str,
+    action: str,
     actor: str,
     request_id: str | None,
     changes: dict[str, Any],
 ) -> None:
-    """Write who changed what, before and after."""
+    """Write who did what (`action`: a domain verb, domain.audit), before and after."""
     await conn.execute(
         audit_log.insert().values(
             tenant_id=tenant_id,
             entity_type=entity_type,
             entity_id=entity_id,
             customer_id=customer_id,
-            mutation=mutation,
+            action=action,
             actor=actor,
             request_id=request_id,
             changes=changes,

@@ -10,6 +10,7 @@ from strawberry.dataloader import DataLoader
 from domain.credit_file import Completeness
 from schema.context import Context
 from services.customers import reads
+from services.customers.records import AuditRecord
 
 TIMELINE_PER_CUSTOMER = 20  #: newest dossier entries shown per customer
 AUDIT_PER_CUSTOMER = 50  #: newest audit entries shown per customer
@@ -60,10 +61,10 @@ def timeline(ctx: Context) -> DataLoader[UUID, list[dict[str, Any]]]:
     return DataLoader(load_fn=load)
 
 
-def audit_trail(ctx: Context) -> DataLoader[UUID, list[dict[str, Any]]]:
-    """Newest audit rows by customer id."""
+def audit_trail(ctx: Context) -> DataLoader[UUID, list[AuditRecord]]:
+    """Newest audited changes by customer id."""
 
-    async def load(ids: list[UUID]) -> list[list[dict[str, Any]]]:
+    async def load(ids: list[UUID]) -> list[list[AuditRecord]]:
         return await reads.audit_for(ctx.session, ids, AUDIT_PER_CUSTOMER)
 
     return DataLoader(load_fn=load)

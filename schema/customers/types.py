@@ -10,12 +10,12 @@ from typing import Annotated, Any
 from uuid import UUID
 
 import strawberry
-from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from domain import roles
 from schema.context import Context
 from schema.customers import loaders
+from schema.customers.audit import AuditEntry
 from schema.engine.lazy import FromRow
 from schema.loading import Deferred
 from schema.money import DecimalString, Money
@@ -173,16 +173,6 @@ class CreditFile:
         return base + timedelta(days=interval) if base else None
 
 
-@strawberry.type(description="One audited change: who, when, which mutation, before and after.")
-class AuditEntry:
-    at: datetime = strawberry.field(description="When the change committed.")
-    actor: str = strawberry.field(description="Token subject who made it.")
-    mutation: str = strawberry.field(description="The mutation that made it.")
-    entity_type: str = strawberry.field(description="Kind of object changed.")
-    request_id: str | None = strawberry.field(description="Request id, to match the logs.")
-    changes: JSON = strawberry.field(description="Changed fields: {field: {before, after}}.")
-
-
 AUDIT_NOTE = roles_note(roles.READ_AUDIT)
 
 
@@ -227,17 +217,7 @@ class Customer(Node, FromRow):
     )
     async def audit_trail(self, info: Info[Context, Any]) -> list[AuditEntry]:
         rows = await info.context.loader("audit", loaders.audit_trail).load(self.raw_id)
-        return [
-            AuditEntry(
-                at=r["at"],
-                actor=r["actor"],
-                mutation=r["mutation"],
-                entity_type=r["entity_type"],
-                request_id=r["request_id"],
-                changes=r["changes"],
-            )
-            for r in rows
-        ]
+        return [AuditEntry.of(r) for r in rows]
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Customer:

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from dbschema.queries import audit
 from dbschema.queries import customers as q
 from dbschema.tables import credit_file_entries, customer_relations, tenants, warnings
+from domain.audit import AuditAction
 from domain.credit_file import (
     DEFAULT_REVIEW_INTERVAL_DAYS,
     CreditFileFacts,
@@ -128,7 +129,7 @@ async def add_entry(
         entity_type="CreditFileEntry",
         entity_id=row.id,
         customer_id=customer_id,
-        mutation="addCreditFileEntry",
+        action=AuditAction.ADD_CREDIT_FILE_ENTRY,
         actor=uow.actor.subject,
         request_id=uow.actor.request_id,
         changes={
@@ -184,7 +185,7 @@ async def link_partner(
         entity_type="CustomerRelation",
         entity_id=row.id,
         customer_id=customer_id,
-        mutation="linkPartner",
+        action=AuditAction.LINK_PARTNER,
         actor=uow.actor.subject,
         request_id=uow.actor.request_id,
         changes={
@@ -211,7 +212,7 @@ async def unlink_partner(uow: UnitOfWork, relation_id: UUID) -> UUID:
         entity_type="CustomerRelation",
         entity_id=row.id,
         customer_id=row.customer_id,
-        mutation="unlinkPartner",
+        action=AuditAction.UNLINK_PARTNER,
         actor=uow.actor.subject,
         request_id=uow.actor.request_id,
         changes={
@@ -231,7 +232,7 @@ async def record_review(
     if reviewed_on > today:
         raise DomainError("FUTURE_DATE", "cannot be in the future", "reviewedOn")
     stored = await save(
-        uow, customer_id, None, {"last_reviewed_on": reviewed_on}, "recordCreditReview"
+        uow, customer_id, None, {"last_reviewed_on": reviewed_on}, AuditAction.REVIEW_CREDIT_FILE
     )
     await uow.conn.execute(
         warnings.update()

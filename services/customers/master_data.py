@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from dbschema.queries import audit
 from dbschema.queries import customers as q
+from domain.audit import AuditAction
 from domain.errors import DomainError, NotFound, ValidationFailed
 from domain.money import Money
 from domain.registration import normalise_registration
@@ -246,7 +247,7 @@ async def create_customer(uow: UnitOfWork, changes: CustomerChanges) -> dict[str
         entity_type="Customer",
         entity_id=stored["id"],
         customer_id=stored["id"],
-        mutation="createCustomer",
+        action=AuditAction.CREATE_CUSTOMER,
         actor=uow.actor.subject,
         request_id=uow.actor.request_id,
         changes=diff(None, stored),
@@ -273,7 +274,7 @@ async def save(
     customer_id: UUID,
     version: int | None,
     values: dict[str, Any],
-    mutation: str,
+    action: AuditAction,
 ) -> dict[str, Any]:
     """Apply column values under a row lock and version check, and audit the difference."""
     current = await _locked(uow, customer_id, version)
@@ -294,7 +295,7 @@ async def save(
             entity_type="Customer",
             entity_id=customer_id,
             customer_id=customer_id,
-            mutation=mutation,
+            action=action,
             actor=uow.actor.subject,
             request_id=uow.actor.request_id,
             changes=changes,
@@ -308,7 +309,7 @@ async def update_customer(
     """Change master data; a stale version is refused so no edit is silently lost."""
     current = await _locked(uow, customer_id, version)
     values = validate(changes, current)
-    return await save(uow, customer_id, version, values, "updateCustomer")
+    return await save(uow, customer_id, version, values, AuditAction.UPDATE_CUSTOMER)
 
 
 async def archive_customer(
@@ -318,4 +319,6 @@ async def archive_customer(
     current = await _locked(uow, customer_id, version)
     if current["status"] == "ARCHIVED":
         raise DomainError("ALREADY_ARCHIVED", "customer is already archived", "id")
-    return await save(uow, customer_id, version, {"status": "ARCHIVED"}, "archiveCustomer")
+    return await save(
+        uow, customer_id, version, {"status": "ARCHIVED"}, AuditAction.ARCHIVE_CUSTOMER
+    )

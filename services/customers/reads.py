@@ -10,8 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dbschema.queries import audit
 from dbschema.queries import customers as q
+from domain.audit import AuditAction
 from domain.credit_file import Completeness, completeness_many
 from services.customers.credit_files import dossier_facts, policy_from, tenant_policy
+from services.customers.records import AuditRecord
 from services.read_session import ReadSession, rows_as_dicts
 
 POLICY = "credit_file_policy"  #: memo key: the tenant's dossier policy, read once per request
@@ -95,12 +97,16 @@ async def entries_for(
 
 async def audit_for(
     session: ReadSession, ids: list[UUID], per_customer: int
-) -> list[list[dict[str, Any]]]:
-    """Newest audit rows per customer."""
-    rows = rows_as_dicts(await session.run(lambda c: audit.for_customers(c, ids, per_customer)))
-    grouped: dict[UUID, list[dict[str, Any]]] = {i: [] for i in ids}
+) -> list[list[AuditRecord]]:
+    """Newest audited changes per customer."""
+    rows = await session.run(lambda c: audit.for_customers(c, ids, per_customer))
+    grouped: dict[UUID, list[AuditRecord]] = {i: [] for i in ids}
     for r in rows:
-        grouped[r["customer_id"]].append(r)
+        grouped[r.customer_id].append(
+            AuditRecord(
+                r.at, r.actor, AuditAction(r.action), r.entity_type, r.request_id, r.changes
+            )
+        )
     return [grouped[i] for i in ids]
 
 

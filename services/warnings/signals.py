@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from dbschema.queries import audit
 from dbschema.queries.events import record_event
 from dbschema.tables import customers, warnings
+from domain.audit import AuditAction
 from domain.errors import DomainError, NotFound
 from services.uow import UnitOfWork
 
@@ -95,7 +96,7 @@ async def acknowledge(uow: UnitOfWork, warning_id: UUID, note: str | None) -> di
         entity_type="Warning",
         entity_id=warning_id,
         customer_id=row.customer_id,
-        mutation="acknowledgeWarning",
+        action=AuditAction.ACKNOWLEDGE_WARNING,
         actor=uow.actor.subject,
         request_id=uow.actor.request_id,
         changes={

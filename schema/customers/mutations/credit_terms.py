@@ -12,6 +12,7 @@ import strawberry
 from strawberry.types import Info
 
 from domain import roles
+from domain.audit import AuditAction
 from domain.errors import DomainError, ValidationFailed
 from domain.interest import parse_daily_rate
 from schema.context import Context
@@ -79,7 +80,7 @@ async def set_customer_credit_terms(
         if code and not await payment_terms.exists(uow, code):
             raise DomainError("NOT_FOUND", f"no payment terms {code!r}", "paymentTermsCode")
         return await customer_service.save(
-            uow, customer_id, input.version, values, "setCustomerCreditTerms"
+            uow, customer_id, input.version, values, AuditAction.SET_CREDIT_TERMS
         )
 
     row, errors = await run(info, CUSTOMERS, work)
