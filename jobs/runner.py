@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Awaitable, Callable
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -19,7 +20,7 @@ Handler = Callable[[UnitOfWork, dict[str, Any]], Awaitable[dict[str, Any]]]
 
 
 async def _review(uow: UnitOfWork, args: dict[str, Any]) -> dict[str, Any]:
-    return await reviews.review_credit_files(uow, date.fromisoformat(args["asOf"]))
+    return asdict(await reviews.review_credit_files(uow, date.fromisoformat(args["asOf"])))
 
 
 async def _provisions(uow: UnitOfWork, args: dict[str, Any]) -> dict[str, Any]:

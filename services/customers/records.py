@@ -8,6 +8,7 @@ dataclasses.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -49,6 +50,17 @@ class CustomerRecord(NamedTuple):
 
 #: Columns a customer row holds: a row of more (a page's total) is cut to these.
 CUSTOMER_WIDTH = len(CustomerRecord._fields)
+_make = CustomerRecord._make
+
+
+def customer_of(row: Sequence[Any]) -> CustomerRecord:
+    """The record of a customer row (columns in table order, as `select(customers)` gives)."""
+    return _make(row[:CUSTOMER_WIDTH])
+
+
+def customers_of(rows: Iterable[Sequence[Any]]) -> list[CustomerRecord]:
+    """The records of many customer rows, in their order."""
+    return [_make(row[:CUSTOMER_WIDTH]) for row in rows]
 
 
 class PartnerLink(NamedTuple):
