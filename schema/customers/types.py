@@ -19,6 +19,7 @@ from schema.customers.audit import AuditEntry
 from schema.engine.lazy import FromRow
 from schema.loading import Deferred
 from schema.money import DecimalString, Money
+from schema.node import register_node
 from schema.permissions import allow, roles_note
 from schema.relay import Node, PageInfo, encode_cursor, to_global_id
 from services.customers import reads
@@ -276,6 +277,7 @@ Customer.DERIVE = {
     "created_at": attrgetter("created_at"),
     "updated_at": attrgetter("updated_at"),
 }
+register_node("Customer", "customers", loaders.customers, Customer.from_row)
 
 
 @strawberry.type(description="One customer in a page.")

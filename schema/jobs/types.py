@@ -10,6 +10,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.scalars import JSON
 
 from schema.context import Context
+from schema.node import register_node
 from schema.relay import Node, to_global_id
 from services.jobs import reads
 from services.jobs.reads import JobRecord
@@ -49,3 +50,6 @@ async def load_job(ctx: Context, job_id: UUID) -> Job | None:
     """The job as it stands now (a mutation that requested it shows it in its payload)."""
     job = await ctx.loader("jobs", jobs).load(job_id)
     return None if job is None else Job.from_row(job)
+
+
+register_node("Job", "jobs", jobs, Job.from_row)

@@ -14,7 +14,9 @@ from strawberry.types import Info
 from schema.context import Context
 from schema.customers import loaders as customer_loaders
 from schema.customers.types import Customer
+from schema.node import register_node
 from schema.relay import Node, PageInfo, to_global_id
+from schema.warnings import loaders
 from services.warnings.records import WarningRecord
 
 
@@ -89,6 +91,9 @@ class Warning(Node):
             acknowledge_note=None,
             customer_code=payload.get("customer", {}).get("code"),
         )
+
+
+register_node("Warning", "warnings", loaders.warnings, Warning.from_row)
 
 
 @strawberry.type(description="One warning in a page.")
