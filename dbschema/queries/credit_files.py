@@ -8,6 +8,7 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from dbschema.queries.per_parent import ranked_per_parent
 from dbschema.tables import credit_file_entries, customer_relations, customers
 
 _RELATED = customers.alias("related")
@@ -114,22 +115,13 @@ async def credit_file_facts(
 async def entries_for(
     conn: AsyncConnection, customer_ids: list[UUID], per_customer: int
 ) -> list[sa.Row[Any]]:
-    """The newest timeline entries per customer, paged per parent with a window function."""
-    ranked = (
-        sa.select(
-            credit_file_entries,
-            sa.func.row_number()
-            .over(
-                partition_by=credit_file_entries.c.customer_id,
-                order_by=(
-                    credit_file_entries.c.occurred_on.desc(),
-                    credit_file_entries.c.created_at.desc(),
-                ),
-            )
-            .label("rn"),
-        )
-        .where(credit_file_entries.c.customer_id.in_(customer_ids))
-        .subquery()
+    """The newest timeline entries per customer, paged per parent."""
+    entries = credit_file_entries.c
+    ranked = ranked_per_parent(
+        credit_file_entries,
+        entries.customer_id,
+        (entries.occurred_on.desc(), entries.created_at.desc()),
+        customer_ids,
     )
     query = (
         sa.select(ranked)
