@@ -17,6 +17,7 @@ from infra.request_context import tenant_var
 from schema.relay import from_global_id
 from services.collections import dunning, evidence
 from services.customers import reports
+from services.read_session import ReadSession
 from services.statements import documents
 
 
@@ -84,18 +85,15 @@ async def credit_file_pdf(request: Request) -> Response:
         customer_id = from_global_id(request.path_params["id"], "Customer")[1]
     except DomainError:
         return error_response(404, "NOT_FOUND", "Customer not found")
-    pdf = await reports.credit_file_pdf(
-        request.app.state.runtime.engine,
-        principal.tenant_id,
-        customer_id,
-        principal.subject,
-        lang,
-        date.today(),
-    )
-    if pdf is None:
+    session = ReadSession(request.app.state.runtime.engine, principal.tenant_id)
+    try:
+        report = await reports.gather(session, customer_id, principal.subject, date.today())
+    finally:
+        await session.close()
+    if report is None:
         return error_response(404, "NOT_FOUND", "Customer not found")
     return Response(
-        pdf,
+        await reports.render_pdf(report, lang),
         media_type="application/pdf",
         headers={
             "Content-Disposition": f'inline; filename="credit-file-{lang}.pdf"',

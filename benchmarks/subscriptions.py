@@ -79,7 +79,7 @@ async def run(bench: Bench, url: str) -> dict[str, Any]:
 
     async def emit(customer: dict[str, Any], kind: str) -> float:
         async with UnitOfWork(engine, tenant, Actor("bench")) as uow:
-            await raise_warning(uow.conn, tenant, customer, kind, "MEDIUM", {"bench": True})
+            await raise_warning(uow, customer["id"], kind, "MEDIUM", {"bench": True})
             before = time.perf_counter()
             await uow.commit()
         return before

@@ -158,7 +158,7 @@ audit_log = sa.Table(
     sa.Column("entity_type", sa.Text, nullable=False),
     sa.Column("entity_id", UUID(as_uuid=True), nullable=False),
     sa.Column("customer_id", UUID(as_uuid=True)),
-    sa.Column("mutation", sa.Text, nullable=False),
+    sa.Column("action", sa.Text, nullable=False),
     sa.Column("actor", sa.Text, nullable=False),
     sa.Column("request_id", sa.Text),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import overload
 
 #: common practice: review every customer's credit file at least once a year.
 DEFAULT_REVIEW_INTERVAL_DAYS = 365
@@ -132,6 +133,17 @@ def completeness_many(
     return grades
 
 
+@overload
+def next_review_due(last_reviewed_on: date, interval_days: int) -> date: ...
+@overload
+def next_review_due(last_reviewed_on: None, interval_days: int) -> None: ...
+@overload
+def next_review_due(last_reviewed_on: date | None, interval_days: int) -> date | None: ...
+def next_review_due(last_reviewed_on: date | None, interval_days: int) -> date | None:
+    """When the next periodic review falls due: one interval after the last (None: never)."""
+    return None if last_reviewed_on is None else last_reviewed_on + timedelta(days=interval_days)
+
+
 @dataclass(frozen=True, slots=True)
 class ReviewFinding:
     """A reason to raise a warning on a customer after a credit-file review."""
@@ -150,8 +162,8 @@ def review_findings(
 ) -> list[ReviewFinding]:
     """What a periodic review finds: an overdue review and/or an incomplete dossier."""
     findings: list[ReviewFinding] = []
-    reference = last_reviewed_on or created_on
-    due_on = reference + timedelta(days=interval_days)
+    # a file never reviewed falls due one interval after the customer was created
+    due_on = next_review_due(last_reviewed_on or created_on, interval_days)
     if due_on < as_of:
         findings.append(
             ReviewFinding(

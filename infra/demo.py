@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from uuid import UUID
 
-from dbschema.queries import customers as q
 from domain.errors import DomainError
 from domain.registration import uscc_check_character
 from infra.runtime import Runtime
@@ -146,12 +145,12 @@ async def _demo_ledger(runtime: Runtime, tenant_id: UUID | str, slug: str) -> in
     payments: list[ImportRow] = []
     async with UnitOfWork(runtime.engine, tenant_id, DEMO_ACTOR) as uow:
         for code, (rating, items, cash) in DEMO_LEDGER.items():
-            row = await q.by_code(uow.conn, code)
-            if row is None:
+            customer = await customers.find_by_code(uow, code)
+            if customer is None:
                 continue
-            if row.rating_class is None:
-                await customers.save(uow, row.id, None, {"rating_class": rating}, "demo")
-            currency = row.annual_sales_currency or "CNY"
+            if customer.rating_class is None:
+                await customers.set_credit_terms(uow, customer.id, None, rating_class=rating)
+            currency = customer.annual_sales_currency or "CNY"
             for suffix, age, terms, amount in items:
                 issued = today - timedelta(days=age)
                 invoices.append(
@@ -193,7 +192,7 @@ async def load_demo(runtime: Runtime) -> dict[str, int]:
         ids: list[UUID] = []
         for row in rows:
             async with UnitOfWork(runtime.engine, tenant_id, DEMO_ACTOR) as uow:
-                if await q.code_taken(uow.conn, str(row["code"])):
+                if await customers.find_by_code(uow, str(row["code"])) is not None:
                     continue
                 capital, sales = row["capital"], row["sales"]
                 stored = await customers.create_customer(
@@ -213,12 +212,11 @@ async def load_demo(runtime: Runtime) -> dict[str, int]:
                         founded_on=date(2008, 3, 1),
                     ),
                 )
-                if row["reviewed"]:
-                    await customers.save(
-                        uow, stored["id"], None, {"last_reviewed_on": row["reviewed"]}, "demo"
-                    )
+                reviewed = row["reviewed"]
+                if isinstance(reviewed, date):
+                    await credit_files.record_review(uow, stored.id, reviewed, date.today())
                 await uow.commit()
-                ids.append(stored["id"])
+                ids.append(stored.id)
                 added[slug] += 1
         if len(ids) >= 2:
             async with UnitOfWork(runtime.engine, tenant_id, DEMO_ACTOR) as uow:

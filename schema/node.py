@@ -1,25 +1,63 @@
-"""The Relay `node` field and `viewer`: reads that span every capability."""
+"""The Relay `node` field and `viewer`: reads that span every capability.
+
+`node` knows no capability: each declares its node types next to the types themselves
+(`register_node`), so a new capability adds its objects to `node` from its own package.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
+from uuid import UUID
 
 import strawberry
+from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from domain import roles
 from domain.errors import DomainError
 from schema.context import Context
-from schema.customers import loaders
-from schema.customers.types import Customer
-from schema.jobs.types import Job
 from schema.permissions import allow, roles_note
 from schema.relay import Node, from_global_id
-from schema.warnings import loaders as warning_loaders
-from schema.warnings.types import Warning
-from services.jobs import reads as job_reads
 
 READ = roles.READ_CUSTOMERS
+
+
+@dataclass(frozen=True)
+class NodeType:
+    """How `node` finds objects of one type: a request's DataLoader of records by raw id
+    (under its name on the context, so other fields share its cache), and the constructor of
+    the GraphQL object from a record."""
+
+    loader_name: str
+    loader: Callable[[Context], DataLoader[UUID, Any]]
+    build: Callable[[Any], Node]
+
+
+#: Global-id type name -> how to load it; filled by the capabilities' type modules.
+NODE_TYPES: dict[str, NodeType] = {}
+
+
+def register_node(
+    type_name: str,
+    loader_name: str,
+    loader: Callable[[Context], DataLoader[UUID, Any]],
+    build: Callable[[Any], Node],
+) -> None:
+    """Declare that `node` resolves global ids of `type_name` (once per type)."""
+    kind = NodeType(loader_name, loader, build)
+    if NODE_TYPES.setdefault(type_name, kind) != kind:
+        raise ValueError(f"node type {type_name!r} is registered twice")
+
+
+async def load_node(ctx: Context, type_name: str, raw: UUID) -> Node | None:
+    """The object of a type and raw id, or None when no such object is the caller's."""
+    kind = NODE_TYPES.get(type_name)
+    if kind is None:
+        return None
+    record = await ctx.loader(kind.loader_name, kind.loader).load(raw)
+    return None if record is None else kind.build(record)
 
 
 @strawberry.type(description="Who the token says you are.")
@@ -56,22 +94,4 @@ class NodeQuery:
             type_name, raw = from_global_id(id)
         except DomainError:
             return None
-        ctx = info.context
-        if type_name == "Customer":
-            row = await ctx.loader("customers", loaders.customers).load(raw)
-            return Customer.from_row(row) if row else None
-        if type_name == "Warning":
-            row = await ctx.loader("warnings", warning_loaders.warnings).load(raw)
-            return Warning.from_row(row) if row else None
-        if type_name in ("Invoice", "Payment"):
-            from schema.ledger.types import INVOICE_ROWS, PAYMENT_ROWS, Invoice, Payment
-
-            loader = INVOICE_ROWS if type_name == "Invoice" else PAYMENT_ROWS
-            row = await ctx.loader(type_name, loader).load(raw)
-            if row is None:
-                return None
-            return Invoice.from_row(row) if type_name == "Invoice" else Payment.from_row(row)
-        if type_name == "Job":
-            row = await job_reads.job_by_id(ctx.session, raw)
-            return Job.from_row(row) if row else None
-        return None
+        return await load_node(info.context, type_name, raw)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 from strawberry.dataloader import DataLoader
@@ -10,60 +9,52 @@ from strawberry.dataloader import DataLoader
 from domain.credit_file import Completeness
 from schema.context import Context
 from services.customers import reads
+from services.customers.records import AuditRecord, CreditFileEntry, CustomerRecord, PartnerLink
 
 TIMELINE_PER_CUSTOMER = 20  #: newest dossier entries shown per customer
 AUDIT_PER_CUSTOMER = 50  #: newest audit entries shown per customer
 
 
-def customers(ctx: Context) -> DataLoader[UUID, dict[str, Any] | None]:
+def customers(ctx: Context) -> DataLoader[UUID, CustomerRecord | None]:
     """Customers by id."""
 
-    async def load(ids: list[UUID]) -> list[dict[str, Any] | None]:
+    async def load(ids: list[UUID]) -> list[CustomerRecord | None]:
         return await reads.customers_by_ids(ctx.session, ids)
 
     return DataLoader(load_fn=load)
 
 
 def completeness(ctx: Context) -> DataLoader[UUID, Completeness]:
-    """Credit-file completeness by customer id (customers come from the customer loader)."""
+    """Credit-file completeness by customer id."""
 
     async def load(ids: list[UUID]) -> list[Completeness]:
-        rows = await ctx.loader("customers", customers).load_many(ids)
-        present = [r for r in rows if r is not None]
-        grades = dict(
-            zip(
-                [r["id"] for r in present],
-                await reads.completeness_for(ctx.session, present, ctx.today),
-                strict=True,
-            )
-        )
-        return [grades[i] for i in ids]
+        return await reads.completeness_for(ctx.session, ids, ctx.today)
 
     return DataLoader(load_fn=load)
 
 
-def partners(ctx: Context) -> DataLoader[UUID, list[dict[str, Any]]]:
+def partners(ctx: Context) -> DataLoader[UUID, list[PartnerLink]]:
     """Partner links by customer id."""
 
-    async def load(ids: list[UUID]) -> list[list[dict[str, Any]]]:
+    async def load(ids: list[UUID]) -> list[list[PartnerLink]]:
         return await reads.relations_for(ctx.session, ids)
 
     return DataLoader(load_fn=load)
 
 
-def timeline(ctx: Context) -> DataLoader[UUID, list[dict[str, Any]]]:
+def timeline(ctx: Context) -> DataLoader[UUID, list[CreditFileEntry]]:
     """Newest timeline entries by customer id."""
 
-    async def load(ids: list[UUID]) -> list[list[dict[str, Any]]]:
+    async def load(ids: list[UUID]) -> list[list[CreditFileEntry]]:
         return await reads.entries_for(ctx.session, ids, TIMELINE_PER_CUSTOMER)
 
     return DataLoader(load_fn=load)
 
 
-def audit_trail(ctx: Context) -> DataLoader[UUID, list[dict[str, Any]]]:
-    """Newest audit rows by customer id."""
+def audit_trail(ctx: Context) -> DataLoader[UUID, list[AuditRecord]]:
+    """Newest audited changes by customer id."""
 
-    async def load(ids: list[UUID]) -> list[list[dict[str, Any]]]:
+    async def load(ids: list[UUID]) -> list[list[AuditRecord]]:
         return await reads.audit_for(ctx.session, ids, AUDIT_PER_CUSTOMER)
 
     return DataLoader(load_fn=load)

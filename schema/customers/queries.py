@@ -8,7 +8,6 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from dbschema.queries.customers import CustomerFilter as FilterData
 from domain import roles
 from domain.errors import DomainError
 from schema.context import Context
@@ -26,19 +25,14 @@ from schema.customers.types import (
 )
 from schema.engine.selection import selected_pairs
 from schema.permissions import allow, roles_note
-from schema.relay import (
-    PageInfo,
-    decode_cursor,
-    from_global_id,
-    page_size,
-)
+from schema.relay import connection, decode_cursor, from_global_id, page_size
 from services.customers import reads
 
 READ = roles.READ_CUSTOMERS
-ORDER_KEY = {
-    CustomerOrderField.NAME: "legal_name",
-    CustomerOrderField.CODE: "code",
-    CustomerOrderField.CREATED: "created_at",
+ORDER = {
+    CustomerOrderField.NAME: reads.CustomerOrder.NAME,
+    CustomerOrderField.CODE: reads.CustomerOrder.CODE,
+    CustomerOrderField.CREATED: reads.CustomerOrder.CREATED,
 }
 
 
@@ -65,14 +59,14 @@ async def prefetch_credit_files(
     if ("creditFile", "completeness") in wanted:
         # one statement for both: the facts query carries the partner links along
         grades, links = await reads.dossiers_for(
-            ctx.session, [c.row for c in customers], ctx.today, with_partners=want_partners
+            ctx.session, [c.row.id for c in customers], ctx.today, with_partners=want_partners
         )
         for customer, grade, rows in zip(customers, grades, links, strict=True):
             customer.credit_file.completeness = completeness_view(grade)
             if want_partners:
                 customer.credit_file.partners = partner_views(rows)
     elif want_partners:
-        partners = await reads.relations_for(ctx.session, [c.raw_id for c in customers])
+        partners = await reads.relations_for(ctx.session, [c.row.id for c in customers])
         for customer, rows in zip(customers, partners, strict=True):
             customer.credit_file.partners = partner_views(rows)
 
@@ -101,27 +95,24 @@ class CustomerQuery:
         size = page_size(first, ctx.runtime.settings.max_page_size)
         order = order_by or CustomerOrder()
         flt = filter or CustomerFilter()
-        data = FilterData(
-            text=flt.text, industry=flt.industry, status=flt.status.value if flt.status else None
-        )
         wanted = selected_pairs(info)
-        rows, total, more = await reads.customers_page(
+        sort = ORDER[order.field]
+        page = await reads.customers_page(
             ctx.session,
-            data,
-            order.field.value,
+            reads.CustomerFilter(flt.text, flt.industry, flt.status.value if flt.status else None),
+            sort,
             order.direction == OrderDirection.DESC,
             decode_cursor(after) if after else None,
             size,
             with_total=("customers", "totalCount") in wanted,
         )
-        key = ORDER_KEY[order.field]
-        edges = [CustomerEdge.of(r, key) for r in rows]
+        # Lazy edges, not relay.edges_of: a cursor is encoded only if the query reads it (the
+        # page's own query reads none), which edges_of would do for every row up front.
+        key = sort.key
+        edges = [CustomerEdge.of(r, key) for r in page.items]
         await prefetch_credit_files(info, [e.node for e in edges], wanted)
-        return CustomerConnection(
-            edges=edges,
-            total_count=total or 0,  # not selected when None: never sent
-            page_info=PageInfo(has_next_page=more, end_cursor=edges[-1].cursor if edges else None),
-        )
+        # the total is None when not selected, and then never sent
+        return connection(CustomerConnection, edges, page.has_next, page.total or 0)
 
     @strawberry.field(
         description="One customer by global id; null when not found." + roles_note(READ),

@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from collections.abc import Callable
+from datetime import date, datetime
 from enum import Enum
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from typing import Annotated, Any
 from uuid import UUID
 
 import strawberry
-from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from domain import roles
 from schema.context import Context
 from schema.customers import loaders
+from schema.customers.audit import AuditEntry
 from schema.engine.lazy import FromRow
 from schema.loading import Deferred
 from schema.money import DecimalString, Money
+from schema.node import register_node
 from schema.permissions import allow, roles_note
 from schema.relay import Node, PageInfo, encode_cursor, to_global_id
+from services.customers import reads
+from services.customers import records as rec
 
 
 @strawberry.enum(description="Whether the seller still trades with the customer.")
@@ -87,18 +90,18 @@ class Partner(FromRow):
     related_name: str = strawberry.field(description="Legal name of the related customer.")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Partner:
-        """From a relation row joined with the related customer (fields derived when read)."""
-        return cls.lazy(row)
+    def from_row(cls, link: rec.PartnerLink) -> Partner:
+        """From a partner link (fields derived when read)."""
+        return cls.lazy(link)
 
 
 Partner.DERIVE = {
-    "id": lambda r: to_global_id("Partner", r["id"]),
-    "kind": lambda r: RelationKind(r["kind"]),
-    "note": itemgetter("note"),
-    "related_id": lambda r: to_global_id("Customer", r["related_customer_id"]),
-    "related_code": itemgetter("related_code"),
-    "related_name": itemgetter("related_name"),
+    "id": lambda r: to_global_id("Partner", r.id),
+    "kind": lambda r: RelationKind(r.kind),
+    "note": attrgetter("note"),
+    "related_id": lambda r: to_global_id("Customer", r.related_customer_id),
+    "related_code": attrgetter("related_code"),
+    "related_name": attrgetter("related_name"),
 }
 
 
@@ -114,17 +117,17 @@ class CreditFileEntry:
     created_at: datetime = strawberry.field(description="When it was filed.")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> CreditFileEntry:
-        """From a stored entry."""
+    def from_row(cls, entry: rec.CreditFileEntry) -> CreditFileEntry:
+        """From a timeline entry of the customer services."""
         return cls(
-            id=to_global_id("CreditFileEntry", row["id"]),
-            occurred_on=row["occurred_on"],
-            kind=EntryKind(row["kind"]),
-            title=row["title"],
-            body=row["body"],
-            document_ref=row["document_ref"],
-            created_by=row["created_by"],
-            created_at=row["created_at"],
+            id=to_global_id("CreditFileEntry", entry.id),
+            occurred_on=entry.occurred_on,
+            kind=EntryKind(entry.kind),
+            title=entry.title,
+            body=entry.body,
+            document_ref=entry.document_ref,
+            created_by=entry.created_by,
+            created_at=entry.created_at,
         )
 
 
@@ -141,9 +144,9 @@ Completeness.DERIVE = {
 }
 
 
-def partner_views(rows: list[dict[str, Any]]) -> list[Partner]:
-    """The GraphQL shape of partner rows."""
-    return [Partner.from_row(r) for r in rows]
+def partner_views(links: list[rec.PartnerLink]) -> list[Partner]:
+    """The GraphQL shape of partner links."""
+    return [Partner.from_row(link) for link in links]
 
 
 @strawberry.type(description="The customer's credit dossier: history, partners, documents.")
@@ -151,7 +154,6 @@ class CreditFile:
     customer_id: strawberry.Private[UUID]
     company_history: str | None = strawberry.field(description="Company history notes.")
     last_reviewed_on: date | None = strawberry.field(description="Date of the last review.")
-    review_interval_days: strawberry.Private[int | None] = None
 
     # Plain attributes: prefetched values on a page, Deferred (awaited on demand) otherwise.
     completeness: Completeness = strawberry.field(
@@ -166,21 +168,7 @@ class CreditFile:
 
     @strawberry.field(description="When the next periodic review is due.")
     async def next_review_due_on(self, info: Info[Context, Any]) -> date | None:
-        from services.customers.reads import review_interval
-
-        interval = await review_interval(info.context.session)
-        base = self.last_reviewed_on
-        return base + timedelta(days=interval) if base else None
-
-
-@strawberry.type(description="One audited change: who, when, which mutation, before and after.")
-class AuditEntry:
-    at: datetime = strawberry.field(description="When the change committed.")
-    actor: str = strawberry.field(description="Token subject who made it.")
-    mutation: str = strawberry.field(description="The mutation that made it.")
-    entity_type: str = strawberry.field(description="Kind of object changed.")
-    request_id: str | None = strawberry.field(description="Request id, to match the logs.")
-    changes: JSON = strawberry.field(description="Changed fields: {field: {before, after}}.")
+        return await reads.next_review_due(info.context.session, self.last_reviewed_on)
 
 
 AUDIT_NOTE = roles_note(roles.READ_AUDIT)
@@ -189,7 +177,7 @@ AUDIT_NOTE = roles_note(roles.READ_AUDIT)
 @strawberry.type(description="A customer (buyer on credit) of the tenant.")
 class Customer(Node, FromRow):
     raw_id: strawberry.Private[UUID]
-    row: strawberry.Private[dict[str, Any]]
+    row: strawberry.Private[rec.CustomerRecord]
     code: str = strawberry.field(description="Customer code, unique in the tenant.")
     legal_name: str = strawberry.field(description="Registered legal name.")
     country: str = strawberry.field(description="ISO 3166 country code.")
@@ -227,78 +215,69 @@ class Customer(Node, FromRow):
     )
     async def audit_trail(self, info: Info[Context, Any]) -> list[AuditEntry]:
         rows = await info.context.loader("audit", loaders.audit_trail).load(self.raw_id)
-        return [
-            AuditEntry(
-                at=r["at"],
-                actor=r["actor"],
-                mutation=r["mutation"],
-                entity_type=r["entity_type"],
-                request_id=r["request_id"],
-                changes=r["changes"],
-            )
-            for r in rows
-        ]
+        return [AuditEntry.of(r) for r in rows]
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Customer:
-        """From a stored customer row; each field is derived when a query first reads it."""
-        return cls.lazy(row)
+    def from_row(cls, record: rec.CustomerRecord) -> Customer:
+        """From a customer record; each field is derived when a query first reads it."""
+        return cls.lazy(record)
 
 
-def _contacts(row: Mapping[str, Any]) -> list[Contact]:
+def _contacts(r: rec.CustomerRecord) -> list[Contact]:
     return [
         Contact(
             name=c.get("name") or "", role=c.get("role"), phone=c.get("phone"), email=c.get("email")
         )
-        for c in row["contacts"] or []
+        for c in r.contacts or []
     ]
 
 
-def _credit_file(row: Mapping[str, Any]) -> CreditFile:
+def _credit_file(r: rec.CustomerRecord) -> CreditFile:
     # Prefetched on a page (the placeholders are replaced); awaited one at a time otherwise.
     return CreditFile(
-        customer_id=row["id"],
-        company_history=row["company_history"],
-        last_reviewed_on=row["last_reviewed_on"],
+        customer_id=r.id,
+        company_history=r.company_history,
+        last_reviewed_on=r.last_reviewed_on,
         completeness=Deferred(  # type: ignore[arg-type]
-            "completeness", loaders.completeness, row["id"], completeness_view
+            "completeness", loaders.completeness, r.id, completeness_view
         ),
         partners=Deferred(  # type: ignore[arg-type]
-            "partners", loaders.partners, row["id"], partner_views
+            "partners", loaders.partners, r.id, partner_views
         ),
     )
 
 
-def _daily_rate(row: Mapping[str, Any]) -> str | None:
-    rate = row.get("late_interest_daily_rate")
+def _daily_rate(r: rec.CustomerRecord) -> str | None:
+    rate = r.late_interest_daily_rate
     return None if rate is None else str(rate.normalize())
 
 
 Customer.DERIVE = {
-    "id": lambda r: to_global_id("Customer", r["id"]),
-    "raw_id": itemgetter("id"),
-    "code": itemgetter("code"),
-    "legal_name": itemgetter("legal_name"),
-    "country": itemgetter("country"),
-    "registration_number": itemgetter("registration_number"),
-    "industry": itemgetter("industry"),
-    "status": lambda r: CustomerStatus(r["status"]),
-    "founded_on": itemgetter("founded_on"),
+    "id": lambda r: to_global_id("Customer", r.id),
+    "raw_id": attrgetter("id"),
+    "code": attrgetter("code"),
+    "legal_name": attrgetter("legal_name"),
+    "country": attrgetter("country"),
+    "registration_number": attrgetter("registration_number"),
+    "industry": attrgetter("industry"),
+    "status": lambda r: CustomerStatus(r.status),
+    "founded_on": attrgetter("founded_on"),
     "registered_capital": lambda r: Money.from_minor(
-        r["registered_capital_minor"], r["registered_capital_currency"]
+        r.registered_capital_minor, r.registered_capital_currency
     ),
-    "annual_sales": lambda r: Money.from_minor(r["annual_sales_minor"], r["annual_sales_currency"]),
-    "business_model": itemgetter("business_model"),
-    "salesperson": itemgetter("salesperson"),
-    "rating_class": lambda r: r.get("rating_class"),
-    "payment_terms_code": lambda r: r.get("payment_terms_code"),
+    "annual_sales": lambda r: Money.from_minor(r.annual_sales_minor, r.annual_sales_currency),
+    "business_model": attrgetter("business_model"),
+    "salesperson": attrgetter("salesperson"),
+    "rating_class": attrgetter("rating_class"),
+    "payment_terms_code": attrgetter("payment_terms_code"),
     "late_interest_daily_rate": _daily_rate,
     "contacts": _contacts,
-    "version": itemgetter("version"),
+    "version": attrgetter("version"),
     "credit_file": _credit_file,
-    "created_at": itemgetter("created_at"),
-    "updated_at": itemgetter("updated_at"),
+    "created_at": attrgetter("created_at"),
+    "updated_at": attrgetter("updated_at"),
 }
+register_node("Customer", "customers", loaders.customers, Customer.from_row)
 
 
 @strawberry.type(description="One customer in a page.")
@@ -307,13 +286,15 @@ class CustomerEdge(FromRow):
     node: Customer = strawberry.field(description="The customer.")
 
     @classmethod
-    def of(cls, row: dict[str, Any], order_key: str) -> CustomerEdge:
-        """The edge of a page row; its cursor is encoded only if the query reads it."""
-        return cls.lazy((row, order_key))
+    def of(
+        cls, record: rec.CustomerRecord, sort_key: Callable[[rec.CustomerRecord], Any]
+    ) -> CustomerEdge:
+        """The edge of a page's customer; its cursor is encoded only if the query reads it."""
+        return cls.lazy((record, sort_key))
 
 
 CustomerEdge.DERIVE = {
-    "cursor": lambda pair: encode_cursor(pair[0][pair[1]], pair[0]["id"]),
+    "cursor": lambda pair: encode_cursor(pair[1](pair[0]), pair[0].id),
     "node": lambda pair: Customer.from_row(pair[0]),
 }
 

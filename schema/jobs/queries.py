@@ -10,10 +10,9 @@ from strawberry.types import Info
 from domain import roles
 from domain.errors import DomainError
 from schema.context import Context
-from schema.jobs.types import Job
+from schema.jobs.types import Job, load_job
 from schema.permissions import allow, roles_note
 from schema.relay import from_global_id
-from services.jobs import reads
 
 READ = roles.READ_CUSTOMERS
 
@@ -33,5 +32,4 @@ class JobQuery:
             raw = from_global_id(id, "Job")[1]
         except DomainError:
             return None
-        row = await reads.job_by_id(info.context.session, raw)
-        return Job.from_row(row) if row else None
+        return await load_job(info.context, raw)

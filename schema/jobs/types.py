@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from uuid import UUID
 
 import strawberry
+from strawberry.dataloader import DataLoader
 from strawberry.scalars import JSON
 
+from schema.context import Context
+from schema.node import register_node
 from schema.relay import Node, to_global_id
+from services.jobs import reads
+from services.jobs.reads import JobRecord
 
 
 @strawberry.type(description="A background job requested through the API.")
@@ -20,13 +25,31 @@ class Job(Node):
     result: JSON | None = strawberry.field(description="What it did (counts).")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Job:
-        """From a stored job."""
+    def from_row(cls, job: JobRecord) -> Job:
+        """From a job record of the job reads."""
         return cls(
-            id=to_global_id("Job", row["id"]),
-            actor=row["actor"],
-            status=row["status"],
-            created_at=row["created_at"],
-            finished_at=row["finished_at"],
-            result=row["result"],
+            id=to_global_id("Job", job.id),
+            actor=job.actor,
+            status=job.status,
+            created_at=job.created_at,
+            finished_at=job.finished_at,
+            result=job.result,
         )
+
+
+def jobs(ctx: Context) -> DataLoader[UUID, JobRecord | None]:
+    """Jobs by id."""
+
+    async def load(ids: list[UUID]) -> list[JobRecord | None]:
+        return await reads.jobs_by_ids(ctx.session, ids)
+
+    return DataLoader(load_fn=load)
+
+
+async def load_job(ctx: Context, job_id: UUID) -> Job | None:
+    """The job as it stands now (a mutation that requested it shows it in its payload)."""
+    job = await ctx.loader("jobs", jobs).load(job_id)
+    return None if job is None else Job.from_row(job)
+
+
+register_node("Job", "jobs", jobs, Job.from_row)

@@ -17,6 +17,7 @@ from schema.context import Context
 from schema.customers import loaders
 from schema.customers.types import Customer
 from schema.money import Money
+from schema.node import register_node
 from schema.relay import Node, PageInfo, to_global_id
 from services.ledger import reads as ledger_reads
 
@@ -299,3 +300,5 @@ class InvoiceFilter:
 
 INVOICE_ROWS = rows_loader(invoice_table)
 PAYMENT_ROWS = rows_loader(payment_table)
+register_node("Invoice", "Invoice", INVOICE_ROWS, Invoice.from_row)
+register_node("Payment", "Payment", PAYMENT_ROWS, Payment.from_row)

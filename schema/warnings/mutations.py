@@ -9,12 +9,13 @@ from strawberry.types import Info
 
 from domain import roles
 from schema.context import Context
-from schema.mutation import INPUT, decode, run
+from schema.mutation import INPUT, decode, respond
 from schema.permissions import allow, roles_note
 from schema.warnings.errors import WARNINGS
 from schema.warnings.types import Warning
 from services.uow import UnitOfWork
 from services.warnings import signals as svc
+from services.warnings.records import WarningRecord
 
 
 @strawberry.input(description="Acknowledge a warning.")
@@ -25,19 +26,21 @@ class AcknowledgeWarningInput:
 
 @strawberry.type(description="Result of acknowledgeWarning.")
 class AcknowledgeWarningPayload(WARNINGS.payload):
-    warning: Warning | None = strawberry.field(description="The warning after acknowledgement.")
+    warning: Warning | None = strawberry.field(
+        default=None, description="The warning after acknowledgement."
+    )
 
 
 async def acknowledge_warning(
     info: Info[Context, Any], input: Annotated[AcknowledgeWarningInput, INPUT]
 ) -> AcknowledgeWarningPayload:
-    async def work(uow: UnitOfWork) -> dict[str, Any]:
+    async def work(uow: UnitOfWork) -> WarningRecord:
         return await svc.acknowledge(uow, decode(input.id, "Warning"), input.note)
 
-    row, errors = await run(info, WARNINGS, work)
-    return AcknowledgeWarningPayload(
-        warning=Warning.from_row(row) if row else None, user_errors=errors
-    )
+    async def show(warning: WarningRecord) -> dict[str, Any]:
+        return {"warning": Warning.from_row(warning)}
+
+    return await respond(info, AcknowledgeWarningPayload, work, show)
 
 
 FIELDS = {

@@ -11,7 +11,14 @@ from domain import roles
 from domain.errors import DomainError
 from schema.context import Context
 from schema.permissions import allow, roles_note
-from schema.relay import PageInfo, decode_cursor, encode_cursor, from_global_id, page_size
+from schema.relay import (
+    connection,
+    decode_cursor,
+    edges_of,
+    encode_cursor,
+    from_global_id,
+    page_size,
+)
 from schema.warnings.types import Warning, WarningConnection, WarningEdge, WarningFilter
 from services.warnings import reads
 
@@ -46,12 +53,8 @@ class WarningQuery:
         if flt.customer_id is not None:
             customer_id = _decode(flt.customer_id, "Customer")
             if customer_id is None:  # an unknown customer simply has no warnings
-                return WarningConnection(
-                    edges=[],
-                    total_count=0,
-                    page_info=PageInfo(has_next_page=False, end_cursor=None),
-                )
-        rows, total, more = await reads.warnings_page(
+                return connection(WarningConnection, [], False, 0)
+        page = await reads.warnings_page(
             ctx.session,
             status=flt.status.value if flt.status else None,
             min_level=flt.min_level.value if flt.min_level else None,
@@ -60,12 +63,7 @@ class WarningQuery:
             after=decode_cursor(after) if after else None,
             first=size,
         )
-        edges = [
-            WarningEdge(cursor=encode_cursor(r["raised_at"], r["id"]), node=Warning.from_row(r))
-            for r in rows
-        ]
-        return WarningConnection(
-            edges=edges,
-            total_count=total,
-            page_info=PageInfo(has_next_page=more, end_cursor=edges[-1].cursor if edges else None),
+        edges = edges_of(
+            WarningEdge, page.items, Warning.from_row, lambda w: encode_cursor(w.raised_at, w.id)
         )
+        return connection(WarningConnection, edges, page.has_next, page.total)

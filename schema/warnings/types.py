@@ -12,9 +12,12 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from schema.context import Context
-from schema.customers import loaders
+from schema.customers import loaders as customer_loaders
 from schema.customers.types import Customer
+from schema.node import register_node
 from schema.relay import Node, PageInfo, to_global_id
+from schema.warnings import loaders
+from services.warnings.records import WarningRecord
 
 
 @strawberry.enum(description="How serious a warning is; subscribers filter by a minimum.")
@@ -50,24 +53,25 @@ class Warning(Node):
 
     @strawberry.field(description="The customer it concerns.")
     async def customer(self, info: Info[Context, Any]) -> Customer | None:
-        row = await info.context.loader("customers", loaders.customers).load(self.raw_customer_id)
-        return Customer.from_row(row) if row else None
+        loader = info.context.loader("customers", customer_loaders.customers)
+        record = await loader.load(self.raw_customer_id)
+        return Customer.from_row(record) if record else None
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Warning:
-        """From a stored warning."""
+    def from_row(cls, warning: WarningRecord) -> Warning:
+        """From a warning record of the warning services."""
         return cls(
-            id=to_global_id("Warning", row["id"]),
-            raw_customer_id=row["customer_id"],
-            customer_id=to_global_id("Customer", row["customer_id"]),
-            kind=row["kind"],
-            level=WarningLevel(row["level"]),
-            status=WarningStatus(row["status"]),
-            evidence=row["evidence"],
-            raised_at=row["raised_at"],
-            acknowledged_by=row["acknowledged_by"],
-            acknowledged_at=row["acknowledged_at"],
-            acknowledge_note=row["acknowledge_note"],
+            id=to_global_id("Warning", warning.id),
+            raw_customer_id=warning.customer_id,
+            customer_id=to_global_id("Customer", warning.customer_id),
+            kind=warning.kind,
+            level=WarningLevel(warning.level),
+            status=WarningStatus(warning.status),
+            evidence=warning.evidence,
+            raised_at=warning.raised_at,
+            acknowledged_by=warning.acknowledged_by,
+            acknowledged_at=warning.acknowledged_at,
+            acknowledge_note=warning.acknowledge_note,
         )
 
     @classmethod
@@ -87,6 +91,9 @@ class Warning(Node):
             acknowledge_note=None,
             customer_code=payload.get("customer", {}).get("code"),
         )
+
+
+register_node("Warning", "warnings", loaders.warnings, Warning.from_row)
 
 
 @strawberry.type(description="One warning in a page.")

@@ -241,12 +241,10 @@ async def check_promises(uow: UnitOfWork, as_of: date) -> dict[str, int]:
             kept += 1
             continue
         broken += 1
-        customer = (await customer_queries.by_ids(uow.conn, [promise.customer_id]))[0]
         amount = Money(promise.amount_minor, promise.currency.strip()).to_decimal_string()
         await raise_warning(
-            uow.conn,
-            uow.tenant_id,
-            dict(customer._mapping),
+            uow,
+            promise.customer_id,
             "PROMISE_BROKEN",
             BROKEN_PROMISE_LEVEL,
             {
@@ -327,11 +325,9 @@ async def check_plans(uow: UnitOfWork, as_of: date) -> dict[str, int]:
             payment_plans.update().where(payment_plans.c.id == plan.id).values(status=status)
         )
         if status == "DEFAULTED":
-            customer = (await customer_queries.by_ids(uow.conn, [plan.customer_id]))[0]
             await raise_warning(
-                uow.conn,
-                uow.tenant_id,
-                dict(customer._mapping),
+                uow,
+                plan.customer_id,
                 "PAYMENT_PLAN_MISSED",
                 PLAN_DEFAULT_LEVEL,
                 {"planId": str(plan.id), "paid": paid, "owed": owed_by_now},

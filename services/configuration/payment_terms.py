@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dbschema.ledger_tables import payment_terms
 from dbschema.queries import audit
+from domain.audit import AuditAction
 from domain.errors import DomainError, ValidationFailed
 from domain.terms import DEFAULT_CLASS_TERMS, Instalment, PaymentTerms, TermsKind, applicable_terms
 from services.configuration.terms import terms_from_row
@@ -127,7 +128,7 @@ async def save(uow: UnitOfWork, data: TermsIn) -> TermsTemplate:
             entity_type="PaymentTerms",
             entity_id=row.id,
             customer_id=None,
-            mutation="savePaymentTerms",
+            action=AuditAction.SAVE_PAYMENT_TERMS,
             actor=uow.actor.subject,
             request_id=uow.actor.request_id,
             changes=changes,

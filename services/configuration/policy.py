@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from dbschema.queries import audit
 from dbschema.tables import tenants
 from domain.aging import DEFAULT_AGE_BUCKETS, DEFAULT_DPD_BUCKETS, Bucket, validate_buckets
+from domain.audit import AuditAction
 from domain.errors import DomainError, ValidationFailed
 from domain.escalation import DEFAULT_LADDER, PRE_DUE_REMINDER_DAYS, Stage, validate_ladder
 from domain.interest import DEFAULT_GRACE_DAYS, LATE_INTEREST_PER_DAY, parse_daily_rate
@@ -259,7 +260,7 @@ async def update(uow: UnitOfWork, changes: PolicyChanges) -> ReceivablesConfig:
             entity_type="Tenant",
             entity_id=row.id,
             customer_id=None,
-            mutation="updateReceivablesSettings",
+            action=AuditAction.UPDATE_RECEIVABLES_SETTINGS,
             actor=uow.actor.subject,
             request_id=uow.actor.request_id,
             changes=diff,

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from uuid import UUID
 
-import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
-
-from dbschema.queries import audit
-from dbschema.queries import customers as q
-from dbschema.tables import credit_file_entries, customer_relations, tenants, warnings
+from dbschema.queries import credit_files as q
+from dbschema.queries import customers as customer_queries
+from domain.audit import AuditAction
 from domain.credit_file import (
     DEFAULT_REVIEW_INTERVAL_DAYS,
     CreditFileFacts,
@@ -22,8 +20,28 @@ from domain.credit_file import (
     parse_policy,
 )
 from domain.errors import DomainError, NotFound, ValidationFailed
-from services.customers.master_data import _locked, save
+from services import audit
+from services.customers.master_data import locked, save
+from services.customers.records import CreditFileEntry, CustomerRecord, PartnerLink, Relation
 from services.uow import UnitOfWork
+from services.warnings import signals
+
+#: The open warning a recorded review settles.
+STALE_WARNING = "CREDIT_FILE_STALE"
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """The tenant's dossier checklist and how often a file must be reviewed."""
+
+    items: tuple[RequiredItem, ...]
+    review_interval_days: int
+
+
+def policy_from(settings: dict[str, Any]) -> Policy:
+    """The completeness policy and review interval in a tenant's settings (else the practice's)."""
+    interval = int(settings.get("reviewIntervalDays", DEFAULT_REVIEW_INTERVAL_DAYS))
+    return Policy(parse_policy(settings.get("creditFilePolicy")), interval)
 
 
 def facts_from(
@@ -37,52 +55,43 @@ def facts_from(
     return CreditFileFacts(filled, dict(zip(kinds, dates, strict=True)) if kinds and dates else {})
 
 
-async def facts_for(
-    conn: AsyncConnection, customers: list[dict[str, Any]]
-) -> dict[UUID, CreditFileFacts]:
-    """Facts for many customers with one query."""
-    return (await dossier_facts(conn, customers, with_partners=False))[0]
+@dataclass(frozen=True, slots=True)
+class Dossiers:
+    """What one facts statement tells about many dossiers (see q.credit_file_facts)."""
+
+    facts: dict[UUID, CreditFileFacts]
+    #: the tenant's settings, carried by the first row (None when there was no row)
+    settings: dict[str, Any] | None
+    partners: dict[UUID, list[PartnerLink]]
 
 
-#: A partner link as partner views read it (see RELATIONS_FOR for the same from rows).
-PARTNER_KEYS = ("id", "kind", "note", "related_customer_id", "related_code", "related_name")
-
-
-async def dossier_facts(
-    conn: AsyncConnection, customers: list[dict[str, Any]], with_partners: bool
-) -> tuple[dict[UUID, CreditFileFacts], dict[str, Any], dict[UUID, list[dict[str, Any]]]]:
-    """Facts, the tenant's settings and (when asked) each customer's partner links, all in one
-    statement: a page's dossier costs one round trip."""
-    rows = await q.credit_file_facts(conn, [c["id"] for c in customers], with_partners)
+def dossiers_from(rows: Sequence[Any], with_partners: bool) -> Dossiers:
+    """Facts, the tenant's settings and (when asked) each customer's partner links, from the
+    rows of one facts statement: a page's dossier costs one round trip."""
     settings: dict[str, Any] | None = None
-    by_id: dict[UUID, CreditFileFacts] = {}
-    partners: dict[UUID, list[dict[str, Any]]] = {}
+    facts: dict[UUID, CreditFileFacts] = {}
+    partners: dict[UUID, list[PartnerLink]] = {}
+    make = PartnerLink._make
     # unpacked in the statement's column order: a Row's attribute access costs ~1 us each
     for customer_id, present, partner_count, kinds, dates, tenant_settings, *links in rows:
-        by_id[customer_id] = facts_from(present, partner_count, kinds, dates)
+        facts[customer_id] = facts_from(present, partner_count, kinds, dates)
         if tenant_settings is not None:
             settings = tenant_settings
         if with_partners:
             partners[customer_id] = (
-                [dict(zip(PARTNER_KEYS, link, strict=True)) for link in zip(*links, strict=True)]
-                if links[0]
-                else []
+                [make(link) for link in zip(*links, strict=True)] if links[0] else []
             )
-    facts = {c["id"]: by_id[c["id"]] for c in customers}
-    return facts, settings or {}, partners
+    return Dossiers(facts, settings, partners)
 
 
-def policy_from(settings: dict[str, Any]) -> tuple[tuple[RequiredItem, ...], int]:
-    """The completeness policy and review interval in a tenant's settings."""
-    policy = parse_policy(settings.get("creditFilePolicy"))
-    interval = int(settings.get("reviewIntervalDays", DEFAULT_REVIEW_INTERVAL_DAYS))
-    return policy, interval
+async def facts_for(uow: UnitOfWork, customer_ids: list[UUID]) -> dict[UUID, CreditFileFacts]:
+    """Facts for many customers with one query."""
+    return dossiers_from(await q.credit_file_facts(uow.conn, customer_ids), False).facts
 
 
-async def tenant_policy(conn: AsyncConnection) -> tuple[tuple[RequiredItem, ...], int]:
-    """The tenant's completeness policy and review interval (defaults from the practice)."""
-    settings = await conn.scalar(sa.select(tenants.c.settings)) or {}
-    return policy_from(settings)
+async def tenant_policy(uow: UnitOfWork) -> Policy:
+    """The tenant's completeness policy and review interval."""
+    return policy_from(await customer_queries.tenant_settings(uow.conn))
 
 
 async def add_entry(
@@ -94,7 +103,7 @@ async def add_entry(
     body: str | None,
     document_ref: str | None,
     today: date,
-) -> dict[str, Any]:
+) -> CreditFileEntry:
     """Append a dated note or document to the timeline (entries are never edited)."""
     errors = []
     if kind not in DocumentKind.__members__:
@@ -105,146 +114,108 @@ async def add_entry(
         errors.append(DomainError("FUTURE_DATE", "cannot be in the future", "occurredOn"))
     if errors:
         raise ValidationFailed(errors)
-    await _locked(uow, customer_id, None)
-    row = (
-        await uow.conn.execute(
-            credit_file_entries.insert()
-            .values(
-                tenant_id=uow.tenant_id,
-                customer_id=customer_id,
-                occurred_on=occurred_on,
-                kind=kind,
-                title=title.strip(),
-                body=body,
-                document_ref=document_ref,
-                created_by=uow.actor.subject,
-            )
-            .returning(credit_file_entries)
-        )
-    ).one()
+    await locked(uow, customer_id, None)
+    values = {
+        "tenant_id": uow.tenant_id,
+        "customer_id": customer_id,
+        "occurred_on": occurred_on,
+        "kind": kind,
+        "title": title.strip(),
+        "body": body,
+        "document_ref": document_ref,
+        "created_by": uow.actor.subject,
+    }
+    entry = entry_of(await q.insert_entry(uow.conn, values))
+    after = {"kind": kind, "title": entry.title, "occurredOn": occurred_on.isoformat()}
     await audit.record(
-        uow.conn,
-        tenant_id=uow.tenant_id,
-        entity_type="CreditFileEntry",
-        entity_id=row.id,
-        customer_id=customer_id,
-        mutation="addCreditFileEntry",
-        actor=uow.actor.subject,
-        request_id=uow.actor.request_id,
-        changes={
-            "entry": {
-                "before": None,
-                "after": {
-                    "kind": kind,
-                    "title": title.strip(),
-                    "occurredOn": occurred_on.isoformat(),
-                },
-            }
-        },
+        uow,
+        AuditAction.ADD_CREDIT_FILE_ENTRY,
+        "CreditFileEntry",
+        entry.id,
+        customer_id,
+        {"entry": {"before": None, "after": after}},
     )
-    return dict(row._mapping)
+    return entry
+
+
+def entry_of(row: Any) -> CreditFileEntry:
+    """A timeline entry from its stored row."""
+    return CreditFileEntry(
+        row.id,
+        row.customer_id,
+        row.occurred_on,
+        row.kind,
+        row.title,
+        row.body,
+        row.document_ref,
+        row.created_by,
+        row.created_at,
+    )
+
+
+def _relation(row: Any) -> Relation:
+    return Relation(row.id, row.customer_id, row.related_customer_id, row.kind, row.note)
 
 
 async def link_partner(
     uow: UnitOfWork, customer_id: UUID, related_id: UUID, kind: str, note: str | None
-) -> dict[str, Any]:
+) -> Relation:
     """Link a related party (both must be this tenant's customers)."""
     if kind not in RelationKind.__members__:
         raise DomainError("INVALID_KIND", f"unknown relation kind {kind!r}", "kind")
     if customer_id == related_id:
         raise DomainError("SELF_RELATION", "a customer cannot be its own partner", "relatedId")
-    await _locked(uow, customer_id, None)
-    if not await q.by_ids(uow.conn, [related_id]):
+    await locked(uow, customer_id, None)
+    if not await customer_queries.by_ids(uow.conn, [related_id]):
         raise NotFound("relatedId", "customer")
-    exists = await uow.conn.scalar(
-        sa.select(customer_relations.c.id).where(
-            customer_relations.c.customer_id == customer_id,
-            customer_relations.c.related_customer_id == related_id,
-            customer_relations.c.kind == kind,
-        )
-    )
-    if exists:
+    if await q.relation_exists(uow.conn, customer_id, related_id, kind):
         raise DomainError("DUPLICATE_RELATION", "this link already exists", "relatedId")
-    row = (
-        await uow.conn.execute(
-            customer_relations.insert()
-            .values(
-                tenant_id=uow.tenant_id,
-                customer_id=customer_id,
-                related_customer_id=related_id,
-                kind=kind,
-                note=note,
-            )
-            .returning(customer_relations)
-        )
-    ).one()
+    values = {
+        "tenant_id": uow.tenant_id,
+        "customer_id": customer_id,
+        "related_customer_id": related_id,
+        "kind": kind,
+        "note": note,
+    }
+    relation = _relation(await q.insert_relation(uow.conn, values))
+    after = {"relatedId": str(related_id), "kind": kind}
     await audit.record(
-        uow.conn,
-        tenant_id=uow.tenant_id,
-        entity_type="CustomerRelation",
-        entity_id=row.id,
-        customer_id=customer_id,
-        mutation="linkPartner",
-        actor=uow.actor.subject,
-        request_id=uow.actor.request_id,
-        changes={
-            "partner": {"before": None, "after": {"relatedId": str(related_id), "kind": kind}}
-        },
+        uow,
+        AuditAction.LINK_PARTNER,
+        "CustomerRelation",
+        relation.id,
+        customer_id,
+        {"partner": {"before": None, "after": after}},
     )
-    return dict(row._mapping)
+    return relation
 
 
-async def unlink_partner(uow: UnitOfWork, relation_id: UUID) -> UUID:
+async def unlink_partner(uow: UnitOfWork, relation_id: UUID) -> Relation:
     """Remove a partner link; the audit trail keeps what it was."""
-    row = (
-        await uow.conn.execute(
-            customer_relations.delete()
-            .where(customer_relations.c.id == relation_id)
-            .returning(customer_relations)
-        )
-    ).first()
+    row = await q.delete_relation(uow.conn, relation_id)
     if row is None:
         raise NotFound("id", "partner link")
+    relation = _relation(row)
+    before = {"relatedId": str(relation.related_customer_id), "kind": relation.kind}
     await audit.record(
-        uow.conn,
-        tenant_id=uow.tenant_id,
-        entity_type="CustomerRelation",
-        entity_id=row.id,
-        customer_id=row.customer_id,
-        mutation="unlinkPartner",
-        actor=uow.actor.subject,
-        request_id=uow.actor.request_id,
-        changes={
-            "partner": {
-                "before": {"relatedId": str(row.related_customer_id), "kind": row.kind},
-                "after": None,
-            }
-        },
+        uow,
+        AuditAction.UNLINK_PARTNER,
+        "CustomerRelation",
+        relation.id,
+        relation.customer_id,
+        {"partner": {"before": before, "after": None}},
     )
-    return row.customer_id  # type: ignore[no-any-return]
+    return relation
 
 
 async def record_review(
     uow: UnitOfWork, customer_id: UUID, reviewed_on: date, today: date
-) -> dict[str, Any]:
+) -> CustomerRecord:
     """Mark the file reviewed; an open 'review overdue' warning is settled by it."""
     if reviewed_on > today:
         raise DomainError("FUTURE_DATE", "cannot be in the future", "reviewedOn")
     stored = await save(
-        uow, customer_id, None, {"last_reviewed_on": reviewed_on}, "recordCreditReview"
+        uow, customer_id, None, {"last_reviewed_on": reviewed_on}, AuditAction.REVIEW_CREDIT_FILE
     )
-    await uow.conn.execute(
-        warnings.update()
-        .where(
-            warnings.c.customer_id == customer_id,
-            warnings.c.kind == "CREDIT_FILE_STALE",
-            warnings.c.status == "OPEN",
-        )
-        .values(
-            status="ACKNOWLEDGED",
-            acknowledged_by=uow.actor.subject,
-            acknowledged_at=sa.func.now(),
-            acknowledge_note="credit file reviewed",
-        )
-    )
+    await signals.settle(uow, customer_id, STALE_WARNING, "credit file reviewed")
     return stored

@@ -1,4 +1,5 @@
-"""Customer master data: create, update (optimistic concurrency), archive; each audited."""
+"""Customer master data and credit terms: create, update (optimistic concurrency), archive,
+set terms; each audited."""
 
 from __future__ import annotations
 
@@ -11,11 +12,15 @@ from uuid import UUID
 
 from sqlalchemy.exc import IntegrityError
 
-from dbschema.queries import audit
 from dbschema.queries import customers as q
+from domain.audit import AuditAction
+from domain.credit_terms import KEEP, Keep, credit_terms_change
 from domain.errors import DomainError, NotFound, ValidationFailed
 from domain.money import Money
 from domain.registration import normalise_registration
+from services import audit
+from services.configuration import payment_terms
+from services.customers.records import CustomerRecord, customer_of
 from services.inputs import MoneyIn
 from services.uow import UnitOfWork
 
@@ -127,7 +132,7 @@ def _contacts(value: list[ContactIn], errors: list[DomainError]) -> list[dict[st
     return out
 
 
-def validate(changes: CustomerChanges, current: dict[str, Any] | None) -> dict[str, Any]:
+def validate(changes: CustomerChanges, current: CustomerRecord | None) -> dict[str, Any]:
     """Turn requested changes into column values, or raise every problem at once."""
     errors: list[DomainError] = []
     values: dict[str, Any] = {}
@@ -144,14 +149,14 @@ def validate(changes: CustomerChanges, current: dict[str, Any] | None) -> dict[s
         if not re.fullmatch(r"[A-Z]{2}", country):
             errors.append(DomainError("INVALID_COUNTRY", "an ISO 3166 two-letter code", "country"))
         values["country"] = country
-    country_now = values.get("country") or (current or {}).get("country", "")
+    country_now = values.get("country") or (current.country if current else "")
     if changes.registration_number is not UNSET or (
-        "country" in values and not creating and current and current.get("registration_number")
+        "country" in values and current is not None and current.registration_number
     ):
         raw = (
             changes.registration_number
-            if changes.registration_number is not UNSET
-            else (current or {}).get("registration_number")
+            if changes.registration_number is not UNSET or current is None
+            else current.registration_number
         )
         try:
             values["registration_number"] = normalise_registration(country_now, raw)
@@ -201,13 +206,14 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _audit_view(row: dict[str, Any] | None) -> dict[str, Any]:
-    """A row as the API names and shows it: money as "1234.50 CNY", dates as ISO strings."""
-    if row is None:
+def _audit_view(record: CustomerRecord | None) -> dict[str, Any]:
+    """A customer as the audit trail shows it: money as "1234.50 CNY", dates as ISO strings."""
+    if record is None:
         return {}
-    view = {_camel(key): _jsonable(row.get(key)) for key in AUDITED}
+    view = {_camel(key): _jsonable(getattr(record, key)) for key in AUDITED}
     for prefix in AUDITED_MONEY:
-        minor, currency = row.get(f"{prefix}_minor"), row.get(f"{prefix}_currency")
+        minor = getattr(record, f"{prefix}_minor")
+        currency = getattr(record, f"{prefix}_currency")
         view[_camel(prefix)] = (
             None
             if minor is None or currency is None
@@ -217,8 +223,8 @@ def _audit_view(row: dict[str, Any] | None) -> dict[str, Any]:
     return view
 
 
-def diff(before: dict[str, Any] | None, after: dict[str, Any]) -> dict[str, Any]:
-    """Changed audited fields with their before and after values, in API terms."""
+def diff(before: CustomerRecord | None, after: CustomerRecord) -> dict[str, Any]:
+    """Changed audited fields with their before and after values, as the trail names them."""
     old, new = _audit_view(before), _audit_view(after)
     return {
         key: {"before": old.get(key), "after": value}
@@ -227,42 +233,34 @@ def diff(before: dict[str, Any] | None, after: dict[str, Any]) -> dict[str, Any]
     }
 
 
-async def create_customer(uow: UnitOfWork, changes: CustomerChanges) -> dict[str, Any]:
+async def create_customer(uow: UnitOfWork, changes: CustomerChanges) -> CustomerRecord:
     """Create a customer; the code is unique per tenant."""
     values = validate(changes, None)
     if await q.code_taken(uow.conn, values["code"]):
         raise ValidationFailed([DomainError("DUPLICATE_CODE", "code already in use", "code")])
     try:
         async with uow.conn.begin_nested():
-            row = await q.insert(uow.conn, {**values, "tenant_id": uow.tenant_id})
+            stored = customer_of(await q.insert(uow.conn, {**values, "tenant_id": uow.tenant_id}))
     except IntegrityError:
         raise ValidationFailed(
             [DomainError("DUPLICATE_CODE", "code already in use", "code")]
         ) from None
-    stored = dict(row._mapping)
     await audit.record(
-        uow.conn,
-        tenant_id=uow.tenant_id,
-        entity_type="Customer",
-        entity_id=stored["id"],
-        customer_id=stored["id"],
-        mutation="createCustomer",
-        actor=uow.actor.subject,
-        request_id=uow.actor.request_id,
-        changes=diff(None, stored),
+        uow, AuditAction.CREATE_CUSTOMER, "Customer", stored.id, stored.id, diff(None, stored)
     )
     return stored
 
 
-async def _locked(uow: UnitOfWork, customer_id: UUID, version: int | None) -> dict[str, Any]:
+async def locked(uow: UnitOfWork, customer_id: UUID, version: int | None) -> CustomerRecord:
+    """The customer under a row lock; refused when gone or (with a version) changed since."""
     row = await q.for_update(uow.conn, customer_id)
     if row is None:
         raise NotFound("id", "customer")
-    current = dict(row._mapping)
-    if version is not None and current["version"] != version:
+    current = customer_of(row)
+    if version is not None and current.version != version:
         raise DomainError(
             "STALE_VERSION",
-            f"customer is at version {current['version']}, not {version}; reload and retry",
+            f"customer is at version {current.version}, not {version}; reload and retry",
             "version",
         )
     return current
@@ -273,49 +271,63 @@ async def save(
     customer_id: UUID,
     version: int | None,
     values: dict[str, Any],
-    mutation: str,
-) -> dict[str, Any]:
+    action: AuditAction,
+) -> CustomerRecord:
     """Apply column values under a row lock and version check, and audit the difference."""
-    current = await _locked(uow, customer_id, version)
+    current = await locked(uow, customer_id, version)
     if (
         "code" in values
-        and values["code"] != current["code"]
+        and values["code"] != current.code
         and await q.code_taken(uow.conn, values["code"], customer_id)
     ):
         raise ValidationFailed([DomainError("DUPLICATE_CODE", "code already in use", "code")])
-    row = await q.update(uow.conn, customer_id, current["version"], values)
+    row = await q.update(uow.conn, customer_id, current.version, values)
     assert row is not None  # the row lock holds the version still
-    stored = dict(row._mapping)
+    stored = customer_of(row)
     changes = diff(current, stored)
     if changes:
-        await audit.record(
-            uow.conn,
-            tenant_id=uow.tenant_id,
-            entity_type="Customer",
-            entity_id=customer_id,
-            customer_id=customer_id,
-            mutation=mutation,
-            actor=uow.actor.subject,
-            request_id=uow.actor.request_id,
-            changes=changes,
-        )
+        await audit.record(uow, action, "Customer", customer_id, customer_id, changes)
     return stored
 
 
 async def update_customer(
     uow: UnitOfWork, customer_id: UUID, version: int, changes: CustomerChanges
-) -> dict[str, Any]:
+) -> CustomerRecord:
     """Change master data; a stale version is refused so no edit is silently lost."""
-    current = await _locked(uow, customer_id, version)
+    current = await locked(uow, customer_id, version)
     values = validate(changes, current)
-    return await save(uow, customer_id, version, values, "updateCustomer")
+    return await save(uow, customer_id, version, values, AuditAction.UPDATE_CUSTOMER)
 
 
 async def archive_customer(
     uow: UnitOfWork, customer_id: UUID, version: int | None
-) -> dict[str, Any]:
+) -> CustomerRecord:
     """Stop trading with a customer; the record and its history stay."""
-    current = await _locked(uow, customer_id, version)
-    if current["status"] == "ARCHIVED":
+    current = await locked(uow, customer_id, version)
+    if current.status == "ARCHIVED":
         raise DomainError("ALREADY_ARCHIVED", "customer is already archived", "id")
-    return await save(uow, customer_id, version, {"status": "ARCHIVED"}, "archiveCustomer")
+    return await save(
+        uow, customer_id, version, {"status": "ARCHIVED"}, AuditAction.ARCHIVE_CUSTOMER
+    )
+
+
+async def set_credit_terms(
+    uow: UnitOfWork,
+    customer_id: UUID,
+    version: int | None,
+    rating_class: str | Keep | None = KEEP,
+    payment_terms_code: str | Keep | None = KEEP,
+    late_interest_daily_rate: str | Keep | None = KEEP,
+) -> CustomerRecord:
+    """Set, reset (None) or keep (KEEP) each credit term; an agreed terms code must exist."""
+    change = credit_terms_change(rating_class, payment_terms_code, late_interest_daily_rate)
+    code = change.payment_terms_code
+    if isinstance(code, str) and not await payment_terms.exists(uow, code):
+        raise DomainError("NOT_FOUND", f"no payment terms {code!r}", "paymentTermsCode")
+    return await save(uow, customer_id, version, change.changed(), AuditAction.SET_CREDIT_TERMS)
+
+
+async def find_by_code(uow: UnitOfWork, code: str) -> CustomerRecord | None:
+    """The tenant's customer with this code, if any."""
+    row = await q.by_code(uow.conn, code)
+    return None if row is None else customer_of(row)

@@ -2,114 +2,175 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from enum import StrEnum
+from operator import attrgetter
+from typing import Any, TypeVar
 from uuid import UUID
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from dbschema.queries import audit
+from dbschema.queries import credit_files as facts_queries
 from dbschema.queries import customers as q
+from domain import credit_file
+from domain.audit import AuditAction
 from domain.credit_file import Completeness, completeness_many
-from services.customers.credit_files import dossier_facts, policy_from, tenant_policy
-from services.read_session import ReadSession, rows_as_dicts
+from services.customers.credit_files import Policy, dossiers_from, entry_of, policy_from
+from services.customers.records import (
+    AuditRecord,
+    CreditFileEntry,
+    CustomerPage,
+    CustomerRecord,
+    PartnerLink,
+    customers_of,
+)
+from services.read_session import ReadSession
 
 POLICY = "credit_file_policy"  #: memo key: the tenant's dossier policy, read once per request
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerFilter:
+    """What a customer list may be narrowed by."""
+
+    text: str | None = None
+    industry: str | None = None
+    status: str | None = None
+
+
+class CustomerOrder(StrEnum):
+    """What a customer list is sorted by; its value is the record field holding the key."""
+
+    NAME = "legal_name"
+    CODE = "code"
+    CREATED = "created_at"
+
+    @property
+    def key(self) -> Callable[[CustomerRecord], Any]:
+        """A customer's sort value under this order (what a keyset cursor carries)."""
+        return _SORT_KEYS[self]
+
+
+_SORT_KEYS = {order: attrgetter(order.value) for order in CustomerOrder}
 
 
 async def customers_page(
     session: ReadSession,
-    flt: q.CustomerFilter,
-    order: str,
+    flt: CustomerFilter,
+    order: CustomerOrder,
     descending: bool,
     after: tuple[Any, UUID] | None,
     first: int,
     with_total: bool = True,
-) -> tuple[list[dict[str, Any]], int | None, bool]:
+) -> CustomerPage:
     """A page of customers, the total (None unless asked for), and whether more follow."""
     rows, total = await session.run(
         lambda c: q.page(
             c,
-            flt=flt,
-            order=order,
+            text=flt.text,
+            industry=flt.industry,
+            status=flt.status,
+            order=order.name,
             descending=descending,
             after=after,
             first=first,
             with_total=with_total,
         )
     )
-    items = rows_as_dicts(rows)
-    return items[:first], total, len(items) > first
+    return CustomerPage(customers_of(rows[:first]), total, len(rows) > first)
 
 
-async def customers_by_ids(session: ReadSession, ids: list[UUID]) -> list[dict[str, Any] | None]:
+async def customers_by_ids(session: ReadSession, ids: list[UUID]) -> list[CustomerRecord | None]:
     """Customers in the order asked, None where not found for this tenant."""
-    found = {r["id"]: r for r in rows_as_dicts(await session.run(lambda c: q.by_ids(c, ids)))}
+    found = {c.id: c for c in customers_of(await session.run(lambda c: q.by_ids(c, ids)))}
     return [found.get(i) for i in ids]
 
 
+async def _policy(session: ReadSession, settings: dict[str, Any] | None = None) -> Policy:
+    """The tenant's dossier policy, read once per request (from settings already at hand)."""
+    if POLICY not in session.memo:
+        if settings is None:
+            settings = await session.run(q.tenant_settings)
+        session.memo[POLICY] = policy_from(settings)
+    policy: Policy = session.memo[POLICY]
+    return policy
+
+
 async def completeness_for(
-    session: ReadSession, customers: list[dict[str, Any]], as_of: date
+    session: ReadSession, ids: list[UUID], as_of: date
 ) -> list[Completeness]:
     """Grade many dossiers with one facts query (the policy is read once per request)."""
-    return (await dossiers_for(session, customers, as_of, with_partners=False))[0]
+    return (await dossiers_for(session, ids, as_of, with_partners=False))[0]
 
 
 async def dossiers_for(
-    session: ReadSession, customers: list[dict[str, Any]], as_of: date, with_partners: bool
-) -> tuple[list[Completeness], list[list[dict[str, Any]]]]:
+    session: ReadSession, ids: list[UUID], as_of: date, with_partners: bool
+) -> tuple[list[Completeness], list[list[PartnerLink]]]:
     """A page's dossiers in one statement: each customer's completeness grade and, when
     asked, its partner links (else empty lists)."""
-
-    async def load(conn: AsyncConnection) -> tuple[list[Completeness], list[list[dict[str, Any]]]]:
-        facts, settings, partners = await dossier_facts(conn, customers, with_partners)
-        if POLICY not in session.memo:
-            session.memo[POLICY] = policy_from(settings)
-        grades = completeness_many(
-            [facts[c["id"]] for c in customers], session.memo[POLICY][0], as_of
-        )
-        return grades, [partners.get(c["id"], []) for c in customers]
-
-    return await session.run(load)
+    rows = await session.run(lambda c: facts_queries.credit_file_facts(c, ids, with_partners))
+    dossiers = dossiers_from(rows, with_partners)
+    policy = await _policy(session, dossiers.settings)
+    grades = completeness_many([dossiers.facts[i] for i in ids], policy.items, as_of)
+    return grades, [dossiers.partners.get(i, []) for i in ids]
 
 
-async def relations_for(session: ReadSession, ids: list[UUID]) -> list[list[dict[str, Any]]]:
-    """Partner links per customer, in the order asked."""
-    rows = rows_as_dicts(await session.run(lambda c: q.relations_for(c, ids)))
-    grouped: dict[UUID, list[dict[str, Any]]] = {i: [] for i in ids}
-    for r in rows:
-        grouped[r["customer_id"]].append(r)
+def _grouped(ids: list[UUID], pairs: Iterable[tuple[UUID, T]]) -> list[list[T]]:
+    """Items per parent id, in the order of the ids (an id without items gets [])."""
+    grouped: dict[UUID, list[T]] = {i: [] for i in ids}
+    for parent, item in pairs:
+        grouped[parent].append(item)
     return [grouped[i] for i in ids]
+
+
+async def relations_for(session: ReadSession, ids: list[UUID]) -> list[list[PartnerLink]]:
+    """Partner links per customer, in the order asked."""
+    rows = await session.run(lambda c: facts_queries.relations_for(c, ids))
+    make = PartnerLink._make
+    return _grouped(ids, ((r[0], make(r[1:])) for r in rows))
 
 
 async def entries_for(
     session: ReadSession, ids: list[UUID], per_customer: int
-) -> list[list[dict[str, Any]]]:
+) -> list[list[CreditFileEntry]]:
     """Newest timeline entries per customer."""
-    rows = rows_as_dicts(await session.run(lambda c: q.entries_for(c, ids, per_customer)))
-    grouped: dict[UUID, list[dict[str, Any]]] = {i: [] for i in ids}
-    for r in rows:
-        grouped[r["customer_id"]].append(r)
-    return [grouped[i] for i in ids]
+    rows = await session.run(lambda c: facts_queries.entries_for(c, ids, per_customer))
+    return _grouped(ids, ((r.customer_id, entry_of(r)) for r in rows))
 
 
 async def audit_for(
     session: ReadSession, ids: list[UUID], per_customer: int
-) -> list[list[dict[str, Any]]]:
-    """Newest audit rows per customer."""
-    rows = rows_as_dicts(await session.run(lambda c: audit.for_customers(c, ids, per_customer)))
-    grouped: dict[UUID, list[dict[str, Any]]] = {i: [] for i in ids}
-    for r in rows:
-        grouped[r["customer_id"]].append(r)
-    return [grouped[i] for i in ids]
+) -> list[list[AuditRecord]]:
+    """Newest audited changes per customer."""
+    rows = await session.run(lambda c: audit.for_customers(c, ids, per_customer))
+    return _grouped(
+        ids,
+        (
+            (
+                r.customer_id,
+                AuditRecord(
+                    r.at, r.actor, AuditAction(r.action), r.entity_type, r.request_id, r.changes
+                ),
+            )
+            for r in rows
+        ),
+    )
 
 
 async def review_interval(session: ReadSession) -> int:
     """The tenant's review interval in days."""
+    return (await _policy(session)).review_interval_days
 
-    async def load(conn: AsyncConnection) -> int:
-        if POLICY not in session.memo:
-            session.memo[POLICY] = await tenant_policy(conn)
-        return int(session.memo[POLICY][1])
 
-    return await session.run(load)
+async def next_review_due(session: ReadSession, last_reviewed_on: date | None) -> date | None:
+    """When the customer's next periodic review is due (None: never reviewed)."""
+    if last_reviewed_on is None:
+        return None
+    return credit_file.next_review_due(last_reviewed_on, await review_interval(session))
+
+
+async def tenant_name(session: ReadSession) -> str:
+    """The tenant's display name."""
+    return await session.run(q.tenant_name)

@@ -60,12 +60,12 @@ async def test_stage_change_and_payment_reach_the_subscriber_in_order(
     # given
     acme = tenants["acme"]
     row = await customer(runtime, acme, "EV-1")
-    await post_invoice(runtime, acme, row["id"], "EV-INV-1")
+    await post_invoice(runtime, acme, row.id, "EV-INV-1")
     filt = {"topics": ["STAGE_CHANGED", "PAYMENT_RECEIVED"]}
     sub = await subscribed(live_server, token(settings), {"filter": filt}, EVENTS)
     # when
     await escalate(runtime, acme)
-    await pay(runtime, acme, row["id"], "p-1")
+    await pay(runtime, acme, row.id, "p-1")
     # then
     first = (await sub.next())["payload"]["data"]["receivablesEvents"]
     second = (await sub.next())["payload"]["data"]["receivablesEvents"]
@@ -87,16 +87,16 @@ async def test_resume_delivers_missed_events_once_and_only_the_customer_asked_fo
     mine = await customer(runtime, acme, "EV-2")
     other = await customer(runtime, acme, "EV-3")
     for row in (mine, other):
-        await post_invoice(runtime, acme, row["id"], f"INV-{row['code']}")
-    filt = {"customerId": to_global_id("Customer", mine["id"]), "topics": ["PAYMENT_RECEIVED"]}
+        await post_invoice(runtime, acme, row.id, f"INV-{row.code}")
+    filt = {"customerId": to_global_id("Customer", mine.id), "topics": ["PAYMENT_RECEIVED"]}
     sub = await subscribed(live_server, token(settings), {"filter": filt}, EVENTS)
-    await pay(runtime, acme, mine["id"], "a")
+    await pay(runtime, acme, mine.id, "a")
     seen = (await sub.next())["payload"]["data"]["receivablesEvents"]
     await sub.close()
     # when: more cash arrives for both customers while it is away
-    await pay(runtime, acme, other["id"], "b")
-    await pay(runtime, acme, mine["id"], "c")
-    await pay(runtime, acme, mine["id"], "d")
+    await pay(runtime, acme, other.id, "b")
+    await pay(runtime, acme, mine.id, "c")
+    await pay(runtime, acme, mine.id, "d")
     back = await subscribed(
         live_server, token(settings), {"filter": filt, "after": seen["cursor"]}, EVENTS
     )
@@ -112,12 +112,12 @@ async def test_other_tenants_events_never_arrive(live_server, settings, runtime,
     sub = await subscribed(live_server, token(settings), {}, EVENTS)
     globex = tenants["globex"]
     row = await customer(runtime, globex, "GX-1")
-    await post_invoice(runtime, globex, row["id"], "GX-INV")
+    await post_invoice(runtime, globex, row.id, "GX-INV")
     # when
-    await pay(runtime, globex, row["id"], "gx")
+    await pay(runtime, globex, row.id, "gx")
     mine = await customer(runtime, tenants["acme"], "EV-9")
-    await post_invoice(runtime, tenants["acme"], mine["id"], "EV-INV-9")
-    await pay(runtime, tenants["acme"], mine["id"], "ac")
+    await post_invoice(runtime, tenants["acme"], mine.id, "EV-INV-9")
+    await pay(runtime, tenants["acme"], mine.id, "ac")
     # then: the first event that arrives is acme's own
     event = (await sub.next())["payload"]["data"]["receivablesEvents"]
     assert event["customer"] == {"code": "EV-9"}
@@ -128,7 +128,7 @@ async def test_customer_filter_of_another_tenant_is_not_found(
     live_server, settings, runtime, tenants
 ):
     row = await customer(runtime, tenants["globex"], "GX-2")
-    filt = {"customerId": to_global_id("Customer", row["id"])}
+    filt = {"customerId": to_global_id("Customer", row.id)}
     sub = await subscribed(live_server, token(settings), {"filter": filt}, EVENTS)
     message = await sub.next()
     # strawberry reports a failed subscription start as `next` with errors

@@ -12,6 +12,7 @@ import pytest
 import websockets
 
 from services.customers.master_data import CustomerChanges, create_customer
+from services.customers.records import CustomerRecord
 from services.uow import Actor, UnitOfWork
 from services.warnings.signals import raise_warning
 from tests.conftest import token
@@ -62,7 +63,7 @@ class Subscriber:
         await self.ws.close()
 
 
-async def customer(runtime: Any, tenant: UUID, code: str) -> dict[str, Any]:
+async def customer(runtime: Any, tenant: UUID, code: str) -> CustomerRecord:
     """A customer to hang warnings on."""
     async with UnitOfWork(runtime.engine, tenant, Actor("test")) as uow:
         row = await create_customer(
@@ -75,14 +76,14 @@ async def customer(runtime: Any, tenant: UUID, code: str) -> dict[str, Any]:
 async def warn(
     runtime: Any,
     tenant: UUID,
-    row: dict[str, Any],
+    row: CustomerRecord,
     kind: str,
     level: str = "LIGHT",
     commit: bool = True,
 ) -> float:
     """Raise a warning; returns the time just before commit."""
     async with UnitOfWork(runtime.engine, tenant, Actor("test")) as uow:
-        await raise_warning(uow.conn, tenant, row, kind, level, {"n": kind})
+        await raise_warning(uow, row.id, kind, level, {"n": kind})
         before = time.perf_counter()
         if commit:
             await uow.commit()
@@ -178,7 +179,7 @@ async def test_filters_and_rolled_back_warnings(live_server, settings, runtime, 
     only_two = await subscribed(
         live_server,
         token(settings),
-        {"filter": {"customerId": to_global_id("Customer", two["id"])}},
+        {"filter": {"customerId": to_global_id("Customer", two.id)}},
     )
     # when
     await warn(runtime, tenants["acme"], one, "X", "LIGHT")
@@ -204,7 +205,7 @@ async def test_customer_filter_of_another_tenant_is_not_found(
     foreign = await customer(runtime, tenants["globex"], "G-9")
     sub = await Subscriber.open(live_server.ws_url, token(settings, "acme"))
     await sub.acked()
-    await sub.subscribe({"filter": {"customerId": to_global_id("Customer", foreign["id"])}})
+    await sub.subscribe({"filter": {"customerId": to_global_id("Customer", foreign.id)}})
     message = await sub.next()
     assert message["type"] == "next" or message["type"] == "error"
     errors = message["payload"]["errors"] if message["type"] == "next" else message["payload"]

@@ -17,6 +17,7 @@ import pytest
 
 from api.auth import issue_dev_token
 from services.customers.master_data import CustomerChanges, create_customer
+from services.customers.records import CustomerRecord
 from services.uow import Actor, UnitOfWork
 from services.warnings.signals import raise_warning
 from tests.conftest import token
@@ -36,7 +37,7 @@ def node_ready() -> None:
         subprocess.run(["npm", "install", "--no-audit", "--no-fund"], cwd=NODE_DIR, check=True)
 
 
-async def seed(runtime: Any, tenant: UUID, prefix: str, n: int) -> list[dict[str, Any]]:
+async def seed(runtime: Any, tenant: UUID, prefix: str, n: int) -> list[CustomerRecord]:
     """n customers with codes prefix-0 .. prefix-(n-1)."""
     rows = []
     async with UnitOfWork(runtime.engine, tenant, Actor("test")) as uow:
@@ -56,10 +57,10 @@ async def seed(runtime: Any, tenant: UUID, prefix: str, n: int) -> list[dict[str
     return rows
 
 
-async def warn(runtime: Any, tenant: UUID, row: dict[str, Any], kind: str) -> None:
+async def warn(runtime: Any, tenant: UUID, row: CustomerRecord, kind: str) -> None:
     """Raise and commit one warning."""
     async with UnitOfWork(runtime.engine, tenant, Actor("test")) as uow:
-        await raise_warning(uow.conn, tenant, row, kind, "MEDIUM", {"test": kind})
+        await raise_warning(uow, row.id, kind, "MEDIUM", {"test": kind})
         await uow.commit()
 
 

@@ -12,6 +12,7 @@ from domain.credit_file import (
     CreditFileFacts,
     RequiredItem,
     completeness,
+    next_review_due,
     parse_policy,
     review_findings,
 )
@@ -73,3 +74,22 @@ def test_completeness_never_improves_as_documents_age(age: int) -> None:
     young = completeness(CreditFileFacts(ALL_FIELDS, docs_young), DEFAULT_POLICY, TODAY)
     old = completeness(CreditFileFacts(ALL_FIELDS, docs_old), DEFAULT_POLICY, TODAY)
     assert old.ratio <= young.ratio
+
+
+def test_next_review_is_one_interval_after_the_last() -> None:
+    assert next_review_due(date(2026, 1, 31), 365) == date(2027, 1, 31)
+    assert next_review_due(None, 365) is None
+
+
+@given(st.dates(date(1900, 1, 1), date(2200, 1, 1)), st.integers(1, 3650), st.integers(0, 3650))
+def test_a_review_is_overdue_exactly_when_its_due_date_has_passed(
+    last: date, interval: int, elapsed: int
+) -> None:
+    # given a complete file reviewed on `last`, looked at `elapsed` days later
+    facts = CreditFileFacts(ALL_FIELDS, {k: last for k in FRESH_DOCS})
+    as_of = last + timedelta(days=elapsed)
+    policy = [i for i in DEFAULT_POLICY if i.max_age_days is None]
+    # when the review runs
+    findings = review_findings(facts, policy, last, date.min, interval, as_of)
+    # then it flags the file stale exactly when the next review date lies before that day
+    assert bool(findings) == (next_review_due(last, interval) < as_of)

@@ -30,7 +30,7 @@ async def seed_ledger(runtime: Any, tenant: UUID, customers: int = 3) -> None:
                 uow,
                 InvoiceIn(
                     f"J-INV-{n}",
-                    row["id"],
+                    row.id,
                     date(2026, 9, 1),
                     MoneyIn(f"{100 * (n + 1)}.00", "CNY"),
                     due_date=date(2026, 10, 1),

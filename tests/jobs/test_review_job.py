@@ -42,7 +42,7 @@ async def seed(runtime: Any, tenant_id: Any, n: int = 3, reviewed_days_ago: int 
             )
             await uow.conn.execute(
                 customers.update()
-                .where(customers.c.id == row["id"])
+                .where(customers.c.id == row.id)
                 .values(last_reviewed_on=AS_OF - timedelta(days=reviewed_days_ago))
             )
         await uow.commit()
@@ -58,7 +58,7 @@ async def test_review_service_raises_once_per_customer_and_kind(runtime, tenants
             results.append(await reviews.review_credit_files(uow, AS_OF))
             await uow.commit()
     # then
-    assert results == [{"reviewed": 3, "raised": 6}, {"reviewed": 3, "raised": 0}]
+    assert results == [reviews.ReviewTally(3, 6), reviews.ReviewTally(3, 0)]
     rows = database.query(
         "SELECT kind, level, status, count(*) FROM warnings GROUP BY 1, 2, 3 ORDER BY 1"
     )

@@ -103,8 +103,8 @@ async def test_custom_buckets_drive_aging_and_reset_restores_defaults(client, se
     assert after["agingBuckets"][0]["label"] == "CURRENT"
     assert after["reminderDaysBeforeDue"] == 10
     assert database.query(
-        "SELECT mutation, changes ? 'agingBuckets' FROM audit_log WHERE entity_type = 'Tenant'"
-    ) == [("updateReceivablesSettings", True), ("updateReceivablesSettings", True)]
+        "SELECT action, changes ? 'agingBuckets' FROM audit_log WHERE entity_type = 'Tenant'"
+    ) == [("UPDATE_RECEIVABLES_SETTINGS", True), ("UPDATE_RECEIVABLES_SETTINGS", True)]
 
 
 async def test_invalid_policy_is_refused_whole_and_writes_nothing(client, settings, database):

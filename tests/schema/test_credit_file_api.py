@@ -101,8 +101,8 @@ async def test_dossier_entries_partners_and_completeness(client, settings, datab
     assert gone["data"]["unlinkPartner"]["customerId"] == one["id"]
     assert database.query("SELECT count(*) FROM customer_relations") == [(0,)]
     assert database.query(
-        "SELECT mutation FROM audit_log WHERE entity_type = 'CustomerRelation' ORDER BY id"
-    ) == [("linkPartner",), ("unlinkPartner",)]
+        "SELECT action FROM audit_log WHERE entity_type = 'CustomerRelation' ORDER BY id"
+    ) == [("LINK_PARTNER",), ("UNLINK_PARTNER",)]
 
 
 async def test_partner_of_another_tenant_is_not_found(client, settings, database):

@@ -24,7 +24,7 @@ mutation Update($input: UpdateCustomerInput!) {
   }
 }"""
 GET = """query Get($id: ID!) { customer(id: $id) { id code legalName version
-  auditTrail { mutation actor changes } } }"""
+  auditTrail { action mutation actor changes } } }"""
 NODE = "query Node($id: ID!) { node(id: $id) { id ... on Customer { code } } }"
 LIST = """query List($first: Int, $after: String, $filter: CustomerFilter,
                      $orderBy: CustomerOrder) {
@@ -67,13 +67,15 @@ async def test_create_then_read_back_with_audit(client, settings, database):
     body = await gql(client, GET, {"id": customer["id"]}, bearer)
     read = body["data"]["customer"]
     assert read["code"] == "C-1"
-    assert read["auditTrail"][0]["mutation"] == "createCustomer"
+    assert read["auditTrail"][0]["action"] == "CREATE_CUSTOMER"
+    assert read["auditTrail"][0]["mutation"] == "createCustomer"  # deprecated, still answered
     assert read["auditTrail"][0]["actor"] == "alice"
     assert read["auditTrail"][0]["changes"]["registeredCapital"] == {
         "before": None,
         "after": "5000000.00 CNY",
     }
     assert database.query("SELECT registered_capital_minor FROM customers") == [(500000000,)]
+    assert database.query("SELECT action FROM audit_log") == [("CREATE_CUSTOMER",)]
 
 
 async def test_update_with_version_and_stale_version(client, settings, database):
@@ -123,7 +125,7 @@ async def test_concurrent_updates_with_same_version_one_wins(client, settings, d
     assert losers[0]["userErrors"][0]["code"] == "STALE_VERSION"
     rows = database.query("SELECT legal_name, version FROM customers")
     assert rows == [(winners[0]["customer"]["legalName"], 2)]
-    audits = database.query("SELECT count(*) FROM audit_log WHERE mutation = 'updateCustomer'")
+    audits = database.query("SELECT count(*) FROM audit_log WHERE action = 'UPDATE_CUSTOMER'")
     assert audits == [(1,)]
 
 

@@ -19,32 +19,34 @@ from schema.customers.types import (
 )
 from schema.engine.lazy import FromRow
 from schema.loading import Deferred
+from services.customers.records import CustomerRecord, PartnerLink
 
-ROW = {
-    "id": uuid4(),
-    "code": "C-1",
-    "legal_name": "华东机械有限公司",
-    "country": "CN",
-    "registration_number": None,
-    "industry": "Machinery",
-    "status": "ACTIVE",
-    "founded_on": date(2005, 1, 1),
-    "registered_capital_minor": 100_000_00,
-    "registered_capital_currency": "CNY",
-    "annual_sales_minor": None,
-    "annual_sales_currency": None,
-    "business_model": None,
-    "salesperson": "王伟",
-    "rating_class": "B",
-    "payment_terms_code": None,
-    "late_interest_daily_rate": Decimal("0.000500"),
-    "contacts": [{"name": "李娜", "role": "CFO"}],
-    "version": 3,
-    "company_history": "history",
-    "last_reviewed_on": None,
-    "created_at": datetime(2026, 1, 1, tzinfo=UTC),
-    "updated_at": datetime(2026, 1, 2, tzinfo=UTC),
-}
+ROW = CustomerRecord(
+    tenant_id=uuid4(),
+    id=uuid4(),
+    code="C-1",
+    legal_name="华东机械有限公司",
+    country="CN",
+    registration_number=None,
+    industry="Machinery",
+    status="ACTIVE",
+    founded_on=date(2005, 1, 1),
+    registered_capital_minor=100_000_00,
+    registered_capital_currency="CNY",
+    annual_sales_minor=None,
+    annual_sales_currency=None,
+    business_model=None,
+    salesperson="王伟",
+    rating_class="B",
+    payment_terms_code=None,
+    late_interest_daily_rate=Decimal("0.000500"),
+    contacts=[{"name": "李娜", "role": "CFO"}],
+    version=3,
+    company_history="history",
+    last_reviewed_on=None,
+    created_at=datetime(2026, 1, 1, tzinfo=UTC),
+    updated_at=datetime(2026, 1, 2, tzinfo=UTC),
+)
 
 
 @pytest.mark.parametrize("cls", [Customer, CustomerEdge, Partner, Completeness])
@@ -57,7 +59,7 @@ def test_every_field_has_a_deriver(cls: type[FromRow]) -> None:
 def test_customer_fields_are_derived_once_as_read() -> None:
     customer = Customer.from_row(ROW)
     assert "code" not in customer.__dict__  # nothing derived before it is read
-    assert customer.raw_id == ROW["id"] and customer.code == "C-1"
+    assert customer.raw_id == ROW.id and customer.code == "C-1"
     assert customer.status is CustomerStatus.ACTIVE
     assert customer.registered_capital is not None
     assert customer.registered_capital.amount == "100000.00"
@@ -73,14 +75,7 @@ def test_customer_fields_are_derived_once_as_read() -> None:
 
 
 def test_partner_from_row() -> None:
-    row = {
-        "id": uuid4(),
-        "kind": "GUARANTOR",
-        "note": None,
-        "related_customer_id": uuid4(),
-        "related_code": "C-2",
-        "related_name": "Guarantor Ltd",
-    }
-    partner = Partner.from_row(row)
+    link = PartnerLink(uuid4(), "GUARANTOR", None, uuid4(), "C-2", "Guarantor Ltd")
+    partner = Partner.from_row(link)
     assert partner.kind is RelationKind.GUARANTOR and partner.related_code == "C-2"
     assert partner.id != partner.related_id

@@ -47,7 +47,7 @@ async def _seed(runtime: Any, tenant: UUID) -> list[dict[str, Any]]:
                 uow,
                 InvoiceIn(
                     number=f"A-{n}",
-                    customer_id=customer["id"],
+                    customer_id=customer.id,
                     issue_date=issue,
                     due_date=due,
                     amount=MoneyIn(f"{amount / 100:.2f}", currency),
@@ -57,7 +57,7 @@ async def _seed(runtime: Any, tenant: UUID) -> list[dict[str, Any]]:
             made.append(
                 {
                     "id": result["invoiceId"],
-                    "customer": str(customer["id"]),
+                    "customer": str(customer.id),
                     "currency": currency,
                     "amount": amount,
                     "issue": issue,

@@ -28,7 +28,7 @@ async def setup(runtime: Any, tenant: UUID) -> tuple[UUID, UUID]:
             uow,
             InvoiceIn(
                 number="C-1",
-                customer_id=customer["id"],
+                customer_id=customer.id,
                 issue_date=DUE - timedelta(days=30),
                 due_date=DUE,
                 amount=MoneyIn("1000.00", "CNY"),
@@ -36,7 +36,7 @@ async def setup(runtime: Any, tenant: UUID) -> tuple[UUID, UUID]:
             key="c1",
         )
         await uow.commit()
-    return customer["id"], UUID(result["invoiceId"])
+    return customer.id, UUID(result["invoiceId"])
 
 
 async def day(runtime: Any, tenant: UUID, as_of: date) -> dict[str, Any]:

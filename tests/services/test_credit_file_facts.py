@@ -38,7 +38,7 @@ async def test_filled_fields_partners_and_newest_documents(
             day,
         )
     async with UnitOfWork(runtime.engine, acme, Actor("t")) as uow:
-        facts = await facts_for(uow.conn, [{"id": sparse}, {"id": full}])
+        facts = await facts_for(uow, [sparse, full])
     assert facts[sparse].present == {"registeredCapital"}  # 0 is filled; "" and [] are not
     assert facts[sparse].latest_document == {}
     assert facts[full].present == {"industry", "businessModel", "contacts", "partners"}

@@ -23,7 +23,7 @@ async def _customer(runtime: Any, tenant: UUID) -> UUID:
             uow, CustomerChanges(code="L-1", legal_name="Ledger Co", country="CN", contacts=[])
         )
         await uow.commit()
-    return row["id"]  # type: ignore[no-any-return]
+    return row.id
 
 
 async def _invoice(runtime: Any, tenant: UUID, customer: UUID, n: int, amount: str) -> UUID:

@@ -39,7 +39,7 @@ async def seed(runtime: Any, tenant: UUID) -> tuple[UUID, dict[str, UUID]]:
                 uow,
                 InvoiceIn(
                     number=label,
-                    customer_id=customer["id"],
+                    customer_id=customer.id,
                     issue_date=issue,
                     due_date=issue + timedelta(days=30),
                     amount=MoneyIn("1000.00", "CNY"),
@@ -48,7 +48,7 @@ async def seed(runtime: Any, tenant: UUID) -> tuple[UUID, dict[str, UUID]]:
             )
             ids[label] = UUID(result["invoiceId"])
         await uow.commit()
-    return customer["id"], ids
+    return customer.id, ids
 
 
 async def run(runtime: Any, tenant: UUID, period_end: date) -> dict[str, ProvisionTotals]:

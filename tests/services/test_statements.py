@@ -27,7 +27,7 @@ async def seed(runtime: Any, tenant: UUID) -> UUID:
             uow,
             CustomerChanges(code="ST-1", legal_name="对账测试有限公司", country="CN", contacts=[]),
         )
-        cid = customer["id"]
+        cid = customer.id
         for number, issue, amount in (
             ("S-1", date(2026, 9, 10), "1000.00"),
             ("S-2", date(2026, 10, 5), "500.00"),

@@ -12,14 +12,15 @@ from strawberry.types import Info
 from domain import roles
 from schema.context import Context
 from schema.customers.errors import CUSTOMERS
+from schema.customers.mutations.master_data import show_customer
 from schema.customers.types import CreditFileEntry, Customer, EntryKind, RelationKind
-from schema.jobs.types import Job
-from schema.mutation import INPUT, decode, run
+from schema.jobs.types import Job, load_job
+from schema.mutation import INPUT, decode, respond
 from schema.permissions import allow, roles_note
 from schema.relay import to_global_id
 from services.customers import credit_files as svc
+from services.customers import records
 from services.jobs.catalogue import REVIEW_CREDIT_FILES, AsOf
-from services.jobs.reads import job_by_id
 from services.jobs.requests import request_job
 from services.uow import UnitOfWork
 
@@ -38,7 +39,7 @@ class AddCreditFileEntryInput:
 
 @strawberry.type(description="Result of addCreditFileEntry.")
 class AddCreditFileEntryPayload(CUSTOMERS.payload):
-    entry: CreditFileEntry | None = strawberry.field(description="The entry filed.")
+    entry: CreditFileEntry | None = strawberry.field(default=None, description="The entry filed.")
 
 
 @strawberry.input(description="Link a related party already on file as a customer.")
@@ -51,7 +52,9 @@ class LinkPartnerInput:
 
 @strawberry.type(description="Result of linkPartner.")
 class LinkPartnerPayload(CUSTOMERS.payload):
-    partner_id: strawberry.ID | None = strawberry.field(description="Id of the new link.")
+    partner_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Id of the new link."
+    )
 
 
 @strawberry.input(description="Remove a partner link.")
@@ -61,7 +64,9 @@ class UnlinkPartnerInput:
 
 @strawberry.type(description="Result of unlinkPartner.")
 class UnlinkPartnerPayload(CUSTOMERS.payload):
-    customer_id: strawberry.ID | None = strawberry.field(description="The customer it was on.")
+    customer_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The customer it was on."
+    )
 
 
 @strawberry.input(description="Record that the credit file was reviewed.")
@@ -72,7 +77,9 @@ class RecordCreditReviewInput:
 
 @strawberry.type(description="Result of recordCreditReview.")
 class RecordCreditReviewPayload(CUSTOMERS.payload):
-    customer: Customer | None = strawberry.field(description="The customer after review.")
+    customer: Customer | None = strawberry.field(
+        default=None, description="The customer after review."
+    )
 
 
 @strawberry.input(description="Start a credit-file review of every customer.")
@@ -82,13 +89,15 @@ class RunCreditFileReviewInput:
 
 @strawberry.type(description="Result of runCreditFileReview: the queued job.")
 class RunCreditFileReviewPayload(CUSTOMERS.payload):
-    job: Job | None = strawberry.field(description="The job; poll `job(id)` or subscribe.")
+    job: Job | None = strawberry.field(
+        default=None, description="The job; poll `job(id)` or subscribe."
+    )
 
 
 async def add_credit_file_entry(
     info: Info[Context, Any], input: Annotated[AddCreditFileEntryInput, INPUT]
 ) -> AddCreditFileEntryPayload:
-    async def work(uow: UnitOfWork) -> dict[str, Any]:
+    async def work(uow: UnitOfWork) -> records.CreditFileEntry:
         return await svc.add_entry(
             uow,
             decode(input.customer_id, "Customer", "customerId"),
@@ -100,16 +109,16 @@ async def add_credit_file_entry(
             info.context.today,
         )
 
-    row, errors = await run(info, CUSTOMERS, work)
-    return AddCreditFileEntryPayload(
-        entry=CreditFileEntry.from_row(row) if row else None, user_errors=errors
-    )
+    async def show(entry: records.CreditFileEntry) -> dict[str, Any]:
+        return {"entry": CreditFileEntry.from_row(entry)}
+
+    return await respond(info, AddCreditFileEntryPayload, work, show)
 
 
 async def link_partner(
     info: Info[Context, Any], input: Annotated[LinkPartnerInput, INPUT]
 ) -> LinkPartnerPayload:
-    async def work(uow: UnitOfWork) -> dict[str, Any]:
+    async def work(uow: UnitOfWork) -> records.Relation:
         return await svc.link_partner(
             uow,
             decode(input.customer_id, "Customer", "customerId"),
@@ -118,23 +127,22 @@ async def link_partner(
             input.note,
         )
 
-    row, errors = await run(info, CUSTOMERS, work)
-    return LinkPartnerPayload(
-        partner_id=to_global_id("Partner", row["id"]) if row else None, user_errors=errors
-    )
+    async def show(link: records.Relation) -> dict[str, Any]:
+        return {"partner_id": to_global_id("Partner", link.id)}
+
+    return await respond(info, LinkPartnerPayload, work, show)
 
 
 async def unlink_partner(
     info: Info[Context, Any], input: Annotated[UnlinkPartnerInput, INPUT]
 ) -> UnlinkPartnerPayload:
-    async def work(uow: UnitOfWork) -> UUID:
+    async def work(uow: UnitOfWork) -> records.Relation:
         return await svc.unlink_partner(uow, decode(input.id, "Partner"))
 
-    customer_id, errors = await run(info, CUSTOMERS, work)
-    return UnlinkPartnerPayload(
-        customer_id=to_global_id("Customer", customer_id) if customer_id else None,
-        user_errors=errors,
-    )
+    async def show(link: records.Relation) -> dict[str, Any]:
+        return {"customer_id": to_global_id("Customer", link.customer_id)}
+
+    return await respond(info, UnlinkPartnerPayload, work, show)
 
 
 async def record_credit_review(
@@ -142,7 +150,7 @@ async def record_credit_review(
 ) -> RecordCreditReviewPayload:
     today = info.context.today
 
-    async def work(uow: UnitOfWork) -> dict[str, Any]:
+    async def work(uow: UnitOfWork) -> records.CustomerRecord:
         return await svc.record_review(
             uow,
             decode(input.customer_id, "Customer", "customerId"),
@@ -150,23 +158,23 @@ async def record_credit_review(
             today,
         )
 
-    row, errors = await run(info, CUSTOMERS, work)
-    return RecordCreditReviewPayload(
-        customer=Customer.from_row(row) if row else None, user_errors=errors
-    )
+    return await respond(info, RecordCreditReviewPayload, work, show_customer)
 
 
 async def run_credit_file_review(
     info: Info[Context, Any], input: Annotated[RunCreditFileReviewInput | None, INPUT] = None
 ) -> RunCreditFileReviewPayload:
     as_of = (input.as_of if input and input.as_of else None) or info.context.today
-    job_id, errors = await run(
-        info, CUSTOMERS, lambda uow: request_job(uow, REVIEW_CREDIT_FILES, AsOf(as_of))
+
+    async def show(job_id: UUID) -> dict[str, Any]:
+        return {"job": await load_job(info.context, job_id)}
+
+    return await respond(
+        info,
+        RunCreditFileReviewPayload,
+        lambda uow: request_job(uow, REVIEW_CREDIT_FILES, AsOf(as_of)),
+        show,
     )
-    if job_id is None:
-        return RunCreditFileReviewPayload(job=None, user_errors=errors)
-    row = await job_by_id(info.context.session, job_id)
-    return RunCreditFileReviewPayload(job=Job.from_row(row) if row else None, user_errors=[])
 
 
 FIELDS = {

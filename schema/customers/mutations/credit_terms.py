@@ -12,17 +12,14 @@ import strawberry
 from strawberry.types import Info
 
 from domain import roles
-from domain.errors import DomainError, ValidationFailed
-from domain.interest import parse_daily_rate
+from domain.credit_terms import KEEP
 from schema.context import Context
-from schema.customers.errors import CUSTOMERS
-from schema.customers.mutations.master_data import CustomerPayload
-from schema.customers.types import Customer
+from schema.customers.mutations.master_data import CustomerPayload, show_customer
 from schema.money import DecimalString
-from schema.mutation import INPUT, decode, run
+from schema.mutation import INPUT, decode, respond
 from schema.permissions import allow, roles_note
-from services.configuration import payment_terms
-from services.customers import master_data as customer_service
+from services.customers import master_data as svc
+from services.customers.records import CustomerRecord
 from services.uow import UnitOfWork
 
 RESET = "Null resets it to the practice's default; omitted leaves it as it is."
@@ -43,47 +40,25 @@ class SetCustomerCreditTermsInput:
     )
 
 
-def credit_terms_values(data: SetCustomerCreditTermsInput) -> dict[str, Any]:
-    """Column values, or every problem at once."""
-    errors: list[DomainError] = []
-    values: dict[str, Any] = {}
-    if data.rating_class is not strawberry.UNSET:
-        rating = (data.rating_class or "").strip().upper() or None
-        if rating is not None and rating not in ("A", "B", "C", "D"):
-            errors.append(DomainError("INVALID_INPUT", "A, B, C or D", "ratingClass"))
-        values["rating_class"] = rating
-    if data.payment_terms_code is not strawberry.UNSET:
-        values["payment_terms_code"] = (data.payment_terms_code or "").strip().upper() or None
-    if data.late_interest_daily_rate is not strawberry.UNSET:
-        raw = data.late_interest_daily_rate
-        try:
-            values["late_interest_daily_rate"] = (
-                None if raw is None else parse_daily_rate(raw, "lateInterestDailyRate")
-            )
-        except DomainError as exc:
-            errors.append(exc)
-    if not values:
-        errors.append(DomainError("REQUIRED", "nothing to change", None))
-    if errors:
-        raise ValidationFailed(errors)
-    return values
+def _term(value: Any) -> Any:
+    """An omitted input field leaves its term as it is."""
+    return KEEP if value is strawberry.UNSET else value
 
 
 async def set_customer_credit_terms(
     info: Info[Context, Any], input: Annotated[SetCustomerCreditTermsInput, INPUT]
 ) -> CustomerPayload:
-    async def work(uow: UnitOfWork) -> dict[str, Any]:
-        customer_id = decode(input.id, "Customer")
-        values = credit_terms_values(input)
-        code = values.get("payment_terms_code")
-        if code and not await payment_terms.exists(uow, code):
-            raise DomainError("NOT_FOUND", f"no payment terms {code!r}", "paymentTermsCode")
-        return await customer_service.save(
-            uow, customer_id, input.version, values, "setCustomerCreditTerms"
+    async def work(uow: UnitOfWork) -> CustomerRecord:
+        return await svc.set_credit_terms(
+            uow,
+            decode(input.id, "Customer"),
+            input.version,
+            rating_class=_term(input.rating_class),
+            payment_terms_code=_term(input.payment_terms_code),
+            late_interest_daily_rate=_term(input.late_interest_daily_rate),
         )
 
-    row, errors = await run(info, CUSTOMERS, work)
-    return CustomerPayload(customer=Customer.from_row(row) if row else None, user_errors=errors)
+    return await respond(info, CustomerPayload, work, show_customer)
 
 
 FIELDS = {

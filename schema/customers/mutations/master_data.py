@@ -13,9 +13,10 @@ from schema.context import Context
 from schema.customers.errors import CUSTOMERS
 from schema.customers.types import Customer
 from schema.money import MoneyInput
-from schema.mutation import INPUT, decode, run
+from schema.mutation import INPUT, decode, respond
 from schema.permissions import allow, roles_note
 from services.customers import master_data as svc
+from services.customers.records import CustomerRecord
 from services.uow import UnitOfWork
 
 
@@ -89,7 +90,14 @@ class ArchiveCustomerInput:
 
 @strawberry.type(description="Result of a customer mutation.")
 class CustomerPayload(CUSTOMERS.payload):
-    customer: Customer | None = strawberry.field(description="The customer, when it succeeded.")
+    customer: Customer | None = strawberry.field(
+        default=None, description="The customer, when it succeeded."
+    )
+
+
+async def show_customer(record: CustomerRecord) -> dict[str, Any]:
+    """The payload's customer: the record the service stored (no re-read needed)."""
+    return {"customer": Customer.from_row(record)}
 
 
 def _money(value: Any) -> Any:
@@ -125,40 +133,35 @@ def _changes(data: Any) -> svc.CustomerChanges:
     return changes
 
 
-def _payload(row: dict[str, Any] | None, errors: list[Any]) -> CustomerPayload:
-    return CustomerPayload(customer=Customer.from_row(row) if row else None, user_errors=errors)
-
-
 async def create_customer(
     info: Info[Context, Any], input: Annotated[CreateCustomerInput, INPUT]
 ) -> CustomerPayload:
     changes = _changes(input)
     if input.contacts is None:
         changes.contacts = []
-    row, errors = await run(info, CUSTOMERS, lambda uow: svc.create_customer(uow, changes))
-    return _payload(row, errors)
+    return await respond(
+        info, CustomerPayload, lambda uow: svc.create_customer(uow, changes), show_customer
+    )
 
 
 async def update_customer(
     info: Info[Context, Any], input: Annotated[UpdateCustomerInput, INPUT]
 ) -> CustomerPayload:
-    async def work(uow: UnitOfWork) -> dict[str, Any]:
+    async def work(uow: UnitOfWork) -> CustomerRecord:
         return await svc.update_customer(
             uow, decode(input.id, "Customer"), input.version, _changes(input)
         )
 
-    row, errors = await run(info, CUSTOMERS, work)
-    return _payload(row, errors)
+    return await respond(info, CustomerPayload, work, show_customer)
 
 
 async def archive_customer(
     info: Info[Context, Any], input: Annotated[ArchiveCustomerInput, INPUT]
 ) -> CustomerPayload:
-    async def work(uow: UnitOfWork) -> dict[str, Any]:
+    async def work(uow: UnitOfWork) -> CustomerRecord:
         return await svc.archive_customer(uow, decode(input.id, "Customer"), input.version)
 
-    row, errors = await run(info, CUSTOMERS, work)
-    return _payload(row, errors)
+    return await respond(info, CustomerPayload, work, show_customer)
 
 
 FIELDS = {

@@ -1,0 +1,144 @@
+"""Warning reads and writes: at most one open warning per customer and kind."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from dbschema.tables import customers, warnings
+
+
+async def raise_open(
+    conn: AsyncConnection,
+    *,
+    tenant_id: UUID,
+    customer_id: UUID,
+    kind: str,
+    level: str,
+    evidence: dict[str, Any],
+) -> sa.Row[Any] | None:
+    """Raise unless an open warning of the kind exists (partial unique index): the new row
+    with its customer's code and name (which the raised event carries), or None."""
+    raised = (
+        insert(warnings)
+        .values(
+            tenant_id=tenant_id, customer_id=customer_id, kind=kind, level=level, evidence=evidence
+        )
+        .on_conflict_do_nothing(
+            index_elements=["tenant_id", "customer_id", "kind"],
+            index_where=sa.text("status = 'OPEN'"),
+        )
+        .returning(warnings)
+        .cte("raised")
+    )
+    query = sa.select(
+        raised,
+        customers.c.code.label("customer_code"),
+        customers.c.legal_name.label("customer_name"),
+    ).join_from(
+        raised,
+        customers,
+        sa.and_(
+            customers.c.tenant_id == raised.c.tenant_id, customers.c.id == raised.c.customer_id
+        ),
+    )
+    return (await conn.execute(query)).first()
+
+
+async def for_update(conn: AsyncConnection, warning_id: UUID) -> sa.Row[Any] | None:
+    """Lock a warning for a read-modify-write."""
+    query = sa.select(warnings).where(warnings.c.id == warning_id).with_for_update()
+    return (await conn.execute(query)).first()
+
+
+async def acknowledge(
+    conn: AsyncConnection, warning_id: UUID, by: str, note: str | None
+) -> sa.Row[Any]:
+    """Mark a warning acknowledged and return it as stored."""
+    result = await conn.execute(
+        warnings.update()
+        .where(warnings.c.id == warning_id)
+        .values(
+            status="ACKNOWLEDGED",
+            acknowledged_by=by,
+            acknowledged_at=sa.func.now(),
+            acknowledge_note=note,
+        )
+        .returning(warnings)
+    )
+    row: sa.Row[Any] = result.one()
+    return row
+
+
+async def acknowledge_open(
+    conn: AsyncConnection, customer_id: UUID, kind: str, by: str, note: str
+) -> int:
+    """Acknowledge the customer's open warning of a kind, if any; how many were."""
+    result = await conn.execute(
+        warnings.update()
+        .where(
+            warnings.c.customer_id == customer_id,
+            warnings.c.kind == kind,
+            warnings.c.status == "OPEN",
+        )
+        .values(
+            status="ACKNOWLEDGED",
+            acknowledged_by=by,
+            acknowledged_at=sa.func.now(),
+            acknowledge_note=note,
+        )
+    )
+    return int(result.rowcount)
+
+
+async def page(
+    conn: AsyncConnection,
+    *,
+    status: str | None,
+    levels: tuple[str, ...] | None,
+    customer_id: UUID | None,
+    kind: str | None,
+    after: tuple[Any, UUID] | None,
+    first: int,
+) -> list[sa.Row[Any]]:
+    """Warnings newest first after a keyset cursor (one more than asked, to tell whether more
+    follow), each row carrying the filtered total."""
+    conds: list[sa.ColumnElement[bool]] = []
+    if status:
+        conds.append(warnings.c.status == status)
+    if levels:
+        conds.append(warnings.c.level.in_(levels))
+    if customer_id:
+        conds.append(warnings.c.customer_id == customer_id)
+    if kind:
+        conds.append(warnings.c.kind == kind)
+    counted = (
+        sa.select(warnings, sa.func.count().over().label("total_count")).where(*conds).subquery()
+    )
+    query = sa.select(counted)
+    if after is not None:
+        query = query.where(
+            sa.tuple_(counted.c.raised_at, counted.c.id)
+            < sa.tuple_(sa.literal(after[0], warnings.c.raised_at.type), sa.literal(after[1]))
+        )
+    query = query.order_by(counted.c.raised_at.desc(), counted.c.id.desc()).limit(first + 1)
+    return list(await conn.execute(query))
+
+
+async def by_ids(conn: AsyncConnection, ids: list[UUID]) -> list[sa.Row[Any]]:
+    """Warnings of the current tenant among the ids (others are silently absent)."""
+    return list(await conn.execute(sa.select(warnings).where(warnings.c.id.in_(ids))))
+
+
+async def open_for_customer(conn: AsyncConnection, customer_id: UUID) -> list[sa.Row[Any]]:
+    """A customer's open warnings, newest first."""
+    query = (
+        sa.select(warnings)
+        .where(warnings.c.customer_id == customer_id, warnings.c.status == "OPEN")
+        .order_by(warnings.c.raised_at.desc())
+    )
+    return list(await conn.execute(query))

@@ -1,0 +1,86 @@
+"""The audit trail as the API shows it: the domain verb, and the mutation name it replaced."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+
+from domain import audit
+
+
+@strawberry.enum(description="What an audited change did.")
+class AuditAction(Enum):
+    CREATE_CUSTOMER = strawberry.enum_value("CREATE_CUSTOMER", description="Created a customer.")
+    UPDATE_CUSTOMER = strawberry.enum_value(
+        "UPDATE_CUSTOMER", description="Changed a customer's master data."
+    )
+    ARCHIVE_CUSTOMER = strawberry.enum_value("ARCHIVE_CUSTOMER", description="Archived a customer.")
+    SET_CREDIT_TERMS = strawberry.enum_value(
+        "SET_CREDIT_TERMS", description="Set the rating class, agreed terms or interest rate."
+    )
+    REVIEW_CREDIT_FILE = strawberry.enum_value(
+        "REVIEW_CREDIT_FILE", description="Recorded a review of the credit file."
+    )
+    ADD_CREDIT_FILE_ENTRY = strawberry.enum_value(
+        "ADD_CREDIT_FILE_ENTRY", description="Filed a dated note or document in the dossier."
+    )
+    LINK_PARTNER = strawberry.enum_value("LINK_PARTNER", description="Linked a related party.")
+    UNLINK_PARTNER = strawberry.enum_value("UNLINK_PARTNER", description="Removed a partner link.")
+    ACKNOWLEDGE_WARNING = strawberry.enum_value(
+        "ACKNOWLEDGE_WARNING", description="Acknowledged an early-warning signal."
+    )
+    UPDATE_RECEIVABLES_SETTINGS = strawberry.enum_value(
+        "UPDATE_RECEIVABLES_SETTINGS", description="Changed the tenant's receivables settings."
+    )
+    SAVE_PAYMENT_TERMS = strawberry.enum_value(
+        "SAVE_PAYMENT_TERMS", description="Saved a payment-terms template."
+    )
+
+
+#: The mutation that records each verb: what the deprecated `mutation` field still shows.
+MUTATION_OF = {
+    audit.AuditAction.CREATE_CUSTOMER: "createCustomer",
+    audit.AuditAction.UPDATE_CUSTOMER: "updateCustomer",
+    audit.AuditAction.ARCHIVE_CUSTOMER: "archiveCustomer",
+    audit.AuditAction.SET_CREDIT_TERMS: "setCustomerCreditTerms",
+    audit.AuditAction.REVIEW_CREDIT_FILE: "recordCreditReview",
+    audit.AuditAction.ADD_CREDIT_FILE_ENTRY: "addCreditFileEntry",
+    audit.AuditAction.LINK_PARTNER: "linkPartner",
+    audit.AuditAction.UNLINK_PARTNER: "unlinkPartner",
+    audit.AuditAction.ACKNOWLEDGE_WARNING: "acknowledgeWarning",
+    audit.AuditAction.UPDATE_RECEIVABLES_SETTINGS: "updateReceivablesSettings",
+    audit.AuditAction.SAVE_PAYMENT_TERMS: "savePaymentTerms",
+}
+
+
+@strawberry.type(description="One audited change: who, when, what was done, before and after.")
+class AuditEntry:
+    at: datetime = strawberry.field(description="When the change committed.")
+    actor: str = strawberry.field(description="Token subject who made it.")
+    action: AuditAction = strawberry.field(description="What was done.")
+    entity_type: str = strawberry.field(description="Kind of object changed.")
+    request_id: str | None = strawberry.field(description="Request id, to match the logs.")
+    changes: JSON = strawberry.field(description="Changed fields: {field: {before, after}}.")
+
+    @strawberry.field(
+        description="The mutation that made it.",
+        deprecation_reason="Use `action`: mutation names may change, actions do not.",
+    )
+    def mutation(self) -> str:
+        return MUTATION_OF[audit.AuditAction(self.action.value)]
+
+    @classmethod
+    def of(cls, record: Any) -> AuditEntry:
+        """From an audit record of the customer services."""
+        return cls(
+            at=record.at,
+            actor=record.actor,
+            action=AuditAction(record.action),
+            entity_type=record.entity_type,
+            request_id=record.request_id,
+            changes=record.changes,
+        )
