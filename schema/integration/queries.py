@@ -69,4 +69,4 @@ class IntegrationQuery:
             status.value if status else None,
             max(1, min(first, 100)),
         )
-        return [WebhookDelivery.of(d, info.context.tenant_id) for d in found]
+        return [WebhookDelivery.of(d) for d in found]

@@ -141,7 +141,7 @@ async def redeliver_webhook(
         return await webhooks.redeliver(uow, decode(input.id, "WebhookDelivery"))
 
     async def show(delivery: webhooks.Delivery) -> dict[str, Any]:
-        return {"delivery": WebhookDelivery.of(delivery, info.context.tenant_id)}
+        return {"delivery": WebhookDelivery.of(delivery)}
 
     return await respond(info, RedeliverWebhookPayload, work, show)
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from enum import Enum
 from typing import Any
-from uuid import UUID
 
 import strawberry
+from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from schema.context import Context
+from schema.node import register_node
 from schema.relay import Node, to_global_id
 from services.integration import webhooks
 from services.integration.webhook_delivery import message_id
@@ -110,13 +111,13 @@ class WebhookDelivery(Node):
         ]
 
     @classmethod
-    def of(cls, delivery: webhooks.Delivery, tenant_id: UUID) -> WebhookDelivery:
+    def of(cls, delivery: webhooks.Delivery) -> WebhookDelivery:
         """From the stored delivery."""
         return cls(
             id=to_global_id("WebhookDelivery", delivery.id),
             raw_id=delivery.id,
             endpoint_id=to_global_id("WebhookEndpoint", delivery.endpoint_id),
-            message_id=message_id(tenant_id, delivery.event_seq),
+            message_id=message_id(delivery.tenant_id, delivery.event_seq),
             topic=delivery.topic,
             status=WebhookDeliveryStatus(delivery.status),
             attempts=delivery.attempts,
@@ -124,3 +125,21 @@ class WebhookDelivery(Node):
             created_at=delivery.created_at,
             delivered_at=delivery.delivered_at,
         )
+
+
+def _endpoints(ctx: Context) -> DataLoader[Any, webhooks.Endpoint | None]:
+    async def load(ids: list[Any]) -> list[webhooks.Endpoint | None]:
+        return await webhooks.endpoints_by_ids(ctx.session, ids)
+
+    return DataLoader(load_fn=load)
+
+
+def _deliveries(ctx: Context) -> DataLoader[Any, webhooks.Delivery | None]:
+    async def load(ids: list[Any]) -> list[webhooks.Delivery | None]:
+        return await webhooks.deliveries_by_ids(ctx.session, ids)
+
+    return DataLoader(load_fn=load)
+
+
+register_node("WebhookEndpoint", "webhook_endpoints", _endpoints, WebhookEndpoint.of)
+register_node("WebhookDelivery", "webhook_deliveries", _deliveries, WebhookDelivery.of)

@@ -59,6 +59,7 @@ class Endpoint:
 class Delivery:
     """One event for one endpoint, and where it stands."""
 
+    tenant_id: UUID
     id: UUID
     endpoint_id: UUID
     event_seq: int
@@ -239,6 +240,20 @@ async def deliveries(
     return [_delivery(r) for r in await select_dicts(session, query.limit(min(first, PAGE_LIMIT)))]
 
 
+async def endpoints_by_ids(session: ReadSession, ids: list[UUID]) -> list[Endpoint | None]:
+    """Endpoints in the order asked; None where the tenant has none of that id."""
+    query = sa.select(webhook_endpoints).where(webhook_endpoints.c.id.in_(ids))
+    found = {r["id"]: _endpoint(r) for r in await select_dicts(session, query)}
+    return [found.get(i) for i in ids]
+
+
+async def deliveries_by_ids(session: ReadSession, ids: list[UUID]) -> list[Delivery | None]:
+    """Deliveries in the order asked; None where the tenant has none of that id."""
+    query = sa.select(webhook_deliveries).where(webhook_deliveries.c.id.in_(ids))
+    found = {r["id"]: _delivery(r) for r in await select_dicts(session, query)}
+    return [found.get(i) for i in ids]
+
+
 async def attempts_for(session: ReadSession, delivery_ids: list[UUID]) -> list[list[Attempt]]:
     """Every attempt of each delivery, oldest first, in the order asked."""
     query = (
@@ -279,6 +294,7 @@ def _endpoint(row: dict[str, Any]) -> Endpoint:
 
 def _delivery(row: dict[str, Any]) -> Delivery:
     return Delivery(
+        tenant_id=row["tenant_id"],
         id=row["id"],
         endpoint_id=row["endpoint_id"],
         event_seq=row["event_seq"],

@@ -264,7 +264,7 @@ async def test_the_receiver_example_verifies_and_deduplicates(
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    await asyncio.wait_for(proc.stderr.readline(), 10)  # type: ignore[union-attr]
+    await asyncio.wait_for(proc.stderr.readline(), 60)  # type: ignore[union-attr]
     customer = str(uuid4())
     await publish(runtime, tenant, "warning.raised", customer, 1)
     await deliver(runtime, tenant, made.id)
@@ -273,7 +273,7 @@ async def test_the_receiver_example_verifies_and_deduplicates(
     await deliver(runtime, tenant, made.id)
     await publish(runtime, tenant, "warning.raised", customer, 2)
     await deliver(runtime, tenant, made.id)
-    out, _ = await asyncio.wait_for(proc.communicate(), 20)
+    out, _ = await asyncio.wait_for(proc.communicate(), 60)
     events = [json.loads(line) for line in out.decode().splitlines()]
     assert [e["data"]["n"] for e in events] == [1, 2]
     assert database.query("SELECT count(*) FROM webhook_attempts") == [(3,)]
