@@ -1,0 +1,59 @@
+"""Business dates a platform row may hold: a sane range, so every job can compute with them.
+
+PostgreSQL accepts 0001-01-01 and 9999-12-31 (and turns what it cannot hold into ±infinity,
+which no date arithmetic survives); a credit ledger has no use for either. Every date a
+mutation, an import or an argument carries is checked against this range here and by a CHECK
+in the database, so no accepted row can fail a later job.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from domain.errors import DomainError
+
+EARLIEST = date(1900, 1, 1)  #: no trading company's records go back further
+LATEST = date(2199, 12, 31)  #: far beyond any term, limitation period or provision horizon
+#: A KPI, aging or provision period asked for at most this far from the data it covers.
+SQL_RANGE = f"BETWEEN DATE '{EARLIEST.isoformat()}' AND DATE '{LATEST.isoformat()}'"
+
+
+def in_range(value: date) -> bool:
+    """Whether a date is one the platform stores."""
+    return EARLIEST <= value <= LATEST
+
+
+def check_date(value: date | None, field: str) -> date | None:
+    """The date, or INVALID_DATE naming the field and the range."""
+    if value is not None and not in_range(value):
+        raise DomainError(
+            "INVALID_DATE",
+            f"a date from {EARLIEST.isoformat()} to {LATEST.isoformat()}",
+            field,
+        )
+    return value
+
+
+def check_moment(value: datetime | None, field: str) -> datetime | None:
+    """A timestamp whose date (in its own offset and in UTC) lies in the range."""
+    if value is None:
+        return None
+    check_date(value.date(), field)
+    if value.tzinfo is not None:
+        try:
+            utc = value - (value.utcoffset() or timedelta(0))
+        except OverflowError:
+            raise DomainError(
+                "INVALID_DATE", "a moment within the supported range", field
+            ) from None
+        check_date(utc.date(), field)
+    return value
+
+
+def shift(value: date, days: int) -> date:
+    """A date moved by days, clamped to the range (a due date plus grace never overflows)."""
+    try:
+        moved = value + timedelta(days=days)
+    except OverflowError:
+        return LATEST if days > 0 else EARLIEST
+    return min(max(moved, EARLIEST), LATEST)

@@ -1,0 +1,38 @@
+"""Business dates stay in 1900-2199, so date arithmetic in every job survives them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from domain.dates import EARLIEST, LATEST, check_date, check_moment, in_range, shift
+from domain.errors import DomainError
+
+
+@pytest.mark.parametrize(
+    "value", [date(1, 1, 1), date(9999, 12, 31), date(1899, 12, 31), date(2200, 1, 1)]
+)
+def test_boundary_dates_are_refused_with_the_field(value: date) -> None:
+    with pytest.raises(DomainError) as refused:
+        check_date(value, "issueDate")
+    assert (refused.value.code, refused.value.field) == ("INVALID_DATE", "issueDate")
+
+
+def test_the_ends_of_the_range_are_accepted() -> None:
+    assert check_date(EARLIEST, "d") == EARLIEST and check_date(LATEST, "d") == LATEST
+
+
+def test_a_moment_whose_utc_date_leaves_the_range_is_refused() -> None:
+    early = datetime(1900, 1, 1, 0, 0, tzinfo=timezone(timedelta(hours=14)))
+    with pytest.raises(DomainError):
+        check_moment(early, "occurredAt")
+    with pytest.raises(DomainError):
+        check_moment(datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14))), "occurredAt")
+
+
+@given(st.dates(min_value=EARLIEST, max_value=LATEST), st.integers(-(10**6), 10**6))
+def test_shift_never_leaves_the_range(value: date, days: int) -> None:
+    assert in_range(shift(value, days))
