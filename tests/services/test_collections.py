@@ -6,9 +6,11 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
+import pytest
 import sqlalchemy as sa
 
 from services.collections import workflow as collections
+from services.configuration import policy as receivables_policy
 from services.customers.master_data import CustomerChanges, create_customer
 from services.inputs import MoneyIn
 from services.ledger import disputes, invoices, payments
@@ -137,4 +139,79 @@ async def test_broken_promise_and_missed_plan(runtime, tenants, database):
     assert database.query("SELECT kind FROM warnings ORDER BY kind") == [
         ("PAYMENT_PLAN_MISSED",),
         ("PROMISE_BROKEN",),
+    ]
+
+
+#: A tenant's own ladder: none of its keys is on the default ladder.
+CUSTOM_LADDER = [
+    {"key": "FRIENDLY", "minDays": 1, "maxDays": 20, "ownerRole": "sales", "action": "Friendly"},
+    {"key": "FIRM", "minDays": 21, "maxDays": 45, "ownerRole": "collector", "action": "Firm"},
+    {"key": "FINAL", "minDays": 46, "maxDays": None, "ownerRole": "legal", "action": "Final"},
+]
+
+
+async def use_custom_ladder(runtime: Any, tenant: UUID) -> None:
+    """The tenant replaces the practice's ladder with its own."""
+    async with UnitOfWork(runtime.engine, tenant, Actor("admin", frozenset({"admin"}))) as uow:
+        await receivables_policy.update(uow, {"escalationLadder": CUSTOM_LADDER})
+        await uow.commit()
+
+
+@pytest.mark.xfail(strict=True, reason="the default ladder's next rung")
+async def test_broken_promise_moves_along_the_tenants_own_ladder(runtime, tenants, database):
+    # given: a custom ladder and a case opened on its first rung
+    tenant = tenants["acme"]
+    customer, _ = await setup(runtime, tenant)
+    await use_custom_ladder(runtime, tenant)
+    today = DUE + timedelta(days=5)
+    await day(runtime, tenant, today)
+    async with UnitOfWork(runtime.engine, tenant, Actor("coll", frozenset({"collector"}))) as uow:
+        await collections.promise_to_pay(
+            uow, customer, "1000.00", "CNY", today + timedelta(days=3), today
+        )
+        await uow.commit()
+    # when: the promise is broken, then two more daily runs (one of them twice)
+    await day(runtime, tenant, today + timedelta(days=4))
+    after_break = database.query("SELECT stage, owner_role FROM collection_cases")
+    await day(runtime, tenant, today + timedelta(days=5))
+    await day(runtime, tenant, today + timedelta(days=5))
+    # then: one rung up the tenant's ladder, kept there, and one task per move
+    assert after_break == [("FIRM", "collector")]
+    assert database.query("SELECT stage, owner_role, status FROM collection_cases") == [
+        ("FIRM", "collector", "OPEN")
+    ]
+    assert database.query("SELECT role, title FROM collection_tasks ORDER BY created_at") == [
+        ("sales", "Friendly"),
+        ("collector", "Promise to pay broken: escalate"),
+    ]
+
+
+@pytest.mark.xfail(strict=True, reason="the default ladder's next rung")
+async def test_missed_instalment_moves_along_the_tenants_own_ladder(runtime, tenants, database):
+    # given: a custom ladder, a case on its first rung and a two-instalment plan
+    tenant = tenants["acme"]
+    customer, _ = await setup(runtime, tenant)
+    await use_custom_ladder(runtime, tenant)
+    today = DUE + timedelta(days=2)
+    await day(runtime, tenant, today)
+    async with UnitOfWork(runtime.engine, tenant, Actor("coll", frozenset({"collector"}))) as uow:
+        await collections.payment_plan(
+            uow,
+            customer,
+            "CNY",
+            [(today + timedelta(days=3), "500.00"), (today + timedelta(days=10), "500.00")],
+            today,
+        )
+        await uow.commit()
+    # when: the first instalment is missed, then two more daily runs
+    await day(runtime, tenant, today + timedelta(days=4))
+    await day(runtime, tenant, today + timedelta(days=5))
+    await day(runtime, tenant, today + timedelta(days=6))
+    # then
+    assert database.query("SELECT stage, owner_role FROM collection_cases") == [
+        ("FIRM", "collector")
+    ]
+    assert database.query("SELECT role, title FROM collection_tasks ORDER BY created_at") == [
+        ("sales", "Friendly"),
+        ("collector", "Payment plan instalment missed"),
     ]
