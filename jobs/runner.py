@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import traceback
 from collections.abc import Awaitable, Callable
 from datetime import date
@@ -18,6 +19,29 @@ from services.uow import Actor, UnitOfWork
 Handler = Callable[[UnitOfWork, dict[str, Any]], Awaitable[dict[str, Any]]]
 
 
+def _json(value: Any) -> Any:
+    """A service's typed result as JSON: dataclass fields under camelCase keys."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            f.name.split("_")[0] + "".join(p.title() for p in f.name.split("_")[1:]): _json(
+                getattr(value, f.name)
+            )
+            for f in dataclasses.fields(value)
+        }
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, UUID):
+        return str(value)
+    return value
+
+
+def _stored(result: object) -> dict[str, Any]:
+    """A job's typed result as its stored JSON object."""
+    stored = _json(result)
+    assert isinstance(stored, dict)
+    return stored
+
+
 async def _review(uow: UnitOfWork, args: dict[str, Any]) -> dict[str, Any]:
     return await reviews.review_credit_files(uow, date.fromisoformat(args["asOf"]))
 
@@ -31,7 +55,7 @@ async def _provisions(uow: UnitOfWork, args: dict[str, Any]) -> dict[str, Any]:
 async def _collections(uow: UnitOfWork, args: dict[str, Any]) -> dict[str, Any]:
     from services.collections import workflow as collections
 
-    return await collections.daily_run(uow, date.fromisoformat(args["asOf"]))
+    return _stored(await collections.daily_run(uow, date.fromisoformat(args["asOf"])))
 
 
 async def _snapshot(uow: UnitOfWork, args: dict[str, Any]) -> dict[str, Any]:
@@ -43,13 +67,13 @@ async def _snapshot(uow: UnitOfWork, args: dict[str, Any]) -> dict[str, Any]:
 async def _statements(uow: UnitOfWork, args: dict[str, Any]) -> dict[str, Any]:
     from services.statements import monthly as statements
 
-    return await statements.generate(uow, date.fromisoformat(args["period"]))
+    return _stored(await statements.generate(uow, date.fromisoformat(args["period"])))
 
 
 async def _render_statement(uow: UnitOfWork, args: dict[str, Any]) -> dict[str, Any]:
     from services.statements import monthly as statements
 
-    return await statements.render(uow, UUID(args["statementId"]), args["lang"])
+    return _stored(await statements.render(uow, UUID(args["statementId"]), args["lang"]))
 
 
 HANDLERS: dict[str, Handler] = {
