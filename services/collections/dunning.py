@@ -9,7 +9,7 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dbschema.ledger_tables import invoices
 from dbschema.tables import customers, tenants
@@ -92,17 +92,13 @@ async def letter_data(
 
 
 async def letter_pdf(
-    engine: AsyncEngine, tenant_id: UUID, customer_id: UUID, kind: str, lang: str, as_of: date
+    session: ReadSession, customer_id: UUID, kind: str, lang: str, as_of: date
 ) -> bytes | None:
     """The rendered letter, or None when the customer is not the tenant's."""
     from documents.dunning import render_dunning_pdf
 
     _check_kind(kind)
-    session = ReadSession(engine, tenant_id)
-    try:
-        letter = await letter_data(session, customer_id, kind, as_of)
-    finally:
-        await session.close()
+    letter = await letter_data(session, customer_id, kind, as_of)
     if letter is None:
         return None
     return await asyncio.to_thread(render_dunning_pdf, letter, lang)
