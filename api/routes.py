@@ -167,11 +167,11 @@ async def dunning_letter_pdf(request: Request) -> Response:
     except DomainError:
         return error_response(404, "NOT_FOUND", "Customer not found")
     async with reading(request, principal) as session:
-        pdf = await dunning.letter_pdf(session, customer_id, kind, lang, date.today())
-    if pdf is None:
+        letter = await dunning.letter_data(session, customer_id, kind, date.today())
+    if letter is None:
         return error_response(404, "NOT_FOUND", "Customer not found")
     return Response(
-        pdf,
+        await dunning.render_letter(letter, lang),
         media_type="application/pdf",
         headers={
             "Content-Disposition": f'inline; filename="{kind.lower()}-{lang}.pdf"',

@@ -59,6 +59,7 @@ async def letter_data(
     session: ReadSession, customer_id: UUID, kind: str, as_of: date
 ) -> DunningLetter | None:
     """What a letter shows; None when the customer is not the tenant's."""
+    _check_kind(kind)
     found = await session.run(lambda conn: _overdue(conn, customer_id, as_of))
     if found is None:
         return None
@@ -91,16 +92,10 @@ async def letter_data(
     return DunningLetter(kind, tenant_name, customer.code, customer.legal_name, as_of, blocks)
 
 
-async def letter_pdf(
-    session: ReadSession, customer_id: UUID, kind: str, lang: str, as_of: date
-) -> bytes | None:
-    """The rendered letter, or None when the customer is not the tenant's."""
+async def render_letter(letter: DunningLetter, lang: str) -> bytes:
+    """The letter as a PDF (rendered off the event loop, with no connection held)."""
     from documents.dunning import render_dunning_pdf
 
-    _check_kind(kind)
-    letter = await letter_data(session, customer_id, kind, as_of)
-    if letter is None:
-        return None
     return await asyncio.to_thread(render_dunning_pdf, letter, lang)
 
 
