@@ -212,3 +212,45 @@ async def test_missed_instalment_moves_along_the_tenants_own_ladder(runtime, ten
         ("sales", "Friendly"),
         ("collector", "Payment plan instalment missed"),
     ]
+
+
+def snapshot(database: Any) -> list[Any]:
+    """Everything the daily run writes."""
+    return [
+        database.query(f"SELECT count(*) FROM {table}")
+        for table in ("collection_tasks", "events", "warnings", "activities", "reminders")
+    ] + [
+        database.query("SELECT stage, days_overdue, next_action, status FROM collection_cases"),
+        database.query("SELECT status FROM promises ORDER BY id"),
+        database.query("SELECT status FROM payment_plans ORDER BY id"),
+    ]
+
+
+async def test_a_second_run_on_the_same_day_writes_nothing(runtime, tenants, database):
+    # given: a case aging into CREDIT_MANAGER as a promise breaks and a plan defaults (two
+    # more rungs) on the same day
+    tenant = tenants["acme"]
+    customer, _ = await setup(runtime, tenant)
+    today = DUE + timedelta(days=20)
+    await day(runtime, tenant, today)
+    async with UnitOfWork(runtime.engine, tenant, Actor("coll", frozenset({"collector"}))) as uow:
+        await agreements.promise_to_pay(uow, customer, "100.00", "CNY", today, today)
+        await agreements.payment_plan(uow, customer, "CNY", [(today, "100.00")], today)
+        await uow.commit()
+    first = await day(runtime, tenant, today + timedelta(days=15))
+    before = snapshot(database)
+    # when
+    again = await day(runtime, tenant, today + timedelta(days=15))
+    # then
+    assert (first.escalated, first.promises.broken, first.plans.defaulted) == (1, 1, 1)
+    assert before[5] == [("LITIGATION", 35, "Payment plan instalment missed", "OPEN")]
+    assert again == workflow.DailyRun(
+        today + timedelta(days=15),
+        0,
+        0,
+        0,
+        0,
+        workflow.PromiseCounts(0, 0),
+        workflow.PlanCounts(0, 0),
+    )
+    assert snapshot(database) == before
