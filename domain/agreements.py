@@ -95,6 +95,14 @@ def plan_outcome(plan: ActivePlan, as_of: date) -> Outcome | None:
     return None
 
 
+def _positive(amount: str, currency: str, field: str) -> Money:
+    """A parsed amount above zero, else the DomainError naming the input field."""
+    money = Money.parse(amount, currency, field)
+    if money.minor <= 0:
+        raise DomainError("AMOUNT_NOT_POSITIVE", "must be greater than zero", f"{field}.amount")
+    return money
+
+
 def check_promise(
     amount: str, currency: str, promised_on: date, today: date
 ) -> tuple[Money | None, list[DomainError]]:
@@ -102,11 +110,7 @@ def check_promise(
     errors: list[DomainError] = []
     money: Money | None = None
     try:
-        money = Money.parse(amount, currency, "amount")
-        if money.minor <= 0:
-            errors.append(
-                DomainError("AMOUNT_NOT_POSITIVE", "must be greater than zero", "amount.amount")
-            )
+        money = _positive(amount, currency, "amount")
     except DomainError as exc:
         errors.append(exc)
     if promised_on < today:
@@ -122,23 +126,17 @@ def check_schedule(
     schedule: list[Instalment] = []
     for n, (due_on, amount) in enumerate(instalments):
         try:
-            money = Money.parse(amount, currency, f"instalments.{n}")
+            schedule.append(
+                Instalment(due_on, _positive(amount, currency, f"instalments.{n}").minor)
+            )
         except DomainError as exc:
             errors.append(exc)
-            continue
-        if money.minor <= 0:
-            errors.append(
-                DomainError(
-                    "AMOUNT_NOT_POSITIVE", "must be greater than zero", f"instalments.{n}.amount"
-                )
-            )
         if due_on < today:
             errors.append(
                 DomainError(
                     "INVALID_DATE", "instalments start today or later", f"instalments.{n}.dueOn"
                 )
             )
-        schedule.append(Instalment(due_on, money.minor))
     if not instalments:
         errors.append(DomainError("REQUIRED", "at least one instalment", "instalments"))
     dates = [d for d, _ in instalments]

@@ -27,7 +27,7 @@ from domain.agreements import (
     check_promise,
     check_schedule,
 )
-from domain.errors import NotFound, ValidationFailed
+from domain.errors import DomainError, NotFound, ValidationFailed
 from domain.money import Money
 from services.collections.activities import ActivityIn, record_activity
 from services.uow import UnitOfWork
@@ -69,15 +69,21 @@ class PlanDue:
     facts: ActivePlan
 
 
+async def _refuse_any(uow: UnitOfWork, customer_id: UUID, errors: list[DomainError]) -> None:
+    """Raise every refusal together, an unknown customer included, so a form shows them all."""
+    if not await customer_queries.by_ids(uow.conn, [customer_id]):
+        errors.append(NotFound("customerId", "customer"))
+    if errors:
+        raise ValidationFailed(errors)
+
+
 async def promise_to_pay(
     uow: UnitOfWork, customer_id: UUID, amount: str, currency: str, promised_on: date, today: date
 ) -> PromiseMade:
     """Track a promise to pay; if the date passes unpaid the case escalates."""
     money, errors = check_promise(amount, currency, promised_on, today)
-    if not await customer_queries.by_ids(uow.conn, [customer_id]):
-        errors.append(NotFound("customerId", "customer"))
-    if errors or money is None:
-        raise ValidationFailed(errors)
+    await _refuse_any(uow, customer_id, errors)
+    assert money is not None  # no refusal: the amount parsed
     promise_id = await uow.conn.scalar(
         promises.insert()
         .values(
@@ -105,10 +111,7 @@ async def payment_plan(
 ) -> PlanAgreed:
     """Agree an instalment schedule for an overdue balance; a missed instalment escalates."""
     schedule, errors = check_schedule(currency, instalments, today)
-    if not await customer_queries.by_ids(uow.conn, [customer_id]):
-        errors.append(NotFound("customerId", "customer"))
-    if errors:
-        raise ValidationFailed(errors)
+    await _refuse_any(uow, customer_id, errors)
     plan_id = await uow.conn.scalar(
         payment_plans.insert()
         .values(

@@ -86,6 +86,7 @@ def test_a_schedule_is_positive_from_today_and_in_date_order():
     assert [(e.code, e.field) for e in errors] == [
         ("AMOUNT_NOT_POSITIVE", "instalments.0.amount"),
         ("INVALID_AMOUNT", "instalments.1.amount"),
+        ("INVALID_DATE", "instalments.1.dueOn"),
         ("INVALID_DATE", "instalments"),
     ]
     _, errors = check_schedule("CNY", [], TODAY)

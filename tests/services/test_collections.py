@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
+import pytest
 import sqlalchemy as sa
 
 from services.collections import agreements, workflow
@@ -156,61 +157,52 @@ async def use_custom_ladder(runtime: Any, tenant: UUID) -> None:
         await uow.commit()
 
 
-async def test_broken_promise_moves_along_the_tenants_own_ladder(runtime, tenants, database):
-    # given: a custom ladder and a case opened on its first rung
+async def break_promise(uow: UnitOfWork, customer: UUID, today: date) -> None:
+    """A promise for in three days, which nobody keeps."""
+    await agreements.promise_to_pay(
+        uow, customer, "1000.00", "CNY", today + timedelta(days=3), today
+    )
+
+
+async def miss_instalment(uow: UnitOfWork, customer: UUID, today: date) -> None:
+    """A plan whose first instalment, in three days, nobody pays."""
+    instalments = [(today + timedelta(days=3), "500.00"), (today + timedelta(days=10), "500.00")]
+    await agreements.payment_plan(uow, customer, "CNY", instalments, today)
+
+
+@pytest.mark.parametrize(
+    ("breach", "title"),
+    [
+        (break_promise, "Promise to pay broken: escalate"),
+        (miss_instalment, "Payment plan instalment missed"),
+    ],
+)
+async def test_a_breach_moves_the_case_along_the_tenants_own_ladder(
+    runtime, tenants, database, breach, title
+):
+    # given: a custom ladder, a case opened on its first rung and an agreement
     tenant = tenants["acme"]
     customer, _ = await setup(runtime, tenant)
     await use_custom_ladder(runtime, tenant)
     today = DUE + timedelta(days=5)
     await day(runtime, tenant, today)
     async with UnitOfWork(runtime.engine, tenant, Actor("coll", frozenset({"collector"}))) as uow:
-        await agreements.promise_to_pay(
-            uow, customer, "1000.00", "CNY", today + timedelta(days=3), today
-        )
+        await breach(uow, customer, today)
         await uow.commit()
-    # when: the promise is broken, then two more daily runs (one of them twice)
+    # when: the agreement fails, then two more daily runs (the second twice)
     await day(runtime, tenant, today + timedelta(days=4))
-    after_break = database.query("SELECT stage, owner_role FROM collection_cases")
+    after_breach = database.query("SELECT stage, owner_role FROM collection_cases")
     await day(runtime, tenant, today + timedelta(days=5))
-    await day(runtime, tenant, today + timedelta(days=5))
+    await day(runtime, tenant, today + timedelta(days=6))
+    await day(runtime, tenant, today + timedelta(days=6))
     # then: one rung up the tenant's ladder, kept there, and one task per move
-    assert after_break == [("FIRM", "collector")]
+    assert after_breach == [("FIRM", "collector")]
     assert database.query("SELECT stage, owner_role, status FROM collection_cases") == [
         ("FIRM", "collector", "OPEN")
     ]
     assert database.query("SELECT role, title FROM collection_tasks ORDER BY created_at") == [
         ("sales", "Friendly"),
-        ("collector", "Promise to pay broken: escalate"),
-    ]
-
-
-async def test_missed_instalment_moves_along_the_tenants_own_ladder(runtime, tenants, database):
-    # given: a custom ladder, a case on its first rung and a two-instalment plan
-    tenant = tenants["acme"]
-    customer, _ = await setup(runtime, tenant)
-    await use_custom_ladder(runtime, tenant)
-    today = DUE + timedelta(days=2)
-    await day(runtime, tenant, today)
-    async with UnitOfWork(runtime.engine, tenant, Actor("coll", frozenset({"collector"}))) as uow:
-        await agreements.payment_plan(
-            uow,
-            customer,
-            "CNY",
-            [(today + timedelta(days=3), "500.00"), (today + timedelta(days=10), "500.00")],
-            today,
-        )
-        await uow.commit()
-    # when: the first instalment is missed, then two more daily runs
-    await day(runtime, tenant, today + timedelta(days=4))
-    await day(runtime, tenant, today + timedelta(days=5))
-    await day(runtime, tenant, today + timedelta(days=6))
-    # then
-    assert database.query("SELECT stage, owner_role FROM collection_cases") == [
-        ("FIRM", "collector")
-    ]
-    assert database.query("SELECT role, title FROM collection_tasks ORDER BY created_at") == [
-        ("sales", "Friendly"),
-        ("collector", "Payment plan instalment missed"),
+        ("collector", title),
     ]
 
 
