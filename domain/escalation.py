@@ -105,7 +105,11 @@ class OverdueItem:
 
 
 def days_overdue(items: Sequence[OverdueItem]) -> int:
-    """Days past due of the oldest undisputed debt; 0 when nothing undisputed is overdue."""
+    """Days past due of the oldest undisputed debt; 0 when nothing undisputed is overdue.
+
+    The daily run computes this set-wise in SQL (services.collections.escalation); the two
+    are checked against each other on generated ledgers.
+    """
     return max((i.days_past_due for i in items if i.collectable and i.days_past_due > 0), default=0)
 
 
@@ -119,10 +123,11 @@ class OpenCase:
 
 @dataclass(frozen=True)
 class CustomerFacts:
-    """What the day's escalation knows of one customer."""
+    """What the day's escalation knows of one customer: `days_overdue` of its open items
+    (see days_overdue), its open case, its promises due and its active plans."""
 
     customer_id: UUID
-    items: tuple[OverdueItem, ...] = ()
+    days_overdue: int = 0
     case: OpenCase | None = None
     promises: tuple[DuePromise, ...] = ()
     plans: tuple[ActivePlan, ...] = ()
@@ -201,7 +206,7 @@ def plan_case(facts: CustomerFacts, ladder: Sequence[Stage], as_of: date) -> Cas
     moves it one more rung up this ladder. A case never moves down."""
     promises = tuple(promise_outcome(p) for p in facts.promises)
     plans = tuple(o for p in facts.plans if (o := plan_outcome(p, as_of)) is not None)
-    days = days_overdue(facts.items)
+    days = facts.days_overdue
     due_stage = escalation_stage(days, ladder)
     case = facts.case
     if due_stage is None:  # nothing undisputed overdue: no case, and nothing to escalate

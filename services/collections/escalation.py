@@ -22,18 +22,18 @@ from domain.escalation import (
     Cause,
     CustomerFacts,
     OpenCase,
-    OverdueItem,
     Stage,
     plan_case,
 )
 from services.collections.agreements import PlanDue, PromiseDue, active_plans, due_promises
 from services.uow import UnitOfWork
 
-#: Open items past due on the day: the facts the ladder reads (disputes included).
-OVERDUE_SQL = sa.text("""
-SELECT customer_id, CAST(:as_of AS date) - due_date AS days, open_minor, disputed_minor
-  FROM invoices
- WHERE open_minor > 0 AND due_date < CAST(:as_of AS date)
+#: domain.escalation.days_overdue, set-wise: per customer, the age of its oldest undisputed
+#: overdue debt (a customer absent from the result has none).
+DAYS_OVERDUE_SQL = sa.text("""
+SELECT customer_id, max(CAST(:as_of AS date) - due_date) AS days FROM invoices
+ WHERE open_minor > disputed_minor AND due_date < CAST(:as_of AS date)
+ GROUP BY customer_id
 """)
 
 
@@ -47,11 +47,15 @@ class DayFacts:
     plans: dict[UUID, PlanDue] = field(default_factory=dict)
 
 
+async def days_overdue_by_customer(uow: UnitOfWork, as_of: date) -> dict[UUID, int]:
+    """Each customer's days overdue on the day (customers with none left out)."""
+    rows = await uow.conn.execute(DAYS_OVERDUE_SQL, {"as_of": as_of})
+    return {r.customer_id: int(r.days) for r in rows}
+
+
 async def load_facts(uow: UnitOfWork, as_of: date) -> DayFacts:
-    """Overdue items, open cases (locked), due promises and active plans, by customer."""
-    items: dict[UUID, list[OverdueItem]] = defaultdict(list)
-    for row in await uow.conn.execute(OVERDUE_SQL, {"as_of": as_of}):
-        items[row.customer_id].append(OverdueItem(row.days, row.open_minor, row.disputed_minor))
+    """Days overdue, open cases (locked), due promises and active plans, by customer."""
+    days = await days_overdue_by_customer(uow, as_of)
     cases = (
         await uow.conn.execute(
             sa.select(
@@ -67,7 +71,7 @@ async def load_facts(uow: UnitOfWork, as_of: date) -> DayFacts:
     promises = await due_promises(uow, as_of)
     plans = await active_plans(uow, as_of)
     customers = sorted(
-        {*items, *(c.customer_id for c in cases)}
+        {*days, *(c.customer_id for c in cases)}
         | {p.customer_id for p in promises}
         | {p.customer_id for p in plans},
         key=str,
@@ -83,7 +87,7 @@ async def load_facts(uow: UnitOfWork, as_of: date) -> DayFacts:
         customers=tuple(
             CustomerFacts(
                 customer_id=c,
-                items=tuple(items.get(c, ())),
+                days_overdue=days.get(c, 0),
                 case=open_cases.get(c),
                 promises=tuple(promised.get(c, ())),
                 plans=tuple(planned.get(c, ())),

@@ -27,6 +27,7 @@ from domain.escalation import (
     OverdueItem,
     Stage,
     Task,
+    days_overdue,
     escalation_stage,
     plan_case,
     position,
@@ -96,18 +97,31 @@ CUSTOM = (
 )
 
 
-def overdue(days: int, open_minor: int = 100_00, disputed_minor: int = 0) -> OverdueItem:
-    """An item this many days past due."""
-    return OverdueItem(days, open_minor, disputed_minor)
-
-
 def broken_promise(n: int = 1) -> DuePromise:
     """A promise of 100.00 with nothing paid."""
     return DuePromise(UUID(int=100 + n), 100_00, 0)
 
 
+def test_days_overdue_are_those_of_the_oldest_undisputed_debt():
+    items = [OverdueItem(40, 100_00, 100_00), OverdueItem(25, 100_00, 40_00), OverdueItem(3, 1, 0)]
+    assert days_overdue(items) == 25  # the older item is wholly disputed
+    assert days_overdue(items[:1]) == 0 and days_overdue([]) == 0
+
+
+@given(
+    st.lists(
+        st.builds(OverdueItem, st.integers(1, 900), st.integers(1, 10**6), st.integers(0, 10**6))
+    ),
+    st.builds(OverdueItem, st.integers(1, 900), st.integers(1, 10**6), st.integers(0, 10**6)),
+)
+def test_another_item_never_makes_a_customer_less_overdue(items, another):
+    before, after = days_overdue(items), days_overdue([*items, another])
+    assert after >= before
+    assert after == before or (another.collectable and after == another.days_past_due)
+
+
 def test_a_new_overdue_customer_gets_a_case_on_the_right_rung_and_a_task():
-    plan = plan_case(CustomerFacts(CUSTOMER, items=(overdue(25), overdue(3))), CUSTOM, AS_OF)
+    plan = plan_case(CustomerFacts(CUSTOMER, days_overdue=25), CUSTOM, AS_OF)
     assert plan.opens and not plan.closes and plan.days_overdue == 25
     assert [(m.stage.key, m.previous, m.cause) for m in plan.moves] == [
         ("FIRM", None, Cause.OVERDUE)
@@ -115,23 +129,20 @@ def test_a_new_overdue_customer_gets_a_case_on_the_right_rung_and_a_task():
     assert plan.moves[0].task == Task("collector", "Firm letter", AS_OF + timedelta(days=1))
 
 
-def test_a_wholly_disputed_item_pauses_and_the_case_closes():
-    facts = CustomerFacts(
-        CUSTOMER, items=(overdue(50, 100_00, 100_00),), case=OpenCase("FINAL", 49)
-    )
-    plan = plan_case(facts, CUSTOM, AS_OF)
+def test_a_case_closes_when_nothing_undisputed_is_overdue():
+    plan = plan_case(CustomerFacts(CUSTOMER, 0, case=OpenCase("FINAL", 49)), CUSTOM, AS_OF)
     assert plan.closes and plan.moves == ()
 
 
 def test_a_case_never_moves_down_when_its_debt_gets_younger():
-    facts = CustomerFacts(CUSTOMER, items=(overdue(5),), case=OpenCase("FIRM", 30))
+    facts = CustomerFacts(CUSTOMER, days_overdue=5, case=OpenCase("FIRM", 30))
     plan = plan_case(facts, CUSTOM, AS_OF)
     assert plan.moves == () and plan.refresh_days and plan.days_overdue == 5
 
 
 def test_a_breach_moves_one_rung_up_the_tenants_ladder():
     facts = CustomerFacts(
-        CUSTOMER, items=(overdue(10),), case=OpenCase("FRIENDLY", 9), promises=(broken_promise(),)
+        CUSTOMER, days_overdue=10, case=OpenCase("FRIENDLY", 9), promises=(broken_promise(),)
     )
     plan = plan_case(facts, CUSTOM, AS_OF)
     assert [(m.stage.key, m.previous, m.cause, m.task.role) for m in plan.moves] == [
@@ -144,7 +155,7 @@ def test_a_breach_moves_one_rung_up_the_tenants_ladder():
 def test_the_aged_stage_comes_first_then_each_breach_one_more_rung_capped_at_the_top():
     facts = CustomerFacts(
         CUSTOMER,
-        items=(overdue(30),),
+        days_overdue=30,
         case=OpenCase("FRIENDLY", 20),
         promises=(broken_promise(1), broken_promise(2)),
     )
@@ -158,7 +169,7 @@ def test_the_aged_stage_comes_first_then_each_breach_one_more_rung_capped_at_the
 
 
 def test_a_stage_key_the_ladder_no_longer_has_moves_to_the_aged_stage():
-    facts = CustomerFacts(CUSTOMER, items=(overdue(40),), case=OpenCase("CREDIT_MANAGER", 40))
+    facts = CustomerFacts(CUSTOMER, days_overdue=40, case=OpenCase("CREDIT_MANAGER", 40))
     plan = plan_case(facts, CUSTOM, AS_OF)
     assert [(m.stage.key, m.previous) for m in plan.moves] == [("FIRM", "CREDIT_MANAGER")]
 
@@ -170,7 +181,7 @@ def test_a_breach_without_overdue_debt_settles_but_does_not_escalate():
 
 
 def test_nothing_to_do_is_an_empty_plan():
-    facts = CustomerFacts(CUSTOMER, items=(overdue(10),), case=OpenCase("FRIENDLY", 10))
+    facts = CustomerFacts(CUSTOMER, days_overdue=10, case=OpenCase("FRIENDLY", 10))
     assert plan_case(facts, CUSTOM, AS_OF).changes_nothing
 
 
@@ -195,19 +206,9 @@ def ladders(draw: st.DrawFn) -> tuple[Stage, ...]:
 
 @st.composite
 def facts_on(draw: st.DrawFn, ladder: tuple[Stage, ...]) -> CustomerFacts:
-    """Any customer's day: items, maybe a case (maybe on a stage of an older ladder),
+    """Any customer's day: days overdue, maybe a case (maybe on a stage of an older ladder),
     promises and plans with whatever was paid."""
-    items = draw(
-        st.lists(
-            st.builds(
-                lambda days, amount, share: OverdueItem(days, amount, amount * share // 4),
-                st.integers(1, 500),
-                st.integers(1, 10_000),
-                st.integers(0, 4),
-            ),
-            max_size=4,
-        )
-    )
+    days = draw(st.integers(0, 500))
     keys = [s.key for s in ladder] + ["RETIRED"]
     case = draw(st.none() | st.builds(OpenCase, st.sampled_from(keys), st.integers(0, 500)))
     ids = iter(range(1, 1_000))
@@ -240,7 +241,7 @@ def facts_on(draw: st.DrawFn, ladder: tuple[Stage, ...]) -> CustomerFacts:
             max_size=2,
         )
     )
-    return CustomerFacts(CUSTOMER, tuple(items), case, tuple(promises), tuple(plans))
+    return CustomerFacts(CUSTOMER, days, case, tuple(promises), tuple(plans))
 
 
 @st.composite
@@ -270,10 +271,7 @@ def applied(facts: CustomerFacts, plan: CasePlan) -> CustomerFacts:
 @given(ladder_and_facts(), st.integers(0, 400))
 def test_more_days_overdue_never_gives_an_earlier_stage(given_facts, extra):
     ladder, facts = given_facts
-    older = replace(
-        facts,
-        items=tuple(replace(i, days_past_due=i.days_past_due + extra) for i in facts.items),
-    )
+    older = replace(facts, days_overdue=facts.days_overdue + extra)
     sooner = position(final_stage(facts, plan_case(facts, ladder, AS_OF)), ladder)
     later = position(final_stage(older, plan_case(older, ladder, AS_OF)), ladder)
     assert sooner <= later
