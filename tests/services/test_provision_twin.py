@@ -142,7 +142,7 @@ async def seed(runtime: Any, tenant: UUID) -> list[Invoice]:
                     ),
                 ),
             )
-        )["id"]
+        ).id
         for n in range(5)
     ]
     made: list[Invoice] = []
