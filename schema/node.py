@@ -64,13 +64,14 @@ class NodeQuery:
             row = await ctx.loader("warnings", warning_loaders.warnings).load(raw)
             return Warning.from_row(row) if row else None
         if type_name in ("Invoice", "Payment"):
-            from schema.ledger.types import INVOICE_ROWS, PAYMENT_ROWS, Invoice, Payment
+            from schema.ledger import loaders as ledger_loaders
+            from schema.ledger.types import Invoice, Payment
 
-            loader = INVOICE_ROWS if type_name == "Invoice" else PAYMENT_ROWS
-            row = await ctx.loader(type_name, loader).load(raw)
-            if row is None:
-                return None
-            return Invoice.from_row(row) if type_name == "Invoice" else Payment.from_row(row)
+            if type_name == "Invoice":
+                invoice = await ctx.loader("invoices", ledger_loaders.invoices).load(raw)
+                return Invoice.from_row(invoice) if invoice else None
+            payment = await ctx.loader("payments", ledger_loaders.payments).load(raw)
+            return Payment.from_row(payment) if payment else None
         if type_name == "Job":
             row = await job_reads.job_by_id(ctx.session, raw)
             return Job.from_row(row) if row else None

@@ -68,9 +68,7 @@ class KpiQuery:
         except DomainError:
             return []
         day = as_of or info.context.today
-        totals = await info.context.session.run(
-            lambda conn: interest.customer_interest(conn, raw, day)
-        )
+        totals = await interest.customer_interest(info.context.session, raw, day)
         return [money(DomainMoney(v, c)) for c, v in sorted(totals.items())]
 
     @strawberry.field(

@@ -27,7 +27,7 @@ async def letter_data(
 ) -> dict[str, Any] | None:
     """What a letter shows; None when the customer is not the tenant's."""
 
-    async def load(conn: Any) -> dict[str, Any] | None:
+    async def load(conn: Any) -> tuple[Any, list[dict[str, Any]], str | None] | None:
         customer = (
             await conn.execute(sa.select(customers).where(customers.c.id == customer_id))
         ).first()
@@ -45,41 +45,44 @@ async def letter_data(
                 .order_by(invoices.c.currency, invoices.c.due_date)
             )
         ]
-        interest = await interest_for(conn, [r["id"] for r in rows], as_of)
-        tenant_name = await conn.scalar(sa.select(tenants.c.name))
-        blocks: dict[str, dict[str, Any]] = {}
-        for row in rows:
-            currency = row["currency"].strip()
-            block = blocks.setdefault(
-                currency, {"currency": currency, "items": [], "open_minor": 0, "interest_minor": 0}
-            )
-            owed = row["open_minor"] - row["disputed_minor"]
-            block["items"].append(
-                {
-                    "number": row["number"],
-                    "due": row["due_date"].isoformat(),
-                    "days": (as_of - row["due_date"]).days,
-                    "open": Money(owed, currency).to_decimal_string(),
-                    "interest": Money(interest[row["id"]], currency).to_decimal_string(),
-                }
-            )
-            block["open_minor"] += owed
-            block["interest_minor"] += interest[row["id"]]
-        for block in blocks.values():
-            block["open"] = Money(block.pop("open_minor"), block["currency"]).to_decimal_string()
-            block["interest"] = Money(
-                block.pop("interest_minor"), block["currency"]
-            ).to_decimal_string()
-        return {
-            "kind": kind,
-            "tenant_name": tenant_name,
-            "code": customer.code,
-            "legal_name": customer.legal_name,
-            "as_of": as_of.isoformat(),
-            "currencies": list(blocks.values()),
-        }
+        return customer, rows, await conn.scalar(sa.select(tenants.c.name))
 
-    return await session.run(load)
+    loaded = await session.run(load)
+    if loaded is None:
+        return None
+    customer, rows, tenant_name = loaded
+    interest = await interest_for(session, [r["id"] for r in rows], as_of)
+    blocks: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        currency = row["currency"].strip()
+        block = blocks.setdefault(
+            currency, {"currency": currency, "items": [], "open_minor": 0, "interest_minor": 0}
+        )
+        owed = row["open_minor"] - row["disputed_minor"]
+        block["items"].append(
+            {
+                "number": row["number"],
+                "due": row["due_date"].isoformat(),
+                "days": (as_of - row["due_date"]).days,
+                "open": Money(owed, currency).to_decimal_string(),
+                "interest": Money(interest[row["id"]], currency).to_decimal_string(),
+            }
+        )
+        block["open_minor"] += owed
+        block["interest_minor"] += interest[row["id"]]
+    for block in blocks.values():
+        block["open"] = Money(block.pop("open_minor"), block["currency"]).to_decimal_string()
+        block["interest"] = Money(
+            block.pop("interest_minor"), block["currency"]
+        ).to_decimal_string()
+    return {
+        "kind": kind,
+        "tenant_name": tenant_name,
+        "code": customer.code,
+        "legal_name": customer.legal_name,
+        "as_of": as_of.isoformat(),
+        "currencies": list(blocks.values()),
+    }
 
 
 async def letter_pdf(
