@@ -47,6 +47,13 @@ class Target:
     open_minor: int
 
 
+def _positive_minor(amount: str, currency: str, field: str) -> int:
+    money = Money.parse(amount, currency, field)
+    if money.minor <= 0:
+        raise DomainError("AMOUNT_NOT_POSITIVE", "must be greater than zero", f"{field}.amount")
+    return money.minor
+
+
 def parse_lines(
     lines: Sequence[tuple[UUID, str]], currency: str, field: str = "lines"
 ) -> list[tuple[UUID, int]]:
@@ -56,18 +63,9 @@ def parse_lines(
     wanted: list[tuple[UUID, int]] = []
     for n, (invoice_id, amount) in enumerate(lines):
         try:
-            money = Money.parse(amount, currency, f"{field}.{n}")
+            wanted.append((invoice_id, _positive_minor(amount, currency, f"{field}.{n}")))
         except DomainError as exc:
             errors.append(exc)
-            continue
-        if money.minor <= 0:
-            errors.append(
-                DomainError(
-                    "AMOUNT_NOT_POSITIVE", "must be greater than zero", f"{field}.{n}.amount"
-                )
-            )
-            continue
-        wanted.append((invoice_id, money.minor))
     if errors:
         raise ValidationFailed(errors)
     return wanted
