@@ -52,7 +52,7 @@ class InvoiceQuery:
     customer_id: UUID | None = None
     status: InvoiceStatus | None = None
     currency: str | None = None
-    overdue_on: date | None = None  #: only invoices still open and past due on this day
+    overdue_on: date | None = None  #: only invoices open and past due (dpd > 0) on this day
 
 
 async def _rows(session: ReadSession, query: Any) -> list[sa.Row[Any]]:
@@ -81,7 +81,8 @@ async def invoices_page(
     if query.currency:
         conds.append(invoices.c.currency == query.currency)
     if query.overdue_on is not None:
-        conds.append(sa.and_(invoices.c.open_minor > 0, invoices.c.due_date < query.overdue_on))
+        open_now = invoice_status_is(InvoiceStatus.OPEN.value)
+        conds.append(sa.and_(open_now, invoices.c.due_date < query.overdue_on))
     counted = (
         sa.select(*INVOICE_COLUMNS, sa.func.count().over().label("total_count"))
         .where(*conds)

@@ -1,10 +1,10 @@
-"""The invoice status filter in SQL selects exactly what the domain rule calls that status."""
+"""The invoice status and overdue filters in SQL select exactly what the domain rules say."""
 
 from __future__ import annotations
 
 import random
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 from domain.invoices import InvoiceStatus, invoice_status
 from services.ledger.reads import InvoiceQuery, invoices_by_ids, invoices_page
@@ -45,6 +45,7 @@ def _seed(database, tenant: uuid.UUID) -> dict[uuid.UUID, tuple[int, int]]:  # t
 
 async def test_sql_status_filter_matches_the_domain_rule(runtime, tenants, database):
     made = _seed(database, tenants["acme"])
+    opened = {i for i, (o, w) in made.items() if invoice_status(o, w) is InvoiceStatus.OPEN}
     session = ReadSession(runtime.engine, tenants["acme"])
     try:
         for status in InvoiceStatus:
@@ -53,6 +54,10 @@ async def test_sql_status_filter_matches_the_domain_rule(runtime, tenants, datab
             assert {r.id for r in page.items} == want, status
             assert page.total == len(want) and not page.has_next
             assert all(r.status is status for r in page.items)
+        for day, late in ((DAY, set()), (DAY + timedelta(days=1), opened)):
+            page = await invoices_page(session, InvoiceQuery(overdue_on=day), None, 100)
+            assert {r.id for r in page.items} == late
+            assert all(r.days_past_due(day) > 0 for r in page.items)
         records = await invoices_by_ids(session, list(made))
         assert [r.status for r in records if r] == [invoice_status(*made[i]) for i in made]
     finally:
