@@ -65,7 +65,7 @@ async def letter_data(
         return None
     customer, tenant_name, rows = found
     ids = [r.id for r in rows]
-    interest = await session.run(lambda conn: interest_for(conn, ids, as_of))
+    interest = await interest_for(session, ids, as_of)
     by_currency: dict[str, list[Any]] = defaultdict(list)
     for row in rows:
         by_currency[row.currency.strip()].append(row)

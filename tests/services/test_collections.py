@@ -39,7 +39,7 @@ async def setup(runtime: Any, tenant: UUID) -> tuple[UUID, UUID]:
             key="c1",
         )
         await uow.commit()
-    return customer.id, UUID(result["invoiceId"])
+    return customer.id, result.invoice_id
 
 
 async def day(runtime: Any, tenant: UUID, as_of: date) -> workflow.DailyRun:

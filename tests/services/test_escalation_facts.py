@@ -44,7 +44,7 @@ async def seed(runtime: Any, tenant: UUID) -> None:
             )
             disputed = "100.00" if n >= 40 else rng.choice(("0", "0", "0", "30.00", "100.00"))
             if disputed != "0":
-                await disputes.open_dispute(uow, UUID(created["invoiceId"]), disputed, "goods")
+                await disputes.open_dispute(uow, created.invoice_id, disputed, "goods")
         for n, customer in enumerate(customers[:3]):
             await payments.create_payment(
                 uow,

@@ -44,7 +44,7 @@ async def generated_invoices(runtime: Any, tenant: UUID, seed: int) -> dict[str,
             )
             disputed = rng.choice(("0", "0", "40.00", "100.00"))
             if disputed != "0":
-                await disputes.open_dispute(uow, UUID(created["invoiceId"]), disputed, "quality")
+                await disputes.open_dispute(uow, created.invoice_id, disputed, "quality")
             out[number] = (due, disputed != "100.00")
         await uow.commit()
     return out
