@@ -13,6 +13,7 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
+from schema.engine.compat import origin_of
 from schema.engine.lazy import FromRow
 from schema.engine.plans import (
     LEAF,
@@ -41,12 +42,6 @@ def completer(plan: Plan, origin: type | None = None) -> Completer:
             _COMPILED.clear()
         found = _COMPILED[plan, origin] = _Generator().function(plan, origin)
     return found
-
-
-def origin_of(type_: Any) -> type | None:
-    """The Python class strawberry made a GraphQL object type from, if it says."""
-    definition = (getattr(type_, "extensions", None) or {}).get("strawberry-definition")
-    return getattr(definition, "origin", None)
 
 
 def _guarded(lines: list[str]) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from enum import Enum
 from operator import itemgetter
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -217,26 +216,67 @@ def test_plan_refuses_fields_with_code_or_arguments():
     assert plans.basic_attribute(query_type.fields["items"]) is None
 
 
+@strawberry.type(name="Partner")
+class LookPartner:
+    kind: str
+
+
+@strawberry.type(name="Completeness")
+class LookCompleteness:
+    ratio: float
+
+
+@strawberry.type(name="CreditFile")
+class LookFile:
+    partners: list[LookPartner]
+    completeness: LookCompleteness
+
+
+@strawberry.type(name="Customer")
+class LookCustomer:
+    code: str
+    credit_file: LookFile
+
+
+@strawberry.type(name="CustomerEdge")
+class LookEdge:
+    node: LookCustomer
+
+
+@strawberry.type(name="CustomerConnection")
+class LookPage:
+    edges: list[LookEdge]
+
+
+LOOKED: list[frozenset[tuple[str, str]]] = []
+
+
+@strawberry.type
+class LookQuery:
+    @strawberry.field
+    def customers(self, info: strawberry.Info) -> LookPage:
+        from schema.engine.selection import selected_pairs
+
+        LOOKED.append(selected_pairs(info))
+        return LookPage(edges=[])
+
+
 def test_look_ahead_follows_fragments_and_is_reused():
     """A page prefetches what fragments select too; the same parsed query is walked once."""
-    from graphql import parse
+    from strawberry.extensions import ParserCache
 
-    from schema.engine.selection import selected_pairs
-
-    document = parse(
+    schema = strawberry.Schema(query=LookQuery, extensions=[ParserCache(maxsize=8)])
+    query = (
         "{ customers { edges { node { ...Row ... on Customer { creditFile { partners "
         "{ kind } } } } } } } fragment Row on Customer { code creditFile { completeness "
         "{ ratio } } }"
     )
-    fragments = {d.name.value: d for d in document.definitions[1:]}
-    field = document.definitions[0].selection_set.selections[0]
-
-    class FakeInfo:
-        _raw_info = SimpleNamespace(field_nodes=[field], fragments=fragments)
-
-    pairs = selected_pairs(FakeInfo)  # type: ignore[arg-type]
+    LOOKED.clear()
+    for _ in range(2):
+        assert asyncio.run(schema.execute(query)).errors is None
+    pairs = LOOKED[0]
     assert {("creditFile", "partners"), ("creditFile", "completeness"), ("node", "code")} <= pairs
-    assert selected_pairs(FakeInfo) is pairs  # type: ignore[arg-type]
+    assert LOOKED[1] is pairs
 
 
 def test_generated_completers_are_shared_across_requests():

@@ -1,0 +1,138 @@
+"""The engine's fence: private library APIs only in schema/engine/compat.py."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import graphql
+
+ROOT = Path(__file__).parents[2]
+ENGINE = ROOT / "schema" / "engine"
+
+#: strawberry's public modules, as its documentation imports them.
+STRAWBERRY_PUBLIC = {
+    "strawberry",
+    "strawberry.types",
+    "strawberry.extensions",
+    "strawberry.scalars",
+}
+#: strawberry internals the engine reads, by the name it reads them under.
+STRAWBERRY_INTERNALS = {
+    "StrawberryGraphQLCoreExecutionContext",
+    "wrapped_cls",
+    "__closure__",
+    "__code__",
+    "co_freevars",
+    "cell_contents",
+}
+#: graphql-core internals the engine reads: the executor's state and its collected fields.
+GRAPHQL_INTERNALS = {
+    "middleware_manager",
+    "async_helpers",
+    "defer_usage",
+    "fragment_variable_values",
+}
+#: Builtins that read an attribute named by a string.
+BY_NAME = {"getattr", "hasattr", "setattr", "delattr"}
+
+
+def _graphql_private_names() -> set[str]:
+    """What graphql-core marks `:meta private:` (its executor's completion methods, ...)."""
+    names: set[str] = set()
+    for path in Path(graphql.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                if ":meta private:" in (ast.get_docstring(node) or ""):
+                    names.add(node.name)
+    return names
+
+
+def _offences(path: Path, private: set[str]) -> list[str]:
+    tree = ast.parse(path.read_text())
+    defined = {
+        n.name
+        for n in ast.walk(tree)
+        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+    } | {
+        t.attr
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Assign | ast.AnnAssign)
+        for t in (n.targets if isinstance(n, ast.Assign) else [n.target])
+        if isinstance(t, ast.Attribute)
+    }
+    found = []
+    for node in ast.walk(tree):
+        where = f"{path.name}:{getattr(node, 'lineno', '?')}"
+        if isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            for alias in node.names:
+                if module.split(".")[0] == "graphql" and (
+                    module != "graphql" or alias.name not in graphql.__all__
+                ):
+                    found.append(f"{where} imports {module}.{alias.name}")
+                if module.split(".")[0] == "strawberry" and module not in STRAWBERRY_PUBLIC:
+                    found.append(f"{where} imports {module}.{alias.name}")
+        elif isinstance(node, ast.Import):
+            found += [f"{where} imports {a.name}" for a in node.names if "." in a.name]
+        elif isinstance(node, ast.Attribute):
+            name = node.attr
+            underscored = name.startswith("_") and not name.startswith("__")
+            if (underscored and name not in defined) or name in private:
+                found.append(f"{where} reads .{name}")
+            if name in STRAWBERRY_INTERNALS | GRAPHQL_INTERNALS:
+                found.append(f"{where} reads .{name}")
+        elif isinstance(node, ast.FunctionDef) and node.name in private:
+            found.append(f"{where} overrides {node.name}")
+        elif isinstance(node, ast.Name) and node.id in STRAWBERRY_INTERNALS:
+            found.append(f"{where} uses {node.id}")
+        elif isinstance(node, ast.Constant) and node.value == "strawberry-definition":
+            found.append(f"{where} reads strawberry's definition back-reference")
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in BY_NAME
+            and len(node.args) > 1
+            and isinstance(node.args[1], ast.Constant)
+        ):
+            name = str(node.args[1].value)  # getattr(x, "_name"), the same read by name
+            underscored = name.startswith("_") and not name.startswith("__")
+            if (underscored and name not in defined) or name in private | GRAPHQL_INTERNALS:
+                found.append(f"{where} reads .{name} by name")
+            if name in STRAWBERRY_INTERNALS:
+                found.append(f"{where} reads .{name} by name")
+    return found
+
+
+def test_private_library_apis_only_in_compat() -> None:
+    """Outside compat.py, the engine uses graphql-core's and strawberry's public API only."""
+    private = _graphql_private_names()
+    assert {"execute_field", "collect_and_execute_subfields", "collect_subfields"} <= private
+    modules = sorted(ENGINE.glob("*.py"))
+    assert {p.name for p in modules} >= {"execution.py", "plans.py", "plan_code.py", "lazy.py"}
+    offences = [o for p in modules if p.name != "compat.py" for o in _offences(p, private)]
+    assert offences == []
+    # the scan sees what compat.py does: it would flag it anywhere else
+    assert len(_offences(ENGINE / "compat.py", private)) >= 6
+
+
+def test_the_scan_sees_each_kind_of_private_use(tmp_path: Path) -> None:
+    """What the engine did before its fence, one line each: every line is reported."""
+    source = tmp_path / "before.py"
+    lines = [
+        "from graphql.type.definition import GraphQLResolveInfoHelpers",
+        "from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext",
+        "raw = info._raw_info",
+        "default = getattr(resolve, '_is_default', False)",
+        "cells = resolve.__closure__",
+        "enum = getattr(type_, 'wrapped_cls', None)",
+        "definition = type_.extensions.get('strawberry-definition')",
+        "grouped = self.collect_subfields(return_type, field_details_list)",
+        "plain = details.defer_usage is None",
+        "lean = self.middleware_manager is None",
+        "def execute_field(self, *args): ...",
+    ]
+    source.write_text("\n".join(lines) + "\n")
+    offences = _offences(source, _graphql_private_names())
+    reported = {int(o.split(":")[1].split()[0]) for o in offences}
+    assert reported >= set(range(1, len(lines) + 1))
