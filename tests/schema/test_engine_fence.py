@@ -1,11 +1,18 @@
-"""The engine's fence: private library APIs only in schema/engine/compat.py."""
+"""The engine's fence: private library APIs only in schema/engine/compat.py, and the
+libraries pinned to the versions it was tested with."""
 
 from __future__ import annotations
 
 import ast
+import re
+import tomllib
+from importlib.metadata import distributions
 from pathlib import Path
 
 import graphql
+
+from schema.engine import compat
+from schema.engine.compat import TESTED_WITH
 
 ROOT = Path(__file__).parents[2]
 ENGINE = ROOT / "schema" / "engine"
@@ -136,3 +143,35 @@ def test_the_scan_sees_each_kind_of_private_use(tmp_path: Path) -> None:
     offences = _offences(source, _graphql_private_names())
     reported = {int(o.split(":")[1].split()[0]) for o in offences}
     assert reported >= set(range(1, len(lines) + 1))
+
+
+#: `name==version` or `name[extras]==version`, alone on a line or quoted in a TOML list.
+PIN = r"(?m)^\s*\"?(?P<name>[A-Za-z0-9_.-]+)(\[[^\]]*\])?==(?P<version>[^\s\",;]+)"
+
+
+def _pins(text: str) -> dict[str, str]:
+    return {m["name"].lower(): m["version"] for m in re.finditer(PIN, text)}
+
+
+def test_libraries_pinned_to_the_tested_versions() -> None:
+    """pyproject.toml pins graphql-core and strawberry exactly, to the versions compat.py
+    was written against, and those are the ones installed."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    pins = _pins("\n".join(project["project"]["dependencies"]))
+    assert {name: pins.get(name) for name in TESTED_WITH} == TESTED_WITH
+    assert compat.installed_versions() == TESTED_WITH
+
+
+def test_installed_packages_are_the_constraints() -> None:
+    """The suite runs on exactly what constraints.txt pins (what `make install` installs):
+    nothing missing, nothing else, nothing at another version."""
+    pinned = _pins((ROOT / "constraints.txt").read_text())
+    installed = {
+        d.metadata["Name"].lower().replace("_", "-"): d.version
+        for d in distributions()
+        if d.metadata["Name"].lower() != "credit-platform"
+    }
+    pinned = {name.replace("_", "-"): v for name, v in pinned.items()}
+    assert {k: v for k, v in installed.items() if pinned.get(k) != v} == {}
+    assert set(pinned) == set(installed)
+    assert {name: pinned[name] for name in TESTED_WITH} == TESTED_WITH
