@@ -1,18 +1,29 @@
-"""The engine's fence: private library APIs only in schema/engine/compat.py, and the
-libraries pinned to the versions it was tested with."""
+"""The engine's fence: private library APIs only in schema/engine/compat.py, the libraries
+pinned to the versions it was tested with, and a fast path that is switched off by a
+setting or refuses to start, never silently."""
 
 from __future__ import annotations
 
 import ast
+import asyncio
+import logging
 import re
 import tomllib
 from importlib.metadata import distributions
 from pathlib import Path
+from typing import Any
 
 import graphql
+import pytest
+import strawberry
+from strawberry.extensions import SchemaExtension
 
+from infra.settings import Settings, load
+from schema.build import build_schema
 from schema.engine import compat
-from schema.engine.compat import TESTED_WITH
+from schema.engine.compat import STANDARD, TESTED_WITH, StandardExecutor
+from schema.engine.execution import LeanExecutionContext
+from schema.engine.switch import FastPathRefused, executor_class
 
 ROOT = Path(__file__).parents[2]
 ENGINE = ROOT / "schema" / "engine"
@@ -175,3 +186,90 @@ def test_installed_packages_are_the_constraints() -> None:
     assert {k: v for k, v in installed.items() if pinned.get(k) != v} == {}
     assert set(pinned) == set(installed)
     assert {name: pinned[name] for name in TESTED_WITH} == TESTED_WITH
+
+
+def test_setting_switches_the_engine() -> None:
+    on = build_schema(Settings())
+    off = build_schema(Settings(graphql_fast_path=False))
+    assert on.execution_context_class is LeanExecutionContext
+    assert off.execution_context_class is StandardExecutor  # strawberry's, graphql-core's path
+    assert on.as_str() == off.as_str()
+
+
+@pytest.mark.parametrize(("raw", "on"), [(None, True), ("on", True), ("off", False)])
+def test_fast_path_setting_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, raw: str | None, on: bool
+) -> None:
+    if raw is None:
+        monkeypatch.delenv("GRAPHQL_FAST_PATH", raising=False)
+    else:
+        monkeypatch.setenv("GRAPHQL_FAST_PATH", raw)
+    assert load().graphql_fast_path is on
+
+
+class Wrapping(SchemaExtension):
+    """Wraps every resolver, as tracing or field-level auditing extensions do."""
+
+    def resolve(self, _next: Any, root: Any, info: Any, *args: Any, **kwargs: Any) -> Any:
+        return _next(root, info, *args, **kwargs)
+
+
+def test_a_resolving_extension_is_refused_while_the_fast_path_is_on() -> None:
+    with pytest.raises(FastPathRefused, match=r"Wrapping implement `resolve`.*GRAPHQL_FAST_PATH"):
+        build_schema(Settings(), (Wrapping,))
+    standard = build_schema(Settings(graphql_fast_path=False), (Wrapping,))
+    assert standard.execution_context_class is StandardExecutor
+
+
+def test_untested_library_versions_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        "schema.engine.switch.installed_versions",
+        lambda: {**TESTED_WITH, "graphql-core": "3.4.0"},
+    )
+    with pytest.raises(FastPathRefused, match=r"3\.4\.0"):
+        executor_class(True)
+    assert executor_class(False) is None
+
+
+@strawberry.type
+class Row:
+    name: str
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def rows(self) -> list[Row]:
+        return [Row(name="a"), Row(name="b")]
+
+
+def test_middleware_met_at_run_time_is_logged_once_and_takes_the_standard_path(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A schema not built by build_schema may still carry a resolving extension: the engine
+    then steps aside, says so once, and the extension runs on every field."""
+    seen: list[str] = []
+
+    class Counting(SchemaExtension):
+        def resolve(self, _next: Any, root: Any, info: Any, *args: Any, **kw: Any) -> Any:
+            seen.append(info.field_name)
+            return _next(root, info, *args, **kw)
+
+    monkeypatch.setattr(compat, "_warned_middleware", False)
+    plans_asked: list[str] = []
+    monkeypatch.setattr(
+        LeanExecutionContext,
+        "complete_plain",
+        lambda self, *a: plans_asked.append("plan") or STANDARD,
+    )
+    schema = strawberry.Schema(
+        query=Query, extensions=[Counting], execution_context_class=LeanExecutionContext
+    )
+    with caplog.at_level(logging.WARNING, logger="credit.engine"):
+        for _ in range(2):
+            result = asyncio.run(schema.execute("{ rows { name } }"))
+            assert result.errors is None and result.data == {"rows": [{"name": "a"}, {"name": "b"}]}
+    assert seen.count("name") == 4  # the extension saw every field, both times
+    assert plans_asked == []
+    warnings = [r for r in caplog.records if "fast path off" in r.getMessage()]
+    assert len(warnings) == 1
