@@ -209,8 +209,7 @@ def enum_class(type_: GraphQLEnumType) -> type | None:
     return getattr(type_, "wrapped_cls", None)
 
 
-def accepts(type_: GraphQLObjectType, value: Any) -> bool:
-    """Whether graphql-core would complete `value` as `type_` (its `is_type_of`, if any, says
-    yes). No resolve info exists outside a field's resolution; strawberry's does not read it."""
-    check = type_.is_type_of
-    return check is None or check(value, None) is True  # type: ignore[arg-type]
+def type_check(type_: GraphQLObjectType) -> Callable[[Any, None], Any] | None:
+    """The type's `is_type_of`, to call as `check(value, None)` (None when it has none).
+    No resolve info exists outside a field's resolution: strawberry's does not read it."""
+    return type_.is_type_of  # type: ignore[return-value]

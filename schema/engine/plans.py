@@ -33,7 +33,7 @@ from graphql import (
     Undefined,
 )
 
-from schema.engine.compat import Subselection, accepts, default_resolver_field, enum_class
+from schema.engine.compat import Subselection, default_resolver_field, enum_class
 from schema.engine.lazy import FromRow
 
 #: Plan step kinds.
@@ -198,13 +198,17 @@ def complete_leaf(
     return coerced
 
 
-def check_object(type_: GraphQLObjectType, value: Any, is_awaitable: Callable[[Any], bool]) -> None:
-    """Abandon unless `value` is a ready object graphql-core would complete as `type_`."""
+def check_object(
+    check: Callable[[Any, None], Any] | None, value: Any, is_awaitable: Callable[[Any], bool]
+) -> None:
+    """Abandon unless `value` is a ready object graphql-core would complete as the type whose
+    `is_type_of` is `check` (compat.type_check, found when the plan is generated)."""
     if awaitable(value, is_awaitable):
         raise Abandon
-    try:
-        matches = accepts(type_, value)
-    except Exception:
-        raise Abandon from None
-    if not matches:
-        raise Abandon
+    if check is not None:  # most types have none
+        try:
+            matches = check(value, None)
+        except Exception:
+            raise Abandon from None
+        if matches is not True:
+            raise Abandon
