@@ -75,9 +75,11 @@ def _warn_middleware_once() -> None:
 
 
 class HookedExecutor(StandardExecutor):
-    """strawberry's executor with two hooks into graphql-core's completion, for subclasses.
+    """strawberry's executor with two hooks into graphql-core's completion, for a subclass.
 
-    `complete_plain` may complete an object's whole sub-selection, `read_plain_leaf` one
+    The subclass defines `complete_plain(return_type, field_details_list, source,
+    is_awaitable)`, which may complete an object's whole sub-selection, and
+    `read_plain_leaf(parent_type, source, field_name, is_awaitable)`, which may complete one
     argument-free field; either returns STANDARD to let graphql-core do it. Neither is called
     when the operation runs resolver middleware (which they would skip): that is logged once.
     """
@@ -99,26 +101,6 @@ class HookedExecutor(StandardExecutor):
         self.engine_on = manager is None or not manager.middlewares
         if not self.engine_on:
             _warn_middleware_once()
-
-    def complete_plain(
-        self,
-        return_type: GraphQLObjectType,
-        field_details_list: Any,
-        source: Any,
-        is_awaitable: Callable[[Any], bool],
-    ) -> Any:
-        """The completed sub-selection of `source`, or STANDARD."""
-        return STANDARD
-
-    def read_plain_leaf(
-        self,
-        parent_type: GraphQLObjectType,
-        source: Any,
-        field_name: str,
-        is_awaitable: Callable[[Any], bool],
-    ) -> Any:
-        """The completed value of an argument-free field of `source`, or STANDARD."""
-        return STANDARD
 
     def plain_subselection(
         self, return_type: GraphQLObjectType, field_details_list: Any

@@ -58,6 +58,7 @@ class LeanExecutionContext(HookedExecutor):
         source: Any,
         is_awaitable: Callable[[Any], bool],
     ) -> Any:
+        """The sub-selection of `source` completed by its plan, or STANDARD."""
         key = (return_type, id(field_details_list))
         if key in self.engine_completers:
             complete = self.engine_completers[key]
@@ -80,6 +81,7 @@ class LeanExecutionContext(HookedExecutor):
         field_name: str,
         is_awaitable: Callable[[Any], bool],
     ) -> Any:
+        """A plain leaf read straight from its attribute, or STANDARD."""
         field_def = parent_type.fields.get(field_name)
         attr = basic_attribute(field_def) if field_def is not None else None
         if attr is not None:

@@ -21,6 +21,7 @@ from infra.settings import Settings
 from schema.engine import plan_code
 from schema.engine.compat import StandardExecutor
 from tests.conftest import Database, gql, token
+from tests.schema.test_page_dossiers import _seed
 
 #: The benchmarked page (benchmarks/graphql_http.py), dossiers included.
 PAGE = """query Page { customers(first: 50, orderBy: {field: CODE}) { edges { node { id code
@@ -124,43 +125,10 @@ QUERIES: dict[str, tuple[str, dict[str, Any], list[str]]] = {
 }
 
 
-def _seed(database: Database, tenant: UUID, count: int) -> None:
-    """`count` customers in the demo tenant, every third with two partners, every fourth
-    with a credit report on file, some with nulls where the schema allows them."""
-    database.query(
-        """INSERT INTO customers (tenant_id, code, legal_name, country, industry, contacts,
-                                  registration_number, founded_on)
-           SELECT %s, 'D-' || lpad(g::text, 3, '0'), '页面客户 ' || g, 'CN',
-                  CASE WHEN g %% 2 = 0 THEN 'Textiles' END,
-                  CASE WHEN g %% 3 = 0 THEN '[{"name": "王伟"}]' ELSE '[]' END::jsonb,
-                  NULL, CASE WHEN g %% 5 = 0 THEN date '2001-02-03' END
-             FROM generate_series(1, %s) g""",
-        tenant,
-        count,
-    )
-    database.query(
-        """INSERT INTO customer_relations (tenant_id, customer_id, related_customer_id, kind,
-                                           note, created_at)
-           SELECT c.tenant_id, c.id, r.id, k.kind, k.note, now() + k.n * interval '1 second'
-             FROM customers c
-             JOIN customers r ON r.tenant_id = c.tenant_id AND r.code = 'D-002'
-             CROSS JOIN (VALUES (1, 'KEY_BUYER', NULL), (2, 'GUARANTOR', '担保')) k(n, kind, note)
-            WHERE c.tenant_id = %s AND c.code LIKE 'D-%%' AND right(c.code, 3)::int %% 3 = 1""",
-        tenant,
-    )
-    database.query(
-        """INSERT INTO credit_file_entries (tenant_id, customer_id, occurred_on, kind, title,
-                                            created_by)
-           SELECT tenant_id, id, current_date - 20, 'CREDIT_REPORT', 'report', 't'
-             FROM customers
-            WHERE tenant_id = %s AND code LIKE 'D-%%' AND right(code, 3)::int %% 4 = 0""",
-        tenant,
-    )
-
-
 @pytest.fixture
 async def demo(database: Database, runtime: Runtime) -> UUID:
-    """The demo tenant (customers, dossiers, invoices, payments) plus 60 page customers."""
+    """The demo tenant (customers, dossiers, invoices, payments) plus 60 page customers, a
+    third with two partners, a quarter with a credit report (test_page_dossiers' seed)."""
     await load_demo(runtime)
     tenant = UUID(str(database.query("SELECT id FROM tenants WHERE slug = 'demo'")[0][0]))
     _seed(database, tenant, 60)

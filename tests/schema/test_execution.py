@@ -216,36 +216,18 @@ def test_plan_refuses_fields_with_code_or_arguments():
     assert plans.basic_attribute(query_type.fields["items"]) is None
 
 
-@strawberry.type(name="Partner")
-class LookPartner:
-    kind: str
-
-
-@strawberry.type(name="Completeness")
-class LookCompleteness:
-    ratio: float
-
-
-@strawberry.type(name="CreditFile")
-class LookFile:
-    partners: list[LookPartner]
-    completeness: LookCompleteness
-
-
 @strawberry.type(name="Customer")
-class LookCustomer:
-    code: str
-    credit_file: LookFile
+class Looked:
+    """Every level of the looked-ahead query in one type: customers, edges, node, dossier."""
 
-
-@strawberry.type(name="CustomerEdge")
-class LookEdge:
-    node: LookCustomer
-
-
-@strawberry.type(name="CustomerConnection")
-class LookPage:
-    edges: list[LookEdge]
+    code: str = ""
+    kind: str = ""
+    ratio: float = 0.0
+    edges: list[Looked] = strawberry.field(default_factory=list)
+    node: Looked | None = None
+    credit_file: Looked | None = None
+    partners: list[Looked] = strawberry.field(default_factory=list)
+    completeness: Looked | None = None
 
 
 LOOKED: list[frozenset[tuple[str, str]]] = []
@@ -254,11 +236,11 @@ LOOKED: list[frozenset[tuple[str, str]]] = []
 @strawberry.type
 class LookQuery:
     @strawberry.field
-    def customers(self, info: strawberry.Info) -> LookPage:
+    def customers(self, info: strawberry.Info) -> Looked:
         from schema.engine.selection import selected_pairs
 
         LOOKED.append(selected_pairs(info))
-        return LookPage(edges=[])
+        return Looked()
 
 
 def test_look_ahead_follows_fragments_and_is_reused():
