@@ -8,6 +8,8 @@ import dataclasses
 import pytest
 
 from infra.settings import Settings
+from schema import cost_limits
+from schema.throttle import Buckets
 
 #: GRAPHQL_FAST_PATH values, by test id.
 MODES = {"fast-path": True, "standard": False}
@@ -36,3 +38,11 @@ def engine_mode(request: pytest.FixtureRequest) -> bool:
 def settings(settings: Settings, engine_mode: bool) -> Settings:
     """The session's test settings with the fast path on or off."""
     return dataclasses.replace(settings, graphql_fast_path=engine_mode)
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_buckets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each run of a test starts with full rate-limit buckets, as on a fresh server: they
+    live for the process, keyed by tenant slug and subject, and a test's second run has the
+    same tenant (`acme`) and subjects as its first."""
+    monkeypatch.setattr(cost_limits, "BUCKETS", Buckets())
