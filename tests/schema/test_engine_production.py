@@ -5,21 +5,18 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 from uuid import UUID
 
-import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 
-from api.app import create_app
 from infra.demo import load_demo
 from infra.runtime import Runtime
 from infra.settings import Settings
 from schema.engine import plan_code
 from schema.engine.compat import StandardExecutor
+from tests.api.test_cors import _client
 from tests.conftest import Database, gql, token
 from tests.schema.test_page_dossiers import _seed
 
@@ -135,13 +132,8 @@ async def demo(database: Database, runtime: Runtime) -> UUID:
     return tenant
 
 
-@asynccontextmanager
-async def _serving(settings: Settings, runtime: Runtime) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings, runtime)
-    async with LifespanManager(app) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            yield client
+#: The production app in-process, lifespan included (test_cors' helper, as a context).
+_serving = asynccontextmanager(_client)
 
 
 @pytest.mark.engine_mode("fast-path")
