@@ -30,7 +30,7 @@ from schema.cost_limits import CostLimits
 from schema.customers.mutations import credit_files, credit_terms
 from schema.customers.mutations import master_data as customers
 from schema.customers.queries import CustomerQuery
-from schema.engine.execution import LeanExecutionContext
+from schema.engine.switch import executor_class, refuse_skipped_extensions
 from schema.errors import RequestIdMaskErrors
 from schema.integration import mutations as integration
 from schema.integration import webhook_mutations
@@ -138,7 +138,8 @@ class CreditSchema(strawberry.Schema):
 
 
 def build_schema(settings: Settings, extra: tuple[Any, ...] = ()) -> strawberry.Schema:
-    """The executable schema for these settings."""
+    """The executable schema for these settings; refuses (FastPathRefused) an extension that
+    the fast path would skip while it is on."""
     extensions: list[Any] = [
         ParserCache(maxsize=512),
         ValidationCache(maxsize=512),
@@ -155,14 +156,16 @@ def build_schema(settings: Settings, extra: tuple[Any, ...] = ()) -> strawberry.
     if not settings.introspection:
         extensions.append(DisableIntrospection())
         extensions.append(HideSuggestions)
-    return CreditSchema(
-        execution_context_class=LeanExecutionContext,
+    schema = CreditSchema(
+        execution_context_class=executor_class(settings.graphql_fast_path),
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True),
     )
+    refuse_skipped_extensions(schema)
+    return schema
 
 
 def sdl() -> str:
