@@ -27,8 +27,8 @@ from services.jobs.catalogue import DELIVER_WEBHOOKS
 from services.uow import SYSTEM, UnitOfWork
 
 log = logging.getLogger("credit.webhooks")
-POLL_SECONDS = 1.0  #: retries come due without a NOTIFY: look this often
-RESEND_AFTER = 2.0  #: an endpoint asked for less than this ago is left to that pass
+POLL_SECONDS = 0.25  #: retries come due without a NOTIFY, and a busy endpoint is asked again: look this often
+RESEND_AFTER = 0.25  #: an endpoint asked for less than this ago is left to that pass
 BATCH = 200  #: endpoints looked at per round
 
 _runtime: Runtime | None = None

@@ -22,7 +22,8 @@ from domain.webhooks import check_url, forbidden_address, retry_delay, signature
 from services.integration.webhooks import UrlPolicy
 from services.uow import UnitOfWork
 
-BATCH = 50  #: deliveries sent per endpoint in one pass (in order), then the endpoint yields
+BATCH = 50  #: deliveries sent per transaction (in order), then the endpoint's lock is let go
+PASS_SECONDS = 10.0  #: one pass drains a backlog for this long, then leaves it to the next
 TIMEOUT_SECONDS = 10.0  #: a receiver that has not answered by then has failed this attempt
 EXCERPT = 500  #: characters of a response kept in the log
 TOPIC_DISABLED = "webhook.endpoint_disabled"
@@ -87,10 +88,28 @@ async def deliver_due(
     policy: UrlPolicy,
     now: Callable[[], float] = time.time,
 ) -> int:
-    """Send what is due for one endpoint, oldest first; returns how many were attempted.
+    """Send what is due for one endpoint, oldest first, batch after batch until nothing is due
+    or the pass has used its time; returns how many were attempted."""
+    started = time.monotonic()
+    attempted = 0
+    while True:
+        done, more = await _batch(open_uow, endpoint_id, send, policy, now)
+        attempted += done
+        if not more or time.monotonic() - started > PASS_SECONDS:
+            return attempted
 
-    One transaction holds the endpoint's row lock for the pass, so two workers never deliver
-    to one endpoint at once (order per customer holds); a failed delivery holds back the later
+
+async def _batch(
+    open_uow: Callable[[], UnitOfWork],
+    endpoint_id: UUID,
+    send: Sender,
+    policy: UrlPolicy,
+    now: Callable[[], float],
+) -> tuple[int, bool]:
+    """One batch in one transaction; (attempted, whether more may be due).
+
+    The transaction holds the endpoint's row lock, so two workers never deliver to one
+    endpoint at once (order per customer holds); a failed delivery holds back the later
     deliveries of its customer until it succeeds or is given up.
     """
     async with open_uow() as uow:
@@ -102,7 +121,7 @@ async def deliver_due(
             )
         ).first()
         if endpoint is None or endpoint.status != "ACTIVE":
-            return 0
+            return 0, False
         earlier = webhook_deliveries.alias("earlier")
         due = (
             await uow.conn.execute(
@@ -131,6 +150,7 @@ async def deliver_due(
             if endpoint.previous_secret_until.timestamp() > now():
                 secrets.append(endpoint.previous_secret)
         attempted = 0
+        disabled = False
         for delivery in due:
             row = dict(delivery._mapping)
             if row["ordering_key"] in held:
@@ -142,6 +162,7 @@ async def deliver_due(
                 held.add(row["ordering_key"])
             if failures >= endpoint.disable_after:
                 await _disable(uow, endpoint, failures)
+                disabled = True
                 break
         await uow.conn.execute(
             webhook_endpoints.update()
@@ -149,7 +170,7 @@ async def deliver_due(
             .values(consecutive_failures=failures)
         )
         await uow.commit()
-    return attempted
+    return attempted, len(due) == BATCH and not disabled
 
 
 async def _attempt(
