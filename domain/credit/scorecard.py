@@ -9,6 +9,7 @@ included, upper excluded); bands of a category name each category once, and an o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -87,6 +88,8 @@ MAX_FACTORS = 30
 MAX_BANDS = 20
 MAX_LABEL = 60
 MAX_KNOCK_OUTS = 20
+#: Knock-out codes travel as reason codes: upper-case words joined by underscores.
+CODE = re.compile(r"[A-Z][A-Z0-9_]{0,59}")
 #: Four adverse reasons, the number credit bureaus customarily give beside a score.
 DEFAULT_REASON_COUNT = 4
 
@@ -295,9 +298,11 @@ def check_knock_out(ko: KnockOut, path: str) -> list[DomainError]:
     """A knock-out reads a known input and compares like with like."""
     spec = INPUTS.get(ko.input)
     errors: list[DomainError] = []
-    if not ko.code.strip() or len(ko.code) > MAX_LABEL:
+    if not CODE.fullmatch(ko.code):
         errors.append(
-            DomainError("INVALID_INPUT", f"a code of 1-{MAX_LABEL} characters", f"{path}.code")
+            DomainError(
+                "INVALID_CODE", "A-Z, 0-9 and _, starting with a letter, at most 60", f"{path}.code"
+            )
         )
     if spec is None:
         return [
