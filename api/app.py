@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import metrics
 from api.auth import TokenVerifier
+from api.credit_imports import import_statements_csv
 from api.csv_imports import import_csv
 from api.graphql_view import CreditGraphQL
 from api.routes import (
@@ -142,6 +143,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
             Route("/documents/customers/{id}/dunning-letter.pdf", dunning_letter_pdf),
             Route("/documents/customers/{id}/activities.csv", activities_csv),
             Route("/documents/statements/{id}.pdf", statement_pdf),
+            Route("/imports/financial-statements.csv", import_statements_csv, methods=["POST"]),
             Route("/imports/{kind}.csv", import_csv, methods=["POST"]),
         ],
         middleware=[Middleware(RequestIdMiddleware)],

@@ -26,6 +26,10 @@ from schema.collections import mutations as collections
 from schema.collections.queries import CollectionQuery
 from schema.configuration import mutations as configuration
 from schema.configuration.queries import ConfigQuery
+from schema.credit.analysis import mutations as credit_analysis
+from schema.credit.analysis.queries import CreditAnalysisQuery
+from schema.credit.scoring import mutations as credit_scoring
+from schema.credit.scoring.queries import CreditScoringQuery
 from schema.customers.mutations import credit_files, credit_terms
 from schema.customers.mutations import master_data as customers
 from schema.customers.queries import CustomerQuery
@@ -59,6 +63,8 @@ class Query(
     StatementQuery,
     KpiQuery,
     ConfigQuery,
+    CreditAnalysisQuery,
+    CreditScoringQuery,
 ):
     pass
 
@@ -76,6 +82,8 @@ MUTATION_MODULES = (
     collections,
     configuration,
     credit_terms,
+    credit_analysis,
+    credit_scoring,
 )
 
 Mutation = strawberry.type(

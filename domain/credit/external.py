@@ -178,13 +178,12 @@ def check_record(data: RecordIn, prefix: str = "") -> Record:
     if data.amount is not None and (data.amount or "").strip():
         try:
             amount = Money.parse(data.amount, (data.currency or "").strip().upper(), f"{p}amount")
-        except DomainError as exc:
-            errors.append(exc)
+        except DomainError as exc:  # amount and currency are two flat fields of a record
+            flat = f"{p}currency" if exc.code == "UNKNOWN_CURRENCY" else f"{p}amount"
+            errors.append(DomainError(exc.code, exc.message, flat))
         else:
             if amount.is_negative:
-                errors.append(
-                    DomainError("NEGATIVE_AMOUNT", "must not be negative", f"{p}amount.amount")
-                )
+                errors.append(DomainError("NEGATIVE_AMOUNT", "must not be negative", f"{p}amount"))
     record = Record(
         kind=kind or RecordKind.BUREAU_REPORT,
         source=_text(data.source, f"{p}source", MAX_SOURCE, errors, True) or "",

@@ -9,8 +9,9 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from dbschema.credit_analysis_tables import financial_statements
+from dbschema.credit_analysis_tables import credit_external_records, financial_statements
 from domain.credit.ratios import Ratio, RatioValue, Trend, latest, ratios, trends
+from services.credit.external_data import StoredRecord, stored_record
 from services.credit.financial_statements import StoredStatement, stored
 from services.credit.paging import Page, keyset
 from services.read_session import ReadSession
@@ -73,3 +74,40 @@ async def financial_analysis(session: ReadSession, customer_id: UUID) -> Financi
         latest_id=latest_id,
         trends=trends(domain_statements),
     )
+
+
+async def external_records_page(
+    session: ReadSession,
+    customer_id: UUID,
+    kind: str | None,
+    first: int,
+    after: tuple[Any, UUID] | None,
+) -> Page[StoredRecord]:
+    """A customer's external credit records, newest first, of one kind or all."""
+    t = credit_external_records
+    query = sa.select(t).where(t.c.customer_id == customer_id)
+    if kind is not None:
+        query = query.where(t.c.kind == kind)
+    return await keyset(session, query, t.c.recorded_on, t.c.id, first, after, stored_record)
+
+
+async def statement_by_id(session: ReadSession, statement_id: UUID) -> StoredStatement | None:
+    """One statement of the tenant."""
+    t = financial_statements
+
+    async def run(conn: AsyncConnection) -> StoredStatement | None:
+        row = (await conn.execute(sa.select(t).where(t.c.id == statement_id))).first()
+        return stored(dict(row._mapping)) if row else None
+
+    return await session.run(run)
+
+
+async def external_record_by_id(session: ReadSession, record_id: UUID) -> StoredRecord | None:
+    """One external record of the tenant."""
+    t = credit_external_records
+
+    async def run(conn: AsyncConnection) -> StoredRecord | None:
+        row = (await conn.execute(sa.select(t).where(t.c.id == record_id))).first()
+        return stored_record(dict(row._mapping)) if row else None
+
+    return await session.run(run)
