@@ -13,14 +13,16 @@ from domain import roles
 from schema.context import Context
 from schema.credit.analysis.enums import RatingClassValue
 from schema.credit.errors import CREDIT
-from schema.credit.scoring.types import (
-    ClassOverride,
-    CreditClassChange,
-    CreditScore,
+from schema.credit.scoring.definition import (
     KnockOutOperator,
     MissingRule,
     ScorecardVersionType,
     ScoreInput,
+)
+from schema.credit.scoring.types import (
+    ClassOverride,
+    CreditClassChange,
+    CreditScore,
 )
 from schema.money import DecimalString
 from schema.mutation import INPUT, decode, respond

@@ -19,6 +19,11 @@ from schema.credit.analysis.pages import (
     page_of,
     paging,
 )
+from schema.credit.scoring.definition import (
+    OverrideStatus,
+    ScorecardVersionType,
+)
+from schema.credit.scoring.simulation import ScorecardBacktest, ScorecardSimulation
 from schema.credit.scoring.types import (
     ClassChangeConnection,
     ClassChangeEdge,
@@ -29,12 +34,8 @@ from schema.credit.scoring.types import (
     CreditScore,
     CreditScoreConnection,
     CreditScoreEdge,
-    OverrideStatus,
-    ScorecardBacktest,
-    ScorecardSimulation,
     ScorecardVersionConnection,
     ScorecardVersionEdge,
-    ScorecardVersionType,
 )
 from schema.errors import coded_error
 from schema.permissions import allow, roles_note
