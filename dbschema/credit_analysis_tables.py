@@ -9,35 +9,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
-from dbschema.tables import NEW_UUID, NOW, metadata
+from dbschema.ledger_tables import _created, _customer_fk, _id, _tenant
+from dbschema.tables import NOW, metadata
 
 DATE_RANGE = "BETWEEN DATE '1900-01-01' AND DATE '2199-12-31'"
-
-
-def _tenant() -> sa.Column[object]:
-    return sa.Column(
-        "tenant_id",
-        UUID(as_uuid=True),
-        sa.ForeignKey("tenants.id", ondelete="CASCADE"),
-        nullable=False,
-    )
-
-
-def _id() -> sa.Column[object]:
-    return sa.Column("id", UUID(as_uuid=True), nullable=False, server_default=NEW_UUID)
-
-
-def _customer_fk() -> sa.ForeignKeyConstraint:
-    return sa.ForeignKeyConstraint(
-        ["tenant_id", "customer_id"], ["customers.tenant_id", "customers.id"]
-    )
-
-
-def _created() -> list[sa.Column[object]]:
-    return [
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
-        sa.Column("created_by", sa.Text, nullable=False),
-    ]
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:

@@ -8,7 +8,7 @@ set against a stock (assets, equity, liabilities), so a half-year compares with 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -101,67 +101,73 @@ def _minus(a: int | None, b: int | None) -> int | None:
     return None if a is None or b is None else a - b
 
 
-def ratios(stmt: Statement) -> dict[Ratio, RatioValue]:
-    """Every ratio of one statement (all lines are in the statement's own currency)."""
+def _parts(
+    stmt: Statement,
+) -> dict[Ratio, Callable[[], RatioValue]]:
+    """Each ratio as a thunk, so a caller needing five of eleven computes five."""
     g = stmt.get
-    year = annualise(stmt)
-    days = Decimal(stmt.days)
-    ca, cl = (
-        (Line.CURRENT_ASSETS, g(Line.CURRENT_ASSETS)),
-        (
-            Line.CURRENT_LIABILITIES,
-            g(Line.CURRENT_LIABILITIES),
-        ),
-    )
+    ca = (Line.CURRENT_ASSETS, g(Line.CURRENT_ASSETS))
+    cl = (Line.CURRENT_LIABILITIES, g(Line.CURRENT_LIABILITIES))
     ta, revenue = (Line.TOTAL_ASSETS, g(Line.TOTAL_ASSETS)), (Line.REVENUE, g(Line.REVENUE))
     net = (Line.NET_PROFIT, g(Line.NET_PROFIT))
-    quick = ("CURRENT_ASSETS-INVENTORY", _minus(g(Line.CURRENT_ASSETS), g(Line.INVENTORY)))
-    if g(Line.INVENTORY) is None:
-        quick = (Line.INVENTORY, None)
-    gross = ("REVENUE-COST_OF_SALES", _minus(g(Line.REVENUE), g(Line.COST_OF_SALES)))
-    if g(Line.COST_OF_SALES) is None:
-        gross = (Line.COST_OF_SALES, None)
-    out = [
-        _divide(Ratio.CURRENT_RATIO, ca, cl),
-        _divide(Ratio.QUICK_RATIO, quick, cl),
-        _divide(Ratio.DEBT_TO_ASSETS, (Line.TOTAL_LIABILITIES, g(Line.TOTAL_LIABILITIES)), ta),
-        _divide(Ratio.GROSS_MARGIN, gross, revenue),
-        _divide(Ratio.NET_MARGIN, net, revenue),
-        _divide(Ratio.RETURN_ON_ASSETS, net, ta, scale=year),
-        _divide(
+    cost = (Line.COST_OF_SALES, g(Line.COST_OF_SALES))
+    inventory = (Line.INVENTORY, g(Line.INVENTORY))
+    quick: tuple[Line | str, int | None] = (
+        ("CURRENT_ASSETS-INVENTORY", _minus(ca[1], inventory[1]))
+        if inventory[1] is not None
+        else inventory
+    )
+    gross: tuple[Line | str, int | None] = (
+        ("REVENUE-COST_OF_SALES", _minus(revenue[1], cost[1])) if cost[1] is not None else cost
+    )
+    days = Decimal(stmt.days)
+    return {
+        Ratio.CURRENT_RATIO: lambda: _divide(Ratio.CURRENT_RATIO, ca, cl),
+        Ratio.QUICK_RATIO: lambda: _divide(Ratio.QUICK_RATIO, quick, cl),
+        Ratio.DEBT_TO_ASSETS: lambda: _divide(
+            Ratio.DEBT_TO_ASSETS, (Line.TOTAL_LIABILITIES, g(Line.TOTAL_LIABILITIES)), ta
+        ),
+        Ratio.GROSS_MARGIN: lambda: _divide(Ratio.GROSS_MARGIN, gross, revenue),
+        Ratio.NET_MARGIN: lambda: _divide(Ratio.NET_MARGIN, net, revenue),
+        Ratio.RETURN_ON_ASSETS: lambda: _divide(
+            Ratio.RETURN_ON_ASSETS, net, ta, scale=annualise(stmt)
+        ),
+        Ratio.RETURN_ON_EQUITY: lambda: _divide(
             Ratio.RETURN_ON_EQUITY,
             net,
             (Line.EQUITY, g(Line.EQUITY)),
-            scale=year,
+            scale=annualise(stmt),
             positive_denominator=True,
         ),
-        _divide(
+        Ratio.INTEREST_COVER: lambda: _divide(
             Ratio.INTEREST_COVER,
             ("EBIT", stmt.ebit),
             (Line.INTEREST_EXPENSE, g(Line.INTEREST_EXPENSE)),
         ),
-        _divide(
+        Ratio.RECEIVABLE_DAYS: lambda: _divide(
             Ratio.RECEIVABLE_DAYS,
             (Line.RECEIVABLES, g(Line.RECEIVABLES)),
             revenue,
             scale=days,
             places=DAYS_PLACES,
         ),
-        _divide(
-            Ratio.INVENTORY_DAYS,
-            (Line.INVENTORY, g(Line.INVENTORY)),
-            (Line.COST_OF_SALES, g(Line.COST_OF_SALES)),
-            scale=days,
-            places=DAYS_PLACES,
+        Ratio.INVENTORY_DAYS: lambda: _divide(
+            Ratio.INVENTORY_DAYS, inventory, cost, scale=days, places=DAYS_PLACES
         ),
-        _divide(
+        Ratio.OPERATING_CASH_FLOW_TO_CURRENT_LIABILITIES: lambda: _divide(
             Ratio.OPERATING_CASH_FLOW_TO_CURRENT_LIABILITIES,
             (Line.OPERATING_CASH_FLOW, g(Line.OPERATING_CASH_FLOW)),
             cl,
-            scale=year,
+            scale=annualise(stmt),
         ),
-    ]
-    return {r.ratio: r for r in out}
+    }
+
+
+def ratios(stmt: Statement, only: Iterable[Ratio] | None = None) -> dict[Ratio, RatioValue]:
+    """Every ratio of one statement (or the ones asked for); all lines are in the statement's
+    own currency."""
+    parts = _parts(stmt)
+    return {r: parts[r]() for r in (parts if only is None else only)}
 
 
 def preferred(statements: Sequence[Statement]) -> list[Statement]:

@@ -10,12 +10,12 @@ from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
+from typing import NamedTuple
 
 from domain.credit.classes import RatingClass, cap
 from domain.credit.scorecard import (
     INPUTS,
     MISSING_POINTS,
-    Band,
     Factor,
     InputKind,
     KnockOut,
@@ -30,16 +30,15 @@ SCORE_PLACES = Decimal("0.01")
 Value = Decimal | str | None
 
 
-@dataclass(frozen=True)
-class InputValue:
-    """One input as measured: the value, or None with why it is missing."""
+class InputValue(NamedTuple):
+    """One input as measured: the value, or None with why it is missing (a tuple: a portfolio
+    has a million of them)."""
 
     value: Value
     missing_reason: str | None = None
 
 
-@dataclass(frozen=True)
-class FactorScore:
+class FactorScore(NamedTuple):
     """How one factor scored: its band (None when the input was missing) and its points."""
 
     input: str
@@ -65,25 +64,42 @@ class ScoreResult:
     missing_inputs: tuple[str, ...]
 
 
+#: A band's outcome, precomputed once per card: (points, label, weight x points, shortfall).
+Entry = tuple[int, str | None, Decimal, Decimal]
+
+
 class _Compiled:
-    """A factor ready to score: numeric bands by lower bound, categories in a dict."""
+    """A factor ready to score: numeric bands by lower bound, categories in a dict, and each
+    band's weighted points and shortfall computed once."""
 
-    __slots__ = ("bounds", "by_category", "factor", "ordered", "otherwise", "spec")
+    __slots__ = ("bounds", "by_category", "factor", "missing", "numeric", "ordered", "otherwise")
 
-    def __init__(self, factor: Factor) -> None:
+    def __init__(self, factor: Factor, total: Decimal) -> None:
         self.factor = factor
-        self.spec = INPUTS[factor.input]
-        if self.spec.kind == InputKind.NUMBER:
-            self.ordered: list[Band] = sorted(
-                factor.bands, key=lambda b: (b.lower is not None, b.lower or Decimal(0))
-            )
-            self.bounds = [b.lower for b in self.ordered[1:] if b.lower is not None]
-        else:
-            self.by_category = {norm_category(c): b for b in factor.bands for c in b.categories}
-            self.otherwise = next((b for b in factor.bands if b.otherwise), None)
 
-    def band(self, value: Decimal | str) -> Band | None:
-        if self.spec.kind == InputKind.NUMBER:
+        def entry(points: int, label: str | None) -> Entry:
+            shortfall = (factor.weight * (100 - points) / total).quantize(
+                SCORE_PLACES, rounding=ROUND_HALF_EVEN
+            )
+            return (points, label, factor.weight * points, shortfall)
+
+        self.missing = entry(MISSING_POINTS[factor.missing], None)
+        self.numeric = INPUTS[factor.input].kind == InputKind.NUMBER
+        if self.numeric:
+            bands = sorted(factor.bands, key=lambda b: (b.lower is not None, b.lower or Decimal(0)))
+            self.ordered = [entry(b.points, b.label) for b in bands]
+            self.bounds = [b.lower for b in bands[1:] if b.lower is not None]
+        else:
+            self.by_category = {
+                norm_category(c): entry(b.points, b.label)
+                for b in factor.bands
+                for c in b.categories
+            }
+            fallback = next((b for b in factor.bands if b.otherwise), None)
+            self.otherwise = None if fallback is None else entry(fallback.points, fallback.label)
+
+    def entry(self, value: Decimal | str) -> Entry | None:
+        if self.numeric:
             if not isinstance(value, Decimal):
                 return None
             return self.ordered[bisect_right(self.bounds, value)]
@@ -95,8 +111,8 @@ class CompiledCard:
 
     def __init__(self, card: Scorecard) -> None:
         self.card = card
-        self.factors = [_Compiled(f) for f in card.factors]
         self.total_weight = sum((f.weight for f in card.factors), Decimal(0))
+        self.factors = [_Compiled(f, self.total_weight) for f in card.factors]
 
 
 def _matches(ko: KnockOut, value: Value) -> bool:
@@ -131,7 +147,6 @@ def score(compiled: CompiledCard, inputs: Mapping[str, InputValue]) -> ScoreResu
     """Score the inputs: each factor's points by band (or by its missing rule), the weighted
     mean, the class, the knock-outs' caps, and the largest shortfalls as reason codes."""
     card = compiled.card
-    total = compiled.total_weight
     results: list[FactorScore] = []
     weighted = Decimal(0)
     missing: list[str] = []
@@ -139,20 +154,20 @@ def score(compiled: CompiledCard, inputs: Mapping[str, InputValue]) -> ScoreResu
         f = c.factor
         given = inputs.get(f.input)
         value = given.value if given is not None else None
-        band = c.band(value) if value is not None else None
-        if band is None:
-            points, label, is_missing = MISSING_POINTS[f.missing], None, True
+        found = c.entry(value) if value is not None else None
+        if found is None:
+            found = c.missing
             missing.append(f.input)
-        else:
-            points, label, is_missing = band.points, band.label, False
-        weighted += f.weight * points
-        shortfall = (f.weight * (100 - points) / total).quantize(
-            SCORE_PLACES, rounding=ROUND_HALF_EVEN
-        )
+        points, label, contribution, shortfall = found
+        weighted += contribution
         results.append(
-            FactorScore(f.input, value, label, points, f.weight, is_missing, f.missing, shortfall)
+            FactorScore(
+                f.input, value, label, points, f.weight, label is None, f.missing, shortfall
+            )
         )
-    value_score = (weighted / total).quantize(SCORE_PLACES, rounding=ROUND_HALF_EVEN)
+    value_score = (weighted / compiled.total_weight).quantize(
+        SCORE_PLACES, rounding=ROUND_HALF_EVEN
+    )
     by_score = class_for(value_score, card)
     final = by_score
     fired = []

@@ -23,10 +23,10 @@ from dbschema.queries import audit
 from dbschema.tables import customers
 from domain.credit.external import Record, RecordIn, check_record
 from domain.errors import DomainError, NotFound, ValidationFailed
+from services.credit.batches import RowResult, import_rows
 from services.uow import UnitOfWork
 
 ENTITY = "ExternalCreditRecord"
-MAX_ROWS = 5000  #: one batch carries at most this many records
 #: Columns a record's content is made of (what decides UNCHANGED against UPDATED).
 CONTENT = (
     "kind",
@@ -224,16 +224,6 @@ class ExternalRow:
     closed_on: str | None = None
 
 
-@dataclass(frozen=True)
-class RowResult:
-    """What happened to one row: CREATED, UPDATED, UNCHANGED or ERROR."""
-
-    index: int
-    status: str
-    id: UUID | None
-    errors: tuple[DomainError, ...]
-
-
 def _date(text: str | None, field: str, errors: list[DomainError]) -> date | None:
     if text is None or not text.strip():
         return None
@@ -278,31 +268,16 @@ def _record_in(row: ExternalRow) -> RecordIn:
 
 async def import_external(uow: UnitOfWork, rows: Sequence[ExternalRow]) -> list[RowResult]:
     """Save every valid row of a batch; a refused row comes back by index with its errors."""
-    if len(rows) > MAX_ROWS:
-        raise DomainError("TOO_MANY", f"at most {MAX_ROWS} rows", "rows")
-    codes = {r.customer_code.strip() for r in rows}
-    found = await uow.conn.execute(
-        sa.select(customers.c.code, customers.c.id).where(customers.c.code.in_(codes))
-    )
-    ids = {code: cid for code, cid in found}
     seen: set[tuple[str, str]] = set()
-    out: list[RowResult] = []
-    for n, row in enumerate(rows):
+
+    async def save(customer_id: UUID, row: ExternalRow) -> tuple[UUID, str]:
         key = (row.source.strip(), row.source_ref.strip())
-        try:
-            customer_id = ids.get(row.customer_code.strip())
-            if customer_id is None:
-                raise NotFound("customerCode", "customer")
-            if key in seen:
-                raise DomainError(
-                    "DUPLICATE_SOURCE_REF", "the source id repeats in the batch", "sourceRef"
-                )
-            seen.add(key)
-            saved = await save_record(uow, customer_id, check_record(_record_in(row)))
-        except DomainError as exc:
-            out.append(RowResult(n, "ERROR", None, (exc,)))
-        except ValidationFailed as exc:
-            out.append(RowResult(n, "ERROR", None, tuple(exc.errors)))
-        else:
-            out.append(RowResult(n, saved.status, saved.id, ()))
-    return out
+        if key in seen:
+            raise DomainError(
+                "DUPLICATE_SOURCE_REF", "the source id repeats in the batch", "sourceRef"
+            )
+        seen.add(key)
+        saved = await save_record(uow, customer_id, check_record(_record_in(row)))
+        return saved.id, saved.status
+
+    return await import_rows(uow, rows, lambda r: r.customer_code, save)

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Protocol
 
-from services.credit.external_data import ExternalRow, RowResult, import_external
+from services.credit.batches import RowResult
+from services.credit.external_data import ExternalRow, import_external
 from services.uow import UnitOfWork
 
 ROW_FIELDS = tuple(f.name for f in fields(ExternalRow))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -34,6 +34,7 @@ from domain.credit.financials import (
     check_statement,
 )
 from domain.errors import DomainError, NotFound, ValidationFailed
+from services.credit.batches import RowResult, import_rows
 from services.uow import UnitOfWork
 
 ENTITY = "FinancialStatement"
@@ -63,8 +64,17 @@ class SaveOutcome:
     status: str
 
 
-def statement_of(row: dict[str, Any]) -> Statement:
-    """A stored row as the domain's statement."""
+#: Each line with its column, computed once (statements are read 50,000 at a time).
+LINE_PAIRS = tuple((line, LINE_COLUMNS[line.value]) for line in Line)
+
+
+def statement_of(row: Mapping[Any, Any]) -> Statement:
+    """A stored row (or the columns of it a caller selected) as the domain's statement."""
+    lines = {}
+    for line, column in LINE_PAIRS:
+        value = row.get(column)
+        if value is not None:
+            lines[line] = value
     return Statement(
         period_start=row["period_start"],
         period_end=row["period_end"],
@@ -72,11 +82,7 @@ def statement_of(row: dict[str, Any]) -> Statement:
         source=StatementSource(row["source"]),
         currency=row["currency"].strip(),
         unit=Unit(row["unit"]),
-        lines={
-            line: row[LINE_COLUMNS[line.value]]
-            for line in Line
-            if row[LINE_COLUMNS[line.value]] is not None
-        },
+        lines=lines,
     )
 
 
@@ -223,19 +229,6 @@ class StatementRow:
     lines: dict[str, str]
 
 
-@dataclass(frozen=True)
-class RowOutcome:
-    """What happened to one row: CREATED, UPDATED, UNCHANGED or ERROR (with its errors)."""
-
-    index: int
-    status: str
-    id: UUID | None
-    errors: tuple[DomainError, ...]
-
-
-MAX_ROWS = 5000  #: one import carries at most this many statements
-
-
 def _row_statement(row: StatementRow) -> StatementIn:
     errors: list[DomainError] = []
     dates: list[date] = []
@@ -257,26 +250,11 @@ def _row_statement(row: StatementRow) -> StatementIn:
     )
 
 
-async def import_statements(uow: UnitOfWork, rows: Sequence[StatementRow]) -> list[RowOutcome]:
+async def import_statements(uow: UnitOfWork, rows: Sequence[StatementRow]) -> list[RowResult]:
     """Save every valid row; a refused row comes back by index with its errors."""
-    if len(rows) > MAX_ROWS:
-        raise DomainError("TOO_MANY", f"at most {MAX_ROWS} rows", "rows")
-    codes = {r.customer_code.strip() for r in rows}
-    found = await uow.conn.execute(
-        sa.select(customers.c.code, customers.c.id).where(customers.c.code.in_(codes))
-    )
-    ids = {code: cid for code, cid in found}
-    out: list[RowOutcome] = []
-    for n, row in enumerate(rows):
-        customer_id = ids.get(row.customer_code.strip())
-        try:
-            if customer_id is None:
-                raise NotFound("customerCode", "customer")
-            saved = await save_statement(uow, customer_id, check_statement(_row_statement(row)))
-        except DomainError as exc:
-            out.append(RowOutcome(n, "ERROR", None, (exc,)))
-        except ValidationFailed as exc:
-            out.append(RowOutcome(n, "ERROR", None, tuple(exc.errors)))
-        else:
-            out.append(RowOutcome(n, saved.status, saved.id, ()))
-    return out
+
+    async def save(customer_id: UUID, row: StatementRow) -> tuple[UUID, str]:
+        saved = await save_statement(uow, customer_id, check_statement(_row_statement(row)))
+        return saved.id, saved.status
+
+    return await import_rows(uow, rows, lambda r: r.customer_code, save)

@@ -7,6 +7,7 @@ a few scans of the ledger, not a query per customer.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -84,10 +85,10 @@ def _branch(columns: dict[str, str], source: str) -> str:
     return f"SELECT customer_id, currency, {picked} FROM {source} GROUP BY customer_id, currency"
 
 
-def build_sql(one_customer: bool) -> sa.TextClause:
-    """The facts statement for every customer, or for `:customer` only (no generic plan)."""
-    mine = "AND i.customer_id = :customer" if one_customer else ""
-    mine_p = "AND customer_id = :customer" if one_customer else ""
+def build_sql(some_customers: bool) -> sa.TextClause:
+    """The facts statement for every customer, or for the `:customers` array only."""
+    mine = "AND i.customer_id = ANY(CAST(:customers AS uuid[]))" if some_customers else ""
+    mine_p = "AND customer_id = ANY(CAST(:customers AS uuid[]))" if some_customers else ""
     totals = ", ".join(f"{'max' if c in _MAX else 'sum'}({c})::bigint AS {c}" for c in FACT_COLUMNS)
     nonzero = " OR ".join(f"{'max' if c in _MAX else 'sum'}({c}) <> 0" for c in FACT_COLUMNS)
     return sa.text(f"""
@@ -141,8 +142,8 @@ HAVING {nonzero}
 """)
 
 
-ALL_SQL = build_sql(one_customer=False)
-ONE_SQL = build_sql(one_customer=True)
+ALL_SQL = build_sql(some_customers=False)
+SOME_SQL = build_sql(some_customers=True)
 
 
 def check_months(months: int, field: str = "windowMonths") -> int:
@@ -157,13 +158,16 @@ async def behaviour_facts(
     as_of: date,
     months: int = DEFAULT_WINDOW_MONTHS,
     customer_id: UUID | None = None,
+    customer_ids: Sequence[UUID] | None = None,
 ) -> dict[UUID, list[BehaviourFacts]]:
-    """Facts per customer (each a list per currency) over the window ending on as_of."""
+    """Facts per customer (each a list per currency) over the window ending on as_of; of
+    every customer, of one, or of a list."""
     w = window(as_of, months)
     params: dict[str, Any] = {"start": w.start, "middle": w.middle, "as_of": w.end}
-    if customer_id is not None:
-        params["customer"] = customer_id
-    rows = await conn.execute(ALL_SQL if customer_id is None else ONE_SQL, params)
+    some = list(customer_ids or ()) + ([customer_id] if customer_id is not None else [])
+    if customer_id is not None or customer_ids is not None:
+        params["customers"] = some
+    rows = await conn.execute(ALL_SQL if "customers" not in params else SOME_SQL, params)
     out: dict[UUID, list[BehaviourFacts]] = {}
     for row in rows:
         values = row._mapping

@@ -9,7 +9,6 @@ except where a manual override is in force.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -27,7 +27,7 @@ from domain.credit.scoring import CompiledCard, ScoreResult, score
 from domain.errors import NotFound
 from services.credit.classes import ClassChange, ClassChangeIn, set_classes
 from services.credit.scorecards import ScorecardVersion, ensure_active
-from services.credit.scoring_facts import CustomerInputs, gather_inputs, inputs_json
+from services.credit.scoring_facts import CustomerInputs, gather_inputs
 from services.uow import UnitOfWork
 
 BATCH = 5000  #: score rows written per statement
@@ -75,19 +75,36 @@ def factors_json(result: ScoreResult) -> list[dict[str, Any]]:
     ]
 
 
-def score_row(person: CustomerInputs, result: ScoreResult) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Scored:
+    """A customer's inputs, their stored text and digest, and the score they got."""
+
+    person: CustomerInputs
+    result: ScoreResult
+    inputs_text: str
+    digest: str
+
+
+def scored(person: CustomerInputs, result: ScoreResult) -> Scored:
+    """Bundle a score with its inputs as stored."""
+    text, digest = person.stored()
+    return Scored(person, result, text, digest)
+
+
+def score_row(s: Scored) -> dict[str, Any]:
     """The arrays' values of one score row."""
+    result = s.result
     return {
-        "customer_id": person.customer_id,
+        "customer_id": s.person.customer_id,
         "score": result.score,
         "score_class": result.score_class.value,
         "rating_class": result.rating_class.value,
-        "inputs": json.dumps({"values": inputs_json(person.inputs), "context": person.context}),
-        "factors": json.dumps(factors_json(result)),
+        "inputs": s.inputs_text,
+        "factors": orjson.dumps(factors_json(result)).decode(),
         "reasons": SEP.join(result.reason_codes),
         "knock_outs": SEP.join(result.knock_outs),
         "missing": SEP.join(result.missing_inputs),
-        "inputs_hash": person.digest(),
+        "inputs_hash": s.digest,
     }
 
 
@@ -127,11 +144,11 @@ async def _store(
     version: ScorecardVersion,
     as_of: date,
     trigger: str,
-    scored: Sequence[tuple[CustomerInputs, ScoreResult]],
+    done: Sequence[Scored],
 ) -> dict[UUID, UUID]:
     ids: dict[UUID, UUID] = {}
-    for start in range(0, len(scored), BATCH):
-        chunk = scored[start : start + BATCH]
+    for start in range(0, len(done), BATCH):
+        chunk = done[start : start + BATCH]
         ids.update(
             await insert_scores(
                 uow.conn,
@@ -140,7 +157,7 @@ async def _store(
                 as_of=as_of,
                 trigger=trigger,
                 actor=uow.actor.subject,
-                rows=[score_row(p, r) for p, r in chunk],
+                rows=[score_row(x) for x in chunk],
             )
         )
     return ids
@@ -148,23 +165,22 @@ async def _store(
 
 async def _apply(
     uow: UnitOfWork,
-    as_of: date,
-    scored: Sequence[tuple[CustomerInputs, ScoreResult]],
+    done: Sequence[Scored],
     ids: dict[UUID, UUID],
     held: set[UUID],
     version: ScorecardVersion,
 ) -> list[ClassChange]:
     wanted = [
         ClassChangeIn(
-            p.customer_id,
-            r.rating_class,
-            f"score {r.score} with scorecard version {version.number}"
-            + (f"; knock-outs {', '.join(r.knock_outs)}" if r.knock_outs else ""),
+            x.person.customer_id,
+            x.result.rating_class,
+            f"score {x.result.score} with scorecard version {version.number}"
+            + (f"; knock-outs {', '.join(x.result.knock_outs)}" if x.result.knock_outs else ""),
             "SCORE",
-            score_id=ids[p.customer_id],
+            score_id=ids[x.person.customer_id],
         )
-        for p, r in scored
-        if p.customer_id not in held and p.rating_class != r.rating_class.value
+        for x in done
+        if x.person.customer_id not in held and x.person.rating_class != x.result.rating_class.value
     ]
     changes = []
     for start in range(0, len(wanted), BATCH):
@@ -188,11 +204,12 @@ async def score_customer(
         raise NotFound("customerId", "customer")
     [person] = people
     result = score(CompiledCard(version.card), person.inputs)
-    ids = await _store(uow, version, as_of, trigger, [(person, result)])
+    done = [scored(person, result)]
+    ids = await _store(uow, version, as_of, trigger, done)
     held = await overrides_in_force(uow.conn, as_of, customer_id)
     change = None
     if apply:
-        changes = await _apply(uow, as_of, [(person, result)], ids, held, version)
+        changes = await _apply(uow, done, ids, held, version)
         change = changes[0] if changes else None
     return ScoreOutcome(ids[customer_id], customer_id, result, change, customer_id in held)
 
@@ -204,23 +221,23 @@ async def _portfolio(
     card = CompiledCard(version.card)
     people = await gather_inputs(uow.conn, as_of, version.card.currency)
     previous = {} if force else await _latest_hashes(uow.conn)
-    scored = []
+    done = []
     for person in people:
-        before = previous.get(person.customer_id)
-        if before is not None and before == (version.id, person.digest()):
+        text, digest = person.stored()
+        if previous.get(person.customer_id) == (version.id, digest):
             continue
-        scored.append((person, score(card, person.inputs)))
-    ids = await _store(uow, version, as_of, trigger, scored)
+        done.append(Scored(person, score(card, person.inputs), text, digest))
+    ids = await _store(uow, version, as_of, trigger, done)
     held = await overrides_in_force(uow.conn, as_of)
-    changes = await _apply(uow, as_of, scored, ids, held, version) if apply else []
+    changes = await _apply(uow, done, ids, held, version) if apply else []
     return RescoreSummary(
         as_of=as_of,
         version_id=version.id,
         customers=len(people),
-        scored=len(scored),
-        unchanged=len(people) - len(scored),
+        scored=len(done),
+        unchanged=len(people) - len(done),
         class_changes=sum(1 for c in changes if c.changed),
-        held_by_override=sum(1 for p, _ in scored if p.customer_id in held),
+        held_by_override=sum(1 for x in done if x.person.customer_id in held),
     )
 
 

@@ -9,13 +9,14 @@ statement on file" instead of counting it as zero.
 from __future__ import annotations
 
 import hashlib
-import json
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -23,6 +24,7 @@ from domain.credit.behaviour import DEFAULT_WINDOW_MONTHS, Behaviour, overall, s
 from domain.credit.dates import months_before, years_between
 from domain.credit.external import LEGAL_CHECK_MONTHS, LEGAL_ORDER
 from domain.credit.ratios import Ratio, RatioValue, ratios
+from domain.credit.scorecard import INPUTS, InputKind
 from domain.credit.scoring import InputValue
 from domain.currencies import minor_units
 from services.credit.financial_statements import statement_of
@@ -53,7 +55,11 @@ SELECT customer_id, min(issue_date) AS first_on FROM invoices
 #: The statement analysis relies on (domain.credit.ratios.latest): the newest annual period,
 #: else the newest interim one; of one period the most reliable source.
 STATEMENTS_SQL = """
-SELECT DISTINCT ON (customer_id) *
+SELECT DISTINCT ON (customer_id) id, customer_id, period_start, period_end, kind, source,
+       currency, unit, current_assets_minor, current_liabilities_minor, inventory_minor,
+       total_assets_minor, total_liabilities_minor, revenue_minor, net_profit_minor, ebit_minor,
+       profit_before_tax_minor, interest_expense_minor, negative_equity, z_score, z_zone,
+       z_inputs ->> 'reason' AS z_reason
   FROM financial_statements
  WHERE period_end <= :as_of {one}
  ORDER BY customer_id, kind <> 'ANNUAL', period_end DESC, period_start DESC,
@@ -85,23 +91,44 @@ class CustomerInputs:
     inputs: dict[str, InputValue]
     context: dict[str, Any]
 
+    def stored(self) -> tuple[str, str]:
+        """The inputs as stored with a score (JSON text) and their digest: rescoring skips a
+        customer whose digest is unchanged (the context, e.g. the date, is not hashed)."""
+        values = orjson.dumps(inputs_json(self.inputs), option=orjson.OPT_SORT_KEYS)
+        text = b'{"values":' + values + b',"context":' + orjson.dumps(self.context) + b"}"
+        return text.decode(), hashlib.sha256(values).hexdigest()
+
     def digest(self) -> str:
-        """A stable hash of the inputs: rescoring skips a customer whose digest is unchanged."""
-        return inputs_digest(self.inputs)
-
-
-def inputs_digest(inputs: dict[str, InputValue]) -> str:
-    """Hash of the inputs as stored (values as text, missing reasons included)."""
-    text = json.dumps(inputs_json(inputs), sort_keys=True)
-    return hashlib.sha256(text.encode()).hexdigest()
+        """The digest alone."""
+        return self.stored()[1]
 
 
 def inputs_json(inputs: dict[str, InputValue]) -> dict[str, Any]:
     """Inputs as stored with a score: every value as text, or its missing reason."""
     return {
         k: {"value": None if v.value is None else str(v.value), "missing": v.missing_reason}
-        for k, v in sorted(inputs.items())
+        for k, v in inputs.items()
     }
+
+
+_NUMBER_INPUTS = frozenset(k for k, spec in INPUTS.items() if spec.kind == InputKind.NUMBER)
+
+
+def inputs_from_stored(
+    values: Mapping[str, Any], only: Collection[str] | None = None
+) -> dict[str, InputValue]:
+    """The inverse of `inputs_json`: a score's stored inputs (or those a card reads), typed
+    again (numbers exact)."""
+    out = {}
+    for key, item in values.items():
+        if only is not None and key not in only:
+            continue
+        raw = item.get("value")
+        if raw is None:
+            out[key] = InputValue(None, item.get("missing"))
+        else:
+            out[key] = InputValue(Decimal(raw) if key in _NUMBER_INPUTS else raw)
+    return out
 
 
 def _missing(reason: str) -> InputValue:
@@ -128,21 +155,24 @@ def _from_ratio(value: RatioValue | None) -> InputValue:
 
 
 def _statement_inputs(
-    row: dict[str, Any] | None, as_of: date, card_currency: str, out: dict[str, InputValue]
+    row: Mapping[str, Any] | None,
+    stale_before: date,
+    card_currency: str,
+    out: dict[str, InputValue],
 ) -> dict[str, Any]:
     """Inputs from the latest statement (missing with a reason when none, or when stale)."""
     reason = "NO_STATEMENT"
-    if row is not None and row["period_end"] < months_before(as_of, STATEMENT_MAX_AGE_MONTHS):
+    if row is not None and row["period_end"] < stale_before:
         reason, row = "STALE_STATEMENT", None
     if row is None:
         for key in (*RATIO_INPUTS, "ALTMAN_Z", "ALTMAN_ZONE", "NEGATIVE_EQUITY"):
             out[key] = _missing(reason)
         return {}
     stmt = statement_of(row)
-    found = ratios(stmt)
+    found = ratios(stmt, RATIO_INPUTS.values())
     for key, ratio in RATIO_INPUTS.items():
         out[key] = _from_ratio(found[ratio])
-    z_reason = (row["z_inputs"] or {}).get("reason") or "NO_SCORE"
+    z_reason = row["z_reason"] or "NO_SCORE"
     out["ALTMAN_Z"] = _num(row["z_score"], z_reason)
     out["ALTMAN_ZONE"] = InputValue(row["z_zone"]) if row["z_zone"] else _missing(z_reason)
     out["NEGATIVE_EQUITY"] = InputValue("YES" if row["negative_equity"] else "NO")
@@ -184,9 +214,9 @@ def _behaviour_inputs(b: Behaviour | None, out: dict[str, InputValue]) -> None:
 
 async def _rows(
     conn: AsyncConnection, sql: str, params: dict[str, Any], one: str
-) -> list[dict[str, Any]]:
+) -> Sequence[Mapping[Any, Any]]:
     result = await conn.execute(sa.text(sql.format(one=one)), params)
-    return [dict(r._mapping) for r in result]
+    return result.mappings().all()
 
 
 async def gather_inputs(
@@ -195,23 +225,26 @@ async def gather_inputs(
     card_currency: str,
     customer_id: UUID | None = None,
     months: int = DEFAULT_WINDOW_MONTHS,
+    customer_ids: Sequence[UUID] | None = None,
 ) -> list[CustomerInputs]:
-    """The inputs of every active customer (or one), in customer-id order."""
+    """The inputs of every active customer (or of one, or of a list), in customer-id order."""
     params: dict[str, Any] = {
         "as_of": as_of,
         "since": months_before(as_of, LEGAL_CHECK_MONTHS),
     }
     one = one_c = ""
-    if customer_id is not None:
-        params["customer"] = customer_id
-        one, one_c = "AND id = :customer", "AND customer_id = :customer"
+    if customer_id is not None or customer_ids is not None:
+        params["customers"] = [*(customer_ids or ()), *([customer_id] if customer_id else [])]
+        one = "AND id = ANY(CAST(:customers AS uuid[]))"
+        one_c = "AND customer_id = ANY(CAST(:customers AS uuid[]))"
     people = await _rows(conn, CUSTOMERS_SQL + " ORDER BY id", params, one)
     firsts = {
         r["customer_id"]: r["first_on"] for r in await _rows(conn, FIRST_INVOICE_SQL, params, one_c)
     }
     statements = {r["customer_id"]: r for r in await _rows(conn, STATEMENTS_SQL, params, one_c)}
     external = {r["customer_id"]: r for r in await _rows(conn, EXTERNAL_SQL, params, one_c)}
-    behaviour = await behaviour_facts(conn, as_of, months, customer_id)
+    behaviour = await behaviour_facts(conn, as_of, months, customer_ids=params.get("customers"))
+    stale_before = months_before(as_of, STATEMENT_MAX_AGE_MONTHS)
     out = []
     for person in people:
         cid = person["id"]
@@ -228,7 +261,7 @@ async def gather_inputs(
         inputs["ANNUAL_SALES"] = _money(
             person["annual_sales_minor"], person["annual_sales_currency"], card_currency
         )
-        context = _statement_inputs(statements.get(cid), as_of, card_currency, inputs)
+        context = _statement_inputs(statements.get(cid), stale_before, card_currency, inputs)
         per = [summarise(f) for f in sorted(behaviour.get(cid, []), key=lambda f: f.currency)]
         _behaviour_inputs(overall(per), inputs)
         ext = external.get(cid)

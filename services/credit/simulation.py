@@ -8,20 +8,22 @@ within a year (`domain.credit.backtest.went_bad`, done here set-wise).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.credit.backtest import BAD_DAYS_PAST_DUE, HORIZON_DAYS, ClassOutcome, outcomes
 from domain.credit.default_scorecard import DEFAULT_SCORECARD
-from domain.credit.scoring import CompiledCard, score
+from domain.credit.scoring import CompiledCard, InputValue, score
 from domain.errors import DomainError, NotFound
 from services.credit.scorecards import ScorecardVersion, active_version, version_by_id
-from services.credit.scoring_facts import CustomerInputs, gather_inputs
+from services.credit.scoring_facts import gather_inputs, inputs_from_stored
 from services.read_session import ReadSession
 
 CLASSES = ("A", "B", "C", "D")
@@ -55,16 +57,57 @@ class Simulation:
     movers: list[Mover]
 
 
-async def _inputs(
-    conn: AsyncConnection, as_of: date, currency: str, cache: dict[str, list[CustomerInputs]]
-) -> list[CustomerInputs]:
-    if currency not in cache:
-        cache[currency] = await gather_inputs(conn, as_of, currency)
-    return cache[currency]
+#: Each active customer's newest score, its inputs as JSON text (parsed once, in Python).
+LATEST_SCORES_SQL = sa.text("""
+SELECT c.id, c.code, c.legal_name, s.version_id, s.score, s.rating_class,
+       CAST(s.inputs -> 'values' AS text) AS inputs
+  FROM customers c
+  LEFT JOIN LATERAL (SELECT version_id, score, rating_class, inputs FROM credit_scores
+                      WHERE customer_id = c.id ORDER BY seq DESC LIMIT 1) s ON true
+ WHERE c.status = 'ACTIVE'
+ ORDER BY c.id
+""")
+
+
+@dataclass(frozen=True)
+class _Baseline:
+    """A customer as the active version last scored it (inputs None: never, or another version)."""
+
+    customer_id: UUID
+    code: str
+    legal_name: str
+    score: Decimal | None
+    rating_class: str | None
+    inputs: dict[str, InputValue] | None
+
+
+async def _baselines(
+    conn: AsyncConnection, active_id: UUID | None, reads: Collection[str]
+) -> list[_Baseline]:
+    out = []
+    for r in await conn.execute(LATEST_SCORES_SQL):
+        current = active_id is not None and r.version_id == active_id and r.inputs is not None
+        out.append(
+            _Baseline(
+                r.id,
+                r.code,
+                r.legal_name,
+                r.score if current else None,
+                r.rating_class.strip() if current else None,
+                inputs_from_stored(orjson.loads(r.inputs), reads) if current else None,
+            )
+        )
+    return out
 
 
 async def simulate(session: ReadSession, version_id: UUID, as_of: date) -> Simulation:
-    """Score the portfolio with a version and with the active one; nothing is written."""
+    """Score the portfolio with a version and compare with the active one; nothing is written.
+
+    The inputs are those stored with each customer's newest score by the active version (the
+    nightly rescoring keeps them current), so the active side needs no scoring at all;
+    customers never scored by the active version, and every customer when the two versions
+    read money in different currencies, are gathered afresh as of `as_of` and scored by both.
+    """
 
     async def run(conn: AsyncConnection) -> Simulation:
         version = await version_by_id(conn, version_id)
@@ -72,33 +115,55 @@ async def simulate(session: ReadSession, version_id: UUID, as_of: date) -> Simul
             raise NotFound("versionId", "scorecard version")
         baseline = await active_version(conn)
         base_card = baseline.card if baseline is not None else DEFAULT_SCORECARD
-        cache: dict[str, list[CustomerInputs]] = {}
-        after_people = await _inputs(conn, as_of, version.card.currency, cache)
-        before_people = await _inputs(conn, as_of, base_card.currency, cache)
+        same_currency = base_card.currency == version.card.currency
+        card = version.card
+        reads = {f.input for f in card.factors} | {k.input for k in card.knock_outs}
+        known = await _baselines(conn, baseline.id if baseline and same_currency else None, reads)
+        stale = [b.customer_id for b in known if b.inputs is None]
+        fresh = {
+            p.customer_id: p
+            for p in (
+                await gather_inputs(conn, as_of, version.card.currency, customer_ids=stale)
+                if stale
+                else []
+            )
+        }
+        base_fresh = fresh
+        if not same_currency and stale:
+            people = await gather_inputs(conn, as_of, base_card.currency, customer_ids=stale)
+            base_fresh = {p.customer_id: p for p in people}
         new, old = CompiledCard(version.card), CompiledCard(base_card)
         matrix = {a: dict.fromkeys(CLASSES, 0) for a in CLASSES}
         movers = []
-        for before_in, after_in in zip(before_people, after_people, strict=True):
-            before = score(old, before_in.inputs)
-            after = score(new, after_in.inputs)
-            a, b = before.rating_class.value, after.rating_class.value
-            matrix[a][b] += 1
-            if a != b:
+        for b in known:
+            if b.inputs is not None and b.score is not None and b.rating_class is not None:
+                inputs, before_score, before_class = b.inputs, b.score, b.rating_class
+            elif b.customer_id in fresh:
+                inputs = fresh[b.customer_id].inputs
+                before = score(old, base_fresh[b.customer_id].inputs)
+                before_score, before_class = before.score, before.rating_class.value
+            else:
+                continue  # archived between the two reads
+            after = score(new, inputs)
+            a, z = before_class, after.rating_class.value
+            matrix[a][z] += 1
+            if a != z:
                 movers.append(
                     Mover(
-                        after_in.customer_id,
-                        after_in.code,
-                        after_in.legal_name,
-                        before.score,
+                        b.customer_id,
+                        b.code,
+                        b.legal_name,
+                        before_score,
                         a,
                         after.score,
-                        b,
+                        z,
                         after.reason_codes,
                         after.knock_outs,
                     )
                 )
         movers.sort(key=lambda m: (m.code, m.customer_id))
-        return Simulation(version, baseline, as_of, len(after_people), matrix, movers)
+        total = sum(sum(row.values()) for row in matrix.values())
+        return Simulation(version, baseline, as_of, total, matrix, movers)
 
     return await session.run(run)
 

@@ -284,6 +284,15 @@ async def test_simulation_returns_the_migration_matrix(database, tenants, runtim
     assert moved == len(sim.movers) > 0
     assert [m.code for m in sim.movers] == sorted(m.code for m in sim.movers)
     assert database.query("SELECT count(*) FROM credit_scores") == [(0,)]
+    # once scored, the stored inputs are simulated instead of fresh ones: the same answer
+    await run(runtime, acme, MIA, lambda u: scoring.rescore_all(u, TODAY))
+    session = ReadSession(runtime.engine, acme)
+    try:
+        stored = await simulate(session, draft.id, TODAY)
+    finally:
+        await session.close()
+    assert stored.matrix == sim.matrix
+    assert stored.movers == sim.movers
 
 
 async def test_set_class_refuses_unknown_customers_and_blank_reasons(database, tenants, runtime):
