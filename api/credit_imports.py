@@ -15,7 +15,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from api.csv_imports import MAX_BYTES, MalformedCsv, _normalise
+from api.csv_imports import MalformedCsv, _normalise, read_body
 from api.routes import error_response, principal_or_error
 from domain import roles
 from domain.credit.financials import Line
@@ -23,7 +23,8 @@ from domain.errors import DomainError, ValidationFailed
 from schema.credit.errors import CREDIT
 from schema.relay import to_global_id
 from services.credit import financial_statements as service
-from services.credit.financial_statements import RowOutcome, StatementRow
+from services.credit.batches import MAX_ROWS, RowResult
+from services.credit.financial_statements import StatementRow
 from services.uow import Actor, UnitOfWork
 
 REQUIRED = ("customer_code", "period_start", "period_end", "kind", "source", "currency", "unit")
@@ -67,8 +68,8 @@ def parse_statements(body: bytes) -> list[StatementRow]:
                     lines={LINE_COLUMNS[k]: v for k, v in raw.items() if k in LINE_COLUMNS and v},
                 )
             )
-            if len(rows) > service.MAX_ROWS:
-                raise MalformedCsv(f"more than {service.MAX_ROWS} rows")
+            if len(rows) > MAX_ROWS:
+                raise MalformedCsv(f"more than {MAX_ROWS} rows")
     except csv.Error as exc:
         raise MalformedCsv(f"line {reader.line_num}: {exc}") from None
     if not rows:
@@ -76,7 +77,7 @@ def parse_statements(body: bytes) -> list[StatementRow]:
     return rows
 
 
-def _result(r: RowOutcome) -> dict[str, Any]:
+def _result(r: RowResult) -> dict[str, Any]:
     errors = CREDIT.user_errors(ValidationFailed(list(r.errors))) if r.errors else []
     return {
         "index": r.index,
@@ -94,14 +95,9 @@ async def import_statements_csv(request: Request) -> Response:
     principal = await principal_or_error(request, roles.WRITE_FINANCIALS, "import")
     if isinstance(principal, Response):
         return principal
-    length = request.headers.get("content-length")
-    if length and length.isdigit() and int(length) > MAX_BYTES:
-        return error_response(413, "PAYLOAD_TOO_LARGE", f"at most {MAX_BYTES} bytes")
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BYTES:
-            return error_response(413, "PAYLOAD_TOO_LARGE", f"at most {MAX_BYTES} bytes")
+    body = await read_body(request)
+    if isinstance(body, Response):
+        return body
     try:
         rows = parse_statements(body)
     except MalformedCsv as exc:

@@ -37,7 +37,8 @@ from schema.mutation import INPUT, decode, respond
 from schema.permissions import allow, roles_note
 from schema.relay import to_global_id
 from services.credit import analysis, external_data, financial_statements
-from services.credit.external_data import ExternalRow, RowResult
+from services.credit.batches import MAX_ROWS, RowResult
+from services.credit.external_data import ExternalRow
 from services.uow import UnitOfWork
 
 
@@ -179,7 +180,7 @@ _definition.from_input = _rows_fast(
 @strawberry.input(description="A batch of external credit records from an integrator.")
 class ImportExternalCreditRecordsInput:
     rows: list[ExternalCreditRecordRow] = strawberry.field(
-        description=f"The records, at most {external_data.MAX_ROWS}; pass them as a variable."
+        description=f"The records, at most {MAX_ROWS}; pass them as a variable."
     )
 
 
