@@ -26,6 +26,7 @@ from domain.credit.behaviour import (
     summarise,
     window,
 )
+from domain.credit.dates import check_date
 from domain.errors import DomainError
 from services.read_session import ReadSession
 
@@ -199,6 +200,7 @@ async def payment_behaviour(
 ) -> CustomerBehaviour:
     """One customer's behaviour (an unknown customer simply has no history)."""
     check_months(months)
+    check_date(as_of, "asOf")
 
     async def run(conn: AsyncConnection) -> dict[UUID, list[BehaviourFacts]]:
         return await behaviour_facts(conn, as_of, months, customer_id)

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from dbschema.credit_analysis_tables import class_overrides, credit_scores
 from dbschema.queries.credit_scoring import SEP, insert_scores
 from domain.credit.classes import RatingClass
+from domain.credit.dates import check_date
 from domain.credit.scoring import CompiledCard, ScoreResult, score
 from domain.errors import NotFound
 from services.credit.classes import ClassChange, ClassChangeIn, set_classes
@@ -198,6 +199,7 @@ async def score_customer(
 ) -> ScoreOutcome:
     """Score one customer now with the active version; apply its class unless an override
     holds (or `apply` is false)."""
+    check_date(as_of, "asOf")
     version = await ensure_active(uow)
     people = await gather_inputs(uow.conn, as_of, version.card.currency, customer_id)
     if not people:
@@ -217,6 +219,7 @@ async def score_customer(
 async def _portfolio(
     uow: UnitOfWork, as_of: date, *, force: bool, apply: bool, trigger: str
 ) -> RescoreSummary:
+    check_date(as_of, "asOf")
     version = await ensure_active(uow)
     card = CompiledCard(version.card)
     people = await gather_inputs(uow.conn, as_of, version.card.currency)

@@ -34,6 +34,9 @@ from services.credit.payment_behaviour import behaviour_facts
 #: practice asks for the latest statements at every periodic review
 #: (定期要求客户提供最新的财务报表).
 STATEMENT_MAX_AGE_MONTHS = 24
+#: A whole portfolio's aggregates (50,000 customers by currency) hash and sort in memory with
+#: this much per operation, for this transaction only, instead of spilling to disk.
+PORTFOLIO_WORK_MEM = "64MB"
 RATIO_INPUTS = {
     "CURRENT_RATIO": Ratio.CURRENT_RATIO,
     "QUICK_RATIO": Ratio.QUICK_RATIO,
@@ -237,6 +240,8 @@ async def gather_inputs(
         params["customers"] = [*(customer_ids or ()), *([customer_id] if customer_id else [])]
         one = "AND id = ANY(CAST(:customers AS uuid[]))"
         one_c = "AND customer_id = ANY(CAST(:customers AS uuid[]))"
+    if customer_id is None and customer_ids is None:
+        await conn.execute(sa.text(f"SET LOCAL work_mem = '{PORTFOLIO_WORK_MEM}'"))
     people = await _rows(conn, CUSTOMERS_SQL + " ORDER BY id", params, one)
     firsts = {
         r["customer_id"]: r["first_on"] for r in await _rows(conn, FIRST_INVOICE_SQL, params, one_c)

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.credit.backtest import BAD_DAYS_PAST_DUE, HORIZON_DAYS, ClassOutcome, outcomes
+from domain.credit.dates import check_date
 from domain.credit.default_scorecard import DEFAULT_SCORECARD
 from domain.credit.scoring import CompiledCard, InputValue, score
 from domain.errors import DomainError, NotFound
@@ -108,6 +109,8 @@ async def simulate(session: ReadSession, version_id: UUID, as_of: date) -> Simul
     customers never scored by the active version, and every customer when the two versions
     read money in different currencies, are gathered afresh as of `as_of` and scored by both.
     """
+
+    check_date(as_of, "asOf")
 
     async def run(conn: AsyncConnection) -> Simulation:
         version = await version_by_id(conn, version_id)
@@ -220,6 +223,8 @@ async def backtest(
 ) -> Backtest:
     """Per class: scored customers (first score in the period, optionally of one version),
     how many went bad within a year, and how many were observed the full year."""
+    for day, name in ((start, "from"), (end, "to"), (as_of, "asOf")):
+        check_date(day, name)
     if end < start:
         raise DomainError("INVALID_INPUT", "the period ends before it starts", "to")
     one = "AND version_id = :version" if version_id is not None else ""

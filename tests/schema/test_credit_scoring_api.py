@@ -85,6 +85,9 @@ async def test_score_a_customer_through_the_api(client, settings, database):
     sales = await gql(
         client, SCORE, {"input": {"customerId": customer}}, token(settings, roles=["sales"])
     )
+    far = await gql(
+        client, SCORE, {"input": {"customerId": customer, "asOf": "2300-01-01"}}, analyst
+    )
     # then
     payload = body["data"]["scoreCustomer"]
     assert payload["userErrors"] == []
@@ -98,6 +101,8 @@ async def test_score_a_customer_through_the_api(client, settings, database):
     assert payload["classChange"]["toClass"] == score["ratingClass"]
     assert payload["classChange"]["direction"] == "INITIAL"
     assert sales["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert far["data"]["scoreCustomer"]["userErrors"] == [{"field": "asOf", "code": "INVALID_DATE"}]
+    assert database.query("SELECT count(*) FROM credit_scores") == [(1,)]
     assert database.query("SELECT rating_class FROM customers") == [(score["ratingClass"],)]
     assert database.query("SELECT topic FROM events WHERE topic LIKE 'credit.%%'") == [
         ("credit.class_changed",)

@@ -152,9 +152,12 @@ class CreditScoringQuery:
         return page_of(ClassOverrideConnection, ClassOverrideEdge, page, ClassOverride.build)
 
     @strawberry.field(
-        description="Score every active customer with a version (usually a draft) and with "
-        "the active one, on the same inputs: the class migration matrix and the customers "
-        "that would move. Nothing is written; null for an unknown version." + roles_note(POLICY),
+        description="Score every active customer with a version (usually a draft) against the "
+        "active one, on the same inputs: the class migration matrix and the customers that "
+        "would move. The inputs are those stored with each customer's latest score by the "
+        "active version (the nightly rescoring keeps them current); customers it has not "
+        "scored are gathered as of `asOf`. Nothing is written; null for an unknown version."
+        + roles_note(POLICY),
         extensions=allow(POLICY),
     )
     async def scorecard_simulation(
