@@ -58,10 +58,12 @@ class Simulation:
     movers: list[Mover]
 
 
-#: Each active customer's newest score, its inputs as JSON text (parsed once, in Python).
+#: Each active customer's newest score, its inputs as JSON text (parsed once, in Python) and
+#: the currency its money inputs were read in.
 LATEST_SCORES_SQL = sa.text("""
 SELECT c.id, c.code, c.legal_name, s.version_id, s.score, s.rating_class,
-       CAST(s.inputs -> 'values' AS text) AS inputs
+       CAST(s.inputs -> 'values' AS text) AS inputs,
+       s.inputs -> 'context' ->> 'cardCurrency' AS currency
   FROM customers c
   LEFT JOIN LATERAL (SELECT version_id, score, rating_class, inputs FROM credit_scores
                       WHERE customer_id = c.id ORDER BY seq DESC LIMIT 1) s ON true
@@ -71,31 +73,33 @@ SELECT c.id, c.code, c.legal_name, s.version_id, s.score, s.rating_class,
 
 
 @dataclass(frozen=True)
-class _Baseline:
-    """A customer as the active version last scored it (inputs None: never, or another version)."""
+class _Known:
+    """A customer with its stored inputs (None: never scored, or money read in another
+    currency) and, when the active version scored them, that score and class."""
 
     customer_id: UUID
     code: str
     legal_name: str
+    inputs: dict[str, InputValue] | None
     score: Decimal | None
     rating_class: str | None
-    inputs: dict[str, InputValue] | None
 
 
-async def _baselines(
-    conn: AsyncConnection, active_id: UUID | None, reads: Collection[str]
-) -> list[_Baseline]:
+async def _portfolio(
+    conn: AsyncConnection, active_id: UUID | None, currency: str, reads: Collection[str]
+) -> list[_Known]:
     out = []
     for r in await conn.execute(LATEST_SCORES_SQL):
-        current = active_id is not None and r.version_id == active_id and r.inputs is not None
+        usable = r.inputs is not None and r.currency == currency
+        by_active = usable and active_id is not None and r.version_id == active_id
         out.append(
-            _Baseline(
+            _Known(
                 r.id,
                 r.code,
                 r.legal_name,
-                r.score if current else None,
-                r.rating_class.strip() if current else None,
-                inputs_from_stored(orjson.loads(r.inputs), reads) if current else None,
+                inputs_from_stored(orjson.loads(r.inputs), reads) if usable else None,
+                r.score if by_active else None,
+                r.rating_class.strip() if by_active else None,
             )
         )
     return out
@@ -104,12 +108,12 @@ async def _baselines(
 async def simulate(session: ReadSession, version_id: UUID, as_of: date) -> Simulation:
     """Score the portfolio with a version and compare with the active one; nothing is written.
 
-    The inputs are those stored with each customer's newest score by the active version (the
-    nightly rescoring keeps them current), so the active side needs no scoring at all;
-    customers never scored by the active version, and every customer when the two versions
-    read money in different currencies, are gathered afresh as of `as_of` and scored by both.
+    The inputs are those stored with each customer's newest score (the nightly rescoring keeps
+    them current; inputs do not depend on the version, only the currency money is read in);
+    where the active version gave that score, its class is taken as it is. Customers never
+    scored are gathered afresh as of `as_of`; so is everyone when the two versions read money
+    in different currencies.
     """
-
     check_date(as_of, "asOf")
 
     async def run(conn: AsyncConnection) -> Simulation:
@@ -118,44 +122,48 @@ async def simulate(session: ReadSession, version_id: UUID, as_of: date) -> Simul
             raise NotFound("versionId", "scorecard version")
         baseline = await active_version(conn)
         base_card = baseline.card if baseline is not None else DEFAULT_SCORECARD
-        same_currency = base_card.currency == version.card.currency
         card = version.card
-        reads = {f.input for f in card.factors} | {k.input for k in card.knock_outs}
-        known = await _baselines(conn, baseline.id if baseline and same_currency else None, reads)
-        stale = [b.customer_id for b in known if b.inputs is None]
-        fresh = {
-            p.customer_id: p
-            for p in (
-                await gather_inputs(conn, as_of, version.card.currency, customer_ids=stale)
-                if stale
-                else []
-            )
+        same_currency = base_card.currency == card.currency
+        reads = {
+            *(f.input for c in (card, base_card) for f in c.factors),
+            *(k.input for c in (card, base_card) for k in c.knock_outs),
         }
-        base_fresh = fresh
-        if not same_currency and stale:
-            people = await gather_inputs(conn, as_of, base_card.currency, customer_ids=stale)
-            base_fresh = {p.customer_id: p for p in people}
-        new, old = CompiledCard(version.card), CompiledCard(base_card)
+        known = await _portfolio(
+            conn,
+            baseline.id if baseline else None,
+            card.currency if same_currency else "",
+            reads,
+        )
+        missing = [k.customer_id for k in known if k.inputs is None]
+        fresh = {}
+        base_fresh = {}
+        if missing:
+            people = await gather_inputs(conn, as_of, card.currency, customer_ids=missing)
+            fresh = base_fresh = {p.customer_id: p.inputs for p in people}
+            if not same_currency:
+                people = await gather_inputs(conn, as_of, base_card.currency, customer_ids=missing)
+                base_fresh = {p.customer_id: p.inputs for p in people}
+        new, old = CompiledCard(card), CompiledCard(base_card)
         matrix = {a: dict.fromkeys(CLASSES, 0) for a in CLASSES}
         movers = []
-        for b in known:
-            if b.inputs is not None and b.score is not None and b.rating_class is not None:
-                inputs, before_score, before_class = b.inputs, b.score, b.rating_class
-            elif b.customer_id in fresh:
-                inputs = fresh[b.customer_id].inputs
-                before = score(old, base_fresh[b.customer_id].inputs)
-                before_score, before_class = before.score, before.rating_class.value
-            else:
+        for k in known:
+            inputs = k.inputs if k.inputs is not None else fresh.get(k.customer_id)
+            if inputs is None:
                 continue  # archived between the two reads
+            if k.score is not None and k.rating_class is not None:
+                before_score, before_class = k.score, k.rating_class
+            else:
+                before = score(old, k.inputs if k.inputs is not None else base_fresh[k.customer_id])
+                before_score, before_class = before.score, before.rating_class.value
             after = score(new, inputs)
             a, z = before_class, after.rating_class.value
             matrix[a][z] += 1
             if a != z:
                 movers.append(
                     Mover(
-                        b.customer_id,
-                        b.code,
-                        b.legal_name,
+                        k.customer_id,
+                        k.code,
+                        k.legal_name,
                         before_score,
                         a,
                         after.score,

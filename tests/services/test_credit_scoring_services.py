@@ -293,6 +293,16 @@ async def test_simulation_returns_the_migration_matrix(database, tenants, runtim
         await session.close()
     assert stored.matrix == sim.matrix
     assert stored.movers == sim.movers
+    # scores by a version no longer active: their inputs serve, the active card rescored them
+    same = await run(runtime, acme, MIA, lambda u: scorecards.create_draft(u, raw, None, None))
+    await run(runtime, acme, MAX, lambda u: scorecards.activate(u, same.id))
+    session = ReadSession(runtime.engine, acme)
+    try:
+        again = await simulate(session, draft.id, TODAY)
+    finally:
+        await session.close()
+    assert again.movers == []
+    assert sum(again.matrix[c][c] for c in "ABCD") == 4
 
 
 async def test_set_class_refuses_unknown_customers_and_blank_reasons(database, tenants, runtime):
