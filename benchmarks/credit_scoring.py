@@ -130,6 +130,7 @@ def seed_credit(bench: Bench) -> dict[str, Any]:
         t,
     )
     bench.sql("VACUUM ANALYZE")
+    bench.sql("CHECKPOINT")  # the seed's writes are flushed before the clock starts
     counts = bench.sql(
         "SELECT (SELECT count(*) FROM financial_statements), "
         "(SELECT count(*) FROM credit_external_records), (SELECT count(*) FROM promises), "
