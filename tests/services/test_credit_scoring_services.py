@@ -10,13 +10,14 @@ import psycopg
 import pytest
 
 from domain.credit.backtest import went_bad
+from domain.credit.classes import RatingClass
 from domain.credit.external import LegalFact, LegalKind, LegalStatus, PartyRole, RecordKind
 from domain.credit.external import legal_status as legal_twin
 from domain.credit.financials import LineIn, StatementIn
 from domain.credit.scorecard_json import to_json
 from domain.errors import DomainError, ValidationFailed
 from services.credit import overrides, scorecards, scoring
-from services.credit.classes import set_class
+from services.credit.classes import ClassChangeIn, set_class, set_classes
 from services.credit.external_data import ExternalRow, import_external
 from services.credit.financial_statements import record_statement
 from services.credit.scoring_facts import gather_inputs
@@ -412,3 +413,25 @@ async def test_legal_status_sql_equals_its_pure_twin(database, tenants, runtime)
         got = person.inputs["LEGAL_STATUS"]
         assert got.value == twin, (person.code, facts[person.customer_id])
         assert (got.missing_reason == "NOT_CHECKED") == (twin is None)
+
+
+async def test_many_class_changes_in_one_transaction_number_their_events_in_order(
+    database, tenants, runtime
+):
+    # given: 300 customers without a class, and an outbox trigger kept on its index
+    acme = tenants["acme"]
+    ids = [add_customer(database, acme, f"M-{n:03d}") for n in range(300)]
+    [(config,)] = database.query(
+        "SELECT proconfig FROM pg_proc WHERE proname = 'events_assign_seq'"
+    )
+    # when: one reclassification of all of them
+    changes = [ClassChangeIn(i, RatingClass.B, "bulk", "SCORE") for i in ids]
+    done = await run(runtime, acme, MIA, lambda u: set_classes(u, changes))
+    # then
+    assert config == ["enable_seqscan=off"]
+    assert sum(c.changed for c in done) == 300
+    assert database.query("SELECT min(seq), max(seq), count(*) FROM events") == [(1, 300, 300)]
+    assert database.query("SELECT count(*) FROM credit_class_history") == [(300,)]
+    assert database.query(
+        "SELECT count(*) FROM audit_log WHERE mutation = 'changeCreditClass'"
+    ) == [(300,)]
