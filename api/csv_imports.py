@@ -128,6 +128,19 @@ def _result_json(result: RowOutcome, type_name: str) -> dict[str, Any]:
     }
 
 
+async def read_body(request: Request) -> bytes | Response:
+    """The upload, or a 413 as soon as it is larger than MAX_BYTES (declared or streamed)."""
+    length = request.headers.get("content-length")
+    if length and length.isdigit() and int(length) > MAX_BYTES:
+        return error_response(413, "PAYLOAD_TOO_LARGE", f"at most {MAX_BYTES} bytes")
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BYTES:
+            return error_response(413, "PAYLOAD_TOO_LARGE", f"at most {MAX_BYTES} bytes")
+    return body
+
+
 async def import_csv(request: Request) -> Response:
     """POST /imports/invoices.csv or /imports/payments.csv with a bearer token and text/csv."""
     kind = request.path_params["kind"]
@@ -139,14 +152,9 @@ async def import_csv(request: Request) -> Response:
     principal = await principal_or_error(request, allowed, "import")
     if isinstance(principal, Response):
         return principal
-    length = request.headers.get("content-length")
-    if length and length.isdigit() and int(length) > MAX_BYTES:
-        return error_response(413, "PAYLOAD_TOO_LARGE", f"at most {MAX_BYTES} bytes")
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BYTES:
-            return error_response(413, "PAYLOAD_TOO_LARGE", f"at most {MAX_BYTES} bytes")
+    body = await read_body(request)
+    if isinstance(body, Response):
+        return body
     try:
         raw_rows = parse_csv(body, kind)
     except MalformedCsv as exc:

@@ -5,7 +5,14 @@ from __future__ import annotations
 import json
 import time
 
-from benchmarks import graphql_http, peer, receivables, sql_statements, subscriptions
+from benchmarks import (
+    credit_scoring,
+    graphql_http,
+    peer,
+    receivables,
+    sql_statements,
+    subscriptions,
+)
 from benchmarks.harness import database, seed_customers
 
 CUSTOMERS = 10_000  #: the tenant size the foundation issue measures on
@@ -33,6 +40,10 @@ def main() -> None:
             figures = receivables.measure(big)
             receivables.report(figures)
             summary["receivables"] = figures
+            # credit scoring on the same 50,000-customer, 1M-invoice tenant
+            credit = credit_scoring.measure(big, seeded=True)
+            credit_scoring.report(credit)
+            summary["credit_scoring"] = credit
     summary["seconds"] = round(time.monotonic() - started, 1)
     print(json.dumps(summary, indent=2, default=str))
 

@@ -63,3 +63,17 @@ READ_RECEIVABLES_CONFIG = READ_RECEIVABLES
 MANAGE_INTEGRATIONS = frozenset({ADMIN, INTEGRATOR})
 #: The tenant's own particulars (letterhead, bank accounts, seal) are the administrators'.
 CONFIGURE_TENANT = frozenset({ADMIN})
+
+#: Credit analysis (statements, ratios, external data, behaviour, scores, classes) is read by
+#: the credit team, legal and finance.
+READ_CREDIT_ANALYSIS = frozenset({CREDIT_ANALYST, CREDIT_MANAGER, LEGAL, FINANCE, ADMIN})
+#: Financial statements are entered by the credit team or pushed by an integration.
+WRITE_FINANCIALS = frozenset({CREDIT_ANALYST, CREDIT_MANAGER, ADMIN, INTEGRATOR})
+#: External credit data: the credit team, legal (court records) and integrations.
+WRITE_EXTERNAL_CREDIT_DATA = frozenset({CREDIT_ANALYST, CREDIT_MANAGER, LEGAL, ADMIN, INTEGRATOR})
+#: Scorecard versions are credit policy: drafted, simulated and activated by the managers.
+CONFIGURE_SCORECARD = frozenset({CREDIT_MANAGER, ADMIN})
+#: Scoring a customer on demand.
+RUN_SCORING = frozenset({CREDIT_ANALYST, CREDIT_MANAGER, ADMIN})
+#: Overriding a class, and approving someone else's override: credit managers only.
+OVERRIDE_CLASS = frozenset({CREDIT_MANAGER})

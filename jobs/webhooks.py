@@ -27,7 +27,9 @@ from services.jobs.catalogue import DELIVER_WEBHOOKS
 from services.uow import SYSTEM, UnitOfWork
 
 log = logging.getLogger("credit.webhooks")
-POLL_SECONDS = 0.25  #: retries come due without a NOTIFY, and a busy endpoint is asked again: look this often
+POLL_SECONDS = (
+    0.25  #: retries come due without a NOTIFY, and a busy endpoint is asked again: look this often
+)
 RESEND_AFTER = 0.25  #: an endpoint asked for less than this ago is left to that pass
 BATCH = 200  #: endpoints looked at per round
 

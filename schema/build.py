@@ -27,6 +27,10 @@ from schema.collections.queries import CollectionQuery
 from schema.configuration import mutations as configuration
 from schema.configuration.queries import ConfigQuery
 from schema.cost_limits import CostLimits
+from schema.credit.analysis import mutations as credit_analysis
+from schema.credit.analysis.queries import CreditAnalysisQuery
+from schema.credit.scoring import mutations as credit_scoring
+from schema.credit.scoring.queries import CreditScoringQuery
 from schema.customers.mutations import credit_files, credit_terms
 from schema.customers.mutations import master_data as customers
 from schema.customers.queries import CustomerQuery
@@ -68,6 +72,8 @@ class Query(
     ConfigQuery,
     IntegrationQuery,
     TenantQuery,
+    CreditAnalysisQuery,
+    CreditScoringQuery,
 ):
     pass
 
@@ -88,6 +94,8 @@ MUTATION_MODULES = (
     integration,
     webhook_mutations,
     tenant,
+    credit_analysis,
+    credit_scoring,
 )
 
 Mutation = strawberry.type(

@@ -9,5 +9,22 @@ CREDIT = catalogue(
     "credit-decision",
     {
         "SELF_APPROVAL": "The requester cannot approve their own request.",
+        # credit analysis and scoring (Part A)
+        "ALREADY_ACTIVE": "The scorecard version is already active.",
+        "BAND_GAP": "Scorecard bands leave values (or categories) without points.",
+        "BAND_OVERLAP": "Scorecard bands overlap: a value would fall in two.",
+        "CLASS_CHANGED": "The class changed since the override was requested; request again.",
+        "DUPLICATE_LINE": "A statement line is given twice.",
+        "DUPLICATE_SOURCE_REF": "A source id repeats within the batch.",
+        "INCONSISTENT_LINES": "A part exceeds its total (e.g. current assets above total assets).",
+        "INVALID_PERIOD": "A statement period ends before it starts, or spans over a year.",
+        "INVALID_SCORECARD": "A scorecard definition is malformed (weights, points, inputs).",
+        "INVALID_TERMS": "A payment-terms template is inconsistent.",
+        "OVERRIDE_PENDING": "An override of this customer already awaits approval.",
+        "SAME_APPROVER": "A second approval needs a second person.",
+        "SAME_CLASS": "The customer already has that class.",
+        "SOURCE_REF_TAKEN": "The source's id belongs to another customer's record.",
+        "UNBALANCED_STATEMENT": "Total assets differ from liabilities plus equity beyond 0.1%.",
+        "VERSION_NOT_DRAFT": "Only a draft scorecard version can be edited or activated.",
     },
 )

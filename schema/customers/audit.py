@@ -39,6 +39,45 @@ class AuditAction(Enum):
     SAVE_PAYMENT_TERMS = strawberry.enum_value(
         "SAVE_PAYMENT_TERMS", description="Saved a payment-terms template."
     )
+    RECORD_FINANCIAL_STATEMENT = strawberry.enum_value(
+        "RECORD_FINANCIAL_STATEMENT", description="Recorded a customer's financial statement."
+    )
+    CORRECT_FINANCIAL_STATEMENT = strawberry.enum_value(
+        "CORRECT_FINANCIAL_STATEMENT", description="Corrected a financial statement."
+    )
+    RECORD_EXTERNAL_CREDIT_DATA = strawberry.enum_value(
+        "RECORD_EXTERNAL_CREDIT_DATA",
+        description="Recorded external credit data (bureau, court, news, visit, bank).",
+    )
+    REVISE_EXTERNAL_CREDIT_DATA = strawberry.enum_value(
+        "REVISE_EXTERNAL_CREDIT_DATA",
+        description="Revised an external credit record from its source.",
+    )
+    INSTALL_DEFAULT_SCORECARD = strawberry.enum_value(
+        "INSTALL_DEFAULT_SCORECARD", description="Installed the practice's default scorecard."
+    )
+    CREATE_SCORECARD_DRAFT = strawberry.enum_value(
+        "CREATE_SCORECARD_DRAFT", description="Created a draft scorecard version."
+    )
+    UPDATE_SCORECARD_DRAFT = strawberry.enum_value(
+        "UPDATE_SCORECARD_DRAFT", description="Edited a draft scorecard version."
+    )
+    RETIRE_SCORECARD_VERSION = strawberry.enum_value(
+        "RETIRE_SCORECARD_VERSION", description="Retired a scorecard version."
+    )
+    ACTIVATE_SCORECARD_VERSION = strawberry.enum_value(
+        "ACTIVATE_SCORECARD_VERSION", description="Activated a scorecard version."
+    )
+    REQUEST_CLASS_OVERRIDE = strawberry.enum_value(
+        "REQUEST_CLASS_OVERRIDE", description="Asked to override a customer's class."
+    )
+    DECIDE_CLASS_OVERRIDE = strawberry.enum_value(
+        "DECIDE_CLASS_OVERRIDE", description="Approved or refused a class override."
+    )
+    CHANGE_CREDIT_CLASS = strawberry.enum_value(
+        "CHANGE_CREDIT_CLASS",
+        description="Changed a customer's rating class (score, override or review).",
+    )
 
 
 #: The mutation that records each verb: what the deprecated `mutation` field still shows.
@@ -54,6 +93,18 @@ MUTATION_OF = {
     audit.AuditAction.ACKNOWLEDGE_WARNING: "acknowledgeWarning",
     audit.AuditAction.UPDATE_RECEIVABLES_SETTINGS: "updateReceivablesSettings",
     audit.AuditAction.SAVE_PAYMENT_TERMS: "savePaymentTerms",
+    audit.AuditAction.RECORD_FINANCIAL_STATEMENT: "recordFinancialStatement",
+    audit.AuditAction.CORRECT_FINANCIAL_STATEMENT: "correctFinancialStatement",
+    audit.AuditAction.RECORD_EXTERNAL_CREDIT_DATA: "recordExternalCreditData",
+    audit.AuditAction.REVISE_EXTERNAL_CREDIT_DATA: "reviseExternalCreditData",
+    audit.AuditAction.INSTALL_DEFAULT_SCORECARD: "installDefaultScorecard",
+    audit.AuditAction.CREATE_SCORECARD_DRAFT: "createScorecardDraft",
+    audit.AuditAction.UPDATE_SCORECARD_DRAFT: "updateScorecardDraft",
+    audit.AuditAction.RETIRE_SCORECARD_VERSION: "retireScorecardVersion",
+    audit.AuditAction.ACTIVATE_SCORECARD_VERSION: "activateScorecardVersion",
+    audit.AuditAction.REQUEST_CLASS_OVERRIDE: "requestClassOverride",
+    audit.AuditAction.DECIDE_CLASS_OVERRIDE: "decideClassOverride",
+    audit.AuditAction.CHANGE_CREDIT_CLASS: "changeCreditClass",
 }
 
 
