@@ -5,6 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine, pool
 
+import dbschema.closing_tables
+import dbschema.collections_tables
 import dbschema.credit_analysis_tables
 import dbschema.integration_tables
 import dbschema.ledger_tables

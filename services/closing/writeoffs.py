@@ -14,14 +14,13 @@ from uuid import UUID
 
 import sqlalchemy as sa
 
-from dbschema.ledger_tables import (
+from dbschema.closing_tables import (
     bad_debt_cases,
-    invoices,
-    payments,
     write_off_approvals,
     write_off_lines,
     write_off_proposals,
 )
+from dbschema.ledger_tables import invoices, payments
 from dbschema.queries.events import record_event
 from dbschema.queries.ledger import lock_invoices, post_allocations
 from domain.errors import DomainError, NotFound, ValidationFailed

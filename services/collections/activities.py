@@ -8,7 +8,7 @@ from uuid import UUID
 
 import sqlalchemy as sa
 
-from dbschema.ledger_tables import activities, collection_cases, collection_tasks
+from dbschema.collections_tables import activities, collection_cases, collection_tasks
 from dbschema.queries import customers as customer_queries
 from domain.activities import check_kind, check_occurred_at
 from domain.errors import NotFound

@@ -15,7 +15,8 @@ from uuid import UUID
 
 import sqlalchemy as sa
 
-from dbschema.ledger_tables import payment_plans, payments, promises
+from dbschema.collections_tables import payment_plans, promises
+from dbschema.ledger_tables import payments
 from dbschema.queries import customers as customer_queries
 from dbschema.queries.events import record_event
 from domain.agreements import (

@@ -14,7 +14,7 @@ from uuid import UUID
 
 import sqlalchemy as sa
 
-from dbschema.ledger_tables import collection_cases, collection_tasks
+from dbschema.collections_tables import collection_cases, collection_tasks
 from dbschema.queries.events import record_event
 from domain.agreements import ActivePlan, DuePromise
 from domain.escalation import (

@@ -9,7 +9,7 @@ from uuid import UUID
 
 import sqlalchemy as sa
 
-from dbschema.ledger_tables import activities, collection_cases, collection_tasks
+from dbschema.collections_tables import activities, collection_cases, collection_tasks
 from dbschema.tables import customers
 from services.read_session import ReadSession, fetch_all
 

@@ -10,7 +10,8 @@ from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 
-from dbschema.ledger_tables import activities, invoices
+from dbschema.collections_tables import activities
+from dbschema.ledger_tables import invoices
 from dbschema.queries.events import record_event
 from domain.money import Money
 from services.uow import UnitOfWork

@@ -6,7 +6,7 @@ from uuid import UUID
 
 import sqlalchemy as sa
 
-from dbschema.ledger_tables import statement_documents
+from dbschema.collections_tables import statement_documents
 from domain.errors import NotFound
 from services.statements import monthly as statements
 from services.uow import UnitOfWork

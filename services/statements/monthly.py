@@ -19,7 +19,7 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
-from dbschema.ledger_tables import activities, statement_documents, statements
+from dbschema.collections_tables import activities, statement_documents, statements
 from dbschema.tables import customers, tenants
 from documents.models import StatementDocument
 from domain.aging import DEFAULT_DPD_BUCKETS, bucket_for

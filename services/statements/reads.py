@@ -9,7 +9,7 @@ from uuid import UUID
 
 import sqlalchemy as sa
 
-from dbschema.ledger_tables import statements
+from dbschema.collections_tables import statements
 from domain.money import Money
 from services.collections.reads import LIST_LIMIT
 from services.read_session import ReadSession, fetch_all
