@@ -32,6 +32,7 @@ POLL_SECONDS = (
 )
 RESEND_AFTER = 0.25  #: an endpoint asked for less than this ago is left to that pass
 BATCH = 200  #: endpoints looked at per round
+LINGER_SECONDS = 2.0  #: a pass waits this long for more of an endpoint's events before ending
 
 _runtime: Runtime | None = None
 _client: httpx.AsyncClient | None = None
@@ -62,6 +63,7 @@ async def deliver(tenant_id: str, endpoint_id: str) -> None:
         UUID(endpoint_id),
         httpx_sender(client),
         policy_for(runtime.settings),
+        linger=LINGER_SECONDS,
     )
 
 

@@ -24,6 +24,7 @@ from services.uow import UnitOfWork
 
 BATCH = 50  #: deliveries sent per transaction (in order), then the endpoint's lock is let go
 PASS_SECONDS = 10.0  #: one pass drains a backlog for this long, then leaves it to the next
+LINGER_POLL = 0.05  #: how often a lingering pass looks for new deliveries
 TIMEOUT_SECONDS = 10.0  #: a receiver that has not answered by then has failed this attempt
 EXCERPT = 500  #: characters of a response kept in the log
 TOPIC_DISABLED = "webhook.endpoint_disabled"
@@ -87,16 +88,24 @@ async def deliver_due(
     send: Sender,
     policy: UrlPolicy,
     now: Callable[[], float] = time.time,
+    linger: float = 0.0,
 ) -> int:
     """Send what is due for one endpoint, oldest first, batch after batch until nothing is due
-    or the pass has used its time; returns how many were attempted."""
-    started = time.monotonic()
+    (or, with `linger`, nothing came for that long) or the pass has used its time; returns how
+    many were attempted. A worker lingers so a steady stream does not wait for a new message
+    per event."""
+    started = last_work = time.monotonic()
     attempted = 0
     while True:
         done, more = await _batch(open_uow, endpoint_id, send, policy, now)
         attempted += done
-        if not more or time.monotonic() - started > PASS_SECONDS:
+        clock = time.monotonic()
+        if done:
+            last_work = clock
+        if clock - started > PASS_SECONDS or clock - last_work >= linger:
             return attempted
+        if not more:
+            await asyncio.sleep(LINGER_POLL)  # events keep coming: stay a moment for them
 
 
 async def _batch(
