@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
 from domain import roles
+from domain.dates import check_date, shift
 from domain.errors import DomainError
 from schema.context import Context
 from schema.credit.analysis.pages import (
@@ -214,9 +215,9 @@ class CreditScoringQuery:
             raw = _version_id(version_id)
             if raw is None:
                 raise coded_error("versionId: no such scorecard version", "BAD_USER_INPUT")
-        end = to or today
-        start = from_ or end - timedelta(days=BACKTEST_DAYS)
         try:
+            end = check_date(to, "to") or today
+            start = check_date(from_, "from") or shift(end, -BACKTEST_DAYS)
             found = await simulation.backtest(info.context.session, raw, start, end, as_of or today)
         except DomainError as exc:
             raise coded_error(f"{exc.field}: {exc.message}", "BAD_USER_INPUT") from None
