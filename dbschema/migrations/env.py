@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine, pool
 
+import dbschema.credit_limit_tables  # registers the credit-limit tables on metadata
 import dbschema.ledger_tables  # noqa: F401  registers the receivables tables on metadata
 from dbschema.tables import metadata
 

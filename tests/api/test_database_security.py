@@ -80,4 +80,4 @@ def test_migrations_go_down_to_base_and_up_again(database):
         "AND tablename <> 'alembic_version'"
     ) == [(0,)]
     migrate(database.owner_url, "credit_app")
-    assert database.query("SELECT version_num FROM alembic_version") == [("0006",)]
+    assert database.query("SELECT version_num FROM alembic_version") == [("0010",)]

@@ -1,0 +1,157 @@
+"""What a credit check reads, in one statement: policy, customer, hold, limits, the group
+and its limits, and open items summed per customer and currency.
+
+Every sum walks a partial index over open items only (open invoices, open orders, active
+reservations, each with its amounts included), so the cost follows a customer's open items,
+not its history. Reservations count while `expires_at > now()`: expiry needs no sweep.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from dbschema.credit_limit_tables import exchange_rates
+
+_LIMIT_FIELDS = """jsonb_build_array(l.id, l.seq, l.scope, l.kind, l.amount_minor, l.currency,
+       l.valid_from, l.valid_to, l.customer_id)"""
+
+FACTS_SQL = sa.text(f"""
+WITH RECURSIVE pol AS (
+    SELECT version, overrides FROM credit_policies WHERE tenant_id = :tenant
+     ORDER BY version DESC LIMIT 1
+), kinds AS (
+    SELECT coalesce((SELECT array_agg(k) FROM pol,
+                       jsonb_array_elements_text(pol.overrides -> 'groupRelationKinds') k),
+                    CAST(:default_kinds AS text[])) AS kinds
+), members(id) AS (
+    SELECT CAST(:customer AS uuid)
+    UNION
+    SELECT CASE WHEN r.customer_id = m.id THEN r.related_customer_id ELSE r.customer_id END
+      FROM members m
+      JOIN customer_relations r
+        ON r.tenant_id = :tenant AND (r.customer_id = m.id OR r.related_customer_id = m.id)
+     WHERE r.kind IN (SELECT unnest(kinds) FROM kinds)
+), own AS (
+    (SELECT * FROM credit_limits
+      WHERE tenant_id = :tenant AND customer_id = :customer AND scope = 'CUSTOMER'
+        AND kind = 'STANDARD' AND valid_from <= :as_of
+      ORDER BY seq DESC LIMIT 1)
+    UNION ALL
+    SELECT * FROM credit_limits
+     WHERE tenant_id = :tenant AND customer_id = :customer AND scope = 'CUSTOMER'
+       AND kind = 'TEMPORARY' AND valid_from <= :as_of AND valid_to >= :as_of
+), grp AS (
+    SELECT g.* FROM members m CROSS JOIN LATERAL (
+        (SELECT * FROM credit_limits
+          WHERE tenant_id = :tenant AND customer_id = m.id AND scope = 'GROUP'
+            AND kind = 'STANDARD' AND valid_from <= :as_of
+          ORDER BY seq DESC LIMIT 1)
+        UNION ALL
+        SELECT * FROM credit_limits
+         WHERE tenant_id = :tenant AND customer_id = m.id AND scope = 'GROUP'
+           AND kind = 'TEMPORARY' AND valid_from <= :as_of AND valid_to >= :as_of) g
+), scope AS (
+    SELECT id FROM members WHERE EXISTS (SELECT 1 FROM grp)
+    UNION SELECT CAST(:customer AS uuid)
+), recv AS (
+    SELECT i.customer_id, i.currency, sum(i.open_minor) AS open,
+           coalesce(sum(i.open_minor) FILTER (WHERE i.due_date < :as_of), 0) AS overdue,
+           coalesce(max(:as_of - i.due_date) FILTER (WHERE i.due_date < :as_of), 0) AS days
+      FROM scope s JOIN invoices i
+        ON i.tenant_id = :tenant AND i.customer_id = s.id AND i.open_minor > 0
+     GROUP BY i.customer_id, i.currency
+), ord AS (
+    SELECT o.customer_id, o.currency, sum(o.amount_minor - o.invoiced_minor) AS open
+      FROM scope s JOIN sales_orders o
+        ON o.tenant_id = :tenant AND o.customer_id = s.id AND o.status IN ('OPEN', 'SHIPPED')
+     WHERE o.order_ref IS DISTINCT FROM CAST(:exclude_ref AS text)
+     GROUP BY o.customer_id, o.currency
+), res AS (
+    SELECT r.customer_id, r.currency, sum(r.amount_minor) AS open
+      FROM scope s JOIN credit_reservations r
+        ON r.tenant_id = :tenant AND r.customer_id = s.id AND r.status = 'ACTIVE'
+     WHERE r.expires_at > now() AND r.order_ref IS DISTINCT FROM CAST(:exclude_ref AS text)
+     GROUP BY r.customer_id, r.currency
+)
+SELECT jsonb_build_object(
+    'policy', (SELECT jsonb_build_array(version, overrides) FROM pol),
+    'customer', (SELECT jsonb_build_array(c.status, c.rating_class) FROM customers c
+                  WHERE c.tenant_id = :tenant AND c.id = :customer),
+    'hold', (SELECT jsonb_build_array(h.held, h.reason) FROM credit_holds h
+              WHERE h.tenant_id = :tenant AND h.customer_id = :customer
+              ORDER BY h.seq DESC LIMIT 1),
+    'limits', (SELECT jsonb_agg({_LIMIT_FIELDS}) FROM own l),
+    'groupLimits', (SELECT jsonb_agg({_LIMIT_FIELDS}) FROM grp l),
+    'members', (SELECT jsonb_agg(id ORDER BY id) FROM scope),
+    'receivables', (SELECT jsonb_agg(jsonb_build_array(customer_id, currency, open, overdue, days))
+                      FROM recv),
+    'orders', (SELECT jsonb_agg(jsonb_build_array(customer_id, currency, open)) FROM ord),
+    'reservations', (SELECT jsonb_agg(jsonb_build_array(customer_id, currency, open)) FROM res),
+    'now', now()
+)
+""")
+
+
+async def credit_facts(
+    conn: AsyncConnection,
+    tenant_id: UUID,
+    customer_id: UUID,
+    as_of: date,
+    exclude_ref: str | None,
+    default_kinds: Sequence[str],
+) -> dict[str, Any]:
+    """The raw facts of one customer (and its group when a group limit covers it)."""
+    raw = await conn.scalar(
+        FACTS_SQL,
+        {
+            "tenant": tenant_id,
+            "customer": customer_id,
+            "as_of": as_of,
+            "exclude_ref": exclude_ref,
+            "default_kinds": list(default_kinds),
+        },
+    )
+    return json.loads(raw) if isinstance(raw, str) else dict(raw or {})
+
+
+async def latest_rates(
+    conn: AsyncConnection, currencies: Sequence[str], as_of: date
+) -> list[sa.Row[Any]]:
+    """The newest rate of every pair among the currencies, effective by `as_of`."""
+    t = exchange_rates
+    query = (
+        sa.select(t.c.id, t.c.seq, t.c.base, t.c.quote, t.c.rate, t.c.effective_on)
+        .where(
+            t.c.base.in_(list(currencies)),
+            t.c.quote.in_(list(currencies)),
+            t.c.effective_on <= as_of,
+        )
+        .distinct(t.c.base, t.c.quote)
+        .order_by(t.c.base, t.c.quote, t.c.effective_on.desc(), t.c.seq.desc())
+    )
+    return list(await conn.execute(query))
+
+
+LOCK_SQL = sa.text(
+    "SELECT count(pg_advisory_xact_lock(hashtextextended(CAST(:tenant AS text) || ':credit:' "
+    "|| k, 0))) FROM unnest(CAST(:keys AS text[])) AS k"
+)
+
+
+async def lock_credit(conn: AsyncConnection, tenant_id: UUID, keys: Sequence[UUID]) -> None:
+    """Serialise exposure changes of these customers (or group anchors) until commit.
+
+    Locks are taken in sorted order, and a transaction takes its customer's lock before any
+    group's, so two checks can wait for each other but never deadlock. Advisory locks, not
+    row locks: they do not conflict with the key-share locks invoices take on customers.
+    """
+    ordered = sorted({str(k) for k in keys})
+    if ordered:
+        await conn.execute(LOCK_SQL, {"tenant": str(tenant_id), "keys": ordered})
