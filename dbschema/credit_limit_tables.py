@@ -11,42 +11,17 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
-from dbschema.ledger_tables import invoices
-from dbschema.tables import NEW_UUID, NOW, customer_relations, metadata
+# the ledger tables' column helpers, so both modules key their tables the same way
+from dbschema.ledger_tables import _created, _customer_fk, _id, _tenant, invoices
+from dbschema.tables import NOW, customer_relations, metadata
 
 #: The business-date window of domain.credit.bounds, as SQL.
 DATE_WINDOW = "BETWEEN DATE '1900-01-01' AND DATE '2199-12-31'"
 CURRENCY = "~ '^[A-Z]{3}$'"
 
 
-def _tenant() -> sa.Column[object]:
-    return sa.Column(
-        "tenant_id",
-        UUID(as_uuid=True),
-        sa.ForeignKey("tenants.id", ondelete="CASCADE"),
-        nullable=False,
-    )
-
-
-def _id() -> sa.Column[object]:
-    return sa.Column("id", UUID(as_uuid=True), nullable=False, server_default=NEW_UUID)
-
-
 def _seq() -> sa.Column[object]:
     return sa.Column("seq", sa.BigInteger, sa.Identity(), nullable=False)
-
-
-def _customer_fk() -> sa.ForeignKeyConstraint:
-    return sa.ForeignKeyConstraint(
-        ["tenant_id", "customer_id"], ["customers.tenant_id", "customers.id"]
-    )
-
-
-def _by() -> list[sa.Column[object]]:
-    return [
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
-        sa.Column("created_by", sa.Text, nullable=False),
-    ]
 
 
 exchange_rates = sa.Table(
@@ -59,7 +34,7 @@ exchange_rates = sa.Table(
     sa.Column("quote", sa.CHAR(3), nullable=False),
     sa.Column("rate", sa.Numeric(28, 12), nullable=False),
     sa.Column("effective_on", sa.Date, nullable=False),
-    *_by(),
+    *_created(),
     sa.PrimaryKeyConstraint("tenant_id", "id"),
     sa.CheckConstraint(f"base {CURRENCY} AND quote {CURRENCY}", name="codes_format"),
     sa.CheckConstraint("base <> quote", name="two_currencies"),
@@ -81,7 +56,7 @@ credit_policies = sa.Table(
     _tenant(),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("overrides", JSONB, nullable=False),
-    *_by(),
+    *_created(),
     sa.PrimaryKeyConstraint("tenant_id", "version"),
     sa.CheckConstraint("version > 0", name="version_positive"),
     sa.CheckConstraint("jsonb_typeof(overrides) = 'object'", name="overrides_object"),
@@ -143,7 +118,7 @@ credit_limit_requests = sa.Table(
     sa.Column("snapshot", JSONB, nullable=False),
     sa.Column("limit_id", UUID(as_uuid=True)),
     sa.Column("decided_at", sa.DateTime(timezone=True)),
-    *_by(),
+    *_created(),
     sa.PrimaryKeyConstraint("tenant_id", "id"),
     _customer_fk(),
     *_limit_checks(),
@@ -222,7 +197,7 @@ credit_holds = sa.Table(
     sa.Column("held", sa.Boolean, nullable=False),
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("source", sa.Text, nullable=False),
-    *_by(),
+    *_created(),
     sa.PrimaryKeyConstraint("tenant_id", "seq"),
     _customer_fk(),
     sa.CheckConstraint("length(reason) BETWEEN 1 AND 500", name="reason_length"),
@@ -251,7 +226,7 @@ sales_orders = sa.Table(
     sa.Column("cancel_reason", sa.Text),
     sa.Column("fingerprint", sa.Text, nullable=False),
     sa.Column("version", sa.Integer, nullable=False, server_default="1"),
-    *_by(),
+    *_created(),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
     sa.PrimaryKeyConstraint("tenant_id", "id"),
     sa.UniqueConstraint("tenant_id", "order_ref"),
@@ -294,7 +269,7 @@ credit_reservations = sa.Table(
     sa.Column("decision_id", UUID(as_uuid=True), nullable=False),
     sa.Column("order_id", UUID(as_uuid=True)),
     sa.Column("closed_at", sa.DateTime(timezone=True)),
-    *_by(),
+    *_created(),
     sa.PrimaryKeyConstraint("tenant_id", "id"),
     _customer_fk(),
     sa.ForeignKeyConstraint(

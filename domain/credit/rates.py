@@ -47,6 +47,13 @@ def parse_rate(text: str, field: str = "rate") -> Decimal:
     return value
 
 
+def plain(rate: Decimal) -> Decimal:
+    """A stored rate without the column's trailing zeros (7.100000000000 reads 7.1)."""
+    value = rate.normalize()
+    exponent = value.as_tuple().exponent
+    return value.quantize(Decimal(1)) if isinstance(exponent, int) and exponent > 0 else value
+
+
 @dataclass(frozen=True, slots=True)
 class ExchangeRate:
     """One stored rate: 1 `base` = `rate` `quote` from `effective_on` on."""
@@ -63,7 +70,7 @@ class ExchangeRate:
             "id": self.id,
             "base": self.base,
             "quote": self.quote,
-            "rate": str(self.rate),
+            "rate": format(self.rate, "f"),
             "effectiveOn": self.effective_on.isoformat(),
         }
 
@@ -124,7 +131,7 @@ class Conversion:
             "source": {"minor": self.source.minor, "currency": self.source.currency},
             "amount": {"minor": self.amount.minor, "currency": self.amount.currency},
             "rateId": self.rate.id if self.rate else None,
-            "rate": str(self.rate.rate) if self.rate else None,
+            "rate": format(self.rate.rate, "f") if self.rate else None,
             "rateDate": self.rate.effective_on.isoformat() if self.rate else None,
             "inverse": self.inverse,
         }

@@ -15,7 +15,6 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dbschema.credit_limit_tables import credit_reservations
 from dbschema.queries.credit_exposure import lock_credit
@@ -26,6 +25,7 @@ from domain.money import Money
 from services.credit import rates
 from services.credit.decisions import record_decision
 from services.credit.exposure import Gathered, dossier_missing, gather
+from services.credit.trail import newest_first
 from services.inputs import MoneyIn
 from services.read_session import ReadSession
 from services.uow import UnitOfWork
@@ -244,16 +244,16 @@ async def expire_reservations(uow: UnitOfWork) -> int:
 
 
 async def reservations_of(
-    session: ReadSession, customer_id: UUID, live_only: bool, first: int
-) -> list[ReservationView]:
-    """A customer's reservations, newest first."""
+    session: ReadSession,
+    customer_id: UUID,
+    live_only: bool,
+    after: tuple[datetime, UUID] | None,
+    first: int,
+) -> tuple[list[ReservationView], bool]:
+    """A customer's reservations, newest first; and whether more follow."""
     t = credit_reservations
     query = sa.select(t).where(t.c.customer_id == customer_id)
     if live_only:
         query = query.where(t.c.status == "ACTIVE", t.c.expires_at > sa.func.now())
-    query = query.order_by(t.c.created_at.desc(), t.c.id.desc()).limit(first)
-
-    async def run(conn: AsyncConnection) -> list[Any]:
-        return list(await conn.execute(query))
-
-    return [reservation_view(r) for r in await session.run(run)]
+    rows, more = await newest_first(session, query, [t.c.created_at, t.c.id], after, first)
+    return [reservation_view(r) for r in rows], more

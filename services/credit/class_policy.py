@@ -15,10 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dbschema.credit_limit_tables import credit_policies
 from dbschema.ledger_tables import payment_terms
-from dbschema.queries import audit
 from domain.credit import class_policy
 from domain.credit.class_policy import RATING_CLASSES, CreditPolicy
 from domain.errors import DomainError, ValidationFailed
+from services.credit.trail import audited
 from services.uow import UnitOfWork
 
 #: The terms codes that always resolve, through the class defaults of domain.terms.
@@ -93,16 +93,13 @@ async def update(uow: UnitOfWork, changes: Mapping[str, Any]) -> CreditPolicy:
             created_by=uow.actor.subject,
         )
     )
-    await audit.record(
-        uow.conn,
-        tenant_id=uow.tenant_id,
-        entity_type="CreditPolicy",
-        entity_id=uow.tenant_id,
-        customer_id=None,
-        mutation="credit.policy.update",
-        actor=uow.actor.subject,
-        request_id=uow.actor.request_id,
-        changes={
+    await audited(
+        uow,
+        "CreditPolicy",
+        uow.tenant_id,
+        None,
+        "credit.policy.update",
+        {
             key: {"before": current.get(key), "after": merged.get(key)}
             for key in class_policy.TOP_KEYS
             if current.get(key) != merged.get(key)

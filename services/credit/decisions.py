@@ -24,6 +24,7 @@ from domain.credit.limits import expiry_outcome
 from domain.credit.replay import Difference, differences
 from domain.errors import DomainError, NotFound
 from services.credit.topics import TOPIC_DECISION
+from services.credit.trail import newest_first
 from services.read_session import ReadSession
 from services.uow import UnitOfWork
 
@@ -162,19 +163,13 @@ async def page(
 ) -> tuple[list[Decision], bool]:
     """Decisions newest first, optionally of one customer or kind."""
     t = credit_decisions
-    query = sa.select(t).order_by(t.c.seq.desc()).limit(first + 1)
+    query = sa.select(t)
     if customer_id is not None:
         query = query.where(t.c.customer_id == customer_id)
     if kind is not None:
         query = query.where(t.c.kind == kind)
-    if after is not None:
-        query = query.where(t.c.seq < after)
-
-    async def run(conn: AsyncConnection) -> list[Any]:
-        return list(await conn.execute(query))
-
-    rows = await session.run(run)
-    return [_decision(r) for r in rows[:first]], len(rows) > first
+    rows, more = await newest_first(session, query, [t.c.seq], after, first)
+    return [_decision(r) for r in rows], more
 
 
 def replay_decision(decision: Decision) -> Replay:

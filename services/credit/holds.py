@@ -15,12 +15,12 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dbschema.credit_limit_tables import credit_holds
-from dbschema.queries import audit
 from dbschema.queries import customers as customer_queries
 from dbschema.queries.events import record_event
 from domain.credit.bounds import clean_text
 from domain.errors import DomainError, NotFound, ValidationFailed
 from services.credit.topics import TOPIC_LIMIT
+from services.credit.trail import audited
 from services.read_session import ReadSession
 from services.uow import UnitOfWork
 
@@ -89,16 +89,13 @@ async def set_hold(
             .returning(credit_holds)
         )
     ).one()
-    await audit.record(
-        uow.conn,
-        tenant_id=uow.tenant_id,
-        entity_type="CreditHold",
-        entity_id=customer_id,
-        customer_id=customer_id,
-        mutation="credit.hold.set" if held else "credit.hold.lift",
-        actor=uow.actor.subject,
-        request_id=uow.actor.request_id,
-        changes={"held": {"before": before.held, "after": held}, "reason": {"after": text}},
+    await audited(
+        uow,
+        "CreditHold",
+        customer_id,
+        customer_id,
+        "credit.hold.set" if held else "credit.hold.lift",
+        {"held": {"before": before.held, "after": held}, "reason": {"after": text}},
     )
     await record_event(
         uow.conn,

@@ -22,6 +22,7 @@ from domain.errors import NotFound
 from domain.money import Money
 from services.credit import class_policy, rates
 from services.credit.limit_inputs import recommendation_inputs
+from services.credit.trail import newest_first
 from services.read_session import ReadSession
 
 
@@ -131,20 +132,9 @@ async def history(
     session: ReadSession, customer_id: UUID, after: int | None, first: int
 ) -> tuple[list[LimitView], bool]:
     """A customer's limits (own and group-anchored), newest first: the full history."""
-    query = (
-        sa.select(credit_limits)
-        .where(credit_limits.c.customer_id == customer_id)
-        .order_by(credit_limits.c.seq.desc())
-        .limit(first + 1)
-    )
-    if after is not None:
-        query = query.where(credit_limits.c.seq < after)
-
-    async def run(conn: AsyncConnection) -> list[Any]:
-        return list(await conn.execute(query))
-
-    rows = await session.run(run)
-    return [limit_view(r) for r in rows[:first]], len(rows) > first
+    query = sa.select(credit_limits).where(credit_limits.c.customer_id == customer_id)
+    rows, more = await newest_first(session, query, [credit_limits.c.seq], after, first)
+    return [limit_view(r) for r in rows], more
 
 
 async def requests_page(
@@ -157,36 +147,23 @@ async def requests_page(
 ) -> tuple[list[LimitRequestView], bool]:
     """Limit requests, newest first, with their approvals (one statement each)."""
     t = credit_limit_requests
-    query = sa.select(t).order_by(t.c.created_at.desc(), t.c.id.desc()).limit(first + 1)
+    query = sa.select(t)
     if customer_id is not None:
         query = query.where(t.c.customer_id == customer_id)
     if status is not None:
         query = query.where(t.c.status == status)
-    if after is not None:
-        query = query.where(sa.tuple_(t.c.created_at, t.c.id) < sa.tuple_(*after))
+    rows, more = await newest_first(session, query, [t.c.created_at, t.c.id], after, first)
+    approvals = sa.select(credit_limit_approvals).where(
+        credit_limit_approvals.c.request_id.in_([r.id for r in rows])
+    )
 
-    async def run(conn: AsyncConnection) -> tuple[list[Any], list[Any]]:
-        rows = list(await conn.execute(query))
-        ids = [r.id for r in rows[:first]]
-        approvals = (
-            list(
-                await conn.execute(
-                    sa.select(credit_limit_approvals)
-                    .where(credit_limit_approvals.c.request_id.in_(ids))
-                    .order_by(credit_limit_approvals.c.at)
-                )
-            )
-            if ids
-            else []
-        )
-        return rows, approvals
+    async def run(conn: AsyncConnection) -> list[Any]:
+        return list(await conn.execute(approvals.order_by(credit_limit_approvals.c.at)))
 
-    rows, approvals = await session.run(run)
     by_request: dict[UUID, list[Any]] = {}
-    for a in approvals:
+    for a in await session.run(run) if rows else []:
         by_request.setdefault(a.request_id, []).append(a)
-    views = [request_view(dict(r._mapping), by_request.get(r.id, [])) for r in rows[:first]]
-    return views, len(rows) > first
+    return [request_view(dict(r._mapping), by_request.get(r.id, [])) for r in rows], more
 
 
 @dataclass(frozen=True)

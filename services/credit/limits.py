@@ -20,7 +20,6 @@ from dbschema.credit_limit_tables import (
     credit_limit_requests,
     credit_limits,
 )
-from dbschema.queries import audit
 from dbschema.queries import customers as customer_queries
 from dbschema.queries.events import record_event
 from domain.credit import policy_snapshot
@@ -45,6 +44,7 @@ from services.credit.decisions import record_decision
 from services.credit.limit_inputs import recommendation_inputs
 from services.credit.limit_views import LimitRequestView, request_view
 from services.credit.topics import TOPIC_LIMIT
+from services.credit.trail import audited
 from services.inputs import MoneyIn
 from services.uow import UnitOfWork
 
@@ -155,16 +155,13 @@ async def set_limit(
 async def _audit(
     uow: UnitOfWork, row: dict[str, Any], verb: str, before: Any, after: dict[str, Any]
 ) -> None:
-    await audit.record(
-        uow.conn,
-        tenant_id=uow.tenant_id,
-        entity_type="CreditLimitRequest",
-        entity_id=row["id"],
-        customer_id=row["customer_id"],
-        mutation=verb,
-        actor=uow.actor.subject,
-        request_id=uow.actor.request_id,
-        changes={"request": {"before": before, "after": {"status": row["status"], **after}}},
+    await audited(
+        uow,
+        "CreditLimitRequest",
+        row["id"],
+        row["customer_id"],
+        verb,
+        {"request": {"before": before, "after": {"status": row["status"], **after}}},
     )
 
 
@@ -188,6 +185,24 @@ async def _locked_request(uow: UnitOfWork, request_id: UUID) -> tuple[dict[str, 
         )
     )
     return dict(row._mapping), given
+
+
+async def _verdict(uow: UnitOfWork, request_id: UUID, verdict: str, reason: str | None) -> Any:
+    """Append the caller's approval or rejection (one per person and request)."""
+    return (
+        await uow.conn.execute(
+            credit_limit_approvals.insert()
+            .values(
+                tenant_id=uow.tenant_id,
+                request_id=request_id,
+                approver=uow.actor.subject,
+                roles=sorted(uow.actor.roles),
+                verdict=verdict,
+                reason=reason,
+            )
+            .returning(credit_limit_approvals)
+        )
+    ).one()
 
 
 def _decision_snapshot(request: dict[str, Any], approvals: list[Any]) -> dict[str, Any]:
@@ -218,21 +233,7 @@ async def approve_limit(uow: UnitOfWork, request_id: UUID, reason: str | None) -
         needed,
         [a.approver for a in given],
     )
-    approval = (
-        await uow.conn.execute(
-            credit_limit_approvals.insert()
-            .values(
-                tenant_id=uow.tenant_id,
-                request_id=request_id,
-                approver=uow.actor.subject,
-                roles=sorted(uow.actor.roles),
-                verdict="APPROVE",
-                reason=text,
-            )
-            .returning(credit_limit_approvals)
-        )
-    ).one()
-    approvals = [*given, approval]
+    approvals = [*given, await _verdict(uow, request_id, "APPROVE", text)]
     snapshot = _decision_snapshot(request, approvals)
     outcome = decide_limit(snapshot)
     if outcome["status"] != "APPROVED":
@@ -320,21 +321,7 @@ async def reject_limit(uow: UnitOfWork, request_id: UUID, reason: str) -> LimitR
         raise DomainError("SAME_APPROVER", "you approved this request already", "id")
     if not needed.roles & uow.actor.roles:
         raise DomainError("NOT_AN_APPROVER", "your roles cannot decide this request", "id")
-    rejection = (
-        await uow.conn.execute(
-            credit_limit_approvals.insert()
-            .values(
-                tenant_id=uow.tenant_id,
-                request_id=request_id,
-                approver=uow.actor.subject,
-                roles=sorted(uow.actor.roles),
-                verdict="REJECT",
-                reason=text,
-            )
-            .returning(credit_limit_approvals)
-        )
-    ).one()
-    approvals = [*given, rejection]
+    approvals = [*given, await _verdict(uow, request_id, "REJECT", text)]
     snapshot = _decision_snapshot(request, approvals)
     await record_decision(
         uow,

@@ -15,17 +15,16 @@ from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dbschema.credit_limit_tables import credit_reservations, sales_orders
 from dbschema.ledger_tables import invoices
-from dbschema.queries import audit
 from dbschema.queries import customers as customer_queries
 from dbschema.queries.credit_exposure import lock_credit
 from domain.credit.bounds import clean_text, date_error
 from domain.credit.exposure import OrderState, OrderStatus, consume
 from domain.errors import DomainError, NotFound, ValidationFailed
 from domain.money import Money
+from services.credit.trail import audited, newest_first
 from services.idempotency import fingerprint
 from services.inputs import MoneyIn
 from services.read_session import ReadSession
@@ -113,17 +112,7 @@ def _content(data: OrderIn, ref: str) -> dict[str, Any]:
 
 
 async def _audit(uow: UnitOfWork, row: Any, verb: str, changes: dict[str, Any]) -> None:
-    await audit.record(
-        uow.conn,
-        tenant_id=uow.tenant_id,
-        entity_type="SalesOrder",
-        entity_id=row.id,
-        customer_id=row.customer_id,
-        mutation=verb,
-        actor=uow.actor.subject,
-        request_id=uow.actor.request_id,
-        changes=changes,
-    )
+    await audited(uow, "SalesOrder", row.id, row.customer_id, verb, changes)
 
 
 async def _invoiced_before(
@@ -330,16 +319,10 @@ async def orders_page(
 ) -> tuple[list[OrderView], bool]:
     """Orders newest first, optionally one customer's and only those still counting."""
     t = sales_orders
-    query = sa.select(t).order_by(t.c.created_at.desc(), t.c.id.desc()).limit(first + 1)
+    query = sa.select(t)
     if customer_id is not None:
         query = query.where(t.c.customer_id == customer_id)
     if open_only:
         query = query.where(t.c.status.in_(("OPEN", "SHIPPED")))
-    if after is not None:
-        query = query.where(sa.tuple_(t.c.created_at, t.c.id) < sa.tuple_(*after))
-
-    async def run(conn: AsyncConnection) -> list[Any]:
-        return list(await conn.execute(query))
-
-    rows = await session.run(run)
-    return [order_view(r) for r in rows[:first]], len(rows) > first
+    rows, more = await newest_first(session, query, [t.c.created_at, t.c.id], after, first)
+    return [order_view(r) for r in rows], more

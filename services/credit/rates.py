@@ -17,9 +17,9 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dbschema.credit_limit_tables import exchange_rates
-from dbschema.queries import audit
 from dbschema.queries.credit_exposure import latest_rates
-from domain.credit.rates import ExchangeRate, RateBook, validate_rate
+from domain.credit.rates import ExchangeRate, RateBook, plain, validate_rate
+from services.credit.trail import audited, newest_first
 from services.read_session import ReadSession
 from services.uow import UnitOfWork
 
@@ -29,6 +29,7 @@ class StoredRate:
     """A rate as finance entered it, with who and when."""
 
     id: UUID
+    seq: int
     base: str
     quote: str
     rate: Decimal
@@ -40,9 +41,10 @@ class StoredRate:
 def _stored(row: Any) -> StoredRate:
     return StoredRate(
         row.id,
+        int(row.seq),
         row.base.strip(),
         row.quote.strip(),
-        row.rate,
+        plain(row.rate),
         row.effective_on,
         row.created_by,
         row.created_at,
@@ -69,16 +71,13 @@ async def set_rate(
             .returning(exchange_rates)
         )
     ).one()
-    await audit.record(
-        uow.conn,
-        tenant_id=uow.tenant_id,
-        entity_type="ExchangeRate",
-        entity_id=row.id,
-        customer_id=None,
-        mutation="credit.rate.set",
-        actor=uow.actor.subject,
-        request_id=uow.actor.request_id,
-        changes={
+    await audited(
+        uow,
+        "ExchangeRate",
+        row.id,
+        None,
+        "credit.rate.set",
+        {
             "rate": {
                 "before": None,
                 "after": {
@@ -101,7 +100,7 @@ async def book_for(conn: AsyncConnection, currencies: Iterable[str], as_of: date
     return RateBook.of(
         as_of,
         [
-            ExchangeRate(str(r.id), r.base.strip(), r.quote.strip(), r.rate, r.effective_on)
+            ExchangeRate(str(r.id), r.base.strip(), r.quote.strip(), plain(r.rate), r.effective_on)
             for r in rows
         ],
     )
@@ -112,26 +111,18 @@ async def rates_page(
     *,
     base: str | None,
     quote: str | None,
-    after: tuple[int, UUID] | None,
+    after: int | None,
     first: int,
-) -> tuple[list[StoredRate], list[int], bool]:
-    """Rates, newest entry first, optionally for one pair; (rates, their seqs, more)."""
+) -> tuple[list[StoredRate], bool]:
+    """Rates, newest entry first, optionally for one pair; and whether more follow."""
     t = exchange_rates
-    query = sa.select(t).order_by(t.c.seq.desc()).limit(first + 1)
+    query = sa.select(t)
     if base:
         query = query.where(t.c.base == base.strip().upper())
     if quote:
         query = query.where(t.c.quote == quote.strip().upper())
-    if after is not None:
-        query = query.where(t.c.seq < after[0])
-
-    async def run(conn: AsyncConnection) -> list[Any]:
-        return list(await conn.execute(query))
-
-    rows = await session.run(run)
-    more = len(rows) > first
-    rows = rows[:first]
-    return [_stored(r) for r in rows], [int(r.seq) for r in rows], more
+    rows, more = await newest_first(session, query, [t.c.seq], after, first)
+    return [_stored(r) for r in rows], more
 
 
 async def conversion_rate(

@@ -142,7 +142,7 @@ async def test_every_check_replays_equal(runtime, tenants, database):
 
     session = ReadSession(runtime.engine, tenant)
     try:
-        decision = await check.reservations_of(session, cid, True, 10)
+        decision, _ = await check.reservations_of(session, cid, True, None, 10)
         assert decision[0].amount.minor == 10_000
         from services.credit import decisions
 
