@@ -59,3 +59,20 @@ SET_CREDIT_TERMS = frozenset({CREDIT_ANALYST, CREDIT_MANAGER, ADMIN})
 CONFIGURE_RECEIVABLES = frozenset({CREDIT_MANAGER, FINANCE, ADMIN})
 #: Policy and templates are read by everyone who works receivables.
 READ_RECEIVABLES_CONFIG = READ_RECEIVABLES
+
+#: Credit limits, exposure and orders are read by everyone working receivables.
+READ_CREDIT_LIMITS = READ_RECEIVABLES
+#: The decision log holds every input of every decision: for the credit team and auditors.
+READ_CREDIT_DECISIONS = frozenset({CREDIT_ANALYST, CREDIT_MANAGER, LEGAL, FINANCE, ADMIN})
+#: Exchange rates are finance's to maintain.
+MAINTAIN_EXCHANGE_RATES = frozenset({FINANCE, ADMIN})
+#: The credit policy (classes, thresholds, approval matrix, formula) is the credit manager's.
+CONFIGURE_CREDIT_POLICY = frozenset({CREDIT_MANAGER, ADMIN})
+#: Limits are requested and decided by the credit team; the matrix says who may approve what.
+DECIDE_CREDIT_LIMITS = frozenset({CREDIT_ANALYST, CREDIT_MANAGER})
+#: A credit hold stops a customer's trading on credit: a credit manager's call, with a reason.
+SET_CREDIT_HOLD = frozenset({CREDIT_MANAGER})
+#: Sales orders come from the order system (an integration) or sales.
+REGISTER_ORDERS = frozenset({INTEGRATOR, SALES, ADMIN})
+#: The order-time credit check is asked by whoever takes orders, and by the credit team.
+CHECK_CREDIT = frozenset({SALES, INTEGRATOR, CREDIT_ANALYST, CREDIT_MANAGER, FINANCE, ADMIN})

@@ -26,6 +26,11 @@ from schema.collections import mutations as collections
 from schema.collections.queries import CollectionQuery
 from schema.configuration import mutations as configuration
 from schema.configuration.queries import ConfigQuery
+from schema.credit.limits.mutations import check as credit_check
+from schema.credit.limits.mutations import limits as credit_limits
+from schema.credit.limits.mutations import orders as sales_orders
+from schema.credit.limits.mutations import settings as credit_settings
+from schema.credit.limits.queries import CreditLimitQuery
 from schema.customers.mutations import credit_files, credit_terms
 from schema.customers.mutations import master_data as customers
 from schema.customers.queries import CustomerQuery
@@ -59,6 +64,7 @@ class Query(
     StatementQuery,
     KpiQuery,
     ConfigQuery,
+    CreditLimitQuery,
 ):
     pass
 
@@ -76,6 +82,10 @@ MUTATION_MODULES = (
     collections,
     configuration,
     credit_terms,
+    credit_settings,
+    credit_limits,
+    sales_orders,
+    credit_check,
 )
 
 Mutation = strawberry.type(

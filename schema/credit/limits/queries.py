@@ -1,0 +1,309 @@
+"""Read entry points of limits, exposure, rates, orders and the decision log."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Annotated, Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.types import Info
+
+from domain import roles
+from domain.errors import DomainError
+from schema.context import Context
+from schema.credit.limits.check_types import (
+    CreditDecision,
+    CreditDecisionConnection,
+    CreditDecisionEdge,
+    CreditDecisionReplay,
+    CreditExposure,
+    CreditReservation,
+    CreditReservationConnection,
+    CreditReservationEdge,
+    RecommendedCreditLimit,
+)
+from schema.credit.limits.enums import DecisionKindEnum, RequestStatusEnum
+from schema.credit.limits.types import (
+    CreditHold,
+    CreditLimit,
+    CreditLimitConnection,
+    CreditLimitEdge,
+    CreditLimitRequest,
+    CreditLimitRequestConnection,
+    CreditLimitRequestEdge,
+    CreditPolicyView,
+    ExchangeRate,
+    ExchangeRateConnection,
+    ExchangeRateEdge,
+    SalesOrder,
+    SalesOrderConnection,
+    SalesOrderEdge,
+)
+from schema.permissions import allow, roles_note
+from schema.relay import connection, decode_cursor, edges_of, encode_cursor, from_global_id
+from schema.relay import page_size as relay_page_size
+from services.credit import check, class_policy, decisions, exposure, holds, limit_views, orders
+from services.credit import rates as rate_service
+
+READ = roles.READ_CREDIT_LIMITS
+AUDIT = roles.READ_CREDIT_DECISIONS
+FIRST = strawberry.argument(description="Page size, 1-100.")
+AFTER = strawberry.argument(description="Cursor from a previous page.")
+CUSTOMER = strawberry.argument(description="Global id of the customer.")
+AS_OF = strawberry.argument(description="Business date (limits, rates, lateness); default today.")
+
+
+def _id(global_id: str | None, expected: str) -> Any:
+    """A decoded id (None stays None); a malformed or foreign one is a NOT_FOUND error."""
+    if global_id is None:
+        return None
+    try:
+        return from_global_id(global_id, expected)[1]
+    except DomainError:
+        raise GraphQLError(
+            f"no {expected} with that id", extensions={"code": "NOT_FOUND"}
+        ) from None
+
+
+def _refused(exc: DomainError) -> GraphQLError:
+    return GraphQLError(exc.message, extensions={"code": exc.code, "field": exc.field})
+
+
+def _size(info: Info[Context, Any], first: int | None) -> int:
+    return relay_page_size(first, info.context.runtime.settings.max_page_size)
+
+
+def _page(
+    edge: Any, conn: Any, items: Sequence[Any], more: bool, build: Callable[[Any], Any],
+    key: Callable[[Any], Any],
+) -> Any:  # fmt: skip
+    """A connection over a page of service results, cursors from their sort keys."""
+    edges = edges_of(edge, items, build, lambda item: encode_cursor(key(item), item.id))
+    return connection(conn, edges, more)
+
+
+@strawberry.type(description="Credit limit, exposure and decision-log reads.")
+class CreditLimitQuery:
+    @strawberry.field(
+        description="The credit policy in force (version 0: the practice's defaults)."
+        + roles_note(READ),
+        extensions=allow(READ),
+    )
+    async def credit_policy(self, info: Info[Context, Any]) -> CreditPolicyView:
+        return CreditPolicyView.build(await info.context.session.run(class_policy.load))
+
+    @strawberry.field(
+        description="Exchange-rate entries, newest first, optionally of one pair."
+        + roles_note(READ),
+        extensions=allow(READ),
+    )
+    async def exchange_rates(
+        self,
+        info: Info[Context, Any],
+        base: Annotated[str | None, strawberry.argument(description="Base currency.")] = None,
+        quote: Annotated[str | None, strawberry.argument(description="Quote currency.")] = None,
+        first: Annotated[int | None, FIRST] = 20,
+        after: Annotated[str | None, AFTER] = None,
+    ) -> ExchangeRateConnection:
+        items, more = await rate_service.rates_page(
+            info.context.session, base=base, quote=quote,
+            after=decode_cursor(after)[0] if after else None, first=_size(info, first),
+        )  # fmt: skip
+        return _page(
+            ExchangeRateEdge, ExchangeRateConnection, items, more, ExchangeRate.build,
+            lambda r: r.seq,
+        )  # fmt: skip
+
+    @strawberry.field(
+        description="The limit the tenant's formula recommends for a customer, with its "
+        "inputs and their conversions." + roles_note(READ),
+        extensions=allow(READ),
+    )
+    async def recommended_credit_limit(
+        self,
+        info: Info[Context, Any],
+        customer_id: Annotated[strawberry.ID, CUSTOMER],
+        currency: Annotated[
+            str | None, strawberry.argument(description="Currency; default the base currency.")
+        ] = None,
+        as_of: Annotated[date | None, AS_OF] = None,
+    ) -> RecommendedCreditLimit:
+        try:
+            view = await limit_views.recommendation(
+                info.context.session, _id(customer_id, "Customer"), currency,
+                as_of or info.context.today,
+            )  # fmt: skip
+        except DomainError as exc:
+            raise _refused(exc) from None
+        return RecommendedCreditLimit.build(view)
+
+    @strawberry.field(
+        description="A customer's limit history (own and group-anchored), newest first: a "
+        "change is a new entry, never an edit." + roles_note(READ),
+        extensions=allow(READ),
+    )
+    async def credit_limits(
+        self,
+        info: Info[Context, Any],
+        customer_id: Annotated[strawberry.ID, CUSTOMER],
+        first: Annotated[int | None, FIRST] = 20,
+        after: Annotated[str | None, AFTER] = None,
+    ) -> CreditLimitConnection:
+        items, more = await limit_views.history(
+            info.context.session, _id(customer_id, "Customer"),
+            decode_cursor(after)[0] if after else None, _size(info, first),
+        )  # fmt: skip
+        return _page(
+            CreditLimitEdge, CreditLimitConnection, items, more, CreditLimit.build,
+            lambda r: r.seq,
+        )  # fmt: skip
+
+    @strawberry.field(
+        description="Limit requests, newest first (PENDING ones wait for approval)."
+        + roles_note(READ),
+        extensions=allow(READ),
+    )
+    async def credit_limit_requests(
+        self,
+        info: Info[Context, Any],
+        status: Annotated[
+            RequestStatusEnum | None, strawberry.argument(description="Only this status.")
+        ] = None,
+        customer_id: Annotated[strawberry.ID | None, CUSTOMER] = None,
+        first: Annotated[int | None, FIRST] = 20,
+        after: Annotated[str | None, AFTER] = None,
+    ) -> CreditLimitRequestConnection:
+        items, more = await limit_views.requests_page(
+            info.context.session,
+            customer_id=_id(customer_id, "Customer"),
+            status=status.value if status else None,
+            after=decode_cursor(after) if after else None,
+            first=_size(info, first),
+        )
+        return _page(
+            CreditLimitRequestEdge, CreditLimitRequestConnection, items, more,
+            CreditLimitRequest.build, lambda r: r.requested_at,
+        )  # fmt: skip
+
+    @strawberry.field(
+        description="Open receivables + open orders + live reservations of a customer (and "
+        "its group), against its limits, every converted figure with its rate and date."
+        + roles_note(READ),
+        extensions=allow(READ),
+    )
+    async def credit_exposure(
+        self,
+        info: Info[Context, Any],
+        customer_id: Annotated[strawberry.ID, CUSTOMER],
+        as_of: Annotated[date | None, AS_OF] = None,
+    ) -> CreditExposure:
+        try:
+            view = await exposure.exposure(
+                info.context.session, _id(customer_id, "Customer"), as_of or info.context.today
+            )
+        except DomainError as exc:
+            raise _refused(exc) from None
+        return CreditExposure.build(view)
+
+    @strawberry.field(
+        description="Whether a customer is on credit hold, and why." + roles_note(READ),
+        extensions=allow(READ),
+    )
+    async def credit_hold(
+        self, info: Info[Context, Any], customer_id: Annotated[strawberry.ID, CUSTOMER]
+    ) -> CreditHold:
+        view = await holds.hold_of(info.context.session, _id(customer_id, "Customer"))
+        return CreditHold.build(view)
+
+    @strawberry.field(
+        description="Sales orders, newest first." + roles_note(READ), extensions=allow(READ)
+    )
+    async def sales_orders(
+        self,
+        info: Info[Context, Any],
+        customer_id: Annotated[strawberry.ID | None, CUSTOMER] = None,
+        open_only: Annotated[
+            bool, strawberry.argument(description="Only those still counting as exposure.")
+        ] = False,
+        first: Annotated[int | None, FIRST] = 20,
+        after: Annotated[str | None, AFTER] = None,
+    ) -> SalesOrderConnection:
+        items, more = await orders.orders_page(
+            info.context.session,
+            customer_id=_id(customer_id, "Customer"),
+            open_only=open_only,
+            after=decode_cursor(after) if after else None,
+            first=_size(info, first),
+        )
+        return _page(
+            SalesOrderEdge, SalesOrderConnection, items, more, SalesOrder.build,
+            lambda o: o.created_at,
+        )  # fmt: skip
+
+    @strawberry.field(
+        description="A customer's reservations, newest first." + roles_note(READ),
+        extensions=allow(READ),
+    )
+    async def credit_reservations(
+        self,
+        info: Info[Context, Any],
+        customer_id: Annotated[strawberry.ID, CUSTOMER],
+        live_only: Annotated[
+            bool, strawberry.argument(description="Only those holding headroom now.")
+        ] = True,
+        first: Annotated[int | None, FIRST] = 20,
+        after: Annotated[str | None, AFTER] = None,
+    ) -> CreditReservationConnection:
+        items, more = await check.reservations_of(
+            info.context.session, _id(customer_id, "Customer"), live_only,
+            decode_cursor(after) if after else None, _size(info, first),
+        )  # fmt: skip
+        return _page(
+            CreditReservationEdge, CreditReservationConnection, items, more,
+            CreditReservation.build, lambda r: r.created_at,
+        )  # fmt: skip
+
+    @strawberry.field(
+        description="The decision log, newest first: credit checks, limits, expiries, classes."
+        + roles_note(AUDIT),
+        extensions=allow(AUDIT),
+    )
+    async def credit_decisions(
+        self,
+        info: Info[Context, Any],
+        customer_id: Annotated[strawberry.ID | None, CUSTOMER] = None,
+        kind: Annotated[
+            DecisionKindEnum | None, strawberry.argument(description="Only this kind.")
+        ] = None,
+        first: Annotated[int | None, FIRST] = 20,
+        after: Annotated[str | None, AFTER] = None,
+    ) -> CreditDecisionConnection:
+        items, more = await decisions.page(
+            info.context.session,
+            customer_id=_id(customer_id, "Customer"),
+            kind=kind.value if kind else None,
+            after=decode_cursor(after)[0] if after else None,
+            first=_size(info, first),
+        )
+        return _page(
+            CreditDecisionEdge, CreditDecisionConnection, items, more, CreditDecision.build,
+            lambda d: d.seq,
+        )  # fmt: skip
+
+    @strawberry.field(
+        description="Recompute a logged decision from its snapshot with the same pure rules "
+        "and report equal or the differences." + roles_note(AUDIT),
+        extensions=allow(AUDIT),
+    )
+    async def replay_credit_decision(
+        self,
+        info: Info[Context, Any],
+        id: Annotated[strawberry.ID, strawberry.argument(description="Global id of a decision.")],
+    ) -> CreditDecisionReplay:
+        try:
+            result = await decisions.replay(info.context.session, _id(id, "CreditDecision"))
+        except DomainError as exc:
+            raise _refused(exc) from None
+        return CreditDecisionReplay.build(result)
