@@ -4,6 +4,8 @@ and its limits, and open items summed per customer and currency.
 Every sum walks a partial index over open items only (open invoices, open orders, active
 reservations, each with its amounts included), so the cost follows a customer's open items,
 not its history. Reservations count while `expires_at > now()`: expiry needs no sweep.
+Each per-customer read is a LATERAL probe fenced with OFFSET 0, so it stays an index probe
+per group member even while a table is small enough to tempt the planner into a scan.
 """
 
 from __future__ import annotations
@@ -27,17 +29,21 @@ WITH RECURSIVE pol AS (
     SELECT version, overrides FROM credit_policies WHERE tenant_id = :tenant
      ORDER BY version DESC LIMIT 1
 ), kinds AS (
-    SELECT coalesce((SELECT array_agg(k) FROM pol,
-                       jsonb_array_elements_text(pol.overrides -> 'groupRelationKinds') k),
-                    CAST(:default_kinds AS text[])) AS kinds
+    SELECT CASE WHEN (SELECT overrides ? 'groupRelationKinds' FROM pol)
+                THEN ARRAY(SELECT jsonb_array_elements_text(overrides -> 'groupRelationKinds')
+                             FROM pol)
+                ELSE CAST(:default_kinds AS text[]) END AS kinds
 ), members(id) AS (
     SELECT CAST(:customer AS uuid)
     UNION
-    SELECT CASE WHEN r.customer_id = m.id THEN r.related_customer_id ELSE r.customer_id END
-      FROM members m
-      JOIN customer_relations r
-        ON r.tenant_id = :tenant AND (r.customer_id = m.id OR r.related_customer_id = m.id)
-     WHERE r.kind IN (SELECT unnest(kinds) FROM kinds)
+    SELECT n.id FROM members m CROSS JOIN LATERAL (
+        SELECT r.related_customer_id AS id FROM customer_relations r
+         WHERE r.tenant_id = :tenant AND r.customer_id = m.id
+           AND r.kind = ANY (CAST((SELECT kinds FROM kinds) AS text[]))
+        UNION ALL
+        SELECT r.customer_id FROM customer_relations r
+         WHERE r.tenant_id = :tenant AND r.related_customer_id = m.id
+           AND r.kind = ANY (CAST((SELECT kinds FROM kinds) AS text[]))) n
 ), own AS (
     (SELECT * FROM credit_limits
       WHERE tenant_id = :tenant AND customer_id = :customer AND scope = 'CUSTOMER'
@@ -61,24 +67,28 @@ WITH RECURSIVE pol AS (
     SELECT id FROM members WHERE EXISTS (SELECT 1 FROM grp)
     UNION SELECT CAST(:customer AS uuid)
 ), recv AS (
-    SELECT i.customer_id, i.currency, sum(i.open_minor) AS open,
+    SELECT s.id AS customer_id, i.currency, sum(i.open_minor) AS open,
            coalesce(sum(i.open_minor) FILTER (WHERE i.due_date < :as_of), 0) AS overdue,
            coalesce(max(:as_of - i.due_date) FILTER (WHERE i.due_date < :as_of), 0) AS days
-      FROM scope s JOIN invoices i
-        ON i.tenant_id = :tenant AND i.customer_id = s.id AND i.open_minor > 0
-     GROUP BY i.customer_id, i.currency
+      FROM scope s CROSS JOIN LATERAL (
+           SELECT currency, open_minor, due_date FROM invoices
+            WHERE tenant_id = :tenant AND customer_id = s.id AND open_minor > 0 OFFSET 0) i
+     GROUP BY s.id, i.currency
 ), ord AS (
-    SELECT o.customer_id, o.currency, sum(o.amount_minor - o.invoiced_minor) AS open
-      FROM scope s JOIN sales_orders o
-        ON o.tenant_id = :tenant AND o.customer_id = s.id AND o.status IN ('OPEN', 'SHIPPED')
-     WHERE o.order_ref IS DISTINCT FROM CAST(:exclude_ref AS text)
-     GROUP BY o.customer_id, o.currency
+    SELECT s.id AS customer_id, o.currency, sum(o.amount_minor - o.invoiced_minor) AS open
+      FROM scope s CROSS JOIN LATERAL (
+           SELECT currency, amount_minor, invoiced_minor FROM sales_orders
+            WHERE tenant_id = :tenant AND customer_id = s.id AND status IN ('OPEN', 'SHIPPED')
+              AND order_ref IS DISTINCT FROM CAST(:exclude_ref AS text) OFFSET 0) o
+     GROUP BY s.id, o.currency
 ), res AS (
-    SELECT r.customer_id, r.currency, sum(r.amount_minor) AS open
-      FROM scope s JOIN credit_reservations r
-        ON r.tenant_id = :tenant AND r.customer_id = s.id AND r.status = 'ACTIVE'
-     WHERE r.expires_at > now() AND r.order_ref IS DISTINCT FROM CAST(:exclude_ref AS text)
-     GROUP BY r.customer_id, r.currency
+    SELECT s.id AS customer_id, r.currency, sum(r.amount_minor) AS open
+      FROM scope s CROSS JOIN LATERAL (
+           SELECT currency, amount_minor FROM credit_reservations
+            WHERE tenant_id = :tenant AND customer_id = s.id AND status = 'ACTIVE'
+              AND expires_at > now()
+              AND order_ref IS DISTINCT FROM CAST(:exclude_ref AS text) OFFSET 0) r
+     GROUP BY s.id, r.currency
 )
 SELECT jsonb_build_object(
     'policy', (SELECT jsonb_build_array(version, overrides) FROM pol),

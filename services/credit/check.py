@@ -181,32 +181,34 @@ async def check_credit(uow: UnitOfWork, req: CheckRequest, today: date) -> Check
 async def _reserve(
     uow: UnitOfWork, req: CheckRequest, ref: str, amount: Money, decision_id: UUID
 ) -> ReservationView:
-    """Replace any live reservation of the same order, then hold the new amount."""
+    """Replace any live reservation of the same order and hold the new amount, in one
+    statement (the replaced one closes before the new one opens: a CTE runs first)."""
     t = credit_reservations
-    await uow.conn.execute(
+    released = (
         t.update()
         .where(t.c.order_ref == ref, t.c.status == "ACTIVE")
         .values(
             status=sa.case((t.c.expires_at <= sa.func.now(), "EXPIRED"), else_="RELEASED"),
             closed_at=sa.func.now(),
         )
+        .returning(t.c.id)
+        .cte("released")
     )
-    row = (
-        await uow.conn.execute(
-            t.insert()
-            .values(
-                tenant_id=uow.tenant_id,
-                customer_id=req.customer_id,
-                order_ref=ref,
-                currency=amount.currency,
-                amount_minor=amount.minor,
-                expires_at=sa.func.now() + sa.func.make_interval(0, 0, 0, 0, 0, 0, req.ttl_seconds),
-                decision_id=decision_id,
-                created_by=uow.actor.subject,
-            )
-            .returning(t)
+    insert = (
+        t.insert()
+        .from_select(
+            ["tenant_id", "customer_id", "order_ref", "currency", "amount_minor", "expires_at",
+             "decision_id", "created_by"],
+            sa.select(
+                sa.literal(uow.tenant_id), sa.literal(req.customer_id), sa.literal(ref),
+                sa.literal(amount.currency), sa.literal(amount.minor),
+                sa.func.now() + sa.func.make_interval(0, 0, 0, 0, 0, 0, req.ttl_seconds),
+                sa.literal(decision_id), sa.literal(uow.actor.subject),
+            ).where(sa.select(sa.func.count()).select_from(released).scalar_subquery() >= 0),
         )
-    ).one()
+        .returning(t)
+    )  # fmt: skip
+    row = (await uow.conn.execute(insert)).one()
     return reservation_view(row)
 
 

@@ -152,3 +152,18 @@ async def test_every_check_replays_equal(runtime, tenants, database):
     assert loaded is not None
     replay = replay_decision(loaded)
     assert replay.equal, replay.differences
+
+
+async def test_checking_the_same_order_again_replaces_its_reservation(runtime, tenants, database):
+    # given: a limit of 100.00 and a reservation of 70.00 for SO-R
+    tenant = tenants["acme"]
+    cid = await customer(runtime, tenant, "K-7")
+    await approved_limit(runtime, tenant, cid, "100.00")
+    await run_check(runtime, tenant, cid, "70.00", order_ref="SO-R", reserve=True)
+    # when: the order grows to 90.00 and is checked again (its own reservation left out)
+    again = await run_check(runtime, tenant, cid, "90.00", order_ref="SO-R", reserve=True)
+    # then: approved, and only the new reservation holds headroom
+    assert again.outcome.outcome.value == "APPROVED"
+    assert database.query(
+        "SELECT status, amount_minor FROM credit_reservations ORDER BY created_at, amount_minor"
+    ) == [("RELEASED", 7000), ("ACTIVE", 9000)]
