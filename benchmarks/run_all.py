@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 
-from benchmarks import graphql_http, receivables, sql_statements, subscriptions
+from benchmarks import credit_check, graphql_http, receivables, sql_statements, subscriptions
 from benchmarks.harness import database, seed_customers
 
 CUSTOMERS = 10_000  #: the tenant size the foundation issue measures on
@@ -32,6 +32,11 @@ def main() -> None:
             figures = receivables.measure(big)
             receivables.report(figures)
             summary["receivables"] = figures
+        # the credit check on the same scale, in its own database (issue 10, limits part)
+        with database("bench_credit", "bench-credit", fresh_server=False) as credit:
+            figures = credit_check.measure(credit)
+            credit_check.report(figures)
+            summary["credit_check"] = figures
     summary["seconds"] = round(time.monotonic() - started, 1)
     print(json.dumps(summary, indent=2, default=str))
 
