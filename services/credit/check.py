@@ -175,7 +175,28 @@ async def check_credit(uow: UnitOfWork, req: CheckRequest, today: date) -> Check
     reservation = None
     if outcome.reserve is not None and ref is not None:
         reservation = await _reserve(uow, req, ref, outcome.reserve, decision_id)
+    elif req.reserve and ref is not None:
+        # the newest check of an order decides: a refused re-check ends the older hold
+        await uow.conn.execute(_release_order(ref))
     return CheckResult(decision_id, inp, outcome, reservation)
+
+
+def _close(*where: Any) -> Any:
+    """Release ACTIVE reservations (EXPIRED for those whose time had passed anyway)."""
+    t = credit_reservations
+    return (
+        t.update()
+        .where(t.c.status == "ACTIVE", *where)
+        .values(
+            status=sa.case((t.c.expires_at <= sa.func.now(), "EXPIRED"), else_="RELEASED"),
+            closed_at=sa.func.now(),
+        )
+    )
+
+
+def _release_order(ref: str) -> Any:
+    """Close the order's live reservation."""
+    return _close(credit_reservations.c.order_ref == ref)
 
 
 async def _reserve(
@@ -184,16 +205,7 @@ async def _reserve(
     """Replace any live reservation of the same order and hold the new amount, in one
     statement (the replaced one closes before the new one opens: a CTE runs first)."""
     t = credit_reservations
-    released = (
-        t.update()
-        .where(t.c.order_ref == ref, t.c.status == "ACTIVE")
-        .values(
-            status=sa.case((t.c.expires_at <= sa.func.now(), "EXPIRED"), else_="RELEASED"),
-            closed_at=sa.func.now(),
-        )
-        .returning(t.c.id)
-        .cte("released")
-    )
+    released = _release_order(ref).returning(t.c.id).cte("released")
     insert = (
         t.insert()
         .from_select(
@@ -215,17 +227,7 @@ async def _reserve(
 async def release_reservation(uow: UnitOfWork, reservation_id: UUID) -> ReservationView:
     """Give held headroom back; releasing twice, or after expiry, changes nothing."""
     t = credit_reservations
-    row = (
-        await uow.conn.execute(
-            t.update()
-            .where(t.c.id == reservation_id, t.c.status == "ACTIVE")
-            .values(
-                status=sa.case((t.c.expires_at <= sa.func.now(), "EXPIRED"), else_="RELEASED"),
-                closed_at=sa.func.now(),
-            )
-            .returning(t)
-        )
-    ).first()
+    row = (await uow.conn.execute(_close(t.c.id == reservation_id).returning(t))).first()
     if row is None:
         row = (await uow.conn.execute(sa.select(t).where(t.c.id == reservation_id))).first()
         if row is None:

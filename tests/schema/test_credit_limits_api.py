@@ -33,8 +33,14 @@ ORDER = """mutation O($input: CreateSalesOrderInput!) { createSalesOrder(input: 
 HOLD = """mutation H($input: SetCreditHoldInput!) { setCreditHold(input: $input) {
   hold { held reason setBy } userErrors { field code } } }"""
 EXPOSURE = """query E($id: ID!) { creditExposure(customerId: $id) {
-  exposure { currency total { amount } ordersTotal { amount } receivablesTotal { amount } }
-  standing { headroom { amount } utilisation } limitExpired onHold } }"""
+  exposure { exposure { currency total { amount } ordersTotal { amount }
+                        receivablesTotal { amount } }
+             standing { headroom { amount } utilisation } limitExpired onHold }
+  userErrors { field code } } }"""
+RECOMMEND = """query R($id: ID!, $currency: String) {
+  recommendedCreditLimit(customerId: $id, currency: $currency) {
+    recommendation { amount { amount currency } capitalBasis { amount } missing termsDays }
+    userErrors { field code } } }"""
 REPLAY = """query R($id: ID!) { replayCreditDecision(id: $id) {
   replayable equal differences { path } decision { kind outcome versions } } }"""
 DECISIONS = """query D($id: ID) { creditDecisions(customerId: $id) {
@@ -346,7 +352,7 @@ async def test_orders_and_holds_shape_exposure(client, settings, database):
         "reason": "bounced cheque",
         "setBy": "alice",
     }
-    view = exposure["data"]["creditExposure"]
+    view = exposure["data"]["creditExposure"]["exposure"]
     assert view["exposure"]["ordersTotal"]["amount"] == "400.00"
     assert (view["standing"]["headroom"]["amount"], view["standing"]["utilisation"]) == (
         "600.00",
@@ -358,3 +364,31 @@ async def test_orders_and_holds_shape_exposure(client, settings, database):
     kinds = [e["node"]["kind"] for e in decisions["data"]["creditDecisions"]["edges"]]
     assert kinds == ["CREDIT_CHECK", "LIMIT"]
     assert database.query("SELECT count(*) FROM sales_orders") == [(1,)]
+
+
+async def test_reads_answer_unknown_ids_and_missing_rates_as_data(client, settings):
+    # given
+    customer = await _customer(client, settings, "API-5")
+    viewer = token(settings, roles=["viewer"])
+    # when
+    unknown = await gql(client, EXPOSURE, {"id": "not-an-id"}, viewer)
+    replay = await gql(client, REPLAY, {"id": "Q3JlZGl0RGVjaXNpb246MA=="}, token(settings))
+    recommended = await gql(client, RECOMMEND, {"id": customer}, viewer)
+    in_usd = await gql(client, RECOMMEND, {"id": customer, "currency": "USD"}, viewer)
+    # then: no top-level errors; refusals are userErrors
+    assert "errors" not in unknown and "errors" not in replay and "errors" not in in_usd
+    assert unknown["data"]["creditExposure"] == {
+        "exposure": None,
+        "userErrors": [{"field": "customerId", "code": "NOT_FOUND"}],
+    }
+    assert replay["data"]["replayCreditDecision"] is None
+    # capital 5,000,000 x 20% x class B 0.70 = 700,000.00 (no sales figure)
+    assert recommended["data"]["recommendedCreditLimit"]["recommendation"] == {
+        "amount": {"amount": "700000.00", "currency": "CNY"},
+        "capitalBasis": {"amount": "1000000.00"},
+        "missing": ["annualSales"],
+        "termsDays": 30,
+    }
+    assert in_usd["data"]["recommendedCreditLimit"]["userErrors"] == [
+        {"field": "currency", "code": "NO_EXCHANGE_RATE"}
+    ]

@@ -167,3 +167,27 @@ async def test_checking_the_same_order_again_replaces_its_reservation(runtime, t
     assert database.query(
         "SELECT status, amount_minor FROM credit_reservations ORDER BY created_at, amount_minor"
     ) == [("RELEASED", 7000), ("ACTIVE", 9000)]
+
+
+async def test_a_refused_recheck_ends_the_hold_and_release_is_idempotent(
+    runtime, tenants, database
+):
+    # given: a reservation for SO-Q, then a credit hold
+    tenant = tenants["acme"]
+    cid = await customer(runtime, tenant, "K-8")
+    await approved_limit(runtime, tenant, cid, "100.00")
+    first = await run_check(runtime, tenant, cid, "70.00", order_ref="SO-Q", reserve=True)
+    async with UnitOfWork(runtime.engine, tenant, MANAGER) as uow:
+        await holds.set_hold(uow, cid, True, "legal dispute")
+        await uow.commit()
+    # when: the order is checked again, and the old reservation released twice
+    refused = await run_check(runtime, tenant, cid, "70.00", order_ref="SO-Q", reserve=True)
+    assert first.reservation is not None
+    for _ in range(2):
+        async with UnitOfWork(runtime.engine, tenant, MANAGER) as uow:
+            released = await check.release_reservation(uow, first.reservation.id)
+            await uow.commit()
+    # then
+    assert refused.outcome.outcome.value == "BLOCKED" and refused.reservation is None
+    assert released.status == "RELEASED"
+    assert database.query("SELECT status FROM credit_reservations") == [("RELEASED",)]

@@ -10,6 +10,7 @@ from strawberry.scalars import JSON
 
 from domain.credit.check import CheckOutcome
 from domain.credit.exposure import Breakdown, Standing
+from schema.credit.errors import CREDIT
 from schema.credit.limits.enums import (
     CheckOutcomeEnum,
     DecisionKindEnum,
@@ -249,6 +250,20 @@ class RecommendedCreditLimit:
             policy_version=v.policy_version,
             as_of=v.as_of,
         )
+
+
+@strawberry.type(description="A customer's exposure, or why it cannot be shown.")
+class CreditExposureResult(CREDIT.payload):  # type: ignore[misc,name-defined]
+    exposure: CreditExposure | None = strawberry.field(
+        default=None, description="The exposure; null when refused (see userErrors)."
+    )
+
+
+@strawberry.type(description="A recommended limit, or why it cannot be computed.")
+class RecommendedCreditLimitResult(CREDIT.payload):  # type: ignore[misc,name-defined]
+    recommendation: RecommendedCreditLimit | None = strawberry.field(
+        default=None, description="The recommendation; null when refused (see userErrors)."
+    )
 
 
 @strawberry.type(description="A logged decision with its complete input snapshot.")

@@ -7,22 +7,24 @@ from datetime import date
 from typing import Annotated, Any
 
 import strawberry
-from graphql import GraphQLError
 from strawberry.types import Info
 
 from domain import roles
-from domain.errors import DomainError
+from domain.errors import DomainError, NotFound
 from schema.context import Context
+from schema.credit.errors import CREDIT
 from schema.credit.limits.check_types import (
     CreditDecision,
     CreditDecisionConnection,
     CreditDecisionEdge,
     CreditDecisionReplay,
     CreditExposure,
+    CreditExposureResult,
     CreditReservation,
     CreditReservationConnection,
     CreditReservationEdge,
     RecommendedCreditLimit,
+    RecommendedCreditLimitResult,
 )
 from schema.credit.limits.enums import DecisionKindEnum, RequestStatusEnum
 from schema.credit.limits.types import (
@@ -55,20 +57,22 @@ CUSTOMER = strawberry.argument(description="Global id of the customer.")
 AS_OF = strawberry.argument(description="Business date (limits, rates, lateness); default today.")
 
 
+#: A malformed or mistyped id: reads answer as for an id that does not exist.
+UNKNOWN = object()
+
+
 def _id(global_id: str | None, expected: str) -> Any:
-    """A decoded id (None stays None); a malformed or foreign one is a NOT_FOUND error."""
+    """A decoded id (None stays None; a malformed or mistyped one is UNKNOWN)."""
     if global_id is None:
         return None
     try:
         return from_global_id(global_id, expected)[1]
     except DomainError:
-        raise GraphQLError(
-            f"no {expected} with that id", extensions={"code": "NOT_FOUND"}
-        ) from None
+        return UNKNOWN
 
 
-def _refused(exc: DomainError) -> GraphQLError:
-    return GraphQLError(exc.message, extensions={"code": exc.code, "field": exc.field})
+def _empty(conn: Any) -> Any:
+    return connection(conn, [], False)
 
 
 def _size(info: Info[Context, Any], first: int | None) -> int:
@@ -129,15 +133,17 @@ class CreditLimitQuery:
             str | None, strawberry.argument(description="Currency; default the base currency.")
         ] = None,
         as_of: Annotated[date | None, AS_OF] = None,
-    ) -> RecommendedCreditLimit:
+    ) -> RecommendedCreditLimitResult:
+        customer = _id(customer_id, "Customer")
         try:
+            if customer is UNKNOWN:
+                raise NotFound("customerId", "customer")
             view = await limit_views.recommendation(
-                info.context.session, _id(customer_id, "Customer"), currency,
-                as_of or info.context.today,
-            )  # fmt: skip
+                info.context.session, customer, currency, as_of or info.context.today
+            )
         except DomainError as exc:
-            raise _refused(exc) from None
-        return RecommendedCreditLimit.build(view)
+            return RecommendedCreditLimitResult(user_errors=CREDIT.user_errors(exc))
+        return RecommendedCreditLimitResult(recommendation=RecommendedCreditLimit.build(view))
 
     @strawberry.field(
         description="A customer's limit history (own and group-anchored), newest first: a "
@@ -151,8 +157,11 @@ class CreditLimitQuery:
         first: Annotated[int | None, FIRST] = 20,
         after: Annotated[str | None, AFTER] = None,
     ) -> CreditLimitConnection:
+        customer = _id(customer_id, "Customer")
+        if customer is UNKNOWN:
+            return _empty(CreditLimitConnection)
         items, more = await limit_views.history(
-            info.context.session, _id(customer_id, "Customer"),
+            info.context.session, customer,
             decode_cursor(after)[0] if after else None, _size(info, first),
         )  # fmt: skip
         return _page(
@@ -175,9 +184,12 @@ class CreditLimitQuery:
         first: Annotated[int | None, FIRST] = 20,
         after: Annotated[str | None, AFTER] = None,
     ) -> CreditLimitRequestConnection:
+        customer = _id(customer_id, "Customer")
+        if customer is UNKNOWN:
+            return _empty(CreditLimitRequestConnection)
         items, more = await limit_views.requests_page(
             info.context.session,
-            customer_id=_id(customer_id, "Customer"),
+            customer_id=customer,
             status=status.value if status else None,
             after=decode_cursor(after) if after else None,
             first=_size(info, first),
@@ -198,24 +210,30 @@ class CreditLimitQuery:
         info: Info[Context, Any],
         customer_id: Annotated[strawberry.ID, CUSTOMER],
         as_of: Annotated[date | None, AS_OF] = None,
-    ) -> CreditExposure:
+    ) -> CreditExposureResult:
+        customer = _id(customer_id, "Customer")
         try:
+            if customer is UNKNOWN:
+                raise NotFound("customerId", "customer")
             view = await exposure.exposure(
-                info.context.session, _id(customer_id, "Customer"), as_of or info.context.today
+                info.context.session, customer, as_of or info.context.today
             )
         except DomainError as exc:
-            raise _refused(exc) from None
-        return CreditExposure.build(view)
+            return CreditExposureResult(user_errors=CREDIT.user_errors(exc))
+        return CreditExposureResult(exposure=CreditExposure.build(view))
 
     @strawberry.field(
-        description="Whether a customer is on credit hold, and why." + roles_note(READ),
+        description="Whether a customer is on credit hold, and why; null for a malformed id."
+        + roles_note(READ),
         extensions=allow(READ),
     )
     async def credit_hold(
         self, info: Info[Context, Any], customer_id: Annotated[strawberry.ID, CUSTOMER]
-    ) -> CreditHold:
-        view = await holds.hold_of(info.context.session, _id(customer_id, "Customer"))
-        return CreditHold.build(view)
+    ) -> CreditHold | None:
+        customer = _id(customer_id, "Customer")
+        if customer is UNKNOWN:
+            return None
+        return CreditHold.build(await holds.hold_of(info.context.session, customer))
 
     @strawberry.field(
         description="Sales orders, newest first." + roles_note(READ), extensions=allow(READ)
@@ -230,9 +248,12 @@ class CreditLimitQuery:
         first: Annotated[int | None, FIRST] = 20,
         after: Annotated[str | None, AFTER] = None,
     ) -> SalesOrderConnection:
+        customer = _id(customer_id, "Customer")
+        if customer is UNKNOWN:
+            return _empty(SalesOrderConnection)
         items, more = await orders.orders_page(
             info.context.session,
-            customer_id=_id(customer_id, "Customer"),
+            customer_id=customer,
             open_only=open_only,
             after=decode_cursor(after) if after else None,
             first=_size(info, first),
@@ -256,8 +277,11 @@ class CreditLimitQuery:
         first: Annotated[int | None, FIRST] = 20,
         after: Annotated[str | None, AFTER] = None,
     ) -> CreditReservationConnection:
+        customer = _id(customer_id, "Customer")
+        if customer is UNKNOWN:
+            return _empty(CreditReservationConnection)
         items, more = await check.reservations_of(
-            info.context.session, _id(customer_id, "Customer"), live_only,
+            info.context.session, customer, live_only,
             decode_cursor(after) if after else None, _size(info, first),
         )  # fmt: skip
         return _page(
@@ -280,9 +304,12 @@ class CreditLimitQuery:
         first: Annotated[int | None, FIRST] = 20,
         after: Annotated[str | None, AFTER] = None,
     ) -> CreditDecisionConnection:
+        customer = _id(customer_id, "Customer")
+        if customer is UNKNOWN:
+            return _empty(CreditDecisionConnection)
         items, more = await decisions.page(
             info.context.session,
-            customer_id=_id(customer_id, "Customer"),
+            customer_id=customer,
             kind=kind.value if kind else None,
             after=decode_cursor(after)[0] if after else None,
             first=_size(info, first),
@@ -294,16 +321,19 @@ class CreditLimitQuery:
 
     @strawberry.field(
         description="Recompute a logged decision from its snapshot with the same pure rules "
-        "and report equal or the differences." + roles_note(AUDIT),
+        "and report equal or the differences; null for an unknown id." + roles_note(AUDIT),
         extensions=allow(AUDIT),
     )
     async def replay_credit_decision(
         self,
         info: Info[Context, Any],
         id: Annotated[strawberry.ID, strawberry.argument(description="Global id of a decision.")],
-    ) -> CreditDecisionReplay:
+    ) -> CreditDecisionReplay | None:
+        decision_id = _id(id, "CreditDecision")
+        if decision_id is UNKNOWN:
+            return None
         try:
-            result = await decisions.replay(info.context.session, _id(id, "CreditDecision"))
-        except DomainError as exc:
-            raise _refused(exc) from None
+            result = await decisions.replay(info.context.session, decision_id)
+        except DomainError:  # another tenant's decision looks exactly like none
+            return None
         return CreditDecisionReplay.build(result)
