@@ -153,6 +153,26 @@ LOCK_SQL = sa.text(
     "SELECT count(pg_advisory_xact_lock(hashtextextended(CAST(:tenant AS text) || ':credit:' "
     "|| k, 0))) FROM unnest(CAST(:keys AS text[])) AS k"
 )
+#: The commit mode and the locks in one round trip (the setting first, then the locks).
+BEGIN_CHECK_SQL = sa.text(
+    "SELECT set_config('synchronous_commit', :mode, true), (SELECT count("
+    "pg_advisory_xact_lock(hashtextextended(CAST(:tenant AS text) || ':credit:' || k, 0))) "
+    "FROM unnest(CAST(:keys AS text[])) AS k)"
+)
+
+
+async def begin_check(
+    conn: AsyncConnection, tenant_id: UUID, keys: Sequence[UUID], durable: bool
+) -> None:
+    """Set the transaction's commit mode and take the credit locks of `keys` (sorted)."""
+    await conn.execute(
+        BEGIN_CHECK_SQL,
+        {
+            "mode": "on" if durable else "off",
+            "tenant": str(tenant_id),
+            "keys": sorted({str(k) for k in keys}),
+        },
+    )
 
 
 async def lock_credit(conn: AsyncConnection, tenant_id: UUID, keys: Sequence[UUID]) -> None:
