@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dbschema.credit_limit_tables import exchange_rates
+from dbschema.tables import events
 
 _LIMIT_FIELDS = """jsonb_build_array(l.id, l.seq, l.scope, l.kind, l.amount_minor, l.currency,
        l.valid_from, l.valid_to, l.customer_id)"""
@@ -104,7 +105,9 @@ SELECT jsonb_build_object(
                       FROM recv),
     'orders', (SELECT jsonb_agg(jsonb_build_array(customer_id, currency, open)) FROM ord),
     'reservations', (SELECT jsonb_agg(jsonb_build_array(customer_id, currency, open)) FROM res),
-    'now', now()
+    'now', now(),
+    'commit', CASE WHEN CAST(:commit_mode AS text) IS NOT NULL
+                   THEN set_config('synchronous_commit', :commit_mode, true) END
 )
 """)
 
@@ -116,8 +119,10 @@ async def credit_facts(
     as_of: date,
     exclude_ref: str | None,
     default_kinds: Sequence[str],
+    commit_mode: str | None = None,
 ) -> dict[str, Any]:
-    """The raw facts of one customer (and its group when a group limit covers it)."""
+    """The raw facts of one customer (and its group when a group limit covers it); with a
+    commit mode (on/off), the transaction's synchronous_commit is set in the same trip."""
     raw = await conn.scalar(
         FACTS_SQL,
         {
@@ -126,6 +131,7 @@ async def credit_facts(
             "as_of": as_of,
             "exclude_ref": exclude_ref,
             "default_kinds": list(default_kinds),
+            "commit_mode": commit_mode,
         },
     )
     return json.loads(raw) if isinstance(raw, str) else dict(raw or {})
@@ -185,3 +191,9 @@ async def lock_credit(conn: AsyncConnection, tenant_id: UUID, keys: Sequence[UUI
     ordered = sorted({str(k) for k in keys})
     if ordered:
         await conn.execute(LOCK_SQL, {"tenant": str(tenant_id), "keys": ordered})
+
+
+def event_insert(tenant_id: UUID, topic: str, payload: dict[str, Any]) -> Any:
+    """An outbox event as dbschema.queries.events.record_event writes it (the trigger numbers
+    it per tenant and notifies at commit), as a statement another write can ride with."""
+    return events.insert().values(tenant_id=tenant_id, seq=0, topic=topic, payload=payload)

@@ -7,6 +7,7 @@ applying them again give the same answer. Rows are append-only.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dbschema.credit_limit_tables import credit_decisions
-from dbschema.queries.events import record_event
+from dbschema.queries.credit_exposure import event_insert
 from domain.credit.check import CheckInput, decide
 from domain.credit.limit_decision import decide_limit
 from domain.credit.limits import expiry_outcome
@@ -65,34 +66,32 @@ async def record_decision(
     (`credit.decision_recorded`) carrying its id, kind, subject and outcome."""
     if kind not in KINDS:
         raise ValueError(f"unknown decision kind {kind!r}")
-    decision_id: UUID = await uow.conn.scalar(
-        credit_decisions.insert()
-        .values(
-            tenant_id=uow.tenant_id,
-            kind=kind,
-            subject_id=subject_id,
-            customer_id=customer_id,
-            snapshot=dict(snapshot),
-            outcome=dict(outcome),
-            versions=dict(versions),
-            decided_by=uow.actor.subject,
-            request_id=uow.actor.request_id,
-        )
-        .returning(credit_decisions.c.id)
+    decision_id = uuid.uuid4()  # known before the insert, so its event can carry it
+    insert = credit_decisions.insert().values(
+        tenant_id=uow.tenant_id,
+        id=decision_id,
+        kind=kind,
+        subject_id=subject_id,
+        customer_id=customer_id,
+        snapshot=dict(snapshot),
+        outcome=dict(outcome),
+        versions=dict(versions),
+        decided_by=uow.actor.subject,
+        request_id=uow.actor.request_id,
     )
     if publish:
-        await record_event(
-            uow.conn,
-            uow.tenant_id,
-            TOPIC_DECISION,
-            {
-                "decisionId": str(decision_id),
-                "kind": kind,
-                "subjectId": str(subject_id),
-                "customerId": str(customer_id) if customer_id else None,
-                "outcome": outcome.get("outcome") or outcome.get("status"),
-            },
+        # decision and outbox event in one statement (the event trigger numbers it as usual)
+        payload = {
+            "decisionId": str(decision_id),
+            "kind": kind,
+            "subjectId": str(subject_id),
+            "customerId": str(customer_id) if customer_id else None,
+            "outcome": outcome.get("outcome") or outcome.get("status"),
+        }
+        insert = event_insert(uow.tenant_id, TOPIC_DECISION, payload).add_cte(
+            insert.cte("decision")
         )
+    await uow.conn.execute(insert)
     return decision_id
 
 

@@ -103,12 +103,14 @@ async def gather(
     customer_id: UUID,
     as_of: date,
     exclude_ref: str | None = None,
+    commit_mode: str | None = None,
 ) -> Gathered:
     """Read one customer's credit facts (its group's too when a group limit covers it);
     the open order and live reservation of `exclude_ref` are left out (the order checked)."""
     raw = await credit_facts(
-        conn, tenant_id, customer_id, as_of, exclude_ref, policy_rules.DEFAULT_GROUP_KINDS
-    )
+        conn, tenant_id, customer_id, as_of, exclude_ref, policy_rules.DEFAULT_GROUP_KINDS,
+        commit_mode,
+    )  # fmt: skip
     if raw.get("customer") is None:
         raise NotFound("customerId", "customer")
     version, overrides = raw.get("policy") or (0, {})
