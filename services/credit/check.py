@@ -23,7 +23,7 @@ from domain.credit.check import CHECK_RULES_VERSION, CheckInput, CheckOutcome, O
 from domain.errors import DomainError, NotFound, ValidationFailed
 from domain.money import Money
 from services.credit import rates
-from services.credit.decisions import record_decision
+from services.credit.decisions import decision_writes, ride_along
 from services.credit.exposure import Gathered, dossier_missing, gather
 from services.credit.trail import newest_first
 from services.inputs import MoneyIn
@@ -167,7 +167,7 @@ async def check_credit(uow: UnitOfWork, req: CheckRequest, today: date) -> Check
         facts = await gather(uow.conn, uow.tenant_id, req.customer_id, today, ref)
     inp = await _inputs(uow, facts, money, ref, req.reserve, today)
     outcome = decide(inp)
-    decision_id = await record_decision(
+    decision_id, writes = decision_writes(
         uow,
         "CREDIT_CHECK",
         req.customer_id,
@@ -182,12 +182,17 @@ async def check_credit(uow: UnitOfWork, req: CheckRequest, today: date) -> Check
         # an approval at order rate is logged, not broadcast: subscribers hear what needs them
         publish=outcome.outcome != Outcome.APPROVED,
     )
+    # the log entry, its event and the reservation change go in one statement
     reservation = None
     if outcome.reserve is not None and ref is not None:
-        reservation = await _reserve(uow, req, ref, outcome.reserve, decision_id)
+        held = _reservation(uow, req, ref, outcome.reserve, decision_id)
+        row = (await uow.conn.execute(ride_along(held, writes))).one()
+        reservation = reservation_view(row)
     elif req.reserve and ref is not None:
         # the newest check of an order decides: a refused re-check ends the older hold
-        await uow.conn.execute(_release_order(ref))
+        await uow.conn.execute(ride_along(_release_order(ref), writes))
+    else:
+        await uow.conn.execute(ride_along(writes[-1], writes[:-1]))
     return CheckResult(decision_id, inp, outcome, reservation)
 
 
@@ -209,14 +214,14 @@ def _release_order(ref: str) -> Any:
     return _close(credit_reservations.c.order_ref == ref)
 
 
-async def _reserve(
+def _reservation(
     uow: UnitOfWork, req: CheckRequest, ref: str, amount: Money, decision_id: UUID
-) -> ReservationView:
-    """Replace any live reservation of the same order and hold the new amount, in one
-    statement (the replaced one closes before the new one opens: a CTE runs first)."""
+) -> Any:
+    """Replace any live reservation of the same order and hold the new amount (the replaced
+    one closes first: the insert reads the closing CTE's result)."""
     t = credit_reservations
     released = _release_order(ref).returning(t.c.id).cte("released")
-    insert = (
+    return (
         t.insert()
         .from_select(
             ["tenant_id", "customer_id", "order_ref", "currency", "amount_minor", "expires_at",
@@ -230,8 +235,6 @@ async def _reserve(
         )
         .returning(t)
     )  # fmt: skip
-    row = (await uow.conn.execute(insert)).one()
-    return reservation_view(row)
 
 
 async def release_reservation(uow: UnitOfWork, reservation_id: UUID) -> ReservationView:

@@ -51,6 +51,56 @@ def register_replayer(kind: str, replay: Callable[[Mapping[str, Any]], dict[str,
     REPLAYERS[kind] = replay
 
 
+def decision_writes(
+    uow: UnitOfWork,
+    kind: str,
+    subject_id: UUID,
+    snapshot: Mapping[str, Any],
+    outcome: Mapping[str, Any],
+    versions: Mapping[str, Any],
+    *,
+    customer_id: UUID | None = None,
+    publish: bool = True,
+) -> tuple[UUID, list[Any]]:
+    """The statements that log a decision (and publish it): a caller may run them along
+    with a write of its own, in one round trip (see ride_along)."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown decision kind {kind!r}")
+    decision_id = uuid.uuid4()  # known before the insert, so its event can carry it
+    writes: list[Any] = [
+        credit_decisions.insert().values(
+            tenant_id=uow.tenant_id,
+            id=decision_id,
+            kind=kind,
+            subject_id=subject_id,
+            customer_id=customer_id,
+            snapshot=dict(snapshot),
+            outcome=dict(outcome),
+            versions=dict(versions),
+            decided_by=uow.actor.subject,
+            request_id=uow.actor.request_id,
+        )
+    ]
+    if publish:
+        payload = {
+            "decisionId": str(decision_id),
+            "kind": kind,
+            "subjectId": str(subject_id),
+            "customerId": str(customer_id) if customer_id else None,
+            "outcome": outcome.get("outcome") or outcome.get("status"),
+        }
+        writes.append(event_insert(uow.tenant_id, TOPIC_DECISION, payload))
+    return decision_id, writes
+
+
+def ride_along(main: Any, others: list[Any]) -> Any:
+    """`main` with `others` run in the same statement, as data-modifying CTEs (PostgreSQL
+    runs each exactly once, referenced or not; foreign keys are checked at its end)."""
+    if not others:
+        return main
+    return main.add_cte(*(w.cte(f"also_{n}") for n, w in enumerate(others)))
+
+
 async def record_decision(
     uow: UnitOfWork,
     kind: str,
@@ -63,35 +113,13 @@ async def record_decision(
     publish: bool = True,
 ) -> UUID:
     """Store a decision in the caller's transaction; with `publish`, also an outbox event
-    (`credit.decision_recorded`) carrying its id, kind, subject and outcome."""
-    if kind not in KINDS:
-        raise ValueError(f"unknown decision kind {kind!r}")
-    decision_id = uuid.uuid4()  # known before the insert, so its event can carry it
-    insert = credit_decisions.insert().values(
-        tenant_id=uow.tenant_id,
-        id=decision_id,
-        kind=kind,
-        subject_id=subject_id,
-        customer_id=customer_id,
-        snapshot=dict(snapshot),
-        outcome=dict(outcome),
-        versions=dict(versions),
-        decided_by=uow.actor.subject,
-        request_id=uow.actor.request_id,
-    )
-    if publish:
-        # decision and outbox event in one statement (the event trigger numbers it as usual)
-        payload = {
-            "decisionId": str(decision_id),
-            "kind": kind,
-            "subjectId": str(subject_id),
-            "customerId": str(customer_id) if customer_id else None,
-            "outcome": outcome.get("outcome") or outcome.get("status"),
-        }
-        insert = event_insert(uow.tenant_id, TOPIC_DECISION, payload).add_cte(
-            insert.cte("decision")
-        )
-    await uow.conn.execute(insert)
+    (`credit.decision_recorded`) carrying its id, kind, subject and outcome, in one
+    statement (the event trigger numbers it as usual)."""
+    decision_id, writes = decision_writes(
+        uow, kind, subject_id, snapshot, outcome, versions,
+        customer_id=customer_id, publish=publish,
+    )  # fmt: skip
+    await uow.conn.execute(ride_along(writes[-1], writes[:-1]))
     return decision_id
 
 
