@@ -293,6 +293,18 @@ def facts_plan(bench: Bench) -> dict[str, Any]:
     return {"indexes": sorted(indexes), "median_ms": round(statistics.median(runs), 3)}
 
 
+def _typename_p50(url: str, token: str) -> float:
+    """The machine's speed now: `{ __typename }` one at a time (0.37 ms when the stack
+    notes measured 2,700 req/s), so figures from runs on a busier machine compare."""
+    timings = []
+    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}) as client:
+        for _ in range(300):
+            start = time.perf_counter()
+            client.post("/graphql", json={"query": "{ __typename }"})
+            timings.append((time.perf_counter() - start) * 1000)
+    return round(statistics.median(timings[50:]), 2)
+
+
 def measure(bench: Bench) -> dict[str, Any]:
     """Seed, then the fixed-rate runs without and with reservations."""
     figures: dict[str, Any] = {"seed": seed(bench)}
@@ -302,6 +314,7 @@ def measure(bench: Bench) -> dict[str, Any]:
     figures["statements_per_request"] = asyncio.run(_statements(bench, customers[4]))
     token = bench.token(["sales", "credit_manager"])
     with server(bench) as url:
+        figures["typename_p50_ms"] = _typename_p50(url, token)
         asyncio.run(fixed_rate(url, token, customers, False, WARM_UP_SECONDS, 1))
         figures["check"] = asyncio.run(fixed_rate(url, token, customers, False, SECONDS, 2))
         print(f"check {figures['check']}", flush=True)
@@ -321,7 +334,8 @@ def report(figures: dict[str, Any]) -> None:
     plan = figures["facts_statement"]
     print(
         f"facts statement: median {plan['median_ms']} ms; plan: {', '.join(plan['indexes'])}; "
-        f"SQL statements a request: {figures['statements_per_request']}"
+        f"SQL statements a request: {figures['statements_per_request']}; "
+        f"machine: {{ __typename }} p50 {figures['typename_p50_ms']} ms one at a time"
     )
     for name in ("check", "check_and_reserve"):
         f = figures[name]
