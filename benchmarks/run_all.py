@@ -6,6 +6,7 @@ import json
 import time
 
 from benchmarks import (
+    credit_check,
     credit_scoring,
     graphql_http,
     peer,
@@ -44,6 +45,11 @@ def main() -> None:
             credit = credit_scoring.measure(big, seeded=True)
             credit_scoring.report(credit)
             summary["credit_scoring"] = credit
+        # the credit check on the same scale, in its own database (issue 10, limits part)
+        with database("bench_credit", "bench-credit", fresh_server=False) as credit:
+            figures = credit_check.measure(credit)
+            credit_check.report(figures)
+            summary["credit_check"] = figures
     summary["seconds"] = round(time.monotonic() - started, 1)
     print(json.dumps(summary, indent=2, default=str))
 

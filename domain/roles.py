@@ -77,3 +77,20 @@ CONFIGURE_SCORECARD = frozenset({CREDIT_MANAGER, ADMIN})
 RUN_SCORING = frozenset({CREDIT_ANALYST, CREDIT_MANAGER, ADMIN})
 #: Overriding a class, and approving someone else's override: credit managers only.
 OVERRIDE_CLASS = frozenset({CREDIT_MANAGER})
+
+#: Credit limits, exposure and orders are read by everyone working receivables.
+READ_CREDIT_LIMITS = READ_RECEIVABLES
+#: The decision log holds every input of every decision: for the credit team and auditors.
+READ_CREDIT_DECISIONS = frozenset({CREDIT_ANALYST, CREDIT_MANAGER, LEGAL, FINANCE, ADMIN})
+#: Exchange rates are finance's to maintain.
+MAINTAIN_EXCHANGE_RATES = frozenset({FINANCE, ADMIN})
+#: The credit policy (classes, thresholds, approval matrix, formula) is the credit manager's.
+CONFIGURE_CREDIT_POLICY = frozenset({CREDIT_MANAGER, ADMIN})
+#: Limits are requested and decided by the credit team; the matrix says who may approve what.
+DECIDE_CREDIT_LIMITS = frozenset({CREDIT_ANALYST, CREDIT_MANAGER})
+#: A credit hold stops a customer's trading on credit: a credit manager's call, with a reason.
+SET_CREDIT_HOLD = frozenset({CREDIT_MANAGER})
+#: Sales orders come from the order system (an integration) or sales.
+REGISTER_ORDERS = frozenset({INTEGRATOR, SALES, ADMIN})
+#: The order-time credit check is asked by whoever takes orders, and by the credit team.
+CHECK_CREDIT = frozenset({SALES, INTEGRATOR, CREDIT_ANALYST, CREDIT_MANAGER, FINANCE, ADMIN})

@@ -29,6 +29,11 @@ from schema.configuration.queries import ConfigQuery
 from schema.cost_limits import CostLimits
 from schema.credit.analysis import mutations as credit_analysis
 from schema.credit.analysis.queries import CreditAnalysisQuery
+from schema.credit.limits.mutations import check as credit_check
+from schema.credit.limits.mutations import limits as credit_limits
+from schema.credit.limits.mutations import orders as sales_orders
+from schema.credit.limits.mutations import settings as credit_settings
+from schema.credit.limits.queries import CreditLimitQuery
 from schema.credit.scoring import mutations as credit_scoring
 from schema.credit.scoring.queries import CreditScoringQuery
 from schema.customers.mutations import credit_files, credit_terms
@@ -74,6 +79,7 @@ class Query(
     TenantQuery,
     CreditAnalysisQuery,
     CreditScoringQuery,
+    CreditLimitQuery,
 ):
     pass
 
@@ -96,6 +102,10 @@ MUTATION_MODULES = (
     tenant,
     credit_analysis,
     credit_scoring,
+    credit_settings,
+    credit_limits,
+    sales_orders,
+    credit_check,
 )
 
 Mutation = strawberry.type(

@@ -78,6 +78,39 @@ class AuditAction(Enum):
         "CHANGE_CREDIT_CLASS",
         description="Changed a customer's rating class (score, override or review).",
     )
+    REQUEST_CREDIT_LIMIT = strawberry.enum_value(
+        "REQUEST_CREDIT_LIMIT", description="Asked for a credit limit."
+    )
+    APPROVE_CREDIT_LIMIT = strawberry.enum_value(
+        "APPROVE_CREDIT_LIMIT", description="Gave an approval a credit limit needs."
+    )
+    REJECT_CREDIT_LIMIT = strawberry.enum_value(
+        "REJECT_CREDIT_LIMIT", description="Refused a credit limit request."
+    )
+    CREATE_SALES_ORDER = strawberry.enum_value(
+        "CREATE_SALES_ORDER", description="Registered an open sales order."
+    )
+    CHANGE_SALES_ORDER = strawberry.enum_value(
+        "CHANGE_SALES_ORDER", description="Changed an open sales order."
+    )
+    SHIP_SALES_ORDER = strawberry.enum_value(
+        "SHIP_SALES_ORDER", description="Recorded a sales order shipped."
+    )
+    CANCEL_SALES_ORDER = strawberry.enum_value(
+        "CANCEL_SALES_ORDER", description="Cancelled a sales order."
+    )
+    SET_CREDIT_HOLD = strawberry.enum_value(
+        "SET_CREDIT_HOLD", description="Put a customer on credit hold."
+    )
+    LIFT_CREDIT_HOLD = strawberry.enum_value(
+        "LIFT_CREDIT_HOLD", description="Released a customer's credit hold."
+    )
+    UPDATE_CREDIT_POLICY = strawberry.enum_value(
+        "UPDATE_CREDIT_POLICY", description="Changed the tenant's credit policy."
+    )
+    SET_EXCHANGE_RATE = strawberry.enum_value(
+        "SET_EXCHANGE_RATE", description="Set an exchange rate."
+    )
 
 
 #: The mutation that records each verb: what the deprecated `mutation` field still shows.
@@ -105,6 +138,17 @@ MUTATION_OF = {
     audit.AuditAction.REQUEST_CLASS_OVERRIDE: "requestClassOverride",
     audit.AuditAction.DECIDE_CLASS_OVERRIDE: "decideClassOverride",
     audit.AuditAction.CHANGE_CREDIT_CLASS: "changeCreditClass",
+    audit.AuditAction.REQUEST_CREDIT_LIMIT: "requestCreditLimit",
+    audit.AuditAction.APPROVE_CREDIT_LIMIT: "approveCreditLimit",
+    audit.AuditAction.REJECT_CREDIT_LIMIT: "rejectCreditLimit",
+    audit.AuditAction.CREATE_SALES_ORDER: "registerSalesOrder",
+    audit.AuditAction.CHANGE_SALES_ORDER: "changeSalesOrder",
+    audit.AuditAction.SHIP_SALES_ORDER: "shipSalesOrder",
+    audit.AuditAction.CANCEL_SALES_ORDER: "cancelSalesOrder",
+    audit.AuditAction.SET_CREDIT_HOLD: "setCreditHold",
+    audit.AuditAction.LIFT_CREDIT_HOLD: "liftCreditHold",
+    audit.AuditAction.UPDATE_CREDIT_POLICY: "updateCreditPolicy",
+    audit.AuditAction.SET_EXCHANGE_RATE: "setExchangeRate",
 }
 
 
