@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine, pool
 
+import dbschema.delivery_tables
 import dbschema.integration_tables
 import dbschema.ledger_tables
 import dbschema.tenant_tables  # noqa: F401  registers the tenant profile on metadata
