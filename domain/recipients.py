@@ -10,7 +10,7 @@ documents, at every address it gave: a letter nobody receives collects nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -100,6 +100,20 @@ class Recipient:
     name: str
     address: str
     language: str
+
+
+def contacts_of(stored: Iterable[Mapping[str, str | None]] | None) -> list[Contact]:
+    """The contacts as the customer's record stores them (name, role, phone, email, language)."""
+    return [
+        Contact(
+            name=c.get("name") or "",
+            role=c.get("role"),
+            email=c.get("email"),
+            phone=c.get("phone"),
+            language=c.get("language"),
+        )
+        for c in stored or []
+    ]
 
 
 def duties_of(role: str | None) -> frozenset[Duty]:
