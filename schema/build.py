@@ -30,6 +30,8 @@ from schema.cost_limits import CostLimits
 from schema.customers.mutations import credit_files, credit_terms
 from schema.customers.mutations import master_data as customers
 from schema.customers.queries import CustomerQuery
+from schema.delivery import mutations as delivery
+from schema.delivery.queries import DeliveryQuery
 from schema.engine.execution import LeanExecutionContext
 from schema.errors import RequestIdMaskErrors
 from schema.integration import mutations as integration
@@ -68,6 +70,7 @@ class Query(
     ConfigQuery,
     IntegrationQuery,
     TenantQuery,
+    DeliveryQuery,
 ):
     pass
 
@@ -88,6 +91,7 @@ MUTATION_MODULES = (
     integration,
     webhook_mutations,
     tenant,
+    delivery,
 )
 
 Mutation = strawberry.type(
