@@ -157,30 +157,31 @@ async def statement_pdf(request: Request) -> Response:
     return document_response(found.content, "application/pdf", found.filename)
 
 
-def _letter_query(request: Request) -> tuple[str, str] | Response:
+async def _letter_target(request: Request) -> tuple[Any, str, str, UUID] | Response:
+    """Who asks for which customer's letter of which kind in which language, or the refusal."""
+    principal = await principal_or_error(request, roles.WORK_COLLECTIONS)
+    if isinstance(principal, Response):
+        return principal
     lang = _lang(request)
     kind = request.query_params.get("kind", "REMINDER")
     if lang is None or kind not in dunning.KINDS:
         return error_response(
             400, "BAD_USER_INPUT", "lang is zh-CN or en; kind REMINDER, DEMAND, LAWYER"
         )
-    return kind, lang
+    try:
+        customer_id = from_global_id(request.path_params["id"], "Customer")[1]
+    except DomainError:
+        return error_response(404, "NOT_FOUND", "Customer not found")
+    return principal, kind, lang, customer_id
 
 
 async def dunning_letter_pdf(request: Request) -> Response:
     """GET /documents/customers/{id}/dunning-letter.pdf?kind=REMINDER&lang=zh-CN: the letter of
     that kind last sent to the customer, as sent (archived), never rendered again."""
-    principal = await principal_or_error(request, roles.WORK_COLLECTIONS)
-    if isinstance(principal, Response):
-        return principal
-    query = _letter_query(request)
-    if isinstance(query, Response):
-        return query
-    kind, lang = query
-    try:
-        customer_id = from_global_id(request.path_params["id"], "Customer")[1]
-    except DomainError:
-        return error_response(404, "NOT_FOUND", "Customer not found")
+    target = await _letter_target(request)
+    if isinstance(target, Response):
+        return target
+    principal, kind, lang, customer_id = target
     async with reading(request, principal) as session:
         found = await archive.latest(session, lang, customer_id=customer_id, kind=kind)
     if found is None:
@@ -193,23 +194,15 @@ async def dunning_letter_pdf(request: Request) -> Response:
 async def dunning_letter_draft(request: Request) -> Response:
     """GET /documents/customers/{id}/dunning-letter-draft.pdf?kind=&lang=&asOf=: the letter as
     it would go out, unnumbered, unsealed and marked as a draft on every page."""
-    principal = await principal_or_error(request, roles.WORK_COLLECTIONS)
-    if isinstance(principal, Response):
-        return principal
-    query = _letter_query(request)
-    if isinstance(query, Response):
-        return query
-    kind, lang = query
+    target = await _letter_target(request)
+    if isinstance(target, Response):
+        return target
+    principal, kind, lang, customer_id = target
     try:
-        customer_id = from_global_id(request.path_params["id"], "Customer")[1]
         raw = request.query_params.get("asOf")
         as_of = check_date(date.fromisoformat(raw), "asOf") if raw else None
-    except ValueError:
-        return error_response(400, "BAD_USER_INPUT", "asOf is a date such as 2026-11-30")
-    except DomainError as exc:
-        if exc.code == "INVALID_DATE":
-            return error_response(400, "BAD_USER_INPUT", exc.message)
-        return error_response(404, "NOT_FOUND", "Customer not found")
+    except (ValueError, DomainError):
+        return error_response(400, "BAD_USER_INPUT", "asOf is a date from 1900 to 2199")
     async with reading(request, principal) as session:
         letter = await dunning.draft(session, customer_id, kind, as_of)
     if letter is None:

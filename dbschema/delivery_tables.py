@@ -8,6 +8,18 @@ from sqlalchemy.dialects.postgresql import UUID
 
 from dbschema.tables import NEW_UUID, NOW, metadata
 
+
+def _tenant(primary_key: bool = False) -> sa.Column[object]:
+    """The owning tenant (row-level security compares it with app.tenant_id)."""
+    return sa.Column(
+        "tenant_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("tenants.id", ondelete="CASCADE"),
+        nullable=False,
+        primary_key=primary_key,
+    )
+
+
 DOCUMENT_KINDS = ("PRE_DUE_REMINDER", "REMINDER", "DEMAND", "LAWYER", "STATEMENT")
 CHANNELS = ("EMAIL", "POST", "COURIER", "HAND")
 DOCUMENT_MAX_BYTES = 10 * 1024 * 1024  #: a letter or statement is tens of kilobytes
@@ -17,12 +29,7 @@ DOCUMENT_MAX_BYTES = 10 * 1024 * 1024  #: a letter or statement is tens of kilob
 sent_documents = sa.Table(
     "sent_documents",
     metadata,
-    sa.Column(
-        "tenant_id",
-        UUID(as_uuid=True),
-        sa.ForeignKey("tenants.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    _tenant(),
     sa.Column("id", UUID(as_uuid=True), nullable=False, server_default=NEW_UUID),
     sa.Column("customer_id", UUID(as_uuid=True), nullable=False),
     sa.Column("kind", sa.Text, nullable=False),
@@ -60,12 +67,7 @@ sa.Index(
 document_deliveries = sa.Table(
     "document_deliveries",
     metadata,
-    sa.Column(
-        "tenant_id",
-        UUID(as_uuid=True),
-        sa.ForeignKey("tenants.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    _tenant(),
     sa.Column("id", UUID(as_uuid=True), nullable=False, server_default=NEW_UUID),
     sa.Column("document_id", UUID(as_uuid=True), nullable=False),
     sa.Column("customer_id", UUID(as_uuid=True), nullable=False),
@@ -116,12 +118,7 @@ sa.Index(
 document_numbers = sa.Table(
     "document_numbers",
     metadata,
-    sa.Column(
-        "tenant_id",
-        UUID(as_uuid=True),
-        sa.ForeignKey("tenants.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    _tenant(),
     sa.Column("series", sa.Text, nullable=False),
     sa.Column("year", sa.Integer, nullable=False),
     sa.Column("last", sa.Integer, nullable=False),
@@ -132,12 +129,7 @@ document_numbers = sa.Table(
 smtp_settings = sa.Table(
     "smtp_settings",
     metadata,
-    sa.Column(
-        "tenant_id",
-        UUID(as_uuid=True),
-        sa.ForeignKey("tenants.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    _tenant(primary_key=True),
     sa.Column("host", sa.Text, nullable=False),
     sa.Column("port", sa.Integer, nullable=False),
     sa.Column("security", sa.Text, nullable=False),

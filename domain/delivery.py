@@ -24,6 +24,7 @@ HOST_MAX = 253  #: the longest DNS name
 TEXT_MAX = 200  #: a user name, a sender's display name
 PASSWORD_MAX = 500
 EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")  #: would break a header line, or the database
 HOST = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9\-.]*[A-Za-z0-9])?$|^\[[0-9A-Fa-f:.]+\]$")
 
 
@@ -45,6 +46,8 @@ def _text(value: str | None, field: str, limit: int, errors: list[DomainError]) 
     text = (value or "").strip() or None
     if text is not None and len(text) > limit:
         errors.append(DomainError("TOO_LONG", f"at most {limit} characters", field))
+    elif text is not None and CONTROL.search(text):
+        errors.append(DomainError("INVALID_INPUT", "no control characters", field))
     return text
 
 
@@ -83,6 +86,8 @@ def check_smtp(
     secret = password or None
     if secret is not None and len(secret) > PASSWORD_MAX:
         errors.append(DomainError("TOO_LONG", f"at most {PASSWORD_MAX} characters", "password"))
+    elif secret is not None and CONTROL.search(secret):
+        errors.append(DomainError("INVALID_INPUT", "no control characters", "password"))
     if (user is None) != (secret is None):
         errors.append(
             DomainError("REQUIRED", "a login needs both the user name and the password", "password")

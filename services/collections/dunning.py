@@ -27,8 +27,9 @@ from domain.recipients import CHINESE_SPEAKING, LANGUAGES, Purpose, contacts_of,
 from services.configuration import policy as receivables_config
 from services.delivery import letterhead as heads
 from services.delivery.archive import ArchivedDocument, DocumentIn, archive, next_number
-from services.delivery.channels import EMAIL, MANUAL, email_address, open_channel
+from services.delivery.channels import EMAIL, MANUAL, email_address
 from services.delivery.outbox import DeliveryRecord, queue_email, record_handed_over
+from services.delivery.registry import open_channel
 from services.ledger.interest import interest_for, interest_in
 from services.read_session import ReadSession
 from services.tenant import profile as tenant_profile

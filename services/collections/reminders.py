@@ -24,8 +24,9 @@ from domain.money import Money
 from domain.recipients import Purpose, contacts_of, recipients
 from services.delivery import letterhead as heads
 from services.delivery.archive import ArchivedDocument, DocumentIn, archive
-from services.delivery.channels import EMAIL, Channel, open_channel
+from services.delivery.channels import EMAIL, Channel
 from services.delivery.outbox import queue_email, record_not_sent
+from services.delivery.registry import open_channel
 from services.tenant import profile as tenant_profile
 from services.uow import UnitOfWork
 

@@ -1,5 +1,5 @@
 """The channel interface: how a message reaches a recipient. SMTP ships; SMS, WeCom or DingTalk
-are further implementations of `Channel`, registered in `open_channel`.
+are further implementations of `Channel`, registered in `services.delivery.registry`.
 
 Post, courier and delivery by hand are not channels the platform drives: a person hands the
 archived letter over and the platform records that it did.
@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from domain.recipients import Contact
-from services.delivery import settings
-from services.uow import UnitOfWork
 
 EMAIL = "EMAIL"
 #: Channels where a person hands the printed document over; recorded, not transmitted.
@@ -74,13 +72,3 @@ class Channel(Protocol):
 def email_address(contact: Contact) -> str | None:
     """A contact's e-mail address."""
     return contact.email
-
-
-async def open_channel(uow: UnitOfWork, name: str) -> Channel | None:
-    """The tenant's channel of that name, ready to send; None when it is not configured."""
-    if name == EMAIL:
-        from services.delivery.smtp import SmtpChannel
-
-        configured = await settings.usable(uow)
-        return SmtpChannel(configured) if configured is not None else None
-    return None

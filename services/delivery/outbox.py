@@ -21,14 +21,8 @@ from dbschema.queries.events import record_event
 from domain.recipients import Recipient
 from services.collections.activities import ActivityIn, record_activity
 from services.delivery.archive import ArchivedDocument, content_in, digest
-from services.delivery.channels import (
-    EMAIL,
-    Accepted,
-    Attachment,
-    DeliveryFailed,
-    Outgoing,
-    open_channel,
-)
+from services.delivery.channels import EMAIL, Accepted, Attachment, DeliveryFailed, Outgoing
+from services.delivery.registry import open_channel
 from services.jobs.catalogue import DELIVER_DOCUMENT, DocumentDelivery
 from services.jobs.requests import request_job
 from services.statements.monthly import mark_sent
@@ -82,28 +76,37 @@ def _record(row: Any) -> DeliveryRecord:
     return DeliveryRecord(**{k: row._mapping[k] for k in DeliveryRecord.__dataclass_fields__})
 
 
-async def queue_email(
-    uow: UnitOfWork, document: ArchivedDocument, recipient: Recipient, subject: str, body: str
-) -> DeliveryRecord:
-    """An e-mail of the document to one recipient, sent by a job after this commit."""
-    row = (
+async def _insert(uow: UnitOfWork, document: ArchivedDocument, **values: Any) -> Any:
+    """A delivery row of an archived document."""
+    return (
         await uow.conn.execute(
             document_deliveries.insert()
             .values(
                 tenant_id=uow.tenant_id,
                 document_id=document.id,
                 customer_id=document.customer_id,
-                channel=EMAIL,
-                recipient_name=recipient.name,
-                recipient_address=recipient.address,
-                lang=recipient.language,
-                subject=subject,
-                body=body,
                 created_by=uow.actor.subject,
+                **values,
             )
             .returning(document_deliveries)
         )
     ).one()
+
+
+async def queue_email(
+    uow: UnitOfWork, document: ArchivedDocument, recipient: Recipient, subject: str, body: str
+) -> DeliveryRecord:
+    """An e-mail of the document to one recipient, sent by a job after this commit."""
+    row = await _insert(
+        uow,
+        document,
+        channel=EMAIL,
+        recipient_name=recipient.name,
+        recipient_address=recipient.address,
+        lang=recipient.language,
+        subject=subject,
+        body=body,
+    )
     job_id = await request_job(
         uow, DELIVER_DOCUMENT, DocumentDelivery(row.id), dedupe_key=f"deliver:{row.id}"
     )
@@ -128,27 +131,19 @@ async def record_handed_over(
             document_id=document.id,
         ),
     )
-    row = (
-        await uow.conn.execute(
-            document_deliveries.insert()
-            .values(
-                tenant_id=uow.tenant_id,
-                document_id=document.id,
-                customer_id=document.customer_id,
-                channel=channel,
-                recipient_name=None,
-                recipient_address=recipient,
-                lang=document.lang,
-                subject=note,
-                body="",
-                status="SENT",
-                sent_at=sa.func.now(),
-                activity_id=activity.activity_id,
-                created_by=uow.actor.subject,
-            )
-            .returning(document_deliveries)
-        )
-    ).one()
+    row = await _insert(
+        uow,
+        document,
+        channel=channel,
+        recipient_name=None,
+        recipient_address=recipient,
+        lang=document.lang,
+        subject=note,
+        body="",
+        status="SENT",
+        sent_at=sa.func.now(),
+        activity_id=activity.activity_id,
+    )
     return _record(row), activity.activity_id
 
 
@@ -192,10 +187,14 @@ async def deliver(uow: UnitOfWork, delivery_id: UUID) -> DeliveryOutcome:
             Outgoing(row.recipient_address, row.recipient_name, row.subject, row.body, attachments)
         )
     except DeliveryFailed as failed:
-        if not failed.permanent and attempt < MAX_ATTEMPTS:
-            raise RetryLater(f"attempt {attempt} of {MAX_ATTEMPTS}: {failed.reason}") from failed
-        return await _failed(uow, row, archived.document, attempt, failed.reason)
-    return await _sent(uow, row, archived.document, attempt, accepted)
+        problem = failed
+    except Exception as exc:  # unforeseen: retried like a passing failure, recorded at the last
+        problem = DeliveryFailed(f"{type(exc).__name__}: {exc}", permanent=False)
+    else:
+        return await _sent(uow, row, archived.document, attempt, accepted)
+    if not problem.permanent and attempt < MAX_ATTEMPTS:
+        raise RetryLater(f"attempt {attempt} of {MAX_ATTEMPTS}: {problem.reason}") from problem
+    return await _failed(uow, row, archived.document, attempt, problem.reason)
 
 
 def _who(row: Any) -> str:
@@ -206,9 +205,15 @@ def _who(row: Any) -> str:
     )
 
 
-async def _sent(
-    uow: UnitOfWork, row: Any, document: ArchivedDocument, attempt: int, accepted: Accepted
-) -> DeliveryOutcome:
+async def _conclude(
+    uow: UnitOfWork,
+    row: Any,
+    document: ArchivedDocument,
+    outcome: str,
+    note: str,
+    **values: Any,
+) -> None:
+    """The delivery's end: its activity in the evidence chain, then the delivery row."""
     what = f"{document.kind} {document.number or document.filename}"
     activity = await record_activity(
         uow,
@@ -216,25 +221,35 @@ async def _sent(
             document.customer_id,
             ACTIVITY_KIND[document.kind],
             datetime.now(UTC),
-            "SENT",
-            f"{what} e-mailed to {_who(row)}; message id {accepted.message_id}",
+            outcome,
+            f"{what} {note}",
             document_id=document.id,
         ),
     )
     await uow.conn.execute(
         document_deliveries.update()
         .where(document_deliveries.c.id == row.id)
-        .values(
-            status="SENT",
-            attempts=attempt,
-            message_id=accepted.message_id,
-            server_reply=accepted.reply[:ERROR_CHARS],
-            message=accepted.raw,
-            message_sha256=digest(accepted.raw),
-            sent_at=sa.func.now(),
-            last_error=None,
-            activity_id=activity.activity_id,
-        )
+        .values(status=outcome, activity_id=activity.activity_id, **values)
+    )
+
+
+async def _sent(
+    uow: UnitOfWork, row: Any, document: ArchivedDocument, attempt: int, accepted: Accepted
+) -> DeliveryOutcome:
+    note = f"e-mailed to {_who(row)}; message id {accepted.message_id}"
+    await _conclude(
+        uow,
+        row,
+        document,
+        "SENT",
+        note,
+        attempts=attempt,
+        message_id=accepted.message_id,
+        server_reply=accepted.reply[:ERROR_CHARS],
+        message=accepted.raw,
+        message_sha256=digest(accepted.raw),
+        sent_at=sa.func.now(),
+        last_error=None,
     )
     if document.statement_id is not None:
         await mark_sent(uow, document.statement_id)
@@ -245,28 +260,16 @@ async def _sent(
 async def _failed(
     uow: UnitOfWork, row: Any, document: ArchivedDocument, attempt: int, reason: str
 ) -> DeliveryOutcome:
-    what = f"{document.kind} {document.number or document.filename}"
-    activity = await record_activity(
+    note = f"could not be e-mailed to {_who(row)} after {attempt} attempt(s): {reason}"
+    await _conclude(
         uow,
-        ActivityIn(
-            document.customer_id,
-            ACTIVITY_KIND[document.kind],
-            datetime.now(UTC),
-            "FAILED",
-            f"{what} could not be e-mailed to {_who(row)} after {attempt} attempt(s): {reason}",
-            document_id=document.id,
-        ),
-    )
-    await uow.conn.execute(
-        document_deliveries.update()
-        .where(document_deliveries.c.id == row.id)
-        .values(
-            status="FAILED",
-            attempts=attempt,
-            last_error=reason[:ERROR_CHARS],
-            failed_at=sa.func.now(),
-            activity_id=activity.activity_id,
-        )
+        row,
+        document,
+        "FAILED",
+        note,
+        attempts=attempt,
+        last_error=reason[:ERROR_CHARS],
+        failed_at=sa.func.now(),
     )
     await _event(uow, "collections.delivery_failed", row, document, reason=reason[:ERROR_CHARS])
     return DeliveryOutcome(row.id, "FAILED", reason=reason)

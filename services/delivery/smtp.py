@@ -11,11 +11,16 @@ from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime, formataddr, make_msgid
 
-from domain.delivery import Security, SmtpSettings, is_permanent
+from domain.delivery import CONTROL, Security, SmtpSettings, is_permanent
 from domain.recipients import Contact
 from services.delivery.channels import Accepted, DeliveryFailed, Outgoing, email_address
 
 TIMEOUT_SECONDS = 30  #: a mail server that has not answered by then is treated as down
+
+
+def _line(text: str) -> str:
+    """A header value on one line (a name typed with a line break must not add headers)."""
+    return CONTROL.sub(" ", text).strip()
 
 
 class SmtpChannel:
@@ -36,8 +41,8 @@ class SmtpChannel:
         mail = EmailMessage(policy=SMTP_POLICY)
         sender = self.config.from_address
         mail["From"] = formataddr((self.config.from_name or "", sender))
-        mail["To"] = formataddr((message.to_name or "", message.to_address))
-        mail["Subject"] = message.subject
+        mail["To"] = formataddr((_line(message.to_name or ""), message.to_address))
+        mail["Subject"] = _line(message.subject)
         mail["Date"] = format_datetime(datetime.now(UTC))
         message_id = make_msgid(domain=sender.rpartition("@")[2])
         mail["Message-ID"] = message_id
@@ -78,7 +83,10 @@ class SmtpChannel:
 
     async def send(self, message: Outgoing) -> Accepted:
         """Send one message; DeliveryFailed (permanent for 5xx and bad TLS) unless accepted."""
-        message_id, raw = self.compose(message)
+        try:
+            message_id, raw = self.compose(message)
+        except (ValueError, TypeError) as exc:  # an address no mail header can carry
+            raise DeliveryFailed(f"cannot address the message: {exc}", permanent=True) from exc
         try:
             reply = await asyncio.to_thread(self._transmit, raw, message.to_address)
         except smtplib.SMTPResponseException as exc:

@@ -14,6 +14,7 @@ from dbschema.tables import customers
 from domain.errors import NotFound
 from services.delivery.letterhead import file_name
 from services.statements import monthly
+from services.statements.printed import with_customer
 from services.uow import UnitOfWork
 
 
@@ -45,19 +46,7 @@ class StatementFile:
 async def sent_or_kept_pdf(uow: UnitOfWork, statement_id: UUID, lang: str) -> StatementFile | None:
     """What the customer received, when the statement went out in this language; else the
     kept render. Never a fresh rendering of a sent statement; None when not the tenant's."""
-    named = (
-        await uow.conn.execute(
-            sa.select(customers.c.code, statements.c.content)
-            .join(
-                customers,
-                sa.and_(
-                    customers.c.tenant_id == statements.c.tenant_id,
-                    customers.c.id == statements.c.customer_id,
-                ),
-            )
-            .where(statements.c.id == statement_id)
-        )
-    ).first()
+    named = await with_customer(uow, statement_id, customers.c.code, statements.c.content)
     if named is None:
         return None
     filename = file_name(

@@ -68,30 +68,38 @@ def _open_items(content: dict[str, Any], currency: str, end: date) -> list[OpenI
     ]
 
 
+async def with_customer(uow: UnitOfWork, statement_id: UUID, *columns: Any) -> Any | None:
+    """Columns of a statement and of its customer; None when it is not the tenant's."""
+    query = (
+        sa.select(*columns)
+        .select_from(statements)
+        .join(
+            customers,
+            sa.and_(
+                customers.c.tenant_id == statements.c.tenant_id,
+                customers.c.id == statements.c.customer_id,
+            ),
+        )
+        .where(statements.c.id == statement_id)
+    )
+    return (await uow.conn.execute(query)).first()
+
+
 async def statement_view(uow: UnitOfWork, statement_id: UUID) -> StatementDocument:
     """A statement as the renderer prints it."""
-    row = (
-        await uow.conn.execute(
-            sa.select(
-                statements.c.content,
-                statements.c.period,
-                statements.c.currency,
-                statements.c.opening_minor,
-                statements.c.closing_minor,
-                statements.c.created_at,
-                customers.c.code,
-                customers.c.legal_name,
-            )
-            .join(
-                customers,
-                sa.and_(
-                    customers.c.tenant_id == statements.c.tenant_id,
-                    customers.c.id == statements.c.customer_id,
-                ),
-            )
-            .where(statements.c.id == statement_id)
-        )
-    ).first()
+    s = statements.c
+    row = await with_customer(
+        uow,
+        statement_id,
+        s.content,
+        s.period,
+        s.currency,
+        s.opening_minor,
+        s.closing_minor,
+        s.created_at,
+        customers.c.code,
+        customers.c.legal_name,
+    )
     if row is None:
         raise NotFound("id", "statement")
     profile = await tenant_profile.load_in(uow)

@@ -17,10 +17,11 @@ from domain.errors import DomainError, NotFound
 from domain.recipients import Purpose, contacts_of, recipients
 from services.delivery import letterhead as heads
 from services.delivery.archive import ArchivedDocument, DocumentIn, archive
-from services.delivery.channels import EMAIL, email_address, open_channel
+from services.delivery.channels import EMAIL, email_address
 from services.delivery.outbox import DeliveryRecord, queue_email, record_not_sent
+from services.delivery.registry import open_channel
 from services.statements.documents import statement_pdf
-from services.statements.printed import reference
+from services.statements.printed import reference, with_customer
 from services.tenant import profile as tenant_profile
 from services.uow import UnitOfWork
 
@@ -35,29 +36,20 @@ class StatementSending:
 
 
 async def _statement(uow: UnitOfWork, statement_id: UUID) -> Any:
-    row = (
-        await uow.conn.execute(
-            sa.select(
-                statements.c.id,
-                statements.c.customer_id,
-                statements.c.period,
-                statements.c.currency,
-                statements.c.content,
-                customers.c.code,
-                customers.c.legal_name,
-                customers.c.country,
-                customers.c.contacts,
-            )
-            .join(
-                customers,
-                sa.and_(
-                    customers.c.tenant_id == statements.c.tenant_id,
-                    customers.c.id == statements.c.customer_id,
-                ),
-            )
-            .where(statements.c.id == statement_id)
-        )
-    ).first()
+    s, c = statements.c, customers.c
+    row = await with_customer(
+        uow,
+        statement_id,
+        s.id,
+        s.customer_id,
+        s.period,
+        s.currency,
+        s.content,
+        c.code,
+        c.legal_name,
+        c.country,
+        c.contacts,
+    )
     if row is None:
         raise NotFound("id", "statement")
     return row

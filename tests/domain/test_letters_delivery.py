@@ -62,6 +62,10 @@ def test_refusals_all_at_once() -> None:
         ("INVALID_INPUT", "security"),
     }
     assert codes(username="bot") == {("REQUIRED", "password")}
+    assert codes(username="b\x00t", password="p\nw") == {
+        ("INVALID_INPUT", "username"),
+        ("INVALID_INPUT", "password"),
+    }
     assert codes(username="bot", password="pw", security="NONE") == {("INSECURE_LOGIN", "security")}
     assert codes(from_address=None, reply_to="nope") == {
         ("REQUIRED", "fromAddress"),
