@@ -25,6 +25,7 @@ from services.collections.activities import ActivityIn
 from services.jobs.catalogue import DAILY_COLLECTIONS, AsOf
 from services.jobs.reads import job_by_id
 from services.jobs.requests import request_job
+from services.uow import UnitOfWork
 
 WORK = roles.WORK_COLLECTIONS
 T = TypeVar("T")
@@ -237,14 +238,17 @@ async def send_dunning_letter(
     info: Info[Context, Any], input: Annotated[SendDunningLetterInput, INPUT]
 ) -> SendDunningLetterPayload:
     """Issue a dunning letter."""
-    request = dunning.LetterRequest(
-        customer_id=decode(input.customer_id, "Customer", "customerId"),
-        kind=input.kind.value,
-        channel=input.channel.value,
-        as_of=input.as_of,
-        lang=input.lang,
-        deadline=input.deadline,
-    )
+
+    async def work(uow: UnitOfWork) -> dunning.LetterSent:
+        request = dunning.LetterRequest(
+            customer_id=decode(input.customer_id, "Customer", "customerId"),
+            kind=input.kind.value,
+            channel=input.channel.value,
+            as_of=input.as_of,
+            lang=input.lang,
+            deadline=input.deadline,
+        )
+        return await dunning.send_letter(uow, request)
 
     async def show(sent: dunning.LetterSent) -> dict[str, Any]:
         return {
@@ -258,9 +262,7 @@ async def send_dunning_letter(
             )
         }
 
-    return await respond(
-        info, SendDunningLetterPayload, lambda uow: dunning.send_letter(uow, request), show
-    )
+    return await respond(info, SendDunningLetterPayload, work, show)
 
 
 FIELDS = {

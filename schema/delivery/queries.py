@@ -8,9 +8,9 @@ import strawberry
 from strawberry.types import Info
 
 from domain import roles
+from schema.collections.queries import customer_filter_id
 from schema.context import Context
 from schema.delivery.types import SentDocument, SmtpSettings
-from schema.mutation import decode
 from schema.permissions import allow, roles_note
 from services.delivery import archive, settings
 
@@ -40,7 +40,8 @@ class DeliveryQuery:
             strawberry.ID, strawberry.argument(description="Global id of the customer.")
         ],
     ) -> list[SentDocument] | None:
-        found = await archive.for_customer(
-            info.context.session, decode(customer_id, "Customer", "customerId")
-        )
+        raw = customer_filter_id(customer_id)
+        if raw is False:  # not a customer's id: nothing was sent to it
+            return []
+        found = await archive.for_customer(info.context.session, raw)
         return [SentDocument.of(d) for d in found]
