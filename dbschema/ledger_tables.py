@@ -9,7 +9,27 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
+from dbschema.checks import (
+    MinorSum,
+    date_in_range,
+    json_size,
+    length,
+    moment_in_range,
+    within_ceiling,
+)
 from dbschema.tables import NEW_UUID, NOW, metadata
+from domain import texts
+from domain.agreements import MAX_PLAN_INSTALMENTS
+
+#: An idempotency key as stored: the client's key, or "external:" and an external id.
+STORED_KEY_CHARS = 256
+#: Activities the platform writes quote an input note ("Statement 2026-10 CNY: disputed
+#: (<note>)"), so the column holds a little more than one note.
+ACTIVITY_NOTES_CHARS = 4000
+#: A proposal's evidence list as JSON: 20 references of 500 characters, quoted and separated.
+EVIDENCE_CHARS = 12_000
+#: A payment plan's schedule as JSON: 120 instalments of a date and an amount.
+PLAN_CHARS = 20_000
 
 
 def _tenant() -> sa.Column[object]:
@@ -54,6 +74,9 @@ payment_terms = sa.Table(
     sa.UniqueConstraint("tenant_id", "code"),
     sa.CheckConstraint("kind IN ('NET','END_OF_MONTH','INSTALMENTS')", name="kind_known"),
     sa.CheckConstraint("net_days >= 0 AND eom_plus_days >= 0", name="days_not_negative"),
+    length("code", texts.CODE),
+    length("name", texts.NAME),
+    json_size("instalments", 10_000, 60),
 )
 
 invoices = sa.Table(
@@ -87,6 +110,13 @@ invoices = sa.Table(
     ),
     sa.CheckConstraint("written_off_minor >= 0", name="written_off_not_negative"),
     sa.CheckConstraint("due_date >= issue_date", name="due_after_issue"),
+    date_in_range("issue_date"),
+    date_in_range("due_date"),
+    within_ceiling("amount_minor"),
+    length("number", texts.REFERENCE),
+    length("external_id", texts.REFERENCE),
+    length("order_ref", texts.REFERENCE),
+    length("salesperson", texts.NAME),
 )
 sa.Index(
     "ix_invoices_open_due",
@@ -115,6 +145,8 @@ invoice_instalments = sa.Table(
         ["tenant_id", "invoice_id"], ["invoices.tenant_id", "invoices.id"], ondelete="CASCADE"
     ),
     sa.CheckConstraint("amount_minor > 0", name="amount_positive"),
+    date_in_range("due_date"),
+    within_ceiling("amount_minor"),
 )
 
 payments = sa.Table(
@@ -148,6 +180,11 @@ payments = sa.Table(
     sa.CheckConstraint(
         "method IN ('BANK_TRANSFER','CHEQUE','CASH','CARD','BILL','OTHER')", name="method_known"
     ),
+    date_in_range("received_on"),
+    within_ceiling("amount_minor"),
+    length("external_id", texts.REFERENCE),
+    length("reference", texts.REFERENCE),
+    length("reversal_reason", texts.NOTE),
 )
 sa.Index(
     "ix_payments_customer", payments.c.tenant_id, payments.c.customer_id, payments.c.received_on
@@ -178,6 +215,11 @@ credit_notes = sa.Table(
     ),
     _customer_fk(),
     sa.CheckConstraint("amount_minor > 0", name="amount_positive"),
+    date_in_range("issue_date"),
+    within_ceiling("amount_minor"),
+    length("number", texts.REFERENCE),
+    length("external_id", texts.REFERENCE),
+    length("reason", texts.NOTE),
 )
 
 allocations = sa.Table(
@@ -219,6 +261,8 @@ allocations = sa.Table(
     sa.CheckConstraint(
         "(amount_minor < 0) = (reverses_id IS NOT NULL)", name="negative_only_as_reversal"
     ),
+    date_in_range("effective_on"),
+    within_ceiling("amount_minor", signed=True),
 )
 sa.Index("ix_allocations_invoice", allocations.c.tenant_id, allocations.c.invoice_id)
 sa.Index(
@@ -251,6 +295,9 @@ disputes = sa.Table(
     sa.ForeignKeyConstraint(["tenant_id", "invoice_id"], ["invoices.tenant_id", "invoices.id"]),
     sa.CheckConstraint("amount_minor > 0", name="amount_positive"),
     sa.CheckConstraint("status IN ('OPEN','RESOLVED','REJECTED')", name="status_known"),
+    within_ceiling("amount_minor"),
+    length("reason", texts.NOTE),
+    length("resolution", texts.NOTE),
 )
 
 idempotency_keys = sa.Table(
@@ -263,6 +310,7 @@ idempotency_keys = sa.Table(
     sa.Column("result", JSONB, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
     sa.PrimaryKeyConstraint("tenant_id", "operation", "key"),
+    length("key", STORED_KEY_CHARS),
 )
 
 aging_snapshots = sa.Table(
@@ -272,12 +320,13 @@ aging_snapshots = sa.Table(
     sa.Column("as_of", sa.Date, nullable=False),
     sa.Column("customer_id", UUID(as_uuid=True), nullable=False),
     sa.Column("currency", sa.CHAR(3), nullable=False),
-    sa.Column("open_minor", sa.BigInteger, nullable=False),
-    sa.Column("overdue_minor", sa.BigInteger, nullable=False),
+    sa.Column("open_minor", MinorSum, nullable=False),
+    sa.Column("overdue_minor", MinorSum, nullable=False),
     sa.Column("buckets", JSONB, nullable=False),
     sa.Column("weighted_days_past_due", sa.Numeric(12, 2), nullable=False),
     sa.PrimaryKeyConstraint("tenant_id", "as_of", "customer_id", "currency"),
     _customer_fk(),
+    date_in_range("as_of"),
 )
 
 provision_runs = sa.Table(
@@ -296,6 +345,7 @@ provision_runs = sa.Table(
     sa.UniqueConstraint("tenant_id", "period_end"),
     sa.CheckConstraint("status IN ('OPEN','CLOSED')", name="status_known"),
     sa.CheckConstraint("basis IN ('AGE','DPD')", name="basis_known"),
+    date_in_range("period_end"),
 )
 
 #: One row per customer and currency of a run; each invoice's line sits in the parallel
@@ -307,12 +357,12 @@ provision_customer_lines = sa.Table(
     sa.Column("run_id", UUID(as_uuid=True), nullable=False),
     sa.Column("customer_id", UUID(as_uuid=True), nullable=False),
     sa.Column("currency", sa.CHAR(3), nullable=False),
-    sa.Column("open_minor", sa.BigInteger, nullable=False),
-    sa.Column("provision_minor", sa.BigInteger, nullable=False),
-    sa.Column("previous_minor", sa.BigInteger, nullable=False),
-    sa.Column("charge_minor", sa.BigInteger, nullable=False),
-    sa.Column("release_minor", sa.BigInteger, nullable=False),
-    sa.Column("utilised_minor", sa.BigInteger, nullable=False),
+    sa.Column("open_minor", MinorSum, nullable=False),
+    sa.Column("provision_minor", MinorSum, nullable=False),
+    sa.Column("previous_minor", MinorSum, nullable=False),
+    sa.Column("charge_minor", MinorSum, nullable=False),
+    sa.Column("release_minor", MinorSum, nullable=False),
+    sa.Column("utilised_minor", MinorSum, nullable=False),
     sa.Column("invoice_ids", ARRAY(UUID(as_uuid=True)), nullable=False),
     sa.Column("invoice_open", ARRAY(sa.BigInteger), nullable=False),
     sa.Column("invoice_rate", ARRAY(sa.Numeric(6, 4)), nullable=False),
@@ -355,6 +405,9 @@ write_off_proposals = sa.Table(
     sa.CheckConstraint(
         "status IN ('PROPOSED','APPROVED','POSTED','REJECTED')", name="status_known"
     ),
+    length("reason", texts.NOTE),
+    length("idempotency_key", texts.REFERENCE),
+    json_size("evidence", EVIDENCE_CHARS, texts.MAX_EVIDENCE),
 )
 
 write_off_lines = sa.Table(
@@ -370,6 +423,7 @@ write_off_lines = sa.Table(
     ),
     sa.ForeignKeyConstraint(["tenant_id", "invoice_id"], ["invoices.tenant_id", "invoices.id"]),
     sa.CheckConstraint("amount_minor > 0", name="amount_positive"),
+    within_ceiling("amount_minor"),
 )
 
 write_off_approvals = sa.Table(
@@ -387,6 +441,7 @@ write_off_approvals = sa.Table(
         ["tenant_id", "proposal_id"], ["write_off_proposals.tenant_id", "write_off_proposals.id"]
     ),
     sa.CheckConstraint("decision IN ('APPROVED','REJECTED')", name="decision_known"),
+    length("note", texts.NOTE),
 )
 
 bad_debt_cases = sa.Table(
@@ -405,6 +460,8 @@ bad_debt_cases = sa.Table(
     sa.PrimaryKeyConstraint("tenant_id", "id"),
     sa.UniqueConstraint("tenant_id", "proposal_id"),
     _customer_fk(),
+    length("cause", texts.NOTE),
+    length("lessons", texts.NOTE),
 )
 
 statements = sa.Table(
@@ -415,8 +472,8 @@ statements = sa.Table(
     sa.Column("customer_id", UUID(as_uuid=True), nullable=False),
     sa.Column("period", sa.Date, nullable=False),
     sa.Column("currency", sa.CHAR(3), nullable=False),
-    sa.Column("opening_minor", sa.BigInteger, nullable=False),
-    sa.Column("closing_minor", sa.BigInteger, nullable=False),
+    sa.Column("opening_minor", MinorSum, nullable=False),
+    sa.Column("closing_minor", MinorSum, nullable=False),
     sa.Column("content", JSONB, nullable=False),
     sa.Column("status", sa.Text, nullable=False, server_default="GENERATED"),
     sa.Column("status_by", sa.Text),
@@ -429,6 +486,8 @@ statements = sa.Table(
     sa.CheckConstraint(
         "status IN ('GENERATED','SENT','CONFIRMED','DISPUTED')", name="status_known"
     ),
+    date_in_range("period"),
+    length("status_note", texts.NOTE),
 )
 
 collection_cases = sa.Table(
@@ -448,6 +507,7 @@ collection_cases = sa.Table(
     sa.PrimaryKeyConstraint("tenant_id", "id"),
     _customer_fk(),
     sa.CheckConstraint("status IN ('OPEN','CLOSED')", name="status_known"),
+    date_in_range("next_action_on"),
 )
 sa.Index(
     "uq_collection_cases_open",
@@ -473,6 +533,7 @@ collection_tasks = sa.Table(
         ["tenant_id", "case_id"], ["collection_cases.tenant_id", "collection_cases.id"]
     ),
     sa.CheckConstraint("status IN ('OPEN','DONE')", name="status_known"),
+    date_in_range("due_on"),
 )
 
 activities = sa.Table(
@@ -495,6 +556,10 @@ activities = sa.Table(
         "'STATEMENT')",
         name="kind_known",
     ),
+    moment_in_range("occurred_at"),
+    length("outcome", texts.SHORT),
+    length("notes", ACTIVITY_NOTES_CHARS),
+    length("document_ref", texts.REFERENCE),
 )
 sa.Index(
     "ix_activities_customer",
@@ -519,6 +584,8 @@ promises = sa.Table(
     _customer_fk(),
     sa.CheckConstraint("amount_minor > 0", name="amount_positive"),
     sa.CheckConstraint("status IN ('OPEN','KEPT','BROKEN')", name="status_known"),
+    date_in_range("promised_on"),
+    within_ceiling("amount_minor"),
 )
 
 payment_plans = sa.Table(
@@ -535,6 +602,7 @@ payment_plans = sa.Table(
     sa.PrimaryKeyConstraint("tenant_id", "id"),
     _customer_fk(),
     sa.CheckConstraint("status IN ('ACTIVE','COMPLETED','DEFAULTED')", name="status_known"),
+    json_size("schedule", PLAN_CHARS, MAX_PLAN_INSTALMENTS),
 )
 
 reminders = sa.Table(
@@ -546,6 +614,7 @@ reminders = sa.Table(
     sa.Column("sent_on", sa.Date, nullable=False),
     sa.PrimaryKeyConstraint("tenant_id", "invoice_id", "kind"),
     sa.ForeignKeyConstraint(["tenant_id", "invoice_id"], ["invoices.tenant_id", "invoices.id"]),
+    date_in_range("sent_on"),
 )
 
 LEDGER_TABLES = (
