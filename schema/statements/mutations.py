@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from domain import roles
+from domain import roles, texts
 from schema.collections.mutations import (
     WORK,
     CollectionsPayload,
@@ -17,6 +17,7 @@ from schema.collections.mutations import (
     shows_job,
 )
 from schema.context import Context
+from schema.input_rules import text
 from schema.mutation import INPUT, decode, respond
 from schema.permissions import allow, roles_note
 from services.jobs.catalogue import MONTHLY_STATEMENTS, Period
@@ -27,8 +28,8 @@ from services.statements import monthly as statements
 @strawberry.input(description="Sent, confirmed or disputed by the customer.")
 class SetStatementStatusInput:
     id: strawberry.ID = strawberry.field(description="Global id of the statement.")
-    status: str = strawberry.field(description="SENT, CONFIRMED or DISPUTED.")
-    note: str | None = strawberry.field(default=None, description="E.g. who confirmed, how.")
+    status: str = text("SENT, CONFIRMED or DISPUTED.", texts.CODE)
+    note: str | None = text("E.g. who confirmed, how.", texts.NOTE, default=None)
 
 
 @strawberry.input(description="Generate a month's statements now (also by the 5th).")
