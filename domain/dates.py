@@ -37,18 +37,18 @@ def check_date(value: date | None, field: str) -> date | None:
 
 
 def check_moment(value: datetime | None, field: str) -> datetime | None:
-    """A timestamp whose date (in its own offset and in UTC) lies in the range."""
+    """A timestamp with its UTC offset whose date (in that offset and in UTC) lies in the
+    range; a moment without an offset names no moment at all."""
     if value is None:
         return None
     check_date(value.date(), field)
-    if value.tzinfo is not None:
-        try:
-            utc = value - (value.utcoffset() or timedelta(0))
-        except OverflowError:
-            raise DomainError(
-                "INVALID_DATE", "a moment within the supported range", field
-            ) from None
-        check_date(utc.date(), field)
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise DomainError("INVALID_DATE", "a moment with its offset, e.g. +08:00 or Z", field)
+    try:
+        utc = value - (value.utcoffset() or timedelta(0))
+    except OverflowError:
+        raise DomainError("INVALID_DATE", "a moment within the supported range", field) from None
+    check_date(utc.date(), field)
     return value
 
 

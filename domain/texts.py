@@ -41,7 +41,8 @@ EVIDENCE = TextLimit("evidence", 500)  #: one evidence reference (a document's l
 URL = TextLimit("url", 2000)  #: a webhook URL
 AMOUNT = TextLimit("amount", 40)  #: a decimal amount written as text
 DATE_TEXT = TextLimit("date", 10)  #: a date written YYYY-MM-DD
-CURSOR = TextLimit("cursor", 500)  #: an opaque paging cursor
+#: An opaque paging cursor: it may carry the longest legal name, JSON-escaped and in base64.
+CURSOR = TextLimit("cursor", 12_000)
 SEARCH = TextLimit("search", 200)  #: a search text
 TIME_ZONE = TextLimit("time zone", 64)  #: an IANA zone name
 DOCUMENT = TextLimit("document", 100_000)  #: a registered GraphQL operation
