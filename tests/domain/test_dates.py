@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given
@@ -58,3 +58,11 @@ def test_imported_dates_out_of_range_or_shape_are_refused(text: str) -> None:
 def test_shift_survives_the_dates_a_driver_reads_for_infinity() -> None:
     assert shift(date.max, 1) == LATEST
     assert shift(date.min, -1) == EARLIEST
+
+
+def test_a_moment_without_its_offset_is_refused() -> None:
+    with pytest.raises(DomainError) as refused:
+        check_moment(datetime(2026, 10, 1, 9, 30), "occurredAt")
+    assert refused.value.code == "INVALID_DATE"
+    aware = datetime(2026, 10, 1, 9, 30, tzinfo=UTC)
+    assert check_moment(aware, "occurredAt") == aware
