@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
 import strawberry
@@ -110,7 +111,9 @@ class InputRules(FieldExtension):
     def apply(self, field: StrawberryField) -> None:
         self.field = field
 
+    @cached_property
     def _is_mutation(self) -> bool:
+        """A mutation's payload carries its capability's error catalogue."""
         return getattr(self.field.type, "catalogue", None) is not None
 
     def resolve(
@@ -129,8 +132,10 @@ class InputRules(FieldExtension):
         **kwargs: Any,
     ) -> Any:
         errors = argument_errors(self.field, kwargs)
-        if errors and not self._is_mutation():
-            raise bad_input(errors[0])
+        if not self._is_mutation:
+            if errors:
+                raise bad_input(errors[0])
+            return await next_(source, info, **kwargs)
         # a mutation runs its work to gather its own refusals too, and respond() never
         # commits it (schema.mutation.respond reads `refusals()`)
         token = _REFUSED.set(tuple(errors))
