@@ -261,7 +261,8 @@ sa.Index("ix_jobs_pending", jobs.c.created_at, postgresql_where=sa.text("status 
 
 #: What migration 0017 repaired when it brought stored rows within the input rules: each
 #: changed value with its old value, each row it removed (in full), each row it let keep a
-#: value beyond a limit. Read-only for the application: the trail of a one-time repair.
+#: value beyond a limit, each write-off it re-opened for a second person's approval.
+#: Read-only for the application: the trail of a one-time repair.
 data_repairs = sa.Table(
     "data_repairs",
     metadata,
@@ -277,7 +278,9 @@ data_repairs = sa.Table(
     sa.Column("note", sa.Text),
     sa.Column("repaired_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
     sa.PrimaryKeyConstraint("tenant_id", "id"),
-    sa.CheckConstraint("action IN ('CLAMPED','DELETED','KEPT','FAILED_JOB')", name="action_known"),
+    sa.CheckConstraint(
+        "action IN ('CLAMPED','DELETED','KEPT','FAILED_JOB','REOPENED')", name="action_known"
+    ),
 )
 
 TENANT_TABLES = (

@@ -4,10 +4,10 @@ their documented limit.
 Each text input field or argument names its domain limit (`text`, `text_arg`: the description
 says "At most N characters" and the field's metadata carries the limit); every Date and
 DateTime is checked against domain.dates. One field extension applies both rules to every
-mutation (refusals become the payload's userErrors, with the input path as the client wrote
-it, and nothing runs) and to every query field with arguments (a coded BAD_USER_INPUT error),
-so a field added later is covered the day it is added. The services check again what other
-entry points (CSV imports, jobs) hand them.
+mutation (its refusals join the service's own as the payload's userErrors, with the input path
+as the client wrote it, and nothing is committed: schema.mutation) and to every query field
+with arguments (a coded BAD_USER_INPUT error), so a field added later is covered the day it is
+added. The services check again what other entry points (CSV imports, jobs) hand them.
 """
 
 from __future__ import annotations

@@ -76,6 +76,9 @@ async def run(
     info: Info[Context, Any], catalogue: ErrorCatalogue, fn: Callable[[UnitOfWork], Awaitable[T]]
 ) -> tuple[T | None, list[Any]]:
     """Commit on success; roll back and report on a domain refusal (the older shape)."""
+    refused = refusals()
+    if refused:
+        return None, catalogue.user_errors(await _refuse(info, fn, refused))
     try:
         async with info.context.uow() as uow:
             result = await fn(uow)

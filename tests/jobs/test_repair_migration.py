@@ -170,6 +170,28 @@ def _seed_old_rows(database: Database, tenant: uuid.UUID) -> dict[str, uuid.UUID
         totals={},
         created_by="probe",
     )
+    ids["proposal"] = _insert(
+        database,
+        "write_off_proposals",
+        tenant_id=t,
+        customer_id=str(customer),
+        currency="CNY",
+        total_minor=6_000_000,
+        reason="insolvent",
+        status="APPROVED",
+        required_roles=["credit_manager", "finance"],
+        created_by="carl",
+    )
+    for role in ("credit_manager", "finance"):  # one person, both approvals
+        _insert(
+            database,
+            "write_off_approvals",
+            tenant_id=t,
+            proposal_id=str(ids["proposal"]),
+            role=role,
+            approver="one-person",
+            decision="APPROVED",
+        )
     _insert(
         database,
         "jobs",
@@ -229,6 +251,11 @@ async def test_old_rows_are_repaired_auditably_and_every_job_then_succeeds(
     ]:
         assert key in repairs, (key, sorted(repairs))
     assert len(repairs[("invoices", "amount_minor", "KEPT")]) == 2
+    # and the write-off one person approved twice waits for a second person again
+    assert repairs[("write_off_proposals", "status", "REOPENED")] == [("APPROVED", "PROPOSED")]
+    assert len(repairs[("write_off_approvals", None, "DELETED")]) == 1
+    assert database.query("SELECT status FROM write_off_proposals") == [("PROPOSED",)]
+    assert database.query("SELECT approver FROM write_off_approvals") == [("one-person",)]
     # and the rows hold the clamped values, the kept ones their own, nothing out of range
     assert database.query(
         "SELECT issue_date, due_date FROM invoices WHERE number LIKE 'OLD-INV-%%' ORDER BY number"

@@ -10,6 +10,10 @@ from a date (aging snapshots, provision runs and their lines, statements and the
 recorded whole and removed, for the job recomputes them; jobs still waiting with such a date
 are marked FAILED. Then the constraints are validated.
 
+Write-offs approved before four eyes held (one person giving both approvals, or the proposer
+one): an approved, unposted proposal loses the approval that broke the rule (recorded whole)
+and is PROPOSED again, waiting for another person; a posted one is recorded as KEPT.
+
 Amount and length CHECKs cannot be met by changing money or evidence, so a row stored above
 a limit before is kept as it is, recorded in `data_repairs` (KEPT) and named in its table's
 constraint as an exception; every other row, and every new one, must keep the limit. Sums
@@ -145,7 +149,7 @@ SUMS = (
 )
 #: Tables the repair reads and writes as the owner, every tenant's rows at once.
 REPAIRED = sorted(
-    {*DATES, *MOMENTS, *DERIVED, "jobs"}
+    {*DATES, *MOMENTS, *DERIVED, "jobs", "write_off_approvals", "write_off_proposals"}
     | {t for t, *_ in CEILINGS}
     | {t for t, *_ in LENGTHS}
     | {t for t, *_ in JSON_SIZES}
@@ -227,6 +231,44 @@ def _fail_waiting_jobs() -> None:
          WHERE {waiting} AND {bad_date}""")
 
 
+def _reopen_single_person_approvals() -> None:
+    """Approvals that broke four eyes: a proposer's, or a person's second on one proposal."""
+    broken = """
+        SELECT a.tenant_id, a.proposal_id, a.role, p.status FROM write_off_approvals a
+          JOIN write_off_proposals p ON p.tenant_id = a.tenant_id AND p.id = a.proposal_id
+         WHERE a.decision = 'APPROVED' AND (a.approver = p.created_by OR EXISTS (
+               SELECT FROM write_off_approvals b
+                WHERE b.tenant_id = a.tenant_id AND b.proposal_id = a.proposal_id
+                  AND b.approver = a.approver AND (b.at, b.role) < (a.at, a.role)))"""
+    key = "jsonb_build_object('proposal_id', a.proposal_id, 'role', a.role)"
+    op.execute(f"""
+        INSERT INTO data_repairs (tenant_id, revision, table_name, row_key, action, old_value,
+                                  note)
+        SELECT a.tenant_id, '{REVISION}', 'write_off_approvals', {key},
+               CASE WHEN x.status = 'APPROVED' THEN 'DELETED' ELSE 'KEPT' END,
+               to_jsonb(a)::text, 'one person approved twice, or the proposer approved'
+          FROM write_off_approvals a JOIN ({broken}) x
+            ON x.tenant_id = a.tenant_id AND x.proposal_id = a.proposal_id AND x.role = a.role""")
+    op.execute(f"""
+        INSERT INTO data_repairs (tenant_id, revision, table_name, row_key, column_name,
+                                  action, old_value, new_value)
+        SELECT DISTINCT tenant_id, '{REVISION}', 'write_off_proposals',
+               jsonb_build_object('id', proposal_id), 'status', 'REOPENED', 'APPROVED',
+               'PROPOSED'
+          FROM ({broken}) x WHERE x.status = 'APPROVED'""")
+    op.execute(f"""
+        WITH x AS ({broken})
+        UPDATE write_off_proposals p SET status = 'PROPOSED'
+          FROM x WHERE x.tenant_id = p.tenant_id AND x.proposal_id = p.id
+           AND x.status = 'APPROVED'""")
+    op.execute("""
+        DELETE FROM write_off_approvals a USING write_off_proposals p, data_repairs r
+         WHERE p.tenant_id = a.tenant_id AND p.id = a.proposal_id AND p.status = 'PROPOSED'
+           AND r.tenant_id = a.tenant_id AND r.table_name = 'write_off_approvals'
+           AND r.action = 'DELETED' AND r.row_key = jsonb_build_object(
+               'proposal_id', a.proposal_id, 'role', a.role)""")
+
+
 def _quote(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
@@ -287,7 +329,7 @@ def _create_repairs_table() -> None:
             nullable=False,
         ),
         sa.CheckConstraint(
-            "action IN ('CLAMPED','DELETED','KEPT','FAILED_JOB')",
+            "action IN ('CLAMPED','DELETED','KEPT','FAILED_JOB','REOPENED')",
             name=op.f("ck_data_repairs_action_known"),
         ),
         sa.ForeignKeyConstraint(
@@ -332,6 +374,7 @@ def upgrade() -> None:
     for table, (keys, column) in DERIVED.items():
         _remove_derived(table, keys, column)
     _fail_waiting_jobs()
+    _reopen_single_person_approvals()
     for table, column in dated:
         op.execute(f"ALTER TABLE {table} VALIDATE CONSTRAINT ck_{table}_{column}_in_range")
     for table, column in SUMS:
