@@ -341,8 +341,7 @@ def _create_repairs_table() -> None:
         sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_data_repairs")),
     )
     role = op.get_context().opts["app_role"]
-    op.execute("ALTER TABLE data_repairs ENABLE ROW LEVEL SECURITY")
-    op.execute("ALTER TABLE data_repairs FORCE ROW LEVEL SECURITY")
+    op.execute("ALTER TABLE data_repairs ENABLE ROW LEVEL SECURITY")  # FORCE once written
     op.execute(
         "CREATE POLICY tenant_isolation ON data_repairs USING "
         "(tenant_id = (SELECT app_tenant())) WITH CHECK (tenant_id = (SELECT app_tenant()))"
@@ -410,7 +409,7 @@ def upgrade() -> None:
             (key, key_type),
             f"char_length({column}::text) || ' characters of JSON, above {chars}: kept'",
         )
-    for table in REPAIRED:
+    for table in (*REPAIRED, "data_repairs"):
         op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
 
 
