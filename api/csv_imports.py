@@ -59,6 +59,8 @@ def parse_csv(body: bytes, kind: str) -> list[dict[str, str]]:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise MalformedCsv(f"not UTF-8 at byte {exc.start}") from None
+    if "\x00" in text:  # PostgreSQL text cannot hold NUL; GraphQL refuses it the same way
+        raise MalformedCsv(f"NUL (U+0000) character at offset {text.index(chr(0))}")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)

@@ -5,8 +5,22 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
-from dbschema.ledger_tables import _created, _customer_fk, _id, _tenant
+from dbschema.checks import (
+    MinorSum,
+    date_in_range,
+    json_size,
+    length,
+    within_ceiling,
+)
+from dbschema.ledger_tables import (
+    EVIDENCE_CHARS,
+    _created,
+    _customer_fk,
+    _id,
+    _tenant,
+)
 from dbschema.tables import NOW, metadata
+from domain import texts
 
 provision_runs = sa.Table(
     "provision_runs",
@@ -24,6 +38,7 @@ provision_runs = sa.Table(
     sa.UniqueConstraint("tenant_id", "period_end"),
     sa.CheckConstraint("status IN ('OPEN','CLOSED')", name="status_known"),
     sa.CheckConstraint("basis IN ('AGE','DPD')", name="basis_known"),
+    date_in_range("period_end"),
 )
 
 #: One row per customer and currency of a run; each invoice's line sits in the parallel
@@ -35,12 +50,12 @@ provision_customer_lines = sa.Table(
     sa.Column("run_id", UUID(as_uuid=True), nullable=False),
     sa.Column("customer_id", UUID(as_uuid=True), nullable=False),
     sa.Column("currency", sa.CHAR(3), nullable=False),
-    sa.Column("open_minor", sa.BigInteger, nullable=False),
-    sa.Column("provision_minor", sa.BigInteger, nullable=False),
-    sa.Column("previous_minor", sa.BigInteger, nullable=False),
-    sa.Column("charge_minor", sa.BigInteger, nullable=False),
-    sa.Column("release_minor", sa.BigInteger, nullable=False),
-    sa.Column("utilised_minor", sa.BigInteger, nullable=False),
+    sa.Column("open_minor", MinorSum, nullable=False),
+    sa.Column("provision_minor", MinorSum, nullable=False),
+    sa.Column("previous_minor", MinorSum, nullable=False),
+    sa.Column("charge_minor", MinorSum, nullable=False),
+    sa.Column("release_minor", MinorSum, nullable=False),
+    sa.Column("utilised_minor", MinorSum, nullable=False),
     sa.Column("invoice_ids", ARRAY(UUID(as_uuid=True)), nullable=False),
     sa.Column("invoice_open", ARRAY(sa.BigInteger), nullable=False),
     sa.Column("invoice_rate", ARRAY(sa.Numeric(6, 4)), nullable=False),
@@ -83,6 +98,9 @@ write_off_proposals = sa.Table(
     sa.CheckConstraint(
         "status IN ('PROPOSED','APPROVED','POSTED','REJECTED')", name="status_known"
     ),
+    length("reason", texts.NOTE),
+    length("idempotency_key", texts.REFERENCE),
+    json_size("evidence", EVIDENCE_CHARS, texts.MAX_EVIDENCE),
 )
 
 write_off_lines = sa.Table(
@@ -98,6 +116,7 @@ write_off_lines = sa.Table(
     ),
     sa.ForeignKeyConstraint(["tenant_id", "invoice_id"], ["invoices.tenant_id", "invoices.id"]),
     sa.CheckConstraint("amount_minor > 0", name="amount_positive"),
+    within_ceiling("amount_minor"),
 )
 
 write_off_approvals = sa.Table(
@@ -115,6 +134,7 @@ write_off_approvals = sa.Table(
         ["tenant_id", "proposal_id"], ["write_off_proposals.tenant_id", "write_off_proposals.id"]
     ),
     sa.CheckConstraint("decision IN ('APPROVED','REJECTED')", name="decision_known"),
+    length("note", texts.NOTE),
 )
 
 bad_debt_cases = sa.Table(
@@ -133,4 +153,6 @@ bad_debt_cases = sa.Table(
     sa.PrimaryKeyConstraint("tenant_id", "id"),
     sa.UniqueConstraint("tenant_id", "proposal_id"),
     _customer_fk(),
+    length("cause", texts.NOTE),
+    length("lessons", texts.NOTE),
 )

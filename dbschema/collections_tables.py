@@ -6,8 +6,25 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
-from dbschema.ledger_tables import _created, _customer_fk, _id, _tenant
+from dbschema.checks import (
+    MinorSum,
+    date_in_range,
+    json_size,
+    length,
+    moment_in_range,
+    within_ceiling,
+)
+from dbschema.ledger_tables import (
+    ACTIVITY_NOTES_CHARS,
+    PLAN_CHARS,
+    _created,
+    _customer_fk,
+    _id,
+    _tenant,
+)
 from dbschema.tables import NOW, metadata
+from domain import texts
+from domain.agreements import MAX_PLAN_INSTALMENTS
 
 statements = sa.Table(
     "statements",
@@ -17,8 +34,8 @@ statements = sa.Table(
     sa.Column("customer_id", UUID(as_uuid=True), nullable=False),
     sa.Column("period", sa.Date, nullable=False),
     sa.Column("currency", sa.CHAR(3), nullable=False),
-    sa.Column("opening_minor", sa.BigInteger, nullable=False),
-    sa.Column("closing_minor", sa.BigInteger, nullable=False),
+    sa.Column("opening_minor", MinorSum, nullable=False),
+    sa.Column("closing_minor", MinorSum, nullable=False),
     sa.Column("content", JSONB, nullable=False),
     sa.Column("status", sa.Text, nullable=False, server_default="GENERATED"),
     sa.Column("status_by", sa.Text),
@@ -31,6 +48,8 @@ statements = sa.Table(
     sa.CheckConstraint(
         "status IN ('GENERATED','SENT','CONFIRMED','DISPUTED')", name="status_known"
     ),
+    date_in_range("period"),
+    length("status_note", texts.NOTE),
 )
 
 collection_cases = sa.Table(
@@ -50,6 +69,7 @@ collection_cases = sa.Table(
     sa.PrimaryKeyConstraint("tenant_id", "id"),
     _customer_fk(),
     sa.CheckConstraint("status IN ('OPEN','CLOSED')", name="status_known"),
+    date_in_range("next_action_on"),
 )
 sa.Index(
     "uq_collection_cases_open",
@@ -75,6 +95,7 @@ collection_tasks = sa.Table(
         ["tenant_id", "case_id"], ["collection_cases.tenant_id", "collection_cases.id"]
     ),
     sa.CheckConstraint("status IN ('OPEN','DONE')", name="status_known"),
+    date_in_range("due_on"),
 )
 
 activities = sa.Table(
@@ -101,6 +122,10 @@ activities = sa.Table(
         "'STATEMENT')",
         name="kind_known",
     ),
+    moment_in_range("occurred_at"),
+    length("outcome", texts.SHORT),
+    length("notes", ACTIVITY_NOTES_CHARS),
+    length("document_ref", texts.REFERENCE),
 )
 sa.Index(
     "ix_activities_customer",
@@ -125,6 +150,8 @@ promises = sa.Table(
     _customer_fk(),
     sa.CheckConstraint("amount_minor > 0", name="amount_positive"),
     sa.CheckConstraint("status IN ('OPEN','KEPT','BROKEN')", name="status_known"),
+    date_in_range("promised_on"),
+    within_ceiling("amount_minor"),
 )
 
 payment_plans = sa.Table(
@@ -141,6 +168,7 @@ payment_plans = sa.Table(
     sa.PrimaryKeyConstraint("tenant_id", "id"),
     _customer_fk(),
     sa.CheckConstraint("status IN ('ACTIVE','COMPLETED','DEFAULTED')", name="status_known"),
+    json_size("schedule", PLAN_CHARS, MAX_PLAN_INSTALMENTS),
 )
 
 reminders = sa.Table(
@@ -152,6 +180,7 @@ reminders = sa.Table(
     sa.Column("sent_on", sa.Date, nullable=False),
     sa.PrimaryKeyConstraint("tenant_id", "invoice_id", "kind"),
     sa.ForeignKeyConstraint(["tenant_id", "invoice_id"], ["invoices.tenant_id", "invoices.id"]),
+    date_in_range("sent_on"),
 )
 
 statement_documents = sa.Table(

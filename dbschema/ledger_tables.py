@@ -1,4 +1,4 @@
-"""Receivables tables: the ledger's append-only facts (invoices, payments, allocations ...).
+"""Receivables tables: the ledger (append-only facts) and what collections and closing keep.
 
 Currency travels in composite keys, so an allocation can only join an invoice and a payment
 of its own currency: the database itself refuses a mixed-currency allocation.
@@ -9,11 +9,28 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
+from dbschema.checks import (
+    MinorSum,
+    date_in_range,
+    json_size,
+    length,
+    within_ceiling,
+)
 from dbschema.tables import NEW_UUID, NOW, metadata
+from domain import texts
+
+#: An idempotency key as stored: the client's key, or "external:" and an external id.
+STORED_KEY_CHARS = 256
+#: Activities the platform writes quote an input note ("Statement 2026-10 CNY: disputed
+#: (<note>)"), so the column holds a little more than one note.
+ACTIVITY_NOTES_CHARS = 4000
+#: A proposal's evidence list as JSON: 20 references of 500 characters, quoted and separated.
+EVIDENCE_CHARS = 12_000
+#: A payment plan's schedule as JSON: 120 instalments of a date and an amount.
+PLAN_CHARS = 20_000
 
 
 def _tenant() -> sa.Column[object]:
-    """The tenant column every table starts with (a key part, cascading with the tenant)."""
     return sa.Column(
         "tenant_id",
         UUID(as_uuid=True),
@@ -23,19 +40,16 @@ def _tenant() -> sa.Column[object]:
 
 
 def _id() -> sa.Column[object]:
-    """A generated uuid id (the other key part)."""
     return sa.Column("id", UUID(as_uuid=True), nullable=False, server_default=NEW_UUID)
 
 
 def _customer_fk() -> sa.ForeignKeyConstraint:
-    """The row's customer, in its own tenant."""
     return sa.ForeignKeyConstraint(
         ["tenant_id", "customer_id"], ["customers.tenant_id", "customers.id"]
     )
 
 
 def _created() -> list[sa.Column[object]]:
-    """When and by whom a fact was recorded."""
     return [
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
         sa.Column("created_by", sa.Text, nullable=False),
@@ -58,6 +72,9 @@ payment_terms = sa.Table(
     sa.UniqueConstraint("tenant_id", "code"),
     sa.CheckConstraint("kind IN ('NET','END_OF_MONTH','INSTALMENTS')", name="kind_known"),
     sa.CheckConstraint("net_days >= 0 AND eom_plus_days >= 0", name="days_not_negative"),
+    length("code", texts.CODE),
+    length("name", texts.NAME),
+    json_size("instalments", 10_000, 60),
 )
 
 invoices = sa.Table(
@@ -91,6 +108,13 @@ invoices = sa.Table(
     ),
     sa.CheckConstraint("written_off_minor >= 0", name="written_off_not_negative"),
     sa.CheckConstraint("due_date >= issue_date", name="due_after_issue"),
+    date_in_range("issue_date"),
+    date_in_range("due_date"),
+    within_ceiling("amount_minor"),
+    length("number", texts.REFERENCE),
+    length("external_id", texts.REFERENCE),
+    length("order_ref", texts.REFERENCE),
+    length("salesperson", texts.NAME),
 )
 sa.Index(
     "ix_invoices_open_due",
@@ -119,6 +143,8 @@ invoice_instalments = sa.Table(
         ["tenant_id", "invoice_id"], ["invoices.tenant_id", "invoices.id"], ondelete="CASCADE"
     ),
     sa.CheckConstraint("amount_minor > 0", name="amount_positive"),
+    date_in_range("due_date"),
+    within_ceiling("amount_minor"),
 )
 
 payments = sa.Table(
@@ -152,6 +178,11 @@ payments = sa.Table(
     sa.CheckConstraint(
         "method IN ('BANK_TRANSFER','CHEQUE','CASH','CARD','BILL','OTHER')", name="method_known"
     ),
+    date_in_range("received_on"),
+    within_ceiling("amount_minor"),
+    length("external_id", texts.REFERENCE),
+    length("reference", texts.REFERENCE),
+    length("reversal_reason", texts.NOTE),
 )
 sa.Index(
     "ix_payments_customer", payments.c.tenant_id, payments.c.customer_id, payments.c.received_on
@@ -182,6 +213,11 @@ credit_notes = sa.Table(
     ),
     _customer_fk(),
     sa.CheckConstraint("amount_minor > 0", name="amount_positive"),
+    date_in_range("issue_date"),
+    within_ceiling("amount_minor"),
+    length("number", texts.REFERENCE),
+    length("external_id", texts.REFERENCE),
+    length("reason", texts.NOTE),
 )
 
 allocations = sa.Table(
@@ -223,6 +259,8 @@ allocations = sa.Table(
     sa.CheckConstraint(
         "(amount_minor < 0) = (reverses_id IS NOT NULL)", name="negative_only_as_reversal"
     ),
+    date_in_range("effective_on"),
+    within_ceiling("amount_minor", signed=True),
 )
 sa.Index("ix_allocations_invoice", allocations.c.tenant_id, allocations.c.invoice_id)
 sa.Index(
@@ -255,6 +293,9 @@ disputes = sa.Table(
     sa.ForeignKeyConstraint(["tenant_id", "invoice_id"], ["invoices.tenant_id", "invoices.id"]),
     sa.CheckConstraint("amount_minor > 0", name="amount_positive"),
     sa.CheckConstraint("status IN ('OPEN','RESOLVED','REJECTED')", name="status_known"),
+    within_ceiling("amount_minor"),
+    length("reason", texts.NOTE),
+    length("resolution", texts.NOTE),
 )
 
 idempotency_keys = sa.Table(
@@ -267,6 +308,7 @@ idempotency_keys = sa.Table(
     sa.Column("result", JSONB, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
     sa.PrimaryKeyConstraint("tenant_id", "operation", "key"),
+    length("key", STORED_KEY_CHARS),
 )
 
 aging_snapshots = sa.Table(
@@ -276,10 +318,11 @@ aging_snapshots = sa.Table(
     sa.Column("as_of", sa.Date, nullable=False),
     sa.Column("customer_id", UUID(as_uuid=True), nullable=False),
     sa.Column("currency", sa.CHAR(3), nullable=False),
-    sa.Column("open_minor", sa.BigInteger, nullable=False),
-    sa.Column("overdue_minor", sa.BigInteger, nullable=False),
+    sa.Column("open_minor", MinorSum, nullable=False),
+    sa.Column("overdue_minor", MinorSum, nullable=False),
     sa.Column("buckets", JSONB, nullable=False),
     sa.Column("weighted_days_past_due", sa.Numeric(12, 2), nullable=False),
     sa.PrimaryKeyConstraint("tenant_id", "as_of", "customer_id", "currency"),
     _customer_fk(),
+    date_in_range("as_of"),
 )

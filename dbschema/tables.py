@@ -5,6 +5,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
+from dbschema.checks import date_in_range, json_size, length, within_ceiling
+from domain import texts
+
 metadata = sa.MetaData(
     naming_convention={
         "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -16,6 +19,8 @@ metadata = sa.MetaData(
 )
 
 NOW = sa.text("now()")
+#: A contact list's JSON at most: 50 contacts of name, role, phone and e-mail at their limits.
+CONTACTS_CHARS = 50_000
 NEW_UUID = sa.text("gen_random_uuid()")
 
 
@@ -84,6 +89,19 @@ customers = sa.Table(
         "(annual_sales_minor IS NULL) = (annual_sales_currency IS NULL)",
         name="sales_has_currency",
     ),
+    date_in_range("founded_on"),
+    date_in_range("last_reviewed_on"),
+    within_ceiling("registered_capital_minor"),
+    within_ceiling("annual_sales_minor"),
+    length("code", texts.CODE),
+    length("legal_name", texts.LEGAL_NAME),
+    length("registration_number", texts.CODE),
+    length("industry", texts.SHORT),
+    length("business_model", texts.SUMMARY),
+    length("company_history", texts.TEXT),
+    length("salesperson", texts.NAME),
+    length("payment_terms_code", texts.CODE),
+    json_size("contacts", CONTACTS_CHARS, texts.MAX_CONTACTS),
 )
 sa.Index("ix_customers_tenant_name", customers.c.tenant_id, customers.c.legal_name, customers.c.id)
 sa.Index(
@@ -123,6 +141,7 @@ customer_relations = sa.Table(
         "kind IN ('PARENT','SUBSIDIARY','SHAREHOLDER','KEY_SUPPLIER','KEY_BUYER','GUARANTOR')",
         name="kind_known",
     ),
+    length("note", texts.NOTE),
 )
 
 credit_file_entries = sa.Table(
@@ -142,6 +161,11 @@ credit_file_entries = sa.Table(
     sa.ForeignKeyConstraint(
         ["tenant_id", "customer_id"], ["customers.tenant_id", "customers.id"], ondelete="CASCADE"
     ),
+    date_in_range("occurred_on"),
+    length("kind", texts.CODE),
+    length("title", texts.NAME),
+    length("body", texts.TEXT),
+    length("document_ref", texts.REFERENCE),
 )
 sa.Index(
     "ix_credit_file_entries_customer",
@@ -187,6 +211,7 @@ warnings = sa.Table(
     ),
     sa.CheckConstraint("level IN ('LIGHT','MEDIUM','SEVERE')", name="level_known"),
     sa.CheckConstraint("status IN ('OPEN','ACKNOWLEDGED')", name="status_known"),
+    length("acknowledge_note", texts.NOTE),
 )
 sa.Index(
     "uq_warnings_open_per_kind",
@@ -234,6 +259,30 @@ jobs = sa.Table(
 )
 sa.Index("ix_jobs_pending", jobs.c.created_at, postgresql_where=sa.text("status = 'PENDING'"))
 
+#: What migration 0017 repaired when it brought stored rows within the input rules: each
+#: changed value with its old value, each row it removed (in full), each row it let keep a
+#: value beyond a limit, each write-off it re-opened for a second person's approval.
+#: Read-only for the application: the trail of a one-time repair.
+data_repairs = sa.Table(
+    "data_repairs",
+    metadata,
+    _tenant(),
+    sa.Column("id", sa.BigInteger, sa.Identity(), nullable=False),
+    sa.Column("revision", sa.Text, nullable=False),
+    sa.Column("table_name", sa.Text, nullable=False),
+    sa.Column("row_key", JSONB, nullable=False),
+    sa.Column("column_name", sa.Text),
+    sa.Column("action", sa.Text, nullable=False),
+    sa.Column("old_value", sa.Text),
+    sa.Column("new_value", sa.Text),
+    sa.Column("note", sa.Text),
+    sa.Column("repaired_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
+    sa.PrimaryKeyConstraint("tenant_id", "id"),
+    sa.CheckConstraint(
+        "action IN ('CLAMPED','DELETED','KEPT','FAILED_JOB','REOPENED')", name="action_known"
+    ),
+)
+
 TENANT_TABLES = (
     customers,
     customer_relations,
@@ -242,4 +291,5 @@ TENANT_TABLES = (
     warnings,
     events,
     jobs,
+    data_repairs,
 )

@@ -5,7 +5,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
+from dbschema.checks import json_size
 from dbschema.tables import NOW, metadata
+
+#: Five bank accounts as JSON, each part at its limit.
+BANK_ACCOUNTS_CHARS = 10_000
 
 tenant_profiles = sa.Table(
     "tenant_profiles",
@@ -55,5 +59,6 @@ tenant_profiles = sa.Table(
         name="images_typed",
     ),
     sa.CheckConstraint("jsonb_array_length(bank_accounts) <= 5", name="bank_accounts_count"),
+    json_size("bank_accounts", BANK_ACCOUNTS_CHARS),
     sa.CheckConstraint("char_length(time_zone) BETWEEN 1 AND 64", name="time_zone_length"),
 )

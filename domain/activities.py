@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from domain.errors import DomainError
+from domain import texts
+from domain.dates import check_moment
+from domain.errors import DomainError, ValidationFailed
 
 #: What a collector records by hand.
 ACTIVITY_KINDS = ("CALL", "EMAIL", "LETTER", "VISIT", "LEGAL", "NOTE")
@@ -21,6 +23,18 @@ def check_kind(kind: str) -> None:
 
 
 def check_occurred_at(occurred_at: datetime, now: datetime) -> None:
-    """An activity has happened already (within the clock skew), else FUTURE_DATE."""
+    """A moment in the platform's range that has happened already (within the clock skew),
+    else INVALID_DATE or FUTURE_DATE."""
+    check_moment(occurred_at, "occurredAt")
     if occurred_at > now + CLOCK_SKEW:
         raise DomainError("FUTURE_DATE", "an activity cannot lie in the future", "occurredAt")
+
+
+def check_texts(outcome: str | None, notes: str | None, document_ref: str | None) -> None:
+    """An activity's texts within their limits (every refusal at once)."""
+    errors: list[DomainError] = []
+    texts.collect_text(outcome, texts.SHORT, "outcome", errors)
+    texts.collect_text(notes, texts.NOTE, "notes", errors)
+    texts.collect_text(document_ref, texts.REFERENCE, "documentRef", errors)
+    if errors:
+        raise ValidationFailed(errors)

@@ -12,8 +12,11 @@ from datetime import date
 from enum import Enum
 from uuid import UUID
 
+from domain.dates import check_date
 from domain.errors import DomainError
-from domain.money import Money
+from domain.money import MAX_DOCUMENT_MINOR, Money, check_document_amount
+
+MAX_PLAN_INSTALMENTS = 120  #: ten years of monthly instalments
 
 
 class AgreementStatus(Enum):
@@ -95,50 +98,75 @@ def plan_outcome(plan: ActivePlan, as_of: date) -> Outcome | None:
     return None
 
 
-def _positive(amount: str, currency: str, field: str) -> Money:
-    """A parsed amount above zero, else the DomainError naming the input field."""
+def _positive(amount: str, currency: str, field: str, maximum: int) -> Money:
+    """A parsed amount above zero and within the maximum per document, else the DomainError
+    naming the input field."""
     money = Money.parse(amount, currency, field)
     if money.minor <= 0:
         raise DomainError("AMOUNT_NOT_POSITIVE", "must be greater than zero", f"{field}.amount")
-    return money
+    return check_document_amount(money, maximum, f"{field}.amount")
+
+
+def _date(value: date, today: date, field: str, what: str, errors: list[DomainError]) -> None:
+    """A date in the platform's range and not in the past."""
+    try:
+        check_date(value, field)
+    except DomainError as exc:
+        errors.append(exc)
+        return
+    if value < today:
+        errors.append(DomainError("INVALID_DATE", f"{what} today or later", field))
 
 
 def check_promise(
-    amount: str, currency: str, promised_on: date, today: date
+    amount: str,
+    currency: str,
+    promised_on: date,
+    today: date,
+    maximum: int = MAX_DOCUMENT_MINOR,
 ) -> tuple[Money | None, list[DomainError]]:
     """The promised amount, and every reason to refuse the promise (fields as the input's)."""
     errors: list[DomainError] = []
     money: Money | None = None
     try:
-        money = _positive(amount, currency, "amount")
+        money = _positive(amount, currency, "amount", maximum)
     except DomainError as exc:
         errors.append(exc)
-    if promised_on < today:
-        errors.append(DomainError("INVALID_DATE", "a promise is for today or later", "promisedOn"))
+    _date(promised_on, today, "promisedOn", "a promise is for", errors)
     return money, errors
 
 
 def check_schedule(
-    currency: str, instalments: Sequence[tuple[date, str]], today: date
+    currency: str,
+    instalments: Sequence[tuple[date, str]],
+    today: date,
+    maximum: int = MAX_DOCUMENT_MINOR,
 ) -> tuple[tuple[Instalment, ...], list[DomainError]]:
-    """The plan's schedule, and every reason to refuse it (fields as the input's)."""
+    """The plan's schedule, and every reason to refuse it (fields as the input's); the plan
+    as a whole is one document, so its total keeps within the maximum too."""
     errors: list[DomainError] = []
     schedule: list[Instalment] = []
+    if len(instalments) > MAX_PLAN_INSTALMENTS:
+        errors.append(
+            DomainError("TOO_MANY", f"at most {MAX_PLAN_INSTALMENTS} instalments", "instalments")
+        )
+        instalments = ()
     for n, (due_on, amount) in enumerate(instalments):
         try:
             schedule.append(
-                Instalment(due_on, _positive(amount, currency, f"instalments.{n}").minor)
+                Instalment(due_on, _positive(amount, currency, f"instalments.{n}", maximum).minor)
             )
         except DomainError as exc:
             errors.append(exc)
-        if due_on < today:
-            errors.append(
-                DomainError(
-                    "INVALID_DATE", "instalments start today or later", f"instalments.{n}.dueOn"
-                )
-            )
-    if not instalments:
+        _date(due_on, today, f"instalments.{n}.dueOn", "instalments start", errors)
+    if not instalments and not errors:
         errors.append(DomainError("REQUIRED", "at least one instalment", "instalments"))
+    if len(schedule) == len(instalments) and schedule:
+        total = Money(sum(i.amount_minor for i in schedule), currency)
+        try:
+            check_document_amount(total, maximum, "instalments")
+        except DomainError as exc:
+            errors.append(exc)
     dates = [d for d, _ in instalments]
     if dates != sorted(dates):
         errors.append(

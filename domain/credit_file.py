@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 from typing import overload
+
+from domain.dates import shift
 
 #: common practice: review every customer's credit file at least once a year.
 DEFAULT_REVIEW_INTERVAL_DAYS = 365
@@ -111,7 +113,7 @@ def completeness_many(
     checks = [
         (
             item.key,
-            None if item.max_age_days is None else as_of - timedelta(days=item.max_age_days),
+            None if item.max_age_days is None else shift(as_of, -item.max_age_days),
             MissingItem(item.key, "ABSENT"),
         )
         for item in policy
@@ -141,7 +143,7 @@ def next_review_due(last_reviewed_on: None, interval_days: int) -> None: ...
 def next_review_due(last_reviewed_on: date | None, interval_days: int) -> date | None: ...
 def next_review_due(last_reviewed_on: date | None, interval_days: int) -> date | None:
     """When the next periodic review falls due: one interval after the last (None: never)."""
-    return None if last_reviewed_on is None else last_reviewed_on + timedelta(days=interval_days)
+    return None if last_reviewed_on is None else shift(last_reviewed_on, interval_days)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from enum import Enum
 from itertools import pairwise
 from uuid import UUID
 
 from domain.agreements import ActivePlan, DuePromise, Outcome, plan_outcome, promise_outcome
+from domain.dates import shift
 from domain.errors import DomainError
 from domain.roles import ALL_ROLES
 
@@ -87,7 +88,7 @@ def stage_index(stage: Stage | None, ladder: Sequence[Stage] = DEFAULT_LADDER) -
 
 def reminder_due(due_date: date, as_of: date, days_before: int = PRE_DUE_REMINDER_DAYS) -> bool:
     """Inside the reminder window [due - days_before, due): a missed day still catches up."""
-    return due_date - timedelta(days=days_before) <= as_of < due_date
+    return shift(due_date, -days_before) <= as_of < due_date
 
 
 @dataclass(frozen=True)
@@ -211,7 +212,7 @@ def plan_case(facts: CustomerFacts, ladder: Sequence[Stage], as_of: date) -> Cas
     case = facts.case
     if due_stage is None:  # nothing undisputed overdue: no case, and nothing to escalate
         return CasePlan(facts.customer_id, closes=case is not None, promises=promises, plans=plans)
-    task_due = as_of + timedelta(days=TASK_DUE_DAYS)
+    task_due = shift(as_of, TASK_DUE_DAYS)
     moves: list[StageMove] = []
     previous = case.stage if case else None
     rung = position(previous, ladder)

@@ -8,10 +8,12 @@ is still open. It is computed exactly and rounded half up once, at the end.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
+from domain.dates import shift
 from domain.errors import DomainError
+from domain.money import parse_decimal
 
 #: common contract default (and the source practice): 0.05% of the overdue amount per day.
 LATE_INTEREST_PER_DAY = Decimal("0.0005")
@@ -21,11 +23,8 @@ MAX_DAILY_RATE = Decimal("0.01")  #: 1% a day is already usurious; above it is a
 
 def parse_daily_rate(value: str, field: str) -> Decimal:
     """A late-interest daily rate from text: 0 to below 1%, at most 8 decimal places."""
-    try:
-        rate = Decimal(value.strip())
-    except (InvalidOperation, AttributeError):
-        raise DomainError("INVALID_AMOUNT", "a decimal rate such as 0.0005", field) from None
-    if not rate.is_finite() or rate < 0 or rate >= MAX_DAILY_RATE:
+    rate = parse_decimal(value, field)
+    if rate < 0 or rate >= MAX_DAILY_RATE:
         raise DomainError("INVALID_INPUT", "a daily rate from 0 to below 0.01 (1%)", field)
     if rate.as_tuple().exponent < -8:  # type: ignore[operator]
         raise DomainError("INVALID_INPUT", "at most 8 decimal places", field)
@@ -38,7 +37,7 @@ def _days(first: date, last: date) -> int:
 
 def interest_start(due_date: date, grace_days: int = DEFAULT_GRACE_DAYS) -> date:
     """The first day interest runs: the day after the due date plus grace days."""
-    return due_date + timedelta(days=grace_days + 1)
+    return shift(due_date, grace_days + 1)
 
 
 def principal_days(
@@ -57,7 +56,7 @@ def principal_days(
         return 0
     total = amount_minor * _days(lo, last)
     for on, amount in reductions:
-        total -= amount * _days(max(lo, on + timedelta(days=1)), last)
+        total -= amount * _days(max(lo, shift(on, 1)), last)
     return total
 
 

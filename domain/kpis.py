@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 
+from domain.dates import check_date
 from domain.errors import DomainError
 
 MAX_COUNTBACK_MONTHS = 24  #: DSO is capped here when sales are too thin to cover the balance
@@ -34,7 +35,10 @@ def quantize(value: Decimal | None, step: Decimal) -> Decimal | None:
 
 
 def check_period(start: date, end: date) -> int:
-    """Days in the period, both ends included; refuses an inverted or over-long period."""
+    """Days in the period, both ends included; refuses a date out of the platform's range and
+    an inverted or over-long period."""
+    check_date(start, "from")
+    check_date(end, "to")
     if end < start:
         raise DomainError("INVALID_DATE", "the period ends before it starts", "to")
     days = (end - start).days + 1

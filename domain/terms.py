@@ -5,10 +5,11 @@ from __future__ import annotations
 import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 
+from domain.dates import shift
 from domain.errors import DomainError
 
 
@@ -63,15 +64,15 @@ class PaymentTerms:
 def schedule(terms: PaymentTerms, issue_date: date, amount_minor: int) -> list[tuple[date, int]]:
     """Due dates and amounts; the last instalment takes the rounding remainder."""
     if terms.kind == TermsKind.NET:
-        return [(issue_date + timedelta(days=terms.net_days), amount_minor)]
+        return [(shift(issue_date, terms.net_days), amount_minor)]
     if terms.kind == TermsKind.END_OF_MONTH:
         last = calendar.monthrange(issue_date.year, issue_date.month)[1]
         end = issue_date.replace(day=last)
-        return [(end + timedelta(days=terms.eom_plus_days), amount_minor)]
+        return [(shift(end, terms.eom_plus_days), amount_minor)]
     lines: list[tuple[date, int]] = []
     allotted = 0
     for n, part in enumerate(terms.instalments):
-        due = issue_date + timedelta(days=part.offset_days)
+        due = shift(issue_date, part.offset_days)
         if n == len(terms.instalments) - 1:
             share = amount_minor - allotted
         else:

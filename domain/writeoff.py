@@ -1,8 +1,12 @@
-"""Write-off approvals: finance always, the credit manager too above a threshold; never self."""
+"""Write-off approvals: finance always, the credit manager too above a threshold; each approval
+from a different person, never the proposer (domain.four_eyes)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from domain.errors import DomainError
+from domain.four_eyes import check_approver
 
 #: Above 50,000.00 (two-decimal currency) a write-off also needs the credit manager's approval.
 DEFAULT_DUAL_APPROVAL_THRESHOLD_MINOR = 5_000_000
@@ -23,10 +27,11 @@ def check_approval(
     approver_roles: frozenset[str],
     required: frozenset[str],
     already: frozenset[str],
+    earlier_approvers: Iterable[str] = (),
 ) -> str:
-    """The role this approval fills; refuses self-approval and approvers with no open role."""
-    if approver == proposer:
-        raise DomainError("SELF_APPROVAL", "the proposer cannot approve their own write-off", "id")
+    """The role this approval fills; refuses the proposer, a second approval by the same
+    person (whatever roles they hold) and approvers with no open role."""
+    check_approver(proposer, approver, earlier_approvers)
     missing = required - already
     if not missing:
         raise DomainError("ALREADY_APPROVED", "every required approval is given", "id")

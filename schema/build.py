@@ -43,6 +43,7 @@ from schema.delivery import mutations as delivery
 from schema.delivery.queries import DeliveryQuery
 from schema.engine.switch import executor_class, refuse_skipped_extensions
 from schema.errors import RequestIdMaskErrors
+from schema.input_rules import guard
 from schema.integration import mutations as integration
 from schema.integration import webhook_mutations
 from schema.integration.documents import TrustedDocuments
@@ -117,6 +118,11 @@ Mutation = strawberry.type(
     description="Write entry points: each takes one `input` and returns a payload with "
     "`userErrors`.",
 )
+
+# Every root field with arguments checks dates and text lengths before it runs (a mutation
+# answers with userErrors, a query with BAD_USER_INPUT): a field added later is covered too.
+for _field in (*Query.__strawberry_definition__.fields, *Mutation.__strawberry_definition__.fields):
+    guard(_field)
 
 
 def trusted_documents(only_registered: bool) -> type[SchemaExtension]:

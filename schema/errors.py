@@ -9,6 +9,7 @@ from typing import TypeVar
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
+from domain.errors import DomainError
 from infra.request_context import current_request_id
 
 log = logging.getLogger("credit.graphql")
@@ -27,6 +28,15 @@ PUBLIC_CODES = {
 def coded_error(message: str, code: str) -> GraphQLError:
     """A top-level error with extensions.code, shown to the client as is."""
     return GraphQLError(message, extensions={"code": code})
+
+
+def bad_input(exc: DomainError) -> GraphQLError:
+    """A read's refusal of its arguments (a date out of range, an unknown currency): coded
+    BAD_USER_INPUT with the argument named, never an "Unexpected error"."""
+    return GraphQLError(
+        f"{exc.field}: {exc.message}",
+        extensions={"code": "BAD_USER_INPUT", "field": exc.field, "reason": exc.code},
+    )
 
 
 def should_mask(error: GraphQLError) -> bool:

@@ -6,7 +6,9 @@ from typing import Any, NewType
 
 import strawberry
 
+from domain import texts
 from domain.money import Money as DomainMoney
+from schema.input_rules import text
 
 
 def _parse_decimal(value: Any) -> str:
@@ -18,7 +20,9 @@ def _parse_decimal(value: Any) -> str:
 DecimalString = strawberry.scalar(
     NewType("DecimalString", str),
     name="Decimal",
-    description='An exact decimal number written as a string, e.g. "1234.50".',
+    description='An exact decimal number written as a string, e.g. "1234.50": an optional '
+    "sign, ASCII digits and at most one point (no spaces, underscores, exponents, NaN or "
+    "other scripts' digits), at most 40 characters.",
     serialize=str,
     parse_value=_parse_decimal,
 )
@@ -49,6 +53,7 @@ class Money:
 @strawberry.input(description="An exact amount of money as input.")
 class MoneyInput:
     amount: DecimalString = strawberry.field(  # type: ignore[valid-type]
-        description="Decimal string, at most the currency's minor digits."
+        description="Decimal string: an optional sign, ASCII digits and at most one point, "
+        "with at most the currency's minor digits (no spaces, exponents or other digits)."
     )
-    currency: str = strawberry.field(description="ISO 4217 currency code.")
+    currency: str = text("ISO 4217 currency code.", texts.CURRENCY)

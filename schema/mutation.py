@@ -5,6 +5,7 @@ A domain refusal rolls back and becomes the payload's userErrors, so nothing is 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 from uuid import UUID
@@ -14,10 +15,12 @@ from strawberry.types import Info
 
 from domain.errors import DomainError, ValidationFailed
 from schema.context import Context
+from schema.input_rules import refusals
 from schema.relay import from_global_id
 from schema.user_errors import ErrorCatalogue
 from services.uow import UnitOfWork
 
+log = logging.getLogger("credit.graphql")
 T = TypeVar("T")
 P = TypeVar("P")
 #: The description every mutation's single `input` argument carries.
@@ -36,6 +39,9 @@ async def respond(
     error type carries that capability's codes; `show` re-reads what the work changed.
     """
     catalogue = payload.catalogue  # type: ignore[attr-defined]
+    refused = refusals()
+    if refused:
+        return payload(user_errors=catalogue.user_errors(await _refuse(info, work, refused)))
     try:
         async with info.context.uow() as uow:
             result = await work(uow)
@@ -46,10 +52,33 @@ async def respond(
     return payload(user_errors=[], **fields)
 
 
+async def _refuse(
+    info: Info[Context, Any],
+    work: Callable[[UnitOfWork], Awaitable[Any]],
+    refused: tuple[DomainError, ...],
+) -> ValidationFailed:
+    """The input rules refused the input: run the work only to hear its own refusals too, in
+    a unit of work that is never committed, and report them all (the rules' first)."""
+    found = list(refused)
+    try:
+        async with info.context.uow() as uow:
+            await work(uow)
+    except (DomainError, ValidationFailed) as exc:
+        seen = {(e.field, e.code) for e in found}
+        more = exc.errors if isinstance(exc, ValidationFailed) else [exc]
+        found += [e for e in more if (e.field, e.code) not in seen]
+    except Exception:
+        log.info("refused input failed its work too", exc_info=True)
+    return ValidationFailed(found)
+
+
 async def run(
     info: Info[Context, Any], catalogue: ErrorCatalogue, fn: Callable[[UnitOfWork], Awaitable[T]]
 ) -> tuple[T | None, list[Any]]:
     """Commit on success; roll back and report on a domain refusal (the older shape)."""
+    refused = refusals()
+    if refused:
+        return None, catalogue.user_errors(await _refuse(info, fn, refused))
     try:
         async with info.context.uow() as uow:
             result = await fn(uow)

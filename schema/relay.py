@@ -12,6 +12,8 @@ from uuid import UUID
 import strawberry
 from graphql import GraphQLError
 
+from domain import texts
+from domain.dates import check_date, check_moment
 from domain.errors import DomainError
 
 C = TypeVar("C")
@@ -57,18 +59,82 @@ def encode_cursor(value: Any, row_id: UUID) -> str:
     return base64.urlsafe_b64encode(json.dumps([value, str(row_id)]).encode()).decode()
 
 
-def decode_cursor(cursor: str) -> tuple[Any, UUID]:
-    """Inverse of encode_cursor; a malformed cursor is a client error."""
+#: A keyset cursor's whole numbers (sums of minor units, which NUMERIC holds beyond a BIGINT)
+#: are refused beyond this: no ledger total comes near it, and no SQL type overflows on it.
+CURSOR_INT_MAX = 10**30
+#: `expect` for the cursors of ranked lists: [amount, key, currency].
+RANKED = "ranked"
+
+
+class _Malformed(ValueError):
+    """A cursor that is not one this API hands out."""
+
+
+def _moment(value: dict[str, Any]) -> date:
+    """A date or an aware datetime from a cursor, within the platform's range."""
+    if set(value) != {"t", "dt"} or not isinstance(value["t"], str):
+        raise _Malformed
+    if value["dt"] is True:
+        moment = datetime.fromisoformat(value["t"])
+        if moment.tzinfo is None:
+            raise _Malformed
+        check_moment(moment, "after")
+        return moment
+    if value["dt"] is not False:
+        raise _Malformed
+    day = date.fromisoformat(value["t"])
+    check_date(day, "after")
+    return day
+
+
+def _scalar(value: Any) -> Any:
+    """A cursor's sort value: text, a bounded whole number, null, or a date/datetime."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) <= CURSOR_INT_MAX:
+        return value
+    if isinstance(value, dict):
+        return _moment(value)
+    raise _Malformed
+
+
+def _sort_value(value: Any, expect: type | str | None) -> Any:
+    """The sort value checked against what the list sorts by (`expect`)."""
+    if isinstance(value, list):
+        if len(value) != 3 or expect not in (None, RANKED):
+            raise _Malformed
+        amount, key, currency = (_scalar(v) for v in value)
+        if not isinstance(amount, int) or not isinstance(key, str):
+            raise _Malformed
+        if not isinstance(currency, str):
+            raise _Malformed
+        return [amount, key, currency]
+    scalar = _scalar(value)
+    if expect is None:
+        return scalar
+    if expect is datetime and not isinstance(scalar, datetime):
+        raise _Malformed
+    if expect is date and (not isinstance(scalar, date) or isinstance(scalar, datetime)):
+        raise _Malformed
+    if expect is str and not isinstance(scalar, str):
+        raise _Malformed
+    if expect == RANKED:
+        raise _Malformed
+    return scalar
+
+
+def decode_cursor(cursor: str, expect: type | str | None = None) -> tuple[Any, UUID]:
+    """Inverse of encode_cursor, checked before it reaches SQL: the sort value must be what
+    the list sorts by (`expect`: date, datetime, str or RANKED; None accepts any value this
+    API encodes), whole numbers bounded, dates in range. Anything else is BAD_USER_INPUT."""
     try:
-        value, raw = json.loads(base64.urlsafe_b64decode(cursor.encode() + b"=="))
-        if isinstance(value, dict):
-            value = (
-                datetime.fromisoformat(value["t"])
-                if value["dt"]
-                else date.fromisoformat(value["t"])
-            )
-        return value, UUID(raw)
-    except (ValueError, TypeError, KeyError):
+        if len(cursor) > texts.CURSOR.max_chars:
+            raise _Malformed
+        decoded = json.loads(base64.urlsafe_b64decode(cursor.encode() + b"=="))
+        if not isinstance(decoded, list) or len(decoded) != 2 or not isinstance(decoded[1], str):
+            raise _Malformed
+        return _sort_value(decoded[0], expect), UUID(decoded[1])
+    except (ValueError, TypeError, KeyError, DomainError, RecursionError):
         raise GraphQLError("Malformed cursor", extensions={"code": "BAD_USER_INPUT"}) from None
 
 

@@ -11,7 +11,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import Info
 
-from domain import roles
+from domain import roles, texts
 from domain.errors import DomainError
 from infra.event_hub import SubscriberOverflow
 from schema.collections.events import (
@@ -23,6 +23,7 @@ from schema.collections.events import (
 from schema.context import Context
 from schema.customers import loaders
 from schema.errors import masked
+from schema.input_rules import text_arg
 from schema.permissions import allow, roles_note
 from schema.relay import from_global_id
 from schema.warnings.types import Warning as WarningType
@@ -73,7 +74,7 @@ class Subscription:
             WarningSubscriptionFilter | None,
             strawberry.argument(description="Which warnings to receive."),
         ] = None,
-        after: Annotated[str | None, strawberry.argument(description="Resume cursor.")] = None,
+        after: Annotated[str | None, text_arg("Resume cursor.", texts.CURSOR)] = None,
     ) -> AsyncGenerator[WarningEvent, None]:
         async for item in masked(_warnings(info.context, filter, after)):
             yield item
@@ -92,7 +93,7 @@ class Subscription:
             ReceivablesEventFilter | None,
             strawberry.argument(description="Which events to receive."),
         ] = None,
-        after: Annotated[str | None, strawberry.argument(description="Resume cursor.")] = None,
+        after: Annotated[str | None, text_arg("Resume cursor.", texts.CURSOR)] = None,
     ) -> AsyncGenerator[ReceivablesEvent, None]:
         async for item in masked(_receivables(info.context, filter, after)):
             yield item

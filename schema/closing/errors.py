@@ -14,6 +14,7 @@ CLOSING = catalogue(
         "INVOICE_SETTLED": "The invoice has nothing left to write off or dispute.",
         "NOT_AN_APPROVER": "Your roles cannot give a needed approval.",
         "PERIOD_CLOSED": "The period is closed.",
+        "SAME_APPROVER": "You gave an approval already: the next one needs another person.",
         "SELF_APPROVAL": "The proposer cannot approve.",
     },
 )

@@ -10,16 +10,18 @@ from uuid import UUID
 import strawberry
 from strawberry.types import Info
 
-from domain import roles
+from domain import roles, texts
 from schema.closing.errors import CLOSING
 from schema.closing.types import BadDebtCase, ProvisionRun, WriteOffProposal
 from schema.context import Context
+from schema.input_rules import text
 from schema.jobs.types import Job
-from schema.ledger.mutations.postings import KEY_NOTE
+from schema.ledger.mutations.postings import KEY, KEY_NOTE
 from schema.mutation import INPUT, decode, respond
 from schema.permissions import allow, roles_note
 from services.closing import provisions, writeoffs
 from services.closing import reads as closing_reads
+from services.closing.writeoffs import MAX_LINES
 from services.jobs.catalogue import RUN_PROVISIONS, PeriodEnd
 from services.jobs.reads import job_by_id
 from services.jobs.requests import request_job
@@ -49,32 +51,36 @@ class ProvisionRunPayload(CLOSING.payload):
 @strawberry.input(description="Part of an invoice to write off.")
 class WriteOffLineInput:
     invoice_id: strawberry.ID = strawberry.field(description="Global id of the invoice.")
-    amount: str = strawberry.field(description="Decimal amount, at most the open amount.")
+    amount: str = text("Decimal amount, at most the open amount.", texts.AMOUNT)
 
 
 @strawberry.input(description="Propose a write-off.")
 class ProposeWriteOffInput:
     customer_id: strawberry.ID = strawberry.field(description="Global id of the customer.")
-    lines: list[WriteOffLineInput] = strawberry.field(description="Invoices and amounts.")
-    reason: str = strawberry.field(description="Why the debt is irrecoverable.")
-    evidence: list[str] = strawberry.field(
-        default_factory=list, description="Evidence references (documents)."
+    lines: list[WriteOffLineInput] = strawberry.field(
+        description=f"Invoices and amounts, at most {MAX_LINES}."
     )
-    idempotency_key: str = strawberry.field(description=KEY_NOTE)
+    reason: str = text("Why the debt is irrecoverable.", texts.NOTE)
+    evidence: list[str] = text(
+        f"Evidence references (documents), at most {texts.MAX_EVIDENCE}, each a text.",
+        texts.EVIDENCE,
+        default_factory=list,
+    )
+    idempotency_key: str = text(KEY_NOTE, KEY)
 
 
 @strawberry.input(description="Approve or reject a write-off proposal.")
 class DecideWriteOffInput:
     id: strawberry.ID = strawberry.field(description="Global id of the proposal.")
     approve: bool = strawberry.field(description="True to approve, false to reject.")
-    note: str | None = strawberry.field(default=None, description="Why.")
+    note: str | None = text("Why.", texts.NOTE, default=None)
 
 
 @strawberry.input(description="Post an approved write-off.")
 class PostWriteOffInput:
     id: strawberry.ID = strawberry.field(description="Global id of the proposal.")
     effective_on: date | None = strawberry.field(default=None, description="Default today.")
-    idempotency_key: str = strawberry.field(description=KEY_NOTE)
+    idempotency_key: str = text(KEY_NOTE, KEY)
 
 
 @strawberry.type(description="Result of a write-off mutation.")
@@ -88,17 +94,17 @@ class WriteOffPayload(CLOSING.payload):
 @strawberry.input(description="Cash received on a written-off debt.")
 class RecordRecoveryInput:
     case_id: strawberry.ID = strawberry.field(description="Global id of the bad-debt case.")
-    amount: str = strawberry.field(description="Decimal amount in the case's currency.")
+    amount: str = text("Decimal amount in the case's currency.", texts.AMOUNT)
     received_on: date = strawberry.field(description="Date received.")
-    reference: str | None = strawberry.field(default=None, description="Bank reference.")
-    idempotency_key: str = strawberry.field(description=KEY_NOTE)
+    reference: str | None = text("Bank reference.", texts.REFERENCE, default=None)
+    idempotency_key: str = text(KEY_NOTE, KEY)
 
 
 @strawberry.input(description="Record what a bad-debt case taught.")
 class RecordLessonsInput:
     case_id: strawberry.ID = strawberry.field(description="Global id of the bad-debt case.")
-    lessons: str = strawberry.field(description="What to do differently.")
-    cause: str | None = strawberry.field(default=None, description="Refined cause.")
+    lessons: str = text("What to do differently.", texts.NOTE)
+    cause: str | None = text("Refined cause.", texts.NOTE, default=None)
 
 
 @strawberry.type(description="Result of a bad-debt case mutation.")

@@ -8,9 +8,10 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from domain import roles
+from domain import roles, texts
 from schema.closing.types import BadDebtCase, ProvisionRun, WriteOffProposal
 from schema.context import Context
+from schema.input_rules import text_arg
 from schema.permissions import allow, roles_note
 from services.closing import reads as closing_reads
 
@@ -41,7 +42,7 @@ class ClosingQuery:
         self,
         info: Info[Context, Any],
         status: Annotated[
-            str | None, strawberry.argument(description="PROPOSED, APPROVED, POSTED or REJECTED.")
+            str | None, text_arg("PROPOSED, APPROVED, POSTED or REJECTED.", texts.CODE)
         ] = None,
     ) -> list[WriteOffProposal]:
         found = await closing_reads.proposals(info.context.session, status)

@@ -10,15 +10,18 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from domain import texts
 from domain.errors import DomainError
 from domain.provisions import ProvisionLine, ProvisionTotals
 from schema.context import Context
 from schema.customers import loaders
 from schema.customers.types import Customer
+from schema.input_rules import guarded, text_arg
 from schema.ledger import loaders as ledger_loaders
 from schema.ledger.types import Invoice
 from schema.money import DecimalString, Money
 from schema.relay import (
+    RANKED,
     PageInfo,
     connection,
     decode_cursor,
@@ -144,12 +147,12 @@ class ProvisionRun:
     totals: list[ProvisionTotal] = strawberry.field(description="Per currency.")
     created_at: datetime = strawberry.field(description="When it was first computed.")
 
-    @strawberry.field(description="Lines per customer and currency, largest provision first.")
+    @guarded("Lines per customer and currency, largest provision first.")
     async def customers(
         self,
         info: Info[Context, Any],
         first: Annotated[int | None, strawberry.argument(description="1-100.")] = 20,
-        after: Annotated[str | None, strawberry.argument(description="Cursor.")] = None,
+        after: Annotated[str | None, text_arg("Cursor.", texts.CURSOR)] = None,
         customer_id: Annotated[
             strawberry.ID | None, strawberry.argument(description="Only this customer.")
         ] = None,
@@ -158,7 +161,7 @@ class ProvisionRun:
         size = page_size(first, ctx.runtime.settings.max_page_size)
         cursor = None
         if after:
-            value, _ = decode_cursor(after)
+            value, _ = decode_cursor(after, RANKED)
             cursor = (int(value[0]), str(value[1]), str(value[2]))
         customer = None
         if customer_id is not None:

@@ -11,10 +11,12 @@ from uuid import UUID
 import strawberry
 from strawberry.types import Info
 
-from domain import roles
+from domain import roles, texts
+from domain.agreements import MAX_PLAN_INSTALMENTS
 from schema.collections.errors import COLLECTIONS
 from schema.context import Context
 from schema.delivery.types import DeliveryChannel, DocumentDelivery, SentDocument
+from schema.input_rules import text
 from schema.jobs.types import Job
 from schema.money import MoneyInput
 from schema.mutation import INPUT, decode, respond
@@ -34,11 +36,13 @@ T = TypeVar("T")
 @strawberry.input(description="Something done to collect: appended to the evidence chain.")
 class RecordActivityInput:
     customer_id: strawberry.ID = strawberry.field(description="Global id of the customer.")
-    kind: str = strawberry.field(description="CALL, EMAIL, LETTER, VISIT, LEGAL or NOTE.")
-    occurred_at: datetime = strawberry.field(description="When it happened.")
-    outcome: str | None = strawberry.field(default=None, description="Outcome.")
-    notes: str | None = strawberry.field(default=None, description="Notes.")
-    document_ref: str | None = strawberry.field(default=None, description="Document location.")
+    kind: str = text("CALL, EMAIL, LETTER, VISIT, LEGAL or NOTE.", texts.CODE)
+    occurred_at: datetime = strawberry.field(
+        description="When it happened (its date, also in UTC, from 1900-01-01 to 2199-12-31)."
+    )
+    outcome: str | None = text("Outcome.", texts.SHORT, default=None)
+    notes: str | None = text("Notes.", texts.NOTE, default=None)
+    document_ref: str | None = text("Document location.", texts.REFERENCE, default=None)
 
 
 @strawberry.input(description="The customer promises to pay an amount by a date.")
@@ -51,14 +55,16 @@ class PromiseToPayInput:
 @strawberry.input(description="One instalment of a payment plan.")
 class PlanInstalmentInput:
     due_on: date = strawberry.field(description="Due date.")
-    amount: str = strawberry.field(description="Decimal amount in the plan's currency.")
+    amount: str = text("Decimal amount in the plan's currency.", texts.AMOUNT)
 
 
 @strawberry.input(description="An instalment schedule for an overdue balance.")
 class CreatePaymentPlanInput:
     customer_id: strawberry.ID = strawberry.field(description="Global id of the customer.")
-    currency: str = strawberry.field(description="ISO 4217 code.")
-    instalments: list[PlanInstalmentInput] = strawberry.field(description="In date order.")
+    currency: str = text("ISO 4217 code.", texts.CURRENCY)
+    instalments: list[PlanInstalmentInput] = strawberry.field(
+        description=f"In date order, at most {MAX_PLAN_INSTALMENTS}."
+    )
 
 
 @strawberry.input(description="Mark a collection task done.")
@@ -209,9 +215,10 @@ class SendDunningLetterInput:
     deadline: date | None = strawberry.field(
         default=None, description="Pay by (default: 10, 7 or 5 days after, by kind)."
     )
-    lang: str | None = strawberry.field(
+    lang: str | None = text(
+        "zh-CN or en, for a printed letter (default: by the customer's country).",
+        texts.SHORT,
         default=None,
-        description="zh-CN or en, for a printed letter (default: by the customer's country).",
     )
 
 

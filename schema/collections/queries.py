@@ -7,10 +7,11 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from domain import roles
+from domain import roles, texts
 from domain.errors import DomainError
 from schema.collections.types import Activity, CollectionCase, CollectionTask
 from schema.context import Context
+from schema.input_rules import text_arg
 from schema.permissions import allow, roles_note
 from schema.relay import from_global_id
 from services.collections import reads as collection_reads
@@ -37,8 +38,8 @@ class CollectionQuery:
     async def collection_cases(
         self,
         info: Info[Context, Any],
-        status: Annotated[str | None, strawberry.argument(description="OPEN or CLOSED.")] = "OPEN",
-        owner_role: Annotated[str | None, strawberry.argument(description="Owner role.")] = None,
+        status: Annotated[str | None, text_arg("OPEN or CLOSED.", texts.CODE)] = "OPEN",
+        owner_role: Annotated[str | None, text_arg("Owner role.", texts.CODE)] = None,
         customer_id: Annotated[
             strawberry.ID | None, strawberry.argument(description="One customer.")
         ] = None,
@@ -58,8 +59,8 @@ class CollectionQuery:
     async def collection_tasks(
         self,
         info: Info[Context, Any],
-        role: Annotated[str | None, strawberry.argument(description="Role.")] = None,
-        status: Annotated[str | None, strawberry.argument(description="OPEN or DONE.")] = "OPEN",
+        role: Annotated[str | None, text_arg("Role.", texts.CODE)] = None,
+        status: Annotated[str | None, text_arg("OPEN or DONE.", texts.CODE)] = "OPEN",
     ) -> list[CollectionTask]:
         rows = await collection_reads.tasks(info.context.session, role=role, status=status)
         return [CollectionTask.from_record(r) for r in rows]

@@ -14,6 +14,7 @@ CONFIGURATION = catalogue(
         "INVALID_MATRIX": "Provision bands are not ascending or rates not 0..1.",
         "INVALID_TERMS": "Payment terms are inconsistent.",
         "NOT_AN_APPROVER": "Your roles cannot give a needed approval.",
+        "SAME_APPROVER": "You gave an approval already: the next one needs another person.",
         "SELF_APPROVAL": "The proposer cannot approve.",
     },
 )

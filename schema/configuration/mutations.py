@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from domain import roles
+from domain import roles, texts
 from schema.configuration.errors import CONFIGURATION
 from schema.configuration.types import (
     PaymentTermsTemplate,
@@ -15,6 +15,7 @@ from schema.configuration.types import (
     TermsKindEnum,
 )
 from schema.context import Context
+from schema.input_rules import text
 from schema.money import DecimalString
 from schema.mutation import INPUT, respond
 from schema.permissions import allow, roles_note
@@ -29,18 +30,18 @@ RESET = "Null resets it to the practice's default; omitted leaves it as it is."
 
 @strawberry.input(description="An aging bucket.")
 class BucketInput:
-    label: str = strawberry.field(description="Label, unique in the list.")
+    label: str = text("Label, unique in the list.", texts.LABEL)
     min_days: int = strawberry.field(description="First day in the bucket.")
     max_days: int | None = strawberry.field(default=None, description="Last day; null: open.")
 
 
 @strawberry.input(description="A rung of the escalation ladder.")
 class StageInput:
-    key: str = strawberry.field(description="Stage key.")
+    key: str = text("Stage key.", texts.CODE)
     min_days: int = strawberry.field(description="First day overdue.")
     max_days: int | None = strawberry.field(default=None, description="Last day; null: open.")
-    owner_role: str = strawberry.field(description="Role that owns the case.")
-    action: str = strawberry.field(description="What the owner does.")
+    owner_role: str = text("Role that owns the case.", texts.CODE)
+    action: str = text("What the owner does.", texts.NAME)
 
 
 @strawberry.input(description="A provision band.")
@@ -53,7 +54,7 @@ class BandInput:
 
 @strawberry.input(description="A provision matrix.")
 class MatrixInput:
-    basis: str = strawberry.field(description="AGE or DPD.")
+    basis: str = text("AGE or DPD.", texts.CODE)
     bands: list[BandInput] = strawberry.field(description="Ascending bands.")
 
 
@@ -80,6 +81,12 @@ class UpdateReceivablesSettingsInput:
     )
     write_off_dual_approval_minor_units: int | None = strawberry.field(
         default=strawberry.UNSET, description="Threshold in minor units."
+    )
+    max_document_amount_minor_units: DecimalString | None = strawberry.field(  # type: ignore[valid-type]
+        default=strawberry.UNSET,
+        description="The largest amount one document (invoice, payment, credit note, promise, "
+        "payment plan, recovery) may carry, in minor units of its currency, as a whole number "
+        "from 1 to 1000000000000000 (10^15, the default and the platform's ceiling).",
     )
 
 
@@ -123,6 +130,7 @@ def _changes(data: UpdateReceivablesSettingsInput) -> PolicyChanges:
         grace_days=given(data.grace_days),
         reminder_days_before_due=given(data.reminder_days_before_due),
         write_off_dual_approval_minor=given(data.write_off_dual_approval_minor_units),
+        max_document_minor=given(data.max_document_amount_minor_units),
     )
 
 
@@ -145,18 +153,18 @@ async def update_receivables_settings(
 @strawberry.input(description="An instalment share.")
 class InstalmentInput:
     percent: DecimalString = strawberry.field(  # type: ignore[valid-type]
-        description="Percent of the invoice; all shares add up to 100."
+        description="Percent of the invoice (a plain decimal); all shares add up to 100."
     )
-    offset_days: int = strawberry.field(description="Days after issue.")
+    offset_days: int = strawberry.field(description="Days after issue, 0-3650.")
 
 
 @strawberry.input(description="A payment-terms template (created, or replaced by code).")
 class SavePaymentTermsInput:
-    code: str = strawberry.field(description="Code; CLASS_A..CLASS_D set a class default.")
-    name: str = strawberry.field(description="Name shown to users.")
+    code: str = text("Code; CLASS_A..CLASS_D set a class default.", texts.CODE)
+    name: str = text("Name shown to users.", texts.NAME)
     kind: TermsKindEnum = strawberry.field(description="How the due date is derived.")
-    net_days: int = strawberry.field(default=0, description="With NET.")
-    eom_plus_days: int = strawberry.field(default=0, description="With END_OF_MONTH.")
+    net_days: int = strawberry.field(default=0, description="With NET: 0-3650 days.")
+    eom_plus_days: int = strawberry.field(default=0, description="With END_OF_MONTH: 0-3650 days.")
     instalments: list[InstalmentInput] | None = strawberry.field(
         default=None, description="With INSTALMENTS."
     )

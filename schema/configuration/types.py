@@ -51,6 +51,10 @@ class ReceivablesSettings:
     write_off_dual_approval_minor_units: int = strawberry.field(
         description="Write-offs above this many minor units also need the credit manager."
     )
+    max_document_amount_minor_units: DecimalString = strawberry.field(  # type: ignore[valid-type]
+        description="The largest amount one document may carry, in minor units (a whole "
+        "number as a string; 10^15 unless the tenant set less)."
+    )
     overridden: list[str] = strawberry.field(description="Settings that differ from defaults.")
 
     @classmethod
@@ -86,6 +90,7 @@ class ReceivablesSettings:
             grace_days=c.grace_days,
             reminder_days_before_due=c.reminder_days_before_due,
             write_off_dual_approval_minor_units=c.write_off_dual_approval_minor,
+            max_document_amount_minor_units=str(c.max_document_minor),
             overridden=[s.value for s in c.overridden],
         )
 

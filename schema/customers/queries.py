@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Set as AbstractSet
+from datetime import datetime
 from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
-from domain import roles
+from domain import roles, texts
 from domain.errors import DomainError
 from schema.context import Context
 from schema.customers import loaders
@@ -24,11 +25,18 @@ from schema.customers.types import (
     partner_views,
 )
 from schema.engine.selection import selected_pairs
+from schema.input_rules import text_arg
 from schema.permissions import allow, roles_note
 from schema.relay import connection, decode_cursor, from_global_id, page_size
 from services.customers import reads
 
 READ = roles.READ_CUSTOMERS
+#: What each order's keyset cursor carries.
+CURSOR_TYPES: dict[reads.CustomerOrder, type] = {
+    reads.CustomerOrder.NAME: str,
+    reads.CustomerOrder.CODE: str,
+    reads.CustomerOrder.CREATED: datetime,
+}
 ORDER = {
     CustomerOrderField.NAME: reads.CustomerOrder.NAME,
     CustomerOrderField.CODE: reads.CustomerOrder.CODE,
@@ -82,7 +90,7 @@ class CustomerQuery:
         info: Info[Context, Any],
         first: Annotated[int | None, strawberry.argument(description="Page size, 1-100.")] = 20,
         after: Annotated[
-            str | None, strawberry.argument(description="Cursor to start after (an edge's cursor).")
+            str | None, text_arg("Cursor to start after (an edge's cursor).", texts.CURSOR)
         ] = None,
         filter: Annotated[
             CustomerFilter | None, strawberry.argument(description="Narrow the list.")
@@ -102,7 +110,7 @@ class CustomerQuery:
             reads.CustomerFilter(flt.text, flt.industry, flt.status.value if flt.status else None),
             sort,
             order.direction == OrderDirection.DESC,
-            decode_cursor(after) if after else None,
+            decode_cursor(after, CURSOR_TYPES[sort]) if after else None,
             size,
             with_total=("customers", "totalCount") in wanted,
         )

@@ -12,11 +12,12 @@ from uuid import UUID
 import strawberry
 from strawberry.types import Info
 
-from domain import roles
+from domain import roles, texts
 from schema.context import Context
 from schema.customers import loaders
 from schema.customers.audit import AuditEntry
 from schema.engine.lazy import FromRow
+from schema.input_rules import text as text_field
 from schema.loading import Deferred
 from schema.money import DecimalString, Money
 from schema.node import register_node
@@ -332,11 +333,12 @@ class OrderDirection(Enum):
 
 @strawberry.input(description="Narrow the customer list.")
 class CustomerFilter:
-    text: str | None = strawberry.field(
+    text: str | None = text_field(
+        "Substring of name, code or registration number (case-insensitive).",
+        texts.SEARCH,
         default=None,
-        description="Substring of name, code or registration number (case-insensitive).",
     )
-    industry: str | None = strawberry.field(default=None, description="Exact industry.")
+    industry: str | None = text_field("Exact industry.", texts.SHORT, default=None)
     status: CustomerStatus | None = strawberry.field(default=None, description="Trading status.")
 
 

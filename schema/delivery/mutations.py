@@ -7,10 +7,11 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from domain import roles
+from domain import roles, texts
 from schema.context import Context
 from schema.delivery.errors import DELIVERY
 from schema.delivery.types import MailSecurity, SmtpSettings
+from schema.input_rules import text
 from schema.mutation import INPUT, respond
 from schema.permissions import allow, roles_note
 from services.delivery import settings
@@ -22,8 +23,8 @@ WRITE = roles.CONFIGURE_TENANT
 @strawberry.input(description="Your mail server, as letters, statements and reminders use it.")
 class UpdateSmtpSettingsInput:
     version: int = strawberry.field(description="The version you read (0 for the first save).")
-    host: str | None = strawberry.field(
-        default=None, description="Host name, e.g. smtp.exmail.qq.com (required)."
+    host: str | None = text(
+        limit=texts.HOST, default=None, description="Host name, e.g. smtp.exmail.qq.com (required)."
     )
     security: MailSecurity = strawberry.field(
         default=MailSecurity.STARTTLS, description="STARTTLS (default), TLS or NONE."
@@ -31,16 +32,17 @@ class UpdateSmtpSettingsInput:
     port: int | None = strawberry.field(
         default=None, description="Default: 587 for STARTTLS, 465 for TLS, 25 for NONE."
     )
-    username: str | None = strawberry.field(default=None, description="Login, if needed.")
-    password: str | None = strawberry.field(
+    username: str | None = text(limit=texts.NAME, default=None, description="Login, if needed.")
+    password: str | None = text(
+        limit=texts.SECRET,
         default=strawberry.UNSET,
         description="Omitted: the stored password is kept; it is never shown again.",
     )
-    from_address: str | None = strawberry.field(
-        default=None, description="The sender's address (required)."
+    from_address: str | None = text(
+        limit=texts.EMAIL, default=None, description="The sender's address (required)."
     )
-    from_name: str | None = strawberry.field(default=None, description="The sender's name.")
-    reply_to: str | None = strawberry.field(default=None, description="Replies go here.")
+    from_name: str | None = text(limit=texts.NAME, default=None, description="The sender's name.")
+    reply_to: str | None = text(limit=texts.EMAIL, default=None, description="Replies go here.")
 
 
 @strawberry.input(description="Forget the mail server.")

@@ -8,9 +8,10 @@ import strawberry
 from graphql import GraphQLError, parse, validate
 from strawberry.types import Info
 
-from domain import roles
+from domain import roles, texts
 from domain.errors import DomainError
 from schema.context import Context
+from schema.input_rules import text
 from schema.integration.errors import INTEGRATION
 from schema.integration.types import TrustedDocument
 from schema.mutation import INPUT, respond
@@ -23,8 +24,8 @@ WRITE = roles.MANAGE_INTEGRATIONS
 
 @strawberry.input(description="An operation document to register.")
 class RegisterTrustedDocumentInput:
-    document: str = strawberry.field(description="The operation text (at most 100,000 characters).")
-    name: str = strawberry.field(description="What it is for, e.g. `MobileWarningsList`.")
+    document: str = text("The operation text.", texts.DOCUMENT)
+    name: str = text("What it is for, e.g. `MobileWarningsList`.", texts.NAME)
 
 
 @strawberry.type(description="Result of registerTrustedDocument.")

@@ -7,8 +7,9 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from domain import roles
+from domain import roles, texts
 from schema.context import Context
+from schema.input_rules import text
 from schema.integration.errors import INTEGRATION
 from schema.integration.webhook_types import (
     WebhookDelivery,
@@ -33,13 +34,12 @@ def url_policy(info: Info[Context, Any]) -> webhooks.UrlPolicy:
 
 @strawberry.input(description="A new webhook endpoint.")
 class CreateWebhookEndpointInput:
-    url: str = strawberry.field(
-        description="https URL (at most 2,000 characters) that is not private or local."
+    url: str = text("https URL that is not private or local.", texts.URL)
+    event_types: list[str] = text(
+        "Event types to receive (1 to 50): `warning.raised`, `collections.*`, `*` ... Each",
+        texts.SHORT,
     )
-    event_types: list[str] = strawberry.field(
-        description="Event types to receive: `warning.raised`, `collections.*`, `*` ..."
-    )
-    description: str | None = strawberry.field(default=None, description="What it is for.")
+    description: str | None = text("What it is for.", texts.DESCRIPTION, default=None)
     disable_after: int | None = strawberry.field(
         default=None, description="Consecutive failures before it is disabled (default 20)."
     )
@@ -49,9 +49,9 @@ class CreateWebhookEndpointInput:
 class UpdateWebhookEndpointInput:
     id: strawberry.ID = strawberry.field(description="Global id of the endpoint.")
     version: int = strawberry.field(description="The version you read.")
-    url: str | None = strawberry.field(default=None, description="New URL.")
-    event_types: list[str] | None = strawberry.field(default=None, description="New types.")
-    description: str | None = strawberry.field(default=None, description="New description.")
+    url: str | None = text("New URL.", texts.URL, default=None)
+    event_types: list[str] | None = text("New types (1 to 50). Each", texts.SHORT, default=None)
+    description: str | None = text("New description.", texts.DESCRIPTION, default=None)
     disable_after: int | None = strawberry.field(default=None, description="New threshold.")
     status: WebhookEndpointStatus | None = strawberry.field(
         default=None, description="ACTIVE re-enables it (and resets its failures)."

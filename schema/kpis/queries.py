@@ -8,10 +8,11 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from domain import roles
+from domain import roles, texts
 from domain.errors import DomainError
 from schema.context import Context
-from schema.errors import coded_error
+from schema.errors import bad_input
+from schema.input_rules import text_arg
 from schema.kpis.types import AgingTrendPoint, ReceivablesKpis, money
 from schema.money import Money
 from schema.permissions import allow, roles_note
@@ -19,10 +20,6 @@ from schema.relay import from_global_id
 from services.kpis import receivables as kpis
 
 READ = roles.READ_RECEIVABLES
-
-
-def _bad_input(exc: DomainError) -> Exception:
-    return coded_error(f"{exc.field}: {exc.message}", "BAD_USER_INPUT")
 
 
 @strawberry.type(description="Receivables KPIs and trends.")
@@ -40,13 +37,13 @@ class KpiQuery:
             date, strawberry.argument(name="from", description="First day of the period.")
         ],
         to: Annotated[date, strawberry.argument(description="Last day of the period.")],
-        currency: Annotated[str | None, strawberry.argument(description="One currency.")] = None,
+        currency: Annotated[str | None, text_arg("One currency.", texts.CURRENCY)] = None,
         top: Annotated[int, strawberry.argument(description="Top overdue customers, 1-50.")] = 10,
     ) -> list[ReceivablesKpis]:
         try:
             figures = await kpis.receivables_kpis(info.context.session, from_, to, currency, top)
         except DomainError as exc:
-            raise _bad_input(exc) from None
+            raise bad_input(exc) from None
         return [ReceivablesKpis.build(k, from_, to) for k in figures]
 
     @strawberry.field(
@@ -66,7 +63,10 @@ class KpiQuery:
         except DomainError:
             return []
         day = as_of or info.context.today
-        totals = await kpis.accrued_interest(info.context.session, raw, day)
+        try:
+            totals = await kpis.accrued_interest(info.context.session, raw, day)
+        except DomainError as exc:
+            raise bad_input(exc) from None
         return [money(m) for m in totals]
 
     @strawberry.field(
@@ -82,7 +82,7 @@ class KpiQuery:
         customer_id: Annotated[
             strawberry.ID | None, strawberry.argument(description="Null: the whole tenant.")
         ] = None,
-        currency: Annotated[str | None, strawberry.argument(description="One currency.")] = None,
+        currency: Annotated[str | None, text_arg("One currency.", texts.CURRENCY)] = None,
     ) -> list[AgingTrendPoint]:
         raw = None
         if customer_id is not None:
@@ -93,5 +93,5 @@ class KpiQuery:
         try:
             points = await kpis.aging_trend(info.context.session, raw, from_, to, currency)
         except DomainError as exc:
-            raise _bad_input(exc) from None
+            raise bad_input(exc) from None
         return [AgingTrendPoint.build(p) for p in points]

@@ -9,10 +9,12 @@ from uuid import UUID
 import strawberry
 from strawberry.types import Info
 
-from domain import roles
+from domain import roles, texts
 from domain.errors import DomainError
 from domain.invoices import InvoiceStatus as Status
 from schema.context import Context
+from schema.errors import bad_input
+from schema.input_rules import text_arg
 from schema.ledger.aging import AgingBasis, AgingBucket, AgingGroup, AgingLine, AgingReport
 from schema.ledger.types import (
     Invoice,
@@ -25,6 +27,7 @@ from schema.ledger.types import (
 )
 from schema.permissions import allow, roles_note
 from schema.relay import (
+    RANKED,
     PageInfo,
     connection,
     decode_cursor,
@@ -66,7 +69,7 @@ class LedgerQuery:
         self,
         info: Info[Context, Any],
         first: Annotated[int | None, strawberry.argument(description="Page size, 1-100.")] = 20,
-        after: Annotated[str | None, strawberry.argument(description="Cursor.")] = None,
+        after: Annotated[str | None, text_arg("Cursor.", texts.CURSOR)] = None,
         filter: Annotated[
             InvoiceFilter | None, strawberry.argument(description="Narrow the list.")
         ] = None,
@@ -86,7 +89,7 @@ class LedgerQuery:
             overdue_on=ctx.today if flt.overdue else None,
         )
         page = await ledger_reads.invoices_page(
-            ctx.session, query, decode_cursor(after) if after else None, size
+            ctx.session, query, decode_cursor(after, date) if after else None, size
         )
         edges = edges_of(InvoiceEdge, page.items, Invoice.from_row, _invoice_cursor)
         return connection(InvoiceConnection, edges, page.has_next, page.total)
@@ -112,7 +115,7 @@ class LedgerQuery:
         self,
         info: Info[Context, Any],
         first: Annotated[int | None, strawberry.argument(description="Page size, 1-100.")] = 20,
-        after: Annotated[str | None, strawberry.argument(description="Cursor.")] = None,
+        after: Annotated[str | None, text_arg("Cursor.", texts.CURSOR)] = None,
         customer_id: Annotated[
             strawberry.ID | None, strawberry.argument(description="One customer's payments.")
         ] = None,
@@ -125,7 +128,7 @@ class LedgerQuery:
             if raw_customer is None:
                 return connection(PaymentConnection, [], False, 0)
         page = await ledger_reads.payments_page(
-            ctx.session, raw_customer, decode_cursor(after) if after else None, size
+            ctx.session, raw_customer, decode_cursor(after, date) if after else None, size
         )
         edges = edges_of(PaymentEdge, page.items, Payment.from_row, _payment_cursor)
         return connection(PaymentConnection, edges, page.has_next, page.total)
@@ -145,9 +148,9 @@ class LedgerQuery:
         group_by: Annotated[
             AgingGroup, strawberry.argument(description="Grouping.")
         ] = AgingGroup.CUSTOMER,
-        currency: Annotated[str | None, strawberry.argument(description="One currency.")] = None,
+        currency: Annotated[str | None, text_arg("One currency.", texts.CURRENCY)] = None,
         first: Annotated[int | None, strawberry.argument(description="Lines, 1-100.")] = 100,
-        after: Annotated[str | None, strawberry.argument(description="Cursor.")] = None,
+        after: Annotated[str | None, text_arg("Cursor.", texts.CURSOR)] = None,
         customer_id: Annotated[
             strawberry.ID | None,
             strawberry.argument(description="Only this customer's invoices (with INVOICE)."),
@@ -160,18 +163,21 @@ class LedgerQuery:
         size = page_size(first, ctx.runtime.settings.max_page_size)
         cursor = None
         if after:
-            value, _ = decode_cursor(after)
+            value, _ = decode_cursor(after, RANKED)
             cursor = (int(value[0]), str(value[1]), str(value[2]))
-        result = await aging_service.aging(
-            ctx.session,
-            as_of=as_of or ctx.today,
-            basis=basis.value,
-            group=group_by.value,
-            currency=currency,
-            after=cursor,
-            first=size,
-            customer=customer,
-        )
+        try:
+            result = await aging_service.aging(
+                ctx.session,
+                as_of=as_of or ctx.today,
+                basis=basis.value,
+                group=group_by.value,
+                currency=currency,
+                after=cursor,
+                first=size,
+                customer=customer,
+            )
+        except DomainError as exc:
+            raise bad_input(exc) from None
 
         def line(data: Any) -> AgingLine:
             token = encode_cursor([data.overdue_minor, data.key, data.currency], ZERO_ID)

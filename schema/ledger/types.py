@@ -10,9 +10,11 @@ from uuid import UUID
 import strawberry
 from strawberry.types import Info
 
+from domain import texts
 from schema.context import Context
 from schema.customers import loaders
 from schema.customers.types import Customer
+from schema.input_rules import guarded, text
 from schema.ledger import loaders as ledger_loaders
 from schema.money import Money
 from schema.node import register_node
@@ -108,8 +110,8 @@ class Invoice(Node):
     async def customer(self, info: Info[Context, Any]) -> Customer | None:
         return await customer_of(info, self.record.customer_id)
 
-    @strawberry.field(
-        description="Late interest accrued by a date (default today): simple "
+    @guarded(
+        "Late interest accrued by a date (default today): simple "
         "daily interest on the overdue principal at the agreed rate."
     )
     async def accrued_interest(
@@ -236,7 +238,7 @@ class InvoiceFilter:
         default=None, description="One customer's invoices."
     )
     status: InvoiceStatus | None = strawberry.field(default=None, description="Open, paid ...")
-    currency: str | None = strawberry.field(default=None, description="ISO 4217 code.")
+    currency: str | None = text("ISO 4217 code.", texts.CURRENCY, default=None)
     overdue: bool | None = strawberry.field(default=None, description="Only overdue ones.")
 
 

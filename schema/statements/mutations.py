@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from domain import roles
+from domain import roles, texts
 from schema.collections.errors import COLLECTIONS
 from schema.collections.mutations import (
     WORK,
@@ -19,6 +19,7 @@ from schema.collections.mutations import (
 )
 from schema.context import Context
 from schema.delivery.types import DocumentDelivery, SentDocument
+from schema.input_rules import text
 from schema.mutation import INPUT, decode, respond
 from schema.permissions import allow, roles_note
 from services.jobs.catalogue import MONTHLY_STATEMENTS, Period
@@ -31,8 +32,8 @@ from services.statements.sending import StatementSending
 @strawberry.input(description="Sent, confirmed or disputed by the customer.")
 class SetStatementStatusInput:
     id: strawberry.ID = strawberry.field(description="Global id of the statement.")
-    status: str = strawberry.field(description="SENT, CONFIRMED or DISPUTED.")
-    note: str | None = strawberry.field(default=None, description="E.g. who confirmed, how.")
+    status: str = text("SENT, CONFIRMED or DISPUTED.", texts.CODE)
+    note: str | None = text("E.g. who confirmed, how.", texts.NOTE, default=None)
 
 
 @strawberry.input(description="Generate a month's statements now (also by the 5th).")

@@ -9,10 +9,11 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from domain import roles
+from domain import roles, texts
 from domain.errors import DomainError
 from domain.tenant_profile import BankAccount as BankAccountValue
 from schema.context import Context
+from schema.input_rules import text
 from schema.mutation import INPUT, respond
 from schema.permissions import allow, roles_note
 from schema.tenant.errors import TENANT
@@ -27,30 +28,32 @@ UNSET_NOTE = "Omitted: unchanged; null: removed."
 @strawberry.input(description="Changes to the profile. " + UNSET_NOTE)
 class UpdateTenantProfileInput:
     version: int = strawberry.field(description="The version you read (0 for the first save).")
-    legal_name: str | None = strawberry.field(default=strawberry.UNSET, description="Name.")
-    address: str | None = strawberry.field(default=strawberry.UNSET, description="Address.")
-    phone: str | None = strawberry.field(default=strawberry.UNSET, description="Telephone.")
-    email: str | None = strawberry.field(default=strawberry.UNSET, description="E-mail.")
-    contact_person: str | None = strawberry.field(default=strawberry.UNSET, description="Contact.")
+    legal_name: str | None = text("Name.", texts.NAME, default=strawberry.UNSET)
+    address: str | None = text("Address.", texts.ADDRESS, default=strawberry.UNSET)
+    phone: str | None = text("Telephone.", texts.PHONE, default=strawberry.UNSET)
+    email: str | None = text("E-mail.", texts.NAME, default=strawberry.UNSET)
+    contact_person: str | None = text("Contact.", texts.NAME, default=strawberry.UNSET)
     bank_accounts: list[BankAccountInput] | None = strawberry.field(
         default=strawberry.UNSET, description="All accounts (replaces the list; at most 5)."
     )
-    logo_base64: str | None = strawberry.field(
-        default=strawberry.UNSET, description="PNG or JPEG, base64, at most 512 KB."
+    logo_base64: str | None = text(
+        "PNG or JPEG, base64, at most 512 KB.", texts.IMAGE, default=strawberry.UNSET
     )
-    seal_base64: str | None = strawberry.field(
-        default=strawberry.UNSET, description="The seal scan: PNG (transparent) or JPEG, base64."
+    seal_base64: str | None = text(
+        "The seal scan: PNG (transparent) or JPEG, base64, at most 512 KB.",
+        texts.IMAGE,
+        default=strawberry.UNSET,
     )
-    law_firm: str | None = strawberry.field(default=strawberry.UNSET, description="Law firm.")
-    lawyer: str | None = strawberry.field(default=strawberry.UNSET, description="Lawyer.")
-    law_firm_address: str | None = strawberry.field(
-        default=strawberry.UNSET, description="The firm's address."
+    law_firm: str | None = text("Law firm.", texts.NAME, default=strawberry.UNSET)
+    lawyer: str | None = text("Lawyer.", texts.NAME, default=strawberry.UNSET)
+    law_firm_address: str | None = text(
+        "The firm's address.", texts.ADDRESS, default=strawberry.UNSET
     )
-    law_firm_phone: str | None = strawberry.field(
-        default=strawberry.UNSET, description="The firm's telephone."
+    law_firm_phone: str | None = text(
+        "The firm's telephone.", texts.PHONE, default=strawberry.UNSET
     )
-    time_zone: str | None = strawberry.field(
-        default=strawberry.UNSET, description="IANA zone; null: Asia/Shanghai."
+    time_zone: str | None = text(
+        "IANA zone; null: Asia/Shanghai.", texts.TIME_ZONE, default=strawberry.UNSET
     )
 
 

@@ -7,6 +7,8 @@ from datetime import datetime
 
 import strawberry
 
+from domain import texts
+from schema.input_rules import text
 from services.tenant.profile import Image, Profile
 
 
@@ -21,11 +23,11 @@ class BankAccount:
 
 @strawberry.input(description="A bank account customers pay into.")
 class BankAccountInput:
-    bank: str = strawberry.field(description="The bank (at most 200 characters).")
-    account_name: str = strawberry.field(description="The account holder's name.")
-    account_number: str = strawberry.field(description="6-40 letters and digits.")
-    currency: str = strawberry.field(description="ISO 4217 code.")
-    branch: str | None = strawberry.field(default=None, description="The branch.")
+    bank: str = text("The bank.", texts.NAME)
+    account_name: str = text("The account holder's name.", texts.NAME)
+    account_number: str = text("6-40 letters and digits.", texts.ACCOUNT_NUMBER)
+    currency: str = text("ISO 4217 code.", texts.CURRENCY)
+    branch: str | None = text("The branch.", texts.NAME, default=None)
 
 
 def _data_url(image: Image | None) -> str | None:

@@ -7,8 +7,9 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from domain import roles
+from domain import roles, texts
 from schema.context import Context
+from schema.input_rules import text
 from schema.mutation import INPUT, decode, respond
 from schema.permissions import allow, roles_note
 from schema.warnings.errors import WARNINGS
@@ -21,7 +22,7 @@ from services.warnings.records import WarningRecord
 @strawberry.input(description="Acknowledge a warning.")
 class AcknowledgeWarningInput:
     id: strawberry.ID = strawberry.field(description="Global id of the warning.")
-    note: str | None = strawberry.field(default=None, description="What will be done.")
+    note: str | None = text("What will be done.", texts.NOTE, default=None)
 
 
 @strawberry.type(description="Result of acknowledgeWarning.")

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
-from domain import roles
+from domain import roles, texts
 from domain.errors import DomainError
 from schema.context import Context
+from schema.input_rules import text_arg
 from schema.permissions import allow, roles_note
 from schema.relay import (
     connection,
@@ -41,7 +43,7 @@ class WarningQuery:
         self,
         info: Info[Context, Any],
         first: Annotated[int | None, strawberry.argument(description="Page size, 1-100.")] = 20,
-        after: Annotated[str | None, strawberry.argument(description="Cursor.")] = None,
+        after: Annotated[str | None, text_arg("Cursor.", texts.CURSOR)] = None,
         filter: Annotated[
             WarningFilter | None, strawberry.argument(description="Narrow the list.")
         ] = None,
@@ -60,7 +62,7 @@ class WarningQuery:
             min_level=flt.min_level.value if flt.min_level else None,
             customer_id=customer_id,
             kind=flt.kind,
-            after=decode_cursor(after) if after else None,
+            after=decode_cursor(after, datetime) if after else None,
             first=size,
         )
         edges = edges_of(

@@ -11,9 +11,11 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from domain import texts
 from schema.context import Context
 from schema.customers import loaders as customer_loaders
 from schema.customers.types import Customer
+from schema.input_rules import text
 from schema.node import register_node
 from schema.relay import Node, PageInfo, to_global_id
 from schema.warnings import loaders
@@ -124,7 +126,7 @@ class WarningFilter:
     customer_id: strawberry.ID | None = strawberry.field(
         default=None, description="One customer's warnings."
     )
-    kind: str | None = strawberry.field(default=None, description="One kind of warning.")
+    kind: str | None = text("One kind of warning.", texts.CODE, default=None)
 
 
 @strawberry.input(description="Which warnings a subscriber wants.")

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from dbschema.closing_tables import provision_customer_lines, provision_runs
 from dbschema.queries.events import record_event
+from domain.dates import EARLIEST, check_date
 from domain.errors import DomainError
 from domain.provisions import AGE, ProvisionMatrix, ProvisionTotals
 from services.configuration import policy as receivables_config
@@ -147,6 +148,7 @@ def run_details(run: ProvisionRunSummary) -> dict[str, Any]:
 
 async def run_provisions(uow: UnitOfWork, period_end: date) -> ProvisionRunSummary:
     """Compute (or recompute) the run for a period; a closed period is never changed."""
+    check_date(period_end, "periodEnd")
     conn = uow.conn
     existing = (
         await conn.execute(
@@ -190,7 +192,7 @@ async def run_provisions(uow: UnitOfWork, period_end: date) -> ProvisionRunSumma
             "tenant": uow.tenant_id,
             "run": run_id,
             "previous_run": previous.id if previous else None,
-            "previous_end": previous.period_end if previous else date(1900, 1, 1),
+            "previous_end": previous.period_end if previous else EARLIEST,
         },
     )
     rows = (await conn.execute(TOTALS_SQL, {"run": run_id})).all()
@@ -223,6 +225,7 @@ async def run_provisions(uow: UnitOfWork, period_end: date) -> ProvisionRunSumma
 async def close_run(uow: UnitOfWork, period_end: date) -> UUID:
     """Close a period: its provisions become final and later runs compare against it.
     Returns the run's id."""
+    check_date(period_end, "periodEnd")
     row = (
         await uow.conn.execute(
             sa.select(provision_runs)

@@ -23,8 +23,10 @@ from dbschema.closing_tables import (
 from dbschema.ledger_tables import invoices, payments
 from dbschema.queries.events import record_event
 from dbschema.queries.ledger import lock_invoices, post_allocations
+from domain import texts
+from domain.dates import check_date
 from domain.errors import DomainError, NotFound, ValidationFailed
-from domain.money import Money
+from domain.money import Money, check_document_amount
 from domain.writeoff import (
     approvals_required,
     check_approval,
@@ -33,6 +35,10 @@ from domain.writeoff import (
 from services.configuration import policy as receivables_config
 from services.idempotency import Operation, run_once
 from services.uow import UnitOfWork
+
+#: Invoices one proposal writes off: its total (each line at most one document's maximum)
+#: stays far inside a BIGINT.
+MAX_LINES = 1000
 
 
 @dataclass(frozen=True)
@@ -96,6 +102,16 @@ async def _propose_once(uow: UnitOfWork, data: WriteOffIn, key: str) -> tuple[di
             errors.append(DomainError("REQUIRED", "say why the debt is irrecoverable", "reason"))
         if not lines:
             errors.append(DomainError("REQUIRED", "at least one invoice", "lines"))
+        if len(lines) > MAX_LINES:
+            errors.append(DomainError("TOO_MANY", f"at most {MAX_LINES} invoices", "lines"))
+            raise ValidationFailed(errors)
+        if len(evidence) > texts.MAX_EVIDENCE:
+            errors.append(
+                DomainError("TOO_MANY", f"at most {texts.MAX_EVIDENCE} references", "evidence")
+            )
+        for n, item in enumerate(evidence):
+            texts.collect_text(item, texts.EVIDENCE, f"evidence.{n}", errors)
+        texts.collect_text(reason, texts.NOTE, "reason", errors)
         locked = await lock_invoices(uow.conn, [i for i, _ in lines])
         currencies = set()
         parsed: list[tuple[UUID, int]] = []
@@ -183,21 +199,29 @@ async def _locked_proposal(uow: UnitOfWork, proposal_id: UUID) -> Any:
 async def decide(
     uow: UnitOfWork, proposal_id: UUID, approve: bool, note: str | None
 ) -> WriteOffStep:
-    """Approve (filling one required role) or reject a proposal."""
+    """Approve (filling one required role) or reject a proposal; each approval comes from
+    another person than the proposer and than every earlier approver (domain.four_eyes)."""
+    texts.check_text(note, texts.NOTE, "note")
     row = await _locked_proposal(uow, proposal_id)
     if row.status != "PROPOSED":
         raise DomainError("INVALID_STATUS", f"the proposal is {row.status.lower()}", "id")
     required = frozenset(row.required_roles)
-    given = frozenset(
-        (
-            await uow.conn.execute(
-                sa.select(write_off_approvals.c.role).where(
-                    write_off_approvals.c.proposal_id == proposal_id
-                )
+    approvals = (
+        await uow.conn.execute(
+            sa.select(write_off_approvals.c.role, write_off_approvals.c.approver).where(
+                write_off_approvals.c.proposal_id == proposal_id
             )
-        ).scalars()
+        )
+    ).all()
+    given = frozenset(a.role for a in approvals)
+    role = check_approval(
+        row.created_by,
+        uow.actor.subject,
+        uow.actor.roles,
+        required,
+        given,
+        earlier_approvers=[a.approver for a in approvals],
     )
-    role = check_approval(row.created_by, uow.actor.subject, uow.actor.roles, required, given)
     await uow.conn.execute(
         write_off_approvals.insert().values(
             tenant_id=uow.tenant_id,
@@ -232,6 +256,7 @@ async def _post_once(
 ) -> tuple[dict[str, Any], bool]:
 
     async def work() -> dict[str, Any]:
+        check_date(on, "effectiveOn")
         row = await _locked_proposal(uow, proposal_id)
         if row.status != "APPROVED":
             raise DomainError("INVALID_STATUS", "only an approved proposal can be posted", "id")
@@ -274,7 +299,7 @@ async def _post_once(
                 proposal_id=proposal_id,
                 currency=currency,
                 amount_minor=row.total_minor,
-                cause=row.reason,
+                cause=row.reason[: texts.NOTE.max_chars],  # a reason kept from before 0017
                 created_by=uow.actor.subject,
             )
             .returning(bad_debt_cases.c.id)
@@ -323,9 +348,13 @@ async def _recover_once(
         ).first()
         if case is None:
             raise NotFound("caseId", "bad-debt case")
+        check_date(received_on, "receivedOn")
+        texts.check_text(reference, texts.REFERENCE, "reference")
         money = Money.parse(amount, case.currency.strip(), "amount")
         if money.minor <= 0:
             raise DomainError("AMOUNT_NOT_POSITIVE", "must be greater than zero", "amount.amount")
+        maximum = (await receivables_config.in_effect(uow)).max_document_minor
+        check_document_amount(money, maximum, "amount.amount")
         if case.recovered_minor + money.minor > case.amount_minor:
             raise DomainError("EXCEEDS_OPEN_AMOUNT", "more than was written off", "amount.amount")
         payment_id = await uow.conn.scalar(
@@ -359,6 +388,11 @@ async def record_lessons(
     uow: UnitOfWork, case_id: UUID, cause: str | None, lessons: str
 ) -> CaseStep:
     """What the case taught, for the case library."""
+    errors: list[DomainError] = []
+    texts.collect_text(lessons, texts.NOTE, "lessons", errors)
+    texts.collect_text(cause, texts.NOTE, "cause", errors)
+    if errors:
+        raise ValidationFailed(errors)
     values: dict[str, Any] = {"lessons": lessons.strip()}
     if cause and cause.strip():
         values["cause"] = cause.strip()

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from dbschema.collections_tables import activities, collection_cases, collection_tasks
 from dbschema.queries import customers as customer_queries
-from domain.activities import check_kind, check_occurred_at
+from domain.activities import check_kind, check_occurred_at, check_texts
 from domain.errors import NotFound
 from services.uow import UnitOfWork
 
@@ -46,6 +46,7 @@ class TaskCompleted:
 async def record_activity(uow: UnitOfWork, activity: ActivityIn) -> ActivityRecorded:
     """Append an activity to the customer's evidence chain, on its open case if any."""
     check_kind(activity.kind)
+    check_texts(activity.outcome, activity.notes, activity.document_ref)
     if not await customer_queries.by_ids(uow.conn, [activity.customer_id]):
         raise NotFound("customerId", "customer")
     check_occurred_at(activity.occurred_at, datetime.now(UTC))

@@ -31,6 +31,7 @@ from domain.agreements import (
 from domain.errors import DomainError, NotFound, ValidationFailed
 from domain.money import Money
 from services.collections.activities import ActivityIn, record_activity
+from services.configuration import policy as receivables_config
 from services.uow import UnitOfWork
 from services.warnings.signals import raise_warning
 
@@ -82,7 +83,8 @@ async def promise_to_pay(
     uow: UnitOfWork, customer_id: UUID, amount: str, currency: str, promised_on: date, today: date
 ) -> PromiseMade:
     """Track a promise to pay; if the date passes unpaid the case escalates."""
-    money, errors = check_promise(amount, currency, promised_on, today)
+    maximum = (await receivables_config.in_effect(uow)).max_document_minor
+    money, errors = check_promise(amount, currency, promised_on, today, maximum)
     await _refuse_any(uow, customer_id, errors)
     assert money is not None  # no refusal: the amount parsed
     promise_id = await uow.conn.scalar(
@@ -111,7 +113,8 @@ async def payment_plan(
     today: date,
 ) -> PlanAgreed:
     """Agree an instalment schedule for an overdue balance; a missed instalment escalates."""
-    schedule, errors = check_schedule(currency, instalments, today)
+    maximum = (await receivables_config.in_effect(uow)).max_document_minor
+    schedule, errors = check_schedule(currency, instalments, today, maximum)
     await _refuse_any(uow, customer_id, errors)
     plan_id = await uow.conn.scalar(
         payment_plans.insert()

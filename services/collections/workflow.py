@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.agreements import AgreementStatus
+from domain.dates import check_date
 from services.collections.agreements import settle_plan, settle_promise
 from services.collections.escalation import apply_case, load_facts, plan_day
 from services.collections.reminders import send_reminders
@@ -49,6 +50,7 @@ class DailyRun:
 
 async def daily_run(uow: UnitOfWork, as_of: date) -> DailyRun:
     """Reminders, escalation, promises and plans for one day (safe to run twice)."""
+    check_date(as_of, "asOf")
     policy = await receivables_config.load(uow.conn)
     reminders = await send_reminders(uow, as_of, policy.reminder_days_before_due)
     facts = await load_facts(uow, as_of)

@@ -20,6 +20,7 @@ class Setting(StrEnum):
     GRACE_DAYS = "graceDays"
     REMINDER_DAYS_BEFORE_DUE = "reminderDaysBeforeDue"
     WRITE_OFF_DUAL_APPROVAL_MINOR = "writeOffDualApprovalMinor"
+    MAX_DOCUMENT_MINOR = "maxDocumentMinor"
 
 
 class Keep(Enum):
@@ -72,3 +73,4 @@ class PolicyChanges:
     grace_days: int | Keep | None = KEEP
     reminder_days_before_due: int | Keep | None = KEEP
     write_off_dual_approval_minor: int | Keep | None = KEEP
+    max_document_minor: str | Keep | None = KEEP

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,12 +20,15 @@ from dbschema.ledger_tables import payment_terms
 from dbschema.queries import audit
 from domain.audit import AuditAction
 from domain.errors import DomainError, ValidationFailed
+from domain.money import parse_decimal
 from domain.terms import DEFAULT_CLASS_TERMS, Instalment, PaymentTerms, TermsKind, applicable_terms
 from services.configuration.terms import terms_from_row
 from services.read_session import ReadSession
 from services.uow import UnitOfWork
 
 CODE = re.compile(r"[A-Z0-9][A-Z0-9_.-]{0,31}")
+MAX_TERM_DAYS = 3650  #: ten years: longer terms (or instalment offsets) are typos
+MAX_INSTALMENTS = 60  #: five years of monthly instalments
 
 
 @dataclass(frozen=True)
@@ -74,16 +76,28 @@ def check(data: TermsIn) -> PaymentTerms:
     if data.kind not in TermsKind.__members__:
         errors.append(DomainError("INVALID_TERMS", "NET, END_OF_MONTH or INSTALMENTS", "kind"))
     for field, days in (("netDays", data.net_days), ("eomPlusDays", data.eom_plus_days)):
-        if not 0 <= days <= 3650:
-            errors.append(DomainError("INVALID_TERMS", "between 0 and 3650 days", field))
-    parts = []
-    for n, (percent, offset) in enumerate(data.instalments):
-        try:
-            parts.append(Instalment(Decimal(percent), int(offset)))
-        except InvalidOperation:
+        if not 0 <= days <= MAX_TERM_DAYS:
             errors.append(
-                DomainError("INVALID_AMOUNT", "a decimal percent", f"instalments.{n}.percent")
+                DomainError("INVALID_TERMS", f"between 0 and {MAX_TERM_DAYS} days", field)
             )
+    parts = []
+    if len(data.instalments) > MAX_INSTALMENTS:
+        errors.append(
+            DomainError("TOO_MANY", f"at most {MAX_INSTALMENTS} instalments", "instalments")
+        )
+    for n, (percent, offset) in enumerate(data.instalments):
+        if not 0 <= offset <= MAX_TERM_DAYS:
+            errors.append(
+                DomainError(
+                    "INVALID_TERMS",
+                    f"between 0 and {MAX_TERM_DAYS} days",
+                    f"instalments.{n}.offsetDays",
+                )
+            )
+        try:
+            parts.append(Instalment(parse_decimal(percent, f"instalments.{n}.percent"), offset))
+        except DomainError as exc:
+            errors.append(exc)
     if errors:
         raise ValidationFailed(errors)
     if data.kind != "INSTALMENTS" and parts:

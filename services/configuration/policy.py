@@ -18,11 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dbschema.queries import audit
 from dbschema.tables import tenants
+from domain import texts
 from domain.aging import DEFAULT_AGE_BUCKETS, DEFAULT_DPD_BUCKETS, Bucket, validate_buckets
 from domain.audit import AuditAction
 from domain.errors import DomainError, ValidationFailed
 from domain.escalation import DEFAULT_LADDER, PRE_DUE_REMINDER_DAYS, Stage, validate_ladder
 from domain.interest import DEFAULT_GRACE_DAYS, LATE_INTEREST_PER_DAY, parse_daily_rate
+from domain.money import MAX_DOCUMENT_MINOR, parse_decimal
 from domain.provisions import DEFAULT_AGE_MATRIX, ProvisionBand, ProvisionMatrix
 from domain.writeoff import DEFAULT_DUAL_APPROVAL_THRESHOLD_MINOR
 from services.configuration.inputs import KEEP, BucketIn, MatrixIn, PolicyChanges, Setting, StageIn
@@ -44,6 +46,7 @@ class ReceivablesConfig:
     grace_days: int
     reminder_days_before_due: int
     write_off_dual_approval_minor: int
+    max_document_minor: int
     overridden: tuple[Setting, ...]
 
 
@@ -106,6 +109,7 @@ def effective(settings: dict[str, Any]) -> ReceivablesConfig:
         write_off_dual_approval_minor=int(
             raw.get(Setting.WRITE_OFF_DUAL_APPROVAL_MINOR, DEFAULT_DUAL_APPROVAL_THRESHOLD_MINOR)
         ),
+        max_document_minor=int(raw.get(Setting.MAX_DOCUMENT_MINOR, MAX_DOCUMENT_MINOR)),
         overridden=tuple(s for s in Setting if s.value in raw),
     )
 
@@ -140,6 +144,9 @@ def _check(setting: Setting, value: Any) -> Any:
     if setting == Setting.ESCALATION_LADDER:
         if not value:
             raise DomainError("INVALID_LADDER", "at least one stage; null resets", key)
+        for n, stage in enumerate(value):  # what a case and its tasks will carry
+            texts.check_text(stage["key"], texts.CODE, f"{key}.{n}.key")
+            texts.check_text(stage["action"], texts.NAME, f"{key}.{n}.action")
         try:
             _ladder(value)
         except DomainError as exc:
@@ -147,6 +154,8 @@ def _check(setting: Setting, value: Any) -> Any:
             raise DomainError(exc.code, exc.message, f"{key}.{stage}" if stage else key) from None
         return value
     if setting == Setting.PROVISION_MATRIX:
+        for n, band in enumerate(value.get("bands", [])):
+            parse_decimal(band["rate"], f"{key}.bands.{n}.rate", "INVALID_MATRIX")
         try:
             _matrix(value)
         except (InvalidOperation, KeyError, ValueError):
@@ -164,7 +173,19 @@ def _check(setting: Setting, value: Any) -> Any:
         return _days(value, key, 60)
     if setting == Setting.WRITE_OFF_DUAL_APPROVAL_MINOR and value < 0:
         raise DomainError("NEGATIVE_AMOUNT", "must not be negative", key)
+    if setting == Setting.MAX_DOCUMENT_MINOR:
+        return _max_document(value, key)
     return value
+
+
+def _max_document(value: str, field: str) -> int:
+    """A whole number of minor units from 1 to the platform's ceiling (10^15)."""
+    amount = parse_decimal(value, field)
+    if amount != amount.to_integral_value() or not 1 <= amount <= MAX_DOCUMENT_MINOR:
+        raise DomainError(
+            "INVALID_AMOUNT", f"whole minor units from 1 to {MAX_DOCUMENT_MINOR:,}", field
+        )
+    return int(amount)
 
 
 def _bucket(b: BucketIn) -> dict[str, Any]:
@@ -198,6 +219,7 @@ def _stored_changes(changes: PolicyChanges) -> dict[Setting, Any]:
         (Setting.GRACE_DAYS, c.grace_days, int),
         (Setting.REMINDER_DAYS_BEFORE_DUE, c.reminder_days_before_due, int),
         (Setting.WRITE_OFF_DUAL_APPROVAL_MINOR, c.write_off_dual_approval_minor, int),
+        (Setting.MAX_DOCUMENT_MINOR, c.max_document_minor, str),
     )
     return {
         setting: None if value is None else store(value)

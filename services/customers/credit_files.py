@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dbschema.queries import credit_files as q
 from dbschema.queries import customers as customer_queries
+from domain import texts
 from domain.audit import AuditAction
 from domain.credit_file import (
     DEFAULT_REVIEW_INTERVAL_DAYS,
@@ -21,6 +22,7 @@ from domain.credit_file import (
     RequiredItem,
     parse_policy,
 )
+from domain.dates import check_date
 from domain.errors import DomainError, NotFound, ValidationFailed
 from services import audit
 from services.customers.master_data import locked, save
@@ -122,8 +124,15 @@ async def add_entry(
         errors.append(DomainError("INVALID_KIND", f"unknown entry kind {kind!r}", "kind"))
     if not title.strip():
         errors.append(DomainError("REQUIRED", "must not be blank", "title"))
-    if occurred_on > today:
-        errors.append(DomainError("FUTURE_DATE", "cannot be in the future", "occurredOn"))
+    texts.collect_text(title, texts.NAME, "title", errors)
+    texts.collect_text(body, texts.TEXT, "body", errors)
+    texts.collect_text(document_ref, texts.REFERENCE, "documentRef", errors)
+    try:
+        check_date(occurred_on, "occurredOn")
+        if occurred_on > today:
+            errors.append(DomainError("FUTURE_DATE", "cannot be in the future", "occurredOn"))
+    except DomainError as exc:
+        errors.append(exc)
     if errors:
         raise ValidationFailed(errors)
     await locked(uow, customer_id, None)
@@ -175,6 +184,7 @@ async def link_partner(
     """Link a related party (both must be this tenant's customers)."""
     if kind not in RelationKind.__members__:
         raise DomainError("INVALID_KIND", f"unknown relation kind {kind!r}", "kind")
+    texts.check_text(note, texts.NOTE, "note")
     if customer_id == related_id:
         raise DomainError("SELF_RELATION", "a customer cannot be its own partner", "relatedId")
     await locked(uow, customer_id, None)
@@ -224,6 +234,7 @@ async def record_review(
     uow: UnitOfWork, customer_id: UUID, reviewed_on: date, today: date
 ) -> CustomerRecord:
     """Mark the file reviewed; an open 'review overdue' warning is settled by it."""
+    check_date(reviewed_on, "reviewedOn")
     if reviewed_on > today:
         raise DomainError("FUTURE_DATE", "cannot be in the future", "reviewedOn")
     stored = await save(

@@ -13,12 +13,15 @@ from uuid import UUID
 from sqlalchemy.exc import IntegrityError
 
 from dbschema.queries import customers as q
+from domain import texts
 from domain.audit import AuditAction
 from domain.credit_terms import KEEP, Keep, credit_terms_change
+from domain.dates import check_date
 from domain.errors import DomainError, NotFound, ValidationFailed
-from domain.money import Money
+from domain.money import MAX_DOCUMENT_MINOR, Money
 from domain.recipients import LANGUAGES
 from domain.registration import normalise_registration
+from domain.texts import TextLimit
 from services import audit
 from services.configuration import payment_terms
 from services.customers.records import CustomerRecord, customer_of
@@ -27,6 +30,7 @@ from services.uow import UnitOfWork
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 UNSET: Any = object()
+MAX_CONTACTS = texts.MAX_CONTACTS
 
 
 @dataclass(frozen=True)
@@ -85,15 +89,13 @@ def _text(
     errors: list[DomainError],
     *,
     required: bool = False,
-    max_len: int = 500,
+    limit: TextLimit = texts.LEGAL_NAME,
 ) -> str | None:
-    text = value.strip() if isinstance(value, str) else None
-    if not text:
-        if required:
-            errors.append(DomainError("REQUIRED", "must not be blank", field_name))
-        return None
-    if len(text) > max_len:
-        errors.append(DomainError("TOO_LONG", f"at most {max_len} characters", field_name))
+    if not isinstance(value, str):
+        value = None
+    text = texts.collect_text(value, limit, field_name, errors)
+    if text is None and required:
+        errors.append(DomainError("REQUIRED", "must not be blank", field_name))
     return text
 
 
@@ -109,29 +111,37 @@ def _money(value: MoneyIn | None, field_name: str, errors: list[DomainError]) ->
         errors.append(
             DomainError("NEGATIVE_AMOUNT", "must not be negative", f"{field_name}.amount")
         )
+    elif money.minor > MAX_DOCUMENT_MINOR:
+        errors.append(
+            DomainError(
+                "AMOUNT_TOO_LARGE",
+                f"at most {MAX_DOCUMENT_MINOR:,} minor units",
+                f"{field_name}.amount",
+            )
+        )
     return money
 
 
 def _contacts(value: list[ContactIn], errors: list[DomainError]) -> list[dict[str, Any]]:
     out = []
-    if len(value) > 50:
-        errors.append(DomainError("TOO_MANY", "at most 50 contacts", "contacts"))
+    if len(value) > MAX_CONTACTS:
+        errors.append(DomainError("TOO_MANY", f"at most {MAX_CONTACTS} contacts", "contacts"))
+        value = value[:MAX_CONTACTS]
     for i, contact in enumerate(value):
-        name = _text(contact.name, f"contacts.{i}.name", errors, required=True, max_len=200)
-        email = (contact.email or "").strip() or None
+        at = f"contacts.{i}"
+        name = _text(contact.name, f"{at}.name", errors, required=True, limit=texts.NAME)
+        email = _text(contact.email, f"{at}.email", errors, limit=texts.EMAIL)
         if email and not EMAIL.match(email):
-            errors.append(
-                DomainError("INVALID_EMAIL", "not an e-mail address", f"contacts.{i}.email")
-            )
+            errors.append(DomainError("INVALID_EMAIL", "not an e-mail address", f"{at}.email"))
         stored = {
             "name": name,
-            "role": (contact.role or "").strip() or None,
-            "phone": (contact.phone or "").strip() or None,
+            "role": _text(contact.role, f"{at}.role", errors, limit=texts.SHORT),
+            "phone": _text(contact.phone, f"{at}.phone", errors, limit=texts.PHONE),
             "email": email,
         }
         if contact.language is not None:
             if contact.language not in LANGUAGES:
-                errors.append(DomainError("INVALID_INPUT", "zh-CN or en", f"contacts.{i}.language"))
+                errors.append(DomainError("INVALID_INPUT", "zh-CN or en", f"{at}.language"))
             stored["language"] = contact.language
         out.append(stored)
     return out
@@ -143,7 +153,7 @@ def validate(changes: CustomerChanges, current: CustomerRecord | None) -> dict[s
     values: dict[str, Any] = {}
     creating = current is None
     if creating or changes.code is not UNSET:
-        code = _text(changes.code, "code", errors, required=True, max_len=64)
+        code = _text(changes.code, "code", errors, required=True, limit=texts.CODE)
         if code and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._/-]*", code):
             errors.append(DomainError("INVALID_CODE", "letters, digits and . _ / - only", "code"))
         values["code"] = code
@@ -167,18 +177,22 @@ def validate(changes: CustomerChanges, current: CustomerRecord | None) -> dict[s
             values["registration_number"] = normalise_registration(country_now, raw)
         except DomainError as exc:
             errors.append(exc)
-    for attr, column, max_len in (
-        ("industry", "industry", 100),
-        ("business_model", "business_model", 5000),
-        ("company_history", "company_history", 20000),
-        ("salesperson", "salesperson", 200),
+    for attr, column, limit in (
+        ("industry", "industry", texts.SHORT),
+        ("business_model", "business_model", texts.SUMMARY),
+        ("company_history", "company_history", texts.TEXT),
+        ("salesperson", "salesperson", texts.NAME),
     ):
         value = getattr(changes, attr)
         if value is not UNSET:
-            values[column] = _text(value, _camel(attr), errors, max_len=max_len)
+            values[column] = _text(value, _camel(attr), errors, limit=limit)
     if changes.founded_on is not UNSET:
-        if changes.founded_on is not None and changes.founded_on > date(2100, 1, 1):
-            errors.append(DomainError("INVALID_DATE", "not a plausible date", "foundedOn"))
+        try:
+            check_date(changes.founded_on, "foundedOn")
+            if changes.founded_on is not None and changes.founded_on > date(2100, 1, 1):
+                errors.append(DomainError("INVALID_DATE", "not a plausible date", "foundedOn"))
+        except DomainError as exc:
+            errors.append(exc)
         values["founded_on"] = changes.founded_on
     for attr, prefix in (
         ("registered_capital", "registered_capital"),

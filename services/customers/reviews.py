@@ -7,6 +7,7 @@ from datetime import date
 
 from dbschema.queries import customers as q
 from domain.credit_file import review_findings
+from domain.dates import check_date
 from services.customers.credit_files import facts_for, tenant_policy
 from services.customers.records import customers_of
 from services.uow import UnitOfWork
@@ -26,6 +27,7 @@ class ReviewTally:
 
 async def review_credit_files(uow: UnitOfWork, as_of: date) -> ReviewTally:
     """Grade every active customer; open warnings are not duplicated (partial unique index)."""
+    check_date(as_of, "asOf")
     policy = await tenant_policy(uow)
     reviewed = raised = 0
     last_id = None

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain import kpis
 from domain.currencies import is_currency
+from domain.dates import check_date
 from domain.errors import DomainError
 from domain.money import Money
 from services.ledger import interest
@@ -270,6 +271,7 @@ async def accrued_interest(
     session: ReadSession, customer_id: UUID, as_of: date
 ) -> tuple[Money, ...]:
     """A customer's late interest accrued by a date, per currency (by currency code)."""
+    check_date(as_of, "asOf")
     totals = await interest.customer_interest(session, customer_id, as_of)
     return tuple(Money(minor, code) for code, minor in sorted(totals.items()))
 
@@ -297,6 +299,8 @@ async def aging_trend(
     session: ReadSession, customer_id: UUID | None, start: date, end: date, currency: str | None
 ) -> list[TrendPoint]:
     """Daily snapshot history for a customer or the tenant: is days-past-due lengthening?"""
+    check_date(start, "from")
+    check_date(end, "to")
     if (end - start).days > 731 or end < start:
         raise DomainError(
             "INVALID_DATE", "a trend covers at most two years, from before to", "from"

@@ -7,6 +7,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from domain.dates import check_date
 from services.uow import UnitOfWork
 
 SNAPSHOT_SQL = sa.text("""
@@ -25,8 +26,7 @@ SELECT :tenant, CAST(:as_of AS date), customer_id, currency, sum(amt),
          '31-60', coalesce(sum(amt) FILTER (WHERE d BETWEEN 31 AND 60), 0),
          '61-90', coalesce(sum(amt) FILTER (WHERE d BETWEEN 61 AND 90), 0),
          '90+', coalesce(sum(amt) FILTER (WHERE d > 90), 0)),
-       round(sum(amt * GREATEST(d, 0))::numeric
-             / NULLIF(sum(amt), 0), 2)
+       round(sum(CAST(amt AS numeric) * GREATEST(d, 0)) / NULLIF(sum(amt), 0), 2)
   FROM items GROUP BY customer_id, currency
 ON CONFLICT DO NOTHING
 """)
@@ -42,5 +42,6 @@ class Snapshot:
 
 async def take_snapshot(uow: UnitOfWork, as_of: date) -> Snapshot:
     """Snapshot today's open items per customer; a second run for the date adds nothing."""
+    check_date(as_of, "asOf")
     result = await uow.conn.execute(SNAPSHOT_SQL, {"as_of": as_of, "tenant": uow.tenant_id})
     return Snapshot(as_of, int(result.rowcount))

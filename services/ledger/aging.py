@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dbschema.tables import tenants
 from domain.aging import Bucket
+from domain.dates import check_date
 from domain.errors import DomainError
 from services.configuration import policy as receivables_config
 from services.read_session import ReadSession
@@ -150,6 +151,7 @@ async def aging(
     buckets: tuple[Bucket, ...] | None = None,
 ) -> AgingResult:
     """Aging as of a date in one statement; buckets default to the tenant's for the basis."""
+    check_date(as_of, "asOf")
     if basis not in ("DPD", "AGE"):
         raise DomainError("INVALID_INPUT", "basis is DPD or AGE", "basis")
     params: dict[str, Any] = {"as_of": as_of, "limit": first + 1}

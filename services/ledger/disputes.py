@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from dbschema.ledger_tables import disputes, invoices
 from dbschema.queries.ledger import lock_invoices
+from domain import texts
 from domain.errors import DomainError, NotFound
 from domain.money import Money
 from services.ledger.records import DisputeChanged
@@ -20,6 +21,7 @@ async def open_dispute(
     """Record a dispute on (part of) an invoice's open amount."""
     if not reason.strip():
         raise DomainError("REQUIRED", "say what the customer disputes", "reason")
+    texts.check_text(reason, texts.NOTE, "reason")
     invoice = (await lock_invoices(uow.conn, [invoice_id])).get(invoice_id)
     if invoice is None:
         raise NotFound("invoiceId", "invoice")
@@ -55,6 +57,7 @@ async def resolve_dispute(
     uow: UnitOfWork, dispute_id: UUID, accepted: bool, resolution: str
 ) -> DisputeChanged:
     """Close a dispute; an accepted one is usually followed by a credit note."""
+    texts.check_text(resolution, texts.NOTE, "resolution")
     row = (
         await uow.conn.execute(
             sa.select(disputes).where(disputes.c.id == dispute_id).with_for_update()

@@ -24,12 +24,14 @@ from dbschema.queries.ledger import (
     post_payment_allocations_bulk,
 )
 from dbschema.tables import customers
+from domain import texts
 from domain.allocation import Receivable, allocate_oldest_first
+from domain.dates import check_date, parse_date
 from domain.errors import DomainError
 from domain.money import Money
 from domain.terms import schedule
 from services.configuration.terms import terms_for
-from services.ledger.invoices import positive_money
+from services.ledger.invoices import max_document, positive_money
 from services.ledger.payments import METHODS, TOPIC_PAYMENT
 from services.ledger.records import ImportOutcome, RowOutcome, RowStatus
 from services.uow import UnitOfWork
@@ -56,17 +58,40 @@ class ImportRow:
 
 
 def _date(value: date | str | None, field: str, errors: list[DomainError]) -> date | None:
-    """An ISO date, None when blank; a malformed one is recorded against the row."""
-    if value is None or isinstance(value, date):
-        return value
-    text = value.strip()
-    if not text:
-        return None
+    """An ISO date in the platform's range, None when blank; a malformed or out-of-range one
+    is recorded against the row."""
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        errors.append(DomainError("INVALID_DATE", f"{value!r} is not YYYY-MM-DD", field))
+        if value is None or isinstance(value, date):
+            return check_date(value, field)
+        text = value.strip()
+        return parse_date(text, field) if text else None
+    except DomainError as exc:
+        errors.append(exc)
         return None
+
+
+#: Every text column of an import row, with the input field naming it and its limit.
+ROW_TEXTS = (
+    ("external_id", "externalId", texts.REFERENCE),
+    ("customer_code", "customerCode", texts.CODE),
+    ("amount", "amount", texts.AMOUNT),
+    ("currency", "currency", texts.CURRENCY),
+    ("number", "number", texts.REFERENCE),
+    ("order_ref", "orderRef", texts.REFERENCE),
+    ("method", "method", texts.CODE),
+    ("reference", "reference", texts.REFERENCE),
+)
+
+
+def _too_long(index: int, row: ImportRow) -> RowOutcome | None:
+    """The row's refusal when any of its texts exceeds its limit (before anything else reads
+    them: an overlong external id is not even looked up)."""
+    errors: list[DomainError] = []
+    for attr, field, limit in ROW_TEXTS:
+        value = getattr(row, attr)
+        if isinstance(value, str):
+            texts.collect_text(value, limit, field, errors)
+    return _refused(index, *errors) if errors else None
 
 
 def row_fingerprint(*parts: object) -> str:
@@ -184,7 +209,11 @@ async def import_invoices(uow: UnitOfWork, rows: list[ImportRow]) -> ImportOutco
     seen_ext: set[str] = set()
     seen_numbers: set[str] = set()
     terms_cache: dict[Any, Any] = {}
+    maximum = await max_document(uow)
     for index, row in enumerate(rows):
+        if (refused := _too_long(index, row)) is not None:
+            results.append(refused)
+            continue
         ext = (row.external_id or "").strip()
         digest = _invoice_content(row)
         settled = _settled_by_external_id(index, ext, digest, seen_ext, existing)
@@ -201,7 +230,7 @@ async def import_invoices(uow: UnitOfWork, rows: list[ImportRow]) -> ImportOutco
         customer = _customer(known, row.customer_code, errors)
         if customer is not None and customer["status"] != "ACTIVE":
             errors.append(DomainError("CUSTOMER_ARCHIVED", "customer is archived", "customerCode"))
-        money = positive_money(row, "amount", errors)
+        money = positive_money(row, "amount", errors, maximum)
         issue_date = _date(row.issue_date, "issueDate", errors)
         due_date = _date(row.due_date, "dueDate", errors)
         if issue_date is None and not any(e.field == "issueDate" for e in errors):
@@ -262,7 +291,11 @@ async def import_payments(uow: UnitOfWork, rows: list[ImportRow]) -> ImportOutco
     results: list[RowOutcome | None] = []
     pending: list[tuple[int, dict[str, Any]]] = []
     seen: set[str] = set()
+    maximum = await max_document(uow)
     for index, row in enumerate(rows):
+        if (refused := _too_long(index, row)) is not None:
+            results.append(refused)
+            continue
         ext = (row.external_id or "").strip()
         digest = row_fingerprint(
             "payment",
@@ -284,7 +317,7 @@ async def import_payments(uow: UnitOfWork, rows: list[ImportRow]) -> ImportOutco
             errors.append(DomainError("REQUIRED", "receivedOn is required", "receivedOn"))
         if row.method not in METHODS:
             errors.append(DomainError("INVALID_INPUT", f"method is one of {METHODS}", "method"))
-        money = positive_money(row, "amount", errors)
+        money = positive_money(row, "amount", errors, maximum)
         if errors:
             results.append(_refused(index, *errors))
             continue

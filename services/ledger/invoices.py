@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -10,22 +11,27 @@ import sqlalchemy as sa
 from dbschema.ledger_tables import credit_notes, invoice_instalments, invoices
 from dbschema.queries import customers as customer_queries
 from dbschema.queries.ledger import lock_invoices, post_allocations
+from domain import texts
+from domain.dates import check_date
 from domain.errors import DomainError, NotFound, ValidationFailed
-from domain.money import Money
+from domain.money import MAX_DOCUMENT_MINOR, Money, check_document_amount
 from domain.terms import schedule
+from services.configuration import policy as receivables_config
 from services.configuration.terms import terms_for
 from services.idempotency import Once, Operation, fingerprint, run_once
 from services.ledger.inputs import CreditNoteIn, InvoiceIn
 from services.ledger.records import InvoicePosted
 from services.uow import UnitOfWork
 
-MAX_TEXT = 200
+MAX_TEXT = texts.REFERENCE.max_chars  #: numbers, references, external ids
 POST_INVOICE = Operation("POST_INVOICE", InvoicePosted)
 POST_CREDIT_NOTE = Operation("POST_CREDIT_NOTE", InvoicePosted)
 
 
-def positive_money(amount: Any, field: str, errors: list[DomainError]) -> Money | None:
-    """Parse an amount that must be above zero."""
+def positive_money(
+    amount: Any, field: str, errors: list[DomainError], maximum: int = MAX_DOCUMENT_MINOR
+) -> Money | None:
+    """Parse an amount that must be above zero and within the maximum per document."""
     try:
         money = Money.parse(amount.amount, amount.currency, field)
     except DomainError as exc:
@@ -36,7 +42,25 @@ def positive_money(amount: Any, field: str, errors: list[DomainError]) -> Money 
             DomainError("AMOUNT_NOT_POSITIVE", "must be greater than zero", f"{field}.amount")
         )
         return None
-    return money
+    try:
+        return check_document_amount(money, maximum, f"{field}.amount")
+    except DomainError as exc:
+        errors.append(exc)
+        return None
+
+
+def dates_in_range(errors: list[DomainError], **fields: date | None) -> None:
+    """Each named date within the platform's range (the keyword is the input field)."""
+    for field, value in fields.items():
+        try:
+            check_date(value, field)
+        except DomainError as exc:
+            errors.append(exc)
+
+
+async def max_document(uow: UnitOfWork) -> int:
+    """The tenant's maximum amount per document, in minor units."""
+    return (await receivables_config.in_effect(uow)).max_document_minor
 
 
 def _text(
@@ -67,7 +91,14 @@ async def post_invoice(uow: UnitOfWork, data: InvoiceIn) -> UUID:
     """Validate and insert one invoice (and its instalments); the caller handles replay."""
     errors: list[DomainError] = []
     number = _text(data.number, "number", errors, required=True)
-    money = positive_money(data.amount, "amount", errors)
+    for field, value in (
+        ("orderRef", data.order_ref),
+        ("externalId", data.external_id),
+    ):
+        _text(value, field, errors)
+    texts.collect_text(data.salesperson, texts.NAME, "salesperson", errors)
+    money = positive_money(data.amount, "amount", errors, await max_document(uow))
+    dates_in_range(errors, issueDate=data.issue_date, dueDate=data.due_date)
     if data.due_date is not None and data.due_date < data.issue_date:
         errors.append(
             DomainError("DUE_BEFORE_ISSUE", "due date is before the issue date", "dueDate")
@@ -158,8 +189,12 @@ async def create_credit_note(uow: UnitOfWork, data: CreditNoteIn, key: str) -> O
     async def work() -> InvoicePosted:
         errors: list[DomainError] = []
         number = _text(data.number, "number", errors, required=True)
-        reason = _text(data.reason, "reason", errors, required=True)
-        money = positive_money(data.amount, "amount", errors)
+        _text(data.external_id, "externalId", errors)
+        reason = texts.collect_text(data.reason, texts.NOTE, "reason", errors)
+        if reason is None:
+            errors.append(DomainError("REQUIRED", "must not be blank", "reason"))
+        money = positive_money(data.amount, "amount", errors, await max_document(uow))
+        dates_in_range(errors, issueDate=data.issue_date)
         if errors:
             raise ValidationFailed(errors)
         assert money is not None and number is not None

@@ -18,6 +18,7 @@ from dbschema.queries.ledger import (
     net_payment_allocations,
     post_allocations,
 )
+from domain import texts
 from domain.allocation import (
     Receivable,
     Target,
@@ -25,10 +26,11 @@ from domain.allocation import (
     check_explicit,
     parse_lines,
 )
+from domain.dates import check_date
 from domain.errors import DomainError, NotFound, ValidationFailed
 from services.idempotency import Once, Operation, fingerprint, run_once
 from services.ledger.inputs import AllocationLine, PaymentIn
-from services.ledger.invoices import positive_money, replay_key
+from services.ledger.invoices import dates_in_range, max_document, positive_money, replay_key
 from services.ledger.records import AllocationReversed, PaymentPosted, PaymentReversed
 from services.uow import UnitOfWork
 
@@ -119,7 +121,10 @@ async def create_payment(uow: UnitOfWork, data: PaymentIn, key: str | None) -> O
 
     async def work() -> PaymentPosted:
         errors: list[DomainError] = []
-        money = positive_money(data.amount, "amount", errors)
+        money = positive_money(data.amount, "amount", errors, await max_document(uow))
+        dates_in_range(errors, receivedOn=data.received_on)
+        texts.collect_text(data.reference, texts.REFERENCE, "reference", errors)
+        texts.collect_text(data.external_id, texts.REFERENCE, "externalId", errors)
         if data.method not in METHODS:
             errors.append(
                 DomainError("INVALID_INPUT", f"method must be one of {METHODS}", "method")
@@ -184,6 +189,7 @@ async def allocate_payment(
     content = {"payment": str(payment_id), "mode": mode, "lines": _lines(lines)}
 
     async def work() -> PaymentPosted:
+        check_date(effective_on, "effectiveOn")
         payment = await lock_payment(uow.conn, payment_id)
         if payment is None:
             raise NotFound("paymentId", "payment")
@@ -208,6 +214,8 @@ async def reverse_payment(
     async def work() -> PaymentReversed:
         if not reason.strip():
             raise DomainError("REQUIRED", "say why the payment is reversed", "reason")
+        texts.check_text(reason, texts.NOTE, "reason")
+        check_date(on, "effectiveOn")
         payment = await lock_payment(uow.conn, payment_id)
         if payment is None:
             raise NotFound("paymentId", "payment")
@@ -250,6 +258,7 @@ async def reverse_allocation(
     content = {"allocation": str(allocation_id), "on": on}
 
     async def work() -> AllocationReversed:
+        check_date(on, "effectiveOn")
         row = (
             await uow.conn.execute(sa.select(allocations).where(allocations.c.id == allocation_id))
         ).first()

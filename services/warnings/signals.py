@@ -7,6 +7,7 @@ from uuid import UUID
 
 from dbschema.queries import warnings as q
 from dbschema.queries.events import record_event
+from domain import texts
 from domain.audit import AuditAction
 from domain.errors import DomainError, NotFound
 from services import audit
@@ -53,6 +54,7 @@ async def raise_warning(
 
 async def acknowledge(uow: UnitOfWork, warning_id: UUID, note: str | None) -> WarningRecord:
     """Acknowledge a warning: whoever follows it up says so; it can be raised again later."""
+    texts.check_text(note, texts.NOTE, "note")
     current = await q.for_update(uow.conn, warning_id)
     if current is None:
         raise NotFound("id", "warning")

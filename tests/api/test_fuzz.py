@@ -13,7 +13,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,9 @@ from domain.roles import ALL_ROLES
 from infra.runtime import open_runtime
 from infra.settings import Settings, load
 from infra.tenants import create_tenant
+from services.jobs import catalogue as job
 from tests.conftest import TEMPLATE_DB, Database, free_port
+from tests.jobs.every_job import run_every_job, run_one, run_pending
 
 #: Amounts: well-formed, extreme, and garbage (underscores, other digits, NaN), to exercise
 #: both the accepted and the refused paths.
@@ -133,6 +135,7 @@ def fuzz(pg_server: str) -> Iterator[FuzzTarget]:
     database = Database(name, owner, with_user(owner, "credit_app", None))
     unlimited = {"apiLimits": {"maxCost": 10**9, "bucketSize": 10**9, "restoreRate": 10**9}}
     create_tenant(owner, "fuzz", "Fuzz", unlimited)
+    seed_bench(database)
     settings = load(
         {"env": "test", "database_url": owner, "app_database_url": database.app_url, "pool_size": 5}
     )
@@ -154,6 +157,32 @@ def fuzz(pg_server: str) -> Iterator[FuzzTarget]:
     thread.join(10)
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def seed_bench(database: Database) -> None:
+    """A tenant shaped like the benchmark's, at a small scale: customers of four industries,
+    open invoices over four years in CNY and USD."""
+    tenant, _ = create_tenant(database.owner_url, "bench", "Bench")
+    with psycopg.connect(database.owner_url, autocommit=True) as conn:
+        conn.execute(
+            """INSERT INTO customers (tenant_id, code, legal_name, country, industry, contacts)
+               SELECT %s, 'B-' || g, '基准客户 ' || g, 'CN',
+                      (ARRAY['Machinery','Textiles','Energy','Food'])[1 + g %% 4], '[]'
+                 FROM generate_series(1, 20) g""",
+            (tenant,),
+        )
+        conn.execute(
+            """INSERT INTO invoices (tenant_id, number, customer_id, issue_date, due_date,
+                   currency, amount_minor, open_minor, fingerprint, created_by)
+               SELECT c.tenant_id, 'B-INV-' || g, c.id, current_date - (g * 7 %% 1460),
+                      current_date - (g * 7 %% 1460) + 30,
+                      CASE WHEN g %% 10 = 0 THEN 'USD' ELSE 'CNY' END,
+                      10000 + g * 7919 %% 900000, 10000 + g * 7919 %% 900000,
+                      'bench', 'bench'
+                 FROM generate_series(1, 400) g
+                 JOIN customers c ON c.tenant_id = %s AND c.code = 'B-' || (1 + g %% 20)""",
+            (tenant,),
+        )
 
 
 def seed(target: FuzzTarget) -> None:
@@ -216,33 +245,23 @@ def test_enough_cases_were_generated() -> None:
 
 
 def test_every_scheduled_job_still_succeeds_for_the_fuzzed_tenant(fuzz: FuzzTarget) -> None:
-    """Whatever the fuzz got accepted, the daily and month-end jobs run to success over it."""
-    from jobs.actors import WORK
-    from jobs.runner import run_job
-    from jobs.schedule import due_jobs
-    from services.jobs.requests import request_job
-    from services.uow import SYSTEM, UnitOfWork
-
-    work = {w.spec.name: w for w in WORK}
+    """Whatever the fuzz got accepted, every job runs to success over it: the daily and
+    month-end jobs today, at the month's start and at both ends of the date range, and the
+    statement PDFs they ask for."""
+    days = [
+        date.today(),
+        date.today().replace(day=1),
+        date(1900, 2, 1),
+        date(2199, 12, 1),
+        date(2199, 12, 31),
+    ]
 
     async def run_all() -> list[tuple[str, str]]:
         runtime = open_runtime(fuzz.settings)
         try:
             tenant = await runtime.tenant_id("fuzz")
             assert tenant is not None
-            outcomes = []
-            for day in (date.today(), date.today().replace(day=1)):
-                for due in due_jobs(day):
-                    async with UnitOfWork(runtime.engine, tenant, SYSTEM) as uow:
-                        job = await request_job(
-                            uow, due.spec, due.args, dedupe_key=f"fuzz:{due.dedupe_key}"
-                        )
-                        await uow.commit()
-                    outcome = await run_job(
-                        runtime.engine, work[due.spec.name], str(tenant), str(job)
-                    )
-                    outcomes.append((due.spec.name, outcome))
-            return outcomes
+            return await run_every_job(runtime, tenant, days, "fuzz")
         finally:
             await runtime.close()
 
@@ -250,3 +269,37 @@ def test_every_scheduled_job_still_succeeds_for_the_fuzzed_tenant(fuzz: FuzzTarg
     failed = fuzz.database.query("SELECT actor, error FROM jobs WHERE status = 'FAILED'")
     assert failed == [], failed
     assert {status for _, status in outcomes} <= {"SUCCEEDED", "ALREADY_DONE"}, outcomes
+    print(f"\nfuzz: {len(RUNS)} cases, 0 failures; {len(outcomes)} jobs succeeded afterwards")
+
+
+def test_the_bench_tenants_month_end_jobs_still_run_after_the_fuzz(fuzz: FuzzTarget) -> None:
+    """A tenant shaped like the benchmark's, beside the fuzzed one: its month-end provisions
+    and statements (and a sample of their PDFs) run to success after the fuzz."""
+    month_end = date.today().replace(day=1) - timedelta(days=1)
+
+    async def month_end_jobs() -> list[tuple[str, str]]:
+        runtime = open_runtime(fuzz.settings)
+        try:
+            tenant = await runtime.tenant_id("bench")
+            assert tenant is not None
+            provisions = await run_one(
+                runtime, tenant, job.RUN_PROVISIONS, job.PeriodEnd(month_end), "bench:p"
+            )
+            statements = await run_one(
+                runtime,
+                tenant,
+                job.MONTHLY_STATEMENTS,
+                job.Period(month_end.replace(day=1)),
+                "bench:s",
+            )
+            rendered = await run_pending(runtime, tenant, limit=4)
+            return [("run_provisions", provisions), ("monthly_statements", statements), *rendered]
+        finally:
+            await runtime.close()
+
+    outcomes = asyncio.run(month_end_jobs())
+    assert {status for _, status in outcomes} == {"SUCCEEDED"}, outcomes
+    assert fuzz.database.query(
+        "SELECT count(*) > 0 FROM statements s JOIN tenants t ON t.id = s.tenant_id "
+        "WHERE t.slug = 'bench'"
+    ) == [(True,)]

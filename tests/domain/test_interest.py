@@ -72,8 +72,8 @@ def test_paying_early_never_costs_more(amount: int, paid_after: int, horizon: in
 
 
 def test_daily_rate_text_is_checked():
-    assert parse_daily_rate(" 0.0005 ", "rate") == Decimal("0.0005")
-    for bad in ("0.01", "-0.0001", "abc", "NaN", "0.000000001"):
+    assert parse_daily_rate("0.0005", "rate") == Decimal("0.0005")
+    for bad in ("0.01", "-0.0001", "abc", "NaN", "sNaN", "0.000000001", " 0.0005", "5e-4"):
         with pytest.raises(DomainError):
             parse_daily_rate(bad, "rate")
 

@@ -24,7 +24,9 @@ from domain.money import Money, totals
         ("7", "JPY", 7),
         ("1.234", "KWD", 1234),
         ("-5.00", "EUR", -500),
-        ("  12.3 ", "CNY", 1230),
+        ("12.3", "CNY", 1230),
+        ("+.5", "CNY", 50),
+        ("7.", "JPY", 7),
     ],
 )
 def test_parse_exact(amount: str, currency: str, minor: int) -> None:
@@ -43,6 +45,17 @@ def test_parse_exact(amount: str, currency: str, minor: int) -> None:
         ("10", "XXZ", "UNKNOWN_CURRENCY"),
         ("10", "cny", "UNKNOWN_CURRENCY"),
         ("99999999999999999999", "CNY", "INVALID_AMOUNT"),
+        ("1_000", "CNY", "INVALID_AMOUNT"),
+        ("١٢٣", "CNY", "INVALID_AMOUNT"),
+        ("1e5", "CNY", "INVALID_AMOUNT"),
+        (" 1", "CNY", "INVALID_AMOUNT"),
+        ("1 ", "CNY", "INVALID_AMOUNT"),
+        ("sNaN", "CNY", "INVALID_AMOUNT"),
+        ("-Infinity", "CNY", "INVALID_AMOUNT"),
+        ("1.2.3", "CNY", "INVALID_AMOUNT"),
+        ("--1", "CNY", "INVALID_AMOUNT"),
+        ("", "CNY", "INVALID_AMOUNT"),
+        ("1" * 41, "CNY", "INVALID_AMOUNT"),
     ],
 )
 def test_parse_refuses(amount: str, currency: str, code: str) -> None:

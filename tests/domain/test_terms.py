@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from domain.dates import EARLIEST, LATEST
 from domain.errors import DomainError
 from domain.terms import (
     DEFAULT_CLASS_TERMS,
@@ -129,3 +130,16 @@ def test_agreed_template_then_class_template_then_the_practice_default() -> None
     assert applicable_terms(templates, "GONE", "C") == class_c  # an unknown code falls back
     assert applicable_terms(templates, None, "A") == DEFAULT_CLASS_TERMS["A"]
     assert applicable_terms({}, None, None) == DEFAULT_CLASS_TERMS["B"]  # unrated: class B
+
+
+@given(
+    st.dates(min_value=EARLIEST, max_value=LATEST),
+    st.integers(0, 3650),
+    st.sampled_from(list(TermsKind)),
+)
+def test_due_dates_never_leave_the_platforms_range(issue: date, days: int, kind: TermsKind) -> None:
+    """However late the issue date and long the terms, every due date is one a row may hold."""
+    instalments = (Instalment(Decimal(40), 0), Instalment(Decimal(60), days))
+    terms = PaymentTerms(kind, net_days=days, eom_plus_days=days, instalments=instalments)
+    for due, _ in schedule(terms, issue, 10**15):
+        assert EARLIEST <= due <= LATEST

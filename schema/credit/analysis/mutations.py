@@ -11,7 +11,7 @@ import strawberry
 from strawberry.types import Info
 from strawberry.utils.str_converters import to_camel_case
 
-from domain import roles
+from domain import roles, texts
 from domain.credit.external import RecordIn
 from domain.credit.financials import LineIn, StatementIn
 from domain.errors import ValidationFailed
@@ -32,6 +32,7 @@ from schema.credit.analysis.enums import (
 )
 from schema.credit.analysis.types import ExternalCreditRecord, FinancialStatement
 from schema.credit.errors import CREDIT
+from schema.input_rules import text
 from schema.money import DecimalString
 from schema.mutation import INPUT, decode, respond
 from schema.permissions import allow, roles_note
@@ -49,7 +50,8 @@ class StatementLineInput:
         description='In the statement\'s unit, e.g. "1234.5" 万元; negative only where a line '
         "may be (equity, retained earnings, profits, cash flow)."
     )
-    currency: str | None = strawberry.field(
+    currency: str | None = text(
+        limit=texts.CURRENCY,
         default=None,
         description="Optional check: refused (CURRENCY_MISMATCH) unless it is the statement's.",
     )
@@ -62,7 +64,7 @@ class RecordFinancialStatementInput:
     period_end: date = strawberry.field(description="Last day (at most a year after the first).")
     kind: StatementKind = strawberry.field(description="Annual or interim.")  # type: ignore[valid-type]
     source: StatementSource = strawberry.field(description="Audited, tax filing, management.")  # type: ignore[valid-type]
-    currency: str = strawberry.field(description="ISO 4217 code of every line.")
+    currency: str = text(limit=texts.CURRENCY, description="ISO 4217 code of every line.")
     unit: StatementUnit = strawberry.field(description="元, 千元 or 万元.")  # type: ignore[valid-type]
     lines: list[StatementLineInput] = strawberry.field(
         description="The lines; total assets, total liabilities and equity are required, and "
@@ -87,37 +89,41 @@ LEGAL_NOTE = " Legal records only."
 class RecordExternalCreditRecordInput:
     customer_id: strawberry.ID = strawberry.field(description="Global id of the customer.")
     kind: ExternalRecordKind = strawberry.field(description="What kind of record.")  # type: ignore[valid-type]
-    source: str = strawberry.field(description="Who provided it (at most 100 characters).")
-    source_ref: str = strawberry.field(
-        description="The source's own id: recording it again is idempotent."
+    source: str = text(limit=texts.SHORT, description="Who provided it (at most 100 characters).")
+    source_ref: str = text(
+        limit=texts.REFERENCE, description="The source's own id: recording it again is idempotent."
     )
     recorded_on: date = strawberry.field(description="The record's date.")
-    evidence: str = strawberry.field(description="Document reference or address.")
-    summary: str | None = strawberry.field(default=None, description="What it says.")
-    score: str | None = strawberry.field(default=None, description="Bureau score or rating.")
+    evidence: str = text(limit=texts.RECORD_EVIDENCE, description="Document reference or address.")
+    summary: str | None = text(
+        limit=texts.RECORD_SUMMARY, default=None, description="What it says."
+    )
+    score: str | None = text(limit=texts.SCORE, default=None, description="Bureau score or rating.")
     assessment: Assessment | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="Verdict of a visit or bank reference."
     )
     severity: NewsSeverity | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="Severity of negative news."
     )
-    party: str | None = strawberry.field(default=None, description="Visitor or bank.")
+    party: str | None = text(limit=texts.NAME, default=None, description="Visitor or bank.")
     legal_kind: LegalRecordKind | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="Lawsuit, arbitration, enforcement, listing." + LEGAL_NOTE
     )
     role: PartyRole | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="The customer's side." + LEGAL_NOTE
     )
-    case_number: str | None = strawberry.field(
-        default=None, description="Case number." + LEGAL_NOTE
+    case_number: str | None = text(
+        limit=texts.REFERENCE, default=None, description="Case number." + LEGAL_NOTE
     )
-    court: str | None = strawberry.field(
-        default=None, description="Court or commission." + LEGAL_NOTE
+    court: str | None = text(
+        limit=texts.NAME, default=None, description="Court or commission." + LEGAL_NOTE
     )
     amount: DecimalString | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="Amount at stake." + LEGAL_NOTE
     )
-    currency: str | None = strawberry.field(default=None, description="Currency of the amount.")
+    currency: str | None = text(
+        limit=texts.CURRENCY, default=None, description="Currency of the amount."
+    )
     status: LegalCaseStatus | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="Open or closed." + LEGAL_NOTE
     )
@@ -140,26 +146,38 @@ TEXT_NOTE = " YYYY-MM-DD; a malformed date refuses only this row (INVALID_DATE).
 
 @strawberry.input(description="One pushed external credit record (the customer by code).")
 class ExternalCreditRecordRow:
-    customer_code: str = strawberry.field(description="The customer's code.")
-    kind: str = strawberry.field(description="An ExternalRecordKind name.")
-    source: str = strawberry.field(description="Who provided it.")
-    source_ref: str = strawberry.field(description="The source's own id (idempotency).")
-    recorded_on: str = strawberry.field(description="The record's date," + TEXT_NOTE)
-    evidence: str | None = strawberry.field(default=None, description="Document reference.")
-    summary: str | None = strawberry.field(default=None, description="What it says.")
-    score: str | None = strawberry.field(default=None, description="Bureau score or rating.")
-    assessment: str | None = strawberry.field(default=None, description="An Assessment name.")
-    severity: str | None = strawberry.field(default=None, description="A NewsSeverity name.")
-    party: str | None = strawberry.field(default=None, description="Visitor or bank.")
-    legal_kind: str | None = strawberry.field(default=None, description="A LegalRecordKind name.")
-    role: str | None = strawberry.field(default=None, description="A PartyRole name.")
-    case_number: str | None = strawberry.field(default=None, description="Case number.")
-    court: str | None = strawberry.field(default=None, description="Court or commission.")
-    amount: str | None = strawberry.field(default=None, description="Decimal amount at stake.")
-    currency: str | None = strawberry.field(default=None, description="ISO 4217 code.")
-    status: str | None = strawberry.field(default=None, description="A LegalCaseStatus name.")
-    filed_on: str | None = strawberry.field(default=None, description="Filed on," + TEXT_NOTE)
-    closed_on: str | None = strawberry.field(default=None, description="Closed on," + TEXT_NOTE)
+    customer_code: str = text(limit=texts.CODE, description="The customer's code.")
+    kind: str = text(limit=texts.CODE, description="An ExternalRecordKind name.")
+    source: str = text(limit=texts.SHORT, description="Who provided it.")
+    source_ref: str = text(limit=texts.REFERENCE, description="The source's own id (idempotency).")
+    recorded_on: str = text(limit=texts.DATE_TEXT, description="The record's date," + TEXT_NOTE)
+    evidence: str | None = text(
+        limit=texts.RECORD_EVIDENCE, default=None, description="Document reference."
+    )
+    summary: str | None = text(
+        limit=texts.RECORD_SUMMARY, default=None, description="What it says."
+    )
+    score: str | None = text(limit=texts.SCORE, default=None, description="Bureau score or rating.")
+    assessment: str | None = text(limit=texts.CODE, default=None, description="An Assessment name.")
+    severity: str | None = text(limit=texts.CODE, default=None, description="A NewsSeverity name.")
+    party: str | None = text(limit=texts.NAME, default=None, description="Visitor or bank.")
+    legal_kind: str | None = text(
+        limit=texts.CODE, default=None, description="A LegalRecordKind name."
+    )
+    role: str | None = text(limit=texts.CODE, default=None, description="A PartyRole name.")
+    case_number: str | None = text(limit=texts.REFERENCE, default=None, description="Case number.")
+    court: str | None = text(limit=texts.NAME, default=None, description="Court or commission.")
+    amount: str | None = text(
+        limit=texts.AMOUNT, default=None, description="Decimal amount at stake."
+    )
+    currency: str | None = text(limit=texts.CURRENCY, default=None, description="ISO 4217 code.")
+    status: str | None = text(limit=texts.CODE, default=None, description="A LegalCaseStatus name.")
+    filed_on: str | None = text(
+        limit=texts.DATE_TEXT, default=None, description="Filed on," + TEXT_NOTE
+    )
+    closed_on: str | None = text(
+        limit=texts.DATE_TEXT, default=None, description="Closed on," + TEXT_NOTE
+    )
 
 
 def _rows_fast(fields: dict[str, str]) -> Any:

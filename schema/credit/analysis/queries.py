@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from domain import roles
+from domain import roles, texts
 from domain.credit.behaviour import DEFAULT_WINDOW_MONTHS
 from domain.errors import DomainError
 from schema.context import Context
@@ -32,6 +32,7 @@ from schema.credit.analysis.types import (
     PaymentBehaviour,
 )
 from schema.errors import coded_error
+from schema.input_rules import text_arg
 from schema.permissions import allow, roles_note
 from services.credit import analysis
 from services.credit.payment_behaviour import payment_behaviour
@@ -52,7 +53,7 @@ class CreditAnalysisQuery:
         info: Info[Context, Any],
         customer_id: Annotated[strawberry.ID, CUSTOMER],
         first: Annotated[int | None, strawberry.argument(description=FIRST_NOTE)] = 20,
-        after: Annotated[str | None, strawberry.argument(description=AFTER_NOTE)] = None,
+        after: Annotated[str | None, text_arg(AFTER_NOTE, texts.CURSOR)] = None,
     ) -> FinancialStatementConnection:
         size, cursor = paging(first, after)
         raw = customer_uuid(customer_id)
@@ -118,7 +119,7 @@ class CreditAnalysisQuery:
             strawberry.argument(description="Only this kind."),
         ] = None,
         first: Annotated[int | None, strawberry.argument(description=FIRST_NOTE)] = 20,
-        after: Annotated[str | None, strawberry.argument(description=AFTER_NOTE)] = None,
+        after: Annotated[str | None, text_arg(AFTER_NOTE, texts.CURSOR)] = None,
     ) -> ExternalCreditRecordConnection:
         size, cursor = paging(first, after)
         raw = customer_uuid(customer_id)

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from domain import roles
+from domain import roles, texts
 from domain.errors import DomainError, NotFound
 from schema.context import Context
 from schema.credit.errors import CREDIT
@@ -43,6 +43,7 @@ from schema.credit.limits.types import (
     SalesOrderConnection,
     SalesOrderEdge,
 )
+from schema.input_rules import text_arg
 from schema.permissions import allow, roles_note
 from schema.relay import connection, decode_cursor, edges_of, encode_cursor, from_global_id
 from schema.relay import page_size as relay_page_size
@@ -52,7 +53,7 @@ from services.credit import rates as rate_service
 READ = roles.READ_CREDIT_LIMITS
 AUDIT = roles.READ_CREDIT_DECISIONS
 FIRST = strawberry.argument(description="Page size, 1-100.")
-AFTER = strawberry.argument(description="Cursor from a previous page.")
+AFTER = text_arg("Cursor from a previous page.", texts.CURSOR)
 CUSTOMER = strawberry.argument(description="Global id of the customer.")
 AS_OF = strawberry.argument(description="Business date (limits, rates, lateness); default today.")
 
@@ -106,8 +107,8 @@ class CreditLimitQuery:
     async def exchange_rates(
         self,
         info: Info[Context, Any],
-        base: Annotated[str | None, strawberry.argument(description="Base currency.")] = None,
-        quote: Annotated[str | None, strawberry.argument(description="Quote currency.")] = None,
+        base: Annotated[str | None, text_arg("Base currency.", texts.CURRENCY)] = None,
+        quote: Annotated[str | None, text_arg("Quote currency.", texts.CURRENCY)] = None,
         first: Annotated[int | None, FIRST] = 20,
         after: Annotated[str | None, AFTER] = None,
     ) -> ExchangeRateConnection:
@@ -130,7 +131,7 @@ class CreditLimitQuery:
         info: Info[Context, Any],
         customer_id: Annotated[strawberry.ID, CUSTOMER],
         currency: Annotated[
-            str | None, strawberry.argument(description="Currency; default the base currency.")
+            str | None, text_arg("Currency; default the base currency.", texts.CURRENCY)
         ] = None,
         as_of: Annotated[date | None, AS_OF] = None,
     ) -> RecommendedCreditLimitResult:

@@ -9,7 +9,7 @@ from uuid import UUID
 import strawberry
 from strawberry.types import Info
 
-from domain import roles
+from domain import roles, texts
 from schema.context import Context
 from schema.credit.analysis.enums import RatingClassValue
 from schema.credit.errors import CREDIT
@@ -24,6 +24,7 @@ from schema.credit.scoring.types import (
     CreditClassChange,
     CreditScore,
 )
+from schema.input_rules import text
 from schema.money import DecimalString
 from schema.mutation import INPUT, decode, respond
 from schema.permissions import allow, roles_note
@@ -38,7 +39,7 @@ Dec = DecimalString
 
 @strawberry.input(description="A band: a range of a number, or categories.")
 class ScoreBandInput:
-    label: str = strawberry.field(description="1-60 characters.")
+    label: str = text(limit=texts.BAND_LABEL, description="1-60 characters.")
     points: int = strawberry.field(description="0-100.")
     lower: Dec | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="Inclusive lower bound (numbers); null: none."
@@ -46,8 +47,8 @@ class ScoreBandInput:
     upper: Dec | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="Exclusive upper bound (numbers); null: none."
     )
-    categories: list[str] = strawberry.field(
-        default_factory=list, description="Categories scored by this band."
+    categories: list[str] = text(
+        limit=texts.CODE, default_factory=list, description="Categories scored by this band."
     )
     otherwise: bool = strawberry.field(
         default=False, description="Scores every category no band lists."
@@ -67,10 +68,10 @@ class ScoreFactorInput:
 
 @strawberry.input(description="A knock-out: when it matches, the class is capped.")
 class KnockOutInput:
-    code: str = strawberry.field(description="A-Z, 0-9 and _, reported with the score.")
+    code: str = text(limit=texts.CODE, description="A-Z, 0-9 and _, reported with the score.")
     input: ScoreInput = strawberry.field(description="What it reads.")  # type: ignore[valid-type]
     operator: KnockOutOperator = strawberry.field(description="Comparison.")  # type: ignore[valid-type]
-    values: list[str] = strawberry.field(description="One number, or categories for IN.")
+    values: list[str] = text(limit=texts.CODE, description="One number, or categories for IN.")
     cap: RatingClassValue = strawberry.field(description="The best class allowed.")  # type: ignore[valid-type]
 
 
@@ -83,7 +84,7 @@ class ClassThresholdsInput:
 
 @strawberry.input(description="A complete scorecard definition.")
 class ScorecardDefinitionInput:
-    currency: str = strawberry.field(description="Currency money inputs are read in.")
+    currency: str = text(limit=texts.CURRENCY, description="Currency money inputs are read in.")
     thresholds: ClassThresholdsInput = strawberry.field(description="Class thresholds.")
     factors: list[ScoreFactorInput] = strawberry.field(description="Weighted factors.")
     knock_outs: list[KnockOutInput] = strawberry.field(
@@ -139,14 +140,14 @@ class CreateScorecardVersionInput:
         default=None,
         description="Version to copy when no definition is given; null: the active one.",
     )
-    note: str | None = strawberry.field(default=None, description="What changes, and why.")
+    note: str | None = text(limit=texts.NOTE, default=None, description="What changes, and why.")
 
 
 @strawberry.input(description="Replace a draft's definition.")
 class UpdateScorecardVersionInput:
     id: strawberry.ID = strawberry.field(description="Global id of the draft.")
     definition: ScorecardDefinitionInput = strawberry.field(description="The new definition.")
-    note: str | None = strawberry.field(default=None, description="What changes, and why.")
+    note: str | None = text(limit=texts.NOTE, default=None, description="What changes, and why.")
 
 
 @strawberry.input(description="Activate a draft: it scores from now on; the active one retires.")
@@ -185,7 +186,7 @@ class ScoreCustomerPayload(CREDIT.payload):
 class OverrideCreditClassInput:
     customer_id: strawberry.ID = strawberry.field(description="Global id of the customer.")
     rating_class: RatingClassValue = strawberry.field(description="The class to set.")  # type: ignore[valid-type]
-    reason: str = strawberry.field(description="Why (required, at most 2,000 characters).")
+    reason: str = text(limit=texts.NOTE, description="Why (required, at most 2,000 characters).")
     valid_until: date | None = strawberry.field(
         default=None, description="Scores do not move the class before; default next review."
     )
@@ -195,7 +196,7 @@ class OverrideCreditClassInput:
 class DecideClassOverrideInput:
     id: strawberry.ID = strawberry.field(description="Global id of the override.")
     approve: bool = strawberry.field(description="True approves and applies it.")
-    note: str | None = strawberry.field(default=None, description="Why.")
+    note: str | None = text(limit=texts.NOTE, default=None, description="Why.")
 
 
 @strawberry.type(description="Result of an override mutation.")

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from domain import roles
+from domain import roles, texts
 from domain.dates import check_date, shift
 from domain.errors import DomainError
 from schema.context import Context
@@ -39,6 +39,7 @@ from schema.credit.scoring.types import (
     ScorecardVersionEdge,
 )
 from schema.errors import coded_error
+from schema.input_rules import text_arg
 from schema.permissions import allow, roles_note
 from schema.relay import from_global_id
 from services.credit import scoring_reads, simulation
@@ -69,7 +70,7 @@ class CreditScoringQuery:
         self,
         info: Info[Context, Any],
         first: Annotated[int | None, strawberry.argument(description=FIRST_NOTE)] = 20,
-        after: Annotated[str | None, strawberry.argument(description=AFTER_NOTE)] = None,
+        after: Annotated[str | None, text_arg(AFTER_NOTE, texts.CURSOR)] = None,
     ) -> ScorecardVersionConnection:  # type: ignore[valid-type]
         size, cursor = paging(first, after)
         page = await versions_page(info.context.session, size, cursor)
@@ -96,7 +97,7 @@ class CreditScoringQuery:
         info: Info[Context, Any],
         customer_id: Annotated[strawberry.ID, CUSTOMER],
         first: Annotated[int | None, strawberry.argument(description=FIRST_NOTE)] = 20,
-        after: Annotated[str | None, strawberry.argument(description=AFTER_NOTE)] = None,
+        after: Annotated[str | None, text_arg(AFTER_NOTE, texts.CURSOR)] = None,
     ) -> CreditScoreConnection:  # type: ignore[valid-type]
         size, cursor = paging(first, after)
         raw = customer_uuid(customer_id)
@@ -114,7 +115,7 @@ class CreditScoringQuery:
         info: Info[Context, Any],
         customer_id: Annotated[strawberry.ID, CUSTOMER],
         first: Annotated[int | None, strawberry.argument(description=FIRST_NOTE)] = 20,
-        after: Annotated[str | None, strawberry.argument(description=AFTER_NOTE)] = None,
+        after: Annotated[str | None, text_arg(AFTER_NOTE, texts.CURSOR)] = None,
     ) -> ClassChangeConnection:  # type: ignore[valid-type]
         size, cursor = paging(first, after)
         raw = customer_uuid(customer_id)
@@ -139,7 +140,7 @@ class CreditScoringQuery:
             strawberry.argument(description="Only this status."),
         ] = None,
         first: Annotated[int | None, strawberry.argument(description=FIRST_NOTE)] = 20,
-        after: Annotated[str | None, strawberry.argument(description=AFTER_NOTE)] = None,
+        after: Annotated[str | None, text_arg(AFTER_NOTE, texts.CURSOR)] = None,
     ) -> ClassOverrideConnection:  # type: ignore[valid-type]
         size, cursor = paging(first, after)
         raw = None

@@ -9,11 +9,12 @@ from uuid import UUID
 import strawberry
 from strawberry.types import Info
 
-from domain import roles
+from domain import roles, texts
 from schema.context import Context
 from schema.customers.errors import CUSTOMERS
 from schema.customers.mutations.master_data import show_customer
 from schema.customers.types import CreditFileEntry, Customer, EntryKind, RelationKind
+from schema.input_rules import text
 from schema.jobs.types import Job, load_job
 from schema.mutation import INPUT, decode, respond
 from schema.permissions import allow, roles_note
@@ -30,11 +31,9 @@ class AddCreditFileEntryInput:
     customer_id: strawberry.ID = strawberry.field(description="Global id of the customer.")
     occurred_on: date = strawberry.field(description="Date of the document or event.")
     kind: EntryKind = strawberry.field(description="What it is.")
-    title: str = strawberry.field(description="Short title.")
-    body: str | None = strawberry.field(default=None, description="Text.")
-    document_ref: str | None = strawberry.field(
-        default=None, description="Where the document is kept."
-    )
+    title: str = text("Short title.", texts.NAME)
+    body: str | None = text("Text.", texts.TEXT, default=None)
+    document_ref: str | None = text("Where the document is kept.", texts.REFERENCE, default=None)
 
 
 @strawberry.type(description="Result of addCreditFileEntry.")
@@ -47,7 +46,7 @@ class LinkPartnerInput:
     customer_id: strawberry.ID = strawberry.field(description="Global id of the customer.")
     related_id: strawberry.ID = strawberry.field(description="Global id of the related party.")
     kind: RelationKind = strawberry.field(description="How it is related.")
-    note: str | None = strawberry.field(default=None, description="Note.")
+    note: str | None = text("Note.", texts.NOTE, default=None)
 
 
 @strawberry.type(description="Result of linkPartner.")

@@ -11,10 +11,11 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from domain import roles
+from domain import roles, texts
 from domain.credit_terms import KEEP
 from schema.context import Context
 from schema.customers.mutations.master_data import CustomerPayload, show_customer
+from schema.input_rules import text
 from schema.money import DecimalString
 from schema.mutation import INPUT, decode, respond
 from schema.permissions import allow, roles_note
@@ -29,11 +30,11 @@ RESET = "Null resets it to the practice's default; omitted leaves it as it is."
 class SetCustomerCreditTermsInput:
     id: strawberry.ID = strawberry.field(description="Global id of the customer.")
     version: int = strawberry.field(description="The version you read; a stale one is refused.")
-    rating_class: str | None = strawberry.field(
-        default=strawberry.UNSET, description="A, B, C or D (D: cash before delivery)."
+    rating_class: str | None = text(
+        "A, B, C or D (D: cash before delivery).", texts.CODE, default=strawberry.UNSET
     )
-    payment_terms_code: str | None = strawberry.field(
-        default=strawberry.UNSET, description="An agreed terms template; null: the class's."
+    payment_terms_code: str | None = text(
+        "An agreed terms template; null: the class's.", texts.CODE, default=strawberry.UNSET
     )
     late_interest_daily_rate: DecimalString | None = strawberry.field(  # type: ignore[valid-type]
         default=strawberry.UNSET, description="Agreed daily rate; null: the tenant's."

@@ -8,66 +8,72 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from domain import roles
+from domain import roles, texts
 from schema.context import Context
 from schema.customers.errors import CUSTOMERS
 from schema.customers.types import Customer
+from schema.input_rules import text
 from schema.money import MoneyInput
 from schema.mutation import INPUT, decode, respond
 from schema.permissions import allow, roles_note
 from services.customers import master_data as svc
+from services.customers.master_data import MAX_CONTACTS
 from services.customers.records import CustomerRecord
 from services.uow import UnitOfWork
 
 
 @strawberry.input(description="A person at the customer.")
 class ContactInput:
-    name: str = strawberry.field(description="Full name.")
-    role: str | None = strawberry.field(
-        default=None,
-        description="Role as people write it (财务经理, CFO, 总经理): finance receives "
+    name: str = text("Full name.", texts.NAME)
+    role: str | None = text(
+        "Role as people write it (财务经理, CFO, 总经理): finance receives "
         "reminders, statements and letters; management formal demands and lawyer's letters.",
-    )
-    phone: str | None = strawberry.field(default=None, description="Phone.")
-    email: str | None = strawberry.field(default=None, description="E-mail.")
-    language: str | None = strawberry.field(
+        texts.SHORT,
         default=None,
-        description="zh-CN or en: what documents are e-mailed to them in (default: Chinese "
+    )
+    phone: str | None = text("Phone.", texts.PHONE, default=None)
+    email: str | None = text("E-mail.", texts.EMAIL, default=None)
+    language: str | None = text(
+        "zh-CN or en: what documents are e-mailed to them in (default: Chinese "
         "for a Chinese name or a customer in CN, HK, MO or TW, else English).",
+        texts.SHORT,
+        default=None,
     )
 
 
 @strawberry.input(description="A new customer.")
 class CreateCustomerInput:
-    code: str = strawberry.field(description="Customer code, unique in the tenant.")
-    legal_name: str = strawberry.field(description="Registered legal name.")
-    country: str = strawberry.field(description="ISO 3166 two-letter country code.")
-    registration_number: str | None = strawberry.field(
-        default=None, description="For CN, the unified social credit code (checked)."
+    code: str = text("Customer code, unique in the tenant.", texts.CODE)
+    legal_name: str = text("Registered legal name.", texts.LEGAL_NAME)
+    country: str = text("ISO 3166 two-letter country code.", texts.COUNTRY)
+    registration_number: str | None = text(
+        "For CN, the unified social credit code (checked).", texts.CODE, default=None
     )
-    industry: str | None = strawberry.field(default=None, description="Industry.")
+    industry: str | None = text("Industry.", texts.SHORT, default=None)
     founded_on: date | None = strawberry.field(default=None, description="Founding date.")
     registered_capital: MoneyInput | None = strawberry.field(
         default=None, description="Registered capital."
     )
     annual_sales: MoneyInput | None = strawberry.field(default=None, description="Annual sales.")
-    business_model: str | None = strawberry.field(default=None, description="Business model.")
-    company_history: str | None = strawberry.field(default=None, description="History notes.")
-    salesperson: str | None = strawberry.field(default=None, description="Salesperson.")
-    contacts: list[ContactInput] | None = strawberry.field(default=None, description="Contacts.")
+    business_model: str | None = text("Business model.", texts.SUMMARY, default=None)
+    company_history: str | None = text("History notes.", texts.TEXT, default=None)
+    salesperson: str | None = text("Salesperson.", texts.NAME, default=None)
+    contacts: list[ContactInput] | None = strawberry.field(
+        default=None, description=f"Contacts, at most {MAX_CONTACTS}."
+    )
 
 
 @strawberry.input(description="Changes to a customer; omitted fields stay as they are.")
 class UpdateCustomerInput:
     id: strawberry.ID = strawberry.field(description="Global id of the customer.")
     version: int = strawberry.field(description="The version you read; a stale one is refused.")
-    code: str | None = strawberry.field(default=strawberry.UNSET, description="New code.")
-    legal_name: str | None = strawberry.field(default=strawberry.UNSET, description="New name.")
-    country: str | None = strawberry.field(default=strawberry.UNSET, description="New country.")
-    registration_number: str | None = strawberry.field(
-        default=strawberry.UNSET, description="New registration number."
+    code: str | None = text("New code.", texts.CODE, default=strawberry.UNSET)
+    legal_name: str | None = text("New name.", texts.LEGAL_NAME, default=strawberry.UNSET)
+    country: str | None = text("New country.", texts.COUNTRY, default=strawberry.UNSET)
+    registration_number: str | None = text(
+        "New registration number.", texts.CODE, default=strawberry.UNSET
     )
-    industry: str | None = strawberry.field(default=strawberry.UNSET, description="Industry.")
+    industry: str | None = text("Industry.", texts.SHORT, default=strawberry.UNSET)
     founded_on: date | None = strawberry.field(
         default=strawberry.UNSET, description="Founding date."
     )
@@ -77,15 +83,12 @@ class UpdateCustomerInput:
     annual_sales: MoneyInput | None = strawberry.field(
         default=strawberry.UNSET, description="Annual sales (null clears)."
     )
-    business_model: str | None = strawberry.field(
-        default=strawberry.UNSET, description="Business model."
-    )
-    company_history: str | None = strawberry.field(
-        default=strawberry.UNSET, description="History notes."
-    )
-    salesperson: str | None = strawberry.field(default=strawberry.UNSET, description="Salesperson.")
+    business_model: str | None = text("Business model.", texts.SUMMARY, default=strawberry.UNSET)
+    company_history: str | None = text("History notes.", texts.TEXT, default=strawberry.UNSET)
+    salesperson: str | None = text("Salesperson.", texts.NAME, default=strawberry.UNSET)
     contacts: list[ContactInput] | None = strawberry.field(
-        default=strawberry.UNSET, description="Replaces the whole contact list."
+        default=strawberry.UNSET,
+        description=f"Replaces the whole contact list (at most {MAX_CONTACTS}).",
     )
 
 

@@ -8,8 +8,9 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from domain import roles
+from domain import roles, texts
 from schema.context import Context
+from schema.input_rules import text
 from schema.ledger.errors import LEDGER
 from schema.ledger.types import Invoice
 from schema.mutation import INPUT, decode, respond
@@ -27,15 +28,15 @@ WRITE = frozenset({roles.SALES, roles.COLLECTOR, roles.CREDIT_MANAGER, roles.FIN
 @strawberry.input(description="The customer contests (part of) an invoice.")
 class OpenDisputeInput:
     invoice_id: strawberry.ID = strawberry.field(description="Global id of the invoice.")
-    amount: str = strawberry.field(description="Decimal amount disputed, in its currency.")
-    reason: str = strawberry.field(description="What is contested (quality, quantity ...).")
+    amount: str = text("Decimal amount disputed, in its currency.", texts.AMOUNT)
+    reason: str = text("What is contested (quality, quantity ...).", texts.NOTE)
 
 
 @strawberry.input(description="Close a dispute.")
 class ResolveDisputeInput:
     id: strawberry.ID = strawberry.field(description="Global id of the dispute.")
     accepted: bool = strawberry.field(description="True if the customer was right.")
-    resolution: str = strawberry.field(description="What was agreed.")
+    resolution: str = text("What was agreed.", texts.NOTE)
 
 
 @strawberry.type(description="Result of a dispute mutation.")

@@ -14,8 +14,9 @@ import strawberry
 from strawberry.types import Info
 from strawberry.utils.str_converters import to_camel_case
 
-from domain import roles
+from domain import roles, texts
 from schema.context import Context
+from schema.input_rules import text
 from schema.ledger.errors import LEDGER
 from schema.mutation import INPUT, respond
 from schema.permissions import allow, roles_note
@@ -27,7 +28,8 @@ from services.uow import UnitOfWork
 
 ROWS_NOTE = f"At most {import_service.MAX_ROWS} rows; pass them as a variable."
 #: Dates are text so that one malformed date is its row's INVALID_DATE, not the batch's failure.
-TEXT_NOTE = " A malformed date refuses only this row (INVALID_DATE)."
+TEXT_NOTE = " A malformed date, or one outside 1900-01-01..2199-12-31, refuses only this row."
+#: Texts too: an overlong value is its row's TOO_LONG, checked by the import service.
 
 
 @strawberry.enum(description="What happened to one import row.")
@@ -41,30 +43,31 @@ class ImportRowStatus(Enum):
 
 @strawberry.input(description="One invoice to import.")
 class ImportInvoiceRow:
-    external_id: str = strawberry.field(description="Id in the source system (idempotency).")
-    number: str = strawberry.field(description="Invoice number, unique in the tenant.")
-    customer_code: str = strawberry.field(description="The customer's code.")
-    issue_date: str = strawberry.field(description="Issue date, YYYY-MM-DD." + TEXT_NOTE)
-    amount: str = strawberry.field(description='Decimal amount, for example "1250.00".')
-    currency: str = strawberry.field(description="ISO 4217 code.")
-    due_date: str | None = strawberry.field(
+    external_id: str = text("Id in the source system (idempotency).", texts.REFERENCE)
+    number: str = text("Invoice number, unique in the tenant.", texts.REFERENCE)
+    customer_code: str = text("The customer's code.", texts.CODE)
+    issue_date: str = text("Issue date, YYYY-MM-DD." + TEXT_NOTE, texts.DATE_TEXT)
+    amount: str = text('Decimal amount, for example "1250.00".', texts.AMOUNT)
+    currency: str = text("ISO 4217 code.", texts.CURRENCY)
+    due_date: str | None = text(
+        "Due date, YYYY-MM-DD; derived from the customer's terms when omitted.",
+        texts.DATE_TEXT,
         default=None,
-        description="Due date, YYYY-MM-DD; derived from the customer's terms when omitted.",
     )
-    order_ref: str | None = strawberry.field(default=None, description="Sales order reference.")
+    order_ref: str | None = text("Sales order reference.", texts.REFERENCE, default=None)
 
 
 @strawberry.input(description="One payment to import; it is allocated oldest due first.")
 class ImportPaymentRow:
-    external_id: str = strawberry.field(description="Id in the source system (idempotency).")
-    customer_code: str = strawberry.field(description="The customer's code.")
-    received_on: str = strawberry.field(description="Date received, YYYY-MM-DD." + TEXT_NOTE)
-    amount: str = strawberry.field(description="Decimal amount.")
-    currency: str = strawberry.field(description="ISO 4217 code.")
-    method: str = strawberry.field(
-        default="BANK_TRANSFER", description="BANK_TRANSFER, CHEQUE, CASH, CARD, BILL or OTHER."
+    external_id: str = text("Id in the source system (idempotency).", texts.REFERENCE)
+    customer_code: str = text("The customer's code.", texts.CODE)
+    received_on: str = text("Date received, YYYY-MM-DD." + TEXT_NOTE, texts.DATE_TEXT)
+    amount: str = text("Decimal amount.", texts.AMOUNT)
+    currency: str = text("ISO 4217 code.", texts.CURRENCY)
+    method: str = text(
+        "BANK_TRANSFER, CHEQUE, CASH, CARD, BILL or OTHER.", texts.CODE, default="BANK_TRANSFER"
     )
-    reference: str | None = strawberry.field(default=None, description="Bank reference.")
+    reference: str | None = text("Bank reference.", texts.REFERENCE, default=None)
 
 
 def _fast(fields: dict[str, str]) -> Any:

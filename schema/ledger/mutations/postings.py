@@ -15,8 +15,9 @@ from uuid import UUID
 import strawberry
 from strawberry.types import Info
 
-from domain import roles
+from domain import roles, texts
 from schema.context import Context
+from schema.input_rules import text
 from schema.ledger.errors import LEDGER
 from schema.ledger.types import Invoice, Payment
 from schema.money import MoneyInput
@@ -43,6 +44,8 @@ KEY_NOTE = (
     "Idempotency key: a replay with the same key returns the first result; the same "
     "key with different content is refused (IDEMPOTENCY_MISMATCH)."
 )
+#: The idempotency key's limit (a key is a reference, like an external id).
+KEY = texts.REFERENCE
 
 
 @strawberry.enum(description="How a payment is allocated to invoices.")
@@ -54,19 +57,17 @@ class AllocationMode(Enum):
 
 @strawberry.input(description="A new invoice.")
 class CreateInvoiceInput:
-    number: str = strawberry.field(description="Invoice number, unique in the tenant.")
+    number: str = text("Invoice number, unique in the tenant.", texts.REFERENCE)
     customer_id: strawberry.ID = strawberry.field(description="Global id of the customer.")
     issue_date: date = strawberry.field(description="Issue date.")
     amount: MoneyInput = strawberry.field(description="Invoiced amount (greater than zero).")
     due_date: date | None = strawberry.field(
         default=None, description="Due date; derived from the customer's terms when omitted."
     )
-    order_ref: str | None = strawberry.field(default=None, description="Sales order reference.")
-    external_id: str | None = strawberry.field(default=None, description="Id in the source system.")
-    salesperson: str | None = strawberry.field(
-        default=None, description="Defaults to the customer's."
-    )
-    idempotency_key: str | None = strawberry.field(default=None, description=KEY_NOTE)
+    order_ref: str | None = text("Sales order reference.", texts.REFERENCE, default=None)
+    external_id: str | None = text("Id in the source system.", texts.REFERENCE, default=None)
+    salesperson: str | None = text("Defaults to the customer's.", texts.NAME, default=None)
+    idempotency_key: str | None = text(KEY_NOTE, KEY, default=None)
 
 
 @strawberry.type(description="Result of an invoice mutation.")
@@ -80,7 +81,7 @@ class InvoicePayload(LEDGER.payload):
 @strawberry.input(description="Part of a payment to put on one invoice.")
 class AllocationLineInput:
     invoice_id: strawberry.ID = strawberry.field(description="Global id of the invoice.")
-    amount: str = strawberry.field(description="Decimal amount in the payment's currency.")
+    amount: str = text("Decimal amount in the payment's currency.", texts.AMOUNT)
 
 
 @strawberry.input(description="Cash received.")
@@ -88,18 +89,18 @@ class CreatePaymentInput:
     customer_id: strawberry.ID = strawberry.field(description="Global id of the customer.")
     received_on: date = strawberry.field(description="Date received.")
     amount: MoneyInput = strawberry.field(description="Amount received (greater than zero).")
-    method: str = strawberry.field(
-        default="BANK_TRANSFER", description="BANK_TRANSFER, CHEQUE, CASH, CARD, BILL or OTHER."
+    method: str = text(
+        "BANK_TRANSFER, CHEQUE, CASH, CARD, BILL or OTHER.", texts.CODE, default="BANK_TRANSFER"
     )
-    reference: str | None = strawberry.field(default=None, description="Bank reference.")
-    external_id: str | None = strawberry.field(default=None, description="Id in the source system.")
+    reference: str | None = text("Bank reference.", texts.REFERENCE, default=None)
+    external_id: str | None = text("Id in the source system.", texts.REFERENCE, default=None)
     allocation: AllocationMode = strawberry.field(
         default=AllocationMode.AUTO, description="How to allocate it."
     )
     lines: list[AllocationLineInput] | None = strawberry.field(
         default=None, description="With EXPLICIT: where the money goes."
     )
-    idempotency_key: str | None = strawberry.field(default=None, description=KEY_NOTE)
+    idempotency_key: str | None = text(KEY_NOTE, KEY, default=None)
 
 
 @strawberry.type(description="Result of a payment mutation.")
@@ -120,33 +121,33 @@ class AllocatePaymentInput:
         default=None, description="With EXPLICIT."
     )
     effective_on: date | None = strawberry.field(default=None, description="Defaults to today.")
-    idempotency_key: str = strawberry.field(description=KEY_NOTE)
+    idempotency_key: str = text(KEY_NOTE, KEY)
 
 
 @strawberry.input(description="Reverse a payment: every invoice it paid re-opens.")
 class ReversePaymentInput:
     payment_id: strawberry.ID = strawberry.field(description="Global id of the payment.")
-    reason: str = strawberry.field(description="Why (bounced, posted twice, wrong customer).")
+    reason: str = text("Why (bounced, posted twice, wrong customer).", texts.NOTE)
     effective_on: date | None = strawberry.field(default=None, description="Defaults to today.")
-    idempotency_key: str = strawberry.field(description=KEY_NOTE)
+    idempotency_key: str = text(KEY_NOTE, KEY)
 
 
 @strawberry.input(description="Reverse one payment allocation; the cash goes back on account.")
 class ReverseAllocationInput:
     allocation_id: strawberry.ID = strawberry.field(description="Global id of the entry.")
     effective_on: date | None = strawberry.field(default=None, description="Defaults to today.")
-    idempotency_key: str = strawberry.field(description=KEY_NOTE)
+    idempotency_key: str = text(KEY_NOTE, KEY)
 
 
 @strawberry.input(description="A credit note, applied to its invoice at once.")
 class CreateCreditNoteInput:
-    number: str = strawberry.field(description="Credit note number, unique in the tenant.")
+    number: str = text("Credit note number, unique in the tenant.", texts.REFERENCE)
     invoice_id: strawberry.ID = strawberry.field(description="Global id of the invoice.")
     issue_date: date = strawberry.field(description="Issue date.")
     amount: MoneyInput = strawberry.field(description="Amount, at most the open amount.")
-    reason: str = strawberry.field(description="Why (returns, price correction ...).")
-    external_id: str | None = strawberry.field(default=None, description="Source system id.")
-    idempotency_key: str = strawberry.field(description=KEY_NOTE)
+    reason: str = text("Why (returns, price correction ...).", texts.NOTE)
+    external_id: str | None = text("Source system id.", texts.REFERENCE, default=None)
+    idempotency_key: str = text(KEY_NOTE, KEY)
 
 
 def _lines(raw: list[AllocationLineInput] | None) -> list[AllocationLine]:

@@ -7,10 +7,11 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from domain import roles
+from domain import roles, texts
 from schema.context import Context
 from schema.credit.errors import CREDIT
 from schema.credit.limits.check_types import CreditCheck, CreditReservation
+from schema.input_rules import text
 from schema.money import DecimalString
 from schema.mutation import INPUT, decode, respond
 from schema.permissions import allow, roles_note
@@ -25,8 +26,9 @@ class CheckCreditInput:
     amount: DecimalString = strawberry.field(  # type: ignore[valid-type]
         description="The order's amount, above zero, as a decimal string."
     )
-    currency: str = strawberry.field(description="ISO 4217 code of the amount.")
-    order_ref: str | None = strawberry.field(
+    currency: str = text(limit=texts.CURRENCY, description="ISO 4217 code of the amount.")
+    order_ref: str | None = text(
+        limit=texts.SHORT,
         default=None,
         description="The order's reference (as its invoices will carry it); its own open "
         "order and reservation are left out of the exposure it is checked against.",

@@ -8,11 +8,12 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from domain import roles
+from domain import roles, texts
 from schema.context import Context
 from schema.credit.errors import CREDIT
 from schema.credit.limits.enums import BasisEnum, KindEnum, ScopeEnum
 from schema.credit.limits.types import CreditHold, CreditLimitRequest
+from schema.input_rules import text
 from schema.money import MoneyInput
 from schema.mutation import INPUT, decode, respond
 from schema.permissions import allow, roles_note
@@ -46,19 +47,19 @@ class RequestCreditLimitInput:
     basis: BasisEnum = strawberry.field(  # type: ignore[valid-type]
         default=BasisEnum.MANUAL, description="Why this amount."
     )
-    note: str | None = strawberry.field(default=None, description="At most 2,000 characters.")
+    note: str | None = text(limit=texts.NOTE, default=None, description="At most 2,000 characters.")
 
 
 @strawberry.input(description="Approve a pending limit request.")
 class ApproveCreditLimitInput:
     id: strawberry.ID = strawberry.field(description="Global id of the request.")
-    reason: str | None = strawberry.field(default=None, description="Optional remark.")
+    reason: str | None = text(limit=texts.NOTE, default=None, description="Optional remark.")
 
 
 @strawberry.input(description="Reject a pending limit request.")
 class RejectCreditLimitInput:
     id: strawberry.ID = strawberry.field(description="Global id of the request.")
-    reason: str = strawberry.field(description="Why, 1-2,000 characters.")
+    reason: str = text(limit=texts.NOTE, description="Why, 1-2,000 characters.")
 
 
 @strawberry.type(description="Result of a limit mutation.")
@@ -114,7 +115,7 @@ async def reject_credit_limit(
 class SetCreditHoldInput:
     customer_id: strawberry.ID = strawberry.field(description="Global id of the customer.")
     held: bool = strawberry.field(description="True blocks every credit check; false lifts it.")
-    reason: str = strawberry.field(description="Why, 1-500 characters.")
+    reason: str = text(limit=texts.DESCRIPTION, description="Why, 1-500 characters.")
 
 
 @strawberry.type(description="Result of setting a credit hold.")

@@ -9,10 +9,11 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from domain import roles
+from domain import roles, texts
 from schema.context import Context
 from schema.credit.errors import CREDIT
 from schema.credit.limits.types import SalesOrder
+from schema.input_rules import text
 from schema.money import MoneyInput
 from schema.mutation import INPUT, decode, respond
 from schema.permissions import allow, roles_note
@@ -26,7 +27,9 @@ WRITE = roles.REGISTER_ORDERS
 
 @strawberry.input(description="A new sales order; registering the same one again is a replay.")
 class CreateSalesOrderInput:
-    order_ref: str = strawberry.field(description=REF + " Unique in the tenant, 1-100 chars.")
+    order_ref: str = text(
+        limit=texts.SHORT, description=REF + " Unique in the tenant, 1-100 chars."
+    )
     customer_id: strawberry.ID = strawberry.field(description="Global id of the customer.")
     amount: MoneyInput = strawberry.field(description="The order's amount, above zero.")
     ordered_on: date | None = strawberry.field(
@@ -36,20 +39,20 @@ class CreateSalesOrderInput:
 
 @strawberry.input(description="A new amount for an open order (same currency).")
 class ChangeSalesOrderInput:
-    order_ref: str = strawberry.field(description=REF)
+    order_ref: str = text(limit=texts.SHORT, description=REF)
     amount: MoneyInput = strawberry.field(description="New amount, not below what is invoiced.")
 
 
 @strawberry.input(description="The order was delivered; it counts until invoiced.")
 class ShipSalesOrderInput:
-    order_ref: str = strawberry.field(description=REF)
+    order_ref: str = text(limit=texts.SHORT, description=REF)
     shipped_on: date | None = strawberry.field(default=None, description="Default today.")
 
 
 @strawberry.input(description="The order is withdrawn; what it still added stops counting.")
 class CancelSalesOrderInput:
-    order_ref: str = strawberry.field(description=REF)
-    reason: str = strawberry.field(description="Why, 1-500 characters.")
+    order_ref: str = text(limit=texts.SHORT, description=REF)
+    reason: str = text(limit=texts.DESCRIPTION, description="Why, 1-500 characters.")
 
 
 @strawberry.type(description="Result of a sales-order mutation.")

@@ -8,12 +8,13 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from domain import roles
+from domain import roles, texts
 from domain.credit.class_policy import CreditPolicy
 from schema.context import Context
 from schema.credit.errors import CREDIT
 from schema.credit.limits.enums import OrderHandlingEnum, PartnerKindEnum, SecurityEnum
 from schema.credit.limits.types import CreditPolicyView, ExchangeRate
+from schema.input_rules import text
 from schema.money import DecimalString
 from schema.mutation import INPUT, respond
 from schema.permissions import allow, roles_note
@@ -27,8 +28,10 @@ UNSET: Any = strawberry.UNSET
 
 @strawberry.input(description="An exchange rate: 1 base = rate quote, from a date on.")
 class SetExchangeRateInput:
-    base: str = strawberry.field(description="ISO 4217 code of the unit priced, e.g. USD.")
-    quote: str = strawberry.field(description="ISO 4217 code of the price, e.g. CNY.")
+    base: str = text(
+        limit=texts.CURRENCY, description="ISO 4217 code of the unit priced, e.g. USD."
+    )
+    quote: str = text(limit=texts.CURRENCY, description="ISO 4217 code of the price, e.g. CNY.")
     rate: DecimalString = strawberry.field(  # type: ignore[valid-type]
         description="Exact decimal above zero, at most 12 decimal places."
     )
@@ -54,8 +57,10 @@ async def set_exchange_rate(
 
 @strawberry.input(description="Changes to one rating class's policy. " + RESET)
 class ClassPolicyInput:
-    payment_terms_code: str | None = strawberry.field(
-        default=UNSET, description="A terms template code (CLASS_A .. or an agreed one)."
+    payment_terms_code: str | None = text(
+        limit=texts.CODE,
+        default=UNSET,
+        description="A terms template code (CLASS_A .. or an agreed one).",
     )
     limit_factor: DecimalString | None = strawberry.field(  # type: ignore[valid-type]
         default=UNSET, description="Share of the formula's basis, 0-5; never above a better class."
@@ -101,7 +106,9 @@ class LimitFormulaInput:
 
 @strawberry.input(description="Changes to the credit policy, checked as a whole. " + RESET)
 class UpdateCreditPolicyInput:
-    base_currency: str | None = strawberry.field(default=UNSET, description="ISO 4217 code.")
+    base_currency: str | None = text(
+        limit=texts.CURRENCY, default=UNSET, description="ISO 4217 code."
+    )
     overdue_review_days: int | None = strawberry.field(
         default=UNSET, description="Overdue beyond this sends a check to review (0-3650)."
     )
