@@ -6,7 +6,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import UUID
 
+from dbschema.checks import date_in_range, length
 from dbschema.tables import NEW_UUID, NOW, metadata
+from domain import texts
 
 
 def _tenant(primary_key: bool = False) -> sa.Column[object]:
@@ -54,6 +56,7 @@ sent_documents = sa.Table(
     sa.CheckConstraint(
         f"octet_length(content) BETWEEN 1 AND {DOCUMENT_MAX_BYTES}", name="content_size"
     ),
+    date_in_range("as_of"),
 )
 sa.Index(
     "ix_sent_documents_customer",
@@ -102,6 +105,9 @@ document_deliveries = sa.Table(
         "message IS NULL OR message_sha256 = encode(sha256(message), 'hex')",
         name="message_digest_matches",
     ),
+    length("recipient_name", texts.NAME),
+    length("recipient_address", texts.EMAIL),
+    length("lang", texts.SHORT),
 )
 sa.Index(
     "ix_document_deliveries_document",
@@ -145,4 +151,8 @@ smtp_settings = sa.Table(
     sa.CheckConstraint("port BETWEEN 1 AND 65535", name="port_range"),
     sa.CheckConstraint("char_length(host) BETWEEN 1 AND 253", name="host_length"),
     sa.CheckConstraint("(username IS NULL) = (password IS NULL)", name="login_complete"),
+    length("username", texts.NAME),
+    length("from_address", texts.EMAIL),
+    length("from_name", texts.NAME),
+    length("reply_to", texts.EMAIL),
 )

@@ -20,6 +20,8 @@ from services.jobs import catalogue as job
 from tests.conftest import gql, token
 from tests.jobs.every_job import run_every_job, run_one
 from tests.schema.any_mutation import mutate
+from tests.services.test_delivery import configure
+from tests.smtp_server import smtp_server as smtp_server  # the fixture, by its name
 
 EARLIEST, LATEST = "1900-01-01", "2199-12-31"
 CURRENCIES = ("JPY", "CNY", "KWD")
@@ -70,8 +72,8 @@ def _customer(code: str) -> dict[str, Any]:
     }
 
 
-async def _seed_extremes(client: Any, bearer: str) -> None:
-    """The extreme rows, each through its mutation."""
+async def _seed_extremes(client: Any, bearer: str) -> str:
+    """The extreme rows, each through its mutation; the customer's id."""
     customer = (
         await _ok(
             client,
@@ -300,6 +302,7 @@ async def _seed_extremes(client: Any, bearer: str) -> None:
         },
         "userErrors { field code }",
     )
+    return str(customer)
 
 
 def token_for(subject: str) -> str:
@@ -320,7 +323,7 @@ READS = """query R($from: Date!, $to: Date!) {
 
 
 async def test_every_job_runs_over_extreme_but_valid_rows(
-    client, settings, runtime, tenants, database
+    client, settings, runtime, tenants, database, smtp_server
 ):
     # given the extreme rows, posted through the public mutations
     bearer = token(settings, roles=sorted(ALL_ROLES), sub="dora")
@@ -329,8 +332,31 @@ async def test_every_job_runs_over_extreme_but_valid_rows(
         fay=token(settings, roles=["finance"], sub="fay"),
         mia=token(settings, roles=["credit_manager"], sub="mia"),
     )
-    await _seed_extremes(client, bearer)
+    customer = await _seed_extremes(client, bearer)
     tenant = tenants["acme"]
+    # and a mail server, so statements are e-mailed and a letter goes to every contact
+    await configure(runtime, tenant, smtp_server)
+    await _ok(
+        client,
+        bearer,
+        "createInvoice",
+        {
+            "number": unique(texts.REFERENCE, "overdue"),
+            "customerId": customer,
+            "issueDate": "2026-01-02",
+            "dueDate": "2026-02-01",
+            "amount": {"amount": LARGEST["CNY"], "currency": "CNY"},
+            "idempotencyKey": unique(texts.REFERENCE, "overdue"),
+        },
+        "userErrors { field code }",
+    )
+    await _ok(
+        client,
+        bearer,
+        "sendDunningLetter",
+        {"customerId": customer, "kind": "DEMAND", "channel": "EMAIL"},
+        "userErrors { field code }",
+    )
     # when every scheduled job runs, today and at both ends of the range, and a provision
     # run and a collections day are asked for at the very last day
     today = date.today()
@@ -352,6 +378,9 @@ async def test_every_job_runs_over_extreme_but_valid_rows(
     assert database.query("SELECT actor, error FROM jobs WHERE status = 'FAILED'") == []
     assert {o for _, o in outcomes} <= {"SUCCEEDED", "ALREADY_DONE"}, outcomes
     assert {name for name, _ in outcomes} == {w.spec.name for w in WORK}
+    # and the letter and the statements reached the mail server
+    assert database.query("SELECT DISTINCT status FROM document_deliveries") == [("SENT",)]
+    assert smtp_server.handler.received
     # and the reads over them answer, without an error
     body = await gql(client, READS, {"from": "2199-01-01", "to": "2199-12-31"}, bearer)
     assert "errors" not in body, body["errors"]

@@ -14,9 +14,13 @@ import pytest
 
 from dbschema.provision import downgrade, migrate
 from jobs.actors import WORK
+from services.collections import dunning
 from services.jobs import catalogue as job
+from services.uow import Actor, UnitOfWork
 from tests.conftest import Database
 from tests.jobs.every_job import run_every_job, run_one
+from tests.services.test_delivery import configure, customer_owing
+from tests.smtp_server import smtp_server as smtp_server  # the fixture, by its name
 
 HUGE = 9_223_372_036_854_775_807  #: 92,233,720,368,547,758.07 CNY: what the probe posted twice
 NOTE = "证" * (1 << 20)  #: a megabyte of evidence
@@ -215,7 +219,7 @@ def _repairs(database: Database) -> dict[tuple[str, str | None, str], list[Any]]
 
 
 async def test_old_rows_are_repaired_auditably_and_every_job_then_succeeds(
-    database, tenants, settings
+    database, tenants, settings, smtp_server
 ):
     # given a tenant whose rows an older version stored out of every range
     tenant = tenants["acme"]
@@ -299,6 +303,12 @@ async def test_old_rows_are_repaired_auditably_and_every_job_then_succeeds(
 
     runtime = open_runtime(settings)
     try:
+        # (with a mail server, so the statements are e-mailed and a letter is sent too)
+        await configure(runtime, tenant, smtp_server)
+        owing = await customer_owing(runtime, tenant)
+        async with UnitOfWork(runtime.engine, tenant, Actor("carl")) as uow:
+            await dunning.send_letter(uow, dunning.LetterRequest(owing, "DEMAND", "EMAIL"))
+            await uow.commit()
         today = date.today()
         outcomes = await run_every_job(runtime, tenant, [today, today.replace(day=1)], "repair")
         # and a provision run the probe asked for that no BIGINT total holds
