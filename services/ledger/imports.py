@@ -79,7 +79,11 @@ def _refused(index: int, *errors: DomainError) -> RowOutcome:
 
 
 async def _customers(uow: UnitOfWork, codes: set[str]) -> dict[str, dict[str, Any]]:
-    rows = await uow.conn.execute(sa.select(customers).where(customers.c.code.in_(codes)))
+    # `= ANY(array)`: one parameter, where IN renders (and SQLAlchemy compiles) one per code
+    rows = await uow.conn.execute(
+        sa.select(customers).where(customers.c.code == sa.func.any(sa.bindparam("codes"))),
+        {"codes": list(codes)},
+    )
     return {r.code: dict(r._mapping) for r in rows}
 
 
@@ -89,8 +93,9 @@ async def _existing(uow: UnitOfWork, table: sa.Table, external_ids: set[str]) ->
         return {}
     result = await uow.conn.execute(
         sa.select(table.c.id, table.c.external_id, table.c.fingerprint).where(
-            table.c.external_id.in_(external_ids)
-        )
+            table.c.external_id == sa.func.any(sa.bindparam("external_ids"))
+        ),
+        {"external_ids": list(external_ids)},
     )
     return {r.external_id: r for r in result.all()}
 
