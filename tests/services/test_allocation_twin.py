@@ -33,36 +33,31 @@ def _amount(minor: int) -> str:
     return f"{minor // 100}.{minor % 100:02d}"
 
 
-async def _open_items(runtime: Any, tenant: UUID) -> dict[tuple[UUID, str], list[Receivable]]:
-    async def read(uow: UnitOfWork) -> Any:
-        return (
-            await uow.conn.execute(
-                sa.text(
-                    "SELECT customer_id, currency, id, due_date, issue_date, open_minor "
-                    "FROM invoices WHERE open_minor > 0"
-                )
-            )
-        ).all()
+async def _rows(runtime: Any, tenant: UUID, sql: str, **params: Any) -> list[Any]:
+    """Rows of a statement in the tenant, as the test reads them."""
 
+    async def read(uow: UnitOfWork) -> Any:
+        return (await uow.conn.execute(sa.text(sql), params)).all()
+
+    return list(await _in(runtime, tenant, read))
+
+
+async def _open_items(runtime: Any, tenant: UUID) -> dict[tuple[UUID, str], list[Receivable]]:
     items: dict[tuple[UUID, str], list[Receivable]] = {}
-    for customer, currency, *rest in await _in(runtime, tenant, read):
+    sql = (
+        "SELECT customer_id, currency, id, due_date, issue_date, open_minor "
+        "FROM invoices WHERE open_minor > 0"
+    )
+    for customer, currency, *rest in await _rows(runtime, tenant, sql):
         items.setdefault((customer, currency.strip()), []).append(Receivable(*rest))
     return items
 
 
 async def _allocations(runtime: Any, tenant: UUID, payment_ids: set[UUID]) -> Counter[Any]:
-    async def read(uow: UnitOfWork) -> Any:
-        return (
-            await uow.conn.execute(
-                sa.text(
-                    "SELECT payment_id, invoice_id, amount_minor FROM allocations "
-                    "WHERE payment_id = ANY(:ids)"
-                ),
-                {"ids": list(payment_ids)},
-            )
-        ).all()
-
-    return Counter(tuple(r) for r in await _in(runtime, tenant, read))
+    sql = (
+        "SELECT payment_id, invoice_id, amount_minor FROM allocations WHERE payment_id = ANY(:ids)"
+    )
+    return Counter(tuple(r) for r in await _rows(runtime, tenant, sql, ids=list(payment_ids)))
 
 
 async def test_batch_allocation_in_sql_is_the_domain_rule(runtime, tenants):
@@ -140,7 +135,4 @@ def _minor(amount: str) -> int:
 
 
 async def _customer_ids(runtime: Any, tenant: UUID) -> dict[str, UUID]:
-    async def read(uow: UnitOfWork) -> Any:
-        return (await uow.conn.execute(sa.text("SELECT code, id FROM customers"))).all()
-
-    return dict(await _in(runtime, tenant, read))
+    return dict(await _rows(runtime, tenant, "SELECT code, id FROM customers"))
