@@ -18,6 +18,7 @@ from api import graphiql, metrics
 from api.auth import TokenVerifier
 from api.credit_imports import import_statements_csv
 from api.csv_imports import import_csv
+from api.fast_graphql import FastGraphQL
 from api.graphql_view import CreditGraphQL
 from api.middleware import EdgeMiddleware
 from api.routes import (
@@ -117,7 +118,11 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
             Route("/imports/financial-statements.csv", import_statements_csv, methods=["POST"]),
             Route("/imports/{kind}.csv", import_csv, methods=["POST"]),
         ],
-        middleware=[Middleware(EdgeMiddleware), *cors(settings)],
+        middleware=[
+            Middleware(EdgeMiddleware),
+            Middleware(FastGraphQL, view=graphql),
+            *cors(settings),
+        ],
         lifespan=lifespan,
     )
     app.state.runtime = state_runtime

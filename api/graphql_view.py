@@ -65,9 +65,18 @@ class CreditGraphQL(GraphQL[Context, None]):
         if isinstance(request, WebSocket):
             ctx.extra["websocket"] = request
             return ctx  # authenticated in on_ws_connect
+        return await self.context_for(request.headers.get("authorization"), response, ctx)
+
+    async def context_for(
+        self, authorization: str | None, response: Response, ctx: Context | None = None
+    ) -> Context:
+        """An HTTP request's context from its Authorization header (also api.fast_graphql's)."""
+        if ctx is None:
+            ctx = Context(runtime=self.runtime, hub=self.hub, request_id=request_id_var.get())
+            current_context.set(ctx)
         ctx.extra["response"] = response  # status and headers an extension may set (429)
         try:
-            ctx.principal = await self.verifier.from_header(request.headers.get("authorization"))
+            ctx.principal = await self.verifier.from_header(authorization)
             tenant_var.set(ctx.principal.tenant_slug)
         except AuthError as exc:
             ctx.auth_error = str(exc)

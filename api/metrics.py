@@ -51,6 +51,19 @@ SUBSCRIBERS = Gauge(
 )
 
 
+_CHILDREN: dict[tuple[Any, ...], Any] = {}
+
+
+def child(metric: Any, *labels: str) -> Any:
+    """`metric.labels(*labels)`, remembered: prometheus_client checks the labels and takes a
+    lock on every call, on every request. Bounded, as the label values are."""
+    key = (metric, *labels)
+    found = _CHILDREN.get(key)
+    if found is None:
+        found = _CHILDREN[key] = metric.labels(*labels)
+    return found
+
+
 MAX_OPERATION_LABELS = 200  #: distinct operation names tracked per process; others -> "other"
 _tracked: set[str] = set()
 
@@ -82,8 +95,8 @@ class OperationMetrics(SchemaExtension):
         name = operation_label(ctx.operation_name, principal is not None)
         kind = ctx.operation_type.value if ctx.operation_type else "unknown"
         outcome = "error" if ctx.result and ctx.result.errors else "ok"
-        REQUESTS.labels(name, kind, outcome).inc()
-        LATENCY.labels(name, kind).observe(time.perf_counter() - start)
+        child(REQUESTS, name, kind, outcome).inc()
+        child(LATENCY, name, kind).observe(time.perf_counter() - start)
 
 
 async def metrics_endpoint(request: Request) -> Response:

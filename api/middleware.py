@@ -85,7 +85,7 @@ class EdgeMiddleware:
             await self.app(scope, receive, send_with_id)
         finally:
             if scope["type"] == "http":
-                metrics.HTTP.labels(_route(path), str(status["code"])).inc()
+                metrics.child(metrics.HTTP, _route(path), str(status["code"])).inc()
                 if path not in ("/healthz", "/metrics"):
                     log.info(
                         "request",

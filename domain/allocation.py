@@ -3,8 +3,8 @@ beyond what an invoice still owes nor what a payment has left."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from uuid import UUID
 
@@ -35,6 +35,25 @@ def allocate_oldest_first(amount_minor: int, items: Sequence[Receivable]) -> lis
         plan.append((item.id, take))
         remaining -= take
     return plan
+
+
+def allocate_batch_oldest_first(
+    payments: Sequence[tuple[UUID, Hashable, int]],
+    items: Mapping[Hashable, Sequence[Receivable]],
+) -> list[tuple[UUID, UUID, int]]:
+    """A batch of payments `(id, key, amount)` in batch order, each applied oldest due first
+    to what the earlier ones left of the open items of its key (customer and currency):
+    `(payment id, invoice id, amount)` lines. importPayments does this set-wise in SQL
+    (dbschema.queries.ledger.plan_oldest_first); this is the rule it is tested against."""
+    open_now = {key: list(found) for key, found in items.items()}
+    lines: list[tuple[UUID, UUID, int]] = []
+    for payment_id, key, amount in payments:
+        current = open_now.get(key, [])
+        plan = allocate_oldest_first(amount, current)
+        taken = dict(plan)
+        open_now[key] = [replace(i, open_minor=i.open_minor - taken.get(i.id, 0)) for i in current]
+        lines.extend((payment_id, invoice_id, part) for invoice_id, part in plan)
+    return lines
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 import strawberry
@@ -10,7 +11,6 @@ from graphql import GraphQLError
 from strawberry.extensions import (
     DisableIntrospection,
     MaxAliasesLimiter,
-    MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
@@ -134,6 +134,25 @@ def trusted_documents(only_registered: bool) -> type[SchemaExtension]:
     )
 
 
+class OperationLimits(SchemaExtension):
+    """Depth, alias and token limits in one hook: strawberry's QueryDepthLimiter,
+    MaxAliasesLimiter and MaxTokensLimiter each cost a hook on every operation for what is
+    two validation rules (cached with the document's validation) and one parser option."""
+
+    def __init__(self, max_depth: int, max_aliases: int, max_tokens: int) -> None:
+        self.rules = (
+            *QueryDepthLimiter(max_depth=max_depth).validation_rules,
+            *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
+        )
+        self.max_tokens = max_tokens
+
+    def on_operation(self) -> Iterator[None]:
+        ctx = self.execution_context
+        ctx.validation_rules = ctx.validation_rules + self.rules
+        ctx.parse_options["max_tokens"] = self.max_tokens
+        yield
+
+
 class CloseReadSession(SchemaExtension):
     """Give the request's read connection back as soon as the operation ends."""
 
@@ -174,9 +193,7 @@ def build_schema(settings: Settings, extra: tuple[Any, ...] = ()) -> strawberry.
         trusted_documents(settings.trusted_documents_only),
         ArgumentLimits(settings.max_page_size),
         *((CostLimits,) if settings.cost_analysis else ()),
-        QueryDepthLimiter(max_depth=settings.max_depth),
-        MaxAliasesLimiter(max_alias_count=settings.max_aliases),
-        MaxTokensLimiter(max_token_count=settings.max_tokens),
+        OperationLimits(settings.max_depth, settings.max_aliases, settings.max_tokens),
         RequestIdMaskErrors(),
         CloseReadSession,
         *extra,

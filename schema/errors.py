@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Iterator
 from typing import TypeVar
 
 from graphql import GraphQLError
@@ -55,6 +55,20 @@ class RequestIdMaskErrors(MaskErrors):
 
     def __init__(self) -> None:
         super().__init__(should_mask_error=should_mask, error_message="Unexpected error")
+
+    def on_operation(self) -> Iterator[None]:
+        """Mask the result's errors, if any. strawberry's own hook asks a runtime-checkable
+        Protocol (`isinstance` walks its members) on every operation, errors or not. Masking
+        twice changes nothing (a masked error has no original), so streamed results need no
+        flag."""
+        yield
+        result = self.execution_context.result
+        result = getattr(result, "initial_result", None) or result
+        errors = getattr(result, "errors", None)
+        if errors:
+            result.errors = [  # type: ignore[union-attr]
+                self.anonymise_error(e) if self.should_mask_error(e) else e for e in errors
+            ]
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         request_id = current_request_id()

@@ -202,17 +202,62 @@ async def bulk_insert_payments(
     return {r.external_id: r.id for r in await conn.execute(BULK_PAYMENTS_SQL, params)}
 
 
-async def lock_open_invoices_of(
-    conn: AsyncConnection, customer_ids: list[UUID]
-) -> list[dict[str, Any]]:
-    """Lock the open invoices of many customers at once, in id order (the global order)."""
+#: Oldest-due-first allocation of a batch of payments, set-wise. Each payment covers an
+#: interval of its customer's and currency's running total of the batch's payments; each
+#: open invoice an interval of the running total of open amounts, oldest due first (ties:
+#: issue date, then id); a payment takes from an invoice what their intervals share. That is
+#: the sequential rule (domain.allocation.allocate_batch_oldest_first) without the sequence.
+#: The customers' open invoices are locked in id order (the global order) as they are read.
+PLAN_OLDEST_FIRST_SQL = sa.text("""
+WITH pay AS (
+    SELECT p.ord, p.id, p.customer_id, p.currency,
+           sum(p.amount) OVER w - p.amount AS lo, sum(p.amount) OVER w AS hi
+      FROM unnest(CAST(:ids AS uuid[]), CAST(:customers AS uuid[]),
+                  CAST(:currencies AS text[]), CAST(:amounts AS bigint[]))
+           WITH ORDINALITY AS p(id, customer_id, currency, amount, ord)
+    WINDOW w AS (PARTITION BY p.customer_id, p.currency ORDER BY p.ord)
+), open_items AS MATERIALIZED (
+    SELECT i.id, i.customer_id, i.currency, i.due_date, i.issue_date, i.open_minor
+      FROM invoices i
+     WHERE i.customer_id = ANY(CAST(:customer_set AS uuid[])) AND i.open_minor > 0
+     ORDER BY i.id
+       FOR UPDATE
+), inv AS (
+    SELECT id, customer_id, currency,
+           sum(open_minor) OVER w - open_minor AS lo, sum(open_minor) OVER w AS hi
+      FROM open_items
+    WINDOW w AS (PARTITION BY customer_id, currency ORDER BY due_date, issue_date, id)
+)
+SELECT pay.id AS payment_id, inv.id AS invoice_id,
+       CAST(least(pay.hi, inv.hi) - greatest(pay.lo, inv.lo) AS bigint) AS amount
+  FROM pay
+  JOIN inv ON inv.customer_id = pay.customer_id AND inv.currency = pay.currency
+          AND inv.lo < pay.hi AND inv.hi > pay.lo
+ ORDER BY pay.ord, inv.lo
+""")
+
+
+async def plan_oldest_first(
+    conn: AsyncConnection, batch: list[tuple[UUID, UUID, str, int]]
+) -> list[tuple[UUID, UUID, int]]:
+    """Lock the open invoices of a batch's customers and allocate its payments `(id,
+    customer, currency, amount)`, in batch order, oldest due first: `(payment id, invoice
+    id, amount)` lines, in one statement (the invoices never travel to Python: fetching the
+    ~100,000 open invoices of a 5,000-payment batch's customers was most of the import)."""
+    if not batch:
+        return []
+    ids, customers, currencies, amounts = (list(c) for c in zip(*batch, strict=True))
     rows = await conn.execute(
-        sa.select(invoices)
-        .where(invoices.c.customer_id.in_(customer_ids), invoices.c.open_minor > 0)
-        .order_by(invoices.c.id)
-        .with_for_update()
+        PLAN_OLDEST_FIRST_SQL,
+        {
+            "ids": ids,
+            "customers": customers,
+            "currencies": currencies,
+            "amounts": amounts,
+            "customer_set": sorted(set(customers)),
+        },
     )
-    return [dict(r._mapping) for r in rows]
+    return [(r[0], r[1], r[2]) for r in rows]
 
 
 async def post_payment_allocations_bulk(

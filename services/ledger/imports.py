@@ -20,12 +20,11 @@ from dbschema.queries.events import record_events
 from dbschema.queries.ledger import (
     bulk_insert_invoices,
     bulk_insert_payments,
-    lock_open_invoices_of,
+    plan_oldest_first,
     post_payment_allocations_bulk,
 )
 from dbschema.tables import customers
 from domain import texts
-from domain.allocation import Receivable, allocate_oldest_first
 from domain.dates import check_date, parse_date
 from domain.errors import DomainError
 from domain.money import Money
@@ -105,7 +104,11 @@ def _refused(index: int, *errors: DomainError) -> RowOutcome:
 
 
 async def _customers(uow: UnitOfWork, codes: set[str]) -> dict[str, dict[str, Any]]:
-    rows = await uow.conn.execute(sa.select(customers).where(customers.c.code.in_(codes)))
+    # `= ANY(array)`: one parameter, where IN renders (and SQLAlchemy compiles) one per code
+    rows = await uow.conn.execute(
+        sa.select(customers).where(customers.c.code == sa.func.any(sa.bindparam("codes"))),
+        {"codes": list(codes)},
+    )
     return {r.code: dict(r._mapping) for r in rows}
 
 
@@ -115,8 +118,9 @@ async def _existing(uow: UnitOfWork, table: sa.Table, external_ids: set[str]) ->
         return {}
     result = await uow.conn.execute(
         sa.select(table.c.id, table.c.external_id, table.c.fingerprint).where(
-            table.c.external_id.in_(external_ids)
-        )
+            table.c.external_id == sa.func.any(sa.bindparam("external_ids"))
+        ),
+        {"external_ids": list(external_ids)},
     )
     return {r.external_id: r for r in result.all()}
 
@@ -367,41 +371,32 @@ async def _post_payments(
 
 
 async def _allocate_oldest_first(uow: UnitOfWork, posted: list[dict[str, Any]]) -> None:
-    """Allocate each new payment oldest due first, set-wise: the customers' open invoices are
-    locked once (id order) and the plan is made in memory, in the batch's order, so 5,000
-    payments take a handful of statements instead of 30,000."""
-    open_items: dict[tuple[UUID, str], list[dict[str, Any]]] = {}
-    for invoice in await lock_open_invoices_of(
-        uow.conn, sorted({p["customer_id"] for p in posted})
-    ):
-        key = (invoice["customer_id"], invoice["currency"].strip())
-        open_items.setdefault(key, []).append(invoice)
+    """Allocate each new payment oldest due first, in the batch's order, set-wise: one
+    statement locks the customers' open invoices (id order) and plans every allocation
+    (dbschema.queries.ledger.plan_oldest_first, the rule of
+    domain.allocation.allocate_batch_oldest_first), three more write them."""
+    plan = await plan_oldest_first(
+        uow.conn,
+        [(p["id"], p["customer_id"], p["currency"], p["amount_minor"]) for p in posted],
+    )
+    by_id = {p["id"]: p for p in posted}
     lines: list[dict[str, Any]] = []
     left_over: dict[UUID, int] = {}
-    for payment in posted:
-        items = open_items.get((payment["customer_id"], payment["currency"]), [])
-        plan = allocate_oldest_first(
-            payment["amount_minor"],
-            [Receivable(i["id"], i["due_date"], i["issue_date"], i["open_minor"]) for i in items],
+    for payment_id, invoice_id, amount in plan:
+        payment = by_id[payment_id]
+        lines.append(
+            {
+                "tenant_id": uow.tenant_id,
+                "invoice_id": invoice_id,
+                "currency": payment["currency"],
+                "kind": "PAYMENT",
+                "payment_id": payment_id,
+                "amount_minor": amount,
+                "effective_on": payment["received_on"],
+                "created_by": uow.actor.subject,
+            }
         )
-        by_id = {i["id"]: i for i in items}
-        for invoice_id, amount in plan:
-            by_id[invoice_id]["open_minor"] -= amount  # later payments see what is left
-            lines.append(
-                {
-                    "tenant_id": uow.tenant_id,
-                    "invoice_id": invoice_id,
-                    "currency": payment["currency"],
-                    "kind": "PAYMENT",
-                    "payment_id": payment["id"],
-                    "amount_minor": amount,
-                    "effective_on": payment["received_on"],
-                    "created_by": uow.actor.subject,
-                }
-            )
-        allocated = sum(amount for _, amount in plan)
-        if allocated:
-            left_over[payment["id"]] = payment["amount_minor"] - allocated
+        left_over[payment_id] = left_over.get(payment_id, payment["amount_minor"]) - amount
     await post_payment_allocations_bulk(uow.conn, lines, left_over)
     await record_events(
         uow.conn,

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from domain.allocation import (
     Receivable,
     Target,
+    allocate_batch_oldest_first,
     allocate_oldest_first,
     check_explicit,
     parse_lines,
@@ -148,3 +149,28 @@ def test_lines_within_every_limit_are_accepted(wanted, found, available):
         for i, total in per_invoice.items()
     )
     assert (_refusals(wanted, found, available) == []) == fits
+
+
+@given(
+    amounts=st.lists(st.tuples(st.sampled_from(["a", "b", "c"]), st.integers(1, 20_000))),
+    items=receivables,
+)
+def test_a_batch_takes_each_key_oldest_first_as_one_payment_of_its_sum(amounts, items):
+    # given open items split between two keys (the third has none) and a batch of payments
+    by_key = {"a": items[::2], "b": items[1::2]}
+    payments = [(UUID(int=n + 1), key, amount) for n, (key, amount) in enumerate(amounts)]
+    lines = allocate_batch_oldest_first(payments, by_key)
+    # then per key it is the rule for one payment of the batch's total, split in batch order
+    for key, found in by_key.items():
+        total = sum(a for k, a in amounts if k == key)
+        per_item: dict[UUID, int] = defaultdict(int)
+        for pid, invoice_id, part in lines:
+            if payments[pid.int - 1][1] == key:
+                per_item[invoice_id] += part
+        assert dict(per_item) == dict(allocate_oldest_first(total, found))
+    # and no payment gives more than it has, none gives to another key's items
+    given_by: dict[UUID, int] = defaultdict(int)
+    for pid, invoice_id, part in lines:
+        given_by[pid] += part
+        assert invoice_id in {i.id for i in by_key.get(payments[pid.int - 1][1], [])}
+    assert all(given_by[pid] <= amount for pid, _, amount in payments)

@@ -1,0 +1,163 @@
+"""The common GraphQL request, a JSON POST to /graphql, answered without the general machinery.
+
+Starlette's routing and exception layers, strawberry's request adapters, content-type parsing
+(through `email.message`) and response objects cost as much CPU as a small operation itself
+(issue 13's profile of `{ __typename }`). This middleware takes the one shape integrators send
+and gives it to the same view's context, the same `schema.execute` and the same result
+processing; every other request (GET, GraphiQL, WebSockets, other content types, a browser's
+`Origin` for CORS, streaming `Accept`, batches, malformed bodies) goes the standard way, with
+the body it has already read handed on as it came.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from cross_web import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from strawberry.exceptions import MissingQueryError
+from strawberry.http import process_result
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types.graphql import OperationType
+
+from api.graphql_view import CreditGraphQL
+
+#: What a POST may run (strawberry's rule for POST, computed once).
+POST_OPERATIONS = OperationType.from_http("POST")
+#: Headers that send a request the standard way: CORS answers and streaming transports.
+_STANDARD_IF = (b"origin",)
+_STREAMING = (b"multipart", b"event-stream")
+
+
+class FastGraphQL:
+    """JSON POSTs to /graphql straight to the view's context and the schema; the rest on."""
+
+    def __init__(self, app: ASGIApp, view: CreditGraphQL, path: str = "/graphql") -> None:
+        self.app = app
+        self.view = view
+        self.path = path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] != self.path or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        authorization = None
+        json_body = False
+        for name, value in scope["headers"]:
+            if name == b"content-type":
+                json_body = b"application/json" in value.split(b";", 1)[0].lower()
+            elif name == b"authorization":
+                authorization = value.decode("latin-1")
+            elif name in _STANDARD_IF or (
+                name == b"accept" and any(s in value.lower() for s in _STREAMING)
+            ):
+                json_body = False
+                break
+        if not json_body:
+            await self.app(scope, receive, send)
+            return
+        body, more = await _read_body(receive)
+        request = _request_data(self.view, body) if more is None else None
+        if request is None:
+            await self.app(scope, _replay(body, more, receive), send)
+            return
+        await self._answer(request, authorization, send)
+
+    async def _answer(self, request: dict[str, Any], authorization: str | None, send: Send) -> None:
+        view = self.view
+        sub_response = await view.get_sub_response(None)  # type: ignore[arg-type]
+        context = await view.context_for(authorization, sub_response)
+        try:
+            result = await view.schema.execute(
+                request.get("query"),
+                root_value=None,
+                variable_values=request.get("variables"),
+                context_value=context,
+                operation_name=request.get("operationName"),
+                allowed_operation_types=POST_OPERATIONS,
+                operation_extensions=request.get("extensions"),
+            )
+        except CannotGetOperationTypeError as exc:
+            await _plain(send, 400, exc.as_http_error_reason())
+            return
+        except InvalidOperationTypeError as exc:
+            await _plain(send, 400, exc.as_http_error_reason("POST"))
+            return
+        except MissingQueryError:
+            await _plain(send, 400, "No GraphQL query found in the request")
+            return
+        except HTTPException as exc:
+            await _plain(send, exc.status_code, exc.reason)
+            return
+        payload = orjson.dumps(process_result(result))
+        headers = [
+            (b"content-length", str(len(payload)).encode()),
+            (b"content-type", b"application/json"),
+            *sub_response.headers.raw,
+        ]
+        status = sub_response.status_code or 200
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": payload})
+        if sub_response.background is not None:
+            await sub_response.background()
+
+
+async def _read_body(receive: Receive) -> tuple[bytes, Message | None]:
+    """The whole body; or what was read and the message that was not a body part."""
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return b"".join(chunks), message
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks), None
+
+
+def _request_data(view: CreditGraphQL, body: bytes) -> dict[str, Any] | None:
+    """The request object when it has the plain shape the standard view accepts as it is;
+    None sends it the standard way (which also words every refusal)."""
+    try:
+        data = view.decode_json(body)
+    except Exception:  # the standard path answers it, in its own words
+        return None
+    if not isinstance(data, dict):
+        return None
+    if not isinstance(data.get("query"), str | None):
+        return None
+    if not isinstance(data.get("variables"), dict | None):
+        return None
+    if not isinstance(data.get("extensions"), dict | None):
+        return None
+    if not isinstance(data.get("operationName"), str | None):
+        return None
+    return data
+
+
+def _replay(body: bytes, pending: Message | None, receive: Receive) -> Receive:
+    """A receive that gives the body already read, then whatever the connection says next."""
+    queue: list[Message] = [{"type": "http.request", "body": body, "more_body": False}]
+    if pending is not None:
+        queue = [{**queue[0], "more_body": True}, pending]
+
+    async def replay() -> Message:
+        return queue.pop(0) if queue else await receive()
+
+    return replay
+
+
+async def _plain(send: Send, status: int, text: str) -> None:
+    """A plain-text refusal, as strawberry's view words it."""
+    body = text.encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-length", str(len(body)).encode()),
+                (b"content-type", b"text/plain; charset=utf-8"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
