@@ -3,6 +3,7 @@ Origin) takes the standard view. Both must answer alike: status, body and header
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
@@ -18,6 +19,16 @@ PAGE = "query P { customers(first: 2) { edges { node { code } } totalCount } }"
 
 def _auth(settings: Settings, **extra: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token(settings)}", **extra}
+
+
+def _steady(content: bytes) -> bytes:
+    """A response's bytes without the rate limit's bucket level, which the first of two calls
+    lowers for the second (the cost report is otherwise the same both ways)."""
+    if b'"currentlyAvailable"' not in content:
+        return content
+    body = json.loads(content)
+    del body["extensions"]["cost"]["throttleStatus"]["currentlyAvailable"]
+    return json.dumps(body).encode()
 
 
 async def _both(
@@ -50,7 +61,7 @@ async def test_the_short_way_answers_as_the_standard_view_does(
     fast, standard = await _both(client, _auth(settings), json=body)
     # then status, body and content type agree
     assert fast.status_code == standard.status_code, (fast.text, standard.text)
-    assert fast.content == standard.content
+    assert _steady(fast.content) == _steady(standard.content)
     assert fast.headers["content-type"] == standard.headers["content-type"]
     assert "x-request-id" in fast.headers
     assert fast.headers["x-content-type-options"] == "nosniff"
