@@ -7,6 +7,7 @@ from sqlalchemy import create_engine, pool
 
 import dbschema.integration_tables
 import dbschema.ledger_tables
+import dbschema.risk_transfer_tables
 import dbschema.tenant_tables  # noqa: F401  registers the tenant profile on metadata
 from dbschema.tables import metadata
 
