@@ -24,6 +24,7 @@ from domain.risk.transfer import (
     check_days,
     check_text,
     parse_percent,
+    share_down,
     share_half_up,
 )
 
@@ -82,6 +83,7 @@ class Deadline(StrEnum):
     NOTIFICATION = "NOTIFICATION"
     STOP_DELIVERY = "STOP_DELIVERY"
     CLAIM = "CLAIM"
+    DELIVERY = "DELIVERY"  #: the invoice itself was delivered past a stop point
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,10 +286,17 @@ class Clock:
 
 def clock(due_date: date, terms: PolicyTerms) -> Clock:
     """The policy clock of an invoice due on `due_date`."""
+    return clock_of(
+        due_date, terms.notification_days, terms.max_extension_days, terms.claim_filing_days
+    )
+
+
+def clock_of(due_date: date, notification_days: int, extension_days: int, claim_days: int) -> Clock:
+    """The policy clock from a policy's day counts (clamped to the platform's dates)."""
     return Clock(
-        shift(due_date, terms.notification_days),
-        shift(due_date, terms.max_extension_days),
-        shift(due_date, terms.claim_filing_days),
+        shift(due_date, notification_days),
+        shift(due_date, extension_days),
+        shift(due_date, claim_days),
     )
 
 
@@ -382,7 +391,7 @@ def notices(invoice: InvoiceFacts, times: Clock, as_of: date) -> list[Notice]:
         Deadline.STOP_DELIVERY: None,
         Deadline.CLAIM: invoice.claimed_on,
     }
-    for kind in Deadline:
+    for kind in (Deadline.NOTIFICATION, Deadline.STOP_DELIVERY, Deadline.CLAIM):
         due = times.deadline(kind)
         done = met[kind]
         if done is not None and done <= due:
@@ -394,6 +403,21 @@ def notices(invoice: InvoiceFacts, times: Clock, as_of: date) -> list[Notice]:
         elif (due - as_of).days <= WARN_DAYS:
             out.append(Notice(invoice.id, kind, "WARNED", due))
     return out
+
+
+def sweep_notices(
+    invoice: InvoiceFacts, times: Clock, after_stop: bool, as_of: date
+) -> list[Notice]:
+    """What the daily job records for one open invoice insured at delivery: a delivery past
+    another invoice's stop point lapses it at once; otherwise its clock's notices, without the
+    claim deadline once the notification was missed (the cover is gone already)."""
+    if after_stop:
+        return [Notice(invoice.id, Deadline.DELIVERY, "MISSED", invoice.issue_date)]
+    found = notices(invoice, times, as_of)
+    missed = {n.deadline for n in found if n.stage == "MISSED"}
+    if Deadline.NOTIFICATION in missed:
+        found = [n for n in found if n.deadline is not Deadline.CLAIM]
+    return found
 
 
 def covered_amounts(items: Sequence[tuple[str, date, int, int]]) -> dict[str, int]:
@@ -411,3 +435,15 @@ def covered_amounts(items: Sequence[tuple[str, date, int, int]]) -> dict[str, in
 def premium(insured_turnover_minor: int, terms: PolicyTerms) -> int:
     """The premium on a month's insured turnover (rate on turnover, rounded half up)."""
     return share_half_up(insured_turnover_minor, terms.premium_rate_percent)
+
+
+def insured_part(covered_minor: int, terms: PolicyTerms, deductible_used_minor: int = 0) -> int:
+    """What the insurer would pay on a covered open amount today: the indemnity percentage of
+    it after the deductible still to bear (the waterfall's insured layer), capped by the
+    maximum liability."""
+    if terms.deductible_kind is DeductibleKind.AGGREGATE:
+        deductible = max(0, terms.deductible_minor - deductible_used_minor)
+    else:
+        deductible = terms.deductible_minor
+    part = share_down(max(0, covered_minor - deductible), terms.indemnity_percent)
+    return min(part, terms.max_liability_minor)
