@@ -20,9 +20,9 @@ from domain.dates import LATEST
 _LAST = f"DATE '{LATEST.isoformat()}'"
 
 #: Every invoice insured at delivery (cover in effect at its issue date under the policy of its
-#: currency and period, terms within the maximum credit period), open at :as_of, with its clock
-#: and whether it still is insured (reason). :customers NULL means every customer.
-CLOCK = f"""
+#: currency and period, terms within the maximum credit period) issued by :as_of, with its
+#: clock. :customers NULL means every customer.
+BASE = f"""
 WITH dec AS (
     SELECT d.cover_id, d.effective_on,
            coalesce(lead(d.effective_on) OVER w, DATE '9999-12-31') AS until_on,
@@ -49,7 +49,12 @@ WITH dec AS (
        AND i.issue_date >= d.effective_on AND i.issue_date < d.until_on
      WHERE d.limit_minor > 0 AND i.due_date - i.issue_date <= c.max_credit_days
        AND i.issue_date <= CAST(:as_of AS date)
-), later AS (
+)"""
+
+#: BASE, open at :as_of, and whether each invoice still is insured (reason).
+CLOCK = (
+    BASE
+    + """, later AS (
     SELECT a.invoice_id, sum(a.amount_minor) AS amount FROM allocations a
      WHERE a.effective_on > CAST(:as_of AS date) GROUP BY a.invoice_id
 ), opened AS (
@@ -91,6 +96,18 @@ WITH dec AS (
         ELSE 'INSURED' END AS reason
       FROM clocked c
 )"""
+)
+
+#: The month's insured turnover per policy (:start to :as_of), the premium rate beside it.
+TURNOVER_SQL = sa.text(
+    BASE
+    + """ SELECT b.policy_id, p.currency, p.premium_rate_percent, count(*) AS invoices,
+                 coalesce(sum(i.amount_minor), 0) AS turnover
+            FROM base b JOIN invoices i ON i.id = b.id
+            JOIN insurance_policies p ON p.id = b.policy_id
+           WHERE b.issue_date >= CAST(:start AS date)
+           GROUP BY b.policy_id, p.currency, p.premium_rate_percent"""
+)
 
 #: What the clock says on :as_of per invoice and deadline (the sweep's notices, before the
 #: insert-once filter): a delivery past a stop point, else each unmet deadline WARNED within
@@ -140,8 +157,8 @@ NOTICES_SQL = sa.text(
 
 STATUS_SQL = sa.text(
     CLOCK
-    + """ SELECT id, customer_id, currency, issue_date, open_at, limit_minor, reason,
-                 notify_on, stop_on, claim_by FROM reasoned"""
+    + """ SELECT id, customer_id, policy_id, currency, issue_date, due_date, open_at,
+                 limit_minor, reason, notify_on, stop_on, claim_by FROM reasoned"""
 )
 
 #: Covered open amounts per customer, policy and currency: each invoice still insured, in delivery
@@ -185,6 +202,12 @@ async def statuses(
 ) -> list[sa.Row[Any]]:
     """Open invoices insured at delivery, with their clock and whether still insured."""
     return list(await conn.execute(STATUS_SQL, _params(as_of, customers)))
+
+
+async def turnover(conn: AsyncConnection, start: date, end: date) -> list[sa.Row[Any]]:
+    """Invoices insured at delivery issued in a period, and their total, per policy."""
+    params = {**_params(end, None), "start": start}
+    return list(await conn.execute(TURNOVER_SQL, params))
 
 
 async def covered(
