@@ -486,7 +486,7 @@ factoring_entries = sa.Table(
         name="kind_known",
     ),
     sa.CheckConstraint(
-        "amount_minor >= 0 OR (reverses_seq IS NOT NULL AND kind IN ('COLLECTION','DILUTION'))",
+        "amount_minor >= 0 OR (allocation_id IS NOT NULL AND kind IN ('COLLECTION','DILUTION'))",
         name="negative_only_as_reversal",
     ),
     sa.CheckConstraint(

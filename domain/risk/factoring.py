@@ -202,7 +202,8 @@ def eligibility(
     on: date,
 ) -> dict[str, list[Ineligible]]:
     """Every reason each offered invoice cannot be assigned on `on` (empty: eligible). Debtor
-    limits are used in the order offered, by the eligible invoices only."""
+    limits are used in the order offered by the invoices otherwise eligible: once their running
+    total passes the limit, each further one is refused."""
     out: dict[str, list[Ineligible]] = {}
     used = {debtor: limit.used_minor for debtor, limit in limits.items()}
     for c in candidates:
@@ -225,10 +226,9 @@ def eligibility(
         if not terms.recourse and (limit is None or not limit.approved):
             reasons.append(Ineligible.DEBTOR_NOT_APPROVED)
         elif limit is not None and not reasons:
-            if used[c.customer_id] + c.open_minor > limit.limit_minor:
+            used[c.customer_id] += c.open_minor
+            if used[c.customer_id] > limit.limit_minor:
                 reasons.append(Ineligible.DEBTOR_LIMIT_EXCEEDED)
-            else:
-                used[c.customer_id] += c.open_minor
         out[c.invoice_id] = reasons
     return out
 

@@ -24,6 +24,7 @@ from domain.errors import DomainError, NotFound
 from domain.money import Money
 from services.jobs.catalogue import RENDER_STATEMENT, StatementPdf
 from services.jobs.requests import request_job
+from services.risk import factoring_notes
 from services.uow import UnitOfWork
 
 LANGUAGES = ("zh-CN", "en")
@@ -127,6 +128,8 @@ async def generate(uow: UnitOfWork, period: date) -> dict[str, Any]:
                 "bucket": bucket_for((end - row.due_date).days, DEFAULT_DPD_BUCKETS),
             }
         )
+    # risk transfer hook: invoices assigned under disclosed factoring are paid to the factor
+    remittance = await factoring_notes.remittance_notes(uow, end)
     created = 0
     for row in balances:
         currency = row.currency.strip()
@@ -143,6 +146,8 @@ async def generate(uow: UnitOfWork, period: date) -> dict[str, Any]:
             "lines": lines.get(key, []),
             "openItems": items.get(key, []),
         }
+        if key in remittance:
+            content["remittance"] = remittance[key].as_content()
         statement_id = await conn.scalar(
             insert(statements)
             .values(

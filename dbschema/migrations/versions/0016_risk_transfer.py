@@ -964,7 +964,7 @@ def upgrade() -> None:
             name=op.f("ck_factoring_entries_collection_receiver"),
         ),
         sa.CheckConstraint(
-            "amount_minor >= 0 OR (reverses_seq IS NOT NULL AND kind IN ('COLLECTION','DILUTION'))",
+            "amount_minor >= 0 OR (allocation_id IS NOT NULL AND kind IN ('COLLECTION','DILUTION'))",
             name=op.f("ck_factoring_entries_negative_only_as_reversal"),
         ),
         sa.CheckConstraint(
