@@ -19,6 +19,7 @@ from api.auth import TokenVerifier
 from api.csv_imports import import_csv
 from api.graphql_view import CreditGraphQL
 from api.middleware import EdgeMiddleware
+from api.risk_routes import import_factor_statement, risk_document_pdf
 from api.routes import (
     activities_csv,
     credit_file_pdf,
@@ -109,6 +110,10 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
             Route("/documents/customers/{id}/dunning-letter.pdf", dunning_letter_pdf),
             Route("/documents/customers/{id}/activities.csv", activities_csv),
             Route("/documents/statements/{id}.pdf", statement_pdf),
+            Route("/documents/risk/{id}.pdf", risk_document_pdf),
+            Route(
+                "/imports/factoring/{id}/statement.csv", import_factor_statement, methods=["POST"]
+            ),
             Route("/imports/{kind}.csv", import_csv, methods=["POST"]),
         ],
         middleware=[Middleware(EdgeMiddleware), *cors(settings)],

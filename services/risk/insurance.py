@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 from uuid import UUID
@@ -56,7 +56,7 @@ class PolicyRecord:
 
     id: UUID
     terms: PolicyTerms
-    created_at: Any
+    created_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +72,7 @@ class CoverRecord:
     limit_minor: int
     effective_on: date
     version: int
+    created_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +127,7 @@ def cover_of(row: Any, currency: str) -> CoverRecord:
         row.limit_minor,
         row.effective_on,
         row.version,
+        row.created_at,
     )
 
 
