@@ -5,7 +5,14 @@ from __future__ import annotations
 import json
 import time
 
-from benchmarks import graphql_http, peer, receivables, sql_statements, subscriptions
+from benchmarks import (
+    graphql_http,
+    peer,
+    receivables,
+    risk_transfer,
+    sql_statements,
+    subscriptions,
+)
 from benchmarks.harness import database, seed_customers
 
 CUSTOMERS = 10_000  #: the tenant size the foundation issue measures on
@@ -33,6 +40,10 @@ def main() -> None:
             figures = receivables.measure(big)
             receivables.report(figures)
             summary["receivables"] = figures
+            # risk transfer, part B, on the same seeded tenant (covers, factoring added)
+            figures = risk_transfer.measure(big, seeded=True)
+            risk_transfer.report(figures)
+            summary["risk_transfer"] = figures
     summary["seconds"] = round(time.monotonic() - started, 1)
     print(json.dumps(summary, indent=2, default=str))
 

@@ -60,13 +60,28 @@ CLOCK = (
 ), opened AS (
     SELECT b.*, b.open_minor + coalesce(l.amount, 0) AS open_at
       FROM base b LEFT JOIN later l ON l.invoice_id = b.id
-), stops AS (
-    SELECT o.customer_id, o.policy_id, o.stop_on,
-           CASE WHEN o.open_at > 0 THEN NULL ELSE (
-               SELECT max(a.effective_on) FROM allocations a
-                WHERE a.invoice_id = o.id AND a.effective_on <= CAST(:as_of AS date)) END
-           AS paid_off_on
-      FROM opened o WHERE o.stop_on < CAST(:as_of AS date)
+), open_stops AS (
+    -- an invoice still unpaid blocks every delivery after its stop point: the first matters
+    SELECT o.customer_id, o.policy_id, min(o.stop_on) AS first_stop
+      FROM opened o WHERE o.open_at > 0 AND o.stop_on < CAST(:as_of AS date)
+     GROUP BY o.customer_id, o.policy_id
+), paid_stops AS (
+    -- a paid one blocked the deliveries between its stop point and its payment
+    SELECT p.customer_id, p.policy_id, p.stop_on, p.paid_off_on FROM (
+        SELECT o.customer_id, o.policy_id, o.stop_on,
+               (SELECT max(a.effective_on) FROM allocations a
+                 WHERE a.invoice_id = o.id AND a.effective_on <= CAST(:as_of AS date))
+               AS paid_off_on
+          FROM opened o WHERE o.open_at <= 0 AND o.stop_on < CAST(:as_of AS date)) p
+     WHERE p.paid_off_on > p.stop_on
+), blocked AS (
+    SELECT o.id FROM opened o
+      JOIN open_stops s ON s.customer_id = o.customer_id AND s.policy_id = o.policy_id
+     WHERE o.open_at > 0 AND s.first_stop < o.issue_date
+    UNION
+    SELECT o.id FROM opened o
+      JOIN paid_stops s ON s.customer_id = o.customer_id AND s.policy_id = o.policy_id
+     WHERE o.open_at > 0 AND s.stop_on < o.issue_date AND s.paid_off_on > o.issue_date
 ), told AS (
     SELECT l.invoice_id, min(n.notified_on) AS notified_on
       FROM insurer_notification_lines l
@@ -77,14 +92,11 @@ CLOCK = (
       FROM claim_lines l JOIN insurance_claims c ON c.tenant_id = l.tenant_id AND c.id = l.claim_id
      WHERE NOT l.released AND c.filed_on <= CAST(:as_of AS date) GROUP BY l.invoice_id
 ), clocked AS (
-    SELECT o.*, t.notified_on, k.claimed_on,
-           EXISTS (SELECT 1 FROM stops s
-                    WHERE s.customer_id = o.customer_id AND s.policy_id = o.policy_id
-                      AND s.stop_on < o.issue_date
-                      AND (s.paid_off_on IS NULL OR s.paid_off_on > o.issue_date)) AS after_stop
+    SELECT o.*, t.notified_on, k.claimed_on, b.id IS NOT NULL AS after_stop
       FROM opened o
       LEFT JOIN told t ON t.invoice_id = o.id
       LEFT JOIN claimed k ON k.invoice_id = o.id
+      LEFT JOIN blocked b ON b.id = o.id
      WHERE o.open_at > 0
 ), reasoned AS (
     SELECT c.*, CASE
@@ -109,12 +121,23 @@ TURNOVER_SQL = sa.text(
            GROUP BY b.policy_id, p.currency, p.premium_rate_percent"""
 )
 
+
 #: What the clock says on :as_of per invoice and deadline (the sweep's notices, before the
 #: insert-once filter): a delivery past a stop point, else each unmet deadline WARNED within
 #: :warn days before it or MISSED after it (the claim dropped once the notification is missed).
-NOTICES = (
-    CLOCK
-    + """, deadlines AS (
+#: The daily sweep leaves out invoices whose lapse it recorded already (`live`): nothing about
+#: them can change any more, so a day's work is the invoices still insured.
+def _notices(live: bool) -> str:
+    skip = (
+        """ AND NOT EXISTS (SELECT 1 FROM insurance_notices n
+                          WHERE n.invoice_id = r.id AND n.stage = 'MISSED'
+                            AND n.deadline IN ('NOTIFICATION','CLAIM','DELIVERY'))"""
+        if live
+        else ""
+    )
+    return (
+        CLOCK
+        + f""", deadlines AS (
     SELECT r.id AS invoice_id, r.customer_id, r.policy_id, k.deadline, k.due_on,
            CASE WHEN CAST(:as_of AS date) > k.due_on THEN 'MISSED' ELSE 'WARNED' END AS stage,
            r.notify_on < CAST(:as_of AS date)
@@ -123,20 +146,23 @@ NOTICES = (
      CROSS JOIN LATERAL (VALUES ('NOTIFICATION', r.notify_on, r.notified_on),
                                 ('STOP_DELIVERY', r.stop_on, NULL::date),
                                 ('CLAIM', r.claim_by, r.claimed_on)) k(deadline, due_on, done_on)
-     WHERE NOT r.after_stop
+     WHERE NOT r.after_stop{skip}
        AND (k.done_on IS NULL OR k.done_on > k.due_on)
        AND k.due_on - CAST(:as_of AS date) <= :warn
 ), notices AS (
     SELECT invoice_id, customer_id, policy_id, deadline, stage, due_on FROM deadlines
      WHERE NOT (deadline = 'CLAIM' AND notify_missed)
     UNION ALL
-    SELECT id, customer_id, policy_id, 'DELIVERY', 'MISSED', issue_date FROM reasoned
-     WHERE after_stop
+    SELECT r.id, r.customer_id, r.policy_id, 'DELIVERY', 'MISSED', r.issue_date FROM reasoned r
+     WHERE r.after_stop{skip}
 )"""
-)
+    )
+
+
+NOTICES = _notices(live=False)
 
 SWEEP_SQL = sa.text(
-    NOTICES
+    _notices(live=True)
     + """, recorded AS (
     INSERT INTO insurance_notices (tenant_id, invoice_id, deadline, stage, policy_id,
                                    customer_id, due_on, recorded_on)
@@ -147,8 +173,7 @@ SWEEP_SQL = sa.text(
     RETURNING invoice_id, customer_id, policy_id, deadline, stage, due_on
 )
 SELECT r.customer_id, r.deadline, r.stage, r.due_on, r.policy_id, i.number
-  FROM recorded r JOIN invoices i ON i.id = r.invoice_id
- ORDER BY r.customer_id, r.deadline, r.stage, r.due_on, i.number"""
+  FROM recorded r JOIN invoices i ON i.id = r.invoice_id"""
 )
 
 NOTICES_SQL = sa.text(

@@ -21,6 +21,7 @@ from domain.errors import DomainError, ValidationFailed
 from domain.risk.transfer import (
     NAME_MAX,
     REFERENCE_MAX,
+    attempt,
     check_days,
     check_text,
     parse_percent,
@@ -103,22 +104,14 @@ class AgreementInput:
 def check_agreement(data: AgreementInput) -> AgreementTerms:
     """Agreement terms from input, or every problem at once."""
     errors: list[DomainError] = []
-
-    def attempt(check: object, *args: object) -> object:
-        try:
-            return check(*args)  # type: ignore[operator]
-        except DomainError as exc:
-            errors.append(exc)
-            return None
-
-    factor = attempt(check_text, data.factor, "factor", NAME_MAX, True)
-    reference = attempt(check_text, data.reference, "reference", REFERENCE_MAX, True)
-    attempt(check_date, data.starts_on, "startsOn")
-    advance = attempt(parse_percent, data.advance_percent, "advancePercent")
-    commission = attempt(parse_percent, data.commission_percent, "commissionPercent")
-    interest = attempt(parse_percent, data.interest_percent, "interestPercent")
-    attempt(check_days, data.max_terms_days, "maxTermsDays")
-    attempt(check_days, data.recourse_days, "recourseDays")
+    factor = attempt(errors, check_text, data.factor, "factor", NAME_MAX, True)
+    reference = attempt(errors, check_text, data.reference, "reference", REFERENCE_MAX, True)
+    attempt(errors, check_date, data.starts_on, "startsOn")
+    advance = attempt(errors, parse_percent, data.advance_percent, "advancePercent")
+    commission = attempt(errors, parse_percent, data.commission_percent, "commissionPercent")
+    interest = attempt(errors, parse_percent, data.interest_percent, "interestPercent")
+    attempt(errors, check_days, data.max_terms_days, "maxTermsDays")
+    attempt(errors, check_days, data.recourse_days, "recourseDays")
     currencies = tuple(dict.fromkeys(c.strip().upper() for c in data.currencies))
     if not currencies or len(currencies) > MAX_CURRENCIES:
         errors.append(DomainError("TOO_MANY", f"one to {MAX_CURRENCIES} currencies", "currencies"))

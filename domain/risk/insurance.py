@@ -21,6 +21,7 @@ from domain.errors import DomainError, ValidationFailed
 from domain.risk.transfer import (
     NAME_MAX,
     REFERENCE_MAX,
+    attempt,
     check_days,
     check_text,
     parse_percent,
@@ -135,26 +136,22 @@ class PolicyInput:
 def check_policy(data: PolicyInput) -> PolicyTerms:
     """Policy terms from input, or every problem at once (amounts already in minor units)."""
     errors: list[DomainError] = []
-
-    def attempt(check: object, *args: object) -> object:
-        try:
-            return check(*args)  # type: ignore[operator]
-        except DomainError as exc:
-            errors.append(exc)
-            return None
-
-    insurer = attempt(check_text, data.insurer, "insurer", NAME_MAX, True)
-    number = attempt(check_text, data.policy_number, "policyNumber", REFERENCE_MAX, True)
-    starts = attempt(check_date, data.starts_on, "startsOn")
-    ends = attempt(check_date, data.ends_on, "endsOn")
+    insurer = attempt(errors, check_text, data.insurer, "insurer", NAME_MAX, True)
+    number = attempt(errors, check_text, data.policy_number, "policyNumber", REFERENCE_MAX, True)
+    starts = attempt(errors, check_date, data.starts_on, "startsOn")
+    ends = attempt(errors, check_date, data.ends_on, "endsOn")
     if isinstance(starts, date) and isinstance(ends, date) and ends < starts:
         errors.append(
             DomainError("ENDS_BEFORE_START", "the period ends before it starts", "endsOn")
         )
-    indemnity = attempt(parse_percent, data.indemnity_percent, "indemnityPercent")
-    premium = attempt(parse_percent, data.premium_rate_percent, "premiumRatePercent")
+    indemnity = attempt(errors, parse_percent, data.indemnity_percent, "indemnityPercent")
+    premium = attempt(errors, parse_percent, data.premium_rate_percent, "premiumRatePercent")
     share_text = data.recovery_share_percent
-    share = attempt(parse_percent, share_text, "recoverySharePercent") if share_text else indemnity
+    share = (
+        attempt(errors, parse_percent, share_text, "recoverySharePercent")
+        if share_text
+        else indemnity
+    )
     if data.max_liability_minor <= 0:
         errors.append(
             DomainError("AMOUNT_NOT_POSITIVE", "must be greater than zero", "maxLiability.amount")
@@ -163,10 +160,10 @@ def check_policy(data: PolicyInput) -> PolicyTerms:
         errors.append(DomainError("NEGATIVE_AMOUNT", "must not be negative", "deductible.amount"))
     if data.deductible_kind not in DeductibleKind.__members__:
         errors.append(DomainError("INVALID_KIND", "PER_CLAIM or AGGREGATE", "deductibleKind"))
-    attempt(check_days, data.max_credit_days, "maxCreditDays", 1)
-    notify = attempt(check_days, data.notification_days, "notificationDays")
-    attempt(check_days, data.max_extension_days, "maxExtensionDays")
-    claim = attempt(check_days, data.claim_filing_days, "claimFilingDays")
+    attempt(errors, check_days, data.max_credit_days, "maxCreditDays", 1)
+    notify = attempt(errors, check_days, data.notification_days, "notificationDays")
+    attempt(errors, check_days, data.max_extension_days, "maxExtensionDays")
+    claim = attempt(errors, check_days, data.claim_filing_days, "claimFilingDays")
     if isinstance(notify, int) and isinstance(claim, int) and claim < notify:
         errors.append(
             DomainError(

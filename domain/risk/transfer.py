@@ -6,9 +6,13 @@ the input field it refuses, so a form can show every problem at once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any, TypeVar
 
 from domain.errors import DomainError
+
+T = TypeVar("T")
 
 PERCENT_MAX = Decimal(100)  #: a share of something is at most all of it
 PERCENT_PLACES = 4  #: 12.3456%: finer than any policy or agreement prints
@@ -16,6 +20,15 @@ NAME_MAX = 200  #: an insurer's or factor's name
 REFERENCE_MAX = 100  #: a policy or agreement number
 TEXT_MAX = 500  #: a note, a description, a reason
 DAYS_MAX = 3650  #: ten years: no credit period, deadline or window runs longer
+
+
+def attempt(errors: list[DomainError], check: Callable[..., T], *args: Any) -> T | None:
+    """Run one check; a refusal joins the others instead of stopping the rest."""
+    try:
+        return check(*args)
+    except DomainError as exc:
+        errors.append(exc)
+        return None
 
 
 def parse_percent(value: str, field: str, maximum: Decimal = PERCENT_MAX) -> Decimal:

@@ -39,9 +39,12 @@ def _seq_cursor(after: str | None) -> int | None:
     if after is None:
         return None
     try:
-        return int(after)
+        seq = int(after)
     except ValueError:
-        raise GraphQLError("Malformed cursor", extensions={"code": "BAD_USER_INPUT"}) from None
+        seq = -1
+    if not 0 <= seq < 2**63:
+        raise GraphQLError("Malformed cursor", extensions={"code": "BAD_USER_INPUT"})
+    return seq
 
 
 @strawberry.type(description="Factoring reads.")

@@ -32,12 +32,11 @@ from domain.dates import check_date
 from domain.errors import DomainError, NotFound, ValidationFailed
 from domain.money import Money
 from domain.risk.factoring import MAX_BATCH, AgreementInput, AgreementTerms, check_agreement
-from domain.risk.transfer import NAME_MAX, check_text
+from domain.risk.transfer import NAME_MAX, attempt, check_text
 from services import audit
 from services.idempotency import run_once
 from services.inputs import MoneyIn
 from services.read_session import ReadSession
-from services.risk.insurance import attempt
 from services.uow import UnitOfWork
 
 ACCOUNT_MAX = 60  #: characters of a bank account number as printed

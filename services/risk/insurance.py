@@ -3,7 +3,6 @@ records the insurance services hand back."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -23,6 +22,7 @@ from domain.risk.insurance import (
     PolicyTerms,
     check_policy,
 )
+from domain.risk.transfer import attempt
 from services import audit
 from services.inputs import MoneyIn
 from services.uow import UnitOfWork
@@ -129,15 +129,6 @@ def cover_of(row: Any, currency: str) -> CoverRecord:
         row.version,
         row.created_at,
     )
-
-
-def attempt(errors: list[DomainError], check: Callable[..., T], *args: Any) -> T | None:
-    """Run one check; a refusal joins the others instead of stopping the rest."""
-    try:
-        return check(*args)
-    except DomainError as exc:
-        errors.append(exc)
-        return None
 
 
 def money_or_error(value: MoneyIn, field: str, errors: list[DomainError]) -> Money | None:

@@ -77,8 +77,18 @@ async def sweep(uow: UnitOfWork, as_of: date) -> SweepResult:
             item["reason"] = LAPSE_REASON[row.deadline]
         grouped[(row.customer_id, kind, level)].append({**item, "policyId": str(row.policy_id)})
     signals = [
-        (customer, kind, level, {"count": len(items), "invoices": items[:EVIDENCE_INVOICES]})
-        for (customer, kind, level), items in grouped.items()
+        (
+            customer,
+            kind,
+            level,
+            {
+                "count": len(items),
+                "invoices": sorted(items, key=lambda i: (i["dueOn"], i["number"]))[
+                    :EVIDENCE_INVOICES
+                ],
+            },
+        )
+        for (customer, kind, level), items in sorted(grouped.items())
     ]
     signals.extend(await _actions(uow, as_of))
     raised = await raise_warnings(uow, signals)

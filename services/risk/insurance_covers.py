@@ -23,14 +23,13 @@ from domain.dates import check_date
 from domain.errors import DomainError, NotFound, ValidationFailed
 from domain.money import Money
 from domain.risk.insurance import CoverStatus, check_decision, is_cut
-from domain.risk.transfer import TEXT_MAX, check_text
+from domain.risk.transfer import TEXT_MAX, attempt, check_text
 from services import audit
 from services.inputs import MoneyIn
 from services.risk.insurance import (
     ActionRecord,
     CoverRecord,
     action_of,
-    attempt,
     cover_of,
     money_or_error,
 )
