@@ -406,14 +406,15 @@ def sweep_notices(
     invoice: InvoiceFacts, times: Clock, after_stop: bool, as_of: date
 ) -> list[Notice]:
     """What the daily job records for one open invoice insured at delivery: a delivery past
-    another invoice's stop point lapses it at once; otherwise its clock's notices, without the
-    claim deadline once the notification was missed (the cover is gone already)."""
+    another invoice's stop point lapses it at once; otherwise its clock's notices, and only the
+    lapse once the notification was missed (its cover is gone: its other deadlines no longer
+    protect anything of it)."""
     if after_stop:
         return [Notice(invoice.id, Deadline.DELIVERY, "MISSED", invoice.issue_date)]
     found = notices(invoice, times, as_of)
     missed = {n.deadline for n in found if n.stage == "MISSED"}
     if Deadline.NOTIFICATION in missed:
-        found = [n for n in found if n.deadline is not Deadline.CLAIM]
+        found = [n for n in found if n.deadline is Deadline.NOTIFICATION]
     return found
 
 

@@ -51,7 +51,7 @@ LAPSE_REASON = {
     "CLAIM": Reason.CLAIM_DEADLINE_MISSED.value,
     "DELIVERY": Reason.DELIVERED_AFTER_STOP.value,
 }
-EVIDENCE_INVOICES = 50  #: invoices a warning lists by number (the count says the rest)
+EVIDENCE_INVOICES = 20  #: invoices a warning lists by number (the count says the rest)
 
 
 @dataclass(frozen=True, slots=True)

@@ -126,6 +126,37 @@ def upgrade() -> None:
         ),
     )
     op.create_table(
+        "insurance_notices",
+        sa.Column("tenant_id", sa.UUID(), nullable=False),
+        sa.Column("invoice_id", sa.UUID(), nullable=False),
+        sa.Column("deadline", sa.Text(), nullable=False),
+        sa.Column("stage", sa.Text(), nullable=False),
+        sa.Column("policy_id", sa.UUID(), nullable=False),
+        sa.Column("customer_id", sa.UUID(), nullable=False),
+        sa.Column("due_on", sa.Date(), nullable=False),
+        sa.Column("recorded_on", sa.Date(), nullable=False),
+        sa.CheckConstraint(
+            "deadline IN ('NOTIFICATION','STOP_DELIVERY','CLAIM','DELIVERY')",
+            name=op.f("ck_insurance_notices_deadline_known"),
+        ),
+        sa.CheckConstraint(
+            "due_on BETWEEN DATE '1900-01-01' AND DATE '2199-12-31' AND recorded_on BETWEEN DATE '1900-01-01' AND DATE '2199-12-31'",
+            name=op.f("ck_insurance_notices_dates_in_range"),
+        ),
+        sa.CheckConstraint(
+            "stage IN ('WARNED','MISSED')", name=op.f("ck_insurance_notices_stage_known")
+        ),
+        sa.ForeignKeyConstraint(
+            ["tenant_id"],
+            ["tenants.id"],
+            name=op.f("fk_insurance_notices_tenant_id_tenants"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint(
+            "tenant_id", "invoice_id", "deadline", "stage", name=op.f("pk_insurance_notices")
+        ),
+    )
+    op.create_table(
         "insurance_policies",
         sa.Column("tenant_id", sa.UUID(), nullable=False),
         sa.Column("id", sa.UUID(), server_default=sa.text("gen_random_uuid()"), nullable=False),
@@ -830,47 +861,6 @@ def upgrade() -> None:
         ["tenant_id", "invoice_id"],
         unique=True,
         postgresql_where=sa.text("status = 'ACTIVE'"),
-    )
-    op.create_table(
-        "insurance_notices",
-        sa.Column("tenant_id", sa.UUID(), nullable=False),
-        sa.Column("invoice_id", sa.UUID(), nullable=False),
-        sa.Column("deadline", sa.Text(), nullable=False),
-        sa.Column("stage", sa.Text(), nullable=False),
-        sa.Column("policy_id", sa.UUID(), nullable=False),
-        sa.Column("customer_id", sa.UUID(), nullable=False),
-        sa.Column("due_on", sa.Date(), nullable=False),
-        sa.Column("recorded_on", sa.Date(), nullable=False),
-        sa.CheckConstraint(
-            "deadline IN ('NOTIFICATION','STOP_DELIVERY','CLAIM','DELIVERY')",
-            name=op.f("ck_insurance_notices_deadline_known"),
-        ),
-        sa.CheckConstraint(
-            "due_on BETWEEN DATE '1900-01-01' AND DATE '2199-12-31' AND recorded_on BETWEEN DATE '1900-01-01' AND DATE '2199-12-31'",
-            name=op.f("ck_insurance_notices_dates_in_range"),
-        ),
-        sa.CheckConstraint(
-            "stage IN ('WARNED','MISSED')", name=op.f("ck_insurance_notices_stage_known")
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id", "invoice_id"],
-            ["invoices.tenant_id", "invoices.id"],
-            name=op.f("fk_insurance_notices_tenant_id_invoice_id_invoices"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id", "policy_id"],
-            ["insurance_policies.tenant_id", "insurance_policies.id"],
-            name=op.f("fk_insurance_notices_tenant_id_policy_id_insurance_policies"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"],
-            ["tenants.id"],
-            name=op.f("fk_insurance_notices_tenant_id_tenants"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint(
-            "tenant_id", "invoice_id", "deadline", "stage", name=op.f("pk_insurance_notices")
-        ),
     )
     op.create_table(
         "insurer_notification_lines",
