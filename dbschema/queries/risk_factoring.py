@@ -27,9 +27,7 @@ WITH agreement AS (
              CASE WHEN i.open_minor <= 0 THEN 'INVOICE_SETTLED' END,
              CASE WHEN i.disputed_minor > 0 THEN 'INVOICE_DISPUTED' END,
              CASE WHEN i.due_date < CAST(:on AS date) THEN 'INVOICE_OVERDUE' END,
-             CASE WHEN EXISTS (SELECT 1 FROM factored_invoices f
-                                WHERE f.invoice_id = i.id AND f.status = 'ACTIVE')
-                  THEN 'ALREADY_ASSIGNED' END,
+             CASE WHEN fa.id IS NOT NULL THEN 'ALREADY_ASSIGNED' END,
              CASE WHEN NOT (i.currency = ANY(a.currencies)) THEN 'CURRENCY_NOT_ALLOWED' END,
              CASE WHEN i.due_date - i.issue_date > a.max_terms_days THEN 'TERMS_TOO_LONG' END,
              CASE WHEN c.rating_class IS NULL OR NOT (c.rating_class = ANY(a.allowed_classes))
@@ -40,6 +38,8 @@ WITH agreement AS (
            l.limit_minor
       FROM offered o CROSS JOIN agreement a
       LEFT JOIN invoices i ON i.id = o.id
+      LEFT JOIN factored_invoices fa
+        ON fa.tenant_id = i.tenant_id AND fa.invoice_id = i.id AND fa.status = 'ACTIVE'
       LEFT JOIN customers c ON c.tenant_id = i.tenant_id AND c.id = i.customer_id
       LEFT JOIN factoring_debtor_limits l
         ON l.agreement_id = a.id AND l.customer_id = i.customer_id
@@ -143,7 +143,7 @@ SELECT f.tenant_id, f.agreement_id, f.id, f.invoice_id,
  WHERE f.status = 'ACTIVE' AND NOT (a.id = ANY(f.prior_allocations))
    AND NOT EXISTS (SELECT 1 FROM factoring_entries e WHERE e.allocation_id = a.id)
  ORDER BY a.created_at, a.id
-ON CONFLICT (tenant_id, allocation_id) DO NOTHING
+ON CONFLICT (tenant_id, allocation_id) WHERE allocation_id IS NOT NULL DO NOTHING
 RETURNING assignment_id
 """)
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
@@ -44,6 +45,8 @@ class RiskDocument(Node):
         self,
         lang: Annotated[str, strawberry.argument(description="zh-CN or en.")] = "zh-CN",
     ) -> str:
+        if lang not in documents.LANGUAGES:
+            raise GraphQLError("lang must be zh-CN or en", extensions={"code": "BAD_USER_INPUT"})
         return f"/documents/risk/{self.id}.pdf?lang={lang}"
 
     @classmethod

@@ -40,6 +40,7 @@ READS = """query R($agreement: ID, $asOf: Date) {
 LIMIT = """mutation L($input: SetFactoringDebtorLimitInput!) {
   setFactoringDebtorLimit(input: $input) {
     agreement { debtorLimits { approved limit { amount } } } userErrors { code } } }"""
+DOCUMENT_URL = """query U($id: ID!) { node(id: $id) { ... on RiskDocument { url(lang: "fr") } } }"""
 ELIGIBILITY = """query E($agreement: ID!, $ids: [ID!]!, $on: Date) {
   assignmentEligibility(agreementId: $agreement, invoiceIds: $ids, on: $on) {
     index reasons } }"""
@@ -134,6 +135,8 @@ async def test_assign_collect_and_reconcile(client, setup, database):
     assert notice["customer"] == {"code": "FAC-1"}
     pdf = await client.get(notice["document"]["url"], headers={"Authorization": f"Bearer {bearer}"})
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    other = await gql(client, DOCUMENT_URL, {"id": notice["document"]["id"]}, bearer)
+    assert other["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     position = collected["data"]["recordFactoringCollection"]["factoredInvoice"]["position"]
     assert position == {
         "factoredOpen": {"amount": "6000.00"},
@@ -211,7 +214,9 @@ async def test_ineligible_invoices_come_back_with_their_reasons_and_nothing_is_w
     assert [r["index"] for r in dry["data"]["assignmentEligibility"]] == [0, 1, 2, 3, 4]
     assert bad_date["data"]["assignInvoices"]["userErrors"][0]["code"] == "INVALID_DATE"
     assert database.query("SELECT count(*) FROM factoring_batches") == [(1,)]
+    assert database.query("SELECT count(*) FROM factored_invoices") == [(1,)]
     assert database.query("SELECT count(*) FROM factoring_entries") == before
+    assert database.query("SELECT count(*) FROM risk_documents") == [(1,)]  # the first notice
     assert database.query(
         "SELECT count(*) FROM idempotency_keys WHERE operation = 'assignInvoices'"
     ) == [(1,)]

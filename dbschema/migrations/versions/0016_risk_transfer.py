@@ -54,6 +54,31 @@ APPEND_ONLY = (
 
 def upgrade() -> None:
     op.create_table(
+        "insurance_notices",
+        sa.Column("tenant_id", sa.UUID(), nullable=False),
+        sa.Column("invoice_id", sa.UUID(), nullable=False),
+        sa.Column("deadline", sa.Text(), nullable=False),
+        sa.Column("stage", sa.Text(), nullable=False),
+        sa.Column("policy_id", sa.UUID(), nullable=False),
+        sa.Column("customer_id", sa.UUID(), nullable=False),
+        sa.Column("due_on", sa.Date(), nullable=False),
+        sa.Column("recorded_on", sa.Date(), nullable=False),
+        sa.CheckConstraint(
+            "deadline IN ('NOTIFICATION','STOP_DELIVERY','CLAIM','DELIVERY')",
+            name=op.f("ck_insurance_notices_deadline_known"),
+        ),
+        sa.CheckConstraint(
+            "due_on BETWEEN DATE '1900-01-01' AND DATE '2199-12-31' AND recorded_on BETWEEN DATE '1900-01-01' AND DATE '2199-12-31'",
+            name=op.f("ck_insurance_notices_dates_in_range"),
+        ),
+        sa.CheckConstraint(
+            "stage IN ('WARNED','MISSED')", name=op.f("ck_insurance_notices_stage_known")
+        ),
+        sa.PrimaryKeyConstraint(
+            "tenant_id", "invoice_id", "deadline", "stage", name=op.f("pk_insurance_notices")
+        ),
+    )
+    op.create_table(
         "factoring_agreements",
         sa.Column("tenant_id", sa.UUID(), nullable=False),
         sa.Column("id", sa.UUID(), server_default=sa.text("gen_random_uuid()"), nullable=False),
@@ -123,37 +148,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_factoring_agreements")),
         sa.UniqueConstraint(
             "tenant_id", "reference", name=op.f("uq_factoring_agreements_tenant_id_reference")
-        ),
-    )
-    op.create_table(
-        "insurance_notices",
-        sa.Column("tenant_id", sa.UUID(), nullable=False),
-        sa.Column("invoice_id", sa.UUID(), nullable=False),
-        sa.Column("deadline", sa.Text(), nullable=False),
-        sa.Column("stage", sa.Text(), nullable=False),
-        sa.Column("policy_id", sa.UUID(), nullable=False),
-        sa.Column("customer_id", sa.UUID(), nullable=False),
-        sa.Column("due_on", sa.Date(), nullable=False),
-        sa.Column("recorded_on", sa.Date(), nullable=False),
-        sa.CheckConstraint(
-            "deadline IN ('NOTIFICATION','STOP_DELIVERY','CLAIM','DELIVERY')",
-            name=op.f("ck_insurance_notices_deadline_known"),
-        ),
-        sa.CheckConstraint(
-            "due_on BETWEEN DATE '1900-01-01' AND DATE '2199-12-31' AND recorded_on BETWEEN DATE '1900-01-01' AND DATE '2199-12-31'",
-            name=op.f("ck_insurance_notices_dates_in_range"),
-        ),
-        sa.CheckConstraint(
-            "stage IN ('WARNED','MISSED')", name=op.f("ck_insurance_notices_stage_known")
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"],
-            ["tenants.id"],
-            name=op.f("fk_insurance_notices_tenant_id_tenants"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint(
-            "tenant_id", "invoice_id", "deadline", "stage", name=op.f("pk_insurance_notices")
         ),
     )
     op.create_table(
@@ -350,6 +344,12 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_factoring_batches")),
+        sa.UniqueConstraint(
+            "tenant_id",
+            "id",
+            "agreement_id",
+            name=op.f("uq_factoring_batches_tenant_id_id_agreement_id"),
+        ),
     )
     op.create_table(
         "factoring_debtor_limits",
@@ -816,30 +816,19 @@ def upgrade() -> None:
         ),
         sa.CheckConstraint("face_minor > 0", name=op.f("ck_factored_invoices_face_positive")),
         sa.ForeignKeyConstraint(
-            ["tenant_id", "agreement_id"],
-            ["factoring_agreements.tenant_id", "factoring_agreements.id"],
-            name=op.f("fk_factored_invoices_tenant_id_agreement_id_factoring_agreements"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id", "batch_id"],
-            ["factoring_batches.tenant_id", "factoring_batches.id"],
-            name=op.f("fk_factored_invoices_tenant_id_batch_id_factoring_batches"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id", "customer_id"],
-            ["customers.tenant_id", "customers.id"],
-            name=op.f("fk_factored_invoices_tenant_id_customer_id_customers"),
+            ["tenant_id", "batch_id", "agreement_id"],
+            [
+                "factoring_batches.tenant_id",
+                "factoring_batches.id",
+                "factoring_batches.agreement_id",
+            ],
+            name=op.f("fk_factored_invoices_tenant_id_batch_id_agreement_id_factoring_batches"),
+            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
             ["tenant_id", "invoice_id", "currency"],
             ["invoices.tenant_id", "invoices.id", "invoices.currency"],
             name=op.f("fk_factored_invoices_tenant_id_invoice_id_currency_invoices"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"],
-            ["tenants.id"],
-            name=op.f("fk_factored_invoices_tenant_id_tenants"),
-            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_factored_invoices")),
     )
@@ -966,25 +955,12 @@ def upgrade() -> None:
             name=op.f("ck_factoring_entries_kind_known"),
         ),
         sa.ForeignKeyConstraint(
-            ["tenant_id", "agreement_id"],
-            ["factoring_agreements.tenant_id", "factoring_agreements.id"],
-            name=op.f("fk_factoring_entries_tenant_id_agreement_id_factoring_agreements"),
-        ),
-        sa.ForeignKeyConstraint(
             ["tenant_id", "assignment_id"],
             ["factored_invoices.tenant_id", "factored_invoices.id"],
             name=op.f("fk_factoring_entries_tenant_id_assignment_id_factored_invoices"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"],
-            ["tenants.id"],
-            name=op.f("fk_factoring_entries_tenant_id_tenants"),
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("tenant_id", "seq", name=op.f("pk_factoring_entries")),
-        sa.UniqueConstraint(
-            "tenant_id", "allocation_id", name=op.f("uq_factoring_entries_tenant_id_allocation_id")
-        ),
     )
     op.create_index(
         "ix_factoring_entries_agreement",
@@ -997,6 +973,13 @@ def upgrade() -> None:
         "factoring_entries",
         ["tenant_id", "assignment_id", "effective_on"],
         unique=False,
+    )
+    op.create_index(
+        "uq_factoring_entries_allocation",
+        "factoring_entries",
+        ["tenant_id", "allocation_id"],
+        unique=True,
+        postgresql_where=sa.text("allocation_id IS NOT NULL"),
     )
 
     role = op.get_context().opts["app_role"]
