@@ -16,6 +16,7 @@ from starlette.routing import Route, WebSocketRoute
 
 from api import graphiql, metrics
 from api.auth import TokenVerifier
+from api.credit_imports import import_statements_csv
 from api.csv_imports import import_csv
 from api.graphql_view import CreditGraphQL
 from api.middleware import EdgeMiddleware
@@ -114,6 +115,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
             Route(
                 "/imports/factoring/{id}/statement.csv", import_factor_statement, methods=["POST"]
             ),
+            Route("/imports/financial-statements.csv", import_statements_csv, methods=["POST"]),
             Route("/imports/{kind}.csv", import_csv, methods=["POST"]),
         ],
         middleware=[Middleware(EdgeMiddleware), *cors(settings)],

@@ -19,7 +19,8 @@ from domain import roles
 from domain.errors import DomainError
 from schema.relay import to_global_id
 from services.ledger import imports as import_service
-from services.ledger.imports import ImportRow, RowResult
+from services.ledger.imports import ImportRow
+from services.ledger.records import RowOutcome
 from services.uow import Actor, UnitOfWork
 
 MAX_BYTES = 5 * 1024 * 1024  #: larger uploads are refused (413) before parsing
@@ -115,16 +116,29 @@ def _row(kind: str, raw: dict[str, str]) -> ImportRow:
     )
 
 
-def _result_json(result: RowResult, type_name: str) -> dict[str, Any]:
+def _result_json(result: RowOutcome, type_name: str) -> dict[str, Any]:
     return {
         "index": result.index,
         "line": result.index + 2,  # 1-based, after the header
-        "status": result.status,
+        "status": result.status.value,
         "id": to_global_id(type_name, result.id) if result.id else None,
         "userErrors": [
             {"field": e.field, "code": e.code, "message": e.message} for e in result.errors
         ],
     }
+
+
+async def read_body(request: Request) -> bytes | Response:
+    """The upload, or a 413 as soon as it is larger than MAX_BYTES (declared or streamed)."""
+    length = request.headers.get("content-length")
+    if length and length.isdigit() and int(length) > MAX_BYTES:
+        return error_response(413, "PAYLOAD_TOO_LARGE", f"at most {MAX_BYTES} bytes")
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BYTES:
+            return error_response(413, "PAYLOAD_TOO_LARGE", f"at most {MAX_BYTES} bytes")
+    return body
 
 
 async def import_csv(request: Request) -> Response:
@@ -138,14 +152,9 @@ async def import_csv(request: Request) -> Response:
     principal = await principal_or_error(request, allowed, "import")
     if isinstance(principal, Response):
         return principal
-    length = request.headers.get("content-length")
-    if length and length.isdigit() and int(length) > MAX_BYTES:
-        return error_response(413, "PAYLOAD_TOO_LARGE", f"at most {MAX_BYTES} bytes")
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BYTES:
-            return error_response(413, "PAYLOAD_TOO_LARGE", f"at most {MAX_BYTES} bytes")
+    body = await read_body(request)
+    if isinstance(body, Response):
+        return body
     try:
         raw_rows = parse_csv(body, kind)
     except MalformedCsv as exc:
@@ -156,15 +165,15 @@ async def import_csv(request: Request) -> Response:
     actor = Actor(principal.subject, principal.roles)
     try:
         async with UnitOfWork(request.app.state.runtime.engine, principal.tenant_id, actor) as uow:
-            results = await service(uow, [_row(kind, raw) for raw in raw_rows])
+            outcome = await service(uow, [_row(kind, raw) for raw in raw_rows])
             await uow.commit()
     except DomainError as exc:
         return error_response(400, exc.code, exc.message, field=exc.field)
     type_name = "Invoice" if kind == "invoices" else "Payment"
     body_json = {
-        "created": sum(r.status == "CREATED" for r in results),
-        "replayed": sum(r.status == "REPLAYED" for r in results),
-        "failed": sum(r.status == "ERROR" for r in results),
-        "results": [_result_json(r, type_name) for r in results],
+        "created": outcome.created,
+        "replayed": outcome.replayed,
+        "failed": outcome.failed,
+        "results": [_result_json(r, type_name) for r in outcome.rows],
     }
     return JSONResponse(body_json)

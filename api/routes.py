@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date
 from typing import Any
 
@@ -19,6 +21,7 @@ from services.collections import dunning, evidence
 from services.customers import reports
 from services.read_session import ReadSession
 from services.statements import documents
+from services.uow import Actor, UnitOfWork
 
 
 async def healthz(request: Request) -> Response:
@@ -102,6 +105,16 @@ async def credit_file_pdf(request: Request) -> Response:
     )
 
 
+@asynccontextmanager
+async def reading(request: Request, principal: Any) -> AsyncIterator[ReadSession]:
+    """A read session in the caller's tenant for one document, closed after it."""
+    session = ReadSession(request.app.state.runtime.engine, principal.tenant_id)
+    try:
+        yield session
+    finally:
+        await session.close()
+
+
 def _lang(request: Request) -> str | None:
     lang = request.query_params.get("lang", "zh-CN")
     return lang if lang in reports.LANGUAGES else None
@@ -119,9 +132,10 @@ async def statement_pdf(request: Request) -> Response:
         statement_id = from_global_id(request.path_params["id"], "Statement")[1]
     except DomainError:
         return error_response(404, "NOT_FOUND", "Statement not found")
-    pdf = await documents.statement_pdf(
-        request.app.state.runtime.engine, principal.tenant_id, statement_id, lang
-    )
+    actor = Actor(principal.subject, principal.roles)
+    async with UnitOfWork(request.app.state.runtime.engine, principal.tenant_id, actor) as uow:
+        pdf = await documents.statement_pdf(uow, statement_id, lang)
+        await uow.commit()  # a PDF rendered now is kept
     if pdf is None:
         return error_response(404, "NOT_FOUND", "Statement not found")
     return Response(
@@ -149,13 +163,12 @@ async def dunning_letter_pdf(request: Request) -> Response:
         customer_id = from_global_id(request.path_params["id"], "Customer")[1]
     except DomainError:
         return error_response(404, "NOT_FOUND", "Customer not found")
-    pdf = await dunning.letter_pdf(
-        request.app.state.runtime.engine, principal.tenant_id, customer_id, kind, lang, date.today()
-    )
-    if pdf is None:
+    async with reading(request, principal) as session:
+        letter = await dunning.letter_data(session, customer_id, kind, date.today())
+    if letter is None:
         return error_response(404, "NOT_FOUND", "Customer not found")
     return Response(
-        pdf,
+        await dunning.render_letter(letter, lang),
         media_type="application/pdf",
         headers={
             "Content-Disposition": f'inline; filename="{kind.lower()}-{lang}.pdf"',
@@ -173,9 +186,8 @@ async def activities_csv(request: Request) -> Response:
         customer_id = from_global_id(request.path_params["id"], "Customer")[1]
     except DomainError:
         return error_response(404, "NOT_FOUND", "Customer not found")
-    text = await evidence.activities_csv(
-        request.app.state.runtime.engine, principal.tenant_id, customer_id
-    )
+    async with reading(request, principal) as session:
+        text = await evidence.activities_csv(session, customer_id)
     if text is None:
         return error_response(404, "NOT_FOUND", "Customer not found")
     return Response(

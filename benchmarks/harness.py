@@ -69,7 +69,7 @@ def raise_nofile() -> None:
 UNLIMITED = {"apiLimits": {"maxCost": 10**9, "bucketSize": 10**9, "restoreRate": 10**9}}
 #: Every database a benchmark creates; a leftover one is dropped before any timing starts,
 #: since autovacuum working through a million leftover rows skews the small benchmarks.
-DATABASES = ("bench", "bench_receivables")
+DATABASES = ("bench", "bench_receivables", "bench_credit")
 
 
 @contextlib.contextmanager
@@ -113,24 +113,34 @@ def server(bench: Bench) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise RuntimeError("bench server did not start")
-            time.sleep(0.1)
+        wait_healthy(url, proc)
         yield url
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
+        stop_group(proc)
+
+
+def wait_healthy(url: str, proc: subprocess.Popen[bytes], seconds: float = 60) -> None:
+    """Wait until a server answers /healthz; fail if it dies or takes too long."""
+    deadline = time.monotonic() + seconds
+    while True:
         try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+            if httpx.get(url + "/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline or proc.poll() is not None:
+            raise RuntimeError(f"server {proc.args!r} did not start")
+        time.sleep(0.1)
+
+
+def stop_group(proc: subprocess.Popen[bytes]) -> None:
+    """Stop a server started in its own process group: TERM, then KILL after 10 s."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
 
 
 def seed_customers(bench: Bench, count: int) -> None:

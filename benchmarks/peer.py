@@ -22,7 +22,16 @@ from typing import Any
 import httpx
 
 from benchmarks.graphql_http import PAGE_QUERY, TYPENAME_QUERY, wrk
-from benchmarks.harness import ROOT, Bench, database, free_port, seed_customers, server
+from benchmarks.harness import (
+    ROOT,
+    Bench,
+    database,
+    free_port,
+    seed_customers,
+    server,
+    stop_group,
+    wait_healthy,
+)
 
 PEER_DIR = ROOT / "benchmarks" / "postgraphile"
 ROUNDS = int(os.environ.get("BENCH_PEER_ROUNDS", "5"))
@@ -176,21 +185,10 @@ def ours_with(bench: Bench, workers: int) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("bench server did not start")
-            time.sleep(0.2)
+        wait_healthy(url, proc)
         yield url
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(15)
+        stop_group(proc)
 
 
 def measure(bench: Bench) -> dict[str, Any]:

@@ -6,6 +6,8 @@ import json
 import time
 
 from benchmarks import (
+    credit_check,
+    credit_scoring,
     graphql_http,
     peer,
     receivables,
@@ -40,10 +42,19 @@ def main() -> None:
             figures = receivables.measure(big)
             receivables.report(figures)
             summary["receivables"] = figures
+            # credit scoring on the same 50,000-customer, 1M-invoice tenant
+            credit = credit_scoring.measure(big, seeded=True)
+            credit_scoring.report(credit)
+            summary["credit_scoring"] = credit
             # risk transfer, part B, on the same seeded tenant (covers, factoring added)
             figures = risk_transfer.measure(big, seeded=True)
             risk_transfer.report(figures)
             summary["risk_transfer"] = figures
+        # the credit check on the same scale, in its own database (issue 10, limits part)
+        with database("bench_credit", "bench-credit", fresh_server=False) as credit:
+            figures = credit_check.measure(credit)
+            credit_check.report(figures)
+            summary["credit_check"] = figures
     summary["seconds"] = round(time.monotonic() - started, 1)
     print(json.dumps(summary, indent=2, default=str))
 

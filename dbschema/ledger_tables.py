@@ -1,4 +1,4 @@
-"""Receivables tables: the ledger (append-only facts) and what collections and closing keep.
+"""Receivables tables: the ledger's append-only facts (invoices, payments, allocations ...).
 
 Currency travels in composite keys, so an allocation can only join an invoice and a payment
 of its own currency: the database itself refuses a mixed-currency allocation.
@@ -7,12 +7,13 @@ of its own currency: the database itself refuses a mixed-currency allocation.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from dbschema.tables import NEW_UUID, NOW, metadata
 
 
 def _tenant() -> sa.Column[object]:
+    """The tenant column every table starts with (a key part, cascading with the tenant)."""
     return sa.Column(
         "tenant_id",
         UUID(as_uuid=True),
@@ -22,16 +23,19 @@ def _tenant() -> sa.Column[object]:
 
 
 def _id() -> sa.Column[object]:
+    """A generated uuid id (the other key part)."""
     return sa.Column("id", UUID(as_uuid=True), nullable=False, server_default=NEW_UUID)
 
 
 def _customer_fk() -> sa.ForeignKeyConstraint:
+    """The row's customer, in its own tenant."""
     return sa.ForeignKeyConstraint(
         ["tenant_id", "customer_id"], ["customers.tenant_id", "customers.id"]
     )
 
 
 def _created() -> list[sa.Column[object]]:
+    """When and by whom a fact was recorded."""
     return [
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
         sa.Column("created_by", sa.Text, nullable=False),
@@ -278,314 +282,4 @@ aging_snapshots = sa.Table(
     sa.Column("weighted_days_past_due", sa.Numeric(12, 2), nullable=False),
     sa.PrimaryKeyConstraint("tenant_id", "as_of", "customer_id", "currency"),
     _customer_fk(),
-)
-
-provision_runs = sa.Table(
-    "provision_runs",
-    metadata,
-    _tenant(),
-    _id(),
-    sa.Column("period_end", sa.Date, nullable=False),
-    sa.Column("basis", sa.Text, nullable=False),
-    sa.Column("status", sa.Text, nullable=False, server_default="OPEN"),
-    sa.Column("totals", JSONB, nullable=False),
-    sa.Column("closed_at", sa.DateTime(timezone=True)),
-    sa.Column("closed_by", sa.Text),
-    *_created(),
-    sa.PrimaryKeyConstraint("tenant_id", "id"),
-    sa.UniqueConstraint("tenant_id", "period_end"),
-    sa.CheckConstraint("status IN ('OPEN','CLOSED')", name="status_known"),
-    sa.CheckConstraint("basis IN ('AGE','DPD')", name="basis_known"),
-)
-
-#: One row per customer and currency of a run; each invoice's line sits in the parallel
-#: arrays (same order), so a run over a million invoices writes thousands of rows, not millions.
-provision_customer_lines = sa.Table(
-    "provision_customer_lines",
-    metadata,
-    _tenant(),
-    sa.Column("run_id", UUID(as_uuid=True), nullable=False),
-    sa.Column("customer_id", UUID(as_uuid=True), nullable=False),
-    sa.Column("currency", sa.CHAR(3), nullable=False),
-    sa.Column("open_minor", sa.BigInteger, nullable=False),
-    sa.Column("provision_minor", sa.BigInteger, nullable=False),
-    sa.Column("previous_minor", sa.BigInteger, nullable=False),
-    sa.Column("charge_minor", sa.BigInteger, nullable=False),
-    sa.Column("release_minor", sa.BigInteger, nullable=False),
-    sa.Column("utilised_minor", sa.BigInteger, nullable=False),
-    sa.Column("invoice_ids", ARRAY(UUID(as_uuid=True)), nullable=False),
-    sa.Column("invoice_open", ARRAY(sa.BigInteger), nullable=False),
-    sa.Column("invoice_rate", ARRAY(sa.Numeric(6, 4)), nullable=False),
-    sa.Column("invoice_provision", ARRAY(sa.BigInteger), nullable=False),
-    sa.Column("invoice_previous", ARRAY(sa.BigInteger), nullable=False),
-    sa.PrimaryKeyConstraint("tenant_id", "run_id", "customer_id", "currency"),
-    sa.ForeignKeyConstraint(
-        ["tenant_id", "run_id"],
-        ["provision_runs.tenant_id", "provision_runs.id"],
-        ondelete="CASCADE",
-    ),
-)
-sa.Index(
-    "ix_provision_customer_lines_largest",
-    provision_customer_lines.c.tenant_id,
-    provision_customer_lines.c.run_id,
-    provision_customer_lines.c.provision_minor.desc(),
-    provision_customer_lines.c.customer_id,
-    provision_customer_lines.c.currency,
-)
-
-write_off_proposals = sa.Table(
-    "write_off_proposals",
-    metadata,
-    _tenant(),
-    _id(),
-    sa.Column("customer_id", UUID(as_uuid=True), nullable=False),
-    sa.Column("currency", sa.CHAR(3), nullable=False),
-    sa.Column("total_minor", sa.BigInteger, nullable=False),
-    sa.Column("reason", sa.Text, nullable=False),
-    sa.Column("evidence", JSONB, nullable=False, server_default=sa.text("'[]'::jsonb")),
-    sa.Column("status", sa.Text, nullable=False, server_default="PROPOSED"),
-    sa.Column("required_roles", JSONB, nullable=False),
-    sa.Column("posted_at", sa.DateTime(timezone=True)),
-    sa.Column("idempotency_key", sa.Text),
-    *_created(),
-    sa.PrimaryKeyConstraint("tenant_id", "id"),
-    _customer_fk(),
-    sa.CheckConstraint("total_minor > 0", name="total_positive"),
-    sa.CheckConstraint(
-        "status IN ('PROPOSED','APPROVED','POSTED','REJECTED')", name="status_known"
-    ),
-)
-
-write_off_lines = sa.Table(
-    "write_off_lines",
-    metadata,
-    _tenant(),
-    sa.Column("proposal_id", UUID(as_uuid=True), nullable=False),
-    sa.Column("invoice_id", UUID(as_uuid=True), nullable=False),
-    sa.Column("amount_minor", sa.BigInteger, nullable=False),
-    sa.PrimaryKeyConstraint("tenant_id", "proposal_id", "invoice_id"),
-    sa.ForeignKeyConstraint(
-        ["tenant_id", "proposal_id"], ["write_off_proposals.tenant_id", "write_off_proposals.id"]
-    ),
-    sa.ForeignKeyConstraint(["tenant_id", "invoice_id"], ["invoices.tenant_id", "invoices.id"]),
-    sa.CheckConstraint("amount_minor > 0", name="amount_positive"),
-)
-
-write_off_approvals = sa.Table(
-    "write_off_approvals",
-    metadata,
-    _tenant(),
-    sa.Column("proposal_id", UUID(as_uuid=True), nullable=False),
-    sa.Column("role", sa.Text, nullable=False),
-    sa.Column("approver", sa.Text, nullable=False),
-    sa.Column("decision", sa.Text, nullable=False),
-    sa.Column("note", sa.Text),
-    sa.Column("at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
-    sa.PrimaryKeyConstraint("tenant_id", "proposal_id", "role"),
-    sa.ForeignKeyConstraint(
-        ["tenant_id", "proposal_id"], ["write_off_proposals.tenant_id", "write_off_proposals.id"]
-    ),
-    sa.CheckConstraint("decision IN ('APPROVED','REJECTED')", name="decision_known"),
-)
-
-bad_debt_cases = sa.Table(
-    "bad_debt_cases",
-    metadata,
-    _tenant(),
-    _id(),
-    sa.Column("customer_id", UUID(as_uuid=True), nullable=False),
-    sa.Column("proposal_id", UUID(as_uuid=True), nullable=False),
-    sa.Column("currency", sa.CHAR(3), nullable=False),
-    sa.Column("amount_minor", sa.BigInteger, nullable=False),
-    sa.Column("cause", sa.Text, nullable=False),
-    sa.Column("lessons", sa.Text),
-    sa.Column("recovered_minor", sa.BigInteger, nullable=False, server_default="0"),
-    *_created(),
-    sa.PrimaryKeyConstraint("tenant_id", "id"),
-    sa.UniqueConstraint("tenant_id", "proposal_id"),
-    _customer_fk(),
-)
-
-statements = sa.Table(
-    "statements",
-    metadata,
-    _tenant(),
-    _id(),
-    sa.Column("customer_id", UUID(as_uuid=True), nullable=False),
-    sa.Column("period", sa.Date, nullable=False),
-    sa.Column("currency", sa.CHAR(3), nullable=False),
-    sa.Column("opening_minor", sa.BigInteger, nullable=False),
-    sa.Column("closing_minor", sa.BigInteger, nullable=False),
-    sa.Column("content", JSONB, nullable=False),
-    sa.Column("status", sa.Text, nullable=False, server_default="GENERATED"),
-    sa.Column("status_by", sa.Text),
-    sa.Column("status_at", sa.DateTime(timezone=True)),
-    sa.Column("status_note", sa.Text),
-    *_created(),
-    sa.PrimaryKeyConstraint("tenant_id", "id"),
-    sa.UniqueConstraint("tenant_id", "customer_id", "period", "currency"),
-    _customer_fk(),
-    sa.CheckConstraint(
-        "status IN ('GENERATED','SENT','CONFIRMED','DISPUTED')", name="status_known"
-    ),
-)
-
-collection_cases = sa.Table(
-    "collection_cases",
-    metadata,
-    _tenant(),
-    _id(),
-    sa.Column("customer_id", UUID(as_uuid=True), nullable=False),
-    sa.Column("stage", sa.Text, nullable=False),
-    sa.Column("owner_role", sa.Text, nullable=False),
-    sa.Column("next_action", sa.Text, nullable=False),
-    sa.Column("next_action_on", sa.Date, nullable=False),
-    sa.Column("days_overdue", sa.Integer, nullable=False),
-    sa.Column("status", sa.Text, nullable=False, server_default="OPEN"),
-    sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
-    sa.Column("closed_at", sa.DateTime(timezone=True)),
-    sa.PrimaryKeyConstraint("tenant_id", "id"),
-    _customer_fk(),
-    sa.CheckConstraint("status IN ('OPEN','CLOSED')", name="status_known"),
-)
-sa.Index(
-    "uq_collection_cases_open",
-    collection_cases.c.tenant_id,
-    collection_cases.c.customer_id,
-    unique=True,
-    postgresql_where=sa.text("status = 'OPEN'"),
-)
-
-collection_tasks = sa.Table(
-    "collection_tasks",
-    metadata,
-    _tenant(),
-    _id(),
-    sa.Column("case_id", UUID(as_uuid=True), nullable=False),
-    sa.Column("role", sa.Text, nullable=False),
-    sa.Column("title", sa.Text, nullable=False),
-    sa.Column("due_on", sa.Date, nullable=False),
-    sa.Column("status", sa.Text, nullable=False, server_default="OPEN"),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
-    sa.PrimaryKeyConstraint("tenant_id", "id"),
-    sa.ForeignKeyConstraint(
-        ["tenant_id", "case_id"], ["collection_cases.tenant_id", "collection_cases.id"]
-    ),
-    sa.CheckConstraint("status IN ('OPEN','DONE')", name="status_known"),
-)
-
-activities = sa.Table(
-    "activities",
-    metadata,
-    _tenant(),
-    _id(),
-    sa.Column("customer_id", UUID(as_uuid=True), nullable=False),
-    sa.Column("case_id", UUID(as_uuid=True)),
-    sa.Column("kind", sa.Text, nullable=False),
-    sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("outcome", sa.Text),
-    sa.Column("notes", sa.Text),
-    sa.Column("document_ref", sa.Text),
-    *_created(),
-    sa.PrimaryKeyConstraint("tenant_id", "id"),
-    _customer_fk(),
-    sa.CheckConstraint(
-        "kind IN ('CALL','EMAIL','LETTER','VISIT','LEGAL','NOTE','REMINDER','DUNNING_LETTER',"
-        "'STATEMENT')",
-        name="kind_known",
-    ),
-)
-sa.Index(
-    "ix_activities_customer",
-    activities.c.tenant_id,
-    activities.c.customer_id,
-    activities.c.occurred_at,
-)
-
-promises = sa.Table(
-    "promises",
-    metadata,
-    _tenant(),
-    _id(),
-    sa.Column("customer_id", UUID(as_uuid=True), nullable=False),
-    sa.Column("currency", sa.CHAR(3), nullable=False),
-    sa.Column("amount_minor", sa.BigInteger, nullable=False),
-    sa.Column("promised_on", sa.Date, nullable=False),
-    sa.Column("status", sa.Text, nullable=False, server_default="OPEN"),
-    sa.Column("baseline_paid_minor", sa.BigInteger, nullable=False),
-    *_created(),
-    sa.PrimaryKeyConstraint("tenant_id", "id"),
-    _customer_fk(),
-    sa.CheckConstraint("amount_minor > 0", name="amount_positive"),
-    sa.CheckConstraint("status IN ('OPEN','KEPT','BROKEN')", name="status_known"),
-)
-
-payment_plans = sa.Table(
-    "payment_plans",
-    metadata,
-    _tenant(),
-    _id(),
-    sa.Column("customer_id", UUID(as_uuid=True), nullable=False),
-    sa.Column("currency", sa.CHAR(3), nullable=False),
-    sa.Column("status", sa.Text, nullable=False, server_default="ACTIVE"),
-    sa.Column("schedule", JSONB, nullable=False),
-    sa.Column("baseline_paid_minor", sa.BigInteger, nullable=False),
-    *_created(),
-    sa.PrimaryKeyConstraint("tenant_id", "id"),
-    _customer_fk(),
-    sa.CheckConstraint("status IN ('ACTIVE','COMPLETED','DEFAULTED')", name="status_known"),
-)
-
-reminders = sa.Table(
-    "reminders",
-    metadata,
-    _tenant(),
-    sa.Column("invoice_id", UUID(as_uuid=True), nullable=False),
-    sa.Column("kind", sa.Text, nullable=False),
-    sa.Column("sent_on", sa.Date, nullable=False),
-    sa.PrimaryKeyConstraint("tenant_id", "invoice_id", "kind"),
-    sa.ForeignKeyConstraint(["tenant_id", "invoice_id"], ["invoices.tenant_id", "invoices.id"]),
-)
-
-LEDGER_TABLES = (
-    payment_terms,
-    invoices,
-    invoice_instalments,
-    payments,
-    credit_notes,
-    allocations,
-    disputes,
-    idempotency_keys,
-    aging_snapshots,
-    provision_runs,
-    provision_customer_lines,
-    write_off_proposals,
-    write_off_lines,
-    write_off_approvals,
-    bad_debt_cases,
-    statements,
-    collection_cases,
-    collection_tasks,
-    activities,
-    promises,
-    payment_plans,
-    reminders,
-)
-#: Facts the app may add but never edit: history changes by reversal, not by update.
-APPEND_ONLY_LEDGER = ("allocations", "activities", "write_off_approvals", "invoice_instalments")
-
-statement_documents = sa.Table(
-    "statement_documents",
-    metadata,
-    _tenant(),
-    sa.Column("statement_id", UUID(as_uuid=True), nullable=False),
-    sa.Column("lang", sa.Text, nullable=False),
-    sa.Column("pdf", sa.LargeBinary, nullable=False),
-    sa.Column("rendered_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
-    sa.PrimaryKeyConstraint("tenant_id", "statement_id", "lang"),
-    sa.ForeignKeyConstraint(
-        ["tenant_id", "statement_id"], ["statements.tenant_id", "statements.id"], ondelete="CASCADE"
-    ),
-    sa.CheckConstraint("lang IN ('zh-CN','en')", name="lang_known"),
 )

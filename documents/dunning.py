@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from documents.labels import add, labeller
+from documents.models import DunningLetter
 from documents.render import render_template_pdf
 
 KINDS = ("REMINDER", "DEMAND", "LAWYER")
@@ -44,10 +43,10 @@ add(
 )
 
 
-def render_dunning_pdf(letter: dict[str, Any], lang: str) -> bytes:
+def render_dunning_pdf(letter: DunningLetter, lang: str) -> bytes:
     """A letter of one kind with the customer's overdue items and accrued interest."""
-    if letter["kind"] not in KINDS:
-        raise ValueError(f"unknown letter kind {letter['kind']!r}")
+    if letter.kind not in KINDS:
+        raise ValueError(f"unknown letter kind {letter.kind!r}")
     labels = labeller(lang)
-    footer = f"{letter['tenant_name']} · {labels['dunning.' + letter['kind']]}"
+    footer = f"{letter.tenant_name} · {labels['dunning.' + letter.kind]}"
     return render_template_pdf("dunning.html", lang, footer, d=letter)

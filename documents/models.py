@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -85,3 +86,46 @@ class CreditFileReport:
     timeline: list[EntryLine] = field(default_factory=list)
     missing: list[MissingLine] = field(default_factory=list)
     warnings: list[WarningLine] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class LetterItem:
+    """An overdue item on a dunning letter; amounts are decimal strings."""
+
+    number: str
+    due: date
+    days: int
+    open: str
+    interest: str
+
+
+@dataclass(frozen=True)
+class LetterCurrency:
+    """A dunning letter's items in one currency, with their totals."""
+
+    currency: str
+    items: list[LetterItem]
+    open: str
+    interest: str
+
+
+@dataclass(frozen=True)
+class DunningLetter:
+    """Everything a dunning letter shows: kind is REMINDER, DEMAND or LAWYER."""
+
+    kind: str
+    tenant_name: str
+    code: str
+    legal_name: str
+    as_of: date
+    currencies: list[LetterCurrency] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StatementDocument:
+    """A stored statement as printed: its content (as kept) and the names it carries."""
+
+    tenant_name: str
+    code: str
+    legal_name: str
+    content: dict[str, Any]

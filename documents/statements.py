@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from documents.labels import add, labeller
+from documents.models import StatementDocument
 from documents.render import render_template_pdf
 
 add(
@@ -42,9 +41,9 @@ add(
 )
 
 
-def render_statement_pdf(view: dict[str, Any], lang: str) -> bytes:
+def render_statement_pdf(statement: StatementDocument, lang: str) -> bytes:
     """A stored statement (content, customer and tenant names) in zh-CN or en."""
     labels = labeller(lang)
-    content = view["content"]
-    footer = f"{view['tenant_name']} · {labels['title.statement']} {content['period'][:7]}"
-    return render_template_pdf("statement.html", lang, footer, s=view, c=content)
+    content = statement.content
+    footer = f"{statement.tenant_name} · {labels['title.statement']} {content['period'][:7]}"
+    return render_template_pdf("statement.html", lang, footer, s=statement, c=content)

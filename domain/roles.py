@@ -71,3 +71,34 @@ MANAGE_FACTORING = frozenset({FINANCE, CREDIT_MANAGER, ADMIN})
 READ_RISK_TRANSFER = frozenset(
     {SALES, COLLECTOR, CREDIT_ANALYST, CREDIT_MANAGER, LEGAL, FINANCE, ADMIN, INTEGRATOR}
 )
+
+#: Credit analysis (statements, ratios, external data, behaviour, scores, classes) is read by
+#: the credit team, legal and finance.
+READ_CREDIT_ANALYSIS = frozenset({CREDIT_ANALYST, CREDIT_MANAGER, LEGAL, FINANCE, ADMIN})
+#: Financial statements are entered by the credit team or pushed by an integration.
+WRITE_FINANCIALS = frozenset({CREDIT_ANALYST, CREDIT_MANAGER, ADMIN, INTEGRATOR})
+#: External credit data: the credit team, legal (court records) and integrations.
+WRITE_EXTERNAL_CREDIT_DATA = frozenset({CREDIT_ANALYST, CREDIT_MANAGER, LEGAL, ADMIN, INTEGRATOR})
+#: Scorecard versions are credit policy: drafted, simulated and activated by the managers.
+CONFIGURE_SCORECARD = frozenset({CREDIT_MANAGER, ADMIN})
+#: Scoring a customer on demand.
+RUN_SCORING = frozenset({CREDIT_ANALYST, CREDIT_MANAGER, ADMIN})
+#: Overriding a class, and approving someone else's override: credit managers only.
+OVERRIDE_CLASS = frozenset({CREDIT_MANAGER})
+
+#: Credit limits, exposure and orders are read by everyone working receivables.
+READ_CREDIT_LIMITS = READ_RECEIVABLES
+#: The decision log holds every input of every decision: for the credit team and auditors.
+READ_CREDIT_DECISIONS = frozenset({CREDIT_ANALYST, CREDIT_MANAGER, LEGAL, FINANCE, ADMIN})
+#: Exchange rates are finance's to maintain.
+MAINTAIN_EXCHANGE_RATES = frozenset({FINANCE, ADMIN})
+#: The credit policy (classes, thresholds, approval matrix, formula) is the credit manager's.
+CONFIGURE_CREDIT_POLICY = frozenset({CREDIT_MANAGER, ADMIN})
+#: Limits are requested and decided by the credit team; the matrix says who may approve what.
+DECIDE_CREDIT_LIMITS = frozenset({CREDIT_ANALYST, CREDIT_MANAGER})
+#: A credit hold stops a customer's trading on credit: a credit manager's call, with a reason.
+SET_CREDIT_HOLD = frozenset({CREDIT_MANAGER})
+#: Sales orders come from the order system (an integration) or sales.
+REGISTER_ORDERS = frozenset({INTEGRATOR, SALES, ADMIN})
+#: The order-time credit check is asked by whoever takes orders, and by the credit team.
+CHECK_CREDIT = frozenset({SALES, INTEGRATOR, CREDIT_ANALYST, CREDIT_MANAGER, FINANCE, ADMIN})

@@ -176,9 +176,9 @@ async def _demo_ledger(runtime: Runtime, tenant_id: UUID | str, slug: str) -> in
                 )
         posted = 0
         if invoices:
-            posted += sum(r.status == "CREATED" for r in await import_invoices(uow, invoices))
+            posted += (await import_invoices(uow, invoices)).created
         if payments:
-            posted += sum(r.status == "CREATED" for r in await import_payments(uow, payments))
+            posted += (await import_payments(uow, payments)).created
         await uow.commit()
     return posted
 

@@ -51,6 +51,7 @@ class Settings:
     jwt_leeway_seconds: int = 30
     introspection: bool = True
     graphiql: bool = True
+    graphql_fast_path: bool = True  # schema.engine's completion plans; off: graphql-core alone
     max_depth: int = 10
     max_aliases: int = 15
     max_tokens: int = 2000
@@ -139,6 +140,7 @@ def load(overrides: dict[str, object] | None = None) -> Settings:
         jwt_leeway_seconds=leeway,
         introspection=_bool("GRAPHQL_INTROSPECTION", env != "production"),
         graphiql=_bool("GRAPHIQL", env != "production"),
+        graphql_fast_path=_bool("GRAPHQL_FAST_PATH", True),
         log_level=os.environ.get("LOG_LEVEL", "INFO"),
         pool_size=int(os.environ.get("DB_POOL_SIZE", "10")),
         cost_analysis=_bool("COST_ANALYSIS", True),

@@ -8,14 +8,13 @@ produced a row at all.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 
-import asyncpg
 import dramatiq
 
 from dbschema.queries import jobs as job_queries
 from infra.runtime import Runtime
+from jobs.woken import WokenLoop
 from services.jobs.catalogue import BY_NAME
 from services.jobs.spec import DEFAULT_QUEUE
 from services.uow import UnitOfWork
@@ -25,14 +24,20 @@ POLL_SECONDS = 2.0  #: safety net when a NOTIFY is missed (e.g. the relay was do
 BATCH = 100
 
 
-class Relay:
+class Relay(WokenLoop):
     """Moves PENDING jobs to the broker; any number may run (rows are locked SKIP LOCKED)."""
 
+    channel = "credit_jobs"
+    poll = POLL_SECONDS
+
     def __init__(self, runtime: Runtime, broker: dramatiq.Broker) -> None:
+        super().__init__(runtime.app_url, log)
         self.runtime = runtime
         self.broker = broker
-        self._wake = asyncio.Event()
-        self._stop = asyncio.Event()
+
+    async def round(self) -> int:
+        """A round is a drain."""
+        return await self.drain()
 
     async def drain(self) -> int:
         """Dispatch everything pending now; returns how many were sent."""
@@ -57,26 +62,5 @@ class Relay:
                 await uow.commit()
                 sent += 1
         if len(pending) == BATCH:
-            self._wake.set()
+            self.again()
         return sent
-
-    async def run(self) -> None:
-        """Drain on every NOTIFY and every few seconds until stopped."""
-        conn = await asyncpg.connect(self.runtime.app_url)
-        await conn.add_listener("credit_jobs", lambda *_: self._wake.set())
-        try:
-            while not self._stop.is_set():
-                try:
-                    await self.drain()
-                except Exception:  # keep relaying; the next round retries
-                    log.exception("relay round failed")
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
-                self._wake.clear()
-        finally:
-            await conn.close()
-
-    def stop(self) -> None:
-        """Ask run() to return."""
-        self._stop.set()
-        self._wake.set()

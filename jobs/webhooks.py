@@ -9,28 +9,30 @@ deliveries in order. A lost or repeated message is harmless: the rows are the tr
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from typing import Any
 from uuid import UUID
 
-import asyncpg
 import dramatiq
 import httpx
 import sqlalchemy as sa
 
 from infra import settings as settings_module
 from infra.runtime import Runtime, open_runtime
+from jobs.woken import WokenLoop
 from services.integration.webhook_delivery import deliver_due, httpx_sender
 from services.integration.webhooks import UrlPolicy
 from services.jobs.catalogue import DELIVER_WEBHOOKS
 from services.uow import SYSTEM, UnitOfWork
 
 log = logging.getLogger("credit.webhooks")
-POLL_SECONDS = 1.0  #: retries come due without a NOTIFY: look this often
-RESEND_AFTER = 2.0  #: an endpoint asked for less than this ago is left to that pass
+POLL_SECONDS = (
+    0.25  #: retries come due without a NOTIFY, and a busy endpoint is asked again: look this often
+)
+RESEND_AFTER = 0.25  #: an endpoint asked for less than this ago is left to that pass
 BATCH = 200  #: endpoints looked at per round
+LINGER_SECONDS = 2.0  #: a pass waits this long for more of an endpoint's events before ending
 
 _runtime: Runtime | None = None
 _client: httpx.AsyncClient | None = None
@@ -61,6 +63,7 @@ async def deliver(tenant_id: str, endpoint_id: str) -> None:
         UUID(endpoint_id),
         httpx_sender(client),
         policy_for(runtime.settings),
+        linger=LINGER_SECONDS,
     )
 
 
@@ -71,14 +74,16 @@ deliver_webhooks = dramatiq.actor(
 )(deliver)
 
 
-class Dispatcher:
+class Dispatcher(WokenLoop):
     """Asks the workers for a delivery pass wherever deliveries are due."""
 
+    channel = "credit_webhooks"
+    poll = POLL_SECONDS
+
     def __init__(self, runtime: Runtime, broker: dramatiq.Broker) -> None:
+        super().__init__(runtime.app_url, log)
         self.runtime = runtime
         self.broker = broker
-        self._wake = asyncio.Event()
-        self._stop = asyncio.Event()
         self._asked: dict[tuple[Any, Any], float] = {}
 
     async def round(self) -> int:
@@ -109,24 +114,3 @@ class Dispatcher:
         if len(self._asked) > 10 * BATCH:
             self._asked = {k: v for k, v in self._asked.items() if now - v < RESEND_AFTER}
         return asked
-
-    async def run(self) -> None:
-        """A round on every NOTIFY of new deliveries, and every second, until stopped."""
-        conn = await asyncpg.connect(self.runtime.app_url)
-        await conn.add_listener("credit_webhooks", lambda *_: self._wake.set())
-        try:
-            while not self._stop.is_set():
-                try:
-                    await self.round()
-                except Exception:  # keep dispatching; the next round retries
-                    log.exception("webhook dispatch round failed")
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
-                self._wake.clear()
-        finally:
-            await conn.close()
-
-    def stop(self) -> None:
-        """Ask run() to return."""
-        self._stop.set()
-        self._wake.set()

@@ -27,10 +27,19 @@ from schema.collections.queries import CollectionQuery
 from schema.configuration import mutations as configuration
 from schema.configuration.queries import ConfigQuery
 from schema.cost_limits import CostLimits
+from schema.credit.analysis import mutations as credit_analysis
+from schema.credit.analysis.queries import CreditAnalysisQuery
+from schema.credit.limits.mutations import check as credit_check
+from schema.credit.limits.mutations import limits as credit_limits
+from schema.credit.limits.mutations import orders as sales_orders
+from schema.credit.limits.mutations import settings as credit_settings
+from schema.credit.limits.queries import CreditLimitQuery
+from schema.credit.scoring import mutations as credit_scoring
+from schema.credit.scoring.queries import CreditScoringQuery
 from schema.customers.mutations import credit_files, credit_terms
 from schema.customers.mutations import master_data as customers
 from schema.customers.queries import CustomerQuery
-from schema.engine.execution import LeanExecutionContext
+from schema.engine.switch import executor_class, refuse_skipped_extensions
 from schema.errors import RequestIdMaskErrors
 from schema.integration import mutations as integration
 from schema.integration import webhook_mutations
@@ -73,6 +82,9 @@ class Query(
     TenantQuery,
     InsuranceQuery,
     FactoringQuery,
+    CreditAnalysisQuery,
+    CreditScoringQuery,
+    CreditLimitQuery,
 ):
     pass
 
@@ -96,6 +108,12 @@ MUTATION_MODULES = (
     insurance_mutations,
     claims_mutations,
     factoring_mutations,
+    credit_analysis,
+    credit_scoring,
+    credit_settings,
+    credit_limits,
+    sales_orders,
+    credit_check,
 )
 
 Mutation = strawberry.type(
@@ -146,7 +164,8 @@ class CreditSchema(strawberry.Schema):
 
 
 def build_schema(settings: Settings, extra: tuple[Any, ...] = ()) -> strawberry.Schema:
-    """The executable schema for these settings."""
+    """The executable schema for these settings; refuses (FastPathRefused) an extension that
+    the fast path would skip while it is on."""
     extensions: list[Any] = [
         ParserCache(maxsize=512),
         ValidationCache(maxsize=512),
@@ -163,14 +182,16 @@ def build_schema(settings: Settings, extra: tuple[Any, ...] = ()) -> strawberry.
     if not settings.introspection:
         extensions.append(DisableIntrospection())
         extensions.append(HideSuggestions)
-    return CreditSchema(
-        execution_context_class=LeanExecutionContext,
+    schema = CreditSchema(
+        execution_context_class=executor_class(settings.graphql_fast_path),
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True),
     )
+    refuse_skipped_extensions(schema)
+    return schema
 
 
 def sdl() -> str:

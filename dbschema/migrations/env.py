@@ -5,10 +5,14 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine, pool
 
+import dbschema.closing_tables
+import dbschema.collections_tables
+import dbschema.credit_analysis_tables
+import dbschema.credit_limit_tables
 import dbschema.integration_tables
 import dbschema.ledger_tables
 import dbschema.risk_transfer_tables
-import dbschema.tenant_tables  # noqa: F401  registers the tenant profile on metadata
+import dbschema.tenant_tables  # noqa: F401  each registers its tables on metadata
 from dbschema.tables import metadata
 
 config = context.config

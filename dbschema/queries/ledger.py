@@ -11,6 +11,19 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dbschema.ledger_tables import allocations, invoices, payments
 
+#: An invoice's status as SQL, the set-wise twin of domain.invoices.invoice_status (a test
+#: compares them on generated balances): open while owed, then written off or paid.
+INVOICE_STATUS_SQL: dict[str, Any] = {
+    "OPEN": invoices.c.open_minor > 0,
+    "WRITTEN_OFF": sa.and_(invoices.c.open_minor <= 0, invoices.c.written_off_minor > 0),
+    "PAID": sa.and_(invoices.c.open_minor <= 0, invoices.c.written_off_minor <= 0),
+}
+
+
+def invoice_status_is(status: str) -> Any:
+    """The filter selecting invoices in one status (OPEN, PAID or WRITTEN_OFF)."""
+    return INVOICE_STATUS_SQL[status]
+
 
 async def lock_invoices(conn: AsyncConnection, ids: list[UUID]) -> dict[UUID, dict[str, Any]]:
     """Lock invoices in id order (one global order: concurrent allocators never deadlock)."""

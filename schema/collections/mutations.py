@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
 import strawberry
@@ -14,16 +15,17 @@ from schema.collections.errors import COLLECTIONS
 from schema.context import Context
 from schema.jobs.types import Job
 from schema.money import MoneyInput
-from schema.mutation import INPUT, decode, run
+from schema.mutation import INPUT, decode, respond
 from schema.permissions import allow, roles_note
 from schema.relay import to_global_id
-from services.collections import dunning
-from services.collections import workflow as collections
+from services.collections import activities, agreements, dunning
+from services.collections.activities import ActivityIn
 from services.jobs.catalogue import DAILY_COLLECTIONS, AsOf
 from services.jobs.reads import job_by_id
 from services.jobs.requests import request_job
 
 WORK = roles.WORK_COLLECTIONS
+T = TypeVar("T")
 
 
 @strawberry.input(description="Something done to collect: appended to the evidence chain.")
@@ -68,51 +70,65 @@ class RunCollectionsInput:
 
 @strawberry.type(description="Result of a collections mutation.")
 class CollectionsPayload(COLLECTIONS.payload):
-    id: strawberry.ID | None = strawberry.field(description="Global id of what was created.")
+    id: strawberry.ID | None = strawberry.field(
+        default=None, description="Global id of what was created."
+    )
 
 
 @strawberry.type(description="Result of runCollections: the queued job.")
 class RunCollectionsPayload(COLLECTIONS.payload):
-    job: Job | None = strawberry.field(description="Poll `job(id)` for what it did.")
+    job: Job | None = strawberry.field(default=None, description="Poll `job(id)` for what it did.")
 
 
-def created_payload(
-    result: dict[str, Any] | None, key: str, type_name: str, errors: list[Any]
-) -> CollectionsPayload:
-    """The payload naming what a collections mutation created."""
-    return CollectionsPayload(
-        id=to_global_id(type_name, UUID(result[key])) if result else None, user_errors=errors
-    )
+def shows_id(type_name: str, of: Callable[[T], UUID]) -> Callable[[T], Awaitable[dict[str, Any]]]:
+    """A payload's `show`: the global id of what the work created or changed."""
+
+    async def show(result: T) -> dict[str, Any]:
+        return {"id": to_global_id(type_name, of(result))}
+
+    return show
+
+
+def shows_job(info: Info[Context, Any]) -> Callable[[UUID], Awaitable[dict[str, Any]]]:
+    """A payload's `show`: the queued job, re-read."""
+
+    async def show(job_id: UUID) -> dict[str, Any]:
+        row = await job_by_id(info.context.session, job_id)
+        return {"job": Job.from_row(row) if row else None}
+
+    return show
 
 
 async def record_activity(
     info: Info[Context, Any], input: Annotated[RecordActivityInput, INPUT]
 ) -> CollectionsPayload:
-    """The payload naming what a collections mutation created."""
-    result, errors = await run(
+    """Append an activity to the customer's evidence chain."""
+    return await respond(
         info,
-        COLLECTIONS,
-        lambda uow: collections.record_activity(
+        CollectionsPayload,
+        lambda uow: activities.record_activity(
             uow,
-            decode(input.customer_id, "Customer", "customerId"),
-            input.kind,
-            input.occurred_at,
-            input.outcome,
-            input.notes,
-            input.document_ref,
+            ActivityIn(
+                decode(input.customer_id, "Customer", "customerId"),
+                input.kind,
+                input.occurred_at,
+                input.outcome,
+                input.notes,
+                input.document_ref,
+            ),
         ),
+        shows_id("Activity", lambda r: r.activity_id),
     )
-    return created_payload(result, "activityId", "Activity", errors)
 
 
 async def promise_to_pay(
     info: Info[Context, Any], input: Annotated[PromiseToPayInput, INPUT]
 ) -> CollectionsPayload:
-    """The payload naming what a collections mutation created."""
-    result, errors = await run(
+    """Track a promise to pay."""
+    return await respond(
         info,
-        COLLECTIONS,
-        lambda uow: collections.promise_to_pay(
+        CollectionsPayload,
+        lambda uow: agreements.promise_to_pay(
             uow,
             decode(input.customer_id, "Customer", "customerId"),
             input.amount.amount,
@@ -120,51 +136,51 @@ async def promise_to_pay(
             input.promised_on,
             info.context.today,
         ),
+        shows_id("Promise", lambda r: r.promise_id),
     )
-    return created_payload(result, "promiseId", "Promise", errors)
 
 
 async def create_payment_plan(
     info: Info[Context, Any], input: Annotated[CreatePaymentPlanInput, INPUT]
 ) -> CollectionsPayload:
-    """The payload naming what a collections mutation created."""
-    result, errors = await run(
+    """Agree a payment plan."""
+    return await respond(
         info,
-        COLLECTIONS,
-        lambda uow: collections.payment_plan(
+        CollectionsPayload,
+        lambda uow: agreements.payment_plan(
             uow,
             decode(input.customer_id, "Customer", "customerId"),
             input.currency,
             [(i.due_on, i.amount) for i in input.instalments],
             info.context.today,
         ),
+        shows_id("PaymentPlan", lambda r: r.plan_id),
     )
-    return created_payload(result, "planId", "PaymentPlan", errors)
 
 
 async def complete_task(
     info: Info[Context, Any], input: Annotated[CompleteTaskInput, INPUT]
 ) -> CollectionsPayload:
-    """The payload naming what a collections mutation created."""
-    result, errors = await run(
+    """Mark a collection task done."""
+    return await respond(
         info,
-        COLLECTIONS,
-        lambda uow: collections.complete_task(uow, decode(input.id, "CollectionTask")),
+        CollectionsPayload,
+        lambda uow: activities.complete_task(uow, decode(input.id, "CollectionTask")),
+        shows_id("CollectionTask", lambda r: r.task_id),
     )
-    return created_payload(result, "taskId", "CollectionTask", errors)
 
 
 async def run_collections(
     info: Info[Context, Any], input: Annotated[RunCollectionsInput | None, INPUT] = None
 ) -> RunCollectionsPayload:
+    """Queue the daily collections run for a date."""
     as_of = (input.as_of if input and input.as_of else None) or info.context.today
-    job_id, errors = await run(
+    return await respond(
         info,
-        COLLECTIONS,
+        RunCollectionsPayload,
         lambda uow: request_job(uow, DAILY_COLLECTIONS, AsOf(as_of)),
+        shows_job(info),
     )
-    row = await job_by_id(info.context.session, job_id) if job_id else None
-    return RunCollectionsPayload(job=Job.from_row(row) if row else None, user_errors=errors)
 
 
 @strawberry.input(description="Record a dunning letter as sent.")
@@ -177,15 +193,15 @@ class SendDunningLetterInput:
 async def send_dunning_letter(
     info: Info[Context, Any], input: Annotated[SendDunningLetterInput, INPUT]
 ) -> CollectionsPayload:
-    """The payload naming what a collections mutation created."""
-    result, errors = await run(
+    """Record a dunning letter as sent."""
+    return await respond(
         info,
-        COLLECTIONS,
+        CollectionsPayload,
         lambda uow: dunning.record_sent(
             uow, decode(input.customer_id, "Customer", "customerId"), input.kind, input.channel
         ),
+        shows_id("Activity", lambda r: r.activity_id),
     )
-    return created_payload(result, "activityId", "Activity", errors)
 
 
 FIELDS = {

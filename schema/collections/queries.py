@@ -49,7 +49,7 @@ class CollectionQuery:
         rows = await collection_reads.cases(
             info.context.session, status=status, owner_role=owner_role, customer_id=raw
         )
-        return [CollectionCase.from_row(r) for r in rows]
+        return [CollectionCase.from_record(r) for r in rows]
 
     @strawberry.field(
         description="Collection tasks by due date (at most 200)." + roles_note(READ),
@@ -62,7 +62,7 @@ class CollectionQuery:
         status: Annotated[str | None, strawberry.argument(description="OPEN or DONE.")] = "OPEN",
     ) -> list[CollectionTask]:
         rows = await collection_reads.tasks(info.context.session, role=role, status=status)
-        return [CollectionTask.from_row(r) for r in rows]
+        return [CollectionTask.from_record(r) for r in rows]
 
     @strawberry.field(
         description="A customer's activities, oldest first: the evidence chain." + roles_note(READ),
@@ -77,4 +77,4 @@ class CollectionQuery:
         if not raw:
             return []
         rows = await collection_reads.activity_log(info.context.session, raw)
-        return [Activity.from_row(r) for r in rows]
+        return [Activity.from_record(r) for r in rows]

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 import strawberry
 
 from schema.relay import to_global_id
+from services.collections.reads import ActivityRecord, CaseRecord, TaskRecord
 
 
 @strawberry.type(description="A customer's open (or closed) collection case.")
@@ -23,18 +23,18 @@ class CollectionCase:
     opened_at: datetime = strawberry.field(description="When the case opened.")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> CollectionCase:
+    def from_record(cls, case: CaseRecord) -> CollectionCase:
         """From a stored case."""
         return cls(
-            id=to_global_id("CollectionCase", row["id"]),
-            customer_id=to_global_id("Customer", row["customer_id"]),
-            stage=row["stage"],
-            owner_role=row["owner_role"],
-            next_action=row["next_action"],
-            next_action_on=row["next_action_on"],
-            days_overdue=row["days_overdue"],
-            status=row["status"],
-            opened_at=row["opened_at"],
+            id=to_global_id("CollectionCase", case.id),
+            customer_id=to_global_id("Customer", case.customer_id),
+            stage=case.stage,
+            owner_role=case.owner_role,
+            next_action=case.next_action,
+            next_action_on=case.next_action_on,
+            days_overdue=case.days_overdue,
+            status=case.status,
+            opened_at=case.opened_at,
         )
 
 
@@ -48,15 +48,15 @@ class CollectionTask:
     status: str = strawberry.field(description="OPEN or DONE.")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> CollectionTask:
+    def from_record(cls, task: TaskRecord) -> CollectionTask:
         """From a stored task."""
         return cls(
-            id=to_global_id("CollectionTask", row["id"]),
-            case_id=to_global_id("CollectionCase", row["case_id"]),
-            role=row["role"],
-            title=row["title"],
-            due_on=row["due_on"],
-            status=row["status"],
+            id=to_global_id("CollectionTask", task.id),
+            case_id=to_global_id("CollectionCase", task.case_id),
+            role=task.role,
+            title=task.title,
+            due_on=task.due_on,
+            status=task.status,
         )
 
 
@@ -71,14 +71,14 @@ class Activity:
     created_by: str = strawberry.field(description="Who recorded it.")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Activity:
+    def from_record(cls, activity: ActivityRecord) -> Activity:
         """From a stored activity."""
         return cls(
-            id=to_global_id("Activity", row["id"]),
-            kind=row["kind"],
-            occurred_at=row["occurred_at"],
-            outcome=row["outcome"],
-            notes=row["notes"],
-            document_ref=row["document_ref"],
-            created_by=row["created_by"],
+            id=to_global_id("Activity", activity.id),
+            kind=activity.kind,
+            occurred_at=activity.occurred_at,
+            outcome=activity.outcome,
+            notes=activity.notes,
+            document_ref=activity.document_ref,
+            created_by=activity.created_by,
         )

@@ -61,6 +61,78 @@ class AuditAction(Enum):
     BUY_BACK_INVOICE = strawberry.enum_value(
         "BUY_BACK_INVOICE", description="Took a factored invoice back under recourse."
     )
+    RECORD_FINANCIAL_STATEMENT = strawberry.enum_value(
+        "RECORD_FINANCIAL_STATEMENT", description="Recorded a customer's financial statement."
+    )
+    CORRECT_FINANCIAL_STATEMENT = strawberry.enum_value(
+        "CORRECT_FINANCIAL_STATEMENT", description="Corrected a financial statement."
+    )
+    RECORD_EXTERNAL_CREDIT_DATA = strawberry.enum_value(
+        "RECORD_EXTERNAL_CREDIT_DATA",
+        description="Recorded external credit data (bureau, court, news, visit, bank).",
+    )
+    REVISE_EXTERNAL_CREDIT_DATA = strawberry.enum_value(
+        "REVISE_EXTERNAL_CREDIT_DATA",
+        description="Revised an external credit record from its source.",
+    )
+    INSTALL_DEFAULT_SCORECARD = strawberry.enum_value(
+        "INSTALL_DEFAULT_SCORECARD", description="Installed the practice's default scorecard."
+    )
+    CREATE_SCORECARD_DRAFT = strawberry.enum_value(
+        "CREATE_SCORECARD_DRAFT", description="Created a draft scorecard version."
+    )
+    UPDATE_SCORECARD_DRAFT = strawberry.enum_value(
+        "UPDATE_SCORECARD_DRAFT", description="Edited a draft scorecard version."
+    )
+    RETIRE_SCORECARD_VERSION = strawberry.enum_value(
+        "RETIRE_SCORECARD_VERSION", description="Retired a scorecard version."
+    )
+    ACTIVATE_SCORECARD_VERSION = strawberry.enum_value(
+        "ACTIVATE_SCORECARD_VERSION", description="Activated a scorecard version."
+    )
+    REQUEST_CLASS_OVERRIDE = strawberry.enum_value(
+        "REQUEST_CLASS_OVERRIDE", description="Asked to override a customer's class."
+    )
+    DECIDE_CLASS_OVERRIDE = strawberry.enum_value(
+        "DECIDE_CLASS_OVERRIDE", description="Approved or refused a class override."
+    )
+    CHANGE_CREDIT_CLASS = strawberry.enum_value(
+        "CHANGE_CREDIT_CLASS",
+        description="Changed a customer's rating class (score, override or review).",
+    )
+    REQUEST_CREDIT_LIMIT = strawberry.enum_value(
+        "REQUEST_CREDIT_LIMIT", description="Asked for a credit limit."
+    )
+    APPROVE_CREDIT_LIMIT = strawberry.enum_value(
+        "APPROVE_CREDIT_LIMIT", description="Gave an approval a credit limit needs."
+    )
+    REJECT_CREDIT_LIMIT = strawberry.enum_value(
+        "REJECT_CREDIT_LIMIT", description="Refused a credit limit request."
+    )
+    CREATE_SALES_ORDER = strawberry.enum_value(
+        "CREATE_SALES_ORDER", description="Registered an open sales order."
+    )
+    CHANGE_SALES_ORDER = strawberry.enum_value(
+        "CHANGE_SALES_ORDER", description="Changed an open sales order."
+    )
+    SHIP_SALES_ORDER = strawberry.enum_value(
+        "SHIP_SALES_ORDER", description="Recorded a sales order shipped."
+    )
+    CANCEL_SALES_ORDER = strawberry.enum_value(
+        "CANCEL_SALES_ORDER", description="Cancelled a sales order."
+    )
+    SET_CREDIT_HOLD = strawberry.enum_value(
+        "SET_CREDIT_HOLD", description="Put a customer on credit hold."
+    )
+    LIFT_CREDIT_HOLD = strawberry.enum_value(
+        "LIFT_CREDIT_HOLD", description="Released a customer's credit hold."
+    )
+    UPDATE_CREDIT_POLICY = strawberry.enum_value(
+        "UPDATE_CREDIT_POLICY", description="Changed the tenant's credit policy."
+    )
+    SET_EXCHANGE_RATE = strawberry.enum_value(
+        "SET_EXCHANGE_RATE", description="Set an exchange rate."
+    )
 
 
 #: The mutation that records each verb: what the deprecated `mutation` field still shows.
@@ -83,6 +155,29 @@ MUTATION_OF = {
     audit.AuditAction.CREATE_FACTORING_AGREEMENT: "createFactoringAgreement",
     audit.AuditAction.SET_FACTORING_DEBTOR_LIMIT: "setFactoringDebtorLimit",
     audit.AuditAction.BUY_BACK_INVOICE: "buyBackInvoice",
+    audit.AuditAction.RECORD_FINANCIAL_STATEMENT: "recordFinancialStatement",
+    audit.AuditAction.CORRECT_FINANCIAL_STATEMENT: "correctFinancialStatement",
+    audit.AuditAction.RECORD_EXTERNAL_CREDIT_DATA: "recordExternalCreditData",
+    audit.AuditAction.REVISE_EXTERNAL_CREDIT_DATA: "reviseExternalCreditData",
+    audit.AuditAction.INSTALL_DEFAULT_SCORECARD: "installDefaultScorecard",
+    audit.AuditAction.CREATE_SCORECARD_DRAFT: "createScorecardDraft",
+    audit.AuditAction.UPDATE_SCORECARD_DRAFT: "updateScorecardDraft",
+    audit.AuditAction.RETIRE_SCORECARD_VERSION: "retireScorecardVersion",
+    audit.AuditAction.ACTIVATE_SCORECARD_VERSION: "activateScorecardVersion",
+    audit.AuditAction.REQUEST_CLASS_OVERRIDE: "requestClassOverride",
+    audit.AuditAction.DECIDE_CLASS_OVERRIDE: "decideClassOverride",
+    audit.AuditAction.CHANGE_CREDIT_CLASS: "changeCreditClass",
+    audit.AuditAction.REQUEST_CREDIT_LIMIT: "requestCreditLimit",
+    audit.AuditAction.APPROVE_CREDIT_LIMIT: "approveCreditLimit",
+    audit.AuditAction.REJECT_CREDIT_LIMIT: "rejectCreditLimit",
+    audit.AuditAction.CREATE_SALES_ORDER: "registerSalesOrder",
+    audit.AuditAction.CHANGE_SALES_ORDER: "changeSalesOrder",
+    audit.AuditAction.SHIP_SALES_ORDER: "shipSalesOrder",
+    audit.AuditAction.CANCEL_SALES_ORDER: "cancelSalesOrder",
+    audit.AuditAction.SET_CREDIT_HOLD: "setCreditHold",
+    audit.AuditAction.LIFT_CREDIT_HOLD: "liftCreditHold",
+    audit.AuditAction.UPDATE_CREDIT_POLICY: "updateCreditPolicy",
+    audit.AuditAction.SET_EXCHANGE_RATE: "setExchangeRate",
 }
 
 

@@ -3,7 +3,7 @@
 A page builds 50 customers of ~25 fields, but a query selects a handful: global ids, money,
 contacts and dossier placeholders for fields nobody asked for were most of the building.
 A lazy object holds its row; reading a field derives it once (then it is an ordinary
-attribute), so plain-attribute completion (schema.plans) and strawberry's default resolver
+attribute), so plain-attribute completion (schema.engine.plans) and strawberry's default resolver
 see no difference. Objects built with their class's own constructor are eager as before.
 """
 

@@ -13,6 +13,7 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
+from schema.engine.compat import origin_of, type_check
 from schema.engine.lazy import FromRow
 from schema.engine.plans import (
     LEAF,
@@ -41,12 +42,6 @@ def completer(plan: Plan, origin: type | None = None) -> Completer:
             _COMPILED.clear()
         found = _COMPILED[plan, origin] = _Generator().function(plan, origin)
     return found
-
-
-def origin_of(type_: Any) -> type | None:
-    """The Python class strawberry made a GraphQL object type from, if it says."""
-    definition = (getattr(type_, "extensions", None) or {}).get("strawberry-definition")
-    return getattr(definition, "origin", None)
 
 
 def _guarded(lines: list[str]) -> str:
@@ -147,7 +142,7 @@ class _Generator:
                     f"    elif {v} is MISSING:",
                     "        raise Abandon",
                     "    else:",
-                    f"        check_object({self._bind(how)}, {v}, aw)",
+                    f"        check_object({self._bind(type_check(how))}, {v}, aw)",
                     f"        {v} = {sub}({v}, aw)",
                 ]
             else:
@@ -177,7 +172,7 @@ class _Generator:
             lines.append(f"    return complete_leaf({self._bind(item_how)}, x, aw)")
         elif kind == OBJECT:
             sub = self._emit_plan(item_inner, origin_of(item_how))
-            lines.append(f"    check_object({self._bind(item_how)}, x, aw)")
+            lines.append(f"    check_object({self._bind(type_check(item_how))}, x, aw)")
             lines.append(f"    return {sub}(x, aw)")
         else:  # pragma: no cover - compile_plan makes no other item kinds
             raise ValueError(f"unexpected list item kind {kind}")

@@ -2,7 +2,7 @@
 
 A page of 50 customers is ~1,000 fields, nearly all attributes the resolver already loaded.
 graphql-core completes each through several generic calls (collect, execute, complete,
-coerce); a plan describes a collected selection set as tuples, and schema.plan_code turns
+coerce); a plan describes a collected selection set as tuples, and schema.engine.plan_code turns
 it into a function that walks the objects directly. Only selections the standard path
 would complete without running any code of ours qualify: basic strawberry fields (no
 resolver, no extensions, no arguments), scalar or enum leaves, concrete object types and
@@ -33,6 +33,7 @@ from graphql import (
     Undefined,
 )
 
+from schema.engine.compat import Subselection, default_resolver_field, enum_class
 from schema.engine.lazy import FromRow
 
 #: Plan step kinds.
@@ -46,9 +47,6 @@ Plan = tuple[Step, ...]
 #: Values of these exact types are never awaitable: no check needed.
 _PLAIN_VALUES = frozenset({str, int, float, bool, date, datetime, Decimal, UUID, list, dict})
 MISSING = object()
-#: Directives the field collector has already applied; any other one (defer, stream) means
-#: incremental delivery, which plans leave to graphql-core.
-_APPLIED = frozenset({"skip", "include"})
 
 
 class Abandon(Exception):
@@ -65,12 +63,9 @@ def basic_attribute(field_def: GraphQLField) -> str | None:
     if cached is not None and cached[0] is field_def:
         return cached[1]
     found: str | None = None
-    resolve = field_def.resolve
-    if resolve is not None and getattr(resolve, "_is_default", False) and not field_def.args:
-        cells = dict(zip(resolve.__code__.co_freevars, resolve.__closure__ or (), strict=True))
-        field = cells["field"].cell_contents if "field" in cells else None
-        if field is not None and field.base_resolver is None and not field.extensions:
-            found = field.python_name
+    field = default_resolver_field(field_def) if not field_def.args else None
+    if field is not None and field.base_resolver is None and not field.extensions:
+        found = field.python_name
     _BASIC[id(field_def)] = (field_def, found)
     return found
 
@@ -85,8 +80,8 @@ def leaf_coercion(type_: GraphQLScalarType | GraphQLEnumType) -> Callable[[Any],
     strawberry finds a member's GraphQL name by comparing it with every value of the enum,
     in order; the table below holds the answer of that same scan for each member.
     """
-    wrapped = getattr(type_, "wrapped_cls", None)
-    if not isinstance(type_, GraphQLEnumType) or wrapped is None:
+    wrapped = enum_class(type_) if isinstance(type_, GraphQLEnumType) else None
+    if wrapped is None:
         return type_.coerce_output_value
     cached = _ENUMS.get(id(type_))
     if cached is not None and cached[0] is type_:
@@ -142,36 +137,21 @@ def unwrap(type_: Any) -> tuple[Any, bool]:
     return type_, False
 
 
-def _plain_nodes(field_details_list: Any) -> bool:
-    for details in field_details_list:
-        node = details.node
-        if details.defer_usage is not None or details.fragment_variable_values is not None:
-            return False
-        if node.arguments:
-            return False
-        if any(d.name.value not in _APPLIED for d in node.directives or ()):
-            return False
-    return True
-
-
 def compile_plan(
     parent: GraphQLObjectType,
-    grouped: dict[str, Any],
+    selected: Subselection,
     subplan: Callable[[GraphQLObjectType, Any], Plan | None],
-    get_field: Callable[[GraphQLObjectType, str], GraphQLField | None],
 ) -> Plan | None:
-    """Steps for one collected selection set, or None when any field needs the standard path."""
+    """Steps for one collected selection set, or None when any field needs the standard path;
+    `subplan` gives the plan of a field's own selection (its details) on an object type."""
     steps: list[Step] = []
-    for key, details in grouped.items():
-        if not _plain_nodes(details):
-            return None
-        name = details[0].node.name.value
+    for key, name, details in selected:
         if name == "__typename":
             steps.append((key, TYPENAME, name, parent.name, None, True, False))
             continue
         if name.startswith("__"):
             return None
-        field_def = get_field(parent, name)
+        field_def = parent.fields.get(name)
         if field_def is None:
             return None
         attr = basic_attribute(field_def)
@@ -218,13 +198,16 @@ def complete_leaf(
     return coerced
 
 
-def check_object(type_: GraphQLObjectType, value: Any, is_awaitable: Callable[[Any], bool]) -> None:
-    """Abandon unless `value` is a ready object graphql-core would complete as `type_`."""
+def check_object(
+    check: Callable[[Any, None], Any] | None, value: Any, is_awaitable: Callable[[Any], bool]
+) -> None:
+    """Abandon unless `value` is a ready object graphql-core would complete as the type whose
+    `is_type_of` is `check` (compat.type_check, found when the plan is generated)."""
     if awaitable(value, is_awaitable):
         raise Abandon
-    if type_.is_type_of is not None:
+    if check is not None:  # most types have none
         try:
-            matches = type_.is_type_of(value, None)  # type: ignore[arg-type]
+            matches = check(value, None)
         except Exception:
             raise Abandon from None
         if matches is not True:

@@ -7,6 +7,8 @@ from typing import Any
 from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode, SelectionSetNode
 from strawberry.types import Info
 
+from schema.engine.compat import resolve_info
+
 #: id(first field node) -> (that node, its pairs). The parser cache hands every request of
 #: the same query text the same nodes, so a page's look-ahead is worked out once per query.
 _CACHE: dict[int, tuple[FieldNode, frozenset[tuple[str, str]]]] = {}
@@ -37,7 +39,7 @@ def _pairs(
 def selected_pairs(info: Info[Any, Any]) -> frozenset[tuple[str, str]]:
     """Every (parent field, child field) pair selected below the current field, whatever
     @skip/@include say (a prefetch of something skipped costs a query, not a wrong answer)."""
-    raw = info._raw_info
+    raw = resolve_info(info)
     nodes = raw.field_nodes
     cached = _CACHE.get(id(nodes[0]))
     if cached is not None and cached[0] is nodes[0]:

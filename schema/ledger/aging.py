@@ -11,10 +11,9 @@ import strawberry
 from strawberry.types import Info
 
 from schema.context import Context
-from schema.customers import loaders
 from schema.customers.types import Customer
 from schema.ledger import loaders as ledger_loaders
-from schema.ledger.types import Invoice
+from schema.ledger.types import Invoice, customer_of
 from schema.money import Money
 from schema.relay import PageInfo
 from services.ledger.aging import AgingLine as LineData
@@ -64,15 +63,14 @@ class AgingLine:
     async def invoice(self, info: Info[Context, Any]) -> Invoice | None:
         if self.group != "INVOICE" or not self.key:
             return None
-        row = await info.context.loader("invoices", ledger_loaders.invoices).load(UUID(self.key))
-        return Invoice.from_row(row) if row else None
+        record = await info.context.loader("invoices", ledger_loaders.invoices).load(UUID(self.key))
+        return Invoice.from_row(record) if record else None
 
     @strawberry.field(description="The customer, when grouped by customer.")
     async def customer(self, info: Info[Context, Any]) -> Customer | None:
         if self.group != "CUSTOMER" or not self.key:
             return None
-        row = await info.context.loader("customers", loaders.customers).load(UUID(self.key))
-        return Customer.from_row(row) if row else None
+        return await customer_of(info, UUID(self.key))
 
     @classmethod
     def build(cls, data: LineData, group: str, cursor: str) -> AgingLine:

@@ -9,10 +9,9 @@ from uuid import UUID
 import strawberry
 from strawberry.types import Info
 
-from dbschema.ledger_tables import invoices as invoice_table
-from dbschema.ledger_tables import payments as payment_table
 from domain import roles
 from domain.errors import DomainError
+from domain.invoices import InvoiceStatus as Status
 from schema.context import Context
 from schema.ledger.aging import AgingBasis, AgingBucket, AgingGroup, AgingLine, AgingReport
 from schema.ledger.types import (
@@ -25,12 +24,29 @@ from schema.ledger.types import (
     PaymentEdge,
 )
 from schema.permissions import allow, roles_note
-from schema.relay import PageInfo, decode_cursor, encode_cursor, from_global_id, page_size
+from schema.relay import (
+    PageInfo,
+    connection,
+    decode_cursor,
+    edges_of,
+    encode_cursor,
+    from_global_id,
+    page_size,
+)
+from services.ledger import aging as aging_service
 from services.ledger import reads as ledger_reads
+from services.ledger.records import InvoiceRecord, PaymentRecord
 
 READ = roles.READ_RECEIVABLES
 ZERO_ID = UUID(int=0)  #: aging cursors carry their key in the value part
-EMPTY = PageInfo(has_next_page=False, end_cursor=None)
+
+
+def _invoice_cursor(record: InvoiceRecord) -> str:
+    return encode_cursor(record.due_date, record.id)
+
+
+def _payment_cursor(record: PaymentRecord) -> str:
+    return encode_cursor(record.received_on, record.id)
 
 
 def _decode(global_id: str, expected: str) -> Any:
@@ -62,25 +78,18 @@ class LedgerQuery:
         if flt.customer_id is not None:
             customer_id = _decode(flt.customer_id, "Customer")
             if customer_id is None:
-                return InvoiceConnection(edges=[], total_count=0, page_info=EMPTY)
-        rows, total, more = await ledger_reads.invoices_page(
-            ctx.session,
+                return connection(InvoiceConnection, [], False, 0)
+        query = ledger_reads.InvoiceQuery(
             customer_id=customer_id,
-            status=flt.status.value if flt.status else None,
+            status=Status(flt.status.value) if flt.status else None,
             currency=flt.currency,
             overdue_on=ctx.today if flt.overdue else None,
-            after=decode_cursor(after) if after else None,
-            first=size,
         )
-        edges = [
-            InvoiceEdge(cursor=encode_cursor(r["due_date"], r["id"]), node=Invoice.from_row(r))
-            for r in rows
-        ]
-        return InvoiceConnection(
-            edges=edges,
-            total_count=total,
-            page_info=PageInfo(has_next_page=more, end_cursor=edges[-1].cursor if edges else None),
+        page = await ledger_reads.invoices_page(
+            ctx.session, query, decode_cursor(after) if after else None, size
         )
+        edges = edges_of(InvoiceEdge, page.items, Invoice.from_row, _invoice_cursor)
+        return connection(InvoiceConnection, edges, page.has_next, page.total)
 
     @strawberry.field(
         description="One invoice; null when not found." + roles_note(READ), extensions=allow(READ)
@@ -93,8 +102,8 @@ class LedgerQuery:
         raw = _decode(id, "Invoice")
         if raw is None:
             return None
-        row = (await ledger_reads.by_ids(info.context.session, invoice_table, [raw]))[0]
-        return Invoice.from_row(row) if row else None
+        record = (await ledger_reads.invoices_by_ids(info.context.session, [raw]))[0]
+        return Invoice.from_row(record) if record else None
 
     @strawberry.field(
         description="Payments, newest first." + roles_note(READ), extensions=allow(READ)
@@ -114,22 +123,12 @@ class LedgerQuery:
         if customer_id is not None:
             raw_customer = _decode(customer_id, "Customer")
             if raw_customer is None:
-                return PaymentConnection(edges=[], total_count=0, page_info=EMPTY)
-        rows, total, more = await ledger_reads.payments_page(
-            ctx.session,
-            customer_id=raw_customer,
-            after=decode_cursor(after) if after else None,
-            first=size,
+                return connection(PaymentConnection, [], False, 0)
+        page = await ledger_reads.payments_page(
+            ctx.session, raw_customer, decode_cursor(after) if after else None, size
         )
-        edges = [
-            PaymentEdge(cursor=encode_cursor(r["received_on"], r["id"]), node=Payment.from_row(r))
-            for r in rows
-        ]
-        return PaymentConnection(
-            edges=edges,
-            total_count=total,
-            page_info=PageInfo(has_next_page=more, end_cursor=edges[-1].cursor if edges else None),
-        )
+        edges = edges_of(PaymentEdge, page.items, Payment.from_row, _payment_cursor)
+        return connection(PaymentConnection, edges, page.has_next, page.total)
 
     @strawberry.field(
         description="Aging as of a date (default today): tenant totals per currency and a "
@@ -163,7 +162,7 @@ class LedgerQuery:
         if after:
             value, _ = decode_cursor(after)
             cursor = (int(value[0]), str(value[1]), str(value[2]))
-        result = await ledger_reads.aging_report(
+        result = await aging_service.aging(
             ctx.session,
             as_of=as_of or ctx.today,
             basis=basis.value,
@@ -205,5 +204,5 @@ class LedgerQuery:
         raw = _decode(id, "Payment")
         if raw is None:
             return None
-        row = (await ledger_reads.by_ids(info.context.session, payment_table, [raw]))[0]
-        return Payment.from_row(row) if row else None
+        record = (await ledger_reads.payments_by_ids(info.context.session, [raw]))[0]
+        return Payment.from_row(record) if record else None

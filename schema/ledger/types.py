@@ -8,68 +8,24 @@ from typing import Annotated, Any
 from uuid import UUID
 
 import strawberry
-from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
-from dbschema.ledger_tables import invoices as invoice_table
-from dbschema.ledger_tables import payments as payment_table
 from schema.context import Context
 from schema.customers import loaders
 from schema.customers.types import Customer
+from schema.ledger import loaders as ledger_loaders
 from schema.money import Money
 from schema.node import register_node
 from schema.relay import Node, PageInfo, to_global_id
-from services.ledger import reads as ledger_reads
+from services.ledger.records import AllocationEntry, InvoiceRecord, PaymentRecord
 
 _money = Money.of
 
 
-def allocations_loader(column: str) -> Any:
-    """Allocation entries by invoice id or payment id."""
-
-    def factory(ctx: Context) -> DataLoader[UUID, list[dict[str, Any]]]:
-        async def load(ids: list[UUID]) -> list[list[dict[str, Any]]]:
-            return await ledger_reads.allocations_for(ctx.session, column, ids)
-
-        return DataLoader(load_fn=load)
-
-    return factory
-
-
-def rows_loader(table: Any) -> Any:
-    """Ledger rows by id."""
-
-    def factory(ctx: Context) -> DataLoader[UUID, dict[str, Any] | None]:
-        async def load(ids: list[UUID]) -> list[dict[str, Any] | None]:
-            return await ledger_reads.by_ids(ctx.session, table, ids)
-
-        return DataLoader(load_fn=load)
-
-    return factory
-
-
-def interest_loader(as_of: date) -> Any:
-    """Accrued interest by invoice id, as of one date."""
-
-    def factory(ctx: Context) -> DataLoader[UUID, int]:
-        async def load(ids: list[UUID]) -> list[int]:
-            from services.ledger.interest import interest_for
-
-            found = await ctx.session.run(lambda c: interest_for(c, ids, as_of))
-            return [found.get(i, 0) for i in ids]
-
-        return DataLoader(load_fn=load)
-
-    return factory
-
-
-def instalments_loader(ctx: Context) -> DataLoader[UUID, list[dict[str, Any]]]:
-    """Instalment schedules by invoice id."""
-
-    async def load(ids: list[UUID]) -> list[list[dict[str, Any]]]:
-        return await ledger_reads.instalments_for(ctx.session, ids)
-
-    return DataLoader(load_fn=load)
+async def customer_of(info: Info[Context, Any], customer_id: UUID) -> Customer | None:
+    """A customer through the request's customer loader."""
+    row = await info.context.loader("customers", loaders.customers).load(customer_id)
+    return Customer.from_row(row) if row else None
 
 
 @strawberry.enum(description="Where an invoice stands.")
@@ -103,21 +59,21 @@ class Allocation:
     created_by: str = strawberry.field(description="Who posted it.")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Allocation:
-        """From a stored entry joined with its invoice number."""
+    def from_row(cls, entry: AllocationEntry) -> Allocation:
+        """From a ledger entry joined with its invoice number."""
         return cls(
-            id=to_global_id("Allocation", row["id"]),
-            kind=AllocationKind(row["kind"]),
-            amount=_money(row["amount_minor"], row["currency"]),
-            effective_on=row["effective_on"],
-            invoice_id=to_global_id("Invoice", row["invoice_id"]),
-            invoice_number=row["invoice_number"],
-            payment_id=to_global_id("Payment", row["payment_id"]) if row["payment_id"] else None,
-            reverses_id=to_global_id("Allocation", row["reverses_id"])
-            if row["reverses_id"]
+            id=to_global_id("Allocation", entry.id),
+            kind=AllocationKind(entry.kind),
+            amount=_money(entry.amount_minor, entry.currency),
+            effective_on=entry.effective_on,
+            invoice_id=to_global_id("Invoice", entry.invoice_id),
+            invoice_number=entry.invoice_number,
+            payment_id=to_global_id("Payment", entry.payment_id) if entry.payment_id else None,
+            reverses_id=to_global_id("Allocation", entry.reverses_id)
+            if entry.reverses_id
             else None,
-            created_at=row["created_at"],
-            created_by=row["created_by"],
+            created_at=entry.created_at,
+            created_by=entry.created_by,
         )
 
 
@@ -130,8 +86,7 @@ class Instalment:
 
 @strawberry.type(description="An invoice issued to a customer on credit.")
 class Invoice(Node):
-    raw_id: strawberry.Private[UUID]
-    raw_customer_id: strawberry.Private[UUID]
+    record: strawberry.Private[InvoiceRecord]
     number: str = strawberry.field(description="Invoice number, unique in the tenant.")
     external_id: str | None = strawberry.field(description="Id in the source system.")
     order_ref: str | None = strawberry.field(description="Sales order reference.")
@@ -147,12 +102,11 @@ class Invoice(Node):
 
     @strawberry.field(description="Days past due today (negative: days until due).")
     def days_past_due(self, info: Info[Context, Any]) -> int:
-        return (info.context.today - self.due_date).days
+        return self.record.days_past_due(info.context.today)
 
     @strawberry.field(description="The customer billed.")
     async def customer(self, info: Info[Context, Any]) -> Customer | None:
-        row = await info.context.loader("customers", loaders.customers).load(self.raw_customer_id)
-        return Customer.from_row(row) if row else None
+        return await customer_of(info, self.record.customer_id)
 
     @strawberry.field(
         description="Late interest accrued by a date (default today): simple "
@@ -164,62 +118,52 @@ class Invoice(Node):
         as_of: Annotated[date | None, strawberry.argument(description="Default today.")] = None,
     ) -> Money:
         day = as_of or info.context.today
-        minor = await info.context.loader(f"interest:{day}", interest_loader(day)).load(self.raw_id)
+        loader = info.context.loader(f"interest:{day}", ledger_loaders.interest(day))
+        minor = await loader.load(self.record.id)
         return _money(minor, self.amount.currency)
 
     @strawberry.field(description="Ledger entries against this invoice, oldest first.")
     async def allocations(self, info: Info[Context, Any]) -> list[Allocation]:
-        rows = await info.context.loader(
-            "allocations_by_invoice", allocations_loader("invoice_id")
-        ).load(self.raw_id)
-        return [Allocation.from_row(r) for r in rows]
+        loader = info.context.loader(
+            "allocations_by_invoice", ledger_loaders.allocations_by_invoice
+        )
+        return [Allocation.from_row(e) for e in await loader.load(self.record.id)]
 
     @strawberry.field(description="Instalment schedule, when the terms split the invoice.")
     async def instalments(self, info: Info[Context, Any]) -> list[Instalment]:
-        rows = await info.context.loader("instalments", instalments_loader).load(self.raw_id)
+        loader = info.context.loader("instalments", ledger_loaders.instalments)
         return [
             Instalment(
-                seq=r["seq"],
-                due_date=r["due_date"],
-                amount=_money(r["amount_minor"], self.amount.currency),
+                seq=i.seq, due_date=i.due_date, amount=_money(i.amount_minor, self.amount.currency)
             )
-            for r in rows
+            for i in await loader.load(self.record.id)
         ]
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Invoice:
-        """From a stored invoice."""
-        currency = row["currency"]
-        status = (
-            InvoiceStatus.OPEN
-            if row["open_minor"] > 0
-            else InvoiceStatus.WRITTEN_OFF
-            if row["written_off_minor"] > 0
-            else InvoiceStatus.PAID
-        )
+    def from_row(cls, record: InvoiceRecord) -> Invoice:
+        """From the ledger's invoice record."""
+        currency = record.currency
         return cls(
-            id=to_global_id("Invoice", row["id"]),
-            raw_id=row["id"],
-            raw_customer_id=row["customer_id"],
-            number=row["number"],
-            external_id=row["external_id"],
-            order_ref=row["order_ref"],
-            issue_date=row["issue_date"],
-            due_date=row["due_date"],
-            amount=_money(row["amount_minor"], currency),
-            open_amount=_money(row["open_minor"], currency),
-            disputed_amount=_money(row["disputed_minor"], currency),
-            written_off_amount=_money(row["written_off_minor"], currency),
-            salesperson=row["salesperson"],
-            status=status,
-            created_at=row["created_at"],
+            id=to_global_id("Invoice", record.id),
+            record=record,
+            number=record.number,
+            external_id=record.external_id,
+            order_ref=record.order_ref,
+            issue_date=record.issue_date,
+            due_date=record.due_date,
+            amount=_money(record.amount_minor, currency),
+            open_amount=_money(record.open_minor, currency),
+            disputed_amount=_money(record.disputed_minor, currency),
+            written_off_amount=_money(record.written_off_minor, currency),
+            salesperson=record.salesperson,
+            status=InvoiceStatus(record.status.value),
+            created_at=record.created_at,
         )
 
 
 @strawberry.type(description="Cash received from a customer.")
 class Payment(Node):
-    raw_id: strawberry.Private[UUID]
-    raw_customer_id: strawberry.Private[UUID]
+    record: strawberry.Private[PaymentRecord]
     external_id: str | None = strawberry.field(description="Id in the source system.")
     received_on: date = strawberry.field(description="Date received.")
     amount: Money = strawberry.field(description="Amount received.")
@@ -232,33 +176,31 @@ class Payment(Node):
 
     @strawberry.field(description="The paying customer.")
     async def customer(self, info: Info[Context, Any]) -> Customer | None:
-        row = await info.context.loader("customers", loaders.customers).load(self.raw_customer_id)
-        return Customer.from_row(row) if row else None
+        return await customer_of(info, self.record.customer_id)
 
     @strawberry.field(description="Ledger entries made from this payment, oldest first.")
     async def allocations(self, info: Info[Context, Any]) -> list[Allocation]:
-        rows = await info.context.loader(
-            "allocations_by_payment", allocations_loader("payment_id")
-        ).load(self.raw_id)
-        return [Allocation.from_row(r) for r in rows]
+        loader = info.context.loader(
+            "allocations_by_payment", ledger_loaders.allocations_by_payment
+        )
+        return [Allocation.from_row(e) for e in await loader.load(self.record.id)]
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Payment:
-        """From a stored payment."""
-        currency = row["currency"]
+    def from_row(cls, record: PaymentRecord) -> Payment:
+        """From the ledger's payment record."""
+        currency = record.currency
         return cls(
-            id=to_global_id("Payment", row["id"]),
-            raw_id=row["id"],
-            raw_customer_id=row["customer_id"],
-            external_id=row["external_id"],
-            received_on=row["received_on"],
-            amount=_money(row["amount_minor"], currency),
-            unallocated=_money(row["unallocated_minor"], currency),
-            method=row["method"],
-            reference=row["reference"],
-            status=row["status"],
-            reversal_reason=row["reversal_reason"],
-            created_at=row["created_at"],
+            id=to_global_id("Payment", record.id),
+            record=record,
+            external_id=record.external_id,
+            received_on=record.received_on,
+            amount=_money(record.amount_minor, currency),
+            unallocated=_money(record.unallocated_minor, currency),
+            method=record.method,
+            reference=record.reference,
+            status=record.status,
+            reversal_reason=record.reversal_reason,
+            created_at=record.created_at,
         )
 
 
@@ -298,7 +240,5 @@ class InvoiceFilter:
     overdue: bool | None = strawberry.field(default=None, description="Only overdue ones.")
 
 
-INVOICE_ROWS = rows_loader(invoice_table)
-PAYMENT_ROWS = rows_loader(payment_table)
-register_node("Invoice", "Invoice", INVOICE_ROWS, Invoice.from_row)
-register_node("Payment", "Payment", PAYMENT_ROWS, Payment.from_row)
+register_node("Invoice", "invoices", ledger_loaders.invoices, Invoice.from_row)
+register_node("Payment", "payments", ledger_loaders.payments, Payment.from_row)

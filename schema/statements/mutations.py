@@ -9,19 +9,17 @@ import strawberry
 from strawberry.types import Info
 
 from domain import roles
-from schema.collections.errors import COLLECTIONS
 from schema.collections.mutations import (
     WORK,
     CollectionsPayload,
     RunCollectionsPayload,
-    created_payload,
+    shows_id,
+    shows_job,
 )
 from schema.context import Context
-from schema.jobs.types import Job
-from schema.mutation import INPUT, decode, run
+from schema.mutation import INPUT, decode, respond
 from schema.permissions import allow, roles_note
 from services.jobs.catalogue import MONTHLY_STATEMENTS, Period
-from services.jobs.reads import job_by_id
 from services.jobs.requests import request_job
 from services.statements import monthly as statements
 
@@ -41,27 +39,28 @@ class RunStatementsInput:
 async def set_statement_status(
     info: Info[Context, Any], input: Annotated[SetStatementStatusInput, INPUT]
 ) -> CollectionsPayload:
-    result, errors = await run(
+    """Record the customer's answer to a statement (or that it went out)."""
+    return await respond(
         info,
-        COLLECTIONS,
+        CollectionsPayload,
         lambda uow: statements.set_status(
             uow, decode(input.id, "Statement"), input.status, input.note
         ),
+        shows_id("Statement", lambda r: r.statement_id),
     )
-    return created_payload(result, "statementId", "Statement", errors)
 
 
 async def run_statements(
     info: Info[Context, Any], input: Annotated[RunStatementsInput, INPUT]
 ) -> RunCollectionsPayload:
+    """Queue a month's statements."""
     period = input.period.replace(day=1)
-    job_id, errors = await run(
+    return await respond(
         info,
-        COLLECTIONS,
+        RunCollectionsPayload,
         lambda uow: request_job(uow, MONTHLY_STATEMENTS, Period(period)),
+        shows_job(info),
     )
-    row = await job_by_id(info.context.session, job_id) if job_id else None
-    return RunCollectionsPayload(job=Job.from_row(row) if row else None, user_errors=errors)
 
 
 FIELDS = {

@@ -38,4 +38,4 @@ class StatementQuery:
         if raw is False:
             return []
         rows = await reads.statements_list(info.context.session, raw, period)
-        return [Statement.from_row(r) for r in rows]
+        return [Statement.from_record(r) for r in rows]

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
 
 from schema.money import Money
 from schema.relay import to_global_id
+from services.statements.reads import StatementRecord
 
 
 @strawberry.type(description="A monthly reconciliation statement (对账单) in one currency.")
@@ -28,21 +28,17 @@ class Statement:
     status_note: str | None = strawberry.field(description="Note, e.g. the dispute.")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Statement:
+    def from_record(cls, statement: StatementRecord) -> Statement:
         """From a stored statement."""
-        currency = row["currency"]
-        opening = Money.from_minor(row["opening_minor"], currency)
-        closing = Money.from_minor(row["closing_minor"], currency)
-        assert opening is not None and closing is not None
         return cls(
-            id=to_global_id("Statement", row["id"]),
-            customer_id=to_global_id("Customer", row["customer_id"]),
-            period=row["period"],
-            opening=opening,
-            closing=closing,
-            content=row["content"],
-            status=row["status"],
-            status_by=row["status_by"],
-            status_at=row["status_at"],
-            status_note=row["status_note"],
+            id=to_global_id("Statement", statement.id),
+            customer_id=to_global_id("Customer", statement.customer_id),
+            period=statement.period,
+            opening=Money.of(statement.opening.minor, statement.opening.currency),
+            closing=Money.of(statement.closing.minor, statement.closing.currency),
+            content=statement.content,
+            status=statement.status,
+            status_by=statement.status_by,
+            status_at=statement.status_at,
+            status_note=statement.status_note,
         )

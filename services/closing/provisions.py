@@ -16,7 +16,7 @@ from uuid import UUID
 
 import sqlalchemy as sa
 
-from dbschema.ledger_tables import provision_customer_lines, provision_runs
+from dbschema.closing_tables import provision_customer_lines, provision_runs
 from dbschema.queries.events import record_event
 from domain.errors import DomainError
 from domain.provisions import AGE, ProvisionMatrix, ProvisionTotals

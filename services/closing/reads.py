@@ -11,7 +11,7 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from dbschema.ledger_tables import (
+from dbschema.closing_tables import (
     bad_debt_cases,
     provision_customer_lines,
     provision_runs,

@@ -14,14 +14,13 @@ from uuid import UUID
 
 import sqlalchemy as sa
 
-from dbschema.ledger_tables import (
+from dbschema.closing_tables import (
     bad_debt_cases,
-    invoices,
-    payments,
     write_off_approvals,
     write_off_lines,
     write_off_proposals,
 )
+from dbschema.ledger_tables import invoices, payments
 from dbschema.queries.events import record_event
 from dbschema.queries.ledger import lock_invoices, post_allocations
 from domain.errors import DomainError, NotFound, ValidationFailed
@@ -32,7 +31,7 @@ from domain.writeoff import (
     fully_approved,
 )
 from services.configuration import policy as receivables_config
-from services.idempotency import run_once
+from services.idempotency import Operation, run_once
 from services.uow import UnitOfWork
 
 
@@ -165,7 +164,7 @@ async def _propose_once(uow: UnitOfWork, data: WriteOffIn, key: str) -> tuple[di
         )
         return {"proposalId": str(proposal_id)}
 
-    return await run_once(uow, "proposeWriteOff", key, content, work)
+    return await run_once(uow, Operation("PROPOSE_WRITE_OFF", dict), key, content, work)
 
 
 async def _locked_proposal(uow: UnitOfWork, proposal_id: UUID) -> Any:
@@ -298,7 +297,9 @@ async def _post_once(
         )
         return {"proposalId": str(proposal_id), "caseId": str(case_id)}
 
-    return await run_once(uow, "postWriteOff", key, {"proposal": str(proposal_id), "on": on}, work)
+    return await run_once(
+        uow, Operation("POST_WRITE_OFF", dict), key, {"proposal": str(proposal_id), "on": on}, work
+    )
 
 
 async def record_recovery(
@@ -351,7 +352,7 @@ async def _recover_once(
         )
         return {"caseId": str(case_id), "paymentId": str(payment_id)}
 
-    return await run_once(uow, "recordRecovery", key, content, work)
+    return await run_once(uow, Operation("RECORD_RECOVERY", dict), key, content, work)
 
 
 async def record_lessons(

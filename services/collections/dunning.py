@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+from collections import defaultdict
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dbschema.ledger_tables import invoices
 from dbschema.tables import customers, tenants
+from documents.models import DunningLetter, LetterCurrency, LetterItem
 from domain.errors import DomainError, NotFound
 from domain.money import Money
-from services.collections.workflow import record_activity
+from services.collections.activities import ActivityIn, ActivityRecorded, record_activity
 from services.ledger.interest import interest_for
 from services.read_session import ReadSession
 from services.uow import UnitOfWork
@@ -22,98 +24,89 @@ from services.uow import UnitOfWork
 KINDS = ("REMINDER", "DEMAND", "LAWYER")
 
 
-async def letter_data(
-    session: ReadSession, customer_id: UUID, kind: str, as_of: date
-) -> dict[str, Any] | None:
-    """What a letter shows; None when the customer is not the tenant's."""
-
-    async def load(conn: Any) -> dict[str, Any] | None:
-        customer = (
-            await conn.execute(sa.select(customers).where(customers.c.id == customer_id))
-        ).first()
-        if customer is None:
-            return None
-        rows = [
-            dict(r._mapping)
-            for r in await conn.execute(
-                sa.select(invoices)
-                .where(
-                    invoices.c.customer_id == customer_id,
-                    invoices.c.open_minor > invoices.c.disputed_minor,
-                    invoices.c.due_date < as_of,
-                )
-                .order_by(invoices.c.currency, invoices.c.due_date)
-            )
-        ]
-        interest = await interest_for(conn, [r["id"] for r in rows], as_of)
-        tenant_name = await conn.scalar(sa.select(tenants.c.name))
-        blocks: dict[str, dict[str, Any]] = {}
-        for row in rows:
-            currency = row["currency"].strip()
-            block = blocks.setdefault(
-                currency, {"currency": currency, "items": [], "open_minor": 0, "interest_minor": 0}
-            )
-            owed = row["open_minor"] - row["disputed_minor"]
-            block["items"].append(
-                {
-                    "number": row["number"],
-                    "due": row["due_date"].isoformat(),
-                    "days": (as_of - row["due_date"]).days,
-                    "open": Money(owed, currency).to_decimal_string(),
-                    "interest": Money(interest[row["id"]], currency).to_decimal_string(),
-                }
-            )
-            block["open_minor"] += owed
-            block["interest_minor"] += interest[row["id"]]
-        for block in blocks.values():
-            block["open"] = Money(block.pop("open_minor"), block["currency"]).to_decimal_string()
-            block["interest"] = Money(
-                block.pop("interest_minor"), block["currency"]
-            ).to_decimal_string()
-        return {
-            "kind": kind,
-            "tenant_name": tenant_name,
-            "code": customer.code,
-            "legal_name": customer.legal_name,
-            "as_of": as_of.isoformat(),
-            "currencies": list(blocks.values()),
-        }
-
-    return await session.run(load)
-
-
-async def letter_pdf(
-    engine: AsyncEngine, tenant_id: UUID, customer_id: UUID, kind: str, lang: str, as_of: date
-) -> bytes | None:
-    """The rendered letter, or None when not found."""
-    from documents.dunning import render_dunning_pdf
-
+def _check_kind(kind: str) -> None:
     if kind not in KINDS:
         raise DomainError("INVALID_KIND", f"kind is one of {KINDS}", "kind")
-    session = ReadSession(engine, tenant_id)
-    try:
-        data = await letter_data(session, customer_id, kind, as_of)
-    finally:
-        await session.close()
-    if data is None:
+
+
+async def _overdue(
+    conn: AsyncConnection, customer_id: UUID, as_of: date
+) -> tuple[Any, str, list[Any]] | None:
+    """The customer, the tenant's name and the undisputed overdue items; None if no customer."""
+    customer = (
+        await conn.execute(
+            sa.select(customers.c.code, customers.c.legal_name).where(customers.c.id == customer_id)
+        )
+    ).first()
+    if customer is None:
         return None
-    return await asyncio.to_thread(render_dunning_pdf, data, lang)
+    rows = (
+        await conn.execute(
+            sa.select(invoices)
+            .where(
+                invoices.c.customer_id == customer_id,
+                invoices.c.open_minor > invoices.c.disputed_minor,
+                invoices.c.due_date < as_of,
+            )
+            .order_by(invoices.c.currency, invoices.c.due_date)
+        )
+    ).all()
+    tenant_name = await conn.scalar(sa.select(tenants.c.name))
+    return customer, str(tenant_name), list(rows)
+
+
+async def letter_data(
+    session: ReadSession, customer_id: UUID, kind: str, as_of: date
+) -> DunningLetter | None:
+    """What a letter shows; None when the customer is not the tenant's."""
+    _check_kind(kind)
+    found = await session.run(lambda conn: _overdue(conn, customer_id, as_of))
+    if found is None:
+        return None
+    customer, tenant_name, rows = found
+    ids = [r.id for r in rows]
+    interest = await interest_for(session, ids, as_of)
+    by_currency: dict[str, list[Any]] = defaultdict(list)
+    for row in rows:
+        by_currency[row.currency.strip()].append(row)
+    blocks = []
+    for currency, items in by_currency.items():
+        owed = {r.id: r.open_minor - r.disputed_minor for r in items}
+        blocks.append(
+            LetterCurrency(
+                currency=currency,
+                items=[
+                    LetterItem(
+                        number=r.number,
+                        due=r.due_date,
+                        days=(as_of - r.due_date).days,
+                        open=Money(owed[r.id], currency).to_decimal_string(),
+                        interest=Money(interest[r.id], currency).to_decimal_string(),
+                    )
+                    for r in items
+                ],
+                open=Money(sum(owed.values()), currency).to_decimal_string(),
+                interest=Money(sum(interest[r.id] for r in items), currency).to_decimal_string(),
+            )
+        )
+    return DunningLetter(kind, tenant_name, customer.code, customer.legal_name, as_of, blocks)
+
+
+async def render_letter(letter: DunningLetter, lang: str) -> bytes:
+    """The letter as a PDF (rendered off the event loop, with no connection held)."""
+    from documents.dunning import render_dunning_pdf
+
+    return await asyncio.to_thread(render_dunning_pdf, letter, lang)
 
 
 async def record_sent(
     uow: UnitOfWork, customer_id: UUID, kind: str, channel: str
-) -> dict[str, Any]:
+) -> ActivityRecorded:
     """Record a letter as sent: part of the evidence chain."""
-    if kind not in KINDS:
-        raise DomainError("INVALID_KIND", f"kind is one of {KINDS}", "kind")
+    _check_kind(kind)
     if not channel.strip():
         raise NotFound("channel", "channel")
+    note = f"{kind} letter sent by {channel}"
     return await record_activity(
-        uow,
-        customer_id,
-        "DUNNING_LETTER",
-        datetime.now(UTC),
-        kind,
-        f"{kind} letter sent by {channel}",
-        None,
+        uow, ActivityIn(customer_id, "DUNNING_LETTER", datetime.now(UTC), kind, note)
     )

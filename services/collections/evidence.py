@@ -6,44 +6,30 @@ import csv
 import io
 from uuid import UUID
 
-import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncEngine
+from services.collections.reads import activity_log, customer_code
+from services.read_session import ReadSession
 
-from dbschema.ledger_tables import activities
-from dbschema.tables import customers
-from services.uow import SYSTEM, UnitOfWork
+COLUMNS = (
+    "customer",
+    "occurred_at",
+    "kind",
+    "outcome",
+    "notes",
+    "document_ref",
+    "recorded_by",
+    "recorded_at",
+)
 
 
-async def activities_csv(engine: AsyncEngine, tenant_id: UUID, customer_id: UUID) -> str | None:
+async def activities_csv(session: ReadSession, customer_id: UUID) -> str | None:
     """The customer's activities as CSV (the evidence chain a court would ask for)."""
-    async with UnitOfWork(engine, tenant_id, SYSTEM) as uow:
-        code = await uow.conn.scalar(
-            sa.select(customers.c.code).where(customers.c.id == customer_id)
-        )
-        if code is None:
-            return None
-        rows = (
-            await uow.conn.execute(
-                sa.select(activities)
-                .where(activities.c.customer_id == customer_id)
-                .order_by(activities.c.occurred_at, activities.c.created_at)
-            )
-        ).all()
+    code = await customer_code(session, customer_id)
+    if code is None:
+        return None
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(
-        [
-            "customer",
-            "occurred_at",
-            "kind",
-            "outcome",
-            "notes",
-            "document_ref",
-            "recorded_by",
-            "recorded_at",
-        ]
-    )
-    for r in rows:
+    writer.writerow(COLUMNS)
+    for r in await activity_log(session, customer_id, limit=None):
         writer.writerow(
             [
                 code,

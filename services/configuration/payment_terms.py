@@ -142,7 +142,17 @@ async def catalogue(session: ReadSession) -> TermsCatalogue:
     async def rows(conn: AsyncConnection) -> list[Any]:
         return list(await conn.execute(sa.select(payment_terms).order_by(payment_terms.c.code)))
 
-    templates = tuple(_template(r._mapping) for r in await session.run(rows))
+    return _catalogue(await session.run(rows))
+
+
+async def catalogue_in(uow: UnitOfWork) -> TermsCatalogue:
+    """The same catalogue inside a unit of work (a class change proposes the class's terms)."""
+    rows = await uow.conn.execute(sa.select(payment_terms).order_by(payment_terms.c.code))
+    return _catalogue(list(rows))
+
+
+def _catalogue(rows: list[Any]) -> TermsCatalogue:
+    templates = tuple(_template(r._mapping) for r in rows)
     by_code = {t.code: t.terms for t in templates}
     return TermsCatalogue(
         templates=templates,

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dbschema.ledger_tables import payment_terms
 from domain.terms import (
@@ -36,11 +37,16 @@ async def terms_for(
     uow: UnitOfWork, terms_code: str | None, rating_class: str | None
 ) -> PaymentTerms:
     """A customer's terms (domain.terms.applicable_terms), from the templates that can apply."""
+    return await terms_on(uow.conn, terms_code, rating_class)
+
+
+async def terms_on(
+    conn: AsyncConnection, terms_code: str | None, rating_class: str | None
+) -> PaymentTerms:
+    """The same, on a connection a read session or unit of work already holds."""
     codes = [class_code(rating_class or FALLBACK_CLASS), *([terms_code] if terms_code else [])]
     templates = {
         r.code: terms_from_row(r._mapping)
-        for r in await uow.conn.execute(
-            sa.select(payment_terms).where(payment_terms.c.code.in_(codes))
-        )
+        for r in await conn.execute(sa.select(payment_terms).where(payment_terms.c.code.in_(codes)))
     }
     return applicable_terms(templates, terms_code, rating_class)

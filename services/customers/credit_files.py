@@ -8,6 +8,8 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from dbschema.queries import credit_files as q
 from dbschema.queries import customers as customer_queries
 from domain.audit import AuditAction
@@ -86,12 +88,22 @@ def dossiers_from(rows: Sequence[Any], with_partners: bool) -> Dossiers:
 
 async def facts_for(uow: UnitOfWork, customer_ids: list[UUID]) -> dict[UUID, CreditFileFacts]:
     """Facts for many customers with one query."""
-    return dossiers_from(await q.credit_file_facts(uow.conn, customer_ids), False).facts
+    return await facts_on(uow.conn, customer_ids)
+
+
+async def facts_on(conn: AsyncConnection, customer_ids: list[UUID]) -> dict[UUID, CreditFileFacts]:
+    """The same, on a connection a read session or unit of work already holds."""
+    return dossiers_from(await q.credit_file_facts(conn, customer_ids), False).facts
 
 
 async def tenant_policy(uow: UnitOfWork) -> Policy:
     """The tenant's completeness policy and review interval."""
-    return policy_from(await customer_queries.tenant_settings(uow.conn))
+    return await policy_on(uow.conn)
+
+
+async def policy_on(conn: AsyncConnection) -> Policy:
+    """The same, on a connection a read session or unit of work already holds."""
+    return policy_from(await customer_queries.tenant_settings(conn))
 
 
 async def add_entry(

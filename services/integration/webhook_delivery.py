@@ -22,7 +22,9 @@ from domain.webhooks import check_url, forbidden_address, retry_delay, signature
 from services.integration.webhooks import UrlPolicy
 from services.uow import UnitOfWork
 
-BATCH = 50  #: deliveries sent per endpoint in one pass (in order), then the endpoint yields
+BATCH = 50  #: deliveries sent per transaction (in order), then the endpoint's lock is let go
+PASS_SECONDS = 10.0  #: one pass drains a backlog for this long, then leaves it to the next
+LINGER_POLL = 0.05  #: how often a lingering pass looks for new deliveries
 TIMEOUT_SECONDS = 10.0  #: a receiver that has not answered by then has failed this attempt
 EXCERPT = 500  #: characters of a response kept in the log
 TOPIC_DISABLED = "webhook.endpoint_disabled"
@@ -86,11 +88,37 @@ async def deliver_due(
     send: Sender,
     policy: UrlPolicy,
     now: Callable[[], float] = time.time,
+    linger: float = 0.0,
 ) -> int:
-    """Send what is due for one endpoint, oldest first; returns how many were attempted.
+    """Send what is due for one endpoint, oldest first, batch after batch until nothing is due
+    (or, with `linger`, nothing came for that long) or the pass has used its time; returns how
+    many were attempted. A worker lingers so a steady stream does not wait for a new message
+    per event."""
+    started = last_work = time.monotonic()
+    attempted = 0
+    while True:
+        done, more = await _batch(open_uow, endpoint_id, send, policy, now)
+        attempted += done
+        clock = time.monotonic()
+        if done:
+            last_work = clock
+        if clock - started > PASS_SECONDS or clock - last_work >= linger:
+            return attempted
+        if not more:
+            await asyncio.sleep(LINGER_POLL)  # events keep coming: stay a moment for them
 
-    One transaction holds the endpoint's row lock for the pass, so two workers never deliver
-    to one endpoint at once (order per customer holds); a failed delivery holds back the later
+
+async def _batch(
+    open_uow: Callable[[], UnitOfWork],
+    endpoint_id: UUID,
+    send: Sender,
+    policy: UrlPolicy,
+    now: Callable[[], float],
+) -> tuple[int, bool]:
+    """One batch in one transaction; (attempted, whether more may be due).
+
+    The transaction holds the endpoint's row lock, so two workers never deliver to one
+    endpoint at once (order per customer holds); a failed delivery holds back the later
     deliveries of its customer until it succeeds or is given up.
     """
     async with open_uow() as uow:
@@ -102,7 +130,7 @@ async def deliver_due(
             )
         ).first()
         if endpoint is None or endpoint.status != "ACTIVE":
-            return 0
+            return 0, False
         earlier = webhook_deliveries.alias("earlier")
         due = (
             await uow.conn.execute(
@@ -131,6 +159,7 @@ async def deliver_due(
             if endpoint.previous_secret_until.timestamp() > now():
                 secrets.append(endpoint.previous_secret)
         attempted = 0
+        disabled = False
         for delivery in due:
             row = dict(delivery._mapping)
             if row["ordering_key"] in held:
@@ -142,6 +171,7 @@ async def deliver_due(
                 held.add(row["ordering_key"])
             if failures >= endpoint.disable_after:
                 await _disable(uow, endpoint, failures)
+                disabled = True
                 break
         await uow.conn.execute(
             webhook_endpoints.update()
@@ -149,7 +179,7 @@ async def deliver_due(
             .values(consecutive_failures=failures)
         )
         await uow.commit()
-    return attempted
+    return attempted, len(due) == BATCH and not disabled
 
 
 async def _attempt(

@@ -270,7 +270,7 @@ async def accrued_interest(
     session: ReadSession, customer_id: UUID, as_of: date
 ) -> tuple[Money, ...]:
     """A customer's late interest accrued by a date, per currency (by currency code)."""
-    totals = await session.run(lambda conn: interest.customer_interest(conn, customer_id, as_of))
+    totals = await interest.customer_interest(session, customer_id, as_of)
     return tuple(Money(minor, code) for code, minor in sorted(totals.items()))
 
 

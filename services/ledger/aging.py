@@ -15,9 +15,11 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from dbschema.tables import tenants
 from domain.aging import Bucket
 from domain.errors import DomainError
 from services.configuration import policy as receivables_config
+from services.read_session import ReadSession
 
 GROUPS = {
     "INVOICE": "i.id::text",
@@ -136,18 +138,18 @@ UNION ALL
 
 
 async def aging(
-    conn: AsyncConnection,
+    session: ReadSession,
     *,
     as_of: date,
     basis: str,
     group: str,
-    buckets: tuple[Bucket, ...],
     currency: str | None,
     after: tuple[int, str, str] | None,
     first: int,
     customer: UUID | None = None,
+    buckets: tuple[Bucket, ...] | None = None,
 ) -> AgingResult:
-    """Run the aging statement and shape its rows."""
+    """Aging as of a date in one statement; buckets default to the tenant's for the basis."""
     if basis not in ("DPD", "AGE"):
         raise DomainError("INVALID_INPUT", "basis is DPD or AGE", "basis")
     params: dict[str, Any] = {"as_of": as_of, "limit": first + 1}
@@ -157,11 +159,15 @@ async def aging(
         params["customer"] = customer
     if after:
         params.update(after_overdue=after[0], after_key=after[1], after_currency=after[2])
-    rows = (
-        await conn.execute(
-            build_sql(group, basis, buckets, bool(currency), bool(after), bool(customer)), params
-        )
-    ).all()
+
+    async def run(conn: AsyncConnection) -> tuple[tuple[Bucket, ...], list[Any]]:
+        chosen = buckets
+        if chosen is None:
+            chosen = buckets_for(basis, await conn.scalar(sa.select(tenants.c.settings)) or {})
+        sql = build_sql(group, basis, chosen, bool(currency), bool(after), bool(customer))
+        return chosen, list((await conn.execute(sql, params)).all())
+
+    used, rows = await session.run(run)
     totals, lines, groups = [], [], 0
     for row in rows:
         values = list(row)
@@ -170,7 +176,7 @@ async def aging(
             currency=values[2].strip(),
             total_minor=int(values[3]),
             overdue_minor=int(values[4]),
-            buckets={b.label: int(values[5 + n]) for n, b in enumerate(buckets)},
+            buckets={b.label: int(values[5 + n]) for n, b in enumerate(used)},
         )
         if values[0] == "T":
             totals.append(line)
@@ -178,4 +184,4 @@ async def aging(
         else:
             lines.append(line)
     totals.sort(key=lambda t: t.currency)
-    return AgingResult(as_of, basis, buckets, totals, lines[:first], groups, len(lines) > first)
+    return AgingResult(as_of, basis, used, totals, lines[:first], groups, len(lines) > first)

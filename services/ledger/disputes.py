@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -11,12 +10,13 @@ from dbschema.ledger_tables import disputes, invoices
 from dbschema.queries.ledger import lock_invoices
 from domain.errors import DomainError, NotFound
 from domain.money import Money
+from services.ledger.records import DisputeChanged
 from services.uow import UnitOfWork
 
 
 async def open_dispute(
     uow: UnitOfWork, invoice_id: UUID, amount: str, reason: str
-) -> dict[str, Any]:
+) -> DisputeChanged:
     """Record a dispute on (part of) an invoice's open amount."""
     if not reason.strip():
         raise DomainError("REQUIRED", "say what the customer disputes", "reason")
@@ -32,7 +32,7 @@ async def open_dispute(
         raise DomainError(
             "EXCEEDS_OPEN_AMOUNT", "more than the undisputed open amount", "amount.amount"
         )
-    dispute_id = await uow.conn.scalar(
+    dispute_id: UUID = await uow.conn.scalar(
         disputes.insert()
         .values(
             tenant_id=uow.tenant_id,
@@ -48,12 +48,12 @@ async def open_dispute(
         .where(invoices.c.id == invoice_id)
         .values(disputed_minor=invoices.c.disputed_minor + money.minor)
     )
-    return {"disputeId": str(dispute_id), "invoiceId": str(invoice_id)}
+    return DisputeChanged(dispute_id, invoice_id)
 
 
 async def resolve_dispute(
     uow: UnitOfWork, dispute_id: UUID, accepted: bool, resolution: str
-) -> dict[str, Any]:
+) -> DisputeChanged:
     """Close a dispute; an accepted one is usually followed by a credit note."""
     row = (
         await uow.conn.execute(
@@ -80,4 +80,4 @@ async def resolve_dispute(
         .where(invoices.c.id == row.invoice_id)
         .values(disputed_minor=sa.func.greatest(invoices.c.disputed_minor - row.amount_minor, 0))
     )
-    return {"disputeId": str(dispute_id), "invoiceId": str(row.invoice_id)}
+    return DisputeChanged(dispute_id, row.invoice_id)

@@ -8,7 +8,7 @@ same ids; an external id seen before with other content is refused per row.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -29,7 +29,9 @@ from domain.errors import DomainError
 from domain.money import Money
 from domain.terms import schedule
 from services.configuration.terms import terms_for
+from services.ledger.invoices import positive_money
 from services.ledger.payments import METHODS, TOPIC_PAYMENT
+from services.ledger.records import ImportOutcome, RowOutcome, RowStatus
 from services.uow import UnitOfWork
 
 MAX_ROWS = 5000  #: one call carries at most this many rows
@@ -73,14 +75,8 @@ def row_fingerprint(*parts: object) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-@dataclass
-class RowResult:
-    """What happened to one row: CREATED, REPLAYED or ERROR (with the errors)."""
-
-    index: int
-    status: str
-    id: UUID | None = None
-    errors: list[DomainError] = field(default_factory=list)
+def _refused(index: int, *errors: DomainError) -> RowOutcome:
+    return RowOutcome(index, RowStatus.ERROR, errors=errors)
 
 
 async def _customers(uow: UnitOfWork, codes: set[str]) -> dict[str, dict[str, Any]]:
@@ -101,32 +97,52 @@ async def _existing(uow: UnitOfWork, table: sa.Table, external_ids: set[str]) ->
 
 
 def _settled_by_external_id(
-    result: RowResult, ext: str, digest: str, seen: set[str], existing: dict[str, Any]
-) -> bool:
-    """Whether the external id alone decides the row: missing, repeated in the batch,
-    posted before with this content (REPLAYED) or with other content (refused)."""
+    index: int, ext: str, digest: str, seen: set[str], existing: dict[str, Any]
+) -> RowOutcome | None:
+    """The row's outcome when the external id alone decides it (missing, repeated in the
+    batch, posted before with this content or with other content), else None."""
     if not ext:
-        result.errors.append(DomainError("REQUIRED", "externalId is required", "externalId"))
-        return True
+        return _refused(index, DomainError("REQUIRED", "externalId is required", "externalId"))
     if ext in seen:
-        result.errors.append(
-            DomainError("DUPLICATE_NUMBER", "externalId repeats in the batch", "externalId")
+        return _refused(
+            index, DomainError("DUPLICATE_NUMBER", "externalId repeats in the batch", "externalId")
         )
-        return True
     seen.add(ext)
     if ext not in existing:
-        return False
+        return None
     if existing[ext].fingerprint == digest:
-        result.status, result.id = "REPLAYED", existing[ext].id
-    else:
-        result.errors.append(
-            DomainError(
-                "IDEMPOTENCY_MISMATCH",
-                "externalId was imported before with other content",
-                "externalId",
-            )
-        )
-    return True
+        return RowOutcome(index, RowStatus.REPLAYED, existing[ext].id)
+    return _refused(
+        index,
+        DomainError(
+            "IDEMPOTENCY_MISMATCH",
+            "externalId was imported before with other content",
+            "externalId",
+        ),
+    )
+
+
+def _posted(
+    index: int, values: dict[str, Any], inserted: dict[str, UUID], found: dict[str, Any]
+) -> RowOutcome | None:
+    """A pending row after the set-wise insert: created, or posted meanwhile by a concurrent
+    import with the same content (replayed); None when the insert skipped it otherwise."""
+    ext = values["external_id"]
+    if ext in inserted:
+        return RowOutcome(index, RowStatus.CREATED, inserted[ext])
+    if ext in found and found[ext].fingerprint == values["fingerprint"]:
+        return RowOutcome(index, RowStatus.REPLAYED, found[ext].id)
+    return None
+
+
+def _customer(
+    known: dict[str, dict[str, Any]], code: str, errors: list[DomainError]
+) -> dict[str, Any] | None:
+    """The customer a row names by code; an unknown code is the row's NOT_FOUND."""
+    customer = known.get(code)
+    if customer is None:
+        errors.append(DomainError("NOT_FOUND", f"no customer with code {code!r}", "customerCode"))
+    return customer
 
 
 def _check_size(rows: list[ImportRow]) -> None:
@@ -149,7 +165,7 @@ def _invoice_content(row: ImportRow) -> str:
     )
 
 
-async def import_invoices(uow: UnitOfWork, rows: list[ImportRow]) -> list[RowResult]:
+async def import_invoices(uow: UnitOfWork, rows: list[ImportRow]) -> ImportOutcome:
     """Post the valid invoices of a batch; report the others by index."""
     _check_size(rows)
     known = await _customers(uow, {r.customer_code for r in rows})
@@ -163,42 +179,29 @@ async def import_invoices(uow: UnitOfWork, rows: list[ImportRow]) -> list[RowRes
             )
         ).scalars()
     )
-    results: list[RowResult] = []
-    pending: list[tuple[RowResult, dict[str, Any]]] = []
+    results: list[RowOutcome | None] = []
+    pending: list[tuple[int, dict[str, Any]]] = []
     seen_ext: set[str] = set()
     seen_numbers: set[str] = set()
     terms_cache: dict[Any, Any] = {}
     for index, row in enumerate(rows):
-        result = RowResult(index, "ERROR")
-        results.append(result)
-        errors = result.errors
         ext = (row.external_id or "").strip()
         digest = _invoice_content(row)
-        if _settled_by_external_id(result, ext, digest, seen_ext, existing):
+        settled = _settled_by_external_id(index, ext, digest, seen_ext, existing)
+        if settled is not None:
+            results.append(settled)
             continue
+        errors: list[DomainError] = []
         number = (row.number or "").strip()
         if not number:
             errors.append(DomainError("REQUIRED", "number is required", "number"))
         elif number in taken_numbers or number in seen_numbers:
             errors.append(DomainError("DUPLICATE_NUMBER", "invoice number already used", "number"))
         seen_numbers.add(number)
-        customer = known.get(row.customer_code)
-        if customer is None:
-            errors.append(
-                DomainError(
-                    "NOT_FOUND", f"no customer with code {row.customer_code!r}", "customerCode"
-                )
-            )
-        elif customer["status"] != "ACTIVE":
+        customer = _customer(known, row.customer_code, errors)
+        if customer is not None and customer["status"] != "ACTIVE":
             errors.append(DomainError("CUSTOMER_ARCHIVED", "customer is archived", "customerCode"))
-        try:
-            money = Money.parse(row.amount, row.currency, "amount")
-            if money.minor <= 0:
-                errors.append(
-                    DomainError("AMOUNT_NOT_POSITIVE", "must be greater than zero", "amount.amount")
-                )
-        except DomainError as exc:
-            errors.append(exc)
+        money = positive_money(row, "amount", errors)
         issue_date = _date(row.issue_date, "issueDate", errors)
         due_date = _date(row.due_date, "dueDate", errors)
         if issue_date is None and not any(e.field == "issueDate" for e in errors):
@@ -208,17 +211,19 @@ async def import_invoices(uow: UnitOfWork, rows: list[ImportRow]) -> list[RowRes
                 DomainError("DUE_BEFORE_ISSUE", "due date is before the issue date", "dueDate")
             )
         if errors:
+            results.append(_refused(index, *errors))
             continue
-        assert customer is not None and issue_date is not None
+        assert customer is not None and issue_date is not None and money is not None
         due = due_date
         if due is None:
             key = (customer.get("payment_terms_code"), customer.get("rating_class"))
             if key not in terms_cache:
                 terms_cache[key] = await terms_for(uow, *key)
             due = schedule(terms_cache[key], issue_date, money.minor)[-1][0]
+        results.append(None)
         pending.append(
             (
-                result,
+                index,
                 {
                     "tenant_id": uow.tenant_id,
                     "number": number,
@@ -241,33 +246,23 @@ async def import_invoices(uow: UnitOfWork, rows: list[ImportRow]) -> list[RowRes
         late = [values for _, values in pending if values["external_id"] not in inserted]
         # skipped rows: a concurrent import posted the same row, or took the number meanwhile
         found = await _existing(uow, invoices, {v["external_id"] for v in late})
-        for result, values in pending:
-            ext = values["external_id"]
-            if ext in inserted:
-                result.status, result.id = "CREATED", inserted[ext]
-            elif ext in found and found[ext].fingerprint == values["fingerprint"]:
-                result.status, result.id = "REPLAYED", found[ext].id
-            else:
-                result.errors.append(
-                    DomainError(
-                        "DUPLICATE_NUMBER", "invoice number or externalId taken meanwhile", "number"
-                    )
-                )
-    return results
+        taken = DomainError(
+            "DUPLICATE_NUMBER", "invoice number or externalId taken meanwhile", "number"
+        )
+        for index, values in pending:
+            results[index] = _posted(index, values, inserted, found) or _refused(index, taken)
+    return ImportOutcome(tuple(r for r in results if r is not None))
 
 
-async def import_payments(uow: UnitOfWork, rows: list[ImportRow]) -> list[RowResult]:
+async def import_payments(uow: UnitOfWork, rows: list[ImportRow]) -> ImportOutcome:
     """Post the valid payments of a batch, each allocated oldest-due-first."""
     _check_size(rows)
     known = await _customers(uow, {r.customer_code for r in rows})
     existing = await _existing(uow, payments, {r.external_id for r in rows})
-    results: list[RowResult] = []
-    pending: list[tuple[RowResult, dict[str, Any]]] = []
+    results: list[RowOutcome | None] = []
+    pending: list[tuple[int, dict[str, Any]]] = []
     seen: set[str] = set()
     for index, row in enumerate(rows):
-        result = RowResult(index, "ERROR")
-        results.append(result)
-        errors = result.errors
         ext = (row.external_id or "").strip()
         digest = row_fingerprint(
             "payment",
@@ -278,34 +273,26 @@ async def import_payments(uow: UnitOfWork, rows: list[ImportRow]) -> list[RowRes
             row.method,
             row.reference,
         )
-        if _settled_by_external_id(result, ext, digest, seen, existing):
+        settled = _settled_by_external_id(index, ext, digest, seen, existing)
+        if settled is not None:
+            results.append(settled)
             continue
-        customer = known.get(row.customer_code)
-        if customer is None:
-            errors.append(
-                DomainError(
-                    "NOT_FOUND", f"no customer with code {row.customer_code!r}", "customerCode"
-                )
-            )
+        errors: list[DomainError] = []
+        customer = _customer(known, row.customer_code, errors)
         received_on = _date(row.received_on, "receivedOn", errors)
         if received_on is None and not any(e.field == "receivedOn" for e in errors):
             errors.append(DomainError("REQUIRED", "receivedOn is required", "receivedOn"))
         if row.method not in METHODS:
             errors.append(DomainError("INVALID_INPUT", f"method is one of {METHODS}", "method"))
-        try:
-            money = Money.parse(row.amount, row.currency, "amount")
-            if money.minor <= 0:
-                errors.append(
-                    DomainError("AMOUNT_NOT_POSITIVE", "must be greater than zero", "amount.amount")
-                )
-        except DomainError as exc:
-            errors.append(exc)
+        money = positive_money(row, "amount", errors)
         if errors:
+            results.append(_refused(index, *errors))
             continue
-        assert customer is not None and received_on is not None
+        assert customer is not None and received_on is not None and money is not None
+        results.append(None)
         pending.append(
             (
-                result,
+                index,
                 {
                     "tenant_id": uow.tenant_id,
                     "external_id": ext,
@@ -322,31 +309,34 @@ async def import_payments(uow: UnitOfWork, rows: list[ImportRow]) -> list[RowRes
             )
         )
     if pending:
-        await _post_payments(uow, pending)
-    return results
+        taken = DomainError("IDEMPOTENCY_MISMATCH", "externalId taken meanwhile", "externalId")
+        for index, outcome in await _post_payments(uow, pending):
+            results[index] = outcome or _refused(index, taken)
+    return ImportOutcome(tuple(r for r in results if r is not None))
 
 
-async def _post_payments(uow: UnitOfWork, pending: list[tuple[RowResult, dict[str, Any]]]) -> None:
-    """Insert the batch's payments and allocate each oldest due first, set-wise: the
-    customers' open invoices are locked once (id order) and the plan is made in memory, in
-    the batch's order, so 5,000 payments take a handful of statements instead of 30,000."""
+async def _post_payments(
+    uow: UnitOfWork, pending: list[tuple[int, dict[str, Any]]]
+) -> list[tuple[int, RowOutcome | None]]:
+    """Insert the batch's payments and allocate the new ones; each row's outcome (None when a
+    concurrent import took its external id with other content)."""
     inserted = await bulk_insert_payments(uow.conn, [values for _, values in pending])
     late = [values for _, values in pending if values["external_id"] not in inserted]
     found = await _existing(uow, payments, {v["external_id"] for v in late})
-    posted: list[dict[str, Any]] = []
-    for result, values in pending:
-        ext = values["external_id"]
-        if ext in inserted:
-            result.status, result.id = "CREATED", inserted[ext]
-            posted.append({**values, "id": inserted[ext]})
-        elif ext in found and found[ext].fingerprint == values["fingerprint"]:
-            result.status, result.id = "REPLAYED", found[ext].id
-        else:
-            result.errors.append(
-                DomainError("IDEMPOTENCY_MISMATCH", "externalId taken meanwhile", "externalId")
-            )
-    if not posted:
-        return
+    posted = [
+        {**values, "id": inserted[values["external_id"]]}
+        for _, values in pending
+        if values["external_id"] in inserted
+    ]
+    if posted:
+        await _allocate_oldest_first(uow, posted)
+    return [(index, _posted(index, values, inserted, found)) for index, values in pending]
+
+
+async def _allocate_oldest_first(uow: UnitOfWork, posted: list[dict[str, Any]]) -> None:
+    """Allocate each new payment oldest due first, set-wise: the customers' open invoices are
+    locked once (id order) and the plan is made in memory, in the batch's order, so 5,000
+    payments take a handful of statements instead of 30,000."""
     open_items: dict[tuple[UUID, str], list[dict[str, Any]]] = {}
     for invoice in await lock_open_invoices_of(
         uow.conn, sorted({p["customer_id"] for p in posted})
@@ -359,18 +349,15 @@ async def _post_payments(uow: UnitOfWork, pending: list[tuple[RowResult, dict[st
         items = open_items.get((payment["customer_id"], payment["currency"]), [])
         plan = allocate_oldest_first(
             payment["amount_minor"],
-            [
-                Receivable(str(i["id"]), i["due_date"], i["issue_date"], i["open_minor"])
-                for i in items
-            ],
+            [Receivable(i["id"], i["due_date"], i["issue_date"], i["open_minor"]) for i in items],
         )
-        by_id = {str(i["id"]): i for i in items}
+        by_id = {i["id"]: i for i in items}
         for invoice_id, amount in plan:
             by_id[invoice_id]["open_minor"] -= amount  # later payments see what is left
             lines.append(
                 {
                     "tenant_id": uow.tenant_id,
-                    "invoice_id": UUID(invoice_id),
+                    "invoice_id": invoice_id,
                     "currency": payment["currency"],
                     "kind": "PAYMENT",
                     "payment_id": payment["id"],

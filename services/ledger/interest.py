@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -14,12 +13,17 @@ from dbschema.ledger_tables import allocations, invoices
 from dbschema.tables import customers
 from domain.interest import accrued_interest
 from services.configuration import policy as receivables_config
+from services.read_session import ReadSession
 
 
 async def interest_for(
-    conn: AsyncConnection, invoice_ids: list[UUID], as_of: date
+    session: ReadSession, invoice_ids: list[UUID], as_of: date
 ) -> dict[UUID, int]:
     """Interest per invoice: the customer's agreed rate, else the tenant's, else 0.05%/day."""
+    return await session.run(lambda conn: _interest(conn, invoice_ids, as_of))
+
+
+async def _interest(conn: AsyncConnection, invoice_ids: list[UUID], as_of: date) -> dict[UUID, int]:
     policy = await receivables_config.load(conn)
     tenant_rate, grace = policy.late_interest_daily_rate, policy.grace_days
     rows = (
@@ -62,29 +66,25 @@ async def interest_for(
     }
 
 
-def summarise(rows: list[dict[str, Any]], interest: dict[UUID, int]) -> dict[str, int]:
-    """Interest totals per currency (never summed across currencies)."""
-    totals: dict[str, int] = {}
-    for row in rows:
-        currency = row["currency"].strip()
-        totals[currency] = totals.get(currency, 0) + interest.get(row["id"], 0)
-    return totals
-
-
-async def customer_interest(
-    conn: AsyncConnection, customer_id: UUID, as_of: date
-) -> dict[str, int]:
+async def customer_interest(session: ReadSession, customer_id: UUID, as_of: date) -> dict[str, int]:
     """A customer's accrued interest per currency: every invoice due before the date, paid
-    late or still open (interest runs until the day paid)."""
-    rows = [
-        dict(r._mapping)
-        for r in await conn.execute(
-            sa.select(invoices.c.id, invoices.c.currency).where(
-                invoices.c.customer_id == customer_id, invoices.c.due_date < as_of
+    late or still open (interest runs until the day paid); never summed across currencies."""
+
+    async def run(conn: AsyncConnection) -> dict[str, int]:
+        rows = (
+            await conn.execute(
+                sa.select(invoices.c.id, invoices.c.currency).where(
+                    invoices.c.customer_id == customer_id, invoices.c.due_date < as_of
+                )
             )
-        )
-    ]
-    if not rows:
-        return {}
-    interest = await interest_for(conn, [r["id"] for r in rows], as_of)
-    return summarise(rows, interest)
+        ).all()
+        if not rows:
+            return {}
+        interest = await _interest(conn, [r.id for r in rows], as_of)
+        totals: dict[str, int] = {}
+        for row in rows:
+            currency = row.currency.strip()
+            totals[currency] = totals.get(currency, 0) + interest.get(row.id, 0)
+        return totals
+
+    return await session.run(run)

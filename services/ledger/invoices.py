@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -15,11 +14,14 @@ from domain.errors import DomainError, NotFound, ValidationFailed
 from domain.money import Money
 from domain.terms import schedule
 from services.configuration.terms import terms_for
-from services.idempotency import fingerprint, run_once
+from services.idempotency import Once, Operation, fingerprint, run_once
 from services.ledger.inputs import CreditNoteIn, InvoiceIn
+from services.ledger.records import InvoicePosted
 from services.uow import UnitOfWork
 
 MAX_TEXT = 200
+POST_INVOICE = Operation("POST_INVOICE", InvoicePosted)
+POST_CREDIT_NOTE = Operation("POST_CREDIT_NOTE", InvoicePosted)
 
 
 def positive_money(amount: Any, field: str, errors: list[DomainError]) -> Money | None:
@@ -122,25 +124,27 @@ async def post_invoice(uow: UnitOfWork, data: InvoiceIn) -> UUID:
     return invoice_id
 
 
-async def create_invoice(
-    uow: UnitOfWork, data: InvoiceIn, key: str | None
-) -> tuple[dict[str, Any], bool]:
-    """Post an invoice once per idempotency key or external id."""
-    replay_key = key or (f"external:{data.external_id}" if data.external_id else None)
-    if replay_key is None:
+def replay_key(key: str | None, external_id: str | None) -> str:
+    """The idempotency key, or one derived from the external id; one of them is required."""
+    replay = key or (f"external:{external_id}" if external_id else None)
+    if replay is None:
         raise DomainError(
             "INVALID_INPUT", "give an idempotencyKey or an externalId", "idempotencyKey"
         )
-
-    async def work() -> dict[str, Any]:
-        return {"invoiceId": str(await post_invoice(uow, data))}
-
-    return await run_once(uow, "createInvoice", replay_key, invoice_content(data), work)
+    return replay
 
 
-async def create_credit_note(
-    uow: UnitOfWork, data: CreditNoteIn, key: str
-) -> tuple[dict[str, Any], bool]:
+async def create_invoice(uow: UnitOfWork, data: InvoiceIn, key: str | None) -> Once[InvoicePosted]:
+    """Post an invoice once per idempotency key or external id."""
+
+    async def work() -> InvoicePosted:
+        return InvoicePosted(await post_invoice(uow, data))
+
+    replay = replay_key(key, data.external_id)
+    return await run_once(uow, POST_INVOICE, replay, invoice_content(data), work)
+
+
+async def create_credit_note(uow: UnitOfWork, data: CreditNoteIn, key: str) -> Once[InvoicePosted]:
     """Credit part of an invoice: applied to it at once, never beyond its open amount."""
     content = {
         "number": data.number,
@@ -151,7 +155,7 @@ async def create_credit_note(
         "reason": data.reason,
     }
 
-    async def work() -> dict[str, Any]:
+    async def work() -> InvoicePosted:
         errors: list[DomainError] = []
         number = _text(data.number, "number", errors, required=True)
         reason = _text(data.reason, "reason", errors, required=True)
@@ -203,11 +207,6 @@ async def create_credit_note(
             effective_on=data.issue_date,
             actor=uow.actor.subject,
         )
-        return {"creditNoteId": str(note_id), "invoiceId": str(data.invoice_id)}
+        return InvoicePosted(data.invoice_id, note_id)
 
-    return await run_once(uow, "createCreditNote", key, content, work)
-
-
-def today_or(value: date | None, today: date) -> date:
-    """A date defaulting to today."""
-    return value or today
+    return await run_once(uow, POST_CREDIT_NOTE, key, content, work)

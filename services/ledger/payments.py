@@ -18,16 +18,30 @@ from dbschema.queries.ledger import (
     net_payment_allocations,
     post_allocations,
 )
-from domain.allocation import Receivable, allocate_oldest_first
+from domain.allocation import (
+    Receivable,
+    Target,
+    allocate_oldest_first,
+    check_explicit,
+    parse_lines,
+)
 from domain.errors import DomainError, NotFound, ValidationFailed
-from domain.money import Money
-from services.idempotency import fingerprint, run_once
+from services.idempotency import Once, Operation, fingerprint, run_once
 from services.ledger.inputs import AllocationLine, PaymentIn
-from services.ledger.invoices import positive_money
+from services.ledger.invoices import positive_money, replay_key
+from services.ledger.records import AllocationReversed, PaymentPosted, PaymentReversed
 from services.uow import UnitOfWork
 
 METHODS = ("BANK_TRANSFER", "CHEQUE", "CASH", "CARD", "BILL", "OTHER")
 TOPIC_PAYMENT = "payment.received"
+POST_PAYMENT = Operation("POST_PAYMENT", PaymentPosted)
+ALLOCATE_PAYMENT = Operation("ALLOCATE_PAYMENT", PaymentPosted)
+REVERSE_PAYMENT = Operation("REVERSE_PAYMENT", PaymentReversed)
+REVERSE_ALLOCATION = Operation("REVERSE_ALLOCATION", AllocationReversed)
+
+
+def _lines(lines: list[AllocationLine]) -> list[tuple[str, str]]:
+    return [(str(line.invoice_id), line.amount) for line in lines]
 
 
 def payment_content(data: PaymentIn) -> dict[str, Any]:
@@ -40,8 +54,34 @@ def payment_content(data: PaymentIn) -> dict[str, Any]:
         "method": data.method,
         "reference": data.reference,
         "allocation": data.allocation,
-        "lines": [(str(line.invoice_id), line.amount) for line in data.lines],
+        "lines": _lines(data.lines),
     }
+
+
+async def _plan(
+    uow: UnitOfWork, payment: dict[str, Any], mode: str, lines: list[AllocationLine]
+) -> list[tuple[UUID, int]]:
+    """Where a locked payment's cash goes; every rule checked (domain.allocation) first."""
+    currency = payment["currency"].strip()
+    available = payment["unallocated_minor"]
+    if mode == "NONE":
+        return []
+    if mode == "AUTO":
+        open_items = await lock_open_invoices(uow.conn, payment["customer_id"], currency)
+        return allocate_oldest_first(
+            available,
+            [
+                Receivable(i["id"], i["due_date"], i["issue_date"], i["open_minor"])
+                for i in open_items
+            ],
+        )
+    wanted = parse_lines([(line.invoice_id, line.amount) for line in lines], currency)
+    locked = await lock_invoices(uow.conn, [i for i, _ in wanted])
+    targets = {
+        i: Target(i, inv["customer_id"], inv["currency"].strip(), inv["open_minor"])
+        for i, inv in locked.items()
+    }
+    return check_explicit(wanted, targets, payment["customer_id"], currency, available)
 
 
 async def _allocate(
@@ -50,85 +90,18 @@ async def _allocate(
     mode: str,
     lines: list[AllocationLine],
     effective_on: date,
-) -> list[UUID]:
-    """Allocate from a locked payment; every rule checked before anything is written."""
-    currency = payment["currency"].strip()
-    available = payment["unallocated_minor"]
-    if mode == "NONE":
-        return []
-    if mode == "AUTO":
-        open_items = await lock_open_invoices(uow.conn, payment["customer_id"], currency)
-        plan = allocate_oldest_first(
-            available,
-            [
-                Receivable(str(i["id"]), i["due_date"], i["issue_date"], i["open_minor"])
-                for i in open_items
-            ],
-        )
-        chosen = [(UUID(i), a) for i, a in plan]
-    else:
-        errors: list[DomainError] = []
-        wanted: list[tuple[UUID, int]] = []
-        for n, line in enumerate(lines):
-            try:
-                money = Money.parse(line.amount, currency, f"allocations.{n}")
-            except DomainError as exc:
-                errors.append(exc)
-                continue
-            if money.minor <= 0:
-                errors.append(
-                    DomainError(
-                        "AMOUNT_NOT_POSITIVE",
-                        "must be greater than zero",
-                        f"allocations.{n}.amount",
-                    )
-                )
-                continue
-            wanted.append((line.invoice_id, money.minor))
-        if errors:
-            raise ValidationFailed(errors)
-        locked = await lock_invoices(uow.conn, [i for i, _ in wanted])
-        remaining = {i: inv["open_minor"] for i, inv in locked.items()}
-        for n, (invoice_id, amount) in enumerate(wanted):
-            invoice = locked.get(invoice_id)
-            if invoice is None or invoice["customer_id"] != payment["customer_id"]:
-                errors.append(NotFound(f"allocations.{n}.invoiceId", "invoice"))
-            elif invoice["currency"].strip() != currency:
-                errors.append(
-                    DomainError(
-                        "CURRENCY_MISMATCH",
-                        f"invoice is in {invoice['currency']}, payment in {currency}",
-                        f"allocations.{n}.invoiceId",
-                    )
-                )
-            elif amount > remaining[invoice_id]:
-                errors.append(
-                    DomainError(
-                        "EXCEEDS_OPEN_AMOUNT",
-                        "more than the invoice's open amount",
-                        f"allocations.{n}.amount",
-                    )
-                )
-            else:
-                remaining[invoice_id] -= amount
-        if sum(a for _, a in wanted) > available:
-            errors.append(
-                DomainError(
-                    "EXCEEDS_PAYMENT", "more than the payment's unallocated amount", "allocations"
-                )
-            )
-        if errors:
-            raise ValidationFailed(errors)
-        chosen = wanted
+) -> tuple[UUID, ...]:
+    """Allocate from a locked payment and move its unallocated amount by the same sum."""
+    chosen = await _plan(uow, payment, mode, lines)
     if not chosen:
-        return []
+        return ()
     created = await post_allocations(
         uow.conn,
         uow.tenant_id,
         kind="PAYMENT",
         source_column="payment_id",
         source_id=payment["id"],
-        currency=currency,
+        currency=payment["currency"].strip(),
         lines=chosen,
         effective_on=effective_on,
         actor=uow.actor.subject,
@@ -138,20 +111,13 @@ async def _allocate(
         .where(payments.c.id == payment["id"])
         .values(unallocated_minor=payments.c.unallocated_minor - sum(a for _, a in chosen))
     )
-    return created
+    return tuple(created)
 
 
-async def create_payment(
-    uow: UnitOfWork, data: PaymentIn, key: str | None
-) -> tuple[dict[str, Any], bool]:
+async def create_payment(uow: UnitOfWork, data: PaymentIn, key: str | None) -> Once[PaymentPosted]:
     """Record cash received and allocate it, once per key or external id."""
-    replay_key = key or (f"external:{data.external_id}" if data.external_id else None)
-    if replay_key is None:
-        raise DomainError(
-            "INVALID_INPUT", "give an idempotencyKey or an externalId", "idempotencyKey"
-        )
 
-    async def work() -> dict[str, Any]:
+    async def work() -> PaymentPosted:
         errors: list[DomainError] = []
         money = positive_money(data.amount, "amount", errors)
         if data.method not in METHODS:
@@ -200,9 +166,10 @@ async def create_payment(
                 "receivedOn": data.received_on.isoformat(),
             },
         )
-        return {"paymentId": str(payment_id), "allocationIds": [str(a) for a in created]}
+        return PaymentPosted(payment_id, created)
 
-    return await run_once(uow, "createPayment", replay_key, payment_content(data), work)
+    replay = replay_key(key, data.external_id)
+    return await run_once(uow, POST_PAYMENT, replay, payment_content(data), work)
 
 
 async def allocate_payment(
@@ -212,15 +179,11 @@ async def allocate_payment(
     lines: list[AllocationLine],
     effective_on: date,
     key: str,
-) -> tuple[dict[str, Any], bool]:
+) -> Once[PaymentPosted]:
     """Allocate cash left on account (oldest due first, or explicit lines)."""
-    content = {
-        "payment": str(payment_id),
-        "mode": mode,
-        "lines": [(str(line.invoice_id), line.amount) for line in lines],
-    }
+    content = {"payment": str(payment_id), "mode": mode, "lines": _lines(lines)}
 
-    async def work() -> dict[str, Any]:
+    async def work() -> PaymentPosted:
         payment = await lock_payment(uow.conn, payment_id)
         if payment is None:
             raise NotFound("paymentId", "payment")
@@ -231,18 +194,18 @@ async def allocate_payment(
         if mode not in ("AUTO", "EXPLICIT"):
             raise DomainError("INVALID_INPUT", "mode is AUTO or EXPLICIT", "mode")
         created = await _allocate(uow, payment, mode, lines, effective_on)
-        return {"paymentId": str(payment_id), "allocationIds": [str(a) for a in created]}
+        return PaymentPosted(payment_id, created)
 
-    return await run_once(uow, "allocatePayment", key, content, work)
+    return await run_once(uow, ALLOCATE_PAYMENT, key, content, work)
 
 
 async def reverse_payment(
     uow: UnitOfWork, payment_id: UUID, reason: str, on: date, key: str
-) -> tuple[dict[str, Any], bool]:
+) -> Once[PaymentReversed]:
     """A mistaken or bounced payment: reversal entries re-open what it paid."""
     content = {"payment": str(payment_id), "reason": reason, "on": on}
 
-    async def work() -> dict[str, Any]:
+    async def work() -> PaymentReversed:
         if not reason.strip():
             raise DomainError("REQUIRED", "say why the payment is reversed", "reason")
         payment = await lock_payment(uow.conn, payment_id)
@@ -275,18 +238,18 @@ async def reverse_payment(
                 unallocated_minor=payments.c.amount_minor,
             )
         )
-        return {"paymentId": str(payment_id), "reopened": len(live)}
+        return PaymentReversed(payment_id, len(live))
 
-    return await run_once(uow, "reversePayment", key, content, work)
+    return await run_once(uow, REVERSE_PAYMENT, key, content, work)
 
 
 async def reverse_allocation(
     uow: UnitOfWork, allocation_id: UUID, on: date, key: str
-) -> tuple[dict[str, Any], bool]:
+) -> Once[AllocationReversed]:
     """Undo one payment allocation (e.g. applied to the wrong invoice); cash goes on account."""
     content = {"allocation": str(allocation_id), "on": on}
 
-    async def work() -> dict[str, Any]:
+    async def work() -> AllocationReversed:
         row = (
             await uow.conn.execute(sa.select(allocations).where(allocations.c.id == allocation_id))
         ).first()
@@ -317,6 +280,6 @@ async def reverse_allocation(
             .where(payments.c.id == row.payment_id)
             .values(unallocated_minor=payments.c.unallocated_minor + row.amount_minor)
         )
-        return {"allocationId": str(created[0]), "paymentId": str(row.payment_id)}
+        return AllocationReversed(created[0], row.payment_id)
 
-    return await run_once(uow, "reverseAllocation", key, content, work)
+    return await run_once(uow, REVERSE_ALLOCATION, key, content, work)

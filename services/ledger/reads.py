@@ -1,101 +1,147 @@
-"""Ledger reads for the API: pages of invoices and payments, allocations per parent."""
+"""Ledger reads for the API: pages of invoices and payments, records by id, entries per parent."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, fields
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dbschema.ledger_tables import allocations, invoice_instalments, invoices, payments
+from dbschema.queries.ledger import invoice_status_is
+from domain.invoices import InvoiceStatus
+from services.ledger.records import (
+    AllocationEntry,
+    InstalmentRecord,
+    InvoiceRecord,
+    Page,
+    PaymentRecord,
+)
 from services.read_session import ReadSession
 
+R = TypeVar("R")
 
-async def _all(conn: AsyncConnection, query: Any) -> list[dict[str, Any]]:
-    return [dict(r._mapping) for r in await conn.execute(query)]
+
+def columns(table: sa.Table, record: type[Any]) -> list[sa.ColumnElement[Any]]:
+    """The table's columns named by a record's fields, in the record's order."""
+    return [table.c[f.name] for f in fields(record)]
+
+
+INVOICE_COLUMNS = columns(invoices, InvoiceRecord)
+PAYMENT_COLUMNS = columns(payments, PaymentRecord)
+ENTRY_COLUMNS = [
+    *(allocations.c[f.name] for f in fields(AllocationEntry) if f.name != "invoice_number"),
+    invoices.c.number.label("invoice_number"),
+]
+INSTALMENT_COLUMNS = columns(invoice_instalments, InstalmentRecord)
+
+
+def built(record: Callable[..., R], rows: Iterable[Sequence[Any]]) -> list[R]:
+    """Records from rows that select exactly the record's fields, in order."""
+    return [record(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class InvoiceQuery:
+    """Which invoices a page lists; every filter optional."""
+
+    customer_id: UUID | None = None
+    status: InvoiceStatus | None = None
+    currency: str | None = None
+    overdue_on: date | None = None  #: only invoices open and past due (dpd > 0) on this day
+
+
+async def _rows(session: ReadSession, query: Any) -> list[sa.Row[Any]]:
+    async def run(conn: AsyncConnection) -> list[sa.Row[Any]]:
+        return list(await conn.execute(query))
+
+    return await session.run(run)
+
+
+async def _page(session: ReadSession, record: Callable[..., R], query: Any, first: int) -> Page[R]:
+    """One page of an ordered query whose last column is the filtered total."""
+    rows = await _rows(session, query.limit(first + 1))
+    items = built(record, (row[:-1] for row in rows[:first]))
+    return Page(items, rows[0][-1] if rows else 0, len(rows) > first)
 
 
 async def invoices_page(
-    session: ReadSession,
-    *,
-    customer_id: UUID | None,
-    status: str | None,
-    currency: str | None,
-    overdue_on: date | None,
-    after: tuple[Any, UUID] | None,
-    first: int,
-) -> tuple[list[dict[str, Any]], int, bool]:
+    session: ReadSession, query: InvoiceQuery, after: tuple[Any, UUID] | None, first: int
+) -> Page[InvoiceRecord]:
     """Invoices by due date (oldest first), keyset-paginated, with the filtered total."""
     conds: list[Any] = []
-    if customer_id is not None:
-        conds.append(invoices.c.customer_id == customer_id)
-    if status == "OPEN":
-        conds.append(invoices.c.open_minor > 0)
-    elif status == "PAID":
-        conds.append(sa.and_(invoices.c.open_minor == 0, invoices.c.written_off_minor == 0))
-    elif status == "WRITTEN_OFF":
-        conds.append(invoices.c.written_off_minor > 0)
-    if currency:
-        conds.append(invoices.c.currency == currency)
-    if overdue_on is not None:
-        conds.append(sa.and_(invoices.c.open_minor > 0, invoices.c.due_date < overdue_on))
+    if query.customer_id is not None:
+        conds.append(invoices.c.customer_id == query.customer_id)
+    if query.status is not None:
+        conds.append(invoice_status_is(query.status.value))
+    if query.currency:
+        conds.append(invoices.c.currency == query.currency)
+    if query.overdue_on is not None:
+        open_now = invoice_status_is(InvoiceStatus.OPEN.value)
+        conds.append(sa.and_(open_now, invoices.c.due_date < query.overdue_on))
     counted = (
-        sa.select(invoices, sa.func.count().over().label("total_count")).where(*conds).subquery()
+        sa.select(*INVOICE_COLUMNS, sa.func.count().over().label("total_count"))
+        .where(*conds)
+        .subquery()
     )
-    query = sa.select(counted)
+    page = sa.select(counted)
     if after is not None:
-        query = query.where(
+        page = page.where(
             sa.tuple_(counted.c.due_date, counted.c.id)
             > sa.tuple_(sa.literal(after[0], sa.Date), sa.literal(after[1]))
         )
-    query = query.order_by(counted.c.due_date, counted.c.id).limit(first + 1)
-    rows = await session.run(lambda c: _all(c, query))
-    total = rows[0]["total_count"] if rows else 0
-    return rows[:first], total, len(rows) > first
+    order = (counted.c.due_date, counted.c.id)
+    return await _page(session, InvoiceRecord, page.order_by(*order), first)
 
 
 async def payments_page(
-    session: ReadSession,
-    *,
-    customer_id: UUID | None,
-    after: tuple[Any, UUID] | None,
-    first: int,
-) -> tuple[list[dict[str, Any]], int, bool]:
+    session: ReadSession, customer_id: UUID | None, after: tuple[Any, UUID] | None, first: int
+) -> Page[PaymentRecord]:
     """Payments newest first."""
     conds = [payments.c.customer_id == customer_id] if customer_id else []
     counted = (
-        sa.select(payments, sa.func.count().over().label("total_count")).where(*conds).subquery()
+        sa.select(*PAYMENT_COLUMNS, sa.func.count().over().label("total_count"))
+        .where(*conds)
+        .subquery()
     )
-    query = sa.select(counted)
+    page = sa.select(counted)
     if after is not None:
-        query = query.where(
+        page = page.where(
             sa.tuple_(counted.c.received_on, counted.c.id)
             < sa.tuple_(sa.literal(after[0], sa.Date), sa.literal(after[1]))
         )
-    query = query.order_by(counted.c.received_on.desc(), counted.c.id.desc()).limit(first + 1)
-    rows = await session.run(lambda c: _all(c, query))
-    total = rows[0]["total_count"] if rows else 0
-    return rows[:first], total, len(rows) > first
+    order = (counted.c.received_on.desc(), counted.c.id.desc())
+    return await _page(session, PaymentRecord, page.order_by(*order), first)
 
 
-async def by_ids(
-    session: ReadSession, table: sa.Table, ids: list[UUID]
-) -> list[dict[str, Any] | None]:
-    """Rows of a ledger table in the order asked."""
-    query = sa.select(table).where(table.c.id.in_(ids))
-    found = {r["id"]: r for r in await session.run(lambda c: _all(c, query))}
+async def invoices_by_ids(session: ReadSession, ids: list[UUID]) -> list[InvoiceRecord | None]:
+    """Invoices in the order asked; None where the tenant has no such invoice."""
+    rows = await _rows(session, sa.select(*INVOICE_COLUMNS).where(invoices.c.id.in_(ids)))
+    found = {r.id: r for r in built(InvoiceRecord, rows)}
     return [found.get(i) for i in ids]
 
 
-async def allocations_for(
-    session: ReadSession, column: str, ids: list[UUID]
-) -> list[list[dict[str, Any]]]:
-    """Allocation entries per invoice or per payment, oldest first."""
-    col = allocations.c[column]
+async def payments_by_ids(session: ReadSession, ids: list[UUID]) -> list[PaymentRecord | None]:
+    """Payments in the order asked; None where the tenant has no such payment."""
+    rows = await _rows(session, sa.select(*PAYMENT_COLUMNS).where(payments.c.id.in_(ids)))
+    found = {r.id: r for r in built(PaymentRecord, rows)}
+    return [found.get(i) for i in ids]
+
+
+def _grouped(ids: list[UUID], items: list[R], parent: Any) -> list[list[R]]:
+    grouped: dict[UUID, list[R]] = {i: [] for i in ids}
+    for item in items:
+        grouped[parent(item)].append(item)
+    return [grouped[i] for i in ids]
+
+
+async def _entries(session: ReadSession, column: sa.Column[Any], ids: list[UUID]) -> list[Any]:
     query = (
-        sa.select(allocations, invoices.c.number.label("invoice_number"))
+        sa.select(*ENTRY_COLUMNS)
         .join(
             invoices,
             sa.and_(
@@ -103,55 +149,36 @@ async def allocations_for(
                 invoices.c.id == allocations.c.invoice_id,
             ),
         )
-        .where(col.in_(ids))
+        .where(column.in_(ids))
         .order_by(allocations.c.created_at, invoices.c.due_date, allocations.c.id)
     )
-    grouped: dict[UUID, list[dict[str, Any]]] = {i: [] for i in ids}
-    for row in await session.run(lambda c: _all(c, query)):
-        grouped[row[column]].append(row)
-    return [grouped[i] for i in ids]
+    return built(AllocationEntry, await _rows(session, query))
 
 
-async def instalments_for(session: ReadSession, ids: list[UUID]) -> list[list[dict[str, Any]]]:
-    """Instalment schedules per invoice."""
+async def allocations_by_invoice(
+    session: ReadSession, ids: list[UUID]
+) -> list[list[AllocationEntry]]:
+    """Entries against each invoice, oldest first."""
+    found = await _entries(session, allocations.c.invoice_id, ids)
+    return _grouped(ids, found, lambda e: e.invoice_id)
+
+
+async def allocations_by_payment(
+    session: ReadSession, ids: list[UUID]
+) -> list[list[AllocationEntry]]:
+    """Entries made from each payment, oldest first."""
+    found = await _entries(session, allocations.c.payment_id, ids)
+    return _grouped(ids, found, lambda e: e.payment_id)
+
+
+async def instalments_by_invoice(
+    session: ReadSession, ids: list[UUID]
+) -> list[list[InstalmentRecord]]:
+    """Instalment schedules per invoice, in order."""
     query = (
-        sa.select(invoice_instalments)
+        sa.select(*INSTALMENT_COLUMNS)
         .where(invoice_instalments.c.invoice_id.in_(ids))
         .order_by(invoice_instalments.c.seq)
     )
-    grouped: dict[UUID, list[dict[str, Any]]] = {i: [] for i in ids}
-    for row in await session.run(lambda c: _all(c, query)):
-        grouped[row["invoice_id"]].append(row)
-    return [grouped[i] for i in ids]
-
-
-async def aging_report(
-    session: ReadSession,
-    *,
-    as_of: date,
-    basis: str,
-    group: str,
-    currency: str | None,
-    after: tuple[int, str, str] | None,
-    first: int,
-    customer: UUID | None = None,
-) -> Any:
-    """The aging report through the request's read session."""
-    from dbschema.tables import tenants
-    from services.ledger import aging
-
-    async def run(conn: AsyncConnection) -> Any:
-        settings = await conn.scalar(sa.select(tenants.c.settings)) or {}
-        return await aging.aging(
-            conn,
-            as_of=as_of,
-            basis=basis,
-            group=group,
-            buckets=aging.buckets_for(basis, settings),
-            currency=currency,
-            after=after,
-            first=first,
-            customer=customer,
-        )
-
-    return await session.run(run)
+    found = built(InstalmentRecord, await _rows(session, query))
+    return _grouped(ids, found, lambda i: i.invoice_id)

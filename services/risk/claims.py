@@ -8,14 +8,15 @@ statements, collection activities and notifications as evidence.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
 
-from dbschema.ledger_tables import activities, invoices, statements
+from dbschema.collections_tables import activities, statements
+from dbschema.ledger_tables import invoices
 from dbschema.queries import risk_insurance as q
 from dbschema.queries.events import record_event
 from dbschema.risk_transfer_tables import (
@@ -33,7 +34,7 @@ from domain.risk import claims as rules
 from domain.risk.insurance import Reason, covered_amounts
 from domain.risk.transfer import TEXT_MAX, check_text
 from services import audit
-from services.idempotency import run_once
+from services.idempotency import Operation, run_once
 from services.risk import documents
 from services.risk.insurance import locked_policy, terms_of
 from services.risk.insurance_notifications import (
@@ -55,6 +56,11 @@ class ClaimStep:
     replayed: bool = False
 
 
+FILE_CLAIM = Operation("FILE_INSURANCE_CLAIM", ClaimStep)
+RECORD_INDEMNITY = Operation("RECORD_INDEMNITY_PAYMENT", ClaimStep)
+RECORD_RECOVERY = Operation("RECORD_CLAIM_RECOVERY", ClaimStep)
+
+
 async def _covered(uow: UnitOfWork, checked: Checked, on: date) -> dict[str, int]:
     """What the cover takes of each invoice, in delivery order among the customer's insured."""
     rows = await q.statuses(uow.conn, on, [checked.customer.id])
@@ -73,11 +79,11 @@ async def file_claim(
     content = {"customer": str(customer_id), "invoices": [str(i) for i in invoice_ids]}
     content["filedOn"] = filed_on.isoformat()
 
-    async def work() -> dict[str, Any]:
-        return {"claimId": str(await _file(uow, customer_id, invoice_ids, filed_on))}
+    async def work() -> ClaimStep:
+        return ClaimStep(await _file(uow, customer_id, invoice_ids, filed_on))
 
-    record, replayed = await run_once(uow, "fileClaim", key, content, work)
-    return ClaimStep(UUID(record["claimId"]), replayed)
+    step, replayed = await run_once(uow, FILE_CLAIM, key, content, work)
+    return replace(step, replayed=replayed)
 
 
 async def _file(
@@ -311,7 +317,7 @@ async def record_payment(
     """The insurer paid (part of) a claim: PAID once the indemnity is paid in full."""
     content = {"claim": str(claim_id), "amount": amount, "on": paid_on, "ref": reference}
 
-    async def work() -> dict[str, Any]:
+    async def work() -> ClaimStep:
         check_date(paid_on, "paidOn")
         claim = await _locked_claim(uow, claim_id)
         minor = _positive_minor(amount, claim.currency.strip())
@@ -325,10 +331,10 @@ async def record_payment(
             .values(status=status.value, paid_minor=insurance_claims.c.paid_minor + minor)
         )
         await _settled(uow, claim, status.value, {"paidMinor": claim.paid_minor + minor})
-        return {"claimId": str(claim_id)}
+        return ClaimStep(claim_id)
 
-    _record, replayed = await run_once(uow, "recordClaimPayment", key, content, work)
-    return ClaimStep(claim_id, replayed)
+    step, replayed = await run_once(uow, RECORD_INDEMNITY, key, content, work)
+    return replace(step, replayed=replayed)
 
 
 async def reject(uow: UnitOfWork, claim_id: UUID, reason: str) -> ClaimStep:
@@ -360,7 +366,7 @@ async def record_recovery(
     owed to it (the policy's percentage, never beyond what it paid)."""
     content = {"claim": str(claim_id), "amount": amount, "on": received_on, "ref": reference}
 
-    async def work() -> dict[str, Any]:
+    async def work() -> ClaimStep:
         check_date(received_on, "receivedOn")
         claim = await _locked_claim(uow, claim_id)
         minor = _positive_minor(amount, claim.currency.strip())
@@ -376,10 +382,10 @@ async def record_recovery(
             .where(insurance_claims.c.id == claim_id)
             .values(shared_minor=insurance_claims.c.shared_minor + split.insurer_minor)
         )
-        return {"claimId": str(claim_id)}
+        return ClaimStep(claim_id)
 
-    _record, replayed = await run_once(uow, "recordClaimRecovery", key, content, work)
-    return ClaimStep(claim_id, replayed)
+    step, replayed = await run_once(uow, RECORD_RECOVERY, key, content, work)
+    return replace(step, replayed=replayed)
 
 
 async def _movement(

@@ -9,7 +9,7 @@ disclosed factoring one notice of assignment (债权转让通知书) per debtor.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -34,7 +34,7 @@ from domain.money import Money
 from domain.risk.factoring import MAX_BATCH, AgreementInput, AgreementTerms, check_agreement
 from domain.risk.transfer import NAME_MAX, attempt, check_text
 from services import audit
-from services.idempotency import run_once
+from services.idempotency import Operation, run_once
 from services.inputs import MoneyIn
 from services.read_session import ReadSession
 from services.uow import UnitOfWork
@@ -95,6 +95,9 @@ class BatchStep:
 
     batch_id: UUID
     replayed: bool = False
+
+
+ASSIGN_INVOICES = Operation("ASSIGN_INVOICES", BatchStep)
 
 
 def agreement_of(row: Any) -> AgreementRecord:
@@ -296,11 +299,11 @@ async def assign(
         "ids": [str(i) for i in invoice_ids],
     }
 
-    async def work() -> dict[str, Any]:
-        return {"batchId": str(await _assign(uow, agreement_id, invoice_ids, assigned_on))}
+    async def work() -> BatchStep:
+        return BatchStep(await _assign(uow, agreement_id, invoice_ids, assigned_on))
 
-    record, replayed = await run_once(uow, "assignInvoices", key, content, work)
-    return BatchStep(UUID(record["batchId"]), replayed)
+    step, replayed = await run_once(uow, ASSIGN_INVOICES, key, content, work)
+    return replace(step, replayed=replayed)
 
 
 async def _assign(uow: UnitOfWork, agreement_id: UUID, invoice_ids: list[UUID], on: date) -> UUID:

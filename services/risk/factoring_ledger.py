@@ -11,7 +11,7 @@ still unpaid past its window is bought back: the debt returns to our risk.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -34,7 +34,7 @@ from domain.money import Money
 from domain.risk import factoring as rules
 from domain.risk.factoring import Entry, EntryKind
 from services import audit
-from services.idempotency import run_once
+from services.idempotency import Operation, run_once
 from services.inputs import MoneyIn
 from services.ledger import payments
 from services.ledger.inputs import AllocationLine, PaymentIn
@@ -54,6 +54,11 @@ class Step:
     invoice_id: UUID | None = None
     agreement_id: UUID | None = None
     replayed: bool = False
+
+
+BUY_BACK = Operation("BUY_BACK_INVOICE", Step)
+RECORD_COLLECTION = Operation("RECORD_FACTORING_COLLECTION", Step)
+REMIT = Operation("REMIT_TO_FACTOR", Step)
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +203,7 @@ async def buy_back(uow: UnitOfWork, invoice_id: UUID, on: date, key: str) -> Ste
     window; earlier is a voluntary repurchase). Without recourse there is nothing to take."""
     content = {"invoice": str(invoice_id), "on": on}
 
-    async def work() -> dict[str, Any]:
+    async def work() -> Step:
         check_date(on, "on")
         await sync(uow)
         row = await active_assignment(uow, invoice_id)
@@ -211,10 +216,10 @@ async def buy_back(uow: UnitOfWork, invoice_id: UUID, on: date, key: str) -> Ste
         if on < row.assigned_on:
             raise DomainError("BEFORE_ASSIGNMENT", "before the invoice was assigned", "on")
         await _buy_back(uow, row, on, automatic=False)
-        return {"invoiceId": str(invoice_id)}
+        return Step(invoice_id=invoice_id)
 
-    _record, replayed = await run_once(uow, "buyBackInvoice", key, content, work)
-    return Step(invoice_id=invoice_id, replayed=replayed)
+    step, replayed = await run_once(uow, BUY_BACK, key, content, work)
+    return replace(step, replayed=replayed)
 
 
 async def record_collection(
@@ -236,7 +241,7 @@ async def record_collection(
         "ref": reference,
     }
 
-    async def work() -> dict[str, Any]:
+    async def work() -> Step:
         check_date(received_on, "receivedOn")
         if received_by not in RECEIVERS:
             raise DomainError("INVALID_INPUT", "FACTOR or US", "receivedBy")
@@ -267,7 +272,7 @@ async def record_collection(
             ),
             key=f"factoring:{key}",
         )
-        (allocation_id,) = paid["allocationIds"]
+        (allocation_id,) = paid.allocation_ids
         await uow.conn.execute(
             factoring_entries.insert().values(
                 tenant_id=uow.tenant_id,
@@ -279,21 +284,21 @@ async def record_collection(
                 amount_minor=money.minor,
                 effective_on=received_on,
                 received_by=received_by,
-                allocation_id=UUID(allocation_id),
+                allocation_id=allocation_id,
                 created_by=uow.actor.subject,
             )
         )
         await settle_paid(uow, received_on, [invoice_id])
-        return {"invoiceId": str(invoice_id), "paymentId": paid["paymentId"]}
+        return Step(invoice_id=invoice_id)
 
-    _record, replayed = await run_once(uow, "recordFactoringCollection", key, content, work)
-    return Step(invoice_id=invoice_id, replayed=replayed)
+    step, replayed = await run_once(uow, RECORD_COLLECTION, key, content, work)
+    return replace(step, replayed=replayed)
 
 
 async def remit(uow: UnitOfWork, agreement_id: UUID, on: date, key: str) -> Step:
     """Pass every collection we hold for the factor on to it (confidential factoring)."""
 
-    async def work() -> dict[str, Any]:
+    async def work() -> Step:
         check_date(on, "on")
         await agreement_row(uow, agreement_id)
         await sync(uow)
@@ -310,11 +315,11 @@ async def remit(uow: UnitOfWork, agreement_id: UUID, on: date, key: str) -> Step
                 await _post(uow, row, EntryKind.REMITTANCE, held, on)
                 remitted.append(row.invoice_id)
         await settle_paid(uow, on, remitted)
-        return {"agreementId": str(agreement_id), "invoices": len(remitted)}
+        return Step(agreement_id=agreement_id)
 
     content = {"agreement": str(agreement_id), "on": on}
-    _record, replayed = await run_once(uow, "remitToFactor", key, content, work)
-    return Step(agreement_id=agreement_id, replayed=replayed)
+    step, replayed = await run_once(uow, REMIT, key, content, work)
+    return replace(step, replayed=replayed)
 
 
 async def sync(uow: UnitOfWork) -> int:

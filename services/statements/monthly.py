@@ -8,8 +8,10 @@ statement is rendered to PDF by its own job, so two workers share the month.
 
 from __future__ import annotations
 
+import asyncio
 import calendar
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -17,8 +19,9 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
-from dbschema.ledger_tables import activities, statement_documents, statements
+from dbschema.collections_tables import activities, statement_documents, statements
 from dbschema.tables import customers, tenants
+from documents.models import StatementDocument
 from domain.aging import DEFAULT_DPD_BUCKETS, bucket_for
 from domain.errors import DomainError, NotFound
 from domain.money import Money
@@ -29,6 +32,32 @@ from services.uow import UnitOfWork
 
 LANGUAGES = ("zh-CN", "en")
 STATUSES = ("SENT", "CONFIRMED", "DISPUTED")
+
+
+@dataclass(frozen=True)
+class StatementsGenerated:
+    """A month's run: how many statements it created (a re-run creates none)."""
+
+    period: date
+    created: int
+
+
+@dataclass(frozen=True)
+class StatementRendered:
+    """A statement's PDF in one language, kept."""
+
+    statement_id: UUID
+    lang: str
+    bytes: int  #: the PDF's size
+
+
+@dataclass(frozen=True)
+class StatementStatusSet:
+    """A statement sent, confirmed or disputed."""
+
+    statement_id: UUID
+    status: str
+
 
 BALANCE_SQL = sa.text("""
 WITH moves AS (
@@ -99,7 +128,7 @@ def _money(minor: int, currency: str) -> str:
     return Money(minor, currency).to_decimal_string()
 
 
-async def generate(uow: UnitOfWork, period: date) -> dict[str, Any]:
+async def generate(uow: UnitOfWork, period: date) -> StatementsGenerated:
     """Create the month's statements (existing ones are kept) and queue their rendering."""
     start, end = month_bounds(period)
     conn = uow.conn
@@ -175,14 +204,14 @@ async def generate(uow: UnitOfWork, period: date) -> dict[str, Any]:
                 StatementPdf(statement_id, lang),
                 dedupe_key=f"render:{statement_id}:{lang}",
             )
-    return {"period": start.isoformat(), "created": created}
+    return StatementsGenerated(start, created)
 
 
-async def statement_view(uow: UnitOfWork, statement_id: UUID) -> dict[str, Any]:
+async def statement_view(uow: UnitOfWork, statement_id: UUID) -> StatementDocument:
     """A statement with its customer and tenant names, for the renderer."""
     row = (
         await uow.conn.execute(
-            sa.select(statements, customers.c.code, customers.c.legal_name)
+            sa.select(statements.c.content, customers.c.code, customers.c.legal_name)
             .join(
                 customers,
                 sa.and_(
@@ -196,13 +225,11 @@ async def statement_view(uow: UnitOfWork, statement_id: UUID) -> dict[str, Any]:
     if row is None:
         raise NotFound("id", "statement")
     tenant_name = await uow.conn.scalar(sa.select(tenants.c.name))
-    return {**dict(row._mapping), "tenant_name": tenant_name}
+    return StatementDocument(str(tenant_name), row.code, row.legal_name, row.content)
 
 
-async def render(uow: UnitOfWork, statement_id: UUID, lang: str) -> dict[str, Any]:
-    """Render and keep a statement's PDF (idempotent: a second render replaces the first)."""
-    import asyncio
-
+async def render_and_keep(uow: UnitOfWork, statement_id: UUID, lang: str) -> bytes:
+    """Render a statement's PDF and keep it (a second render replaces the first)."""
     from documents.statements import render_statement_pdf
 
     view = await statement_view(uow, statement_id)
@@ -215,12 +242,18 @@ async def render(uow: UnitOfWork, statement_id: UUID, lang: str) -> dict[str, An
             set_={"pdf": pdf, "rendered_at": sa.func.now()},
         )
     )
-    return {"statementId": str(statement_id), "lang": lang, "bytes": len(pdf)}
+    return pdf
+
+
+async def render(uow: UnitOfWork, statement_id: UUID, lang: str) -> StatementRendered:
+    """Render and keep a statement's PDF (idempotent: a second render replaces the first)."""
+    pdf = await render_and_keep(uow, statement_id, lang)
+    return StatementRendered(statement_id, lang, len(pdf))
 
 
 async def set_status(
     uow: UnitOfWork, statement_id: UUID, status: str, note: str | None
-) -> dict[str, Any]:
+) -> StatementStatusSet:
     """Sent, confirmed or disputed by the customer: who and when are recorded."""
     if status not in STATUSES:
         raise DomainError("INVALID_STATUS", f"status is one of {STATUSES}", "status")
@@ -252,7 +285,7 @@ async def set_status(
             created_by=uow.actor.subject,
         )
     )
-    return {"statementId": str(statement_id), "status": status}
+    return StatementStatusSet(statement_id, status)
 
 
 def previous_period(today: date) -> date:

@@ -138,6 +138,8 @@ async def test_statement_run_and_download(client, settings, runtime, tenants, da
         headers={"Authorization": f"Bearer {manager}"},
     )
     assert pdf.status_code == 200 and "Statement of account" in pdf_text(pdf.content)
+    # rendered on demand (no worker ran the render job) and kept by the route's commit
+    assert database.query("SELECT lang FROM statement_documents") == [("en",)]
     other = await client.get(
         f"/documents/statements/{statement['id']}.pdf",
         headers={"Authorization": f"Bearer {token(settings, 'globex')}"},

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from enum import Enum
 from operator import itemgetter
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -217,39 +216,93 @@ def test_plan_refuses_fields_with_code_or_arguments():
     assert plans.basic_attribute(query_type.fields["items"]) is None
 
 
+@strawberry.type(name="Customer")
+class Looked:
+    """Every level of the looked-ahead query in one type: customers, edges, node, dossier."""
+
+    code: str = ""
+    kind: str = ""
+    ratio: float = 0.0
+    edges: list[Looked] = strawberry.field(default_factory=list)
+    node: Looked | None = None
+    credit_file: Looked | None = None
+    partners: list[Looked] = strawberry.field(default_factory=list)
+    completeness: Looked | None = None
+
+
+LOOKED: list[frozenset[tuple[str, str]]] = []
+
+
+@strawberry.type
+class LookQuery:
+    @strawberry.field
+    def customers(self, info: strawberry.Info) -> Looked:
+        from schema.engine.selection import selected_pairs
+
+        LOOKED.append(selected_pairs(info))
+        return Looked()
+
+
 def test_look_ahead_follows_fragments_and_is_reused():
     """A page prefetches what fragments select too; the same parsed query is walked once."""
-    from graphql import parse
+    from strawberry.extensions import ParserCache
 
-    from schema.engine.selection import selected_pairs
-
-    document = parse(
+    schema = strawberry.Schema(query=LookQuery, extensions=[ParserCache(maxsize=8)])
+    query = (
         "{ customers { edges { node { ...Row ... on Customer { creditFile { partners "
         "{ kind } } } } } } } fragment Row on Customer { code creditFile { completeness "
         "{ ratio } } }"
     )
-    fragments = {d.name.value: d for d in document.definitions[1:]}
-    field = document.definitions[0].selection_set.selections[0]
-
-    class FakeInfo:
-        _raw_info = SimpleNamespace(field_nodes=[field], fragments=fragments)
-
-    pairs = selected_pairs(FakeInfo)  # type: ignore[arg-type]
+    LOOKED.clear()
+    for _ in range(2):
+        assert asyncio.run(schema.execute(query)).errors is None
+    pairs = LOOKED[0]
     assert {("creditFile", "partners"), ("creditFile", "completeness"), ("node", "code")} <= pairs
-    assert selected_pairs(FakeInfo) is pairs  # type: ignore[arg-type]
+    assert LOOKED[1] is pairs
 
 
-def test_generated_completers_are_shared_across_requests():
-    """A plan's function is generated once; later requests of the same shape reuse it."""
+def _check_completers_shared(schema: strawberry.Schema, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first request of a shape generates its plan's function; the next one generates
+    nothing and completes every item with that same function."""
     from schema.engine import plan_code
 
+    monkeypatch.setattr(plan_code, "_COMPILED", {})  # what other tests compiled is not ours
     query = "{ items { name tags { label weight } labels } }"
-    schema = strawberry.Schema(query=Query, execution_context_class=LeanExecutionContext)
-    asyncio.run(schema.execute(query))
-    before = dict(plan_code._COMPILED)
+    first = asyncio.run(schema.execute(query))
+    assert first.errors is None
+    generated = dict(plan_code._COMPILED)
+    assert len(generated) == 1, "the first request generated no completer"
+    calls: list[Any] = []
+
+    def counting(function: Any) -> Any:
+        def complete(source: Any, aw: Any) -> Any:
+            calls.append(source)
+            return function(source, aw)
+
+        return complete
+
+    plan_code._COMPILED.update({key: counting(fn) for key, fn in generated.items()})
     again = asyncio.run(schema.execute(query))
-    assert again.errors is None and plan_code._COMPILED == before
-    assert all(callable(fn) for fn in before.values())
+    assert again.errors is None and again.data == first.data
+    assert plan_code._COMPILED.keys() == generated.keys(), "the second request generated again"
+    assert [c.name for c in calls] == ["a", "b"], "the second request did not use the completer"
+
+
+def test_generated_completers_are_shared_across_requests(monkeypatch):
+    """A plan's function is generated once; later requests of the same shape reuse it."""
+    schema = strawberry.Schema(query=Query, execution_context_class=LeanExecutionContext)
+    _check_completers_shared(schema, monkeypatch)
+
+
+def test_completer_sharing_check_fails_without_plans(monkeypatch):
+    """The check above is not vacuous: with plans disabled, or the engine off, it fails."""
+    standard = strawberry.Schema(query=Query)
+    with pytest.raises(AssertionError, match="generated no completer"):
+        _check_completers_shared(standard, monkeypatch)
+    monkeypatch.setattr("schema.engine.execution.compile_plan", lambda *args: None)
+    lean = strawberry.Schema(query=Query, execution_context_class=LeanExecutionContext)
+    with pytest.raises(AssertionError, match="generated no completer"):
+        _check_completers_shared(lean, monkeypatch)
 
 
 def test_lazy_views_are_derived_by_the_plan(monkeypatch):

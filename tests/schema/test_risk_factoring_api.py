@@ -218,7 +218,7 @@ async def test_ineligible_invoices_come_back_with_their_reasons_and_nothing_is_w
     assert database.query("SELECT count(*) FROM factoring_entries") == before
     assert database.query("SELECT count(*) FROM risk_documents") == [(1,)]  # the first notice
     assert database.query(
-        "SELECT count(*) FROM idempotency_keys WHERE operation = 'assignInvoices'"
+        "SELECT count(*) FROM idempotency_keys WHERE operation = 'ASSIGN_INVOICES'"
     ) == [(1,)]
 
 

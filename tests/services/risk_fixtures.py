@@ -56,7 +56,7 @@ async def invoice(
         ),
         key=f"inv:{number}",
     )
-    return UUID(result["invoiceId"])
+    return result.invoice_id
 
 
 async def pay(
@@ -74,7 +74,7 @@ async def pay(
         ),
         key=key,
     )
-    return UUID(result["paymentId"])
+    return result.payment_id
 
 
 async def policy(uow: UnitOfWork, number: str = "PICC-1", **changes: Any) -> UUID:

@@ -56,7 +56,7 @@ async def _seed(runtime: Any, tenant: UUID) -> list[dict[str, Any]]:
             )
             made.append(
                 {
-                    "id": result["invoiceId"],
+                    "id": str(result.invoice_id),
                     "customer": str(customer.id),
                     "currency": currency,
                     "amount": amount,
@@ -105,17 +105,15 @@ async def test_sql_aging_matches_domain_today_and_in_the_past(runtime, tenants):
         ):
             session = ReadSession(runtime.engine, tenants["acme"])
             try:
-                result = await session.run(
-                    lambda c, a=as_of, b=basis, k=buckets: aging_service.aging(
-                        c,
-                        as_of=a,
-                        basis=b,
-                        group="CUSTOMER",
-                        buckets=k,
-                        currency=None,
-                        after=None,
-                        first=100,
-                    )
+                result = await aging_service.aging(
+                    session,
+                    as_of=as_of,
+                    basis=basis,
+                    group="CUSTOMER",
+                    buckets=buckets,
+                    currency=None,
+                    after=None,
+                    first=100,
                 )
             finally:
                 await session.close()

@@ -17,7 +17,7 @@ from services.uow import Actor, UnitOfWork
 DAY = date(2026, 1, 10)
 
 
-async def _customer(runtime: Any, tenant: UUID) -> UUID:
+async def make_customer(runtime: Any, tenant: UUID) -> UUID:
     async with UnitOfWork(runtime.engine, tenant, Actor("t")) as uow:
         row = await create_customer(
             uow, CustomerChanges(code="L-1", legal_name="Ledger Co", country="CN", contacts=[])
@@ -39,7 +39,7 @@ async def _invoice(runtime: Any, tenant: UUID, customer: UUID, n: int, amount: s
             key=f"inv-{n}",
         )
         await uow.commit()
-    return UUID(result["invoiceId"])
+    return result.invoice_id
 
 
 async def _payment(runtime: Any, tenant: UUID, customer: UUID, n: int, amount: str) -> UUID:
@@ -55,7 +55,7 @@ async def _payment(runtime: Any, tenant: UUID, customer: UUID, n: int, amount: s
             key=f"pay-{n}",
         )
         await uow.commit()
-    return UUID(result["paymentId"])
+    return result.payment_id
 
 
 async def _allocate(
@@ -77,7 +77,7 @@ async def _allocate(
 async def test_fifty_payments_racing_for_one_invoice(runtime, tenants, database):
     # given: an invoice of 100.00 and 50 payments of 10.00 on account
     tenant = tenants["acme"]
-    customer = await _customer(runtime, tenant)
+    customer = await make_customer(runtime, tenant)
     invoice = await _invoice(runtime, tenant, customer, 1, "100.00")
     pays = [await _payment(runtime, tenant, customer, n, "10.00") for n in range(50)]
     # when: all 50 try to pay it at once
@@ -98,7 +98,7 @@ async def test_fifty_payments_racing_for_one_invoice(runtime, tenants, database)
 async def test_one_payment_racing_over_fifty_invoices(runtime, tenants, database):
     # given: a payment of 100.00 and 50 invoices of 5.00
     tenant = tenants["acme"]
-    customer = await _customer(runtime, tenant)
+    customer = await make_customer(runtime, tenant)
     pay = await _payment(runtime, tenant, customer, 1, "100.00")
     invs = [await _invoice(runtime, tenant, customer, n, "5.00") for n in range(50)]
     # when
@@ -118,7 +118,7 @@ async def test_one_payment_racing_over_fifty_invoices(runtime, tenants, database
 async def test_auto_allocations_interleaved_do_not_deadlock(runtime, tenants, database):
     # given: 20 invoices and 20 payments allocated automatically at the same time
     tenant = tenants["acme"]
-    customer = await _customer(runtime, tenant)
+    customer = await make_customer(runtime, tenant)
     for n in range(20):
         await _invoice(runtime, tenant, customer, n, "7.00")
 
@@ -144,7 +144,7 @@ async def test_auto_allocations_interleaved_do_not_deadlock(runtime, tenants, da
 
 async def test_same_key_racing_moves_money_once(runtime, tenants, database):
     tenant = tenants["acme"]
-    customer = await _customer(runtime, tenant)
+    customer = await make_customer(runtime, tenant)
     await _invoice(runtime, tenant, customer, 1, "50.00")
 
     async def post() -> bool:

@@ -93,7 +93,7 @@ async def _new_invoice(uow: UnitOfWork, n: int, customer: UUID, inv: Invoice) ->
         ),
         key=f"t-{n}",
     )
-    return UUID(result["invoiceId"])
+    return result.invoice_id
 
 
 async def _pay(uow: UnitOfWork, inv: Invoice, on: date, amount: int, key: str) -> UUID:
@@ -108,7 +108,7 @@ async def _pay(uow: UnitOfWork, inv: Invoice, on: date, amount: int, key: str) -
         ),
         key=key,
     )
-    return UUID(result["paymentId"])
+    return result.payment_id
 
 
 async def _reverse(uow: UnitOfWork, payment_id: UUID, on: date, key: str) -> None:
@@ -142,7 +142,7 @@ async def seed(runtime: Any, tenant: UUID) -> list[Invoice]:
                     ),
                 ),
             )
-        )["id"]
+        ).id
         for n in range(5)
     ]
     made: list[Invoice] = []

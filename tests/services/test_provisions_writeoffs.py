@@ -46,7 +46,7 @@ async def seed(runtime: Any, tenant: UUID) -> tuple[UUID, dict[str, UUID]]:
                 ),
                 key=label,
             )
-            ids[label] = UUID(result["invoiceId"])
+            ids[label] = result.invoice_id
         await uow.commit()
     return customer.id, ids
 

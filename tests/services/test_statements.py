@@ -83,7 +83,7 @@ async def test_october_statement_reconciles_and_renders(runtime, tenants, databa
         again = await statements.generate(uow, date(2026, 10, 1))
         await uow.commit()
     # then: opening 1000 - 400 = 600; +500 +300 -700 -100 = closing 600
-    assert first["created"] == 1 and again["created"] == 0
+    assert first.created == 1 and again.created == 0
     row = database.query("SELECT opening_minor, closing_minor, content FROM statements")[0]
     assert (row[0], row[1]) == (60000, 60000)
     content = row[2]

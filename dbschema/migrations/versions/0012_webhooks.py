@@ -112,6 +112,13 @@ def upgrade() -> None:
         ["tenant_id", "endpoint_id", "next_attempt_at"],
         postgresql_where=sa.text("status = 'PENDING'"),
     )
+    # the order check: is an earlier delivery of the same customer still waiting?
+    op.create_index(
+        "ix_webhook_deliveries_order",
+        "webhook_deliveries",
+        ["tenant_id", "endpoint_id", "ordering_key", "event_seq"],
+        postgresql_where=sa.text("status = 'PENDING'"),
+    )
     op.create_table(
         "webhook_attempts",
         sa.Column("tenant_id", uuid, nullable=False),

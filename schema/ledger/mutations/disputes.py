@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
-from uuid import UUID
 
 import strawberry
 from strawberry.types import Info
 
-from dbschema.ledger_tables import invoices as invoice_table
 from domain import roles
 from schema.context import Context
 from schema.ledger.errors import LEDGER
 from schema.ledger.types import Invoice
-from schema.mutation import INPUT, decode, run
+from schema.mutation import INPUT, decode, respond
 from schema.permissions import allow, roles_note
 from schema.relay import to_global_id
 from services.ledger import disputes
 from services.ledger import reads as ledger_reads
+from services.ledger.records import DisputeChanged
+from services.uow import UnitOfWork
 
 #: Disputes come from the people talking to the customer.
 WRITE = frozenset({roles.SALES, roles.COLLECTOR, roles.CREDIT_MANAGER, roles.FINANCE, roles.ADMIN})
@@ -39,49 +40,45 @@ class ResolveDisputeInput:
 
 @strawberry.type(description="Result of a dispute mutation.")
 class DisputePayload(LEDGER.payload):
-    dispute_id: strawberry.ID | None = strawberry.field(description="Global id of the dispute.")
-    invoice: Invoice | None = strawberry.field(description="The invoice after the change.")
-
-
-async def _payload(
-    info: Info[Context, Any], result: dict[str, Any] | None, errors: list[Any]
-) -> DisputePayload:
-    if not result:
-        return DisputePayload(dispute_id=None, invoice=None, user_errors=errors)
-    row = (
-        await ledger_reads.by_ids(info.context.session, invoice_table, [UUID(result["invoiceId"])])
-    )[0]
-    return DisputePayload(
-        dispute_id=to_global_id("Dispute", UUID(result["disputeId"])),
-        invoice=Invoice.from_row(row) if row else None,
-        user_errors=errors,
+    dispute_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Global id of the dispute."
     )
+    invoice: Invoice | None = strawberry.field(
+        default=None, description="The invoice after the change."
+    )
+
+
+def _show(info: Info[Context, Any]) -> Callable[[DisputeChanged], Awaitable[dict[str, Any]]]:
+    """The dispute's id and its invoice re-read after the change."""
+
+    async def show(changed: DisputeChanged) -> dict[str, Any]:
+        record = (await ledger_reads.invoices_by_ids(info.context.session, [changed.invoice_id]))[0]
+        return {
+            "dispute_id": to_global_id("Dispute", changed.dispute_id),
+            "invoice": Invoice.from_row(record) if record else None,
+        }
+
+    return show
 
 
 async def open_dispute(
     info: Info[Context, Any], input: Annotated[OpenDisputeInput, INPUT]
 ) -> DisputePayload:
-    result, errors = await run(
-        info,
-        LEDGER,
-        lambda uow: disputes.open_dispute(
-            uow, decode(input.invoice_id, "Invoice", "invoiceId"), input.amount, input.reason
-        ),
-    )
-    return await _payload(info, result, errors)
+    async def work(uow: UnitOfWork) -> DisputeChanged:
+        invoice_id = decode(input.invoice_id, "Invoice", "invoiceId")
+        return await disputes.open_dispute(uow, invoice_id, input.amount, input.reason)
+
+    return await respond(info, DisputePayload, work, _show(info))
 
 
 async def resolve_dispute(
     info: Info[Context, Any], input: Annotated[ResolveDisputeInput, INPUT]
 ) -> DisputePayload:
-    result, errors = await run(
-        info,
-        LEDGER,
-        lambda uow: disputes.resolve_dispute(
-            uow, decode(input.id, "Dispute"), input.accepted, input.resolution
-        ),
-    )
-    return await _payload(info, result, errors)
+    async def work(uow: UnitOfWork) -> DisputeChanged:
+        dispute_id = decode(input.id, "Dispute")
+        return await disputes.resolve_dispute(uow, dispute_id, input.accepted, input.resolution)
+
+    return await respond(info, DisputePayload, work, _show(info))
 
 
 FIELDS = {

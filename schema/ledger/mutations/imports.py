@@ -17,11 +17,12 @@ from strawberry.utils.str_converters import to_camel_case
 from domain import roles
 from schema.context import Context
 from schema.ledger.errors import LEDGER
-from schema.mutation import INPUT, run
+from schema.mutation import INPUT, respond
 from schema.permissions import allow, roles_note
 from schema.relay import to_global_id
 from services.ledger import imports as import_service
-from services.ledger.imports import ImportRow, RowResult
+from services.ledger.imports import ImportRow
+from services.ledger.records import ImportOutcome
 from services.uow import UnitOfWork
 
 ROWS_NOTE = f"At most {import_service.MAX_ROWS} rows; pass them as a variable."
@@ -96,50 +97,53 @@ class ImportPaymentsInput:
 
 @strawberry.type(description="The outcome of one row, by its index in the batch.")
 class ImportRowResult(LEDGER.payload):
-    index: int = strawberry.field(description="Zero-based position in `rows`.")
-    status: ImportRowStatus = strawberry.field(description="Created, replayed or refused.")
-    id: strawberry.ID | None = strawberry.field(description="Global id of the posted document.")
+    index: int = strawberry.field(default=0, description="Zero-based position in `rows`.")
+    status: ImportRowStatus = strawberry.field(
+        default=ImportRowStatus.ERROR, description="Created, replayed or refused."
+    )
+    id: strawberry.ID | None = strawberry.field(
+        default=None, description="Global id of the posted document."
+    )
 
 
 @strawberry.type(description="Result of a bulk import.")
 class ImportPayload(LEDGER.payload):
-    created: int = strawberry.field(description="Rows posted by this call.")
-    replayed: int = strawberry.field(description="Rows posted before, unchanged.")
-    failed: int = strawberry.field(description="Rows refused.")
-    results: list[ImportRowResult] = strawberry.field(description="Every row, in input order.")
-
-
-def payload(outcome: list[RowResult] | None, errors: list[Any], kind: str) -> ImportPayload:
-    """Shape row results; shared with the CSV route's JSON answer."""
-    results = [
-        ImportRowResult(
-            index=r.index,
-            status=ImportRowStatus[r.status],
-            id=to_global_id(kind, r.id) if r.id else None,
-            user_errors=[e for exc in r.errors for e in LEDGER.user_errors(exc)],
-        )
-        for r in outcome or []
-    ]
-    return ImportPayload(
-        created=sum(r.status is ImportRowStatus.CREATED for r in results),
-        replayed=sum(r.status is ImportRowStatus.REPLAYED for r in results),
-        failed=sum(r.status is ImportRowStatus.ERROR for r in results),
-        results=results,
-        user_errors=errors,
+    created: int = strawberry.field(default=0, description="Rows posted by this call.")
+    replayed: int = strawberry.field(default=0, description="Rows posted before, unchanged.")
+    failed: int = strawberry.field(default=0, description="Rows refused.")
+    results: list[ImportRowResult] = strawberry.field(
+        default_factory=list, description="Every row, in input order."
     )
+
+
+def _shown(outcome: ImportOutcome, kind: str) -> dict[str, Any]:
+    """The payload's fields for an import's outcome."""
+    return {
+        "created": outcome.created,
+        "replayed": outcome.replayed,
+        "failed": outcome.failed,
+        "results": [
+            ImportRowResult(
+                index=r.index,
+                status=ImportRowStatus[r.status.value],
+                id=to_global_id(kind, r.id) if r.id else None,
+                user_errors=[e for exc in r.errors for e in LEDGER.user_errors(exc)],
+            )
+            for r in outcome.rows
+        ],
+    }
 
 
 async def _import(
     info: Info[Context, Any],
     rows: list[ImportRow],
-    service: Callable[[UnitOfWork, list[ImportRow]], Awaitable[list[RowResult]]],
+    service: Callable[[UnitOfWork, list[ImportRow]], Awaitable[ImportOutcome]],
     kind: str,
 ) -> ImportPayload:
-    async def work(uow: UnitOfWork) -> list[RowResult]:
-        return await service(uow, rows)
+    async def show(outcome: ImportOutcome) -> dict[str, Any]:
+        return _shown(outcome, kind)
 
-    outcome, errors = await run(info, LEDGER, work)
-    return payload(outcome, errors, kind)
+    return await respond(info, ImportPayload, lambda uow: service(uow, rows), show)
 
 
 async def import_invoices(

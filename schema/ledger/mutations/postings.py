@@ -6,29 +6,38 @@ same key with other content is refused with IDEMPOTENCY_MISMATCH.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 from uuid import UUID
 
 import strawberry
 from strawberry.types import Info
 
-from dbschema.ledger_tables import invoices as invoice_table
-from dbschema.ledger_tables import payments as payment_table
 from domain import roles
 from schema.context import Context
 from schema.ledger.errors import LEDGER
 from schema.ledger.types import Invoice, Payment
 from schema.money import MoneyInput
-from schema.mutation import INPUT, decode, run
+from schema.mutation import INPUT, decode, respond
 from schema.permissions import allow, roles_note
+from services.idempotency import Once
 from services.inputs import MoneyIn
 from services.ledger import invoices as invoice_service
 from services.ledger import payments as payment_service
 from services.ledger import reads as ledger_reads
 from services.ledger.inputs import AllocationLine, CreditNoteIn, InvoiceIn, PaymentIn
+from services.ledger.records import (
+    AllocationReversed,
+    InvoicePosted,
+    PaymentPosted,
+    PaymentReversed,
+)
 from services.uow import UnitOfWork
+
+#: What a mutation's `show` hands `respond`: the payload's fields besides userErrors.
+Shown = dict[str, Any]
 
 KEY_NOTE = (
     "Idempotency key: a replay with the same key returns the first result; the same "
@@ -62,8 +71,10 @@ class CreateInvoiceInput:
 
 @strawberry.type(description="Result of an invoice mutation.")
 class InvoicePayload(LEDGER.payload):
-    invoice: Invoice | None = strawberry.field(description="The invoice.")
-    replayed: bool = strawberry.field(description="True when this was a replay of the key.")
+    invoice: Invoice | None = strawberry.field(default=None, description="The invoice.")
+    replayed: bool = strawberry.field(
+        default=False, description="True when this was a replay of the key."
+    )
 
 
 @strawberry.input(description="Part of a payment to put on one invoice.")
@@ -93,8 +104,10 @@ class CreatePaymentInput:
 
 @strawberry.type(description="Result of a payment mutation.")
 class PaymentPayload(LEDGER.payload):
-    payment: Payment | None = strawberry.field(description="The payment.")
-    replayed: bool = strawberry.field(description="True when this was a replay of the key.")
+    payment: Payment | None = strawberry.field(default=None, description="The payment.")
+    replayed: bool = strawberry.field(
+        default=False, description="True when this was a replay of the key."
+    )
 
 
 @strawberry.input(description="Allocate cash left on account.")
@@ -143,28 +156,44 @@ def _lines(raw: list[AllocationLineInput] | None) -> list[AllocationLine]:
     ]
 
 
-async def _invoice(info: Info[Context, Any], result: dict[str, Any] | None) -> Invoice | None:
-    if not result:
-        return None
-    rows = await ledger_reads.by_ids(
-        info.context.session, invoice_table, [UUID(result["invoiceId"])]
-    )
-    return Invoice.from_row(rows[0]) if rows[0] else None
+def _show_invoice(info: Info[Context, Any]) -> Callable[[Once[InvoicePosted]], Awaitable[Shown]]:
+    """Re-read the posted invoice for the payload, and say whether it was a replay."""
+
+    async def show(posted: Once[InvoicePosted]) -> Shown:
+        record = (
+            await ledger_reads.invoices_by_ids(info.context.session, [posted.result.invoice_id])
+        )[0]
+        return {
+            "invoice": Invoice.from_row(record) if record else None,
+            "replayed": posted.replayed,
+        }
+
+    return show
 
 
-async def _payment(info: Info[Context, Any], result: dict[str, Any] | None) -> Payment | None:
-    if not result:
-        return None
-    rows = await ledger_reads.by_ids(
-        info.context.session, payment_table, [UUID(result["paymentId"])]
-    )
-    return Payment.from_row(rows[0]) if rows[0] else None
+class PaymentMove(Protocol):
+    """Any outcome of a payment movement: it names the payment it touched."""
+
+    @property
+    def payment_id(self) -> UUID: ...
+
+
+def _show_payment(info: Info[Context, Any]) -> Callable[[Once[PaymentMove]], Awaitable[Shown]]:
+    """Re-read the payment a movement touched, and say whether it was a replay."""
+
+    async def show(moved: Once[PaymentMove]) -> Shown:
+        record = (
+            await ledger_reads.payments_by_ids(info.context.session, [moved.result.payment_id])
+        )[0]
+        return {"payment": Payment.from_row(record) if record else None, "replayed": moved.replayed}
+
+    return show
 
 
 async def create_invoice(
     info: Info[Context, Any], input: Annotated[CreateInvoiceInput, INPUT]
 ) -> InvoicePayload:
-    async def work(uow: UnitOfWork) -> tuple[dict[str, Any], bool]:
+    async def work(uow: UnitOfWork) -> Once[InvoicePosted]:
         data = InvoiceIn(
             number=input.number,
             customer_id=decode(input.customer_id, "Customer", "customerId"),
@@ -177,17 +206,13 @@ async def create_invoice(
         )
         return await invoice_service.create_invoice(uow, data, input.idempotency_key)
 
-    outcome, errors = await run(info, LEDGER, work)
-    result, replayed = outcome or (None, False)
-    return InvoicePayload(
-        invoice=await _invoice(info, result), replayed=replayed, user_errors=errors
-    )
+    return await respond(info, InvoicePayload, work, _show_invoice(info))
 
 
 async def create_credit_note(
     info: Info[Context, Any], input: Annotated[CreateCreditNoteInput, INPUT]
 ) -> InvoicePayload:
-    async def work(uow: UnitOfWork) -> tuple[dict[str, Any], bool]:
+    async def work(uow: UnitOfWork) -> Once[InvoicePosted]:
         data = CreditNoteIn(
             number=input.number,
             invoice_id=decode(input.invoice_id, "Invoice", "invoiceId"),
@@ -198,17 +223,13 @@ async def create_credit_note(
         )
         return await invoice_service.create_credit_note(uow, data, input.idempotency_key)
 
-    outcome, errors = await run(info, LEDGER, work)
-    result, replayed = outcome or (None, False)
-    return InvoicePayload(
-        invoice=await _invoice(info, result), replayed=replayed, user_errors=errors
-    )
+    return await respond(info, InvoicePayload, work, _show_invoice(info))
 
 
 async def create_payment(
     info: Info[Context, Any], input: Annotated[CreatePaymentInput, INPUT]
 ) -> PaymentPayload:
-    async def work(uow: UnitOfWork) -> tuple[dict[str, Any], bool]:
+    async def work(uow: UnitOfWork) -> Once[PaymentPosted]:
         data = PaymentIn(
             customer_id=decode(input.customer_id, "Customer", "customerId"),
             received_on=input.received_on,
@@ -221,17 +242,13 @@ async def create_payment(
         )
         return await payment_service.create_payment(uow, data, input.idempotency_key)
 
-    outcome, errors = await run(info, LEDGER, work)
-    result, replayed = outcome or (None, False)
-    return PaymentPayload(
-        payment=await _payment(info, result), replayed=replayed, user_errors=errors
-    )
+    return await respond(info, PaymentPayload, work, _show_payment(info))
 
 
 async def allocate_payment(
     info: Info[Context, Any], input: Annotated[AllocatePaymentInput, INPUT]
 ) -> PaymentPayload:
-    async def work(uow: UnitOfWork) -> tuple[dict[str, Any], bool]:
+    async def work(uow: UnitOfWork) -> Once[PaymentPosted]:
         return await payment_service.allocate_payment(
             uow,
             decode(input.payment_id, "Payment", "paymentId"),
@@ -241,17 +258,13 @@ async def allocate_payment(
             input.idempotency_key,
         )
 
-    outcome, errors = await run(info, LEDGER, work)
-    result, replayed = outcome or (None, False)
-    return PaymentPayload(
-        payment=await _payment(info, result), replayed=replayed, user_errors=errors
-    )
+    return await respond(info, PaymentPayload, work, _show_payment(info))
 
 
 async def reverse_payment(
     info: Info[Context, Any], input: Annotated[ReversePaymentInput, INPUT]
 ) -> PaymentPayload:
-    async def work(uow: UnitOfWork) -> tuple[dict[str, Any], bool]:
+    async def work(uow: UnitOfWork) -> Once[PaymentReversed]:
         return await payment_service.reverse_payment(
             uow,
             decode(input.payment_id, "Payment", "paymentId"),
@@ -260,17 +273,13 @@ async def reverse_payment(
             input.idempotency_key,
         )
 
-    outcome, errors = await run(info, LEDGER, work)
-    result, replayed = outcome or (None, False)
-    return PaymentPayload(
-        payment=await _payment(info, result), replayed=replayed, user_errors=errors
-    )
+    return await respond(info, PaymentPayload, work, _show_payment(info))
 
 
 async def reverse_allocation(
     info: Info[Context, Any], input: Annotated[ReverseAllocationInput, INPUT]
 ) -> PaymentPayload:
-    async def work(uow: UnitOfWork) -> tuple[dict[str, Any], bool]:
+    async def work(uow: UnitOfWork) -> Once[AllocationReversed]:
         return await payment_service.reverse_allocation(
             uow,
             decode(input.allocation_id, "Allocation", "allocationId"),
@@ -278,11 +287,7 @@ async def reverse_allocation(
             input.idempotency_key,
         )
 
-    outcome, errors = await run(info, LEDGER, work)
-    result, replayed = outcome or (None, False)
-    return PaymentPayload(
-        payment=await _payment(info, result), replayed=replayed, user_errors=errors
-    )
+    return await respond(info, PaymentPayload, work, _show_payment(info))
 
 
 FIELDS = {

@@ -1,0 +1,365 @@
+"""The order-time credit check: one pure function from a complete snapshot to a decision.
+
+Seed 002: trade within the limit; above it, require prepayment (超出额度的交易必须要求预付款);
+class D trades cash before delivery; accounts overdue beyond the escalation's legal stage get
+no credit. The snapshot holds every input (policy, limits, exposure, rates), so the decision
+log can replay any check with this same function and compare.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from domain.credit import class_policy, policy_snapshot
+from domain.credit.class_policy import CreditPolicy, OrderHandling
+from domain.credit.exposure import ExposureFacts, Standing, standing, utilisation
+from domain.credit.limits import LimitRecord, in_force
+from domain.credit.rates import Conversion, ExchangeRate, RateBook
+from domain.money import Money
+
+#: Bumped when the rules below change, so a replay that differs can say why.
+CHECK_RULES_VERSION = 1
+
+
+class Outcome(StrEnum):
+    """The answer, from the most to the least permissive."""
+
+    APPROVED = "APPROVED"
+    PREPAYMENT_REQUIRED = "PREPAYMENT_REQUIRED"
+    REVIEW_REQUIRED = "REVIEW_REQUIRED"
+    BLOCKED = "BLOCKED"
+
+
+class Reason(StrEnum):
+    """Why a check did not simply approve."""
+
+    CUSTOMER_ARCHIVED = "CUSTOMER_ARCHIVED"
+    CREDIT_HOLD = "CREDIT_HOLD"
+    OVERDUE_BLOCK = "OVERDUE_BLOCK"
+    NOT_RATED = "NOT_RATED"
+    NO_LIMIT = "NO_LIMIT"
+    LIMIT_EXPIRED = "LIMIT_EXPIRED"
+    OVERDUE_REVIEW = "OVERDUE_REVIEW"
+    DOSSIER_INCOMPLETE = "DOSSIER_INCOMPLETE"
+    CLOSE_TRACKING = "CLOSE_TRACKING"
+    CLASS_PREPAYMENT = "CLASS_PREPAYMENT"
+    OVER_LIMIT = "OVER_LIMIT"
+    OVER_GROUP_LIMIT = "OVER_GROUP_LIMIT"
+
+
+#: What each reason does to the answer.
+SEVERITY: dict[Reason, Outcome] = {
+    Reason.CUSTOMER_ARCHIVED: Outcome.BLOCKED,
+    Reason.CREDIT_HOLD: Outcome.BLOCKED,
+    Reason.OVERDUE_BLOCK: Outcome.BLOCKED,
+    Reason.NOT_RATED: Outcome.REVIEW_REQUIRED,
+    Reason.NO_LIMIT: Outcome.REVIEW_REQUIRED,
+    Reason.LIMIT_EXPIRED: Outcome.REVIEW_REQUIRED,
+    Reason.OVERDUE_REVIEW: Outcome.REVIEW_REQUIRED,
+    Reason.DOSSIER_INCOMPLETE: Outcome.REVIEW_REQUIRED,
+    Reason.CLOSE_TRACKING: Outcome.REVIEW_REQUIRED,
+    Reason.CLASS_PREPAYMENT: Outcome.PREPAYMENT_REQUIRED,
+    Reason.OVER_LIMIT: Outcome.PREPAYMENT_REQUIRED,
+    Reason.OVER_GROUP_LIMIT: Outcome.PREPAYMENT_REQUIRED,
+}
+_ORDER = list(Outcome)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupLimit:
+    """A group limit's history, anchored on one customer of the group."""
+
+    anchor_id: str
+    records: tuple[LimitRecord, ...]
+
+
+@dataclass(frozen=True)
+class CheckInput:
+    """Everything a check decides from; stored whole in the decision log."""
+
+    as_of: date
+    customer_id: str
+    customer_status: str
+    rating_class: str | None
+    hold_reason: str | None
+    amount: Money
+    order_ref: str | None
+    reserve: bool
+    policy: CreditPolicy
+    limits: tuple[LimitRecord, ...]
+    exposure: ExposureFacts
+    group_members: tuple[str, ...] = ()
+    group_limits: tuple[GroupLimit, ...] = ()
+    group_exposure: ExposureFacts | None = None
+    dossier_missing: tuple[str, ...] | None = None
+    rates: tuple[ExchangeRate, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """The complete snapshot (money as minor units and currency)."""
+        return {
+            "asOf": self.as_of.isoformat(),
+            "customerId": self.customer_id,
+            "customerStatus": self.customer_status,
+            "ratingClass": self.rating_class,
+            "holdReason": self.hold_reason,
+            "amount": _money(self.amount),
+            "orderRef": self.order_ref,
+            "reserve": self.reserve,
+            "policy": policy_snapshot.to_json(self.policy),
+            "limits": [r.to_json() for r in self.limits],
+            "exposure": self.exposure.to_json(),
+            "groupMembers": list(self.group_members),
+            "groupLimits": [
+                {"anchorId": g.anchor_id, "records": [r.to_json() for r in g.records]}
+                for g in self.group_limits
+            ],
+            "groupExposure": self.group_exposure.to_json() if self.group_exposure else None,
+            "dossierMissing": None if self.dossier_missing is None else list(self.dossier_missing),
+            "rates": [r.to_json() for r in self.rates],
+        }
+
+    @classmethod
+    def from_json(cls, raw: Mapping[str, Any]) -> CheckInput:
+        """Inverse of to_json, for replay."""
+        missing = raw["dossierMissing"]
+        return cls(
+            as_of=date.fromisoformat(raw["asOf"]),
+            customer_id=str(raw["customerId"]),
+            customer_status=str(raw["customerStatus"]),
+            rating_class=raw["ratingClass"],
+            hold_reason=raw["holdReason"],
+            amount=Money(int(raw["amount"]["minor"]), str(raw["amount"]["currency"])),
+            order_ref=raw["orderRef"],
+            reserve=bool(raw["reserve"]),
+            policy=policy_snapshot.from_json(raw["policy"]),
+            limits=tuple(LimitRecord.from_json(r) for r in raw["limits"]),
+            exposure=ExposureFacts.from_json(raw["exposure"]),
+            group_members=tuple(raw["groupMembers"]),
+            group_limits=tuple(
+                GroupLimit(
+                    str(g["anchorId"]), tuple(LimitRecord.from_json(r) for r in g["records"])
+                )
+                for g in raw["groupLimits"]
+            ),
+            group_exposure=(
+                ExposureFacts.from_json(raw["groupExposure"]) if raw["groupExposure"] else None
+            ),
+            dossier_missing=None if missing is None else tuple(missing),
+            rates=tuple(ExchangeRate.from_json(r) for r in raw["rates"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A reason with what made it apply."""
+
+    reason: Reason
+    detail: str
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """The decision and the figures behind it."""
+
+    outcome: Outcome
+    findings: tuple[Finding, ...]
+    amount: Money
+    prepayment: Money | None
+    available: Money
+    reserve: Money | None
+    limit_id: str | None
+    standing: Standing | None
+    groups: tuple[tuple[str, Standing], ...]
+    utilisation_after: Decimal | None
+
+    def to_json(self) -> dict[str, Any]:
+        """The outcome as the decision log stores it (compared field by field on replay)."""
+        return {
+            "outcome": self.outcome.value,
+            "reasons": [{"code": f.reason.value, "detail": f.detail} for f in self.findings],
+            "amount": _money(self.amount),
+            "prepayment": _money(self.prepayment),
+            "available": _money(self.available),
+            "reserve": _money(self.reserve),
+            "limitId": self.limit_id,
+            "standing": _standing(self.standing),
+            "groups": [{"anchorId": a, "standing": _standing(s)} for a, s in self.groups],
+            "utilisationAfter": _decimal(self.utilisation_after),
+            "rulesVersion": CHECK_RULES_VERSION,
+        }
+
+
+def _money(value: Money | None) -> dict[str, Any] | None:
+    return None if value is None else {"minor": value.minor, "currency": value.currency}
+
+
+def _decimal(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _conversions(items: tuple[Conversion, ...]) -> list[dict[str, Any]]:
+    return [c.to_json() for c in items]
+
+
+def _standing(value: Standing | None) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    exposure = value.exposure
+    return {
+        "standard": _money(value.standard),
+        "limit": _money(value.limit),
+        "increases": _conversions(value.increases),
+        "exposure": {
+            "currency": exposure.currency,
+            "receivables": _conversions(exposure.receivables),
+            "orders": _conversions(exposure.orders),
+            "reservations": _conversions(exposure.reservations),
+            "total": _money(exposure.total),
+        },
+        "headroom": _money(value.headroom),
+        "utilisation": _decimal(value.utilisation),
+    }
+
+
+def _rules(inp: CheckInput) -> list[Finding]:
+    """Findings that do not depend on the amount: status, hold, class, overdue, dossier."""
+    found: list[Finding] = []
+    policy = inp.policy
+    if inp.customer_status != "ACTIVE":
+        found.append(Finding(Reason.CUSTOMER_ARCHIVED, "the customer is archived"))
+    if inp.hold_reason is not None:
+        found.append(Finding(Reason.CREDIT_HOLD, f"on credit hold: {inp.hold_reason}"))
+    days = inp.exposure.max_days_overdue
+    if days > policy.overdue_block_days:
+        found.append(
+            Finding(
+                Reason.OVERDUE_BLOCK,
+                f"{days} days overdue (blocked beyond {policy.overdue_block_days})",
+            )
+        )
+    elif days > policy.overdue_review_days:
+        found.append(
+            Finding(
+                Reason.OVERDUE_REVIEW,
+                f"{days} days overdue (review beyond {policy.overdue_review_days})",
+            )
+        )
+    if inp.rating_class is None:
+        found.append(Finding(Reason.NOT_RATED, "the customer has no rating class"))
+    elif policy.for_class(inp.rating_class).order_handling == OrderHandling.PREPAYMENT:
+        found.append(
+            Finding(Reason.CLASS_PREPAYMENT, f"class {inp.rating_class} orders are prepaid in full")
+        )
+    if inp.dossier_missing:
+        found.append(
+            Finding(Reason.DOSSIER_INCOMPLETE, "missing: " + ", ".join(inp.dossier_missing))
+        )
+    return found
+
+
+def decide(inp: CheckInput) -> CheckOutcome:
+    """The credit check: findings, the answer, the prepayment, what to reserve, headroom."""
+    book = RateBook.of(inp.as_of, inp.rates)
+    findings = _rules(inp)
+    force = in_force(inp.limits, inp.as_of)
+    own = None
+    caps: list[tuple[Money, Reason]] = []
+    if force.standard is not None:
+        own = standing(
+            force.standard.amount, [i.amount for i in force.increases], inp.exposure, book
+        )
+        if force.expired:
+            findings.append(
+                Finding(Reason.LIMIT_EXPIRED, f"the limit ended on {force.standard.valid_to}")
+            )
+        else:
+            caps.append((book.largest_within(own.headroom, inp.amount.currency), Reason.OVER_LIMIT))
+    groups = []
+    for group in inp.group_limits:
+        group_force = in_force(group.records, inp.as_of)
+        if group_force.standard is None or inp.group_exposure is None:
+            continue
+        increases = [i.amount for i in group_force.increases]
+        group_standing = standing(group_force.standard.amount, increases, inp.group_exposure, book)
+        groups.append((group.anchor_id, group_standing))
+        if group_force.expired:
+            findings.append(
+                Finding(
+                    Reason.LIMIT_EXPIRED,
+                    f"the group limit ended on {group_force.standard.valid_to}",
+                )
+            )
+        else:
+            caps.append(
+                (
+                    book.largest_within(group_standing.headroom, inp.amount.currency),
+                    Reason.OVER_GROUP_LIMIT,
+                )
+            )
+    if force.standard is None and not groups:
+        findings.append(Finding(Reason.NO_LIMIT, "no credit limit is set"))
+    available = min(
+        (c for c, _ in caps), key=lambda m: m.minor, default=Money(0, inp.amount.currency)
+    )
+    prepayment = None
+    class_prepaid = any(f.reason == Reason.CLASS_PREPAYMENT for f in findings)
+    if class_prepaid:
+        prepayment = inp.amount
+    elif caps and available.minor < inp.amount.minor:
+        binding = min(caps, key=lambda c: c[0].minor)[1]
+        prepayment = Money(inp.amount.minor - available.minor, inp.amount.currency)
+        findings.append(
+            Finding(binding, f"{available.to_decimal_string()} {available.currency} available")
+        )
+    credit_part = Money(
+        inp.amount.minor - (prepayment.minor if prepayment else 0), inp.amount.currency
+    )
+    after = None
+    if own is not None:
+        added = book.convert(credit_part, own.limit.currency).amount.minor
+        after = utilisation(own.exposure.total.minor + added, own.limit.minor)
+        klass = policy_class(inp)
+        threshold = klass.review_above_utilisation if klass else None
+        if (
+            klass is not None
+            and klass.order_handling == OrderHandling.CLOSE_TRACKING
+            and threshold is not None
+            and credit_part.minor > 0
+            and after is not None
+            and after > threshold
+        ):
+            findings.append(
+                Finding(Reason.CLOSE_TRACKING, f"class {klass.rating_class}: use above {threshold}")
+            )
+    outcome = max(
+        (SEVERITY[f.reason] for f in findings), key=_ORDER.index, default=Outcome.APPROVED
+    )
+    reserve = None
+    if (
+        inp.reserve
+        and outcome in (Outcome.APPROVED, Outcome.PREPAYMENT_REQUIRED)
+        and credit_part.minor > 0
+    ):
+        reserve = credit_part
+    return CheckOutcome(
+        outcome=outcome,
+        findings=tuple(findings),
+        amount=inp.amount,
+        prepayment=prepayment,
+        available=available,
+        reserve=reserve,
+        limit_id=force.standard.id if force.standard else None,
+        standing=own,
+        groups=tuple(groups),
+        utilisation_after=after,
+    )
+
+
+def policy_class(inp: CheckInput) -> class_policy.ClassPolicy | None:
+    """The customer's class policy, if it is rated."""
+    return inp.policy.for_class(inp.rating_class) if inp.rating_class else None

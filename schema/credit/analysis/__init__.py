@@ -1,0 +1,1 @@
+"""GraphQL for credit analysis: financial statements, ratios, Z'', external data, behaviour."""

@@ -1,0 +1,1 @@
+"""GraphQL of limits, exposure, orders, the credit check and the decision log."""

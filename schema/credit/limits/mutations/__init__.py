@@ -1,0 +1,1 @@
+"""Mutations of limits, exposure, orders and the credit check; each module has FIELDS."""

@@ -1,0 +1,339 @@
+"""Read entry points of limits, exposure, rates, orders and the decision log."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from domain import roles
+from domain.errors import DomainError, NotFound
+from schema.context import Context
+from schema.credit.errors import CREDIT
+from schema.credit.limits.check_types import (
+    CreditDecision,
+    CreditDecisionConnection,
+    CreditDecisionEdge,
+    CreditDecisionReplay,
+    CreditExposure,
+    CreditExposureResult,
+    CreditReservation,
+    CreditReservationConnection,
+    CreditReservationEdge,
+    RecommendedCreditLimit,
+    RecommendedCreditLimitResult,
+)
+from schema.credit.limits.enums import DecisionKindEnum, RequestStatusEnum
+from schema.credit.limits.types import (
+    CreditHold,
+    CreditLimit,
+    CreditLimitConnection,
+    CreditLimitEdge,
+    CreditLimitRequest,
+    CreditLimitRequestConnection,
+    CreditLimitRequestEdge,
+    CreditPolicyView,
+    ExchangeRate,
+    ExchangeRateConnection,
+    ExchangeRateEdge,
+    SalesOrder,
+    SalesOrderConnection,
+    SalesOrderEdge,
+)
+from schema.permissions import allow, roles_note
+from schema.relay import connection, decode_cursor, edges_of, encode_cursor, from_global_id
+from schema.relay import page_size as relay_page_size
+from services.credit import check, class_policy, decisions, exposure, holds, limit_views, orders
+from services.credit import rates as rate_service
+
+READ = roles.READ_CREDIT_LIMITS
+AUDIT = roles.READ_CREDIT_DECISIONS
+FIRST = strawberry.argument(description="Page size, 1-100.")
+AFTER = strawberry.argument(description="Cursor from a previous page.")
+CUSTOMER = strawberry.argument(description="Global id of the customer.")
+AS_OF = strawberry.argument(description="Business date (limits, rates, lateness); default today.")
+
+
+#: A malformed or mistyped id: reads answer as for an id that does not exist.
+UNKNOWN = object()
+
+
+def _id(global_id: str | None, expected: str) -> Any:
+    """A decoded id (None stays None; a malformed or mistyped one is UNKNOWN)."""
+    if global_id is None:
+        return None
+    try:
+        return from_global_id(global_id, expected)[1]
+    except DomainError:
+        return UNKNOWN
+
+
+def _empty(conn: Any) -> Any:
+    return connection(conn, [], False)
+
+
+def _size(info: Info[Context, Any], first: int | None) -> int:
+    return relay_page_size(first, info.context.runtime.settings.max_page_size)
+
+
+def _page(
+    edge: Any, conn: Any, items: Sequence[Any], more: bool, build: Callable[[Any], Any],
+    key: Callable[[Any], Any],
+) -> Any:  # fmt: skip
+    """A connection over a page of service results, cursors from their sort keys."""
+    edges = edges_of(edge, items, build, lambda item: encode_cursor(key(item), item.id))
+    return connection(conn, edges, more)
+
+
+@strawberry.type(description="Credit limit, exposure and decision-log reads.")
+class CreditLimitQuery:
+    @strawberry.field(
+        description="The credit policy in force (version 0: the practice's defaults)."
+        + roles_note(READ),
+        extensions=allow(READ),
+    )
+    async def credit_policy(self, info: Info[Context, Any]) -> CreditPolicyView:
+        return CreditPolicyView.build(await info.context.session.run(class_policy.load))
+
+    @strawberry.field(
+        description="Exchange-rate entries, newest first, optionally of one pair."
+        + roles_note(READ),
+        extensions=allow(READ),
+    )
+    async def exchange_rates(
+        self,
+        info: Info[Context, Any],
+        base: Annotated[str | None, strawberry.argument(description="Base currency.")] = None,
+        quote: Annotated[str | None, strawberry.argument(description="Quote currency.")] = None,
+        first: Annotated[int | None, FIRST] = 20,
+        after: Annotated[str | None, AFTER] = None,
+    ) -> ExchangeRateConnection:
+        items, more = await rate_service.rates_page(
+            info.context.session, base=base, quote=quote,
+            after=decode_cursor(after)[0] if after else None, first=_size(info, first),
+        )  # fmt: skip
+        return _page(
+            ExchangeRateEdge, ExchangeRateConnection, items, more, ExchangeRate.build,
+            lambda r: r.seq,
+        )  # fmt: skip
+
+    @strawberry.field(
+        description="The limit the tenant's formula recommends for a customer, with its "
+        "inputs and their conversions." + roles_note(READ),
+        extensions=allow(READ),
+    )
+    async def recommended_credit_limit(
+        self,
+        info: Info[Context, Any],
+        customer_id: Annotated[strawberry.ID, CUSTOMER],
+        currency: Annotated[
+            str | None, strawberry.argument(description="Currency; default the base currency.")
+        ] = None,
+        as_of: Annotated[date | None, AS_OF] = None,
+    ) -> RecommendedCreditLimitResult:
+        customer = _id(customer_id, "Customer")
+        try:
+            if customer is UNKNOWN:
+                raise NotFound("customerId", "customer")
+            view = await limit_views.recommendation(
+                info.context.session, customer, currency, as_of or info.context.today
+            )
+        except DomainError as exc:
+            return RecommendedCreditLimitResult(user_errors=CREDIT.user_errors(exc))
+        return RecommendedCreditLimitResult(recommendation=RecommendedCreditLimit.build(view))
+
+    @strawberry.field(
+        description="A customer's limit history (own and group-anchored), newest first: a "
+        "change is a new entry, never an edit." + roles_note(READ),
+        extensions=allow(READ),
+    )
+    async def credit_limits(
+        self,
+        info: Info[Context, Any],
+        customer_id: Annotated[strawberry.ID, CUSTOMER],
+        first: Annotated[int | None, FIRST] = 20,
+        after: Annotated[str | None, AFTER] = None,
+    ) -> CreditLimitConnection:
+        customer = _id(customer_id, "Customer")
+        if customer is UNKNOWN:
+            return _empty(CreditLimitConnection)
+        items, more = await limit_views.history(
+            info.context.session, customer,
+            decode_cursor(after)[0] if after else None, _size(info, first),
+        )  # fmt: skip
+        return _page(
+            CreditLimitEdge, CreditLimitConnection, items, more, CreditLimit.build,
+            lambda r: r.seq,
+        )  # fmt: skip
+
+    @strawberry.field(
+        description="Limit requests, newest first (PENDING ones wait for approval)."
+        + roles_note(READ),
+        extensions=allow(READ),
+    )
+    async def credit_limit_requests(
+        self,
+        info: Info[Context, Any],
+        status: Annotated[
+            RequestStatusEnum | None, strawberry.argument(description="Only this status.")
+        ] = None,
+        customer_id: Annotated[strawberry.ID | None, CUSTOMER] = None,
+        first: Annotated[int | None, FIRST] = 20,
+        after: Annotated[str | None, AFTER] = None,
+    ) -> CreditLimitRequestConnection:
+        customer = _id(customer_id, "Customer")
+        if customer is UNKNOWN:
+            return _empty(CreditLimitRequestConnection)
+        items, more = await limit_views.requests_page(
+            info.context.session,
+            customer_id=customer,
+            status=status.value if status else None,
+            after=decode_cursor(after) if after else None,
+            first=_size(info, first),
+        )
+        return _page(
+            CreditLimitRequestEdge, CreditLimitRequestConnection, items, more,
+            CreditLimitRequest.build, lambda r: r.requested_at,
+        )  # fmt: skip
+
+    @strawberry.field(
+        description="Open receivables + open orders + live reservations of a customer (and "
+        "its group), against its limits, every converted figure with its rate and date."
+        + roles_note(READ),
+        extensions=allow(READ),
+    )
+    async def credit_exposure(
+        self,
+        info: Info[Context, Any],
+        customer_id: Annotated[strawberry.ID, CUSTOMER],
+        as_of: Annotated[date | None, AS_OF] = None,
+    ) -> CreditExposureResult:
+        customer = _id(customer_id, "Customer")
+        try:
+            if customer is UNKNOWN:
+                raise NotFound("customerId", "customer")
+            view = await exposure.exposure(
+                info.context.session, customer, as_of or info.context.today
+            )
+        except DomainError as exc:
+            return CreditExposureResult(user_errors=CREDIT.user_errors(exc))
+        return CreditExposureResult(exposure=CreditExposure.build(view))
+
+    @strawberry.field(
+        description="Whether a customer is on credit hold, and why; null for a malformed id."
+        + roles_note(READ),
+        extensions=allow(READ),
+    )
+    async def credit_hold(
+        self, info: Info[Context, Any], customer_id: Annotated[strawberry.ID, CUSTOMER]
+    ) -> CreditHold | None:
+        customer = _id(customer_id, "Customer")
+        if customer is UNKNOWN:
+            return None
+        return CreditHold.build(await holds.hold_of(info.context.session, customer))
+
+    @strawberry.field(
+        description="Sales orders, newest first." + roles_note(READ), extensions=allow(READ)
+    )
+    async def sales_orders(
+        self,
+        info: Info[Context, Any],
+        customer_id: Annotated[strawberry.ID | None, CUSTOMER] = None,
+        open_only: Annotated[
+            bool, strawberry.argument(description="Only those still counting as exposure.")
+        ] = False,
+        first: Annotated[int | None, FIRST] = 20,
+        after: Annotated[str | None, AFTER] = None,
+    ) -> SalesOrderConnection:
+        customer = _id(customer_id, "Customer")
+        if customer is UNKNOWN:
+            return _empty(SalesOrderConnection)
+        items, more = await orders.orders_page(
+            info.context.session,
+            customer_id=customer,
+            open_only=open_only,
+            after=decode_cursor(after) if after else None,
+            first=_size(info, first),
+        )
+        return _page(
+            SalesOrderEdge, SalesOrderConnection, items, more, SalesOrder.build,
+            lambda o: o.created_at,
+        )  # fmt: skip
+
+    @strawberry.field(
+        description="A customer's reservations, newest first." + roles_note(READ),
+        extensions=allow(READ),
+    )
+    async def credit_reservations(
+        self,
+        info: Info[Context, Any],
+        customer_id: Annotated[strawberry.ID, CUSTOMER],
+        live_only: Annotated[
+            bool, strawberry.argument(description="Only those holding headroom now.")
+        ] = True,
+        first: Annotated[int | None, FIRST] = 20,
+        after: Annotated[str | None, AFTER] = None,
+    ) -> CreditReservationConnection:
+        customer = _id(customer_id, "Customer")
+        if customer is UNKNOWN:
+            return _empty(CreditReservationConnection)
+        items, more = await check.reservations_of(
+            info.context.session, customer, live_only,
+            decode_cursor(after) if after else None, _size(info, first),
+        )  # fmt: skip
+        return _page(
+            CreditReservationEdge, CreditReservationConnection, items, more,
+            CreditReservation.build, lambda r: r.created_at,
+        )  # fmt: skip
+
+    @strawberry.field(
+        description="The decision log, newest first: credit checks, limits, expiries, classes."
+        + roles_note(AUDIT),
+        extensions=allow(AUDIT),
+    )
+    async def credit_decisions(
+        self,
+        info: Info[Context, Any],
+        customer_id: Annotated[strawberry.ID | None, CUSTOMER] = None,
+        kind: Annotated[
+            DecisionKindEnum | None, strawberry.argument(description="Only this kind.")
+        ] = None,
+        first: Annotated[int | None, FIRST] = 20,
+        after: Annotated[str | None, AFTER] = None,
+    ) -> CreditDecisionConnection:
+        customer = _id(customer_id, "Customer")
+        if customer is UNKNOWN:
+            return _empty(CreditDecisionConnection)
+        items, more = await decisions.page(
+            info.context.session,
+            customer_id=customer,
+            kind=kind.value if kind else None,
+            after=decode_cursor(after)[0] if after else None,
+            first=_size(info, first),
+        )
+        return _page(
+            CreditDecisionEdge, CreditDecisionConnection, items, more, CreditDecision.build,
+            lambda d: d.seq,
+        )  # fmt: skip
+
+    @strawberry.field(
+        description="Recompute a logged decision from its snapshot with the same pure rules "
+        "and report equal or the differences; null for an unknown id." + roles_note(AUDIT),
+        extensions=allow(AUDIT),
+    )
+    async def replay_credit_decision(
+        self,
+        info: Info[Context, Any],
+        id: Annotated[strawberry.ID, strawberry.argument(description="Global id of a decision.")],
+    ) -> CreditDecisionReplay | None:
+        decision_id = _id(id, "CreditDecision")
+        if decision_id is UNKNOWN:
+            return None
+        try:
+            result = await decisions.replay(info.context.session, decision_id)
+        except DomainError:  # another tenant's decision looks exactly like none
+            return None
+        return CreditDecisionReplay.build(result)

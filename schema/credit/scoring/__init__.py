@@ -1,0 +1,1 @@
+"""GraphQL for credit scoring: scorecard versions, scores, classes, overrides, simulation."""

@@ -1,0 +1,199 @@
+"""Limits as the API shows them: requests with their approvals, history, recommendation."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from dbschema.credit_limit_tables import (
+    credit_limit_approvals,
+    credit_limit_requests,
+    credit_limits,
+)
+from dbschema.queries import customers as customer_queries
+from domain.credit.limits import Recommendation, RecommendationInputs, recommend
+from domain.errors import NotFound
+from domain.money import Money
+from services.credit import class_policy, rates
+from services.credit.limit_inputs import recommendation_inputs
+from services.credit.trail import newest_first
+from services.read_session import ReadSession
+
+
+@dataclass(frozen=True)
+class ApprovalView:
+    """One approval or rejection of a limit request."""
+
+    approver: str
+    roles: tuple[str, ...]
+    verdict: str
+    reason: str | None
+    at: datetime
+
+
+@dataclass(frozen=True)
+class LimitRequestView:
+    """A limit request and where its approval stands."""
+
+    id: UUID
+    customer_id: UUID
+    scope: str
+    kind: str
+    amount: Money
+    valid_from: date
+    valid_to: date | None
+    basis: str
+    note: str | None
+    tier: str
+    approvals_required: int
+    status: str
+    requested_by: str
+    requested_at: datetime
+    decided_at: datetime | None
+    limit_id: UUID | None
+    approvals: tuple[ApprovalView, ...]
+
+
+@dataclass(frozen=True)
+class LimitView:
+    """An approved limit in a customer's history."""
+
+    id: UUID
+    seq: int
+    customer_id: UUID
+    scope: str
+    kind: str
+    amount: Money
+    valid_from: date
+    valid_to: date | None
+    basis: str
+    note: str | None
+    requested_by: str
+    approved_by: tuple[str, ...]
+    decision_id: UUID
+    created_at: datetime
+
+
+def approval_view(row: Any) -> ApprovalView:
+    """A stored approval row."""
+    return ApprovalView(row.approver, tuple(row.roles), row.verdict, row.reason, row.at)
+
+
+def request_view(row: dict[str, Any], approvals: Sequence[Any]) -> LimitRequestView:
+    """A stored request with its approvals."""
+    return LimitRequestView(
+        id=row["id"],
+        customer_id=row["customer_id"],
+        scope=row["scope"],
+        kind=row["kind"],
+        amount=Money(int(row["amount_minor"]), row["currency"].strip()),
+        valid_from=row["valid_from"],
+        valid_to=row["valid_to"],
+        basis=row["basis"],
+        note=row["note"],
+        tier=row["tier"],
+        approvals_required=int(row["approvals_required"]),
+        status=row["status"],
+        requested_by=row["created_by"],
+        requested_at=row["created_at"],
+        decided_at=row["decided_at"],
+        limit_id=row["limit_id"],
+        approvals=tuple(approval_view(a) for a in approvals),
+    )
+
+
+def limit_view(row: Any) -> LimitView:
+    """A stored limit row."""
+    return LimitView(
+        id=row.id,
+        seq=int(row.seq),
+        customer_id=row.customer_id,
+        scope=row.scope,
+        kind=row.kind,
+        amount=Money(int(row.amount_minor), row.currency.strip()),
+        valid_from=row.valid_from,
+        valid_to=row.valid_to,
+        basis=row.basis,
+        note=row.note,
+        requested_by=row.requested_by,
+        approved_by=tuple(row.approved_by),
+        decision_id=row.decision_id,
+        created_at=row.created_at,
+    )
+
+
+async def history(
+    session: ReadSession, customer_id: UUID, after: int | None, first: int
+) -> tuple[list[LimitView], bool]:
+    """A customer's limits (own and group-anchored), newest first: the full history."""
+    query = sa.select(credit_limits).where(credit_limits.c.customer_id == customer_id)
+    rows, more = await newest_first(session, query, [credit_limits.c.seq], after, first)
+    return [limit_view(r) for r in rows], more
+
+
+async def requests_page(
+    session: ReadSession,
+    *,
+    customer_id: UUID | None,
+    status: str | None,
+    after: tuple[datetime, UUID] | None,
+    first: int,
+) -> tuple[list[LimitRequestView], bool]:
+    """Limit requests, newest first, with their approvals (one statement each)."""
+    t = credit_limit_requests
+    query = sa.select(t)
+    if customer_id is not None:
+        query = query.where(t.c.customer_id == customer_id)
+    if status is not None:
+        query = query.where(t.c.status == status)
+    rows, more = await newest_first(session, query, [t.c.created_at, t.c.id], after, first)
+    approvals = sa.select(credit_limit_approvals).where(
+        credit_limit_approvals.c.request_id.in_([r.id for r in rows])
+    )
+
+    async def run(conn: AsyncConnection) -> list[Any]:
+        return list(await conn.execute(approvals.order_by(credit_limit_approvals.c.at)))
+
+    by_request: dict[UUID, list[Any]] = {}
+    for a in await session.run(run) if rows else []:
+        by_request.setdefault(a.request_id, []).append(a)
+    return [request_view(dict(r._mapping), by_request.get(r.id, [])) for r in rows], more
+
+
+@dataclass(frozen=True)
+class RecommendationView:
+    """A recommended limit with its inputs and the policy version that produced it."""
+
+    inputs: RecommendationInputs
+    result: Recommendation
+    policy_version: int
+    as_of: date
+
+
+async def recommendation(
+    session: ReadSession, customer_id: UUID, currency: str | None, as_of: date
+) -> RecommendationView:
+    """The formula's limit for a customer, in `currency` (default: the base currency)."""
+
+    async def run(conn: AsyncConnection) -> RecommendationView:
+        rows = await customer_queries.by_ids(conn, [customer_id])
+        if not rows:
+            raise NotFound("customerId", "customer")
+        row = dict(rows[0]._mapping)
+        policy = await class_policy.load(conn)
+        target = (currency or policy.base_currency).strip().upper()
+        inputs = await recommendation_inputs(conn, row, target, policy)
+        codes = {target, policy.base_currency}
+        codes |= {m.currency for m in (inputs.registered_capital, inputs.annual_sales) if m}
+        book = await rates.book_for(conn, codes, as_of)
+        klass = policy.for_class(inputs.rating_class) if inputs.rating_class else None
+        result = recommend(inputs, policy.formula, klass, policy.base_currency, book)
+        return RecommendationView(inputs, result, policy.version, as_of)
+
+    return await session.run(run)

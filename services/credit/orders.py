@@ -1,0 +1,334 @@
+"""Open sales orders, registered by integrators: create, change, ship, cancel.
+
+An order is identified by its reference in the integrator's system (`order_ref`), the same
+reference its invoices carry: invoicing consumes the order (a trigger, in the invoice's own
+transaction), so an order and its invoice never both count as exposure. Creating an order
+confirms a live reservation taken for the same reference. Every change is audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+
+from dbschema.credit_limit_tables import credit_reservations, sales_orders
+from dbschema.ledger_tables import invoices
+from dbschema.queries import customers as customer_queries
+from dbschema.queries.credit_exposure import lock_credit
+from domain.audit import AuditAction
+from domain.credit.bounds import clean_text, date_error
+from domain.credit.exposure import OrderState, OrderStatus, consume
+from domain.errors import DomainError, NotFound, ValidationFailed
+from domain.money import Money
+from services.credit.trail import audited, newest_first
+from services.idempotency import fingerprint
+from services.inputs import MoneyIn
+from services.read_session import ReadSession
+from services.uow import UnitOfWork
+
+#: An order reference is an external system's id (a database CHECK mirrors it).
+MAX_REF = 100
+MAX_REASON = 500
+
+
+@dataclass(frozen=True)
+class OrderIn:
+    """An order as an integrator registers it."""
+
+    order_ref: str
+    customer_id: UUID
+    amount: MoneyIn
+    ordered_on: date
+
+
+@dataclass(frozen=True)
+class OrderView:
+    """An order and what it still adds to exposure."""
+
+    id: UUID
+    order_ref: str
+    customer_id: UUID
+    amount: Money
+    invoiced: Money
+    open: Money
+    status: str
+    ordered_on: date
+    shipped_on: date | None
+    cancel_reason: str | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+def order_view(row: Any) -> OrderView:
+    """A stored order."""
+    currency = row.currency.strip()
+    state = OrderState(currency, row.amount_minor, row.invoiced_minor, OrderStatus(row.status))
+    return OrderView(
+        id=row.id,
+        order_ref=row.order_ref,
+        customer_id=row.customer_id,
+        amount=Money(int(row.amount_minor), currency),
+        invoiced=Money(int(row.invoiced_minor), currency),
+        open=Money(state.remaining_minor, currency),
+        status=row.status,
+        ordered_on=row.ordered_on,
+        shipped_on=row.shipped_on,
+        cancel_reason=row.cancel_reason,
+        version=int(row.version),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _ref(value: str, errors: list[DomainError]) -> str:
+    return clean_text(value, "orderRef", MAX_REF, errors, required=True) or ""
+
+
+def _amount(value: MoneyIn, errors: list[DomainError]) -> Money | None:
+    try:
+        money = Money.parse(value.amount, value.currency, "amount")
+    except DomainError as exc:
+        errors.append(exc)
+        return None
+    if money.minor <= 0:
+        errors.append(DomainError("AMOUNT_NOT_POSITIVE", "must be above zero", "amount.amount"))
+        return None
+    return money
+
+
+def _content(data: OrderIn, ref: str) -> dict[str, Any]:
+    return {
+        "ref": ref,
+        "customer": str(data.customer_id),
+        "amount": data.amount.amount.strip(),
+        "currency": data.amount.currency.strip(),
+        "orderedOn": data.ordered_on,
+    }
+
+
+async def _audit(uow: UnitOfWork, row: Any, verb: AuditAction, changes: dict[str, Any]) -> None:
+    await audited(uow, "SalesOrder", row.id, row.customer_id, verb, changes)
+
+
+async def _invoiced_before(
+    uow: UnitOfWork, ref: str, customer_id: UUID, money: Money
+) -> OrderState:
+    """An order registered after its invoices starts consumed by them (as the trigger would)."""
+    state = OrderState(money.currency, money.minor, 0, OrderStatus.OPEN)
+    rows = await uow.conn.execute(
+        sa.select(invoices.c.currency, invoices.c.amount_minor)
+        .where(invoices.c.order_ref == ref, invoices.c.customer_id == customer_id)
+        .order_by(invoices.c.created_at, invoices.c.id)
+    )
+    for currency, amount in rows:
+        state = consume(state, currency.strip(), int(amount))
+    return state
+
+
+async def _replay(uow: UnitOfWork, ref: str, digest: str) -> OrderView | None:
+    """The order already registered under this reference, if its content is the same."""
+    existing = (
+        await uow.conn.execute(sa.select(sales_orders).where(sales_orders.c.order_ref == ref))
+    ).first()
+    if existing is None:
+        return None
+    if existing.fingerprint != digest:
+        raise DomainError(
+            "IDEMPOTENCY_MISMATCH", "this order reference was registered with other content",
+            "orderRef",
+        )  # fmt: skip
+    return order_view(existing)
+
+
+async def create_order(uow: UnitOfWork, data: OrderIn, today: date) -> tuple[OrderView, bool]:
+    """Register an order once per reference; a replay with the same content returns it,
+    other content under the same reference is IDEMPOTENCY_MISMATCH."""
+    errors: list[DomainError] = []
+    ref = _ref(data.order_ref, errors)
+    money = _amount(data.amount, errors)
+    if (bad := date_error(data.ordered_on, "orderedOn")) is not None:
+        errors.append(bad)
+    elif data.ordered_on > today:
+        errors.append(DomainError("FUTURE_DATE", "cannot be in the future", "orderedOn"))
+    if errors:
+        raise ValidationFailed(errors)
+    assert money is not None
+    customers = await customer_queries.by_ids(uow.conn, [data.customer_id])
+    if not customers:
+        raise NotFound("customerId", "customer")
+    await lock_credit(uow.conn, uow.tenant_id, [data.customer_id])
+    digest = fingerprint(_content(data, ref))
+    existing = await _replay(uow, ref, digest)
+    if existing is not None:
+        return existing, True
+    if customers[0].status != "ACTIVE":
+        raise DomainError("CUSTOMER_ARCHIVED", "customer is archived", "customerId")
+    state = await _invoiced_before(uow, ref, data.customer_id, money)
+    row = (
+        await uow.conn.execute(
+            insert(sales_orders)
+            .values(
+                tenant_id=uow.tenant_id,
+                order_ref=ref,
+                customer_id=data.customer_id,
+                currency=money.currency,
+                amount_minor=money.minor,
+                invoiced_minor=state.invoiced_minor,
+                status=state.status.value,
+                ordered_on=data.ordered_on,
+                fingerprint=digest,
+                created_by=uow.actor.subject,
+            )
+            .on_conflict_do_nothing(index_elements=["tenant_id", "order_ref"])
+            .returning(sales_orders)
+        )
+    ).first()
+    if row is None:  # registered meanwhile, for another customer's lock
+        replayed = await _replay(uow, ref, digest)
+        assert replayed is not None
+        return replayed, True
+    await uow.conn.execute(
+        credit_reservations.update()
+        .where(
+            credit_reservations.c.order_ref == ref,
+            credit_reservations.c.customer_id == data.customer_id,
+            credit_reservations.c.status == "ACTIVE",
+            credit_reservations.c.expires_at > sa.func.now(),
+        )
+        .values(status="CONFIRMED", order_id=row.id, closed_at=sa.func.now())
+    )
+    await _audit(
+        uow,
+        row,
+        AuditAction.CREATE_SALES_ORDER,
+        {"order": {"before": None, "after": {"ref": ref, "amount": money.minor}}},
+    )
+    return order_view(row), False
+
+
+async def _locked(uow: UnitOfWork, ref: str) -> Any:
+    row = (
+        await uow.conn.execute(sa.select(sales_orders).where(sales_orders.c.order_ref == ref))
+    ).first()
+    if row is None:
+        raise NotFound("orderRef", "order")
+    await lock_credit(uow.conn, uow.tenant_id, [row.customer_id])
+    return (
+        await uow.conn.execute(
+            sa.select(sales_orders).where(sales_orders.c.id == row.id).with_for_update()
+        )
+    ).one()
+
+
+async def _save(uow: UnitOfWork, row: Any, values: dict[str, Any], verb: AuditAction) -> OrderView:
+    updated = (
+        await uow.conn.execute(
+            sales_orders.update()
+            .where(sales_orders.c.id == row.id)
+            .values(**values, version=sales_orders.c.version + 1, updated_at=sa.func.now())
+            .returning(sales_orders)
+        )
+    ).one()
+    changes = {
+        k: {"before": _plain(getattr(row, k)), "after": _plain(getattr(updated, k))}
+        for k in values
+        if getattr(row, k) != getattr(updated, k)
+    }
+    await _audit(uow, updated, verb, changes)
+    return order_view(updated)
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+async def change_order(uow: UnitOfWork, order_ref: str, amount: MoneyIn) -> OrderView:
+    """Change an open order's amount (same currency, not below what is invoiced)."""
+    errors: list[DomainError] = []
+    ref = _ref(order_ref, errors)
+    money = _amount(amount, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    assert money is not None
+    row = await _locked(uow, ref)
+    if row.status not in ("OPEN", "SHIPPED"):
+        raise DomainError("INVALID_STATUS", f"the order is {row.status.lower()}", "orderRef")
+    if money.currency != row.currency.strip():
+        raise DomainError("CURRENCY_MISMATCH", "an order keeps its currency", "amount.currency")
+    if money.minor < row.invoiced_minor:
+        raise DomainError("BELOW_INVOICED", "less than what is invoiced already", "amount.amount")
+    if money.minor == row.amount_minor:
+        return order_view(row)
+    state = OrderState(money.currency, money.minor, row.invoiced_minor, OrderStatus(row.status))
+    status = OrderStatus.INVOICED if state.invoiced_minor >= money.minor else state.status
+    return await _save(
+        uow,
+        row,
+        {"amount_minor": money.minor, "status": status.value},
+        AuditAction.CHANGE_SALES_ORDER,
+    )
+
+
+async def ship_order(uow: UnitOfWork, order_ref: str, shipped_on: date, today: date) -> OrderView:
+    """Mark an order shipped (it counts until invoiced); shipping twice changes nothing."""
+    errors: list[DomainError] = []
+    ref = _ref(order_ref, errors)
+    if (bad := date_error(shipped_on, "shippedOn")) is not None:
+        errors.append(bad)
+    elif shipped_on > today:
+        errors.append(DomainError("FUTURE_DATE", "cannot be in the future", "shippedOn"))
+    if errors:
+        raise ValidationFailed(errors)
+    row = await _locked(uow, ref)
+    if row.status == "CANCELLED":
+        raise DomainError("INVALID_STATUS", "the order is cancelled", "orderRef")
+    if row.shipped_on is not None:
+        return order_view(row)
+    status = "SHIPPED" if row.status == "OPEN" else row.status
+    return await _save(
+        uow, row, {"shipped_on": shipped_on, "status": status}, AuditAction.SHIP_SALES_ORDER
+    )
+
+
+async def cancel_order(uow: UnitOfWork, order_ref: str, reason: str) -> OrderView:
+    """Cancel an order that is not invoiced; what it still added to exposure stops counting."""
+    errors: list[DomainError] = []
+    ref = _ref(order_ref, errors)
+    text = clean_text(reason, "reason", MAX_REASON, errors, required=True)
+    if errors:
+        raise ValidationFailed(errors)
+    row = await _locked(uow, ref)
+    if row.status == "CANCELLED":
+        return order_view(row)
+    if row.status == "INVOICED":
+        raise DomainError(
+            "INVALID_STATUS", "an invoiced order is credited, not cancelled", "orderRef"
+        )
+    return await _save(
+        uow, row, {"status": "CANCELLED", "cancel_reason": text}, AuditAction.CANCEL_SALES_ORDER
+    )
+
+
+async def orders_page(
+    session: ReadSession,
+    *,
+    customer_id: UUID | None,
+    open_only: bool,
+    after: tuple[datetime, UUID] | None,
+    first: int,
+) -> tuple[list[OrderView], bool]:
+    """Orders newest first, optionally one customer's and only those still counting."""
+    t = sales_orders
+    query = sa.select(t)
+    if customer_id is not None:
+        query = query.where(t.c.customer_id == customer_id)
+    if open_only:
+        query = query.where(t.c.status.in_(("OPEN", "SHIPPED")))
+    rows, more = await newest_first(session, query, [t.c.created_at, t.c.id], after, first)
+    return [order_view(r) for r in rows], more

@@ -1,0 +1,138 @@
+"""Exchange rates finance maintains by date; the rate book a computation converts with.
+
+Rates are append-only: a correction is a new entry for the same pair and date, and the
+newest entry wins from then on, while every decision keeps the entry it used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from dbschema.credit_limit_tables import exchange_rates
+from dbschema.queries.credit_exposure import latest_rates
+from domain.audit import AuditAction
+from domain.credit.rates import ExchangeRate, RateBook, plain, validate_rate
+from services.credit.trail import audited, newest_first
+from services.read_session import ReadSession
+from services.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class StoredRate:
+    """A rate as finance entered it, with who and when."""
+
+    id: UUID
+    seq: int
+    base: str
+    quote: str
+    rate: Decimal
+    effective_on: date
+    created_by: str
+    created_at: datetime
+
+
+def _stored(row: Any) -> StoredRate:
+    return StoredRate(
+        row.id,
+        int(row.seq),
+        row.base.strip(),
+        row.quote.strip(),
+        plain(row.rate),
+        row.effective_on,
+        row.created_by,
+        row.created_at,
+    )
+
+
+async def set_rate(
+    uow: UnitOfWork, base: str, quote: str, rate: str, effective_on: date
+) -> StoredRate:
+    """Record a rate (1 base = rate quote from the date on); audited."""
+    code_base, code_quote = base.strip().upper(), quote.strip().upper()
+    value = validate_rate(code_base, code_quote, rate, effective_on)
+    row = (
+        await uow.conn.execute(
+            exchange_rates.insert()
+            .values(
+                tenant_id=uow.tenant_id,
+                base=code_base,
+                quote=code_quote,
+                rate=value,
+                effective_on=effective_on,
+                created_by=uow.actor.subject,
+            )
+            .returning(exchange_rates)
+        )
+    ).one()
+    await audited(
+        uow,
+        "ExchangeRate",
+        row.id,
+        None,
+        AuditAction.SET_EXCHANGE_RATE,
+        {
+            "rate": {
+                "before": None,
+                "after": {
+                    "pair": f"{code_base}/{code_quote}",
+                    "rate": str(value),
+                    "effectiveOn": effective_on.isoformat(),
+                },
+            }
+        },
+    )
+    return _stored(row)
+
+
+async def book_for(conn: AsyncConnection, currencies: Iterable[str], as_of: date) -> RateBook:
+    """A rate book over every pair among the currencies (empty when only one currency)."""
+    codes = sorted({c.strip() for c in currencies})
+    if len(codes) < 2:
+        return RateBook(as_of)
+    rows = await latest_rates(conn, codes, as_of)
+    return RateBook.of(
+        as_of,
+        [
+            ExchangeRate(str(r.id), r.base.strip(), r.quote.strip(), plain(r.rate), r.effective_on)
+            for r in rows
+        ],
+    )
+
+
+async def rates_page(
+    session: ReadSession,
+    *,
+    base: str | None,
+    quote: str | None,
+    after: int | None,
+    first: int,
+) -> tuple[list[StoredRate], bool]:
+    """Rates, newest entry first, optionally for one pair; and whether more follow."""
+    t = exchange_rates
+    query = sa.select(t)
+    if base:
+        query = query.where(t.c.base == base.strip().upper())
+    if quote:
+        query = query.where(t.c.quote == quote.strip().upper())
+    rows, more = await newest_first(session, query, [t.c.seq], after, first)
+    return [_stored(r) for r in rows], more
+
+
+async def conversion_rate(
+    session: ReadSession, source: str, target: str, as_of: date
+) -> tuple[ExchangeRate, bool] | None:
+    """The rate a conversion source -> target would use on `as_of` (and if inverted)."""
+
+    async def run(conn: AsyncConnection) -> RateBook:
+        return await book_for(conn, (source.strip().upper(), target.strip().upper()), as_of)
+
+    book = await session.run(run)
+    return book.find(source.strip().upper(), target.strip().upper())
