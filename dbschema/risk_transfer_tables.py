@@ -87,6 +87,9 @@ insurance_policies = sa.Table(
     sa.Column("claim_filing_days", sa.Integer, nullable=False),
     sa.Column("premium_rate_percent", PERCENT, nullable=False),
     sa.Column("recovery_share_percent", PERCENT, nullable=False),
+    #: the tenant sells on credit to this policy's buyers only under cover: a cut or
+    #: cancellation puts the customer on credit hold
+    sa.Column("cover_required", sa.Boolean, nullable=False, server_default=sa.false()),
     *_created(),
     sa.PrimaryKeyConstraint("tenant_id", "id"),
     sa.UniqueConstraint("tenant_id", "policy_number"),

@@ -106,6 +106,7 @@ class PolicyTerms:
     claim_filing_days: int
     premium_rate_percent: Decimal
     recovery_share_percent: Decimal
+    cover_required: bool = False  #: no credit to a buyer whose cover is cut
 
     def covers_date(self, day: date) -> bool:
         """Whether a delivery on `day` falls in the policy period."""
@@ -131,6 +132,7 @@ class PolicyInput:
     max_extension_days: int = DEFAULT_MAX_EXTENSION_DAYS
     claim_filing_days: int = DEFAULT_CLAIM_FILING_DAYS
     recovery_share_percent: str | None = None
+    cover_required: bool = False
 
 
 def check_policy(data: PolicyInput) -> PolicyTerms:
@@ -190,6 +192,7 @@ def check_policy(data: PolicyInput) -> PolicyTerms:
         claim_filing_days=data.claim_filing_days,
         premium_rate_percent=premium,  # type: ignore[arg-type]
         recovery_share_percent=share,  # type: ignore[arg-type]
+        cover_required=data.cover_required,
     )
 
 
@@ -262,6 +265,12 @@ def check_decision(
 def is_cut(before: int | None, after: int | None) -> bool:
     """Whether a decision lowered (or ended) the limit new deliveries are insured under."""
     return (before or 0) > (after or 0)
+
+
+def blocks_credit(cover_required: bool, before: int | None, after: int | None) -> bool:
+    """Whether a cover decision stops new credit to the buyer: a cut under a policy whose
+    buyers the tenant sells to on credit only with cover (PolicyTerms.cover_required)."""
+    return cover_required and is_cut(before, after)
 
 
 @dataclass(frozen=True, slots=True)

@@ -75,6 +75,11 @@ class CreateInsurancePolicyInput:
     recovery_share_percent: DecimalString | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="Insurer's share of recoveries (default: the indemnity %)."
     )
+    cover_required: bool = strawberry.field(
+        default=False,
+        description="Sell on credit to this policy's buyers only under cover: a cut or "
+        "cancelled cover puts the customer on credit hold.",
+    )
 
 
 @strawberry.type(description="Result of createInsurancePolicy.")
@@ -185,6 +190,7 @@ async def create_insurance_policy(
         max_extension_days=input.max_extension_days,
         claim_filing_days=input.claim_filing_days,
         recovery_share_percent=input.recovery_share_percent,
+        cover_required=input.cover_required,
     )
 
     async def show(record: insurance.PolicyRecord) -> dict[str, Any]:

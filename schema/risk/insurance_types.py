@@ -180,6 +180,9 @@ class InsurancePolicy(Node):
     recovery_share_percent: DecimalString = strawberry.field(  # type: ignore[valid-type]
         description="Share of recoveries after an indemnity owed to the insurer, in percent."
     )
+    cover_required: bool = strawberry.field(
+        description="Whether a cut or cancelled cover puts the customer on credit hold."
+    )
     created_at: datetime = strawberry.field(description="When it was recorded.")
 
     @strawberry.field(description="The insurer's required actions, by due date.")
@@ -228,6 +231,7 @@ class InsurancePolicy(Node):
             claim_filing_days=t.claim_filing_days,
             premium_rate_percent=percent(t.premium_rate_percent),
             recovery_share_percent=percent(t.recovery_share_percent),
+            cover_required=t.cover_required,
             created_at=p.created_at,
         )
 

@@ -48,6 +48,7 @@ class PolicyIn:
     max_extension_days: int | None = None
     claim_filing_days: int | None = None
     recovery_share_percent: str | None = None
+    cover_required: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +108,7 @@ def terms_of(row: Any) -> PolicyTerms:
         claim_filing_days=row.claim_filing_days,
         premium_rate_percent=Decimal(row.premium_rate_percent),
         recovery_share_percent=Decimal(row.recovery_share_percent),
+        cover_required=row.cover_required,
     )
 
 
@@ -170,6 +172,7 @@ async def create_policy(uow: UnitOfWork, data: PolicyIn) -> PolicyRecord:
                 premium_rate_percent=data.premium_rate_percent,
                 deductible_minor=deductible.minor if deductible else 0,
                 recovery_share_percent=data.recovery_share_percent,
+                cover_required=data.cover_required,
                 **given,  # type: ignore[arg-type]
             )
         )
@@ -210,6 +213,7 @@ async def create_policy(uow: UnitOfWork, data: PolicyIn) -> PolicyRecord:
                 claim_filing_days=terms.claim_filing_days,
                 premium_rate_percent=terms.premium_rate_percent,
                 recovery_share_percent=terms.recovery_share_percent,
+                cover_required=terms.cover_required,
                 created_by=uow.actor.subject,
             )
             .returning(insurance_policies)

@@ -1,6 +1,7 @@
 """Buyer covers and the insurer's required actions: decisions kept in order, applied to
 deliveries from their effective date only; a cut or cancellation raises a SEVERE warning and
-every change of the limit is published as `risk.cover_changed`."""
+every change of the limit is published as `risk.cover_changed`; under a policy that requires
+cover, a cut also puts the customer on credit hold (new credit blocked until it is lifted)."""
 
 from __future__ import annotations
 
@@ -22,9 +23,10 @@ from domain.audit import AuditAction
 from domain.dates import check_date
 from domain.errors import DomainError, NotFound, ValidationFailed
 from domain.money import Money
-from domain.risk.insurance import CoverStatus, check_decision, is_cut
+from domain.risk.insurance import CoverStatus, blocks_credit, check_decision, is_cut
 from domain.risk.transfer import TEXT_MAX, attempt, check_text
 from services import audit
+from services.credit import holds
 from services.inputs import MoneyIn
 from services.risk.insurance import (
     ActionRecord,
@@ -115,7 +117,9 @@ async def decide_cover(
         raise DomainError("INVALID_STATUS", "GRANTED, REDUCED, CANCELLED or REFUSED", "status")
     row = (
         await uow.conn.execute(
-            sa.select(buyer_covers, insurance_policies.c.currency)
+            sa.select(
+                buyer_covers, insurance_policies.c.currency, insurance_policies.c.cover_required
+            )
             .join(
                 insurance_policies,
                 sa.and_(
@@ -141,7 +145,9 @@ async def decide_cover(
             )
         minor = money.minor
     note = check_text(note, "note", TEXT_MAX)
-    return await _decide(uow, row, row.currency, kind, minor, effective_on, note, version)
+    return await _decide(
+        uow, row, row.currency, kind, minor, effective_on, note, version, row.cover_required
+    )
 
 
 async def _decide(
@@ -153,6 +159,7 @@ async def _decide(
     effective_on: date,
     note: str | None,
     version: int | None,
+    cover_required: bool = False,
 ) -> CoverRecord:
     if version is not None and version != cover.version:
         raise DomainError("STALE_VERSION", "the cover changed since you read it", "version")
@@ -202,6 +209,12 @@ async def _decide(
         await record_event(uow.conn, uow.tenant_id, TOPIC_COVER, payload)
         if is_cut(before, limit):
             await raise_warning(uow, cover.customer_id, COVER_CUT, "SEVERE", payload)
+        if blocks_credit(cover_required, before, limit):
+            reason = (
+                f"insurance cover {status.value.lower()} to {payload['limit']} "
+                f"{payload['currency']} from {payload['effectiveOn']}: the policy requires cover"
+            )
+            await holds.set_hold(uow, cover.customer_id, True, reason, source="WARNING")
     return cover_of(updated, currency)
 
 

@@ -187,3 +187,9 @@ def test_the_cover_never_takes_more_than_the_largest_limit(
 def test_premium_is_the_rate_on_turnover_rounded_half_up(turnover: int) -> None:
     exact = Decimal(turnover) * Decimal("0.35") / 100
     assert abs(ins.premium(turnover, policy()) - exact) <= Decimal("0.5")
+
+
+def test_only_a_cut_under_a_policy_requiring_cover_blocks_credit():
+    assert ins.blocks_credit(True, 100, 0) and ins.blocks_credit(True, 100, 50)
+    assert not ins.blocks_credit(False, 100, 0)
+    assert not ins.blocks_credit(True, 50, 100) and not ins.blocks_credit(True, None, 100)

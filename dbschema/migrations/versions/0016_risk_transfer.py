@@ -169,6 +169,7 @@ def upgrade() -> None:
         sa.Column("claim_filing_days", sa.Integer(), nullable=False),
         sa.Column("premium_rate_percent", sa.Numeric(precision=9, scale=4), nullable=False),
         sa.Column("recovery_share_percent", sa.Numeric(precision=9, scale=4), nullable=False),
+        sa.Column("cover_required", sa.Boolean(), server_default=sa.text("false"), nullable=False),
         sa.Column(
             "created_at",
             sa.DateTime(timezone=True),
