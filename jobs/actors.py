@@ -18,11 +18,13 @@ from jobs.runner import Work, run_job, runs
 from services.closing import provisions
 from services.collections import workflow as collections
 from services.customers import reviews
+from services.delivery import outbox
 from services.jobs import catalogue as job
 from services.kpis import snapshots
 from services.risk import documents as risk_documents
 from services.risk import factoring_ledger, insurance_clock, insurance_declarations
 from services.statements import monthly as statements
+from services.statements import sending
 from services.uow import UnitOfWork
 
 _runtime: Runtime | None = None
@@ -47,6 +49,8 @@ WORK = (
         job.RENDER_RISK_DOCUMENT,
         lambda uow, a: risk_documents.render(uow, a.document_id, a.lang),
     ),
+    runs(job.SEND_STATEMENT, lambda uow, a: sending.send_new_statement(uow, a.statement_id)),
+    runs(job.DELIVER_DOCUMENT, lambda uow, a: outbox.deliver(uow, a.delivery_id)),
 )
 
 

@@ -42,6 +42,8 @@ STORED = [
         job.RiskDocumentPdf(STATEMENT, "en"),
         {"documentId": str(STATEMENT), "lang": "en"},
     ),
+    (job.SEND_STATEMENT, job.StatementRef(STATEMENT), {"statementId": str(STATEMENT)}),
+    (job.DELIVER_DOCUMENT, job.DocumentDelivery(STATEMENT), {"deliveryId": str(STATEMENT)}),
 ]
 
 

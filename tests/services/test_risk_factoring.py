@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from uuid import uuid4
 
 import pytest
+import sqlalchemy as sa
 
 from dbschema.risk_transfer_tables import (
     factored_invoices,
@@ -20,6 +21,8 @@ from services.ledger import disputes
 from services.read_session import ReadSession
 from services.risk import factoring, factoring_ledger, factoring_notes, factoring_reconcile
 from services.risk.factoring import AgreementIn, Remittance
+from services.statements import monthly as statements
+from tests.documents.pdf_tools import pdf_text
 from tests.services.risk_fixtures import count, customer, invoice, pay, uow_for
 
 ON = date(2026, 5, 1)
@@ -201,6 +204,7 @@ async def test_statements_of_assigned_invoices_carry_the_factors_instruction(run
         inv = await invoice(uow, c, "N-1", ON, ON + timedelta(days=30), "700.00")
         await factoring.assign(uow, agreement.id, [inv], ON, "b")
         notes = await factoring_notes.remittance_notes(uow, ON)
+        await uow.commit()
     assert notes[(c, "CNY")].as_content() == {
         "factor": "平安商业保理有限公司",
         "bank": "平安银行深圳分行",
@@ -208,6 +212,13 @@ async def test_statements_of_assigned_invoices_carry_the_factors_instruction(run
         "accountNumber": "1500 0000 8888",
         "invoices": ["N-1"],
     }
+    # and the month's statement prints it
+    async with uow_for(runtime, tenants["acme"]) as uow:
+        await statements.generate(uow, ON.replace(day=1))
+        (statement_id,) = (await uow.conn.execute(sa.text("SELECT id FROM statements"))).one()
+        pdf = await statements.render_and_keep(uow, statement_id, "zh-CN")
+    text = pdf_text(pdf)
+    assert "付款指示（保理）" in text and "1500 0000 8888" in text and "N-1" in text
 
 
 async def test_a_factor_statement_lists_every_difference(runtime, tenants):
