@@ -12,9 +12,21 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from documents.amounts import capital, money
 from documents.labels import add, labeller
 from documents.render import render_template_pdf
+from domain.money import Money
+from domain.money_text import chinese_capital, with_symbol
+
+
+def money(minor: int, currency: str) -> str:
+    """`¥1,234,567.89`: the symbol (or the code) and the amount with thousands separators."""
+    return with_symbol(Money(minor, currency))
+
+
+def capital(minor: int, currency: str) -> str:
+    """The amount in Chinese financial capitals: 人民币壹万贰仟叁佰肆拾伍元陆角柒分."""
+    return chinese_capital(Money(minor, currency))
+
 
 KINDS = {
     "OVERDUE_NOTIFICATION": ("overdue_notification.html", "risk.notification.title"),
