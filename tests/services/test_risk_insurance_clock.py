@@ -118,10 +118,12 @@ async def test_the_sweep_warns_before_each_deadline_once_and_a_miss_lapses_the_c
         after = await insurance_clock.insured_open_amounts(
             session, [c], notify_on + timedelta(days=1)
         )
+        parts = await insurance_clock.insured_parts(session, [c], notify_on)
     finally:
         await session.close()
     assert status is not None and status.reason is Reason.NOTIFICATION_MISSED
     assert amounts == {c: {"CNY": 800_000}} and after == {}
+    assert parts == {c: {"CNY": 720_000}}  # the waterfall's insured layer: 90%, no deductible
     async with uow_for(runtime, tenants["acme"]) as uow:
         evidence = await uow.conn.scalar(
             sa.select(warnings.c.evidence).where(warnings.c.kind == "INSURANCE_LAPSED")
