@@ -33,7 +33,8 @@ test: $(STAMP)
 	cd clients/examples/node && npm install --no-audit --no-fund --silent
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --ignore=tests/api/test_fuzz.py
+	$(BIN)/python -m pytest -q tests/api/test_fuzz.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -21,6 +21,7 @@ from api.csv_imports import import_csv
 from api.fast_graphql import FastGraphQL
 from api.graphql_view import CreditGraphQL
 from api.middleware import EdgeMiddleware
+from api.risk_routes import import_factor_statement, risk_document_pdf
 from api.routes import (
     activities_csv,
     credit_file_pdf,
@@ -115,6 +116,10 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
             Route("/documents/sent/{id}", sent_document),
             Route("/documents/customers/{id}/activities.csv", activities_csv),
             Route("/documents/statements/{id}.pdf", statement_pdf),
+            Route("/documents/risk/{id}.pdf", risk_document_pdf),
+            Route(
+                "/imports/factoring/{id}/statement.csv", import_factor_statement, methods=["POST"]
+            ),
             Route("/imports/financial-statements.csv", import_statements_csv, methods=["POST"]),
             Route("/imports/{kind}.csv", import_csv, methods=["POST"]),
         ],

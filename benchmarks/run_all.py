@@ -11,6 +11,7 @@ from benchmarks import (
     graphql_http,
     peer,
     receivables,
+    risk_transfer,
     sql_statements,
     subscriptions,
 )
@@ -45,6 +46,10 @@ def main() -> None:
             credit = credit_scoring.measure(big, seeded=True)
             credit_scoring.report(credit)
             summary["credit_scoring"] = credit
+            # risk transfer, part B, on the same seeded tenant (covers, factoring added)
+            figures = risk_transfer.measure(big, seeded=True)
+            risk_transfer.report(figures)
+            summary["risk_transfer"] = figures
         # the credit check on the same scale, in its own database (issue 10, limits part)
         with database("bench_credit", "bench-credit", fresh_server=False) as credit:
             figures = credit_check.measure(credit)

@@ -237,6 +237,17 @@ class OpenItem:
 
 
 @dataclass(frozen=True)
+class FactorRemittance:
+    """Invoices assigned under disclosed factoring: paid to the factor, into its account."""
+
+    factor: str
+    bank: str | None
+    account_name: str | None
+    account_number: str | None
+    invoices: list[str]
+
+
+@dataclass(frozen=True)
 class StatementDocument:
     """A monthly statement (对账单) as printed, with its confirmation slip (回执)."""
 
@@ -256,6 +267,7 @@ class StatementDocument:
     time_zone: str
     accounts: list[PayInto] = field(default_factory=list)
     seal: Picture | None = None
+    remittance: FactorRemittance | None = None  #: the factor's instruction (risk transfer)
 
     def total(self, *kinds: str) -> Money:
         """The month's movements of some kinds, summed."""

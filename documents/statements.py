@@ -92,6 +92,14 @@ add(
         "CREDIT_NOTE": {"zh-CN": "折让/退货", "en": "Credit note"},
         "WRITE_OFF": {"zh-CN": "核销", "en": "Write-off"},
         "CURRENT": {"zh-CN": "未到期", "en": "Not yet due"},
+        "statement.remittance": {
+            "zh-CN": "付款指示（保理）",
+            "en": "Payment instruction (factoring)",
+        },
+        "statement.remittance.body": {
+            "zh-CN": "下列发票的债权已转让，请付款至保理商",
+            "en": "These invoices were assigned; please pay them to the factor",
+        },
     }
 )
 

@@ -15,6 +15,11 @@ EVENT_TYPES: dict[str, str] = {
     "payment.received": "Cash was recorded.",
     "writeoff.posted": "A write-off was posted.",
     "webhook.endpoint_disabled": "A webhook endpoint was disabled after repeated failures.",
+    "risk.cover_changed": "An insurer granted, reduced, cancelled or refused a buyer cover.",
+    "risk.claim_filed": "A credit-insurance claim was filed with the insurer.",
+    "risk.claim_settled": "The insurer paid (part of) a claim or rejected it.",
+    "risk.invoices_assigned": "Invoices were assigned to a factor.",
+    "risk.buyback": "A factored invoice was taken back under recourse: our risk again.",
 }
 
 

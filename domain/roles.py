@@ -67,6 +67,14 @@ READ_RECEIVABLES_CONFIG = READ_RECEIVABLES
 MANAGE_INTEGRATIONS = frozenset({ADMIN, INTEGRATOR})
 #: The tenant's own particulars (letterhead, bank accounts, seal) are the administrators'.
 CONFIGURE_TENANT = frozenset({ADMIN})
+#: Credit insurance (policies, covers, notifications, claims): the credit team and finance.
+MANAGE_INSURANCE = frozenset({CREDIT_MANAGER, FINANCE, ADMIN})
+#: Factoring moves receivables and cash: finance decides, the credit manager may assign.
+MANAGE_FACTORING = frozenset({FINANCE, CREDIT_MANAGER, ADMIN})
+#: Insurance and factoring are read by those who work receivables and credit.
+READ_RISK_TRANSFER = frozenset(
+    {SALES, COLLECTOR, CREDIT_ANALYST, CREDIT_MANAGER, LEGAL, FINANCE, ADMIN, INTEGRATOR}
+)
 
 #: Credit analysis (statements, ratios, external data, behaviour, scores, classes) is read by
 #: the credit team, legal and finance.

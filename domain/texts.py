@@ -53,6 +53,8 @@ RECORD_EVIDENCE = TextLimit("record evidence", 1000)  #: where an external credi
 RECORD_SUMMARY = TextLimit("record summary", 4000)  #: what an external credit record says
 SCORE = TextLimit("score", 40)  #: a bureau's score or rating as it prints it
 BAND_LABEL = TextLimit("band label", 60)  #: a scorecard band's label
+#: a credit-insurance policy or factoring agreement number
+AGREEMENT_NUMBER = TextLimit("agreement number", 100)
 
 #: Every limit, for the tests that compare the API, the database and these rules.
 LIMITS: tuple[TextLimit, ...] = (
@@ -87,6 +89,7 @@ LIMITS: tuple[TextLimit, ...] = (
     RECORD_SUMMARY,
     SCORE,
     BAND_LABEL,
+    AGREEMENT_NUMBER,
 )
 MAX_EVIDENCE = 20  #: evidence references one write-off proposal carries
 MAX_CONTACTS = 50  #: people on file at one customer

@@ -21,6 +21,8 @@ from services.customers import reviews
 from services.delivery import outbox
 from services.jobs import catalogue as job
 from services.kpis import snapshots
+from services.risk import documents as risk_documents
+from services.risk import factoring_ledger, insurance_clock, insurance_declarations
 from services.statements import monthly as statements
 from services.statements import sending
 from services.uow import UnitOfWork
@@ -40,6 +42,13 @@ WORK = (
     runs(job.RUN_PROVISIONS, lambda uow, a: _provisions(uow, a.period_end)),
     runs(job.MONTHLY_STATEMENTS, lambda uow, a: statements.generate(uow, a.period)),
     runs(job.RENDER_STATEMENT, lambda uow, a: statements.render(uow, a.statement_id, a.lang)),
+    runs(job.INSURANCE_SWEEP, lambda uow, a: insurance_clock.sweep(uow, a.as_of)),
+    runs(job.FACTORING_DAILY, lambda uow, a: factoring_ledger.daily(uow, a.as_of)),
+    runs(job.INSURANCE_DECLARATIONS, lambda uow, a: insurance_declarations.declare(uow, a.period)),
+    runs(
+        job.RENDER_RISK_DOCUMENT,
+        lambda uow, a: risk_documents.render(uow, a.document_id, a.lang),
+    ),
     runs(job.SEND_STATEMENT, lambda uow, a: sending.send_new_statement(uow, a.statement_id)),
     runs(job.DELIVER_DOCUMENT, lambda uow, a: outbox.deliver(uow, a.delivery_id)),
 )

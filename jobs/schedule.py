@@ -43,10 +43,15 @@ def due_jobs(today: date) -> list[Due[Any]]:
         Due(job.REVIEW_CREDIT_FILES, job.AsOf(today), f"review:{today}"),
         Due(job.DAILY_COLLECTIONS, job.AsOf(today), f"collections:{today}"),
         Due(job.AGING_SNAPSHOT, job.AsOf(today), f"aging:{today}"),
+        Due(job.INSURANCE_SWEEP, job.AsOf(today), f"insurance:{today}"),
+        Due(job.FACTORING_DAILY, job.AsOf(today), f"factoring:{today}"),
     ]
     month_end = previous_month_end(today)
     # month-end provisions run from the 1st; asking again later the same month is a no-op
     due.append(Due(job.RUN_PROVISIONS, job.PeriodEnd(month_end), f"provisions:{month_end}"))
+    # last month's insured-turnover declaration from the 1st; once per month by its key
+    declared = month_end.replace(day=1)
+    due.append(Due(job.INSURANCE_DECLARATIONS, job.Period(declared), f"declarations:{declared}"))
     if today.day <= STATEMENT_DEADLINE_DAY:
         period = month_end.replace(day=1)
         due.append(Due(job.MONTHLY_STATEMENTS, job.Period(period), f"statements:{period}"))

@@ -54,6 +54,9 @@ from schema.ledger.mutations import disputes, imports
 from schema.ledger.mutations import postings as ledger
 from schema.ledger.queries import LedgerQuery
 from schema.node import NodeQuery, ViewerQuery
+from schema.risk import claims_mutations, factoring_mutations, insurance_mutations
+from schema.risk.factoring_queries import FactoringQuery
+from schema.risk.insurance_queries import InsuranceQuery
 from schema.statements import mutations as statements
 from schema.statements.queries import StatementQuery
 from schema.subscriptions import Subscription
@@ -80,6 +83,8 @@ class Query(
     ConfigQuery,
     IntegrationQuery,
     TenantQuery,
+    InsuranceQuery,
+    FactoringQuery,
     CreditAnalysisQuery,
     CreditScoringQuery,
     CreditLimitQuery,
@@ -104,6 +109,9 @@ MUTATION_MODULES = (
     integration,
     webhook_mutations,
     tenant,
+    insurance_mutations,
+    claims_mutations,
+    factoring_mutations,
     credit_analysis,
     credit_scoring,
     credit_settings,

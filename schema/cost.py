@@ -44,6 +44,10 @@ COSTS: dict[str, int] = {
     "Query.receivablesKpis": 50,
     "Query.agingTrend": 20,
     "Query.accruedInterest": 10,
+    "Query.factoringReconciliation": 50,
+    "Query.assignmentEligibility": 50,
+    "Query.invoiceInsurance": 20,
+    "FactorStatement.differences": 50,
 }
 #: Lists with a known bound other than the default.
 LIST_SIZES: dict[str, int] = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from uuid import UUID
 
@@ -47,6 +48,36 @@ async def raise_open(
         ),
     )
     return (await conn.execute(query)).first()
+
+
+async def raise_open_many(
+    conn: AsyncConnection, tenant_id: UUID, signals: list[tuple[UUID, str, str, dict[str, Any]]]
+) -> list[sa.Row[Any]]:
+    """Raise many (customer, kind, level, evidence) at once, each unless an open warning of its
+    kind exists: the new rows with their customers' codes and names, in one statement."""
+    if not signals:
+        return []
+    query = sa.text(
+        """WITH raised AS (
+               INSERT INTO warnings (tenant_id, customer_id, kind, level, evidence)
+               SELECT CAST(:tenant AS uuid), s.customer_id, s.kind, s.level, s.evidence
+                 FROM unnest(CAST(:customers AS uuid[]), CAST(:kinds AS text[]),
+                             CAST(:levels AS text[]), CAST(CAST(:evidence AS text[]) AS jsonb[]))
+                      AS s(customer_id, kind, level, evidence)
+               ON CONFLICT (tenant_id, customer_id, kind) WHERE status = 'OPEN' DO NOTHING
+               RETURNING *)
+           SELECT raised.*, c.code AS customer_code, c.legal_name AS customer_name
+             FROM raised JOIN customers c
+               ON c.tenant_id = raised.tenant_id AND c.id = raised.customer_id"""
+    )
+    params = {
+        "tenant": tenant_id,
+        "customers": [s[0] for s in signals],
+        "kinds": [s[1] for s in signals],
+        "levels": [s[2] for s in signals],
+        "evidence": [json.dumps(s[3]) for s in signals],
+    }
+    return list(await conn.execute(query, params))
 
 
 async def for_update(conn: AsyncConnection, warning_id: UUID) -> sa.Row[Any] | None:

@@ -39,6 +39,28 @@ class AuditAction(Enum):
     SAVE_PAYMENT_TERMS = strawberry.enum_value(
         "SAVE_PAYMENT_TERMS", description="Saved a payment-terms template."
     )
+    CREATE_INSURANCE_POLICY = strawberry.enum_value(
+        "CREATE_INSURANCE_POLICY", description="Recorded a credit-insurance policy."
+    )
+    DECIDE_BUYER_COVER = strawberry.enum_value(
+        "DECIDE_BUYER_COVER",
+        description="Requested, granted, reduced, cancelled or refused a cover.",
+    )
+    FILE_INSURANCE_CLAIM = strawberry.enum_value(
+        "FILE_INSURANCE_CLAIM", description="Filed a claim with the insurer."
+    )
+    SETTLE_INSURANCE_CLAIM = strawberry.enum_value(
+        "SETTLE_INSURANCE_CLAIM", description="Recorded the insurer's payment or rejection."
+    )
+    CREATE_FACTORING_AGREEMENT = strawberry.enum_value(
+        "CREATE_FACTORING_AGREEMENT", description="Recorded a factoring agreement."
+    )
+    SET_FACTORING_DEBTOR_LIMIT = strawberry.enum_value(
+        "SET_FACTORING_DEBTOR_LIMIT", description="Set a factor's limit on a debtor."
+    )
+    BUY_BACK_INVOICE = strawberry.enum_value(
+        "BUY_BACK_INVOICE", description="Took a factored invoice back under recourse."
+    )
     RECORD_FINANCIAL_STATEMENT = strawberry.enum_value(
         "RECORD_FINANCIAL_STATEMENT", description="Recorded a customer's financial statement."
     )
@@ -126,6 +148,13 @@ MUTATION_OF = {
     audit.AuditAction.ACKNOWLEDGE_WARNING: "acknowledgeWarning",
     audit.AuditAction.UPDATE_RECEIVABLES_SETTINGS: "updateReceivablesSettings",
     audit.AuditAction.SAVE_PAYMENT_TERMS: "savePaymentTerms",
+    audit.AuditAction.CREATE_INSURANCE_POLICY: "createInsurancePolicy",
+    audit.AuditAction.DECIDE_BUYER_COVER: "decideBuyerCover",
+    audit.AuditAction.FILE_INSURANCE_CLAIM: "fileClaim",
+    audit.AuditAction.SETTLE_INSURANCE_CLAIM: "settleInsuranceClaim",
+    audit.AuditAction.CREATE_FACTORING_AGREEMENT: "createFactoringAgreement",
+    audit.AuditAction.SET_FACTORING_DEBTOR_LIMIT: "setFactoringDebtorLimit",
+    audit.AuditAction.BUY_BACK_INVOICE: "buyBackInvoice",
     audit.AuditAction.RECORD_FINANCIAL_STATEMENT: "recordFinancialStatement",
     audit.AuditAction.CORRECT_FINANCIAL_STATEMENT: "correctFinancialStatement",
     audit.AuditAction.RECORD_EXTERNAL_CREDIT_DATA: "recordExternalCreditData",

@@ -85,6 +85,28 @@ class StatementPdf:
 #: One PDF per statement and language, so several worker processes share a month's run.
 RENDER_STATEMENT = JobSpec("render_statement", StatementPdf, DOCUMENT)
 
+#: The policy clock: warns before each insured invoice's deadlines, records misses (lapses)
+#: and the insurer's required actions; insert-once per invoice, deadline and stage.
+INSURANCE_SWEEP = JobSpec("insurance_sweep", AsOf, DAILY)
+#: Factoring: mirrors receivables-ledger movements on assigned invoices into the sub-ledger,
+#: settles the invoices paid up and takes back with-recourse invoices past their window.
+FACTORING_DAILY = JobSpec("factoring_daily", AsOf, DAILY)
+#: The month's insured-turnover declaration and premium per policy (one per policy and month).
+INSURANCE_DECLARATIONS = JobSpec("insurance_declarations", Period, MONTH_END)
+
+
+@dataclass(frozen=True)
+class RiskDocumentPdf:
+    """One risk-transfer document (notification, claim pack, notice) in one language."""
+
+    document_id: UUID
+    lang: str
+
+
+#: One risk-transfer PDF, kept as the exact bytes first rendered.
+RENDER_RISK_DOCUMENT = JobSpec("render_risk_document", RiskDocumentPdf, DOCUMENT)
+
+
 #: E-mail retried with growing pauses (5 s doubling to an hour, about 3.5 hours in all), so a
 #: mail server's outage or greylisting is waited out; the last failure is recorded as such.
 DELIVERY = Retry(
@@ -144,6 +166,10 @@ STORED: tuple[JobSpec[Any], ...] = (
     RUN_PROVISIONS,
     MONTHLY_STATEMENTS,
     RENDER_STATEMENT,
+    INSURANCE_SWEEP,
+    FACTORING_DAILY,
+    INSURANCE_DECLARATIONS,
+    RENDER_RISK_DOCUMENT,
     SEND_STATEMENT,
     DELIVER_DOCUMENT,
 )

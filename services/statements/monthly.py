@@ -27,6 +27,7 @@ from services.delivery import settings as delivery_settings
 from services.jobs.catalogue import RENDER_STATEMENT, SEND_STATEMENT, StatementPdf, StatementRef
 from services.jobs.requests import request_job
 from services.ledger.interest import interest_in
+from services.risk import factoring_notes
 from services.statements import printed
 from services.tenant import profile as tenant_profile
 from services.uow import UnitOfWork
@@ -187,6 +188,8 @@ async def generate(uow: UnitOfWork, period: date) -> StatementsGenerated:
             _open_item(row, currency, end, interest.get(row.id, 0))
         )
     mailing = await delivery_settings.usable(uow) is not None
+    # risk transfer hook: invoices assigned under disclosed factoring are paid to the factor
+    remittance = await factoring_notes.remittance_notes(uow, end)
     created = 0
     for row in balances:
         currency = row.currency.strip()
@@ -207,6 +210,8 @@ async def generate(uow: UnitOfWork, period: date) -> StatementsGenerated:
                 currency,
             ),
         }
+        if key in remittance:
+            content["remittance"] = remittance[key].as_content()
         statement_id = await conn.scalar(
             insert(statements)
             .values(

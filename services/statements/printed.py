@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from dbschema.collections_tables import statements
 from dbschema.tables import customers, tenants
-from documents.models import OpenItem, StatementDocument, StatementLine
+from documents.models import FactorRemittance, OpenItem, StatementDocument, StatementLine
 from domain.errors import NotFound
 from domain.money import Money
 from services.delivery import letterhead as heads
@@ -126,4 +126,18 @@ async def statement_view(uow: UnitOfWork, statement_id: UUID) -> StatementDocume
         time_zone=profile.time_zone,
         accounts=heads.accounts(profile, currency),
         seal=heads.seal(profile),
+        remittance=_remittance(content.get("remittance")),
+    )
+
+
+def _remittance(stored: dict[str, Any] | None) -> FactorRemittance | None:
+    """The factor's instruction a statement carries for invoices under disclosed factoring."""
+    if not stored:
+        return None
+    return FactorRemittance(
+        factor=stored["factor"],
+        bank=stored.get("bank"),
+        account_name=stored.get("accountName"),
+        account_number=stored.get("accountNumber"),
+        invoices=list(stored.get("invoices", [])),
     )

@@ -6,7 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from dbschema.queries import warnings as q
-from dbschema.queries.events import record_event
+from dbschema.queries.events import record_event, record_events
 from domain import texts
 from domain.audit import AuditAction
 from domain.errors import DomainError, NotFound
@@ -50,6 +50,25 @@ async def raise_warning(
     payload = event_payload(warning, row.customer_code, row.customer_name)
     await record_event(uow.conn, uow.tenant_id, TOPIC_RAISED, payload)
     return warning
+
+
+async def raise_warnings(
+    uow: UnitOfWork, signals: list[tuple[UUID, str, str, dict[str, Any]]]
+) -> list[WarningRecord]:
+    """Raise many warnings at once (a daily job's findings), each unless an open warning of its
+    kind exists for its customer; one statement and one event per warning raised."""
+    rows = await q.raise_open_many(uow.conn, uow.tenant_id, signals)
+    raised = [warning_of(row) for row in rows]
+    await record_events(
+        uow.conn,
+        uow.tenant_id,
+        TOPIC_RAISED,
+        [
+            event_payload(w, row.customer_code, row.customer_name)
+            for w, row in zip(raised, rows, strict=True)
+        ],
+    )
+    return raised
 
 
 async def acknowledge(uow: UnitOfWork, warning_id: UUID, note: str | None) -> WarningRecord:

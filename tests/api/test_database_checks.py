@@ -64,15 +64,8 @@ SYSTEM_TEXT = {
         for c in ("subject", "body", "last_error", "message_id", "server_reply")
     ),
 }
-#: Subjects from tokens, digests: the platform writes them.
-SYSTEM_SUFFIXES = (
-    "created_by",
-    "decided_by",
-    "requested_by",
-    "activated_by",
-    "updated_by",
-    "fingerprint",
-)
+#: Subjects from tokens (every `*_by`), digests: the platform writes them.
+SYSTEM_SUFFIXES = ("_by", "fingerprint", "sha256")
 
 
 def _checks(table: sa.Table) -> dict[str, str]:

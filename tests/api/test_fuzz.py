@@ -42,9 +42,6 @@ from services.jobs import catalogue as job
 from tests.conftest import TEMPLATE_DB, Database, free_port
 from tests.jobs.every_job import run_every_job, run_one, run_pending
 
-#: One worker runs the whole module: the case count and the job run read what the fuzz did.
-pytestmark = pytest.mark.xdist_group("fuzz")
-
 #: Amounts: well-formed, extreme, and garbage (underscores, other digits, NaN), to exercise
 #: both the accepted and the refused paths.
 schemathesis.graphql.scalar(

@@ -305,6 +305,63 @@ async def _seed_extremes(client: Any, bearer: str) -> str:
     return str(customer)
 
 
+async def _insure_and_notify(client: Any, bearer: str, customer: str, invoice: str) -> None:
+    """A policy with the longest names, a cover, and the insurer told of the overdue invoice
+    (its letter is rendered by a job)."""
+    policy = (
+        await _ok(
+            client,
+            bearer,
+            "createInsurancePolicy",
+            {
+                "insurer": longest(texts.NAME),
+                "policyNumber": unique(texts.AGREEMENT_NUMBER, "POL"),
+                "startsOn": "2026-01-01",
+                "endsOn": "2026-12-31",
+                "maxLiability": {"amount": "1000000.00", "currency": "CNY"},
+                "premiumRatePercent": "0.35",
+                "coverRequired": False,
+            },
+            "policy { id } userErrors { field code }",
+        )
+    )["policy"]["id"]
+    cover = (
+        await _ok(
+            client,
+            bearer,
+            "requestBuyerCover",
+            {
+                "policyId": policy,
+                "customerId": customer,
+                "amount": {"amount": "50000.00", "currency": "CNY"},
+                "effectiveOn": "2026-01-10",
+                "note": longest(texts.DESCRIPTION),
+            },
+            "cover { id version } userErrors { field code }",
+        )
+    )["cover"]
+    await _ok(
+        client,
+        bearer,
+        "decideBuyerCover",
+        {
+            "id": cover["id"],
+            "status": "GRANTED",
+            "amount": {"amount": "50000.00", "currency": "CNY"},
+            "effectiveOn": "2026-01-15",
+            "version": cover["version"],
+        },
+        "userErrors { field code }",
+    )
+    await _ok(
+        client,
+        bearer,
+        "notifyInsurer",
+        {"customerId": customer, "invoiceIds": [invoice], "notifiedOn": "2026-05-02"},
+        "userErrors { field code }",
+    )
+
+
 def token_for(subject: str) -> str:
     """Set by the test: a token for another person (proposer, approvers)."""
     return TOKENS[subject]
@@ -336,20 +393,23 @@ async def test_every_job_runs_over_extreme_but_valid_rows(
     tenant = tenants["acme"]
     # and a mail server, so statements are e-mailed and a letter goes to every contact
     await configure(runtime, tenant, smtp_server)
-    await _ok(
-        client,
-        bearer,
-        "createInvoice",
-        {
-            "number": unique(texts.REFERENCE, "overdue"),
-            "customerId": customer,
-            "issueDate": "2026-01-02",
-            "dueDate": "2026-02-01",
-            "amount": {"amount": LARGEST["CNY"], "currency": "CNY"},
-            "idempotencyKey": unique(texts.REFERENCE, "overdue"),
-        },
-        "userErrors { field code }",
-    )
+    overdue = (
+        await _ok(
+            client,
+            bearer,
+            "createInvoice",
+            {
+                "number": unique(texts.REFERENCE, "overdue"),
+                "customerId": customer,
+                "issueDate": "2026-03-01",
+                "dueDate": "2026-03-31",
+                "amount": {"amount": "20000.00", "currency": "CNY"},
+                "idempotencyKey": unique(texts.REFERENCE, "overdue"),
+            },
+            "invoice { id } userErrors { field code }",
+        )
+    )["invoice"]["id"]
+    await _insure_and_notify(client, bearer, customer, overdue)
     await _ok(
         client,
         bearer,

@@ -34,6 +34,14 @@ STORED = [
         job.StatementPdf(STATEMENT, "zh-CN"),
         {"statementId": str(STATEMENT), "lang": "zh-CN"},
     ),
+    (job.INSURANCE_SWEEP, job.AsOf(date(2026, 11, 30)), {"asOf": "2026-11-30"}),
+    (job.FACTORING_DAILY, job.AsOf(date(2026, 11, 30)), {"asOf": "2026-11-30"}),
+    (job.INSURANCE_DECLARATIONS, job.Period(date(2026, 10, 1)), {"period": "2026-10-01"}),
+    (
+        job.RENDER_RISK_DOCUMENT,
+        job.RiskDocumentPdf(STATEMENT, "en"),
+        {"documentId": str(STATEMENT), "lang": "en"},
+    ),
     (job.SEND_STATEMENT, job.StatementRef(STATEMENT), {"statementId": str(STATEMENT)}),
     (job.DELIVER_DOCUMENT, job.DocumentDelivery(STATEMENT), {"deliveryId": str(STATEMENT)}),
 ]

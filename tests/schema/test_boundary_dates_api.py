@@ -211,6 +211,92 @@ def inputs(world: dict[str, str]) -> dict[str, tuple[dict[str, Any], list[str]]]
             ["orderedOn"],
         ),
         "shipSalesOrder": ({"orderRef": "BD-SO", "shippedOn": "2026-10-02"}, ["shippedOn"]),
+        **_risk_transfer(customer, invoice, money),
+    }
+
+
+def _risk_transfer(
+    customer: str, invoice: str, money: dict[str, str]
+) -> dict[str, tuple[dict[str, Any], list[str]]]:
+    """Credit insurance and factoring: their mutations' valid inputs and dates."""
+    key = {"idempotencyKey": "bd-rt"}
+    return {
+        "createInsurancePolicy": (
+            {
+                "insurer": "中国信保",
+                "policyNumber": "BD-POL",
+                "startsOn": "2026-01-01",
+                "endsOn": "2026-12-31",
+                "maxLiability": {"amount": "1000000.00", "currency": "CNY"},
+                "premiumRatePercent": "0.3",
+                "coverRequired": False,
+            },
+            ["startsOn", "endsOn"],
+        ),
+        "requestBuyerCover": (
+            {
+                "policyId": FAKE,
+                "customerId": customer,
+                "amount": money,
+                "effectiveOn": "2026-10-01",
+            },
+            ["effectiveOn"],
+        ),
+        "decideBuyerCover": (
+            {"id": FAKE, "status": "GRANTED", "effectiveOn": "2026-10-01"},
+            ["effectiveOn"],
+        ),
+        "addInsurerAction": (
+            {"policyId": FAKE, "customerId": customer, "description": "d", "dueOn": "2026-11-01"},
+            ["dueOn"],
+        ),
+        "completeInsurerAction": ({"id": FAKE, "completedOn": "2026-10-01"}, ["completedOn"]),
+        "notifyInsurer": (
+            {"customerId": customer, "invoiceIds": [invoice], "notifiedOn": "2026-10-01"},
+            ["notifiedOn"],
+        ),
+        "declareInsuredTurnover": ({"period": "2026-09-01"}, ["period"]),
+        "fileClaim": (
+            {"customerId": customer, "invoiceIds": [invoice], "filedOn": "2026-10-01", **key},
+            ["filedOn"],
+        ),
+        "recordClaimPayment": (
+            {"claimId": FAKE, "amount": "1.00", "paidOn": "2026-10-01", **key},
+            ["paidOn"],
+        ),
+        "recordClaimRecovery": (
+            {"claimId": FAKE, "amount": "1.00", "receivedOn": "2026-10-01", **key},
+            ["receivedOn"],
+        ),
+        "createFactoringAgreement": (
+            {
+                "factor": "工银保理",
+                "reference": "BD-F",
+                "recourse": True,
+                "disclosed": True,
+                "currencies": ["CNY"],
+                "commissionPercent": "0.5",
+                "interestPercent": "4.35",
+                "startsOn": "2026-01-01",
+            },
+            ["startsOn"],
+        ),
+        "assignInvoices": (
+            {"agreementId": FAKE, "invoiceIds": [invoice], "assignedOn": "2026-10-01", **key},
+            ["assignedOn"],
+        ),
+        "recordFactoringCollection": (
+            {
+                "invoiceId": invoice,
+                "amount": "1.00",
+                "receivedOn": "2026-10-01",
+                "receivedBy": "US",
+                **key,
+            },
+            ["receivedOn"],
+        ),
+        "remitToFactor": ({"agreementId": FAKE, "on": "2026-10-01", **key}, ["on"]),
+        "buyBackInvoice": ({"invoiceId": invoice, "on": "2026-10-01", **key}, ["on"]),
     }
 
 

@@ -1,0 +1,157 @@
+"""Risk-transfer HTTP routes: the kept PDFs (notifications, claim packs, notices of assignment)
+and the import of a factor's statement as CSV, answered with every difference found."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from api.routes import error_response, principal_or_error
+from domain import roles
+from domain.errors import DomainError, ValidationFailed
+from domain.money import Money
+from schema.relay import from_global_id, to_global_id
+from services.read_session import ReadSession
+from services.risk import documents, factoring_reconcile
+from services.risk.factoring_reconcile import StatementLineIn
+from services.uow import Actor, UnitOfWork
+
+MAX_BYTES = 5 * 1024 * 1024  #: a factor statement larger than this is refused (413)
+#: Column names a factor statement may use, and the field each fills.
+COLUMNS = {
+    "invoice_number": "invoice_number",
+    "invoice": "invoice_number",
+    "kind": "kind",
+    "entry": "kind",
+    "date": "effective_on",
+    "effective_on": "effective_on",
+    "amount": "amount",
+}
+
+
+async def risk_document_pdf(request: Request) -> Response:
+    """GET /documents/risk/{id}.pdf?lang=zh-CN: the document as first rendered and kept."""
+    allowed = roles.READ_RISK_TRANSFER
+    principal = await principal_or_error(request, allowed)
+    if isinstance(principal, Response):
+        return principal
+    lang = request.query_params.get("lang", "zh-CN")
+    if lang not in documents.LANGUAGES:
+        return error_response(400, "BAD_USER_INPUT", "lang must be zh-CN or en")
+    try:
+        document_id = from_global_id(request.path_params["id"], "RiskDocument")[1]
+    except DomainError:
+        return error_response(404, "NOT_FOUND", "Document not found")
+    pdf = await documents.document_pdf(
+        request.app.state.runtime.engine, principal.tenant_id, document_id, lang
+    )
+    if pdf is None:
+        return error_response(404, "NOT_FOUND", "Document not found")
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="risk-document-{lang}.pdf"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def parse_statement(body: bytes) -> list[StatementLineIn]:
+    """The statement's lines, or ValueError saying why the file cannot be read."""
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not UTF-8 at byte {exc.start}") from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, None)
+        if not header:
+            raise ValueError("empty file: a header row is required")
+        names = [COLUMNS.get(h.strip().lower().replace(" ", "_")) for h in header]
+        missing = {"invoice_number", "kind", "effective_on", "amount"} - set(filter(None, names))
+        if missing:
+            raise ValueError(f"missing columns: {', '.join(sorted(missing))}")
+        lines = []
+        for fields in reader:
+            if not any(f.strip() for f in fields):
+                continue
+            if len(fields) != len(header):
+                raise ValueError(
+                    f"line {reader.line_num}: {len(fields)} fields, header has {len(header)}"
+                )
+            row: dict[str, Any] = {n: f.strip() for n, f in zip(names, fields, strict=True) if n}
+            lines.append(StatementLineIn(**row))
+            if len(lines) > factoring_reconcile.MAX_LINES:
+                raise ValueError(f"more than {factoring_reconcile.MAX_LINES} lines")
+    except csv.Error as exc:
+        raise ValueError(f"line {reader.line_num}: {exc}") from None
+    if not lines:
+        raise ValueError("no data rows")
+    return lines
+
+
+def _decimal(minor: int | None, currency: str) -> str | None:
+    return Money(minor, currency).to_decimal_string() if minor is not None else None
+
+
+async def import_factor_statement(request: Request) -> Response:
+    """POST /imports/factoring/{agreementId}/statement.csv?date=YYYY-MM-DD (text/csv): keeps the
+    statement and answers with every difference from our sub-ledger up to its date."""
+    principal = await principal_or_error(request, roles.MANAGE_FACTORING, "import")
+    if isinstance(principal, Response):
+        return principal
+    try:
+        agreement_id = from_global_id(request.path_params["id"], "FactoringAgreement")[1]
+        statement_date = date.fromisoformat(request.query_params.get("date", ""))
+    except (DomainError, ValueError):
+        return error_response(400, "BAD_USER_INPUT", "an agreement id and ?date=YYYY-MM-DD")
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BYTES:
+            return error_response(413, "PAYLOAD_TOO_LARGE", f"at most {MAX_BYTES} bytes")
+    try:
+        lines = parse_statement(body)
+    except ValueError as exc:
+        return error_response(400, "MALFORMED_CSV", str(exc))
+    engine = request.app.state.runtime.engine
+    try:
+        async with UnitOfWork(engine, principal.tenant_id, Actor(principal.subject)) as uow:
+            statement_id = await factoring_reconcile.import_statement(
+                uow, agreement_id, statement_date, lines
+            )
+            await uow.commit()
+    except ValidationFailed as exc:
+        errors = [{"field": e.field, "code": e.code, "message": e.message} for e in exc.errors]
+        return JSONResponse({"error": {"code": "INVALID_LINES", "userErrors": errors}}, 400)
+    except DomainError as exc:
+        status = 404 if exc.code == "NOT_FOUND" else 400
+        return error_response(status, exc.code, exc.message, field=exc.field)
+    session = ReadSession(engine, principal.tenant_id)
+    try:
+        result = await factoring_reconcile.statement_reconciliation(session, statement_id)
+    finally:
+        await session.close()
+    return JSONResponse(
+        {
+            "statementId": to_global_id("FactorStatement", statement_id),
+            "lines": result.lines,
+            "differences": [
+                {
+                    "invoiceNumber": d.invoice_number,
+                    "kind": d.kind,
+                    "currency": d.currency,
+                    "ours": _decimal(d.ours_minor, d.currency),
+                    "theirs": _decimal(d.theirs_minor, d.currency),
+                    "status": d.status,
+                }
+                for d in result.differences
+            ],
+        }
+    )
