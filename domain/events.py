@@ -13,6 +13,10 @@ EVENT_TYPES: dict[str, str] = {
     "payment.received": "Cash was recorded.",
     "writeoff.posted": "A write-off was posted.",
     "webhook.endpoint_disabled": "A webhook endpoint was disabled after repeated failures.",
+    "risk.guarantee_called": "A guarantee was called: a demand letter went to the guarantor.",
+    "risk.guarantee_changed": "A guarantee was given, paid, released or expired.",
+    "risk.guarantee_period_lapsing": "A covered debt's guarantee period lapses soon or lapsed.",
+    "risk.collateral_changed": "A collateral was recorded, re-appraised or released.",
 }
 
 

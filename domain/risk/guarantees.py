@@ -28,6 +28,11 @@ EXPIRY_WARNING_DAYS = 30
 #: platform default: warn 30 days before a covered debt's guarantee period lapses, the same
 #: lead time as the expiry warning, enough to send a demand or start proceedings.
 PERIOD_WARNING_DAYS = 30
+#: Seed 000 (客户信用恢复后,及时解除担保), the issue's default reading of "restored": class A or
+#: B, and no debt more than 30 days past due in the last six months.
+RELEASE_CLASSES = ("A", "B")
+RELEASE_MAX_DAYS_PAST_DUE = 30
+RELEASE_WINDOW_MONTHS = 6
 
 
 class GuarantorKind(StrEnum):
