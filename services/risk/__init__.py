@@ -1,0 +1,1 @@
+"""Risk transfer: guarantees and collateral, credit insurance, factoring."""
