@@ -17,8 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 PERIOD_SQL = sa.text("""
 WITH covered AS (
     SELECT g.id AS guarantee_id, g.customer_id, i.id AS invoice_id, i.number,
-           CAST(i.due_date + make_interval(months => coalesce(g.period_months, CAST(:statutory AS int)))
-                AS date) AS ends_on
+           CAST(i.due_date + make_interval(
+                months => coalesce(g.period_months, CAST(:statutory AS int))) AS date) AS ends_on
       FROM guarantees g
       JOIN invoices i ON i.tenant_id = g.tenant_id AND i.customer_id = g.customer_id
      WHERE g.status = 'ACTIVE' AND g.kind IN ('GENERAL', 'JOINT_AND_SEVERAL')
@@ -26,8 +26,8 @@ WITH covered AS (
        AND (g.scope = 'ALL_DEBTS' OR i.issue_date >= g.valid_from)
     UNION ALL
     SELECT g.id, g.customer_id, i.id, i.number,
-           CAST(i.due_date + make_interval(months => coalesce(g.period_months, CAST(:statutory AS int)))
-                AS date)
+           CAST(i.due_date + make_interval(
+                months => coalesce(g.period_months, CAST(:statutory AS int))) AS date)
       FROM guarantees g
       JOIN guarantee_invoices gi ON gi.tenant_id = g.tenant_id AND gi.guarantee_id = g.id
       JOIN invoices i ON i.tenant_id = gi.tenant_id AND i.id = gi.invoice_id

@@ -141,5 +141,6 @@ async def test_reappraisal_due_then_overdue(runtime, tenants, database):
     assert (await _sweep(runtime, acme, date(2026, 6, 30))).reappraisals == 0
     assert (await _sweep(runtime, acme, date(2026, 7, 1))).reappraisals == 1
     assert (await _sweep(runtime, acme, date(2026, 8, 1))).reappraisals == 1
-    kinds = [r[0] for r in database.query("SELECT kind FROM collateral_notices ORDER BY noticed_on")]
+    rows = database.query("SELECT kind FROM collateral_notices ORDER BY noticed_on")
+    kinds = [r[0] for r in rows]
     assert kinds == ["REAPPRAISAL_DUE", "REAPPRAISAL_OVERDUE"]
