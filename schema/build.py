@@ -51,6 +51,8 @@ from schema.ledger.mutations import disputes, imports
 from schema.ledger.mutations import postings as ledger
 from schema.ledger.queries import LedgerQuery
 from schema.node import NodeQuery, ViewerQuery
+from schema.risk import security_mutations
+from schema.risk.security_queries import RiskSecurityQuery
 from schema.statements import mutations as statements
 from schema.statements.queries import StatementQuery
 from schema.subscriptions import Subscription
@@ -80,6 +82,7 @@ class Query(
     CreditAnalysisQuery,
     CreditScoringQuery,
     CreditLimitQuery,
+    RiskSecurityQuery,
 ):
     pass
 
@@ -106,6 +109,7 @@ MUTATION_MODULES = (
     credit_limits,
     sales_orders,
     credit_check,
+    security_mutations,
 )
 
 Mutation = strawberry.type(

@@ -44,6 +44,8 @@ COSTS: dict[str, int] = {
     "Query.receivablesKpis": 50,
     "Query.agingTrend": 20,
     "Query.accruedInterest": 10,
+    "Query.portfolioRiskWaterfall": 100,
+    "Query.riskWaterfall": 10,
 }
 #: Lists with a known bound other than the default.
 LIST_SIZES: dict[str, int] = {

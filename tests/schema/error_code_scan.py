@@ -25,6 +25,7 @@ CAPABILITIES = (
     "credit",
     "integration",
     "tenant",
+    "risk",
 )
 #: Schema packages that answer with another capability's payloads.
 ANSWERS_AS = {"statements": "collections"}

@@ -91,9 +91,7 @@ async def test_an_expired_or_released_cover_counts_for_nothing(runtime, tenants)
     assert view.lines == () and view.net.minor == 100_000
 
 
-async def test_portfolio_equals_the_sum_of_customers_and_gross_matches_exposure(
-    runtime, tenants
-):
+async def test_portfolio_equals_the_sum_of_customers_and_gross_matches_exposure(runtime, tenants):
     acme = tenants["acme"]
     rng = random.Random(11)
     guarantor_id = await guarantor(runtime, acme)

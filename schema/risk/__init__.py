@@ -1,0 +1,1 @@
+"""Risk transfer in the API: guarantees and collateral, credit insurance, factoring."""
