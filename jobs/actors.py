@@ -20,6 +20,7 @@ from services.collections import workflow as collections
 from services.customers import reviews
 from services.jobs import catalogue as job
 from services.kpis import snapshots
+from services.risk import guarantee_sweep
 from services.statements import monthly as statements
 from services.uow import UnitOfWork
 
@@ -38,6 +39,7 @@ WORK = (
     runs(job.RUN_PROVISIONS, lambda uow, a: _provisions(uow, a.period_end)),
     runs(job.MONTHLY_STATEMENTS, lambda uow, a: statements.generate(uow, a.period)),
     runs(job.RENDER_STATEMENT, lambda uow, a: statements.render(uow, a.statement_id, a.lang)),
+    runs(job.GUARANTEE_SWEEP, lambda uow, a: guarantee_sweep.sweep(uow, a.as_of)),
 )
 
 

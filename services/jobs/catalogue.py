@@ -85,6 +85,11 @@ class StatementPdf:
 #: One PDF per statement and language, so several worker processes share a month's run.
 RENDER_STATEMENT = JobSpec("render_statement", StatementPdf, DOCUMENT)
 
+#: The guarantee clock (part A of risk transfer): warnings before each covered debt's guarantee
+#: period lapses and records of lapses, expiries, proposals to call and release, re-appraisals;
+#: insert-once per guarantee, debt, kind and deadline.
+GUARANTEE_SWEEP = JobSpec("guarantee_sweep", AsOf, DAILY)
+
 #: Webhook deliveries: their own queue, so a slow receiver never delays the month-end close;
 #: the schedule of retries lives in webhook_deliveries, so a lost message costs one poll.
 WEBHOOKS = Retry(
@@ -113,6 +118,7 @@ STORED: tuple[JobSpec[Any], ...] = (
     RUN_PROVISIONS,
     MONTHLY_STATEMENTS,
     RENDER_STATEMENT,
+    GUARANTEE_SWEEP,
 )
 #: Every spec a worker runs: the stored jobs and the messages a dispatcher sends directly.
 SPECS: tuple[JobSpec[Any], ...] = (*STORED, DELIVER_WEBHOOKS)

@@ -34,6 +34,7 @@ STORED = [
         job.StatementPdf(STATEMENT, "zh-CN"),
         {"statementId": str(STATEMENT), "lang": "zh-CN"},
     ),
+    (job.GUARANTEE_SWEEP, job.AsOf(date(2026, 11, 30)), {"asOf": "2026-11-30"}),
 ]
 
 
