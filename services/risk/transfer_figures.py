@@ -12,23 +12,20 @@ factoring layers are empty. At merge, replace each body with a call to part B's 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from uuid import UUID
-
-from services.read_session import ReadSession
 
 #: per customer, per currency: minor units
 Figures = dict[UUID, dict[str, int]]
 
 
-async def insured_parts(session: ReadSession, customer_ids: list[UUID], as_of: date) -> Figures:
+async def insured_parts(session: Any, customer_ids: list[UUID], as_of: date) -> Figures:
     """What the insurer would pay on each customer's insured open amounts (part B)."""
     del session, customer_ids, as_of  # MERGE: return await insurance_clock.insured_parts(...)
     return {}
 
 
-async def non_recourse_open_amounts(
-    session: ReadSession, customer_ids: list[UUID], as_of: date
-) -> Figures:
+async def non_recourse_open_amounts(session: Any, customer_ids: list[UUID], as_of: date) -> Figures:
     """Each customer's open amounts sold to a factor without recourse (part B)."""
     del session, customer_ids, as_of  # MERGE: return await factoring_ledger.non_recourse_...
     return {}

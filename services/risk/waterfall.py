@@ -7,16 +7,17 @@ into one currency through the rate book, and applied by domain.risk.waterfall.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol, TypeVar
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dbschema.queries import risk_security as q
+from domain.credit.exposure import ExposureFacts
 from domain.credit.rates import RateBook
 from domain.money import Money
 from domain.risk import collateral as collateral_rules
@@ -27,6 +28,35 @@ from services.credit.exposure import exposure
 from services.read_session import ReadSession
 from services.risk import security_settings, transfer_figures
 from services.risk.security_settings import SecuritySettings
+
+T = TypeVar("T")
+
+
+class Runner(Protocol):
+    """What the reads need: a ReadSession, or a unit of work's connection (OnConnection)."""
+
+    @property
+    def tenant_id(self) -> UUID:
+        """The tenant read."""
+        ...
+
+    async def run(self, fn: Callable[[AsyncConnection], Awaitable[T]]) -> T:
+        """Run a query function on the connection."""
+        ...
+
+
+@dataclass(frozen=True)
+class OnConnection:
+    """A unit of work's connection as a Runner, so a write path reads covers in its own
+    transaction (the credit check, the provision run)."""
+
+    conn: AsyncConnection
+    tenant_id: UUID
+
+    async def run(self, fn: Callable[[AsyncConnection], Awaitable[T]]) -> T:
+        """Run a query function on the connection."""
+        return await fn(self.conn)
+
 
 KIND_LABELS = {
     GuaranteeKind.GENERAL: "general guarantee (一般保证)",
@@ -134,33 +164,39 @@ def _currencies(*groups: Iterable[Any]) -> set[str]:
     return {r.currency.strip() for rows in groups for r in rows}
 
 
+async def waterfall_of(
+    runner: Runner, customer_id: UUID, as_of: date, facts: ExposureFacts, target: str
+) -> Waterfall:
+    """One customer's waterfall over exposure facts as the credit decisions read them."""
+    ids = [customer_id]
+    insured = (await transfer_figures.insured_parts(runner, ids, as_of)).get(customer_id, {})
+    factored = (await transfer_figures.non_recourse_open_amounts(runner, ids, as_of)).get(
+        customer_id, {}
+    )
+
+    async def read(conn: AsyncConnection) -> Waterfall:
+        settings = await security_settings.load(conn)
+        guarantees = await q.securing_guarantees(conn, as_of, ids)
+        collateral = await q.securing_collateral(conn, as_of, ids)
+        parts = (*facts.receivables, *facts.orders, *facts.reservations)
+        found = _currencies(guarantees, collateral) | set(insured) | set(factored) | {target}
+        book = await rates.book_for(conn, found | {m.currency for m in parts}, as_of)
+        gross_minor = sum(book.convert(m, target).amount.minor for m in parts)
+        covers = _covers(book, target, settings, customer_id, insured, factored, guarantees,
+                         collateral)  # fmt: skip
+        return apply(target, gross_minor, covers)
+
+    return await runner.run(read)
+
+
 async def risk_waterfall(
     session: ReadSession, customer_id: UUID, as_of: date, currency: str | None = None
 ) -> WaterfallView:
     """One customer's waterfall, in `currency` or its limit's (else the tenant's base)."""
     gross = await exposure(session, customer_id, as_of)
-    ids = [customer_id]
-    insured = (await transfer_figures.insured_parts(session, ids, as_of)).get(customer_id, {})
-    factored = (await transfer_figures.non_recourse_open_amounts(session, ids, as_of)).get(
-        customer_id, {}
-    )
-
-    async def read(conn: AsyncConnection) -> WaterfallView:
-        settings = await security_settings.load(conn)
-        guarantees = await q.securing_guarantees(conn, as_of, ids)
-        collateral = await q.securing_collateral(conn, as_of, ids)
-        target = currency or gross.exposure.currency
-        facts = gross.facts
-        found = _currencies(guarantees, collateral) | set(insured) | set(factored) | {target}
-        found |= {m.currency for m in (*facts.receivables, *facts.orders, *facts.reservations)}
-        book = await rates.book_for(conn, found, as_of)
-        parts = (*facts.receivables, *facts.orders, *facts.reservations)
-        gross_minor = sum(book.convert(m, target).amount.minor for m in parts)
-        covers = _covers(book, target, settings, customer_id, insured, factored, guarantees,
-                         collateral)  # fmt: skip
-        return _view(customer_id, as_of, apply(target, gross_minor, covers))
-
-    return await session.run(read)
+    target = currency or gross.exposure.currency
+    return _view(customer_id, as_of, await waterfall_of(session, customer_id, as_of,
+                                                        gross.facts, target))  # fmt: skip
 
 
 async def portfolio_waterfalls(
@@ -216,8 +252,3 @@ async def portfolio_waterfall(
         tuple((layer, Money(minor, target)) for layer, minor in summed.by_layer),
         Money(summed.net_minor, target),
     )  # fmt: skip
-
-
-async def net_exposure(session: ReadSession, customer_id: UUID, as_of: date) -> Money:
-    """The customer's net retained risk (for the tenant options on the check and provisions)."""
-    return (await risk_waterfall(session, customer_id, as_of)).net

@@ -1,0 +1,38 @@
+"""The tenant options of issue 11: the credit check against gross exposure (the default) or
+against the net retained risk; the provision base gross or net of cover.
+
+The check's exposure facts gain one negative receivables entry in the limit's currency: the
+relief the waterfall finds (gross - net), so the decision's snapshot shows it and a replay of
+the decision reproduces it from the snapshot alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import sqlalchemy as sa
+
+from dbschema.risk_security_tables import risk_security_settings
+from domain.credit.limits import in_force
+from domain.money import Money
+from domain.risk.waterfall import ExposureBasis
+from services.credit.exposure import Gathered
+from services.risk.waterfall import OnConnection, waterfall_of
+from services.uow import UnitOfWork
+
+
+async def net_of_cover(uow: UnitOfWork, facts: Gathered, as_of: date) -> Gathered:
+    """The facts unchanged on the gross basis; on the net basis, less the cover's relief."""
+    basis = await uow.conn.scalar(sa.select(risk_security_settings.c.check_basis))
+    if basis != ExposureBasis.NET:
+        return facts
+    standard = in_force(facts.limits, as_of).standard
+    currency = standard.amount.currency if standard else facts.policy.base_currency
+    runner = OnConnection(uow.conn, uow.tenant_id)
+    result = await waterfall_of(runner, facts.customer_id, as_of, facts.exposure, currency)
+    relief = result.gross_minor - result.net_minor
+    if relief <= 0:
+        return facts
+    lowered = (*facts.exposure.receivables, Money(-relief, currency))
+    return replace(facts, exposure=replace(facts.exposure, receivables=lowered))
