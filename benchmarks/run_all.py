@@ -11,6 +11,7 @@ from benchmarks import (
     graphql_http,
     peer,
     receivables,
+    risk_security,
     sql_statements,
     subscriptions,
 )
@@ -45,6 +46,10 @@ def main() -> None:
             credit = credit_scoring.measure(big, seeded=True)
             credit_scoring.report(credit)
             summary["credit_scoring"] = credit
+            # risk security, part A: guarantees and collateral added to the same tenant
+            figures = risk_security.measure(big, seeded=True)
+            risk_security.report(figures)
+            summary["risk_security"] = figures
         # the credit check on the same scale, in its own database (issue 10, limits part)
         with database("bench_credit", "bench-credit", fresh_server=False) as credit:
             figures = credit_check.measure(credit)

@@ -200,7 +200,7 @@ async def risk_waterfall(
 
 
 async def portfolio_waterfalls(
-    session: ReadSession, as_of: date, currency: str | None = None,
+    session: Runner, as_of: date, currency: str | None = None,
     customer_ids: list[UUID] | None = None,
 ) -> tuple[str, dict[UUID, Waterfall]]:  # fmt: skip
     """Every customer's waterfall (or those given) in one currency (the tenant's base unless
