@@ -44,7 +44,11 @@ add(
         "gd.invoice": {"zh-CN": "发票号", "en": "Invoice"},
         "gd.due": {"zh-CN": "到期日", "en": "Due"},
         "gd.open": {"zh-CN": "未付金额", "en": "Unpaid"},
-        "gd.total": {"zh-CN": "合计", "en": "Total demanded"},
+        "gd.total": {"zh-CN": "要求支付金额", "en": "Total demanded"},
+        "gd.open_total": {
+            "zh-CN": "未付合计（超出保证金额部分不在本次要求之内）",
+            "en": "Unpaid in all (beyond the amount guaranteed, not demanded here)",
+        },
         "gd.capital": {"zh-CN": "大写", "en": "In Chinese capitals"},
         "gd.period": {
             "zh-CN": "本通知系在保证期间内提出的保证责任请求。",
@@ -108,5 +112,6 @@ def render_demand_pdf(letter: DemandLetter, lang: str) -> bytes:
         d=letter, body=body, rows=rows,
         guaranteed=money(letter.guaranteed_minor, letter.currency),
         total=money(letter.demanded_minor, letter.currency),
+        open_total=money(sum(d.open_minor for d in letter.debts), letter.currency),
         capital=capital(letter.demanded_minor, letter.currency),
     )  # fmt: skip
