@@ -51,7 +51,7 @@ def seed_security(bench: Bench) -> dict[str, Any]:
                          'STANDBY_LC'])[1 + c.n %% 4],
                   CASE WHEN c.n %% 3 = 0 THEN 'UP_TO_AMOUNT' ELSE 'ALL_DEBTS' END,
                   1000000 + c.n * 100, 'CNY', current_date - 1500,
-                  current_date + CASE WHEN c.n %% 5 = 0 THEN 20 ELSE 400 END,
+                  current_date + CASE WHEN c.n %% 50 = 0 THEN 20 ELSE 400 END,
                   CASE WHEN c.n %% 2 = 0 THEN NULL ELSE 12 END, 'bench'
              FROM c JOIN g ON g.n = 1 + c.n %% 100 WHERE c.n %% 10 = 0""",
         t,

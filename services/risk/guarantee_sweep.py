@@ -7,15 +7,35 @@ one is published."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from dbschema.queries import guarantee_clock as clock
-from dbschema.queries.events import record_event
+from dbschema.queries.events import record_events
 from domain.risk import collateral as collateral_rules
 from domain.risk import guarantees as rules
 from services.risk import security_settings
 from services.uow import UnitOfWork
+
+#: Invoices one event lists (the notices table holds them all): a first sweep over years of
+#: history records tens of thousands of lapses, which subscribers need per guarantee, not per
+#: debt, and which go out in one statement.
+EVENT_INVOICES = 20
+
+
+def _per_guarantee(rows: Iterable[Any]) -> list[dict[str, Any]]:
+    """One event per guarantee and state with its new notices (the first 20 invoices)."""
+    grouped: dict[tuple[str, str], list[Any]] = {}
+    for row in rows:
+        grouped.setdefault((str(row.guarantee_id), row.kind), []).append(row)
+    return [
+        {"guaranteeId": gid, "state": kind, "count": len(items),
+         "invoices": [{"invoiceId": str(r.invoice_id), "endsOn": r.ends_on.isoformat()}
+                      for r in sorted(items, key=lambda r: r.ends_on)[:EVENT_INVOICES]]}
+        for (gid, kind), items in sorted(grouped.items())
+    ]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -61,15 +81,12 @@ async def sweep(uow: UnitOfWork, as_of: date) -> SweepResult:
         conn, clock.REAPPRAISAL_SQL, as_of=as_of, months=json.dumps(months),
         warning_days=collateral_rules.REAPPRAISAL_WARNING_DAYS,
     )  # fmt: skip
-    for row in periods:
-        await record_event(conn, uow.tenant_id, "risk.guarantee_period_lapsing", {
-            "guaranteeId": str(row.guarantee_id), "invoiceId": str(row.invoice_id),
-            "state": row.kind, "endsOn": row.ends_on.isoformat(),
-        })  # fmt: skip
-    for row in expired:
-        await record_event(conn, uow.tenant_id, "risk.guarantee_changed", {
-            "guaranteeId": str(row.id), "customerId": str(row.customer_id), "status": "EXPIRED",
-        })  # fmt: skip
+    await record_events(conn, uow.tenant_id, "risk.guarantee_period_lapsing", _per_guarantee(
+        periods))  # fmt: skip
+    await record_events(conn, uow.tenant_id, "risk.guarantee_changed", [
+        {"guaranteeId": str(r.id), "customerId": str(r.customer_id), "status": "EXPIRED"}
+        for r in expired
+    ])  # fmt: skip
     lapsed = sum(1 for r in periods if r.kind == "PERIOD_LAPSED")
     return SweepResult(
         as_of, len(periods) - lapsed, lapsed, sum(1 for r in expiry if r.kind == "EXPIRING"),

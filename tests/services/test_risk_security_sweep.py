@@ -78,9 +78,11 @@ async def test_period_notices_match_the_pure_twin(runtime, tenants, database):
     assert result.period_lapsing + result.period_lapsed == len(expected)
     again = await _sweep(runtime, acme, on)  # the same day again adds nothing
     assert again.period_lapsing + again.period_lapsed == 0
-    events = database.query("SELECT count(*) FROM events WHERE topic = "
-                            "'risk.guarantee_period_lapsing'")  # fmt: skip
-    assert events[0][0] == len(expected)
+    published = database.query(
+        "SELECT payload FROM events WHERE topic = 'risk.guarantee_period_lapsing'"
+    )
+    assert sum(p[0]["count"] for p in published) == len(expected)  # one event per guarantee
+    assert len(published) == len({(n[0], n[2]) for n in expected})
 
 
 async def test_expiry_warning_then_expiry(runtime, tenants, database):
