@@ -11,9 +11,10 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 
-from documents.amounts import capital, money
 from documents.labels import add, labeller
 from documents.render import render_template_pdf
+from domain.money import Money
+from domain.money_text import chinese_capital, with_symbol
 
 add(
     {
@@ -102,6 +103,11 @@ def data_uri(media_type: str, data: bytes) -> str:
     return f"data:{media_type};base64,{base64.b64encode(data).decode()}"
 
 
+def money(minor: int, currency: str) -> str:
+    """Grouped, with the currency's symbol (domain.money_text)."""
+    return with_symbol(Money(minor, currency))
+
+
 def render_demand_pdf(letter: DemandLetter, lang: str) -> bytes:
     """The demand letter in zh-CN or en."""
     labels = labeller(lang)
@@ -113,5 +119,5 @@ def render_demand_pdf(letter: DemandLetter, lang: str) -> bytes:
         guaranteed=money(letter.guaranteed_minor, letter.currency),
         total=money(letter.demanded_minor, letter.currency),
         open_total=money(sum(d.open_minor for d in letter.debts), letter.currency),
-        capital=capital(letter.demanded_minor, letter.currency),
+        capital=chinese_capital(Money(letter.demanded_minor, letter.currency)),
     )  # fmt: skip

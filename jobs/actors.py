@@ -18,10 +18,12 @@ from jobs.runner import Work, run_job, runs
 from services.closing import provisions
 from services.collections import workflow as collections
 from services.customers import reviews
+from services.delivery import outbox
 from services.jobs import catalogue as job
 from services.kpis import snapshots
 from services.risk import guarantee_sweep
 from services.statements import monthly as statements
+from services.statements import sending
 from services.uow import UnitOfWork
 
 _runtime: Runtime | None = None
@@ -40,6 +42,8 @@ WORK = (
     runs(job.MONTHLY_STATEMENTS, lambda uow, a: statements.generate(uow, a.period)),
     runs(job.RENDER_STATEMENT, lambda uow, a: statements.render(uow, a.statement_id, a.lang)),
     runs(job.GUARANTEE_SWEEP, lambda uow, a: guarantee_sweep.sweep(uow, a.as_of)),
+    runs(job.SEND_STATEMENT, lambda uow, a: sending.send_new_statement(uow, a.statement_id)),
+    runs(job.DELIVER_DOCUMENT, lambda uow, a: outbox.deliver(uow, a.delivery_id)),
 )
 
 

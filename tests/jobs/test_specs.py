@@ -35,6 +35,8 @@ STORED = [
         {"statementId": str(STATEMENT), "lang": "zh-CN"},
     ),
     (job.GUARANTEE_SWEEP, job.AsOf(date(2026, 11, 30)), {"asOf": "2026-11-30"}),
+    (job.SEND_STATEMENT, job.StatementRef(STATEMENT), {"statementId": str(STATEMENT)}),
+    (job.DELIVER_DOCUMENT, job.DocumentDelivery(STATEMENT), {"deliveryId": str(STATEMENT)}),
 ]
 
 

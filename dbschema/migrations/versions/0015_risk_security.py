@@ -3,7 +3,7 @@ period and expiry, calls with their demand letters kept as sent, the guarantor's
 collateral with its re-appraisal notices, and the tenant's risk-security settings.
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0015"
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
