@@ -6,8 +6,11 @@ sums (open invoices, open orders, live reservations; balances of now), one GROUP
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import date
+from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 from uuid import UUID
 
@@ -89,3 +92,54 @@ async def securing_collateral(
     if customer_ids is not None:
         query = query.where(c.customer_id.in_(list(customer_ids)))
     return list(await conn.execute(query.order_by(c.customer_id, c.reference)))
+
+
+#: One customer's settings, securing guarantees and collateral in one round trip (the same
+#: conditions as securing_guarantees and securing_collateral, for the one-customer waterfall).
+COVERS_SQL = sa.text("""
+SELECT (SELECT to_jsonb(s) FROM risk_security_settings s) AS settings,
+  (SELECT jsonb_agg(jsonb_build_object(
+       'id', g.id, 'customer_id', g.customer_id, 'reference', g.reference, 'kind', g.kind,
+       'scope', g.scope, 'amount_minor', g.amount_minor, 'currency', g.currency,
+       'named_open', CASE WHEN g.scope = 'NAMED_INVOICES' THEN (
+           SELECT coalesce(sum(i.open_minor), 0) FROM guarantee_invoices gi
+             JOIN invoices i ON i.tenant_id = gi.tenant_id AND i.id = gi.invoice_id
+            WHERE gi.guarantee_id = g.id AND i.currency = g.currency) END)
+       ORDER BY g.reference)
+     FROM guarantees g
+    WHERE g.customer_id = :customer
+      AND ((g.status = 'ACTIVE' AND g.valid_from <= :as_of AND g.valid_to >= :as_of)
+           OR g.status = 'CALLED')) AS guarantees,
+  (SELECT jsonb_agg(jsonb_build_object(
+       'id', c.id, 'customer_id', c.customer_id, 'reference', c.reference, 'form', c.form,
+       'asset_kind', c.asset_kind, 'appraised_minor', c.appraised_minor,
+       'currency', c.currency, 'haircut_percent', c.haircut_percent) ORDER BY c.reference)
+     FROM collateral c
+    WHERE c.customer_id = :customer AND c.status = 'ACTIVE' AND c.valid_from <= :as_of
+      AND (c.valid_to IS NULL OR c.valid_to >= :as_of)) AS collateral
+""")
+
+
+def _records(raw: Any) -> list[Any]:
+    items = json.loads(raw, parse_float=Decimal) if isinstance(raw, str) else raw or []
+    out = []
+    for item in items:
+        item["id"], item["customer_id"] = UUID(item["id"]), UUID(item["customer_id"])
+        if "haircut_percent" in item:
+            item["haircut_percent"] = Decimal(str(item["haircut_percent"]))
+        out.append(SimpleNamespace(**item))
+    return out
+
+
+async def customer_covers(
+    conn: AsyncConnection, customer_id: UUID, as_of: date
+) -> tuple[Any | None, list[Any], list[Any]]:
+    """(settings row or None, securing guarantees, securing collateral) of one customer."""
+    row = (await conn.execute(COVERS_SQL, {"customer": customer_id, "as_of": as_of})).one()
+    raw = row.settings
+    settings = json.loads(raw) if isinstance(raw, str) else raw
+    return (
+        SimpleNamespace(**settings) if settings else None,
+        _records(row.guarantees),
+        _records(row.collateral),
+    )

@@ -38,7 +38,8 @@ class SecuritySettings:
         return dict(self.weights)[kind]
 
 
-def _settings(row: Any) -> SecuritySettings:
+def from_row(row: Any) -> SecuritySettings:
+    """The settings of a stored row (any object with the columns as attributes)."""
     return SecuritySettings(
         ExposureBasis(row.check_basis), ExposureBasis(row.provision_basis),
         tuple(parse_weights(row.weights).items()), row.expiry_warning_days,
@@ -49,7 +50,7 @@ def _settings(row: Any) -> SecuritySettings:
 async def load(conn: AsyncConnection) -> SecuritySettings:
     """The settings of the connection's tenant."""
     row = (await conn.execute(sa.select(table))).one_or_none()
-    return SecuritySettings() if row is None else _settings(row)
+    return SecuritySettings() if row is None else from_row(row)
 
 
 @dataclass(frozen=True)
@@ -112,4 +113,4 @@ async def update(uow: UnitOfWork, version: int, data: SettingsIn) -> SecuritySet
         uow, AuditAction.UPDATE_RISK_SECURITY_SETTINGS, "risk_security_settings", uow.tenant_id,
         None, {k: [None, v] for k, v in values.items()},
     )  # fmt: skip
-    return _settings(row)
+    return from_row(row)

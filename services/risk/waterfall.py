@@ -18,13 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dbschema.queries import risk_security as q
 from domain.credit.exposure import ExposureFacts
+from domain.credit.limits import in_force
 from domain.credit.rates import RateBook
 from domain.money import Money
 from domain.risk import collateral as collateral_rules
 from domain.risk.guarantees import GuaranteeKind, Scope
 from domain.risk.waterfall import Cover, Layer, Waterfall, apply, explain, total
 from services.credit import class_policy, rates
-from services.credit.exposure import exposure
+from services.credit.exposure import gather
 from services.read_session import ReadSession
 from services.risk import security_settings, transfer_figures
 from services.risk.security_settings import SecuritySettings
@@ -167,7 +168,8 @@ def _currencies(*groups: Iterable[Any]) -> set[str]:
 async def waterfall_of(
     runner: Runner, customer_id: UUID, as_of: date, facts: ExposureFacts, target: str
 ) -> Waterfall:
-    """One customer's waterfall over exposure facts as the credit decisions read them."""
+    """One customer's waterfall over exposure facts as the credit decisions read them: the
+    covers in one statement, the rates in one more."""
     ids = [customer_id]
     insured = (await transfer_figures.insured_parts(runner, ids, as_of)).get(customer_id, {})
     factored = (await transfer_figures.non_recourse_open_amounts(runner, ids, as_of)).get(
@@ -175,9 +177,8 @@ async def waterfall_of(
     )
 
     async def read(conn: AsyncConnection) -> Waterfall:
-        settings = await security_settings.load(conn)
-        guarantees = await q.securing_guarantees(conn, as_of, ids)
-        collateral = await q.securing_collateral(conn, as_of, ids)
+        stored, guarantees, collateral = await q.customer_covers(conn, customer_id, as_of)
+        settings = security_settings.from_row(stored) if stored else SecuritySettings()
         parts = (*facts.receivables, *facts.orders, *facts.reservations)
         found = _currencies(guarantees, collateral) | set(insured) | set(factored) | {target}
         book = await rates.book_for(conn, found | {m.currency for m in parts}, as_of)
@@ -192,11 +193,18 @@ async def waterfall_of(
 async def risk_waterfall(
     session: ReadSession, customer_id: UUID, as_of: date, currency: str | None = None
 ) -> WaterfallView:
-    """One customer's waterfall, in `currency` or its limit's (else the tenant's base)."""
-    gross = await exposure(session, customer_id, as_of)
-    target = currency or gross.exposure.currency
-    return _view(customer_id, as_of, await waterfall_of(session, customer_id, as_of,
-                                                        gross.facts, target))  # fmt: skip
+    """One customer's waterfall, in `currency` or its limit's (else the tenant's base); gross
+    exposure as the credit check reads it (services.credit.exposure.gather)."""
+
+    async def facts_of(conn: AsyncConnection) -> tuple[ExposureFacts, str]:
+        facts = await gather(conn, session.tenant_id, customer_id, as_of)
+        standard = in_force(facts.limits, as_of).standard
+        return facts.exposure, standard.amount.currency if standard else facts.policy.base_currency
+
+    exposure_facts, limit_currency = await session.run(facts_of)
+    target = currency or limit_currency
+    result = await waterfall_of(session, customer_id, as_of, exposure_facts, target)
+    return _view(customer_id, as_of, result)
 
 
 async def portfolio_waterfalls(
