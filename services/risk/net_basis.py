@@ -15,10 +15,9 @@ from decimal import ROUND_HALF_EVEN, Decimal
 import sqlalchemy as sa
 
 from dbschema.risk_security_tables import risk_security_settings
-from domain.credit.limits import in_force
 from domain.money import Money
 from domain.risk.waterfall import ExposureBasis
-from services.credit.exposure import Gathered
+from services.credit.exposure import Gathered, view_currency
 from services.risk.waterfall import OnConnection, portfolio_waterfalls, waterfall_of
 from services.uow import UnitOfWork
 
@@ -31,8 +30,7 @@ async def net_of_cover(uow: UnitOfWork, facts: Gathered, as_of: date) -> Gathere
     basis = await uow.conn.scalar(sa.select(risk_security_settings.c.check_basis))
     if basis != ExposureBasis.NET:
         return facts
-    standard = in_force(facts.limits, as_of).standard
-    currency = standard.amount.currency if standard else facts.policy.base_currency
+    currency = view_currency(facts, as_of)
     runner = OnConnection(uow.conn, uow.tenant_id)
     result = await waterfall_of(runner, facts.customer_id, as_of, facts.exposure, currency)
     relief = result.gross_minor - result.net_minor

@@ -18,14 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dbschema.queries import risk_security as q
 from domain.credit.exposure import ExposureFacts
-from domain.credit.limits import in_force
 from domain.credit.rates import RateBook
 from domain.money import Money
 from domain.risk import collateral as collateral_rules
 from domain.risk.guarantees import GuaranteeKind, Scope
 from domain.risk.waterfall import Cover, Layer, Waterfall, apply, explain, total
 from services.credit import class_policy, rates
-from services.credit.exposure import gather
+from services.credit.exposure import gather, view_currency
 from services.read_session import ReadSession
 from services.risk import security_settings, transfer_figures
 from services.risk.security_settings import SecuritySettings
@@ -198,8 +197,7 @@ async def risk_waterfall(
 
     async def facts_of(conn: AsyncConnection) -> tuple[ExposureFacts, str]:
         facts = await gather(conn, session.tenant_id, customer_id, as_of)
-        standard = in_force(facts.limits, as_of).standard
-        return facts.exposure, standard.amount.currency if standard else facts.policy.base_currency
+        return facts.exposure, view_currency(facts, as_of)
 
     exposure_facts, limit_currency = await session.run(facts_of)
     target = currency or limit_currency
