@@ -11,6 +11,7 @@ from benchmarks import (
     graphql_http,
     peer,
     receivables,
+    risk_security,
     risk_transfer,
     sql_statements,
     subscriptions,
@@ -50,6 +51,10 @@ def main() -> None:
             figures = risk_transfer.measure(big, seeded=True)
             risk_transfer.report(figures)
             summary["risk_transfer"] = figures
+            # risk security, part A: guarantees and collateral added to the same tenant
+            figures = risk_security.measure(big, seeded=True)
+            risk_security.report(figures)
+            summary["risk_security"] = figures
         # the credit check on the same scale, in its own database (issue 10, limits part)
         with database("bench_credit", "bench-credit", fresh_server=False) as credit:
             figures = credit_check.measure(credit)

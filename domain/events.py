@@ -20,6 +20,10 @@ EVENT_TYPES: dict[str, str] = {
     "risk.claim_settled": "The insurer paid (part of) a claim or rejected it.",
     "risk.invoices_assigned": "Invoices were assigned to a factor.",
     "risk.buyback": "A factored invoice was taken back under recourse: our risk again.",
+    "risk.guarantee_called": "A guarantee was called: a demand letter went to the guarantor.",
+    "risk.guarantee_changed": "A guarantee was given, paid, released or expired.",
+    "risk.guarantee_period_lapsing": "A covered debt's guarantee period lapses soon or lapsed.",
+    "risk.collateral_changed": "A collateral was recorded, re-appraised or released.",
 }
 
 

@@ -106,3 +106,13 @@ SET_CREDIT_HOLD = frozenset({CREDIT_MANAGER})
 REGISTER_ORDERS = frozenset({INTEGRATOR, SALES, ADMIN})
 #: The order-time credit check is asked by whoever takes orders, and by the credit team.
 CHECK_CREDIT = frozenset({SALES, INTEGRATOR, CREDIT_ANALYST, CREDIT_MANAGER, FINANCE, ADMIN})
+#: Guarantees and collateral (part A of risk transfer): the credit team decides, legal calls.
+MANAGE_SECURITY = frozenset({CREDIT_ANALYST, CREDIT_MANAGER, LEGAL, ADMIN})
+#: Calling a guarantee is a demand on a third party: the credit manager or legal.
+CALL_GUARANTEES = frozenset({CREDIT_MANAGER, LEGAL, ADMIN})
+#: Guarantees, collateral and the net retained risk are read by those who work credit.
+READ_SECURITY = frozenset(
+    {SALES, COLLECTOR, CREDIT_ANALYST, CREDIT_MANAGER, LEGAL, FINANCE, ADMIN, INTEGRATOR}
+)
+#: A guarantor's registration or identity number unmasked: those who draft and enforce.
+READ_GUARANTOR_IDENTITY = frozenset({CREDIT_MANAGER, LEGAL, ADMIN})

@@ -55,6 +55,7 @@ SCORE = TextLimit("score", 40)  #: a bureau's score or rating as it prints it
 BAND_LABEL = TextLimit("band label", 60)  #: a scorecard band's label
 #: a credit-insurance policy or factoring agreement number
 AGREEMENT_NUMBER = TextLimit("agreement number", 100)
+RATING = TextLimit("rating", 20)  #: a guarantor's rating as an agency prints it
 
 #: Every limit, for the tests that compare the API, the database and these rules.
 LIMITS: tuple[TextLimit, ...] = (
@@ -90,6 +91,7 @@ LIMITS: tuple[TextLimit, ...] = (
     SCORE,
     BAND_LABEL,
     AGREEMENT_NUMBER,
+    RATING,
 )
 MAX_EVIDENCE = 20  #: evidence references one write-off proposal carries
 MAX_CONTACTS = 50  #: people on file at one customer

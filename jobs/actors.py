@@ -22,7 +22,7 @@ from services.delivery import outbox
 from services.jobs import catalogue as job
 from services.kpis import snapshots
 from services.risk import documents as risk_documents
-from services.risk import factoring_ledger, insurance_clock, insurance_declarations
+from services.risk import factoring_ledger, guarantee_sweep, insurance_clock, insurance_declarations
 from services.statements import monthly as statements
 from services.statements import sending
 from services.uow import UnitOfWork
@@ -49,6 +49,7 @@ WORK = (
         job.RENDER_RISK_DOCUMENT,
         lambda uow, a: risk_documents.render(uow, a.document_id, a.lang),
     ),
+    runs(job.GUARANTEE_SWEEP, lambda uow, a: guarantee_sweep.sweep(uow, a.as_of)),
     runs(job.SEND_STATEMENT, lambda uow, a: sending.send_new_statement(uow, a.statement_id)),
     runs(job.DELIVER_DOCUMENT, lambda uow, a: outbox.deliver(uow, a.delivery_id)),
 )

@@ -45,6 +45,7 @@ def due_jobs(today: date) -> list[Due[Any]]:
         Due(job.AGING_SNAPSHOT, job.AsOf(today), f"aging:{today}"),
         Due(job.INSURANCE_SWEEP, job.AsOf(today), f"insurance:{today}"),
         Due(job.FACTORING_DAILY, job.AsOf(today), f"factoring:{today}"),
+        Due(job.GUARANTEE_SWEEP, job.AsOf(today), f"guarantees:{today}"),
     ]
     month_end = previous_month_end(today)
     # month-end provisions run from the 1st; asking again later the same month is a no-op

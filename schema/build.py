@@ -54,9 +54,15 @@ from schema.ledger.mutations import disputes, imports
 from schema.ledger.mutations import postings as ledger
 from schema.ledger.queries import LedgerQuery
 from schema.node import NodeQuery, ViewerQuery
-from schema.risk import claims_mutations, factoring_mutations, insurance_mutations
+from schema.risk import (
+    claims_mutations,
+    factoring_mutations,
+    insurance_mutations,
+    security_mutations,
+)
 from schema.risk.factoring_queries import FactoringQuery
 from schema.risk.insurance_queries import InsuranceQuery
+from schema.risk.security_queries import RiskSecurityQuery
 from schema.statements import mutations as statements
 from schema.statements.queries import StatementQuery
 from schema.subscriptions import Subscription
@@ -88,6 +94,7 @@ class Query(
     CreditAnalysisQuery,
     CreditScoringQuery,
     CreditLimitQuery,
+    RiskSecurityQuery,
     DeliveryQuery,
 ):
     pass
@@ -118,6 +125,7 @@ MUTATION_MODULES = (
     credit_limits,
     sales_orders,
     credit_check,
+    security_mutations,
     delivery,
 )
 

@@ -48,6 +48,8 @@ COSTS: dict[str, int] = {
     "Query.assignmentEligibility": 50,
     "Query.invoiceInsurance": 20,
     "FactorStatement.differences": 50,
+    "Query.portfolioRiskWaterfall": 100,
+    "Query.riskWaterfall": 10,
 }
 #: Lists with a known bound other than the default.
 LIST_SIZES: dict[str, int] = {

@@ -12,6 +12,7 @@ import dbschema.credit_limit_tables
 import dbschema.delivery_tables
 import dbschema.integration_tables
 import dbschema.ledger_tables
+import dbschema.risk_security_tables
 import dbschema.risk_transfer_tables
 import dbschema.tenant_tables  # noqa: F401  each registers its tables on metadata
 from dbschema.tables import metadata

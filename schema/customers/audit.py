@@ -133,6 +133,34 @@ class AuditAction(Enum):
     SET_EXCHANGE_RATE = strawberry.enum_value(
         "SET_EXCHANGE_RATE", description="Set an exchange rate."
     )
+    CREATE_GUARANTOR = strawberry.enum_value(
+        "CREATE_GUARANTOR", description="Recorded a guarantor."
+    )
+    CREATE_GUARANTEE = strawberry.enum_value(
+        "CREATE_GUARANTEE", description="Recorded a guarantee for a customer's debts."
+    )
+    CALL_GUARANTEE = strawberry.enum_value(
+        "CALL_GUARANTEE", description="Called a guarantee with a demand letter."
+    )
+    RELEASE_GUARANTEE = strawberry.enum_value(
+        "RELEASE_GUARANTEE", description="Released a guarantee."
+    )
+    RECORD_GUARANTOR_PAYMENT = strawberry.enum_value(
+        "RECORD_GUARANTOR_PAYMENT", description="Recorded a payment by a guarantor."
+    )
+    CREATE_COLLATERAL = strawberry.enum_value(
+        "CREATE_COLLATERAL", description="Recorded a pledge or mortgage."
+    )
+    REAPPRAISE_COLLATERAL = strawberry.enum_value(
+        "REAPPRAISE_COLLATERAL", description="Recorded a new appraisal of a collateral."
+    )
+    RELEASE_COLLATERAL = strawberry.enum_value(
+        "RELEASE_COLLATERAL", description="Released a collateral."
+    )
+    UPDATE_RISK_SECURITY_SETTINGS = strawberry.enum_value(
+        "UPDATE_RISK_SECURITY_SETTINGS",
+        description="Changed the tenant's guarantee and waterfall settings.",
+    )
 
 
 #: The mutation that records each verb: what the deprecated `mutation` field still shows.
@@ -178,6 +206,15 @@ MUTATION_OF = {
     audit.AuditAction.LIFT_CREDIT_HOLD: "liftCreditHold",
     audit.AuditAction.UPDATE_CREDIT_POLICY: "updateCreditPolicy",
     audit.AuditAction.SET_EXCHANGE_RATE: "setExchangeRate",
+    audit.AuditAction.CREATE_GUARANTOR: "createGuarantor",
+    audit.AuditAction.CREATE_GUARANTEE: "createGuarantee",
+    audit.AuditAction.CALL_GUARANTEE: "callGuarantee",
+    audit.AuditAction.RELEASE_GUARANTEE: "releaseGuarantee",
+    audit.AuditAction.RECORD_GUARANTOR_PAYMENT: "recordGuarantorPayment",
+    audit.AuditAction.CREATE_COLLATERAL: "createCollateral",
+    audit.AuditAction.REAPPRAISE_COLLATERAL: "reappraiseCollateral",
+    audit.AuditAction.RELEASE_COLLATERAL: "releaseCollateral",
+    audit.AuditAction.UPDATE_RISK_SECURITY_SETTINGS: "updateRiskSecuritySettings",
 }
 
 

@@ -38,5 +38,18 @@ RISK = catalogue(
         "RECOURSE_NOT_AVAILABLE": "Factored without recourse: nothing to buy back.",
         "BEFORE_ASSIGNMENT": "A date before the invoice was assigned.",
         "EXCEEDS_OPEN_AMOUNT": "More than the invoice's open amount.",
+        # guarantees and collateral (part A)
+        "DUPLICATE_REFERENCE": "A guarantee or collateral with this reference exists.",
+        "INVOICE_OTHER_CUSTOMER": "A named invoice belongs to another customer.",
+        "NOTHING_DUE": "No covered debt is due and unpaid: nothing to demand.",
+        "CLAIM_TOO_LATE": "The instrument expired before the demand.",
+        "INVALID_HAIRCUT": "A haircut outside 0-100 % or with more than 2 decimals.",
+        "FORM_NOT_FOR_ASSET": "The law does not allow that form of security on that asset.",
+        "INVALID_WEIGHT": "A guarantee weight outside 0-100 % or with more than 2 decimals.",
+        "EXCEEDS_PAYMENT": "The lines allocate more than the payment.",
+        "CUSTOMER_ARCHIVED": "The customer is archived.",
+        "NO_EXCHANGE_RATE": "No rate converts between two currencies on or before the date.",
+        "INVALID_RATE": "Not an exchange rate: a plain decimal above zero, 12 places at most.",
+        "SAME_CURRENCY": "An exchange rate needs two different currencies.",
     },
 )

@@ -8,6 +8,7 @@ domain.provisions.provision_run, and tests/services/test_provision_twin.py holds
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +23,7 @@ from domain.dates import EARLIEST, check_date
 from domain.errors import DomainError
 from domain.provisions import AGE, ProvisionMatrix, ProvisionTotals
 from services.configuration import policy as receivables_config
+from services.risk.net_basis import retained_shares
 from services.uow import UnitOfWork
 
 
@@ -44,10 +46,14 @@ def lines_sql(matrix: ProvisionMatrix) -> sa.TextClause:
 WITH later AS (
     SELECT invoice_id, sum(amount_minor) AS amount FROM allocations
      WHERE effective_on > CAST(:period_end AS date) GROUP BY invoice_id
+), factors AS (  -- issue 11: net of cover, the share of each customer's exposure retained
+    SELECT CAST(key AS uuid) AS customer_id, CAST(value AS numeric) AS factor
+      FROM jsonb_each_text(CAST(:factors AS jsonb))
 ), open_items AS (
     SELECT i.id, i.customer_id, i.currency, i.open_minor + coalesce(l.amount, 0) AS open_minor,
-           {_rate_case(matrix)} AS rate
+           {_rate_case(matrix)} AS rate, coalesce(f.factor, 1) AS factor
       FROM invoices i LEFT JOIN later l ON l.invoice_id = i.id
+      LEFT JOIN factors f ON f.customer_id = i.customer_id
      WHERE i.issue_date <= CAST(:period_end AS date)
 ), previous AS (
     SELECT p.customer_id, p.currency, u.invoice_id, u.provision_minor
@@ -64,7 +70,7 @@ WITH later AS (
            coalesce(o.customer_id, p.customer_id) AS customer_id,
            coalesce(o.currency, p.currency) AS currency,
            coalesce(o.open_minor, 0) AS open_minor, coalesce(o.rate, 0) AS rate,
-           coalesce(round(o.open_minor * o.rate), 0)::bigint AS provision_minor,
+           coalesce(round(o.open_minor * o.rate * o.factor), 0)::bigint AS provision_minor,
            coalesce(p.provision_minor, 0) AS previous_minor
       FROM (SELECT * FROM open_items WHERE open_minor > 0) o
       FULL JOIN previous p ON p.invoice_id = o.id
@@ -193,6 +199,8 @@ async def run_provisions(uow: UnitOfWork, period_end: date) -> ProvisionRunSumma
             "run": run_id,
             "previous_run": previous.id if previous else None,
             "previous_end": previous.period_end if previous else EARLIEST,
+            # issue 11 (risk transfer): {} on the gross basis (the default), so nothing changes
+            "factors": json.dumps(await retained_shares(uow, period_end)),
         },
     )
     rows = (await conn.execute(TOTALS_SQL, {"run": run_id})).all()

@@ -28,6 +28,7 @@ from services.credit.exposure import Gathered, dossier_missing, gather
 from services.credit.trail import newest_first
 from services.inputs import MoneyIn
 from services.read_session import ReadSession
+from services.risk.net_basis import net_of_cover
 from services.uow import UnitOfWork
 
 #: platform default: a reservation holds headroom for 15 minutes, time enough to key in and
@@ -165,6 +166,8 @@ async def check_credit(uow: UnitOfWork, req: CheckRequest, today: date) -> Check
         # the groups' locks come after the customer's, sorted; then read again under them
         await lock_credit(uow.conn, uow.tenant_id, [UUID(g.anchor_id) for g in facts.group_limits])
         facts = await gather(uow.conn, uow.tenant_id, req.customer_id, today, ref)
+    # issue 11 (risk transfer): the tenant may check against the net retained risk
+    facts = await net_of_cover(uow, facts, today)
     inp = await _inputs(uow, facts, money, ref, req.reserve, today)
     outcome = decide(inp)
     decision_id, writes = decision_writes(

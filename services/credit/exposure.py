@@ -161,6 +161,13 @@ class ExposureView:
     read_at: datetime
 
 
+def view_currency(facts: Gathered, as_of: date) -> str:
+    """The currency exposure is shown in: the standard limit's in force, else the base's (also
+    the net retained risk's, issue 11)."""
+    force = in_force(facts.limits, as_of)
+    return force.standard.amount.currency if force.standard else facts.policy.base_currency
+
+
 def standing_of(force: LimitInForce, facts: ExposureFacts, book: RateBook) -> Standing | None:
     """A limit in force against exposure (None without a standard limit)."""
     if force.standard is None:
@@ -176,7 +183,7 @@ async def exposure(session: ReadSession, customer_id: UUID, as_of: date) -> Expo
         facts = await gather(conn, session.tenant_id, customer_id, as_of)
         book = await rates.book_for(conn, facts.currencies(), as_of)
         force = in_force(facts.limits, as_of)
-        currency = force.standard.amount.currency if force.standard else facts.policy.base_currency
+        currency = view_currency(facts, as_of)
         groups = []
         for group in facts.group_limits:
             group_force = in_force(group.records, as_of)

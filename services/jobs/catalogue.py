@@ -106,6 +106,10 @@ class RiskDocumentPdf:
 #: One risk-transfer PDF, kept as the exact bytes first rendered.
 RENDER_RISK_DOCUMENT = JobSpec("render_risk_document", RiskDocumentPdf, DOCUMENT)
 
+#: The guarantee clock (part A of risk transfer): warnings before each covered debt's guarantee
+#: period lapses and records of lapses, expiries, proposals to call and release, re-appraisals;
+#: insert-once per guarantee, debt, kind and deadline.
+GUARANTEE_SWEEP = JobSpec("guarantee_sweep", AsOf, DAILY)
 
 #: E-mail retried with growing pauses (5 s doubling to an hour, about 3.5 hours in all), so a
 #: mail server's outage or greylisting is waited out; the last failure is recorded as such.
@@ -170,6 +174,7 @@ STORED: tuple[JobSpec[Any], ...] = (
     FACTORING_DAILY,
     INSURANCE_DECLARATIONS,
     RENDER_RISK_DOCUMENT,
+    GUARANTEE_SWEEP,
     SEND_STATEMENT,
     DELIVER_DOCUMENT,
 )

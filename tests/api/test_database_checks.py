@@ -58,6 +58,7 @@ SYSTEM_TEXT = {
     ("credit_limit_approvals", "approver"),
     ("credit_scores", "inputs_hash"),
     ("document_numbers", "series"),
+    ("guarantee_notices", "detail"),
     *(("sent_documents", c) for c in ("number", "media_type", "filename")),
     *(
         ("document_deliveries", c)

@@ -42,6 +42,7 @@ STORED = [
         job.RiskDocumentPdf(STATEMENT, "en"),
         {"documentId": str(STATEMENT), "lang": "en"},
     ),
+    (job.GUARANTEE_SWEEP, job.AsOf(date(2026, 11, 30)), {"asOf": "2026-11-30"}),
     (job.SEND_STATEMENT, job.StatementRef(STATEMENT), {"statementId": str(STATEMENT)}),
     (job.DELIVER_DOCUMENT, job.DocumentDelivery(STATEMENT), {"deliveryId": str(STATEMENT)}),
 ]

@@ -212,6 +212,66 @@ def inputs(world: dict[str, str]) -> dict[str, tuple[dict[str, Any], list[str]]]
         ),
         "shipSalesOrder": ({"orderRef": "BD-SO", "shippedOn": "2026-10-02"}, ["shippedOn"]),
         **_risk_transfer(customer, invoice, money),
+        **_risk_security(customer, invoice, money),
+    }
+
+
+def _risk_security(
+    customer: str, invoice: str, money: dict[str, str]
+) -> dict[str, tuple[dict[str, Any], list[str]]]:
+    """Guarantees and collateral: their mutations' valid inputs and dates."""
+    return {
+        "createGuarantee": (
+            {
+                "reference": "BD-G",
+                "guarantorId": FAKE,
+                "customerId": customer,
+                "kind": "GENERAL",
+                "scope": "ALL_DEBTS",
+                "amount": money,
+                "validFrom": "2026-01-01",
+                "validTo": "2027-12-31",
+                "invoiceIds": [],
+                "documents": [],
+            },
+            ["validFrom", "validTo"],
+        ),
+        "callGuarantee": ({"id": FAKE, "calledOn": "2026-10-01"}, ["calledOn"]),
+        "releaseGuarantee": ({"id": FAKE, "releasedOn": "2026-10-01"}, ["releasedOn"]),
+        "recordGuarantorPayment": (
+            {
+                "guaranteeId": FAKE,
+                "receivedOn": "2026-10-01",
+                "amount": money,
+                "lines": [{"invoiceId": invoice, "amount": "10.00"}],
+                "idempotencyKey": "bd-gp",
+            },
+            ["receivedOn"],
+        ),
+        "createCollateral": (
+            {
+                "reference": "BD-COL",
+                "customerId": customer,
+                "form": "MORTGAGE",
+                "assetKind": "PROPERTY",
+                "description": "厂房",
+                "appraisedValue": money,
+                "appraisedOn": "2026-09-01",
+                "haircutPercent": "30",
+                "validFrom": "2026-09-01",
+                "validTo": "2030-08-31",
+            },
+            ["appraisedOn", "validFrom", "validTo"],
+        ),
+        "reappraiseCollateral": (
+            {
+                "id": FAKE,
+                "appraisedValue": money,
+                "appraisedOn": "2026-10-01",
+                "haircutPercent": "30",
+            },
+            ["appraisedOn"],
+        ),
     }
 
 

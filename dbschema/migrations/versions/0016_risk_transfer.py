@@ -3,7 +3,7 @@ notifications, declarations, claims) and factoring (agreements, debtor limits, a
 factoring sub-ledger, factor statements), and the PDFs both keep as sent.
 
 Revision ID: 0016
-Revises: 0018
+Revises: 0015
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0016"
-down_revision = "0018"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
