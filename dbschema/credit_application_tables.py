@@ -157,9 +157,7 @@ credit_agreements = sa.Table(
         ["tenant_id", "application_id"],
         ["credit_applications.tenant_id", "credit_applications.id"],
     ),
-    sa.CheckConstraint(
-        "status IN ('DRAFT','ACTIVE','EXPIRED','SUPERSEDED')", name="status_known"
-    ),
+    sa.CheckConstraint("status IN ('DRAFT','ACTIVE','EXPIRED','SUPERSEDED')", name="status_known"),
     sa.CheckConstraint("dispute_venue IN ('ARBITRATION','COURT')", name="venue_known"),
     sa.CheckConstraint(f"currency {CURRENCY}", name="currency_format"),
     sa.CheckConstraint("limit_minor > 0", name="limit_positive"),

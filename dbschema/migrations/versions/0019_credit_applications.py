@@ -27,6 +27,9 @@ TABLES = (
     "credit_reviews",
 )
 APPEND_ONLY = ("credit_application_opinions",)
+#: The decision log learns two kinds: an application's decision and a review's outcome.
+KINDS_BEFORE = "kind IN ('CREDIT_CHECK','LIMIT','LIMIT_EXPIRY','CLASS')"
+KINDS_AFTER = "kind IN ('CREDIT_CHECK','LIMIT','LIMIT_EXPIRY','CLASS','APPLICATION','REVIEW')"
 
 
 def upgrade() -> None:
@@ -393,6 +396,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_credit_application_opinions")),
         sa.UniqueConstraint("tenant_id", "application_id", "role", name="one_per_role"),
     )
+    op.drop_constraint(op.f("ck_credit_decisions_kind_known"), "credit_decisions", type_="check")
+    op.create_check_constraint(
+        op.f("ck_credit_decisions_kind_known"), "credit_decisions", KINDS_AFTER
+    )
     role = op.get_context().opts["app_role"]
     for table in TABLES:
         op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
@@ -406,6 +413,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute("DELETE FROM credit_decisions WHERE kind IN ('APPLICATION', 'REVIEW')")
+    op.drop_constraint(op.f("ck_credit_decisions_kind_known"), "credit_decisions", type_="check")
+    op.create_check_constraint(
+        op.f("ck_credit_decisions_kind_known"), "credit_decisions", KINDS_BEFORE
+    )
     op.drop_table("credit_application_opinions")
     op.drop_index("ix_credit_agreements_customer", table_name="credit_agreements")
     op.drop_index(
