@@ -13,6 +13,12 @@ EVENT_TYPES: dict[str, str] = {
     "payment.received": "Cash was recorded.",
     "writeoff.posted": "A write-off was posted.",
     "webhook.endpoint_disabled": "A webhook endpoint was disabled after repeated failures.",
+    "credit.application_submitted": "A credit application was submitted.",
+    "credit.application_decided": "A credit application was approved, counter-offered or rejected.",
+    "credit.application_escalated": "A pending credit application outlived its SLA.",
+    "credit.agreement_changed": "A credit agreement was drawn up, signed or ended.",
+    "credit.review_opened": "A credit review fell due (schedule, downgrade, expiry, large order).",
+    "credit.review_completed": "A credit review was recorded with its checklist and outcome.",
 }
 
 
