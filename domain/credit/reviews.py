@@ -194,8 +194,38 @@ def overdue(due_on: date, as_of: date) -> bool:
 
 
 def large_order(order: Money, limit: Money | None, share: Decimal) -> bool:
-    """Whether a new order calls for a review: above `share` of a limit in its currency, or
-    any order of a customer without a limit in that currency (nothing to measure it by)."""
+    """Whether a new order calls for a review: above `share` of the limit in its currency.
+    Without a limit in that currency there is nothing to measure it by (and the credit check
+    already refuses credit without a limit), so no review."""
     if limit is None or limit.currency != order.currency:
-        return limit is None
+        return False
     return Decimal(order.minor) > Decimal(limit.minor) * share
+
+
+def outcome_snapshot(given: OutcomeIn, current_class: str | None) -> dict[str, Any]:
+    """A review's input as the decision log stores it (money as minor units and currency)."""
+    return {
+        "currentClass": current_class,
+        "outcome": given.outcome,
+        "reason": given.reason,
+        "ratingClass": given.rating_class,
+        "limit": None
+        if given.limit is None
+        else {"minor": given.limit.minor, "currency": given.limit.currency},
+        "limitValidTo": given.limit_valid_to.isoformat() if given.limit_valid_to else None,
+        "paymentTermsCode": given.payment_terms_code,
+    }
+
+
+def replay_review(snapshot: Any) -> dict[str, Any]:
+    """The outcome a stored review snapshot leads to (what `replayCreditDecision` recomputes)."""
+    limit = snapshot.get("limit")
+    given = OutcomeIn(
+        snapshot["outcome"],
+        snapshot.get("reason"),
+        snapshot.get("ratingClass"),
+        None if limit is None else Money(int(limit["minor"]), str(limit["currency"])),
+        date.fromisoformat(snapshot["limitValidTo"]) if snapshot.get("limitValidTo") else None,
+        snapshot.get("paymentTermsCode"),
+    )
+    return check_outcome(given, snapshot.get("currentClass")).to_json()

@@ -197,4 +197,5 @@ def test_reviews_fall_due_by_the_class_interval() -> None:
 def test_a_large_order_is_above_half_the_limit(order: int, limit: int) -> None:
     big = rev.large_order(Money(order, "CNY"), Money(limit, "CNY"), Decimal("0.5"))
     assert big == (2 * order > limit)
-    assert rev.large_order(Money(order, "CNY"), None, Decimal("0.5"))
+    assert not rev.large_order(Money(order, "CNY"), None, Decimal("0.5"))
+    assert not rev.large_order(Money(order, "CNY"), Money(limit, "USD"), Decimal("0.5"))
