@@ -29,6 +29,8 @@ from schema.configuration.queries import ConfigQuery
 from schema.cost_limits import CostLimits
 from schema.credit.analysis import mutations as credit_analysis
 from schema.credit.analysis.queries import CreditAnalysisQuery
+from schema.credit.applications import mutations as credit_applications
+from schema.credit.applications.queries import CreditApplicationQuery
 from schema.credit.limits.mutations import check as credit_check
 from schema.credit.limits.mutations import limits as credit_limits
 from schema.credit.limits.mutations import orders as sales_orders
@@ -80,6 +82,7 @@ class Query(
     CreditAnalysisQuery,
     CreditScoringQuery,
     CreditLimitQuery,
+    CreditApplicationQuery,
 ):
     pass
 
@@ -106,6 +109,7 @@ MUTATION_MODULES = (
     credit_limits,
     sales_orders,
     credit_check,
+    credit_applications,
 )
 
 Mutation = strawberry.type(

@@ -11,7 +11,8 @@ from dbschema.tables import tenants
 from domain.audit import AuditAction
 from domain.credit import file_policy as rules
 from services.credit.trail import audited
-from services.customers.credit_files import Policy, policy_from
+from services.customers.credit_files import Policy, policy_from, policy_on
+from services.read_session import ReadSession
 from services.uow import UnitOfWork
 
 
@@ -43,3 +44,8 @@ async def update(
         )
         await audited(uow, "Tenant", row.id, None, AuditAction.UPDATE_CREDIT_FILE_POLICY, diff)
     return policy_from(settings)
+
+
+async def read(session: ReadSession) -> Policy:
+    """The policy in force (the practice's defaults where the tenant set nothing)."""
+    return await session.run(policy_on)

@@ -1,0 +1,456 @@
+"""Mutations of applications, agreements, reviews and the credit-file policy."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from domain import roles
+from domain.credit.credit_agreements import GuaranteeIn
+from domain.credit.file_policy import ItemIn
+from domain.credit.reviews import Checklist, OutcomeIn
+from domain.money import Money as DomainMoney
+from schema.context import Context
+from schema.credit.applications.enums import (
+    DisputeVenueEnum,
+    GuaranteeKindEnum,
+    OpinionRoleEnum,
+    RecommendationEnum,
+    ReviewOutcomeEnum,
+    VerdictEnum,
+)
+from schema.credit.applications.types import CreditAgreement, CreditApplication, CreditReview
+from schema.credit.errors import CREDIT
+from schema.customers import loaders as customer_loaders
+from schema.customers.types import Customer
+from schema.money import MoneyInput
+from schema.mutation import INPUT, decode, respond
+from schema.permissions import allow, roles_note
+from services.credit import agreements, applications, file_policy, reviews
+from services.credit.agreements import AgreementView
+from services.credit.applications import ApplicationView
+from services.credit.file_policy import Policy
+from services.credit.reviews import ReviewView
+from services.inputs import MoneyIn
+from services.uow import UnitOfWork
+
+
+def _money(value: MoneyInput | None) -> MoneyIn | None:
+    return None if value is None else MoneyIn(value.amount, value.currency)
+
+
+@strawberry.input(description="A credit application (赊销申请).")
+class SubmitCreditApplicationInput:
+    customer_id: strawberry.ID = strawberry.field(description="Global id of the customer.")
+    requested_limit: MoneyInput = strawberry.field(description="The limit asked for (above 0).")
+    payment_terms_code: str | None = strawberry.field(
+        default=None, description="The payment terms asked for (a stored template code)."
+    )
+    valid_from: date = strawberry.field(description="First day the credit is wanted.")
+    valid_to: date | None = strawberry.field(default=None, description="Last day, if any.")
+    purpose: str = strawberry.field(description="What the credit is for, 1-2,000 characters.")
+    application_ref: str | None = strawberry.field(
+        default=None, description="The portal's own reference (unique in the tenant)."
+    )
+    statement_ids: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="The customer's financial statements (global ids)."
+    )
+    external_record_ids: list[strawberry.ID] = strawberry.field(
+        default_factory=list,
+        description="The customer's bureau reports, references, visit reports (global ids).",
+    )
+
+
+@strawberry.input(description="One department's opinion on an application.")
+class GiveCreditApplicationOpinionInput:
+    id: strawberry.ID = strawberry.field(description="Global id of the application.")
+    role: OpinionRoleEnum = strawberry.field(description="The department you speak for.")  # type: ignore[valid-type]
+    recommendation: RecommendationEnum = strawberry.field(description="What you recommend.")  # type: ignore[valid-type]
+    comment: str | None = strawberry.field(default=None, description="At most 2,000 characters.")
+
+
+@strawberry.input(description="The credit manager's decision on an application.")
+class DecideCreditApplicationInput:
+    id: strawberry.ID = strawberry.field(description="Global id of the application.")
+    verdict: VerdictEnum = strawberry.field(description="Approve, counter-offer or reject.")  # type: ignore[valid-type]
+    reason: str = strawberry.field(description="Why, 1-2,000 characters.")
+    limit: MoneyInput | None = strawberry.field(
+        default=None, description="A counter-offer's limit (default: as asked)."
+    )
+    payment_terms_code: str | None = strawberry.field(
+        default=None, description="A counter-offer's terms (default: as asked)."
+    )
+    valid_to: date | None = strawberry.field(
+        default=None, description="A counter-offer's last day (default: as asked)."
+    )
+    rating_class: str | None = strawberry.field(
+        default=None, description="A class to grant with it (A-D), if any."
+    )
+
+
+@strawberry.type(description="Result of an application mutation.")
+class CreditApplicationPayload(CREDIT.payload):  # type: ignore[misc,name-defined]
+    application: CreditApplication | None = strawberry.field(
+        default=None, description="The application after the change."
+    )
+
+
+async def _show_application(result: ApplicationView) -> dict[str, Any]:
+    return {"application": CreditApplication.build(result)}
+
+
+async def submit_credit_application(
+    info: Info[Context, Any], input: Annotated[SubmitCreditApplicationInput, INPUT]
+) -> CreditApplicationPayload:
+    async def work(uow: UnitOfWork) -> ApplicationView:
+        data = applications.ApplicationIn(
+            decode(input.customer_id, "Customer", "customerId"),
+            MoneyIn(input.requested_limit.amount, input.requested_limit.currency),
+            input.payment_terms_code,
+            input.valid_from,
+            input.valid_to,
+            input.purpose,
+            input.application_ref,
+            [decode(i, "FinancialStatement", "statementIds") for i in input.statement_ids],
+            [
+                decode(i, "ExternalCreditRecord", "externalRecordIds")
+                for i in input.external_record_ids
+            ],
+        )
+        return await applications.submit(uow, data, info.context.today)
+
+    return await respond(info, CreditApplicationPayload, work, _show_application)
+
+
+async def give_credit_application_opinion(
+    info: Info[Context, Any], input: Annotated[GiveCreditApplicationOpinionInput, INPUT]
+) -> CreditApplicationPayload:
+    async def work(uow: UnitOfWork) -> ApplicationView:
+        return await applications.give_opinion(
+            uow,
+            decode(input.id, "CreditApplication"),
+            input.role.value,
+            input.recommendation.value,
+            input.comment,
+        )
+
+    return await respond(info, CreditApplicationPayload, work, _show_application)
+
+
+async def decide_credit_application(
+    info: Info[Context, Any], input: Annotated[DecideCreditApplicationInput, INPUT]
+) -> CreditApplicationPayload:
+    async def work(uow: UnitOfWork) -> ApplicationView:
+        data = applications.DecisionIn(
+            input.verdict.value,
+            input.reason,
+            _money(input.limit),
+            input.payment_terms_code,
+            input.valid_to,
+            input.rating_class,
+        )
+        return await applications.decide(
+            uow, decode(input.id, "CreditApplication"), data, info.context.today
+        )
+
+    return await respond(info, CreditApplicationPayload, work, _show_application)
+
+
+@strawberry.input(description="A guarantee the agreement requires.")
+class CreditGuaranteeInput:
+    kind: GuaranteeKindEnum = strawberry.field(description="What kind.")  # type: ignore[valid-type]
+    description: str = strawberry.field(description="Who or what, 1-500 characters.")
+    amount: MoneyInput | None = strawberry.field(default=None, description="Amount covered.")
+
+
+@strawberry.input(description="A credit agreement (赊销协议) to draw up.")
+class CreateCreditAgreementInput:
+    customer_id: strawberry.ID = strawberry.field(description="Global id of the customer.")
+    limit: MoneyInput = strawberry.field(description="The agreed limit (above 0).")
+    payment_terms_code: str = strawberry.field(description="The agreed terms (a template code).")
+    late_interest_daily_rate: str | None = strawberry.field(
+        default=None, description="Per day, 0 to below 0.01; default 0.0005 (0.05% a day)."
+    )
+    guarantees: list[CreditGuaranteeInput] = strawberry.field(
+        default_factory=list, description="Required guarantees (at most 10)."
+    )
+    dispute_venue: DisputeVenueEnum = strawberry.field(description="Arbitration or court.")  # type: ignore[valid-type]
+    venue_name: str = strawberry.field(description="The commission or court, 1-200 characters.")
+    valid_from: date = strawberry.field(description="First day in force.")
+    valid_to: date | None = strawberry.field(
+        default=None, description="Last day in force; default one year."
+    )
+    signed_on: date | None = strawberry.field(
+        default=None, description="When given, the agreement is signed (and in force) at once."
+    )
+    number: str | None = strawberry.field(default=None, description="Its number, 1-50 chars.")
+    document_ref: str | None = strawberry.field(default=None, description="Where it is kept.")
+    application_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The application it follows, if any."
+    )
+
+
+@strawberry.input(description="Record a drawn-up agreement as signed.")
+class SignCreditAgreementInput:
+    id: strawberry.ID = strawberry.field(description="Global id of the agreement.")
+    signed_on: date = strawberry.field(description="Day signed (not in the future).")
+    document_ref: str | None = strawberry.field(
+        default=None, description="Where the signed copy is kept."
+    )
+
+
+@strawberry.type(description="Result of an agreement mutation.")
+class CreditAgreementPayload(CREDIT.payload):  # type: ignore[misc,name-defined]
+    agreement: CreditAgreement | None = strawberry.field(
+        default=None, description="The agreement after the change."
+    )
+
+
+async def _show_agreement(result: AgreementView) -> dict[str, Any]:
+    return {"agreement": CreditAgreement.build(result)}
+
+
+def _guarantee(n: int, g: CreditGuaranteeInput) -> GuaranteeIn:
+    amount = None
+    if g.amount is not None:
+        amount = DomainMoney.parse(g.amount.amount, g.amount.currency, f"guarantees.{n}.amount")
+    return GuaranteeIn(g.kind.value, g.description, amount)
+
+
+async def create_credit_agreement(
+    info: Info[Context, Any], input: Annotated[CreateCreditAgreementInput, INPUT]
+) -> CreditAgreementPayload:
+    async def work(uow: UnitOfWork) -> AgreementView:
+        data = agreements.AgreementIn(
+            decode(input.customer_id, "Customer", "customerId"),
+            input.limit.amount,
+            input.limit.currency,
+            input.payment_terms_code,
+            input.late_interest_daily_rate,
+            [_guarantee(n, g) for n, g in enumerate(input.guarantees)],
+            input.dispute_venue.value,
+            input.venue_name,
+            input.valid_from,
+            input.valid_to,
+            input.signed_on,
+            input.number,
+            input.document_ref,
+            decode(input.application_id, "CreditApplication", "applicationId")
+            if input.application_id
+            else None,
+        )
+        return await agreements.create(uow, data, info.context.today)
+
+    return await respond(info, CreditAgreementPayload, work, _show_agreement)
+
+
+async def sign_credit_agreement(
+    info: Info[Context, Any], input: Annotated[SignCreditAgreementInput, INPUT]
+) -> CreditAgreementPayload:
+    async def work(uow: UnitOfWork) -> AgreementView:
+        return await agreements.sign(
+            uow,
+            decode(input.id, "CreditAgreement"),
+            input.signed_on,
+            input.document_ref,
+            info.context.today,
+        )
+
+    return await respond(info, CreditAgreementPayload, work, _show_agreement)
+
+
+@strawberry.input(description="What the reviewer confirmed.")
+class CreditReviewChecklistInput:
+    statements_updated: bool = strawberry.field(default=False, description="Statements updated.")
+    bureau_refreshed: bool = strawberry.field(default=False, description="Bureau refreshed.")
+    visit_done: bool = strawberry.field(default=False, description="Site visit done.")
+    agreement_valid: bool = strawberry.field(default=False, description="Agreement valid.")
+
+
+@strawberry.input(description="Record a completed review: its checklist and outcome.")
+class RecordCreditReviewInput:
+    customer_id: strawberry.ID = strawberry.field(description="Global id of the customer.")
+    reviewed_on: date | None = strawberry.field(default=None, description="Defaults to today.")
+    checklist: CreditReviewChecklistInput | None = strawberry.field(
+        default=None, description="What was checked (default: nothing confirmed)."
+    )
+    outcome: ReviewOutcomeEnum = strawberry.field(  # type: ignore[valid-type]
+        default=ReviewOutcomeEnum.KEEP, description="What was decided (default KEEP)."
+    )
+    reason: str | None = strawberry.field(
+        default=None, description="Why; required for every outcome but KEEP."
+    )
+    rating_class: str | None = strawberry.field(
+        default=None, description="UPGRADE or DOWNGRADE: the new class (A-D)."
+    )
+    limit: MoneyInput | None = strawberry.field(
+        default=None, description="CHANGE_LIMIT: the new limit (filed for approval)."
+    )
+    limit_valid_to: date | None = strawberry.field(
+        default=None, description="CHANGE_LIMIT: the limit's last day, if any."
+    )
+    payment_terms_code: str | None = strawberry.field(
+        default=None, description="CHANGE_TERMS: the new terms (a template code)."
+    )
+
+
+@strawberry.type(description="Result of recordCreditReview.")
+class RecordCreditReviewPayload(CREDIT.payload):  # type: ignore[misc,name-defined]
+    customer: Customer | None = strawberry.field(
+        default=None, description="The customer after review."
+    )
+    review: CreditReview | None = strawberry.field(default=None, description="The review.")
+
+
+async def record_credit_review(
+    info: Info[Context, Any], input: Annotated[RecordCreditReviewInput, INPUT]
+) -> RecordCreditReviewPayload:
+    today = info.context.today
+
+    async def work(uow: UnitOfWork) -> ReviewView:
+        limit = None
+        if input.limit is not None:
+            limit = DomainMoney.parse(input.limit.amount, input.limit.currency, "limit.amount")
+        c = input.checklist
+        checklist = (
+            Checklist()
+            if c is None
+            else Checklist(
+                c.statements_updated, c.bureau_refreshed, c.visit_done, c.agreement_valid
+            )
+        )
+        given = OutcomeIn(
+            input.outcome.value,
+            input.reason,
+            input.rating_class,
+            limit,
+            input.limit_valid_to,
+            input.payment_terms_code,
+        )
+        customer_id = decode(input.customer_id, "Customer", "customerId")
+        return await reviews.record(
+            uow, customer_id, input.reviewed_on or today, checklist, given, today
+        )
+
+    async def show(review: ReviewView) -> dict[str, Any]:
+        loader = info.context.loader("customers", customer_loaders.customers)
+        record = await loader.load(review.customer_id)
+        return {
+            "customer": None if record is None else Customer.from_row(record),
+            "review": CreditReview.build(review),
+        }
+
+    return await respond(info, RecordCreditReviewPayload, work, show)
+
+
+@strawberry.input(description="One item the credit file must hold.")
+class CreditFileItemInput:
+    key: str = strawberry.field(
+        description="A customer field (e.g. industry) or a dossier entry kind (CREDIT_REPORT)."
+    )
+    max_age_days: int | None = strawberry.field(
+        default=None, description="Older than this (1-3650 days) counts as stale."
+    )
+
+
+@strawberry.input(description="The tenant's credit-file policy; an omitted part is kept.")
+class UpdateCreditFilePolicyInput:
+    items: list[CreditFileItemInput] | None = strawberry.field(
+        default=None, description="The whole checklist (replaces the current one)."
+    )
+    review_interval_days: int | None = strawberry.field(
+        default=None, description="Days between credit-file reviews, 1-3650."
+    )
+
+
+@strawberry.type(description="One required item of the credit file.")
+class CreditFileItem:
+    key: str = strawberry.field(description="What is required.")
+    max_age_days: int | None = strawberry.field(description="Stale after this many days.")
+
+
+@strawberry.type(description="The tenant's credit-file completeness policy and review interval.")
+class CreditFilePolicy:
+    items: list[CreditFileItem] = strawberry.field(description="The checklist.")
+    review_interval_days: int = strawberry.field(description="Days between reviews.")
+
+    @classmethod
+    def build(cls, p: Policy) -> CreditFilePolicy:
+        """From the service's policy."""
+        return cls(
+            items=[CreditFileItem(key=i.key, max_age_days=i.max_age_days) for i in p.items],
+            review_interval_days=p.review_interval_days,
+        )
+
+
+@strawberry.type(description="Result of updateCreditFilePolicy.")
+class CreditFilePolicyPayload(CREDIT.payload):  # type: ignore[misc,name-defined]
+    policy: CreditFilePolicy | None = strawberry.field(default=None, description="The policy now.")
+
+
+async def update_credit_file_policy(
+    info: Info[Context, Any], input: Annotated[UpdateCreditFilePolicyInput, INPUT]
+) -> CreditFilePolicyPayload:
+    async def work(uow: UnitOfWork) -> Policy:
+        items = None
+        if input.items is not None:
+            items = [ItemIn(i.key, i.max_age_days) for i in input.items]
+        return await file_policy.update(uow, items, input.review_interval_days)
+
+    async def show(policy: Policy) -> dict[str, Any]:
+        return {"policy": CreditFilePolicy.build(policy)}
+
+    return await respond(info, CreditFilePolicyPayload, work, show)
+
+
+def _field(resolver: Any, allowed: frozenset[str], text: str) -> Any:
+    return strawberry.mutation(
+        resolver=resolver, extensions=allow(allowed), description=text + roles_note(allowed)
+    )
+
+
+FIELDS = {
+    "submit_credit_application": _field(
+        submit_credit_application,
+        roles.SUBMIT_CREDIT_APPLICATIONS,
+        "Submit a credit application; finance, sales and legal then give their opinions and "
+        "a credit manager decides. A pending one is escalated after its SLA (5 days).",
+    ),
+    "give_credit_application_opinion": _field(
+        give_credit_application_opinion,
+        roles.GIVE_CREDIT_OPINIONS,
+        "Give your department's opinion (once per department; never on your own application).",
+    ),
+    "decide_credit_application": _field(
+        decide_credit_application,
+        roles.DECIDE_CREDIT_APPLICATIONS,
+        "Approve, counter-offer or reject (never your own application); a grant files the "
+        "limit for approval under the tenant's matrix and sets the terms; the decision is "
+        "logged and replayable.",
+    ),
+    "create_credit_agreement": _field(
+        create_credit_agreement,
+        roles.WRITE_CREDIT_AGREEMENTS,
+        "Draw up a credit agreement (signed at once with signedOn; supersedes the earlier).",
+    ),
+    "sign_credit_agreement": _field(
+        sign_credit_agreement,
+        roles.WRITE_CREDIT_AGREEMENTS,
+        "Record a drawn-up agreement as signed; the customer's earlier one is superseded.",
+    ),
+    "record_credit_review": _field(
+        record_credit_review,
+        roles.RUN_REVIEWS,
+        "Record a completed review with its checklist and outcome, applied through the same "
+        "services as a manual change; completes the customer's open reviews and settles the "
+        "review warnings.",
+    ),
+    "update_credit_file_policy": _field(
+        update_credit_file_policy,
+        roles.CONFIGURE_CREDIT_POLICY,
+        "Set the credit-file completeness checklist and/or the review interval.",
+    ),
+}
