@@ -17,6 +17,7 @@ from infra.runtime import Runtime, open_runtime
 from jobs.runner import Work, run_job, runs
 from services.closing import provisions
 from services.collections import workflow as collections
+from services.credit import scoring, sweeps
 from services.customers import reviews
 from services.jobs import catalogue as job
 from services.kpis import snapshots
@@ -38,6 +39,9 @@ WORK = (
     runs(job.RUN_PROVISIONS, lambda uow, a: _provisions(uow, a.period_end)),
     runs(job.MONTHLY_STATEMENTS, lambda uow, a: statements.generate(uow, a.period)),
     runs(job.RENDER_STATEMENT, lambda uow, a: statements.render(uow, a.statement_id, a.lang)),
+    runs(job.RESCORE_CHANGED, lambda uow, a: scoring.rescore_changed(uow, a.as_of)),
+    runs(job.CREDIT_SWEEP, lambda uow, a: sweeps.daily_sweep(uow, a.as_of)),
+    runs(job.RECLASSIFY, lambda uow, a: scoring.rescore_all(uow, a.period, apply=True)),
 )
 
 

@@ -43,10 +43,15 @@ def due_jobs(today: date) -> list[Due[Any]]:
         Due(job.REVIEW_CREDIT_FILES, job.AsOf(today), f"review:{today}"),
         Due(job.DAILY_COLLECTIONS, job.AsOf(today), f"collections:{today}"),
         Due(job.AGING_SNAPSHOT, job.AsOf(today), f"aging:{today}"),
+        Due(job.RESCORE_CHANGED, job.AsOf(today), f"rescore:{today}"),
+        Due(job.CREDIT_SWEEP, job.AsOf(today), f"credit-sweep:{today}"),
     ]
     month_end = previous_month_end(today)
     # month-end provisions run from the 1st; asking again later the same month is a no-op
     due.append(Due(job.RUN_PROVISIONS, job.PeriodEnd(month_end), f"provisions:{month_end}"))
+    # the month's reclassification runs from the 1st, scored as of that day, once a month
+    first = today.replace(day=1)
+    due.append(Due(job.RECLASSIFY, job.Period(first), f"reclassify:{first}"))
     if today.day <= STATEMENT_DEADLINE_DAY:
         period = month_end.replace(day=1)
         due.append(Due(job.MONTHLY_STATEMENTS, job.Period(period), f"statements:{period}"))

@@ -34,6 +34,9 @@ STORED = [
         job.StatementPdf(STATEMENT, "zh-CN"),
         {"statementId": str(STATEMENT), "lang": "zh-CN"},
     ),
+    (job.RESCORE_CHANGED, job.AsOf(date(2026, 11, 30)), {"asOf": "2026-11-30"}),
+    (job.CREDIT_SWEEP, job.AsOf(date(2026, 11, 30)), {"asOf": "2026-11-30"}),
+    (job.RECLASSIFY, job.Period(date(2026, 11, 1)), {"period": "2026-11-01"}),
 ]
 
 
