@@ -16,6 +16,7 @@ from starlette.routing import Route, WebSocketRoute
 
 from api import graphiql, metrics
 from api.auth import TokenVerifier
+from api.credit_documents import credit_agreement_pdf, credit_decision_pdf
 from api.credit_imports import import_statements_csv
 from api.csv_imports import import_csv
 from api.graphql_view import CreditGraphQL
@@ -110,6 +111,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
             Route("/documents/customers/{id}/dunning-letter.pdf", dunning_letter_pdf),
             Route("/documents/customers/{id}/activities.csv", activities_csv),
             Route("/documents/statements/{id}.pdf", statement_pdf),
+            Route("/documents/credit-agreements/{id}.pdf", credit_agreement_pdf),
+            Route("/documents/credit-applications/{id}/decision.pdf", credit_decision_pdf),
             Route("/imports/financial-statements.csv", import_statements_csv, methods=["POST"]),
             Route("/imports/{kind}.csv", import_csv, methods=["POST"]),
         ],

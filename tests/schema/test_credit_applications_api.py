@@ -206,3 +206,43 @@ async def test_the_credit_file_policy_is_settable(client, settings, database):
     sales = token(settings, roles=["sales"], sub="sam")
     refused = await gql(client, FILE_POLICY, {"input": {"reviewIntervalDays": 30}}, sales)
     assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_agreement_and_decision_pdfs_in_both_languages(client, settings, database):
+    # given a signed agreement and a decided application
+    from tests.documents.pdf_tools import pdf_text
+
+    manager, customer = await _setup(client, settings)
+    agreement = {
+        "customerId": customer,
+        "limit": {"amount": "300000.00", "currency": "CNY"},
+        "paymentTermsCode": "NET30",
+        "disputeVenue": "COURT",
+        "venueName": "上海市浦东新区人民法院",
+        "validFrom": TODAY.isoformat(),
+        "signedOn": TODAY.isoformat(),
+        "number": "SA-2026-001",
+    }
+    made = await gql(client, AGREE, {"input": agreement}, manager)
+    url = made["data"]["createCreditAgreement"]["agreement"]["documentUrl"]
+    submitted = await gql(
+        client, SUBMIT, {"input": _application(customer)}, token(settings, roles=["sales"])
+    )
+    app_id = submitted["data"]["submitCreditApplication"]["application"]["id"]
+    headers = {"Authorization": f"Bearer {manager}"}
+    # when both are fetched in both languages
+    zh = await client.get(url, params={"lang": "zh-CN"}, headers=headers)
+    en = await client.get(url, params={"lang": "en"}, headers=headers)
+    letter = f"/documents/credit-applications/{app_id}/decision.pdf"
+    decision = await client.get(letter, params={"lang": "en"}, headers=headers)
+    # then the texts are there, each in its language, and the interest is 0.05% a day
+    assert zh.status_code == 200 and zh.headers["content-type"] == "application/pdf"
+    zh_text = pdf_text(zh.content)
+    assert "赊销协议" in zh_text and "SA-2026-001" in zh_text and "0.05" in zh_text
+    assert "上海市浦东新区人民法院" in zh_text
+    assert "Credit agreement" in pdf_text(en.content)
+    assert decision.status_code == 200
+    assert "Credit application decision" in pdf_text(decision.content)
+    viewer = token(settings, roles=["viewer"])
+    refused = await client.get(url, headers={"Authorization": f"Bearer {viewer}"})
+    assert refused.status_code == 403

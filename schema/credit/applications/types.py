@@ -91,6 +91,9 @@ class CreditApplication(Node):
     limit_request_id: strawberry.ID | None = strawberry.field(
         description="The limit request the grant filed (approved by the tenant's matrix)."
     )
+    decision_document_url: str = strawberry.field(
+        description="The decision letter as PDF (add ?lang=en for English; zh-CN by default)."
+    )
 
     @classmethod
     def build(cls, a: ApplicationView) -> CreditApplication:
@@ -126,6 +129,10 @@ class CreditApplication(Node):
             decision_reason=a.decision_reason,
             granted=CreditGrant.of(a.granted) if a.granted else None,
             decision_id=to_global_id("CreditDecision", a.decision_id) if a.decision_id else None,
+            decision_document_url=(
+                f"/documents/credit-applications/{to_global_id('CreditApplication', a.id)}"
+                "/decision.pdf"
+            ),
             limit_request_id=to_global_id("CreditLimitRequest", a.limit_request_id)
             if a.limit_request_id
             else None,
@@ -185,7 +192,8 @@ class CreditAgreement(Node):
             valid_from=a.valid_from,
             valid_to=a.valid_to,
             document_ref=a.document_ref,
-            document_url=f"/documents/credit-agreements/{a.id}.pdf",
+            document_url=f"/documents/credit-agreements/{to_global_id('CreditAgreement', a.id)}"
+            ".pdf",
         )
 
 
