@@ -125,7 +125,6 @@ add(
         "THIRD_PARTY_GUARANTEE": {"zh-CN": "第三方保证", "en": "Third-party guarantee"},
         "BANK_GUARANTEE": {"zh-CN": "银行保函", "en": "Bank guarantee"},
         "COLLATERAL": {"zh-CN": "抵押", "en": "Collateral"},
-        "amount": {"zh-CN": "金额", "en": "Amount"},
         "application.ref": {"zh-CN": "申请编号", "en": "Application"},
         "customer": {"zh-CN": "客户", "en": "Customer"},
         "submitted": {"zh-CN": "申请日期", "en": "Submitted"},

@@ -15,6 +15,7 @@ from documents.models import (
     WarningLine,
 )
 from domain.money import Money
+from services.credit import credit_file_sections
 from services.customers import reads
 from services.read_session import ReadSession
 from services.warnings.reads import open_for_customer
@@ -39,6 +40,7 @@ async def gather(
     grade = (await reads.completeness_for(session, [customer_id], today))[0]
     partners = (await reads.relations_for(session, [customer_id]))[0]
     entries = (await reads.entries_for(session, [customer_id], REPORT_TIMELINE_ENTRIES))[0]
+    credit = await credit_file_sections.gather(session, customer_id)
     return CreditFileReport(
         tenant_name=await reads.tenant_name(session),
         generated_at=datetime.now(UTC),
@@ -73,6 +75,9 @@ async def gather(
             WarningLine(w.kind, w.level, w.raised_at)
             for w in await open_for_customer(session, customer_id)
         ],
+        analysis=credit.analysis,
+        score=credit.score,
+        limits=credit.limits,
     )
 
 

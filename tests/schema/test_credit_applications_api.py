@@ -246,3 +246,25 @@ async def test_agreement_and_decision_pdfs_in_both_languages(client, settings, d
     viewer = token(settings, roles=["viewer"])
     refused = await client.get(url, headers={"Authorization": f"Bearer {viewer}"})
     assert refused.status_code == 403
+
+
+async def test_the_credit_file_pdf_shows_the_limit_history_and_sections(
+    client, settings, runtime, tenants
+):
+    # given a customer with an approved limit
+    from schema.relay import from_global_id
+    from tests.documents.pdf_tools import pdf_text
+    from tests.services.credit_limits_helpers import approved_limit
+
+    manager, customer = await _setup(client, settings)
+    raw = from_global_id(customer, "Customer")[1]
+    await approved_limit(runtime, tenants["acme"], raw, "123456.00")
+    headers = {"Authorization": f"Bearer {manager}"}
+    # when the credit file is fetched in both languages
+    path = f"/documents/customers/{customer}/credit-file.pdf"
+    zh = pdf_text((await client.get(path, params={"lang": "zh-CN"}, headers=headers)).content)
+    en = pdf_text((await client.get(path, params={"lang": "en"}, headers=headers)).content)
+    # then the three credit sections are there, with the limit in the history
+    for title in ("财务分析", "信用评分", "信用额度历史"):
+        assert title in zh
+    assert "Credit limit history" in en and "123456.00 CNY" in en
