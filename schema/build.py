@@ -30,6 +30,7 @@ from schema.cost_limits import CostLimits
 from schema.credit.analysis import mutations as credit_analysis
 from schema.credit.analysis.queries import CreditAnalysisQuery
 from schema.credit.applications import mutations as credit_applications
+from schema.credit.applications import review_mutations as credit_reviews
 from schema.credit.applications.queries import CreditApplicationQuery
 from schema.credit.limits.mutations import check as credit_check
 from schema.credit.limits.mutations import limits as credit_limits
@@ -110,6 +111,7 @@ MUTATION_MODULES = (
     sales_orders,
     credit_check,
     credit_applications,
+    credit_reviews,
 )
 
 Mutation = strawberry.type(

@@ -28,11 +28,11 @@ from domain.errors import DomainError, NotFound
 from domain.money import Money
 from services.configuration import payment_terms
 from services.credit import classes, limits
+from services.credit.application_reads import ApplicationView, opinions_of, view_of
 from services.credit.decisions import record_decision, register_replayer
 from services.credit.trail import audited
 from services.customers.master_data import set_credit_terms
 from services.inputs import MoneyIn
-from services.read_session import ReadSession
 from services.uow import UnitOfWork
 
 TOPIC_SUBMITTED = "credit.application_submitted"
@@ -43,43 +43,6 @@ ESCALATION_WARNING = "CREDIT_APPLICATION_OVERDUE"
 ESCALATION_LEVEL = "MEDIUM"  #: a stalled decision is a process risk, not a customer risk
 
 register_replayer("APPLICATION", rules.decide_application)
-
-
-@dataclass(frozen=True)
-class Opinion:
-    """One department's opinion."""
-
-    role: str
-    recommendation: str
-    comment: str | None
-    given_by: str
-
-
-@dataclass(frozen=True)
-class ApplicationView:
-    """An application as it stands, with its opinions."""
-
-    id: UUID
-    customer_id: UUID
-    reference: str | None
-    status: str
-    requested: rules.Grant
-    purpose: str
-    statement_ids: tuple[UUID, ...]
-    record_ids: tuple[UUID, ...]
-    required_opinions: tuple[str, ...]
-    opinions: tuple[Opinion, ...]
-    submitted_by: str
-    submitted_on: date
-    sla_due_on: date
-    escalated_on: date | None
-    verdict: str | None
-    decided_by: str | None
-    decided_on: date | None
-    decision_reason: str | None
-    granted: rules.Grant | None
-    decision_id: UUID | None
-    limit_request_id: UUID | None
 
 
 @dataclass(frozen=True)
@@ -109,49 +72,6 @@ class DecisionIn:
     rating_class: str | None = None
 
 
-def _view(row: Any, opinions: Sequence[Any]) -> ApplicationView:
-    return ApplicationView(
-        row.id,
-        row.customer_id,
-        row.application_ref,
-        row.status,
-        rules.Grant(
-            Money(int(row.requested_minor), row.currency.strip()),
-            row.requested_terms_code,
-            row.valid_from,
-            row.valid_to,
-        ),
-        row.purpose,
-        tuple(row.statement_ids),
-        tuple(row.record_ids),
-        tuple(row.required_opinions),
-        tuple(Opinion(o.role, o.recommendation, o.comment, o.created_by) for o in opinions),
-        row.created_by,
-        row.submitted_on,
-        row.sla_due_on,
-        row.escalated_on,
-        row.verdict,
-        row.decided_by,
-        row.decided_on,
-        row.decision_reason,
-        rules.Grant.from_json(row.granted) if row.granted else None,
-        row.decision_id,
-        row.limit_request_id,
-    )
-
-
-async def _opinions(conn: Any, ids: Sequence[UUID]) -> dict[UUID, list[Any]]:
-    rows = await conn.execute(
-        sa.select(credit_application_opinions)
-        .where(credit_application_opinions.c.application_id.in_(list(ids)))
-        .order_by(credit_application_opinions.c.created_at)
-    )
-    out: dict[UUID, list[Any]] = {i: [] for i in ids}
-    for r in rows:
-        out[r.application_id].append(r)
-    return out
-
-
 async def _locked(uow: UnitOfWork, application_id: UUID) -> Any:
     row = (
         await uow.conn.execute(
@@ -171,7 +91,7 @@ async def _reload(uow: UnitOfWork, application_id: UUID) -> ApplicationView:
             sa.select(credit_applications).where(credit_applications.c.id == application_id)
         )
     ).one()
-    return _view(row, (await _opinions(uow.conn, [application_id]))[application_id])
+    return view_of(row, (await opinions_of(uow.conn, [application_id]))[application_id])
 
 
 async def _check_attachments(uow: UnitOfWork, data: ApplicationIn) -> None:
@@ -248,7 +168,7 @@ async def submit(uow: UnitOfWork, data: ApplicationIn, today: date) -> Applicati
         TOPIC_SUBMITTED,
         {"applicationId": str(row.id), "customerId": str(data.customer_id)},
     )
-    return _view(row, [])
+    return view_of(row, [])
 
 
 async def give_opinion(
@@ -265,7 +185,7 @@ async def give_opinion(
     if errors:
         raise errors[0]
     row = await _locked(uow, application_id)
-    given = [rules.OpinionRole(o.role) for o in (await _opinions(uow.conn, [row.id]))[row.id]]
+    given = [rules.OpinionRole(o.role) for o in (await opinions_of(uow.conn, [row.id]))[row.id]]
     rules.check_opinion(
         row.created_by,
         uow.actor.subject,
@@ -301,7 +221,7 @@ async def decide(
     """Approve, counter-offer or reject; what is granted is applied through the services
     a manual change uses, and the decision is logged with its snapshot."""
     row = await _locked(uow, application_id)
-    view = _view(row, (await _opinions(uow.conn, [row.id]))[row.id])
+    view = view_of(row, (await opinions_of(uow.conn, [row.id]))[row.id])
     try:
         verdict = rules.Verdict(data.verdict)
     except ValueError:
@@ -437,39 +357,3 @@ async def escalate_overdue(uow: UnitOfWork, as_of: date) -> int:
         )
         await record_event(uow.conn, uow.tenant_id, TOPIC_ESCALATED, evidence)
     return len(rows)
-
-
-async def by_ids(session: ReadSession, ids: Sequence[UUID]) -> list[ApplicationView | None]:
-    """Applications by id in the given order (None where absent), with their opinions."""
-
-    async def run(conn: Any) -> list[ApplicationView | None]:
-        rows = {
-            r.id: r
-            for r in await conn.execute(
-                sa.select(credit_applications).where(credit_applications.c.id.in_(list(ids)))
-            )
-        }
-        opinions = await _opinions(conn, list(rows))
-        return [_view(rows[i], opinions[i]) if i in rows else None for i in ids]
-
-    result: list[ApplicationView | None] = await session.run(run)
-    return result
-
-
-async def for_customer(
-    session: ReadSession, customer_id: UUID, status: str | None = None
-) -> list[ApplicationView]:
-    """A customer's applications, newest first (a customer files a handful a year)."""
-
-    async def run(conn: Any) -> list[ApplicationView]:
-        query = sa.select(credit_applications).where(
-            credit_applications.c.customer_id == customer_id
-        )
-        if status:
-            query = query.where(credit_applications.c.status == status)
-        rows = list(await conn.execute(query.order_by(credit_applications.c.created_at.desc())))
-        opinions = await _opinions(conn, [r.id for r in rows])
-        return [_view(r, opinions[r.id]) for r in rows]
-
-    result: list[ApplicationView] = await session.run(run)
-    return result

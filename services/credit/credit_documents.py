@@ -18,7 +18,7 @@ from documents.credit_letters import (
 )
 from domain.money import Money
 from services.configuration import payment_terms
-from services.credit import agreements, applications
+from services.credit import agreements, application_reads
 from services.read_session import ReadSession
 from services.tenant import profile
 
@@ -83,7 +83,7 @@ async def agreement_doc(session: ReadSession, agreement_id: UUID) -> AgreementDo
 
 async def decision_doc(session: ReadSession, application_id: UUID) -> DecisionDoc | None:
     """The application and its decision; None when it is not the tenant's."""
-    found = (await applications.by_ids(session, [application_id]))[0]
+    found = (await application_reads.by_ids(session, [application_id]))[0]
     if found is None:
         return None
     customer = await _customer(session, found.customer_id)

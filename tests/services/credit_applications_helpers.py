@@ -8,6 +8,7 @@ from uuid import UUID
 
 from services.configuration import payment_terms
 from services.credit import applications
+from services.credit.application_reads import ApplicationView
 from services.inputs import MoneyIn
 from services.uow import Actor, UnitOfWork
 
@@ -28,7 +29,7 @@ async def terms(runtime: Any, tenant: UUID, code: str = "NET30", days: int = 30)
 
 async def submitted(
     runtime: Any, tenant: UUID, customer_id: UUID, amount: str = "500000.00", actor: Actor = SALES
-) -> applications.ApplicationView:
+) -> ApplicationView:
     """An application for a limit on NET30 terms."""
     async with UnitOfWork(runtime.engine, tenant, actor) as uow:
         view = await applications.submit(

@@ -15,7 +15,7 @@ from strawberry.types import Info
 from domain import roles
 from schema.context import Context
 from schema.credit.applications.enums import ApplicationStatusEnum
-from schema.credit.applications.mutations import CreditFilePolicy
+from schema.credit.applications.review_mutations import CreditFilePolicy
 from schema.credit.applications.types import (
     CreditAgreement,
     CreditAgreementConnection,
@@ -30,7 +30,7 @@ from schema.credit.applications.types import (
 from schema.credit.limits.queries import UNKNOWN, _id, _size
 from schema.permissions import allow, roles_note
 from schema.relay import connection, decode_cursor, edges_of, encode_cursor
-from services.credit import agreements, applications, file_policy, reviews
+from services.credit import agreements, application_reads, file_policy, reviews
 
 READ = roles.READ_CREDIT_APPLICATIONS
 FIRST = strawberry.argument(description="Page size, 1-100.")
@@ -73,7 +73,7 @@ class CreditApplicationQuery:
         customer = _id(customer_id, "Customer")
         items = []
         if customer is not UNKNOWN:
-            items = await applications.for_customer(
+            items = await application_reads.for_customer(
                 info.context.session, customer, status.value if status else None
             )
         return _page(

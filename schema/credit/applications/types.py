@@ -25,9 +25,9 @@ from schema.credit.applications.enums import (
 from schema.money import Money
 from schema.node import register_node
 from schema.relay import Node, PageInfo, to_global_id
-from services.credit import agreements, applications
+from services.credit import agreements, application_reads
 from services.credit.agreements import AgreementView
-from services.credit.applications import ApplicationView
+from services.credit.application_reads import ApplicationView
 from services.credit.reviews import ReviewView
 
 
@@ -289,7 +289,7 @@ def application_loader(ctx: Context) -> DataLoader[UUID, ApplicationView | None]
     """Applications by id."""
 
     async def load(ids: list[UUID]) -> list[ApplicationView | None]:
-        return await applications.by_ids(ctx.session, ids)
+        return await application_reads.by_ids(ctx.session, ids)
 
     return DataLoader(load_fn=load)
 
