@@ -24,9 +24,11 @@ from api.middleware import EdgeMiddleware
 from api.routes import (
     activities_csv,
     credit_file_pdf,
+    dunning_letter_draft,
     dunning_letter_pdf,
     healthz,
     readyz,
+    sent_document,
     statement_pdf,
 )
 from infra.broker_probe import probe_for
@@ -109,6 +111,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
             Route("/metrics", metrics.metrics_endpoint),
             Route("/documents/customers/{id}/credit-file.pdf", credit_file_pdf),
             Route("/documents/customers/{id}/dunning-letter.pdf", dunning_letter_pdf),
+            Route("/documents/customers/{id}/dunning-letter-draft.pdf", dunning_letter_draft),
+            Route("/documents/sent/{id}", sent_document),
             Route("/documents/customers/{id}/activities.csv", activities_csv),
             Route("/documents/statements/{id}.pdf", statement_pdf),
             Route("/documents/credit-agreements/{id}.pdf", credit_agreement_pdf),

@@ -120,7 +120,7 @@ add(
             "en": "This agreement is in force from {start} to {end}.",
         },
         "signed_on": {"zh-CN": "签署日期", "en": "Signed on"},
-        "signature": {"zh-CN": "签章", "en": "Signature and seal"},
+        "agreement.signature": {"zh-CN": "签章", "en": "Signature and seal"},
         "unsigned": {"zh-CN": "草稿，未签署", "en": "Draft, not signed"},
         "THIRD_PARTY_GUARANTEE": {"zh-CN": "第三方保证", "en": "Third-party guarantee"},
         "BANK_GUARANTEE": {"zh-CN": "银行保函", "en": "Bank guarantee"},

@@ -19,9 +19,11 @@ from services.closing import provisions
 from services.collections import workflow as collections
 from services.credit import scoring, sweeps
 from services.customers import reviews
+from services.delivery import outbox
 from services.jobs import catalogue as job
 from services.kpis import snapshots
 from services.statements import monthly as statements
+from services.statements import sending
 from services.uow import UnitOfWork
 
 _runtime: Runtime | None = None
@@ -42,6 +44,8 @@ WORK = (
     runs(job.RESCORE_CHANGED, lambda uow, a: scoring.rescore_changed(uow, a.as_of)),
     runs(job.CREDIT_SWEEP, lambda uow, a: sweeps.daily_sweep(uow, a.as_of)),
     runs(job.RECLASSIFY, lambda uow, a: scoring.rescore_all(uow, a.period, apply=True)),
+    runs(job.SEND_STATEMENT, lambda uow, a: sending.send_new_statement(uow, a.statement_id)),
+    runs(job.DELIVER_DOCUMENT, lambda uow, a: outbox.deliver(uow, a.delivery_id)),
 )
 
 

@@ -42,6 +42,8 @@ from schema.credit.scoring.queries import CreditScoringQuery
 from schema.customers.mutations import credit_files, credit_terms
 from schema.customers.mutations import master_data as customers
 from schema.customers.queries import CustomerQuery
+from schema.delivery import mutations as delivery
+from schema.delivery.queries import DeliveryQuery
 from schema.engine.switch import executor_class, refuse_skipped_extensions
 from schema.errors import RequestIdMaskErrors
 from schema.integration import mutations as integration
@@ -84,6 +86,7 @@ class Query(
     CreditScoringQuery,
     CreditLimitQuery,
     CreditApplicationQuery,
+    DeliveryQuery,
 ):
     pass
 
@@ -112,6 +115,7 @@ MUTATION_MODULES = (
     credit_check,
     credit_applications,
     credit_reviews,
+    delivery,
 )
 
 Mutation = strawberry.type(

@@ -10,6 +10,7 @@ import dbschema.collections_tables
 import dbschema.credit_analysis_tables
 import dbschema.credit_application_tables
 import dbschema.credit_limit_tables
+import dbschema.delivery_tables
 import dbschema.integration_tables
 import dbschema.ledger_tables
 import dbschema.tenant_tables  # noqa: F401  each registers its tables on metadata

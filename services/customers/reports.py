@@ -18,6 +18,7 @@ from domain.money import Money
 from services.credit import credit_file_sections
 from services.customers import reads
 from services.read_session import ReadSession
+from services.tenant import profile
 from services.warnings.reads import open_for_customer
 
 LANGUAGES = ("zh-CN", "en")
@@ -78,6 +79,7 @@ async def gather(
         analysis=credit.analysis,
         score=credit.score,
         limits=credit.limits,
+        time_zone=(await profile.load(session)).time_zone,
     )
 
 

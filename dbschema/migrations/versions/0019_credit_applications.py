@@ -6,7 +6,7 @@ agreement ending on or after its start, a late-interest rate from 0 to below 1% 
 applicant never the decider.
 
 Revision ID: 0019
-Revises: 0013
+Revises: 0014
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0019"
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
