@@ -176,7 +176,8 @@ def check_agreement(
     name = clean_text(venue_name, "venueName", MAX_VENUE, errors, required=True)
     ref = clean_text(document_ref, "documentRef", MAX_DOCUMENT_REF, errors, required=False)
     no = clean_text(number, "number", MAX_NUMBER, errors, required=False)
-    end = valid_to or default_valid_to(valid_from)
+    # the default end is a year on; from an implausible start it would overflow the calendar
+    end = valid_to or (valid_from if date_error(valid_from, "") else default_valid_to(valid_from))
     for value, field in ((signed_on, "signedOn"), (valid_from, "validFrom"), (end, "validTo")):
         problem = date_error(value, field)
         if problem:

@@ -23,6 +23,7 @@ from dbschema.queries import customers as customer_queries
 from dbschema.queries.events import record_event, record_events
 from domain.audit import AuditAction
 from domain.credit import reviews as rules
+from domain.credit.bounds import date_error
 from domain.errors import DomainError, NotFound
 from services.configuration import payment_terms
 from services.credit import classes, holds, limits
@@ -152,6 +153,9 @@ async def record(
 ) -> ReviewView:
     """Record a review: the file is marked reviewed, the outcome applied, the customer's open
     reviews completed (or a MANUAL one recorded), the decision logged and published."""
+    problem = date_error(reviewed_on, "reviewedOn")
+    if problem:
+        raise problem
     found = await customer_queries.by_ids(uow.conn, [customer_id])
     if not found:
         raise NotFound("customerId", "customer")

@@ -193,3 +193,15 @@ async def test_the_credit_file_policy_is_settable(runtime, tenants, database):
     with pytest.raises(DomainError):
         async with UnitOfWork(runtime.engine, tenant, MANAGER) as uow:
             await file_policy.update(uow, None, 0)
+
+
+async def test_a_review_dated_before_1900_is_refused(runtime, tenants, database):
+    tenant = tenants["acme"]
+    cid = await customer(runtime, tenant, "RV-9")
+    with pytest.raises(DomainError) as exc:
+        async with UnitOfWork(runtime.engine, tenant, MANAGER) as uow:
+            await reviews.record(
+                uow, cid, TODAY.replace(year=1899), Checklist(), OutcomeIn("KEEP", None), TODAY
+            )
+    assert (exc.value.code, exc.value.field) == ("INVALID_DATE", "reviewedOn")
+    assert database.query("SELECT count(*) FROM credit_reviews") == [(0,)]

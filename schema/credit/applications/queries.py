@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import Annotated, Any, TypeVar
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.types import Info
 
 from domain import roles
@@ -47,7 +48,12 @@ def _page(
     after: str | None,
     size: int,
 ) -> Any:
-    start = int(decode_cursor(after)[0]) + 1 if after else 0
+    start = 0
+    if after:
+        position = decode_cursor(after)[0]
+        if not isinstance(position, int) or position < 0:
+            raise GraphQLError("Malformed cursor", extensions={"code": "BAD_USER_INPUT"})
+        start = position + 1
     window = list(enumerate(items))[start : start + size]
     edges = edges_of(edge, window, lambda p: build(p[1]), lambda p: encode_cursor(p[0], p[1].id))
     return connection(conn, edges, start + size < len(items))
