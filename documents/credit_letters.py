@@ -1,34 +1,19 @@
 """The credit agreement (赊销协议) and the application decision (授信审批决定) as PDFs.
 
-Services gather plain data (these models) with the tenant's letterhead; this module only
-renders. Both documents come in zh-CN and en from templates in documents/templates.
+Services gather plain data (these models) with the tenant's letterhead, printed by the letters'
+shared macro; this module only renders. Both come in zh-CN and en from documents/templates.
 """
 
 from __future__ import annotations
 
-import base64
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
 
+from documents.images import letterhead_ready, print_ready
 from documents.labels import add, labeller
+from documents.models import Letterhead, Picture
 from documents.render import render_template_pdf
-
-
-@dataclass(frozen=True)
-class Letterhead:
-    """The seller's particulars at the top of a letter (the tenant profile)."""
-
-    name: str
-    address: str | None = None
-    phone: str | None = None
-    email: str | None = None
-    logo_uri: str | None = None
-    seal_uri: str | None = None
-
-
-def data_uri(media_type: str, data: bytes) -> str:
-    """An image embedded in the HTML (WeasyPrint fetches nothing over the network)."""
-    return f"data:{media_type};base64,{base64.b64encode(data).decode()}"
 
 
 @dataclass(frozen=True)
@@ -52,6 +37,7 @@ class AgreementDoc:
     signed_on: date | None
     status: str
     document_ref: str | None
+    seal: Picture | None = None
 
 
 @dataclass(frozen=True)
@@ -166,7 +152,10 @@ def _footer(letterhead: Letterhead, lang: str, what: str) -> str:
 
 
 def render_agreement_pdf(doc: AgreementDoc, lang: str) -> bytes:
-    """The agreement in zh-CN or en."""
+    """The agreement in zh-CN or en (logo and seal at print resolution)."""
+    doc = dataclasses.replace(
+        doc, letterhead=letterhead_ready(doc.letterhead), seal=print_ready(doc.seal)
+    )
     return render_template_pdf(
         "credit_agreement.html", lang, _footer(doc.letterhead, lang, "title.agreement"), d=doc
     )
@@ -174,6 +163,7 @@ def render_agreement_pdf(doc: AgreementDoc, lang: str) -> bytes:
 
 def render_decision_pdf(doc: DecisionDoc, lang: str) -> bytes:
     """The decision letter in zh-CN or en."""
+    doc = dataclasses.replace(doc, letterhead=letterhead_ready(doc.letterhead))
     return render_template_pdf(
         "credit_decision.html", lang, _footer(doc.letterhead, lang, "title.decision"), d=doc
     )

@@ -11,14 +11,14 @@ from dbschema.queries import customers as customer_queries
 from documents.credit_letters import (
     AgreementDoc,
     DecisionDoc,
-    Letterhead,
-    data_uri,
     render_agreement_pdf,
     render_decision_pdf,
 )
+from documents.models import Letterhead, Picture
 from domain.money import Money
 from services.configuration import payment_terms
 from services.credit import agreements, application_reads
+from services.delivery import letterhead
 from services.read_session import ReadSession
 from services.tenant import profile
 
@@ -29,17 +29,10 @@ def _money(m: Money) -> str:
     return f"{m.to_decimal_string()} {m.currency}"
 
 
-async def _letterhead(session: ReadSession) -> Letterhead:
+async def _letterhead(session: ReadSession) -> tuple[Letterhead, Picture | None]:
     p = await profile.load(session)
-    name = p.legal_name or str(await session.run(customer_queries.tenant_name))
-    return Letterhead(
-        name,
-        p.address,
-        p.phone,
-        p.email,
-        data_uri(p.logo.media_type, p.logo.data) if p.logo else None,
-        data_uri(p.seal.media_type, p.seal.data) if p.seal else None,
-    )
+    name = str(await session.run(customer_queries.tenant_name))
+    return letterhead.letterhead(p, name), letterhead.seal(p)
 
 
 async def _customer(session: ReadSession, customer_id: UUID) -> Any:
@@ -57,8 +50,9 @@ async def agreement_doc(session: ReadSession, agreement_id: UUID) -> AgreementDo
     customer = await _customer(session, found.customer_id)
     names = {t.code: t.name for t in (await payment_terms.catalogue(session)).templates}
     percent = (found.late_interest_daily_rate * 100).normalize()
+    head, seal = await _letterhead(session)
     return AgreementDoc(
-        letterhead=await _letterhead(session),
+        letterhead=head,
         number=found.number or str(found.id)[:8].upper(),
         customer_name=customer.legal_name,
         customer_code=customer.code,
@@ -78,6 +72,7 @@ async def agreement_doc(session: ReadSession, agreement_id: UUID) -> AgreementDo
         signed_on=found.signed_on,
         status=found.status,
         document_ref=found.document_ref,
+        seal=seal,
     )
 
 
@@ -89,7 +84,7 @@ async def decision_doc(session: ReadSession, application_id: UUID) -> DecisionDo
     customer = await _customer(session, found.customer_id)
     granted = found.granted
     return DecisionDoc(
-        letterhead=await _letterhead(session),
+        letterhead=(await _letterhead(session))[0],
         application_ref=found.reference or str(found.id)[:8].upper(),
         customer_name=customer.legal_name,
         customer_code=customer.code,
