@@ -133,9 +133,6 @@ class AuditAction(Enum):
     EXPIRE_CREDIT_AGREEMENT = strawberry.enum_value(
         "EXPIRE_CREDIT_AGREEMENT", description="Recorded a credit agreement as ended."
     )
-    OPEN_CREDIT_REVIEW = strawberry.enum_value(
-        "OPEN_CREDIT_REVIEW", description="Opened a credit review."
-    )
     COMPLETE_CREDIT_REVIEW = strawberry.enum_value(
         "COMPLETE_CREDIT_REVIEW", description="Recorded a credit review's checklist and outcome."
     )
@@ -184,12 +181,11 @@ MUTATION_OF = {
     audit.AuditAction.SUBMIT_CREDIT_APPLICATION: "submitCreditApplication",
     audit.AuditAction.GIVE_APPLICATION_OPINION: "giveCreditApplicationOpinion",
     audit.AuditAction.DECIDE_CREDIT_APPLICATION: "decideCreditApplication",
-    audit.AuditAction.ESCALATE_CREDIT_APPLICATION: "runCreditSweeps",
+    audit.AuditAction.ESCALATE_CREDIT_APPLICATION: "escalateCreditApplication",
     audit.AuditAction.CREATE_CREDIT_AGREEMENT: "createCreditAgreement",
     audit.AuditAction.SIGN_CREDIT_AGREEMENT: "signCreditAgreement",
-    audit.AuditAction.EXPIRE_CREDIT_AGREEMENT: "runCreditSweeps",
-    audit.AuditAction.OPEN_CREDIT_REVIEW: "openCreditReview",
-    audit.AuditAction.COMPLETE_CREDIT_REVIEW: "recordCreditReview",
+    audit.AuditAction.EXPIRE_CREDIT_AGREEMENT: "expireCreditAgreement",
+    audit.AuditAction.COMPLETE_CREDIT_REVIEW: "completeCreditReview",
     audit.AuditAction.UPDATE_CREDIT_FILE_POLICY: "updateCreditFilePolicy",
 }
 
