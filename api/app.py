@@ -16,6 +16,7 @@ from starlette.routing import Route, WebSocketRoute
 
 from api import graphiql, metrics
 from api.auth import TokenVerifier
+from api.credit_documents import credit_agreement_pdf, credit_decision_pdf
 from api.credit_imports import import_statements_csv
 from api.csv_imports import import_csv
 from api.fast_graphql import FastGraphQL
@@ -120,6 +121,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
             Route(
                 "/imports/factoring/{id}/statement.csv", import_factor_statement, methods=["POST"]
             ),
+            Route("/documents/credit-agreements/{id}.pdf", credit_agreement_pdf),
+            Route("/documents/credit-applications/{id}/decision.pdf", credit_decision_pdf),
             Route("/imports/financial-statements.csv", import_statements_csv, methods=["POST"]),
             Route("/imports/{kind}.csv", import_csv, methods=["POST"]),
         ],

@@ -320,7 +320,8 @@ credit_decisions = sa.Table(
     sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
     sa.PrimaryKeyConstraint("tenant_id", "id"),
     sa.CheckConstraint(
-        "kind IN ('CREDIT_CHECK','LIMIT','LIMIT_EXPIRY','CLASS')", name="kind_known"
+        "kind IN ('CREDIT_CHECK','LIMIT','LIMIT_EXPIRY','CLASS','APPLICATION','REVIEW')",
+        name="kind_known",
     ),
 )
 sa.Index(

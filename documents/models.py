@@ -60,6 +60,44 @@ class WarningLine:
 
 
 @dataclass(frozen=True)
+class AnalysisLine:
+    """One statement of the financial analysis: its period, Z'' and ratios (preformatted)."""
+
+    period_end: date
+    kind: str
+    source: str
+    z_score: str | None
+    z_zone: str | None
+    ratios: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ScoreBlock:
+    """The latest score and why: the reason codes are its largest negative contributions."""
+
+    as_of: date
+    score: str
+    score_class: str
+    rating_class: str
+    reasons: list[str] = field(default_factory=list)
+    knock_outs: list[str] = field(default_factory=list)
+    missing_inputs: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class LimitLine:
+    """One approved limit of the history, newest first."""
+
+    kind: str
+    scope: str
+    amount: str
+    valid_from: date
+    valid_to: date | None
+    basis: str
+    approved_by: str
+
+
+@dataclass(frozen=True)
 class CreditFileReport:
     """Everything the credit-file report (客户信用档案 / Credit file) shows.
 
@@ -89,6 +127,9 @@ class CreditFileReport:
     timeline: list[EntryLine] = field(default_factory=list)
     missing: list[MissingLine] = field(default_factory=list)
     warnings: list[WarningLine] = field(default_factory=list)
+    analysis: list[AnalysisLine] = field(default_factory=list)
+    score: ScoreBlock | None = None
+    limits: list[LimitLine] = field(default_factory=list)
     time_zone: str = "UTC"  #: the tenant's: times print as its clock showed them
 
 

@@ -24,6 +24,12 @@ EVENT_TYPES: dict[str, str] = {
     "risk.guarantee_changed": "A guarantee was given, paid, released or expired.",
     "risk.guarantee_period_lapsing": "A covered debt's guarantee period lapses soon or lapsed.",
     "risk.collateral_changed": "A collateral was recorded, re-appraised or released.",
+    "credit.application_submitted": "A credit application was submitted.",
+    "credit.application_decided": "A credit application was approved, counter-offered or rejected.",
+    "credit.application_escalated": "A pending credit application outlived its SLA.",
+    "credit.agreement_changed": "A credit agreement was drawn up, signed or ended.",
+    "credit.review_opened": "A credit review fell due (schedule, downgrade, expiry, large order).",
+    "credit.review_completed": "A credit review was recorded with its checklist and outcome.",
 }
 
 

@@ -116,3 +116,14 @@ READ_SECURITY = frozenset(
 )
 #: A guarantor's registration or identity number unmasked: those who draft and enforce.
 READ_GUARANTOR_IDENTITY = frozenset({CREDIT_MANAGER, LEGAL, ADMIN})
+
+#: Credit applications come from sales, the credit team or an integrator's portal.
+SUBMIT_CREDIT_APPLICATIONS = frozenset({SALES, CREDIT_ANALYST, CREDIT_MANAGER, ADMIN, INTEGRATOR})
+#: The approval group: finance, sales and legal each give one opinion (seed 003 §1.2).
+GIVE_CREDIT_OPINIONS = frozenset({FINANCE, SALES, LEGAL})
+#: The credit manager decides an application (never their own).
+DECIDE_CREDIT_APPLICATIONS = frozenset({CREDIT_MANAGER})
+#: Agreements are drawn up and recorded as signed by the credit team and legal.
+WRITE_CREDIT_AGREEMENTS = frozenset({CREDIT_ANALYST, CREDIT_MANAGER, LEGAL, ADMIN})
+#: Applications, agreements and reviews are read by the credit team, legal, finance and sales.
+READ_CREDIT_APPLICATIONS = frozenset({CREDIT_ANALYST, CREDIT_MANAGER, LEGAL, FINANCE, ADMIN, SALES})

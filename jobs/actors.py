@@ -17,6 +17,7 @@ from infra.runtime import Runtime, open_runtime
 from jobs.runner import Work, run_job, runs
 from services.closing import provisions
 from services.collections import workflow as collections
+from services.credit import scoring, sweeps
 from services.customers import reviews
 from services.delivery import outbox
 from services.jobs import catalogue as job
@@ -50,6 +51,9 @@ WORK = (
         lambda uow, a: risk_documents.render(uow, a.document_id, a.lang),
     ),
     runs(job.GUARANTEE_SWEEP, lambda uow, a: guarantee_sweep.sweep(uow, a.as_of)),
+    runs(job.RESCORE_CHANGED, lambda uow, a: scoring.rescore_changed(uow, a.as_of)),
+    runs(job.CREDIT_SWEEP, lambda uow, a: sweeps.daily_sweep(uow, a.as_of)),
+    runs(job.RECLASSIFY, lambda uow, a: scoring.rescore_all(uow, a.period, apply=True)),
     runs(job.SEND_STATEMENT, lambda uow, a: sending.send_new_statement(uow, a.statement_id)),
     runs(job.DELIVER_DOCUMENT, lambda uow, a: outbox.deliver(uow, a.delivery_id)),
 )

@@ -46,6 +46,8 @@ def due_jobs(today: date) -> list[Due[Any]]:
         Due(job.INSURANCE_SWEEP, job.AsOf(today), f"insurance:{today}"),
         Due(job.FACTORING_DAILY, job.AsOf(today), f"factoring:{today}"),
         Due(job.GUARANTEE_SWEEP, job.AsOf(today), f"guarantees:{today}"),
+        Due(job.RESCORE_CHANGED, job.AsOf(today), f"rescore:{today}"),
+        Due(job.CREDIT_SWEEP, job.AsOf(today), f"credit-sweep:{today}"),
     ]
     month_end = previous_month_end(today)
     # month-end provisions run from the 1st; asking again later the same month is a no-op
@@ -53,6 +55,9 @@ def due_jobs(today: date) -> list[Due[Any]]:
     # last month's insured-turnover declaration from the 1st; once per month by its key
     declared = month_end.replace(day=1)
     due.append(Due(job.INSURANCE_DECLARATIONS, job.Period(declared), f"declarations:{declared}"))
+    # the month's reclassification runs from the 1st, scored as of that day, once a month
+    first = today.replace(day=1)
+    due.append(Due(job.RECLASSIFY, job.Period(first), f"reclassify:{first}"))
     if today.day <= STATEMENT_DEADLINE_DAY:
         period = month_end.replace(day=1)
         due.append(Due(job.MONTHLY_STATEMENTS, job.Period(period), f"statements:{period}"))

@@ -29,6 +29,9 @@ from schema.configuration.queries import ConfigQuery
 from schema.cost_limits import CostLimits
 from schema.credit.analysis import mutations as credit_analysis
 from schema.credit.analysis.queries import CreditAnalysisQuery
+from schema.credit.applications import mutations as credit_applications
+from schema.credit.applications import review_mutations as credit_reviews
+from schema.credit.applications.queries import CreditApplicationQuery
 from schema.credit.limits.mutations import check as credit_check
 from schema.credit.limits.mutations import limits as credit_limits
 from schema.credit.limits.mutations import orders as sales_orders
@@ -95,6 +98,7 @@ class Query(
     CreditScoringQuery,
     CreditLimitQuery,
     RiskSecurityQuery,
+    CreditApplicationQuery,
     DeliveryQuery,
 ):
     pass
@@ -126,6 +130,8 @@ MUTATION_MODULES = (
     sales_orders,
     credit_check,
     security_mutations,
+    credit_applications,
+    credit_reviews,
     delivery,
 )
 

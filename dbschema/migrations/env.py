@@ -8,6 +8,7 @@ from sqlalchemy import create_engine, pool
 import dbschema.closing_tables
 import dbschema.collections_tables
 import dbschema.credit_analysis_tables
+import dbschema.credit_application_tables
 import dbschema.credit_limit_tables
 import dbschema.delivery_tables
 import dbschema.integration_tables

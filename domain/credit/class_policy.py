@@ -207,8 +207,8 @@ def _class(base: ClassPolicy, raw: Mapping[str, Any], prefix: str) -> ClassPolic
 
     def terms_code(value: Any, field: str) -> str:
         code = str(value).strip().upper()
-        if not code or len(code) > 40:
-            raise DomainError("INVALID_POLICY", "a terms code of 1-40 characters", field)
+        if not code or len(code) > 64:
+            raise DomainError("INVALID_POLICY", "a terms code of 1-64 characters", field)
         return code
 
     take("paymentTermsCode", "payment_terms_code", terms_code)

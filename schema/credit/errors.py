@@ -35,5 +35,11 @@ CREDIT = catalogue(
         "INVALID_TTL": "A reservation lasts 1 second to 1 day.",
         "BELOW_INVOICED": "An order cannot be less than what is invoiced of it.",
         "CUSTOMER_ARCHIVED": "The customer is archived.",
+        # applications, agreements and reviews (Part C)
+        "OPINIONS_MISSING": "The decision waits for a department's opinion.",
+        "OPINION_GIVEN": "That department has given its opinion already.",
+        "SAME_AS_REQUESTED": "A counter-offer must differ from what was asked.",
+        "DUPLICATE_REFERENCE": "The application reference is taken in the tenant.",
+        "INVALID_CLASS_MOVE": "An upgrade names a better class, a downgrade a worse one.",
     },
 )

@@ -161,6 +161,35 @@ class AuditAction(Enum):
         "UPDATE_RISK_SECURITY_SETTINGS",
         description="Changed the tenant's guarantee and waterfall settings.",
     )
+    SUBMIT_CREDIT_APPLICATION = strawberry.enum_value(
+        "SUBMIT_CREDIT_APPLICATION", description="Submitted a credit application."
+    )
+    GIVE_APPLICATION_OPINION = strawberry.enum_value(
+        "GIVE_APPLICATION_OPINION",
+        description="Gave a department's opinion on a credit application.",
+    )
+    DECIDE_CREDIT_APPLICATION = strawberry.enum_value(
+        "DECIDE_CREDIT_APPLICATION", description="Decided a credit application."
+    )
+    ESCALATE_CREDIT_APPLICATION = strawberry.enum_value(
+        "ESCALATE_CREDIT_APPLICATION", description="Escalated a credit application past its SLA."
+    )
+    CREATE_CREDIT_AGREEMENT = strawberry.enum_value(
+        "CREATE_CREDIT_AGREEMENT", description="Drew up a credit agreement."
+    )
+    SIGN_CREDIT_AGREEMENT = strawberry.enum_value(
+        "SIGN_CREDIT_AGREEMENT", description="Recorded a credit agreement as signed."
+    )
+    EXPIRE_CREDIT_AGREEMENT = strawberry.enum_value(
+        "EXPIRE_CREDIT_AGREEMENT", description="Recorded a credit agreement as ended."
+    )
+    COMPLETE_CREDIT_REVIEW = strawberry.enum_value(
+        "COMPLETE_CREDIT_REVIEW", description="Recorded a credit review's checklist and outcome."
+    )
+    UPDATE_CREDIT_FILE_POLICY = strawberry.enum_value(
+        "UPDATE_CREDIT_FILE_POLICY",
+        description="Changed the credit-file completeness policy or review interval.",
+    )
 
 
 #: The mutation that records each verb: what the deprecated `mutation` field still shows.
@@ -215,6 +244,15 @@ MUTATION_OF = {
     audit.AuditAction.REAPPRAISE_COLLATERAL: "reappraiseCollateral",
     audit.AuditAction.RELEASE_COLLATERAL: "releaseCollateral",
     audit.AuditAction.UPDATE_RISK_SECURITY_SETTINGS: "updateRiskSecuritySettings",
+    audit.AuditAction.SUBMIT_CREDIT_APPLICATION: "submitCreditApplication",
+    audit.AuditAction.GIVE_APPLICATION_OPINION: "giveCreditApplicationOpinion",
+    audit.AuditAction.DECIDE_CREDIT_APPLICATION: "decideCreditApplication",
+    audit.AuditAction.ESCALATE_CREDIT_APPLICATION: "escalateCreditApplication",
+    audit.AuditAction.CREATE_CREDIT_AGREEMENT: "createCreditAgreement",
+    audit.AuditAction.SIGN_CREDIT_AGREEMENT: "signCreditAgreement",
+    audit.AuditAction.EXPIRE_CREDIT_AGREEMENT: "expireCreditAgreement",
+    audit.AuditAction.COMPLETE_CREDIT_REVIEW: "completeCreditReview",
+    audit.AuditAction.UPDATE_CREDIT_FILE_POLICY: "updateCreditFilePolicy",
 }
 
 

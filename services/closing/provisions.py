@@ -156,6 +156,12 @@ async def run_provisions(uow: UnitOfWork, period_end: date) -> ProvisionRunSumma
     """Compute (or recompute) the run for a period; a closed period is never changed."""
     check_date(period_end, "periodEnd")
     conn = uow.conn
+    # one computation per tenant and period at a time: two workers asked for the same period
+    # (a catch-up, a retry) would otherwise both find no run and both insert one
+    await conn.execute(
+        sa.text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+        {"key": f"{uow.tenant_id}:provisions:{period_end.isoformat()}"},
+    )
     existing = (
         await conn.execute(
             sa.select(provision_runs)

@@ -29,7 +29,7 @@ from services.credit.trail import newest_first
 from services.read_session import ReadSession
 from services.uow import UnitOfWork
 
-KINDS = ("CREDIT_CHECK", "LIMIT", "LIMIT_EXPIRY", "CLASS")
+KINDS = ("CREDIT_CHECK", "LIMIT", "LIMIT_EXPIRY", "CLASS", "APPLICATION", "REVIEW")
 
 
 def _replay_check(snapshot: Mapping[str, Any]) -> dict[str, Any]:

@@ -53,7 +53,7 @@ _PAID = {
         "AND effective_on <= due_date)"
     ),
     "late_weighted": (
-        "sum(amount_minor * CASE WHEN kind = 'WRITE_OFF' "
+        "sum(amount_minor::numeric * CASE WHEN kind = 'WRITE_OFF' "
         "THEN GREATEST(effective_on - due_date, 1) "
         "ELSE GREATEST(effective_on - due_date, 0) END) FILTER (WHERE due_in)"
     ),
@@ -61,14 +61,18 @@ _PAID = {
         "max(GREATEST(effective_on - due_date, 0)) FILTER (WHERE effective_on >= :start)"
     ),
     "dtp_earlier_minor": "sum(amount_minor) FILTER (WHERE early)",
-    "dtp_earlier_weighted": "sum(amount_minor * (effective_on - issue_date)) FILTER (WHERE early)",
+    "dtp_earlier_weighted": (
+        "sum(amount_minor::numeric * (effective_on - issue_date)) FILTER (WHERE early)"
+    ),
     "dtp_recent_minor": "sum(amount_minor) FILTER (WHERE recent)",
-    "dtp_recent_weighted": "sum(amount_minor * (effective_on - issue_date)) FILTER (WHERE recent)",
+    "dtp_recent_weighted": (
+        "sum(amount_minor::numeric * (effective_on - issue_date)) FILTER (WHERE recent)"
+    ),
 }
 _INVOICED = {
     "judged_minor": "sum(o) FILTER (WHERE o > 0 AND due_date >= :start AND due_date < :as_of)",
     "late_weighted": (
-        "sum(o * (CAST(:as_of AS date) - due_date)) "
+        "sum(o::numeric * (CAST(:as_of AS date) - due_date)) "
         "FILTER (WHERE o > 0 AND due_date >= :start AND due_date < :as_of)"
     ),
     "max_days_past_due": (
@@ -90,7 +94,10 @@ def build_sql(some_customers: bool) -> sa.TextClause:
     """The facts statement for every customer, or for the `:customers` array only."""
     mine = "AND i.customer_id = ANY(CAST(:customers AS uuid[]))" if some_customers else ""
     mine_p = "AND customer_id = ANY(CAST(:customers AS uuid[]))" if some_customers else ""
-    totals = ", ".join(f"{'max' if c in _MAX else 'sum'}({c})::bigint AS {c}" for c in FACT_COLUMNS)
+    # NUMERIC, not BIGINT: a customer's sums over many maximum documents exceed 2^63
+    totals = ", ".join(
+        f"{'max' if c in _MAX else 'sum'}({c})::numeric AS {c}" for c in FACT_COLUMNS
+    )
     nonzero = " OR ".join(f"{'max' if c in _MAX else 'sum'}({c}) <> 0" for c in FACT_COLUMNS)
     return sa.text(f"""
 WITH reversed AS MATERIALIZED (

@@ -15,6 +15,7 @@ from documents.models import (
     WarningLine,
 )
 from domain.money import Money
+from services.credit import credit_file_sections
 from services.customers import reads
 from services.read_session import ReadSession
 from services.tenant import profile
@@ -40,6 +41,7 @@ async def gather(
     grade = (await reads.completeness_for(session, [customer_id], today))[0]
     partners = (await reads.relations_for(session, [customer_id]))[0]
     entries = (await reads.entries_for(session, [customer_id], REPORT_TIMELINE_ENTRIES))[0]
+    credit = await credit_file_sections.gather(session, customer_id)
     return CreditFileReport(
         tenant_name=await reads.tenant_name(session),
         generated_at=datetime.now(UTC),
@@ -74,6 +76,9 @@ async def gather(
             WarningLine(w.kind, w.level, w.raised_at)
             for w in await open_for_customer(session, customer_id)
         ],
+        analysis=credit.analysis,
+        score=credit.score,
+        limits=credit.limits,
         time_zone=(await profile.load(session)).time_zone,
     )
 

@@ -73,6 +73,15 @@ class Period:
 #: The month's statements (existing ones are kept); requests one render per statement and language.
 MONTHLY_STATEMENTS = JobSpec("monthly_statements", Period, MONTH_END)
 
+#: Nightly: score again every customer whose inputs changed (ledger, statements, external
+#: data); classes stay until the monthly reclassification.
+RESCORE_CHANGED = JobSpec("rescore_changed_customers", AsOf, DAILY)
+#: Nightly: expire limits, temporary increases and agreements, escalate stalled applications,
+#: open and warn credit reviews; each step idempotent per date.
+CREDIT_SWEEP = JobSpec("credit_daily_sweep", AsOf, DAILY)
+#: Monthly: score everyone and move classes with the scores (overrides in force hold).
+RECLASSIFY = JobSpec("reclassify_customers", Period, MONTH_END)
+
 
 @dataclass(frozen=True)
 class StatementPdf:
@@ -175,6 +184,9 @@ STORED: tuple[JobSpec[Any], ...] = (
     INSURANCE_DECLARATIONS,
     RENDER_RISK_DOCUMENT,
     GUARANTEE_SWEEP,
+    RESCORE_CHANGED,
+    CREDIT_SWEEP,
+    RECLASSIFY,
     SEND_STATEMENT,
     DELIVER_DOCUMENT,
 )

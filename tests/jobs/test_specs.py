@@ -43,6 +43,9 @@ STORED = [
         {"documentId": str(STATEMENT), "lang": "en"},
     ),
     (job.GUARANTEE_SWEEP, job.AsOf(date(2026, 11, 30)), {"asOf": "2026-11-30"}),
+    (job.RESCORE_CHANGED, job.AsOf(date(2026, 11, 30)), {"asOf": "2026-11-30"}),
+    (job.CREDIT_SWEEP, job.AsOf(date(2026, 11, 30)), {"asOf": "2026-11-30"}),
+    (job.RECLASSIFY, job.Period(date(2026, 11, 1)), {"period": "2026-11-01"}),
     (job.SEND_STATEMENT, job.StatementRef(STATEMENT), {"statementId": str(STATEMENT)}),
     (job.DELIVER_DOCUMENT, job.DocumentDelivery(STATEMENT), {"deliveryId": str(STATEMENT)}),
 ]

@@ -126,8 +126,13 @@ def inputs(world: dict[str, str]) -> dict[str, tuple[dict[str, Any], list[str]]]
             ["occurredOn"],
         ),
         "recordCreditReview": (
-            {"customerId": customer, "reviewedOn": "2026-10-01"},
-            ["reviewedOn"],
+            {
+                "customerId": customer,
+                "reviewedOn": "2026-10-01",
+                "outcome": "KEEP",
+                "limitValidTo": "2027-09-30",
+            },
+            ["reviewedOn", "limitValidTo"],
         ),
         "createCustomer": (
             {"code": "BD-C", "legalName": "边界", "country": "CN", "foundedOn": "2001-01-01"},
@@ -213,6 +218,46 @@ def inputs(world: dict[str, str]) -> dict[str, tuple[dict[str, Any], list[str]]]
         "shipSalesOrder": ({"orderRef": "BD-SO", "shippedOn": "2026-10-02"}, ["shippedOn"]),
         **_risk_transfer(customer, invoice, money),
         **_risk_security(customer, invoice, money),
+        **_credit_applications(customer, money),
+    }
+
+
+def _credit_applications(
+    customer: str, money: dict[str, str]
+) -> dict[str, tuple[dict[str, Any], list[str]]]:
+    """Credit applications and agreements: their mutations' valid inputs and dates."""
+    return {
+        "submitCreditApplication": (
+            {
+                "customerId": customer,
+                "requestedLimit": money,
+                "validFrom": "2026-10-01",
+                "validTo": "2027-09-30",
+                "purpose": "new orders",
+                "statementIds": [],
+                "externalRecordIds": [],
+            },
+            ["validFrom", "validTo"],
+        ),
+        "decideCreditApplication": (
+            {"id": FAKE, "verdict": "APPROVE", "reason": "sound", "validTo": "2027-09-30"},
+            ["validTo"],
+        ),
+        "createCreditAgreement": (
+            {
+                "customerId": customer,
+                "limit": money,
+                "paymentTermsCode": "NET30",
+                "guarantees": [],
+                "disputeVenue": "ARBITRATION",
+                "venueName": "上海国际仲裁中心",
+                "validFrom": "2026-10-01",
+                "validTo": "2027-09-30",
+                "signedOn": "2026-09-30",
+            },
+            ["validFrom", "validTo", "signedOn"],
+        ),
+        "signCreditAgreement": ({"id": FAKE, "signedOn": "2026-10-01"}, ["signedOn"]),
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
@@ -94,6 +95,18 @@ async def test_provision_matrix_rerun_movement_and_closing(runtime, tenants, dat
     with pytest.raises(DomainError) as closed:
         await run(runtime, tenant, END)
     assert closed.value.code == "PERIOD_CLOSED"
+
+
+async def test_two_runs_of_one_period_at_once_both_succeed_with_one_run(runtime, tenants, database):
+    # given the aged invoices, and two workers asked for the same month-end at the same moment
+    tenant = tenants["acme"]
+    await seed(runtime, tenant)
+    # when both compute it concurrently, each in its own transaction
+    first, second = await asyncio.gather(run(runtime, tenant, END), run(runtime, tenant, END))
+    # then neither fails on the other's insert, and one run holds the figures
+    assert first == second
+    assert database.query("SELECT count(*) FROM provision_runs") == [(1,)]
+    assert first["CNY"].provision_minor == 185000
 
 
 async def test_write_off_workflow(runtime, tenants, database):

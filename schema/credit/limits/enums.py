@@ -137,6 +137,8 @@ DecisionKindEnum = described(
         "LIMIT": "A limit approved or rejected.",
         "LIMIT_EXPIRY": "A limit or increase lapsed (the expiry sweep).",
         "CLASS": "A rating class (scoring).",
+        "APPLICATION": "A credit application approved, counter-offered or rejected.",
+        "REVIEW": "A credit review's outcome.",
     },
 )
 PartnerKindEnum = described(

@@ -1,4 +1,5 @@
-"""Dossier mutations: timeline entries, partner links, reviews, the review job."""
+"""Dossier mutations: timeline entries, partner links, the review job (recordCreditReview
+moved to schema/credit/applications with its checklist and outcome)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,7 @@ from strawberry.types import Info
 from domain import roles, texts
 from schema.context import Context
 from schema.customers.errors import CUSTOMERS
-from schema.customers.mutations.master_data import show_customer
-from schema.customers.types import CreditFileEntry, Customer, EntryKind, RelationKind
+from schema.customers.types import CreditFileEntry, EntryKind, RelationKind
 from schema.input_rules import text
 from schema.jobs.types import Job, load_job
 from schema.mutation import INPUT, decode, respond
@@ -65,19 +65,6 @@ class UnlinkPartnerInput:
 class UnlinkPartnerPayload(CUSTOMERS.payload):
     customer_id: strawberry.ID | None = strawberry.field(
         default=None, description="The customer it was on."
-    )
-
-
-@strawberry.input(description="Record that the credit file was reviewed.")
-class RecordCreditReviewInput:
-    customer_id: strawberry.ID = strawberry.field(description="Global id of the customer.")
-    reviewed_on: date | None = strawberry.field(default=None, description="Defaults to today.")
-
-
-@strawberry.type(description="Result of recordCreditReview.")
-class RecordCreditReviewPayload(CUSTOMERS.payload):
-    customer: Customer | None = strawberry.field(
-        default=None, description="The customer after review."
     )
 
 
@@ -144,22 +131,6 @@ async def unlink_partner(
     return await respond(info, UnlinkPartnerPayload, work, show)
 
 
-async def record_credit_review(
-    info: Info[Context, Any], input: Annotated[RecordCreditReviewInput, INPUT]
-) -> RecordCreditReviewPayload:
-    today = info.context.today
-
-    async def work(uow: UnitOfWork) -> records.CustomerRecord:
-        return await svc.record_review(
-            uow,
-            decode(input.customer_id, "Customer", "customerId"),
-            input.reviewed_on or today,
-            today,
-        )
-
-    return await respond(info, RecordCreditReviewPayload, work, show_customer)
-
-
 async def run_credit_file_review(
     info: Info[Context, Any], input: Annotated[RunCreditFileReviewInput | None, INPUT] = None
 ) -> RunCreditFileReviewPayload:
@@ -192,12 +163,6 @@ FIELDS = {
         resolver=unlink_partner,
         extensions=allow(roles.WRITE_CREDIT_FILE),
         description="Remove a partner link." + roles_note(roles.WRITE_CREDIT_FILE),
-    ),
-    "record_credit_review": strawberry.mutation(
-        resolver=record_credit_review,
-        extensions=allow(roles.RUN_REVIEWS),
-        description="Record a completed review; settles an open review-overdue warning."
-        + roles_note(roles.RUN_REVIEWS),
     ),
     "run_credit_file_review": strawberry.mutation(
         resolver=run_credit_file_review,
