@@ -11,7 +11,8 @@ import dbschema.credit_analysis_tables
 import dbschema.credit_limit_tables
 import dbschema.integration_tables
 import dbschema.ledger_tables
-import dbschema.tenant_tables  # noqa: F401  each registers its tables on metadata
+import dbschema.tenant_tables
+import dbschema.warning_rule_tables  # noqa: F401  each registers its tables on metadata
 from dbschema.tables import metadata
 
 config = context.config

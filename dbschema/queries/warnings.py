@@ -29,7 +29,7 @@ async def raise_open(
             tenant_id=tenant_id, customer_id=customer_id, kind=kind, level=level, evidence=evidence
         )
         .on_conflict_do_nothing(
-            index_elements=["tenant_id", "customer_id", "kind"],
+            index_elements=["tenant_id", "customer_id", "kind", "rule_key"],
             index_where=sa.text("status = 'OPEN'"),
         )
         .returning(warnings)
