@@ -64,20 +64,47 @@ def clock(invoice_id: str, customer_id: str, due_on: date, restarts: Iterable[Re
     )
 
 
-def warning(c: Clock, as_of: date, th: Mapping[str, int]) -> Finding | None:
-    """A medium warning `firstDays` before the lapse, severe from `lastDays` (and after it)."""
+MAX_LISTED = 20  #: invoices listed in one warning's facts (the count is always complete)
+
+
+def level_of(c: Clock, as_of: date, th: Mapping[str, int]) -> Level | None:
+    """Medium `firstDays` before the lapse, severe from `lastDays` (and once lapsed)."""
     left = (c.lapses_on - as_of).days
     if left > th["firstDays"]:
         return None
-    level = Level.SEVERE if left <= th["lastDays"] else Level.MEDIUM
-    facts = {
-        "invoiceId": c.invoice_id,
-        "dueOn": c.due_on.isoformat(),
-        "startedOn": c.started_on.isoformat(),
-        "startedBy": c.started_by,
-        "lapsesOn": c.lapses_on.isoformat(),
-        "daysLeft": left,
-        "lapsed": left < 0,
-    }
-    window = f"{c.invoice_id}:{c.lapses_on.isoformat()}"
-    return Finding(c.customer_id, RULE, level, window, facts, per_fact=True)
+    return Level.SEVERE if left <= th["lastDays"] else Level.MEDIUM
+
+
+def window_of(c: Clock, as_of: date) -> str:
+    """Claims lapsing in the same month share a warning; lapsed ones share one too."""
+    if c.lapses_on < as_of:
+        return "LAPSED"
+    return f"{c.lapses_on.year:04d}-{c.lapses_on.month:02d}"
+
+
+def warnings(clocks: Iterable[Clock], as_of: date, th: Mapping[str, int]) -> list[Finding]:
+    """One finding per customer and lapse month (and one for claims already lapsed), at the
+    level of its most urgent invoice, listing the soonest invoices."""
+    groups: dict[tuple[str, str], list[tuple[Clock, Level]]] = {}
+    for c in clocks:
+        level = level_of(c, as_of, th)
+        if level is not None:
+            groups.setdefault((c.customer_id, window_of(c, as_of)), []).append((c, level))
+    out = []
+    for (customer_id, window), items in sorted(groups.items()):
+        items.sort(key=lambda item: (item[0].lapses_on, item[0].invoice_id))
+        level = max((lv for _, lv in items), key=lambda lv: lv.rank)
+        listed = [
+            {
+                "invoiceId": c.invoice_id,
+                "dueOn": c.due_on.isoformat(),
+                "startedOn": c.started_on.isoformat(),
+                "startedBy": c.started_by,
+                "lapsesOn": c.lapses_on.isoformat(),
+                "daysLeft": (c.lapses_on - as_of).days,
+            }
+            for c, _ in items[:MAX_LISTED]
+        ]
+        facts = {"invoices": listed, "count": len(items), "lapsed": window == "LAPSED"}
+        out.append(Finding(customer_id, RULE, level, window, facts, per_fact=True))
+    return out

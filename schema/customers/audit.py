@@ -111,6 +111,18 @@ class AuditAction(Enum):
     SET_EXCHANGE_RATE = strawberry.enum_value(
         "SET_EXCHANGE_RATE", description="Set an exchange rate."
     )
+    UPDATE_WARNING_SETTINGS = strawberry.enum_value(
+        "UPDATE_WARNING_SETTINGS",
+        description="Changed the warning rules' thresholds, industries, responses or SLAs.",
+    )
+    CHANGE_WARNING_STATUS = strawberry.enum_value(
+        "CHANGE_WARNING_STATUS",
+        description="Moved a warning along its lifecycle (investigating, resolved, dismissed).",
+    )
+    DECIDE_WARNING_RESPONSE = strawberry.enum_value(
+        "DECIDE_WARNING_RESPONSE",
+        description="Approved or rejected a warning's proposed response, or closed its task.",
+    )
 
 
 #: The mutation that records each verb: what the deprecated `mutation` field still shows.
@@ -149,6 +161,9 @@ MUTATION_OF = {
     audit.AuditAction.LIFT_CREDIT_HOLD: "liftCreditHold",
     audit.AuditAction.UPDATE_CREDIT_POLICY: "updateCreditPolicy",
     audit.AuditAction.SET_EXCHANGE_RATE: "setExchangeRate",
+    audit.AuditAction.UPDATE_WARNING_SETTINGS: "updateWarningRule",
+    audit.AuditAction.CHANGE_WARNING_STATUS: "changeWarningStatus",
+    audit.AuditAction.DECIDE_WARNING_RESPONSE: "decideWarningResponse",
 }
 
 

@@ -37,16 +37,23 @@ def test_the_latest_restart_after_the_due_date_restarts_the_clock() -> None:
     )
 
 
-def test_warnings_90_and_30_days_before_lapse() -> None:
+def test_warnings_90_and_30_days_before_lapse_one_per_customer_and_month() -> None:
     c = limitation.clock("i", "c", date(2023, 12, 31), [])
     th = TH[t.LIMITATION]
-    assert limitation.warning(c, date(2026, 10, 1), th) is None
-    first = limitation.warning(c, date(2026, 10, 2), th)
-    assert first is not None and first.level is Level.MEDIUM and first.per_fact
-    last = limitation.warning(c, date(2026, 12, 1), th)
-    assert last is not None and last.level is Level.SEVERE
-    assert first.dedupe_key == last.dedupe_key == "i:2026-12-31"
-    assert last.facts["daysLeft"] == 30 and not last.facts["lapsed"]
+    assert limitation.warnings([c], date(2026, 10, 1), th) == []
+    (first,) = limitation.warnings([c], date(2026, 10, 2), th)
+    assert first.level is Level.MEDIUM and first.per_fact
+    (last,) = limitation.warnings([c], date(2026, 12, 1), th)
+    assert last.level is Level.SEVERE
+    assert first.dedupe_key == last.dedupe_key == "2026-12"
+    assert last.facts["invoices"][0]["daysLeft"] == 30 and not last.facts["lapsed"]
+    other = limitation.clock("j", "c", date(2023, 12, 2), [])
+    gone = limitation.clock("k", "c", date(2020, 1, 1), [])
+    found = limitation.warnings([c, other, gone], date(2026, 12, 1), th)
+    assert [(f.window, f.level, f.facts["count"]) for f in found] == [
+        ("2026-12", Level.SEVERE, 2),
+        ("LAPSED", Level.SEVERE, 1),
+    ]
 
 
 @given(st.dates(date(2000, 1, 1), date(2100, 1, 1)), st.lists(st.dates(), max_size=5))
