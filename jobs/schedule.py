@@ -43,6 +43,7 @@ def due_jobs(today: date) -> list[Due[Any]]:
         Due(job.REVIEW_CREDIT_FILES, job.AsOf(today), f"review:{today}"),
         Due(job.DAILY_COLLECTIONS, job.AsOf(today), f"collections:{today}"),
         Due(job.AGING_SNAPSHOT, job.AsOf(today), f"aging:{today}"),
+        Due(job.WARNING_RULES, job.AsOf(today), f"warning-rules:{today}"),
     ]
     month_end = previous_month_end(today)
     # month-end provisions run from the 1st; asking again later the same month is a no-op
