@@ -44,6 +44,7 @@ COSTS: dict[str, int] = {
     "Query.receivablesKpis": 50,
     "Query.agingTrend": 20,
     "Query.accruedInterest": 10,
+    "Query.warningRuleQuality": 50,
 }
 #: Lists with a known bound other than the default.
 LIST_SIZES: dict[str, int] = {

@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from domain.currencies import minor_units
 from domain.warning_rules import thresholds as t
 from domain.warning_rules.facts import CustomerFacts
 from domain.warning_rules.levels import LEVEL_ORDER, Finding, Level, higher
@@ -44,7 +45,7 @@ def _found(
 def overdue(facts: CustomerFacts, th: Mapping[str, int], as_of: date) -> Finding | None:
     """Days past due on the oldest overdue item, or a large overdue amount in one currency."""
     level = graded(facts.days_overdue, th["lightDays"], th["mediumDays"], th["severeDays"])
-    big = [a for a in facts.overdue if a.minor >= th["amountMinor"]]
+    big = [a for a in facts.overdue if a.minor >= th["amount"] * 10 ** minor_units(a.currency)]
     if big and facts.days_overdue > 0:
         level = higher(level, Level.MEDIUM)
     amounts = {a.currency: a.minor for a in facts.overdue}

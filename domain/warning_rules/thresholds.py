@@ -30,7 +30,7 @@ CONTAGION = "CONTAGION"
 MAX_DAYS = 3650  #: ten years: any window or age beyond is a typing mistake
 MAX_PERCENT = 1000
 MAX_COUNT = 1000
-MAX_MINOR = 10**15  #: ten trillion yuan in fen
+MAX_AMOUNT = 2_000_000_000  #: two billion in whole currency units (the API's Int is 32-bit)
 LEVELS = ("LIGHT", "MEDIUM", "SEVERE")
 
 
@@ -64,7 +64,7 @@ def _level(default: str, meaning: str) -> Field:
 OVERDUE_LIGHT_DAYS = 15  #: days past due that make a light signal
 OVERDUE_MEDIUM_DAYS = 30  #: ... a medium one
 OVERDUE_SEVERE_DAYS = 90  #: ... a severe one
-OVERDUE_AMOUNT_MINOR = 100_000_000  #: 1,000,000.00 overdue in one currency is at least medium
+OVERDUE_AMOUNT = 1_000_000  #: 1,000,000 (whole units) overdue in one currency is at least medium
 DTP_LOOKBACK_DAYS = 30  #: compare today's weighted days past due with this many days ago
 DTP_LIGHT_DAYS = 10  #: ... lengthened by this many days: light
 DTP_MEDIUM_DAYS = 20  #: ... medium
@@ -102,7 +102,7 @@ RULES: dict[str, dict[str, Field]] = {
         "lightDays": _days(OVERDUE_LIGHT_DAYS, "days past due for light"),
         "mediumDays": _days(OVERDUE_MEDIUM_DAYS, "days past due for medium"),
         "severeDays": _days(OVERDUE_SEVERE_DAYS, "days past due for severe"),
-        "amountMinor": Field(OVERDUE_AMOUNT_MINOR, 1, MAX_MINOR, "overdue amount for medium"),
+        "amount": Field(OVERDUE_AMOUNT, 1, MAX_AMOUNT, "overdue amount (whole units) for medium"),
     },
     DAYS_TO_PAY: {
         "lookbackDays": _days(DTP_LOOKBACK_DAYS, "days between the snapshots compared"),

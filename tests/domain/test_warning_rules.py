@@ -52,10 +52,11 @@ def test_overdue_days_grade_the_level(days: int, level: Level | None) -> None:
 
 
 def test_a_large_overdue_amount_is_at_least_medium_and_the_facts_are_kept() -> None:
-    facts = CustomerFacts("c", days_overdue=3, overdue=(Amount("CNY", t.OVERDUE_AMOUNT_MINOR),))
+    minor = t.OVERDUE_AMOUNT * 100
+    facts = CustomerFacts("c", days_overdue=3, overdue=(Amount("CNY", minor),))
     (finding,) = rules.evaluate(facts, TH, AS_OF)
     assert finding.level is Level.MEDIUM
-    assert finding.facts == {"daysOverdue": 3, "overdueMinor": {"CNY": t.OVERDUE_AMOUNT_MINOR}}
+    assert finding.facts == {"daysOverdue": 3, "overdueMinor": {"CNY": minor}}
     assert finding.window == "2026-11" and finding.dedupe_key == ""
 
 
