@@ -13,6 +13,7 @@ from benchmarks import (
     receivables,
     sql_statements,
     subscriptions,
+    warning_rules,
 )
 from benchmarks.harness import database, seed_customers
 
@@ -45,6 +46,10 @@ def main() -> None:
             credit = credit_scoring.measure(big, seeded=True)
             credit_scoring.report(credit)
             summary["credit_scoring"] = credit
+            # the nightly early-warning rules on the same tenant (scores and classes included)
+            warnings = warning_rules.measure(big, seeded=True)
+            warning_rules.report(warnings)
+            summary["warning_rules"] = warnings
         # the credit check on the same scale, in its own database (issue 10, limits part)
         with database("bench_credit", "bench-credit", fresh_server=False) as credit:
             figures = credit_check.measure(credit)
