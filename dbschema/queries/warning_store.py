@@ -21,25 +21,28 @@ RANK = "array_position(ARRAY['LIGHT','MEDIUM','SEVERE'], {})"
 ACTIVE = "('OPEN','ACKNOWLEDGED','INVESTIGATING')"
 
 RAISE = f"""
-WITH f AS (
-  SELECT * FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS f(
-    customer_id uuid, kind text, level text, rule_key text, window_key text,
-    evidence jsonb, owner_role text, sla_hours int)),
-act AS (
-  SELECT DISTINCT ON (f.customer_id, f.kind, f.rule_key)
-         f.customer_id, f.kind, f.rule_key, w.id, w.level
-    FROM f JOIN warnings w
-      ON w.customer_id = f.customer_id AND w.kind = f.kind AND w.rule_key = f.rule_key
-     AND w.status IN {ACTIVE}
-   ORDER BY f.customer_id, f.kind, f.rule_key, w.raised_at DESC),
+WITH f AS MATERIALIZED (
+  SELECT f.*, act.id AS act_id, act.level AS act_level,
+         EXISTS (SELECT 1 FROM warnings c
+                  WHERE c.customer_id = f.customer_id AND c.kind = f.kind
+                    AND c.window_key = f.window_key AND c.status NOT IN {ACTIVE}
+                    AND {RANK.format("c.level")} >= {RANK.format("f.level")}) AS closed
+    FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS f(
+           customer_id uuid, kind text, level text, rule_key text, window_key text,
+           evidence jsonb, owner_role text, sla_hours int)
+    LEFT JOIN LATERAL (
+      SELECT w.id, w.level FROM warnings w
+       WHERE w.customer_id = f.customer_id AND w.kind = f.kind AND w.rule_key = f.rule_key
+         AND w.status IN {ACTIVE}
+       ORDER BY w.raised_at DESC LIMIT 1) act ON true),
 up AS (
   UPDATE warnings w
-     SET level = f.level, evidence = f.evidence || jsonb_build_object('previousLevel', act.level),
+     SET level = f.level, evidence = f.evidence || jsonb_build_object('previousLevel', f.act_level),
          level_raised_at = now(), window_key = f.window_key,
          sla_due_at = CASE WHEN w.status = 'OPEN'
                       THEN now() + make_interval(hours => f.sla_hours) ELSE w.sla_due_at END
-    FROM f JOIN act USING (customer_id, kind, rule_key)
-   WHERE w.id = act.id AND {RANK.format("f.level")} > {RANK.format("act.level")}
+    FROM f
+   WHERE w.id = f.act_id AND {RANK.format("f.level")} > {RANK.format("f.act_level")}
   RETURNING w.*, true AS level_raised),
 ins AS (
   INSERT INTO warnings (tenant_id, customer_id, kind, level, evidence, rule_key, window_key,
@@ -47,12 +50,7 @@ ins AS (
   SELECT :tenant, f.customer_id, f.kind, f.level, f.evidence, f.rule_key, f.window_key,
          f.owner_role, now() + make_interval(hours => f.sla_hours)
     FROM f
-   WHERE NOT EXISTS (SELECT 1 FROM act WHERE act.customer_id = f.customer_id
-                        AND act.kind = f.kind AND act.rule_key = f.rule_key)
-     AND NOT EXISTS (SELECT 1 FROM warnings c
-                      WHERE c.customer_id = f.customer_id AND c.kind = f.kind
-                        AND c.window_key = f.window_key AND c.status NOT IN {ACTIVE}
-                        AND {RANK.format("c.level")} >= {RANK.format("f.level")})
+   WHERE f.act_id IS NULL AND NOT f.closed
   ON CONFLICT (tenant_id, customer_id, kind, rule_key) WHERE status = 'OPEN' DO NOTHING
   RETURNING warnings.*, false AS level_raised),
 done AS (SELECT * FROM up UNION ALL SELECT * FROM ins)
