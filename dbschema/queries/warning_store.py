@@ -43,7 +43,8 @@ up AS (
                       THEN now() + make_interval(hours => f.sla_hours) ELSE w.sla_due_at END
     FROM f
    WHERE w.id = f.act_id AND {RANK.format("f.level")} > {RANK.format("f.act_level")}
-  RETURNING w.*, true AS level_raised),
+  RETURNING w.id, w.customer_id, w.kind, w.level, w.status, w.rule_key, w.raised_at,
+            f.act_level AS previous_level),
 ins AS (
   INSERT INTO warnings (tenant_id, customer_id, kind, level, evidence, rule_key, window_key,
                         owner_role, sla_due_at)
@@ -52,11 +53,12 @@ ins AS (
     FROM f
    WHERE f.act_id IS NULL AND NOT f.closed
   ON CONFLICT (tenant_id, customer_id, kind, rule_key) WHERE status = 'OPEN' DO NOTHING
-  RETURNING warnings.*, false AS level_raised),
+  RETURNING id, customer_id, kind, level, status, rule_key, raised_at,
+            NULL::text AS previous_level),
 done AS (SELECT * FROM up UNION ALL SELECT * FROM ins)
-SELECT done.*, c.code AS customer_code, c.legal_name AS customer_name,
-       c.salesperson, c.payment_terms_code, c.last_reviewed_on
-  FROM done JOIN customers c ON c.tenant_id = done.tenant_id AND c.id = done.customer_id
+SELECT done.*, done.previous_level IS NOT NULL AS level_raised, c.code AS customer_code,
+       c.legal_name AS customer_name, c.salesperson, c.payment_terms_code, c.last_reviewed_on
+  FROM done JOIN customers c ON c.id = done.customer_id
 """
 
 

@@ -64,7 +64,7 @@ def clock(invoice_id: str, customer_id: str, due_on: date, restarts: Iterable[Re
     )
 
 
-MAX_LISTED = 20  #: invoices listed in one warning's facts (the count is always complete)
+MAX_LISTED = 5  #: invoices listed in a warning's facts, soonest first (the counts are complete)
 
 
 def level_of(c: Clock, as_of: date, th: Mapping[str, int]) -> Level | None:
@@ -75,36 +75,39 @@ def level_of(c: Clock, as_of: date, th: Mapping[str, int]) -> Level | None:
     return Level.SEVERE if left <= th["lastDays"] else Level.MEDIUM
 
 
-def window_of(c: Clock, as_of: date) -> str:
-    """Claims lapsing in the same month share a warning; lapsed ones share one too."""
-    if c.lapses_on < as_of:
-        return "LAPSED"
-    return f"{c.lapses_on.year:04d}-{c.lapses_on.month:02d}"
-
-
 def warnings(clocks: Iterable[Clock], as_of: date, th: Mapping[str, int]) -> list[Finding]:
-    """One finding per customer and lapse month (and one for claims already lapsed), at the
-    level of its most urgent invoice, listing the soonest invoices."""
-    groups: dict[tuple[str, str], list[tuple[Clock, Level]]] = {}
+    """One finding per customer, at the level of its most urgent invoice.
+
+    A written demand restarts every claim of the customer, so the customer is the unit a
+    collector acts on. The window is LAPSED when a claim has lapsed already, else the month
+    of the soonest lapse: dismissed, the warning returns only for claims of a later month.
+    """
+    groups: dict[str, list[tuple[Clock, Level]]] = {}
     for c in clocks:
         level = level_of(c, as_of, th)
         if level is not None:
-            groups.setdefault((c.customer_id, window_of(c, as_of)), []).append((c, level))
+            groups.setdefault(c.customer_id, []).append((c, level))
     out = []
-    for (customer_id, window), items in sorted(groups.items()):
+    for customer_id, items in sorted(groups.items()):
         items.sort(key=lambda item: (item[0].lapses_on, item[0].invoice_id))
         level = max((lv for _, lv in items), key=lambda lv: lv.rank)
+        soonest = items[0][0].lapses_on
+        lapsed = sum(1 for c, _ in items if c.lapses_on < as_of)
+        window = "LAPSED" if lapsed else f"{soonest.year:04d}-{soonest.month:02d}"
         listed = [
             {
                 "invoiceId": c.invoice_id,
-                "dueOn": c.due_on.isoformat(),
-                "startedOn": c.started_on.isoformat(),
-                "startedBy": c.started_by,
                 "lapsesOn": c.lapses_on.isoformat(),
-                "daysLeft": (c.lapses_on - as_of).days,
+                "startedBy": c.started_by,
             }
             for c, _ in items[:MAX_LISTED]
         ]
-        facts = {"invoices": listed, "count": len(items), "lapsed": window == "LAPSED"}
-        out.append(Finding(customer_id, RULE, level, window, facts, per_fact=True))
+        facts = {
+            "invoices": listed,
+            "lapsed": lapsed,
+            "lapsing": len(items) - lapsed,
+            "soonestLapse": soonest.isoformat(),
+            "daysLeft": (soonest - as_of).days,
+        }
+        out.append(Finding(customer_id, RULE, level, window, facts))
     return out

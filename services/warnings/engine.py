@@ -23,10 +23,9 @@ from domain.warning_rules.levels import Finding, Level
 from domain.warning_rules.lifecycle import OWNER, Status, escalation, sla_hours
 from services.uow import UnitOfWork
 from services.warnings import facts as fact_service
-from services.warnings.records import warning_of
 from services.warnings.respond import respond
 from services.warnings.settings import WarningSettings, load_in
-from services.warnings.signals import TOPIC_RAISED, event_payload
+from services.warnings.signals import TOPIC_RAISED
 
 CHUNK = 20_000  #: findings raised per statement: bounded memory on the largest tenants
 TOPIC_ESCALATED = "warning.escalated"
@@ -60,6 +59,24 @@ def _row(f: Finding, as_of: date, settings: WarningSettings) -> dict[str, Any]:
     }
 
 
+def _payload(r: Any, evidence: dict[str, Any]) -> dict[str, Any]:
+    """The warning.raised snapshot (the shape signals.event_payload gives), built from the
+    finding's own facts so the statement need not send the evidence back."""
+    if r.previous_level is not None:
+        evidence = {**evidence, "previousLevel": r.previous_level}
+    return {
+        "id": str(r.id),
+        "customerId": str(r.customer_id),
+        "kind": r.kind,
+        "level": r.level,
+        "status": r.status,
+        "evidence": evidence,
+        "raisedAt": r.raised_at.isoformat(),
+        "customer": {"code": r.customer_code, "legalName": r.customer_name},
+        "levelRaised": r.level_raised,
+    }
+
+
 async def raise_all(
     uow: UnitOfWork, findings: Sequence[Finding], as_of: date, settings: WarningSettings
 ) -> list[Any]:
@@ -67,14 +84,9 @@ async def raise_all(
     changed: list[Any] = []
     for start in range(0, len(findings), CHUNK):
         rows = [_row(f, as_of, settings) for f in findings[start : start + CHUNK]]
+        evidence = {(r["customer_id"], r["kind"], r["rule_key"]): r["evidence"] for r in rows}
         done = await store.raise_findings(uow.conn, uow.tenant_id, rows)
-        payloads = [
-            {
-                **event_payload(warning_of(r), r.customer_code, r.customer_name),
-                "levelRaised": r.level_raised,
-            }
-            for r in done
-        ]
+        payloads = [_payload(r, evidence[(str(r.customer_id), r.kind, r.rule_key)]) for r in done]
         await record_events(uow.conn, uow.tenant_id, TOPIC_RAISED, payloads)
         changed.extend(done)
     return changed

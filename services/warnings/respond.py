@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
+from uuid import UUID
 
 from dbschema.queries import warning_store as store
 from dbschema.queries.events import record_events
@@ -39,7 +40,7 @@ def _details(action: Action, row: Any, level: Level, due: date) -> dict[str, Any
     if action is Action.REVIEW_FORWARD:
         return {"reviewBy": due.isoformat(), "lastReviewedOn": _iso(row.last_reviewed_on)}
     if action is Action.NOTIFY_LEGAL:
-        return {"kind": row.kind, "evidence": row.evidence}
+        return {"kind": row.kind}
     return {"reason": HOLD_REASON}
 
 
@@ -51,11 +52,18 @@ async def respond(
     uow: UnitOfWork, changed: Sequence[Any], as_of: date, settings: WarningSettings
 ) -> Answered:
     """The configured responses of each warning raised (or raised in level) in a run."""
+    to_hold = [
+        r.customer_id for r in changed if Action.CREDIT_HOLD in settings.responses[Level(r.level)]
+    ]
+    held = set(await store.hold(uow.conn, uow.tenant_id, to_hold, HOLD_REASON, uow.actor.subject))
     rows = []
-    to_hold = []
     for r in changed:
         level = Level(r.level)
         for action in settings.responses[level]:
+            if action is Action.CREDIT_HOLD:
+                if r.customer_id not in held:
+                    continue  # held already: the hold's response sits with the warning that set it
+                held.discard(r.customer_id)
             due = as_of + timedelta(days=due_days(action))
             rows.append(
                 {
@@ -69,14 +77,12 @@ async def respond(
                     "details": _details(action, r, level, due),
                 }
             )
-            if action is Action.CREDIT_HOLD:
-                to_hold.append(r.customer_id)
     added = []
     for start in range(0, len(rows), 20_000):
         added.extend(
             await store.add_responses(uow.conn, uow.tenant_id, rows[start : start + 20_000])
         )
-    held = await store.hold(uow.conn, uow.tenant_id, to_hold, HOLD_REASON, uow.actor.subject)
+    newly = sorted({UUID(str(r["customer_id"])) for r in rows if r["action"] == "CREDIT_HOLD"})
     await store.audit_many(
         uow.conn,
         uow.tenant_id,
@@ -92,7 +98,7 @@ async def respond(
                     "source": {"after": "WARNING"},
                 },
             }
-            for c in held
+            for c in newly
         ],
         uow.actor.subject,
     )
@@ -102,7 +108,7 @@ async def respond(
         TOPIC_LIMIT,
         [
             {"change": "HOLD", "customerId": str(c), "reason": HOLD_REASON, "source": "WARNING"}
-            for c in held
+            for c in newly
         ],
     )
-    return Answered(len(added), len(held))
+    return Answered(len(added), len(newly))

@@ -37,23 +37,27 @@ def test_the_latest_restart_after_the_due_date_restarts_the_clock() -> None:
     )
 
 
-def test_warnings_90_and_30_days_before_lapse_one_per_customer_and_month() -> None:
+def test_warnings_90_and_30_days_before_lapse_one_per_customer() -> None:
     c = limitation.clock("i", "c", date(2023, 12, 31), [])
     th = TH[t.LIMITATION]
     assert limitation.warnings([c], date(2026, 10, 1), th) == []
     (first,) = limitation.warnings([c], date(2026, 10, 2), th)
-    assert first.level is Level.MEDIUM and first.per_fact
+    assert first.level is Level.MEDIUM and first.dedupe_key == ""
     (last,) = limitation.warnings([c], date(2026, 12, 1), th)
     assert last.level is Level.SEVERE
-    assert first.dedupe_key == last.dedupe_key == "2026-12"
-    assert last.facts["invoices"][0]["daysLeft"] == 30 and not last.facts["lapsed"]
+    assert first.window == last.window == "2026-12"
+    assert last.facts["daysLeft"] == 30 and last.facts["lapsed"] == 0
     other = limitation.clock("j", "c", date(2023, 12, 2), [])
     gone = limitation.clock("k", "c", date(2020, 1, 1), [])
-    found = limitation.warnings([c, other, gone], date(2026, 12, 1), th)
-    assert [(f.window, f.level, f.facts["count"]) for f in found] == [
-        ("2026-12", Level.SEVERE, 2),
-        ("LAPSED", Level.SEVERE, 1),
+    elsewhere = limitation.clock("m", "d", date(2023, 12, 20), [])
+    found = limitation.warnings([c, other, gone, elsewhere], date(2026, 12, 1), th)
+    assert [
+        (f.customer_id, f.window, f.level, f.facts["lapsed"], f.facts["lapsing"]) for f in found
+    ] == [
+        ("c", "LAPSED", Level.SEVERE, 1, 2),
+        ("d", "2026-12", Level.SEVERE, 0, 1),
     ]
+    assert [i["invoiceId"] for i in found[0].facts["invoices"]] == ["k", "j", "i"]
 
 
 @given(st.dates(date(2000, 1, 1), date(2100, 1, 1)), st.lists(st.dates(), max_size=5))

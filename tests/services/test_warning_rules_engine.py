@@ -127,5 +127,5 @@ async def test_limitation_clock_warns_per_customer_and_lapse_month(runtime, tena
     await run(runtime, tenant)
 
     assert database.query(
-        "SELECT kind, level, rule_key, evidence->'invoices'->0->>'startedBy' FROM warnings"
+        "SELECT kind, level, window_key, evidence->'invoices'->0->>'startedBy' FROM warnings"
     ) == [("LIMITATION_LAPSING", "SEVERE", "2026-12", "DUE_DATE")]
