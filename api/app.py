@@ -23,9 +23,11 @@ from api.middleware import EdgeMiddleware
 from api.routes import (
     activities_csv,
     credit_file_pdf,
+    dunning_letter_draft,
     dunning_letter_pdf,
     healthz,
     readyz,
+    sent_document,
     statement_pdf,
 )
 from infra.broker_probe import probe_for
@@ -108,6 +110,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
             Route("/metrics", metrics.metrics_endpoint),
             Route("/documents/customers/{id}/credit-file.pdf", credit_file_pdf),
             Route("/documents/customers/{id}/dunning-letter.pdf", dunning_letter_pdf),
+            Route("/documents/customers/{id}/dunning-letter-draft.pdf", dunning_letter_draft),
+            Route("/documents/sent/{id}", sent_document),
             Route("/documents/customers/{id}/activities.csv", activities_csv),
             Route("/documents/statements/{id}.pdf", statement_pdf),
             Route("/imports/financial-statements.csv", import_statements_csv, methods=["POST"]),

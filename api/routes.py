@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 import sqlalchemy as sa
 from starlette.requests import Request
@@ -14,11 +15,14 @@ from starlette.responses import JSONResponse, Response
 
 from api.auth import AuthError
 from domain import roles
+from domain.dates import check_date
 from domain.errors import DomainError
 from infra.request_context import tenant_var
-from schema.relay import from_global_id
+from schema.relay import from_global_id, to_global_id
 from services.collections import dunning, evidence
 from services.customers import reports
+from services.delivery import archive
+from services.delivery.letterhead import file_name
 from services.read_session import ReadSession
 from services.statements import documents
 from services.uow import Actor, UnitOfWork
@@ -120,8 +124,20 @@ def _lang(request: Request) -> str | None:
     return lang if lang in reports.LANGUAGES else None
 
 
+def document_response(content: bytes, media_type: str, filename: str) -> Response:
+    """A document to download: its name (customer code and date), never cached."""
+    return Response(
+        content,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f'inline; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
 async def statement_pdf(request: Request) -> Response:
-    """GET /documents/statements/{id}.pdf?lang=zh-CN: the kept PDF (rendered if missing)."""
+    """GET /documents/statements/{id}.pdf?lang=zh-CN: the copy sent, else the kept PDF."""
     principal = await principal_or_error(request, roles.READ_RECEIVABLES)
     if isinstance(principal, Response):
         return principal
@@ -134,28 +150,21 @@ async def statement_pdf(request: Request) -> Response:
         return error_response(404, "NOT_FOUND", "Statement not found")
     actor = Actor(principal.subject, principal.roles)
     async with UnitOfWork(request.app.state.runtime.engine, principal.tenant_id, actor) as uow:
-        pdf = await documents.statement_pdf(uow, statement_id, lang)
+        found = await documents.sent_or_kept_pdf(uow, statement_id, lang)
         await uow.commit()  # a PDF rendered now is kept
-    if pdf is None:
+    if found is None:
         return error_response(404, "NOT_FOUND", "Statement not found")
-    return Response(
-        pdf,
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": f'inline; filename="statement-{lang}.pdf"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return document_response(found.content, "application/pdf", found.filename)
 
 
-async def dunning_letter_pdf(request: Request) -> Response:
-    """GET /documents/customers/{id}/dunning-letter.pdf?kind=REMINDER&lang=zh-CN."""
+async def _letter_target(request: Request) -> tuple[Any, str, str, UUID] | Response:
+    """Who asks for which customer's letter of which kind in which language, or the refusal."""
     principal = await principal_or_error(request, roles.WORK_COLLECTIONS)
     if isinstance(principal, Response):
         return principal
     lang = _lang(request)
     kind = request.query_params.get("kind", "REMINDER")
-    if lang is None or kind not in ("REMINDER", "DEMAND", "LAWYER"):
+    if lang is None or kind not in dunning.KINDS:
         return error_response(
             400, "BAD_USER_INPUT", "lang is zh-CN or en; kind REMINDER, DEMAND, LAWYER"
         )
@@ -163,18 +172,66 @@ async def dunning_letter_pdf(request: Request) -> Response:
         customer_id = from_global_id(request.path_params["id"], "Customer")[1]
     except DomainError:
         return error_response(404, "NOT_FOUND", "Customer not found")
+    return principal, kind, lang, customer_id
+
+
+async def dunning_letter_pdf(request: Request) -> Response:
+    """GET /documents/customers/{id}/dunning-letter.pdf?kind=REMINDER&lang=zh-CN: the letter of
+    that kind last sent to the customer, as sent (archived), never rendered again."""
+    target = await _letter_target(request)
+    if isinstance(target, Response):
+        return target
+    principal, kind, lang, customer_id = target
     async with reading(request, principal) as session:
-        letter = await dunning.letter_data(session, customer_id, kind, date.today())
+        found = await archive.latest(session, lang, customer_id=customer_id, kind=kind)
+    if found is None:
+        return error_response(
+            404, "NOT_FOUND", f"No {kind} letter in {lang} was sent to this customer"
+        )
+    return document_response(found.content, found.document.media_type, found.document.filename)
+
+
+async def dunning_letter_draft(request: Request) -> Response:
+    """GET /documents/customers/{id}/dunning-letter-draft.pdf?kind=&lang=&asOf=: the letter as
+    it would go out, unnumbered, unsealed and marked as a draft on every page."""
+    target = await _letter_target(request)
+    if isinstance(target, Response):
+        return target
+    principal, kind, lang, customer_id = target
+    try:
+        raw = request.query_params.get("asOf")
+        as_of = check_date(date.fromisoformat(raw), "asOf") if raw else None
+    except (ValueError, DomainError):
+        return error_response(400, "BAD_USER_INPUT", "asOf is a date from 1900 to 2199")
+    async with reading(request, principal) as session:
+        letter = await dunning.draft(session, customer_id, kind, as_of)
     if letter is None:
         return error_response(404, "NOT_FOUND", "Customer not found")
-    return Response(
-        await dunning.render_letter(letter, lang),
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": f'inline; filename="{kind.lower()}-{lang}.pdf"',
-            "Cache-Control": "no-store",
-        },
-    )
+    filename = file_name(f"{kind}-letter-draft", letter.customer_code, letter.as_of, lang, "pdf")
+    return document_response(await dunning.render_letter(letter, lang), "application/pdf", filename)
+
+
+def sent_document_link(document_id: UUID) -> str:
+    """Where the archived copy of a sent document is served."""
+    return f"/documents/sent/{to_global_id('SentDocument', document_id)}"
+
+
+async def sent_document(request: Request) -> Response:
+    """GET /documents/sent/{id}: a document exactly as it was sent (its SHA-256 in a header)."""
+    principal = await principal_or_error(request, roles.READ_SENT_DOCUMENTS)
+    if isinstance(principal, Response):
+        return principal
+    try:
+        document_id = from_global_id(request.path_params["id"], "SentDocument")[1]
+    except DomainError:
+        return error_response(404, "NOT_FOUND", "Document not found")
+    async with reading(request, principal) as session:
+        found = await archive.fetch(session, document_id)
+    if found is None:
+        return error_response(404, "NOT_FOUND", "Document not found")
+    response = document_response(found.content, found.document.media_type, found.document.filename)
+    response.headers["X-Content-SHA256"] = found.document.sha256
+    return response
 
 
 async def activities_csv(request: Request) -> Response:
@@ -187,11 +244,14 @@ async def activities_csv(request: Request) -> Response:
     except DomainError:
         return error_response(404, "NOT_FOUND", "Customer not found")
     async with reading(request, principal) as session:
-        text = await evidence.activities_csv(session, customer_id)
+        text = await evidence.activities_csv(session, customer_id, sent_document_link)
     if text is None:
         return error_response(404, "NOT_FOUND", "Customer not found")
     return Response(
         text,
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="activities.csv"'},
+        headers={
+            "Content-Disposition": 'attachment; filename="activities.csv"',
+            "Cache-Control": "no-store",
+        },
     )

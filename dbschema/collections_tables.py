@@ -89,9 +89,13 @@ activities = sa.Table(
     sa.Column("outcome", sa.Text),
     sa.Column("notes", sa.Text),
     sa.Column("document_ref", sa.Text),
+    sa.Column("document_id", UUID(as_uuid=True)),  #: the archived copy of what was sent
     *_created(),
     sa.PrimaryKeyConstraint("tenant_id", "id"),
     _customer_fk(),
+    sa.ForeignKeyConstraint(
+        ["tenant_id", "document_id"], ["sent_documents.tenant_id", "sent_documents.id"]
+    ),
     sa.CheckConstraint(
         "kind IN ('CALL','EMAIL','LETTER','VISIT','LEGAL','NOTE','REMINDER','DUNNING_LETTER',"
         "'STATEMENT')",

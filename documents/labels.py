@@ -94,3 +94,50 @@ def labeller(lang: str) -> dict[str, str]:
 def add(labels: dict[str, dict[str, str]]) -> None:
     """Register more labels (other documents extend the table at import)."""
     _LABELS.update(labels)
+
+
+add(
+    {
+        # what every letter and statement prints
+        "letter.address": {"zh-CN": "地址：", "en": "Address: "},
+        "letter.phone": {"zh-CN": "电话：", "en": "Tel. "},
+        "letter.email": {"zh-CN": "邮箱：", "en": "E-mail "},
+        "letter.number": {"zh-CN": "函号：", "en": "Our ref.: "},
+        "letter.date": {"zh-CN": "日期：", "en": "Date: "},
+        "letter.draft": {"zh-CN": "草稿 未发出", "en": "DRAFT · NOT SENT"},
+        "letter.draft_number": {"zh-CN": "（草稿）", "en": "(draft)"},
+        "letter.salutation": {"zh-CN": "{customer}：", "en": "To: {customer}"},
+        "letter.dear": {"zh-CN": "", "en": "Dear Sir or Madam,"},
+        "letter.list_sep": {"zh-CN": "、", "en": ", "},
+        "letter.stop": {"zh-CN": "。", "en": "."},
+        "letter.clause_sep": {"zh-CN": "，", "en": ", "},
+        "letter.account_currency": {"zh-CN": "（{currency}）", "en": "({currency})"},
+        "letter.invoice": {"zh-CN": "发票号", "en": "Invoice"},
+        "letter.order": {"zh-CN": "订单/合同号", "en": "Order no."},
+        "letter.issued": {"zh-CN": "开票日期", "en": "Issued"},
+        "letter.due": {"zh-CN": "到期日", "en": "Due"},
+        "letter.days": {"zh-CN": "逾期天数", "en": "Days overdue"},
+        "letter.amount": {"zh-CN": "发票金额", "en": "Invoiced"},
+        "letter.open": {"zh-CN": "未付金额", "en": "Unpaid"},
+        "letter.interest": {"zh-CN": "逾期利息", "en": "Late interest"},
+        "letter.subtotal": {"zh-CN": "合计（{currency}）", "en": "Total ({currency})"},
+        "letter.totals": {
+            "zh-CN": "上述逾期款项合计{open}；按{rate}计至{as_of}的逾期利息为{interest}；"
+            "以上应付合计{total}。",
+            "en": "The overdue amounts above total {open}; late interest at {rate} to "
+            "{as_of} comes to {interest}; the total due is {total}.",
+        },
+        "letter.in_words": {"zh-CN": "应付合计（大写）：", "en": "Total due in words: "},
+        "letter.account_name": {"zh-CN": "户名", "en": "Account name"},
+        "letter.bank": {"zh-CN": "开户行", "en": "Bank"},
+        "letter.account_number": {"zh-CN": "账号", "en": "Account no."},
+        "letter.no_account": {
+            "zh-CN": "（付款账户请向我司联系人确认。）",
+            "en": "(Please ask our contact below for the account to pay into.)",
+        },
+        "letter.contact": {"zh-CN": "联系人：", "en": "Please contact "},
+        "letter.hereby": {"zh-CN": "特此函告。", "en": "We look forward to your payment."},
+        "letter.yours": {"zh-CN": "", "en": "Yours faithfully,"},
+        "letter.sealed": {"zh-CN": "（盖章）", "en": "(company seal)"},
+    }
+)

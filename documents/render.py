@@ -9,6 +9,8 @@ from typing import Any
 import jinja2
 from weasyprint import HTML
 
+from documents.fonts import compact_fonts
+from documents.formatting import FILTERS, GLOBALS, local_time
 from documents.labels import labeller
 from documents.models import CreditFileReport
 
@@ -18,16 +20,19 @@ TEMPLATES = Path(__file__).with_name("templates")
 @cache
 def _environment() -> jinja2.Environment:
     """One autoescaping environment: customer data may contain <, & and quotes."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=jinja2.select_autoescape(["html"]),
         undefined=jinja2.StrictUndefined,
     )
+    env.filters.update(FILTERS)
+    env.globals.update(GLOBALS)
+    return env
 
 
 @cache
-def _css() -> str:
-    return (TEMPLATES / "base.css").read_text(encoding="utf-8")
+def _css(name: str = "base.css") -> str:
+    return (TEMPLATES / name).read_text(encoding="utf-8")
 
 
 def _css_string(text: str) -> str:
@@ -37,8 +42,8 @@ def _css_string(text: str) -> str:
 
 
 def render_html_pdf(html: str) -> bytes:
-    """HTML to PDF bytes (fonts come from fontconfig: Noto Sans CJK SC)."""
-    pdf: bytes = HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
+    """HTML to PDF bytes (fonts come from fontconfig: Noto Sans CJK SC, compacted)."""
+    pdf: bytes = HTML(string=html, base_url=str(TEMPLATES)).write_pdf(finisher=compact_fonts)
     return pdf
 
 
@@ -48,7 +53,14 @@ def render_template_pdf(template: str, lang: str, footer: str, **context: Any) -
     html = (
         _environment()
         .get_template(template)
-        .render(L=labels, lang=lang, css=_css(), footer=_css_string(footer), **context)
+        .render(
+            L=labels,
+            lang=lang,
+            css=_css(),
+            letter_css=_css("letter.css"),
+            footer=_css_string(footer),
+            **context,
+        )
     )
     return render_html_pdf(html)
 
@@ -58,6 +70,6 @@ def render_credit_file_pdf(report: CreditFileReport, lang: str) -> bytes:
     labels = labeller(lang)
     footer = (
         f"{report.tenant_name} · {labels['generated']} "
-        f"{report.generated_at.strftime('%Y-%m-%d %H:%M UTC')} · {report.generated_by}"
+        f"{local_time(report.generated_at, report.time_zone)} · {report.generated_by}"
     )
     return render_template_pdf("credit_file.html", lang, footer, r=report)

@@ -9,7 +9,7 @@ from domain.errors import DomainError
 #: What a collector records by hand.
 ACTIVITY_KINDS = ("CALL", "EMAIL", "LETTER", "VISIT", "LEGAL", "NOTE")
 #: What the platform records itself (letters sent, statement answers, reminders).
-SYSTEM_KINDS = ("DUNNING_LETTER", "STATEMENT")
+SYSTEM_KINDS = ("DUNNING_LETTER", "STATEMENT", "REMINDER")
 #: Clocks differ: an activity a few minutes "in the future" is a skewed clock, not a lie.
 CLOCK_SKEW = timedelta(minutes=5)
 

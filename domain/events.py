@@ -13,6 +13,8 @@ EVENT_TYPES: dict[str, str] = {
     "collections.case_closed": "A customer is no longer overdue.",
     "collections.promise_broken": "A promise to pay was not kept.",
     "collections.plan_defaulted": "A payment plan instalment was missed.",
+    "collections.document_sent": "A letter, statement or reminder reached the customer's server.",
+    "collections.delivery_failed": "A letter, statement or reminder could not be delivered.",
     "payment.received": "Cash was recorded.",
     "writeoff.posted": "A write-off was posted.",
     "webhook.endpoint_disabled": "A webhook endpoint was disabled after repeated failures.",

@@ -51,6 +51,10 @@ DECIDE_WRITE_OFFS = frozenset({FINANCE, CREDIT_MANAGER})
 POST_WRITE_OFFS = frozenset({FINANCE, ADMIN})
 #: The bad-debt case library is for the credit team and finance.
 READ_CASES = frozenset({COLLECTOR, CREDIT_ANALYST, CREDIT_MANAGER, LEGAL, FINANCE, ADMIN})
+#: Documents as sent (letters, statements, notices) are evidence: whoever works the customer.
+READ_SENT_DOCUMENTS = frozenset(
+    {SALES, COLLECTOR, CREDIT_ANALYST, CREDIT_MANAGER, LEGAL, FINANCE, ADMIN}
+)
 #: Collections work: sales make the first calls, collectors and the credit team follow up.
 WORK_COLLECTIONS = frozenset({SALES, COLLECTOR, CREDIT_MANAGER, LEGAL, ADMIN})
 #: Rating class, payment terms and interest rate are credit decisions, not sales ones.

@@ -18,9 +18,11 @@ from jobs.runner import Work, run_job, runs
 from services.closing import provisions
 from services.collections import workflow as collections
 from services.customers import reviews
+from services.delivery import outbox
 from services.jobs import catalogue as job
 from services.kpis import snapshots
 from services.statements import monthly as statements
+from services.statements import sending
 from services.uow import UnitOfWork
 from services.warnings import engine as warning_rules
 
@@ -44,6 +46,8 @@ WORK = (
     runs(job.RUN_PROVISIONS, lambda uow, a: _provisions(uow, a.period_end)),
     runs(job.MONTHLY_STATEMENTS, lambda uow, a: statements.generate(uow, a.period)),
     runs(job.RENDER_STATEMENT, lambda uow, a: statements.render(uow, a.statement_id, a.lang)),
+    runs(job.SEND_STATEMENT, lambda uow, a: sending.send_new_statement(uow, a.statement_id)),
+    runs(job.DELIVER_DOCUMENT, lambda uow, a: outbox.deliver(uow, a.delivery_id)),
 )
 
 

@@ -39,6 +39,8 @@ from schema.credit.scoring.queries import CreditScoringQuery
 from schema.customers.mutations import credit_files, credit_terms
 from schema.customers.mutations import master_data as customers
 from schema.customers.queries import CustomerQuery
+from schema.delivery import mutations as delivery
+from schema.delivery.queries import DeliveryQuery
 from schema.engine.switch import executor_class, refuse_skipped_extensions
 from schema.errors import RequestIdMaskErrors
 from schema.integration import mutations as integration
@@ -80,6 +82,7 @@ class Query(
     CreditAnalysisQuery,
     CreditScoringQuery,
     CreditLimitQuery,
+    DeliveryQuery,
 ):
     pass
 
@@ -106,6 +109,7 @@ MUTATION_MODULES = (
     credit_limits,
     sales_orders,
     credit_check,
+    delivery,
 )
 
 Mutation = strawberry.type(

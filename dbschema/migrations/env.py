@@ -9,6 +9,7 @@ import dbschema.closing_tables
 import dbschema.collections_tables
 import dbschema.credit_analysis_tables
 import dbschema.credit_limit_tables
+import dbschema.delivery_tables
 import dbschema.integration_tables
 import dbschema.ledger_tables
 import dbschema.tenant_tables

@@ -125,3 +125,9 @@ async def mark_failed(conn: AsyncConnection, job_id: UUID, error: str) -> None:
         .where(jobs.c.id == job_id)
         .values(status="FAILED", finished_at=sa.func.now(), error=error[-ERROR_CHARS:])
     )
+
+
+async def attempts(conn: AsyncConnection, job_id: UUID) -> int:
+    """How many attempts of a job have started, the running one included."""
+    count = await conn.scalar(sa.select(jobs.c.attempts).where(jobs.c.id == job_id))
+    return int(count or 0)

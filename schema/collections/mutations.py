@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
+from enum import Enum
 from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
@@ -13,6 +14,7 @@ from strawberry.types import Info
 from domain import roles
 from schema.collections.errors import COLLECTIONS
 from schema.context import Context
+from schema.delivery.types import DeliveryChannel, DocumentDelivery, SentDocument
 from schema.jobs.types import Job
 from schema.money import MoneyInput
 from schema.mutation import INPUT, decode, respond
@@ -23,6 +25,7 @@ from services.collections.activities import ActivityIn
 from services.jobs.catalogue import DAILY_COLLECTIONS, AsOf
 from services.jobs.reads import job_by_id
 from services.jobs.requests import request_job
+from services.uow import UnitOfWork
 
 WORK = roles.WORK_COLLECTIONS
 T = TypeVar("T")
@@ -183,33 +186,94 @@ async def run_collections(
     )
 
 
-@strawberry.input(description="Record a dunning letter as sent.")
+@strawberry.enum(description="The steps of the dunning ladder in writing.")
+class DunningLetterKind(Enum):
+    REMINDER = strawberry.enum_value("REMINDER", description="催款函: a friendly reminder.")
+    DEMAND = strawberry.enum_value("DEMAND", description="催告函: a formal demand for payment.")
+    LAWYER = strawberry.enum_value(
+        "LAWYER", description="律师函: written by your law firm (tenant profile) for you."
+    )
+
+
+@strawberry.input(description="Issue a dunning letter: numbered, rendered, archived, sent.")
 class SendDunningLetterInput:
     customer_id: strawberry.ID = strawberry.field(description="Global id of the customer.")
-    kind: str = strawberry.field(description="REMINDER, DEMAND or LAWYER.")
-    channel: str = strawberry.field(description="How it went out (post, e-mail, courier).")
+    kind: DunningLetterKind = strawberry.field(description="Which letter.")
+    channel: DeliveryChannel = strawberry.field(
+        description="EMAIL: to the contacts the letter is for, each in their language, once "
+        "your mail server accepts it; POST, COURIER, HAND: print the archived copy yourself."
+    )
+    as_of: date | None = strawberry.field(
+        default=None, description="The letter's date, its figures as of then (default: today)."
+    )
+    deadline: date | None = strawberry.field(
+        default=None, description="Pay by (default: 10, 7 or 5 days after, by kind)."
+    )
+    lang: str | None = strawberry.field(
+        default=None,
+        description="zh-CN or en, for a printed letter (default: by the customer's country).",
+    )
+
+
+@strawberry.type(description="A dunning letter as issued.")
+class IssuedLetter:
+    number: str = strawberry.field(description="Its number, e.g. DL-2026-0007.")
+    kind: DunningLetterKind = strawberry.field(description="Which letter.")
+    as_of: date = strawberry.field(description="Its date.")
+    deadline: date = strawberry.field(description="Pay by.")
+    documents: list[SentDocument] = strawberry.field(
+        description="The archived PDFs, one per language."
+    )
+    deliveries: list[DocumentDelivery] = strawberry.field(
+        description="One per recipient (e-mail) or the printed copy handed over."
+    )
+
+
+@strawberry.type(description="Result of sendDunningLetter.")
+class SendDunningLetterPayload(COLLECTIONS.payload):
+    letter: IssuedLetter | None = strawberry.field(default=None, description="The letter.")
 
 
 async def send_dunning_letter(
     info: Info[Context, Any], input: Annotated[SendDunningLetterInput, INPUT]
-) -> CollectionsPayload:
-    """Record a dunning letter as sent."""
-    return await respond(
-        info,
-        CollectionsPayload,
-        lambda uow: dunning.record_sent(
-            uow, decode(input.customer_id, "Customer", "customerId"), input.kind, input.channel
-        ),
-        shows_id("Activity", lambda r: r.activity_id),
-    )
+) -> SendDunningLetterPayload:
+    """Issue a dunning letter."""
+
+    async def work(uow: UnitOfWork) -> dunning.LetterSent:
+        request = dunning.LetterRequest(
+            customer_id=decode(input.customer_id, "Customer", "customerId"),
+            kind=input.kind.value,
+            channel=input.channel.value,
+            as_of=input.as_of,
+            lang=input.lang,
+            deadline=input.deadline,
+        )
+        return await dunning.send_letter(uow, request)
+
+    async def show(sent: dunning.LetterSent) -> dict[str, Any]:
+        return {
+            "letter": IssuedLetter(
+                number=sent.number,
+                kind=DunningLetterKind(sent.kind),
+                as_of=sent.as_of,
+                deadline=sent.deadline,
+                documents=[SentDocument.of(d) for d in sent.documents],
+                deliveries=[DocumentDelivery.of(d) for d in sent.deliveries],
+            )
+        }
+
+    return await respond(info, SendDunningLetterPayload, work, show)
 
 
 FIELDS = {
     "send_dunning_letter": strawberry.mutation(
         resolver=send_dunning_letter,
         extensions=allow(WORK),
-        description="Record a dunning letter as sent; the PDF is at /documents/customers/{id}/"
-        "dunning-letter.pdf?kind=REMINDER|DEMAND|LAWYER&lang=zh-CN|en." + roles_note(WORK),
+        description="Issue a dunning letter as of a date: numbered, rendered in each language "
+        "its recipients read, archived as sent (served at /documents/sent/{id}), then e-mailed "
+        "or recorded as posted. An e-mailed letter enters the evidence chain when the mail "
+        "server accepts it. A draft is at /documents/customers/{id}/dunning-letter-draft.pdf."
+        + roles_note(WORK),
     ),
     "record_activity": strawberry.mutation(
         resolver=record_activity,

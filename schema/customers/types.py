@@ -65,6 +65,9 @@ class Contact:
     role: str | None = strawberry.field(description="Job title or role in the relationship.")
     phone: str | None = strawberry.field(description="Phone number.")
     email: str | None = strawberry.field(description="E-mail address.")
+    language: str | None = strawberry.field(
+        description="zh-CN or en, when set: what documents are e-mailed to them in."
+    )
 
 
 @strawberry.type(description="A required dossier item that is absent or stale.")
@@ -226,7 +229,11 @@ class Customer(Node, FromRow):
 def _contacts(r: rec.CustomerRecord) -> list[Contact]:
     return [
         Contact(
-            name=c.get("name") or "", role=c.get("role"), phone=c.get("phone"), email=c.get("email")
+            name=c.get("name") or "",
+            role=c.get("role"),
+            phone=c.get("phone"),
+            email=c.get("email"),
+            language=c.get("language"),
         )
         for c in r.contacts or []
     ]

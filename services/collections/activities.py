@@ -25,6 +25,7 @@ class ActivityIn:
     outcome: str | None = None
     notes: str | None = None
     document_ref: str | None = None
+    document_id: UUID | None = None  #: the archived copy of a document that was sent
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ async def record_activity(uow: UnitOfWork, activity: ActivityIn) -> ActivityReco
             outcome=activity.outcome,
             notes=activity.notes,
             document_ref=activity.document_ref,
+            document_id=activity.document_id,
             created_by=uow.actor.subject,
         )
         .returning(activities.c.id)

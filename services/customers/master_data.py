@@ -17,6 +17,7 @@ from domain.audit import AuditAction
 from domain.credit_terms import KEEP, Keep, credit_terms_change
 from domain.errors import DomainError, NotFound, ValidationFailed
 from domain.money import Money
+from domain.recipients import LANGUAGES
 from domain.registration import normalise_registration
 from services import audit
 from services.configuration import payment_terms
@@ -36,6 +37,7 @@ class ContactIn:
     role: str | None = None
     phone: str | None = None
     email: str | None = None
+    language: str | None = None  #: zh-CN or en: what documents are sent to them in
 
 
 @dataclass
@@ -121,14 +123,17 @@ def _contacts(value: list[ContactIn], errors: list[DomainError]) -> list[dict[st
             errors.append(
                 DomainError("INVALID_EMAIL", "not an e-mail address", f"contacts.{i}.email")
             )
-        out.append(
-            {
-                "name": name,
-                "role": (contact.role or "").strip() or None,
-                "phone": (contact.phone or "").strip() or None,
-                "email": email,
-            }
-        )
+        stored = {
+            "name": name,
+            "role": (contact.role or "").strip() or None,
+            "phone": (contact.phone or "").strip() or None,
+            "email": email,
+        }
+        if contact.language is not None:
+            if contact.language not in LANGUAGES:
+                errors.append(DomainError("INVALID_INPUT", "zh-CN or en", f"contacts.{i}.language"))
+            stored["language"] = contact.language
+        out.append(stored)
     return out
 
 

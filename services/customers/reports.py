@@ -17,6 +17,7 @@ from documents.models import (
 from domain.money import Money
 from services.customers import reads
 from services.read_session import ReadSession
+from services.tenant import profile
 from services.warnings.reads import open_for_customer
 
 LANGUAGES = ("zh-CN", "en")
@@ -73,6 +74,7 @@ async def gather(
             WarningLine(w.kind, w.level, w.raised_at)
             for w in await open_for_customer(session, customer_id)
         ],
+        time_zone=(await profile.load(session)).time_zone,
     )
 
 

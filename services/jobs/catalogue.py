@@ -100,6 +100,37 @@ class StatementPdf:
 #: One PDF per statement and language, so several worker processes share a month's run.
 RENDER_STATEMENT = JobSpec("render_statement", StatementPdf, DOCUMENT)
 
+#: E-mail retried with growing pauses (5 s doubling to an hour, about 3.5 hours in all), so a
+#: mail server's outage or greylisting is waited out; the last failure is recorded as such.
+DELIVERY = Retry(
+    max_retries=12,
+    min_backoff=timedelta(seconds=5),
+    max_backoff=timedelta(hours=1),
+    time_limit=timedelta(minutes=2),
+)
+
+
+@dataclass(frozen=True)
+class DocumentDelivery:
+    """One copy of an archived document on its way to one recipient."""
+
+    delivery_id: UUID
+
+
+#: Send one archived document to one recipient (retried with backoff; ends sent or failed).
+DELIVER_DOCUMENT = JobSpec("deliver_document", DocumentDelivery, DELIVERY)
+
+
+@dataclass(frozen=True)
+class StatementRef:
+    """One statement."""
+
+    statement_id: UUID
+
+
+#: E-mail a new statement to the customer's finance contacts (when a mail server is set).
+SEND_STATEMENT = JobSpec("send_statement", StatementRef, DOCUMENT)
+
 #: Webhook deliveries: their own queue, so a slow receiver never delays the month-end close;
 #: the schedule of retries lives in webhook_deliveries, so a lost message costs one poll.
 WEBHOOKS = Retry(
@@ -130,6 +161,8 @@ STORED: tuple[JobSpec[Any], ...] = (
     RUN_PROVISIONS,
     MONTHLY_STATEMENTS,
     RENDER_STATEMENT,
+    SEND_STATEMENT,
+    DELIVER_DOCUMENT,
 )
 #: Every spec a worker runs: the stored jobs and the messages a dispatcher sends directly.
 SPECS: tuple[JobSpec[Any], ...] = (*STORED, DELIVER_WEBHOOKS)

@@ -14,6 +14,7 @@ from dbschema.tables import customers
 from domain.interest import accrued_interest
 from services.configuration import policy as receivables_config
 from services.read_session import ReadSession
+from services.uow import UnitOfWork
 
 
 async def interest_for(
@@ -21,6 +22,11 @@ async def interest_for(
 ) -> dict[UUID, int]:
     """Interest per invoice: the customer's agreed rate, else the tenant's, else 0.05%/day."""
     return await session.run(lambda conn: _interest(conn, invoice_ids, as_of))
+
+
+async def interest_in(uow: UnitOfWork, invoice_ids: list[UUID], as_of: date) -> dict[UUID, int]:
+    """Interest per invoice inside a unit of work (a letter or statement being issued)."""
+    return await _interest(uow.conn, invoice_ids, as_of)
 
 
 async def _interest(conn: AsyncConnection, invoice_ids: list[UUID], as_of: date) -> dict[UUID, int]:

@@ -20,13 +20,15 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
 from dbschema.collections_tables import activities, statement_documents, statements
-from dbschema.tables import customers, tenants
-from documents.models import StatementDocument
 from domain.aging import DEFAULT_DPD_BUCKETS, bucket_for
 from domain.errors import DomainError, NotFound
 from domain.money import Money
-from services.jobs.catalogue import RENDER_STATEMENT, StatementPdf
+from services.delivery import settings as delivery_settings
+from services.jobs.catalogue import RENDER_STATEMENT, SEND_STATEMENT, StatementPdf, StatementRef
 from services.jobs.requests import request_job
+from services.ledger.interest import interest_in
+from services.statements import printed
+from services.tenant import profile as tenant_profile
 from services.uow import UnitOfWork
 
 LANGUAGES = ("zh-CN", "en")
@@ -65,8 +67,8 @@ WITH moves AS (
     SELECT customer_id, currency, received_on, -amount_minor FROM payments
      WHERE NOT is_recovery
     UNION ALL
-    SELECT customer_id, currency, reversed_at::date, amount_minor FROM payments
-     WHERE status = 'REVERSED' AND NOT is_recovery
+    SELECT customer_id, currency, (reversed_at AT TIME ZONE :zone)::date, amount_minor
+      FROM payments WHERE status = 'REVERSED' AND NOT is_recovery
     UNION ALL
     SELECT customer_id, currency, issue_date, -amount_minor FROM credit_notes
     UNION ALL
@@ -83,21 +85,25 @@ SELECT customer_id, currency,
 
 LINES_SQL = sa.text("""
 SELECT customer_id, currency, issue_date AS d, 'INVOICE' AS kind, number AS ref,
-       amount_minor AS amt FROM invoices
+       amount_minor AS amt, order_ref, due_date AS due, due_date - issue_date AS terms
+  FROM invoices
  WHERE issue_date BETWEEN CAST(:start AS date) AND CAST(:end AS date)
 UNION ALL
-SELECT customer_id, currency, received_on, 'PAYMENT', coalesce(reference, ''), -amount_minor
+SELECT customer_id, currency, received_on, 'PAYMENT', coalesce(reference, ''), -amount_minor,
+       NULL, NULL, NULL
   FROM payments WHERE NOT is_recovery
    AND received_on BETWEEN CAST(:start AS date) AND CAST(:end AS date)
 UNION ALL
-SELECT customer_id, currency, reversed_at::date, 'PAYMENT_REVERSED', coalesce(reference, ''),
-       amount_minor FROM payments WHERE status = 'REVERSED' AND NOT is_recovery
-   AND reversed_at::date BETWEEN CAST(:start AS date) AND CAST(:end AS date)
+SELECT customer_id, currency, (reversed_at AT TIME ZONE :zone)::date, 'PAYMENT_REVERSED',
+       coalesce(reference, ''), amount_minor, NULL, NULL, NULL
+  FROM payments WHERE status = 'REVERSED' AND NOT is_recovery
+   AND (reversed_at AT TIME ZONE :zone)::date BETWEEN CAST(:start AS date) AND CAST(:end AS date)
 UNION ALL
-SELECT customer_id, currency, issue_date, 'CREDIT_NOTE', number, -amount_minor
+SELECT customer_id, currency, issue_date, 'CREDIT_NOTE', number, -amount_minor, NULL, NULL, NULL
   FROM credit_notes WHERE issue_date BETWEEN CAST(:start AS date) AND CAST(:end AS date)
 UNION ALL
-SELECT i.customer_id, a.currency, a.effective_on, 'WRITE_OFF', i.number, -a.amount_minor
+SELECT i.customer_id, a.currency, a.effective_on, 'WRITE_OFF', i.number, -a.amount_minor,
+       i.order_ref, NULL, NULL
   FROM allocations a JOIN invoices i ON i.tenant_id = a.tenant_id AND i.id = a.invoice_id
  WHERE a.kind = 'WRITE_OFF'
    AND a.effective_on BETWEEN CAST(:start AS date) AND CAST(:end AS date)
@@ -109,8 +115,8 @@ WITH later AS (
     SELECT invoice_id, sum(amount_minor) AS amount FROM allocations
      WHERE effective_on > CAST(:end AS date) GROUP BY invoice_id
 )
-SELECT i.customer_id, i.currency, i.number, i.issue_date, i.due_date,
-       i.open_minor + coalesce(l.amount, 0) AS open_minor
+SELECT i.id, i.customer_id, i.currency, i.number, i.order_ref, i.issue_date, i.due_date,
+       i.amount_minor, i.open_minor + coalesce(l.amount, 0) AS open_minor
   FROM invoices i LEFT JOIN later l ON l.invoice_id = i.id
  WHERE i.issue_date <= CAST(:end AS date) AND i.open_minor + coalesce(l.amount, 0) > 0
  ORDER BY i.customer_id, i.currency, i.due_date, i.number
@@ -127,35 +133,60 @@ def _money(minor: int, currency: str) -> str:
     return Money(minor, currency).to_decimal_string()
 
 
+def _line(row: Any, currency: str) -> dict[str, Any]:
+    """A movement as stored: invoices carry their order, agreed terms (days) and due date."""
+    line = {
+        "date": row.d.isoformat(),
+        "kind": row.kind,
+        "ref": row.ref,
+        "amount": _money(int(row.amt), currency),
+    }
+    if row.order_ref is not None:
+        line["orderRef"] = row.order_ref
+    if row.due is not None:
+        line["dueDate"] = row.due.isoformat()
+        line["termsDays"] = int(row.terms)
+    return line
+
+
+def _open_item(row: Any, currency: str, end: date, interest: int) -> dict[str, Any]:
+    """An item open at the period's end, with its age and the late interest to that day."""
+    late = max((end - row.due_date).days, 0)
+    return {
+        "number": row.number,
+        "orderRef": row.order_ref,
+        "issueDate": row.issue_date.isoformat(),
+        "dueDate": row.due_date.isoformat(),
+        "termsDays": (row.due_date - row.issue_date).days,
+        "amount": _money(int(row.amount_minor), currency),
+        "open": _money(int(row.open_minor), currency),
+        "daysOverdue": late,
+        "interest": _money(interest, currency),
+        "bucket": bucket_for((end - row.due_date).days, DEFAULT_DPD_BUCKETS),
+    }
+
+
 async def generate(uow: UnitOfWork, period: date) -> StatementsGenerated:
-    """Create the month's statements (existing ones are kept) and queue their rendering."""
+    """Create the month's statements (existing ones are kept) and queue their rendering, and
+    their e-mailing when the tenant has a mail server."""
     start, end = month_bounds(period)
     conn = uow.conn
-    params = {"start": start, "end": end}
+    zone = (await tenant_profile.load_in(uow)).time_zone
+    params = {"start": start, "end": end, "zone": zone}
     balances = (await conn.execute(BALANCE_SQL, params)).all()
     lines: dict[tuple[UUID, str], list[dict[str, Any]]] = defaultdict(list)
     for row in await conn.execute(LINES_SQL, params):
         currency = row.currency.strip()
-        lines[(row.customer_id, currency)].append(
-            {
-                "date": row.d.isoformat(),
-                "kind": row.kind,
-                "ref": row.ref,
-                "amount": _money(int(row.amt), currency),
-            }
-        )
+        lines[(row.customer_id, currency)].append(_line(row, currency))
+    open_rows = (await conn.execute(OPEN_ITEMS_SQL, params)).all()
+    interest = await interest_in(uow, [r.id for r in open_rows if r.due_date < end], end)
     items: dict[tuple[UUID, str], list[dict[str, Any]]] = defaultdict(list)
-    for row in await conn.execute(OPEN_ITEMS_SQL, params):
+    for row in open_rows:
         currency = row.currency.strip()
         items[(row.customer_id, currency)].append(
-            {
-                "number": row.number,
-                "issueDate": row.issue_date.isoformat(),
-                "dueDate": row.due_date.isoformat(),
-                "open": _money(int(row.open_minor), currency),
-                "bucket": bucket_for((end - row.due_date).days, DEFAULT_DPD_BUCKETS),
-            }
+            _open_item(row, currency, end, interest.get(row.id, 0))
         )
+    mailing = await delivery_settings.usable(uow) is not None
     created = 0
     for row in balances:
         currency = row.currency.strip()
@@ -171,6 +202,10 @@ async def generate(uow: UnitOfWork, period: date) -> StatementsGenerated:
             "closing": _money(int(row.closing), currency),
             "lines": lines.get(key, []),
             "openItems": items.get(key, []),
+            "interest": _money(
+                sum(Money.parse(i["interest"], currency).minor for i in items.get(key, [])),
+                currency,
+            ),
         }
         statement_id = await conn.scalar(
             insert(statements)
@@ -199,35 +234,19 @@ async def generate(uow: UnitOfWork, period: date) -> StatementsGenerated:
                 StatementPdf(statement_id, lang),
                 dedupe_key=f"render:{statement_id}:{lang}",
             )
+        if mailing:
+            await request_job(
+                uow, SEND_STATEMENT, StatementRef(statement_id), dedupe_key=f"mail:{statement_id}"
+            )
     return StatementsGenerated(start, created)
 
 
-async def statement_view(uow: UnitOfWork, statement_id: UUID) -> StatementDocument:
-    """A statement with its customer and tenant names, for the renderer."""
-    row = (
-        await uow.conn.execute(
-            sa.select(statements.c.content, customers.c.code, customers.c.legal_name)
-            .join(
-                customers,
-                sa.and_(
-                    customers.c.tenant_id == statements.c.tenant_id,
-                    customers.c.id == statements.c.customer_id,
-                ),
-            )
-            .where(statements.c.id == statement_id)
-        )
-    ).first()
-    if row is None:
-        raise NotFound("id", "statement")
-    tenant_name = await uow.conn.scalar(sa.select(tenants.c.name))
-    return StatementDocument(str(tenant_name), row.code, row.legal_name, row.content)
-
-
 async def render_and_keep(uow: UnitOfWork, statement_id: UUID, lang: str) -> bytes:
-    """Render a statement's PDF and keep it (a second render replaces the first)."""
+    """Render a statement's PDF and keep it (a second render replaces the first; what was sent
+    is in the archive of sent documents, never replaced)."""
     from documents.statements import render_statement_pdf
 
-    view = await statement_view(uow, statement_id)
+    view = await printed.statement_view(uow, statement_id)
     pdf = await asyncio.to_thread(render_statement_pdf, view, lang)
     await uow.conn.execute(
         insert(statement_documents)
@@ -281,6 +300,15 @@ async def set_status(
         )
     )
     return StatementStatusSet(statement_id, status)
+
+
+async def mark_sent(uow: UnitOfWork, statement_id: UUID) -> None:
+    """A statement that reached the customer's mail server is SENT (an answer stays)."""
+    await uow.conn.execute(
+        statements.update()
+        .where(statements.c.id == statement_id, statements.c.status == "GENERATED")
+        .values(status="SENT", status_by="system:delivery", status_at=sa.func.now())
+    )
 
 
 def previous_period(today: date) -> date:

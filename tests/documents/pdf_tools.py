@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import tempfile
+from html import unescape
 from pathlib import Path
 
 from PIL import Image, ImageChops
@@ -63,7 +65,31 @@ def ink(image: Image.Image) -> float:
     return dark / (image.width * image.height)
 
 
-def difference(a: Image.Image, b: Image.Image) -> float:
-    """Share of pixels that differ noticeably between two same-size images."""
-    diff = ImageChops.difference(a, b).point(lambda v: 255 if v > 60 else 0)
+def difference(a: Image.Image, b: Image.Image, tolerance: int = 60) -> float:
+    """Share of pixels whose grey levels differ by more than `tolerance` (of 255): small
+    anti-aliasing shifts stay under it, a moved line or a missing word does not."""
+    diff = ImageChops.difference(a, b).point(lambda v: 255 if v > tolerance else 0)
     return diff.histogram()[255] / (a.width * a.height)
+
+
+def words_with_boxes(pdf: bytes, page: int = 1) -> list[tuple[str, float, float, float, float]]:
+    """Every word of a page with its box (xMin, yMin, xMax, yMax), from pdftotext -bbox."""
+    html = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), "-", "-"],
+        input=pdf,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    pattern = re.compile(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
+    )
+    return [
+        (
+            unescape(m.group(5)),
+            float(m.group(1)),
+            float(m.group(2)),
+            float(m.group(3)),
+            float(m.group(4)),
+        )
+        for m in pattern.finditer(html)
+    ]

@@ -40,6 +40,8 @@ STORED = [
         job.StatementPdf(STATEMENT, "zh-CN"),
         {"statementId": str(STATEMENT), "lang": "zh-CN"},
     ),
+    (job.SEND_STATEMENT, job.StatementRef(STATEMENT), {"statementId": str(STATEMENT)}),
+    (job.DELIVER_DOCUMENT, job.DocumentDelivery(STATEMENT), {"deliveryId": str(STATEMENT)}),
 ]
 
 

@@ -23,9 +23,18 @@ from services.uow import UnitOfWork
 @strawberry.input(description="A person at the customer.")
 class ContactInput:
     name: str = strawberry.field(description="Full name.")
-    role: str | None = strawberry.field(default=None, description="Role.")
+    role: str | None = strawberry.field(
+        default=None,
+        description="Role as people write it (财务经理, CFO, 总经理): finance receives "
+        "reminders, statements and letters; management formal demands and lawyer's letters.",
+    )
     phone: str | None = strawberry.field(default=None, description="Phone.")
     email: str | None = strawberry.field(default=None, description="E-mail.")
+    language: str | None = strawberry.field(
+        default=None,
+        description="zh-CN or en: what documents are e-mailed to them in (default: Chinese "
+        "for a Chinese name or a customer in CN, HK, MO or TW, else English).",
+    )
 
 
 @strawberry.input(description="A new customer.")
@@ -128,7 +137,7 @@ def _changes(data: Any) -> svc.CustomerChanges:
             setattr(changes, name, _money(value))
     if data.contacts is not strawberry.UNSET:
         changes.contacts = [
-            svc.ContactIn(c.name, c.role, c.phone, c.email) for c in data.contacts or []
+            svc.ContactIn(c.name, c.role, c.phone, c.email, c.language) for c in data.contacts or []
         ]
     return changes
 

@@ -1,0 +1,1 @@
+"""GraphQL for what leaves the platform: the mail server, documents as sent, deliveries."""
