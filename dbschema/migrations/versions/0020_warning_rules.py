@@ -2,7 +2,7 @@
 responses per tenant.
 
 Revision ID: 0020
-Revises: 0013
+Revises: 0014
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0020"
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
