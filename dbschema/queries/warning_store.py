@@ -178,3 +178,15 @@ async def escalate(conn: AsyncConnection, rows: Sequence[dict[str, Any]]) -> Non
         ),
         {"rows": json.dumps(rows)},
     )
+
+
+async def active_levels(conn: AsyncConnection) -> dict[tuple[str, str, str], str]:
+    """(customer, kind, key) -> level of every active warning: findings at or below it need
+    not reach the raise statement (which remains the authority)."""
+    rows = await conn.execute(
+        sa.text(
+            "SELECT customer_id::text AS c, kind, rule_key, level FROM warnings "
+            f"WHERE status IN {ACTIVE}"
+        )
+    )
+    return {(r.c, r.kind, r.rule_key): r.level for r in rows}

@@ -120,6 +120,18 @@ async def _contagion(uow: UnitOfWork, as_of: date, settings: WarningSettings) ->
     return contagion.spread(severe, relations, as_of, settings.thresholds[t.CONTAGION])
 
 
+async def _news(uow: UnitOfWork, findings: list[Finding]) -> list[Finding]:
+    """Findings an active warning does not already cover at their level or above (a night
+    with nothing new sends nothing to the raise statement)."""
+    active = await store.active_levels(uow.conn)
+    return [
+        f
+        for f in findings
+        if (level := active.get((f.customer_id, f.rule, f.dedupe_key))) is None
+        or Level(level).rank < f.level.rank
+    ]
+
+
 async def run_rules(
     uow: UnitOfWork,
     as_of: date,
@@ -139,11 +151,11 @@ async def run_rules(
         )
     if t.LIMITATION not in disabled:
         findings.extend(await _limitation(uow, as_of, settings, only))
-    changed = await raise_all(uow, findings, as_of, settings)
+    changed = await raise_all(uow, await _news(uow, findings), as_of, settings)
     spread: list[Finding] = []
     if t.CONTAGION not in disabled:
         spread = await _contagion(uow, as_of, settings)
-        changed.extend(await raise_all(uow, spread, as_of, settings))
+        changed.extend(await raise_all(uow, await _news(uow, spread), as_of, settings))
     answered = await respond(uow, changed, as_of, settings)
     escalated = 0 if only is not None else await escalate(uow, now or datetime.now(UTC), settings)
     return RunTally(
