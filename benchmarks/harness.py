@@ -69,7 +69,7 @@ def raise_nofile() -> None:
 UNLIMITED = {"apiLimits": {"maxCost": 10**9, "bucketSize": 10**9, "restoreRate": 10**9}}
 #: Every database a benchmark creates; a leftover one is dropped before any timing starts,
 #: since autovacuum working through a million leftover rows skews the small benchmarks.
-DATABASES = ("bench", "bench_receivables", "bench_credit")
+DATABASES = ("bench", "bench_receivables", "bench_credit", "bench_warnings")
 
 
 @contextlib.contextmanager

@@ -15,6 +15,7 @@ from benchmarks import (
     risk_transfer,
     sql_statements,
     subscriptions,
+    warning_rules,
 )
 from benchmarks.harness import database, seed_customers
 
@@ -55,6 +56,10 @@ def main() -> None:
             figures = risk_security.measure(big, seeded=True)
             risk_security.report(figures)
             summary["risk_security"] = figures
+            # the nightly early-warning rules on the same tenant (scores and classes included)
+            warnings = warning_rules.measure(big, seeded=True)
+            warning_rules.report(warnings)
+            summary["warning_rules"] = warnings
         # the credit check on the same scale, in its own database (issue 10, limits part)
         with database("bench_credit", "bench-credit", fresh_server=False) as credit:
             figures = credit_check.measure(credit)

@@ -205,12 +205,31 @@ warnings = sa.Table(
     sa.Column("acknowledged_by", sa.Text),
     sa.Column("acknowledged_at", sa.DateTime(timezone=True)),
     sa.Column("acknowledge_note", sa.Text),
+    # the rules engine (0020): dedupe keys, lifecycle, feedback, SLA and its escalation
+    sa.Column("rule_key", sa.Text, nullable=False, server_default=""),
+    sa.Column("window_key", sa.Text, nullable=False, server_default=""),
+    sa.Column("level_raised_at", sa.DateTime(timezone=True)),
+    sa.Column("status_by", sa.Text),
+    sa.Column("status_at", sa.DateTime(timezone=True)),
+    sa.Column("status_note", sa.Text),
+    sa.Column("feedback", sa.Text),
+    sa.Column("owner_role", sa.Text),
+    sa.Column("sla_due_at", sa.DateTime(timezone=True)),
+    sa.Column("escalated_at", sa.DateTime(timezone=True)),
     sa.PrimaryKeyConstraint("tenant_id", "id"),
     sa.ForeignKeyConstraint(
         ["tenant_id", "customer_id"], ["customers.tenant_id", "customers.id"], ondelete="CASCADE"
     ),
     sa.CheckConstraint("level IN ('LIGHT','MEDIUM','SEVERE')", name="level_known"),
-    sa.CheckConstraint("status IN ('OPEN','ACKNOWLEDGED')", name="status_known"),
+    sa.CheckConstraint(
+        "status IN ('OPEN','ACKNOWLEDGED','INVESTIGATING','RESOLVED','DISMISSED')",
+        name="status_known",
+    ),
+    sa.CheckConstraint(
+        "feedback IS NULL OR feedback IN ('TRUE_ALARM','FALSE_ALARM')", name="feedback_known"
+    ),
+    sa.CheckConstraint("length(rule_key) <= 200 AND length(window_key) <= 200", name="keys_length"),
+    sa.CheckConstraint("status_note IS NULL OR length(status_note) <= 2000", name="note_length"),
     length("acknowledge_note", texts.NOTE),
 )
 sa.Index(
@@ -218,8 +237,16 @@ sa.Index(
     warnings.c.tenant_id,
     warnings.c.customer_id,
     warnings.c.kind,
+    warnings.c.rule_key,
     unique=True,
     postgresql_where=sa.text("status = 'OPEN'"),
+)
+sa.Index(
+    "ix_warnings_rule_window",
+    warnings.c.tenant_id,
+    warnings.c.kind,
+    warnings.c.customer_id,
+    warnings.c.window_key,
 )
 sa.Index("ix_warnings_raised", warnings.c.tenant_id, warnings.c.raised_at, warnings.c.id)
 

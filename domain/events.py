@@ -4,7 +4,10 @@ from __future__ import annotations
 
 #: Topic -> what it means. Capabilities add theirs here as they publish them.
 EVENT_TYPES: dict[str, str] = {
-    "warning.raised": "An early-warning signal was raised on a customer.",
+    "warning.raised": "An early-warning signal was raised on a customer (or raised in level: "
+    "`levelRaised` is true).",
+    "warning.status_changed": "A warning moved along its lifecycle (with its feedback).",
+    "warning.escalated": "A warning's SLA lapsed: it moved to the next role.",
     "collections.reminder_due": "An invoice falls due soon: pre-due reminder.",
     "collections.stage_changed": "A collection case moved up the escalation ladder.",
     "collections.case_closed": "A customer is no longer overdue.",

@@ -27,6 +27,7 @@ from services.risk import factoring_ledger, guarantee_sweep, insurance_clock, in
 from services.statements import monthly as statements
 from services.statements import sending
 from services.uow import UnitOfWork
+from services.warnings import engine as warning_rules
 
 _runtime: Runtime | None = None
 
@@ -40,6 +41,11 @@ WORK = (
     runs(job.REVIEW_CREDIT_FILES, lambda uow, a: reviews.review_credit_files(uow, a.as_of)),
     runs(job.DAILY_COLLECTIONS, lambda uow, a: collections.daily_run(uow, a.as_of)),
     runs(job.AGING_SNAPSHOT, lambda uow, a: snapshots.take_snapshot(uow, a.as_of)),
+    runs(job.WARNING_RULES, lambda uow, a: warning_rules.run_rules(uow, a.as_of)),
+    runs(
+        job.WARNING_RULES_NOW,
+        lambda uow, a: warning_rules.run_rules(uow, a.as_of, only=[a.customer_id]),
+    ),
     runs(job.RUN_PROVISIONS, lambda uow, a: _provisions(uow, a.period_end)),
     runs(job.MONTHLY_STATEMENTS, lambda uow, a: statements.generate(uow, a.period)),
     runs(job.RENDER_STATEMENT, lambda uow, a: statements.render(uow, a.statement_id, a.lang)),

@@ -48,6 +48,7 @@ def due_jobs(today: date) -> list[Due[Any]]:
         Due(job.GUARANTEE_SWEEP, job.AsOf(today), f"guarantees:{today}"),
         Due(job.RESCORE_CHANGED, job.AsOf(today), f"rescore:{today}"),
         Due(job.CREDIT_SWEEP, job.AsOf(today), f"credit-sweep:{today}"),
+        Due(job.WARNING_RULES, job.AsOf(today), f"warning-rules:{today}"),
     ]
     month_end = previous_month_end(today)
     # month-end provisions run from the 1st; asking again later the same month is a no-op

@@ -50,6 +50,7 @@ COSTS: dict[str, int] = {
     "FactorStatement.differences": 50,
     "Query.portfolioRiskWaterfall": 100,
     "Query.riskWaterfall": 10,
+    "Query.warningRuleQuality": 50,
 }
 #: Lists with a known bound other than the default.
 LIST_SIZES: dict[str, int] = {

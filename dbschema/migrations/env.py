@@ -15,7 +15,8 @@ import dbschema.integration_tables
 import dbschema.ledger_tables
 import dbschema.risk_security_tables
 import dbschema.risk_transfer_tables
-import dbschema.tenant_tables  # noqa: F401  each registers its tables on metadata
+import dbschema.tenant_tables
+import dbschema.warning_rule_tables  # noqa: F401  each registers its tables on metadata
 from dbschema.tables import metadata
 
 config = context.config

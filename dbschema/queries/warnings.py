@@ -30,7 +30,7 @@ async def raise_open(
             tenant_id=tenant_id, customer_id=customer_id, kind=kind, level=level, evidence=evidence
         )
         .on_conflict_do_nothing(
-            index_elements=["tenant_id", "customer_id", "kind"],
+            index_elements=["tenant_id", "customer_id", "kind", "rule_key"],
             index_where=sa.text("status = 'OPEN'"),
         )
         .returning(warnings)
@@ -64,7 +64,8 @@ async def raise_open_many(
                  FROM unnest(CAST(:customers AS uuid[]), CAST(:kinds AS text[]),
                              CAST(:levels AS text[]), CAST(CAST(:evidence AS text[]) AS jsonb[]))
                       AS s(customer_id, kind, level, evidence)
-               ON CONFLICT (tenant_id, customer_id, kind) WHERE status = 'OPEN' DO NOTHING
+               ON CONFLICT (tenant_id, customer_id, kind, rule_key) WHERE status = 'OPEN'
+               DO NOTHING
                RETURNING *)
            SELECT raised.*, c.code AS customer_code, c.legal_name AS customer_name
              FROM raised JOIN customers c
@@ -173,3 +174,44 @@ async def open_for_customer(conn: AsyncConnection, customer_id: UUID) -> list[sa
         .order_by(warnings.c.raised_at.desc())
     )
     return list(await conn.execute(query))
+
+
+async def set_status(
+    conn: AsyncConnection, warning_id: UUID, values: dict[str, Any]
+) -> sa.Row[Any]:
+    """Write a warning's lifecycle columns and return it as stored."""
+    result = await conn.execute(
+        warnings.update().where(warnings.c.id == warning_id).values(**values).returning(warnings)
+    )
+    row: sa.Row[Any] = result.one()
+    return row
+
+
+async def rule_counts(conn: AsyncConnection) -> list[sa.Row[Any]]:
+    """Per kind: warnings raised, confirmed true alarms, dismissed as false alarms."""
+    query = sa.select(
+        warnings.c.kind,
+        sa.func.count().label("fired"),
+        sa.func.count().filter(warnings.c.feedback == "TRUE_ALARM").label("confirmed"),
+        sa.func.count()
+        .filter(warnings.c.feedback == "FALSE_ALARM", warnings.c.status == "DISMISSED")
+        .label("false_alarms"),
+    ).group_by(warnings.c.kind)
+    return list(await conn.execute(query))
+
+
+async def first_fired_before_write_off(conn: AsyncConnection) -> list[sa.Row[Any]]:
+    """For customers in the bad-debt case library: their first write-off date, and per kind
+    the first day a warning was raised on them."""
+    return list(
+        await conn.execute(
+            sa.text(
+                "WITH lost AS (SELECT customer_id, min(created_at::date) AS written_off_on "
+                "FROM bad_debt_cases GROUP BY customer_id) "
+                "SELECT lost.customer_id, lost.written_off_on, w.kind, "
+                "min(w.raised_at::date) AS first_on FROM lost "
+                "LEFT JOIN warnings w ON w.customer_id = lost.customer_id "
+                "GROUP BY lost.customer_id, lost.written_off_on, w.kind"
+            )
+        )
+    )

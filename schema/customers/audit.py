@@ -190,6 +190,18 @@ class AuditAction(Enum):
         "UPDATE_CREDIT_FILE_POLICY",
         description="Changed the credit-file completeness policy or review interval.",
     )
+    UPDATE_WARNING_SETTINGS = strawberry.enum_value(
+        "UPDATE_WARNING_SETTINGS",
+        description="Changed the warning rules' thresholds, industries, responses or SLAs.",
+    )
+    CHANGE_WARNING_STATUS = strawberry.enum_value(
+        "CHANGE_WARNING_STATUS",
+        description="Moved a warning along its lifecycle (investigating, resolved, dismissed).",
+    )
+    DECIDE_WARNING_RESPONSE = strawberry.enum_value(
+        "DECIDE_WARNING_RESPONSE",
+        description="Approved or rejected a warning's proposed response, or closed its task.",
+    )
 
 
 #: The mutation that records each verb: what the deprecated `mutation` field still shows.
@@ -253,6 +265,9 @@ MUTATION_OF = {
     audit.AuditAction.EXPIRE_CREDIT_AGREEMENT: "expireCreditAgreement",
     audit.AuditAction.COMPLETE_CREDIT_REVIEW: "completeCreditReview",
     audit.AuditAction.UPDATE_CREDIT_FILE_POLICY: "updateCreditFilePolicy",
+    audit.AuditAction.UPDATE_WARNING_SETTINGS: "updateWarningRule",
+    audit.AuditAction.CHANGE_WARNING_STATUS: "changeWarningStatus",
+    audit.AuditAction.DECIDE_WARNING_RESPONSE: "decideWarningResponse",
 }
 
 

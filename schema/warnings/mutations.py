@@ -1,4 +1,4 @@
-"""acknowledgeWarning."""
+"""acknowledgeWarning, and the rules engine's mutations (rule_mutations)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from schema.context import Context
 from schema.input_rules import text
 from schema.mutation import INPUT, decode, respond
 from schema.permissions import allow, roles_note
+from schema.warnings import rule_mutations
 from schema.warnings.errors import WARNINGS
 from schema.warnings.types import Warning
 from services.uow import UnitOfWork
@@ -50,4 +51,5 @@ FIELDS = {
         extensions=allow(roles.ACK_WARNINGS),
         description="Say you follow a warning up." + roles_note(roles.ACK_WARNINGS),
     ),
+    **rule_mutations.FIELDS,
 }

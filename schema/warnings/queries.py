@@ -21,6 +21,7 @@ from schema.relay import (
     from_global_id,
     page_size,
 )
+from schema.warnings.rule_queries import WarningRuleQuery
 from schema.warnings.types import Warning, WarningConnection, WarningEdge, WarningFilter
 from services.warnings import reads
 
@@ -35,7 +36,7 @@ def _decode(global_id: str, expected: str) -> Any:
 
 
 @strawberry.type(description="Warning reads.")
-class WarningQuery:
+class WarningQuery(WarningRuleQuery):
     @strawberry.field(
         description="Warnings, newest first." + roles_note(READ), extensions=allow(READ)
     )

@@ -19,6 +19,7 @@ from schema.input_rules import text
 from schema.node import register_node
 from schema.relay import Node, PageInfo, to_global_id
 from schema.warnings import loaders
+from schema.warnings.response_types import WarningResponse
 from services.warnings.records import WarningRecord
 
 
@@ -29,18 +30,39 @@ class WarningLevel(Enum):
     SEVERE = strawberry.enum_value("SEVERE", description="Stop: hold shipments, escalate.")
 
 
-@strawberry.enum(description="Whether someone has taken a warning up.")
+@strawberry.enum(
+    description="Where a warning stands: OPEN -> ACKNOWLEDGED -> INVESTIGATING -> RESOLVED or "
+    "DISMISSED (the last two are final)."
+)
 class WarningStatus(Enum):
     OPEN = strawberry.enum_value("OPEN", description="Nobody has acknowledged it yet.")
     ACKNOWLEDGED = strawberry.enum_value("ACKNOWLEDGED", description="Someone follows it up.")
+    INVESTIGATING = strawberry.enum_value(
+        "INVESTIGATING", description="Being looked into (facts checked, customer called)."
+    )
+    RESOLVED = strawberry.enum_value(
+        "RESOLVED", description="Dealt with: the risk was real and was acted on."
+    )
+    DISMISSED = strawberry.enum_value(
+        "DISMISSED",
+        description="Set aside, usually as a false alarm; the rule stays quiet "
+        "for the rest of its window.",
+    )
+
+
+@strawberry.enum(description="Whether a warning was right: rule quality counts these.")
+class WarningFeedback(Enum):
+    TRUE_ALARM = strawberry.enum_value("TRUE_ALARM", description="The risk was real.")
+    FALSE_ALARM = strawberry.enum_value("FALSE_ALARM", description="Nothing was wrong.")
 
 
 @strawberry.type(description="An early-warning signal raised on a customer.")
 class Warning(Node):
+    raw_id: strawberry.Private[UUID]
     raw_customer_id: strawberry.Private[UUID]
     kind: str = strawberry.field(description="What was detected, e.g. CREDIT_FILE_STALE.")
     level: WarningLevel = strawberry.field(description="Severity.")
-    status: WarningStatus = strawberry.field(description="Open or acknowledged.")
+    status: WarningStatus = strawberry.field(description="Where it stands in its lifecycle.")
     evidence: JSON = strawberry.field(description="The facts that raised it.")
     raised_at: datetime = strawberry.field(description="When it was raised.")
     acknowledged_by: str | None = strawberry.field(description="Who acknowledged it.")
@@ -52,6 +74,34 @@ class Warning(Node):
     customer_code: str | None = strawberry.field(
         default=None, description="Code of the customer at the time it was raised (events)."
     )
+    window: str = strawberry.field(
+        default="",
+        description="The rule's deduplication window (a month, a lapse month, LAPSED); empty "
+        "for warnings not raised by the rules engine.",
+    )
+    level_raised_at: datetime | None = strawberry.field(
+        default=None, description="When a later run raised its level, if one did."
+    )
+    status_by: str | None = strawberry.field(default=None, description="Who last moved it.")
+    status_at: datetime | None = strawberry.field(default=None, description="When.")
+    status_note: str | None = strawberry.field(default=None, description="Their note.")
+    feedback: WarningFeedback | None = strawberry.field(
+        default=None, description="True or false alarm, once someone said."
+    )
+    owner_role: str | None = strawberry.field(
+        default=None, description="The role that must take it up (moves up when its SLA lapses)."
+    )
+    sla_due_at: datetime | None = strawberry.field(
+        default=None, description="When it must have left OPEN before it is escalated."
+    )
+    escalated_at: datetime | None = strawberry.field(
+        default=None, description="When it was last escalated to the next role."
+    )
+
+    @strawberry.field(description="What the platform did or proposed because of it.")
+    async def responses(self, info: Info[Context, Any]) -> list[WarningResponse]:
+        loader = info.context.loader("warning_responses", loaders.responses)
+        return [WarningResponse.from_record(r) for r in await loader.load(self.raw_id)]
 
     @strawberry.field(description="The customer it concerns.")
     async def customer(self, info: Info[Context, Any]) -> Customer | None:
@@ -64,6 +114,7 @@ class Warning(Node):
         """From a warning record of the warning services."""
         return cls(
             id=to_global_id("Warning", warning.id),
+            raw_id=warning.id,
             raw_customer_id=warning.customer_id,
             customer_id=to_global_id("Customer", warning.customer_id),
             kind=warning.kind,
@@ -74,6 +125,15 @@ class Warning(Node):
             acknowledged_by=warning.acknowledged_by,
             acknowledged_at=warning.acknowledged_at,
             acknowledge_note=warning.acknowledge_note,
+            window=warning.window,
+            level_raised_at=warning.level_raised_at,
+            status_by=warning.status_by,
+            status_at=warning.status_at,
+            status_note=warning.status_note,
+            feedback=WarningFeedback(warning.feedback) if warning.feedback else None,
+            owner_role=warning.owner_role,
+            sla_due_at=warning.sla_due_at,
+            escalated_at=warning.escalated_at,
         )
 
     @classmethod
@@ -81,6 +141,7 @@ class Warning(Node):
         """From an outbox snapshot (subscriptions read no table per event)."""
         return cls(
             id=to_global_id("Warning", UUID(payload["id"])),
+            raw_id=UUID(payload["id"]),
             raw_customer_id=UUID(payload["customerId"]),
             customer_id=to_global_id("Customer", UUID(payload["customerId"])),
             kind=payload["kind"],

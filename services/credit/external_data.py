@@ -26,6 +26,7 @@ from domain.credit.external import Record, RecordIn, check_record
 from domain.errors import DomainError, NotFound, ValidationFailed
 from services.credit.batches import RowResult, import_rows
 from services.uow import UnitOfWork
+from services.warnings import triggers as warning_triggers
 
 ENTITY = "ExternalCreditRecord"
 #: Columns a record's content is made of (what decides UNCHANGED against UPDATED).
@@ -143,6 +144,8 @@ async def save_record(
     )
     if created is not None:
         await _audit(uow, created, customer_id, AuditAction.RECORD_EXTERNAL_CREDIT_DATA, {}, values)
+        if values.get("kind") == "LEGAL_RECORD":
+            await warning_triggers.legal_record(uow, customer_id, created)
         return ExternalOutcome(created, "CREATED")
     row = (
         await uow.conn.execute(

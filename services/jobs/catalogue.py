@@ -50,6 +50,21 @@ REVIEW_CREDIT_FILES = JobSpec("review_credit_files", AsOf, DAILY)
 DAILY_COLLECTIONS = JobSpec("daily_collections", AsOf, DAILY)
 #: The day's aging per customer and currency, kept for trends (insert-once).
 AGING_SNAPSHOT = JobSpec("aging_snapshot", AsOf, DAILY)
+#: The early-warning rules over every customer, then SLA escalation; a re-run raises nothing.
+WARNING_RULES = JobSpec("warning_rules", AsOf, DAILY)
+
+
+@dataclass(frozen=True)
+class CustomerEvent:
+    """One customer's rules at once, because something that matters happened to it."""
+
+    customer_id: UUID
+    as_of: date
+    cause: str
+
+
+#: The rules for one customer on an event (a payment reversed, a new legal record).
+WARNING_RULES_NOW = JobSpec("warning_rules_now", CustomerEvent, DAILY)
 
 
 @dataclass(frozen=True)
@@ -176,6 +191,8 @@ STORED: tuple[JobSpec[Any], ...] = (
     REVIEW_CREDIT_FILES,
     DAILY_COLLECTIONS,
     AGING_SNAPSHOT,
+    WARNING_RULES,
+    WARNING_RULES_NOW,
     RUN_PROVISIONS,
     MONTHLY_STATEMENTS,
     RENDER_STATEMENT,

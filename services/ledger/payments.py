@@ -33,6 +33,7 @@ from services.ledger.inputs import AllocationLine, PaymentIn
 from services.ledger.invoices import dates_in_range, max_document, positive_money, replay_key
 from services.ledger.records import AllocationReversed, PaymentPosted, PaymentReversed
 from services.uow import UnitOfWork
+from services.warnings import triggers as warning_triggers
 
 METHODS = ("BANK_TRANSFER", "CHEQUE", "CASH", "CARD", "BILL", "OTHER")
 TOPIC_PAYMENT = "payment.received"
@@ -246,6 +247,7 @@ async def reverse_payment(
                 unallocated_minor=payments.c.amount_minor,
             )
         )
+        await warning_triggers.payment_reversed(uow, payment["customer_id"], payment_id)
         return PaymentReversed(payment_id, len(live))
 
     return await run_once(uow, REVERSE_PAYMENT, key, content, work)

@@ -36,6 +36,7 @@ from services.risk.insurance import (
     money_or_error,
 )
 from services.uow import UnitOfWork
+from services.warnings import triggers
 from services.warnings.signals import raise_warning
 
 TOPIC_COVER = "risk.cover_changed"
@@ -209,6 +210,10 @@ async def _decide(
         await record_event(uow.conn, uow.tenant_id, TOPIC_COVER, payload)
         if is_cut(before, limit):
             await raise_warning(uow, cover.customer_id, COVER_CUT, "SEVERE", payload)
+            # and the customer's warning rules run at once, not at night (contagion, responses)
+            await triggers.cover_cancelled(
+                uow, cover.customer_id, cover.id, min(effective_on, triggers.today())
+            )
         if blocks_credit(cover_required, before, limit):
             reason = (
                 f"insurance cover {status.value.lower()} to {payload['limit']} "

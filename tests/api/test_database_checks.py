@@ -59,6 +59,8 @@ SYSTEM_TEXT = {
     ("credit_scores", "inputs_hash"),
     ("document_numbers", "series"),
     ("guarantee_notices", "detail"),
+    ("warnings", "owner_role"),
+    ("warning_responses", "role"),
     *(("sent_documents", c) for c in ("number", "media_type", "filename")),
     *(
         ("document_deliveries", c)

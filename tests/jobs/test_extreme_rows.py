@@ -340,16 +340,33 @@ async def _insure_and_notify(client: Any, bearer: str, customer: str, invoice: s
             "cover { id version } userErrors { field code }",
         )
     )["cover"]
+    granted = (
+        await _ok(
+            client,
+            bearer,
+            "decideBuyerCover",
+            {
+                "id": cover["id"],
+                "status": "GRANTED",
+                "amount": {"amount": "50000.00", "currency": "CNY"},
+                "effectiveOn": "2026-01-15",
+                "version": cover["version"],
+            },
+            "cover { version } userErrors { field code }",
+        )
+    )["cover"]
+    # a cut later in the year runs the customer's warning rules at once
     await _ok(
         client,
         bearer,
         "decideBuyerCover",
         {
             "id": cover["id"],
-            "status": "GRANTED",
-            "amount": {"amount": "50000.00", "currency": "CNY"},
-            "effectiveOn": "2026-01-15",
-            "version": cover["version"],
+            "status": "REDUCED",
+            "amount": {"amount": "40000.00", "currency": "CNY"},
+            "effectiveOn": "2026-06-01",
+            "version": granted["version"],
+            "note": longest(texts.DESCRIPTION),
         },
         "userErrors { field code }",
     )

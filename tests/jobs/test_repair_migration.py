@@ -15,7 +15,10 @@ import pytest
 from dbschema.provision import downgrade, migrate
 from jobs.actors import WORK
 from services.collections import dunning
+from services.inputs import MoneyIn
 from services.jobs import catalogue as job
+from services.ledger import payments
+from services.ledger.inputs import PaymentIn
 from services.uow import Actor, UnitOfWork
 from tests.conftest import Database
 from tests.jobs.every_job import run_every_job, run_one
@@ -310,6 +313,15 @@ async def test_old_rows_are_repaired_auditably_and_every_job_then_succeeds(
         owing = await customer_owing(runtime, tenant)
         async with UnitOfWork(runtime.engine, tenant, Actor("carl")) as uow:
             await dunning.send_letter(uow, dunning.LetterRequest(owing, "DEMAND", "EMAIL"))
+            await uow.commit()
+        # (and a bounced payment, which runs the customer's warning rules at once)
+        async with UnitOfWork(runtime.engine, tenant, Actor("fay")) as uow:
+            paid = await payments.create_payment(
+                uow, PaymentIn(owing, date(2026, 10, 2), MoneyIn("10.00", "CNY")), key="bounce"
+            )
+            await payments.reverse_payment(
+                uow, paid.result.payment_id, "bounced", date(2026, 10, 9), "bounce-back"
+            )
             await uow.commit()
         today = date.today()
         outcomes = await run_every_job(runtime, tenant, [today, today.replace(day=1)], "repair")

@@ -27,6 +27,12 @@ STORED = [
     (job.REVIEW_CREDIT_FILES, job.AsOf(date(2026, 11, 30)), {"asOf": "2026-11-30"}),
     (job.DAILY_COLLECTIONS, job.AsOf(date(2026, 11, 30)), {"asOf": "2026-11-30"}),
     (job.AGING_SNAPSHOT, job.AsOf(date(2026, 11, 30)), {"asOf": "2026-11-30"}),
+    (job.WARNING_RULES, job.AsOf(date(2026, 11, 30)), {"asOf": "2026-11-30"}),
+    (
+        job.WARNING_RULES_NOW,
+        job.CustomerEvent(STATEMENT, date(2026, 11, 30), "PAYMENT_REVERSED"),
+        {"customerId": str(STATEMENT), "asOf": "2026-11-30", "cause": "PAYMENT_REVERSED"},
+    ),
     (job.RUN_PROVISIONS, job.PeriodEnd(date(2026, 11, 30)), {"periodEnd": "2026-11-30"}),
     (job.MONTHLY_STATEMENTS, job.Period(date(2026, 11, 1)), {"period": "2026-11-01"}),
     (
