@@ -56,9 +56,11 @@ def seed_risk(bench: Bench) -> dict[str, Any]:
                limit_minor, effective_on, created_by)
            SELECT p.tenant_id, p.id, c.id, 'GRANTED', 50000000, 50000000, p.starts_on, 'bench'
              FROM insurance_policies p
-             JOIN (SELECT id, row_number() OVER (ORDER BY code) n FROM customers) c
+             JOIN (SELECT id, row_number() OVER (ORDER BY code) n FROM customers
+                    WHERE tenant_id = %s) c
                ON c.n %% %s = 0
             WHERE p.tenant_id = %s""",
+        t,
         COVERED_SHARE,
         t,
     )
@@ -96,13 +98,14 @@ def seed_risk(bench: Bench) -> dict[str, Any]:
                         FROM factoring_batches),
                 i AS (SELECT id, customer_id, currency, open_minor, issue_date,
                              row_number() OVER (ORDER BY id) - 1 AS k
-                        FROM invoices WHERE currency = 'CNY' AND open_minor > 0
-                         AND due_date < current_date - 120 LIMIT %s)
+                        FROM invoices WHERE tenant_id = %s AND currency = 'CNY'
+                         AND open_minor > 0 AND due_date < current_date - 120 LIMIT %s)
            INSERT INTO factored_invoices (tenant_id, agreement_id, batch_id, invoice_id,
                customer_id, currency, face_minor, assigned_on, prior_allocations)
            SELECT %s, b.agreement_id, b.id, i.id, i.customer_id, i.currency, i.open_minor,
                   i.issue_date, ARRAY[]::uuid[]
              FROM i JOIN b ON b.k = i.k / 5000""",
+        t,
         ASSIGNED,
         t,
     )
@@ -185,11 +188,13 @@ def measure_assign(client: httpx.Client, url: str, token: str, bench: Bench) -> 
 
     agreement = bench.sql("SELECT id FROM factoring_agreements WHERE reference = 'PA-BENCH'")[0][0]
     rows = bench.sql(
-        "SELECT i.id FROM invoices i WHERE i.currency = 'CNY' AND i.open_minor > 0 "
+        "SELECT i.id FROM invoices i WHERE i.tenant_id = %s AND i.currency = 'CNY' "
+        "AND i.open_minor > 0 "
         "AND i.disputed_minor = 0 AND i.due_date >= current_date "
         "AND i.due_date - i.issue_date <= 60 "
         "AND NOT EXISTS (SELECT 1 FROM factored_invoices f WHERE f.invoice_id = i.id) "
         "ORDER BY i.id LIMIT %s",
+        bench.tenant_id,
         BATCH * BATCHES,
     )
     ids = [to_global_id("Invoice", r[0]) for r in rows]  # type: ignore[arg-type]

@@ -41,10 +41,14 @@ def seed_signals(bench: Bench) -> dict[str, Any]:
     bench.sql(
         """INSERT INTO customer_relations (tenant_id, customer_id, related_customer_id, kind)
            SELECT %s, c.id, p.id, 'PARENT' FROM
-             (SELECT id, row_number() OVER (ORDER BY code) AS n FROM customers) c
-             JOIN (SELECT id, row_number() OVER (ORDER BY code) AS n FROM customers) p
+             (SELECT id, row_number() OVER (ORDER BY code) AS n FROM customers
+               WHERE tenant_id = %s) c
+             JOIN (SELECT id, row_number() OVER (ORDER BY code) AS n FROM customers
+                    WHERE tenant_id = %s) p
                ON p.n = c.n + 1
             WHERE c.n %% 10 = 0 ON CONFLICT DO NOTHING""",
+        t,
+        t,
         t,
     )
     bench.sql(
@@ -54,14 +58,18 @@ def seed_signals(bench: Bench) -> dict[str, Any]:
            SELECT %s, id, 'LEGAL_RECORD', 'bench', 'legal-' || code, current_date - 10, 'bench',
                   CASE WHEN n %% 2 = 0 THEN 'LAWSUIT' ELSE 'ENFORCEMENT' END, 'DEFENDANT',
                   'OPEN', 'case-' || code, 'court', current_date - 10, 'bench', 'bench'
-             FROM (SELECT id, code, row_number() OVER (ORDER BY code) AS n FROM customers) c
+             FROM (SELECT id, code, row_number() OVER (ORDER BY code) AS n FROM customers
+                    WHERE tenant_id = %s) c
             WHERE n %% 100 = 7 ON CONFLICT DO NOTHING""",
+        t,
         t,
     )
     bench.sql(
         """UPDATE payments SET status = 'REVERSED', reversed_at = now() - interval '3 days',
                reversal_reason = 'bounced'
-            WHERE tenant_id = %s AND id IN (SELECT id FROM payments ORDER BY id LIMIT 500)""",
+            WHERE tenant_id = %s
+              AND id IN (SELECT id FROM payments WHERE tenant_id = %s ORDER BY id LIMIT 500)""",
+        t,
         t,
     )
     bench.sql("VACUUM ANALYZE")

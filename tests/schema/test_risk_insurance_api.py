@@ -318,3 +318,36 @@ async def test_a_cut_cover_raises_a_severe_warning_and_sales_cannot_decide(
     assert database.query(
         "SELECT payload->>'limit' FROM events WHERE topic = 'risk.cover_changed' ORDER BY seq"
     ) == [("50000.00",), ("10000.00",)]
+
+
+WATERFALL = """query W($id: ID!, $asOf: Date) { riskWaterfall(customerId: $id, asOf: $asOf) {
+  currency gross { amount } net { amount } lines { layer applied { amount } } } }"""
+
+
+async def test_the_waterfall_takes_the_insurers_share_off_the_risk(client, setup):
+    # given the covered customer's 20,000.00 invoice insured under a granted cover
+    bearer = setup["manager"]
+    policy = (await gql(client, POLICY, {"input": policy_input()}, bearer))["data"]
+    policy_id = policy["createInsurancePolicy"]["policy"]["id"]
+    request = {
+        "policyId": policy_id,
+        "customerId": setup["covered"],
+        "amount": {"amount": "50000.00", "currency": "CNY"},
+        "effectiveOn": "2026-01-10",
+    }
+    cover = (await gql(client, REQUEST, {"input": request}, bearer))["data"]["requestBuyerCover"]
+    decision = {
+        "id": cover["cover"]["id"],
+        "status": "GRANTED",
+        "amount": {"amount": "50000.00", "currency": "CNY"},
+        "effectiveOn": "2026-01-15",
+        "version": cover["cover"]["version"],
+    }
+    await gql(client, DECIDE, {"input": decision}, bearer)
+    # when its net retained risk is read while the invoice is insured
+    body = await gql(client, WATERFALL, {"id": setup["covered"], "asOf": "2026-04-15"}, bearer)
+    # then the insurer's share, 90% of (20,000.00 - 1,000.00 deductible), comes off
+    view = body["data"]["riskWaterfall"]
+    assert view["gross"] == {"amount": "20000.00"}
+    assert {"layer": "INSURED", "applied": {"amount": "17100.00"}} in view["lines"]
+    assert view["net"] == {"amount": "2900.00"}
