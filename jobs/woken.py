@@ -6,11 +6,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from abc import ABC, abstractmethod
 
 import asyncpg
 
 
-class WokenLoop:
+class WokenLoop(ABC):
     """Runs `round()` on every NOTIFY of `channel` and at least every `poll` seconds."""
 
     channel = ""  #: the NOTIFY channel that wakes the loop
@@ -22,9 +23,9 @@ class WokenLoop:
         self._wake = asyncio.Event()
         self._stop = asyncio.Event()
 
+    @abstractmethod
     async def round(self) -> int:
-        """One pass of the work; returns how much it did."""
-        raise NotImplementedError
+        """One pass of the work (the relay's, the dispatcher's); returns how much it did."""
 
     def again(self) -> None:
         """Run another round at once (a round that hit its batch size has more to do)."""
