@@ -18,7 +18,9 @@ PAGE_QUERY = (
     "completeness { ratio } partners { kind relatedCode relatedName } } } } } }"
 )
 TYPENAME_QUERY = "{ __typename }"
-FLOORS = {"typename_rps": 2000, "page_rps": 150, "page_p99_ms": 100}
+FLOORS = {"typename_rps": 2000, "page_rps": 150, "page_p99_ms": 100, "cost_ms": 0.2}
+COST_ROUNDS = 5  #: interleaved with/without rounds for the cost-analysis overhead
+COST_ROUND_SECONDS = 8
 
 
 def _lua(query: str, token: str) -> str:
@@ -95,6 +97,43 @@ def measure(bench: Bench) -> dict[str, Any]:
     return {"typename": typename, "page": page}
 
 
+def cost_overhead(bench: Bench) -> dict[str, Any]:
+    """What query cost analysis adds to a page request: the page's throughput on a server with
+    it and on one without (COST_ANALYSIS=0), in interleaved rounds so the machine's drift
+    cancels; one saturated process serves a request in 1/throughput of its time, so the
+    difference of those is the added time per request."""
+    token = bench.token()
+    with server(bench) as with_url, server(bench, COST_ANALYSIS="0") as without_url:
+        for url in (with_url, without_url):
+            check_page(url, token)
+            wrk(url, PAGE_QUERY, token, 8, 3)  # warm-up
+        added: list[float] = []
+        pairs: list[tuple[float, float]] = []
+        for _ in range(COST_ROUNDS):
+            on = wrk(with_url, PAGE_QUERY, token, 8, COST_ROUND_SECONDS)["rps"]
+            off = wrk(without_url, PAGE_QUERY, token, 8, COST_ROUND_SECONDS)["rps"]
+            pairs.append((on, off))
+            added.append(1000 / on - 1000 / off)
+    added.sort()
+    return {
+        "rounds": pairs,
+        "added_ms_median": round(added[len(added) // 2], 3),
+        "with_rps_median": sorted(p[0] for p in pairs)[len(pairs) // 2],
+        "without_rps_median": sorted(p[1] for p in pairs)[len(pairs) // 2],
+    }
+
+
+def report_cost(c: dict[str, Any]) -> None:
+    """Print the cost-analysis overhead beside its floor."""
+    ok = c["added_ms_median"] <= FLOORS["cost_ms"]
+    print(
+        f"cost analysis on the page: {c['with_rps_median']} req/s with, "
+        f"{c['without_rps_median']} without ({COST_ROUNDS} interleaved rounds {c['rounds']}): "
+        f"adds {c['added_ms_median']} ms a request (median of rounds)  "
+        f"floor <= {FLOORS['cost_ms']} ms: {'PASS' if ok else 'BELOW'}"
+    )
+
+
 def report(figures: dict[str, Any]) -> None:
     """Print figures beside their floors."""
     t, p = figures["typename"], figures["page"]
@@ -116,6 +155,7 @@ def main() -> None:
     with database() as bench:
         seed_customers(bench, 10_000)
         report(measure(bench))
+        report_cost(cost_overhead(bench))
 
 
 if __name__ == "__main__":

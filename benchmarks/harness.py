@@ -100,12 +100,15 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(bench: Bench) -> Iterator[str]:
-    """`credit serve` (one uvicorn worker) as a subprocess; yields its base URL."""
+def server(bench: Bench, **settings: str) -> Iterator[str]:
+    """`credit serve` (one uvicorn worker) as a subprocess; yields its base URL.
+
+    `settings` are extra environment variables (e.g. COST_ANALYSIS="0") for an A/B measurement.
+    """
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
-        env=bench.env(),
+        env={**bench.env(), **settings},
         cwd=ROOT,
         start_new_session=True,
         stdout=subprocess.DEVNULL,

@@ -38,6 +38,9 @@ def main() -> None:
             figures = module.measure(bench)  # type: ignore[attr-defined]
             module.report(figures)  # type: ignore[attr-defined]
             summary[name] = figures
+        cost = graphql_http.cost_overhead(bench)
+        graphql_http.report_cost(cost)
+        summary["cost_analysis"] = cost
         # receivables at scale: a database of their own (50,000 customers, 1M invoices) on
         # the same server, which stops when the inner block ends
         with database("bench_receivables", "bench-ar", fresh_server=False) as big:

@@ -40,11 +40,12 @@ def add_statement_listener(listener: Callable[[str], None]) -> Callable[[], None
 
 
 async def begin_read(conn: AsyncConnection, tenant_id: UUID) -> Any:
-    """Start a read transaction with the tenant set, in one round trip instead of three.
+    """Start a transaction with the tenant set, in one round trip instead of three.
 
     The connection must be in AUTOCOMMIT mode (SQLAlchemy then sends no BEGIN of its own);
     BEGIN and the transaction-local tenant go as one simple-protocol message (the tenant is a
-    UUID, so it is safe to inline). Returns the driver connection, for end_read.
+    UUID, so it is safe to inline). Returns the driver connection, for end_read. Units of work
+    begin the same way (their COMMIT goes through SQLAlchemy, so its errors keep their types).
     """
     setting = f"SELECT set_config('app.tenant_id', '{UUID(str(tenant_id))}', true)"
     raw = (await conn.get_raw_connection()).driver_connection
@@ -52,6 +53,25 @@ async def begin_read(conn: AsyncConnection, tenant_id: UUID) -> Any:
         listener(setting)
     await raw.execute(f"BEGIN; {setting}")  # type: ignore[union-attr]
     return raw
+
+
+async def open_transaction(engine: AsyncEngine, tenant_id: UUID) -> tuple[AsyncConnection, Any]:
+    """A pooled connection in AUTOCOMMIT mode with a transaction begun by begin_read; on any
+    failure the connection is dropped, never pooled half-begun. Returns it and its driver."""
+    conn = await engine.connect()
+    try:
+        await conn.execution_options(isolation_level="AUTOCOMMIT")
+        raw = await begin_read(conn, tenant_id)
+    except BaseException:
+        await conn.invalidate()
+        await conn.close()
+        raise
+    return conn, raw
+
+
+async def commit_work(conn: AsyncConnection) -> None:
+    """Commit a transaction begun by begin_read (driver errors arrive as SQLAlchemy's)."""
+    await conn.exec_driver_sql("COMMIT")
 
 
 async def end_read(raw: Any) -> None:

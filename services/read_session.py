@@ -10,7 +10,7 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from dbschema.engine import begin_read, end_read
+from dbschema.engine import end_read, open_transaction
 
 T = TypeVar("T")
 
@@ -36,15 +36,7 @@ class ReadSession:
         """Run a query function on the request's connection."""
         async with self._lock:
             if self._conn is None:
-                conn = await self.engine.connect()
-                try:
-                    await conn.execution_options(isolation_level="AUTOCOMMIT")
-                    self._raw = await begin_read(conn, self.tenant_id)
-                except BaseException:
-                    await conn.invalidate()
-                    await conn.close()
-                    raise
-                self._conn = conn
+                self._conn, self._raw = await open_transaction(self.engine, self.tenant_id)
             return await fn(self._conn)
 
     async def close(self) -> None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from types import TracebackType
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransaction
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from dbschema.engine import set_tenant
+from dbschema.engine import commit_work, end_read, open_transaction
 
 
 class Actor:
@@ -34,7 +35,7 @@ class UnitOfWork:
         self.tenant_id = UUID(str(tenant_id))
         self.actor = actor
         self._conn: AsyncConnection | None = None
-        self._tx: AsyncTransaction | None = None
+        self._raw: Any = None  #: the driver connection while the transaction is open
         self.committed = False
 
     @property
@@ -44,15 +45,22 @@ class UnitOfWork:
         return self._conn
 
     async def __aenter__(self) -> UnitOfWork:
-        self._conn = await self.engine.connect()
-        self._tx = await self._conn.begin()
-        await set_tenant(self._conn, str(self.tenant_id))
+        # BEGIN and the tenant in one round trip (the connection runs in AUTOCOMMIT mode, so
+        # SQLAlchemy sends no BEGIN of its own; the transaction is ours to end)
+        self._conn, self._raw = await open_transaction(self.engine, self.tenant_id)
         return self
 
     async def commit(self) -> None:
         """Make the work durable; events recorded inside become visible to listeners now."""
-        assert self._tx is not None
-        await self._tx.commit()
+        assert self._conn is not None and self._raw is not None
+        raw, self._raw = self._raw, None  # a failed COMMIT ends the transaction too
+        try:
+            await commit_work(self._conn)
+        except BaseException:
+            if not raw.is_in_transaction():
+                raise
+            self._raw = raw  # the COMMIT never ran: __aexit__ rolls back
+            raise
         self.committed = True
 
     async def __aexit__(
@@ -62,10 +70,15 @@ class UnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         try:
-            if self._tx is not None and self._tx.is_active:
-                await self._tx.rollback()
+            if self._raw is not None and not self._raw.is_closed():
+                await end_read(self._raw)
+        except BaseException:
+            if self._conn is not None:
+                await self._conn.invalidate()  # a connection in an unknown state is dropped
+            if exc is None:
+                raise  # otherwise the error that ended the work is the one to see
         finally:
             if self._conn is not None:
                 await self._conn.close()
             self._conn = None
-            self._tx = None
+            self._raw = None

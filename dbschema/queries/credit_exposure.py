@@ -106,6 +106,8 @@ SELECT jsonb_build_object(
     'orders', (SELECT jsonb_agg(jsonb_build_array(customer_id, currency, open)) FROM ord),
     'reservations', (SELECT jsonb_agg(jsonb_build_array(customer_id, currency, open)) FROM res),
     'now', now(),
+    'checkBasis', (SELECT b.check_basis FROM risk_security_settings b
+                    WHERE b.tenant_id = :tenant),
     'commit', CASE WHEN CAST(:commit_mode AS text) IS NOT NULL
                    THEN set_config('synchronous_commit', :commit_mode, true) END
 )

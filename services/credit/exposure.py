@@ -45,6 +45,8 @@ class Gathered:
     group_limits: tuple[GroupLimit, ...]
     group_exposure: ExposureFacts | None
     now: str
+    #: the tenant's check basis (GROSS or NET of cover, issue 11), read in the same trip
+    check_basis: str = "GROSS"
 
     def currencies(self) -> set[str]:
         """Every currency a computation over these facts may meet."""
@@ -134,6 +136,7 @@ async def gather(
         group_limits=tuple(GroupLimit(a, tuple(r)) for a, r in sorted(anchors.items())),
         group_exposure=_facts(*rows, members) if anchors else None,
         now=str(raw["now"]),
+        check_basis=raw.get("checkBasis") or "GROSS",
     )
 
 

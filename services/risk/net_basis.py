@@ -26,9 +26,9 @@ SHARE_PLACES = Decimal("0.000001")
 
 
 async def net_of_cover(uow: UnitOfWork, facts: Gathered, as_of: date) -> Gathered:
-    """The facts unchanged on the gross basis; on the net basis, less the cover's relief."""
-    basis = await uow.conn.scalar(sa.select(risk_security_settings.c.check_basis))
-    if basis != ExposureBasis.NET:
+    """The facts unchanged on the gross basis; on the net basis, less the cover's relief (the
+    basis came with the facts: no round trip of its own on the order-time path)."""
+    if facts.check_basis != ExposureBasis.NET:
         return facts
     currency = view_currency(facts, as_of)
     runner = OnConnection(uow.conn, uow.tenant_id)
