@@ -100,14 +100,14 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(bench: Bench, **settings: str) -> Iterator[str]:
-    """`credit serve` (one uvicorn worker) as a subprocess; yields its base URL.
+def server(bench: Bench, workers: int = 1, **settings: str) -> Iterator[str]:
+    """`credit serve` (one uvicorn worker unless told) as a subprocess; yields its base URL.
 
     `settings` are extra environment variables (e.g. COST_ANALYSIS="0") for an A/B measurement.
     """
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", str(workers)],
         env={**bench.env(), **settings},
         cwd=ROOT,
         start_new_session=True,
