@@ -58,14 +58,16 @@ def _taken(plan: Sequence[Planned], count: int) -> list[int]:
 
 
 async def _planned_first(uow: UnitOfWork, pending: Sequence[dict[str, Any]]) -> dict[str, UUID]:
-    """Plan unlocked, lock what the plan uses and check it, then write everything once."""
+    """Plan unlocked, write the payments with what the plan leaves them, lock the invoices
+    the plan uses and check them, then allocate (the lock, the allocations' key checks and
+    the balance updates read the same invoice pages one after the other)."""
     plan = await plan_oldest_first(uow.conn, _batch(pending))
-    if not await lock_planned(uow.conn, {line.invoice_id: line.open_minor for line in plan}):
-        raise _Stale
     taken = _taken(plan, len(pending))
     rows = [{**p, "unallocated_minor": p["amount_minor"] - taken[n]} for n, p in enumerate(pending)]
     inserted = await bulk_insert_payments(uow.conn, uow.tenant_id, uow.actor.subject, rows)
     if len(inserted) < len(pending):
+        raise _Stale
+    if not await lock_planned(uow.conn, {line.invoice_id: line.open_minor for line in plan}):
         raise _Stale
     await _allocate(uow, pending, inserted, plan, with_unallocated=False)
     return inserted

@@ -21,7 +21,7 @@ from dbschema.tables import customers
 from domain import texts
 from domain.dates import check_date, parse_date
 from domain.errors import DomainError
-from domain.terms import schedule
+from domain.terms import due_date as final_due_date
 from services.configuration.terms import terms_for
 from services.ledger.import_allocation import post_payments
 from services.ledger.invoices import max_document, positive_money
@@ -99,7 +99,7 @@ def _too_long(index: int, row: ImportRow) -> RowOutcome | None:
 
 def row_fingerprint(*parts: object) -> str:
     """A stable hash of a row's content: cheap enough for 5,000 rows a call."""
-    text = "\x1f".join("" if p is None else str(p) for p in parts)
+    text = "\x1f".join(["" if p is None else p if type(p) is str else str(p) for p in parts])
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -227,6 +227,7 @@ async def import_invoices(uow: UnitOfWork, rows: list[ImportRow]) -> ImportOutco
     seen_ext: set[str] = set()
     seen_numbers: set[str] = set()
     terms_cache: dict[Any, Any] = {}
+    due_dates: dict[tuple[Any, date], date] = {}  # a batch has a few terms and a few dates
     maximum = await max_document(uow)
     for index, row in enumerate(rows):
         if (refused := _too_long(index, row)) is not None:
@@ -264,9 +265,11 @@ async def import_invoices(uow: UnitOfWork, rows: list[ImportRow]) -> ImportOutco
         due = due_date
         if due is None:
             key = (customer.payment_terms_code, customer.rating_class)
-            if key not in terms_cache:
-                terms_cache[key] = await terms_for(uow, *key)
-            due = schedule(terms_cache[key], issue_date, money.minor)[-1][0]
+            if (key, issue_date) not in due_dates:
+                if key not in terms_cache:
+                    terms_cache[key] = await terms_for(uow, *key)
+                due_dates[key, issue_date] = final_due_date(terms_cache[key], issue_date)
+            due = due_dates[key, issue_date]
         results.append(None)
         pending.append(
             (
