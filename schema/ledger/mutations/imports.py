@@ -123,9 +123,24 @@ class ImportPayload(LEDGER.payload):
     created: int = strawberry.field(default=0, description="Rows posted by this call.")
     replayed: int = strawberry.field(default=0, description="Rows posted before, unchanged.")
     failed: int = strawberry.field(default=0, description="Rows refused.")
-    results: list[ImportRowResult] = strawberry.field(
-        default_factory=list, description="Every row, in input order."
-    )
+    outcome: strawberry.Private[ImportOutcome | None] = None
+    kind: strawberry.Private[str] = ""
+
+    @strawberry.field(description="Every row, in input order.")
+    def results(self) -> list[ImportRowResult]:
+        """Built when asked for: 5,000 result objects are not made for a client that reads
+        only the counts."""
+        if self.outcome is None:
+            return []
+        return [
+            ImportRowResult(
+                index=r.index,
+                status=ImportRowStatus[r.status.value],
+                id=to_global_id(self.kind, r.id) if r.id else None,
+                user_errors=[e for exc in r.errors for e in LEDGER.user_errors(exc)],
+            )
+            for r in self.outcome.rows
+        ]
 
 
 def _shown(outcome: ImportOutcome, kind: str) -> dict[str, Any]:
@@ -134,15 +149,8 @@ def _shown(outcome: ImportOutcome, kind: str) -> dict[str, Any]:
         "created": outcome.created,
         "replayed": outcome.replayed,
         "failed": outcome.failed,
-        "results": [
-            ImportRowResult(
-                index=r.index,
-                status=ImportRowStatus[r.status.value],
-                id=to_global_id(kind, r.id) if r.id else None,
-                user_errors=[e for exc in r.errors for e in LEDGER.user_errors(exc)],
-            )
-            for r in outcome.rows
-        ],
+        "outcome": outcome,
+        "kind": kind,
     }
 
 
