@@ -44,6 +44,7 @@ from schema.customers.mutations import master_data as customers
 from schema.customers.queries import CustomerQuery
 from schema.delivery import mutations as delivery
 from schema.delivery.queries import DeliveryQuery
+from schema.engine import inputs as lean_inputs
 from schema.engine.switch import executor_class, refuse_skipped_extensions
 from schema.errors import RequestIdMaskErrors
 from schema.input_rules import guard
@@ -232,6 +233,8 @@ def build_schema(settings: Settings, extra: tuple[Any, ...] = ()) -> strawberry.
         config=StrawberryConfig(auto_camel_case=True),
     )
     refuse_skipped_extensions(schema)
+    if settings.graphql_fast_path:
+        lean_inputs.register(schema)
     return schema
 
 

@@ -22,10 +22,14 @@ from graphql import (
     FieldNode,
     GraphQLEnumType,
     GraphQLField,
+    GraphQLInputField,
     GraphQLObjectType,
     GraphQLResolveInfo,
     GraphQLResolveInfoHelpers,
+    GraphQLSchema,
 )
+from graphql.execution import values as _values
+from graphql.utilities.coerce_input_value import coerce_default_value
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types import Info
 
@@ -195,3 +199,38 @@ def type_check(type_: GraphQLObjectType) -> Callable[[Any, None], Any] | None:
     """The type's `is_type_of`, to call as `check(value, None)` (None when it has none).
     No resolve info exists outside a field's resolution: strawberry's does not read it."""
     return type_.is_type_of  # type: ignore[return-value]
+
+
+def graphql_schema(schema: Any) -> GraphQLSchema:
+    """The graphql-core schema behind a strawberry schema."""
+    return schema._schema  # type: ignore[no-any-return]
+
+
+def field_default(field: GraphQLInputField) -> Any:
+    """An input field's default as graphql-core coerces it (Undefined when it has none)."""
+    return coerce_default_value(field)
+
+
+#: graphql-core's coercion of one operation variable, and the nesting check before it.
+standard_coerce_variable = _values.coerce_input_value
+standard_nested_too_deeply = _values.input_is_nested_too_deeply
+
+
+def hook_variable_coercion(
+    coerce: Callable[[Any, Any], Any], nested: Callable[[Any, Any], Any]
+) -> None:
+    """Route graphql-core's coercion of each operation variable (`coerce_variable_values`
+    calls these two by their module names) through the engine first: `nested(value, type)`
+    and `coerce(value, type)` answer as graphql-core's functions do, or STANDARD to hand the
+    value to them. Installing twice changes nothing."""
+
+    def input_is_nested_too_deeply(value: Any, type_: Any) -> bool:
+        answer = nested(value, type_)
+        return bool(standard_nested_too_deeply(value, type_) if answer is STANDARD else answer)
+
+    def coerce_input_value(value: Any, type_: Any) -> Any:
+        answer = coerce(value, type_)
+        return standard_coerce_variable(value, type_) if answer is STANDARD else answer
+
+    _values.input_is_nested_too_deeply = input_is_nested_too_deeply
+    _values.coerce_input_value = coerce_input_value

@@ -16,22 +16,16 @@ from uuid import UUID
 import sqlalchemy as sa
 
 from dbschema.ledger_tables import invoices, payments
-from dbschema.queries.events import record_events
-from dbschema.queries.ledger import (
-    bulk_insert_invoices,
-    bulk_insert_payments,
-    plan_oldest_first,
-    post_payment_allocations_bulk,
-)
+from dbschema.queries.ledger_imports import bulk_insert_invoices
 from dbschema.tables import customers
 from domain import texts
 from domain.dates import check_date, parse_date
 from domain.errors import DomainError
-from domain.money import Money
-from domain.terms import schedule
+from domain.terms import due_date as final_due_date
 from services.configuration.terms import terms_for
+from services.ledger.import_allocation import post_payments
 from services.ledger.invoices import max_document, positive_money
-from services.ledger.payments import METHODS, TOPIC_PAYMENT
+from services.ledger.payments import METHODS
 from services.ledger.records import ImportOutcome, RowOutcome, RowStatus
 from services.uow import UnitOfWork
 
@@ -82,9 +76,19 @@ ROW_TEXTS = (
 )
 
 
+#: The same, as (attribute, most characters): the check every row passes first.
+_ROW_MAX_CHARS = tuple((attr, limit.max_chars) for attr, _, limit in ROW_TEXTS)
+
+
 def _too_long(index: int, row: ImportRow) -> RowOutcome | None:
     """The row's refusal when any of its texts exceeds its limit (before anything else reads
     them: an overlong external id is not even looked up)."""
+    for attr, most in _ROW_MAX_CHARS:
+        value = getattr(row, attr)
+        if isinstance(value, str) and len(value) > most:
+            break
+    else:
+        return None
     errors: list[DomainError] = []
     for attr, field, limit in ROW_TEXTS:
         value = getattr(row, attr)
@@ -95,7 +99,7 @@ def _too_long(index: int, row: ImportRow) -> RowOutcome | None:
 
 def row_fingerprint(*parts: object) -> str:
     """A stable hash of a row's content: cheap enough for 5,000 rows a call."""
-    text = "\x1f".join("" if p is None else str(p) for p in parts)
+    text = "\x1f".join(["" if p is None else p if type(p) is str else str(p) for p in parts])
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -103,13 +107,24 @@ def _refused(index: int, *errors: DomainError) -> RowOutcome:
     return RowOutcome(index, RowStatus.ERROR, errors=errors)
 
 
-async def _customers(uow: UnitOfWork, codes: set[str]) -> dict[str, dict[str, Any]]:
+#: What an import reads of the customers its rows name (not their whole records).
+_CUSTOMER_COLUMNS = (
+    customers.c.code,
+    customers.c.id,
+    customers.c.status,
+    customers.c.payment_terms_code,
+    customers.c.rating_class,
+    customers.c.salesperson,
+)
+
+
+async def _customers(uow: UnitOfWork, codes: set[str]) -> dict[str, Any]:
     # `= ANY(array)`: one parameter, where IN renders (and SQLAlchemy compiles) one per code
     rows = await uow.conn.execute(
-        sa.select(customers).where(customers.c.code == sa.func.any(sa.bindparam("codes"))),
+        sa.select(*_CUSTOMER_COLUMNS).where(customers.c.code == sa.func.any(sa.bindparam("codes"))),
         {"codes": list(codes)},
     )
-    return {r.code: dict(r._mapping) for r in rows}
+    return {r.code: r for r in rows.all()}
 
 
 async def _existing(uow: UnitOfWork, table: sa.Table, external_ids: set[str]) -> dict[str, Any]:
@@ -164,9 +179,7 @@ def _posted(
     return None
 
 
-def _customer(
-    known: dict[str, dict[str, Any]], code: str, errors: list[DomainError]
-) -> dict[str, Any] | None:
+def _customer(known: dict[str, Any], code: str, errors: list[DomainError]) -> Any:
     """The customer a row names by code; an unknown code is the row's NOT_FOUND."""
     customer = known.get(code)
     if customer is None:
@@ -203,8 +216,9 @@ async def import_invoices(uow: UnitOfWork, rows: list[ImportRow]) -> ImportOutco
         (
             await uow.conn.execute(
                 sa.select(invoices.c.number).where(
-                    invoices.c.number.in_({r.number for r in rows if r.number})
-                )
+                    invoices.c.number == sa.func.any(sa.bindparam("numbers"))
+                ),
+                {"numbers": list({r.number for r in rows if r.number})},
             )
         ).scalars()
     )
@@ -213,6 +227,7 @@ async def import_invoices(uow: UnitOfWork, rows: list[ImportRow]) -> ImportOutco
     seen_ext: set[str] = set()
     seen_numbers: set[str] = set()
     terms_cache: dict[Any, Any] = {}
+    due_dates: dict[tuple[Any, date], date] = {}  # a batch has a few terms and a few dates
     maximum = await max_document(uow)
     for index, row in enumerate(rows):
         if (refused := _too_long(index, row)) is not None:
@@ -232,7 +247,7 @@ async def import_invoices(uow: UnitOfWork, rows: list[ImportRow]) -> ImportOutco
             errors.append(DomainError("DUPLICATE_NUMBER", "invoice number already used", "number"))
         seen_numbers.add(number)
         customer = _customer(known, row.customer_code, errors)
-        if customer is not None and customer["status"] != "ACTIVE":
+        if customer is not None and customer.status != "ACTIVE":
             errors.append(DomainError("CUSTOMER_ARCHIVED", "customer is archived", "customerCode"))
         money = positive_money(row, "amount", errors, maximum)
         issue_date = _date(row.issue_date, "issueDate", errors)
@@ -249,33 +264,35 @@ async def import_invoices(uow: UnitOfWork, rows: list[ImportRow]) -> ImportOutco
         assert customer is not None and issue_date is not None and money is not None
         due = due_date
         if due is None:
-            key = (customer.get("payment_terms_code"), customer.get("rating_class"))
-            if key not in terms_cache:
-                terms_cache[key] = await terms_for(uow, *key)
-            due = schedule(terms_cache[key], issue_date, money.minor)[-1][0]
+            key = (customer.payment_terms_code, customer.rating_class)
+            if (key, issue_date) not in due_dates:
+                if key not in terms_cache:
+                    terms_cache[key] = await terms_for(uow, *key)
+                due_dates[key, issue_date] = final_due_date(terms_cache[key], issue_date)
+            due = due_dates[key, issue_date]
         results.append(None)
         pending.append(
             (
                 index,
                 {
-                    "tenant_id": uow.tenant_id,
                     "number": number,
                     "external_id": ext,
-                    "customer_id": customer["id"],
+                    "customer_id": customer.id,
                     "order_ref": row.order_ref,
                     "issue_date": issue_date,
                     "due_date": due,
                     "currency": money.currency,
                     "amount_minor": money.minor,
                     "open_minor": money.minor,
-                    "salesperson": customer.get("salesperson"),
+                    "salesperson": customer.salesperson,
                     "fingerprint": digest,
-                    "created_by": uow.actor.subject,
                 },
             )
         )
     if pending:
-        inserted = await bulk_insert_invoices(uow.conn, [values for _, values in pending])
+        inserted = await bulk_insert_invoices(
+            uow.conn, uow.tenant_id, uow.actor.subject, [values for _, values in pending]
+        )
         late = [values for _, values in pending if values["external_id"] not in inserted]
         # skipped rows: a concurrent import posted the same row, or took the number meanwhile
         found = await _existing(uow, invoices, {v["external_id"] for v in late})
@@ -331,85 +348,23 @@ async def import_payments(uow: UnitOfWork, rows: list[ImportRow]) -> ImportOutco
             (
                 index,
                 {
-                    "tenant_id": uow.tenant_id,
                     "external_id": ext,
-                    "customer_id": customer["id"],
+                    "customer_id": customer.id,
                     "received_on": received_on,
                     "currency": money.currency,
                     "amount_minor": money.minor,
-                    "unallocated_minor": money.minor,
                     "method": row.method,
                     "reference": row.reference,
                     "fingerprint": digest,
-                    "created_by": uow.actor.subject,
                 },
             )
         )
     if pending:
+        inserted = await post_payments(uow, [values for _, values in pending])
+        late = [values for _, values in pending if values["external_id"] not in inserted]
+        # skipped rows: a concurrent import posted the same external id meanwhile
+        found = await _existing(uow, payments, {v["external_id"] for v in late})
         taken = DomainError("IDEMPOTENCY_MISMATCH", "externalId taken meanwhile", "externalId")
-        for index, outcome in await _post_payments(uow, pending):
-            results[index] = outcome or _refused(index, taken)
+        for index, values in pending:
+            results[index] = _posted(index, values, inserted, found) or _refused(index, taken)
     return ImportOutcome(tuple(r for r in results if r is not None))
-
-
-async def _post_payments(
-    uow: UnitOfWork, pending: list[tuple[int, dict[str, Any]]]
-) -> list[tuple[int, RowOutcome | None]]:
-    """Insert the batch's payments and allocate the new ones; each row's outcome (None when a
-    concurrent import took its external id with other content)."""
-    inserted = await bulk_insert_payments(uow.conn, [values for _, values in pending])
-    late = [values for _, values in pending if values["external_id"] not in inserted]
-    found = await _existing(uow, payments, {v["external_id"] for v in late})
-    posted = [
-        {**values, "id": inserted[values["external_id"]]}
-        for _, values in pending
-        if values["external_id"] in inserted
-    ]
-    if posted:
-        await _allocate_oldest_first(uow, posted)
-    return [(index, _posted(index, values, inserted, found)) for index, values in pending]
-
-
-async def _allocate_oldest_first(uow: UnitOfWork, posted: list[dict[str, Any]]) -> None:
-    """Allocate each new payment oldest due first, in the batch's order, set-wise: one
-    statement locks the customers' open invoices (id order) and plans every allocation
-    (dbschema.queries.ledger.plan_oldest_first, the rule of
-    domain.allocation.allocate_batch_oldest_first), three more write them."""
-    plan = await plan_oldest_first(
-        uow.conn,
-        [(p["id"], p["customer_id"], p["currency"], p["amount_minor"]) for p in posted],
-    )
-    by_id = {p["id"]: p for p in posted}
-    lines: list[dict[str, Any]] = []
-    left_over: dict[UUID, int] = {}
-    for payment_id, invoice_id, amount in plan:
-        payment = by_id[payment_id]
-        lines.append(
-            {
-                "tenant_id": uow.tenant_id,
-                "invoice_id": invoice_id,
-                "currency": payment["currency"],
-                "kind": "PAYMENT",
-                "payment_id": payment_id,
-                "amount_minor": amount,
-                "effective_on": payment["received_on"],
-                "created_by": uow.actor.subject,
-            }
-        )
-        left_over[payment_id] = left_over.get(payment_id, payment["amount_minor"]) - amount
-    await post_payment_allocations_bulk(uow.conn, lines, left_over)
-    await record_events(
-        uow.conn,
-        uow.tenant_id,
-        TOPIC_PAYMENT,
-        [
-            {
-                "paymentId": str(p["id"]),
-                "customerId": str(p["customer_id"]),
-                "amount": Money(p["amount_minor"], p["currency"]).to_decimal_string(),
-                "currency": p["currency"],
-                "receivedOn": p["received_on"].isoformat(),
-            }
-            for p in posted
-        ],
-    )
