@@ -121,7 +121,7 @@ class CreditFileReport:
     salesperson: str | None
     last_reviewed_on: date | None
     next_review_due_on: date | None
-    completeness_ratio: float
+    completeness_ratio: Decimal  #: 0..1, 4 decimals
     contacts: list[ContactLine] = field(default_factory=list)
     partners: list[PartnerLine] = field(default_factory=list)
     timeline: list[EntryLine] = field(default_factory=list)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import ROUND_HALF_EVEN, Decimal
 from enum import StrEnum
 from typing import overload
 
@@ -46,20 +48,32 @@ class RequiredItem:
 
 
 #: The source practice's checklist before trading on credit: history, financial statements,
-#: credit record, legal record, business model, partners, plus identity data.
+#: credit record, legal record, business model, partners, plus identity data. Keys are
+#: SCREAMING_SNAKE everywhere: a customer field's name (REGISTRATION_NUMBER for
+#: registrationNumber) or a dossier entry kind (FINANCIAL_STATEMENT).
 DEFAULT_POLICY: tuple[RequiredItem, ...] = (
-    RequiredItem("registrationNumber"),
-    RequiredItem("industry"),
-    RequiredItem("registeredCapital"),
-    RequiredItem("annualSales"),
-    RequiredItem("contacts"),
-    RequiredItem("companyHistory"),
-    RequiredItem("businessModel"),
-    RequiredItem("partners"),
+    RequiredItem("REGISTRATION_NUMBER"),
+    RequiredItem("INDUSTRY"),
+    RequiredItem("REGISTERED_CAPITAL"),
+    RequiredItem("ANNUAL_SALES"),
+    RequiredItem("CONTACTS"),
+    RequiredItem("COMPANY_HISTORY"),
+    RequiredItem("BUSINESS_MODEL"),
+    RequiredItem("PARTNERS"),
     RequiredItem("FINANCIAL_STATEMENT", max_age_days=548),  #: statements older than 18 months
     RequiredItem("CREDIT_REPORT", max_age_days=365),  #: a credit record at most a year old
     RequiredItem("LEGAL_RECORD", max_age_days=365),  #: a litigation search at most a year old
 )
+
+#: A completeness ratio's step: the precision of every other ratio of the API.
+RATIO_STEP = Decimal("0.0001")
+_CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def policy_key(key: str) -> str:
+    """A policy key in its one spelling, SCREAMING_SNAKE: the camelCase field names of
+    earlier policies (registrationNumber) are still accepted and read as REGISTRATION_NUMBER."""
+    return _CAMEL_HUMP.sub("_", key.strip()).upper()
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +97,7 @@ class MissingItem:
 class Completeness:
     """Share of required items present and fresh, and the list of what is not."""
 
-    ratio: float
+    ratio: Decimal  #: 0..1 in steps of RATIO_STEP
     missing: tuple[MissingItem, ...]
 
 
@@ -94,7 +108,8 @@ def parse_policy(raw: Sequence[Mapping[str, object]] | None) -> tuple[RequiredIt
     items = []
     for entry in raw:
         age = entry.get("maxAgeDays")
-        items.append(RequiredItem(str(entry["key"]), int(age) if age is not None else None))  # type: ignore[call-overload]
+        key = policy_key(str(entry["key"]))
+        items.append(RequiredItem(key, int(age) if age is not None else None))  # type: ignore[call-overload]
     return tuple(items)
 
 
@@ -119,6 +134,13 @@ def completeness_many(
         for item in policy
     ]
     total = len(checks)
+    # each possible ratio worked out once: a dossier then costs a list index, not a division
+    ratios = [
+        Decimal(1)
+        if total == 0
+        else (Decimal(total - n) / total).quantize(RATIO_STEP, rounding=ROUND_HALF_EVEN)
+        for n in range(total + 1)
+    ]
     grades: list[Completeness] = []
     for facts in dossiers:
         latest, present = facts.latest_document, facts.present
@@ -130,8 +152,7 @@ def completeness_many(
                     missing.append(MissingItem(key, "STALE", dated))
             elif key not in present:
                 missing.append(absent)
-        ratio = 1.0 if total == 0 else round((total - len(missing)) / total, 4)
-        grades.append(Completeness(ratio, tuple(missing)))
+        grades.append(Completeness(ratios[len(missing)], tuple(missing)))
     return grades
 
 
@@ -184,7 +205,7 @@ def review_findings(
             ReviewFinding(
                 "CREDIT_FILE_INCOMPLETE",
                 {
-                    "ratio": grade.ratio,
+                    "ratio": str(grade.ratio),
                     "missing": [{"key": m.key, "reason": m.reason} for m in grade.missing],
                 },
             )

@@ -58,22 +58,38 @@ def month_segments(end: date, count: int = MAX_COUNTBACK_MONTHS) -> list[tuple[d
     return segments
 
 
-def dso_countback(closing: int, sales_by_segment: list[tuple[int, int]]) -> Decimal | None:
-    """DSO by countback: `sales_by_segment` is (days, net sales) newest first."""
-    if closing <= 0:
-        return Decimal(0)
+@dataclass(frozen=True)
+class Countback:
+    """DSO by countback and the window it looked at, so a reader can tell how it was got."""
+
+    dso: Decimal
+    #: first day of the oldest month the walk reached (None: nothing open, nothing walked)
+    window_from: date | None
+    window_to: date
+    #: calendar months walked (a partial first month counts as one)
+    months: int
+    #: True when the balance outlasted MAX_COUNTBACK_MONTHS of sales: DSO stops at the cap
+    capped: bool
+
+
+def countback(closing: int, segments: list[tuple[date, date, int]]) -> Countback:
+    """DSO by countback over `segments`, (first day, last day, net sales) newest first, as
+    month_segments gives them; with the window actually walked and whether it hit the cap."""
+    window_to = segments[0][1] if segments else date.min
+    if closing <= 0 or not segments:
+        return Countback(Decimal(0), None, window_to, 0, False)
     remaining = Decimal(closing)
     days = Decimal(0)
-    for segment_days, sales in sales_by_segment:
-        if sales <= 0:
+    for n, (start, end, sales) in enumerate(segments, start=1):
+        segment_days = (end - start).days + 1
+        if sales <= 0 or remaining > sales:
             days += segment_days
+            remaining -= max(sales, 0)
             continue
-        if remaining > sales:
-            days += segment_days
-            remaining -= sales
-        else:
-            return days + Decimal(segment_days) * remaining / Decimal(sales)
-    return days  # capped: the balance is older than the months looked at
+        dso = days + Decimal(segment_days) * remaining / Decimal(sales)
+        return Countback(dso, start, window_to, n, False)
+    # the balance is older than the months looked at: capped
+    return Countback(days, segments[-1][0], window_to, len(segments), True)
 
 
 def per_sales_days(amount: int, sales: int, days: int) -> Decimal | None:

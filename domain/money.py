@@ -66,7 +66,7 @@ class Money:
         BIGINT holds."""
         if isinstance(amount, float):
             raise TypeError("money amounts are decimal strings, never floats")
-        code = (currency or "").strip() if isinstance(currency, str) else ""
+        code = (currency or "").strip().upper() if isinstance(currency, str) else ""
         if not is_currency(code):
             raise DomainError(
                 "UNKNOWN_CURRENCY",

@@ -123,4 +123,5 @@ def collect_text(
 
 def description(limit: TextLimit) -> str:
     """The sentence an input's description ends with, so clients know the limit."""
-    return f"At most {limit.max_chars:,} characters."
+    said = f"At most {limit.max_chars:,} characters."
+    return f"{said} Any case: cny is taken, and stored, as CNY." if limit is CURRENCY else said

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, ValidationContext, ValidationRule
 from strawberry.extensions import (
     DisableIntrospection,
     MaxAliasesLimiter,
@@ -157,6 +157,30 @@ def trusted_documents(only_registered: bool) -> type[SchemaExtension]:
     )
 
 
+def coded_rule(rule: type[ValidationRule], code: str) -> type[ValidationRule]:
+    """A validation rule whose errors carry `extensions.code`: strawberry's depth and alias
+    rules report from their constructor through the shared context, so the context's
+    reporter is wrapped while the rule is built."""
+
+    class Coded(ValidationRule):
+        def __init__(self, context: ValidationContext) -> None:
+            report = context.on_error
+
+            def coded(error: GraphQLError) -> None:
+                error.extensions = {**(error.extensions or {}), "code": code}
+                report(error)
+
+            context.on_error = coded  # type: ignore[method-assign]
+            try:
+                self.inner = rule(context)
+            finally:
+                context.on_error = report  # type: ignore[method-assign]
+            super().__init__(context)
+
+    Coded.__name__ = f"Coded{rule.__name__}"
+    return Coded
+
+
 class OperationLimits(SchemaExtension):
     """Depth, alias and token limits in one hook: strawberry's QueryDepthLimiter,
     MaxAliasesLimiter and MaxTokensLimiter each cost a hook on every operation for what is
@@ -164,8 +188,14 @@ class OperationLimits(SchemaExtension):
 
     def __init__(self, max_depth: int, max_aliases: int, max_tokens: int) -> None:
         self.rules = (
-            *QueryDepthLimiter(max_depth=max_depth).validation_rules,
-            *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
+            *(
+                coded_rule(rule, "QUERY_TOO_DEEP")
+                for rule in QueryDepthLimiter(max_depth=max_depth).validation_rules
+            ),
+            *(
+                coded_rule(rule, "TOO_MANY_ALIASES")
+                for rule in MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules
+            ),
         )
         self.max_tokens = max_tokens
 

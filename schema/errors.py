@@ -6,7 +6,7 @@ import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Iterator
 from typing import TypeVar
 
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import MaskErrors
 
 from domain.errors import DomainError
@@ -20,6 +20,7 @@ PUBLIC_CODES = {
     "FORBIDDEN",
     "BAD_USER_INPUT",
     "NOT_FOUND",
+    "INVALID_ID",
     "PAGE_SIZE_EXCEEDED",
     "SUBSCRIBER_BEHIND",
 }
@@ -37,6 +38,33 @@ def bad_input(exc: DomainError) -> GraphQLError:
         f"{exc.field}: {exc.message}",
         extensions={"code": "BAD_USER_INPUT", "field": exc.field, "reason": exc.code},
     )
+
+
+#: The prefix graphql-core gives a document refused by the parser's token limit.
+TOKEN_LIMIT = "Syntax Error: Document contains more than"
+
+
+def client_code(error: GraphQLError) -> str:
+    """The code of a client error graphql-core leaves uncoded (no path: not from a resolver):
+    a parse failure, the token limit, a variable that does not fit its type, or any other
+    validation rule."""
+    if isinstance(error, GraphQLSyntaxError):
+        return (
+            "QUERY_TOO_LARGE" if error.message.startswith(TOKEN_LIMIT) else ("GRAPHQL_PARSE_FAILED")
+        )
+    if error.message.startswith("Variable '$"):
+        return "BAD_USER_INPUT"
+    return "GRAPHQL_VALIDATION_FAILED"
+
+
+def with_code(error: GraphQLError) -> GraphQLError:
+    """Give an uncoded client error its `extensions.code` (in place: a cached validation
+    result is coded once, the same way every time)."""
+    if error.path is None:
+        extensions = error.extensions or {}
+        if "code" not in extensions:
+            error.extensions = {**extensions, "code": client_code(error)}
+    return error
 
 
 def should_mask(error: GraphQLError) -> bool:
@@ -60,14 +88,20 @@ class RequestIdMaskErrors(MaskErrors):
         """Mask the result's errors, if any. strawberry's own hook asks a runtime-checkable
         Protocol (`isinstance` walks its members) on every operation, errors or not. Masking
         twice changes nothing (a masked error has no original), so streamed results need no
-        flag."""
-        yield
+        flag. A parse failure is raised through the operation, not returned: it is coded
+        on its way out."""
+        try:
+            yield
+        except GraphQLError as error:
+            with_code(error)
+            raise
         result = self.execution_context.result
         result = getattr(result, "initial_result", None) or result
         errors = getattr(result, "errors", None)
         if errors:
             result.errors = [  # type: ignore[union-attr]
-                self.anonymise_error(e) if self.should_mask_error(e) else e for e in errors
+                self.anonymise_error(e) if self.should_mask_error(e) else with_code(e)
+                for e in errors
             ]
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:

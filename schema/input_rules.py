@@ -1,5 +1,5 @@
 """Rules every input obeys before any resolver runs: dates in the platform's range, texts within
-their documented limit.
+their documented limit, currency codes in upper case (`cny` is CNY).
 
 Each text input field or argument names its domain limit (`text`, `text_arg`: the description
 says "At most N characters" and the field's metadata carries the limit); every Date and
@@ -77,13 +77,24 @@ def value_errors(value: Any, path: str, limit: TextLimit | None) -> list[DomainE
     fields = _input_fields(type(value))
     if not fields:
         return []
-    return [
-        error
-        for python_name, graphql_name, limit in fields
-        for error in value_errors(
-            getattr(value, python_name, None), _join(path, graphql_name), limit
-        )
-    ]
+    errors: list[DomainError] = []
+    for python_name, graphql_name, limit in fields:
+        item = getattr(value, python_name, None)
+        if limit is texts.CURRENCY:
+            item = normalised_currency(item)
+            setattr(value, python_name, item)
+        errors += value_errors(item, _join(path, graphql_name), limit)
+    return errors
+
+
+def normalised_currency(value: Any) -> Any:
+    """A currency code (or a list of them) in its one spelling, ISO 4217's upper case: every
+    input that carries the CURRENCY limit takes `cny` as CNY, and passes it on so."""
+    if isinstance(value, str):
+        return value.strip().upper()
+    if isinstance(value, list):
+        return [normalised_currency(v) for v in value]
+    return value
 
 
 @cache
@@ -112,6 +123,8 @@ def argument_errors(field: StrawberryField, kwargs: dict[str, Any]) -> list[Doma
     errors: list[DomainError] = []
     for argument in field.arguments:
         value = kwargs.get(argument.python_name)
+        if argument.metadata.get(LIMIT) is texts.CURRENCY and value is not None:
+            value = kwargs[argument.python_name] = normalised_currency(value)
         name = argument.graphql_name or to_camel_case(argument.python_name)
         root = "" if name == "input" else name
         errors += value_errors(value, root, argument.metadata.get(LIMIT))

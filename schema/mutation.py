@@ -16,7 +16,7 @@ from strawberry.types import Info
 from domain.errors import DomainError, ValidationFailed
 from schema.context import Context
 from schema.input_rules import refusals
-from schema.relay import from_global_id
+from schema.relay import InvalidId, from_global_id
 from schema.user_errors import ErrorCatalogue
 from services.uow import UnitOfWork
 
@@ -48,6 +48,8 @@ async def respond(
             await uow.commit()
     except (DomainError, ValidationFailed) as exc:
         return payload(user_errors=catalogue.user_errors(exc))
+    except InvalidId as exc:
+        return payload(user_errors=catalogue.user_errors(refusal_of(exc)))
     fields = await show(result) if show is not None else {}
     return payload(user_errors=[], **fields)
 
@@ -63,9 +65,13 @@ async def _refuse(
     try:
         async with info.context.uow() as uow:
             await work(uow)
-    except (DomainError, ValidationFailed) as exc:
+    except (DomainError, ValidationFailed, InvalidId) as exc:
         seen = {(e.field, e.code) for e in found}
-        more = exc.errors if isinstance(exc, ValidationFailed) else [exc]
+        more = (
+            exc.errors
+            if isinstance(exc, ValidationFailed)
+            else [refusal_of(exc) if isinstance(exc, InvalidId) else exc]
+        )
         found += [e for e in more if (e.field, e.code) not in seen]
     except Exception:
         log.info("refused input failed its work too", exc_info=True)
@@ -86,8 +92,15 @@ async def run(
         return result, []
     except (DomainError, ValidationFailed) as exc:
         return None, catalogue.user_errors(exc)
+    except InvalidId as exc:
+        return None, catalogue.user_errors(refusal_of(exc))
+
+
+def refusal_of(exc: InvalidId) -> DomainError:
+    """A malformed id in a mutation's input as the userError it is (INVALID_ID, its path)."""
+    return DomainError("INVALID_ID", exc.reason, exc.field)
 
 
 def decode(global_id: str, expected: str, field: str = "id") -> UUID:
-    """A global id of the expected type, or a NOT_FOUND domain error."""
+    """A global id of the expected type, or InvalidId (a userError INVALID_ID in `respond`)."""
     return from_global_id(global_id, expected, field)[1]

@@ -16,7 +16,6 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from domain import roles
-from domain.errors import DomainError
 from schema.context import Context
 from schema.permissions import allow, roles_note
 from schema.relay import Node, from_global_id
@@ -90,8 +89,5 @@ class NodeQuery:
         info: Info[Context, Any],
         id: Annotated[strawberry.ID, strawberry.argument(description="Global id.")],
     ) -> Node | None:
-        try:
-            type_name, raw = from_global_id(id)
-        except DomainError:
-            return None
+        type_name, raw = from_global_id(id)
         return await load_node(info.context, type_name, raw)

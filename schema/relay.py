@@ -37,18 +37,29 @@ def to_global_id(type_name: str, raw: UUID) -> strawberry.ID:
     return strawberry.ID(base64.urlsafe_b64encode(f"{type_name}:{raw}".encode()).decode())
 
 
+class InvalidId(GraphQLError):
+    """An id that is not one this API hands out, or of another type: the client's mistake,
+    INVALID_ID (a mutation reports it in userErrors, a query as a coded error), never a
+    NOT_FOUND, which means a well-formed id of no object in your tenant."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}", extensions={"code": "INVALID_ID", "field": field})
+        self.field = field
+        self.reason = reason
+
+
 def from_global_id(
     global_id: str, expected: str | None = None, field: str = "id"
 ) -> tuple[str, UUID]:
-    """Decode a global id; a malformed or wrong-typed id is a NOT_FOUND like any other."""
+    """Decode a global id; a malformed or wrong-typed one is InvalidId."""
     try:
         decoded = base64.urlsafe_b64decode(global_id.encode() + b"==").decode()
         type_name, raw = decoded.split(":", 1)
         value = UUID(raw)
     except (ValueError, UnicodeDecodeError):
-        raise DomainError("NOT_FOUND", "no object with that id", field) from None
+        raise InvalidId(field, "not an id this API hands out") from None
     if expected is not None and type_name != expected:
-        raise DomainError("NOT_FOUND", f"no {expected} with that id", field)
+        raise InvalidId(field, f"not a {expected} id")
     return type_name, value
 
 

@@ -12,7 +12,6 @@ from graphql import GraphQLError
 from strawberry.types import Info
 
 from domain import roles, texts
-from domain.errors import DomainError
 from infra.event_hub import SubscriberOverflow
 from schema.collections.events import (
     ALL_TOPICS,
@@ -160,10 +159,7 @@ async def _customer_filter(ctx: Context, global_id: str | None) -> UUID | None:
     """The filter's customer, checked in the caller's tenant (another tenant's is NOT_FOUND)."""
     if global_id is None:
         return None
-    try:
-        customer: UUID | None = from_global_id(global_id, "Customer")[1]
-    except DomainError:
-        customer = None
+    customer: UUID | None = from_global_id(global_id, "Customer")[1]
     row = await ctx.loader("customers", loaders.customers).load(customer) if customer else None
     await ctx.close()
     if row is None:

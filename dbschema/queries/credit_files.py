@@ -49,19 +49,19 @@ async def relations_for(conn: AsyncConnection, customer_ids: list[UUID]) -> list
 #: Dossier fields and the columns that hold them: filled means present (an empty string or
 #: contact list is not).
 PRESENT_COLUMNS = {
-    "registrationNumber": "registration_number",
-    "industry": "industry",
-    "registeredCapital": "registered_capital_minor",
-    "annualSales": "annual_sales_minor",
-    "companyHistory": "company_history",
-    "businessModel": "business_model",
+    "REGISTRATION_NUMBER": "registration_number",
+    "INDUSTRY": "industry",
+    "REGISTERED_CAPITAL": "registered_capital_minor",
+    "ANNUAL_SALES": "annual_sales_minor",
+    "COMPANY_HISTORY": "company_history",
+    "BUSINESS_MODEL": "business_model",
 }
 _PRESENT = ", ".join(
     [
         f"CASE WHEN nullif(c.{column}::text, '') IS NOT NULL THEN '{key}' END"
         for key, column in PRESENT_COLUMNS.items()
     ]
-    + ["CASE WHEN jsonb_typeof(c.contacts) = 'array' AND c.contacts <> '[]' THEN 'contacts' END"]
+    + ["CASE WHEN jsonb_typeof(c.contacts) = 'array' AND c.contacts <> '[]' THEN 'CONTACTS' END"]
 )
 _FACTS = """
 SELECT ids.id AS customer_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from domain.credit_file import RequiredItem
+from domain.credit_file import RequiredItem, policy_key
 from domain.errors import DomainError, ValidationFailed
 
 MAX_ITEMS = 40  #: items one checklist lists
@@ -30,7 +30,7 @@ def check_items(items: Sequence[ItemIn]) -> tuple[RequiredItem, ...]:
     seen: set[str] = set()
     out = []
     for n, item in enumerate(items):
-        key = item.key.strip()
+        key = policy_key(item.key)
         if not key:
             errors.append(
                 DomainError("REQUIRED", "an item names what it requires", f"items.{n}.key")

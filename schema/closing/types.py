@@ -11,7 +11,6 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from domain import texts
-from domain.errors import DomainError
 from domain.provisions import ProvisionLine, ProvisionTotals
 from schema.context import Context
 from schema.customers import loaders
@@ -165,10 +164,7 @@ class ProvisionRun:
             cursor = (int(value[0]), str(value[1]), str(value[2]))
         customer = None
         if customer_id is not None:
-            try:
-                customer = from_global_id(customer_id, "Customer")[1]
-            except DomainError:
-                customer = UUID(int=0)
+            customer = from_global_id(customer_id, "Customer")[1]
         page = await closing_reads.provision_customer_page(
             ctx.session, self.raw_id, customer, cursor, size
         )

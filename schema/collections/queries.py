@@ -8,7 +8,6 @@ import strawberry
 from strawberry.types import Info
 
 from domain import roles, texts
-from domain.errors import DomainError
 from schema.collections.types import Activity, CollectionCase, CollectionTask
 from schema.context import Context
 from schema.input_rules import text_arg
@@ -20,13 +19,10 @@ READ = roles.READ_RECEIVABLES
 
 
 def customer_filter_id(global_id: str | None) -> Any:
-    """The customer id a filter names: None for no filter, False for an id of no customer."""
+    """The customer id a filter names: None for no filter (a malformed one is INVALID_ID)."""
     if global_id is None:
         return None
-    try:
-        return from_global_id(global_id, "Customer")[1]
-    except DomainError:
-        return False
+    return from_global_id(global_id, "Customer")[1]
 
 
 @strawberry.type(description="Collections reads.")
@@ -45,8 +41,6 @@ class CollectionQuery:
         ] = None,
     ) -> list[CollectionCase]:
         raw = customer_filter_id(customer_id)
-        if raw is False:
-            return []
         rows = await collection_reads.cases(
             info.context.session, status=status, owner_role=owner_role, customer_id=raw
         )

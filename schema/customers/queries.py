@@ -10,7 +10,6 @@ import strawberry
 from strawberry.types import Info
 
 from domain import roles, texts
-from domain.errors import DomainError
 from schema.context import Context
 from schema.customers import loaders
 from schema.customers.types import (
@@ -45,10 +44,7 @@ ORDER = {
 
 
 def _decode(global_id: str, expected: str) -> Any:
-    try:
-        return from_global_id(global_id, expected)[1]
-    except DomainError:
-        return None
+    return from_global_id(global_id, expected)[1]
 
 
 async def prefetch_credit_files(

@@ -73,14 +73,21 @@ class Contact:
 
 @strawberry.type(description="A required dossier item that is absent or stale.")
 class MissingItem:
-    key: str = strawberry.field(description="Policy item key, e.g. FINANCIAL_STATEMENT.")
+    key: str = strawberry.field(
+        description="Policy item key, SCREAMING_SNAKE: a customer field (REGISTRATION_NUMBER, "
+        "INDUSTRY, REGISTERED_CAPITAL, ANNUAL_SALES, CONTACTS, COMPANY_HISTORY, BUSINESS_MODEL, "
+        "PARTNERS) or a dossier entry kind (FINANCIAL_STATEMENT, CREDIT_REPORT, LEGAL_RECORD)."
+    )
     reason: str = strawberry.field(description="ABSENT or STALE.")
     as_of: date | None = strawberry.field(description="Date of the stale item, if stale.")
 
 
 @strawberry.type(description="How complete the dossier is against the tenant's policy, today.")
 class Completeness(FromRow):
-    ratio: float = strawberry.field(description="Share of required items present and fresh, 0-1.")
+    ratio: DecimalString = strawberry.field(  # type: ignore[valid-type]
+        description="Share of required items present and fresh, 0..1, 4 decimals (a decimal "
+        "string like every other ratio)."
+    )
     missing: list[MissingItem] = strawberry.field(description="What is absent or stale.")
 
 
@@ -141,7 +148,7 @@ def completeness_view(grade: Any) -> Completeness:
 
 
 Completeness.DERIVE = {
-    "ratio": attrgetter("ratio"),
+    "ratio": attrgetter("ratio"),  # a Decimal: the scalar writes it as a string
     "missing": lambda g: [
         MissingItem(key=m.key, reason=m.reason, as_of=m.as_of) for m in g.missing
     ],
@@ -184,9 +191,11 @@ class Customer(Node, FromRow):
     row: strawberry.Private[rec.CustomerRecord]
     code: str = strawberry.field(description="Customer code, unique in the tenant.")
     legal_name: str = strawberry.field(description="Registered legal name.")
-    country: str = strawberry.field(description="ISO 3166 country code.")
+    country: str = strawberry.field(description="ISO 3166-1 alpha-2 country code.")
     registration_number: str | None = strawberry.field(
-        description="Registration number; for CN the 18-character unified social credit code."
+        description="Registration number; for CN the 18-character unified social credit code "
+        "(统一社会信用代码, GB 32100-2015), its check character verified (see "
+        "CreateCustomerInput.registrationNumber for how it is computed)."
     )
     industry: str | None = strawberry.field(description="Industry.")
     status: CustomerStatus = strawberry.field(description="Trading status.")

@@ -8,7 +8,6 @@ import strawberry
 from strawberry.types import Info
 
 from domain import roles
-from domain.errors import DomainError
 from schema.context import Context
 from schema.integration.types import TrustedDocument
 from schema.integration.webhook_types import (
@@ -59,10 +58,7 @@ class IntegrationQuery:
     ) -> list[WebhookDelivery]:
         endpoint = None
         if endpoint_id is not None:
-            try:
-                endpoint = from_global_id(endpoint_id, "WebhookEndpoint")[1]
-            except DomainError:
-                return []
+            endpoint = from_global_id(endpoint_id, "WebhookEndpoint")[1]
         found = await webhooks.deliveries(
             info.context.session,
             endpoint,

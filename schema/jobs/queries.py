@@ -8,7 +8,6 @@ import strawberry
 from strawberry.types import Info
 
 from domain import roles
-from domain.errors import DomainError
 from schema.context import Context
 from schema.jobs.types import Job, load_job
 from schema.permissions import allow, roles_note
@@ -28,8 +27,5 @@ class JobQuery:
         info: Info[Context, Any],
         id: Annotated[strawberry.ID, strawberry.argument(description="Global id of the job.")],
     ) -> Job | None:
-        try:
-            raw = from_global_id(id, "Job")[1]
-        except DomainError:
-            return None
+        raw = from_global_id(id, "Job")[1]
         return await load_job(info.context, raw)

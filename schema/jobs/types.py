@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import Enum
 from uuid import UUID
 
 import strawberry
@@ -16,10 +17,21 @@ from services.jobs import reads
 from services.jobs.reads import JobRecord
 
 
+@strawberry.enum(description="Where a background job stands.")
+class JobStatus(Enum):
+    PENDING = strawberry.enum_value("PENDING", description="Requested, not yet handed out.")
+    DISPATCHED = strawberry.enum_value(
+        "DISPATCHED", description="Handed to the workers' queue, not yet started."
+    )
+    RUNNING = strawberry.enum_value("RUNNING", description="A worker is running it.")
+    SUCCEEDED = strawberry.enum_value("SUCCEEDED", description="Done; see result.")
+    FAILED = strawberry.enum_value("FAILED", description="Gave up after its retries.")
+
+
 @strawberry.type(description="A background job requested through the API.")
 class Job(Node):
     actor: str = strawberry.field(description="Which job, e.g. review_credit_files.")
-    status: str = strawberry.field(description="PENDING, DISPATCHED, RUNNING, SUCCEEDED, FAILED.")
+    status: JobStatus = strawberry.field(description="Where it stands.")
     created_at: datetime = strawberry.field(description="When it was requested.")
     finished_at: datetime | None = strawberry.field(description="When it ended.")
     result: JSON | None = strawberry.field(description="What it did (counts).")
@@ -30,7 +42,7 @@ class Job(Node):
         return cls(
             id=to_global_id("Job", job.id),
             actor=job.actor,
-            status=job.status,
+            status=JobStatus(job.status),
             created_at=job.created_at,
             finished_at=job.finished_at,
             result=job.result,

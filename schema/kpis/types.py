@@ -67,6 +67,26 @@ class Concentration:
     customers: int = strawberry.field(description="Customers with an open balance.")
 
 
+@strawberry.type(
+    description="How the countback DSO was computed: the months of sales it walked back "
+    "through from the period end, and whether it stopped at the 24-month cap."
+)
+class DsoWindow:
+    window_from: date | None = strawberry.field(
+        description="First day of the oldest month the walk reached; null when nothing was "
+        "open at the period end (DSO 0, no month walked)."
+    )
+    window_to: date = strawberry.field(description="The period end the walk started from.")
+    months: int = strawberry.field(
+        description="Calendar months walked back (the period end's own month, even partial, "
+        "counts as one); at most 24."
+    )
+    capped: bool = strawberry.field(
+        description="True when 24 months of net sales did not cover the closing balance: "
+        "the DSO is then the 24 months' days, a floor of the true figure."
+    )
+
+
 @strawberry.type(description="Receivables KPIs of a period in one currency.")
 class ReceivablesKpis:
     currency: str = strawberry.field(description="ISO 4217; KPIs never mix currencies.")
@@ -78,7 +98,11 @@ class ReceivablesKpis:
     overdue: Money = strawberry.field(description="Past due at its end.")
     sales: Money = strawberry.field(description="Net credit sales (invoices less credit notes).")
     dso: DecimalString | None = strawberry.field(  # type: ignore[valid-type]
-        description="Days sales outstanding by the countback method (1 decimal)."
+        description="Days sales outstanding by the countback method (1 decimal); see "
+        "dsoWindow for the months it walked."
+    )
+    dso_window: DsoWindow = strawberry.field(
+        description="The window the countback DSO used and whether the 24-month cap applied."
     )
     best_possible_dso: DecimalString | None = strawberry.field(  # type: ignore[valid-type]
         description="Current receivables / sales x days; null without sales."
@@ -90,7 +114,8 @@ class ReceivablesKpis:
         description="Overdue / closing, 0..1."
     )
     collection_effectiveness_index: DecimalString | None = strawberry.field(  # type: ignore[valid-type]
-        description="CEI in percent: (opening + sales - closing) / (opening + sales - current)."
+        description="CEI in percent, 0..100, 4 decimals (the precision of the other ratios): "
+        "(opening + sales - closing) / (opening + sales - current) x 100."
     )
     concentration: Concentration = strawberry.field(description="Top-10 share and HHI.")
     top_overdue_customers: list[OverdueCustomer] = strawberry.field(
@@ -117,10 +142,16 @@ class ReceivablesKpis:
             overdue=m(k.overdue),
             sales=m(k.sales),
             dso=dec(k.dso, DAYS),
+            dso_window=DsoWindow(
+                window_from=k.countback.window_from,
+                window_to=k.countback.window_to,
+                months=k.countback.months,
+                capped=k.countback.capped,
+            ),
             best_possible_dso=dec(k.best_possible_dso, DAYS),
             average_days_delinquent=dec(k.average_days_delinquent, DAYS),
             overdue_ratio=dec(k.overdue_ratio, RATIO),
-            collection_effectiveness_index=dec(k.cei, DAYS),
+            collection_effectiveness_index=dec(k.cei, RATIO),
             concentration=Concentration(
                 top10_share=dec(k.concentration.top10_share, RATIO),
                 hhi=dec(k.concentration.hhi, DAYS),

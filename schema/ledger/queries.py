@@ -53,10 +53,7 @@ def _payment_cursor(record: PaymentRecord) -> str:
 
 
 def _decode(global_id: str, expected: str) -> Any:
-    try:
-        return from_global_id(global_id, expected)[1]
-    except DomainError:
-        return None
+    return from_global_id(global_id, expected)[1]
 
 
 @strawberry.type(description="Receivables reads.")

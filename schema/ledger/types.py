@@ -163,6 +163,28 @@ class Invoice(Node):
         )
 
 
+@strawberry.enum(description="How a payment was made.")
+class PaymentMethod(Enum):
+    BANK_TRANSFER = strawberry.enum_value(
+        "BANK_TRANSFER", description="A bank transfer (电汇), the usual way."
+    )
+    CHEQUE = strawberry.enum_value("CHEQUE", description="A cheque (支票).")
+    CASH = strawberry.enum_value("CASH", description="Cash.")
+    CARD = strawberry.enum_value("CARD", description="A card payment.")
+    BILL = strawberry.enum_value(
+        "BILL", description="A bank or commercial acceptance bill (承兑汇票)."
+    )
+    OTHER = strawberry.enum_value("OTHER", description="Any other way.")
+
+
+@strawberry.enum(description="Where a payment stands in the ledger.")
+class PaymentStatus(Enum):
+    POSTED = strawberry.enum_value("POSTED", description="Booked; its allocations stand.")
+    REVERSED = strawberry.enum_value(
+        "REVERSED", description="Reversed (bounced, posted twice): every invoice it paid reopened."
+    )
+
+
 @strawberry.type(description="Cash received from a customer.")
 class Payment(Node):
     record: strawberry.Private[PaymentRecord]
@@ -170,9 +192,9 @@ class Payment(Node):
     received_on: date = strawberry.field(description="Date received.")
     amount: Money = strawberry.field(description="Amount received.")
     unallocated: Money = strawberry.field(description="Still on account, not yet allocated.")
-    method: str = strawberry.field(description="BANK_TRANSFER, CHEQUE, CASH, CARD, BILL, OTHER.")
+    method: PaymentMethod = strawberry.field(description="How it was paid.")
     reference: str | None = strawberry.field(description="Bank or cheque reference.")
-    status: str = strawberry.field(description="POSTED or REVERSED.")
+    status: PaymentStatus = strawberry.field(description="Posted or reversed.")
     reversal_reason: str | None = strawberry.field(description="Why it was reversed.")
     created_at: datetime = strawberry.field(description="When it was posted.")
 
@@ -198,9 +220,9 @@ class Payment(Node):
             received_on=record.received_on,
             amount=_money(record.amount_minor, currency),
             unallocated=_money(record.unallocated_minor, currency),
-            method=record.method,
+            method=PaymentMethod(record.method),
             reference=record.reference,
-            status=record.status,
+            status=PaymentStatus(record.status),
             reversal_reason=record.reversal_reason,
             created_at=record.created_at,
         )

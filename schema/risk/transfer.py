@@ -15,7 +15,6 @@ from strawberry.types import Info
 
 from domain import texts
 from domain.dates import in_range
-from domain.errors import DomainError
 from schema.context import Context
 from schema.customers.types import Customer
 from schema.input_rules import text_arg
@@ -87,13 +86,10 @@ def edge_types(name: str, node: Any, what: str) -> tuple[Any, Any]:
 
 
 def raw_id(global_id: str | None, expected: str) -> UUID | None:
-    """A raw id, or None for an id that is not of the type (it then matches nothing)."""
+    """A raw id (None stays None); a malformed or mistyped one is INVALID_ID."""
     if global_id is None:
         return None
-    try:
-        return from_global_id(global_id, expected)[1]
-    except DomainError:
-        return None
+    return from_global_id(global_id, expected)[1]
 
 
 def as_of_date(value: date | None, today: date) -> date:

@@ -22,6 +22,7 @@ from schema.delivery.types import DocumentDelivery, SentDocument
 from schema.input_rules import text
 from schema.mutation import INPUT, decode, respond
 from schema.permissions import allow, roles_note
+from schema.statements.types import StatementStatus
 from services.jobs.catalogue import MONTHLY_STATEMENTS, Period
 from services.jobs.requests import request_job
 from services.statements import monthly as statements
@@ -32,7 +33,9 @@ from services.statements.sending import StatementSending
 @strawberry.input(description="Sent, confirmed or disputed by the customer.")
 class SetStatementStatusInput:
     id: strawberry.ID = strawberry.field(description="Global id of the statement.")
-    status: str = text("SENT, CONFIRMED or DISPUTED.", texts.CODE)
+    status: StatementStatus = strawberry.field(
+        description="SENT, CONFIRMED or DISPUTED (GENERATED is refused: INVALID_STATUS)."
+    )
     note: str | None = text("E.g. who confirmed, how.", texts.NOTE, default=None)
 
 
@@ -83,7 +86,7 @@ async def set_statement_status(
         info,
         CollectionsPayload,
         lambda uow: statements.set_status(
-            uow, decode(input.id, "Statement"), input.status, input.note
+            uow, decode(input.id, "Statement"), input.status.value, input.note
         ),
         shows_id("Statement", lambda r: r.statement_id),
     )

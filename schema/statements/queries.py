@@ -35,7 +35,5 @@ class StatementQuery:
         ] = None,
     ) -> list[Statement]:
         raw = customer_filter_id(customer_id)
-        if raw is False:
-            return []
         rows = await reads.statements_list(info.context.session, raw, period)
         return [Statement.from_record(r) for r in rows]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import Enum
 
 import strawberry
 from strawberry.scalars import JSON
@@ -10,6 +11,20 @@ from strawberry.scalars import JSON
 from schema.money import Money
 from schema.relay import to_global_id
 from services.statements.reads import StatementRecord
+
+
+@strawberry.enum(description="Where a monthly statement stands with the customer.")
+class StatementStatus(Enum):
+    GENERATED = strawberry.enum_value(
+        "GENERATED", description="Produced by the monthly run, not yet sent."
+    )
+    SENT = strawberry.enum_value("SENT", description="Sent to the customer, no answer yet.")
+    CONFIRMED = strawberry.enum_value(
+        "CONFIRMED", description="The customer confirmed the balance (对账确认)."
+    )
+    DISPUTED = strawberry.enum_value(
+        "DISPUTED", description="The customer disputes the balance; see statusNote."
+    )
 
 
 @strawberry.type(description="A monthly reconciliation statement (对账单) in one currency.")
@@ -22,7 +37,7 @@ class Statement:
     opening: Money = strawberry.field(description="Opening balance.")
     closing: Money = strawberry.field(description="Closing balance.")
     content: JSON = strawberry.field(description="Movements and open items as printed.")
-    status: str = strawberry.field(description="GENERATED, SENT, CONFIRMED or DISPUTED.")
+    status: StatementStatus = strawberry.field(description="Where it stands with the customer.")
     status_by: str | None = strawberry.field(description="Who set the status.")
     status_at: datetime | None = strawberry.field(description="When.")
     status_note: str | None = strawberry.field(description="Note, e.g. the dispute.")
@@ -37,7 +52,7 @@ class Statement:
             opening=Money.of(statement.opening.minor, statement.opening.currency),
             closing=Money.of(statement.closing.minor, statement.closing.currency),
             content=statement.content,
-            status=statement.status,
+            status=StatementStatus(statement.status),
             status_by=statement.status_by,
             status_at=statement.status_at,
             status_note=statement.status_note,

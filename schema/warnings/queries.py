@@ -9,7 +9,6 @@ import strawberry
 from strawberry.types import Info
 
 from domain import roles, texts
-from domain.errors import DomainError
 from schema.context import Context
 from schema.input_rules import text_arg
 from schema.permissions import allow, roles_note
@@ -29,10 +28,7 @@ READ = roles.READ_CUSTOMERS
 
 
 def _decode(global_id: str, expected: str) -> Any:
-    try:
-        return from_global_id(global_id, expected)[1]
-    except DomainError:
-        return None
+    return from_global_id(global_id, expected)[1]
 
 
 @strawberry.type(description="Warning reads.")

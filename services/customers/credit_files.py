@@ -55,7 +55,7 @@ def facts_from(
     dates: Sequence[date] | None,
 ) -> CreditFileFacts:
     """What the dossier holds, for the pure completeness rule (newest date per entry kind)."""
-    filled = frozenset((*present, "partners") if partner_count else present)
+    filled = frozenset((*present, "PARTNERS") if partner_count else present)
     return CreditFileFacts(filled, dict(zip(kinds, dates, strict=True)) if kinds and dates else {})
 
 

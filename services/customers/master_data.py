@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from dbschema.queries import customers as q
 from domain import texts
 from domain.audit import AuditAction
+from domain.countries import country_code
 from domain.credit_terms import KEEP, Keep, credit_terms_change
 from domain.dates import check_date
 from domain.errors import DomainError, NotFound, ValidationFailed
@@ -160,10 +161,17 @@ def validate(changes: CustomerChanges, current: CustomerRecord | None) -> dict[s
     if creating or changes.legal_name is not UNSET:
         values["legal_name"] = _text(changes.legal_name, "legalName", errors, required=True)
     if creating or changes.country is not UNSET:
-        country = (changes.country or "").strip().upper() if changes.country is not UNSET else ""
-        if not re.fullmatch(r"[A-Z]{2}", country):
-            errors.append(DomainError("INVALID_COUNTRY", "an ISO 3166 two-letter code", "country"))
-        values["country"] = country
+        raw = (changes.country or "") if changes.country is not UNSET else ""
+        country = country_code(raw)
+        if country is None:
+            errors.append(
+                DomainError(
+                    "INVALID_COUNTRY",
+                    "an ISO 3166-1 alpha-2 code of a country (ZZ and other user codes are not)",
+                    "country",
+                )
+            )
+        values["country"] = country or raw.strip().upper()
     country_now = values.get("country") or (current.country if current else "")
     if changes.registration_number is not UNSET or (
         "country" in values and current is not None and current.registration_number

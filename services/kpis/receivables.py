@@ -139,6 +139,8 @@ class CurrencyKpis:
     overdue: int
     sales: int
     dso: Decimal | None
+    #: how the DSO was got: the months walked back and whether the 24-month cap applied
+    countback: kpis.Countback
     best_possible_dso: Decimal | None
     average_days_delinquent: Decimal | None
     overdue_ratio: Decimal | None
@@ -166,6 +168,9 @@ class _Figures:
     def kpis(self, currency: str, days: int, segments: list[tuple[date, date]]) -> CurrencyKpis:
         """The period's KPIs from the gathered figures (domain.kpis does the arithmetic)."""
         current = self.closing - self.overdue
+        walked = kpis.countback(
+            self.closing, [(s, e, self.monthly_sales.get(s, 0)) for s, e in segments]
+        )
         return CurrencyKpis(
             currency=currency,
             days=days,
@@ -173,10 +178,8 @@ class _Figures:
             closing=self.closing,
             overdue=self.overdue,
             sales=self.sales,
-            dso=kpis.dso_countback(
-                self.closing,
-                [((e - s).days + 1, self.monthly_sales.get(s, 0)) for s, e in segments],
-            ),
+            dso=walked.dso,
+            countback=walked,
             best_possible_dso=kpis.per_sales_days(current, self.sales, days),
             average_days_delinquent=kpis.per_sales_days(self.overdue, self.sales, days),
             overdue_ratio=kpis.ratio(self.overdue, self.closing),

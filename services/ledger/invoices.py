@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -87,9 +88,12 @@ def invoice_content(data: InvoiceIn) -> dict[str, Any]:
     }
 
 
-async def post_invoice(uow: UnitOfWork, data: InvoiceIn) -> UUID:
-    """Validate and insert one invoice (and its instalments); the caller handles replay."""
-    errors: list[DomainError] = []
+async def post_invoice(
+    uow: UnitOfWork, data: InvoiceIn, refused: Sequence[DomainError] = ()
+) -> UUID:
+    """Validate and insert one invoice (and its instalments); the caller handles replay and
+    may hand in refusals of its own, reported with the invoice's (nothing is then written)."""
+    errors: list[DomainError] = list(refused)
     number = _text(data.number, "number", errors, required=True)
     for field, value in (
         ("orderRef", data.order_ref),
@@ -155,14 +159,17 @@ async def post_invoice(uow: UnitOfWork, data: InvoiceIn) -> UUID:
     return invoice_id
 
 
-def replay_key(key: str | None, external_id: str | None) -> str:
-    """The idempotency key, or one derived from the external id; one of them is required."""
-    replay = key or (f"external:{external_id}" if external_id else None)
-    if replay is None:
-        raise DomainError(
-            "INVALID_INPUT", "give an idempotencyKey or an externalId", "idempotencyKey"
-        )
-    return replay
+#: The refusal of a money-moving request that names neither an idempotency key nor an
+#: external id: reported with the request's other errors, not instead of them.
+NO_REPLAY_KEY = DomainError(
+    "INVALID_INPUT", "give an idempotencyKey or an externalId (one is required)", "idempotencyKey"
+)
+
+
+def replay_key(key: str | None, external_id: str | None) -> str | None:
+    """The idempotency key, or one derived from the external id; None when neither is given
+    (the caller reports NO_REPLAY_KEY with every other problem of the request)."""
+    return key or (f"external:{external_id}" if external_id else None)
 
 
 async def create_invoice(uow: UnitOfWork, data: InvoiceIn, key: str | None) -> Once[InvoicePosted]:
@@ -172,6 +179,9 @@ async def create_invoice(uow: UnitOfWork, data: InvoiceIn, key: str | None) -> O
         return InvoicePosted(await post_invoice(uow, data))
 
     replay = replay_key(key, data.external_id)
+    if replay is None:
+        await post_invoice(uow, data, [NO_REPLAY_KEY])  # raises, with every other refusal
+    assert replay is not None
     return await run_once(uow, POST_INVOICE, replay, invoice_content(data), work)
 
 

@@ -28,9 +28,16 @@ from domain.allocation import (
 )
 from domain.dates import check_date
 from domain.errors import DomainError, NotFound, ValidationFailed
+from domain.money import Money
 from services.idempotency import Once, Operation, fingerprint, run_once
 from services.ledger.inputs import AllocationLine, PaymentIn
-from services.ledger.invoices import dates_in_range, max_document, positive_money, replay_key
+from services.ledger.invoices import (
+    NO_REPLAY_KEY,
+    dates_in_range,
+    max_document,
+    positive_money,
+    replay_key,
+)
 from services.ledger.records import AllocationReversed, PaymentPosted, PaymentReversed
 from services.uow import UnitOfWork
 from services.warnings import triggers as warning_triggers
@@ -121,25 +128,7 @@ async def create_payment(uow: UnitOfWork, data: PaymentIn, key: str | None) -> O
     """Record cash received and allocate it, once per key or external id."""
 
     async def work() -> PaymentPosted:
-        errors: list[DomainError] = []
-        money = positive_money(data.amount, "amount", errors, await max_document(uow))
-        dates_in_range(errors, receivedOn=data.received_on)
-        texts.collect_text(data.reference, texts.REFERENCE, "reference", errors)
-        texts.collect_text(data.external_id, texts.REFERENCE, "externalId", errors)
-        if data.method not in METHODS:
-            errors.append(
-                DomainError("INVALID_INPUT", f"method must be one of {METHODS}", "method")
-            )
-        if data.allocation not in ("AUTO", "NONE", "EXPLICIT"):
-            errors.append(
-                DomainError("INVALID_INPUT", "allocation is AUTO, NONE or EXPLICIT", "allocation")
-            )
-        customers = await customer_queries.by_ids(uow.conn, [data.customer_id])
-        if not customers:
-            errors.append(NotFound("customerId", "customer"))
-        if errors:
-            raise ValidationFailed(errors)
-        assert money is not None
+        money = await _checked(uow, data, [])
         payment_id: UUID = await uow.conn.scalar(
             payments.insert()
             .values(
@@ -175,7 +164,30 @@ async def create_payment(uow: UnitOfWork, data: PaymentIn, key: str | None) -> O
         return PaymentPosted(payment_id, created)
 
     replay = replay_key(key, data.external_id)
+    if replay is None:
+        await _checked(uow, data, [NO_REPLAY_KEY])  # raises, with every other refusal
+    assert replay is not None
     return await run_once(uow, POST_PAYMENT, replay, payment_content(data), work)
+
+
+async def _checked(uow: UnitOfWork, data: PaymentIn, errors: list[DomainError]) -> Money:
+    """The payment's amount, or every refusal of the request at once (with `errors`)."""
+    money = positive_money(data.amount, "amount", errors, await max_document(uow))
+    dates_in_range(errors, receivedOn=data.received_on)
+    texts.collect_text(data.reference, texts.REFERENCE, "reference", errors)
+    texts.collect_text(data.external_id, texts.REFERENCE, "externalId", errors)
+    if data.method not in METHODS:
+        errors.append(DomainError("INVALID_INPUT", f"method must be one of {METHODS}", "method"))
+    if data.allocation not in ("AUTO", "NONE", "EXPLICIT"):
+        errors.append(
+            DomainError("INVALID_INPUT", "allocation is AUTO, NONE or EXPLICIT", "allocation")
+        )
+    customers = await customer_queries.by_ids(uow.conn, [data.customer_id])
+    if not customers:
+        errors.append(NotFound("customerId", "customer"))
+    if errors or money is None:
+        raise ValidationFailed(errors)
+    return money
 
 
 async def allocate_payment(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 
@@ -47,7 +48,7 @@ def report(entries: int = 3, name: str = "上海华东机电设备有限公司")
         salesperson="王伟",
         last_reviewed_on=date(2026, 8, 1),
         next_review_due_on=date(2027, 8, 1),
-        completeness_ratio=0.8182,
+        completeness_ratio=Decimal("0.8182"),
         contacts=[ContactLine("李娜", "财务经理", "+86 21 5555 0101", "lina@example.cn")],
         partners=[PartnerLine("GUARANTOR", "C-1002", "广州南方建材贸易有限公司", "连带担保")],
         timeline=[

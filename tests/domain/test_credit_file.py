@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -14,6 +15,7 @@ from domain.credit_file import (
     completeness,
     next_review_due,
     parse_policy,
+    policy_key,
     review_findings,
 )
 
@@ -24,28 +26,28 @@ FRESH_DOCS = {"FINANCIAL_STATEMENT": TODAY, "CREDIT_REPORT": TODAY, "LEGAL_RECOR
 
 def test_complete_file_scores_one() -> None:
     grade = completeness(CreditFileFacts(ALL_FIELDS, FRESH_DOCS), DEFAULT_POLICY, TODAY)
-    assert grade.ratio == 1.0 and grade.missing == ()
+    assert grade.ratio == Decimal("1.0000") and grade.missing == ()
 
 
 def test_stale_and_absent_items_are_listed() -> None:
     docs = {**FRESH_DOCS, "CREDIT_REPORT": TODAY - timedelta(days=400)}
-    facts = CreditFileFacts(ALL_FIELDS - {"partners"}, docs)
+    facts = CreditFileFacts(ALL_FIELDS - {"PARTNERS"}, docs)
     grade = completeness(facts, DEFAULT_POLICY, TODAY)
     assert {(m.key, m.reason) for m in grade.missing} == {
-        ("partners", "ABSENT"),
+        ("PARTNERS", "ABSENT"),
         ("CREDIT_REPORT", "STALE"),
     }
-    assert grade.ratio == round(9 / 11, 4)
+    assert grade.ratio == Decimal("0.8182")  # 9 / 11, 4 decimals
 
 
 def test_tenant_policy_overrides_default() -> None:
-    policy = parse_policy([{"key": "industry"}, {"key": "CREDIT_REPORT", "maxAgeDays": 30}])
-    assert policy == (RequiredItem("industry"), RequiredItem("CREDIT_REPORT", 30))
+    policy = parse_policy([{"key": "INDUSTRY"}, {"key": "CREDIT_REPORT", "maxAgeDays": 30}])
+    assert policy == (RequiredItem("INDUSTRY"), RequiredItem("CREDIT_REPORT", 30))
     assert parse_policy(None) == DEFAULT_POLICY
 
 
 def test_review_overdue_and_incomplete() -> None:
-    facts = CreditFileFacts(frozenset({"industry"}), {})
+    facts = CreditFileFacts(frozenset({"INDUSTRY"}), {})
     findings = review_findings(
         facts, DEFAULT_POLICY, TODAY - timedelta(days=400), date(2020, 1, 1), 365, TODAY
     )
@@ -93,3 +95,21 @@ def test_a_review_is_overdue_exactly_when_its_due_date_has_passed(
     findings = review_findings(facts, policy, last, date.min, interval, as_of)
     # then it flags the file stale exactly when the next review date lies before that day
     assert bool(findings) == (next_review_due(last, interval) < as_of)
+
+
+def test_policy_keys_have_one_spelling_and_the_old_one_still_reads() -> None:
+    # stored before 0023 in camelCase, or typed so by a client: the same item
+    old = parse_policy([{"key": "registrationNumber"}, {"key": "companyHistory"}])
+    assert old == (RequiredItem("REGISTRATION_NUMBER"), RequiredItem("COMPANY_HISTORY"))
+    assert policy_key("FINANCIAL_STATEMENT") == "FINANCIAL_STATEMENT"
+    assert policy_key(" annualSales ") == "ANNUAL_SALES"
+    assert all(i.key == policy_key(i.key) for i in DEFAULT_POLICY)
+
+
+@given(st.integers(0, 11))
+def test_ratio_is_a_four_decimal_share(absent: int) -> None:
+    present = frozenset(list(ALL_FIELDS)[: max(0, len(ALL_FIELDS) - absent)])
+    grade = completeness(CreditFileFacts(present, FRESH_DOCS), DEFAULT_POLICY, TODAY)
+    total = len(DEFAULT_POLICY)
+    assert grade.ratio == (Decimal(total - len(grade.missing)) / total).quantize(Decimal("0.0001"))
+    assert grade.ratio.as_tuple().exponent == -4

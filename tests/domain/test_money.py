@@ -43,7 +43,7 @@ def test_parse_exact(amount: str, currency: str, minor: int) -> None:
         ("NaN", "CNY", "INVALID_AMOUNT"),
         ("Infinity", "USD", "INVALID_AMOUNT"),
         ("10", "XXZ", "UNKNOWN_CURRENCY"),
-        ("10", "cny", "UNKNOWN_CURRENCY"),
+        ("10", "cnyx", "UNKNOWN_CURRENCY"),
         ("99999999999999999999", "CNY", "INVALID_AMOUNT"),
         ("1_000", "CNY", "INVALID_AMOUNT"),
         ("١٢٣", "CNY", "INVALID_AMOUNT"),
@@ -168,3 +168,7 @@ def test_sums_are_exact_per_currency_and_never_mix(items: list[tuple[int, str]])
         for a in same:
             running = running + a
         assert running == money
+
+
+def test_a_currency_code_in_any_case_is_its_upper_case_code() -> None:
+    assert Money.parse("10.50", " cny") == Money(1050, "CNY")

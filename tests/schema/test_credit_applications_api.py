@@ -191,7 +191,7 @@ async def test_the_credit_file_policy_is_settable(client, settings, database):
     assert body["data"]["updateCreditFilePolicy"] == {
         "policy": {
             "reviewIntervalDays": 180,
-            "items": [{"key": "industry", "maxAgeDays": None},
+            "items": [{"key": "INDUSTRY", "maxAgeDays": None},
                       {"key": "CREDIT_REPORT", "maxAgeDays": 180}],
         },
         "userErrors": [],

@@ -92,7 +92,7 @@ async def test_dossier_entries_partners_and_completeness(client, settings, datab
     ]
     assert file["timeline"] == [{"kind": "FINANCIAL_STATEMENT", "title": "2025 accounts"}]
     missing = {m["key"] for m in file["completeness"]["missing"]}
-    assert "partners" not in missing and "FINANCIAL_STATEMENT" not in missing
+    assert "PARTNERS" not in missing and "FINANCIAL_STATEMENT" not in missing
     assert "CREDIT_REPORT" in missing
     assert database.query("SELECT count(*) FROM credit_file_entries") == [(1,)]
     # and unlinking removes it, audited

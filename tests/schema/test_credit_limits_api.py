@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import uuid
 from typing import Any
 
 from tests.conftest import gql, token
@@ -172,7 +174,7 @@ async def test_bad_check_input_is_refused_and_nothing_written(client, settings, 
         [("ttlSeconds", "INVALID_TTL")],
         [("orderRef", "REQUIRED")],
         [("currency", "UNKNOWN_CURRENCY")],
-        [("customerId", "NOT_FOUND")],
+        [("customerId", "INVALID_ID")],  # "Customer:0" is no id this API hands out
     ]
     assert database.query(
         "SELECT (SELECT count(*) FROM credit_decisions), (SELECT count(*) FROM credit_reservations)"
@@ -366,13 +368,19 @@ async def test_orders_and_holds_shape_exposure(client, settings, database):
     assert database.query("SELECT count(*) FROM sales_orders") == [(1,)]
 
 
+#: Well-formed ids of no object: base64 of `Customer:<uuid>` / `CreditDecision:<uuid>`.
+NO_CUSTOMER = base64.urlsafe_b64encode(f"Customer:{uuid.UUID(int=1)}".encode()).decode()
+NO_DECISION = base64.urlsafe_b64encode(f"CreditDecision:{uuid.UUID(int=1)}".encode()).decode()
+
+
 async def test_reads_answer_unknown_ids_and_missing_rates_as_data(client, settings):
     # given
     customer = await _customer(client, settings, "API-5")
     viewer = token(settings, roles=["viewer"])
     # when
-    unknown = await gql(client, EXPOSURE, {"id": "not-an-id"}, viewer)
-    replay = await gql(client, REPLAY, {"id": "Q3JlZGl0RGVjaXNpb246MA=="}, token(settings))
+    unknown = await gql(client, EXPOSURE, {"id": NO_CUSTOMER}, viewer)
+    malformed = await gql(client, EXPOSURE, {"id": "not-an-id"}, viewer)
+    replay = await gql(client, REPLAY, {"id": NO_DECISION}, token(settings))
     recommended = await gql(client, RECOMMEND, {"id": customer}, viewer)
     in_usd = await gql(client, RECOMMEND, {"id": customer, "currency": "USD"}, viewer)
     # then: no top-level errors; refusals are userErrors
@@ -381,6 +389,9 @@ async def test_reads_answer_unknown_ids_and_missing_rates_as_data(client, settin
         "exposure": None,
         "userErrors": [{"field": "customerId", "code": "NOT_FOUND"}],
     }
+    assert malformed["data"]["creditExposure"]["userErrors"] == [
+        {"field": "customerId", "code": "INVALID_ID"}
+    ]
     assert replay["data"]["replayCreditDecision"] is None
     # capital 5,000,000 x 20% x class B 0.70 = 700,000.00 (no sales figure)
     assert recommended["data"]["recommendedCreditLimit"]["recommendation"] == {

@@ -14,7 +14,8 @@ from tests.schema.test_ledger_api import INVOICE, PAYMENT
 KPIS = """query K($from: Date!, $to: Date!, $currency: String) {
   receivablesKpis(from: $from, to: $to, currency: $currency) {
     currency days opening { amount } closing { amount } overdue { amount } sales { amount }
-    dso bestPossibleDso averageDaysDelinquent overdueRatio collectionEffectivenessIndex
+    dso dsoWindow { windowFrom windowTo months capped }
+    bestPossibleDso averageDaysDelinquent overdueRatio collectionEffectivenessIndex
     concentration { top10Share hhi customers }
     topOverdueCustomers { rank overdue { amount } total { amount } customer { code } }
     collectionBySalesperson { salesperson collected { amount } stillOpen { amount }
@@ -90,10 +91,16 @@ async def test_october_kpis_match_the_hand_worked_figures(client, settings):
     assert k["overdue"]["amount"] == "900.00"
     assert k["sales"]["amount"] == "2500.00"
     assert k["dso"] == "43.0"  # 31 days of October sales, then 400/1000 of September's 30
+    assert k["dsoWindow"] == {
+        "windowFrom": "2026-09-01",
+        "windowTo": "2026-10-31",
+        "months": 2,
+        "capped": False,
+    }
     assert k["bestPossibleDso"] == "24.8"  # 2000 / 2500 x 31
     assert k["averageDaysDelinquent"] == "11.2"  # 900 / 2500 x 31
     assert k["overdueRatio"] == "0.3103"
-    assert k["collectionEffectivenessIndex"] == "40.0"  # 600 / 1500
+    assert k["collectionEffectivenessIndex"] == "40.0000"  # 600 / 1500, 4 decimals
     assert k["concentration"] == {"top10Share": "1.0000", "hhi": "5719.4", "customers": 2}
     assert k["topOverdueCustomers"] == [
         {
@@ -112,6 +119,26 @@ async def test_october_kpis_match_the_hand_worked_figures(client, settings):
             "rate": "0.4000",
         }
     ]
+
+
+async def test_dso_says_when_the_24_month_cap_applied(client, settings):
+    # given an invoice of 2023 still open at the end of October 2026, and nothing sold since
+    manager = token(settings)
+    customer = (await create(client, manager, "KPI-OLD"))["customer"]["id"]
+    finance = token(settings, roles=["finance"], sub="fiona")
+    await invoice(client, finance, customer, "OLD-1", issue="2023-06-01", due="2023-07-01",
+                  amount="100")  # fmt: skip
+    # when
+    body = await gql(client, KPIS, {"from": "2026-10-01", "to": "2026-10-31"}, finance)
+    # then the countback walked 24 months, from November 2024, and says it was capped
+    [k] = body["data"]["receivablesKpis"]
+    assert k["dsoWindow"] == {
+        "windowFrom": "2024-11-01",
+        "windowTo": "2026-10-31",
+        "months": 24,
+        "capped": True,
+    }
+    assert k["dso"] == f"{(date(2026, 10, 31) - date(2024, 11, 1)).days + 1}.0"
 
 
 async def test_kpis_per_currency_and_bad_input(client, settings):

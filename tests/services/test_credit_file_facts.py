@@ -39,7 +39,7 @@ async def test_filled_fields_partners_and_newest_documents(
         )
     async with UnitOfWork(runtime.engine, acme, Actor("t")) as uow:
         facts = await facts_for(uow, [sparse, full])
-    assert facts[sparse].present == {"registeredCapital"}  # 0 is filled; "" and [] are not
+    assert facts[sparse].present == {"REGISTERED_CAPITAL"}  # 0 is filled; "" and [] are not
     assert facts[sparse].latest_document == {}
-    assert facts[full].present == {"industry", "businessModel", "contacts", "partners"}
+    assert facts[full].present == {"INDUSTRY", "BUSINESS_MODEL", "CONTACTS", "PARTNERS"}
     assert facts[full].latest_document == {"CREDIT_REPORT": date(2026, 3, 1)}

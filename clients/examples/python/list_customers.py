@@ -11,6 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -77,7 +78,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{'CODE':<12} {'COUNTRY':<7} {'FILE':>5}  LEGAL NAME")
             for customer in pages(client, url, args.page_size):
                 count += 1
-                ratio = customer["creditFile"]["completeness"]["ratio"]
+                # a decimal string ("0.8182"): read it as a Decimal, never a float
+                ratio = Decimal(customer["creditFile"]["completeness"]["ratio"])
                 if args.json:
                     print(json.dumps(customer, ensure_ascii=False))
                 else:

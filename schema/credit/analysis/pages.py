@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from domain.errors import DomainError
 from schema.relay import (
     connection,
     decode_cursor,
@@ -23,11 +22,8 @@ AFTER_NOTE = "Cursor of the last item of the previous page."
 
 
 def customer_uuid(global_id: str) -> Any:
-    """A Customer global id's UUID, or None when it is malformed or of another type."""
-    try:
-        return from_global_id(global_id, "Customer")[1]
-    except DomainError:
-        return None
+    """A Customer global id's UUID; a malformed or mistyped one is INVALID_ID."""
+    return from_global_id(global_id, "Customer")[1]
 
 
 def paging(first: int | None, after: str | None) -> tuple[int, tuple[Any, Any] | None]:

@@ -28,7 +28,7 @@ from schema.credit.applications.types import (
     CreditReviewConnection,
     CreditReviewEdge,
 )
-from schema.credit.limits.queries import UNKNOWN, _id, _size
+from schema.credit.limits.queries import _id, _size
 from schema.input_rules import text_arg
 from schema.permissions import allow, roles_note
 from schema.relay import connection, decode_cursor, edges_of, encode_cursor
@@ -78,11 +78,9 @@ class CreditApplicationQuery:
     ) -> CreditApplicationConnection:
         size = _size(info, first)
         customer = _id(customer_id, "Customer")
-        items = []
-        if customer is not UNKNOWN:
-            items = await application_reads.for_customer(
-                info.context.session, customer, status.value if status else None
-            )
+        items = await application_reads.for_customer(
+            info.context.session, customer, status.value if status else None
+        )
         return _page(
             CreditApplicationEdge, CreditApplicationConnection, items,
             CreditApplication.build, after, size,
@@ -101,9 +99,7 @@ class CreditApplicationQuery:
     ) -> CreditAgreementConnection:
         size = _size(info, first)
         customer = _id(customer_id, "Customer")
-        items = []
-        if customer is not UNKNOWN:
-            items = await agreements.for_customer(info.context.session, customer)
+        items = await agreements.for_customer(info.context.session, customer)
         return _page(
             CreditAgreementEdge, CreditAgreementConnection, items,
             CreditAgreement.build, after, size,
@@ -123,9 +119,7 @@ class CreditApplicationQuery:
     ) -> CreditReviewConnection:
         size = _size(info, first)
         customer = _id(customer_id, "Customer")
-        items = []
-        if customer is not UNKNOWN:
-            items = (await reviews.for_customer(info.context.session, [customer]))[customer]
+        items = (await reviews.for_customer(info.context.session, [customer]))[customer]
         return _page(
             CreditReviewEdge, CreditReviewConnection, items, CreditReview.build, after, size
         )

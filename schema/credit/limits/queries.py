@@ -10,7 +10,7 @@ import strawberry
 from strawberry.types import Info
 
 from domain import roles, texts
-from domain.errors import DomainError, NotFound
+from domain.errors import DomainError
 from schema.context import Context
 from schema.credit.errors import CREDIT
 from schema.credit.limits.check_types import (
@@ -44,8 +44,16 @@ from schema.credit.limits.types import (
     SalesOrderEdge,
 )
 from schema.input_rules import text_arg
+from schema.mutation import refusal_of
 from schema.permissions import allow, roles_note
-from schema.relay import connection, decode_cursor, edges_of, encode_cursor, from_global_id
+from schema.relay import (
+    InvalidId,
+    connection,
+    decode_cursor,
+    edges_of,
+    encode_cursor,
+    from_global_id,
+)
 from schema.relay import page_size as relay_page_size
 from services.credit import check, class_policy, decisions, exposure, holds, limit_views, orders
 from services.credit import rates as rate_service
@@ -58,22 +66,11 @@ CUSTOMER = strawberry.argument(description="Global id of the customer.")
 AS_OF = strawberry.argument(description="Business date (limits, rates, lateness); default today.")
 
 
-#: A malformed or mistyped id: reads answer as for an id that does not exist.
-UNKNOWN = object()
-
-
-def _id(global_id: str | None, expected: str) -> Any:
-    """A decoded id (None stays None; a malformed or mistyped one is UNKNOWN)."""
+def _id(global_id: str | None, expected: str, field: str = "id") -> Any:
+    """A decoded id (None stays None; a malformed or mistyped one is INVALID_ID)."""
     if global_id is None:
         return None
-    try:
-        return from_global_id(global_id, expected)[1]
-    except DomainError:
-        return UNKNOWN
-
-
-def _empty(conn: Any) -> Any:
-    return connection(conn, [], False)
+    return from_global_id(global_id, expected, field)[1]
 
 
 def _size(info: Info[Context, Any], first: int | None) -> int:
@@ -135,15 +132,15 @@ class CreditLimitQuery:
         ] = None,
         as_of: Annotated[date | None, AS_OF] = None,
     ) -> RecommendedCreditLimitResult:
-        customer = _id(customer_id, "Customer")
         try:
-            if customer is UNKNOWN:
-                raise NotFound("customerId", "customer")
+            customer = _id(customer_id, "Customer", "customerId")
             view = await limit_views.recommendation(
                 info.context.session, customer, currency, as_of or info.context.today
             )
         except DomainError as exc:
             return RecommendedCreditLimitResult(user_errors=CREDIT.user_errors(exc))
+        except InvalidId as exc:
+            return RecommendedCreditLimitResult(user_errors=CREDIT.user_errors(refusal_of(exc)))
         return RecommendedCreditLimitResult(recommendation=RecommendedCreditLimit.build(view))
 
     @strawberry.field(
@@ -159,8 +156,6 @@ class CreditLimitQuery:
         after: Annotated[str | None, AFTER] = None,
     ) -> CreditLimitConnection:
         customer = _id(customer_id, "Customer")
-        if customer is UNKNOWN:
-            return _empty(CreditLimitConnection)
         items, more = await limit_views.history(
             info.context.session, customer,
             decode_cursor(after)[0] if after else None, _size(info, first),
@@ -186,8 +181,6 @@ class CreditLimitQuery:
         after: Annotated[str | None, AFTER] = None,
     ) -> CreditLimitRequestConnection:
         customer = _id(customer_id, "Customer")
-        if customer is UNKNOWN:
-            return _empty(CreditLimitRequestConnection)
         items, more = await limit_views.requests_page(
             info.context.session,
             customer_id=customer,
@@ -212,28 +205,25 @@ class CreditLimitQuery:
         customer_id: Annotated[strawberry.ID, CUSTOMER],
         as_of: Annotated[date | None, AS_OF] = None,
     ) -> CreditExposureResult:
-        customer = _id(customer_id, "Customer")
         try:
-            if customer is UNKNOWN:
-                raise NotFound("customerId", "customer")
+            customer = _id(customer_id, "Customer", "customerId")
             view = await exposure.exposure(
                 info.context.session, customer, as_of or info.context.today
             )
         except DomainError as exc:
             return CreditExposureResult(user_errors=CREDIT.user_errors(exc))
+        except InvalidId as exc:
+            return CreditExposureResult(user_errors=CREDIT.user_errors(refusal_of(exc)))
         return CreditExposureResult(exposure=CreditExposure.build(view))
 
     @strawberry.field(
-        description="Whether a customer is on credit hold, and why; null for a malformed id."
-        + roles_note(READ),
+        description="Whether a customer is on credit hold, and why." + roles_note(READ),
         extensions=allow(READ),
     )
     async def credit_hold(
         self, info: Info[Context, Any], customer_id: Annotated[strawberry.ID, CUSTOMER]
     ) -> CreditHold | None:
         customer = _id(customer_id, "Customer")
-        if customer is UNKNOWN:
-            return None
         return CreditHold.build(await holds.hold_of(info.context.session, customer))
 
     @strawberry.field(
@@ -250,8 +240,6 @@ class CreditLimitQuery:
         after: Annotated[str | None, AFTER] = None,
     ) -> SalesOrderConnection:
         customer = _id(customer_id, "Customer")
-        if customer is UNKNOWN:
-            return _empty(SalesOrderConnection)
         items, more = await orders.orders_page(
             info.context.session,
             customer_id=customer,
@@ -279,8 +267,6 @@ class CreditLimitQuery:
         after: Annotated[str | None, AFTER] = None,
     ) -> CreditReservationConnection:
         customer = _id(customer_id, "Customer")
-        if customer is UNKNOWN:
-            return _empty(CreditReservationConnection)
         items, more = await check.reservations_of(
             info.context.session, customer, live_only,
             decode_cursor(after) if after else None, _size(info, first),
@@ -306,8 +292,6 @@ class CreditLimitQuery:
         after: Annotated[str | None, AFTER] = None,
     ) -> CreditDecisionConnection:
         customer = _id(customer_id, "Customer")
-        if customer is UNKNOWN:
-            return _empty(CreditDecisionConnection)
         items, more = await decisions.page(
             info.context.session,
             customer_id=customer,
@@ -331,8 +315,6 @@ class CreditLimitQuery:
         id: Annotated[strawberry.ID, strawberry.argument(description="Global id of a decision.")],
     ) -> CreditDecisionReplay | None:
         decision_id = _id(id, "CreditDecision")
-        if decision_id is UNKNOWN:
-            return None
         try:
             result = await decisions.replay(info.context.session, decision_id)
         except DomainError:  # another tenant's decision looks exactly like none

@@ -54,10 +54,7 @@ BACKTEST_DAYS = 365
 
 
 def _version_id(global_id: str, field: str = "versionId") -> Any:
-    try:
-        return from_global_id(global_id, "ScorecardVersion", field)[1]
-    except DomainError:
-        return None
+    return from_global_id(global_id, "ScorecardVersion", field)[1]
 
 
 @strawberry.type(description="Credit scoring reads.")

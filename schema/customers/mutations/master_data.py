@@ -41,14 +41,30 @@ class ContactInput:
     )
 
 
+#: How a Chinese registration number is checked, where a client reads it.
+USCC_NOTE = (
+    "Company registration number, upper-cased. For country CN it is the 18-character unified "
+    "social credit code (统一社会信用代码, GB 32100-2015), checked: characters from 0-9 A-H "
+    "J-N P-R T-U W-Y (no I, O, S, V, Z), each worth its position in that 31-character "
+    "alphabet (0-9 are 0-9, A is 10 ... Y is 30); the 18th is the check character: with "
+    "weights 3^i mod 31 for the first 17 (i = 0..16: 1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, "
+    "13, 8, 24, 10, 30, 28), check = 31 - (sum of value x weight) mod 31, and 31 is written 0. "
+    "A wrong check character is INVALID_REGISTRATION_NUMBER. Other countries: any text."
+)
+#: The country code a customer takes.
+COUNTRY_NOTE = (
+    "ISO 3166-1 alpha-2 country code, any case (cn is stored as CN); only codes ISO assigns "
+    "to a country: user-assigned ones such as ZZ, XA-XZ, QM-QZ and reserved ones such as EU "
+    "are refused with INVALID_COUNTRY."
+)
+
+
 @strawberry.input(description="A new customer.")
 class CreateCustomerInput:
     code: str = text("Customer code, unique in the tenant.", texts.CODE)
     legal_name: str = text("Registered legal name.", texts.LEGAL_NAME)
-    country: str = text("ISO 3166 two-letter country code.", texts.COUNTRY)
-    registration_number: str | None = text(
-        "For CN, the unified social credit code (checked).", texts.CODE, default=None
-    )
+    country: str = text(COUNTRY_NOTE, texts.COUNTRY)
+    registration_number: str | None = text(USCC_NOTE, texts.CODE, default=None)
     industry: str | None = text("Industry.", texts.SHORT, default=None)
     founded_on: date | None = strawberry.field(default=None, description="Founding date.")
     registered_capital: MoneyInput | None = strawberry.field(
@@ -69,9 +85,11 @@ class UpdateCustomerInput:
     version: int = strawberry.field(description="The version you read; a stale one is refused.")
     code: str | None = text("New code.", texts.CODE, default=strawberry.UNSET)
     legal_name: str | None = text("New name.", texts.LEGAL_NAME, default=strawberry.UNSET)
-    country: str | None = text("New country.", texts.COUNTRY, default=strawberry.UNSET)
+    country: str | None = text(
+        "New country. " + COUNTRY_NOTE, texts.COUNTRY, default=strawberry.UNSET
+    )
     registration_number: str | None = text(
-        "New registration number.", texts.CODE, default=strawberry.UNSET
+        "New registration number. " + USCC_NOTE, texts.CODE, default=strawberry.UNSET
     )
     industry: str | None = text("Industry.", texts.SHORT, default=strawberry.UNSET)
     founded_on: date | None = strawberry.field(

@@ -19,7 +19,7 @@ from domain import roles, texts
 from schema.context import Context
 from schema.input_rules import text
 from schema.ledger.errors import LEDGER
-from schema.ledger.types import Invoice, Payment
+from schema.ledger.types import Invoice, Payment, PaymentMethod
 from schema.money import MoneyInput
 from schema.mutation import INPUT, decode, respond
 from schema.permissions import allow, roles_note
@@ -44,6 +44,18 @@ KEY_NOTE = (
     "Idempotency key: a replay with the same key returns the first result; the same "
     "key with different content is refused (IDEMPOTENCY_MISMATCH)."
 )
+#: Invoices and payments take a key or an external id: exactly which one is required, said
+#: in the schema where a client reads it.
+EITHER_KEY_NOTE = (
+    "Required unless externalId is given (one of the two is required; without both the "
+    "request is refused with INVALID_INPUT on idempotencyKey, together with its other "
+    "errors). " + KEY_NOTE
+)
+EXTERNAL_ID_NOTE = (
+    "Id in the source system. Required unless idempotencyKey is given: without a key, the "
+    "external id is the idempotency key (a replay with the same external id returns the "
+    "first result)."
+)
 #: The idempotency key's limit (a key is a reference, like an external id).
 KEY = texts.REFERENCE
 
@@ -65,9 +77,9 @@ class CreateInvoiceInput:
         default=None, description="Due date; derived from the customer's terms when omitted."
     )
     order_ref: str | None = text("Sales order reference.", texts.REFERENCE, default=None)
-    external_id: str | None = text("Id in the source system.", texts.REFERENCE, default=None)
+    external_id: str | None = text(EXTERNAL_ID_NOTE, texts.REFERENCE, default=None)
     salesperson: str | None = text("Defaults to the customer's.", texts.NAME, default=None)
-    idempotency_key: str | None = text(KEY_NOTE, KEY, default=None)
+    idempotency_key: str | None = text(EITHER_KEY_NOTE, KEY, default=None)
 
 
 @strawberry.type(description="Result of an invoice mutation.")
@@ -89,18 +101,18 @@ class CreatePaymentInput:
     customer_id: strawberry.ID = strawberry.field(description="Global id of the customer.")
     received_on: date = strawberry.field(description="Date received.")
     amount: MoneyInput = strawberry.field(description="Amount received (greater than zero).")
-    method: str = text(
-        "BANK_TRANSFER, CHEQUE, CASH, CARD, BILL or OTHER.", texts.CODE, default="BANK_TRANSFER"
+    method: PaymentMethod = strawberry.field(
+        default=PaymentMethod.BANK_TRANSFER, description="How it was paid."
     )
     reference: str | None = text("Bank reference.", texts.REFERENCE, default=None)
-    external_id: str | None = text("Id in the source system.", texts.REFERENCE, default=None)
+    external_id: str | None = text(EXTERNAL_ID_NOTE, texts.REFERENCE, default=None)
     allocation: AllocationMode = strawberry.field(
         default=AllocationMode.AUTO, description="How to allocate it."
     )
     lines: list[AllocationLineInput] | None = strawberry.field(
         default=None, description="With EXPLICIT: where the money goes."
     )
-    idempotency_key: str | None = text(KEY_NOTE, KEY, default=None)
+    idempotency_key: str | None = text(EITHER_KEY_NOTE, KEY, default=None)
 
 
 @strawberry.type(description="Result of a payment mutation.")
@@ -235,7 +247,7 @@ async def create_payment(
             customer_id=decode(input.customer_id, "Customer", "customerId"),
             received_on=input.received_on,
             amount=MoneyIn(input.amount.amount, input.amount.currency),
-            method=input.method,
+            method=input.method.value,
             reference=input.reference,
             external_id=input.external_id,
             allocation=input.allocation.value,
