@@ -8,6 +8,7 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from dbschema.queries import keyset
 from dbschema.tables import customers, tenants
 
 ORDER_COLUMNS = {
@@ -36,12 +37,14 @@ async def page(
     status: str | None,
     order: str,
     descending: bool,
-    after: tuple[Any, UUID] | None,
+    cursor: UUID | None,
     first: int,
+    backward: bool = False,
     with_total: bool = True,
 ) -> tuple[list[sa.Row[Any]], int | None]:
-    """One page after a keyset cursor, plus the filtered total (only when asked: counting a
-    large tenant costs more than the page), in one statement."""
+    """One page beyond a keyset cursor (the id of a row; `backward`: before it, read in
+    reverse order), plus the filtered total (only when asked: counting a large tenant costs
+    more than the page), in one statement."""
     col = ORDER_COLUMNS[order]
     conditions: list[sa.ColumnElement[bool]] = []
     if text:
@@ -57,12 +60,9 @@ async def page(
         if with_total
         else sa.select(customers)
     ).where(*conditions)
-    if after is not None:
-        key = sa.tuple_(col, customers.c.id)
-        bound = sa.tuple_(sa.literal(after[0], col.type), sa.literal(after[1]))
-        query = query.where(key < bound if descending else key > bound)
-    order_by = (col.desc(), customers.c.id.desc()) if descending else (col, customers.c.id)
-    rows = list(await conn.execute(query.order_by(*order_by).limit(first + 1)))
+    keys = (col, customers.c.id)
+    query = keyset.paged(query, keys, cursor, first, descending, backward)
+    rows = list(await conn.execute(query))
     if not with_total:
         return rows, None
     total_count = int(rows[0].total_count) if rows else await _count(conn, conditions)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
 from enum import Enum
 from operator import attrgetter
@@ -22,7 +21,7 @@ from schema.loading import Deferred
 from schema.money import DecimalString, Money
 from schema.node import register_node
 from schema.permissions import allow, roles_note
-from schema.relay import Node, PageInfo, encode_cursor, to_global_id
+from schema.relay import Node, PageInfo, row_cursor, to_global_id
 from services.customers import reads
 from services.customers import records as rec
 
@@ -290,20 +289,20 @@ register_node("Customer", "customers", loaders.customers, Customer.from_row)
 
 @strawberry.type(description="One customer in a page.")
 class CustomerEdge(FromRow):
-    cursor: str = strawberry.field(description="Pass as `after` to continue after this item.")
+    cursor: str = strawberry.field(
+        description="Pass as `after` to continue after this item, or `before` to go back."
+    )
     node: Customer = strawberry.field(description="The customer.")
 
     @classmethod
-    def of(
-        cls, record: rec.CustomerRecord, sort_key: Callable[[rec.CustomerRecord], Any]
-    ) -> CustomerEdge:
+    def of(cls, record: rec.CustomerRecord) -> CustomerEdge:
         """The edge of a page's customer; its cursor is encoded only if the query reads it."""
-        return cls.lazy((record, sort_key))
+        return cls.lazy(record)
 
 
 CustomerEdge.DERIVE = {
-    "cursor": lambda pair: encode_cursor(pair[1](pair[0]), pair[0].id),
-    "node": lambda pair: Customer.from_row(pair[0]),
+    "cursor": lambda record: row_cursor(record.id),
+    "node": Customer.from_row,
 }
 
 

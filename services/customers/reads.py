@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from operator import attrgetter
 from typing import Any, TypeVar
 from uuid import UUID
 
-from dbschema.queries import audit
+from dbschema.queries import audit, keyset
 from dbschema.queries import credit_files as facts_queries
 from dbschema.queries import customers as q
 from domain import credit_file
@@ -47,25 +46,19 @@ class CustomerOrder(StrEnum):
     CODE = "code"
     CREATED = "created_at"
 
-    @property
-    def key(self) -> Callable[[CustomerRecord], Any]:
-        """A customer's sort value under this order (what a keyset cursor carries)."""
-        return _SORT_KEYS[self]
-
-
-_SORT_KEYS = {order: attrgetter(order.value) for order in CustomerOrder}
-
 
 async def customers_page(
     session: ReadSession,
     flt: CustomerFilter,
     order: CustomerOrder,
     descending: bool,
-    after: tuple[Any, UUID] | None,
-    first: int,
+    cursor: UUID | None,
+    size: int,
+    backward: bool = False,
     with_total: bool = True,
 ) -> CustomerPage:
-    """A page of customers, the total (None unless asked for), and whether more follow."""
+    """A page of customers beyond a cursor (a customer's id; `backward`: before it), the
+    total (None unless asked for), and whether more lie beyond the page that way."""
     rows, total = await session.run(
         lambda c: q.page(
             c,
@@ -74,12 +67,14 @@ async def customers_page(
             status=flt.status,
             order=order.name,
             descending=descending,
-            after=after,
-            first=first,
+            cursor=cursor,
+            first=size,
+            backward=backward,
             with_total=with_total,
         )
     )
-    return CustomerPage(customers_of(rows[:first]), total, len(rows) > first)
+    page, more = keyset.arrange(rows, size, backward)
+    return CustomerPage(customers_of(page), total, more)
 
 
 async def customers_by_ids(session: ReadSession, ids: list[UUID]) -> list[CustomerRecord | None]:

@@ -1,0 +1,28 @@
+"""The paging arguments every connection takes: forward (`first`, `after`) or backward
+(`last`, `before`), checked together by schema/relay.py::window."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from domain import texts
+from schema.input_rules import text_arg
+
+First = Annotated[
+    int | None,
+    strawberry.argument(
+        description="Page size reading forward, 1-100 (20 when neither `first` nor `last` is "
+        "given). Not with `last` or `before`."
+    ),
+]
+After = Annotated[str | None, text_arg("Cursor to start after (an edge's cursor).", texts.CURSOR)]
+Last = Annotated[
+    int | None,
+    strawberry.argument(
+        description="Page size reading backward: the items just before `before` (or the "
+        "list's last ones), 1-100, in list order. Not with `first` or `after`."
+    ),
+]
+Before = Annotated[str | None, text_arg("Cursor to end before (an edge's cursor).", texts.CURSOR)]
