@@ -84,8 +84,10 @@ class Completeness(FromRow):
 
 
 @strawberry.type(description="A link from the customer to a related party on file.")
-class Partner(FromRow):
-    id: strawberry.ID = strawberry.field(description="Opaque id of the link (for unlinkPartner).")
+class Partner(Node, FromRow):
+    id: strawberry.ID = strawberry.field(
+        description="Opaque id of the link (for unlinkPartner and `node`)."
+    )
     kind: RelationKind = strawberry.field(description="How the party is related.")
     note: str | None = strawberry.field(description="Free note on the relation.")
     related_id: strawberry.ID = strawberry.field(description="Global id of the related customer.")
@@ -96,6 +98,12 @@ class Partner(FromRow):
     def from_row(cls, link: rec.PartnerLink) -> Partner:
         """From a partner link (fields derived when read)."""
         return cls.lazy(link)
+
+    @classmethod
+    def is_type_of(cls, obj: Any, _info: Any) -> bool:
+        """A plain class check: the customers page completes many partners, and strawberry's
+        default check for a Node type (casts, generics) would cost more on each."""
+        return type(obj) is cls
 
 
 Partner.DERIVE = {
@@ -109,8 +117,8 @@ Partner.DERIVE = {
 
 
 @strawberry.type(description="A dated note or document in the dossier (never edited).")
-class CreditFileEntry:
-    id: strawberry.ID = strawberry.field(description="Opaque id.")
+class CreditFileEntry(Node):
+    id: strawberry.ID = strawberry.field(description="Opaque id; pass it to `node`.")
     occurred_on: date = strawberry.field(description="Date of the document or event.")
     kind: EntryKind = strawberry.field(description="What it is.")
     title: str = strawberry.field(description="Short title.")
@@ -285,6 +293,8 @@ Customer.DERIVE = {
     "updated_at": attrgetter("updated_at"),
 }
 register_node("Customer", "customers", loaders.customers, Customer.from_row)
+register_node("Partner", "partners_by_id", loaders.partners_by_id, Partner.from_row)
+register_node("CreditFileEntry", "entries_by_id", loaders.entries_by_id, CreditFileEntry.from_row)
 
 
 @strawberry.type(description="One customer in a page.")

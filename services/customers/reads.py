@@ -127,6 +127,20 @@ async def relations_for(session: ReadSession, ids: list[UUID]) -> list[list[Part
     return _grouped(ids, ((r[0], make(r[1:])) for r in rows))
 
 
+async def partners_by_ids(session: ReadSession, ids: list[UUID]) -> list[PartnerLink | None]:
+    """Partner links by their ids, in the order asked, None where not found."""
+    rows = await session.run(lambda c: facts_queries.relations_by_ids(c, ids))
+    found = {r.id: PartnerLink._make(r[1:]) for r in rows}
+    return [found.get(i) for i in ids]
+
+
+async def entries_by_ids(session: ReadSession, ids: list[UUID]) -> list[CreditFileEntry | None]:
+    """Timeline entries by their ids, in the order asked, None where not found."""
+    rows = await session.run(lambda c: facts_queries.entries_by_ids(c, ids))
+    found = {r.id: entry_of(r) for r in rows}
+    return [found.get(i) for i in ids]
+
+
 async def entries_for(
     session: ReadSession, ids: list[UUID], per_customer: int
 ) -> list[list[CreditFileEntry]]:
