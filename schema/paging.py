@@ -3,26 +3,29 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 
 from domain import texts
 from schema.input_rules import text_arg
 
-First = Annotated[
-    int | None,
-    strawberry.argument(
-        description="Page size reading forward, 1-100 (20 when neither `first` nor `last` is "
-        "given). Not with `last` or `before`."
-    ),
-]
-After = Annotated[str | None, text_arg("Cursor to start after (an edge's cursor).", texts.CURSOR)]
-Last = Annotated[
-    int | None,
-    strawberry.argument(
-        description="Page size reading backward: the items just before `before` (or the "
-        "list's last ones), 1-100, in list order. Not with `first` or `after`."
-    ),
-]
-Before = Annotated[str | None, text_arg("Cursor to end before (an edge's cursor).", texts.CURSOR)]
+
+def _size(description: str) -> Any:
+    return Annotated[int | None, strawberry.argument(description=description)]
+
+
+def _cursor(description: str) -> Any:
+    return Annotated[str | None, text_arg(description, texts.CURSOR)]
+
+
+First = _size(
+    "Page size reading forward, 1-100 (20 when neither `first` nor `last` is given). Not "
+    "with `last` or `before`."
+)
+After = _cursor("Cursor to start after (an edge's cursor).")
+Last = _size(
+    "Page size reading backward: the items just before `before` (or the list's last ones), "
+    "1-100, in list order. Not with `first` or `after`."
+)
+Before = _cursor("Cursor to end before (an edge's cursor).")

@@ -1,7 +1,7 @@
 """Keyset paging in both directions, from a cursor that holds a row's id only.
 
-The cursor row's sort key is read by the page's own statement (a row subquery on the primary
-key), so cursors stay short and opaque and a page stays one statement. Backward paging reads
+The cursor row's sort key is read by the page's own statement (a scalar subquery on the
+primary key), so cursors stay short and opaque and a page stays one statement. Backward paging reads
 the list in reverse order (size + 1 rows) and turns the page back round.
 """
 
@@ -17,22 +17,24 @@ R = TypeVar("R")
 
 
 def seek(
-    keys: Sequence[sa.ColumnElement[Any]],
-    lookup: sa.Select[Any],
+    keys: Sequence[Any],
+    table_keys: Sequence[Any],
+    cursor: UUID,
     descending: bool,
     backward: bool,
 ) -> sa.ColumnElement[bool]:
-    """Rows strictly beyond the cursor row in the paging direction; `lookup` selects the
-    cursor row's `keys` (an unknown id selects nothing, and the page is then empty)."""
+    """Rows strictly beyond the cursor row in the paging direction. Its sort values are read
+    by scalar subqueries on the table's primary key (`table_keys`: the keys as columns of
+    the table, the last its id), which PostgreSQL runs once, before the scan, so the row
+    comparison still walks the ordering index. An unknown id reads NULL: an empty page."""
+    ident = table_keys[-1]
+    bound = [
+        sa.select(key).where(ident == cursor).correlate(None).scalar_subquery()
+        for key in table_keys[:-1]
+    ]
     row = sa.tuple_(*keys)
-    bound = lookup.correlate(None).scalar_subquery()
-    return row > bound if descending == backward else row < bound
-
-
-def lookup_of(keys: Sequence[Any], cursor: UUID) -> sa.Select[Any]:
-    """The cursor row's keys by its id, the last key (whatever filters the list has: a row
-    that left them since still marks its place)."""
-    return sa.select(*keys).where(keys[-1] == cursor)
+    edge = sa.tuple_(*bound, sa.literal(cursor, ident.type))
+    return row > edge if descending == backward else row < edge
 
 
 def ordered(keys: Sequence[Any], descending: bool, backward: bool) -> list[Any]:
@@ -53,9 +55,22 @@ def paged(
     end with the row id; `table_keys` are the same columns on the table, when `keys` are a
     subquery's (the cursor row is looked up on the table, not through the subquery)."""
     if cursor is not None:
-        lookup = lookup_of(table_keys or keys, cursor)
-        query = query.where(seek(keys, lookup, descending, backward))
+        query = query.where(seek(keys, table_keys or keys, cursor, descending, backward))
     return query.order_by(*ordered(keys, descending, backward)).limit(size + 1)
+
+
+def paged_counted(
+    counted: sa.Subquery,
+    table_keys: Sequence[sa.Column[Any]],
+    cursor: UUID | None,
+    size: int,
+    descending: bool = False,
+    backward: bool = False,
+) -> sa.Select[Any]:
+    """`SELECT * FROM counted` (a filtered subquery carrying its total) paged by the
+    subquery's copies of `table_keys` (the last is the id)."""
+    keys = [counted.c[key.name] for key in table_keys]
+    return paged(sa.select(counted), keys, cursor, size, descending, backward, table_keys)
 
 
 def arrange(rows: Sequence[R], size: int, backward: bool) -> tuple[list[R], bool]:

@@ -154,15 +154,8 @@ async def page(
     counted = (
         sa.select(warnings, sa.func.count().over().label("total_count")).where(*conds).subquery()
     )
-    query = keyset.paged(
-        sa.select(counted),
-        (counted.c.raised_at, counted.c.id),
-        after,
-        first,
-        descending=True,
-        backward=backward,
-        table_keys=(warnings.c.raised_at, warnings.c.id),
-    )
+    keys = (warnings.c.raised_at, warnings.c.id)
+    query = keyset.paged_counted(counted, keys, after, first, True, backward)
     return list(await conn.execute(query))
 
 

@@ -96,14 +96,8 @@ async def invoices_page(
         .where(*conds)
         .subquery()
     )
-    page = keyset.paged(
-        sa.select(counted),
-        (counted.c.due_date, counted.c.id),
-        cursor,
-        size,
-        backward=backward,
-        table_keys=(invoices.c.due_date, invoices.c.id),
-    )
+    keys = (invoices.c.due_date, invoices.c.id)
+    page = keyset.paged_counted(counted, keys, cursor, size, backward=backward)
     return await _page(session, InvoiceRecord, page, size, backward)
 
 
@@ -121,15 +115,8 @@ async def payments_page(
         .where(*conds)
         .subquery()
     )
-    page = keyset.paged(
-        sa.select(counted),
-        (counted.c.received_on, counted.c.id),
-        cursor,
-        size,
-        descending=True,
-        backward=backward,
-        table_keys=(payments.c.received_on, payments.c.id),
-    )
+    keys = (payments.c.received_on, payments.c.id)
+    page = keyset.paged_counted(counted, keys, cursor, size, True, backward)
     return await _page(session, PaymentRecord, page, size, backward)
 
 

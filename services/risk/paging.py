@@ -41,15 +41,7 @@ async def page_of(
     counted = (
         sa.select(table, sa.func.count().over().label("total_count")).where(*conditions).subquery()
     )
-    query = keyset.paged(
-        sa.select(counted),
-        [counted.c[k.name] for k in table_keys],
-        seek.row_id,
-        first,
-        descending=True,
-        backward=seek.backward,
-        table_keys=table_keys,
-    )
+    query = keyset.paged_counted(counted, table_keys, seek.row_id, first, True, seek.backward)
     rows, more = keyset.arrange(
         list(await session.run(lambda conn: conn.execute(query))), first, seek.backward
     )
