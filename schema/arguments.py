@@ -21,7 +21,7 @@ from graphql import (
 from graphql.language import Visitor
 from strawberry.extensions import SchemaExtension
 
-from schema.relay import decode_cursor
+from schema.relay import check_cursor
 from schema.subscriptions import decode_event_cursor
 
 #: Fields whose `after` is an event cursor rather than a keyset cursor.
@@ -49,7 +49,7 @@ class _Collector(Visitor):
     def enter_field(self, node: FieldNode, *_: Any) -> None:
         self._directives(node)
         for argument in node.arguments or ():
-            if argument.name.value in ("first", "after"):
+            if argument.name.value in ("first", "after", "last", "before"):
                 self.found.append((node.name.value, argument))
 
     def enter_string_value(self, node: StringValueNode, *_: Any) -> None:
@@ -87,18 +87,20 @@ def _value(node: ArgumentNode, variables: dict[str, Any]) -> Any:
 
 
 def argument_errors(document: Any, variables: dict[str, Any], max_page: int) -> list[GraphQLError]:
-    """Errors for out-of-range `first` and malformed `after` anywhere in the document."""
+    """Errors for out-of-range `first`/`last` and malformed `after`/`before` anywhere in the
+    document."""
     collector = analyse(document)
     errors = []
     for field, argument in collector.found:
         value = _value(argument, variables)
         if value is None:
             continue
-        if argument.name.value == "first":
+        name = argument.name.value
+        if name in ("first", "last"):
             if isinstance(value, int) and not 1 <= value <= max_page:
                 errors.append(
                     GraphQLError(
-                        f"`first` must be between 1 and {max_page}",
+                        f"`{name}` must be between 1 and {max_page}",
                         nodes=[argument],
                         extensions={"code": "PAGE_SIZE_EXCEEDED"},
                     )
@@ -108,11 +110,11 @@ def argument_errors(document: Any, variables: dict[str, Any], max_page: int) -> 
                 if field in EVENT_CURSOR_FIELDS:
                     decode_event_cursor(value)
                 else:
-                    decode_cursor(value)
+                    check_cursor(value)
             except GraphQLError:
                 errors.append(
                     GraphQLError(
-                        "Malformed cursor in `after`",
+                        f"Malformed cursor in `{name}`",
                         nodes=[argument],
                         extensions={"code": "BAD_USER_INPUT"},
                     )

@@ -22,6 +22,7 @@ import strawberry
 from strawberry.extensions import FieldExtension
 from strawberry.types import Info
 from strawberry.types.arguments import StrawberryArgumentAnnotation
+from strawberry.types.base import StrawberryOptional
 from strawberry.types.field import StrawberryField
 from strawberry.utils.str_converters import to_camel_case
 
@@ -141,8 +142,12 @@ class InputRules(FieldExtension):
 
     @cached_property
     def _is_mutation(self) -> bool:
-        """A mutation's payload carries its capability's error catalogue."""
-        return getattr(self.field.type, "catalogue", None) is not None
+        """A mutation's payload carries its capability's error catalogue (a role-gated
+        mutation's payload type is optional: look inside)."""
+        kind = self.field.type
+        if isinstance(kind, StrawberryOptional):
+            kind = kind.of_type
+        return getattr(kind, "catalogue", None) is not None
 
     def resolve(
         self, next_: Callable[..., Any], source: Any, info: Info[Any, Any], **kwargs: Any

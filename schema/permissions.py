@@ -7,6 +7,8 @@ from typing import Any
 from graphql import GraphQLError
 from strawberry.permission import BasePermission, PermissionExtension
 from strawberry.types import Info
+from strawberry.types.base import StrawberryOptional
+from strawberry.types.field import StrawberryField
 
 from schema.context import Context
 
@@ -29,9 +31,21 @@ class HasRole(BasePermission):
         return bool(ctx.principal.roles & self.roles)
 
 
+class RoleGate(PermissionExtension):
+    """The role check of a field, which also makes the field nullable: a refused field then
+    answers null with its FORBIDDEN error, and the rest of the response stays (a non-null
+    field would null its parent, up to `data` itself). Subscriptions are refused when they
+    start and keep their type."""
+
+    def apply(self, field: StrawberryField) -> None:
+        super().apply(field)
+        if not field.is_subscription and not isinstance(field.type, StrawberryOptional):
+            field.type = StrawberryOptional(field.type)
+
+
 def allow(roles: frozenset[str]) -> list[PermissionExtension]:
-    """Field extensions for a role allow-list."""
-    return [PermissionExtension([HasRole(roles)], use_directives=False)]
+    """Field extensions for a role allow-list (the field becomes nullable, see RoleGate)."""
+    return [RoleGate([HasRole(roles)], use_directives=False)]
 
 
 def roles_note(roles: frozenset[str]) -> str:

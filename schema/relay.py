@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
 from uuid import UUID
@@ -15,6 +16,7 @@ from graphql import GraphQLError
 from domain import texts
 from domain.dates import check_date, check_moment
 from domain.errors import DomainError
+from services.paging import Seek
 
 C = TypeVar("C")
 E = TypeVar("E")
@@ -28,8 +30,103 @@ class Node:
 
 @strawberry.type(description="Where a page sits in the whole list.")
 class PageInfo:
-    has_next_page: bool = strawberry.field(description="More items follow this page.")
+    has_next_page: bool = strawberry.field(
+        description="More items follow this page. On a page asked with `last`, true when "
+        "`before` was given (as Relay permits: the list is not re-read to know)."
+    )
+    has_previous_page: bool = strawberry.field(
+        description="Items precede this page. On a page asked with `first`, true when `after` "
+        "was given (as Relay permits: the list is not re-read to know)."
+    )
+    start_cursor: str | None = strawberry.field(
+        description="Cursor of the first item, for `before`."
+    )
     end_cursor: str | None = strawberry.field(description="Cursor of the last item, for `after`.")
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """What a connection's paging arguments ask for: `size` items after `cursor` (forward,
+    `first`/`after`) or before it (`backward`, `last`/`before`), in the list's order."""
+
+    size: int
+    cursor: str | None = None
+    backward: bool = False
+
+
+def window(
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+    maximum: int,
+    default: int = 20,
+) -> Window:
+    """The paging arguments checked: forward (`first`, `after`) or backward (`last`, `before`),
+    never both; a size within 1..maximum. Either breach is a coded top-level error."""
+    if last is None and before is None:
+        return Window(page_size(first, maximum, default), after)
+    if after is not None or first is not None:
+        raise GraphQLError(
+            "Page forward (`first`, `after`) or backward (`last`, `before`), not both",
+            extensions={"code": "PAGE_ARGUMENTS_CONFLICT"},
+        )
+    return Window(page_size(last, maximum, default, "last"), before, backward=True)
+
+
+def row_cursor(row_id: UUID) -> str:
+    """A compact opaque cursor: the row's id alone (22 characters). The keyset query reads the
+    row's sort key itself, in the same statement (dbschema/queries/keyset.py)."""
+    return base64.urlsafe_b64encode(row_id.bytes).decode().rstrip("=")
+
+
+#: The length of a row cursor (16 bytes in unpadded base64url).
+ROW_CURSOR_CHARS = 22
+
+
+def decode_row_cursor(cursor: str) -> UUID:
+    """Inverse of row_cursor; anything else is BAD_USER_INPUT before it reaches SQL."""
+    try:
+        if len(cursor) != ROW_CURSOR_CHARS:
+            raise _Malformed
+        return UUID(bytes=base64.urlsafe_b64decode(cursor.encode() + b"=="))
+    except (ValueError, TypeError):
+        raise GraphQLError("Malformed cursor", extensions={"code": "BAD_USER_INPUT"}) from None
+
+
+def cursor_id(asked: Window) -> UUID | None:
+    """The row id a window's row cursor names, if it has one."""
+    return None if asked.cursor is None else decode_row_cursor(asked.cursor)
+
+
+def seek_of(asked: Window) -> Seek:
+    """Where the services start the page a window asks for."""
+    return Seek(cursor_id(asked), asked.backward)
+
+
+def slice_of(items: Sequence[R], asked: Window, ident: Callable[[R], UUID]) -> tuple[list[R], bool]:
+    """A window over a list held whole (a customer's few applications), in list order, and
+    whether more lie beyond it in the direction read; an unknown cursor gives an empty page."""
+    at = None
+    if asked.cursor is not None:
+        target = decode_row_cursor(asked.cursor)
+        at = next((n for n, item in enumerate(items) if ident(item) == target), None)
+        if at is None:
+            return [], False
+    if asked.backward:
+        end = len(items) if at is None else at
+        start = max(0, end - asked.size)
+        return list(items[start:end]), start > 0
+    start = 0 if at is None else at + 1
+    return list(items[start : start + asked.size]), start + asked.size < len(items)
+
+
+def check_cursor(cursor: str) -> None:
+    """Refuse (BAD_USER_INPUT) a cursor that no list of this API hands out."""
+    if len(cursor) == ROW_CURSOR_CHARS:
+        decode_row_cursor(cursor)
+    else:
+        decode_cursor(cursor)
 
 
 def to_global_id(type_name: str, raw: UUID) -> strawberry.ID:
@@ -149,12 +246,12 @@ def decode_cursor(cursor: str, expect: type | str | None = None) -> tuple[Any, U
         raise GraphQLError("Malformed cursor", extensions={"code": "BAD_USER_INPUT"}) from None
 
 
-def page_size(first: int | None, maximum: int, default: int = 20) -> int:
-    """Validate `first`: 1..maximum, or a coded error."""
+def page_size(first: int | None, maximum: int, default: int = 20, name: str = "first") -> int:
+    """Validate `first` (or `last`): 1..maximum, or a coded error."""
     size = default if first is None else first
     if size < 1 or size > maximum:
         raise GraphQLError(
-            f"`first` must be between 1 and {maximum}", extensions={"code": "PAGE_SIZE_EXCEEDED"}
+            f"`{name}` must be between 1 and {maximum}", extensions={"code": "PAGE_SIZE_EXCEEDED"}
         )
     return size
 
@@ -166,11 +263,30 @@ def edges_of(
     return [edge(cursor=cursor(item), node=node(item)) for item in items]
 
 
+def page_info(edges: Sequence[Any], more: bool, asked: Window | None = None) -> PageInfo:
+    """Paging state of a page of edges in list order; `more`: items lie beyond it in the
+    direction it was read. The other direction is answered from the arguments alone."""
+    asked = asked or Window(0)
+    forward = not asked.backward
+    return PageInfo(
+        has_next_page=more if forward else asked.cursor is not None,
+        has_previous_page=asked.cursor is not None if forward else more,
+        start_cursor=edges[0].cursor if edges else None,
+        end_cursor=edges[-1].cursor if edges else None,
+    )
+
+
 def connection(
-    conn: Callable[..., C], edges: Sequence[Any], has_next: bool, total: int | None = None
+    conn: Callable[..., C],
+    edges: Sequence[Any],
+    has_next: bool,
+    total: int | None = None,
+    asked: Window | None = None,
 ) -> C:
-    """A connection over a page of edges; `total` only where the type counts (cheaply)."""
-    info = PageInfo(has_next_page=has_next, end_cursor=edges[-1].cursor if edges else None)
+    """A connection over a page of edges in list order; `has_next`: more items lie beyond it
+    in the direction it was read (`asked`, forward when not given); `total` only where the
+    type counts (cheaply)."""
+    info = page_info(edges, has_next, asked)
     if total is None:
         return conn(edges=list(edges), page_info=info)
     return conn(edges=list(edges), page_info=info, total_count=total)

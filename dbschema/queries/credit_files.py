@@ -23,18 +23,20 @@ _RELATED_ONE = (
     .limit(1)
     .lateral("related_one")
 )
+#: A partner link's row: the customer's id, then the link.
+_RELATION_COLUMNS = (
+    customer_relations.c.customer_id,
+    customer_relations.c.id,
+    customer_relations.c.kind,
+    customer_relations.c.note,
+    customer_relations.c.related_customer_id,
+    _RELATED_ONE.c.code.label("related_code"),
+    _RELATED_ONE.c.legal_name.label("related_name"),
+)
 #: Built once: a statement object reused across requests compiles once (SQLAlchemy cache).
 #: Each row is the customer's id, then the link in the order of the facts' partner arrays.
 RELATIONS_FOR = (
-    sa.select(
-        customer_relations.c.customer_id,
-        customer_relations.c.id,
-        customer_relations.c.kind,
-        customer_relations.c.note,
-        customer_relations.c.related_customer_id,
-        _RELATED_ONE.c.code.label("related_code"),
-        _RELATED_ONE.c.legal_name.label("related_name"),
-    )
+    sa.select(*_RELATION_COLUMNS)
     .join(_RELATED_ONE, sa.true())
     .where(customer_relations.c.customer_id == sa.func.any(sa.bindparam("ids")))
     .order_by(customer_relations.c.customer_id, customer_relations.c.created_at)
@@ -44,6 +46,22 @@ RELATIONS_FOR = (
 async def relations_for(conn: AsyncConnection, customer_ids: list[UUID]) -> list[sa.Row[Any]]:
     """Partners of many customers at once, with the related customer's name and code."""
     return list(await conn.execute(RELATIONS_FOR, {"ids": customer_ids}))
+
+
+async def relations_by_ids(conn: AsyncConnection, ids: list[UUID]) -> list[sa.Row[Any]]:
+    """Partner links by their own ids (as `node` asks), shaped as relations_for's rows."""
+    query = (
+        sa.select(*_RELATION_COLUMNS)
+        .join(_RELATED_ONE, sa.true())
+        .where(customer_relations.c.id.in_(ids))
+    )
+    return list(await conn.execute(query))
+
+
+async def entries_by_ids(conn: AsyncConnection, ids: list[UUID]) -> list[sa.Row[Any]]:
+    """Timeline entries by their ids (as `node` asks)."""
+    query = sa.select(credit_file_entries).where(credit_file_entries.c.id.in_(ids))
+    return list(await conn.execute(query))
 
 
 #: Dossier fields and the columns that hold them: filled means present (an empty string or

@@ -8,6 +8,7 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from dbschema.queries import keyset
 from dbschema.tables import customers, tenants
 
 ORDER_COLUMNS = {
@@ -47,12 +48,14 @@ async def page(
     status: str | None,
     order: str,
     descending: bool,
-    after: tuple[Any, UUID] | None,
+    cursor: UUID | None,
     first: int,
+    backward: bool = False,
     with_total: bool = True,
 ) -> tuple[list[sa.Row[Any]], int | None]:
-    """One page after a keyset cursor, plus the filtered total (only when asked: counting a
-    large tenant costs more than the page), in one statement."""
+    """One page beyond a keyset cursor (the id of a row; `backward`: before it, read in
+    reverse order), plus the filtered total (only when asked: counting a large tenant costs
+    more than the page), in one statement."""
     col = ORDER_COLUMNS[order]
     key_of = SORT_KEYS.get(order)
     sort = col if key_of is None else key_of(col)
@@ -70,13 +73,9 @@ async def page(
         if with_total
         else sa.select(customers)
     ).where(*conditions)
-    if after is not None:
-        key = sa.tuple_(sort, customers.c.id)
-        value = sa.literal(after[0], col.type)
-        bound = sa.tuple_(value if key_of is None else key_of(value), sa.literal(after[1]))
-        query = query.where(key < bound if descending else key > bound)
-    order_by = (sort.desc(), customers.c.id.desc()) if descending else (sort, customers.c.id)
-    rows = list(await conn.execute(query.order_by(*order_by).limit(first + 1)))
+    keys = (sort, customers.c.id)
+    query = keyset.paged(query, keys, cursor, first, descending, backward)
+    rows = list(await conn.execute(query))
     if not with_total:
         return rows, None
     total_count = int(rows[0].total_count) if rows else await _count(conn, conditions)

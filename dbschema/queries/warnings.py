@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from dbschema.queries import keyset
 from dbschema.tables import customers, warnings
 
 
@@ -134,11 +135,13 @@ async def page(
     levels: tuple[str, ...] | None,
     customer_id: UUID | None,
     kind: str | None,
-    after: tuple[Any, UUID] | None,
+    after: UUID | None,
     first: int,
+    backward: bool = False,
 ) -> list[sa.Row[Any]]:
-    """Warnings newest first after a keyset cursor (one more than asked, to tell whether more
-    follow), each row carrying the filtered total."""
+    """Warnings newest first beyond a keyset cursor (a warning's id; `backward`: before it,
+    in reverse order), one more than asked to tell whether more lie beyond, each row carrying
+    the filtered total."""
     conds: list[sa.ColumnElement[bool]] = []
     if status:
         conds.append(warnings.c.status == status)
@@ -151,13 +154,8 @@ async def page(
     counted = (
         sa.select(warnings, sa.func.count().over().label("total_count")).where(*conds).subquery()
     )
-    query = sa.select(counted)
-    if after is not None:
-        query = query.where(
-            sa.tuple_(counted.c.raised_at, counted.c.id)
-            < sa.tuple_(sa.literal(after[0], warnings.c.raised_at.type), sa.literal(after[1]))
-        )
-    query = query.order_by(counted.c.raised_at.desc(), counted.c.id.desc()).limit(first + 1)
+    keys = (warnings.c.raised_at, warnings.c.id)
+    query = keyset.paged_counted(counted, keys, after, first, True, backward)
     return list(await conn.execute(query))
 
 

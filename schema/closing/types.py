@@ -22,6 +22,7 @@ from schema.money import DecimalString, Money
 from schema.relay import (
     RANKED,
     PageInfo,
+    Window,
     connection,
     decode_cursor,
     edges_of,
@@ -173,6 +174,8 @@ class ProvisionRun:
             lambda edges, page_info: ProvisionCustomerLines(lines=edges, page_info=page_info),
             lines,
             page.has_next,
+            None,
+            Window(size, after),
         )
 
     @classmethod

@@ -58,3 +58,21 @@ def audit_trail(ctx: Context) -> DataLoader[UUID, list[AuditRecord]]:
         return await reads.audit_for(ctx.session, ids, AUDIT_PER_CUSTOMER)
 
     return DataLoader(load_fn=load)
+
+
+def partners_by_id(ctx: Context) -> DataLoader[UUID, PartnerLink | None]:
+    """Partner links by their own ids (for `node`)."""
+
+    async def load(ids: list[UUID]) -> list[PartnerLink | None]:
+        return await reads.partners_by_ids(ctx.session, ids)
+
+    return DataLoader(load_fn=load)
+
+
+def entries_by_id(ctx: Context) -> DataLoader[UUID, CreditFileEntry | None]:
+    """Timeline entries by their ids (for `node`)."""
+
+    async def load(ids: list[UUID]) -> list[CreditFileEntry | None]:
+        return await reads.entries_by_ids(ctx.session, ids)
+
+    return DataLoader(load_fn=load)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Set as AbstractSet
-from datetime import datetime
 from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
-from domain import roles, texts
+from domain import roles
 from schema.context import Context
 from schema.customers import loaders
 from schema.customers.types import (
@@ -24,18 +23,12 @@ from schema.customers.types import (
     partner_views,
 )
 from schema.engine.selection import selected_pairs
-from schema.input_rules import text_arg
+from schema.paging import After, Before, First, Last
 from schema.permissions import allow, roles_note
-from schema.relay import connection, decode_cursor, from_global_id, page_size
+from schema.relay import connection, cursor_id, from_global_id, window
 from services.customers import reads
 
 READ = roles.READ_CUSTOMERS
-#: What each order's keyset cursor carries.
-CURSOR_TYPES: dict[reads.CustomerOrder, type] = {
-    reads.CustomerOrder.NAME: str,
-    reads.CustomerOrder.CODE: str,
-    reads.CustomerOrder.CREATED: datetime,
-}
 ORDER = {
     CustomerOrderField.NAME: reads.CustomerOrder.NAME,
     CustomerOrderField.CODE: reads.CustomerOrder.CODE,
@@ -84,10 +77,10 @@ class CustomerQuery:
     async def customers(
         self,
         info: Info[Context, Any],
-        first: Annotated[int | None, strawberry.argument(description="Page size, 1-100.")] = 20,
-        after: Annotated[
-            str | None, text_arg("Cursor to start after (an edge's cursor).", texts.CURSOR)
-        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
         filter: Annotated[
             CustomerFilter | None, strawberry.argument(description="Narrow the list.")
         ] = None,
@@ -96,27 +89,26 @@ class CustomerQuery:
         ] = None,
     ) -> CustomerConnection:
         ctx = info.context
-        size = page_size(first, ctx.runtime.settings.max_page_size)
+        asked = window(first, after, last, before, ctx.runtime.settings.max_page_size)
         order = order_by or CustomerOrder()
         flt = filter or CustomerFilter()
         wanted = selected_pairs(info)
-        sort = ORDER[order.field]
         page = await reads.customers_page(
             ctx.session,
             reads.CustomerFilter(flt.text, flt.industry, flt.status.value if flt.status else None),
-            sort,
+            ORDER[order.field],
             order.direction == OrderDirection.DESC,
-            decode_cursor(after, CURSOR_TYPES[sort]) if after else None,
-            size,
+            cursor_id(asked),
+            asked.size,
+            backward=asked.backward,
             with_total=("customers", "totalCount") in wanted,
         )
         # Lazy edges, not relay.edges_of: a cursor is encoded only if the query reads it (the
         # page's own query reads none), which edges_of would do for every row up front.
-        key = sort.key
-        edges = [CustomerEdge.of(r, key) for r in page.items]
+        edges = [CustomerEdge.of(r) for r in page.items]
         await prefetch_credit_files(info, [e.node for e in edges], wanted)
         # the total is None when not selected, and then never sent
-        return connection(CustomerConnection, edges, page.has_next, page.total or 0)
+        return connection(CustomerConnection, edges, page.has_next, page.total or 0, asked)
 
     @strawberry.field(
         description="One customer by global id; null when not found." + roles_note(READ),

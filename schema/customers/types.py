@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
 from enum import Enum
 from operator import attrgetter
@@ -22,7 +21,7 @@ from schema.loading import Deferred
 from schema.money import DecimalString, Money
 from schema.node import register_node
 from schema.permissions import allow, roles_note
-from schema.relay import Node, PageInfo, encode_cursor, to_global_id
+from schema.relay import Node, PageInfo, row_cursor, to_global_id
 from services.customers import reads
 from services.customers import records as rec
 
@@ -92,8 +91,10 @@ class Completeness(FromRow):
 
 
 @strawberry.type(description="A link from the customer to a related party on file.")
-class Partner(FromRow):
-    id: strawberry.ID = strawberry.field(description="Opaque id of the link (for unlinkPartner).")
+class Partner(Node, FromRow):
+    id: strawberry.ID = strawberry.field(
+        description="Opaque id of the link (for unlinkPartner and `node`)."
+    )
     kind: RelationKind = strawberry.field(description="How the party is related.")
     note: str | None = strawberry.field(description="Free note on the relation.")
     related_id: strawberry.ID = strawberry.field(description="Global id of the related customer.")
@@ -104,6 +105,12 @@ class Partner(FromRow):
     def from_row(cls, link: rec.PartnerLink) -> Partner:
         """From a partner link (fields derived when read)."""
         return cls.lazy(link)
+
+    @classmethod
+    def is_type_of(cls, obj: Any, _info: Any) -> bool:
+        """A plain class check: the customers page completes many partners, and strawberry's
+        default check for a Node type (casts, generics) would cost more on each."""
+        return type(obj) is cls
 
 
 Partner.DERIVE = {
@@ -117,8 +124,8 @@ Partner.DERIVE = {
 
 
 @strawberry.type(description="A dated note or document in the dossier (never edited).")
-class CreditFileEntry:
-    id: strawberry.ID = strawberry.field(description="Opaque id.")
+class CreditFileEntry(Node):
+    id: strawberry.ID = strawberry.field(description="Opaque id; pass it to `node`.")
     occurred_on: date = strawberry.field(description="Date of the document or event.")
     kind: EntryKind = strawberry.field(description="What it is.")
     title: str = strawberry.field(description="Short title.")
@@ -295,24 +302,26 @@ Customer.DERIVE = {
     "updated_at": attrgetter("updated_at"),
 }
 register_node("Customer", "customers", loaders.customers, Customer.from_row)
+register_node("Partner", "partners_by_id", loaders.partners_by_id, Partner.from_row)
+register_node("CreditFileEntry", "entries_by_id", loaders.entries_by_id, CreditFileEntry.from_row)
 
 
 @strawberry.type(description="One customer in a page.")
 class CustomerEdge(FromRow):
-    cursor: str = strawberry.field(description="Pass as `after` to continue after this item.")
+    cursor: str = strawberry.field(
+        description="Pass as `after` to continue after this item, or `before` to go back."
+    )
     node: Customer = strawberry.field(description="The customer.")
 
     @classmethod
-    def of(
-        cls, record: rec.CustomerRecord, sort_key: Callable[[rec.CustomerRecord], Any]
-    ) -> CustomerEdge:
+    def of(cls, record: rec.CustomerRecord) -> CustomerEdge:
         """The edge of a page's customer; its cursor is encoded only if the query reads it."""
-        return cls.lazy((record, sort_key))
+        return cls.lazy(record)
 
 
 CustomerEdge.DERIVE = {
-    "cursor": lambda pair: encode_cursor(pair[1](pair[0]), pair[0].id),
-    "node": lambda pair: Customer.from_row(pair[0]),
+    "cursor": lambda record: row_cursor(record.id),
+    "node": Customer.from_row,
 }
 
 

@@ -15,7 +15,7 @@ from schema.customers.types import Customer
 from schema.ledger import loaders as ledger_loaders
 from schema.ledger.types import Invoice, customer_of
 from schema.money import Money
-from schema.relay import PageInfo
+from schema.relay import PageInfo, to_global_id
 from services.ledger.aging import AgingLine as LineData
 
 
@@ -47,30 +47,48 @@ class BucketAmount:
     amount: Money = strawberry.field(description="Open amount in the bucket.")
 
 
+#: Groups whose key is an object's id, shown as that object's global id.
+GROUP_NODES = {"CUSTOMER": "Customer", "INVOICE": "Invoice"}
+
+
+def _shown_key(group: str, key: str) -> str:
+    """A group's key as the API shows it: an object's global id, else the text itself."""
+    node_type = GROUP_NODES.get(group)
+    if node_type is None or not key:
+        return key
+    try:
+        return to_global_id(node_type, UUID(key))
+    except ValueError:
+        return key  # the tenant's total line
+
+
 @strawberry.type(description="Open amounts of one group in one currency.")
 class AgingLine:
     key: str = strawberry.field(
-        description="Group key: invoice or customer id, salesperson, industry."
+        description="Group key: the invoice's or customer's global id (as `node` takes it), "
+        "the salesperson, the industry."
     )
     currency: str = strawberry.field(description="ISO 4217 code; never summed across.")
     total: Money = strawberry.field(description="All open.")
     overdue: Money = strawberry.field(description="Past due.")
     buckets: list[BucketAmount] = strawberry.field(description="Per bucket, in order.")
     group: strawberry.Private[str]
+    raw_key: strawberry.Private[str]
     cursor: str = strawberry.field(description="Pass as `after` to continue after this line.")
 
     @strawberry.field(description="The invoice, when grouped by invoice.")
     async def invoice(self, info: Info[Context, Any]) -> Invoice | None:
-        if self.group != "INVOICE" or not self.key:
+        if self.group != "INVOICE" or not self.raw_key:
             return None
-        record = await info.context.loader("invoices", ledger_loaders.invoices).load(UUID(self.key))
+        loader = info.context.loader("invoices", ledger_loaders.invoices)
+        record = await loader.load(UUID(self.raw_key))
         return Invoice.from_row(record) if record else None
 
     @strawberry.field(description="The customer, when grouped by customer.")
     async def customer(self, info: Info[Context, Any]) -> Customer | None:
-        if self.group != "CUSTOMER" or not self.key:
+        if self.group != "CUSTOMER" or not self.raw_key:
             return None
-        return await customer_of(info, UUID(self.key))
+        return await customer_of(info, UUID(self.raw_key))
 
     @classmethod
     def build(cls, data: LineData, group: str, cursor: str) -> AgingLine:
@@ -80,7 +98,8 @@ class AgingLine:
             return Money.of(minor, data.currency)
 
         return cls(
-            key=data.key,
+            key=_shown_key(group, data.key),
+            raw_key=data.key,
             currency=data.currency,
             total=money(data.total_minor),
             overdue=money(data.overdue_minor),

@@ -25,16 +25,21 @@ from schema.ledger.types import (
     PaymentConnection,
     PaymentEdge,
 )
+from schema.paging import After, Before, First, Last
 from schema.permissions import allow, roles_note
 from schema.relay import (
     RANKED,
-    PageInfo,
+    Window,
     connection,
+    cursor_id,
     decode_cursor,
     edges_of,
     encode_cursor,
     from_global_id,
+    page_info,
     page_size,
+    row_cursor,
+    window,
 )
 from services.ledger import aging as aging_service
 from services.ledger import reads as ledger_reads
@@ -44,12 +49,8 @@ READ = roles.READ_RECEIVABLES
 ZERO_ID = UUID(int=0)  #: aging cursors carry their key in the value part
 
 
-def _invoice_cursor(record: InvoiceRecord) -> str:
-    return encode_cursor(record.due_date, record.id)
-
-
-def _payment_cursor(record: PaymentRecord) -> str:
-    return encode_cursor(record.received_on, record.id)
+def _row_cursor(record: InvoiceRecord | PaymentRecord) -> str:
+    return row_cursor(record.id)
 
 
 def _decode(global_id: str, expected: str) -> Any:
@@ -65,20 +66,22 @@ class LedgerQuery:
     async def invoices(
         self,
         info: Info[Context, Any],
-        first: Annotated[int | None, strawberry.argument(description="Page size, 1-100.")] = 20,
-        after: Annotated[str | None, text_arg("Cursor.", texts.CURSOR)] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
         filter: Annotated[
             InvoiceFilter | None, strawberry.argument(description="Narrow the list.")
         ] = None,
     ) -> InvoiceConnection:
         ctx = info.context
-        size = page_size(first, ctx.runtime.settings.max_page_size)
+        asked = window(first, after, last, before, ctx.runtime.settings.max_page_size)
         flt = filter or InvoiceFilter()
         customer_id = None
         if flt.customer_id is not None:
             customer_id = _decode(flt.customer_id, "Customer")
             if customer_id is None:
-                return connection(InvoiceConnection, [], False, 0)
+                return connection(InvoiceConnection, [], False, 0, asked)
         query = ledger_reads.InvoiceQuery(
             customer_id=customer_id,
             status=Status(flt.status.value) if flt.status else None,
@@ -86,10 +89,10 @@ class LedgerQuery:
             overdue_on=ctx.today if flt.overdue else None,
         )
         page = await ledger_reads.invoices_page(
-            ctx.session, query, decode_cursor(after, date) if after else None, size
+            ctx.session, query, cursor_id(asked), asked.size, asked.backward
         )
-        edges = edges_of(InvoiceEdge, page.items, Invoice.from_row, _invoice_cursor)
-        return connection(InvoiceConnection, edges, page.has_next, page.total)
+        edges = edges_of(InvoiceEdge, page.items, Invoice.from_row, _row_cursor)
+        return connection(InvoiceConnection, edges, page.has_next, page.total, asked)
 
     @strawberry.field(
         description="One invoice; null when not found." + roles_note(READ), extensions=allow(READ)
@@ -111,24 +114,26 @@ class LedgerQuery:
     async def payments(
         self,
         info: Info[Context, Any],
-        first: Annotated[int | None, strawberry.argument(description="Page size, 1-100.")] = 20,
-        after: Annotated[str | None, text_arg("Cursor.", texts.CURSOR)] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
         customer_id: Annotated[
             strawberry.ID | None, strawberry.argument(description="One customer's payments.")
         ] = None,
     ) -> PaymentConnection:
         ctx = info.context
-        size = page_size(first, ctx.runtime.settings.max_page_size)
+        asked = window(first, after, last, before, ctx.runtime.settings.max_page_size)
         raw_customer = None
         if customer_id is not None:
             raw_customer = _decode(customer_id, "Customer")
             if raw_customer is None:
-                return connection(PaymentConnection, [], False, 0)
+                return connection(PaymentConnection, [], False, 0, asked)
         page = await ledger_reads.payments_page(
-            ctx.session, raw_customer, decode_cursor(after, date) if after else None, size
+            ctx.session, raw_customer, cursor_id(asked), asked.size, asked.backward
         )
-        edges = edges_of(PaymentEdge, page.items, Payment.from_row, _payment_cursor)
-        return connection(PaymentConnection, edges, page.has_next, page.total)
+        edges = edges_of(PaymentEdge, page.items, Payment.from_row, _row_cursor)
+        return connection(PaymentConnection, edges, page.has_next, page.total, asked)
 
     @strawberry.field(
         description="Aging as of a date (default today): tenant totals per currency and a "
@@ -191,9 +196,7 @@ class LedgerQuery:
             totals=[line(t) for t in result.totals],
             lines=lines,
             total_count=result.group_count,
-            page_info=PageInfo(
-                has_next_page=result.has_next, end_cursor=lines[-1].cursor if lines else None
-            ),
+            page_info=page_info(lines, result.has_next, Window(size, after)),
         )
 
     @strawberry.field(

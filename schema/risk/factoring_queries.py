@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Any
+from uuid import UUID
 
 import strawberry
 from graphql import GraphQLError
@@ -13,8 +14,18 @@ from strawberry.types import Info
 from domain import roles
 from domain.errors import DomainError
 from schema.context import Context
+from schema.paging import After, Before, First, Last
 from schema.permissions import allow, roles_note
-from schema.relay import connection, decode_cursor, edges_of, encode_cursor, page_size, to_global_id
+from schema.relay import (
+    Window,
+    connection,
+    decode_row_cursor,
+    edges_of,
+    row_cursor,
+    seek_of,
+    to_global_id,
+    window,
+)
 from schema.risk.factoring_types import (
     AgreementConnection,
     AgreementEdge,
@@ -29,22 +40,22 @@ from schema.risk.factoring_types import (
     FactoringEntry,
     FactoringReconciliation,
 )
-from schema.risk.transfer import AFTER, FIRST, as_of_date, raw_id
+from schema.risk.transfer import as_of_date, raw_id
+from services.paging import Seek
 from services.risk import factoring, factoring_reads, factoring_reconcile
 
 READ = roles.READ_RISK_TRANSFER
 
 
-def _seq_cursor(after: str | None) -> int | None:
-    if after is None:
-        return None
-    try:
-        seq = int(after)
-    except ValueError:
-        seq = -1
+def _seq_cursor(asked: Window) -> Seek:
+    """A sub-ledger entry's place: its sequence number (entries have no id), carried in the
+    same compact cursor shape as a row id."""
+    if asked.cursor is None:
+        return Seek(None, asked.backward)
+    seq = decode_row_cursor(asked.cursor).int
     if not 0 <= seq < 2**63:
         raise GraphQLError("Malformed cursor", extensions={"code": "BAD_USER_INPUT"})
-    return seq
+    return Seek(UUID(int=seq), asked.backward)
 
 
 @strawberry.type(description="Factoring reads.")
@@ -56,21 +67,21 @@ class FactoringQuery:
     async def factoring_agreements(
         self,
         info: Info[Context, Any],
-        first: Annotated[int | None, FIRST] = 20,
-        after: Annotated[str | None, AFTER] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> AgreementConnection:  # type: ignore[valid-type]
         ctx = info.context
-        size = page_size(first, ctx.runtime.settings.max_page_size)
-        page = await factoring_reads.agreements_page(
-            ctx.session, decode_cursor(after) if after else None, size
-        )
+        asked = window(first, after, last, before, ctx.runtime.settings.max_page_size)
+        page = await factoring_reads.agreements_page(ctx.session, seek_of(asked), asked.size)
         edges = edges_of(
             AgreementEdge,
             page.items,
             FactoringAgreement.of,
-            lambda a: encode_cursor(a.created_at, a.id),
+            lambda a: row_cursor(a.id),
         )
-        return connection(AgreementConnection, edges, page.has_next, page.total)
+        return connection(AgreementConnection, edges, page.has_next, page.total, asked)
 
     @strawberry.field(
         description="Invoices assigned to factors, latest assignment first." + roles_note(READ),
@@ -88,30 +99,32 @@ class FactoringQuery:
         status: Annotated[
             FactoredStatus | None, strawberry.argument(description="Only these.")
         ] = None,
-        first: Annotated[int | None, FIRST] = 20,
-        after: Annotated[str | None, AFTER] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> FactoredConnection:  # type: ignore[valid-type]
         ctx = info.context
-        size = page_size(first, ctx.runtime.settings.max_page_size)
+        asked = window(first, after, last, before, ctx.runtime.settings.max_page_size)
         agreement = raw_id(agreement_id, "FactoringAgreement")
         customer = raw_id(customer_id, "Customer")
         if (agreement_id and not agreement) or (customer_id and not customer):
-            return connection(FactoredConnection, [], False, 0)
+            return connection(FactoredConnection, [], False, 0, asked)
         page = await factoring_reads.assignments_page(
             ctx.session,
             agreement,
             status.value if status else None,
             customer,
-            decode_cursor(after) if after else None,
-            size,
+            seek_of(asked),
+            asked.size,
         )
         edges = edges_of(
             FactoredEdge,
             page.items,
             FactoredInvoice.of,
-            lambda a: encode_cursor(a.assigned_on, a.id),
+            lambda a: row_cursor(a.id),
         )
-        return connection(FactoredConnection, edges, page.has_next, page.total)
+        return connection(FactoredConnection, edges, page.has_next, page.total, asked)
 
     @strawberry.field(
         description="The factoring sub-ledger, newest entry first." + roles_note(READ),
@@ -126,20 +139,24 @@ class FactoringQuery:
         invoice_id: Annotated[
             strawberry.ID | None, strawberry.argument(description="One invoice's.")
         ] = None,
-        first: Annotated[int | None, FIRST] = 20,
-        after: Annotated[str | None, AFTER] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> EntryConnection:  # type: ignore[valid-type]
         ctx = info.context
-        size = page_size(first, ctx.runtime.settings.max_page_size)
+        asked = window(first, after, last, before, ctx.runtime.settings.max_page_size)
         agreement = raw_id(agreement_id, "FactoringAgreement")
         invoice = raw_id(invoice_id, "Invoice")
         if (agreement_id and not agreement) or (invoice_id and not invoice):
-            return connection(EntryConnection, [], False, 0)
+            return connection(EntryConnection, [], False, 0, asked)
         page = await factoring_reads.entries_page(
-            ctx.session, agreement, invoice, _seq_cursor(after), size
+            ctx.session, agreement, invoice, _seq_cursor(asked), asked.size
         )
-        edges = edges_of(EntryEdge, page.items, FactoringEntry.of, lambda e: str(e.seq))
-        return connection(EntryConnection, edges, page.has_next, page.total)
+        edges = edges_of(
+            EntryEdge, page.items, FactoringEntry.of, lambda e: row_cursor(UUID(int=e.seq))
+        )
+        return connection(EntryConnection, edges, page.has_next, page.total, asked)
 
     @strawberry.field(
         description="The factoring sub-ledger against the receivables ledger at the end of a "

@@ -10,14 +10,9 @@ from strawberry.types import Info
 
 from domain import roles
 from schema.context import Context
+from schema.paging import After, Before, First, Last
 from schema.permissions import allow, roles_note
-from schema.relay import (
-    connection,
-    decode_cursor,
-    edges_of,
-    encode_cursor,
-    page_size,
-)
+from schema.relay import connection, edges_of, row_cursor, seek_of, window
 from schema.risk.insurance_types import (
     BuyerCover,
     ClaimConnection,
@@ -31,7 +26,7 @@ from schema.risk.insurance_types import (
     PolicyConnection,
     PolicyEdge,
 )
-from schema.risk.transfer import AFTER, FIRST, as_of_date, raw_id
+from schema.risk.transfer import as_of_date, raw_id
 from services.risk import insurance_clock, insurance_reads
 
 READ = roles.READ_RISK_TRANSFER
@@ -47,21 +42,21 @@ class InsuranceQuery:
     async def insurance_policies(
         self,
         info: Info[Context, Any],
-        first: Annotated[int | None, FIRST] = 20,
-        after: Annotated[str | None, AFTER] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> PolicyConnection:  # type: ignore[valid-type]
         ctx = info.context
-        size = page_size(first, ctx.runtime.settings.max_page_size)
-        page = await insurance_reads.policies_page(
-            ctx.session, decode_cursor(after) if after else None, size
-        )
+        asked = window(first, after, last, before, ctx.runtime.settings.max_page_size)
+        page = await insurance_reads.policies_page(ctx.session, seek_of(asked), asked.size)
         edges = edges_of(
             PolicyEdge,
             page.items,
             InsurancePolicy.of,
-            lambda p: encode_cursor(p.created_at, p.id),
+            lambda p: row_cursor(p.id),
         )
-        return connection(PolicyConnection, edges, page.has_next, page.total)
+        return connection(PolicyConnection, edges, page.has_next, page.total, asked)
 
     @strawberry.field(
         description="Buyer covers, newest first, of a policy and/or a customer." + roles_note(READ),
@@ -76,22 +71,22 @@ class InsuranceQuery:
         customer_id: Annotated[
             strawberry.ID | None, strawberry.argument(description="One customer's covers.")
         ] = None,
-        first: Annotated[int | None, FIRST] = 20,
-        after: Annotated[str | None, AFTER] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> CoverConnection:  # type: ignore[valid-type]
         ctx = info.context
-        size = page_size(first, ctx.runtime.settings.max_page_size)
+        asked = window(first, after, last, before, ctx.runtime.settings.max_page_size)
         policy = raw_id(policy_id, "InsurancePolicy")
         customer = raw_id(customer_id, "Customer")
         if (policy_id and not policy) or (customer_id and not customer):
-            return connection(CoverConnection, [], False, 0)
+            return connection(CoverConnection, [], False, 0, asked)
         page = await insurance_reads.covers_page(
-            ctx.session, policy, customer, decode_cursor(after) if after else None, size
+            ctx.session, policy, customer, seek_of(asked), asked.size
         )
-        edges = edges_of(
-            CoverEdge, page.items, BuyerCover.of, lambda c: encode_cursor(c.created_at, c.id)
-        )
-        return connection(CoverConnection, edges, page.has_next, page.total)
+        edges = edges_of(CoverEdge, page.items, BuyerCover.of, lambda c: row_cursor(c.id))
+        return connection(CoverConnection, edges, page.has_next, page.total, asked)
 
     @strawberry.field(
         description="Whether each invoice is insured on a date, why, and its policy clock "
@@ -129,27 +124,29 @@ class InsuranceQuery:
         status: Annotated[
             ClaimStatus | None, strawberry.argument(description="Only these.")
         ] = None,
-        first: Annotated[int | None, FIRST] = 20,
-        after: Annotated[str | None, AFTER] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> ClaimConnection:  # type: ignore[valid-type]
         ctx = info.context
-        size = page_size(first, ctx.runtime.settings.max_page_size)
+        asked = window(first, after, last, before, ctx.runtime.settings.max_page_size)
         policy = raw_id(policy_id, "InsurancePolicy")
         customer = raw_id(customer_id, "Customer")
         if (policy_id and not policy) or (customer_id and not customer):
-            return connection(ClaimConnection, [], False, 0)
+            return connection(ClaimConnection, [], False, 0, asked)
         page = await insurance_reads.claims_page(
             ctx.session,
             policy,
             customer,
             status.value if status else None,
-            decode_cursor(after) if after else None,
-            size,
+            seek_of(asked),
+            asked.size,
         )
         edges = edges_of(
             ClaimEdge,
             page.items,
             InsuranceClaim.of,
-            lambda c: encode_cursor(c.created_at, c.id),
+            lambda c: row_cursor(c.id),
         )
-        return connection(ClaimConnection, edges, page.has_next, page.total)
+        return connection(ClaimConnection, edges, page.has_next, page.total, asked)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from operator import attrgetter
 from typing import Annotated, Any
 
 import strawberry
@@ -13,8 +14,9 @@ from domain import roles, texts
 from domain.dates import in_range
 from schema.context import Context
 from schema.input_rules import text_arg
+from schema.paging import After, Before, First, Last
 from schema.permissions import allow, roles_note
-from schema.relay import PageInfo, connection, decode_cursor, edges_of, encode_cursor, page_size
+from schema.relay import PageInfo, connection, edges_of, row_cursor, slice_of, window
 from schema.relay import from_global_id as decode_id
 from schema.risk.security_types import (
     Collateral,
@@ -35,8 +37,6 @@ CURRENCY = text_arg(
     "currency).",
     texts.CURRENCY,
 )
-FIRST = strawberry.argument(description="Page size, 1-100.")
-AFTER = text_arg("Cursor: continue after this item.", texts.CURSOR)
 
 
 @strawberry.type(description="One guarantee in a page.")
@@ -81,15 +81,6 @@ def _customer(global_id: str) -> Any:
         return None
 
 
-def _page(items: list[Any], after: str | None, size: int) -> tuple[list[Any], bool]:
-    """Items after the cursor's id (a customer holds few, read whole)."""
-    if after:
-        _, last = decode_cursor(after)
-        ids = [i.id for i in items]
-        items = items[ids.index(last) + 1 :] if last in ids else []
-    return items[:size], len(items) > size
-
-
 @strawberry.type(description="Guarantee, collateral and net-retained-risk reads.")
 class RiskSecurityQuery:
     @strawberry.field(
@@ -98,15 +89,14 @@ class RiskSecurityQuery:
     )
     async def guarantees(
         self, info: Info[Context, Any], customer_id: Annotated[strawberry.ID, CUSTOMER],
-        first: Annotated[int | None, FIRST] = 20, after: Annotated[str | None, AFTER] = None,
+        first: First = None, after: After = None, last: Last = None, before: Before = None,
     ) -> GuaranteeConnection:  # fmt: skip
-        size = page_size(first, info.context.runtime.settings.max_page_size)
+        asked = window(first, after, last, before, info.context.runtime.settings.max_page_size)
         raw = _customer(customer_id)
         found = await guarantee_reads.guarantees_of(info.context.session, raw) if raw else []
-        page, more = _page(found, after, size)
-        edges = edges_of(GuaranteeEdge, page, Guarantee.of,
-                         lambda g: encode_cursor(g.created_at, g.id))  # fmt: skip
-        return connection(GuaranteeConnection, edges, more, len(found))
+        page, more = slice_of(found, asked, attrgetter("id"))
+        edges = edges_of(GuaranteeEdge, page, Guarantee.of, lambda g: row_cursor(g.id))
+        return connection(GuaranteeConnection, edges, more, len(found), asked)
 
     @strawberry.field(
         description="A customer's collateral, oldest first." + roles_note(READ),
@@ -114,15 +104,14 @@ class RiskSecurityQuery:
     )
     async def collateral(
         self, info: Info[Context, Any], customer_id: Annotated[strawberry.ID, CUSTOMER],
-        first: Annotated[int | None, FIRST] = 20, after: Annotated[str | None, AFTER] = None,
+        first: First = None, after: After = None, last: Last = None, before: Before = None,
     ) -> CollateralConnection:  # fmt: skip
-        size = page_size(first, info.context.runtime.settings.max_page_size)
+        asked = window(first, after, last, before, info.context.runtime.settings.max_page_size)
         raw = _customer(customer_id)
         found = await collateral.collateral_of(info.context.session, raw) if raw else []
-        page, more = _page(found, after, size)
-        edges = edges_of(CollateralEdge, page, Collateral.of,
-                         lambda c: encode_cursor(c.created_at, c.id))  # fmt: skip
-        return connection(CollateralConnection, edges, more, len(found))
+        page, more = slice_of(found, asked, attrgetter("id"))
+        edges = edges_of(CollateralEdge, page, Collateral.of, lambda c: row_cursor(c.id))
+        return connection(CollateralConnection, edges, more, len(found), asked)
 
     @strawberry.field(
         description="A customer's net retained risk on a date: gross exposure, less the part "

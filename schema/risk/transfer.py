@@ -13,11 +13,9 @@ from graphql import GraphQLError
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
-from domain import texts
 from domain.dates import in_range
 from schema.context import Context
 from schema.customers.types import Customer
-from schema.input_rules import text_arg
 from schema.ledger.types import Invoice
 from schema.node import load_node
 from schema.relay import PageInfo, from_global_id
@@ -100,7 +98,3 @@ def as_of_date(value: date | None, today: date) -> date:
             "asOf must be from 1900-01-01 to 2199-12-31", extensions={"code": "BAD_USER_INPUT"}
         )
     return day
-
-
-FIRST = strawberry.argument(description="Page size, 1-100.")
-AFTER = text_arg("Cursor: continue after this item.", texts.CURSOR)

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
+from uuid import UUID
 
 import strawberry
+from strawberry.dataloader import DataLoader
 from strawberry.scalars import JSON
 
+from schema.context import Context
 from schema.money import Money
-from schema.relay import to_global_id
+from schema.node import register_node
+from schema.relay import Node, to_global_id
+from services.statements import reads
 from services.statements.reads import StatementRecord
 
 
@@ -28,9 +33,10 @@ class StatementStatus(Enum):
 
 
 @strawberry.type(description="A monthly reconciliation statement (对账单) in one currency.")
-class Statement:
+class Statement(Node):
     id: strawberry.ID = strawberry.field(
-        description="Opaque id; the PDF is at /documents/statements/{id}.pdf?lang=zh-CN|en."
+        description="Opaque id (pass it to `node`); the PDF is at "
+        "/documents/statements/{id}.pdf?lang=zh-CN|en."
     )
     customer_id: strawberry.ID = strawberry.field(description="Global id of the customer.")
     period: date = strawberry.field(description="First day of the month covered.")
@@ -57,3 +63,15 @@ class Statement:
             status_at=statement.status_at,
             status_note=statement.status_note,
         )
+
+
+def statements_by_id(ctx: Context) -> DataLoader[UUID, StatementRecord | None]:
+    """Statements by id (for `node`)."""
+
+    async def load(ids: list[UUID]) -> list[StatementRecord | None]:
+        return await reads.statements_by_ids(ctx.session, ids)
+
+    return DataLoader(load_fn=load)
+
+
+register_node("Statement", "statements_by_id", statements_by_id, Statement.from_record)

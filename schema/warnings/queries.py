@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
-from domain import roles, texts
+from domain import roles
 from schema.context import Context
-from schema.input_rules import text_arg
+from schema.paging import After, Before, First, Last
 from schema.permissions import allow, roles_note
 from schema.relay import (
     connection,
-    decode_cursor,
     edges_of,
-    encode_cursor,
     from_global_id,
-    page_size,
+    row_cursor,
+    seek_of,
+    window,
 )
 from schema.warnings.rule_queries import WarningRuleQuery
 from schema.warnings.types import Warning, WarningConnection, WarningEdge, WarningFilter
@@ -39,30 +38,30 @@ class WarningQuery(WarningRuleQuery):
     async def warnings(
         self,
         info: Info[Context, Any],
-        first: Annotated[int | None, strawberry.argument(description="Page size, 1-100.")] = 20,
-        after: Annotated[str | None, text_arg("Cursor.", texts.CURSOR)] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
         filter: Annotated[
             WarningFilter | None, strawberry.argument(description="Narrow the list.")
         ] = None,
     ) -> WarningConnection:
         ctx = info.context
-        size = page_size(first, ctx.runtime.settings.max_page_size)
+        asked = window(first, after, last, before, ctx.runtime.settings.max_page_size)
         flt = filter or WarningFilter()
         customer_id = None
         if flt.customer_id is not None:
             customer_id = _decode(flt.customer_id, "Customer")
             if customer_id is None:  # an unknown customer simply has no warnings
-                return connection(WarningConnection, [], False, 0)
+                return connection(WarningConnection, [], False, 0, asked)
         page = await reads.warnings_page(
             ctx.session,
             status=flt.status.value if flt.status else None,
             min_level=flt.min_level.value if flt.min_level else None,
             customer_id=customer_id,
             kind=flt.kind,
-            after=decode_cursor(after, datetime) if after else None,
-            first=size,
+            after=seek_of(asked),
+            first=asked.size,
         )
-        edges = edges_of(
-            WarningEdge, page.items, Warning.from_row, lambda w: encode_cursor(w.raised_at, w.id)
-        )
-        return connection(WarningConnection, edges, page.has_next, page.total)
+        edges = edges_of(WarningEdge, page.items, Warning.from_row, lambda w: row_cursor(w.id))
+        return connection(WarningConnection, edges, page.has_next, page.total, asked)

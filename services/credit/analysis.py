@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -14,6 +13,7 @@ from domain.credit.ratios import Ratio, RatioValue, Trend, latest, ratios, trend
 from services.credit.external_data import StoredRecord, stored_record
 from services.credit.financial_statements import StoredStatement, stored
 from services.credit.paging import Page, keyset
+from services.paging import Seek
 from services.read_session import ReadSession
 
 #: An analysis reads at most this many statements of a customer (ten years, two a year).
@@ -38,7 +38,7 @@ class FinancialAnalysis:
 
 
 async def statements_page(
-    session: ReadSession, customer_id: UUID, first: int, after: tuple[Any, UUID] | None
+    session: ReadSession, customer_id: UUID, first: int, after: Seek | None
 ) -> Page[StoredStatement]:
     """A customer's statements, latest period first."""
     t = financial_statements
@@ -81,7 +81,7 @@ async def external_records_page(
     customer_id: UUID,
     kind: str | None,
     first: int,
-    after: tuple[Any, UUID] | None,
+    after: Seek | None,
 ) -> Page[StoredRecord]:
     """A customer's external credit records, newest first, of one kind or all."""
     t = credit_external_records

@@ -27,6 +27,7 @@ from services.credit.decisions import decision_writes, ride_along
 from services.credit.exposure import Gathered, dossier_missing, gather
 from services.credit.trail import newest_first
 from services.inputs import MoneyIn
+from services.paging import Seek
 from services.read_session import ReadSession
 from services.risk.net_basis import net_of_cover
 from services.uow import UnitOfWork
@@ -267,7 +268,7 @@ async def reservations_of(
     session: ReadSession,
     customer_id: UUID,
     live_only: bool,
-    after: tuple[datetime, UUID] | None,
+    after: Seek | None,
     first: int,
 ) -> tuple[list[ReservationView], bool]:
     """A customer's reservations, newest first; and whether more follow."""

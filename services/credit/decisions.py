@@ -26,6 +26,7 @@ from domain.credit.replay import Difference, differences
 from domain.errors import DomainError, NotFound
 from services.credit.topics import TOPIC_DECISION
 from services.credit.trail import newest_first
+from services.paging import Seek
 from services.read_session import ReadSession
 from services.uow import UnitOfWork
 
@@ -185,7 +186,7 @@ async def page(
     *,
     customer_id: UUID | None,
     kind: str | None,
-    after: int | None,
+    after: Seek | None,
     first: int,
 ) -> tuple[list[Decision], bool]:
     """Decisions newest first, optionally of one customer or kind."""
@@ -195,7 +196,7 @@ async def page(
         query = query.where(t.c.customer_id == customer_id)
     if kind is not None:
         query = query.where(t.c.kind == kind)
-    rows, more = await newest_first(session, query, [t.c.seq], after, first)
+    rows, more = await newest_first(session, query, [t.c.seq, t.c.id], after, first)
     return [_decision(r) for r in rows], more
 
 

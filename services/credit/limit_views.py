@@ -23,6 +23,7 @@ from domain.money import Money
 from services.credit import class_policy, rates
 from services.credit.limit_inputs import recommendation_inputs
 from services.credit.trail import newest_first
+from services.paging import Seek
 from services.read_session import ReadSession
 
 
@@ -129,11 +130,13 @@ def limit_view(row: Any) -> LimitView:
 
 
 async def history(
-    session: ReadSession, customer_id: UUID, after: int | None, first: int
+    session: ReadSession, customer_id: UUID, after: Seek | None, first: int
 ) -> tuple[list[LimitView], bool]:
     """A customer's limits (own and group-anchored), newest first: the full history."""
     query = sa.select(credit_limits).where(credit_limits.c.customer_id == customer_id)
-    rows, more = await newest_first(session, query, [credit_limits.c.seq], after, first)
+    rows, more = await newest_first(
+        session, query, [credit_limits.c.seq, credit_limits.c.id], after, first
+    )
     return [limit_view(r) for r in rows], more
 
 
@@ -142,7 +145,7 @@ async def requests_page(
     *,
     customer_id: UUID | None,
     status: str | None,
-    after: tuple[datetime, UUID] | None,
+    after: Seek | None,
     first: int,
 ) -> tuple[list[LimitRequestView], bool]:
     """Limit requests, newest first, with their approvals (one statement each)."""

@@ -28,6 +28,7 @@ from domain.money import Money
 from services.credit.trail import audited, newest_first
 from services.idempotency import fingerprint
 from services.inputs import MoneyIn
+from services.paging import Seek
 from services.read_session import ReadSession
 from services.uow import UnitOfWork
 
@@ -320,7 +321,7 @@ async def orders_page(
     *,
     customer_id: UUID | None,
     open_only: bool,
-    after: tuple[datetime, UUID] | None,
+    after: Seek | None,
     first: int,
 ) -> tuple[list[OrderView], bool]:
     """Orders newest first, optionally one customer's and only those still counting."""

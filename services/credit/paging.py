@@ -9,6 +9,8 @@ from uuid import UUID
 
 import sqlalchemy as sa
 
+from dbschema.queries.keyset import arrange, paged
+from services.paging import Seek
 from services.read_session import ReadSession
 
 T = TypeVar("T")
@@ -17,10 +19,11 @@ MAX_PAGE = 100
 
 @dataclass(frozen=True)
 class Page(Generic[T]):
-    """A page of items, each with the sort value its cursor is made of, and whether more follow."""
+    """A page of items, each with the row id its cursor is made of, and whether more lie beyond
+    it in the direction read."""
 
     items: list[T]
-    keys: list[tuple[Any, UUID]]
+    ids: list[UUID]
     has_next: bool
 
 
@@ -30,22 +33,16 @@ async def keyset(
     sort: sa.Column[Any],
     ident: sa.Column[Any],
     first: int,
-    after: tuple[Any, UUID] | None,
+    after: Seek | None,
     build: Callable[[dict[str, Any]], T],
 ) -> Page[T]:
-    """One page, newest first, after a (sort value, id) cursor."""
-    if after is not None:
-        query = query.where(sa.tuple_(sort, ident) < sa.tuple_(sa.literal(after[0]), after[1]))
-    query = query.order_by(sort.desc(), ident.desc()).limit(min(first, MAX_PAGE) + 1)
+    """One page, newest first, beyond a cursor (a row id, either way)."""
+    seek = after or Seek()
+    size = min(first, MAX_PAGE)
+    query = paged(query, (sort, ident), seek.row_id, size, True, seek.backward)
 
     async def run(conn: Any) -> list[dict[str, Any]]:
         return [dict(r._mapping) for r in await conn.execute(query)]
 
-    rows = await session.run(run)
-    more = len(rows) > first
-    rows = rows[:first]
-    return Page(
-        items=[build(r) for r in rows],
-        keys=[(r[sort.name], r[ident.name]) for r in rows],
-        has_next=more,
-    )
+    rows, more = arrange(await session.run(run), size, seek.backward)
+    return Page(items=[build(r) for r in rows], ids=[r[ident.name] for r in rows], has_next=more)

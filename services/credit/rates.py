@@ -21,6 +21,7 @@ from dbschema.queries.credit_exposure import latest_rates
 from domain.audit import AuditAction
 from domain.credit.rates import ExchangeRate, RateBook, plain, validate_rate
 from services.credit.trail import audited, newest_first
+from services.paging import Seek
 from services.read_session import ReadSession
 from services.uow import UnitOfWork
 
@@ -112,7 +113,7 @@ async def rates_page(
     *,
     base: str | None,
     quote: str | None,
-    after: int | None,
+    after: Seek | None,
     first: int,
 ) -> tuple[list[StoredRate], bool]:
     """Rates, newest entry first, optionally for one pair; and whether more follow."""
@@ -122,7 +123,7 @@ async def rates_page(
         query = query.where(t.c.base == base.strip().upper())
     if quote:
         query = query.where(t.c.quote == quote.strip().upper())
-    rows, more = await newest_first(session, query, [t.c.seq], after, first)
+    rows, more = await newest_first(session, query, [t.c.seq, t.c.id], after, first)
     return [_stored(r) for r in rows], more
 
 

@@ -24,6 +24,7 @@ from domain.credit.scorecard import Scorecard
 from domain.credit.scorecard_json import from_json, parse_definition, to_json
 from domain.errors import DomainError, NotFound
 from services.credit.paging import Page, keyset
+from services.paging import Seek
 from services.read_session import ReadSession
 from services.uow import UnitOfWork
 
@@ -286,7 +287,7 @@ async def version_by_id(conn: AsyncConnection, version_id: UUID) -> ScorecardVer
 
 
 async def versions_page(
-    session: ReadSession, first: int, after: tuple[Any, UUID] | None
+    session: ReadSession, first: int, after: Seek | None
 ) -> Page[ScorecardVersion]:
     """Versions, newest first."""
     t = scorecard_versions

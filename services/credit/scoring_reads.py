@@ -20,6 +20,7 @@ from services.credit.overrides import Override, override_of
 from services.credit.paging import Page, keyset
 from services.credit.scorecards import ScorecardVersion, version_of
 from services.credit.scoring import StoredScore, stored_score
+from services.paging import Seek
 from services.read_session import ReadSession
 
 
@@ -60,7 +61,7 @@ def history_entry(row: dict[str, Any]) -> HistoryEntry:
 
 
 async def scores_page(
-    session: ReadSession, customer_id: UUID, first: int, after: tuple[Any, UUID] | None
+    session: ReadSession, customer_id: UUID, first: int, after: Seek | None
 ) -> Page[StoredScore]:
     """A customer's scores, newest first."""
     t = credit_scores
@@ -69,7 +70,7 @@ async def scores_page(
 
 
 async def history_page(
-    session: ReadSession, customer_id: UUID, first: int, after: tuple[Any, UUID] | None
+    session: ReadSession, customer_id: UUID, first: int, after: Seek | None
 ) -> Page[HistoryEntry]:
     """A customer's class changes, newest first."""
     t = credit_class_history
@@ -82,7 +83,7 @@ async def overrides_page(
     customer_id: UUID | None,
     status: str | None,
     first: int,
-    after: tuple[Any, UUID] | None,
+    after: Seek | None,
 ) -> Page[Override]:
     """Overrides, newest request first; of one customer or status, or all."""
     t = class_overrides

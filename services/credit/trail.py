@@ -10,7 +10,9 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dbschema.queries import audit
+from dbschema.queries.keyset import arrange, paged
 from domain.audit import AuditAction
+from services.paging import Seek
 from services.read_session import ReadSession
 from services.uow import UnitOfWork
 
@@ -41,18 +43,15 @@ async def newest_first(
     session: ReadSession,
     query: sa.Select[Any],
     keys: Sequence[sa.ColumnElement[Any]],
-    after: Any,
+    after: Seek | None,
     first: int,
 ) -> tuple[list[sa.Row[Any]], bool]:
-    """One page of `query` in descending `keys` after a cursor (a value, or a tuple for
-    several keys); and whether more rows follow."""
-    if after is not None:
-        bound = after if isinstance(after, tuple) else (after,)
-        query = query.where(sa.tuple_(*keys) < sa.tuple_(*bound))
-    query = query.order_by(*(k.desc() for k in keys)).limit(first + 1)
+    """One page of `query` in descending `keys` (the last is the row id) beyond a cursor
+    (a row id, either way); and whether more rows lie beyond it in the direction read."""
+    seek = after or Seek()
+    query = paged(query, keys, seek.row_id, first, True, seek.backward)
 
     async def run(conn: AsyncConnection) -> list[sa.Row[Any]]:
         return list(await conn.execute(query))
 
-    rows = await session.run(run)
-    return rows[:first], len(rows) > first
+    return arrange(await session.run(run), first, seek.backward)

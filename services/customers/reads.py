@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from operator import attrgetter
 from typing import Any, TypeVar
 from uuid import UUID
 
-from dbschema.queries import audit
+from dbschema.queries import audit, keyset
 from dbschema.queries import credit_files as facts_queries
 from dbschema.queries import customers as q
 from domain import credit_file
@@ -47,25 +46,19 @@ class CustomerOrder(StrEnum):
     CODE = "code"
     CREATED = "created_at"
 
-    @property
-    def key(self) -> Callable[[CustomerRecord], Any]:
-        """A customer's sort value under this order (what a keyset cursor carries)."""
-        return _SORT_KEYS[self]
-
-
-_SORT_KEYS = {order: attrgetter(order.value) for order in CustomerOrder}
-
 
 async def customers_page(
     session: ReadSession,
     flt: CustomerFilter,
     order: CustomerOrder,
     descending: bool,
-    after: tuple[Any, UUID] | None,
-    first: int,
+    cursor: UUID | None,
+    size: int,
+    backward: bool = False,
     with_total: bool = True,
 ) -> CustomerPage:
-    """A page of customers, the total (None unless asked for), and whether more follow."""
+    """A page of customers beyond a cursor (a customer's id; `backward`: before it), the
+    total (None unless asked for), and whether more lie beyond the page that way."""
     rows, total = await session.run(
         lambda c: q.page(
             c,
@@ -74,12 +67,14 @@ async def customers_page(
             status=flt.status,
             order=order.name,
             descending=descending,
-            after=after,
-            first=first,
+            cursor=cursor,
+            first=size,
+            backward=backward,
             with_total=with_total,
         )
     )
-    return CustomerPage(customers_of(rows[:first]), total, len(rows) > first)
+    page, more = keyset.arrange(rows, size, backward)
+    return CustomerPage(customers_of(page), total, more)
 
 
 async def customers_by_ids(session: ReadSession, ids: list[UUID]) -> list[CustomerRecord | None]:
@@ -130,6 +125,20 @@ async def relations_for(session: ReadSession, ids: list[UUID]) -> list[list[Part
     rows = await session.run(lambda c: facts_queries.relations_for(c, ids))
     make = PartnerLink._make
     return _grouped(ids, ((r[0], make(r[1:])) for r in rows))
+
+
+async def partners_by_ids(session: ReadSession, ids: list[UUID]) -> list[PartnerLink | None]:
+    """Partner links by their ids, in the order asked, None where not found."""
+    rows = await session.run(lambda c: facts_queries.relations_by_ids(c, ids))
+    found = {r.id: PartnerLink._make(r[1:]) for r in rows}
+    return [found.get(i) for i in ids]
+
+
+async def entries_by_ids(session: ReadSession, ids: list[UUID]) -> list[CreditFileEntry | None]:
+    """Timeline entries by their ids, in the order asked, None where not found."""
+    rows = await session.run(lambda c: facts_queries.entries_by_ids(c, ids))
+    found = {r.id: entry_of(r) for r in rows}
+    return [found.get(i) for i in ids]
 
 
 async def entries_for(

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dbschema.ledger_tables import allocations, invoice_instalments, invoices, payments
+from dbschema.queries import keyset
 from dbschema.queries.ledger import invoice_status_is
 from domain.invoices import InvoiceStatus
 from services.ledger.records import (
@@ -62,17 +63,24 @@ async def _rows(session: ReadSession, query: Any) -> list[sa.Row[Any]]:
     return await session.run(run)
 
 
-async def _page(session: ReadSession, record: Callable[..., R], query: Any, first: int) -> Page[R]:
-    """One page of an ordered query whose last column is the filtered total."""
-    rows = await _rows(session, query.limit(first + 1))
-    items = built(record, (row[:-1] for row in rows[:first]))
-    return Page(items, rows[0][-1] if rows else 0, len(rows) > first)
+async def _page(
+    session: ReadSession, record: Callable[..., R], query: Any, size: int, backward: bool
+) -> Page[R]:
+    """One page of a paged query (size + 1 rows) whose last column is the filtered total."""
+    rows, more = keyset.arrange(await _rows(session, query), size, backward)
+    items = built(record, (row[:-1] for row in rows))
+    return Page(items, rows[0][-1] if rows else 0, more)
 
 
 async def invoices_page(
-    session: ReadSession, query: InvoiceQuery, after: tuple[Any, UUID] | None, first: int
+    session: ReadSession,
+    query: InvoiceQuery,
+    cursor: UUID | None,
+    size: int,
+    backward: bool = False,
 ) -> Page[InvoiceRecord]:
-    """Invoices by due date (oldest first), keyset-paginated, with the filtered total."""
+    """Invoices by due date (oldest first), keyset-paginated beyond a cursor (an invoice's
+    id; `backward`: before it), with the filtered total."""
     conds: list[Any] = []
     if query.customer_id is not None:
         conds.append(invoices.c.customer_id == query.customer_id)
@@ -88,34 +96,28 @@ async def invoices_page(
         .where(*conds)
         .subquery()
     )
-    page = sa.select(counted)
-    if after is not None:
-        page = page.where(
-            sa.tuple_(counted.c.due_date, counted.c.id)
-            > sa.tuple_(sa.literal(after[0], sa.Date), sa.literal(after[1]))
-        )
-    order = (counted.c.due_date, counted.c.id)
-    return await _page(session, InvoiceRecord, page.order_by(*order), first)
+    keys = (invoices.c.due_date, invoices.c.id)
+    page = keyset.paged_counted(counted, keys, cursor, size, backward=backward)
+    return await _page(session, InvoiceRecord, page, size, backward)
 
 
 async def payments_page(
-    session: ReadSession, customer_id: UUID | None, after: tuple[Any, UUID] | None, first: int
+    session: ReadSession,
+    customer_id: UUID | None,
+    cursor: UUID | None,
+    size: int,
+    backward: bool = False,
 ) -> Page[PaymentRecord]:
-    """Payments newest first."""
+    """Payments newest first, beyond a cursor (a payment's id; `backward`: before it)."""
     conds = [payments.c.customer_id == customer_id] if customer_id else []
     counted = (
         sa.select(*PAYMENT_COLUMNS, sa.func.count().over().label("total_count"))
         .where(*conds)
         .subquery()
     )
-    page = sa.select(counted)
-    if after is not None:
-        page = page.where(
-            sa.tuple_(counted.c.received_on, counted.c.id)
-            < sa.tuple_(sa.literal(after[0], sa.Date), sa.literal(after[1]))
-        )
-    order = (counted.c.received_on.desc(), counted.c.id.desc())
-    return await _page(session, PaymentRecord, page.order_by(*order), first)
+    keys = (payments.c.received_on, payments.c.id)
+    page = keyset.paged_counted(counted, keys, cursor, size, True, backward)
+    return await _page(session, PaymentRecord, page, size, backward)
 
 
 async def invoices_by_ids(session: ReadSession, ids: list[UUID]) -> list[InvoiceRecord | None]:

@@ -11,6 +11,7 @@ from uuid import UUID
 import sqlalchemy as sa
 
 from dbschema.ledger_tables import invoices
+from dbschema.queries import keyset
 from dbschema.risk_transfer_tables import (
     factor_statements,
     factored_invoices,
@@ -21,6 +22,7 @@ from dbschema.risk_transfer_tables import (
     risk_documents,
 )
 from domain.risk import factoring as rules
+from services.paging import Seek
 from services.read_session import ReadSession
 from services.risk.factoring import AgreementRecord, DebtorLimitRecord, agreement_of
 from services.risk.factoring_ledger import entries_of
@@ -92,7 +94,7 @@ class StatementRecord:
 
 
 async def agreements_page(
-    session: ReadSession, after: tuple[Any, Any] | None, first: int
+    session: ReadSession, after: Seek | None, first: int
 ) -> Page[AgreementRecord]:
     """Agreements, newest first."""
     return await page_of(session, factoring_agreements, [], after, first, agreement_of)
@@ -172,7 +174,7 @@ async def assignments_page(
     agreement_id: UUID | None,
     status: str | None,
     customer_id: UUID | None,
-    after: tuple[Any, Any] | None,
+    after: Seek | None,
     first: int,
 ) -> Page[AssignmentRecord]:
     """Assigned invoices, newest assignment first."""
@@ -229,10 +231,11 @@ async def entries_page(
     session: ReadSession,
     agreement_id: UUID | None,
     invoice_id: UUID | None,
-    after: int | None,
+    after: Seek | None,
     first: int,
 ) -> Page[EntryRecord]:
-    """Sub-ledger entries, newest first."""
+    """Sub-ledger entries, newest first, beyond a cursor (an entry's seq in a UUID's bits:
+    entries have no id of their own; `backward`: before it)."""
     e = factoring_entries.c
     conditions = [
         cond
@@ -248,11 +251,15 @@ async def entries_page(
         .where(*conditions)
         .subquery()
     )
+    seek = after or Seek()
     query = sa.select(counted)
-    if after is not None:
-        query = query.where(counted.c.seq < after)
-    query = query.order_by(counted.c.seq.desc()).limit(first + 1)
-    rows = list(await session.run(lambda conn: conn.execute(query)))
+    if seek.row_id is not None:
+        bound = seek.row_id.int
+        query = query.where(counted.c.seq > bound if seek.backward else counted.c.seq < bound)
+    order = counted.c.seq.asc() if seek.backward else counted.c.seq.desc()
+    query = query.order_by(order).limit(first + 1)
+    found = list(await session.run(lambda conn: conn.execute(query)))
+    rows, more = keyset.arrange(found, first, seek.backward)
     items = [
         EntryRecord(
             r.seq,
@@ -267,9 +274,9 @@ async def entries_page(
             r.allocation_id,
             r.reverses_seq,
         )
-        for r in rows[:first]
+        for r in rows
     ]
-    return Page(items, int(rows[0].total) if rows else 0, len(rows) > first)
+    return Page(items, int(rows[0].total) if rows else 0, more)
 
 
 def _statement(r: Any) -> StatementRecord:

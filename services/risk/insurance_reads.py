@@ -22,6 +22,7 @@ from dbschema.risk_transfer_tables import (
     insurer_actions,
     insurer_notifications,
 )
+from services.paging import Seek
 from services.read_session import ReadSession
 from services.risk.insurance import (
     ActionRecord,
@@ -119,9 +120,7 @@ def _cover(row: Any) -> CoverRecord:
     return cover_of(row, row.currency)
 
 
-async def policies_page(
-    session: ReadSession, after: tuple[Any, Any] | None, first: int
-) -> Page[PolicyRecord]:
+async def policies_page(session: ReadSession, after: Seek | None, first: int) -> Page[PolicyRecord]:
     """Policies, newest first."""
     return await page_of(session, insurance_policies, [], after, first, policy_of)
 
@@ -135,7 +134,7 @@ async def covers_page(
     session: ReadSession,
     policy_id: UUID | None,
     customer_id: UUID | None,
-    after: tuple[Any, Any] | None,
+    after: Seek | None,
     first: int,
 ) -> Page[CoverRecord]:
     """Buyer covers, newest first, of a policy or a customer."""
@@ -256,7 +255,7 @@ async def claims_page(
     policy_id: UUID | None,
     customer_id: UUID | None,
     status: str | None,
-    after: tuple[Any, Any] | None,
+    after: Seek | None,
     first: int,
 ) -> Page[ClaimRecord]:
     """Claims, newest first."""

@@ -10,6 +10,8 @@ from uuid import UUID
 
 import sqlalchemy as sa
 
+from dbschema.queries import keyset
+from services.paging import Seek
 from services.read_session import ReadSession
 
 T = TypeVar("T")
@@ -28,26 +30,23 @@ async def page_of(
     session: ReadSession,
     table: sa.Table,
     conditions: Sequence[sa.ColumnElement[bool]],
-    after: tuple[Any, Any] | None,
+    after: Seek | None,
     first: int,
     build: Callable[[Any], T],
     order: tuple[str, str] = ("created_at", "id"),
 ) -> Page[T]:
-    """Rows newest first by (`order`), after a keyset cursor (sort value, key)."""
-    key, tie = (table.c[name] for name in order)
+    """Rows newest first by (`order`), beyond a keyset cursor (a row id, either way)."""
+    seek = after or Seek()
+    table_keys = [table.c[name] for name in order]
     counted = (
         sa.select(table, sa.func.count().over().label("total_count")).where(*conditions).subquery()
     )
-    query = sa.select(counted)
-    if after is not None:
-        query = query.where(
-            sa.tuple_(counted.c[key.name], counted.c[tie.name])
-            < sa.tuple_(sa.literal(after[0], key.type), sa.literal(after[1], tie.type))
-        )
-    query = query.order_by(counted.c[key.name].desc(), counted.c[tie.name].desc()).limit(first + 1)
-    rows = list(await session.run(lambda conn: conn.execute(query)))
+    query = keyset.paged_counted(counted, table_keys, seek.row_id, first, True, seek.backward)
+    rows, more = keyset.arrange(
+        list(await session.run(lambda conn: conn.execute(query))), first, seek.backward
+    )
     total = int(rows[0].total_count) if rows else 0
-    return Page([build(r) for r in rows[:first]], total, len(rows) > first)
+    return Page([build(r) for r in rows], total, more)
 
 
 async def by_ids(

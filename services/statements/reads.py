@@ -31,45 +31,52 @@ class StatementRecord:
     status_note: str | None
 
 
+_S = statements.c
+_COLUMNS = (
+    _S.id,
+    _S.customer_id,
+    _S.period,
+    _S.currency,
+    _S.opening_minor,
+    _S.closing_minor,
+    _S.content,
+    _S.status,
+    _S.status_by,
+    _S.status_at,
+    _S.status_note,
+)
+
+
+def _record(r: Any) -> StatementRecord:
+    return StatementRecord(
+        id=r.id,
+        customer_id=r.customer_id,
+        period=r.period,
+        opening=Money(r.opening_minor, r.currency.strip()),
+        closing=Money(r.closing_minor, r.currency.strip()),
+        content=r.content,
+        status=r.status,
+        status_by=r.status_by,
+        status_at=r.status_at,
+        status_note=r.status_note,
+    )
+
+
 async def statements_list(
     session: ReadSession, customer_id: UUID | None, period: date | None
 ) -> list[StatementRecord]:
     """Statements, newest period first."""
-    s = statements.c
-    query = (
-        sa.select(
-            s.id,
-            s.customer_id,
-            s.period,
-            s.currency,
-            s.opening_minor,
-            s.closing_minor,
-            s.content,
-            s.status,
-            s.status_by,
-            s.status_at,
-            s.status_note,
-        )
-        .order_by(s.period.desc(), s.customer_id)
-        .limit(LIST_LIMIT)
-    )
+    query = sa.select(*_COLUMNS).order_by(_S.period.desc(), _S.customer_id).limit(LIST_LIMIT)
     if customer_id is not None:
-        query = query.where(s.customer_id == customer_id)
+        query = query.where(_S.customer_id == customer_id)
     if period is not None:
-        query = query.where(s.period == period.replace(day=1))
+        query = query.where(_S.period == period.replace(day=1))
     rows = await session.run(lambda conn: fetch_all(conn, query))
-    return [
-        StatementRecord(
-            id=r.id,
-            customer_id=r.customer_id,
-            period=r.period,
-            opening=Money(r.opening_minor, r.currency.strip()),
-            closing=Money(r.closing_minor, r.currency.strip()),
-            content=r.content,
-            status=r.status,
-            status_by=r.status_by,
-            status_at=r.status_at,
-            status_note=r.status_note,
-        )
-        for r in rows
-    ]
+    return [_record(r) for r in rows]
+
+
+async def statements_by_ids(session: ReadSession, ids: list[UUID]) -> list[StatementRecord | None]:
+    """Statements by id, in the order asked, None where not found (for `node`)."""
+    query = sa.select(*_COLUMNS).where(_S.id.in_(ids))
+    found = {r.id: _record(r) for r in await session.run(lambda conn: fetch_all(conn, query))}
+    return [found.get(i) for i in ids]

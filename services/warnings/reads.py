@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
+from dbschema.queries import keyset
 from dbschema.queries import warnings as q
+from services.paging import Seek
 from services.read_session import ReadSession
 from services.warnings.records import WarningPage, WarningRecord, warning_of
 from services.warnings.signals import LEVELS
@@ -18,10 +19,11 @@ async def warnings_page(
     min_level: str | None,
     customer_id: UUID | None,
     kind: str | None,
-    after: tuple[Any, UUID] | None,
+    after: Seek | None,
     first: int,
 ) -> WarningPage:
-    """Warnings newest first, keyset-paginated, with the filtered total."""
+    """Warnings newest first, keyset-paginated (either way), with the filtered total."""
+    seek = after or Seek()
     levels = LEVELS[LEVELS.index(min_level) :] if min_level else None
     rows = await session.run(
         lambda c: q.page(
@@ -30,12 +32,14 @@ async def warnings_page(
             levels=levels,
             customer_id=customer_id,
             kind=kind,
-            after=after,
+            after=seek.row_id,
             first=first,
+            backward=seek.backward,
         )
     )
-    total = int(rows[0].total_count) if rows else 0
-    return WarningPage([warning_of(r) for r in rows[:first]], total, len(rows) > first)
+    page, more = keyset.arrange(rows, first, seek.backward)
+    total = int(page[0].total_count) if page else 0
+    return WarningPage([warning_of(r) for r in page], total, more)
 
 
 async def warnings_by_ids(session: ReadSession, ids: list[UUID]) -> list[WarningRecord | None]:

@@ -16,7 +16,15 @@ from hypothesis import strategies as st
 
 from domain import texts
 from domain.dates import EARLIEST, LATEST
-from schema.relay import CURSOR_INT_MAX, RANKED, decode_cursor, encode_cursor
+from schema.relay import (
+    CURSOR_INT_MAX,
+    RANKED,
+    check_cursor,
+    decode_cursor,
+    decode_row_cursor,
+    encode_cursor,
+    row_cursor,
+)
 
 ROW = uuid.UUID(int=7)
 NAMES = st.text(min_size=1, max_size=texts.LEGAL_NAME.max_chars)
@@ -70,4 +78,29 @@ def _raw(value: Any) -> str:
 def test_cursors_of_another_shape_are_bad_user_input(cursor: str, expect: Any) -> None:
     with pytest.raises(GraphQLError) as refused:
         decode_cursor(cursor, expect)
+    assert refused.value.extensions == {"code": "BAD_USER_INPUT"}
+
+
+@given(st.uuids())
+def test_a_row_cursor_is_22_characters_and_round_trips(row: uuid.UUID) -> None:
+    cursor = row_cursor(row)
+    assert len(cursor) == 22 and str(row) not in cursor
+    assert decode_row_cursor(cursor) == row
+    check_cursor(cursor)  # the request-wide check accepts it
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "",
+        "A" * 21,
+        "A" * 23,
+        "%" * 22,
+        base64.urlsafe_b64encode(b"x" * 15).decode().rstrip("="),
+        base64.urlsafe_b64encode(b"x" * 17).decode().rstrip("="),
+    ],
+)
+def test_row_cursors_of_another_shape_are_bad_user_input(cursor: str) -> None:
+    with pytest.raises(GraphQLError) as refused:
+        decode_row_cursor(cursor)
     assert refused.value.extensions == {"code": "BAD_USER_INPUT"}

@@ -99,13 +99,13 @@ QUERIES: dict[str, tuple[str, dict[str, Any], list[str]]] = {
         {"id": "<customer>", "missing": MISSING_CUSTOMER},
         ["credit_manager"],
     ),
-    "a forbidden field: error, its object null, the rest kept": (
+    "a forbidden field: error, the field null, the rest kept": (
         """query($id: ID!) { viewer { subject } customer(id: $id) { code
           auditTrail { actor } } }""",
         {"id": "<customer>"},
         ["viewer"],
     ),
-    "a forbidden field in a list: null up to the root": (
+    "a forbidden field in a list: null in each item only": (
         """{ customers(first: 3, orderBy: {field: CODE}) { edges { node { code
           auditTrail { actor } } } } }""",
         {},
@@ -255,11 +255,14 @@ async def test_both_modes_answer_real_queries_identically(
     assert fast["aging by customer"]["data"]["aging"]["lines"]
     nodes = fast["a node, a missing node, a malformed id"]["data"]
     assert nodes["node"]["code"] and nodes["missing"] is None and nodes["bad"] is None
-    partial = fast["a forbidden field: error, its object null, the rest kept"]
-    assert partial["data"] == {"viewer": {"subject": "alice"}, "customer": None}
+    partial = fast["a forbidden field: error, the field null, the rest kept"]
+    assert partial["data"]["viewer"] == {"subject": "alice"}
+    assert partial["data"]["customer"]["auditTrail"] is None
     assert partial["errors"][0]["extensions"]["code"] == "FORBIDDEN"
-    rooted = fast["a forbidden field in a list: null up to the root"]
-    assert rooted["data"] is None and rooted["errors"][0]["path"][-1] == "auditTrail"
+    listed = fast["a forbidden field in a list: null in each item only"]
+    nodes = [edge["node"] for edge in listed["data"]["customers"]["edges"]]
+    assert len(nodes) == 3 and all(n["code"] and n["auditTrail"] is None for n in nodes)
+    assert {e["path"][-1] for e in listed["errors"]} == {"auditTrail"}
     assert fast["no token"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     refused = fast["a refused mutation"]["data"]["createCustomer"]
     assert refused["userErrors"] and refused["customer"] is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from uuid import uuid4
 
 import pytest
@@ -12,7 +13,9 @@ from schema.build import build_schema
 from schema.node import NODE_TYPES, register_node
 from schema.relay import to_global_id
 from tests.conftest import gql, token
+from tests.schema.test_credit_file_api import ENTRY, LINK
 from tests.schema.test_customers_api import create
+from tests.schema.test_ledger_api import INVOICE, invoice_input
 
 NODE = "query Node($id: ID!) { node(id: $id) { __typename id } }"
 
@@ -47,7 +50,7 @@ async def test_node_loads_registered_types_and_not_unknown_ones(client, settings
     # when both are asked for by global id, and so is an id of an unregistered type
     found = [
         (await gql(client, NODE, {"id": global_id}, bearer))["data"]["node"]
-        for global_id in (customer["id"], job["id"], to_global_id("Partner", uuid4()))
+        for global_id in (customer["id"], job["id"], to_global_id("Activity", uuid4()))
     ]
     # then the registered ones come back as their types, the other as null
     assert found == [
@@ -55,3 +58,66 @@ async def test_node_loads_registered_types_and_not_unknown_ones(client, settings
         {"__typename": "Job", "id": job["id"]},
         None,
     ]
+
+
+NODES = """query N($statement: ID!, $partner: ID!, $entry: ID!) {
+  statement: node(id: $statement) { __typename id ... on Statement { period status } }
+  partner: node(id: $partner) { __typename id ... on Partner { kind relatedCode } }
+  entry: node(id: $entry) { __typename id ... on CreditFileEntry { kind title } } }"""
+
+
+async def test_node_loads_statements_partners_and_credit_file_entries(
+    client, settings, runtime, tenants
+) -> None:
+    from services.statements import monthly as statements
+    from services.uow import Actor, UnitOfWork
+
+    # given a customer with a partner link, a dossier entry and an October statement
+    manager = token(settings)
+    one = (await create(client, manager, "NODE-1"))["customer"]["id"]
+    two = (await create(client, manager, "NODE-2"))["customer"]["id"]
+    link = {"customerId": one, "relatedId": two, "kind": "GUARANTOR"}
+    partner = (await gql(client, LINK, {"input": link}, manager))["data"]["linkPartner"]
+    filed = {"customerId": one, "occurredOn": date.today().isoformat(), "kind": "NOTE",
+             "title": "visit"}  # fmt: skip
+    entry = (await gql(client, ENTRY, {"input": filed}, manager))["data"]["addCreditFileEntry"]
+    invoice = {**invoice_input(one, "NODE-OCT", "250.00"), "issueDate": "2026-10-10"}
+    await gql(client, INVOICE, {"input": invoice}, token(settings, roles=["finance"]))
+    async with UnitOfWork(runtime.engine, tenants["acme"], Actor("job")) as uow:
+        await statements.generate(uow, date(2026, 10, 1))
+        await uow.commit()
+    listed = await gql(client, "query { statements { id } }", bearer=manager)
+    statement = listed["data"]["statements"][0]["id"]
+    ids = {"statement": statement, "partner": partner["partnerId"], "entry": entry["entry"]["id"]}
+    # when each is asked for through `node`
+    found = await gql(client, NODES, ids, manager)
+    # then each comes back as its type with the id asked
+    assert found["data"] == {
+        "statement": {"__typename": "Statement", "id": statement, "period": "2026-10-01",
+                      "status": "GENERATED"},
+        "partner": {"__typename": "Partner", "id": partner["partnerId"], "kind": "GUARANTOR",
+                    "relatedCode": "NODE-2"},
+        "entry": {"__typename": "CreditFileEntry", "id": entry["entry"]["id"], "kind": "NOTE",
+                  "title": "visit"},
+    }  # fmt: skip
+
+
+async def test_aging_keys_of_customers_and_invoices_are_global_ids(client, settings) -> None:
+    # given a customer with an invoice
+    manager = token(settings)
+    customer = (await create(client, manager, "AGE-1"))["customer"]["id"]
+    created = await gql(
+        client,
+        INVOICE,
+        {"input": invoice_input(customer, "AGE-INV")},
+        token(settings, roles=["finance"]),
+    )
+    invoice = created["data"]["createInvoice"]["invoice"]["id"]
+    # when aging is grouped by customer and by invoice
+    by_customer = await gql(client, "{ aging { lines { key } } }", None, manager)
+    by_invoice = await gql(client, "{ aging(groupBy: INVOICE) { lines { key } } }", None, manager)
+    # then the keys are the global ids `node` takes
+    assert [line["key"] for line in by_customer["data"]["aging"]["lines"]] == [customer]
+    assert [line["key"] for line in by_invoice["data"]["aging"]["lines"]] == [invoice]
+    node = await gql(client, NODE, {"id": by_invoice["data"]["aging"]["lines"][0]["key"]}, manager)
+    assert node["data"]["node"] == {"__typename": "Invoice", "id": invoice}

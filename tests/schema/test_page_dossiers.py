@@ -12,6 +12,9 @@ from tests.conftest import gql, token
 PAGE = """query Page($n: Int) { customers(first: $n, orderBy: {field: CODE}) { edges { node {
   id code contacts { name role } creditFile { completeness { ratio missing { key reason } }
   partners { id kind note relatedId relatedCode relatedName } } } } } }"""
+BACKWARD = """query Back($n: Int, $before: String) { customers(last: $n, before: $before,
+  orderBy: {field: CODE}) { pageInfo { startCursor } edges { node { code creditFile {
+  completeness { ratio } partners { relatedCode } } } } } }"""
 PARTNERS_ONLY = """query Page($n: Int) { customers(first: $n, orderBy: {field: CODE}) {
   edges { node { code creditFile { partners { relatedCode } } } } } }"""
 ONE = """query One($id: ID!) { customer(id: $id) { id code contacts { name role } creditFile {
@@ -68,10 +71,17 @@ async def test_page_dossiers_fixed_statements_and_same_answers(
         seen.clear()
         partners_only = await gql(client, PARTNERS_ONLY, {"n": 30}, bearer)
         partners_only_count = len(seen)
+        tail = await gql(client, BACKWARD, {"n": 5}, bearer)
+        seen.clear()  # a backward page from a cursor: the cursor row's key is read in the page
+        before = tail["data"]["customers"]["pageInfo"]["startCursor"]
+        back = await gql(client, BACKWARD, {"n": 5, "before": before}, bearer)
+        backward_count = len(seen)
     finally:
         remove()
     assert counts[5] == counts[30] == 3  # tenant + page + the dossiers (facts with partners)
-    assert partners_only_count == 3
+    assert partners_only_count == backward_count == 3
+    back_codes = [e["node"]["code"] for e in back["data"]["customers"]["edges"]]
+    assert back_codes == [f"D-{n:03d}" for n in range(21, 26)]
     nodes = [e["node"] for e in pages[30]]
     assert len(nodes) == 30
     for node in nodes:  # the same as one at a time, through the loaders

@@ -5,20 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from schema.relay import (
-    connection,
-    decode_cursor,
-    edges_of,
-    encode_cursor,
-    from_global_id,
-    page_size,
-)
+from schema.relay import Window, connection, edges_of, from_global_id, row_cursor, window
 from services.credit.paging import MAX_PAGE, Page
 
 C = TypeVar("C")
 T = TypeVar("T")
-FIRST_NOTE = f"Page size, 1-{MAX_PAGE}."
-AFTER_NOTE = "Cursor of the last item of the previous page."
 
 
 def customer_uuid(global_id: str) -> Any:
@@ -26,20 +17,24 @@ def customer_uuid(global_id: str) -> Any:
     return from_global_id(global_id, "Customer")[1]
 
 
-def paging(first: int | None, after: str | None) -> tuple[int, tuple[Any, Any] | None]:
-    """Checked page size and decoded cursor."""
-    return page_size(first, MAX_PAGE), (decode_cursor(after) if after else None)
+def paging(first: int | None, after: str | None, last: int | None, before: str | None) -> Window:
+    """The paging arguments checked."""
+    return window(first, after, last, before, MAX_PAGE)
 
 
 def page_of(
-    conn: Callable[..., C], edge: Callable[..., Any], page: Page[T], node: Callable[[T], Any]
+    conn: Callable[..., C],
+    edge: Callable[..., Any],
+    page: Page[T],
+    node: Callable[[T], Any],
+    asked: Window,
 ) -> C:
-    """A connection of a service page (its cursors are the sort value and id of each item)."""
-    pairs = list(zip(page.items, page.keys, strict=True))
-    edges = edges_of(edge, pairs, lambda pair: node(pair[0]), lambda pair: encode_cursor(*pair[1]))
-    return connection(conn, edges, page.has_next)
+    """A connection of a service page (its cursors are the row id of each item)."""
+    pairs = list(zip(page.items, page.ids, strict=True))
+    edges = edges_of(edge, pairs, lambda pair: node(pair[0]), lambda pair: row_cursor(pair[1]))
+    return connection(conn, edges, page.has_next, None, asked)
 
 
-def empty(conn: Callable[..., C]) -> C:
+def empty(conn: Callable[..., C], asked: Window) -> C:
     """A connection with nothing in it (an unknown customer)."""
-    return connection(conn, [], False)
+    return connection(conn, [], False, None, asked)

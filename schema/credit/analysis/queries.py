@@ -8,14 +8,12 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from domain import roles, texts
+from domain import roles
 from domain.credit.behaviour import DEFAULT_WINDOW_MONTHS
 from domain.errors import DomainError
 from schema.context import Context
 from schema.credit.analysis.enums import ExternalRecordKind
 from schema.credit.analysis.pages import (
-    AFTER_NOTE,
-    FIRST_NOTE,
     customer_uuid,
     empty,
     page_of,
@@ -32,8 +30,9 @@ from schema.credit.analysis.types import (
     PaymentBehaviour,
 )
 from schema.errors import coded_error
-from schema.input_rules import text_arg
+from schema.paging import After, Before, First, Last
 from schema.permissions import allow, roles_note
+from schema.relay import seek_of
 from services.credit import analysis
 from services.credit.payment_behaviour import payment_behaviour
 
@@ -52,16 +51,22 @@ class CreditAnalysisQuery:
         self,
         info: Info[Context, Any],
         customer_id: Annotated[strawberry.ID, CUSTOMER],
-        first: Annotated[int | None, strawberry.argument(description=FIRST_NOTE)] = 20,
-        after: Annotated[str | None, text_arg(AFTER_NOTE, texts.CURSOR)] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> FinancialStatementConnection:
-        size, cursor = paging(first, after)
+        asked = paging(first, after, last, before)
         raw = customer_uuid(customer_id)
         if raw is None:
-            return empty(FinancialStatementConnection)
-        page = await analysis.statements_page(info.context.session, raw, size, cursor)
+            return empty(FinancialStatementConnection, asked)
+        page = await analysis.statements_page(info.context.session, raw, asked.size, seek_of(asked))
         return page_of(
-            FinancialStatementConnection, FinancialStatementEdge, page, FinancialStatement.build
+            FinancialStatementConnection,
+            FinancialStatementEdge,
+            page,
+            FinancialStatement.build,
+            asked,
         )
 
     @strawberry.field(
@@ -118,19 +123,22 @@ class CreditAnalysisQuery:
             ExternalRecordKind | None,  # type: ignore[valid-type]
             strawberry.argument(description="Only this kind."),
         ] = None,
-        first: Annotated[int | None, strawberry.argument(description=FIRST_NOTE)] = 20,
-        after: Annotated[str | None, text_arg(AFTER_NOTE, texts.CURSOR)] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> ExternalCreditRecordConnection:
-        size, cursor = paging(first, after)
+        asked = paging(first, after, last, before)
         raw = customer_uuid(customer_id)
         if raw is None:
-            return empty(ExternalCreditRecordConnection)
+            return empty(ExternalCreditRecordConnection, asked)
         page = await analysis.external_records_page(
-            info.context.session, raw, kind.value if kind else None, size, cursor
+            info.context.session, raw, kind.value if kind else None, asked.size, seek_of(asked)
         )
         return page_of(
             ExternalCreditRecordConnection,
             ExternalCreditRecordEdge,
             page,
             ExternalCreditRecord.build,
+            asked,
         )

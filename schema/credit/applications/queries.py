@@ -7,13 +7,13 @@ A customer has a handful of each a year, so a page is cut from the customer's wh
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from operator import attrgetter
 from typing import Annotated, Any, TypeVar
 
 import strawberry
-from graphql import GraphQLError
 from strawberry.types import Info
 
-from domain import roles, texts
+from domain import roles
 from schema.context import Context
 from schema.credit.applications.enums import ApplicationStatusEnum
 from schema.credit.applications.review_mutations import CreditFilePolicy
@@ -28,15 +28,13 @@ from schema.credit.applications.types import (
     CreditReviewConnection,
     CreditReviewEdge,
 )
-from schema.credit.limits.queries import _id, _size
-from schema.input_rules import text_arg
+from schema.credit.limits.queries import _asked, _id
+from schema.paging import After, Before, First, Last
 from schema.permissions import allow, roles_note
-from schema.relay import connection, decode_cursor, edges_of, encode_cursor
+from schema.relay import Window, connection, edges_of, row_cursor, slice_of
 from services.credit import agreements, application_reads, file_policy, reviews
 
 READ = roles.READ_CREDIT_APPLICATIONS
-FIRST = strawberry.argument(description="Page size, 1-100.")
-AFTER = text_arg("Cursor from a previous page.", texts.CURSOR)
 CUSTOMER = strawberry.argument(description="Global id of the customer.")
 R = TypeVar("R")
 
@@ -46,18 +44,12 @@ def _page(
     conn: Callable[..., Any],
     items: Sequence[R],
     build: Callable[[R], Any],
-    after: str | None,
-    size: int,
+    asked: Window,
 ) -> Any:
-    start = 0
-    if after:
-        position = decode_cursor(after)[0]
-        if not isinstance(position, int) or position < 0:
-            raise GraphQLError("Malformed cursor", extensions={"code": "BAD_USER_INPUT"})
-        start = position + 1
-    window = list(enumerate(items))[start : start + size]
-    edges = edges_of(edge, window, lambda p: build(p[1]), lambda p: encode_cursor(p[0], p[1].id))
-    return connection(conn, edges, start + size < len(items))
+    ident = attrgetter("id")
+    page, more = slice_of(items, asked, ident)
+    edges = edges_of(edge, page, build, lambda item: row_cursor(ident(item)))
+    return connection(conn, edges, more, None, asked)
 
 
 @strawberry.type
@@ -73,17 +65,19 @@ class CreditApplicationQuery:
         status: Annotated[
             ApplicationStatusEnum | None, strawberry.argument(description="Only this status.")
         ] = None,
-        first: Annotated[int | None, FIRST] = 20,
-        after: Annotated[str | None, AFTER] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> CreditApplicationConnection:
-        size = _size(info, first)
+        asked = _asked(info, first, after, last, before)
         customer = _id(customer_id, "Customer")
         items = await application_reads.for_customer(
             info.context.session, customer, status.value if status else None
         )
         return _page(
             CreditApplicationEdge, CreditApplicationConnection, items,
-            CreditApplication.build, after, size,
+            CreditApplication.build, asked,
         )  # fmt: skip
 
     @strawberry.field(
@@ -94,15 +88,17 @@ class CreditApplicationQuery:
         self,
         info: Info[Context, Any],
         customer_id: Annotated[strawberry.ID, CUSTOMER],
-        first: Annotated[int | None, FIRST] = 20,
-        after: Annotated[str | None, AFTER] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> CreditAgreementConnection:
-        size = _size(info, first)
+        asked = _asked(info, first, after, last, before)
         customer = _id(customer_id, "Customer")
         items = await agreements.for_customer(info.context.session, customer)
         return _page(
             CreditAgreementEdge, CreditAgreementConnection, items,
-            CreditAgreement.build, after, size,
+            CreditAgreement.build, asked,
         )  # fmt: skip
 
     @strawberry.field(
@@ -114,15 +110,15 @@ class CreditApplicationQuery:
         self,
         info: Info[Context, Any],
         customer_id: Annotated[strawberry.ID, CUSTOMER],
-        first: Annotated[int | None, FIRST] = 20,
-        after: Annotated[str | None, AFTER] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> CreditReviewConnection:
-        size = _size(info, first)
+        asked = _asked(info, first, after, last, before)
         customer = _id(customer_id, "Customer")
         items = (await reviews.for_customer(info.context.session, [customer]))[customer]
-        return _page(
-            CreditReviewEdge, CreditReviewConnection, items, CreditReview.build, after, size
-        )
+        return _page(CreditReviewEdge, CreditReviewConnection, items, CreditReview.build, asked)
 
     @strawberry.field(
         description="The credit-file completeness policy and review interval in force."

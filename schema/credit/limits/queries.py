@@ -45,23 +45,23 @@ from schema.credit.limits.types import (
 )
 from schema.input_rules import text_arg
 from schema.mutation import refusal_of
+from schema.paging import After, Before, First, Last
 from schema.permissions import allow, roles_note
 from schema.relay import (
     InvalidId,
+    Window,
     connection,
-    decode_cursor,
     edges_of,
-    encode_cursor,
     from_global_id,
+    row_cursor,
+    seek_of,
+    window,
 )
-from schema.relay import page_size as relay_page_size
 from services.credit import check, class_policy, decisions, exposure, holds, limit_views, orders
 from services.credit import rates as rate_service
 
 READ = roles.READ_CREDIT_LIMITS
 AUDIT = roles.READ_CREDIT_DECISIONS
-FIRST = strawberry.argument(description="Page size, 1-100.")
-AFTER = text_arg("Cursor from a previous page.", texts.CURSOR)
 CUSTOMER = strawberry.argument(description="Global id of the customer.")
 AS_OF = strawberry.argument(description="Business date (limits, rates, lateness); default today.")
 
@@ -73,17 +73,18 @@ def _id(global_id: str | None, expected: str, field: str = "id") -> Any:
     return from_global_id(global_id, expected, field)[1]
 
 
-def _size(info: Info[Context, Any], first: int | None) -> int:
-    return relay_page_size(first, info.context.runtime.settings.max_page_size)
+def _asked(info: Info[Context, Any], *args: Any) -> Window:
+    """The paging arguments (first, after, last, before) checked."""
+    return window(*args, info.context.runtime.settings.max_page_size)
 
 
 def _page(
     edge: Any, conn: Any, items: Sequence[Any], more: bool, build: Callable[[Any], Any],
-    key: Callable[[Any], Any],
+    asked: Window,
 ) -> Any:  # fmt: skip
-    """A connection over a page of service results, cursors from their sort keys."""
-    edges = edges_of(edge, items, build, lambda item: encode_cursor(key(item), item.id))
-    return connection(conn, edges, more)
+    """A connection over a page of service results, cursors from their row ids."""
+    edges = edges_of(edge, items, build, lambda item: row_cursor(item.id))
+    return connection(conn, edges, more, None, asked)
 
 
 @strawberry.type(description="Credit limit, exposure and decision-log reads.")
@@ -106,17 +107,18 @@ class CreditLimitQuery:
         info: Info[Context, Any],
         base: Annotated[str | None, text_arg("Base currency.", texts.CURRENCY)] = None,
         quote: Annotated[str | None, text_arg("Quote currency.", texts.CURRENCY)] = None,
-        first: Annotated[int | None, FIRST] = 20,
-        after: Annotated[str | None, AFTER] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> ExchangeRateConnection:
+        asked = _asked(info, first, after, last, before)
         items, more = await rate_service.rates_page(
-            info.context.session, base=base, quote=quote,
-            after=decode_cursor(after)[0] if after else None, first=_size(info, first),
-        )  # fmt: skip
+            info.context.session, base=base, quote=quote, after=seek_of(asked), first=asked.size
+        )
         return _page(
-            ExchangeRateEdge, ExchangeRateConnection, items, more, ExchangeRate.build,
-            lambda r: r.seq,
-        )  # fmt: skip
+            ExchangeRateEdge, ExchangeRateConnection, items, more, ExchangeRate.build, asked
+        )
 
     @strawberry.field(
         description="The limit the tenant's formula recommends for a customer, with its "
@@ -152,18 +154,17 @@ class CreditLimitQuery:
         self,
         info: Info[Context, Any],
         customer_id: Annotated[strawberry.ID, CUSTOMER],
-        first: Annotated[int | None, FIRST] = 20,
-        after: Annotated[str | None, AFTER] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> CreditLimitConnection:
+        asked = _asked(info, first, after, last, before)
         customer = _id(customer_id, "Customer")
         items, more = await limit_views.history(
-            info.context.session, customer,
-            decode_cursor(after)[0] if after else None, _size(info, first),
-        )  # fmt: skip
-        return _page(
-            CreditLimitEdge, CreditLimitConnection, items, more, CreditLimit.build,
-            lambda r: r.seq,
-        )  # fmt: skip
+            info.context.session, customer, seek_of(asked), asked.size
+        )
+        return _page(CreditLimitEdge, CreditLimitConnection, items, more, CreditLimit.build, asked)
 
     @strawberry.field(
         description="Limit requests, newest first (PENDING ones wait for approval)."
@@ -177,20 +178,23 @@ class CreditLimitQuery:
             RequestStatusEnum | None, strawberry.argument(description="Only this status.")
         ] = None,
         customer_id: Annotated[strawberry.ID | None, CUSTOMER] = None,
-        first: Annotated[int | None, FIRST] = 20,
-        after: Annotated[str | None, AFTER] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> CreditLimitRequestConnection:
+        asked = _asked(info, first, after, last, before)
         customer = _id(customer_id, "Customer")
         items, more = await limit_views.requests_page(
             info.context.session,
             customer_id=customer,
             status=status.value if status else None,
-            after=decode_cursor(after) if after else None,
-            first=_size(info, first),
+            after=seek_of(asked),
+            first=asked.size,
         )
         return _page(
             CreditLimitRequestEdge, CreditLimitRequestConnection, items, more,
-            CreditLimitRequest.build, lambda r: r.requested_at,
+            CreditLimitRequest.build, asked,
         )  # fmt: skip
 
     @strawberry.field(
@@ -236,21 +240,21 @@ class CreditLimitQuery:
         open_only: Annotated[
             bool, strawberry.argument(description="Only those still counting as exposure.")
         ] = False,
-        first: Annotated[int | None, FIRST] = 20,
-        after: Annotated[str | None, AFTER] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> SalesOrderConnection:
+        asked = _asked(info, first, after, last, before)
         customer = _id(customer_id, "Customer")
         items, more = await orders.orders_page(
             info.context.session,
             customer_id=customer,
             open_only=open_only,
-            after=decode_cursor(after) if after else None,
-            first=_size(info, first),
+            after=seek_of(asked),
+            first=asked.size,
         )
-        return _page(
-            SalesOrderEdge, SalesOrderConnection, items, more, SalesOrder.build,
-            lambda o: o.created_at,
-        )  # fmt: skip
+        return _page(SalesOrderEdge, SalesOrderConnection, items, more, SalesOrder.build, asked)
 
     @strawberry.field(
         description="A customer's reservations, newest first." + roles_note(READ),
@@ -263,17 +267,19 @@ class CreditLimitQuery:
         live_only: Annotated[
             bool, strawberry.argument(description="Only those holding headroom now.")
         ] = True,
-        first: Annotated[int | None, FIRST] = 20,
-        after: Annotated[str | None, AFTER] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> CreditReservationConnection:
+        asked = _asked(info, first, after, last, before)
         customer = _id(customer_id, "Customer")
         items, more = await check.reservations_of(
-            info.context.session, customer, live_only,
-            decode_cursor(after) if after else None, _size(info, first),
-        )  # fmt: skip
+            info.context.session, customer, live_only, seek_of(asked), asked.size
+        )
         return _page(
             CreditReservationEdge, CreditReservationConnection, items, more,
-            CreditReservation.build, lambda r: r.created_at,
+            CreditReservation.build, asked,
         )  # fmt: skip
 
     @strawberry.field(
@@ -288,21 +294,23 @@ class CreditLimitQuery:
         kind: Annotated[
             DecisionKindEnum | None, strawberry.argument(description="Only this kind.")
         ] = None,
-        first: Annotated[int | None, FIRST] = 20,
-        after: Annotated[str | None, AFTER] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> CreditDecisionConnection:
+        asked = _asked(info, first, after, last, before)
         customer = _id(customer_id, "Customer")
         items, more = await decisions.page(
             info.context.session,
             customer_id=customer,
             kind=kind.value if kind else None,
-            after=decode_cursor(after)[0] if after else None,
-            first=_size(info, first),
+            after=seek_of(asked),
+            first=asked.size,
         )
         return _page(
-            CreditDecisionEdge, CreditDecisionConnection, items, more, CreditDecision.build,
-            lambda d: d.seq,
-        )  # fmt: skip
+            CreditDecisionEdge, CreditDecisionConnection, items, more, CreditDecision.build, asked
+        )
 
     @strawberry.field(
         description="Recompute a logged decision from its snapshot with the same pure rules "

@@ -8,13 +8,11 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from domain import roles, texts
+from domain import roles
 from domain.dates import check_date, shift
 from domain.errors import DomainError
 from schema.context import Context
 from schema.credit.analysis.pages import (
-    AFTER_NOTE,
-    FIRST_NOTE,
     customer_uuid,
     empty,
     page_of,
@@ -39,9 +37,9 @@ from schema.credit.scoring.types import (
     ScorecardVersionEdge,
 )
 from schema.errors import coded_error
-from schema.input_rules import text_arg
+from schema.paging import After, Before, First, Last
 from schema.permissions import allow, roles_note
-from schema.relay import from_global_id
+from schema.relay import from_global_id, seek_of
 from services.credit import scoring_reads, simulation
 from services.credit.paging import MAX_PAGE
 from services.credit.scorecards import active_version, versions_page
@@ -66,13 +64,19 @@ class CreditScoringQuery:
     async def scorecard_versions(
         self,
         info: Info[Context, Any],
-        first: Annotated[int | None, strawberry.argument(description=FIRST_NOTE)] = 20,
-        after: Annotated[str | None, text_arg(AFTER_NOTE, texts.CURSOR)] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> ScorecardVersionConnection:  # type: ignore[valid-type]
-        size, cursor = paging(first, after)
-        page = await versions_page(info.context.session, size, cursor)
+        asked = paging(first, after, last, before)
+        page = await versions_page(info.context.session, asked.size, seek_of(asked))
         return page_of(
-            ScorecardVersionConnection, ScorecardVersionEdge, page, ScorecardVersionType.build
+            ScorecardVersionConnection,
+            ScorecardVersionEdge,
+            page,
+            ScorecardVersionType.build,
+            asked,
         )
 
     @strawberry.field(
@@ -93,15 +97,19 @@ class CreditScoringQuery:
         self,
         info: Info[Context, Any],
         customer_id: Annotated[strawberry.ID, CUSTOMER],
-        first: Annotated[int | None, strawberry.argument(description=FIRST_NOTE)] = 20,
-        after: Annotated[str | None, text_arg(AFTER_NOTE, texts.CURSOR)] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> CreditScoreConnection:  # type: ignore[valid-type]
-        size, cursor = paging(first, after)
+        asked = paging(first, after, last, before)
         raw = customer_uuid(customer_id)
         if raw is None:
-            return empty(CreditScoreConnection)
-        page = await scoring_reads.scores_page(info.context.session, raw, size, cursor)
-        return page_of(CreditScoreConnection, CreditScoreEdge, page, CreditScore.build)
+            return empty(CreditScoreConnection, asked)
+        page = await scoring_reads.scores_page(
+            info.context.session, raw, asked.size, seek_of(asked)
+        )
+        return page_of(CreditScoreConnection, CreditScoreEdge, page, CreditScore.build, asked)
 
     @strawberry.field(
         description="A customer's class changes, newest first." + roles_note(READ),
@@ -111,15 +119,21 @@ class CreditScoringQuery:
         self,
         info: Info[Context, Any],
         customer_id: Annotated[strawberry.ID, CUSTOMER],
-        first: Annotated[int | None, strawberry.argument(description=FIRST_NOTE)] = 20,
-        after: Annotated[str | None, text_arg(AFTER_NOTE, texts.CURSOR)] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> ClassChangeConnection:  # type: ignore[valid-type]
-        size, cursor = paging(first, after)
+        asked = paging(first, after, last, before)
         raw = customer_uuid(customer_id)
         if raw is None:
-            return empty(ClassChangeConnection)
-        page = await scoring_reads.history_page(info.context.session, raw, size, cursor)
-        return page_of(ClassChangeConnection, ClassChangeEdge, page, CreditClassChange.from_entry)
+            return empty(ClassChangeConnection, asked)
+        page = await scoring_reads.history_page(
+            info.context.session, raw, asked.size, seek_of(asked)
+        )
+        return page_of(
+            ClassChangeConnection, ClassChangeEdge, page, CreditClassChange.from_entry, asked
+        )
 
     @strawberry.field(
         description="Class overrides, newest first; pending ones await a second credit "
@@ -136,19 +150,21 @@ class CreditScoringQuery:
             OverrideStatus | None,  # type: ignore[valid-type]
             strawberry.argument(description="Only this status."),
         ] = None,
-        first: Annotated[int | None, strawberry.argument(description=FIRST_NOTE)] = 20,
-        after: Annotated[str | None, text_arg(AFTER_NOTE, texts.CURSOR)] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> ClassOverrideConnection:  # type: ignore[valid-type]
-        size, cursor = paging(first, after)
+        asked = paging(first, after, last, before)
         raw = None
         if customer_id is not None:
             raw = customer_uuid(customer_id)
             if raw is None:
-                return empty(ClassOverrideConnection)
+                return empty(ClassOverrideConnection, asked)
         page = await scoring_reads.overrides_page(
-            info.context.session, raw, status.value if status else None, size, cursor
+            info.context.session, raw, status.value if status else None, asked.size, seek_of(asked)
         )
-        return page_of(ClassOverrideConnection, ClassOverrideEdge, page, ClassOverride.build)
+        return page_of(ClassOverrideConnection, ClassOverrideEdge, page, ClassOverride.build, asked)
 
     @strawberry.field(
         description="Score every active customer with a version (usually a draft) against the "
