@@ -16,7 +16,9 @@ from schema.closing.types import BadDebtCase, ProvisionRun, WriteOffProposal
 from schema.context import Context
 from schema.input_rules import text
 from schema.jobs.types import Job
+from schema.ledger import loaders as ledger_loaders
 from schema.ledger.mutations.postings import KEY, KEY_NOTE
+from schema.ledger.types import Payment
 from schema.mutation import INPUT, decode, respond
 from schema.permissions import allow, roles_note
 from services.closing import provisions, writeoffs
@@ -110,6 +112,11 @@ class RecordLessonsInput:
 @strawberry.type(description="Result of a bad-debt case mutation.")
 class BadDebtCasePayload(CLOSING.payload):
     case: BadDebtCase | None = strawberry.field(default=None, description="The case.")
+    payment: Payment | None = strawberry.field(
+        default=None,
+        description="recordRecovery: the recovery's payment (`isRecovery`); reversing it with "
+        "reversePayment undoes the recovery.",
+    )
 
 
 def _show_step(
@@ -136,7 +143,13 @@ def _show_case(
 
     async def show(step: writeoffs.CaseStep) -> dict[str, Any]:
         case = await closing_reads.case(info.context.session, step.case_id)
-        return {"case": BadDebtCase.build(case) if case else None}
+        shown: dict[str, Any] = {"case": BadDebtCase.build(case) if case else None}
+        if step.payment_id is not None:
+            paid = await info.context.loader("payments", ledger_loaders.payments).load(
+                step.payment_id
+            )
+            shown["payment"] = Payment.from_row(paid) if paid else None
+        return shown
 
     return show
 

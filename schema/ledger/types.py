@@ -175,6 +175,10 @@ class Payment(Node):
     status: str = strawberry.field(description="POSTED or REVERSED.")
     reversal_reason: str | None = strawberry.field(description="Why it was reversed.")
     created_at: datetime = strawberry.field(description="When it was posted.")
+    is_recovery: bool = strawberry.field(
+        description="Cash recovered on a written-off debt (recordRecovery), not allocated to "
+        "invoices; reversing it takes it off the bad-debt case's recovered amount."
+    )
 
     @strawberry.field(description="The paying customer.")
     async def customer(self, info: Info[Context, Any]) -> Customer | None:
@@ -203,6 +207,7 @@ class Payment(Node):
             status=record.status,
             reversal_reason=record.reversal_reason,
             created_at=record.created_at,
+            is_recovery=record.is_recovery,
         )
 
 
