@@ -35,7 +35,7 @@ COLUMNS = {
     ),
     "payments": (
         ("external_id", "customer_code", "received_on", "amount", "currency"),
-        ("method", "reference"),
+        ("method", "reference", "invoice"),
     ),
 }
 
@@ -118,6 +118,7 @@ def _row(kind: str, raw: dict[str, str]) -> ImportRow:
         received_on=raw["received_on"],
         method=raw.get("method") or "BANK_TRANSFER",
         reference=raw.get("reference") or None,
+        invoice=raw.get("invoice") or None,
     )
 
 

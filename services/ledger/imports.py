@@ -30,6 +30,7 @@ from domain.errors import DomainError
 from domain.money import Money
 from domain.terms import schedule
 from services.configuration.terms import terms_for
+from services.ledger import import_targets
 from services.ledger.invoices import max_document, positive_money
 from services.ledger.payments import METHODS, TOPIC_PAYMENT
 from services.ledger.records import ImportOutcome, RowOutcome, RowStatus
@@ -54,6 +55,7 @@ class ImportRow:
     received_on: date | str | None = None
     method: str = "BANK_TRANSFER"
     reference: str | None = None
+    invoice: str | None = None  # a payment's invoice (number or id) to allocate to first
 
 
 def _date(value: date | str | None, field: str, errors: list[DomainError]) -> date | None:
@@ -79,6 +81,7 @@ ROW_TEXTS = (
     ("order_ref", "orderRef", texts.REFERENCE),
     ("method", "method", texts.CODE),
     ("reference", "reference", texts.REFERENCE),
+    ("invoice", "invoice", texts.REFERENCE),
 )
 
 
@@ -288,9 +291,11 @@ async def import_invoices(uow: UnitOfWork, rows: list[ImportRow]) -> ImportOutco
 
 
 async def import_payments(uow: UnitOfWork, rows: list[ImportRow]) -> ImportOutcome:
-    """Post the valid payments of a batch, each allocated oldest-due-first."""
+    """Post the valid payments of a batch, each allocated to the invoice it names first (if it
+    names one), then oldest due first."""
     _check_size(rows)
     known = await _customers(uow, {r.customer_code for r in rows})
+    named = await import_targets.resolve(uow, {r.invoice for r in rows if r.invoice})
     existing = await _existing(uow, payments, {r.external_id for r in rows})
     results: list[RowOutcome | None] = []
     pending: list[tuple[int, dict[str, Any]]] = []
@@ -309,6 +314,7 @@ async def import_payments(uow: UnitOfWork, rows: list[ImportRow]) -> ImportOutco
             row.currency,
             row.method,
             row.reference,
+            *((row.invoice,) if row.invoice else ()),  # rows without one hash as before
         )
         settled = _settled_by_external_id(index, ext, digest, seen, existing)
         if settled is not None:
@@ -322,6 +328,7 @@ async def import_payments(uow: UnitOfWork, rows: list[ImportRow]) -> ImportOutco
         if row.method not in METHODS:
             errors.append(DomainError("INVALID_INPUT", f"method is one of {METHODS}", "method"))
         money = positive_money(row, "amount", errors, maximum)
+        named_id = import_targets.check(named, row.invoice, customer, money, errors)
         if errors:
             results.append(_refused(index, *errors))
             continue
@@ -342,6 +349,7 @@ async def import_payments(uow: UnitOfWork, rows: list[ImportRow]) -> ImportOutco
                     "reference": row.reference,
                     "fingerprint": digest,
                     "created_by": uow.actor.subject,
+                    "named_invoice_id": named_id,
                 },
             )
         )
@@ -370,33 +378,47 @@ async def _post_payments(
     return [(index, _posted(index, values, inserted, found)) for index, values in pending]
 
 
+def _allocation(
+    uow: UnitOfWork, payment: dict[str, Any], invoice_id: UUID, amount: int
+) -> dict[str, Any]:
+    """One PAYMENT allocation entry of an imported payment, as the bulk insert takes it."""
+    return {
+        "tenant_id": uow.tenant_id,
+        "invoice_id": invoice_id,
+        "currency": payment["currency"],
+        "kind": "PAYMENT",
+        "payment_id": payment["id"],
+        "amount_minor": amount,
+        "effective_on": payment["received_on"],
+        "created_by": uow.actor.subject,
+    }
+
+
 async def _allocate_oldest_first(uow: UnitOfWork, posted: list[dict[str, Any]]) -> None:
     """Allocate each new payment oldest due first, in the batch's order, set-wise: one
     statement locks the customers' open invoices (id order) and plans every allocation
     (dbschema.queries.ledger.plan_oldest_first, the rule of
-    domain.allocation.allocate_batch_oldest_first), three more write them."""
+    domain.allocation.allocate_batch_oldest_first), three more write them. Payments that name
+    an invoice first take from it (services.ledger.import_targets), only the rest is planned."""
+    by_id = {p["id"]: p for p in posted}
+    amounts = {p["id"]: p["amount_minor"] for p in posted}
+    if any(p["named_invoice_id"] for p in posted):
+        named_lines, amounts = await import_targets.allocate_named(uow, posted)
+        lines = [_allocation(uow, by_id[pid], iid, amount) for pid, iid, amount in named_lines]
+        await post_payment_allocations_bulk(uow.conn, lines, {})
     plan = await plan_oldest_first(
         uow.conn,
-        [(p["id"], p["customer_id"], p["currency"], p["amount_minor"]) for p in posted],
+        [
+            (p["id"], p["customer_id"], p["currency"], amounts[p["id"]])
+            for p in posted
+            if amounts[p["id"]] > 0
+        ],
     )
-    by_id = {p["id"]: p for p in posted}
-    lines: list[dict[str, Any]] = []
-    left_over: dict[UUID, int] = {}
+    lines = []
+    left_over = {pid: a for pid, a in amounts.items() if a != by_id[pid]["amount_minor"]}
     for payment_id, invoice_id, amount in plan:
-        payment = by_id[payment_id]
-        lines.append(
-            {
-                "tenant_id": uow.tenant_id,
-                "invoice_id": invoice_id,
-                "currency": payment["currency"],
-                "kind": "PAYMENT",
-                "payment_id": payment_id,
-                "amount_minor": amount,
-                "effective_on": payment["received_on"],
-                "created_by": uow.actor.subject,
-            }
-        )
-        left_over[payment_id] = left_over.get(payment_id, payment["amount_minor"]) - amount
+        lines.append(_allocation(uow, by_id[payment_id], invoice_id, amount))
+        left_over[payment_id] = left_over.get(payment_id, amounts[payment_id]) - amount
     await post_payment_allocations_bulk(uow.conn, lines, left_over)
     await record_events(
         uow.conn,
