@@ -163,14 +163,18 @@ def prepare_multiprocess_metrics(directory: Path) -> None:
 
 
 def _worker(args: argparse.Namespace) -> int:
+    """Dramatiq's own command, with the platform's JSON log lines in every process."""
+    from dramatiq.cli import main as dramatiq_main
+    from dramatiq.cli import make_argument_parser
+
+    from infra.logs import configure
     from services.jobs.catalogue import SPECS
 
-    load()  # fail loudly on bad settings before forking
-    cmd = [
-        sys.executable,
-        "-m",
-        "dramatiq",
+    settings = load()  # fail loudly on bad settings before forking
+    configure(settings.log_level)  # the supervising process; jobs.worker does its children
+    argv = [
         "jobs.worker",
+        "--skip-logging",
         "--processes",
         str(args.processes),
         "--threads",
@@ -178,8 +182,7 @@ def _worker(args: argparse.Namespace) -> int:
         "--queues",
         *sorted({spec.queue for spec in SPECS}),
     ]
-    os.execv(sys.executable, cmd)
-    return 0  # pragma: no cover  (execv does not return)
+    return int(dramatiq_main(make_argument_parser().parse_args(argv)))
 
 
 def _scheduler(args: argparse.Namespace) -> int:

@@ -1,7 +1,9 @@
 """CSV upload of invoices and payments: the same import as the GraphQL mutations.
 
-A structurally malformed file (not UTF-8, missing columns, ragged rows, too many rows) is a
-400 and nothing is written; a row whose values are wrong comes back by index, like the
+The file is UTF-8 (BOM or not) or GBK/GB18030, comma, semicolon or tab separated, sent as the
+body or as the file field of a multipart form (api/csv_text.py). A structurally malformed file
+(unreadable encoding, missing columns, ragged rows, too many rows) is a 400 and nothing is
+written; a row whose values are wrong comes back by index, like the
 mutations, while the valid rows post.
 """
 
@@ -14,6 +16,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from api import csv_text
 from api.routes import error_response, principal_or_error
 from domain import roles
 from domain.errors import DomainError
@@ -32,7 +35,7 @@ COLUMNS = {
     ),
     "payments": (
         ("external_id", "customer_code", "received_on", "amount", "currency"),
-        ("method", "reference"),
+        ("method", "reference", "invoice"),
     ),
 }
 
@@ -56,21 +59,21 @@ def _normalise(name: str) -> str:
 def parse_csv(body: bytes, kind: str) -> list[dict[str, str]]:
     """The data rows as dicts of the known columns, or MalformedCsv saying why."""
     try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise MalformedCsv(f"not UTF-8 at byte {exc.start}") from None
+        read_as = csv_text.read(body)
+    except csv_text.UnreadableCsv as exc:
+        raise MalformedCsv(str(exc)) from None
+    text = read_as.text
     if "\x00" in text:  # PostgreSQL text cannot hold NUL; GraphQL refuses it the same way
         raise MalformedCsv(f"NUL (U+0000) character at offset {text.index(chr(0))}")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=read_as.delimiter, strict=True)
     try:
         header = next(reader, None)
         if not header:
             raise MalformedCsv("empty file: a header row is required")
         names = [_normalise(h) for h in header]
         required, optional = COLUMNS[kind]
-        missing = [c for c in required if c not in names]
-        if missing:
-            raise MalformedCsv(f"missing columns: {', '.join(missing)}")
+        if any(c not in names for c in required):
+            raise MalformedCsv(csv_text.why_columns_missing(header, required, names, read_as))
         unknown = [h for h, n in zip(header, names, strict=True) if n not in required + optional]
         if unknown:
             raise MalformedCsv(f"unknown columns: {', '.join(unknown)}")
@@ -115,6 +118,7 @@ def _row(kind: str, raw: dict[str, str]) -> ImportRow:
         received_on=raw["received_on"],
         method=raw.get("method") or "BANK_TRANSFER",
         reference=raw.get("reference") or None,
+        invoice=raw.get("invoice") or None,
     )
 
 
@@ -144,7 +148,8 @@ async def read_body(request: Request) -> bytes | Response:
 
 
 async def import_csv(request: Request) -> Response:
-    """POST /imports/invoices.csv or /imports/payments.csv with a bearer token and text/csv."""
+    """POST /imports/invoices.csv or /imports/payments.csv with a bearer token: text/csv, or
+    multipart/form-data with the file in field `file`."""
     kind = request.path_params["kind"]
     if kind not in COLUMNS:
         return error_response(
@@ -158,8 +163,8 @@ async def import_csv(request: Request) -> Response:
     if isinstance(body, Response):
         return body
     try:
-        raw_rows = parse_csv(body, kind)
-    except MalformedCsv as exc:
+        raw_rows = parse_csv(await csv_text.upload_bytes(request, body), kind)
+    except (MalformedCsv, csv_text.UnreadableCsv) as exc:
         return error_response(400, "MALFORMED_CSV", str(exc))
     service = (
         import_service.import_invoices if kind == "invoices" else import_service.import_payments

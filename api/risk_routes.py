@@ -11,11 +11,12 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from api.routes import error_response, principal_or_error
+from api.routes import document_response, error_response, principal_or_error
 from domain import roles
 from domain.errors import DomainError, ValidationFailed
 from domain.money import Money
 from schema.relay import from_global_id, to_global_id
+from services.delivery.letterhead import file_name
 from services.read_session import ReadSession
 from services.risk import documents, factoring_reconcile
 from services.risk.factoring_reconcile import StatementLineIn
@@ -47,19 +48,13 @@ async def risk_document_pdf(request: Request) -> Response:
         document_id = from_global_id(request.path_params["id"], "RiskDocument")[1]
     except DomainError:
         return error_response(404, "NOT_FOUND", "Document not found")
-    pdf = await documents.document_pdf(
+    kept = await documents.document_pdf(
         request.app.state.runtime.engine, principal.tenant_id, document_id, lang
     )
-    if pdf is None:
+    if kept is None:
         return error_response(404, "NOT_FOUND", "Document not found")
-    return Response(
-        pdf,
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": f'inline; filename="risk-document-{lang}.pdf"',
-            "Cache-Control": "no-store",
-        },
-    )
+    filename = file_name("risk-document", kept.customer_code, kept.made_on, lang, "pdf")
+    return document_response(kept.content, "application/pdf", filename)
 
 
 def parse_statement(body: bytes) -> list[StatementLineIn]:

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from datetime import date
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from starlette.requests import Request
@@ -99,14 +100,9 @@ async def credit_file_pdf(request: Request) -> Response:
         await session.close()
     if report is None:
         return error_response(404, "NOT_FOUND", "Customer not found")
-    return Response(
-        await reports.render_pdf(report, lang),
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": f'inline; filename="credit-file-{lang}.pdf"',
-            "Cache-Control": "no-store",
-        },
-    )
+    on = report.generated_at.astimezone(ZoneInfo(report.time_zone)).date()
+    filename = file_name("credit-file", report.code, on, lang, "pdf")
+    return document_response(await reports.render_pdf(report, lang), "application/pdf", filename)
 
 
 @asynccontextmanager

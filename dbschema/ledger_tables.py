@@ -164,6 +164,8 @@ payments = sa.Table(
     sa.Column("reversed_at", sa.DateTime(timezone=True)),
     sa.Column("reversal_reason", sa.Text),
     sa.Column("is_recovery", sa.Boolean, nullable=False, server_default=sa.false()),
+    # the bad-debt case a recovery recovers (reversing the payment undoes the recovery)
+    sa.Column("recovery_case_id", UUID(as_uuid=True)),
     sa.Column("fingerprint", sa.Text, nullable=False),
     *_created(),
     sa.PrimaryKeyConstraint("tenant_id", "id"),
@@ -175,6 +177,10 @@ payments = sa.Table(
         "unallocated_minor >= 0 AND unallocated_minor <= amount_minor", name="unallocated_in_range"
     ),
     sa.CheckConstraint("status IN ('POSTED','REVERSED')", name="status_known"),
+    sa.ForeignKeyConstraint(
+        ["tenant_id", "recovery_case_id"], ["bad_debt_cases.tenant_id", "bad_debt_cases.id"]
+    ),
+    sa.CheckConstraint("recovery_case_id IS NULL OR is_recovery", name="recovery_names_case"),
     sa.CheckConstraint(
         "method IN ('BANK_TRANSFER','CHEQUE','CASH','CARD','BILL','OTHER')", name="method_known"
     ),

@@ -56,6 +56,25 @@ def allocate_batch_oldest_first(
     return lines
 
 
+def allocate_named_first(
+    payments: Sequence[tuple[UUID, UUID | None, int]], open_minor: Mapping[UUID, int]
+) -> tuple[list[tuple[UUID, UUID, int]], dict[UUID, int]]:
+    """A batch of payments `(id, named invoice or None, amount)`: each that names an invoice
+    takes from it first, in batch order, at most what is still open there. Returns the
+    `(payment id, invoice id, amount)` lines and what each payment has left, which then goes
+    oldest due first (importPayments with an invoice reference per row)."""
+    still_open = dict(open_minor)
+    lines: list[tuple[UUID, UUID, int]] = []
+    left: dict[UUID, int] = {}
+    for payment_id, invoice_id, amount in payments:
+        take = min(amount, still_open.get(invoice_id, 0)) if invoice_id is not None else 0
+        if take > 0 and invoice_id is not None:
+            lines.append((payment_id, invoice_id, take))
+            still_open[invoice_id] -= take
+        left[payment_id] = amount - take
+    return lines, left
+
+
 @dataclass(frozen=True)
 class Target:
     """An invoice an explicit line names, as it stands under lock."""

@@ -77,3 +77,9 @@ def check_period(start: date, end: date, start_field: str, end_field: str) -> No
     """Both ends of a period in the range (each refusal names its own field)."""
     check_date(start, start_field)
     check_date(end, end_field)
+
+
+def month_end(day: date) -> date:
+    """The last day of the month containing `day`: a period named by any of its days."""
+    following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return following - timedelta(days=1)

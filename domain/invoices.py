@@ -21,3 +21,18 @@ def invoice_status(open_minor: int, written_off_minor: int) -> InvoiceStatus:
     if written_off_minor > 0:
         return InvoiceStatus.WRITTEN_OFF
     return InvoiceStatus.PAID
+
+
+def balances_on(
+    open_now_minor: int,
+    written_off_now_minor: int,
+    allocated_after_minor: int,
+    written_off_after_minor: int,
+) -> tuple[int, int]:
+    """An invoice's open and written-off amounts at the end of a day, from today's balances
+    and the entries dated after that day (they had not happened yet): open = amount minus the
+    entries effective on or before the day. The rule aging and receivablesKpis apply set-wise."""
+    return (
+        open_now_minor + allocated_after_minor,
+        written_off_now_minor - written_off_after_minor,
+    )

@@ -46,3 +46,11 @@ def check_approval(
 def fully_approved(required: frozenset[str], already: frozenset[str]) -> bool:
     """Whether nothing more is needed."""
     return required <= already
+
+
+def missing_roles(status: str, required: Iterable[str], approved: Iterable[str]) -> list[str]:
+    """Roles whose approval a proposal still waits for: none once it is decided (approved,
+    posted or rejected), else the required roles no one has approved in yet."""
+    if status != "PROPOSED":
+        return []
+    return sorted(set(required) - set(approved))

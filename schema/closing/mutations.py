@@ -11,12 +11,16 @@ import strawberry
 from strawberry.types import Info
 
 from domain import roles, texts
+from domain.dates import check_date, month_end
+from domain.errors import DomainError
 from schema.closing.errors import CLOSING
 from schema.closing.types import BadDebtCase, ProvisionRun, WriteOffProposal
 from schema.context import Context
 from schema.input_rules import text
 from schema.jobs.types import Job
+from schema.ledger import loaders as ledger_loaders
 from schema.ledger.mutations.postings import KEY, KEY_NOTE
+from schema.ledger.types import Payment
 from schema.mutation import INPUT, decode, respond
 from schema.permissions import allow, roles_note
 from services.closing import provisions, writeoffs
@@ -27,10 +31,18 @@ from services.jobs.reads import job_by_id
 from services.jobs.requests import request_job
 from services.uow import UnitOfWork
 
+PERIOD_NOTE = "Any day of the month: the run is for its last day (2026-10-15 means 2026-10-31)."
+PERIOD_END_DEPRECATED = "Use `period` (any day of the month), as statements do."
+
 
 @strawberry.input(description="Compute a month-end provision run (queued as a job).")
 class RunProvisionsInput:
-    period_end: date = strawberry.field(description="Period end, e.g. 2026-10-31.")
+    period: date | None = strawberry.field(default=None, description=PERIOD_NOTE)
+    period_end: date | None = strawberry.field(
+        default=None,
+        description="The run's date as given (before `period`).",
+        deprecation_reason=PERIOD_END_DEPRECATED,
+    )
 
 
 @strawberry.type(description="Result of runProvisions: the queued job.")
@@ -40,7 +52,24 @@ class RunProvisionsPayload(CLOSING.payload):
 
 @strawberry.input(description="Close a provision period: its run becomes final.")
 class CloseProvisionRunInput:
-    period_end: date = strawberry.field(description="Period end of the run.")
+    period: date | None = strawberry.field(default=None, description=PERIOD_NOTE)
+    period_end: date | None = strawberry.field(
+        default=None,
+        description="The run's date as given (before `period`).",
+        deprecation_reason=PERIOD_END_DEPRECATED,
+    )
+
+
+def run_date(period: date | None, period_end: date | None) -> date:
+    """A provision run's date: the last day of `period`'s month, else the deprecated
+    `periodEnd` as given; one of them is required."""
+    check_date(period_end, "periodEnd")
+    if period is not None:
+        check_date(period, "period")
+        return month_end(period)
+    if period_end is not None:
+        return period_end
+    raise DomainError("REQUIRED", "give period (any day of the month)", "period")
 
 
 @strawberry.type(description="Result of closeProvisionRun.")
@@ -110,6 +139,11 @@ class RecordLessonsInput:
 @strawberry.type(description="Result of a bad-debt case mutation.")
 class BadDebtCasePayload(CLOSING.payload):
     case: BadDebtCase | None = strawberry.field(default=None, description="The case.")
+    payment: Payment | None = strawberry.field(
+        default=None,
+        description="recordRecovery: the recovery's payment (`isRecovery`); reversing it with "
+        "reversePayment undoes the recovery.",
+    )
 
 
 def _show_step(
@@ -136,7 +170,13 @@ def _show_case(
 
     async def show(step: writeoffs.CaseStep) -> dict[str, Any]:
         case = await closing_reads.case(info.context.session, step.case_id)
-        return {"case": BadDebtCase.build(case) if case else None}
+        shown: dict[str, Any] = {"case": BadDebtCase.build(case) if case else None}
+        if step.payment_id is not None:
+            paid = await info.context.loader("payments", ledger_loaders.payments).load(
+                step.payment_id
+            )
+            shown["payment"] = Payment.from_row(paid) if paid else None
+        return shown
 
     return show
 
@@ -151,7 +191,9 @@ async def run_provisions(
     return await respond(
         info,
         RunProvisionsPayload,
-        lambda uow: request_job(uow, RUN_PROVISIONS, PeriodEnd(input.period_end)),
+        lambda uow: request_job(
+            uow, RUN_PROVISIONS, PeriodEnd(run_date(input.period, input.period_end))
+        ),
         show,
     )
 
@@ -160,11 +202,15 @@ async def close_provision_run(
     info: Info[Context, Any], input: Annotated[CloseProvisionRunInput, INPUT]
 ) -> ProvisionRunPayload:
     async def show(_run_id: UUID) -> dict[str, Any]:
-        runs = await closing_reads.provision_runs_list(info.context.session, input.period_end)
+        on = run_date(input.period, input.period_end)
+        runs = await closing_reads.provision_runs_list(info.context.session, on)
         return {"run": ProvisionRun.build(runs[0]) if runs else None}
 
     return await respond(
-        info, ProvisionRunPayload, lambda uow: provisions.close_run(uow, input.period_end), show
+        info,
+        ProvisionRunPayload,
+        lambda uow: provisions.close_run(uow, run_date(input.period, input.period_end)),
+        show,
     )
 
 

@@ -9,6 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from domain import roles, texts
+from schema.closing.mutations import PERIOD_END_DEPRECATED, run_date
 from schema.closing.types import BadDebtCase, ProvisionRun, WriteOffProposal
 from schema.context import Context
 from schema.input_rules import text_arg
@@ -27,11 +28,20 @@ class ClosingQuery:
     async def provision_runs(
         self,
         info: Info[Context, Any],
+        period: Annotated[
+            date | None,
+            strawberry.argument(description="Only the run of this month (any day of it)."),
+        ] = None,
         period_end: Annotated[
-            date | None, strawberry.argument(description="Only this period.")
+            date | None,
+            strawberry.argument(
+                description="Only the run of this exact date.",
+                deprecation_reason=PERIOD_END_DEPRECATED,
+            ),
         ] = None,
     ) -> list[ProvisionRun]:
-        runs = await closing_reads.provision_runs_list(info.context.session, period_end)
+        on = run_date(period, period_end) if period or period_end else None
+        runs = await closing_reads.provision_runs_list(info.context.session, on)
         return [ProvisionRun.build(r) for r in runs]
 
     @strawberry.field(

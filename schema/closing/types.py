@@ -12,6 +12,8 @@ from strawberry.types import Info
 
 from domain import texts
 from domain.provisions import ProvisionLine, ProvisionTotals
+from domain.writeoff import missing_roles
+from schema.closing import loaders as closing_loaders
 from schema.context import Context
 from schema.customers import loaders
 from schema.customers.types import Customer
@@ -32,7 +34,12 @@ from schema.relay import (
     to_global_id,
 )
 from services.closing import reads as closing_reads
-from services.closing.reads import CaseRecord, ProposalRecord, ProvisionRunRecord
+from services.closing.reads import (
+    ApprovalRecord,
+    CaseRecord,
+    ProposalRecord,
+    ProvisionRunRecord,
+)
 
 _money = Money.of
 
@@ -192,6 +199,15 @@ class ProvisionRun:
         )
 
 
+@strawberry.type(description="One decision on a write-off proposal.")
+class WriteOffApproval:
+    role: str = strawberry.field(description="The required role this decision filled.")
+    by: str = strawberry.field(description="Who decided (the token's subject).")
+    decision: str = strawberry.field(description="APPROVED or REJECTED.")
+    note: str | None = strawberry.field(description="The approver's note.")
+    decided_at: datetime = strawberry.field(description="When.")
+
+
 @strawberry.type(description="A proposal to write off part of a customer's receivables.")
 class WriteOffProposal:
     id: strawberry.ID = strawberry.field(description="Opaque id.")
@@ -203,11 +219,36 @@ class WriteOffProposal:
     required_roles: list[str] = strawberry.field(description="Roles whose approval it needs.")
     proposed_by: str = strawberry.field(description="Who proposed it.")
     created_at: datetime = strawberry.field(description="When.")
+    raw_id: strawberry.Private[UUID]
+
+    async def _decisions(self, info: Info[Context, Any]) -> list[ApprovalRecord]:
+        return await info.context.loader("write_off_approvals", closing_loaders.approvals).load(
+            self.raw_id
+        )
+
+    @strawberry.field(description="Decisions so far (approvals and a rejection), oldest first.")
+    async def approvals(self, info: Info[Context, Any]) -> list[WriteOffApproval]:
+        return [
+            WriteOffApproval(
+                role=a.role, by=a.by, decision=a.decision, note=a.note, decided_at=a.decided_at
+            )
+            for a in await self._decisions(info)
+        ]
+
+    @strawberry.field(
+        description="Roles whose approval it still waits for; empty once approved, posted or "
+        "rejected."
+    )
+    async def missing_roles(self, info: Info[Context, Any]) -> list[str]:
+        decided = await self._decisions(info)
+        approved = [a.role for a in decided if a.decision == "APPROVED"]
+        return missing_roles(self.status, self.required_roles, approved)
 
     @classmethod
     def build(cls, p: ProposalRecord) -> WriteOffProposal:
         """From a stored proposal."""
         return cls(
+            raw_id=p.id,
             id=to_global_id("WriteOffProposal", p.id),
             customer_id=to_global_id("Customer", p.customer_id),
             total=_money(p.total.minor, p.total.currency),

@@ -16,6 +16,7 @@ LEDGER = catalogue(
         "EXCEEDS_PAYMENT": "More than the payment has left on account.",
         "INVALID_BUCKETS": "Buckets overlap, leave gaps or are not open-ended.",
         "INVALID_TERMS": "Payment terms are inconsistent.",
+        "INVOICE_OF_ANOTHER_CUSTOMER": "The invoice named belongs to another customer.",
         "INVOICE_SETTLED": "The invoice has nothing left to write off or dispute.",
         "PAYMENT_REVERSED": "The payment was reversed.",
     },

@@ -10,6 +10,7 @@ from uuid import UUID
 from strawberry.dataloader import DataLoader
 
 from schema.context import Context
+from services.ledger import as_of as as_of_service
 from services.ledger import interest as interest_service
 from services.ledger import reads
 from services.ledger.records import AllocationEntry, InstalmentRecord, InvoiceRecord, PaymentRecord
@@ -56,6 +57,19 @@ def interest(as_of: date) -> Any:
         async def load(ids: list[UUID]) -> list[int]:
             found = await interest_service.interest_for(ctx.session, ids, as_of)
             return [found.get(i, 0) for i in ids]
+
+        return DataLoader(load_fn=load)
+
+    return factory
+
+
+def balances_on(as_of: date) -> Any:
+    """Invoices' open amount and status at the end of one date, by invoice id (one statement
+    per batch; the request keeps one loader per date asked)."""
+
+    def factory(ctx: Context) -> DataLoader[UUID, as_of_service.BalanceOn | None]:
+        async def load(ids: list[UUID]) -> list[as_of_service.BalanceOn | None]:
+            return await as_of_service.balances_on(ctx.session, ids, as_of)
 
         return DataLoader(load_fn=load)
 

@@ -11,6 +11,7 @@ import strawberry
 from strawberry.types import Info
 
 from domain import texts
+from domain.invoices import invoice_status
 from schema.context import Context
 from schema.customers import loaders
 from schema.customers.types import Customer
@@ -22,6 +23,8 @@ from schema.relay import Node, PageInfo, to_global_id
 from services.ledger.records import AllocationEntry, InvoiceRecord, PaymentRecord
 
 _money = Money.of
+#: every as-of argument of an invoice's day-dependent figures
+AS_OF_NOTE = "The day (end of day); default today."
 
 
 async def customer_of(info: Info[Context, Any], customer_id: UUID) -> Customer | None:
@@ -95,16 +98,48 @@ class Invoice(Node):
     issue_date: date = strawberry.field(description="Issue date.")
     due_date: date = strawberry.field(description="Final due date.")
     amount: Money = strawberry.field(description="Invoiced amount.")
-    open_amount: Money = strawberry.field(description="Still owed now.")
     disputed_amount: Money = strawberry.field(description="Under open dispute.")
     written_off_amount: Money = strawberry.field(description="Written off.")
     salesperson: str | None = strawberry.field(description="Salesperson credited with it.")
-    status: InvoiceStatus = strawberry.field(description="Open, paid or written off.")
     created_at: datetime = strawberry.field(description="When it was posted.")
 
-    @strawberry.field(description="Days past due today (negative: days until due).")
-    def days_past_due(self, info: Info[Context, Any]) -> int:
-        return self.record.days_past_due(info.context.today)
+    async def _balance_on(self, info: Info[Context, Any], as_of: date) -> tuple[int, int]:
+        """(open, written off) at the end of a day, batched per date (one loader per date)."""
+        loader = info.context.loader(f"balances_on:{as_of}", ledger_loaders.balances_on(as_of))
+        found = await loader.load(self.record.id)
+        assert found is not None  # the invoice was read in this request's tenant
+        return found.open_minor, found.written_off_minor
+
+    @guarded(
+        "Still owed at the end of a day: the amount minus the payments, credit notes and "
+        "write-offs effective on or before it. Without `asOf`, the balance now."
+    )
+    async def open_amount(
+        self,
+        info: Info[Context, Any],
+        as_of: Annotated[date | None, strawberry.argument(description=AS_OF_NOTE)] = None,
+    ) -> Money:
+        if as_of is None:
+            return _money(self.record.open_minor, self.record.currency)
+        return _money((await self._balance_on(info, as_of))[0], self.record.currency)
+
+    @guarded("Open, paid or written off at the end of a day (default: now).")
+    async def status(
+        self,
+        info: Info[Context, Any],
+        as_of: Annotated[date | None, strawberry.argument(description=AS_OF_NOTE)] = None,
+    ) -> InvoiceStatus:
+        if as_of is None:
+            return InvoiceStatus(self.record.status.value)
+        return InvoiceStatus(invoice_status(*await self._balance_on(info, as_of)).value)
+
+    @guarded("Days past due on a day (negative: days until due); default today.")
+    def days_past_due(
+        self,
+        info: Info[Context, Any],
+        as_of: Annotated[date | None, strawberry.argument(description=AS_OF_NOTE)] = None,
+    ) -> int:
+        return self.record.days_past_due(as_of or info.context.today)
 
     @strawberry.field(description="The customer billed.")
     async def customer(self, info: Info[Context, Any]) -> Customer | None:
@@ -154,11 +189,9 @@ class Invoice(Node):
             issue_date=record.issue_date,
             due_date=record.due_date,
             amount=_money(record.amount_minor, currency),
-            open_amount=_money(record.open_minor, currency),
             disputed_amount=_money(record.disputed_minor, currency),
             written_off_amount=_money(record.written_off_minor, currency),
             salesperson=record.salesperson,
-            status=InvoiceStatus(record.status.value),
             created_at=record.created_at,
         )
 
@@ -197,6 +230,10 @@ class Payment(Node):
     status: PaymentStatus = strawberry.field(description="Posted or reversed.")
     reversal_reason: str | None = strawberry.field(description="Why it was reversed.")
     created_at: datetime = strawberry.field(description="When it was posted.")
+    is_recovery: bool = strawberry.field(
+        description="Cash recovered on a written-off debt (recordRecovery), not allocated to "
+        "invoices; reversing it takes it off the bad-debt case's recovered amount."
+    )
 
     @strawberry.field(description="The paying customer.")
     async def customer(self, info: Info[Context, Any]) -> Customer | None:
@@ -225,6 +262,7 @@ class Payment(Node):
             status=PaymentStatus(record.status),
             reversal_reason=record.reversal_reason,
             created_at=record.created_at,
+            is_recovery=record.is_recovery,
         )
 
 

@@ -15,6 +15,7 @@ from dbschema.closing_tables import (
     bad_debt_cases,
     provision_customer_lines,
     provision_runs,
+    write_off_approvals,
     write_off_proposals,
 )
 from domain.money import Money
@@ -50,6 +51,18 @@ class ProposalRecord:
     required_roles: tuple[str, ...]
     proposed_by: str
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class ApprovalRecord:
+    """One decision on a write-off proposal: who, in which role, which way and when."""
+
+    proposal_id: UUID
+    role: str
+    by: str
+    decision: str
+    note: str | None
+    decided_at: datetime
 
 
 @dataclass(frozen=True)
@@ -158,6 +171,22 @@ async def proposal(session: ReadSession, proposal_id: UUID) -> ProposalRecord | 
         session, sa.select(write_off_proposals).where(write_off_proposals.c.id == proposal_id)
     )
     return _proposal(rows[0]) if rows else None
+
+
+async def approvals_by_proposal(
+    session: ReadSession, ids: list[UUID]
+) -> list[list[ApprovalRecord]]:
+    """Each proposal's decisions in the order given, in one statement for the batch."""
+    a = write_off_approvals
+    query = (
+        sa.select(a.c.proposal_id, a.c.role, a.c.approver, a.c.decision, a.c.note, a.c.at)
+        .where(a.c.proposal_id.in_(ids))
+        .order_by(a.c.at, a.c.role)
+    )
+    grouped: dict[UUID, list[ApprovalRecord]] = {i: [] for i in ids}
+    for r in await _rows(session, query):
+        grouped[r.proposal_id].append(ApprovalRecord(*r))
+    return [grouped[i] for i in ids]
 
 
 async def cases(session: ReadSession) -> list[CaseRecord]:

@@ -369,6 +369,7 @@ async def _recover_once(
                 method="OTHER",
                 reference=reference,
                 is_recovery=True,
+                recovery_case_id=case_id,
                 fingerprint=key,
                 created_by=uow.actor.subject,
             )
@@ -382,6 +383,16 @@ async def _recover_once(
         return {"caseId": str(case_id), "paymentId": str(payment_id)}
 
     return await run_once(uow, Operation("RECORD_RECOVERY", dict), key, content, work)
+
+
+async def undo_recovery(uow: UnitOfWork, case_id: UUID, amount_minor: int) -> None:
+    """A recovery's payment was reversed: the case no longer counts it as recovered. Runs in
+    the reversal's transaction, which records the reversal on the payment (nothing erased)."""
+    await uow.conn.execute(
+        bad_debt_cases.update()
+        .where(bad_debt_cases.c.id == case_id)
+        .values(recovered_minor=bad_debt_cases.c.recovered_minor - amount_minor)
+    )
 
 
 async def record_lessons(

@@ -15,6 +15,7 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from dbschema.queries.ledger_as_of import OPEN_ON, later_cte
 from dbschema.tables import tenants
 from domain.aging import Bucket
 from domain.dates import check_date
@@ -115,12 +116,9 @@ def build_sql(
         else ""
     )
     return sa.text(f"""
-WITH later AS (
-    SELECT invoice_id, sum(amount_minor) AS amount FROM allocations
-     WHERE effective_on > CAST(:as_of AS date) {later_filter} GROUP BY invoice_id
-), items AS (
+WITH {later_cte(later_filter)}, items AS (
     SELECT {GROUPS[group]} AS k, i.currency, i.due_date, i.issue_date,
-           i.open_minor + coalesce(l.amount, 0) AS amt
+           {OPEN_ON} AS amt
       FROM invoices i
       LEFT JOIN later l ON l.invoice_id = i.id
       {join}

@@ -26,6 +26,7 @@ from dbschema.queries.ledger_imports import (
     post_payment_allocations_bulk,
 )
 from domain.money import Money
+from services.ledger import import_targets
 from services.ledger.payments import TOPIC_PAYMENT
 from services.uow import UnitOfWork
 
@@ -37,7 +38,10 @@ class _Stale(Exception):
 async def post_payments(uow: UnitOfWork, pending: Sequence[dict[str, Any]]) -> dict[str, UUID]:
     """Insert a batch's checked payments and allocate them oldest due first, in batch order;
     the new payments' ids by external id (a row left out was posted meanwhile by a
-    concurrent import)."""
+    concurrent import). Payments that name an invoice take from it first (the careful way,
+    with the invoices locked: services.ledger.import_targets), the rest oldest due first."""
+    if any(p.get("named_invoice_id") for p in pending):
+        return await _named_first(uow, pending)
     try:
         async with uow.conn.begin_nested():
             return await _planned_first(uow, pending)
@@ -85,6 +89,61 @@ async def _inserted_first(uow: UnitOfWork, pending: Sequence[dict[str, Any]]) ->
     return inserted
 
 
+async def _named_first(uow: UnitOfWork, pending: Sequence[dict[str, Any]]) -> dict[str, UUID]:
+    """Insert the payments; each that names an invoice takes from it first (locked), then
+    what is left of every payment is planned oldest due first with the invoices locked."""
+    rows = [{**p, "unallocated_minor": p["amount_minor"]} for p in pending]
+    inserted = await bulk_insert_payments(uow.conn, uow.tenant_id, uow.actor.subject, rows)
+    posted = [p for p in pending if p["external_id"] in inserted]
+    if not posted:
+        return inserted
+    ids = [inserted[p["external_id"]] for p in posted]
+    named_lines, left = await import_targets.allocate_named(
+        uow, [{**p, "id": ids[n]} for n, p in enumerate(posted)]
+    )
+    position = {payment_id: n for n, payment_id in enumerate(ids)}
+    first = [
+        _line(posted[position[pid]], pid, invoice_id, amount)
+        for pid, invoice_id, amount in named_lines
+    ]
+    if first:
+        await post_payment_allocations_bulk(uow.conn, uow.tenant_id, uow.actor.subject, first)
+    rest = [n for n, payment_id in enumerate(ids) if left.get(payment_id, 0) > 0]
+    plan = await plan_oldest_first_locked(
+        uow.conn,
+        [(posted[n]["customer_id"], posted[n]["currency"], left[ids[n]]) for n in rest],
+    )
+    lines = [
+        _line(posted[rest[line.ord]], ids[rest[line.ord]], line.invoice_id, line.amount)
+        for line in plan
+    ]
+    for line in plan:
+        left[ids[rest[line.ord]]] -= line.amount
+    unallocated = {
+        payment_id: left.get(payment_id, 0)
+        for n, payment_id in enumerate(ids)
+        if left.get(payment_id, 0) != posted[n]["amount_minor"]
+    }
+    await post_payment_allocations_bulk(
+        uow.conn, uow.tenant_id, uow.actor.subject, lines, unallocated
+    )
+    await _announce(uow, posted, ids)
+    return inserted
+
+
+def _line(
+    payment: dict[str, Any], payment_id: UUID, invoice_id: UUID, amount: int
+) -> dict[str, Any]:
+    """One PAYMENT allocation line as the bulk insert takes it."""
+    return {
+        "invoice_id": invoice_id,
+        "currency": payment["currency"],
+        "payment_id": payment_id,
+        "amount_minor": amount,
+        "effective_on": payment["received_on"],
+    }
+
+
 async def _allocate(
     uow: UnitOfWork,
     posted: Sequence[dict[str, Any]],
@@ -97,13 +156,7 @@ async def _allocate(
     announce each posted payment."""
     payment_ids = [ids[p["external_id"]] for p in posted]
     lines = [
-        {
-            "invoice_id": line.invoice_id,
-            "currency": posted[line.ord]["currency"],
-            "payment_id": payment_ids[line.ord],
-            "amount_minor": line.amount,
-            "effective_on": posted[line.ord]["received_on"],
-        }
+        _line(posted[line.ord], payment_ids[line.ord], line.invoice_id, line.amount)
         for line in plan
     ]
     left: dict[UUID, int] | None = None
@@ -113,6 +166,13 @@ async def _allocate(
             payment_ids[n]: p["amount_minor"] - taken[n] for n, p in enumerate(posted) if taken[n]
         }
     await post_payment_allocations_bulk(uow.conn, uow.tenant_id, uow.actor.subject, lines, left)
+    await _announce(uow, posted, payment_ids)
+
+
+async def _announce(
+    uow: UnitOfWork, posted: Sequence[dict[str, Any]], payment_ids: list[UUID]
+) -> None:
+    """One payment-received event per posted payment."""
     await record_events(
         uow.conn,
         uow.tenant_id,

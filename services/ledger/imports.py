@@ -23,6 +23,7 @@ from domain.dates import check_date, parse_date
 from domain.errors import DomainError
 from domain.terms import due_date as final_due_date
 from services.configuration.terms import terms_for
+from services.ledger import import_targets
 from services.ledger.import_allocation import post_payments
 from services.ledger.invoices import max_document, positive_money
 from services.ledger.payments import METHODS
@@ -48,6 +49,7 @@ class ImportRow:
     received_on: date | str | None = None
     method: str = "BANK_TRANSFER"
     reference: str | None = None
+    invoice: str | None = None  # a payment's invoice (number or id) to allocate to first
 
 
 def _date(value: date | str | None, field: str, errors: list[DomainError]) -> date | None:
@@ -73,6 +75,7 @@ ROW_TEXTS = (
     ("order_ref", "orderRef", texts.REFERENCE),
     ("method", "method", texts.CODE),
     ("reference", "reference", texts.REFERENCE),
+    ("invoice", "invoice", texts.REFERENCE),
 )
 
 
@@ -305,9 +308,11 @@ async def import_invoices(uow: UnitOfWork, rows: list[ImportRow]) -> ImportOutco
 
 
 async def import_payments(uow: UnitOfWork, rows: list[ImportRow]) -> ImportOutcome:
-    """Post the valid payments of a batch, each allocated oldest-due-first."""
+    """Post the valid payments of a batch, each allocated to the invoice it names first (if it
+    names one), then oldest due first."""
     _check_size(rows)
     known = await _customers(uow, {r.customer_code for r in rows})
+    named = await import_targets.resolve(uow, {r.invoice for r in rows if r.invoice})
     existing = await _existing(uow, payments, {r.external_id for r in rows})
     results: list[RowOutcome | None] = []
     pending: list[tuple[int, dict[str, Any]]] = []
@@ -326,6 +331,7 @@ async def import_payments(uow: UnitOfWork, rows: list[ImportRow]) -> ImportOutco
             row.currency,
             row.method,
             row.reference,
+            *((row.invoice,) if row.invoice else ()),  # rows without one hash as before
         )
         settled = _settled_by_external_id(index, ext, digest, seen, existing)
         if settled is not None:
@@ -339,6 +345,7 @@ async def import_payments(uow: UnitOfWork, rows: list[ImportRow]) -> ImportOutco
         if row.method not in METHODS:
             errors.append(DomainError("INVALID_INPUT", f"method is one of {METHODS}", "method"))
         money = positive_money(row, "amount", errors, maximum)
+        named_id = import_targets.check(named, row.invoice, customer, money, errors)
         if errors:
             results.append(_refused(index, *errors))
             continue
@@ -356,6 +363,7 @@ async def import_payments(uow: UnitOfWork, rows: list[ImportRow]) -> ImportOutco
                     "method": row.method,
                     "reference": row.reference,
                     "fingerprint": digest,
+                    "named_invoice_id": named_id,
                 },
             )
         )

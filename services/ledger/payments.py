@@ -29,6 +29,7 @@ from domain.allocation import (
 from domain.dates import check_date
 from domain.errors import DomainError, NotFound, ValidationFailed
 from domain.money import Money
+from services.closing import writeoffs
 from services.idempotency import Once, Operation, fingerprint, run_once
 from services.ledger.inputs import AllocationLine, PaymentIn
 from services.ledger.invoices import (
@@ -259,6 +260,8 @@ async def reverse_payment(
                 unallocated_minor=payments.c.amount_minor,
             )
         )
+        if payment["recovery_case_id"] is not None:  # cash on a written-off debt bounced
+            await writeoffs.undo_recovery(uow, payment["recovery_case_id"], payment["amount_minor"])
         await warning_triggers.payment_reversed(uow, payment["customer_id"], payment_id)
         return PaymentReversed(payment_id, len(live))
 

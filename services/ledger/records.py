@@ -64,6 +64,7 @@ class PaymentRecord:
     status: str
     reversal_reason: str | None
     created_at: datetime
+    is_recovery: bool
 
 
 @dataclass(frozen=True, slots=True)

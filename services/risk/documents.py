@@ -6,16 +6,17 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from dbschema.risk_transfer_tables import risk_document_pdfs, risk_documents
-from dbschema.tables import tenants
+from dbschema.tables import customers, tenants
 from domain.errors import DomainError, NotFound
 from services.jobs.catalogue import RENDER_RISK_DOCUMENT, RiskDocumentPdf
 from services.jobs.requests import request_job
@@ -130,21 +131,46 @@ async def _kept(uow: UnitOfWork, document_id: UUID, lang: str) -> bytes | None:
     return bytes(pdf) if pdf is not None else None
 
 
+@dataclass(frozen=True, slots=True)
+class KeptPdf:
+    """A kept PDF with what its download name shows: the customer's code and the day made."""
+
+    content: bytes
+    customer_code: str
+    made_on: date
+
+
 async def document_pdf(
     engine: AsyncEngine, tenant_id: UUID, document_id: UUID, lang: str
-) -> bytes | None:
+) -> KeptPdf | None:
     """The kept PDF (rendered and kept now if its job has not run yet); None if not found."""
     async with UnitOfWork(engine, tenant_id, SYSTEM) as uow:
         kept = await _kept(uow, document_id, lang)
-        if kept is not None:
-            return kept
-        try:
-            await render(uow, document_id, lang)
-        except NotFound:  # another tenant's document looks like no document at all
-            return None
-        kept = await _kept(uow, document_id, lang)
+        if kept is None:
+            try:
+                await render(uow, document_id, lang)
+            except NotFound:  # another tenant's document looks like no document at all
+                return None
+            kept = await _kept(uow, document_id, lang)
+        named = (
+            await uow.conn.execute(
+                sa.select(customers.c.code, risk_documents.c.created_at)
+                .select_from(
+                    risk_documents.join(
+                        customers,
+                        sa.and_(
+                            customers.c.tenant_id == risk_documents.c.tenant_id,
+                            customers.c.id == risk_documents.c.customer_id,
+                        ),
+                    )
+                )
+                .where(risk_documents.c.id == document_id)
+            )
+        ).one()
+        zone = ZoneInfo((await load_in(uow)).time_zone)
         await uow.commit()
-    return kept
+    assert kept is not None
+    return KeptPdf(kept, named.code, named.created_at.astimezone(zone).date())
 
 
 async def documents_by_ids(session: ReadSession, ids: list[UUID]) -> list[DocumentRecord | None]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from tests.conftest import token
 from tests.documents.pdf_tools import ink, pdf_text, render_page
 from tests.schema.test_customers_api import create
@@ -23,6 +26,10 @@ async def test_report_in_both_languages(client, settings):
     assert "上海测试贸易有限公司" in pdf_text(zh.content)
     assert ink(render_page(zh.content)) > 0.02
     assert "Credit file" in pdf_text(en.content)
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()  # the tenant's day
+    assert en.headers["content-disposition"] == (
+        f'inline; filename="credit-file-DOC-1-{today}-en.pdf"'
+    )
 
 
 async def test_refusals(client, settings):

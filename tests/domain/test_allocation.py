@@ -15,6 +15,7 @@ from domain.allocation import (
     Receivable,
     Target,
     allocate_batch_oldest_first,
+    allocate_named_first,
     allocate_oldest_first,
     check_explicit,
     parse_lines,
@@ -174,3 +175,25 @@ def test_a_batch_takes_each_key_oldest_first_as_one_payment_of_its_sum(amounts, 
         given_by[pid] += part
         assert invoice_id in {i.id for i in by_key.get(payments[pid.int - 1][1], [])}
     assert all(given_by[pid] <= amount for pid, _, amount in payments)
+
+
+@given(
+    st.lists(st.tuples(st.sampled_from([None, 0, 1, 2]), st.integers(1, 10_000)), max_size=12),
+    st.lists(st.integers(0, 10_000), min_size=3, max_size=3),
+)
+def test_named_first_never_takes_more_than_is_open_or_paid(rows, opens):
+    invoices = [UUID(int=i + 1) for i in range(3)]
+    payments = [
+        (UUID(int=1000 + n), invoices[t] if t is not None else None, amount)
+        for n, (t, amount) in enumerate(rows)
+    ]
+    open_minor = dict(zip(invoices, opens, strict=True))
+    lines, left = allocate_named_first(payments, open_minor)
+    for invoice in invoices:
+        assert sum(a for _, i, a in lines if i == invoice) <= open_minor[invoice]
+    for payment_id, named, amount in payments:
+        taken = sum(a for p, _, a in lines if p == payment_id)
+        assert taken + left[payment_id] == amount and taken >= 0
+        if named is None:
+            assert taken == 0
+    assert all(a > 0 for _, _, a in lines)

@@ -14,6 +14,7 @@ from domain.writeoff import (
     approvals_required,
     check_approval,
     fully_approved,
+    missing_roles,
 )
 
 BOTH = frozenset({FINANCE, CREDIT_MANAGER})
@@ -71,3 +72,19 @@ def test_an_approval_only_ever_fills_a_missing_role_the_approver_holds(
         return
     assert role in roles
     assert role in required - already
+
+
+ROLES = st.sets(st.sampled_from(["finance", "credit_manager", "controller"]))
+
+
+@given(required=ROLES, approved=ROLES)
+def test_missing_roles_are_the_required_ones_not_yet_approved(required, approved):
+    missing = missing_roles("PROPOSED", required, approved)
+    assert missing == sorted(missing)
+    assert set(missing) | (required & approved) == required
+    assert not set(missing) & approved
+
+
+@pytest.mark.parametrize("status", ["APPROVED", "POSTED", "REJECTED"])
+def test_a_decided_proposal_misses_nothing(status):
+    assert missing_roles(status, {"finance", "credit_manager"}, set()) == []

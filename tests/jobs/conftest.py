@@ -22,11 +22,11 @@ from jobs.relay import Relay
 from tests.conftest import Database, free_port
 
 
-def start_worker(
+def worker_env(
     database: Database, broker_url: str, extra_env: dict[str, str] | None = None
-) -> subprocess.Popen[bytes]:
-    """`dramatiq jobs.worker` as a real process against the test database."""
-    env = {
+) -> dict[str, str]:
+    """The environment a worker process runs in against the test database."""
+    return {
         **os.environ,
         "APP_ENV": "test",
         "DATABASE_URL": database.owner_url,
@@ -35,6 +35,13 @@ def start_worker(
         "LOG_LEVEL": "WARNING",
         **(extra_env or {}),
     }
+
+
+def start_worker(
+    database: Database, broker_url: str, extra_env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    """`dramatiq jobs.worker` as a real process against the test database."""
+    env = worker_env(database, broker_url, extra_env)
     return subprocess.Popen(
         [
             sys.executable,

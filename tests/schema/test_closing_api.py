@@ -91,12 +91,19 @@ async def test_write_off_through_the_api(client, settings, database):
 
 
 async def test_run_provisions_queues_a_job(client, settings, database):
-    body = await gql(
-        client, RUN, {"input": {"periodEnd": "2026-10-31"}}, token(settings, roles=["finance"])
-    )
+    # given a finance token
+    finance = token(settings, roles=["finance"])
+    # when October is named by any of its days, by the deprecated periodEnd, and by neither
+    body = await gql(client, RUN, {"input": {"period": "2026-10-15"}}, finance)
+    old = await gql(client, RUN, {"input": {"periodEnd": "2026-11-30"}}, finance)
+    neither = await gql(client, RUN, {"input": {}}, finance)
+    # then the runs are for the months' last days, and naming no period is refused
     assert body["data"]["runProvisions"]["job"]["status"] == "PENDING"
-    assert database.query("SELECT actor, args FROM jobs") == [
-        ("run_provisions", {"periodEnd": "2026-10-31"})
+    assert old["data"]["runProvisions"]["userErrors"] == []
+    assert neither["data"]["runProvisions"]["userErrors"] == [{"code": "REQUIRED"}]
+    assert database.query("SELECT actor, args FROM jobs ORDER BY created_at") == [
+        ("run_provisions", {"periodEnd": "2026-10-31"}),
+        ("run_provisions", {"periodEnd": "2026-11-30"}),
     ]
 
 

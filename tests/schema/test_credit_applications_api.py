@@ -243,6 +243,14 @@ async def test_agreement_and_decision_pdfs_in_both_languages(client, settings, d
     assert "Credit agreement" in pdf_text(en.content)
     assert decision.status_code == 200
     assert "Credit application decision" in pdf_text(decision.content)
+    # and each file name carries the customer's code and the document's date
+    [(submitted_on,)] = database.query("SELECT submitted_on FROM credit_applications")
+    assert zh.headers["content-disposition"] == (
+        f'inline; filename="credit-agreement-CA-1-{TODAY.isoformat()}-zh-CN.pdf"'
+    )
+    assert decision.headers["content-disposition"] == (
+        f'inline; filename="credit-decision-CA-1-{submitted_on.isoformat()}-en.pdf"'
+    )
     viewer = token(settings, roles=["viewer"])
     refused = await client.get(url, headers={"Authorization": f"Bearer {viewer}"})
     assert refused.status_code == 403

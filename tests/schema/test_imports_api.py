@@ -209,7 +209,7 @@ async def test_csv_upload_posts_valid_rows_and_replays(client, finance, database
         (b"", "header"),
         (b"external_id,number\nx,1\n", "missing columns"),
         (CSV.replace("CNY,SO-9", "CNY,SO-9,extra").encode(), "fields"),
-        (CSV.encode("utf-16"), "UTF-8"),
+        (b"external_id\x80\xff,number\n", "UTF-8"),
         (CSV.replace("order_ref", "colour").encode(), "unknown columns"),
         (b'external_id,number,customer_code,issue_date,amount,currency\n"a,1\n', "line"),
     ],

@@ -135,6 +135,12 @@ async def test_assign_collect_and_reconcile(client, setup, database):
     assert notice["customer"] == {"code": "FAC-1"}
     pdf = await client.get(notice["document"]["url"], headers={"Authorization": f"Bearer {bearer}"})
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    [(made_on,)] = database.query(
+        "SELECT (created_at AT TIME ZONE 'Asia/Shanghai')::date FROM risk_documents"
+    )
+    assert pdf.headers["content-disposition"] == (
+        f'inline; filename="risk-document-FAC-1-{made_on.isoformat()}-zh-CN.pdf"'
+    )
     other = await gql(client, DOCUMENT_URL, {"id": notice["document"]["id"]}, bearer)
     assert other["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     position = collected["data"]["recordFactoringCollection"]["factoredInvoice"]["position"]

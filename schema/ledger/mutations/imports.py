@@ -7,6 +7,7 @@ can fix and resend only the failures; replaying the whole batch posts nothing ne
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
 from enum import Enum
 from typing import Annotated, Any
 
@@ -15,12 +16,13 @@ from strawberry.types import Info
 from strawberry.utils.str_converters import to_camel_case
 
 from domain import roles, texts
+from domain.errors import DomainError
 from schema.context import Context
 from schema.input_rules import text
 from schema.ledger.errors import LEDGER
 from schema.mutation import INPUT, respond
 from schema.permissions import allow, roles_note
-from schema.relay import to_global_id
+from schema.relay import InvalidId, from_global_id, to_global_id
 from services.ledger import imports as import_service
 from services.ledger.imports import ImportRow
 from services.ledger.records import ImportOutcome
@@ -57,7 +59,10 @@ class ImportInvoiceRow:
     order_ref: str | None = text("Sales order reference.", texts.REFERENCE, default=None)
 
 
-@strawberry.input(description="One payment to import; it is allocated oldest due first.")
+@strawberry.input(
+    description="One payment to import; it is allocated to the invoice it names first, then "
+    "(the rest, or all of it when it names none) oldest due first."
+)
 class ImportPaymentRow:
     external_id: str = text("Id in the source system (idempotency).", texts.REFERENCE)
     customer_code: str = text("The customer's code.", texts.CODE)
@@ -68,6 +73,13 @@ class ImportPaymentRow:
         "BANK_TRANSFER, CHEQUE, CASH, CARD, BILL or OTHER.", texts.CODE, default="BANK_TRANSFER"
     )
     reference: str | None = text("Bank reference.", texts.REFERENCE, default=None)
+    invoice: str | None = text(
+        "The invoice this payment pays (its number or global id): allocated to it first, up "
+        "to what it still owes; any rest goes oldest due first. An unknown invoice, another "
+        "customer's or another currency's refuses the row.",
+        texts.REFERENCE,
+        default=None,
+    )
 
 
 @strawberry.input(description="A batch of invoices.")
@@ -177,7 +189,17 @@ async def import_payments(
     info: Info[Context, Any], input: Annotated[ImportPaymentsInput, INPUT]
 ) -> ImportPayload:
     rows: list[ImportRow] = input.rows  # type: ignore[assignment]  # built by _rows_straight
+    rows = [_raw_invoice_id(r) if r.invoice else r for r in rows]
     return await _import(info, rows, import_service.import_payments, "Payment")
+
+
+def _raw_invoice_id(row: ImportRow) -> ImportRow:
+    """A row naming its invoice by global id, as the service reads it (the raw id); a number
+    is passed on as it is."""
+    try:
+        return replace(row, invoice=str(from_global_id(row.invoice or "", "Invoice")[1]))
+    except (DomainError, InvalidId):
+        return row
 
 
 FIELDS = {
@@ -191,6 +213,6 @@ FIELDS = {
         resolver=import_payments,
         extensions=allow(roles.POST_PAYMENTS),
         description="Import payments in bulk, idempotent by external id; each is allocated "
-        "oldest due first." + roles_note(roles.POST_PAYMENTS),
+        "to the invoice it names first, then oldest due first." + roles_note(roles.POST_PAYMENTS),
     ),
 }
