@@ -84,9 +84,9 @@ def render_html_pdf(html: str, stylesheets: Sequence[str] = ()) -> bytes:
 def render_template_pdf(
     template: str, lang: str, footer: str, *, stylesheet: str | None = None, **context: Any
 ) -> bytes:
-    """Render any document template with its labels, stylesheet and footer. A template that
-    names its `stylesheet` (letter.css, base.css) gets it parsed once per thread instead of
-    inlining `css` or `letter_css` in its <style>."""
+    """Render any document template with its labels, stylesheet and footer. The `stylesheet`
+    (letter.css, base.css) is parsed once per thread; a template not yet given one inlines
+    `css` or `letter_css` in its <style> (the same rules and pixels, parsed every time)."""
     labels = labeller(lang)
     html = (
         _environment()
