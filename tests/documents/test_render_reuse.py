@@ -6,10 +6,8 @@ from __future__ import annotations
 import dataclasses
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
 from weasyprint import HTML
 
-from documents import fonts
 from documents.fonts import compact_fonts
 from documents.render import TEMPLATES, render_html_pdf
 from documents.statements import render_statement_pdf
@@ -32,15 +30,6 @@ def test_one_dense_subset_gives_the_bytes_of_subsetting_twice_and_compacting() -
     for n in (1, 2, 3):  # the second and later documents reuse the fonts and faces
         html = PAGE.format(n=n)
         assert render_html_pdf(html) == afresh(html)
-
-
-def test_a_preprocessed_face_gives_the_same_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(fonts, "_faces", {})  # new faces, preprocessed at their second use
-    monkeypatch.setattr(fonts, "PREPROCESS_AFTER", 2)
-    for n in (1, 2, 3):
-        html = PAGE.format(n=n)
-        assert render_html_pdf(html) == afresh(html)
-    assert fonts._faces and all(face.fast != fonts._ffi.NULL for face in fonts._faces.values())
 
 
 def test_documents_rendered_in_parallel_threads_are_the_same_bytes() -> None:
