@@ -8,16 +8,12 @@ found through the font's charset (CID to glyph), as the PDF specification prescr
 HarfBuzz's subsetter does that and keeps the CIDs in the charset. Fonts of any other kind
 (TrueType, name-keyed CFF) are left as they are.
 
-Inside `dense_subsets()` (every document `documents.render` writes) WeasyPrint's own subset of
-such a font, two passes over the whole 20 MB collection that keep the glyph ids, is replaced by
-that one dense subset from a face kept per process: the same bytes in a fifth of the time.
-The `compact_fonts` finisher then only unwraps the CFF table; for a font subset elsewhere it
-compacts as before.
+The documents `documents.render` writes are cut densely in one pass already
+(`documents.font_cache`); for them the `compact_fonts` finisher only unwraps the CFF table.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import struct
 import threading
@@ -76,7 +72,7 @@ DROPPED_TABLES = (b"name", b"post", b"GSUB", b"GPOS", b"BASE", b"JSTF", b"DSIG")
 ROS = (12, 30)  #: the CFF operator that opens the Top DICT of a CID-keyed font
 
 
-def _directory(font: bytes, index: int = 0) -> dict[bytes, tuple[int, int, int]]:
+def table_directory(font: bytes | memoryview, index: int = 0) -> dict[bytes, tuple[int, int, int]]:
     """The table directory of a font, or of face `index` of a collection (.ttc): tag to
     (checksum, offset, length)."""
     start = struct.unpack_from(">I", font, 12 + 4 * index)[0] if font[:4] == b"ttcf" else 0
@@ -88,9 +84,9 @@ def _directory(font: bytes, index: int = 0) -> dict[bytes, tuple[int, int, int]]
     return tables
 
 
-def _table(font: bytes, tag: bytes, index: int = 0) -> bytes | None:
+def _table(font: bytes | memoryview, tag: bytes, index: int = 0) -> Any:
     """One table of an OpenType font (or of one face of a collection)."""
-    entry = _directory(font, index).get(tag)
+    entry = table_directory(font, index).get(tag)
     if entry is None:
         return None
     _checksum, offset, length = entry
@@ -136,7 +132,7 @@ def _first_operator(top_dict: bytes) -> tuple[int, ...]:
     return ()
 
 
-def is_cid_keyed_cff(font: bytes, index: int = 0) -> bool:
+def is_cid_keyed_cff(font: bytes | memoryview, index: int = 0) -> bool:
     """An OpenType font (or face of a collection) whose CFF table is CID-keyed (its glyphs are
     found by charset)."""
     try:
@@ -152,126 +148,84 @@ def is_cid_keyed_cff(font: bytes, index: int = 0) -> bool:
         return False
 
 
-def _dense(face: Any, glyphs: Iterable[int], flags: int) -> bytes | None:
-    """A HarfBuzz face cut to these glyphs (and .notdef), renumbered densely; None if it cannot."""
-    plan = _subset.hb_subset_input_create_or_fail()
-    if plan == _ffi.NULL:
-        return None
-    try:
-        wanted = _subset.hb_subset_input_glyph_set(plan)
-        for glyph in {0, *glyphs}:
-            _harfbuzz.hb_set_add(wanted, glyph)
-        dropped = _subset.hb_subset_input_set(plan, SETS_DROP_TABLE_TAG)
-        for tag in DROPPED_TABLES:
-            _harfbuzz.hb_set_add(dropped, _harfbuzz.hb_tag_from_string(tag, -1))
-        _subset.hb_subset_input_set_flags(plan, flags)
-        result = _subset.hb_subset_or_fail(face, plan)
-        if result == _ffi.NULL:
+def subsetting_available() -> bool:
+    """HarfBuzz and its subsetter were found."""
+    return _harfbuzz is not None and _subset is not None
+
+
+class Face:
+    """A HarfBuzz face over a font file's bytes, read in place (so kept with it)."""
+
+    def __init__(self, font: bytes, index: int = 0) -> None:
+        self.font = font
+        self._blob = _harfbuzz.hb_blob_create(
+            font, len(font), MEMORY_READONLY, _ffi.NULL, _ffi.NULL
+        )
+        self._face = _harfbuzz.hb_face_create(self._blob, index)
+
+    def __del__(self) -> None:
+        _harfbuzz.hb_face_destroy(self._face)
+        _harfbuzz.hb_blob_destroy(self._blob)
+
+    def subset(self, glyphs: Iterable[int], flags: int = NO_HINTING) -> bytes | None:
+        """The font cut to these glyphs (and .notdef), renumbered densely; None if it cannot."""
+        plan = _subset.hb_subset_input_create_or_fail()
+        if plan == _ffi.NULL:
             return None
-        out = _harfbuzz.hb_face_reference_blob(result)
-        length = _ffi.new("unsigned int *")
-        data = _harfbuzz.hb_blob_get_data(out, length)
-        compacted = bytes(_ffi.buffer(data, length[0]))
-        _harfbuzz.hb_blob_destroy(out)
-        _harfbuzz.hb_face_destroy(result)
-        return compacted or None
-    finally:
-        _subset.hb_subset_input_destroy(plan)
+        try:
+            wanted = _subset.hb_subset_input_glyph_set(plan)
+            for glyph in {0, *glyphs}:
+                _harfbuzz.hb_set_add(wanted, glyph)
+            dropped = _subset.hb_subset_input_set(plan, SETS_DROP_TABLE_TAG)
+            for tag in DROPPED_TABLES:
+                _harfbuzz.hb_set_add(dropped, _harfbuzz.hb_tag_from_string(tag, -1))
+            _subset.hb_subset_input_set_flags(plan, flags)
+            result = _subset.hb_subset_or_fail(self._face, plan)
+            if result == _ffi.NULL:
+                return None
+            out = _harfbuzz.hb_face_reference_blob(result)
+            length = _ffi.new("unsigned int *")
+            data = _harfbuzz.hb_blob_get_data(out, length)
+            compacted = bytes(_ffi.buffer(data, length[0]))
+            _harfbuzz.hb_blob_destroy(out)
+            _harfbuzz.hb_face_destroy(result)
+            return compacted or None
+        finally:
+            _subset.hb_subset_input_destroy(plan)
 
 
 def compact_font(font: bytes, cids: Iterable[int]) -> bytes | None:
     """The font with only these glyphs (and .notdef), renumbered densely; None if it cannot."""
-    if _harfbuzz is None or _subset is None or font[:4] != b"OTTO" or not is_cid_keyed_cff(font):
+    if not subsetting_available() or font[:4] != b"OTTO" or not is_cid_keyed_cff(font):
         return None
-    blob = _harfbuzz.hb_blob_create(font, len(font), MEMORY_READONLY, _ffi.NULL, _ffi.NULL)
-    face = _harfbuzz.hb_face_create(blob, 0)
-    try:
-        return _dense(face, cids, NO_HINTING)
-    finally:
-        _harfbuzz.hb_face_destroy(face)
-        _harfbuzz.hb_blob_destroy(blob)
+    return Face(font).subset(cids)
 
 
-class _Face:
-    """A font file's face kept for subsetting, with the bytes HarfBuzz reads in place. (HarfBuzz
-    can preprocess a face for faster subsets, 0.5 ms instead of 4-5 ms a font, but that holds
-    about 175 MB per face of Noto Sans CJK: not worth it.)"""
-
-    def __init__(self, font: bytes, index: int) -> None:
-        self.font = font
-        self.cid_keyed = is_cid_keyed_cff(font, index)
-        self.blob = _harfbuzz.hb_blob_create(font, len(font), MEMORY_READONLY, _ffi.NULL, _ffi.NULL)
-        self.face = _harfbuzz.hb_face_create(self.blob, index)
-
-    def __del__(self) -> None:
-        _harfbuzz.hb_face_destroy(self.face)
-        _harfbuzz.hb_blob_destroy(self.blob)
+#: Font files cut densely in this thread's current document (`documents.font_cache`): their
+#: glyph ids are no longer CIDs, so `compact_fonts` must not cut them again.
+_made_here = threading.local()
 
 
-MAX_FACES = 8  #: font faces kept per process; a document uses two (regular and bold)
-_faces: dict[bytes, _Face] = {}
-_faces_lock = threading.Lock()
-
-
-def _face(font: bytes, index: int) -> _Face:
-    """The kept face of this font file, keyed by its table directory: every table's checksum,
-    offset and length stand for the content (hashing 20 MB per document would cost more than
-    the subset it saves)."""
-    directory = sorted(_directory(font, index).items())
-    key = hashlib.sha256(repr((len(font), index, directory)).encode()).digest()
-    with _faces_lock:
-        kept = _faces.get(key)
-        if kept is None:
-            if len(_faces) >= MAX_FACES:
-                _faces.pop(next(iter(_faces)))
-            kept = _faces[key] = _Face(font, index)
-        return kept
-
-
-_dense_here = threading.local()
-_weasyprint_subset: Any = None
-
-
-def _subset_densely(font: Any, to_unicode: dict[int, str], hinting: bool) -> None:
-    """WeasyPrint's `Font.subset`: inside `dense_subsets()` a CID-keyed CFF face is cut to its
-    used glyphs in one pass (flags as the two passes and `compact_font` end up with, so the
-    bytes are the same); anything else goes to WeasyPrint's own subset."""
-    usable = _harfbuzz is not None and _subset is not None
-    if getattr(_dense_here, "on", False) and to_unicode and usable:
-        try:
-            face = _face(font.file_content, font.index)
-        except (struct.error, IndexError):
-            face = None
-        if face is not None and face.cid_keyed:
-            dense = _dense(face.face, to_unicode, NO_HINTING | DESUBROUTINIZE)
-            if dense is not None:
-                font.file_content = dense
-                _dense_here.made.append(dense)  # for `compact_fonts`: nothing left to do
-                return
-    _weasyprint_subset(font, to_unicode, hinting)
+def mark_dense(font: bytes) -> None:
+    """Note a font file cut densely for the document this thread is writing."""
+    made: list[bytes] | None = getattr(_made_here, "fonts", None)
+    if made is not None:
+        made.append(font)
 
 
 @contextmanager
-def dense_subsets() -> Iterator[None]:
-    """Within, WeasyPrint subsets Noto Sans CJK (any CID-keyed CFF font) straight to the glyphs
-    a document uses, from a face kept per process (for this thread only)."""
-    global _weasyprint_subset
-    from weasyprint.pdf.fonts import Font
-
-    with _faces_lock:
-        if _weasyprint_subset is None:
-            _weasyprint_subset = Font.subset
-            Font.subset = _subset_densely
-    _dense_here.on, _dense_here.made = True, []
+def document_fonts() -> Iterator[None]:
+    """The span of one document: fonts marked dense inside are forgotten after it."""
+    _made_here.fonts = []
     try:
         yield
     finally:
-        _dense_here.on, _dense_here.made = False, []
+        _made_here.fonts = None
 
 
 def _made_dense(stream: Any) -> bool:
-    """A font file that `dense_subsets()` cut in this document (its glyphs are not CIDs)."""
-    made = getattr(_dense_here, "made", [])
+    """A font file cut densely for this document already (its glyph ids are not CIDs)."""
+    made = getattr(_made_here, "fonts", None) or []
     return len(stream.stream) == 1 and any(stream.stream[0] is font for font in made)
 
 

@@ -18,7 +18,8 @@ import jinja2
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from documents.fonts import compact_fonts, dense_subsets
+from documents.font_cache import dense_subsets
+from documents.fonts import compact_fonts
 from documents.formatting import FILTERS, GLOBALS, local_time
 from documents.labels import labeller
 from documents.models import CreditFileReport

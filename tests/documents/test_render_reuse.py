@@ -1,5 +1,6 @@
-"""What the renderer keeps from one document to the next (fonts, faces, parsed stylesheets)
-changes no byte of any document: each is held against WeasyPrint doing everything afresh."""
+"""What the renderer keeps from one document to the next (the font configuration, the font
+files and faces of documents.font_cache, parsed stylesheets) changes no byte of any document:
+each is held against WeasyPrint doing everything afresh."""
 
 from __future__ import annotations
 
