@@ -13,7 +13,7 @@ import time
 from datetime import date, timedelta
 from typing import Any
 
-from benchmarks.harness import ROOT, Bench
+from benchmarks.harness import ROOT, Bench, database
 from infra.tenants import create_tenant
 
 STATEMENT_CUSTOMERS = 1_000
@@ -137,3 +137,24 @@ async def _request_statements(bench: Bench, tenant_id: str, period: date) -> Non
     finally:
         broker.close()
         await runtime.close()
+
+
+def report(figures: dict[str, Any]) -> None:
+    """One line, against the floor."""
+    verdict = "ok" if figures["seconds"] <= 300 else "BELOW FLOOR"
+    print(
+        f"statements: {figures['pdfs']} PDFs for {figures['customers']} customers in "
+        f"{figures['seconds']} s with 2 worker processes ({figures['pdfs_per_s']} PDFs/s, "
+        f"{figures['megabytes']} MB) [floor 300 s: {verdict}]"
+    )
+
+
+def main() -> None:
+    """Run on its own database: `python -m benchmarks.statements` (the receivables benchmark
+    runs it too, beside its 1M-invoice tenant)."""
+    with database() as bench:
+        report(measure(bench))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,19 +1,24 @@
-"""Small PDFs with Chinese text: re-subset each embedded CID-keyed CFF font to its used glyphs.
+"""Small PDFs with Chinese text: each embedded CID-keyed CFF font holds only its used glyphs.
 
 WeasyPrint subsets fonts but keeps every glyph id up to the highest one used, so a page with a
 few dozen Chinese characters embeds Noto Sans CJK with some 60,000 empty glyphs: about 130 KB
 of metrics and charstring offsets per font, compressed. In a CID-keyed CFF font a glyph is
 found through the font's charset (CID to glyph), as the PDF specification prescribes (ISO
 32000-2, 9.7.4.2), so the glyphs can be renumbered densely while the page keeps its CIDs.
-HarfBuzz's subsetter does that and keeps the CIDs in the charset; it takes about a
-millisecond. Fonts of any other kind (TrueType, name-keyed CFF) are left as they are.
+HarfBuzz's subsetter does that and keeps the CIDs in the charset. Fonts of any other kind
+(TrueType, name-keyed CFF) are left as they are.
+
+The documents `documents.render` writes are cut densely in one pass already
+(`documents.font_cache`); for them the `compact_fonts` finisher only unwraps the CFF table.
 """
 
 from __future__ import annotations
 
 import logging
 import struct
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import cffi
@@ -67,14 +72,25 @@ DROPPED_TABLES = (b"name", b"post", b"GSUB", b"GPOS", b"BASE", b"JSTF", b"DSIG")
 ROS = (12, 30)  #: the CFF operator that opens the Top DICT of a CID-keyed font
 
 
-def _table(font: bytes, tag: bytes) -> bytes | None:
-    """One table of an OpenType font, from its table directory."""
-    (count,) = struct.unpack_from(">H", font, 4)
+def table_directory(font: bytes | memoryview, index: int = 0) -> dict[bytes, tuple[int, int, int]]:
+    """The table directory of a font, or of face `index` of a collection (.ttc): tag to
+    (checksum, offset, length)."""
+    start = struct.unpack_from(">I", font, 12 + 4 * index)[0] if font[:4] == b"ttcf" else 0
+    (count,) = struct.unpack_from(">H", font, start + 4)
+    tables = {}
     for i in range(count):
-        name, _checksum, offset, length = struct.unpack_from(">4sIII", font, 12 + 16 * i)
-        if name == tag:
-            return font[offset : offset + length]
-    return None
+        tag, checksum, offset, length = struct.unpack_from(">4sIII", font, start + 12 + 16 * i)
+        tables[tag] = (checksum, offset, length)
+    return tables
+
+
+def _table(font: bytes | memoryview, tag: bytes, index: int = 0) -> Any:
+    """One table of an OpenType font (or of one face of a collection)."""
+    entry = table_directory(font, index).get(tag)
+    if entry is None:
+        return None
+    _checksum, offset, length = entry
+    return font[offset : offset + length]
 
 
 def _index_item(data: bytes, at: int) -> tuple[bytes, int]:
@@ -116,12 +132,13 @@ def _first_operator(top_dict: bytes) -> tuple[int, ...]:
     return ()
 
 
-def is_cid_keyed_cff(font: bytes) -> bool:
-    """An OpenType font whose CFF table is CID-keyed (its glyphs are found by charset)."""
+def is_cid_keyed_cff(font: bytes | memoryview, index: int = 0) -> bool:
+    """An OpenType font (or face of a collection) whose CFF table is CID-keyed (its glyphs are
+    found by charset)."""
     try:
-        if font[:4] != b"OTTO":
+        if font[:4] not in (b"OTTO", b"ttcf"):
             return False
-        cff = _table(font, b"CFF ")
+        cff = _table(font, b"CFF ", index)
         if cff is None:
             return False
         _name, after_names = _index_item(cff, cff[2])
@@ -131,38 +148,85 @@ def is_cid_keyed_cff(font: bytes) -> bool:
         return False
 
 
-def compact_font(font: bytes, cids: Iterable[int]) -> bytes | None:
-    """The font with only these glyphs (and .notdef), renumbered densely; None if it cannot."""
-    if _harfbuzz is None or _subset is None or not is_cid_keyed_cff(font):
-        return None
-    blob = _harfbuzz.hb_blob_create(font, len(font), MEMORY_READONLY, _ffi.NULL, _ffi.NULL)
-    face = _harfbuzz.hb_face_create(blob, 0)
-    plan = _subset.hb_subset_input_create_or_fail()
-    try:
+def subsetting_available() -> bool:
+    """HarfBuzz and its subsetter were found."""
+    return _harfbuzz is not None and _subset is not None
+
+
+class Face:
+    """A HarfBuzz face over a font file's bytes, read in place (so kept with it)."""
+
+    def __init__(self, font: bytes, index: int = 0) -> None:
+        self.font = font
+        self._blob = _harfbuzz.hb_blob_create(
+            font, len(font), MEMORY_READONLY, _ffi.NULL, _ffi.NULL
+        )
+        self._face = _harfbuzz.hb_face_create(self._blob, index)
+
+    def __del__(self) -> None:
+        _harfbuzz.hb_face_destroy(self._face)
+        _harfbuzz.hb_blob_destroy(self._blob)
+
+    def subset(self, glyphs: Iterable[int], flags: int = NO_HINTING) -> bytes | None:
+        """The font cut to these glyphs (and .notdef), renumbered densely; None if it cannot."""
+        plan = _subset.hb_subset_input_create_or_fail()
         if plan == _ffi.NULL:
             return None
-        glyphs = _subset.hb_subset_input_glyph_set(plan)
-        for cid in {0, *cids}:
-            _harfbuzz.hb_set_add(glyphs, cid)
-        dropped = _subset.hb_subset_input_set(plan, SETS_DROP_TABLE_TAG)
-        for tag in DROPPED_TABLES:
-            _harfbuzz.hb_set_add(dropped, _harfbuzz.hb_tag_from_string(tag, -1))
-        _subset.hb_subset_input_set_flags(plan, NO_HINTING)
-        result = _subset.hb_subset_or_fail(face, plan)
-        if result == _ffi.NULL:
-            return None
-        out = _harfbuzz.hb_face_reference_blob(result)
-        length = _ffi.new("unsigned int *")
-        data = _harfbuzz.hb_blob_get_data(out, length)
-        compacted = bytes(_ffi.buffer(data, length[0]))
-        _harfbuzz.hb_blob_destroy(out)
-        _harfbuzz.hb_face_destroy(result)
-        return compacted or None
-    finally:
-        if plan != _ffi.NULL:
+        try:
+            wanted = _subset.hb_subset_input_glyph_set(plan)
+            for glyph in {0, *glyphs}:
+                _harfbuzz.hb_set_add(wanted, glyph)
+            dropped = _subset.hb_subset_input_set(plan, SETS_DROP_TABLE_TAG)
+            for tag in DROPPED_TABLES:
+                _harfbuzz.hb_set_add(dropped, _harfbuzz.hb_tag_from_string(tag, -1))
+            _subset.hb_subset_input_set_flags(plan, flags)
+            result = _subset.hb_subset_or_fail(self._face, plan)
+            if result == _ffi.NULL:
+                return None
+            out = _harfbuzz.hb_face_reference_blob(result)
+            length = _ffi.new("unsigned int *")
+            data = _harfbuzz.hb_blob_get_data(out, length)
+            compacted = bytes(_ffi.buffer(data, length[0]))
+            _harfbuzz.hb_blob_destroy(out)
+            _harfbuzz.hb_face_destroy(result)
+            return compacted or None
+        finally:
             _subset.hb_subset_input_destroy(plan)
-        _harfbuzz.hb_face_destroy(face)
-        _harfbuzz.hb_blob_destroy(blob)
+
+
+def compact_font(font: bytes, cids: Iterable[int]) -> bytes | None:
+    """The font with only these glyphs (and .notdef), renumbered densely; None if it cannot."""
+    if not subsetting_available() or font[:4] != b"OTTO" or not is_cid_keyed_cff(font):
+        return None
+    return Face(font).subset(cids)
+
+
+#: Font files cut densely in this thread's current document (`documents.font_cache`): their
+#: glyph ids are no longer CIDs, so `compact_fonts` must not cut them again.
+_made_here = threading.local()
+
+
+def mark_dense(font: bytes) -> None:
+    """Note a font file cut densely for the document this thread is writing."""
+    made: list[bytes] | None = getattr(_made_here, "fonts", None)
+    if made is not None:
+        made.append(font)
+
+
+@contextmanager
+def document_fonts() -> Iterator[None]:
+    """The span of one document: fonts marked dense inside are forgotten after it."""
+    _made_here.fonts = []
+    try:
+        yield
+    finally:
+        _made_here.fonts = None
+
+
+def _made_dense(stream: Any) -> bool:
+    """A font file cut densely for this document already (its glyph ids are not CIDs)."""
+    made = getattr(_made_here, "fonts", None) or []
+    return len(stream.stream) == 1 and any(stream.stream[0] is font for font in made)
 
 
 def _cids(widths: Iterable[Any]) -> set[int]:
@@ -203,7 +267,7 @@ def compact_fonts(_document: Any, pdf: pydyf.PDF) -> None:
         obj.pop("CIDToGIDMap", None)  # a CIDFontType2 entry: CFF fonts map through the charset
     for number, stream in files.items():
         font = b"".join(stream.stream)
-        compacted = compact_font(font, used[number])
+        compacted = font if _made_dense(stream) else compact_font(font, used[number])
         cff = _table(compacted, b"CFF ") if compacted is not None else None
         if cff is None:
             log.debug("font %s left as embedded", number)

@@ -111,4 +111,4 @@ def render_statement_pdf(statement: StatementDocument, lang: str) -> bytes:
     ready = dataclasses.replace(
         statement, seller=letterhead_ready(statement.seller), seal=print_ready(statement.seal)
     )
-    return render_template_pdf("statement.html", lang, footer, s=ready)
+    return render_template_pdf("statement.html", lang, footer, stylesheet="letter.css", s=ready)
