@@ -2,10 +2,12 @@
 
 Starlette's routing and exception layers, strawberry's request adapters, content-type parsing
 (through `email.message`) and response objects cost as much CPU as a small operation itself
-(issue 13's profile of `{ __typename }`). This middleware takes the one shape integrators send
+(issue 13's profile of `{ __typename }`), and wrap every message a subscription sends to a
+thousand clients. This middleware takes the one shape integrators send
 and gives it to the same view's context, the same `schema.execute` and the same result
 processing; every other request (GET, GraphiQL, WebSockets, other content types, a browser's
-`Origin` for CORS, streaming `Accept`, batches, malformed bodies) goes the standard way, with
+`Origin` for CORS, streaming `Accept`, batches, malformed bodies) goes the standard way
+(a WebSocket on /graphql goes straight to the view), with
 the body it has already read handed on as it came.
 """
 
@@ -39,6 +41,9 @@ class FastGraphQL:
         self.path = path
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket" and scope["path"] == self.path:
+            await self.view(scope, receive, send)  # subscriptions: no router or send wrappers
+            return
         if scope["type"] != "http" or scope["path"] != self.path or scope["method"] != "POST":
             await self.app(scope, receive, send)
             return

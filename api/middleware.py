@@ -81,8 +81,8 @@ class EdgeMiddleware:
                 ]
             await send(message)
 
-        try:
-            await self.app(scope, receive, send_with_id)
+        try:  # a WebSocket's messages carry no headers: its sends go out unwrapped
+            await self.app(scope, receive, send_with_id if scope["type"] == "http" else send)
         finally:
             if scope["type"] == "http":
                 metrics.child(metrics.HTTP, _route(path), str(status["code"])).inc()

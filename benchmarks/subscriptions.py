@@ -19,6 +19,8 @@ from services.warnings.signals import raise_warning
 
 SUBSCRIBERS = (500, 1_000)  #: fan-out sizes measured, each against a fresh server
 EVENTS = 40
+WARMUPS = 5  #: warm-up events before giving up
+DRAIN_S = 60  #: how long the last events may take to reach everyone before the run fails
 FLOOR_P99_MS = 250
 SUBSCRIPTION = (
     "subscription { warningRaised(filter: {minLevel: LIGHT}) { cursor "
@@ -27,9 +29,9 @@ SUBSCRIPTION = (
 
 
 async def subscriber(
-    url: str, token: str, ready: asyncio.Event, arrivals: list[list[float]], index: int, total: int
+    url: str, token: str, ready: asyncio.Event, arrivals: list[list[float]], index: int
 ) -> None:
-    """One client: init, subscribe, record the arrival time of every event."""
+    """One client: init, subscribe, record the arrival time of every event until cancelled."""
     async with websockets.connect(
         url, subprotocols=["graphql-transport-ws"], max_queue=None, open_timeout=60
     ) as ws:
@@ -40,16 +42,13 @@ async def subscriber(
         await ws.send(
             json.dumps({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIPTION}})
         )
-        received = 0
-        while received < total:
+        while True:
             message = await ws.recv()
             stamp = time.perf_counter()  # parse nothing on the hot path: the client is timed too
             if '"next"' not in message:
                 continue
             arrivals[index].append(stamp)
-            received += 1
-            if received == 1:
-                ready.set()
+            ready.set()
 
 
 async def run(bench: Bench, url: str, subscribers: int) -> dict[str, Any]:
@@ -73,7 +72,7 @@ async def run(bench: Bench, url: str, subscribers: int) -> dict[str, Any]:
     arrivals: list[list[float]] = [[] for _ in range(subscribers)]
     ready = [asyncio.Event() for _ in range(subscribers)]
     clients = [
-        asyncio.create_task(subscriber(ws_url, token, ready[i], arrivals, i, EVENTS + 1))
+        asyncio.create_task(subscriber(ws_url, token, ready[i], arrivals, i))
         for i in range(subscribers)
     ]
     await asyncio.sleep(3 * subscribers / 500)  # connections open; the warm-up proves subscription
@@ -86,20 +85,28 @@ async def run(bench: Bench, url: str, subscribers: int) -> dict[str, Any]:
         return before
 
     warm = customers[0]
-    while True:  # repeat the warm-up until every subscriber has seen an event
+    for attempt in range(WARMUPS):  # repeat the warm-up until every subscriber has seen one
         await emit(warm, f"WARMUP_{uuid.uuid4().hex[:6]}")
         try:
             await asyncio.wait_for(asyncio.gather(*(r.wait() for r in ready)), 5)
             break
         except TimeoutError:
-            continue
+            failed = [t.exception() for t in clients if t.done() and not t.cancelled()]
+            waiting = sum(not r.is_set() for r in ready)
+            print(f"warm-up {attempt + 1}: {waiting} subscribers not ready; failed: {failed[:3]}")
+    else:
+        raise RuntimeError(f"subscribers still not ready after {WARMUPS} warm-up events")
     for series in arrivals:
         series.clear()
     sent: list[float] = []
     for n in range(EVENTS):
         sent.append(await emit(customers[n + 1], "BENCH"))
         await asyncio.sleep(0.15)
-    await asyncio.sleep(1)
+    for _ in range(DRAIN_S * 10):  # until everyone has every event, or DRAIN_S passed
+        if all(len(series) >= EVENTS for series in arrivals):
+            break
+        await asyncio.sleep(0.1)
+    missing = sum(max(0, EVENTS - len(series)) for series in arrivals)
     for task in clients:
         task.cancel()
     await asyncio.gather(*clients, return_exceptions=True)
@@ -109,6 +116,8 @@ async def run(bench: Bench, url: str, subscribers: int) -> dict[str, Any]:
         tail = series[-EVENTS:]
         latencies += [(t - s) * 1000 for t, s in zip(tail, sent, strict=False)]
     latencies.sort()
+    if missing or not latencies:
+        raise RuntimeError(f"{missing} of {EVENTS * subscribers} events never arrived")
     return {
         "subscribers": subscribers,
         "events": EVENTS,

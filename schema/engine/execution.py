@@ -9,10 +9,11 @@ every error, goes the standard way. The hooks into graphql-core are schema.engin
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from graphql import GraphQLEnumType, GraphQLObjectType, GraphQLScalarType
 
+from schema.engine import events
 from schema.engine.compat import STANDARD, HookedExecutor, origin_of
 from schema.engine.plan_code import Completer, completer
 from schema.engine.plans import (
@@ -36,6 +37,32 @@ class LeanExecutionContext(HookedExecutor):
         #: the plan or None). Completers are found once per collected selection set.
         self.engine_plans: dict[tuple[GraphQLObjectType, int], tuple[Any, Plan | None]] = {}
         self.engine_completers: dict[tuple[GraphQLObjectType, int], Completer | None] = {}
+        self.engine_event = False  #: a subscription event's copy (build_per_event_executor)
+
+    def build_per_event_executor(self, payload: Any) -> Any:
+        """A subscription event's executor, with plan caches of its own: graphql-core copies
+        the executor shallowly, and one shared cache would grow by each event's selections
+        (keyed by list identity, they never hit) for as long as the subscription lives."""
+        executor = cast(LeanExecutionContext, super().build_per_event_executor(payload))
+        executor.engine_plans = {}
+        executor.engine_completers = {}
+        executor.engine_event = True
+        return executor
+
+    def execute_operation(self, serially: bool | None = None) -> Any:
+        """Execute, or for a subscription event reuse the result another subscriber's
+        identical request produced for the same event (schema.engine.events)."""
+        key = events.event_key(self) if self.engine_event else None
+        if key is None:
+            return super().execute_operation(serially)
+        root, operation = self.root_value, self.operation
+        shared = events.shared_result(key, root, operation)
+        if shared is not None:
+            return shared
+        result = super().execute_operation(serially)
+        if self.is_awaitable(result) or getattr(result, "errors", None):
+            return result  # awaited or failed results stay the subscriber's own
+        return events.keep_result(key, root, operation, result)
 
     def plan_of(self, return_type: GraphQLObjectType, field_details_list: Any) -> Plan | None:
         """The plan of a collected selection on `return_type`, or None (the standard path)."""

@@ -229,3 +229,32 @@ async def test_legacy_protocol_is_not_offered(live_server):
     with pytest.raises(websockets.ConnectionClosed) as closed:
         await asyncio.wait_for(ws.recv(), 5)
     assert closed.value.rcvd.code == 4406  # subprotocol not acceptable
+
+
+ALIASED = """subscription { warningRaised { cursor w: warning { kind id } } }"""
+
+
+async def test_subscribers_of_one_event_share_nothing_they_did_not_ask_for(
+    live_server, settings, runtime, tenants
+):
+    # given two subscribers with the same document, one with another document, one elsewhere
+    row = await customer(runtime, tenants["acme"], "S-SHARE")
+    other = await customer(runtime, tenants["globex"], "S-SHARE")
+    same_a = await subscribed(live_server, token(settings))
+    same_b = await subscribed(live_server, token(settings, roles=["viewer"]))
+    aliased = await subscribed(live_server, token(settings), query=ALIASED)
+    elsewhere = await subscribed(live_server, token(settings, tenant="globex"))
+    # when one warning is raised in each tenant
+    await warn(runtime, tenants["acme"], row, "SHARED_EVENT")
+    await warn(runtime, tenants["globex"], other, "GLOBEX_EVENT")
+    a, b, c, d = [await s.next() for s in (same_a, same_b, aliased, elsewhere)]
+    # then each got its own shape of its own tenant's event
+    assert a["payload"] == b["payload"]
+    assert a["payload"]["data"]["warningRaised"]["warning"]["kind"] == "SHARED_EVENT"
+    assert c["payload"]["data"]["warningRaised"]["w"] == {
+        "kind": "SHARED_EVENT",
+        "id": a["payload"]["data"]["warningRaised"]["warning"]["id"],
+    }
+    assert d["payload"]["data"]["warningRaised"]["warning"]["kind"] == "GLOBEX_EVENT"
+    for s in (same_a, same_b, aliased, elsewhere):
+        await s.close()
