@@ -26,6 +26,7 @@ from asgi_lifespan import LifespanManager
 
 from benchmarks import receivables
 from benchmarks.harness import Bench, database, server
+from benchmarks.lean_client import LeanConnection, encode_post
 
 RATE = 200  #: requests per second, fixed
 SECONDS = 60
@@ -160,45 +161,48 @@ async def fixed_rate(
     url: str, token: str, customers: list[str], reserve: bool, seconds: int, seed_: int
 ) -> dict[str, Any]:
     """Send RATE checks a second for `seconds`; each one's latency counts from its scheduled
-    instant, so a slow answer delays no measurement (no coordinated omission)."""
+    instant, so a slow answer delays no measurement (no coordinated omission). The client is
+    benchmarks.lean_client, so the load generator takes little of the machine's CPU."""
     rng = random.Random(seed_)
-    bodies = [_body(customers, rng, n, reserve) for n in range(RATE * seconds)]
+    headers = {"Authorization": f"Bearer {token}"}
+    requests = [
+        encode_post(url, "/graphql", _body(customers, rng, n, reserve), headers)
+        for n in range(RATE * seconds)
+    ]
     latencies: list[float] = []
     service: list[float] = []
     outcomes: dict[str, int] = {}
     errors: list[Any] = []
-    limits = httpx.Limits(
-        max_connections=CLIENT_CONNECTIONS, max_keepalive_connections=CLIENT_CONNECTIONS
-    )
-    headers = {"Authorization": f"Bearer {token}"}
-    async with httpx.AsyncClient(base_url=url, headers=headers, limits=limits, timeout=30) as c:
-        loop = asyncio.get_running_loop()
-        start = loop.time() + 0.5
-        next_index = iter(range(len(bodies)))
+    connections = [await LeanConnection.open(url) for _ in range(CLIENT_CONNECTIONS)]
+    loop = asyncio.get_running_loop()
+    start = loop.time() + 0.5
+    next_index = iter(range(len(requests)))
 
-        async def worker() -> None:
-            for n in next_index:  # each worker takes the next scheduled request
-                at = start + n / RATE
-                await asyncio.sleep(max(0.0, at - loop.time()))
-                sent = loop.time()
-                try:
-                    response = await c.post("/graphql", json=bodies[n])
-                except httpx.HTTPError as exc:  # counted, not fatal
-                    errors.append(repr(exc))
-                    continue
-                done = loop.time()
-                body = response.json()
-                payload = (body.get("data") or {}).get("checkCredit") or {}
-                if response.status_code != 200 or body.get("errors") or payload.get("userErrors"):
-                    errors.append(body)
-                    continue
-                latencies.append((done - at) * 1000)
-                service.append((done - sent) * 1000)
-                outcome = payload["check"]["outcome"]
-                outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    async def worker(conn: LeanConnection) -> None:
+        for n in next_index:  # each worker takes the next scheduled request
+            at = start + n / RATE
+            await asyncio.sleep(max(0.0, at - loop.time()))
+            sent = loop.time()
+            try:
+                status, body = await conn.send(requests[n])
+            except (OSError, asyncio.IncompleteReadError) as exc:  # counted, not fatal
+                errors.append(repr(exc))
+                conn = await LeanConnection.open(url)
+                continue
+            done = loop.time()
+            payload = (body.get("data") or {}).get("checkCredit") or {}
+            if status != 200 or body.get("errors") or payload.get("userErrors"):
+                errors.append(body)
+                continue
+            latencies.append((done - at) * 1000)
+            service.append((done - sent) * 1000)
+            outcome = payload["check"]["outcome"]
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
 
-        await asyncio.gather(*(worker() for _ in range(CLIENT_CONNECTIONS)))
-        elapsed = loop.time() - start
+    await asyncio.gather(*(worker(c) for c in connections))
+    elapsed = loop.time() - start
+    for conn in connections:
+        await conn.close()
     latencies.sort()
     service.sort()
 
@@ -206,8 +210,8 @@ async def fixed_rate(
         return round(values[max(int(len(values) * p) - 1, 0)], 2) if values else float("nan")
 
     return {
-        "requests": len(bodies),
-        "achieved_rps": round(len(bodies) / elapsed, 1),
+        "requests": len(requests),
+        "achieved_rps": round(len(requests) / elapsed, 1),
         "p50_ms": pct(latencies, 0.50),
         "p95_ms": pct(latencies, 0.95),
         "p99_ms": pct(latencies, 0.99),
