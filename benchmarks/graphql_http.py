@@ -10,7 +10,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from benchmarks.harness import Bench, database, seed_customers, server
+from benchmarks import overhead
+from benchmarks.harness import ROOT, Bench, database, seed_customers, server
 
 PAGE_QUERY = (
     "query Page { customers(first: 50) { edges { node { id code legalName country "
@@ -62,8 +63,10 @@ def wrk(url: str, query: str, token: str, connections: int, seconds: int) -> dic
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     pct = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.M))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    done = re.search(r"(\d+) requests in", out)
     return {
         "rps": round(rps, 1),
+        "requests": int(done.group(1)) if done else 0,
         "p50_ms": round(_ms(pct["50"]), 2),
         "p99_ms": round(_ms(pct["99"]), 2),
         "non_2xx": int(errors.group(1)) if errors else 0,
@@ -92,9 +95,13 @@ def measure(bench: Bench) -> dict[str, Any]:
         check_page(url, token)
         wrk(url, TYPENAME_QUERY, token, 32, 3)  # warm-up
         typename = wrk(url, TYPENAME_QUERY, token, 32, 10)
+        typename_cpu = overhead.cpu_per_request(
+            url, lambda s: wrk(url, TYPENAME_QUERY, token, 32, s)
+        )
+        overhead.profile(url, lambda s: wrk(url, TYPENAME_QUERY, token, 32, s))
         wrk(url, PAGE_QUERY, token, 8, 3)
         page = wrk(url, PAGE_QUERY, token, 8, 12)
-    return {"typename": typename, "page": page}
+    return {"typename": typename, "typename_cpu_ms": typename_cpu, "page": page}
 
 
 def cost_overhead(bench: Bench) -> dict[str, Any]:
@@ -141,6 +148,10 @@ def report(figures: dict[str, Any]) -> None:
         f"{{ __typename }}: {t['rps']} req/s, p50 {t['p50_ms']} ms, p99 {t['p99_ms']} ms "
         f"({t['connections']} conns)  floor >= {FLOORS['typename_rps']} req/s: "
         f"{'PASS' if t['rps'] >= FLOORS['typename_rps'] else 'BELOW'}"
+    )
+    print(
+        f"{{ __typename }} server CPU per request: {figures['typename_cpu_ms']} ms "
+        f"(profile: {overhead.PROFILE_TEXT.relative_to(ROOT)})"
     )
     ok = p["rps"] >= FLOORS["page_rps"] and p["p99_ms"] <= FLOORS["page_p99_ms"]
     print(

@@ -115,11 +115,23 @@ def server(bench: Bench, workers: int = 1, **settings: str) -> Iterator[str]:
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
+    PIDS[url] = proc.pid
     try:
         wait_healthy(url, proc)
         yield url
     finally:
+        PIDS.pop(url, None)
         stop_group(proc)
+
+
+#: The process behind each running server's URL (for CPU accounting and profiles).
+PIDS: dict[str, int] = {}
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def wait_healthy(url: str, proc: subprocess.Popen[bytes], seconds: float = 60) -> None:
