@@ -25,6 +25,7 @@ from graphql import (
     GraphQLError,
     GraphQLSchema,
     OperationDefinitionNode,
+    VariableValues,
     get_argument_values,
     get_variable_values,
     parse,
@@ -93,12 +94,12 @@ def _pick(values: Mapping[str, Any] | None, name: str) -> Any:
 
 
 def page_of(
-    compiled: CompiledOperation, variables: Mapping[str, Any], max_page: int, context: Any
+    compiled: CompiledOperation, variables: VariableValues, max_page: int, context: Any
 ) -> CustomersPage | None:
     """The page the root field asks for, checked as its resolver checks it; None when the
     standard path would refuse it (it then answers with its own error)."""
     try:
-        args = get_argument_values(compiled.root_field, compiled.root_node, dict(variables))
+        args = get_argument_values(compiled.root_field, compiled.root_node, variables)
     except GraphQLError:
         return None
     flt, order = args.get("filter") or {}, args.get("orderBy") or {}
@@ -139,14 +140,14 @@ async def answer(execution_context: Any, schema: GraphQLSchema) -> CompiledResul
     coerced = get_variable_values(
         schema, compiled.operation.variable_definitions or (), execution_context.variables or {}
     )
-    if isinstance(coerced, list):  # the standard path reports the variables' errors
+    if not isinstance(coerced, VariableValues):  # the standard path reports their errors
         return None
     settings = context.runtime.settings
     page = page_of(compiled, coerced, settings.max_page_size, context)
     if page is None:
         return None
     try:
-        plan = DataPlan(compiled.plan(coerced))
+        plan = DataPlan(compiled.plan(coerced.coerced))
         pages.statement_for(plan, page)  # built once: a plan it cannot build runs as usual
     except (Uncompilable, ValueError):
         return None
@@ -160,7 +161,7 @@ class CompiledDocuments(SchemaExtension):
     """Answer a compiled registered document before graphql-core executes it (strawberry
     skips execution when an extension has set the result)."""
 
-    async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override]
+    async def on_execute(self) -> AsyncIterator[None]:
         ctx = self.execution_context
         if ctx.result is None:
             found = await answer(ctx, graphql_schema(ctx.schema))

@@ -143,7 +143,7 @@ class _Walker:
         if condition is None or condition.name.value == parent.name:
             return True
         named = self.schema.get_type(condition.name.value)
-        return is_abstract_type(named) and self.schema.is_sub_type(named, parent)  # type: ignore[arg-type]
+        return is_abstract_type(named) and self.schema.is_sub_type(named, parent)
 
     def selections(
         self,

@@ -212,8 +212,9 @@ class Builder:
             "'([a-z0-9])([A-Z])', '\\1_\\2', 'g'))"
         )
         cutoff = (
+            "CASE WHEN e.item ->> 'maxAgeDays' IS NOT NULL THEN "
             f"least(greatest({as_of} - (e.item ->> 'maxAgeDays')::int, "
-            f"DATE '{EARLIEST.isoformat()}'), DATE '{LATEST.isoformat()}')"
+            f"DATE '{EARLIEST.isoformat()}'), DATE '{LATEST.isoformat()}') END"
         )
         return (
             f"policy AS MATERIALIZED (SELECT e.ord, {key} AS key, {cutoff} AS cutoff "
