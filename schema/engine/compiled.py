@@ -186,3 +186,9 @@ def analyse(schema: GraphQLSchema, ident: str, text: str) -> bool:
     if len(names) == 1:  # a request may name its only operation, or not
         _COMPILED.setdefault((ident, None), _COMPILED[(ident, names[0])])
     return bool(results) and all(results)
+
+
+def switched_on(schema: Any) -> bool:
+    """Whether a strawberry schema answers compiled documents (COMPILED_DOCUMENTS put the
+    extension in it when it was built)."""
+    return any(e is CompiledDocuments for e in getattr(schema, "extensions", ()))

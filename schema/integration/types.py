@@ -10,7 +10,7 @@ from strawberry.types import Info
 
 from schema.context import Context
 from schema.engine.compat import graphql_schema
-from schema.engine.compiled import analyse
+from schema.engine.compiled import analyse, switched_on
 from services.integration.trusted_documents import TrustedDocument as Record
 
 
@@ -32,7 +32,7 @@ class TrustedDocument:
         "COMPILED_DOCUMENTS off). Both ways give the same response."
     )
     def compiled(self, info: Info[Context, Any]) -> bool:
-        if not info.context.runtime.settings.compiled_documents:
+        if not switched_on(info.schema):
             return False
         return analyse(graphql_schema(info.schema), self.id, self.document)
 

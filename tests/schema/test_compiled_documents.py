@@ -177,6 +177,8 @@ async def test_registered_documents_answer_alike_compiled_or_not(
         NOT_COMPILED: False,
         VIEWER: False,
     }
+    # and with COMPILED_DOCUMENTS off, nothing is compiled
+    assert await _register(apps[1], integrator, PAGE_QUERY) is False
     bearer = token(settings)
     # when each is sent by hash, then both apps answer alike
     for text in (PAGE_QUERY, LIKE_QUERY, NODES):
