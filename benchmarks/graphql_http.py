@@ -24,8 +24,8 @@ COST_ROUNDS = 5  #: interleaved with/without rounds for the cost-analysis overhe
 COST_ROUND_SECONDS = 8
 
 
-def _lua(query: str, token: str) -> str:
-    body = json.dumps({"query": query}).replace("\\", "\\\\").replace('"', '\\"')
+def _lua(request: dict[str, Any], token: str) -> str:
+    body = json.dumps(request).replace("\\", "\\\\").replace('"', '\\"')
     return (
         f'wrk.method = "POST"\nwrk.body = "{body}"\n'
         f'wrk.headers["Content-Type"] = "application/json"\n'
@@ -40,11 +40,18 @@ def _ms(text: str) -> float:
 
 def wrk(url: str, query: str, token: str, connections: int, seconds: int) -> dict[str, Any]:
     """Run wrk with a POST script; parse req/s and latency percentiles."""
+    return wrk_request(url, {"query": query}, token, connections, seconds)
+
+
+def wrk_request(
+    url: str, request: dict[str, Any], token: str, connections: int, seconds: int
+) -> dict[str, Any]:
+    """wrk POSTing one request body (e.g. only a registered document's hash)."""
     if shutil.which("wrk") is None:
         raise RuntimeError("wrk is not installed (make bench installs it)")
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "post.lua"
-        script.write_text(_lua(query, token))
+        script.write_text(_lua(request, token))
         out = subprocess.run(
             [
                 "wrk",
@@ -62,6 +69,8 @@ def wrk(url: str, query: str, token: str, connections: int, seconds: int) -> dic
         ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     pct = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.M))
+    if "99" not in pct:
+        raise RuntimeError(f"wrk answered no latencies:\n{out}")
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     done = re.search(r"(\d+) requests in", out)
     return {

@@ -6,6 +6,7 @@ import json
 import time
 
 from benchmarks import (
+    compiled,
     credit_check,
     credit_scoring,
     graphql_http,
@@ -34,6 +35,7 @@ def main() -> None:
             ("sql_statements", sql_statements),
             ("subscriptions", subscriptions),
             ("postgraphile", peer),
+            ("compiled_documents", compiled),
         ):
             figures = module.measure(bench)  # type: ignore[attr-defined]
             module.report(figures)  # type: ignore[attr-defined]

@@ -39,6 +39,12 @@ def add_statement_listener(listener: Callable[[str], None]) -> Callable[[], None
     return lambda: _statement_listeners.remove(listener)
 
 
+def notify_statement(statement: str) -> None:
+    """Tell the statement listeners of a statement sent on the driver connection directly."""
+    for listener in _statement_listeners:
+        listener(statement)
+
+
 async def begin_read(conn: AsyncConnection, tenant_id: UUID) -> Any:
     """Start a transaction with the tenant set, in one round trip instead of three.
 

@@ -64,6 +64,9 @@ class Settings:
     trusted_documents_only: bool = False
     #: Query cost analysis and the per-token rate limit (schema/cost_limits.py).
     cost_analysis: bool = True
+    #: Registered documents sent by hash answered by one SQL statement when they compile
+    #: (schema/engine/compiled.py); off: the standard execution for every document.
+    compiled_documents: bool = True
     #: Origins allowed to call the API from a browser (CORS): exact origins, or ("*",).
     cors_origins: tuple[str, ...] = ()
     #: A regular expression of further allowed origins (localhost in development).
@@ -145,6 +148,7 @@ def load(overrides: dict[str, object] | None = None) -> Settings:
         pool_size=int(os.environ.get("DB_POOL_SIZE", "10")),
         cost_analysis=_bool("COST_ANALYSIS", True),
         trusted_documents_only=_bool("TRUSTED_DOCUMENTS_ONLY", False),
+        compiled_documents=_bool("COMPILED_DOCUMENTS", True),
         webhooks_allow_private=allow_private,
         cors_origins=origins,
         cors_origin_regex=None if env == "production" else DEV_ORIGIN_REGEX,

@@ -45,6 +45,7 @@ from schema.customers.queries import CustomerQuery
 from schema.delivery import mutations as delivery
 from schema.delivery.queries import DeliveryQuery
 from schema.engine import inputs as lean_inputs
+from schema.engine.compiled import CompiledDocuments
 from schema.engine.switch import executor_class, refuse_skipped_extensions
 from schema.errors import RequestIdMaskErrors
 from schema.input_rules import guard
@@ -247,6 +248,7 @@ def build_schema(settings: Settings, extra: tuple[Any, ...] = ()) -> strawberry.
         ArgumentLimits(settings.max_page_size),
         *((CostLimits,) if settings.cost_analysis else ()),
         OperationLimits(settings.max_depth, settings.max_aliases, settings.max_tokens),
+        *((CompiledDocuments,) if settings.compiled_documents else ()),
         RequestIdMaskErrors(),
         CloseReadSession,
         *extra,

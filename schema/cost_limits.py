@@ -86,7 +86,12 @@ class CostLimits(SchemaExtension):
         yield
         result = self.execution_context.result
         data = getattr(result, "data", None)
-        self.actual = actual_cost(self.nodes, data) if data is not None else 0
+        # a compiled document's statement worked its actual cost out beside its JSON
+        compiled = getattr(result, "actual_cost", None)
+        if compiled is not None:
+            self.actual = compiled
+        else:
+            self.actual = actual_cost(self.nodes, data) if data is not None else 0
         if self.taken:
             self.bucket.give_back(self.requested - self.actual)
 

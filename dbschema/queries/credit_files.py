@@ -39,7 +39,11 @@ RELATIONS_FOR = (
     sa.select(*_RELATION_COLUMNS)
     .join(_RELATED_ONE, sa.true())
     .where(customer_relations.c.customer_id == sa.func.any(sa.bindparam("ids")))
-    .order_by(customer_relations.c.customer_id, customer_relations.c.created_at)
+    .order_by(
+        customer_relations.c.customer_id,
+        customer_relations.c.created_at,
+        customer_relations.c.id,  # links made together: the dossier's order (facts, below)
+    )
 )
 
 

@@ -40,6 +40,11 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def like_pattern(text: str) -> str:
+    """What a customer search matches SEARCH_TEXT against (`\\` escapes)."""
+    return f"%{_escape_like(text.lower())}%"
+
+
 async def page(
     conn: AsyncConnection,
     *,
@@ -61,7 +66,7 @@ async def page(
     sort = col if key_of is None else key_of(col)
     conditions: list[sa.ColumnElement[bool]] = []
     if text:
-        conditions.append(SEARCH_TEXT.like(f"%{_escape_like(text.lower())}%", escape="\\"))
+        conditions.append(SEARCH_TEXT.like(like_pattern(text), escape="\\"))
     if industry:
         conditions.append(customers.c.industry == industry)
     if status:

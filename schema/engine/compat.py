@@ -234,3 +234,18 @@ def hook_variable_coercion(
 
     _values.input_is_nested_too_deeply = input_is_nested_too_deeply
     _values.coerce_input_value = coerce_input_value
+
+
+def field_roles(field: GraphQLField) -> tuple[frozenset[str], ...] | None:
+    """The role sets a field's permission gates allow (one per gate; () when it has none),
+    or None when a gate is not a role check the compiled path knows how to repeat. strawberry
+    keeps a field's extensions on its definition, which it hangs on the GraphQL field."""
+    definition = (field.extensions or {}).get("strawberry-definition")
+    gates: list[frozenset[str]] = []
+    for extension in getattr(definition, "extensions", None) or ():
+        for permission in getattr(extension, "permissions", None) or ():
+            roles = getattr(permission, "roles", None)
+            if not isinstance(roles, frozenset):
+                return None
+            gates.append(roles)
+    return tuple(gates)

@@ -10,6 +10,7 @@ from typing import Any
 from graphql import GraphQLError
 
 from schema.context import Context
+from schema.engine.compiled import TRUSTED
 from services.integration import trusted_documents
 
 #: Registered bodies by (tenant, id): a document is immutable once registered.
@@ -82,6 +83,7 @@ class TrustedDocuments:
                     self.refused = refusal("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")
                 else:
                     ctx.query = body
+                    context.extra[TRUSTED] = (ctx, ident)  # the compiled path may answer it
             if self.refused is not None:
                 ctx.query = _PLACEHOLDER
         yield

@@ -11,6 +11,8 @@ from strawberry.types import Info
 from domain import roles, texts
 from domain.errors import DomainError
 from schema.context import Context
+from schema.engine.compat import graphql_schema
+from schema.engine.compiled import analyse, switched_on
 from schema.input_rules import text
 from schema.integration.errors import INTEGRATION
 from schema.integration.types import TrustedDocument
@@ -59,6 +61,8 @@ async def register_trusted_document(
 
     async def show(result: tuple[Any, bool]) -> dict[str, Any]:
         record, replayed = result
+        if switched_on(info.schema):
+            analyse(graphql_schema(info.schema), record.id, record.body)  # logs the decision
         return {"document": TrustedDocument.of(record), "replayed": replayed}
 
     return await respond(info, RegisterTrustedDocumentPayload, work, show)
