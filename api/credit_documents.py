@@ -13,7 +13,7 @@ from starlette.responses import Response
 from api.routes import _lang, document_response, error_response, principal_or_error, reading
 from domain import roles
 from domain.errors import DomainError
-from schema.relay import from_global_id
+from schema.relay import InvalidId, from_global_id
 from services.credit import credit_documents as docs
 from services.delivery.letterhead import file_name
 
@@ -34,7 +34,7 @@ async def _pdf(
         return error_response(400, "BAD_USER_INPUT", "lang must be zh-CN or en")
     try:
         raw = from_global_id(request.path_params["id"], type_name)[1]
-    except DomainError:
+    except (DomainError, InvalidId):
         return error_response(404, "NOT_FOUND", f"{type_name} not found")
     async with reading(request, principal) as session:
         doc = await gather(session, raw)

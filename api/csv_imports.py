@@ -10,7 +10,6 @@ mutations, while the valid rows post.
 from __future__ import annotations
 
 import csv
-import io
 from typing import Any
 
 from starlette.requests import Request
@@ -59,13 +58,9 @@ def _normalise(name: str) -> str:
 def parse_csv(body: bytes, kind: str) -> list[dict[str, str]]:
     """The data rows as dicts of the known columns, or MalformedCsv saying why."""
     try:
-        read_as = csv_text.read(body)
+        read_as, reader = csv_text.table(body)
     except csv_text.UnreadableCsv as exc:
         raise MalformedCsv(str(exc)) from None
-    text = read_as.text
-    if "\x00" in text:  # PostgreSQL text cannot hold NUL; GraphQL refuses it the same way
-        raise MalformedCsv(f"NUL (U+0000) character at offset {text.index(chr(0))}")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=read_as.delimiter, strict=True)
     try:
         header = next(reader, None)
         if not header:

@@ -4,7 +4,11 @@ separated; sent as the raw body or as the file field of a multipart form."""
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Protocol
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -27,6 +31,17 @@ class CsvText:
     text: str
     encoding: str
     delimiter: str
+
+
+class Rows(Protocol):
+    """A CSV reader: the rows as lists of fields, and the line it has read up to."""
+
+    @property
+    def line_num(self) -> int: ...  # the line the reader has read up to
+
+    def __iter__(self) -> Iterator[list[str]]: ...
+
+    def __next__(self) -> list[str]: ...
 
 
 def decode(body: bytes) -> tuple[str, str]:
@@ -68,6 +83,18 @@ def read(body: bytes) -> CsvText:
     """Decode the upload and sniff its separator, or UnreadableCsv saying why."""
     text, encoding = decode(body)
     return CsvText(text, encoding, sniff_delimiter(text))
+
+
+def table(body: bytes) -> tuple[CsvText, Rows]:
+    """The upload read as text and a strict CSV reader over it with the sniffed separator
+    (its `line_num` names the line for an error); UnreadableCsv when the bytes are not text we
+    read, or hold a NUL, which PostgreSQL text cannot store."""
+    read_as = read(body)
+    if "\x00" in read_as.text:  # GraphQL refuses it the same way
+        raise UnreadableCsv(f"NUL (U+0000) character at offset {read_as.text.index(chr(0))}")
+    text = io.StringIO(read_as.text, newline="")
+    rows: Rows = csv.reader(text, delimiter=read_as.delimiter, strict=True)
+    return read_as, rows
 
 
 def why_columns_missing(

@@ -4,35 +4,44 @@ and the import of a factor's statement as CSV, answered with every difference fo
 from __future__ import annotations
 
 import csv
-import io
 from datetime import date
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from api import csv_text
+from api.csv_imports import _normalise, read_body
 from api.routes import document_response, error_response, principal_or_error
 from domain import roles
 from domain.errors import DomainError, ValidationFailed
 from domain.money import Money
-from schema.relay import from_global_id, to_global_id
+from schema.relay import InvalidId, from_global_id, to_global_id
 from services.delivery.letterhead import file_name
 from services.read_session import ReadSession
 from services.risk import documents, factoring_reconcile
 from services.risk.factoring_reconcile import StatementLineIn
 from services.uow import Actor, UnitOfWork
 
-MAX_BYTES = 5 * 1024 * 1024  #: a factor statement larger than this is refused (413)
-#: Column names a factor statement may use, and the field each fills.
+#: Column names a factor statement may use (in any spelling api/csv_imports.py accepts, or
+#: the captions of a Chinese factor's export), and the field each fills.
 COLUMNS = {
     "invoice_number": "invoice_number",
     "invoice": "invoice_number",
+    "发票号码": "invoice_number",
+    "发票号": "invoice_number",
     "kind": "kind",
     "entry": "kind",
+    "类型": "kind",
     "date": "effective_on",
     "effective_on": "effective_on",
+    "日期": "effective_on",
     "amount": "amount",
+    "金额": "amount",
 }
+#: The fields every line needs, in the order a refusal names them.
+REQUIRED_ORDER = ("invoice_number", "kind", "effective_on", "amount")
+REQUIRED = frozenset(REQUIRED_ORDER)
 
 
 async def risk_document_pdf(request: Request) -> Response:
@@ -46,7 +55,7 @@ async def risk_document_pdf(request: Request) -> Response:
         return error_response(400, "BAD_USER_INPUT", "lang must be zh-CN or en")
     try:
         document_id = from_global_id(request.path_params["id"], "RiskDocument")[1]
-    except DomainError:
+    except (DomainError, InvalidId):
         return error_response(404, "NOT_FOUND", "Document not found")
     kept = await documents.document_pdf(
         request.app.state.runtime.engine, principal.tenant_id, document_id, lang
@@ -58,20 +67,20 @@ async def risk_document_pdf(request: Request) -> Response:
 
 
 def parse_statement(body: bytes) -> list[StatementLineIn]:
-    """The statement's lines, or ValueError saying why the file cannot be read."""
+    """The statement's lines, or ValueError saying why the file cannot be read (read as
+    people export it: api/csv_text.py)."""
     try:
-        text = body.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"not UTF-8 at byte {exc.start}") from None
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        read_as, reader = csv_text.table(body)
+    except csv_text.UnreadableCsv as exc:
+        raise ValueError(str(exc)) from None
     try:
         header = next(reader, None)
         if not header:
             raise ValueError("empty file: a header row is required")
-        names = [COLUMNS.get(h.strip().lower().replace(" ", "_")) for h in header]
-        missing = {"invoice_number", "kind", "effective_on", "amount"} - set(filter(None, names))
-        if missing:
-            raise ValueError(f"missing columns: {', '.join(sorted(missing))}")
+        names = [COLUMNS.get(_normalise(h)) for h in header]
+        found = [n for n in names if n]
+        if REQUIRED - set(found):
+            raise ValueError(csv_text.why_columns_missing(header, REQUIRED_ORDER, found, read_as))
         lines = []
         for fields in reader:
             if not any(f.strip() for f in fields):
@@ -96,24 +105,23 @@ def _decimal(minor: int | None, currency: str) -> str | None:
 
 
 async def import_factor_statement(request: Request) -> Response:
-    """POST /imports/factoring/{agreementId}/statement.csv?date=YYYY-MM-DD (text/csv): keeps the
-    statement and answers with every difference from our sub-ledger up to its date."""
+    """POST /imports/factoring/{agreementId}/statement.csv?date=YYYY-MM-DD (text/csv, or a
+    multipart form with the file in field `file`): keeps the statement and answers with every
+    difference from our sub-ledger up to its date."""
     principal = await principal_or_error(request, roles.MANAGE_FACTORING, "import")
     if isinstance(principal, Response):
         return principal
     try:
         agreement_id = from_global_id(request.path_params["id"], "FactoringAgreement")[1]
         statement_date = date.fromisoformat(request.query_params.get("date", ""))
-    except (DomainError, ValueError):
+    except (DomainError, InvalidId, ValueError):
         return error_response(400, "BAD_USER_INPUT", "an agreement id and ?date=YYYY-MM-DD")
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BYTES:
-            return error_response(413, "PAYLOAD_TOO_LARGE", f"at most {MAX_BYTES} bytes")
+    body = await read_body(request)
+    if isinstance(body, Response):
+        return body
     try:
-        lines = parse_statement(body)
-    except ValueError as exc:
+        lines = parse_statement(await csv_text.upload_bytes(request, body))
+    except (ValueError, csv_text.UnreadableCsv) as exc:
         return error_response(400, "MALFORMED_CSV", str(exc))
     engine = request.app.state.runtime.engine
     try:

@@ -19,7 +19,7 @@ from domain import roles
 from domain.dates import check_date
 from domain.errors import DomainError
 from infra.request_context import tenant_var
-from schema.relay import from_global_id, to_global_id
+from schema.relay import InvalidId, from_global_id, to_global_id
 from services.collections import dunning, evidence
 from services.customers import reports
 from services.delivery import archive
@@ -91,7 +91,7 @@ async def credit_file_pdf(request: Request) -> Response:
         )
     try:
         customer_id = from_global_id(request.path_params["id"], "Customer")[1]
-    except DomainError:
+    except (DomainError, InvalidId):
         return error_response(404, "NOT_FOUND", "Customer not found")
     session = ReadSession(request.app.state.runtime.engine, principal.tenant_id)
     try:
@@ -142,7 +142,7 @@ async def statement_pdf(request: Request) -> Response:
         return error_response(400, "BAD_USER_INPUT", "lang must be zh-CN or en")
     try:
         statement_id = from_global_id(request.path_params["id"], "Statement")[1]
-    except DomainError:
+    except (DomainError, InvalidId):
         return error_response(404, "NOT_FOUND", "Statement not found")
     actor = Actor(principal.subject, principal.roles)
     async with UnitOfWork(request.app.state.runtime.engine, principal.tenant_id, actor) as uow:
@@ -166,7 +166,7 @@ async def _letter_target(request: Request) -> tuple[Any, str, str, UUID] | Respo
         )
     try:
         customer_id = from_global_id(request.path_params["id"], "Customer")[1]
-    except DomainError:
+    except (DomainError, InvalidId):
         return error_response(404, "NOT_FOUND", "Customer not found")
     return principal, kind, lang, customer_id
 
@@ -219,7 +219,7 @@ async def sent_document(request: Request) -> Response:
         return principal
     try:
         document_id = from_global_id(request.path_params["id"], "SentDocument")[1]
-    except DomainError:
+    except (DomainError, InvalidId):
         return error_response(404, "NOT_FOUND", "Document not found")
     async with reading(request, principal) as session:
         found = await archive.fetch(session, document_id)
@@ -237,7 +237,7 @@ async def activities_csv(request: Request) -> Response:
         return principal
     try:
         customer_id = from_global_id(request.path_params["id"], "Customer")[1]
-    except DomainError:
+    except (DomainError, InvalidId):
         return error_response(404, "NOT_FOUND", "Customer not found")
     async with reading(request, principal) as session:
         text = await evidence.activities_csv(session, customer_id, sent_document_link)

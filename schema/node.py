@@ -6,12 +6,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
@@ -19,19 +20,23 @@ from domain import roles
 from schema.context import Context
 from schema.permissions import allow, roles_note
 from schema.relay import Node, from_global_id
+from services.read_session import ReadSession
 
 READ = roles.READ_CUSTOMERS
+V = TypeVar("V")
 
 
 @dataclass(frozen=True)
 class NodeType:
     """How `node` finds objects of one type: a request's DataLoader of records by raw id
-    (under its name on the context, so other fields share its cache), and the constructor of
-    the GraphQL object from a record."""
+    (under its name on the context, so other fields share its cache), the constructor of
+    the GraphQL object from a record, and the roles that may read the type (those of the
+    fields that list it), so `node` shows no one what those fields would refuse them."""
 
     loader_name: str
     loader: Callable[[Context], DataLoader[UUID, Any]]
     build: Callable[[Any], Node]
+    readers: frozenset[str]
 
 
 #: Global-id type name -> how to load it; filled by the capabilities' type modules.
@@ -43,11 +48,29 @@ def register_node(
     loader_name: str,
     loader: Callable[[Context], DataLoader[UUID, Any]],
     build: Callable[[Any], Node],
+    *,
+    readers: frozenset[str],
 ) -> None:
-    """Declare that `node` resolves global ids of `type_name` (once per type)."""
-    kind = NodeType(loader_name, loader, build)
+    """Declare that `node` resolves global ids of `type_name` for callers holding one of
+    `readers` (once per type)."""
+    kind = NodeType(loader_name, loader, build, readers)
     if NODE_TYPES.setdefault(type_name, kind) != kind:
         raise ValueError(f"node type {type_name!r} is registered twice")
+
+
+def by_ids(
+    read: Callable[[ReadSession, list[UUID]], Awaitable[Sequence[V | None]]],
+) -> Callable[[Context], DataLoader[UUID, V | None]]:
+    """A loader factory over a service's by-ids read (one statement per batch, in the order
+    asked, None where the caller's tenant has no such row)."""
+
+    def factory(ctx: Context) -> DataLoader[UUID, V | None]:
+        async def load(ids: list[UUID]) -> list[V | None]:
+            return list(await read(ctx.session, ids))
+
+        return DataLoader(load_fn=load)
+
+    return factory
 
 
 async def load_node(ctx: Context, type_name: str, raw: UUID) -> Node | None:
@@ -81,7 +104,8 @@ class ViewerQuery:
 @strawberry.type(description="Any object by its global id.")
 class NodeQuery:
     @strawberry.field(
-        description="Any object by global id; null when not found." + roles_note(READ),
+        description="Any object by global id; null when not found. A type is shown only to "
+        "the roles its own fields allow (FORBIDDEN otherwise)." + roles_note(READ),
         extensions=allow(READ),
     )
     async def node(
@@ -90,4 +114,10 @@ class NodeQuery:
         id: Annotated[strawberry.ID, strawberry.argument(description="Global id.")],
     ) -> Node | None:
         type_name, raw = from_global_id(id)
+        kind = NODE_TYPES.get(type_name)
+        principal = info.context.principal
+        if kind is not None and not (principal is not None and principal.roles & kind.readers):
+            raise GraphQLError(
+                f"Your roles do not allow reading a {type_name}", extensions={"code": "FORBIDDEN"}
+            )
         return await load_node(info.context, type_name, raw)

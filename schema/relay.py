@@ -246,6 +246,15 @@ def decode_cursor(cursor: str, expect: type | str | None = None) -> tuple[Any, U
         raise GraphQLError("Malformed cursor", extensions={"code": "BAD_USER_INPUT"}) from None
 
 
+def ranked_cursor(cursor: str | None) -> tuple[int, str, str] | None:
+    """The (amount, key, currency) of a ranked list's cursor (aging, provision lines), checked;
+    None without a cursor."""
+    if cursor is None:
+        return None
+    value, _ = decode_cursor(cursor, RANKED)
+    return int(value[0]), str(value[1]), str(value[2])
+
+
 def page_size(first: int | None, maximum: int, default: int = 20, name: str = "first") -> int:
     """Validate `first` (or `last`): 1..maximum, or a coded error."""
     size = default if first is None else first

@@ -17,6 +17,11 @@ async def for_warnings(conn: AsyncConnection, ids: list[UUID]) -> list[sa.Row[An
     return list(await conn.execute(query))
 
 
+async def by_ids(conn: AsyncConnection, ids: list[UUID]) -> list[sa.Row[Any]]:
+    """Some responses by id (in no order)."""
+    return list(await conn.execute(sa.select(r).where(r.c.id.in_(ids))))
+
+
 async def lock(conn: AsyncConnection, response_id: UUID) -> sa.Row[Any] | None:
     """One response, locked for its decision."""
     return (await conn.execute(sa.select(r).where(r.c.id == response_id).with_for_update())).first()

@@ -73,6 +73,29 @@ class Line(StrEnum):
     OPERATING_CASH_FLOW = "OPERATING_CASH_FLOW"  # 经营活动产生的现金流量净额
 
 
+#: Each line's caption on a Chinese statement (企业会计准则 formats): the column names of a
+#: statement exported from Chinese accounting software.
+LINE_CAPTIONS: dict[Line, str] = {
+    Line.CASH: "货币资金",
+    Line.RECEIVABLES: "应收账款",
+    Line.INVENTORY: "存货",
+    Line.CURRENT_ASSETS: "流动资产合计",
+    Line.TOTAL_ASSETS: "资产总计",
+    Line.CURRENT_LIABILITIES: "流动负债合计",
+    Line.TOTAL_LIABILITIES: "负债合计",
+    Line.EQUITY: "所有者权益合计",
+    Line.RETAINED_EARNINGS: "未分配利润",
+    Line.REVENUE: "营业收入",
+    Line.COST_OF_SALES: "营业成本",
+    Line.EBIT: "息税前利润",
+    Line.PROFIT_BEFORE_TAX: "利润总额",
+    Line.INTEREST_EXPENSE: "利息费用",
+    Line.NET_PROFIT: "净利润",
+    Line.OPERATING_CASH_FLOW: "经营活动产生的现金流量净额",
+}
+#: A unit as a Chinese statement heads its figures (单位：万元).
+UNIT_CAPTIONS: dict[str, Unit] = {"元": Unit.YUAN, "千元": Unit.THOUSAND, "万元": Unit.TEN_THOUSAND}
+
 #: Lines that may be negative (a loss, negative equity, accumulated deficit, cash outflow).
 SIGNED_LINES = frozenset(
     {

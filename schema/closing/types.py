@@ -10,28 +10,29 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from domain import texts
+from domain import roles
 from domain.provisions import ProvisionLine, ProvisionTotals
 from domain.writeoff import missing_roles
 from schema.closing import loaders as closing_loaders
 from schema.context import Context
 from schema.customers import loaders
 from schema.customers.types import Customer
-from schema.input_rules import guarded, text_arg
+from schema.input_rules import guarded
 from schema.ledger import loaders as ledger_loaders
 from schema.ledger.types import Invoice
 from schema.money import DecimalString, Money
+from schema.node import by_ids, register_node
+from schema.paging import After, Before, First, Last
 from schema.relay import (
-    RANKED,
+    Node,
     PageInfo,
-    Window,
     connection,
-    decode_cursor,
     edges_of,
     encode_cursor,
     from_global_id,
-    page_size,
+    ranked_cursor,
     to_global_id,
+    window,
 )
 from services.closing import reads as closing_reads
 from services.closing.reads import (
@@ -101,7 +102,10 @@ class ProvisionCustomerLine:
     charge: Money = strawberry.field(description="Increase charged.")
     release: Money = strawberry.field(description="Decrease released.")
     utilised: Money = strawberry.field(description="Decrease used by write-offs.")
-    cursor: str = strawberry.field(description="Pass as `after` to continue after this line.")
+    cursor: str = strawberry.field(
+        description="Pass as `after` for the lines after this one, or as `before` for those "
+        "before it."
+    )
     line: strawberry.Private[ProvisionLine]
 
     @strawberry.field(description="The customer.")
@@ -145,9 +149,8 @@ class ProvisionCustomerLines:
 
 
 @strawberry.type(description="A month-end provision run.")
-class ProvisionRun:
+class ProvisionRun(Node):
     raw_id: strawberry.Private[UUID]
-    id: strawberry.ID = strawberry.field(description="Opaque id.")
     period_end: date = strawberry.field(description="Period end date.")
     basis: str = strawberry.field(description="AGE or DPD.")
     status: str = strawberry.field(description="OPEN (re-runnable) or CLOSED (final).")
@@ -158,31 +161,30 @@ class ProvisionRun:
     async def customers(
         self,
         info: Info[Context, Any],
-        first: Annotated[int | None, strawberry.argument(description="1-100.")] = 20,
-        after: Annotated[str | None, text_arg("Cursor.", texts.CURSOR)] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
         customer_id: Annotated[
             strawberry.ID | None, strawberry.argument(description="Only this customer.")
         ] = None,
     ) -> ProvisionCustomerLines:
         ctx = info.context
-        size = page_size(first, ctx.runtime.settings.max_page_size)
-        cursor = None
-        if after:
-            value, _ = decode_cursor(after, RANKED)
-            cursor = (int(value[0]), str(value[1]), str(value[2]))
+        asked = window(first, after, last, before, ctx.runtime.settings.max_page_size)
         customer = None
         if customer_id is not None:
             customer = from_global_id(customer_id, "Customer")[1]
         page = await closing_reads.provision_customer_page(
-            ctx.session, self.raw_id, customer, cursor, size
-        )
+            ctx.session, self.raw_id, customer, ranked_cursor(asked.cursor), asked.size,
+            asked.backward,
+        )  # fmt: skip
         lines = edges_of(ProvisionCustomerLine.build, page.lines, lambda line: line, _line_cursor)
         return connection(
             lambda edges, page_info: ProvisionCustomerLines(lines=edges, page_info=page_info),
             lines,
             page.has_next,
             None,
-            Window(size, after),
+            asked,
         )
 
     @classmethod
@@ -209,8 +211,7 @@ class WriteOffApproval:
 
 
 @strawberry.type(description="A proposal to write off part of a customer's receivables.")
-class WriteOffProposal:
-    id: strawberry.ID = strawberry.field(description="Opaque id.")
+class WriteOffProposal(Node):
     customer_id: strawberry.ID = strawberry.field(description="Global id of the customer.")
     total: Money = strawberry.field(description="Amount proposed.")
     reason: str = strawberry.field(description="Why it is irrecoverable.")
@@ -262,8 +263,7 @@ class WriteOffProposal:
 
 
 @strawberry.type(description="A written-off debt in the case library: cause and lessons.")
-class BadDebtCase:
-    id: strawberry.ID = strawberry.field(description="Opaque id.")
+class BadDebtCase(Node):
     customer_id: strawberry.ID = strawberry.field(description="Global id of the customer.")
     amount: Money = strawberry.field(description="Written off.")
     recovered: Money = strawberry.field(description="Recovered since.")
@@ -283,3 +283,19 @@ class BadDebtCase:
             lessons=c.lessons,
             created_at=c.created_at,
         )
+
+
+#: Provisions, write-offs and the case library are read by the credit team and finance.
+READERS = roles.READ_CASES
+register_node(
+    "ProvisionRun", "provision_runs", by_ids(closing_reads.runs_by_ids), ProvisionRun.build,
+    readers=READERS,
+)  # fmt: skip
+register_node(
+    "WriteOffProposal", "write_off_proposals", by_ids(closing_reads.proposals_by_ids),
+    WriteOffProposal.build, readers=READERS,
+)  # fmt: skip
+register_node(
+    "BadDebtCase", "bad_debt_cases", by_ids(closing_reads.cases_by_ids), BadDebtCase.build,
+    readers=READERS,
+)  # fmt: skip

@@ -6,13 +6,15 @@ from datetime import date, datetime
 
 import strawberry
 
-from schema.relay import to_global_id
+from domain import roles
+from schema.node import by_ids, register_node
+from schema.relay import Node, to_global_id
+from services.collections import reads
 from services.collections.reads import ActivityRecord, CaseRecord, TaskRecord
 
 
 @strawberry.type(description="A customer's open (or closed) collection case.")
-class CollectionCase:
-    id: strawberry.ID = strawberry.field(description="Opaque id.")
+class CollectionCase(Node):
     customer_id: strawberry.ID = strawberry.field(description="Global id of the customer.")
     stage: str = strawberry.field(description="Ladder stage, e.g. CREDIT_MANAGER.")
     owner_role: str = strawberry.field(description="Role that owns the case now.")
@@ -39,8 +41,7 @@ class CollectionCase:
 
 
 @strawberry.type(description="A task for a role, created when a case moves stage.")
-class CollectionTask:
-    id: strawberry.ID = strawberry.field(description="Opaque id.")
+class CollectionTask(Node):
     case_id: strawberry.ID = strawberry.field(description="Global id of the case.")
     role: str = strawberry.field(description="Role expected to act.")
     title: str = strawberry.field(description="What to do.")
@@ -61,8 +62,7 @@ class CollectionTask:
 
 
 @strawberry.type(description="A call, e-mail, letter, visit, legal step or note (append-only).")
-class Activity:
-    id: strawberry.ID = strawberry.field(description="Opaque id.")
+class Activity(Node):
     kind: str = strawberry.field(description="CALL, EMAIL, LETTER, VISIT, LEGAL, NOTE ...")
     occurred_at: datetime = strawberry.field(description="When it happened.")
     outcome: str | None = strawberry.field(description="Outcome.")
@@ -82,3 +82,19 @@ class Activity:
             document_ref=activity.document_ref,
             created_by=activity.created_by,
         )
+
+
+#: Collections are read by everyone who works receivables (the collection queries' roles).
+READERS = roles.READ_RECEIVABLES
+register_node(
+    "CollectionCase", "collection_cases", by_ids(reads.cases_by_ids), CollectionCase.from_record,
+    readers=READERS,
+)  # fmt: skip
+register_node(
+    "CollectionTask", "collection_tasks", by_ids(reads.tasks_by_ids), CollectionTask.from_record,
+    readers=READERS,
+)  # fmt: skip
+register_node(
+    "Activity", "activities", by_ids(reads.activities_by_ids), Activity.from_record,
+    readers=READERS,
+)  # fmt: skip

@@ -301,9 +301,23 @@ Customer.DERIVE = {
     "created_at": attrgetter("created_at"),
     "updated_at": attrgetter("updated_at"),
 }
-register_node("Customer", "customers", loaders.customers, Customer.from_row)
-register_node("Partner", "partners_by_id", loaders.partners_by_id, Partner.from_row)
-register_node("CreditFileEntry", "entries_by_id", loaders.entries_by_id, CreditFileEntry.from_row)
+register_node(
+    "Customer", "customers", loaders.customers, Customer.from_row, readers=roles.READ_CUSTOMERS
+)
+register_node(
+    "Partner",
+    "partners_by_id",
+    loaders.partners_by_id,
+    Partner.from_row,
+    readers=roles.READ_CUSTOMERS,
+)
+register_node(
+    "CreditFileEntry",
+    "entries_by_id",
+    loaders.entries_by_id,
+    CreditFileEntry.from_row,
+    readers=roles.READ_CUSTOMERS,
+)
 
 
 @strawberry.type(description="One customer in a page.")

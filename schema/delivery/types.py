@@ -7,8 +7,11 @@ from enum import Enum
 
 import strawberry
 
+from domain import roles
 from domain.delivery import Security
-from schema.relay import to_global_id
+from schema.node import by_ids, register_node
+from schema.relay import Node, to_global_id
+from services.delivery import archive, outbox
 from services.delivery.archive import ArchivedDocument
 from services.delivery.outbox import DeliveryRecord
 from services.delivery.settings import MailServer
@@ -71,10 +74,7 @@ class SmtpSettings:
 
 
 @strawberry.type(description="A document exactly as it left the platform, archived.")
-class SentDocument:
-    id: strawberry.ID = strawberry.field(
-        description="Opaque id; the bytes are at /documents/sent/{id}."
-    )
+class SentDocument(Node):
     customer_id: strawberry.ID = strawberry.field(description="Global id of the customer.")
     kind: str = strawberry.field(
         description="PRE_DUE_REMINDER, REMINDER, DEMAND, LAWYER or STATEMENT."
@@ -112,8 +112,7 @@ class SentDocument:
 
 
 @strawberry.type(description="One copy of a document on its way to one recipient.")
-class DocumentDelivery:
-    id: strawberry.ID = strawberry.field(description="Opaque id.")
+class DocumentDelivery(Node):
     document_id: strawberry.ID = strawberry.field(description="Global id of the SentDocument.")
     channel: DeliveryChannel = strawberry.field(description="How it goes.")
     recipient_name: str | None = strawberry.field(description="The contact's name.")
@@ -148,3 +147,15 @@ class DocumentDelivery:
 def security_of(value: MailSecurity) -> Security:
     """The domain's value for the API's enum."""
     return Security(value.value)
+
+
+#: Documents as sent, and their deliveries, are evidence: for whoever works the customer.
+READERS = roles.READ_SENT_DOCUMENTS
+register_node(
+    "SentDocument", "sent_documents", by_ids(archive.documents_by_ids), SentDocument.of,
+    readers=READERS,
+)  # fmt: skip
+register_node(
+    "DocumentDelivery", "document_deliveries", by_ids(outbox.deliveries_by_ids),
+    DocumentDelivery.of, readers=READERS,
+)  # fmt: skip

@@ -10,6 +10,7 @@ import strawberry
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
+from domain import roles
 from schema.context import Context
 from schema.node import register_node
 from schema.relay import Node, to_global_id
@@ -141,5 +142,17 @@ def _deliveries(ctx: Context) -> DataLoader[Any, webhooks.Delivery | None]:
     return DataLoader(load_fn=load)
 
 
-register_node("WebhookEndpoint", "webhook_endpoints", _endpoints, WebhookEndpoint.of)
-register_node("WebhookDelivery", "webhook_deliveries", _deliveries, WebhookDelivery.of)
+register_node(
+    "WebhookEndpoint",
+    "webhook_endpoints",
+    _endpoints,
+    WebhookEndpoint.of,
+    readers=roles.MANAGE_INTEGRATIONS,
+)
+register_node(
+    "WebhookDelivery",
+    "webhook_deliveries",
+    _deliveries,
+    WebhookDelivery.of,
+    readers=roles.MANAGE_INTEGRATIONS,
+)

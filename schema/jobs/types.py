@@ -10,6 +10,7 @@ import strawberry
 from strawberry.dataloader import DataLoader
 from strawberry.scalars import JSON
 
+from domain import roles
 from schema.context import Context
 from schema.node import register_node
 from schema.relay import Node, to_global_id
@@ -64,4 +65,4 @@ async def load_job(ctx: Context, job_id: UUID) -> Job | None:
     return None if job is None else Job.from_row(job)
 
 
-register_node("Job", "jobs", jobs, Job.from_row)
+register_node("Job", "jobs", jobs, Job.from_row, readers=roles.READ_CUSTOMERS)

@@ -74,7 +74,10 @@ class AgingLine:
     buckets: list[BucketAmount] = strawberry.field(description="Per bucket, in order.")
     group: strawberry.Private[str]
     raw_key: strawberry.Private[str]
-    cursor: str = strawberry.field(description="Pass as `after` to continue after this line.")
+    cursor: str = strawberry.field(
+        description="Pass as `after` for the lines after this one, or as `before` for those "
+        "before it."
+    )
 
     @strawberry.field(description="The invoice, when grouped by invoice.")
     async def invoice(self, info: Info[Context, Any]) -> Invoice | None:

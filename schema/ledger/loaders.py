@@ -42,6 +42,9 @@ payments: Callable[[Context], DataLoader[UUID, PaymentRecord | None]] = _by_id(
 allocations_by_invoice: Callable[[Context], DataLoader[UUID, list[AllocationEntry]]] = _by_id(
     reads.allocations_by_invoice
 )
+allocations: Callable[[Context], DataLoader[UUID, AllocationEntry | None]] = _by_id(
+    reads.allocations_by_ids
+)
 allocations_by_payment: Callable[[Context], DataLoader[UUID, list[AllocationEntry]]] = _by_id(
     reads.allocations_by_payment
 )

@@ -28,16 +28,13 @@ from schema.ledger.types import (
 from schema.paging import After, Before, First, Last
 from schema.permissions import allow, roles_note
 from schema.relay import (
-    RANKED,
-    Window,
     connection,
     cursor_id,
-    decode_cursor,
     edges_of,
     encode_cursor,
     from_global_id,
     page_info,
-    page_size,
+    ranked_cursor,
     row_cursor,
     window,
 )
@@ -47,6 +44,14 @@ from services.ledger.records import InvoiceRecord, PaymentRecord
 
 READ = roles.READ_RECEIVABLES
 ZERO_ID = UUID(int=0)  #: aging cursors carry their key in the value part
+AGING_PAGE = 100  #: aging lines a page holds when the client names no size
+AgingFirst = Annotated[
+    int | None,
+    strawberry.argument(
+        description="Lines reading forward, 1-100 (100 when neither `first` nor `last` is "
+        "given). Not with `last` or `before`."
+    ),
+]
 
 
 def _row_cursor(record: InvoiceRecord | PaymentRecord) -> str:
@@ -151,8 +156,10 @@ class LedgerQuery:
             AgingGroup, strawberry.argument(description="Grouping.")
         ] = AgingGroup.CUSTOMER,
         currency: Annotated[str | None, text_arg("One currency.", texts.CURRENCY)] = None,
-        first: Annotated[int | None, strawberry.argument(description="Lines, 1-100.")] = 100,
-        after: Annotated[str | None, text_arg("Cursor.", texts.CURSOR)] = None,
+        first: AgingFirst = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
         customer_id: Annotated[
             strawberry.ID | None,
             strawberry.argument(description="Only this customer's invoices (with INVOICE)."),
@@ -162,11 +169,7 @@ class LedgerQuery:
         customer = None
         if customer_id is not None:  # another tenant's id ages like an unknown one: empty
             customer = _decode(customer_id, "Customer") or ZERO_ID
-        size = page_size(first, ctx.runtime.settings.max_page_size)
-        cursor = None
-        if after:
-            value, _ = decode_cursor(after, RANKED)
-            cursor = (int(value[0]), str(value[1]), str(value[2]))
+        asked = window(first, after, last, before, ctx.runtime.settings.max_page_size, AGING_PAGE)
         try:
             result = await aging_service.aging(
                 ctx.session,
@@ -174,9 +177,10 @@ class LedgerQuery:
                 basis=basis.value,
                 group=group_by.value,
                 currency=currency,
-                after=cursor,
-                first=size,
+                after=ranked_cursor(asked.cursor),
+                first=asked.size,
                 customer=customer,
+                backward=asked.backward,
             )
         except DomainError as exc:
             raise bad_input(exc) from None
@@ -196,7 +200,7 @@ class LedgerQuery:
             totals=[line(t) for t in result.totals],
             lines=lines,
             total_count=result.group_count,
-            page_info=page_info(lines, result.has_next, Window(size, after)),
+            page_info=page_info(lines, result.has_next, asked),
         )
 
     @strawberry.field(

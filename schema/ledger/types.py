@@ -10,7 +10,7 @@ from uuid import UUID
 import strawberry
 from strawberry.types import Info
 
-from domain import texts
+from domain import roles, texts
 from domain.invoices import invoice_status
 from schema.context import Context
 from schema.customers import loaders
@@ -51,8 +51,7 @@ class AllocationKind(Enum):
     description="One ledger entry moving an invoice's open amount (append-only; "
     "negative amounts reverse an earlier entry)."
 )
-class Allocation:
-    id: strawberry.ID = strawberry.field(description="Opaque id.")
+class Allocation(Node):
     kind: AllocationKind = strawberry.field(description="What settled it.")
     amount: Money = strawberry.field(description="Amount; negative for a reversal.")
     effective_on: date = strawberry.field(description="Date it takes effect (for aging).")
@@ -302,5 +301,11 @@ class InvoiceFilter:
     overdue: bool | None = strawberry.field(default=None, description="Only overdue ones.")
 
 
-register_node("Invoice", "invoices", ledger_loaders.invoices, Invoice.from_row)
-register_node("Payment", "payments", ledger_loaders.payments, Payment.from_row)
+#: The ledger is read by everyone who works receivables (the ledger queries' roles).
+READERS = roles.READ_RECEIVABLES
+register_node("Invoice", "invoices", ledger_loaders.invoices, Invoice.from_row, readers=READERS)
+register_node("Payment", "payments", ledger_loaders.payments, Payment.from_row, readers=READERS)
+register_node(
+    "Allocation", "allocations_by_id", ledger_loaders.allocations, Allocation.from_row,
+    readers=READERS,
+)  # fmt: skip

@@ -12,7 +12,7 @@ from graphql import GraphQLError
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
-from domain import texts
+from domain import roles, texts
 from schema.context import Context
 from schema.input_rules import guarded, text_arg
 from schema.node import register_node
@@ -77,4 +77,6 @@ async def document_of(info: Info[Context, Any], document_id: UUID | None) -> Ris
     return RiskDocument.of(found) if found else None
 
 
-register_node("RiskDocument", "risk_documents", _documents, RiskDocument.of)
+register_node(
+    "RiskDocument", "risk_documents", _documents, RiskDocument.of, readers=roles.READ_RISK_TRANSFER
+)

@@ -11,6 +11,7 @@ from uuid import UUID
 import strawberry
 from strawberry.types import Info
 
+from domain import roles
 from schema.context import Context
 from schema.customers.types import Customer
 from schema.ledger.types import Invoice
@@ -414,7 +415,27 @@ FactoredEdge, FactoredConnection = edge_types(
 )
 EntryEdge, EntryConnection = edge_types("FactoringEntry", FactoringEntry, "sub-ledger entry")
 
-register_node("FactoringAgreement", "risk_agreements", AGREEMENTS, FactoringAgreement.of)
-register_node("FactoringBatch", "risk_batches", BATCHES, FactoringBatch.of)
-register_node("FactoredInvoice", "risk_assignments", ASSIGNMENTS, FactoredInvoice.of)
-register_node("FactorStatement", "risk_statements", STATEMENTS, FactorStatement.of)
+register_node(
+    "FactoringAgreement",
+    "risk_agreements",
+    AGREEMENTS,
+    FactoringAgreement.of,
+    readers=roles.READ_RISK_TRANSFER,
+)
+register_node(
+    "FactoringBatch", "risk_batches", BATCHES, FactoringBatch.of, readers=roles.READ_RISK_TRANSFER
+)
+register_node(
+    "FactoredInvoice",
+    "risk_assignments",
+    ASSIGNMENTS,
+    FactoredInvoice.of,
+    readers=roles.READ_RISK_TRANSFER,
+)
+register_node(
+    "FactorStatement",
+    "risk_statements",
+    STATEMENTS,
+    FactorStatement.of,
+    readers=roles.READ_RISK_TRANSFER,
+)

@@ -10,6 +10,7 @@ from uuid import UUID
 import strawberry
 from strawberry.types import Info
 
+from domain import roles
 from schema.context import Context
 from schema.customers.types import Customer
 from schema.ledger.types import Invoice
@@ -453,11 +454,29 @@ PolicyEdge, PolicyConnection = edge_types("InsurancePolicy", InsurancePolicy, "p
 CoverEdge, CoverConnection = edge_types("BuyerCover", BuyerCover, "buyer cover")
 ClaimEdge, ClaimConnection = edge_types("InsuranceClaim", InsuranceClaim, "claim")
 
-register_node("InsurancePolicy", "risk_policies", POLICIES, InsurancePolicy.of)
-register_node("BuyerCover", "risk_covers", COVERS, BuyerCover.of)
-register_node("InsuranceClaim", "risk_claims", CLAIMS, InsuranceClaim.of)
 register_node(
-    "InsurerNotification", "risk_notification_rows", NOTIFICATION_ROWS, InsurerNotification.of
+    "InsurancePolicy",
+    "risk_policies",
+    POLICIES,
+    InsurancePolicy.of,
+    readers=roles.READ_RISK_TRANSFER,
+)
+register_node("BuyerCover", "risk_covers", COVERS, BuyerCover.of, readers=roles.READ_RISK_TRANSFER)
+register_node(
+    "InsuranceClaim", "risk_claims", CLAIMS, InsuranceClaim.of, readers=roles.READ_RISK_TRANSFER
+)
+register_node(
+    "InsurerNotification",
+    "risk_notification_rows",
+    NOTIFICATION_ROWS,
+    InsurerNotification.of,
+    readers=roles.READ_RISK_TRANSFER,
 )
 
-register_node("InsurerAction", "risk_action_rows", ACTION_ROWS, InsurerAction.of)
+register_node(
+    "InsurerAction",
+    "risk_action_rows",
+    ACTION_ROWS,
+    InsurerAction.of,
+    readers=roles.READ_RISK_TRANSFER,
+)

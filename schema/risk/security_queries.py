@@ -12,7 +12,9 @@ from strawberry.types import Info
 
 from domain import roles, texts
 from domain.dates import in_range
+from domain.errors import DomainError
 from schema.context import Context
+from schema.errors import bad_input
 from schema.input_rules import text_arg
 from schema.paging import After, Before, First, Last
 from schema.permissions import allow, roles_note
@@ -128,7 +130,10 @@ class RiskSecurityQuery:
         if raw is None:
             return None
         day = _day(as_of, info.context.today)
-        view = await waterfall.risk_waterfall(info.context.session, raw, day, currency)
+        try:
+            view = await waterfall.risk_waterfall(info.context.session, raw, day, currency)
+        except DomainError as exc:  # a currency with no rate to it: the caller's ask
+            raise bad_input(exc) from None
         return RiskWaterfall.of(view)
 
     @strawberry.field(
@@ -141,7 +146,10 @@ class RiskSecurityQuery:
         currency: Annotated[str | None, CURRENCY] = None,
     ) -> PortfolioRiskWaterfall:  # fmt: skip
         day = _day(as_of, info.context.today)
-        view = await waterfall.portfolio_waterfall(info.context.session, day, currency)
+        try:
+            view = await waterfall.portfolio_waterfall(info.context.session, day, currency)
+        except DomainError as exc:  # a currency with no rate to it: the caller's ask
+            raise bad_input(exc) from None
         return PortfolioRiskWaterfall.of(view)
 
     @strawberry.field(

@@ -181,7 +181,7 @@ class Guarantee(Node):
         c = await guarantee_reads.call_of(info.context.session, self.raw_id)
         if c is None:
             return None
-        activity = to_global_id("CollectionActivity", c.activity_id) if c.activity_id else None
+        activity = to_global_id("Activity", c.activity_id) if c.activity_id else None
         return GuaranteeCall(raw_id=c.id, called_on=c.called_on, demanded=_money(c.demanded),
                              activity_id=activity)  # fmt: skip
 
@@ -367,6 +367,8 @@ GUARANTORS = _loader(
     )
 )
 COLLATERAL = _loader(lambda ctx, ids: collateral_service.collateral_by_ids(ctx.session, ids))
-register_node("Guarantee", "risk_guarantees", GUARANTEES, Guarantee.of)
-register_node("Guarantor", "risk_guarantors", GUARANTORS, Guarantor.of)
-register_node("Collateral", "risk_collateral", COLLATERAL, Collateral.of)
+register_node("Guarantee", "risk_guarantees", GUARANTEES, Guarantee.of, readers=roles.READ_SECURITY)
+register_node("Guarantor", "risk_guarantors", GUARANTORS, Guarantor.of, readers=roles.READ_SECURITY)
+register_node(
+    "Collateral", "risk_collateral", COLLATERAL, Collateral.of, readers=roles.READ_SECURITY
+)

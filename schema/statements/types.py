@@ -10,6 +10,7 @@ import strawberry
 from strawberry.dataloader import DataLoader
 from strawberry.scalars import JSON
 
+from domain import roles
 from schema.context import Context
 from schema.money import Money
 from schema.node import register_node
@@ -74,4 +75,10 @@ def statements_by_id(ctx: Context) -> DataLoader[UUID, StatementRecord | None]:
     return DataLoader(load_fn=load)
 
 
-register_node("Statement", "statements_by_id", statements_by_id, Statement.from_record)
+register_node(
+    "Statement",
+    "statements_by_id",
+    statements_by_id,
+    Statement.from_record,
+    readers=roles.READ_RECEIVABLES,
+)

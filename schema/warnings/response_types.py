@@ -8,7 +8,10 @@ from enum import Enum
 import strawberry
 from strawberry.scalars import JSON
 
-from schema.relay import to_global_id
+from domain import roles
+from schema.node import by_ids, register_node
+from schema.relay import Node, to_global_id
+from services.warnings import reads
 from services.warnings.records import ResponseRecord
 
 
@@ -31,8 +34,7 @@ class WarningResponseAction(Enum):
 
 
 @strawberry.type(description="What the platform did or proposed because of a warning.")
-class WarningResponse:
-    id: strawberry.ID = strawberry.field(description="Id of the response (decideWarningResponse).")
+class WarningResponse(Node):
     action: WarningResponseAction = strawberry.field(description="What it is.")
     level: str = strawberry.field(description="The warning's level that called for it.")
     role: str = strawberry.field(description="The role it is for.")
@@ -63,3 +65,9 @@ class WarningResponse:
             decided_at=r.decided_at,
             decision_note=r.decision_note,
         )
+
+
+register_node(
+    "WarningResponse", "warning_responses_by_id", by_ids(reads.responses_by_ids),
+    WarningResponse.from_record, readers=roles.READ_CUSTOMERS,
+)  # fmt: skip

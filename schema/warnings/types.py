@@ -11,7 +11,7 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from domain import texts
+from domain import roles, texts
 from schema.context import Context
 from schema.customers import loaders as customer_loaders
 from schema.customers.types import Customer
@@ -156,7 +156,9 @@ class Warning(Node):
         )
 
 
-register_node("Warning", "warnings", loaders.warnings, Warning.from_row)
+register_node(
+    "Warning", "warnings", loaders.warnings, Warning.from_row, readers=roles.READ_CUSTOMERS
+)
 
 
 @strawberry.type(description="One warning in a page.")

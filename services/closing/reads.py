@@ -18,10 +18,11 @@ from dbschema.closing_tables import (
     write_off_approvals,
     write_off_proposals,
 )
+from dbschema.queries.keyset import arrange
 from domain.money import Money
 from domain.provisions import InvoiceProvision, ProvisionLine, ProvisionTotals
 from services.closing.provisions import totals_of
-from services.read_session import ReadSession
+from services.read_session import ReadSession, by_ids
 
 LIST_LIMIT = 100  #: lists here are short; newest first, capped
 
@@ -201,33 +202,56 @@ async def case(session: ReadSession, case_id: UUID) -> CaseRecord | None:
     return _case(rows[0]) if rows else None
 
 
+async def runs_by_ids(session: ReadSession, ids: list[UUID]) -> list[ProvisionRunRecord | None]:
+    """Provision runs in the order asked (for `node`), None where the tenant has none."""
+    return await by_ids(session, sa.select(provision_runs), provision_runs.c.id, ids, _run)
+
+
+async def proposals_by_ids(session: ReadSession, ids: list[UUID]) -> list[ProposalRecord | None]:
+    """Write-off proposals in the order asked (for `node`), None where the tenant has none."""
+    t = write_off_proposals
+    return await by_ids(session, sa.select(t), t.c.id, ids, _proposal)
+
+
+async def cases_by_ids(session: ReadSession, ids: list[UUID]) -> list[CaseRecord | None]:
+    """Bad-debt cases in the order asked (for `node`), None where the tenant has none."""
+    return await by_ids(session, sa.select(bad_debt_cases), bad_debt_cases.c.id, ids, _case)
+
+
 async def provision_customer_page(
     session: ReadSession,
     run_id: UUID,
     customer_id: UUID | None,
     after: tuple[int, str, str] | None,
     first: int,
+    backward: bool = False,
 ) -> ProvisionLinePage:
-    """Customer lines of a run, largest provision first (keyset paging after
-    (provision, customer, currency))."""
+    """Customer lines of a run, largest provision first: the `first` lines after the cursor
+    line `after` (provision, customer, currency), or (`backward`) the `first` just before it
+    (the run's last ones without a cursor), in list order either way; `has_next`: more lines
+    lie beyond the page in the direction read."""
     table = provision_customer_lines
     query = sa.select(table).where(table.c.run_id == run_id)
     if customer_id is not None:
         query = query.where(table.c.customer_id == customer_id)
     if after is not None:
         provision, customer, currency = after
+        rest = sa.tuple_(table.c.customer_id, table.c.currency)
+        edge = sa.tuple_(sa.cast(customer, table.c.customer_id.type), currency)
         query = query.where(
             sa.or_(
-                table.c.provision_minor < provision,
+                table.c.provision_minor > provision
+                if backward
+                else table.c.provision_minor < provision,
                 sa.and_(
-                    table.c.provision_minor == provision,
-                    sa.tuple_(table.c.customer_id, table.c.currency)
-                    > sa.tuple_(sa.cast(customer, table.c.customer_id.type), currency),
+                    table.c.provision_minor == provision, rest < edge if backward else rest > edge
                 ),
             )
         )
-    query = query.order_by(
-        table.c.provision_minor.desc(), table.c.customer_id, table.c.currency
-    ).limit(first + 1)
-    rows = await _rows(session, query)
-    return ProvisionLinePage(tuple(_line(r) for r in rows[:first]), len(rows) > first)
+    order = [table.c.provision_minor.desc(), table.c.customer_id, table.c.currency]
+    if backward:
+        order = [table.c.provision_minor, table.c.customer_id.desc(), table.c.currency.desc()]
+    rows, more = arrange(
+        await _rows(session, query.order_by(*order).limit(first + 1)), first, backward
+    )
+    return ProvisionLinePage(tuple(_line(r) for r in rows), more)

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from dbschema.collections_tables import activities, collection_cases, collection_tasks
 from dbschema.tables import customers
-from services.read_session import ReadSession, fetch_all
+from services.read_session import ReadSession, by_ids, fetch_all
 
 LIST_LIMIT = 200  #: newest first, capped
 
@@ -61,23 +61,22 @@ async def _select(session: ReadSession, query: sa.Select[Any]) -> list[sa.Row[An
     return await session.run(lambda conn: fetch_all(conn, query))
 
 
+def _columns(table: sa.Table, record: type[Any]) -> sa.Select[Any]:
+    """A select of the table's columns a record holds, in the record's order."""
+    return sa.select(*(table.c[name] for name in record.__dataclass_fields__))
+
+
+CASES = _columns(collection_cases, CaseRecord)
+TASKS = _columns(collection_tasks, TaskRecord)
+ACTIVITIES = _columns(activities, ActivityRecord)
+
+
 async def cases(
     session: ReadSession, *, status: str | None, owner_role: str | None, customer_id: UUID | None
 ) -> list[CaseRecord]:
     """Collection cases, most overdue first."""
     c = collection_cases.c
-    query = sa.select(
-        c.id,
-        c.customer_id,
-        c.stage,
-        c.owner_role,
-        c.next_action,
-        c.next_action_on,
-        c.days_overdue,
-        c.status,
-        c.opened_at,
-    )
-    query = query.order_by(c.days_overdue.desc()).limit(LIST_LIMIT)
+    query = CASES.order_by(c.days_overdue.desc()).limit(LIST_LIMIT)
     if status:
         query = query.where(c.status == status)
     if owner_role:
@@ -90,8 +89,7 @@ async def cases(
 async def tasks(session: ReadSession, *, role: str | None, status: str | None) -> list[TaskRecord]:
     """Tasks by due date."""
     t = collection_tasks.c
-    query = sa.select(t.id, t.case_id, t.role, t.title, t.due_on, t.status)
-    query = query.order_by(t.due_on).limit(LIST_LIMIT)
+    query = TASKS.order_by(t.due_on).limit(LIST_LIMIT)
     if role:
         query = query.where(t.role == role)
     if status:
@@ -105,21 +103,26 @@ async def activity_log(
     """A customer's activities, oldest first: the evidence chain (all of it with no limit)."""
     a = activities.c
     query = (
-        sa.select(
-            a.id,
-            a.kind,
-            a.occurred_at,
-            a.outcome,
-            a.notes,
-            a.document_ref,
-            a.created_by,
-            a.created_at,
-        )
-        .where(a.customer_id == customer_id)
+        ACTIVITIES.where(a.customer_id == customer_id)
         .order_by(a.occurred_at, a.created_at)
         .limit(limit)
     )
     return [ActivityRecord(**r._mapping) for r in await _select(session, query)]
+
+
+async def cases_by_ids(session: ReadSession, ids: list[UUID]) -> list[CaseRecord | None]:
+    """Cases in the order asked (for `node`), None where the tenant has none."""
+    return await by_ids(session, CASES, collection_cases.c.id, ids, lambda r: CaseRecord(*r))
+
+
+async def tasks_by_ids(session: ReadSession, ids: list[UUID]) -> list[TaskRecord | None]:
+    """Tasks in the order asked (for `node`), None where the tenant has none."""
+    return await by_ids(session, TASKS, collection_tasks.c.id, ids, lambda r: TaskRecord(*r))
+
+
+async def activities_by_ids(session: ReadSession, ids: list[UUID]) -> list[ActivityRecord | None]:
+    """Activities in the order asked (for `node`), None where the tenant has none."""
+    return await by_ids(session, ACTIVITIES, activities.c.id, ids, lambda r: ActivityRecord(*r))
 
 
 async def customer_code(session: ReadSession, customer_id: UUID) -> str | None:

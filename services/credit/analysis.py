@@ -14,7 +14,7 @@ from services.credit.external_data import StoredRecord, stored_record
 from services.credit.financial_statements import StoredStatement, stored
 from services.credit.paging import Page, keyset
 from services.paging import Seek
-from services.read_session import ReadSession
+from services.read_session import ReadSession, by_ids
 
 #: An analysis reads at most this many statements of a customer (ten years, two a year).
 ANALYSIS_STATEMENTS = 20
@@ -111,3 +111,19 @@ async def external_record_by_id(session: ReadSession, record_id: UUID) -> Stored
         return stored_record(dict(row._mapping)) if row else None
 
     return await session.run(run)
+
+
+async def statements_by_ids(session: ReadSession, ids: list[UUID]) -> list[StoredStatement | None]:
+    """Statements in the order asked (for `node`), None where the tenant has none."""
+    t = financial_statements
+    return await by_ids(session, sa.select(t), t.c.id, ids, lambda r: stored(dict(r._mapping)))
+
+
+async def external_records_by_ids(
+    session: ReadSession, ids: list[UUID]
+) -> list[StoredRecord | None]:
+    """External records in the order asked (for `node`), None where the tenant has none."""
+    t = credit_external_records
+    return await by_ids(
+        session, sa.select(t), t.c.id, ids, lambda r: stored_record(dict(r._mapping))
+    )

@@ -28,7 +28,7 @@ from services.credit.exposure import Gathered, dossier_missing, gather
 from services.credit.trail import newest_first
 from services.inputs import MoneyIn
 from services.paging import Seek
-from services.read_session import ReadSession
+from services.read_session import ReadSession, by_ids
 from services.risk.net_basis import net_of_cover
 from services.uow import UnitOfWork
 
@@ -278,3 +278,11 @@ async def reservations_of(
         query = query.where(t.c.status == "ACTIVE", t.c.expires_at > sa.func.now())
     rows, more = await newest_first(session, query, [t.c.created_at, t.c.id], after, first)
     return [reservation_view(r) for r in rows], more
+
+
+async def reservations_by_ids(
+    session: ReadSession, ids: list[UUID]
+) -> list[ReservationView | None]:
+    """Reservations in the order asked (for `node`), None where the tenant has none."""
+    t = credit_reservations
+    return await by_ids(session, sa.select(t), t.c.id, ids, reservation_view)

@@ -27,7 +27,7 @@ from domain.errors import DomainError, NotFound
 from services.credit.topics import TOPIC_DECISION
 from services.credit.trail import newest_first
 from services.paging import Seek
-from services.read_session import ReadSession
+from services.read_session import ReadSession, by_ids
 from services.uow import UnitOfWork
 
 KINDS = ("CREDIT_CHECK", "LIMIT", "LIMIT_EXPIRY", "CLASS", "APPLICATION", "REVIEW")
@@ -179,6 +179,12 @@ async def by_id(session: ReadSession, decision_id: UUID) -> Decision | None:
 
     row = await session.run(run)
     return _decision(row) if row else None
+
+
+async def decisions_by_ids(session: ReadSession, ids: list[UUID]) -> list[Decision | None]:
+    """Decisions in the order asked (for `node`), None where the tenant has none."""
+    t = credit_decisions
+    return await by_ids(session, sa.select(t), t.c.id, ids, _decision)
 
 
 async def page(

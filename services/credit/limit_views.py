@@ -24,7 +24,7 @@ from services.credit import class_policy, rates
 from services.credit.limit_inputs import recommendation_inputs
 from services.credit.trail import newest_first
 from services.paging import Seek
-from services.read_session import ReadSession
+from services.read_session import ReadSession, by_ids, fetch_all
 
 
 @dataclass(frozen=True)
@@ -167,6 +167,50 @@ async def requests_page(
     for a in await session.run(run) if rows else []:
         by_request.setdefault(a.request_id, []).append(a)
     return [request_view(dict(r._mapping), by_request.get(r.id, [])) for r in rows], more
+
+
+async def limits_by_ids(session: ReadSession, ids: list[UUID]) -> list[LimitView | None]:
+    """Limits in the order asked (for `node`), None where the tenant has none."""
+    return await by_ids(session, sa.select(credit_limits), credit_limits.c.id, ids, limit_view)
+
+
+#: A request's approvals beside it, one row per approval (or one with none): a batch of
+#: requests with their approvals in one statement.
+_APPROVAL_COLUMNS = [
+    c.label(f"approval_{c.name}")
+    for c in (
+        credit_limit_approvals.c.approver,
+        credit_limit_approvals.c.roles,
+        credit_limit_approvals.c.verdict,
+        credit_limit_approvals.c.reason,
+        credit_limit_approvals.c.at,
+    )
+]
+
+
+async def requests_by_ids(session: ReadSession, ids: list[UUID]) -> list[LimitRequestView | None]:
+    """Limit requests with their approvals in the order asked (for `node`), None where the
+    tenant has none."""
+    if not ids:
+        return []
+    r, a = credit_limit_requests, credit_limit_approvals
+    query = (
+        sa.select(r, *_APPROVAL_COLUMNS)
+        .outerjoin(a, sa.and_(a.c.tenant_id == r.c.tenant_id, a.c.request_id == r.c.id))
+        .where(r.c.id.in_(set(ids)))
+        .order_by(r.c.id, a.c.at)
+    )
+    rows: dict[UUID, dict[str, Any]] = {}
+    approvals: dict[UUID, list[ApprovalView]] = {}
+    for row in await session.run(lambda conn: fetch_all(conn, query)):
+        values = dict(row._mapping)
+        rows.setdefault(row.id, values)
+        if values["approval_approver"] is not None:
+            approvals.setdefault(row.id, []).append(
+                ApprovalView(*(values[c.name] for c in _APPROVAL_COLUMNS))
+            )
+    found = {i: request_view(values, approvals.get(i, [])) for i, values in rows.items()}
+    return [found.get(i) for i in ids]
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from services.credit.trail import audited, newest_first
 from services.idempotency import fingerprint
 from services.inputs import MoneyIn
 from services.paging import Seek
-from services.read_session import ReadSession
+from services.read_session import ReadSession, by_ids
 from services.uow import UnitOfWork
 
 #: An order reference is an external system's id (a database CHECK mirrors it).
@@ -333,3 +333,8 @@ async def orders_page(
         query = query.where(t.c.status.in_(("OPEN", "SHIPPED")))
     rows, more = await newest_first(session, query, [t.c.created_at, t.c.id], after, first)
     return [order_view(r) for r in rows], more
+
+
+async def orders_by_ids(session: ReadSession, ids: list[UUID]) -> list[OrderView | None]:
+    """Orders in the order asked (for `node`), None where the tenant has none."""
+    return await by_ids(session, sa.select(sales_orders), sales_orders.c.id, ids, order_view)

@@ -22,7 +22,7 @@ from domain.audit import AuditAction
 from domain.credit.rates import ExchangeRate, RateBook, plain, validate_rate
 from services.credit.trail import audited, newest_first
 from services.paging import Seek
-from services.read_session import ReadSession
+from services.read_session import ReadSession, by_ids
 from services.uow import UnitOfWork
 
 
@@ -137,3 +137,8 @@ async def conversion_rate(
 
     book = await session.run(run)
     return book.find(source.strip().upper(), target.strip().upper())
+
+
+async def rates_by_ids(session: ReadSession, ids: list[UUID]) -> list[StoredRate | None]:
+    """Rate entries in the order asked (for `node`), None where the tenant has none."""
+    return await by_ids(session, sa.select(exchange_rates), exchange_rates.c.id, ids, _stored)

@@ -32,7 +32,7 @@ from services.credit.trail import audited
 from services.customers import credit_files
 from services.customers.master_data import set_credit_terms
 from services.inputs import MoneyIn
-from services.read_session import ReadSession
+from services.read_session import ReadSession, by_ids
 from services.uow import UnitOfWork
 from services.warnings import signals
 
@@ -247,3 +247,8 @@ async def for_customer(
 
     result: dict[UUID, list[ReviewView]] = await session.run(run)
     return result
+
+
+async def reviews_by_ids(session: ReadSession, ids: list[UUID]) -> list[ReviewView | None]:
+    """Reviews in the order asked (for `node`), None where the tenant has none."""
+    return await by_ids(session, sa.select(credit_reviews), credit_reviews.c.id, ids, view_of)

@@ -21,7 +21,7 @@ from services.credit.paging import Page, keyset
 from services.credit.scorecards import ScorecardVersion, version_of
 from services.credit.scoring import StoredScore, stored_score
 from services.paging import Seek
-from services.read_session import ReadSession
+from services.read_session import ReadSession, by_ids
 
 
 @dataclass(frozen=True)
@@ -106,3 +106,17 @@ async def versions_by_ids(session: ReadSession, ids: list[UUID]) -> list[Scoreca
         return [found.get(i) for i in ids]
 
     return await session.run(run)
+
+
+async def scores_by_ids(session: ReadSession, ids: list[UUID]) -> list[StoredScore | None]:
+    """Scores in the order asked (for `node`), None where the tenant has none."""
+    t = credit_scores
+    return await by_ids(
+        session, sa.select(t), t.c.id, ids, lambda r: stored_score(dict(r._mapping))
+    )
+
+
+async def overrides_by_ids(session: ReadSession, ids: list[UUID]) -> list[Override | None]:
+    """Class overrides in the order asked (for `node`), None where the tenant has none."""
+    t = class_overrides
+    return await by_ids(session, sa.select(t), t.c.id, ids, override_of)

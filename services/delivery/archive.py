@@ -17,7 +17,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 from dbschema.delivery_tables import document_numbers, sent_documents
 from dbschema.tables import customers
-from services.read_session import ReadSession
+from services.read_session import ReadSession, by_ids
 from services.uow import UnitOfWork
 
 
@@ -187,6 +187,12 @@ async def for_customer(session: ReadSession, customer_id: UUID) -> list[Archived
     )
     rows = await session.run(lambda conn: conn.execute(query))
     return [_archived(r) for r in rows]
+
+
+async def documents_by_ids(session: ReadSession, ids: list[UUID]) -> list[ArchivedDocument | None]:
+    """Archived documents (without their bytes) in the order asked (for `node`), None where
+    the tenant has none."""
+    return await by_ids(session, sa.select(*COLUMNS), sent_documents.c.id, ids, _archived)
 
 
 async def customer_code_in(uow: UnitOfWork, customer_id: UUID) -> str | None:

@@ -25,6 +25,7 @@ from services.delivery.channels import EMAIL, Accepted, Attachment, DeliveryFail
 from services.delivery.registry import open_channel
 from services.jobs.catalogue import DELIVER_DOCUMENT, DocumentDelivery
 from services.jobs.requests import request_job
+from services.read_session import ReadSession, by_ids
 from services.statements.monthly import mark_sent
 from services.uow import UnitOfWork
 
@@ -302,3 +303,9 @@ async def deliveries_of(uow: UnitOfWork, document_ids: list[UUID]) -> list[Deliv
         .order_by(document_deliveries.c.created_at)
     )
     return [_record(r) for r in rows]
+
+
+async def deliveries_by_ids(session: ReadSession, ids: list[UUID]) -> list[DeliveryRecord | None]:
+    """Deliveries in the order asked (for `node`), None where the tenant has none."""
+    t = document_deliveries
+    return await by_ids(session, sa.select(t), t.c.id, ids, _record)

@@ -15,6 +15,7 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from dbschema.queries.keyset import arrange
 from dbschema.queries.ledger_as_of import OPEN_ON, later_cte
 from dbschema.tables import tenants
 from domain.aging import Bucket
@@ -82,6 +83,7 @@ def build_sql(
     currency: bool,
     after: bool,
     customer: bool = False,
+    backward: bool = False,
 ) -> sa.TextClause:
     """The single aging statement (group and buckets are validated, never user text)."""
     if group not in GROUPS:
@@ -107,14 +109,18 @@ def build_sql(
         if customer
         else ""
     )
+    # forward: the lines after the cursor line (overdue DESC, g, currency); backward: those
+    # just before it, read in reverse order and turned round by the caller
+    beyond = ("<", ">") if not backward else (">", "<")
     keyset = (
         (
-            "WHERE (overdue < :after_overdue OR (overdue = :after_overdue AND "
-            "(g, currency) > (:after_key, :after_currency)))"
+            f"WHERE (overdue {beyond[0]} :after_overdue OR (overdue = :after_overdue AND "
+            f"(g, currency) {beyond[1]} (:after_key, :after_currency)))"
         )
         if after
         else ""
     )
+    order = "overdue DESC, g, currency" if not backward else "overdue, g DESC, currency DESC"
     return sa.text(f"""
 WITH {later_cte(later_filter)}, items AS (
     SELECT {GROUPS[group]} AS k, i.currency, i.due_date, i.issue_date,
@@ -134,7 +140,7 @@ SELECT 'T' AS kind, '' AS g, currency, sum(total) AS total, sum(overdue) AS over
   FROM per GROUP BY currency
 UNION ALL
 (SELECT 'R', g, currency, total, overdue, {plain}, 0 FROM per {keyset}
-  ORDER BY overdue DESC, g, currency LIMIT :limit)
+  ORDER BY {order} LIMIT :limit)
 """)
 
 
@@ -149,8 +155,12 @@ async def aging(
     first: int,
     customer: UUID | None = None,
     buckets: tuple[Bucket, ...] | None = None,
+    backward: bool = False,
 ) -> AgingResult:
-    """Aging as of a date in one statement; buckets default to the tenant's for the basis."""
+    """Aging as of a date in one statement; buckets default to the tenant's for the basis.
+    The page is the `first` lines after the cursor line `after`, or (`backward`) the `first`
+    lines just before it (the list's last ones without a cursor), in list order either way;
+    `has_next`: more lines lie beyond the page in the direction read."""
     check_date(as_of, "asOf")
     if basis not in ("DPD", "AGE"):
         raise DomainError("INVALID_INPUT", "basis is DPD or AGE", "basis")
@@ -166,7 +176,7 @@ async def aging(
         chosen = buckets
         if chosen is None:
             chosen = buckets_for(basis, await conn.scalar(sa.select(tenants.c.settings)) or {})
-        sql = build_sql(group, basis, chosen, bool(currency), bool(after), bool(customer))
+        sql = build_sql(group, basis, chosen, bool(currency), bool(after), bool(customer), backward)
         return chosen, list((await conn.execute(sql, params)).all())
 
     used, rows = await session.run(run)
@@ -186,4 +196,5 @@ async def aging(
         else:
             lines.append(line)
     totals.sort(key=lambda t: t.currency)
-    return AgingResult(as_of, basis, used, totals, lines[:first], groups, len(lines) > first)
+    page, more = arrange(lines, first, backward)
+    return AgingResult(as_of, basis, used, totals, page, groups, more)

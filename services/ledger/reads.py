@@ -173,6 +173,12 @@ async def allocations_by_payment(
     return _grouped(ids, found, lambda e: e.payment_id)
 
 
+async def allocations_by_ids(session: ReadSession, ids: list[UUID]) -> list[AllocationEntry | None]:
+    """Entries in the order asked (for `node`), None where the tenant has no such entry."""
+    found = {e.id: e for e in await _entries(session, allocations.c.id, ids)}
+    return [found.get(i) for i in ids]
+
+
 async def instalments_by_invoice(
     session: ReadSession, ids: list[UUID]
 ) -> list[list[InstalmentRecord]]:

@@ -5,10 +5,17 @@ from __future__ import annotations
 from uuid import UUID
 
 from dbschema.queries import keyset
+from dbschema.queries import warning_responses as rq
 from dbschema.queries import warnings as q
 from services.paging import Seek
 from services.read_session import ReadSession
-from services.warnings.records import WarningPage, WarningRecord, warning_of
+from services.warnings.records import (
+    ResponseRecord,
+    WarningPage,
+    WarningRecord,
+    response_of,
+    warning_of,
+)
 from services.warnings.signals import LEVELS
 
 
@@ -51,3 +58,9 @@ async def warnings_by_ids(session: ReadSession, ids: list[UUID]) -> list[Warning
 async def open_for_customer(session: ReadSession, customer_id: UUID) -> list[WarningRecord]:
     """A customer's open warnings, newest first."""
     return [warning_of(r) for r in await session.run(lambda c: q.open_for_customer(c, customer_id))]
+
+
+async def responses_by_ids(session: ReadSession, ids: list[UUID]) -> list[ResponseRecord | None]:
+    """Responses in the order asked (for `node`), None where not found for this tenant."""
+    found = {r.id: response_of(r) for r in await session.run(lambda c: rq.by_ids(c, ids))}
+    return [found.get(i) for i in ids]

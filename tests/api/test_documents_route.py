@@ -52,3 +52,30 @@ async def test_refusals(client, settings):
     assert other_tenant.json() == missing.json()
     bad_lang = await client.get(url, params={"lang": "fr"}, headers=auth(manager))
     assert bad_lang.status_code == 400
+
+
+async def test_an_id_no_api_hands_out_is_not_found_on_every_document_route(client, settings):
+    # given: a token that may read every document, and an id that is no global id at all
+    bearer = token(settings, roles=["credit_manager", "finance", "collector"])
+    headers = {"Authorization": f"Bearer {bearer}"}
+    # when each document route is asked for it
+    answers = [
+        await client.get(url, params={"lang": "en"}, headers=headers)
+        for url in (
+            PATH.format(id="nonsense"),
+            "/documents/customers/nonsense/dunning-letter.pdf",
+            "/documents/customers/nonsense/activities.csv",
+            "/documents/statements/nonsense.pdf",
+            "/documents/sent/nonsense",
+            "/documents/risk/nonsense.pdf",
+            "/documents/credit-agreements/nonsense.pdf",
+        )
+    ]
+    statement = await client.post(
+        "/imports/factoring/nonsense/statement.csv?date=2026-05-31",
+        content=b"invoice,kind,date,amount\n",
+        headers={**headers, "Content-Type": "text/csv"},
+    )
+    # then each is refused as not found (an import as bad input), never a server error
+    assert [a.status_code for a in answers] == [404] * len(answers), [a.text for a in answers]
+    assert statement.status_code == 400 and statement.json()["error"]["code"] == "BAD_USER_INPUT"

@@ -18,10 +18,22 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageFilter
 
+from documents.credit_letters import render_agreement_pdf, render_decision_pdf
 from documents.dunning import render_dunning_pdf
+from documents.guarantee_demand import render_demand_pdf
 from documents.render import render_credit_file_pdf
+from documents.risk_transfer import render_risk_pdf
 from documents.statements import render_statement_pdf
 from tests.documents.pdf_tools import difference, render_page
+from tests.documents.risk_samples import (
+    RISK_HEAD,
+    agreement,
+    assignment_notice,
+    claim_pack,
+    decision,
+    demand,
+    overdue_notification,
+)
 from tests.documents.samples import letter, statement
 from tests.documents.test_credit_file_pdf import report
 
@@ -41,6 +53,29 @@ DOCUMENTS: dict[str, Callable[[], bytes]] = {
     "statement-zh-CN": lambda: render_statement_pdf(statement(), "zh-CN"),
     "statement-en": lambda: render_statement_pdf(statement(), "en"),
     "credit-file-zh-CN": lambda: render_credit_file_pdf(report(), "zh-CN"),
+    "credit-file-en": lambda: render_credit_file_pdf(report(), "en"),
+    **{
+        f"{name}-{lang}": (
+            lambda kind=kind, content=content, lang=lang: render_risk_pdf(
+                kind, content(), RISK_HEAD, lang
+            )
+        )
+        for name, kind, content in (
+            ("overdue-notification", "OVERDUE_NOTIFICATION", overdue_notification),
+            ("claim-pack", "CLAIM_PACK", claim_pack),
+            ("assignment-notice", "ASSIGNMENT_NOTICE", assignment_notice),
+        )
+        for lang in ("zh-CN", "en")
+    },
+    **{
+        f"{name}-{lang}": (lambda render=render, lang=lang: render(lang))
+        for name, render in (
+            ("guarantee-demand", lambda lang: render_demand_pdf(demand(), lang)),
+            ("credit-agreement", lambda lang: render_agreement_pdf(agreement(), lang)),
+            ("credit-decision", lambda lang: render_decision_pdf(decision(), lang)),
+        )
+        for lang in ("zh-CN", "en")
+    },
 }
 
 

@@ -129,3 +129,50 @@ async def test_one_customer_aging_by_invoice(client, settings):
         ("N1", None),
     ]
     assert other_tenant["data"]["aging"]["totalCount"] == 0
+
+
+BACKWARD = """query A($first: Int, $after: String, $last: Int, $before: String) {
+  aging(asOf: "2026-11-24", groupBy: INVOICE, first: $first, after: $after, last: $last,
+        before: $before) {
+    lines { invoice { number } cursor }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }"""
+
+
+async def test_aging_pages_backward_as_well(client, settings):
+    # given: five overdue invoices of different ages, so of different overdue order
+    manager, finance = token(settings), token(settings, roles=["finance"])
+    customer = (await create(client, manager, "AGB-1"))["customer"]["id"]
+    for n, due in enumerate(("2026-11-20", "2026-10-20", "2026-09-20", "2026-08-20", "2026-07-20")):
+        made = await gql(
+            client,
+            INVOICE,
+            {"input": {**invoice_input(customer, f"B{n}", f"{100 + n}.00"),
+                       "issueDate": "2026-06-01", "dueDate": due}},
+            finance,
+        )  # fmt: skip
+        assert made["data"]["createInvoice"]["userErrors"] == []
+
+    async def page(**arguments: object) -> dict:
+        body = await gql(client, BACKWARD, arguments, manager)
+        assert "errors" not in body, body
+        return body["data"]["aging"]  # type: ignore[no-any-return]
+
+    def numbers(report: dict) -> list[str]:
+        return [line["invoice"]["number"] for line in report["lines"]]
+
+    # when read forward two at a time, then backward two at a time from the end
+    forward = [await page(first=2)]
+    while forward[-1]["pageInfo"]["hasNextPage"]:
+        forward.append(await page(first=2, after=forward[-1]["pageInfo"]["endCursor"]))
+    backward = [await page(last=2)]
+    while backward[-1]["pageInfo"]["hasPreviousPage"]:
+        backward.append(await page(last=2, before=backward[-1]["pageInfo"]["startCursor"]))
+    both = await gql(client, BACKWARD, {"first": 2, "last": 2}, manager)
+    # then: the same lines, in reverse page order, each page in list order
+    assert [numbers(p) for p in forward] == [["B4", "B3"], ["B2", "B1"], ["B0"]]
+    assert [numbers(p) for p in backward] == [["B1", "B0"], ["B3", "B2"], ["B4"]]
+    assert [p["pageInfo"]["hasPreviousPage"] for p in forward] == [False, True, True]
+    assert [p["pageInfo"]["hasNextPage"] for p in backward] == [False, True, True]
+    assert [p["pageInfo"]["hasPreviousPage"] for p in backward] == [True, True, False]
+    assert both["data"]["aging"] is None
+    assert both["errors"][0]["extensions"]["code"] == "PAGE_ARGUMENTS_CONFLICT"

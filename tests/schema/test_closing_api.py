@@ -158,3 +158,53 @@ async def test_provision_lines_per_customer_and_invoice(client, settings, runtim
     [other] = second["customers"]["lines"]
     assert (other["customer"]["code"], other["provision"]["amount"]) == ("PL-2", "20.00")
     assert second["customers"]["pageInfo"]["hasNextPage"] is False
+
+
+RUN_LINES = """query L($first: Int, $after: String, $last: Int, $before: String) {
+  provisionRuns { customers(first: $first, after: $after, last: $last, before: $before) {
+    lines { customer { code } provision { amount } }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } }"""
+
+
+async def test_provision_lines_page_backward_as_well(client, settings, runtime, tenants):
+    # given: three customers with invoices of one age and different amounts, a month-end run
+    from datetime import date
+
+    from services.closing.provisions import run_provisions
+    from services.uow import UnitOfWork
+
+    manager, finance = token(settings), token(settings, roles=["finance"])
+    for code, amount in (("PB-1", "100.00"), ("PB-2", "300.00"), ("PB-3", "200.00")):
+        customer = (await create(client, manager, code))["customer"]["id"]
+        body = await gql(client, INVOICE, {"input": invoice_input(customer, code, amount)}, finance)
+        assert body["data"]["createInvoice"]["userErrors"] == []
+    async with UnitOfWork(runtime.engine, tenants["acme"]) as uow:
+        await run_provisions(uow, date(2026, 10, 31))
+        await uow.commit()
+
+    async def page(**arguments: object) -> dict:
+        body = await gql(client, RUN_LINES, arguments, finance)
+        assert "errors" not in body, body
+        return body["data"]["provisionRuns"][0]["customers"]  # type: ignore[no-any-return]
+
+    def codes(lines: dict) -> list[str]:
+        return [line["customer"]["code"] for line in lines["lines"]]
+
+    # when read forward one at a time, then backward one at a time from the end
+    forward = [await page(first=1)]
+    while forward[-1]["pageInfo"]["hasNextPage"]:
+        forward.append(await page(first=1, after=forward[-1]["pageInfo"]["endCursor"]))
+    backward = [await page(last=2)]
+    while backward[-1]["pageInfo"]["hasPreviousPage"]:
+        backward.append(await page(last=2, before=backward[-1]["pageInfo"]["startCursor"]))
+    cursor = forward[0]["pageInfo"]["endCursor"]
+    both = await gql(client, RUN_LINES, {"first": 1, "before": cursor}, finance)
+    # then: the same lines in reverse, largest provision first on every page
+    assert [codes(p) for p in forward] == [["PB-2"], ["PB-3"], ["PB-1"]]
+    assert [codes(p) for p in backward] == [["PB-3", "PB-1"], ["PB-2"]]
+    assert [p["pageInfo"]["hasPreviousPage"] for p in forward] == [False, True, True]
+    assert [(p["pageInfo"]["hasNextPage"], p["pageInfo"]["hasPreviousPage"]) for p in backward] == [
+        (False, True),
+        (True, False),
+    ]
+    assert both["errors"][0]["extensions"]["code"] == "PAGE_ARGUMENTS_CONFLICT"

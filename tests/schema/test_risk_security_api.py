@@ -159,3 +159,22 @@ async def test_call_then_a_call_on_a_released_guarantee_is_refused(client, setti
     assert database.query("SELECT count(*) FROM guarantee_calls")[0][0] == 1
     assert database.query(
         "SELECT status FROM guarantees WHERE reference = 'BG-2'")[0][0] == "RELEASED"  # fmt: skip
+
+
+NO_RATE = """query N($id: ID!) { riskWaterfall(customerId: $id, currency: "USD") { net { amount } }
+  portfolioRiskWaterfall(currency: "USD") { net { amount } } }"""
+
+
+async def test_a_waterfall_in_a_currency_without_a_rate_is_refused_with_its_reason(
+    client, settings
+):
+    # given: CNY debts and no CNY/USD rate
+    manager, customer, _ = await _setup(client, settings)
+    # when both waterfalls are asked in USD
+    body = await gql(client, NO_RATE, {"id": customer}, manager)
+    # then each is a coded refusal naming the missing rate, not an unexpected error
+    assert body["data"] == {"riskWaterfall": None, "portfolioRiskWaterfall": None}
+    assert [(e["extensions"]["code"], e["extensions"]["reason"]) for e in body["errors"]] == [
+        ("BAD_USER_INPUT", "NO_EXCHANGE_RATE"),
+        ("BAD_USER_INPUT", "NO_EXCHANGE_RATE"),
+    ]

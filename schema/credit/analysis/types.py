@@ -8,6 +8,7 @@ from typing import Any
 
 import strawberry
 
+from domain import roles
 from schema.credit.analysis.enums import (
     AltmanZone,
     Assessment,
@@ -24,7 +25,9 @@ from schema.credit.analysis.enums import (
     StatementUnit,
 )
 from schema.money import DecimalString, Money
-from schema.relay import PageInfo, to_global_id
+from schema.node import by_ids, register_node
+from schema.relay import Node, PageInfo, to_global_id
+from services.credit import analysis
 from services.credit.analysis import AnalysedStatement, FinancialAnalysis
 from services.credit.external_data import StoredRecord
 from services.credit.financial_statements import StoredStatement
@@ -68,8 +71,7 @@ class AltmanZScore:
 
 
 @strawberry.type(description="A customer's financial statement for one period and source.")
-class FinancialStatement:
-    id: strawberry.ID = strawberry.field(description="Opaque id.")
+class FinancialStatement(Node):
     period_start: date = strawberry.field(description="First day of the period.")
     period_end: date = strawberry.field(description="Last day of the period.")
     kind: StatementKind = strawberry.field(description="Annual or interim.")  # type: ignore[valid-type]
@@ -306,8 +308,7 @@ class LegalCase:
 
 
 @strawberry.type(description="Outside evidence about a customer, with its source and date.")
-class ExternalCreditRecord:
-    id: strawberry.ID = strawberry.field(description="Opaque id.")
+class ExternalCreditRecord(Node):
     kind: ExternalRecordKind = strawberry.field(description="What kind of record.")  # type: ignore[valid-type]
     source: str = strawberry.field(description="Who provided it (bureau, court database ...).")
     source_ref: str = strawberry.field(description="The source's own id (idempotency key).")
@@ -367,3 +368,15 @@ class ExternalCreditRecordEdge:
 class ExternalCreditRecordConnection:
     edges: list[ExternalCreditRecordEdge] = strawberry.field(description="Items with cursors.")
     page_info: PageInfo = strawberry.field(description="Paging state.")
+
+
+#: Statements and external records are read by the credit team, legal and finance.
+READERS = roles.READ_CREDIT_ANALYSIS
+register_node(
+    "FinancialStatement", "financial_statements", by_ids(analysis.statements_by_ids),
+    FinancialStatement.build, readers=READERS,
+)  # fmt: skip
+register_node(
+    "ExternalCreditRecord", "external_credit_records", by_ids(analysis.external_records_by_ids),
+    ExternalCreditRecord.build, readers=READERS,
+)  # fmt: skip

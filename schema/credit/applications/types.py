@@ -9,6 +9,7 @@ import strawberry
 from strawberry.dataloader import DataLoader
 from strawberry.scalars import JSON
 
+from domain import roles
 from domain.credit.applications import Grant
 from schema.context import Context
 from schema.credit.applications.enums import (
@@ -23,9 +24,9 @@ from schema.credit.applications.enums import (
     VerdictEnum,
 )
 from schema.money import Money
-from schema.node import register_node
+from schema.node import by_ids, register_node
 from schema.relay import Node, PageInfo, to_global_id
-from services.credit import agreements, application_reads
+from services.credit import agreements, application_reads, reviews
 from services.credit.agreements import AgreementView
 from services.credit.application_reads import ApplicationView
 from services.credit.reviews import ReviewView
@@ -206,8 +207,7 @@ class CreditReviewChecklist:
 
 
 @strawberry.type(description="A credit review, open or done.")
-class CreditReview:
-    id: strawberry.ID = strawberry.field(description="Global id of the review.")
+class CreditReview(Node):
     customer_id: strawberry.ID = strawberry.field(description="Global id of the customer.")
     trigger: ReviewTriggerEnum = strawberry.field(description="Why it was opened.")  # type: ignore[valid-type]
     done: bool = strawberry.field(description="Whether it is recorded.")
@@ -304,6 +304,20 @@ def agreement_loader(ctx: Context) -> DataLoader[UUID, AgreementView | None]:
 
 
 register_node(
-    "CreditApplication", "credit_applications", application_loader, CreditApplication.build
+    "CreditApplication",
+    "credit_applications",
+    application_loader,
+    CreditApplication.build,
+    readers=roles.READ_CREDIT_APPLICATIONS,
 )
-register_node("CreditAgreement", "credit_agreements", agreement_loader, CreditAgreement.build)
+register_node(
+    "CreditAgreement",
+    "credit_agreements",
+    agreement_loader,
+    CreditAgreement.build,
+    readers=roles.READ_CREDIT_APPLICATIONS,
+)
+register_node(
+    "CreditReview", "credit_reviews", by_ids(reviews.reviews_by_ids), CreditReview.build,
+    readers=roles.READ_CREDIT_APPLICATIONS,
+)  # fmt: skip

@@ -8,6 +8,7 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
+from domain import roles
 from domain.credit.check import CheckOutcome
 from domain.credit.exposure import Breakdown, Standing
 from schema.credit.errors import CREDIT
@@ -20,7 +21,9 @@ from schema.credit.limits.enums import (
 from schema.credit.limits.pages import paged
 from schema.credit.limits.types import ConvertedAmount, maybe_money, money
 from schema.money import DecimalString, Money
-from schema.relay import to_global_id
+from schema.node import by_ids, register_node
+from schema.relay import Node, to_global_id
+from services.credit import check, decisions
 from services.credit.check import CheckResult, ReservationView
 from services.credit.decisions import Decision, Replay
 from services.credit.exposure import ExposureView
@@ -96,8 +99,7 @@ class CreditCheckReasonView:
 
 
 @strawberry.type(description="Headroom held for an order until confirmed, released or expired.")
-class CreditReservation:
-    id: strawberry.ID = strawberry.field(description="Global id of the reservation.")
+class CreditReservation(Node):
     customer_id: strawberry.ID = strawberry.field(description="The customer.")
     order_ref: str = strawberry.field(description="The order it is for.")
     amount: Money = strawberry.field(description="The amount held.")
@@ -267,8 +269,7 @@ class RecommendedCreditLimitResult(CREDIT.payload):  # type: ignore[misc,name-de
 
 
 @strawberry.type(description="A logged decision with its complete input snapshot.")
-class CreditDecision:
-    id: strawberry.ID = strawberry.field(description="Global id of the decision.")
+class CreditDecision(Node):
     kind: DecisionKindEnum = strawberry.field(description="What was decided.")
     subject_id: strawberry.ID = strawberry.field(
         description="Global id of what it decided on (customer, limit request or limit)."
@@ -337,3 +338,12 @@ CreditDecisionEdge, CreditDecisionConnection = paged(CreditDecision, "CreditDeci
 CreditReservationEdge, CreditReservationConnection = paged(
     CreditReservation, "CreditReservation", "reservation"
 )
+register_node(
+    "CreditReservation", "credit_reservations", by_ids(check.reservations_by_ids),
+    CreditReservation.build, readers=roles.READ_CREDIT_LIMITS,
+)  # fmt: skip
+#: The decision log holds every input of every decision: only its own readers see an entry.
+register_node(
+    "CreditDecision", "credit_decisions", by_ids(decisions.decisions_by_ids),
+    CreditDecision.build, readers=roles.READ_CREDIT_DECISIONS,
+)  # fmt: skip

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 import strawberry
 
+from domain import roles
 from domain.credit.class_policy import ClassPolicy, CreditPolicy
 from domain.credit.rates import Conversion
 from domain.money import Money as DomainMoney
@@ -22,7 +23,9 @@ from schema.credit.limits.enums import (
 )
 from schema.credit.limits.pages import paged
 from schema.money import DecimalString, Money
-from schema.relay import to_global_id
+from schema.node import by_ids, register_node
+from schema.relay import Node, to_global_id
+from services.credit import limit_views, orders, rates
 from services.credit.holds import HoldView
 from services.credit.limit_views import ApprovalView, LimitRequestView, LimitView
 from services.credit.orders import OrderView
@@ -40,8 +43,7 @@ def maybe_money(value: DomainMoney | None) -> Money | None:
 
 
 @strawberry.type(description="An exchange rate as finance entered it: 1 base = rate quote.")
-class ExchangeRate:
-    id: strawberry.ID = strawberry.field(description="Global id of the rate entry.")
+class ExchangeRate(Node):
     base: str = strawberry.field(description="ISO 4217 code of the unit being priced.")
     quote: str = strawberry.field(description="ISO 4217 code the price is in.")
     rate: DecimalString = strawberry.field(  # type: ignore[valid-type]
@@ -195,8 +197,7 @@ class LimitApproval:
 
 
 @strawberry.type(description="A limit (or increase, or group limit) waiting for or past approval.")
-class CreditLimitRequest:
-    id: strawberry.ID = strawberry.field(description="Global id of the request.")
+class CreditLimitRequest(Node):
     customer_id: strawberry.ID = strawberry.field(description="The customer (group anchor).")
     scope: ScopeEnum = strawberry.field(description="Customer or group.")
     kind: KindEnum = strawberry.field(description="Standard limit or temporary increase.")
@@ -239,8 +240,7 @@ class CreditLimitRequest:
 
 
 @strawberry.type(description="An approved limit as history keeps it (a change is a new one).")
-class CreditLimit:
-    id: strawberry.ID = strawberry.field(description="Global id of the limit.")
+class CreditLimit(Node):
     customer_id: strawberry.ID = strawberry.field(description="The customer (group anchor).")
     scope: ScopeEnum = strawberry.field(description="Customer or group.")
     kind: KindEnum = strawberry.field(description="Standard limit or temporary increase.")
@@ -275,8 +275,7 @@ class CreditLimit:
 
 
 @strawberry.type(description="A sales order an integrator registered, and what it still adds.")
-class SalesOrder:
-    id: strawberry.ID = strawberry.field(description="Global id of the order.")
+class SalesOrder(Node):
     order_ref: str = strawberry.field(
         description="The integrator's reference (invoices' orderRef)."
     )
@@ -338,3 +337,22 @@ CreditLimitRequestEdge, CreditLimitRequestConnection = paged(
     CreditLimitRequest, "CreditLimitRequest", "limit request"
 )
 SalesOrderEdge, SalesOrderConnection = paged(SalesOrder, "SalesOrder", "sales order")
+
+#: Rates, limits, requests and orders are read by everyone working receivables (their queries').
+READERS = roles.READ_CREDIT_LIMITS
+register_node(
+    "ExchangeRate", "exchange_rates", by_ids(rates.rates_by_ids), ExchangeRate.build,
+    readers=READERS,
+)  # fmt: skip
+register_node(
+    "CreditLimit", "credit_limits", by_ids(limit_views.limits_by_ids), CreditLimit.build,
+    readers=READERS,
+)  # fmt: skip
+register_node(
+    "CreditLimitRequest", "credit_limit_requests", by_ids(limit_views.requests_by_ids),
+    CreditLimitRequest.build, readers=READERS,
+)  # fmt: skip
+register_node(
+    "SalesOrder", "sales_orders", by_ids(orders.orders_by_ids), SalesOrder.build,
+    readers=READERS,
+)  # fmt: skip

@@ -8,12 +8,14 @@ from uuid import UUID
 import strawberry
 from strawberry.dataloader import DataLoader
 
+from domain import roles
 from domain.credit.scorecard import INPUTS, Scorecard
 from schema.context import Context
 from schema.credit.analysis.enums import RatingClassValue, described
 from schema.credit.analysis.types import dec
 from schema.money import DecimalString
-from schema.relay import to_global_id
+from schema.node import register_node
+from schema.relay import Node, to_global_id
 from services.credit import scoring_reads
 from services.credit.scorecards import ScorecardVersion
 
@@ -163,8 +165,7 @@ class ScorecardDefinition:
 
 
 @strawberry.type(name="ScorecardVersion", description="A version of the tenant's scorecard.")
-class ScorecardVersionType:
-    id: strawberry.ID = strawberry.field(description="Opaque id.")
+class ScorecardVersionType(Node):
     number: int = strawberry.field(description="1, 2, 3 ... per tenant.")
     status: ScorecardStatus = strawberry.field(description="Draft, active or retired.")  # type: ignore[valid-type]
     note: str | None = strawberry.field(description="What changed, and why.")
@@ -199,3 +200,9 @@ def versions_loader(ctx: Context) -> DataLoader[UUID, ScorecardVersion | None]:
         return await scoring_reads.versions_by_ids(ctx.session, ids)
 
     return DataLoader(load_fn=load)
+
+
+register_node(
+    "ScorecardVersion", "scorecardVersions", versions_loader, ScorecardVersionType.build,
+    readers=roles.READ_CREDIT_ANALYSIS,
+)  # fmt: skip

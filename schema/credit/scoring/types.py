@@ -9,6 +9,7 @@ from uuid import UUID
 import strawberry
 from strawberry.types import Info
 
+from domain import roles
 from schema.context import Context
 from schema.credit.analysis.enums import RatingClassValue
 from schema.credit.scoring.definition import (
@@ -22,7 +23,9 @@ from schema.credit.scoring.definition import (
 from schema.customers import loaders
 from schema.customers.types import Customer
 from schema.money import DecimalString
-from schema.relay import PageInfo, to_global_id
+from schema.node import by_ids, register_node
+from schema.relay import Node, PageInfo, to_global_id
+from services.credit import scoring_reads
 from services.credit.overrides import Override
 from services.credit.scoring import StoredScore
 from services.credit.scoring_reads import HistoryEntry
@@ -59,8 +62,7 @@ class FactorScoreResult:
 
 
 @strawberry.type(description="A stored score: version, inputs, points, reasons, class.")
-class CreditScore:
-    id: strawberry.ID = strawberry.field(description="Opaque id.")
+class CreditScore(Node):
     as_of: date = strawberry.field(description="The day scored.")
     score: Dec = strawberry.field(description="0-100, two decimals.")  # type: ignore[valid-type]
     score_class: RatingClassValue = strawberry.field(description="Class by thresholds.")  # type: ignore[valid-type]
@@ -193,8 +195,7 @@ class CreditClassChange:
 
 
 @strawberry.type(description="A credit manager's override of a customer's class.")
-class ClassOverride:
-    id: strawberry.ID = strawberry.field(description="Opaque id.")
+class ClassOverride(Node):
     from_class: RatingClassValue | None = strawberry.field(description="Class when requested.")  # type: ignore[valid-type]
     to_class: RatingClassValue = strawberry.field(description="Class asked for.")  # type: ignore[valid-type]
     direction: ClassDirection = strawberry.field(description="Up, down or first.")  # type: ignore[valid-type]
@@ -272,3 +273,14 @@ ClassOverrideEdge, ClassOverrideConnection = _edge_types(
 ClassChangeEdge, ClassChangeConnection = _edge_types(
     "CreditClassChange", CreditClassChange, "class change"
 )
+
+#: Scores and overrides are read by the credit team, legal and finance (the scoring queries').
+READERS = roles.READ_CREDIT_ANALYSIS
+register_node(
+    "CreditScore", "credit_scores", by_ids(scoring_reads.scores_by_ids), CreditScore.build,
+    readers=READERS,
+)  # fmt: skip
+register_node(
+    "ClassOverride", "class_overrides", by_ids(scoring_reads.overrides_by_ids),
+    ClassOverride.build, readers=READERS,
+)  # fmt: skip
