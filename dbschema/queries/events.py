@@ -6,6 +6,7 @@ import json
 from typing import Any
 from uuid import UUID
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -42,6 +43,25 @@ async def last_seq(conn: AsyncConnection) -> int:
     return int(await conn.scalar(sa.select(sa.func.coalesce(sa.func.max(events.c.seq), 0))) or 0)
 
 
+#: Many events of one topic from one JSON array, numbered in its order by the trigger.
+RECORD_EVENTS_SQL = sa.text(
+    "INSERT INTO events (tenant_id, seq, topic, payload) "
+    "SELECT :tenant, 0, :topic, p "
+    "FROM jsonb_array_elements(CAST(CAST(:payloads AS text) AS jsonb)) "
+    "WITH ORDINALITY AS u(p, n) ORDER BY n"
+)
+
+
+def _json_array(payloads: list[dict[str, Any]]) -> str:
+    """The payloads as one JSON array, serialised in C (a payment import's 5,000 one by one
+    with the json module took ~40 ms); what orjson refuses (an int beyond 64 bits) goes the
+    slow way."""
+    try:
+        return orjson.dumps(payloads, option=orjson.OPT_NON_STR_KEYS).decode()
+    except TypeError:
+        return json.dumps(payloads)
+
+
 async def record_events(
     conn: AsyncConnection, tenant_id: UUID, topic: str, payloads: list[dict[str, Any]]
 ) -> None:
@@ -49,10 +69,6 @@ async def record_events(
     if not payloads:
         return
     await conn.execute(
-        sa.text(
-            "INSERT INTO events (tenant_id, seq, topic, payload) "
-            "SELECT :tenant, 0, :topic, p FROM unnest(CAST(CAST(:payloads AS text[]) AS jsonb[])) "
-            "WITH ORDINALITY AS u(p, n) ORDER BY n"
-        ),
-        {"tenant": tenant_id, "topic": topic, "payloads": [json.dumps(p) for p in payloads]},
+        RECORD_EVENTS_SQL,
+        {"tenant": tenant_id, "topic": topic, "payloads": _json_array(payloads)},
     )

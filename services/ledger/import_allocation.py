@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
+from sqlalchemy.exc import IntegrityError
+
 from dbschema.queries.events import record_events
 from dbschema.queries.ledger_imports import (
     Planned,
@@ -29,6 +31,9 @@ from domain.money import Money
 from services.ledger import import_targets
 from services.ledger.payments import TOPIC_PAYMENT
 from services.uow import UnitOfWork
+
+#: SQLSTATE of a unique violation: the strict insert met an external id taken meanwhile.
+UNIQUE_VIOLATION = "23505"
 
 
 class _Stale(Exception):
@@ -47,6 +52,10 @@ async def post_payments(uow: UnitOfWork, pending: Sequence[dict[str, Any]]) -> d
             return await _planned_first(uow, pending)
     except _Stale:
         return await _inserted_first(uow, pending)
+    except IntegrityError as exc:
+        if getattr(exc.orig, "sqlstate", None) != UNIQUE_VIOLATION:
+            raise
+        return await _inserted_first(uow, pending)  # an external id was taken meanwhile
 
 
 def _batch(payments: Sequence[dict[str, Any]]) -> list[tuple[UUID, str, int]]:
@@ -68,9 +77,10 @@ async def _planned_first(uow: UnitOfWork, pending: Sequence[dict[str, Any]]) -> 
     plan = await plan_oldest_first(uow.conn, _batch(pending))
     taken = _taken(plan, len(pending))
     rows = [{**p, "unallocated_minor": p["amount_minor"] - taken[n]} for n, p in enumerate(pending)]
-    inserted = await bulk_insert_payments(uow.conn, uow.tenant_id, uow.actor.subject, rows)
-    if len(inserted) < len(pending):
-        raise _Stale
+    # the batch's external ids were free when read: insert without checking each row first
+    inserted = await bulk_insert_payments(
+        uow.conn, uow.tenant_id, uow.actor.subject, rows, skip=False
+    )
     if not await lock_planned(uow.conn, {line.invoice_id: line.open_minor for line in plan}):
         raise _Stale
     await _allocate(uow, pending, inserted, plan, with_unallocated=False)
