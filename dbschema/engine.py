@@ -39,6 +39,17 @@ def add_statement_listener(listener: Callable[[str], None]) -> Callable[[], None
     return lambda: _statement_listeners.remove(listener)
 
 
+async def fetch_native(conn: AsyncConnection, statement: str, *args: Any) -> list[Any]:
+    """Rows of a statement written for the driver ($1, $2 …) as the driver returns them
+    (asyncpg records: by position or column name), on the connection's own transaction: for
+    a result of thousands of rows, whose conversion into SQLAlchemy rows costs more than the
+    statement (an import's allocation plan: ~6,000 rows, ~70 ms)."""
+    raw = (await conn.get_raw_connection()).driver_connection
+    for listener in _statement_listeners:
+        listener(statement)
+    return list(await raw.fetch(statement, *args))  # type: ignore[union-attr]
+
+
 async def begin_read(conn: AsyncConnection, tenant_id: UUID) -> Any:
     """Start a transaction with the tenant set, in one round trip instead of three.
 

@@ -54,12 +54,12 @@ RECORD_EVENTS_SQL = sa.text(
 
 def _json_array(payloads: list[dict[str, Any]]) -> str:
     """The payloads as one JSON array, serialised in C (a payment import's 5,000 one by one
-    with the json module took ~40 ms); what orjson refuses (an int beyond 64 bits) goes the
-    slow way."""
+    with the json module took ~40 ms); uuids, dates and times as their canonical text. What
+    orjson refuses (an int beyond 64 bits) goes the slow way."""
     try:
-        return orjson.dumps(payloads, option=orjson.OPT_NON_STR_KEYS).decode()
+        return orjson.dumps(payloads, default=str, option=orjson.OPT_NON_STR_KEYS).decode()
     except TypeError:
-        return json.dumps(payloads)
+        return json.dumps(payloads, default=str)
 
 
 async def record_events(

@@ -16,6 +16,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from dbschema.engine import fetch_native
 from dbschema.ids import time_ordered_ids
 from dbschema.ledger_tables import invoices, payments
 
@@ -102,19 +103,19 @@ def _as_int(value: UUID) -> int:
 async def _insert_sorted(
     conn: AsyncConnection,
     statement: sa.TextClause,
-    rows: Sequence[Mapping[str, Any]],
+    rows: Sequence[dict[str, Any]],
     order_by: str,
     **constants: Any,
 ) -> tuple[list[UUID], int]:
-    """Insert rows in `order_by` (a uuid column) order, each with a new time-ordered id: the
-    ids in row order and how many rows went in (the others collided and were skipped)."""
-    order = sorted(range(len(rows)), key=lambda n: _as_int(rows[n][order_by]))
-    ids = [UUID(int=0)] * len(rows)
-    for n, new_id in zip(order, time_ordered_ids(len(rows)), strict=True):
-        ids[n] = new_id
-    body = orjson.dumps([{**rows[n], "id": ids[n]} for n in order], default=_uuid_text)
+    """Insert rows in `order_by` (a uuid column) order, each with a new time-ordered id (set
+    in the row as its "id"): the ids in row order and how many rows went in (the others
+    collided and were skipped)."""
+    ordered = sorted(rows, key=lambda row: _as_int(row[order_by]))
+    for row, new_id in zip(ordered, time_ordered_ids(len(rows)), strict=True):
+        row["id"] = new_id
+    body = orjson.dumps(ordered, default=_uuid_text)
     result = await conn.execute(statement, {"rows": body.decode(), **constants})
-    return ids, result.rowcount
+    return [row["id"] for row in rows], result.rowcount
 
 
 async def _new_ids(
@@ -123,7 +124,7 @@ async def _new_ids(
     statement: sa.TextClause,
     tenant_id: UUID,
     actor: str,
-    rows: Sequence[Mapping[str, Any]],
+    rows: Sequence[dict[str, Any]],
 ) -> dict[str, UUID]:
     """Insert documents with external ids; the new ids by external id (rows that collide with
     an existing number or external id are skipped, not raised)."""
@@ -142,7 +143,7 @@ async def _new_ids(
 
 
 async def bulk_insert_invoices(
-    conn: AsyncConnection, tenant_id: UUID, actor: str, rows: Sequence[Mapping[str, Any]]
+    conn: AsyncConnection, tenant_id: UUID, actor: str, rows: Sequence[dict[str, Any]]
 ) -> dict[str, UUID]:
     """Insert many invoices in one statement; rows that collide with an existing number or
     external id are skipped, not raised. Returns the new ids by external id."""
@@ -153,7 +154,7 @@ async def bulk_insert_payments(
     conn: AsyncConnection,
     tenant_id: UUID,
     actor: str,
-    rows: Sequence[Mapping[str, Any]],
+    rows: Sequence[dict[str, Any]],
     skip: bool = True,
 ) -> dict[str, UUID]:
     """Insert many payments in one statement; colliding external ids are skipped (with
@@ -173,10 +174,12 @@ class Planned(NamedTuple):
 
 
 #: How many open invoices per customer and currency the plan reads first, oldest due first:
-#: a payment seldom reaches further, and a customer's batch that does is planned again with
-#: all of them (most of an import was reading ~20 open invoices per customer to use one; on
-#: the benchmark tenant a payment uses 1.1 on average, and 3 of 5,000 customers need a 4th).
-PLAN_DEPTH = 3
+#: a payment seldom reaches further (on the benchmark tenant it uses 1.1 on average), and a
+#: customer's batch that does is planned again DEEPER times as deep, then with all of them
+#: (most of an import was reading ~20 open invoices per customer to use one; every invoice
+#: read is a heap page read, the index not holding open amounts: see ix_invoices_open).
+PLAN_DEPTH = 1
+DEEPER = 4
 
 #: The batch's payments, each an interval of its customer's and currency's running total.
 _PAYMENTS = """pay AS (
@@ -230,12 +233,21 @@ WITH {_PAYMENTS}, owed AS (
 ){_LINES.format(short="coalesce(inv.short, false)")}""")
 
 
+#: The same for the driver: its ~6,000 rows come back as asyncpg records (see fetch_native).
+PLAN_OLDEST_FIRST_NATIVE = (
+    PLAN_OLDEST_FIRST_SQL.text.replace(":customers", "$1")
+    .replace(":currencies", "$2")
+    .replace(":amounts", "$3")
+    .replace(":depth", "$4")
+)
+
+
 async def _plan(
     conn: AsyncConnection, batch: Sequence[tuple[UUID, str, int]], depth: int | None
 ) -> list[Any]:
+    """The plan's rows: (ord, invoice_id, amount, open_minor, short) by position."""
     customers, currencies, amounts = (list(c) for c in zip(*batch, strict=True))
-    params = {"customers": customers, "currencies": currencies, "amounts": amounts}
-    return list(await conn.execute(PLAN_OLDEST_FIRST_SQL, {**params, "depth": depth}))
+    return await fetch_native(conn, PLAN_OLDEST_FIRST_NATIVE, customers, currencies, amounts, depth)
 
 
 async def plan_oldest_first(
@@ -246,17 +258,21 @@ async def plan_oldest_first(
     """Allocate a batch of payments `(customer, currency, amount)`, in batch order, oldest due
     first, over the open invoices as this statement sees them (nothing locked: see
     lock_planned): lines by batch position. The invoices never travel to Python."""
-    if not batch:
-        return []
-    rows = await _plan(conn, batch, depth)
-    short = {batch[r.ord][:2] for r in rows if r.short}
-    lines = [Planned(r.ord, r.invoice_id, r.amount, r.open_minor) for r in rows]
-    if short:  # these customers owe more than their first invoices hold: read them all
-        again = [n for n, payment in enumerate(batch) if payment[:2] in short]
-        deeper = await _plan(conn, [batch[n] for n in again], None)
-        lines = [line for line in lines if batch[line.ord][:2] not in short]
-        lines += [Planned(again[r.ord], r.invoice_id, r.amount, r.open_minor) for r in deeper]
-        lines.sort(key=lambda line: line.ord)  # stable: each payment's lines stay oldest first
+    lines: list[Planned] = []
+    todo = list(range(len(batch)))  # batch positions still to plan
+    for deep in (depth, depth * DEEPER, None) if depth else (None,):
+        if not todo:
+            break
+        rows = await _plan(conn, [batch[n] for n in todo], deep)
+        # customers whose batch owes more than their first invoices hold: read deeper
+        short = {batch[todo[r[0]]][:2] for r in rows if r[4]}
+        lines += [
+            Planned(todo[o], invoice_id, amount, open_minor)
+            for o, invoice_id, amount, open_minor, _ in rows
+            if not short or batch[todo[o]][:2] not in short
+        ]
+        todo = [n for n in todo if batch[n][:2] in short]
+    lines.sort(key=lambda line: line.ord)  # stable: each payment's lines stay oldest first
     return lines
 
 
@@ -281,6 +297,49 @@ async def lock_planned(conn: AsyncConnection, seen: Mapping[UUID, int]) -> bool:
     ids = sorted(seen, key=_as_int)
     moved = await conn.scalar(LOCK_PLANNED_SQL, {"ids": ids, "seen": [seen[i] for i in ids]})
     return bool(moved == 0)
+
+
+#: lock_planned and, when nothing moved, the balances moved, in one statement: the lock is
+#: taken (id order) and counted before the UPDATE touches a row, which then finds every page
+#: it needs just read.
+LOCK_AND_MOVE_SQL = sa.text("""
+WITH locked AS MATERIALIZED (
+    SELECT id, open_minor FROM invoices
+     WHERE id = ANY(CAST(:ids AS uuid[])) ORDER BY id FOR UPDATE
+), moved AS MATERIALIZED (
+    SELECT count(*) AS n
+      FROM unnest(CAST(:ids AS uuid[]), CAST(:seen AS bigint[])) AS s(id, open_minor)
+      LEFT JOIN locked l ON l.id = s.id
+     WHERE l.open_minor IS DISTINCT FROM s.open_minor
+), updated AS (
+    UPDATE invoices i SET open_minor = i.open_minor - d.amount
+      FROM unnest(CAST(:ids AS uuid[]), CAST(:amounts AS bigint[])) AS d(id, amount)
+     WHERE i.id = d.id AND (SELECT n FROM moved) = 0
+    RETURNING 1
+)
+SELECT (SELECT n FROM moved) AS moved, (SELECT count(*) FROM updated) AS updated
+""")
+
+
+async def lock_and_move(conn: AsyncConnection, plan: Sequence[Planned]) -> bool:
+    """Lock a plan's invoices in id order and, when each is still open by what the plan read,
+    take the plan's amounts off their open balances; whether it did (when not, nothing moved:
+    the plan is stale, as lock_planned would have said)."""
+    seen: dict[UUID, int] = {}
+    moves: dict[UUID, int] = {}
+    for line in plan:
+        seen[line.invoice_id] = line.open_minor
+        moves[line.invoice_id] = moves.get(line.invoice_id, 0) + line.amount
+    if not seen:
+        return True
+    ids = sorted(seen, key=_as_int)
+    row = (
+        await conn.execute(
+            LOCK_AND_MOVE_SQL,
+            {"ids": ids, "seen": [seen[i] for i in ids], "amounts": [moves[i] for i in ids]},
+        )
+    ).one()
+    return bool(row.moved == 0)
 
 
 #: The same plan with every open invoice of the batch's customers locked first (id order), so
@@ -323,11 +382,13 @@ async def post_payment_allocations_bulk(
     conn: AsyncConnection,
     tenant_id: UUID,
     actor: str,
-    lines: Sequence[Mapping[str, Any]],
+    lines: Sequence[dict[str, Any]],
     unallocated: Mapping[UUID, int] | None = None,
+    balances_moved: bool = False,
 ) -> None:
     """Insert payment allocation entries and move the invoices' open amounts by the same
-    figures (and, when given, set the payments' unallocated amounts): a statement each."""
+    figures (unless `balances_moved`: lock_and_move did) and, when given, set the payments'
+    unallocated amounts: a statement each."""
     if lines:
         await _insert_sorted(
             conn,
@@ -338,6 +399,7 @@ async def post_payment_allocations_bulk(
             created_by=actor,
             kind="PAYMENT",
         )
+    if lines and not balances_moved:
         moved: dict[UUID, int] = {}
         for line in lines:
             moved[line["invoice_id"]] = moved.get(line["invoice_id"], 0) + line["amount_minor"]

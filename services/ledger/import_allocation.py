@@ -2,12 +2,12 @@
 
 The plan is made from the open invoices as they stand, without locking them (a 5,000-payment
 batch's customers hold ~100,000 open invoices; locking them all was most of an import); then
-only the invoices the plan uses are locked, in id order, and checked unchanged, and the
-payments go in already knowing what they leave unallocated, so each is written once. When
-another writer moved one of those invoices in between, or a concurrent import took one of the
-external ids, that work is rolled back to a savepoint and the batch posts the careful way:
-payments in, every open invoice of their customers locked while planning, unallocated amounts
-set afterwards.
+only the invoices the plan uses are locked, in id order, checked unchanged and their balances
+moved, in one statement, and the payments go in already knowing what they leave unallocated,
+so each is written once. When another writer moved one of those invoices in between, or a
+concurrent import took one of the external ids, that work is rolled back to a savepoint and
+the batch posts the careful way: payments in, every open invoice of their customers locked
+while planning, unallocated amounts set afterwards.
 """
 
 from __future__ import annotations
@@ -22,12 +22,12 @@ from dbschema.queries.events import record_events
 from dbschema.queries.ledger_imports import (
     Planned,
     bulk_insert_payments,
-    lock_planned,
+    lock_and_move,
     plan_oldest_first,
     plan_oldest_first_locked,
     post_payment_allocations_bulk,
 )
-from domain.money import Money
+from domain.money import decimal_string
 from services.ledger import import_targets
 from services.ledger.payments import TOPIC_PAYMENT
 from services.uow import UnitOfWork
@@ -71,19 +71,20 @@ def _taken(plan: Sequence[Planned], count: int) -> list[int]:
 
 
 async def _planned_first(uow: UnitOfWork, pending: Sequence[dict[str, Any]]) -> dict[str, UUID]:
-    """Plan unlocked, write the payments with what the plan leaves them, lock the invoices
-    the plan uses and check them, then allocate (the lock, the allocations' key checks and
-    the balance updates read the same invoice pages one after the other)."""
+    """Plan unlocked; lock the invoices the plan uses, check them and move their balances in
+    one statement (the pages the plan just read); write the payments with what the plan
+    leaves them, then the allocations."""
     plan = await plan_oldest_first(uow.conn, _batch(pending))
+    # lock what the plan uses and move the balances while those pages are fresh from the plan
+    if not await lock_and_move(uow.conn, plan):
+        raise _Stale
     taken = _taken(plan, len(pending))
     rows = [{**p, "unallocated_minor": p["amount_minor"] - taken[n]} for n, p in enumerate(pending)]
     # the batch's external ids were free when read: insert without checking each row first
     inserted = await bulk_insert_payments(
         uow.conn, uow.tenant_id, uow.actor.subject, rows, skip=False
     )
-    if not await lock_planned(uow.conn, {line.invoice_id: line.open_minor for line in plan}):
-        raise _Stale
-    await _allocate(uow, pending, inserted, plan, with_unallocated=False)
+    await _allocate(uow, pending, inserted, plan, with_unallocated=False, moved=True)
     return inserted
 
 
@@ -161,9 +162,10 @@ async def _allocate(
     plan: Sequence[Planned],
     *,
     with_unallocated: bool,
+    moved: bool = False,
 ) -> None:
-    """Write the plan's allocations (and, when asked, the payments' unallocated amounts) and
-    announce each posted payment."""
+    """Write the plan's allocations (and, when asked, the payments' unallocated amounts; the
+    balances unless `moved` says that is done) and announce each posted payment."""
     payment_ids = [ids[p["external_id"]] for p in posted]
     lines = [
         _line(posted[line.ord], payment_ids[line.ord], line.invoice_id, line.amount)
@@ -175,25 +177,28 @@ async def _allocate(
         left = {
             payment_ids[n]: p["amount_minor"] - taken[n] for n, p in enumerate(posted) if taken[n]
         }
-    await post_payment_allocations_bulk(uow.conn, uow.tenant_id, uow.actor.subject, lines, left)
+    await post_payment_allocations_bulk(
+        uow.conn, uow.tenant_id, uow.actor.subject, lines, left, balances_moved=moved
+    )
     await _announce(uow, posted, payment_ids)
 
 
 async def _announce(
     uow: UnitOfWork, posted: Sequence[dict[str, Any]], payment_ids: list[UUID]
 ) -> None:
-    """One payment-received event per posted payment."""
+    """One payment-received event per posted payment (the new ids and the dates as the
+    outbox's JSON writes them: canonical text, as str() and isoformat() give)."""
     await record_events(
         uow.conn,
         uow.tenant_id,
         TOPIC_PAYMENT,
         [
             {
-                "paymentId": str(payment_ids[n]),
+                "paymentId": payment_ids[n],
                 "customerId": str(p["customer_id"]),
-                "amount": Money(p["amount_minor"], p["currency"]).to_decimal_string(),
+                "amount": decimal_string(p["amount_minor"], p["currency"]),
                 "currency": p["currency"],
-                "receivedOn": p["received_on"].isoformat(),
+                "receivedOn": p["received_on"],
             }
             for n, p in enumerate(posted)
         ],
