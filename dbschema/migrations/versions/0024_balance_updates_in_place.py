@@ -25,7 +25,10 @@ writes 5,000 events: ~210 ms of its time), do per statement what can be done per
   highest number once per transaction: the number it gave last is kept in a transaction-local
   setting (undone with a rolled-back savepoint, like the rows it numbered), and while the
   transaction holds the tenant's lock nobody else can number that tenant's events. The
-  lookup keeps off sequential scans in a function of its own (migration 0009's reason).
+  lookup keeps off sequential scans in a function of its own (migration 0009's reason). (A
+  function with a SET clause of its own would undo the setting when it returns; no function
+  writes events, and the primary key (tenant, seq) would refuse a repeated number, never
+  store it.)
 
 Revision ID: 0024
 Revises: 0023
