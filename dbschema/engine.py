@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 from uuid import UUID
@@ -48,6 +49,19 @@ async def fetch_native(conn: AsyncConnection, statement: str, *args: Any) -> lis
     for listener in _statement_listeners:
         listener(statement)
     return list(await raw.fetch(statement, *args))  # type: ignore[union-attr]
+
+
+async def send_native(conn: AsyncConnection, statement: str, *args: Any) -> asyncio.Task[Any]:
+    """A driver statement ($1, $2 …) sent on the connection's own transaction and left
+    running: the server works on it while the caller prepares what follows (on the other
+    core). The task gives the rows; await it before anything else uses the connection."""
+    raw = (await conn.get_raw_connection()).driver_connection
+    for listener in _statement_listeners:
+        listener(statement)
+    prepared = await raw.prepare(statement)  # type: ignore[union-attr]
+    task: asyncio.Task[Any] = asyncio.ensure_future(prepared.fetch(*args))
+    await asyncio.sleep(0)  # the task writes the statement out, then waits for the answer
+    return task
 
 
 async def begin_read(conn: AsyncConnection, tenant_id: UUID) -> Any:

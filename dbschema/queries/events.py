@@ -62,13 +62,19 @@ def _json_array(payloads: list[dict[str, Any]]) -> str:
         return json.dumps(payloads, default=str)
 
 
+def events_body(payloads: list[dict[str, Any]]) -> str:
+    """Payloads as record_events_body takes them: one JSON array."""
+    return _json_array(payloads)
+
+
+async def record_events_body(conn: AsyncConnection, tenant_id: UUID, topic: str, body: str) -> None:
+    """Append the events of one topic whose payloads `body` holds (events_body), in order."""
+    await conn.execute(RECORD_EVENTS_SQL, {"tenant": tenant_id, "topic": topic, "payloads": body})
+
+
 async def record_events(
     conn: AsyncConnection, tenant_id: UUID, topic: str, payloads: list[dict[str, Any]]
 ) -> None:
     """Append many events of one topic in one statement (numbered in order by the trigger)."""
-    if not payloads:
-        return
-    await conn.execute(
-        RECORD_EVENTS_SQL,
-        {"tenant": tenant_id, "topic": topic, "payloads": _json_array(payloads)},
-    )
+    if payloads:
+        await record_events_body(conn, tenant_id, topic, _json_array(payloads))

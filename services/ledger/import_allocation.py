@@ -13,19 +13,25 @@ while planning, unallocated amounts set afterwards.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy.exc import IntegrityError
 
-from dbschema.queries.events import record_events
-from dbschema.queries.ledger_imports import (
+from dbschema.queries.events import events_body, record_events, record_events_body
+from dbschema.queries.import_plan import (
     Planned,
-    bulk_insert_payments,
-    lock_and_move,
     plan_oldest_first,
     plan_oldest_first_locked,
+    start_lock_and_move,
+)
+from dbschema.queries.ledger_imports import (
+    BY_CUSTOMER,
+    BY_INVOICE,
+    bulk_insert_payments,
     post_payment_allocations_bulk,
+    sorted_body,
 )
 from domain.money import decimal_string
 from services.ledger import import_targets
@@ -70,21 +76,63 @@ def _taken(plan: Sequence[Planned], count: int) -> list[int]:
     return taken
 
 
-async def _planned_first(uow: UnitOfWork, pending: Sequence[dict[str, Any]]) -> dict[str, UUID]:
-    """Plan unlocked; lock the invoices the plan uses, check them and move their balances in
-    one statement (the pages the plan just read); write the payments with what the plan
-    leaves them, then the allocations."""
-    plan = await plan_oldest_first(uow.conn, _batch(pending))
-    # lock what the plan uses and move the balances while those pages are fresh from the plan
-    if not await lock_and_move(uow.conn, plan):
-        raise _Stale
+@dataclass(frozen=True, slots=True)
+class _Posting:
+    """A planned batch ready to write: its rows (with their new ids), and the bodies of the
+    payment, allocation and event inserts."""
+
+    rows: list[dict[str, Any]]
+    payments_body: str
+    lines: list[dict[str, Any]]
+    lines_body: str
+    events_body: str
+
+
+def _prepared(pending: Sequence[dict[str, Any]], plan: Sequence[Planned]) -> _Posting:
+    """Everything a planned batch writes, made in Python before any of it is sent: the
+    payments with what the plan leaves them, their allocation lines and their events."""
     taken = _taken(plan, len(pending))
     rows = [{**p, "unallocated_minor": p["amount_minor"] - taken[n]} for n, p in enumerate(pending)]
+    payments_body = sorted_body(rows, BY_CUSTOMER)  # gives each row its new id
+    payment_ids = [row["id"] for row in rows]
+    lines = [
+        _line(pending[line.ord], payment_ids[line.ord], line.invoice_id, line.amount)
+        for line in plan
+    ]
+    lines_body = sorted_body(lines, BY_INVOICE)
+    return _Posting(rows, payments_body, lines, lines_body, events_body(_events(rows, payment_ids)))
+
+
+async def _planned_first(uow: UnitOfWork, pending: Sequence[dict[str, Any]]) -> dict[str, UUID]:
+    """Plan unlocked; lock the invoices the plan uses, check them and move their balances in
+    one statement (the pages the plan just read), making the inserts meanwhile; then write
+    the payments with what the plan leaves them, the allocations and the events."""
+    plan = await plan_oldest_first(uow.conn, _batch(pending))
+    moving = await start_lock_and_move(uow.conn, plan)
+    try:
+        posting = _prepared(pending, plan)  # in Python while the server locks and moves
+    finally:
+        moved = await moving
+    if not moved:
+        raise _Stale
     # the batch's external ids were free when read: insert without checking each row first
     inserted = await bulk_insert_payments(
-        uow.conn, uow.tenant_id, uow.actor.subject, rows, skip=False
+        uow.conn,
+        uow.tenant_id,
+        uow.actor.subject,
+        posting.rows,
+        skip=False,
+        body=posting.payments_body,
     )
-    await _allocate(uow, pending, inserted, plan, with_unallocated=False, moved=True)
+    await post_payment_allocations_bulk(
+        uow.conn,
+        uow.tenant_id,
+        uow.actor.subject,
+        posting.lines,
+        balances_moved=True,
+        body=posting.lines_body,
+    )
+    await record_events_body(uow.conn, uow.tenant_id, TOPIC_PAYMENT, posting.events_body)
     return inserted
 
 
@@ -162,10 +210,9 @@ async def _allocate(
     plan: Sequence[Planned],
     *,
     with_unallocated: bool,
-    moved: bool = False,
 ) -> None:
-    """Write the plan's allocations (and, when asked, the payments' unallocated amounts; the
-    balances unless `moved` says that is done) and announce each posted payment."""
+    """Write the plan's allocations and the balances they move (and, when asked, the
+    payments' unallocated amounts) and announce each posted payment."""
     payment_ids = [ids[p["external_id"]] for p in posted]
     lines = [
         _line(posted[line.ord], payment_ids[line.ord], line.invoice_id, line.amount)
@@ -177,29 +224,27 @@ async def _allocate(
         left = {
             payment_ids[n]: p["amount_minor"] - taken[n] for n, p in enumerate(posted) if taken[n]
         }
-    await post_payment_allocations_bulk(
-        uow.conn, uow.tenant_id, uow.actor.subject, lines, left, balances_moved=moved
-    )
+    await post_payment_allocations_bulk(uow.conn, uow.tenant_id, uow.actor.subject, lines, left)
     await _announce(uow, posted, payment_ids)
 
 
 async def _announce(
     uow: UnitOfWork, posted: Sequence[dict[str, Any]], payment_ids: list[UUID]
 ) -> None:
-    """One payment-received event per posted payment (the new ids and the dates as the
-    outbox's JSON writes them: canonical text, as str() and isoformat() give)."""
-    await record_events(
-        uow.conn,
-        uow.tenant_id,
-        TOPIC_PAYMENT,
-        [
-            {
-                "paymentId": payment_ids[n],
-                "customerId": str(p["customer_id"]),
-                "amount": decimal_string(p["amount_minor"], p["currency"]),
-                "currency": p["currency"],
-                "receivedOn": p["received_on"],
-            }
-            for n, p in enumerate(posted)
-        ],
-    )
+    """One payment-received event per posted payment."""
+    await record_events(uow.conn, uow.tenant_id, TOPIC_PAYMENT, _events(posted, payment_ids))
+
+
+def _events(posted: Sequence[dict[str, Any]], payment_ids: list[UUID]) -> list[dict[str, Any]]:
+    """The payment-received payloads (the new ids and the dates as the outbox's JSON writes
+    them: canonical text, as str() and isoformat() give)."""
+    return [
+        {
+            "paymentId": payment_ids[n],
+            "customerId": str(p["customer_id"]),
+            "amount": decimal_string(p["amount_minor"], p["currency"]),
+            "currency": p["currency"],
+            "receivedOn": p["received_on"],
+        }
+        for n, p in enumerate(posted)
+    ]

@@ -16,7 +16,7 @@ from uuid import RFC_4122, UUID
 import sqlalchemy as sa
 
 from dbschema.ids import time_ordered_ids
-from dbschema.queries.ledger_imports import (
+from dbschema.queries.import_plan import (
     lock_and_move,
     lock_planned,
     plan_oldest_first,
