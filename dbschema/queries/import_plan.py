@@ -8,7 +8,7 @@ their balances, in one statement. A stale plan is made again under lock
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Mapping, Sequence
+from collections.abc import Awaitable, Sequence
 from typing import Any, NamedTuple
 from uuid import UUID
 
@@ -117,7 +117,7 @@ async def plan_oldest_first(
 ) -> list[Planned]:
     """Allocate a batch of payments `(customer, currency, amount)`, in batch order, oldest due
     first, over the open invoices as this statement sees them (nothing locked: see
-    lock_planned): lines by batch position. The invoices never travel to Python."""
+    lock_and_move): lines by batch position. The invoices never travel to Python."""
     lines: list[Planned] = []
     todo = list(range(len(batch)))  # batch positions still to plan
     for deep in (depth, depth * DEEPER, None) if depth else (None,):
@@ -136,32 +136,10 @@ async def plan_oldest_first(
     return lines
 
 
-#: Lock invoices in id order and count those whose open amount is not what a plan read.
-LOCK_PLANNED_SQL = sa.text("""
-WITH locked AS (
-    SELECT id, open_minor FROM invoices
-     WHERE id = ANY(CAST(:ids AS uuid[])) ORDER BY id FOR UPDATE
-)
-SELECT count(*) FROM unnest(CAST(:ids AS uuid[]), CAST(:seen AS bigint[])) AS s(id, open_minor)
-  LEFT JOIN locked l ON l.id = s.id
- WHERE l.open_minor IS DISTINCT FROM s.open_minor
-""")
-
-
-async def lock_planned(conn: AsyncConnection, seen: Mapping[UUID, int]) -> bool:
-    """Lock a plan's invoices in id order (the global order: no deadlock with other
-    allocators); whether each is still open by what the plan read. When not, the plan is
-    stale: roll it back and plan under plan_oldest_first_locked."""
-    if not seen:
-        return True
-    ids = sorted(seen, key=_as_int)
-    moved = await conn.scalar(LOCK_PLANNED_SQL, {"ids": ids, "seen": [seen[i] for i in ids]})
-    return bool(moved == 0)
-
-
-#: lock_planned and, when nothing moved, the balances moved, in one statement: the lock is
-#: taken (id order) and counted before the UPDATE touches a row, which then finds every page
-#: it needs just read.
+#: The plan's invoices locked in id order (the global order: no deadlock with other
+#: allocators), those whose open amount is not what the plan read counted, and, when none
+#: moved, the balances moved, in one statement: the lock is taken and counted before the
+#: UPDATE touches a row, which then finds every page it needs just read.
 LOCK_AND_MOVE_SQL = sa.text("""
 WITH locked AS MATERIALIZED (
     SELECT id, open_minor FROM invoices
@@ -210,12 +188,12 @@ async def start_lock_and_move(conn: AsyncConnection, plan: Sequence[Planned]) ->
 async def lock_and_move(conn: AsyncConnection, plan: Sequence[Planned]) -> bool:
     """Lock a plan's invoices in id order and, when each is still open by what the plan read,
     take the plan's amounts off their open balances; whether it did (when not, nothing moved:
-    the plan is stale, as lock_planned would have said)."""
+    the plan is stale: roll it back and plan under plan_oldest_first_locked)."""
     return await (await start_lock_and_move(conn, plan))
 
 
 #: The same plan with every open invoice of the batch's customers locked first (id order), so
-#: nobody can move them while it is made: for when lock_planned found the plan stale.
+#: nobody can move them while it is made: for when lock_and_move found the plan stale.
 PLAN_OLDEST_FIRST_LOCKED_SQL = sa.text(f"""
 WITH {_PAYMENTS}, open_items AS MATERIALIZED (
     SELECT i.id, i.customer_id, i.currency, i.due_date, i.issue_date, i.open_minor
