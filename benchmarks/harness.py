@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import resource
 import signal
@@ -10,21 +11,24 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import psycopg
+from psycopg import sql
 
 from api.auth import issue_dev_token
 from dbschema import embedded
-from dbschema.provision import ensure_database, migrate, with_user
+from dbschema.provision import alembic_config, ensure_database, migrate, with_user
 from infra.settings import load
 from infra.tenants import create_tenant
 
 ROOT = Path(__file__).resolve().parents[1]
-WORK = ROOT / ".bench"
+#: The bench server's data: the checkout's .bench unless BENCH_DIR names another, so two
+#: checkouts measured against each other share one server and its kept seeded databases.
+WORK = Path(os.environ.get("BENCH_DIR") or ROOT / ".bench")
 
 
 @dataclass
@@ -88,6 +92,58 @@ def database(
     tenant_id, _ = create_tenant(owner, slug, "Bench Tenant", UNLIMITED)
     try:
         yield Bench(owner, with_user(owner, "credit_app", None), slug, tenant_id)
+    finally:
+        embedded.stop(WORK)
+
+
+def head_revision() -> str:
+    """The migration head of this checkout: a kept seeded database is kept per schema."""
+    from alembic.script import ScriptDirectory
+
+    config = alembic_config("postgresql://", "credit_app")
+    return str(ScriptDirectory.from_config(config).get_current_head())
+
+
+@contextlib.contextmanager
+def kept_database(
+    name: str, slug: str, seed: Callable[[Bench], dict[str, object]], reseed: bool = False
+) -> Iterator[tuple[Bench, dict[str, object]]]:
+    """`name` restored from a seeded copy the server keeps between runs (seeded and copied
+    the first time, or when `reseed`): every run starts from the same rows in seconds rather
+    than minutes. The copy is kept per migration head (`<name>_seeded_<head>`), so a branch
+    with a new migration seeds its own; the seed's figures are the copy's comment."""
+    uri = embedded.start(WORK)
+    admin = embedded.url_for(uri, "postgres", "postgres")
+    owner = embedded.url_for(uri, name, "postgres")
+    copy = f"{name}_seeded_{head_revision()}"
+    try:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            if reseed:
+                conn.execute(f"DROP DATABASE IF EXISTS {copy} WITH (FORCE)")
+            kept = conn.execute(
+                "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+                (copy,),
+            ).fetchone()
+            if kept is not None:
+                conn.execute(f"CREATE DATABASE {name} TEMPLATE {copy} STRATEGY FILE_COPY")
+        if kept is None:
+            ensure_database(owner)
+        migrate(owner, "credit_app")
+        tenant_id, _ = create_tenant(owner, slug, "Bench Tenant", UNLIMITED)
+        bench = Bench(owner, with_user(owner, "credit_app", None), slug, tenant_id)
+        if kept is None:
+            figures = seed(bench)
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f"CREATE DATABASE {copy} TEMPLATE {name} STRATEGY FILE_COPY")
+                conn.execute(
+                    sql.SQL("COMMENT ON DATABASE {} IS {}").format(
+                        sql.Identifier(copy), sql.Literal(json.dumps(figures))
+                    )
+                )
+        else:
+            figures = json.loads(kept[0] or "{}")
+        yield bench, figures
     finally:
         embedded.stop(WORK)
 

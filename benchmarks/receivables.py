@@ -7,10 +7,12 @@ the same aggregate as one raw SQL statement, a month-end provision run, one cust
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import statistics
 import time
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -18,7 +20,7 @@ import httpx
 import psycopg
 
 from benchmarks import statements
-from benchmarks.harness import Bench, database, server
+from benchmarks.harness import Bench, database, kept_database, server
 
 CUSTOMERS = 50_000
 INVOICES = 1_000_000
@@ -323,70 +325,106 @@ def measure_provisions(bench: Bench) -> dict[str, Any]:
     }
 
 
-def measure(bench: Bench) -> dict[str, Any]:
-    """Seed the big tenant and run every receivables benchmark on it."""
+#: The parts `--only` can pick, in the order a whole run measures them.
+PARTS = ("aging", "one_customer_aging", "import", "provisions", "statements")
+
+
+def measure(
+    bench: Bench, seeded: dict[str, Any] | None = None, only: str | None = None
+) -> dict[str, Any]:
+    """Seed the big tenant (unless `seeded` gives its figures) and run every receivables
+    benchmark on it, or only one part (`import` is the invoices, then the payments)."""
     global _owner_url
     _owner_url = bench.owner_url
-    figures: dict[str, Any] = {"seed": seed(bench)}
+    figures: dict[str, Any] = {"seed": seeded or seed(bench)}
     print(f"seeded {figures['seed']}", flush=True)
     token = bench.token(["finance", "credit_manager"])
-    with server(bench) as url, httpx.Client() as client:
-        figures["aging"] = measure_aging(client, url, token, bench)
-        print(f"aging {figures['aging']}", flush=True)
-        figures["one_customer_aging"] = measure_one_customer(client, url, token)
-        print(f"one customer {figures['one_customer_aging']}", flush=True)
-        figures["import"] = measure_import(client, url, token)
-        print(f"import {figures['import']}", flush=True)
-    figures["provisions"] = measure_provisions(bench)
-    print(f"provisions {figures['provisions']}", flush=True)
-    figures["statements"] = statements.measure(bench)
+    served: dict[str, Callable[[httpx.Client, str], dict[str, Any]]] = {
+        "aging": lambda client, url: measure_aging(client, url, token, bench),
+        "one_customer_aging": lambda client, url: measure_one_customer(client, url, token),
+        "import": lambda client, url: measure_import(client, url, token),
+    }
+    if only is None or only in served:
+        with server(bench) as url, httpx.Client() as client:
+            for part, run in served.items():
+                if only in (None, part):
+                    figures[part] = run(client, url)
+                    print(f"{part} {figures[part]}", flush=True)
+    if only in (None, "provisions"):
+        figures["provisions"] = measure_provisions(bench)
+        print(f"provisions {figures['provisions']}", flush=True)
+    if only in (None, "statements"):
+        figures["statements"] = statements.measure(bench)
     return figures
 
 
 def report(figures: dict[str, Any]) -> None:
-    """Print the figures beside their floors."""
+    """Print the figures beside their floors (those of the parts that ran)."""
 
     def verdict(ok: bool) -> str:
         return "PASS" if ok else "BELOW FLOOR"
 
-    imp, aging, one = figures["import"], figures["aging"], figures["one_customer_aging"]
-    prov, stmt = figures["provisions"], figures["statements"]
     print(f"\n== receivables on {figures['seed']} ==")
-    print(
-        f"importInvoices: {imp['rows_per_s']} rows/s over {imp['rows']} rows "
-        f"(batch of 5000 p50 {imp['batch_p50_s']} s; replay {imp['replay_rows_per_s']} rows/s; "
-        f"importPayments with allocation {imp['payment_rows_per_s']} rows/s) "
-        f"[floor {FLOORS['import_rows_per_s']}: "
-        f"{verdict(imp['rows_per_s'] >= FLOORS['import_rows_per_s'])}]"
-    )
-    print(
-        f"aging via GraphQL: {aging['graphql_s']} s, raw SQL {aging['raw_sql_s']} s, "
-        f"ratio {aging['ratio']} over {aging['groups']} groups [floors 3 s, 1.5x: "
-        f"{verdict(aging['graphql_s'] <= 3 and aging['ratio'] <= 1.5)}]"
-    )
-    print(
-        f"provision run: {prov['first_run_s']} s for {prov['lines']} lines "
-        f"(re-run {prov['rerun_s']} s) [floor 10 s: {verdict(prov['first_run_s'] <= 10)}]"
-    )
-    print(
-        f"one-customer aging ({one['open_invoices']} open invoices): p50 {one['p50_ms']} ms, "
-        f"p99 {one['p99_ms']} ms [floor 50 ms: {verdict(one['p99_ms'] <= 50)}]"
-    )
-    print(
-        f"statements: {stmt['pdfs']} PDFs for {stmt['customers']} customers in "
-        f"{stmt['seconds']} s with 2 worker processes ({stmt['pdfs_per_s']} PDFs/s, "
-        f"{stmt['megabytes']} MB) [floor 300 s: {verdict(stmt['seconds'] <= 300)}]"
-    )
+    if imp := figures.get("import"):
+        print(
+            f"importInvoices: {imp['rows_per_s']} rows/s over {imp['rows']} rows "
+            f"(batch of 5000 p50 {imp['batch_p50_s']} s; replay {imp['replay_rows_per_s']} "
+            f"rows/s; importPayments with allocation {imp['payment_rows_per_s']} rows/s) "
+            f"[floor {FLOORS['import_rows_per_s']}: "
+            f"{verdict(imp['rows_per_s'] >= FLOORS['import_rows_per_s'])}]"
+        )
+    if aging := figures.get("aging"):
+        print(
+            f"aging via GraphQL: {aging['graphql_s']} s, raw SQL {aging['raw_sql_s']} s, "
+            f"ratio {aging['ratio']} over {aging['groups']} groups [floors 3 s, 1.5x: "
+            f"{verdict(aging['graphql_s'] <= 3 and aging['ratio'] <= 1.5)}]"
+        )
+    if prov := figures.get("provisions"):
+        print(
+            f"provision run: {prov['first_run_s']} s for {prov['lines']} lines "
+            f"(re-run {prov['rerun_s']} s) [floor 10 s: {verdict(prov['first_run_s'] <= 10)}]"
+        )
+    if one := figures.get("one_customer_aging"):
+        print(
+            f"one-customer aging ({one['open_invoices']} open invoices): p50 {one['p50_ms']} "
+            f"ms, p99 {one['p99_ms']} ms [floor 50 ms: {verdict(one['p99_ms'] <= 50)}]"
+        )
+    if stmt := figures.get("statements"):
+        print(
+            f"statements: {stmt['pdfs']} PDFs for {stmt['customers']} customers in "
+            f"{stmt['seconds']} s with 2 worker processes ({stmt['pdfs_per_s']} PDFs/s, "
+            f"{stmt['megabytes']} MB) [floor 300 s: {verdict(stmt['seconds'] <= 300)}]"
+        )
 
 
-def main() -> None:
-    """Run on its own database: `python -m benchmarks.receivables`."""
+def main(argv: list[str] | None = None) -> None:
+    """Run on its own database: `python -m benchmarks.receivables [--only PART] [--reuse]`."""
     import json
 
-    with database("bench_receivables", "bench-ar") as bench:
-        figures = measure(bench)
-        report(figures)
-        print(json.dumps(figures, indent=2, default=str))
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--only",
+        choices=PARTS,
+        help="measure one part (import: the invoice batches, then the payments)",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="start from the seeded tenant the bench server keeps (seeded and kept the first "
+        "time): every run the same rows, without minutes of seeding",
+    )
+    parser.add_argument(
+        "--reseed", action="store_true", help="with --reuse: seed the kept tenant anew"
+    )
+    args = parser.parse_args(argv)
+    if args.reuse:
+        with kept_database("bench_receivables", "bench-ar", seed, args.reseed) as (bench, seeded):
+            figures = measure(bench, seeded, args.only)
+    else:
+        with database("bench_receivables", "bench-ar") as bench:
+            figures = measure(bench, only=args.only)
+    report(figures)
+    print(json.dumps(figures, indent=2, default=str))
 
 
 if __name__ == "__main__":

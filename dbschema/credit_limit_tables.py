@@ -345,15 +345,8 @@ sa.Index(
     postgresql_where=sa.text("kind = 'LIMIT_EXPIRY'"),
 )
 
-#: Exposure reads a customer's open invoices only: a partial index over open items with the
-#: amounts in it answers from the index, never aggregating the customer's whole ledger.
-sa.Index(
-    "ix_invoices_open_exposure",
-    invoices.c.tenant_id,
-    invoices.c.customer_id,
-    postgresql_include=["currency", "open_minor", "due_date"],
-    postgresql_where=sa.text("open_minor > 0"),
-)
+# Exposure reads a customer's open invoices through ix_invoices_open (dbschema/ledger_tables):
+# never the customer's whole ledger.
 #: An order registered after its invoices finds them by reference.
 sa.Index(
     "ix_invoices_order_ref",

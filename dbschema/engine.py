@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 from uuid import UUID
@@ -43,6 +44,28 @@ def notify_statement(statement: str) -> None:
     """Tell the statement listeners of a statement sent on the driver connection directly."""
     for listener in _statement_listeners:
         listener(statement)
+
+
+async def fetch_native(conn: AsyncConnection, statement: str, *args: Any) -> list[Any]:
+    """Rows of a statement written for the driver ($1, $2 …) as the driver returns them
+    (asyncpg records: by position or column name), on the connection's own transaction: for
+    a result of thousands of rows, whose conversion into SQLAlchemy rows costs more than the
+    statement (an import's allocation plan: ~6,000 rows, ~70 ms)."""
+    raw = (await conn.get_raw_connection()).driver_connection
+    notify_statement(statement)
+    return list(await raw.fetch(statement, *args))  # type: ignore[union-attr]
+
+
+async def send_native(conn: AsyncConnection, statement: str, *args: Any) -> asyncio.Task[Any]:
+    """A driver statement ($1, $2 …) sent on the connection's own transaction and left
+    running: the server works on it while the caller prepares what follows (on the other
+    core). The task gives the rows; await it before anything else uses the connection."""
+    raw = (await conn.get_raw_connection()).driver_connection
+    notify_statement(statement)
+    prepared = await raw.prepare(statement)  # type: ignore[union-attr]
+    task: asyncio.Task[Any] = asyncio.ensure_future(prepared.fetch(*args))
+    await asyncio.sleep(0)  # the task writes the statement out, then waits for the answer
+    return task
 
 
 async def begin_read(conn: AsyncConnection, tenant_id: UUID) -> Any:

@@ -44,7 +44,7 @@ def allocate_batch_oldest_first(
     """A batch of payments `(id, key, amount)` in batch order, each applied oldest due first
     to what the earlier ones left of the open items of its key (customer and currency):
     `(payment id, invoice id, amount)` lines. importPayments does this set-wise in SQL
-    (dbschema.queries.ledger_imports.plan_oldest_first); this is the rule it is tested against."""
+    (dbschema.queries.import_plan.plan_oldest_first); this is the rule it is tested against."""
     open_now = {key: list(found) for key, found in items.items()}
     lines: list[tuple[UUID, UUID, int]] = []
     for payment_id, key, amount in payments:

@@ -35,6 +35,15 @@ def parse_decimal(text: object, field: str, code: str = "INVALID_AMOUNT") -> Dec
     return Decimal(text)
 
 
+def decimal_string(minor: int, currency: str) -> str:
+    """Minor units as a plain decimal string with the currency's minor digits ("1250.00"),
+    in integer arithmetic: a payment import writes thousands of these."""
+    digits = minor_units(currency)
+    sign = "-" if minor < 0 else ""
+    whole, part = divmod(abs(minor), 10**digits)
+    return f"{sign}{whole}.{part:0{digits}d}" if digits else f"{sign}{whole}"
+
+
 def check_document_amount(money: Money, maximum: int, field: str) -> Money:
     """The amount of one document, or AMOUNT_TOO_LARGE above the tenant's maximum."""
     if abs(money.minor) > min(maximum, MAX_DOCUMENT_MINOR):
@@ -89,9 +98,7 @@ class Money:
 
     def to_decimal_string(self) -> str:
         """The amount as a plain decimal string with the currency's minor digits."""
-        digits = minor_units(self.currency)
-        value = Decimal(self.minor).scaleb(-digits)
-        return f"{value:.{digits}f}"
+        return decimal_string(self.minor, self.currency)
 
     def __add__(self, other: Money) -> Money:
         self._same(other)

@@ -73,7 +73,7 @@ WITH RECURSIVE pol AS (
            coalesce(max(:as_of - i.due_date) FILTER (WHERE i.due_date < :as_of), 0) AS days
       FROM scope s CROSS JOIN LATERAL (
            SELECT currency, open_minor, due_date FROM invoices
-            WHERE tenant_id = :tenant AND customer_id = s.id AND open_minor > 0 OFFSET 0) i
+            WHERE tenant_id = :tenant AND customer_id = s.id AND is_open OFFSET 0) i
      GROUP BY s.id, i.currency
 ), ord AS (
     SELECT s.id AS customer_id, o.currency, sum(o.amount_minor - o.invoiced_minor) AS open

@@ -6,6 +6,7 @@ import json
 from typing import Any
 from uuid import UUID
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -42,17 +43,38 @@ async def last_seq(conn: AsyncConnection) -> int:
     return int(await conn.scalar(sa.select(sa.func.coalesce(sa.func.max(events.c.seq), 0))) or 0)
 
 
+#: Many events of one topic from one JSON array, numbered in its order by the trigger.
+RECORD_EVENTS_SQL = sa.text(
+    "INSERT INTO events (tenant_id, seq, topic, payload) "
+    "SELECT :tenant, 0, :topic, p "
+    "FROM jsonb_array_elements(CAST(CAST(:payloads AS text) AS jsonb)) "
+    "WITH ORDINALITY AS u(p, n) ORDER BY n"
+)
+
+
+def _json_array(payloads: list[dict[str, Any]]) -> str:
+    """The payloads as one JSON array, serialised in C (a payment import's 5,000 one by one
+    with the json module took ~40 ms); uuids, dates and times as their canonical text. What
+    orjson refuses (an int beyond 64 bits) goes the slow way."""
+    try:
+        return orjson.dumps(payloads, default=str, option=orjson.OPT_NON_STR_KEYS).decode()
+    except TypeError:
+        return json.dumps(payloads, default=str)
+
+
+def events_body(payloads: list[dict[str, Any]]) -> str:
+    """Payloads as record_events_body takes them: one JSON array."""
+    return _json_array(payloads)
+
+
+async def record_events_body(conn: AsyncConnection, tenant_id: UUID, topic: str, body: str) -> None:
+    """Append the events of one topic whose payloads `body` holds (events_body), in order."""
+    await conn.execute(RECORD_EVENTS_SQL, {"tenant": tenant_id, "topic": topic, "payloads": body})
+
+
 async def record_events(
     conn: AsyncConnection, tenant_id: UUID, topic: str, payloads: list[dict[str, Any]]
 ) -> None:
     """Append many events of one topic in one statement (numbered in order by the trigger)."""
-    if not payloads:
-        return
-    await conn.execute(
-        sa.text(
-            "INSERT INTO events (tenant_id, seq, topic, payload) "
-            "SELECT :tenant, 0, :topic, p FROM unnest(CAST(CAST(:payloads AS text[]) AS jsonb[])) "
-            "WITH ORDINALITY AS u(p, n) ORDER BY n"
-        ),
-        {"tenant": tenant_id, "topic": topic, "payloads": [json.dumps(p) for p in payloads]},
-    )
+    if payloads:
+        await record_events_body(conn, tenant_id, topic, _json_array(payloads))

@@ -22,7 +22,7 @@ WITH covered AS (
       FROM guarantees g
       JOIN invoices i ON i.tenant_id = g.tenant_id AND i.customer_id = g.customer_id
      WHERE g.status = 'ACTIVE' AND g.kind IN ('GENERAL', 'JOINT_AND_SEVERAL')
-       AND g.scope <> 'NAMED_INVOICES' AND i.open_minor > 0 AND i.issue_date <= g.valid_to
+       AND g.scope <> 'NAMED_INVOICES' AND i.is_open AND i.issue_date <= g.valid_to
        AND (g.scope = 'ALL_DEBTS' OR i.issue_date >= g.valid_from)
     UNION ALL
     SELECT g.id, g.customer_id, i.id, i.number,
@@ -32,7 +32,7 @@ WITH covered AS (
       JOIN guarantee_invoices gi ON gi.tenant_id = g.tenant_id AND gi.guarantee_id = g.id
       JOIN invoices i ON i.tenant_id = gi.tenant_id AND i.id = gi.invoice_id
      WHERE g.status = 'ACTIVE' AND g.kind IN ('GENERAL', 'JOINT_AND_SEVERAL')
-       AND g.scope = 'NAMED_INVOICES' AND i.open_minor > 0
+       AND g.scope = 'NAMED_INVOICES' AND i.is_open
 ), due AS (
     SELECT *, CASE WHEN ends_on < :as_of THEN 'PERIOD_LAPSED' ELSE 'PERIOD_LAPSING' END AS kind
       FROM covered WHERE ends_on <= CAST(:as_of AS date) + CAST(:warning_days AS int)
@@ -91,7 +91,7 @@ SELECT g.id, g.reference, g.valid_to, c.rating_class,
        greatest(
          (SELECT max(CAST(:as_of AS date) - i.due_date) FROM invoices i
            WHERE i.tenant_id = g.tenant_id AND i.customer_id = g.customer_id
-             AND i.open_minor > 0 AND i.due_date < :as_of),
+             AND i.is_open AND i.due_date < :as_of),
          (SELECT max(a.effective_on - i.due_date) FROM allocations a
             JOIN invoices i ON i.tenant_id = a.tenant_id AND i.id = a.invoice_id
            WHERE i.tenant_id = g.tenant_id AND i.customer_id = g.customer_id

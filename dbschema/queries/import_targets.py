@@ -22,7 +22,7 @@ LOCK_SQL = sa.text("""
 WITH locked AS MATERIALIZED (
     SELECT i.id, i.open_minor
       FROM invoices i
-     WHERE i.customer_id = ANY(CAST(:customer_set AS uuid[])) AND i.open_minor > 0
+     WHERE i.customer_id = ANY(CAST(:customer_set AS uuid[])) AND i.is_open
      ORDER BY i.id
        FOR UPDATE
 )

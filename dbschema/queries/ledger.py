@@ -14,7 +14,7 @@ from dbschema.ledger_tables import allocations, invoices, payments
 #: An invoice's status as SQL, the set-wise twin of domain.invoices.invoice_status (a test
 #: compares them on generated balances): open while owed, then written off or paid.
 INVOICE_STATUS_SQL: dict[str, Any] = {
-    "OPEN": invoices.c.open_minor > 0,
+    "OPEN": invoices.c.is_open,
     "WRITTEN_OFF": sa.and_(invoices.c.open_minor <= 0, invoices.c.written_off_minor > 0),
     "PAID": sa.and_(invoices.c.open_minor <= 0, invoices.c.written_off_minor <= 0),
 }
@@ -47,7 +47,7 @@ async def lock_open_invoices(
         .where(
             invoices.c.customer_id == customer_id,
             invoices.c.currency == currency,
-            invoices.c.open_minor > 0,
+            invoices.c.is_open,
         )
         .order_by(invoices.c.id)
         .with_for_update()

@@ -9,7 +9,7 @@ a batch walks each index once in key order instead of dirtying a scattered page 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 from uuid import UUID
 
 import orjson
@@ -57,25 +57,40 @@ ALLOCATION_IMPORT_COLUMNS = (
 
 
 def _json_insert(
-    table: str, columns: tuple[tuple[str, str], ...], **constants: str
+    table: str, columns: tuple[tuple[str, str], ...], skip: bool = True, **constants: str
 ) -> sa.TextClause:
     """`INSERT … SELECT FROM json_to_recordset(one JSON array of the rows)`: one statement and
     one parameter for thousands of rows (serialised in C, parsed by the server: building and
     encoding an array per column was most of the Python time of an import); the tenant, the
-    author and `constants` (column: SQL type) are one parameter each."""
+    author and `constants` (column: SQL type) are one parameter each. `skip`: rows that
+    collide with a unique key are skipped (ON CONFLICT DO NOTHING), not raised."""
     fixed = {"tenant_id": "uuid", "created_by": "text", **constants}
     names = ", ".join(c for c, _ in columns)
     return sa.text(
         f"INSERT INTO {table} ({', '.join(fixed)}, {names}) "
         f"SELECT {', '.join(f'CAST(:{c} AS {t})' for c, t in fixed.items())}, {names} "
         "FROM json_to_recordset(CAST(CAST(:rows AS text) AS json)) "
-        f"AS r({', '.join(f'{c} {t}' for c, t in columns)}) ON CONFLICT DO NOTHING"
+        f"AS r({', '.join(f'{c} {t}' for c, t in columns)})"
+        + (" ON CONFLICT DO NOTHING" if skip else "")
     )
 
 
 BULK_INVOICES_SQL = _json_insert("invoices", INVOICE_IMPORT_COLUMNS)
 BULK_PAYMENTS_SQL = _json_insert("payments", PAYMENT_IMPORT_COLUMNS)
-BULK_ALLOCATIONS_SQL = _json_insert("allocations", ALLOCATION_IMPORT_COLUMNS, kind="text")
+#: The same, raising on a taken external id instead of checking every row against each
+#: unique key first: for a batch that has made sure of its external ids and can start over.
+BULK_PAYMENTS_STRICT_SQL = _json_insert("payments", PAYMENT_IMPORT_COLUMNS, skip=False)
+#: Allocation ids are new (time-ordered, made here) and nothing else of an allocation is
+#: unique: a plain insert, without ON CONFLICT's check of every row against the key first.
+BULK_ALLOCATIONS_SQL = _json_insert(
+    "allocations", ALLOCATION_IMPORT_COLUMNS, skip=False, kind="text"
+)
+
+
+#: The order bulk documents go in (their busiest random-keyed index is by customer), and
+#: allocations (by invoice).
+BY_CUSTOMER = "customer_id"
+BY_INVOICE = "invoice_id"
 
 
 def _uuid_text(value: object) -> str:
@@ -90,22 +105,30 @@ def _as_int(value: UUID) -> int:
     return value.int
 
 
+def sorted_body(rows: Sequence[dict[str, Any]], order_by: str) -> str:
+    """The body of a bulk insert: each row given a new time-ordered id (its "id"), the rows in
+    `order_by` (a uuid column) order as one JSON array."""
+    ordered = sorted(rows, key=lambda row: _as_int(row[order_by]))
+    for row, new_id in zip(ordered, time_ordered_ids(len(rows)), strict=True):
+        row["id"] = new_id
+    return orjson.dumps(ordered, default=_uuid_text).decode()
+
+
 async def _insert_sorted(
     conn: AsyncConnection,
     statement: sa.TextClause,
-    rows: Sequence[Mapping[str, Any]],
+    rows: Sequence[dict[str, Any]],
     order_by: str,
+    body: str | None = None,
     **constants: Any,
 ) -> tuple[list[UUID], int]:
-    """Insert rows in `order_by` (a uuid column) order, each with a new time-ordered id: the
-    ids in row order and how many rows went in (the others collided and were skipped)."""
-    order = sorted(range(len(rows)), key=lambda n: _as_int(rows[n][order_by]))
-    ids = [UUID(int=0)] * len(rows)
-    for n, new_id in zip(order, time_ordered_ids(len(rows)), strict=True):
-        ids[n] = new_id
-    body = orjson.dumps([{**rows[n], "id": ids[n]} for n in order], default=_uuid_text)
-    result = await conn.execute(statement, {"rows": body.decode(), **constants})
-    return ids, result.rowcount
+    """Insert rows in `order_by` order, each with a new time-ordered id (see sorted_body;
+    `body` when the caller made it already): the ids in row order and how many rows went in
+    (the others collided and were skipped)."""
+    if body is None:
+        body = sorted_body(rows, order_by)
+    result = await conn.execute(statement, {"rows": body, **constants})
+    return [row["id"] for row in rows], result.rowcount
 
 
 async def _new_ids(
@@ -114,12 +137,14 @@ async def _new_ids(
     statement: sa.TextClause,
     tenant_id: UUID,
     actor: str,
-    rows: Sequence[Mapping[str, Any]],
+    rows: Sequence[dict[str, Any]],
+    body: str | None = None,
 ) -> dict[str, UUID]:
-    """Insert documents with external ids; the new ids by external id (rows that collide with
-    an existing number or external id are skipped, not raised)."""
+    """Insert documents with external ids (in customer order: BY_CUSTOMER); the new ids by
+    external id (rows that collide with an existing number or external id are skipped, not
+    raised)."""
     ids, count = await _insert_sorted(
-        conn, statement, rows, "customer_id", tenant_id=tenant_id, created_by=actor
+        conn, statement, rows, BY_CUSTOMER, body, tenant_id=tenant_id, created_by=actor
     )
     if count == len(rows):  # the usual case: nothing to read back
         return {r["external_id"]: new_id for r, new_id in zip(rows, ids, strict=True)}
@@ -133,7 +158,7 @@ async def _new_ids(
 
 
 async def bulk_insert_invoices(
-    conn: AsyncConnection, tenant_id: UUID, actor: str, rows: Sequence[Mapping[str, Any]]
+    conn: AsyncConnection, tenant_id: UUID, actor: str, rows: Sequence[dict[str, Any]]
 ) -> dict[str, UUID]:
     """Insert many invoices in one statement; rows that collide with an existing number or
     external id are skipped, not raised. Returns the new ids by external id."""
@@ -141,187 +166,45 @@ async def bulk_insert_invoices(
 
 
 async def bulk_insert_payments(
-    conn: AsyncConnection, tenant_id: UUID, actor: str, rows: Sequence[Mapping[str, Any]]
-) -> dict[str, UUID]:
-    """Insert many payments in one statement; colliding external ids are skipped."""
-    return await _new_ids(conn, payments, BULK_PAYMENTS_SQL, tenant_id, actor, rows)
-
-
-class Planned(NamedTuple):
-    """One allocation line of a batch plan: the payment's position in the batch, the invoice,
-    the amount, and the invoice's open amount as the plan read it."""
-
-    ord: int
-    invoice_id: UUID
-    amount: int
-    open_minor: int
-
-
-#: How many open invoices per customer and currency the plan reads first, oldest due first:
-#: a payment seldom reaches further, and a customer's batch that does is planned again with
-#: all of them (most of an import was reading ~20 open invoices per customer to use one).
-PLAN_DEPTH = 6
-
-#: The batch's payments, each an interval of its customer's and currency's running total.
-_PAYMENTS = """pay AS (
-    SELECT p.ord, p.customer_id, p.currency,
-           sum(p.amount) OVER w - p.amount AS lo, sum(p.amount) OVER w AS hi
-      FROM unnest(CAST(:customers AS uuid[]), CAST(:currencies AS bpchar[]),
-                  CAST(:amounts AS bigint[]))
-           WITH ORDINALITY AS p(customer_id, currency, amount, ord)
-    WINDOW w AS (PARTITION BY p.customer_id, p.currency ORDER BY p.ord)
-)"""
-#: What each payment takes from each open invoice `inv` (intervals of running open totals).
-_LINES = """
-SELECT pay.ord - 1 AS ord, inv.id AS invoice_id,
-       CAST(least(pay.hi, inv.hi) - greatest(pay.lo, inv.lo) AS bigint) AS amount,
-       inv.open_minor, {short} AS short
-  FROM pay
-  JOIN inv ON inv.customer_id = pay.customer_id AND inv.currency = pay.currency
-          AND inv.lo < pay.hi AND inv.hi > pay.lo
- ORDER BY pay.ord, inv.lo"""
-#: An open invoice's interval: its customer's and currency's running total of open amounts,
-#: oldest due first (ties: issue date, then id).
-_INTERVAL = """sum(open_minor) OVER w - open_minor AS lo, sum(open_minor) OVER w AS hi"""
-_OLDEST_FIRST = "w AS (PARTITION BY customer_id, currency ORDER BY due_date, issue_date, id)"
-
-#: Oldest-due-first allocation of a batch of payments, set-wise: each payment covers an
-#: interval of its customer's and currency's running total of the batch's payments, each open
-#: invoice one of the running total of open amounts; a payment takes from an invoice what
-#: their intervals share. That is the sequential rule
-#: (domain.allocation.allocate_batch_oldest_first) without the sequence. Only the first
-#: `depth` open invoices of each customer and currency are read (all when NULL); `short`
-#: marks a customer whose batch owes more than those hold.
-PLAN_OLDEST_FIRST_SQL = sa.text(f"""
-WITH {_PAYMENTS}, owed AS (
-    SELECT customer_id, currency, max(hi) AS total FROM pay GROUP BY customer_id, currency
-), open_items AS (
-    SELECT o.customer_id, o.currency, o.total, i.id, i.due_date, i.issue_date, i.open_minor
-      FROM owed o
-      CROSS JOIN LATERAL (
-          SELECT i.id, i.due_date, i.issue_date, i.open_minor
-            FROM invoices i
-           WHERE i.customer_id = o.customer_id AND i.currency = o.currency
-             AND i.open_minor > 0
-           ORDER BY i.due_date, i.issue_date, i.id
-           LIMIT CAST(:depth AS bigint)
-      ) i
-), inv AS (
-    SELECT id, customer_id, currency, open_minor, {_INTERVAL},
-           count(*) OVER g = CAST(:depth AS bigint) AND sum(open_minor) OVER g < total AS short
-      FROM open_items
-    WINDOW {_OLDEST_FIRST}, g AS (PARTITION BY customer_id, currency)
-){_LINES.format(short="coalesce(inv.short, false)")}""")
-
-
-async def _plan(
-    conn: AsyncConnection, batch: Sequence[tuple[UUID, str, int]], depth: int | None
-) -> list[Any]:
-    customers, currencies, amounts = (list(c) for c in zip(*batch, strict=True))
-    params = {"customers": customers, "currencies": currencies, "amounts": amounts}
-    return list(await conn.execute(PLAN_OLDEST_FIRST_SQL, {**params, "depth": depth}))
-
-
-async def plan_oldest_first(
     conn: AsyncConnection,
-    batch: Sequence[tuple[UUID, str, int]],
-    depth: int | None = PLAN_DEPTH,
-) -> list[Planned]:
-    """Allocate a batch of payments `(customer, currency, amount)`, in batch order, oldest due
-    first, over the open invoices as this statement sees them (nothing locked: see
-    lock_planned): lines by batch position. The invoices never travel to Python."""
-    if not batch:
-        return []
-    rows = await _plan(conn, batch, depth)
-    short = {batch[r.ord][:2] for r in rows if r.short}
-    lines = [Planned(r.ord, r.invoice_id, r.amount, r.open_minor) for r in rows]
-    if short:  # these customers owe more than their first invoices hold: read them all
-        again = [n for n, payment in enumerate(batch) if payment[:2] in short]
-        deeper = await _plan(conn, [batch[n] for n in again], None)
-        lines = [line for line in lines if batch[line.ord][:2] not in short]
-        lines += [Planned(again[r.ord], r.invoice_id, r.amount, r.open_minor) for r in deeper]
-        lines.sort(key=lambda line: line.ord)  # stable: each payment's lines stay oldest first
-    return lines
-
-
-#: Lock invoices in id order and count those whose open amount is not what a plan read.
-LOCK_PLANNED_SQL = sa.text("""
-WITH locked AS (
-    SELECT id, open_minor FROM invoices
-     WHERE id = ANY(CAST(:ids AS uuid[])) ORDER BY id FOR UPDATE
-)
-SELECT count(*) FROM unnest(CAST(:ids AS uuid[]), CAST(:seen AS bigint[])) AS s(id, open_minor)
-  LEFT JOIN locked l ON l.id = s.id
- WHERE l.open_minor IS DISTINCT FROM s.open_minor
-""")
-
-
-async def lock_planned(conn: AsyncConnection, seen: Mapping[UUID, int]) -> bool:
-    """Lock a plan's invoices in id order (the global order: no deadlock with other
-    allocators); whether each is still open by what the plan read. When not, the plan is
-    stale: roll it back and plan under plan_oldest_first_locked."""
-    if not seen:
-        return True
-    ids = sorted(seen, key=_as_int)
-    moved = await conn.scalar(LOCK_PLANNED_SQL, {"ids": ids, "seen": [seen[i] for i in ids]})
-    return bool(moved == 0)
-
-
-#: The same plan with every open invoice of the batch's customers locked first (id order), so
-#: nobody can move them while it is made: for when lock_planned found the plan stale.
-PLAN_OLDEST_FIRST_LOCKED_SQL = sa.text(f"""
-WITH {_PAYMENTS}, open_items AS MATERIALIZED (
-    SELECT i.id, i.customer_id, i.currency, i.due_date, i.issue_date, i.open_minor
-      FROM invoices i
-     WHERE i.customer_id = ANY(CAST(:customer_set AS uuid[])) AND i.open_minor > 0
-     ORDER BY i.id
-       FOR UPDATE
-), inv AS (
-    SELECT id, customer_id, currency, open_minor, {_INTERVAL}
-      FROM open_items
-    WINDOW {_OLDEST_FIRST}
-){_LINES.format(short="false")}""")
-
-
-async def plan_oldest_first_locked(
-    conn: AsyncConnection, batch: Sequence[tuple[UUID, str, int]]
-) -> list[Planned]:
-    """plan_oldest_first under lock: the batch's customers' open invoices locked (id order)
-    as they are read, so the plan cannot go stale."""
-    if not batch:
-        return []
-    customers, currencies, amounts = (list(c) for c in zip(*batch, strict=True))
-    rows = await conn.execute(
-        PLAN_OLDEST_FIRST_LOCKED_SQL,
-        {
-            "customers": customers,
-            "currencies": currencies,
-            "amounts": amounts,
-            "customer_set": sorted(set(customers), key=_as_int),
-        },
-    )
-    return [Planned(r.ord, r.invoice_id, r.amount, r.open_minor) for r in rows]
+    tenant_id: UUID,
+    actor: str,
+    rows: Sequence[dict[str, Any]],
+    skip: bool = True,
+    body: str | None = None,
+) -> dict[str, UUID]:
+    """Insert many payments in one statement; colliding external ids are skipped (with
+    `skip=False`, raised as the IntegrityError of a unique violation). `body`: the rows'
+    sorted_body(rows, BY_CUSTOMER), when the caller made it already."""
+    statement = BULK_PAYMENTS_SQL if skip else BULK_PAYMENTS_STRICT_SQL
+    return await _new_ids(conn, payments, statement, tenant_id, actor, rows, body)
 
 
 async def post_payment_allocations_bulk(
     conn: AsyncConnection,
     tenant_id: UUID,
     actor: str,
-    lines: Sequence[Mapping[str, Any]],
+    lines: Sequence[dict[str, Any]],
     unallocated: Mapping[UUID, int] | None = None,
+    balances_moved: bool = False,
+    body: str | None = None,
 ) -> None:
     """Insert payment allocation entries and move the invoices' open amounts by the same
-    figures (and, when given, set the payments' unallocated amounts): a statement each."""
+    figures (unless `balances_moved`: lock_and_move did) and, when given, set the payments'
+    unallocated amounts: a statement each. `body`: the lines' sorted_body(lines, BY_INVOICE),
+    when the caller made it already."""
     if lines:
         await _insert_sorted(
             conn,
             BULK_ALLOCATIONS_SQL,
             lines,
-            "invoice_id",
+            BY_INVOICE,
+            body,
             tenant_id=tenant_id,
             created_by=actor,
             kind="PAYMENT",
         )
+    if lines and not balances_moved:
         moved: dict[UUID, int] = {}
         for line in lines:
             moved[line["invoice_id"]] = moved.get(line["invoice_id"], 0) + line["amount_minor"]

@@ -45,7 +45,7 @@ clocks AS (
     LEFT JOIN pay ON pay.invoice_id = i.id
     LEFT JOIN demand ON demand.customer_id = i.customer_id
     LEFT JOIN promise ON promise.customer_id = i.customer_id AND promise.currency = i.currency
-   WHERE i.open_minor > 0 AND i.due_date <= :horizon_due {only_inv}),
+   WHERE i.is_open AND i.due_date <= :horizon_due {only_inv}),
 started AS (
   SELECT *, greatest(due_date, pay_d, promise_d, stmt_d, demand_d) AS started_on FROM clocks)
 SELECT id, customer_id, due_date, started_on,

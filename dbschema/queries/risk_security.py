@@ -23,7 +23,7 @@ from dbschema.risk_security_tables import collateral, guarantee_invoices, guaran
 GROSS_SQL = sa.text("""
 SELECT customer_id, currency, sum(open) AS open FROM (
     SELECT customer_id, currency, sum(open_minor) AS open FROM invoices
-     WHERE open_minor > 0
+     WHERE is_open
        AND (CAST(:ids AS uuid[]) IS NULL OR customer_id = ANY (CAST(:ids AS uuid[])))
      GROUP BY customer_id, currency
     UNION ALL

@@ -38,7 +38,7 @@ async def overdue(conn: AsyncConnection, as_of: date, only: Sequence[UUID] | Non
     return await _rows(
         conn,
         "SELECT customer_id, currency, sum(open_minor) AS minor, max(:as_of - due_date) AS days "
-        "FROM invoices WHERE open_minor > 0 AND due_date < :as_of" + _only(only) + " "
+        "FROM invoices WHERE is_open AND due_date < :as_of" + _only(only) + " "
         "GROUP BY customer_id, currency",
         as_of=as_of,
         customers=only,
@@ -112,7 +112,7 @@ async def utilisation(conn: AsyncConnection, as_of: date, only: Sequence[UUID] |
         " inc AS (SELECT customer_id, currency, sum(amount_minor) AS minor FROM lim "
         "  WHERE kind = 'TEMPORARY' AND valid_to >= :as_of GROUP BY 1, 2),"
         " rec AS (SELECT i.customer_id, i.currency, sum(i.open_minor) AS minor FROM invoices i "
-        "  JOIN std USING (customer_id, currency) WHERE i.open_minor > 0 GROUP BY 1, 2),"
+        "  JOIN std USING (customer_id, currency) WHERE i.is_open GROUP BY 1, 2),"
         " ord AS (SELECT o.customer_id, o.currency, "
         "  sum(greatest(o.amount_minor - o.invoiced_minor, 0)) AS minor FROM sales_orders o "
         "  JOIN std USING (customer_id, currency) WHERE o.status IN ('OPEN', 'SHIPPED') "

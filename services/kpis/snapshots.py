@@ -14,7 +14,7 @@ SNAPSHOT_SQL = sa.text("""
 WITH items AS (
     SELECT i.customer_id, i.currency, i.due_date, i.open_minor AS amt,
            CAST(:as_of AS date) - i.due_date AS d FROM invoices i
-     WHERE i.open_minor > 0 AND i.issue_date <= CAST(:as_of AS date)
+     WHERE i.is_open AND i.issue_date <= CAST(:as_of AS date)
 )
 INSERT INTO aging_snapshots (tenant_id, as_of, customer_id, currency, open_minor, overdue_minor,
                              buckets, weighted_days_past_due)

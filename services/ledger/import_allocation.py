@@ -2,33 +2,44 @@
 
 The plan is made from the open invoices as they stand, without locking them (a 5,000-payment
 batch's customers hold ~100,000 open invoices; locking them all was most of an import); then
-only the invoices the plan uses are locked, in id order, and checked unchanged, and the
-payments go in already knowing what they leave unallocated, so each is written once. When
-another writer moved one of those invoices in between, or a concurrent import took one of the
-external ids, that work is rolled back to a savepoint and the batch posts the careful way:
-payments in, every open invoice of their customers locked while planning, unallocated amounts
-set afterwards.
+only the invoices the plan uses are locked, in id order, checked unchanged and their balances
+moved, in one statement, and the payments go in already knowing what they leave unallocated,
+so each is written once. When another writer moved one of those invoices in between, or a
+concurrent import took one of the external ids, that work is rolled back to a savepoint and
+the batch posts the careful way: payments in, every open invoice of their customers locked
+while planning, unallocated amounts set afterwards.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from dbschema.queries.events import record_events
-from dbschema.queries.ledger_imports import (
+from sqlalchemy.exc import IntegrityError
+
+from dbschema.queries.events import events_body, record_events, record_events_body
+from dbschema.queries.import_plan import (
     Planned,
-    bulk_insert_payments,
-    lock_planned,
     plan_oldest_first,
     plan_oldest_first_locked,
-    post_payment_allocations_bulk,
+    start_lock_and_move,
 )
-from domain.money import Money
+from dbschema.queries.ledger_imports import (
+    BY_CUSTOMER,
+    BY_INVOICE,
+    bulk_insert_payments,
+    post_payment_allocations_bulk,
+    sorted_body,
+)
+from domain.money import decimal_string
 from services.ledger import import_targets
 from services.ledger.payments import TOPIC_PAYMENT
 from services.uow import UnitOfWork
+
+#: SQLSTATE of a unique violation: the strict insert met an external id taken meanwhile.
+UNIQUE_VIOLATION = "23505"
 
 
 class _Stale(Exception):
@@ -47,6 +58,10 @@ async def post_payments(uow: UnitOfWork, pending: Sequence[dict[str, Any]]) -> d
             return await _planned_first(uow, pending)
     except _Stale:
         return await _inserted_first(uow, pending)
+    except IntegrityError as exc:
+        if getattr(exc.orig, "sqlstate", None) != UNIQUE_VIOLATION:
+            raise
+        return await _inserted_first(uow, pending)  # an external id was taken meanwhile
 
 
 def _batch(payments: Sequence[dict[str, Any]]) -> list[tuple[UUID, str, int]]:
@@ -61,19 +76,63 @@ def _taken(plan: Sequence[Planned], count: int) -> list[int]:
     return taken
 
 
-async def _planned_first(uow: UnitOfWork, pending: Sequence[dict[str, Any]]) -> dict[str, UUID]:
-    """Plan unlocked, write the payments with what the plan leaves them, lock the invoices
-    the plan uses and check them, then allocate (the lock, the allocations' key checks and
-    the balance updates read the same invoice pages one after the other)."""
-    plan = await plan_oldest_first(uow.conn, _batch(pending))
+@dataclass(frozen=True, slots=True)
+class _Posting:
+    """A planned batch ready to write: its rows (with their new ids), and the bodies of the
+    payment, allocation and event inserts."""
+
+    rows: list[dict[str, Any]]
+    payments_body: str
+    lines: list[dict[str, Any]]
+    lines_body: str
+    events_body: str
+
+
+def _prepared(pending: Sequence[dict[str, Any]], plan: Sequence[Planned]) -> _Posting:
+    """Everything a planned batch writes, made in Python before any of it is sent: the
+    payments with what the plan leaves them, their allocation lines and their events."""
     taken = _taken(plan, len(pending))
     rows = [{**p, "unallocated_minor": p["amount_minor"] - taken[n]} for n, p in enumerate(pending)]
-    inserted = await bulk_insert_payments(uow.conn, uow.tenant_id, uow.actor.subject, rows)
-    if len(inserted) < len(pending):
+    payments_body = sorted_body(rows, BY_CUSTOMER)  # gives each row its new id
+    payment_ids = [row["id"] for row in rows]
+    lines = [
+        _line(pending[line.ord], payment_ids[line.ord], line.invoice_id, line.amount)
+        for line in plan
+    ]
+    lines_body = sorted_body(lines, BY_INVOICE)
+    return _Posting(rows, payments_body, lines, lines_body, events_body(_events(rows, payment_ids)))
+
+
+async def _planned_first(uow: UnitOfWork, pending: Sequence[dict[str, Any]]) -> dict[str, UUID]:
+    """Plan unlocked; lock the invoices the plan uses, check them and move their balances in
+    one statement (the pages the plan just read), making the inserts meanwhile; then write
+    the payments with what the plan leaves them, the allocations and the events."""
+    plan = await plan_oldest_first(uow.conn, _batch(pending))
+    moving = await start_lock_and_move(uow.conn, plan)
+    try:
+        posting = _prepared(pending, plan)  # in Python while the server locks and moves
+    finally:
+        moved = await moving
+    if not moved:
         raise _Stale
-    if not await lock_planned(uow.conn, {line.invoice_id: line.open_minor for line in plan}):
-        raise _Stale
-    await _allocate(uow, pending, inserted, plan, with_unallocated=False)
+    # the batch's external ids were free when read: insert without checking each row first
+    inserted = await bulk_insert_payments(
+        uow.conn,
+        uow.tenant_id,
+        uow.actor.subject,
+        posting.rows,
+        skip=False,
+        body=posting.payments_body,
+    )
+    await post_payment_allocations_bulk(
+        uow.conn,
+        uow.tenant_id,
+        uow.actor.subject,
+        posting.lines,
+        balances_moved=True,
+        body=posting.lines_body,
+    )
+    await record_events_body(uow.conn, uow.tenant_id, TOPIC_PAYMENT, posting.events_body)
     return inserted
 
 
@@ -152,8 +211,8 @@ async def _allocate(
     *,
     with_unallocated: bool,
 ) -> None:
-    """Write the plan's allocations (and, when asked, the payments' unallocated amounts) and
-    announce each posted payment."""
+    """Write the plan's allocations and the balances they move (and, when asked, the
+    payments' unallocated amounts) and announce each posted payment."""
     payment_ids = [ids[p["external_id"]] for p in posted]
     lines = [
         _line(posted[line.ord], payment_ids[line.ord], line.invoice_id, line.amount)
@@ -173,18 +232,19 @@ async def _announce(
     uow: UnitOfWork, posted: Sequence[dict[str, Any]], payment_ids: list[UUID]
 ) -> None:
     """One payment-received event per posted payment."""
-    await record_events(
-        uow.conn,
-        uow.tenant_id,
-        TOPIC_PAYMENT,
-        [
-            {
-                "paymentId": str(payment_ids[n]),
-                "customerId": str(p["customer_id"]),
-                "amount": Money(p["amount_minor"], p["currency"]).to_decimal_string(),
-                "currency": p["currency"],
-                "receivedOn": p["received_on"].isoformat(),
-            }
-            for n, p in enumerate(posted)
-        ],
-    )
+    await record_events(uow.conn, uow.tenant_id, TOPIC_PAYMENT, _events(posted, payment_ids))
+
+
+def _events(posted: Sequence[dict[str, Any]], payment_ids: list[UUID]) -> list[dict[str, Any]]:
+    """The payment-received payloads (the new ids and the dates as the outbox's JSON writes
+    them: canonical text, as str() and isoformat() give)."""
+    return [
+        {
+            "paymentId": payment_ids[n],
+            "customerId": str(p["customer_id"]),
+            "amount": decimal_string(p["amount_minor"], p["currency"]),
+            "currency": p["currency"],
+            "receivedOn": p["received_on"],
+        }
+        for n, p in enumerate(posted)
+    ]

@@ -336,7 +336,7 @@ async def daily(uow: UnitOfWork, as_of: date) -> DailyResult:
         await uow.conn.execute(
             _assignment_query().where(
                 g.recourse,
-                invoices.c.open_minor > 0,
+                invoices.c.is_open,
                 invoices.c.due_date + g.recourse_days < as_of,
                 factored_invoices.c.assigned_on <= as_of,
             )

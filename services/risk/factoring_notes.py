@@ -45,7 +45,7 @@ async def remittance_notes(uow: UnitOfWork, as_of: date) -> dict[tuple[UUID, str
         sa.select(f.customer_id, f.currency, g.factor, g.remittance, invoices.c.number)
         .join(factoring_agreements, sa.and_(g.tenant_id == f.tenant_id, g.id == f.agreement_id))
         .join(invoices, sa.and_(invoices.c.tenant_id == f.tenant_id, invoices.c.id == f.invoice_id))
-        .where(g.disclosed, f.status == "ACTIVE", f.assigned_on <= as_of, invoices.c.open_minor > 0)
+        .where(g.disclosed, f.status == "ACTIVE", f.assigned_on <= as_of, invoices.c.is_open)
         .order_by(f.customer_id, f.currency, g.factor, invoices.c.number)
     )
     grouped: dict[tuple[UUID, str], list[tuple[str, dict[str, str], str]]] = defaultdict(list)

@@ -76,7 +76,7 @@ async def covered_due(uow: UnitOfWork, row: Any, on: date) -> list[Any]:
     i = invoices.c
     rows = await uow.conn.execute(
         sa.select(i.id, i.number, i.customer_id, i.issue_date, i.due_date, i.open_minor)
-        .where(i.customer_id == row.customer_id, i.open_minor > 0, i.due_date <= on,
+        .where(i.customer_id == row.customer_id, i.is_open, i.due_date <= on,
                i.currency == row.currency)
         .order_by(i.due_date, i.number)
     )  # fmt: skip

@@ -1,4 +1,4 @@
-"""importPayments allocates set-wise in SQL (dbschema.queries.ledger_imports.plan_oldest_first);
+"""importPayments allocates set-wise in SQL (dbschema.queries.import_plan.plan_oldest_first);
 the allocations it writes are those of the pure rule
 (domain.allocation.allocate_batch_oldest_first) over the open invoices as they stood, on random
 batches: several payments per customer, two currencies, due-date ties, payments beyond what is

@@ -418,12 +418,11 @@ async def test_legal_status_sql_equals_its_pure_twin(database, tenants, runtime)
 async def test_many_class_changes_in_one_transaction_number_their_events_in_order(
     database, tenants, runtime
 ):
-    # given: 300 customers without a class, and an outbox trigger kept on its index
+    # given: 300 customers without a class, and the outbox trigger's lookup of the last
+    # number kept on its index (since migration 0024 in a function of its own)
     acme = tenants["acme"]
     ids = [add_customer(database, acme, f"M-{n:03d}") for n in range(300)]
-    [(config,)] = database.query(
-        "SELECT proconfig FROM pg_proc WHERE proname = 'events_assign_seq'"
-    )
+    [(config,)] = database.query("SELECT proconfig FROM pg_proc WHERE proname = 'events_last_seq'")
     # when: one reclassification of all of them
     changes = [ClassChangeIn(i, RatingClass.B, "bulk", "SCORE") for i in ids]
     done = await run(runtime, acme, MIA, lambda u: set_classes(u, changes))

@@ -16,8 +16,8 @@ from uuid import RFC_4122, UUID
 import sqlalchemy as sa
 
 from dbschema.ids import time_ordered_ids
-from dbschema.queries.ledger_imports import (
-    lock_planned,
+from dbschema.queries.import_plan import (
+    lock_and_move,
     plan_oldest_first,
     plan_oldest_first_locked,
 )
@@ -150,13 +150,37 @@ async def test_a_plan_is_stale_once_an_invoice_it_read_has_moved(runtime, tenant
     await _in(runtime, tenant, lambda uow: _pay(uow, ids["S-1"], "30.00", "other"))
 
     # then the plan's lock says it is stale, and a plan of what stands is not
-    async def check(uow: UnitOfWork) -> tuple[bool, bool]:
+    async def check(uow: UnitOfWork) -> tuple[bool, bool, bool]:
         fresh = await plan_oldest_first(uow.conn, [(ids["S-1"], "CNY", 15_000)])
-        return await lock_planned(uow.conn, seen), await lock_planned(
-            uow.conn, {p.invoice_id: p.open_minor for p in fresh}
-        )
+        changed = {p.invoice_id: p.open_minor for p in fresh} != seen
+        return changed, await lock_and_move(uow.conn, lines), await lock_and_move(uow.conn, fresh)
 
-    assert await _in(runtime, tenant, check) == (False, True)
+    assert await _in(runtime, tenant, check) == (True, False, True)
+
+
+async def test_a_stale_plan_moves_no_balance_and_a_fresh_one_moves_each_once(
+    runtime, tenants, database
+):
+    # given a plan read before the older invoice was paid in part by someone else
+    tenant = tenants["acme"]
+    ids = await _customers(runtime, tenant, ["S-1"])
+    await _invoices(runtime, tenant, [("S-1", 10, 10_000, "CNY"), ("S-1", 5, 10_000, "CNY")])
+    batch = [(ids["S-1"], "CNY", 15_000), (ids["S-1"], "CNY", 2_000)]
+    stale = await _in(runtime, tenant, lambda uow: plan_oldest_first(uow.conn, batch))
+    await _in(runtime, tenant, lambda uow: _pay(uow, ids["S-1"], "30.00", "other"))
+    before = sorted(database.query("SELECT open_minor FROM invoices"))
+
+    # when the stale plan and then a fresh one lock and move
+    async def move(uow: UnitOfWork) -> tuple[bool, bool]:
+        fresh = await plan_oldest_first(uow.conn, batch)
+        return await lock_and_move(uow.conn, stale), await lock_and_move(uow.conn, fresh)
+
+    moved = await _in(runtime, tenant, move)
+
+    # then the stale plan moved nothing, the fresh one took its 170.00 off once
+    assert moved == (False, True)
+    assert before == [(7_000,), (10_000,)]
+    assert sorted(database.query("SELECT open_minor FROM invoices")) == [(0,), (0,)]
 
 
 async def _pay(uow: UnitOfWork, customer: UUID, amount: str, key: str) -> Any:
