@@ -99,8 +99,9 @@ async def run(bench: Bench, url: str, subscribers: int) -> dict[str, Any]:
     for series in arrivals:
         series.clear()
     sent: list[float] = []
+    kind = f"BENCH_{uuid.uuid4().hex[:6]}"  # a new kind per run: an open one is not raised again
     for n in range(EVENTS):
-        sent.append(await emit(customers[n + 1], "BENCH"))
+        sent.append(await emit(customers[n + 1], kind))
         await asyncio.sleep(0.15)
     for _ in range(DRAIN_S * 10):  # until everyone has every event, or DRAIN_S passed
         if all(len(series) >= EVENTS for series in arrivals):
