@@ -12,14 +12,22 @@ from __future__ import annotations
 
 import hashlib
 import os
-import statistics
 from typing import Any
 
 import httpx
 
 from benchmarks.graphql_http import PAGE_QUERY, wrk, wrk_request
 from benchmarks.harness import Bench, database, seed_customers
-from benchmarks.peer import LIKE_QUERY, PEER_QUERY, install, ours_with, postgraphile, same_customers
+from benchmarks.peer import (
+    LIKE_QUERY,
+    PEER_QUERY,
+    install,
+    medians,
+    ours_with,
+    postgraphile,
+    same_customers,
+)
+from benchmarks.peer import report as peer_report
 
 ROUNDS = int(os.environ.get("BENCH_PEER_ROUNDS", "5"))
 SECONDS = int(os.environ.get("BENCH_PEER_SECONDS", "4"))
@@ -83,17 +91,7 @@ def rounds(ours: str, peer: str, token: str, connections: int) -> dict[str, dict
                 mine = wrk_request(ours, request, token, connections, SECONDS)
             assert mine["non_2xx"] == 0 and theirs["non_2xx"] == 0
             raw[name].append((mine["rps"], theirs["rps"]))
-    out: dict[str, dict[str, Any]] = {}
-    for name, values in raw.items():
-        ratios = [a / b for a, b in values]
-        out[name] = {
-            "ours_rps": round(statistics.median(a for a, _ in values), 1),
-            "peer_rps": round(statistics.median(b for _, b in values), 1),
-            "ratio": round(statistics.median(ratios), 2),
-            "ratios": [round(r, 2) for r in ratios],
-            "rounds": values,
-        }
-    return out
+    return medians(raw)
 
 
 def measure(bench: Bench) -> dict[str, Any]:
@@ -116,19 +114,8 @@ def measure(bench: Bench) -> dict[str, Any]:
 
 
 def report(figures: dict[str, Any]) -> None:
-    """Ours (registered, by hash), PostGraphile's page, and the ratio beside its floor."""
-    for config, measurements in figures.items():
-        print(
-            f"registered pages vs PostGraphile 4.14.1, {config} "
-            f"({measurements['checked_customers']} customers checked equal):"
-        )
-        for name, floor in FLOORS.items():
-            m = measurements[name]
-            verdict = "PASS" if m["ratio"] >= floor else "BELOW"
-            print(
-                f"  {name}: ours {m['ours_rps']} req/s, PostGraphile {m['peer_rps']} req/s, "
-                f"ratio {m['ratio']} (rounds {m['ratios']})  floor >= {floor}: {verdict}"
-            )
+    """Ours, PostGraphile's, and the ratio beside its floor, per configuration."""
+    peer_report(figures, FLOORS, "registered pages vs")
 
 
 def main() -> None:

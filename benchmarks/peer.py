@@ -155,6 +155,11 @@ def rounds(ours: str, peer: str, token: str, connections: int) -> dict[str, dict
             if not first_ours:
                 results.reverse()
             raw[name].append((results[0]["rps"], results[1]["rps"]))
+    return medians(raw)
+
+
+def medians(raw: dict[str, list[tuple[float, float]]]) -> dict[str, dict[str, Any]]:
+    """Per measurement: our median, the peer's, and the median of the per-round ratios."""
     out: dict[str, dict[str, Any]] = {}
     for name, values in raw.items():
         ratios = [a / b for a, b in values]
@@ -163,6 +168,7 @@ def rounds(ours: str, peer: str, token: str, connections: int) -> dict[str, dict
             "peer_rps": round(statistics.median(b for _, b in values), 1),
             "ratio": round(statistics.median(ratios), 2),
             "ratios": [round(r, 2) for r in ratios],
+            "rounds": values,
         }
     return out
 
@@ -206,14 +212,14 @@ def measure(bench: Bench) -> dict[str, Any]:
     return figures
 
 
-def report(figures: dict[str, Any]) -> None:
+def report(figures: dict[str, Any], floors: dict[str, float] = FLOORS, title: str = "vs") -> None:
     """Ours, PostGraphile's, and the ratio beside its floor, per configuration."""
     for config, measurements in figures.items():
         print(
-            f"vs PostGraphile 4.14.1, {config} ({measurements['checked_customers']} customers "
-            "checked equal):"
+            f"{title} PostGraphile 4.14.1, {config} ({measurements['checked_customers']} "
+            "customers checked equal):"
         )
-        for name, floor in FLOORS.items():
+        for name, floor in floors.items():
             m = measurements[name]
             verdict = "PASS" if m["ratio"] >= floor else "BELOW"
             print(
