@@ -14,10 +14,13 @@ migration 0010), so its cost follows the customer's open items, not the ledger's
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import os
 import random
 import statistics
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -25,7 +28,7 @@ import psycopg
 from asgi_lifespan import LifespanManager
 
 from benchmarks import receivables
-from benchmarks.harness import Bench, database, server
+from benchmarks.harness import PIDS, Bench, cpu_seconds, database, kept_database, server
 from benchmarks.lean_client import LeanConnection, encode_post
 
 RATE = 200  #: requests per second, fixed
@@ -34,6 +37,7 @@ WARM_UP_SECONDS = 5
 ORDERS_PER_CUSTOMER = 2  #: 50,000 customers x 2 = 100,000 open orders
 GROUPS = 2_000
 FLOORS = {"p99_ms": 10.0, "rate": RATE}
+PROFILE = Path(__file__).resolve().parent.parent / ".bench" / "check-profile.txt"
 #: API processes served from: one (the per-process figure), and one per core of this 2-core
 #: machine, as `credit serve --workers N` is deployed (docs/operations.md)
 WORKERS = (1, 2)
@@ -312,28 +316,64 @@ def _typename_p50(url: str, token: str) -> float:
     return round(statistics.median(timings[50:]), 2)
 
 
-def measure(bench: Bench) -> dict[str, Any]:
-    """Seed, then the fixed-rate runs without and with reservations."""
-    figures: dict[str, Any] = {"seed": seed(bench)}
+def machine_busy_seconds() -> float:
+    """CPU seconds every core of the machine has spent busy so far (/proc/stat): what the
+    server, PostgreSQL and the client used together."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle and iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def _costed(url: str, run: Any) -> dict[str, Any]:
+    """`run()`'s figures plus the server's and the whole machine's CPU per request (ms)."""
+    pid = PIDS[url]
+    tree = [pid, *_children(pid)]
+    server_before = sum(cpu_seconds(p) for p in tree)
+    machine_before = machine_busy_seconds()
+    figures = dict(run())
+    done = max(figures["requests"], 1)
+    server_used = sum(cpu_seconds(p) for p in tree) - server_before
+    figures["server_cpu_ms"] = round(server_used / done * 1000, 3)
+    figures["machine_cpu_ms"] = round((machine_busy_seconds() - machine_before) / done * 1000, 3)
+    return figures
+
+
+def _children(pid: int) -> list[int]:
+    """The worker processes of a multi-process server."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children = (task / "children").read_text().split()
+        found += [int(c) for c in children]
+    return found
+
+
+def measure(
+    bench: Bench,
+    seeded: dict[str, Any] | None = None,
+    workers_list: tuple[int, ...] = WORKERS,
+    seconds: int = SECONDS,
+    profile_to: Path | None = None,
+) -> dict[str, Any]:
+    """Seed (unless `seeded` gives the kept tenant's figures), then the fixed-rate runs
+    without and with reservations; with `profile_to`, a py-spy profile of the check run."""
+    figures: dict[str, Any] = {"seed": seeded or seed(bench)}
     print(f"seeded {figures['seed']}", flush=True)
     figures["facts_statement"] = facts_plan(bench)
     customers = _customer_ids(bench)
     figures["statements_per_request"] = asyncio.run(_statements(bench, customers[4]))
     token = bench.token(["sales", "credit_manager"])
-    for workers in WORKERS:
+    for workers in workers_list:
         suffix = "" if workers == 1 else f"_{workers}_processes"
         with server(bench, workers) as url:
             if workers == 1:
                 figures["typename_p50_ms"] = _typename_p50(url, token)
             asyncio.run(fixed_rate(url, token, customers, False, WARM_UP_SECONDS, 1))
-            figures["check" + suffix] = asyncio.run(
-                fixed_rate(url, token, customers, False, SECONDS, 2)
-            )
-            print(f"check{suffix} {figures['check' + suffix]}", flush=True)
-            figures["check_and_reserve" + suffix] = asyncio.run(
-                fixed_rate(url, token, customers, True, SECONDS, 3)
-            )
-            print(f"check and reserve{suffix} {figures['check_and_reserve' + suffix]}", flush=True)
+            for name, reserve, seed_ in (("check", False, 2), ("check_and_reserve", True, 3)):
+                run = fixed_rate(url, token, customers, reserve, seconds, seed_)
+                figures[name + suffix] = _costed(url, lambda run=run: asyncio.run(run))
+                print(f"{name}{suffix} {figures[name + suffix]}", flush=True)
+            if profile_to is not None and workers == 1:
+                _profile(url, token, customers, profile_to)
     figures["reservations"] = bench.sql(
         "SELECT count(*) FROM credit_reservations WHERE tenant_id = %s", bench.tenant_id
     )[0][0]
@@ -358,19 +398,57 @@ def report(figures: dict[str, Any]) -> None:
             f"checkCredit {name.replace('_', ' ')}: {f['requests']} requests at "
             f"{f['achieved_rps']} req/s, p50 {f['p50_ms']} ms, p95 {f['p95_ms']} ms, "
             f"p99 {f['p99_ms']} ms, max {f['max_ms']} ms, errors {f['errors']}, "
-            f"outcomes {f['outcomes']} [floor p99 <= {FLOORS['p99_ms']} ms at {RATE} req/s: "
+            f"outcomes {f['outcomes']}, CPU a check: server {f.get('server_cpu_ms')} ms, "
+            f"machine {f.get('machine_cpu_ms')} ms "
+            f"[floor p99 <= {FLOORS['p99_ms']} ms at {RATE} req/s: "
             f"{'PASS' if ok else 'BELOW FLOOR'}]"
         )
 
 
-def main() -> None:
-    """Run on its own database: `python -m benchmarks.credit_check`."""
+def _profile(url: str, token: str, customers: list[str], to: Path) -> None:
+    """py-spy samples the one server process through a run of checks with reservations."""
+    from benchmarks import overhead
+
+    def load(seconds: int) -> dict[str, Any]:
+        return asyncio.run(fixed_rate(url, token, customers, True, seconds, 4))
+
+    overhead.profile(url, load, to)
+    print(f"profile: {to}", flush=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run on its own database: `python -m benchmarks.credit_check [--reuse] [--workers N]
+    [--seconds S] [--profile]`."""
     import json
 
-    with database("bench_credit", "bench-credit") as bench:
-        figures = measure(bench)
-        report(figures)
-        print(json.dumps(figures, indent=2, default=str))
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="start from the seeded tenant the bench server keeps (seeded the first time)",
+    )
+    parser.add_argument("--reseed", action="store_true", help="with --reuse: seed anew")
+    parser.add_argument(
+        "--workers", type=int, action="append", help="API processes (repeatable; default 1 and 2)"
+    )
+    parser.add_argument("--seconds", type=int, default=SECONDS, help="length of each run")
+    parser.add_argument(
+        "--profile", action="store_true", help=f"py-spy profile of one process to {PROFILE}"
+    )
+    args = parser.parse_args(argv)
+    options: dict[str, Any] = {
+        "workers_list": tuple(args.workers or WORKERS),
+        "seconds": args.seconds,
+        "profile_to": PROFILE if args.profile else None,
+    }
+    if args.reuse:
+        with kept_database("bench_credit", "bench-credit", seed, args.reseed) as (bench, seeded):
+            figures = measure(bench, seeded, **options)
+    else:
+        with database("bench_credit", "bench-credit") as bench:
+            figures = measure(bench, **options)
+    report(figures)
+    print(json.dumps(figures, indent=2, default=str))
 
 
 if __name__ == "__main__":

@@ -28,7 +28,9 @@ def cpu_per_request(url: str, load: Callable[[int], dict[str, Any]], seconds: in
     return round(used / max(figures["requests"], 1) * 1000, 3)
 
 
-def profile(url: str, load: Callable[[int], dict[str, Any]]) -> Path:
+def profile(
+    url: str, load: Callable[[int], dict[str, Any]], to: Path = PROFILE_TEXT
+) -> Path:
     """py-spy samples the server while `load` runs; the summary's path."""
     spy = Path(sys.executable).with_name("py-spy")
     PROFILE_RAW.parent.mkdir(exist_ok=True)
@@ -41,8 +43,8 @@ def profile(url: str, load: Callable[[int], dict[str, Any]]) -> Path:
     )  # fmt: skip
     load(PROFILE_SECONDS)
     sampler.wait(timeout=60)
-    PROFILE_TEXT.write_text(summarise(PROFILE_RAW.read_text()))
-    return PROFILE_TEXT
+    to.write_text(summarise(PROFILE_RAW.read_text()))
+    return to
 
 
 def _frame(raw: str) -> str:

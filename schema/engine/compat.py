@@ -106,6 +106,11 @@ class HookedExecutor(StandardExecutor):
         if not self.engine_on:
             _warn_middleware_once()
 
+    def fragment_definitions_(self) -> list[Any]:
+        """The operation's fragment definitions (graphql-core keeps them with their variable
+        signatures)."""
+        return [getattr(f, "definition", f) for f in self.fragments.values()]
+
     def plain_subselection(
         self, return_type: GraphQLObjectType, field_details_list: Any
     ) -> Subselection | None:
@@ -249,3 +254,8 @@ def field_roles(field: GraphQLField) -> tuple[frozenset[str], ...] | None:
                 return None
             gates.append(roles)
     return tuple(gates)
+
+
+def fragment_definitions(executor: HookedExecutor) -> list[Any]:
+    """An executor's fragment definition nodes."""
+    return executor.fragment_definitions_()

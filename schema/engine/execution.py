@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, cast
 
-from graphql import GraphQLEnumType, GraphQLObjectType, GraphQLScalarType
+from graphql import GraphQLEnumType, GraphQLObjectType, GraphQLScalarType, Node, VariableNode
 
 from schema.engine import events
-from schema.engine.compat import STANDARD, HookedExecutor, origin_of
+from schema.engine.compat import STANDARD, HookedExecutor, fragment_definitions, origin_of
 from schema.engine.plan_code import Completer, completer
 from schema.engine.plans import (
     MISSING,
@@ -27,6 +27,48 @@ from schema.engine.plans import (
     unwrap,
 )
 
+#: Plans and completers shared by every request whose selections cannot vary with its
+#: variables, keyed by the return type and the identities of the collected field nodes (the
+#: parser cache hands each request the same nodes); each entry keeps its nodes alive so an
+#: identity is never reused while the entry stands.
+_SHARED: dict[tuple[GraphQLObjectType, tuple[int, ...]], tuple[Any, Plan | None]] = {}
+_SHARED_LIMIT = 4096
+#: id(operation) -> (the operation, whether its selections are fixed by its text)
+_FIXED: dict[int, tuple[Any, bool]] = {}
+_FIXED_LIMIT = 1024
+
+
+def _reads_variables(node: Any) -> bool:
+    """Whether a directive on `node` or anywhere below it reads a variable."""
+    for directive in getattr(node, "directives", None) or ():
+        if any(_has_variable(argument.value) for argument in directive.arguments or ()):
+            return True
+    selection_set = getattr(node, "selection_set", None)
+    return selection_set is not None and any(
+        _reads_variables(selection) for selection in selection_set.selections
+    )
+
+
+def _has_variable(value: Node) -> bool:
+    if isinstance(value, VariableNode):
+        return True
+    return any(_has_variable(v) for v in getattr(value, "values", None) or ()) or any(
+        _has_variable(f.value) for f in getattr(value, "fields", None) or ()
+    )
+
+
+def fixed_selections(operation: Any, fragments: list[Any]) -> bool:
+    """Whether no directive of the operation (or a fragment) reads a variable: then the fields
+    collected at any point depend on the document alone, and plans can be shared."""
+    cached = _FIXED.get(id(operation))
+    if cached is not None and cached[0] is operation:
+        return cached[1]
+    fixed = not any(_reads_variables(node) for node in (operation, *fragments))
+    if len(_FIXED) >= _FIXED_LIMIT:
+        _FIXED.clear()
+    _FIXED[id(operation)] = (operation, fixed)
+    return fixed
+
 
 class LeanExecutionContext(HookedExecutor):
     """graphql-core's executor, with compiled plans for plain selections."""
@@ -38,6 +80,8 @@ class LeanExecutionContext(HookedExecutor):
         self.engine_plans: dict[tuple[GraphQLObjectType, int], tuple[Any, Plan | None]] = {}
         self.engine_completers: dict[tuple[GraphQLObjectType, int], Completer | None] = {}
         self.engine_event = False  #: a subscription event's copy (build_per_event_executor)
+        #: plans may come from (and go to) the cache shared across requests
+        self.engine_shared = fixed_selections(self.operation, fragment_definitions(self))
 
     def build_per_event_executor(self, payload: Any) -> Any:
         """A subscription event's executor, with plan caches of its own: graphql-core copies
@@ -70,13 +114,29 @@ class LeanExecutionContext(HookedExecutor):
         cached = self.engine_plans.get(key)
         if cached is not None:
             return cached[1]
+        shared_key = self._shared_key(return_type, field_details_list)
+        if shared_key is not None and (hit := _SHARED.get(shared_key)) is not None:
+            self.engine_plans[key] = (field_details_list, hit[1])
+            return hit[1]
         self.engine_plans[key] = (field_details_list, None)  # no recursion through cycles
         selected = self.plain_subselection(return_type, field_details_list)
         plan = None
         if selected is not None:
             plan = compile_plan(return_type, selected, self.plan_of)
         self.engine_plans[key] = (field_details_list, plan)
+        if shared_key is not None:
+            if len(_SHARED) >= _SHARED_LIMIT:
+                _SHARED.clear()
+            _SHARED[shared_key] = (tuple(d.node for d in field_details_list), plan)
         return plan
+
+    def _shared_key(
+        self, return_type: GraphQLObjectType, field_details_list: Any
+    ) -> tuple[GraphQLObjectType, tuple[int, ...]] | None:
+        """The cross-request key of a collected selection, when this request may share."""
+        if not self.engine_shared or self.engine_event:
+            return None
+        return (return_type, tuple(id(d.node) for d in field_details_list))
 
     def complete_plain(
         self,

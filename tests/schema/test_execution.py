@@ -345,3 +345,57 @@ def test_execution_state_is_freed_without_a_garbage_collection():
         assert contexts and all(ref() is None for ref in contexts)
     finally:
         gc.enable()
+
+
+def _compiles(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Calls of compile_plan from here on."""
+    from schema.engine import execution
+
+    calls: list[Any] = []
+    original = execution.compile_plan
+
+    def counting(*args: Any) -> Any:
+        calls.append(args[0])
+        return original(*args)
+
+    monkeypatch.setattr(execution, "compile_plan", counting)
+    return calls
+
+
+def test_plans_are_shared_by_requests_of_one_fixed_document(monkeypatch):
+    """The parser cache hands each request the same nodes: a document whose selections no
+    variable can change is planned once, and later requests answer alike without planning."""
+    from strawberry.extensions import ParserCache
+
+    schema = strawberry.Schema(
+        query=Query, execution_context_class=LeanExecutionContext, extensions=[ParserCache()]
+    )
+    compiles = _compiles(monkeypatch)
+    query = "{ items { name tags { label weight } labels } }"
+    first = asyncio.run(schema.execute(query))
+    assert first.errors is None and compiles, "the first request planned nothing"
+    compiles.clear()
+    again = asyncio.run(schema.execute(query))
+    assert again.errors is None and again.data == first.data
+    assert compiles == [], "the second request planned again"
+
+
+def test_documents_whose_directives_read_variables_are_planned_per_request(monkeypatch):
+    """`@include(if: $x)` changes what is collected, so such a document shares no plan: each
+    request plans its own, and each answer follows its own variables."""
+    from strawberry.extensions import ParserCache
+
+    schema = strawberry.Schema(
+        query=Query, execution_context_class=LeanExecutionContext, extensions=[ParserCache()]
+    )
+    compiles = _compiles(monkeypatch)
+    query = "query Q($t: Boolean!) { items { name tags @include(if: $t) { label } } }"
+    answers = []
+    for shown in (True, False, True):
+        compiles.clear()
+        result = asyncio.run(schema.execute(query, variable_values={"t": shown}))
+        assert result.errors is None and compiles, "a request reused another's plan"
+        answers.append(result.data)
+    assert all("tags" in item for item in answers[0]["items"])
+    assert not any("tags" in item for item in answers[1]["items"])
+    assert answers[2] == answers[0]
