@@ -57,6 +57,9 @@ class UnitOfWork:
         try:
             await commit_work(self._conn)
         except BaseException:
+            if raw.is_closed():
+                await self._conn.invalidate()  # never pooled again
+                raise
             if not raw.is_in_transaction():
                 raise
             self._raw = raw  # the COMMIT never ran: __aexit__ rolls back

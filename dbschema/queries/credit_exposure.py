@@ -10,16 +10,17 @@ per group member even while a table is small enough to tempt the planner into a 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
 from uuid import UUID
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dbschema.credit_limit_tables import exchange_rates
+from dbschema.engine import fetchrow_native, native_sql
 from dbschema.tables import events
 
 _LIMIT_FIELDS = """jsonb_build_array(l.id, l.seq, l.scope, l.kind, l.amount_minor, l.currency,
@@ -113,6 +114,8 @@ SELECT jsonb_build_object(
 )
 """)
 
+_FACTS_NATIVE = native_sql(str(FACTS_SQL))
+
 
 async def credit_facts(
     conn: AsyncConnection,
@@ -125,18 +128,18 @@ async def credit_facts(
 ) -> dict[str, Any]:
     """The raw facts of one customer (and its group when a group limit covers it); with a
     commit mode (on/off), the transaction's synchronous_commit is set in the same trip."""
-    raw = await conn.scalar(
-        FACTS_SQL,
-        {
-            "tenant": tenant_id,
-            "customer": customer_id,
-            "as_of": as_of,
-            "exclude_ref": exclude_ref,
-            "default_kinds": list(default_kinds),
-            "commit_mode": commit_mode,
-        },
-    )
-    return json.loads(raw) if isinstance(raw, str) else dict(raw or {})
+    values = {
+        "tenant": tenant_id,
+        "customer": customer_id,
+        "as_of": as_of,
+        "exclude_ref": exclude_ref,
+        "default_kinds": list(default_kinds),
+        "commit_mode": commit_mode,
+    }
+    statement, names = _FACTS_NATIVE
+    row = await fetchrow_native(conn, statement, *(values[n] for n in names))
+    raw = row[0] if row is not None else None
+    return orjson.loads(raw) if isinstance(raw, str) else dict(raw or {})
 
 
 async def latest_rates(
@@ -168,19 +171,20 @@ BEGIN_CHECK_SQL = sa.text(
     "FROM unnest(CAST(:keys AS text[])) AS k)"
 )
 
+#: The hot statements as the driver takes them (they run on every credit check).
+_LOCK_NATIVE = native_sql(str(LOCK_SQL))
+_BEGIN_CHECK_NATIVE = native_sql(str(BEGIN_CHECK_SQL))
+assert _LOCK_NATIVE[1] == ("tenant", "keys")
+assert _BEGIN_CHECK_NATIVE[1] == ("mode", "tenant", "keys")
+
 
 async def begin_check(
     conn: AsyncConnection, tenant_id: UUID, keys: Sequence[UUID], durable: bool
 ) -> None:
     """Set the transaction's commit mode and take the credit locks of `keys` (sorted)."""
-    await conn.execute(
-        BEGIN_CHECK_SQL,
-        {
-            "mode": "on" if durable else "off",
-            "tenant": str(tenant_id),
-            "keys": sorted({str(k) for k in keys}),
-        },
-    )
+    statement, _ = _BEGIN_CHECK_NATIVE  # mode, tenant, keys
+    keys_ = sorted({str(k) for k in keys})
+    await fetchrow_native(conn, statement, "on" if durable else "off", str(tenant_id), keys_)
 
 
 async def lock_credit(conn: AsyncConnection, tenant_id: UUID, keys: Sequence[UUID]) -> None:
@@ -192,7 +196,7 @@ async def lock_credit(conn: AsyncConnection, tenant_id: UUID, keys: Sequence[UUI
     """
     ordered = sorted({str(k) for k in keys})
     if ordered:
-        await conn.execute(LOCK_SQL, {"tenant": str(tenant_id), "keys": ordered})
+        await fetchrow_native(conn, _LOCK_NATIVE[0], str(tenant_id), ordered)
 
 
 def event_insert(tenant_id: UUID, topic: str, payload: dict[str, Any]) -> Any:

@@ -9,6 +9,7 @@ is released.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -17,14 +18,16 @@ from uuid import UUID
 import sqlalchemy as sa
 
 from dbschema.credit_limit_tables import credit_reservations
+from dbschema.queries.credit_check_log import CheckLog, write_check
 from dbschema.queries.credit_exposure import begin_check, lock_credit
 from domain.credit.bounds import clean_text
 from domain.credit.check import CHECK_RULES_VERSION, CheckInput, CheckOutcome, Outcome, decide
 from domain.errors import DomainError, NotFound, ValidationFailed
 from domain.money import Money
 from services.credit import rates
-from services.credit.decisions import decision_writes, ride_along
+from services.credit.decisions import decision_event
 from services.credit.exposure import Gathered, dossier_missing, gather
+from services.credit.topics import TOPIC_DECISION
 from services.credit.trail import newest_first
 from services.inputs import MoneyIn
 from services.paging import Seek
@@ -171,32 +174,36 @@ async def check_credit(uow: UnitOfWork, req: CheckRequest, today: date) -> Check
     facts = await net_of_cover(uow, facts, today)
     inp = await _inputs(uow, facts, money, ref, req.reserve, today)
     outcome = decide(inp)
-    decision_id, writes = decision_writes(
-        uow,
-        "CREDIT_CHECK",
-        req.customer_id,
-        inp.to_json(),
-        outcome.to_json(),
-        {
+    verdict = outcome.to_json()
+    decision_id = uuid.uuid4()  # known before the insert, so its event can carry it
+    hold = None
+    if outcome.reserve is not None and ref is not None:
+        hold = (outcome.reserve.currency, outcome.reserve.minor, req.ttl_seconds)
+    log = CheckLog(
+        tenant_id=uow.tenant_id,
+        decision_id=decision_id,
+        customer_id=req.customer_id,
+        snapshot=inp.to_json(),
+        outcome=verdict,
+        versions={
             "creditPolicy": inp.policy.version,
             "checkRules": CHECK_RULES_VERSION,
             "rates": [r.id for r in inp.rates],
         },
-        customer_id=req.customer_id,
+        decided_by=uow.actor.subject,
+        request_id=uow.actor.request_id,
         # an approval at order rate is logged, not broadcast: subscribers hear what needs them
-        publish=outcome.outcome != Outcome.APPROVED,
-    )
-    # the log entry, its event and the reservation change go in one statement
-    reservation = None
-    if outcome.reserve is not None and ref is not None:
-        held = _reservation(uow, req, ref, outcome.reserve, decision_id)
-        row = (await uow.conn.execute(ride_along(held, writes))).one()
-        reservation = reservation_view(row)
-    elif req.reserve and ref is not None:
+        event=None
+        if outcome.outcome == Outcome.APPROVED
+        else (TOPIC_DECISION, decision_event(decision_id, "CREDIT_CHECK", req.customer_id,
+                                             req.customer_id, verdict)),
         # the newest check of an order decides: a refused re-check ends the older hold
-        await uow.conn.execute(ride_along(_release_order(ref), writes))
-    else:
-        await uow.conn.execute(ride_along(writes[-1], writes[:-1]))
+        order_ref=ref if req.reserve else None,
+        hold=hold,
+    )  # fmt: skip
+    # the log entry, its event and the reservation change go in one statement
+    row = await write_check(uow.conn, log)
+    reservation = reservation_view(row) if row is not None else None
     return CheckResult(decision_id, inp, outcome, reservation)
 
 
@@ -211,34 +218,6 @@ def _close(*where: Any) -> Any:
             closed_at=sa.func.now(),
         )
     )
-
-
-def _release_order(ref: str) -> Any:
-    """Close the order's live reservation."""
-    return _close(credit_reservations.c.order_ref == ref)
-
-
-def _reservation(
-    uow: UnitOfWork, req: CheckRequest, ref: str, amount: Money, decision_id: UUID
-) -> Any:
-    """Replace any live reservation of the same order and hold the new amount (the replaced
-    one closes first: the insert reads the closing CTE's result)."""
-    t = credit_reservations
-    released = _release_order(ref).returning(t.c.id).cte("released")
-    return (
-        t.insert()
-        .from_select(
-            ["tenant_id", "customer_id", "order_ref", "currency", "amount_minor", "expires_at",
-             "decision_id", "created_by"],
-            sa.select(
-                sa.literal(uow.tenant_id), sa.literal(req.customer_id), sa.literal(ref),
-                sa.literal(amount.currency), sa.literal(amount.minor),
-                sa.func.now() + sa.func.make_interval(0, 0, 0, 0, 0, 0, req.ttl_seconds),
-                sa.literal(decision_id), sa.literal(uow.actor.subject),
-            ).where(sa.select(sa.func.count()).select_from(released).scalar_subquery() >= 0),
-        )
-        .returning(t)
-    )  # fmt: skip
 
 
 async def release_reservation(uow: UnitOfWork, reservation_id: UUID) -> ReservationView:

@@ -83,15 +83,26 @@ def decision_writes(
         )
     ]
     if publish:
-        payload = {
-            "decisionId": str(decision_id),
-            "kind": kind,
-            "subjectId": str(subject_id),
-            "customerId": str(customer_id) if customer_id else None,
-            "outcome": outcome.get("outcome") or outcome.get("status"),
-        }
+        payload = decision_event(decision_id, kind, subject_id, customer_id, outcome)
         writes.append(event_insert(uow.tenant_id, TOPIC_DECISION, payload))
     return decision_id, writes
+
+
+def decision_event(
+    decision_id: UUID,
+    kind: str,
+    subject_id: UUID,
+    customer_id: UUID | None,
+    outcome: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The payload of `credit.decision_recorded`: which decision, about what, and its answer."""
+    return {
+        "decisionId": str(decision_id),
+        "kind": kind,
+        "subjectId": str(subject_id),
+        "customerId": str(customer_id) if customer_id else None,
+        "outcome": outcome.get("outcome") or outcome.get("status"),
+    }
 
 
 def ride_along(main: Any, others: list[Any]) -> Any:
