@@ -267,6 +267,20 @@ events = sa.Table(
     sa.PrimaryKeyConstraint("tenant_id", "seq"),
 )
 
+#: Events numbered at commit (migration 0025): a deferred trigger moves each row into
+#: `events` while its transaction commits, so the tenant's event lock is held only then.
+events_pending = sa.Table(
+    "events_pending",
+    metadata,
+    _tenant(),
+    sa.Column("id", sa.BigInteger, sa.Identity(always=True), nullable=False),
+    sa.Column("topic", sa.Text, nullable=False),
+    sa.Column("payload", JSONB, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
+    sa.PrimaryKeyConstraint("tenant_id", "id"),
+    sa.CheckConstraint("length(topic) BETWEEN 1 AND 100", name="topic_length"),
+)
+
 jobs = sa.Table(
     "jobs",
     metadata,
@@ -323,6 +337,7 @@ TENANT_TABLES = (
     audit_log,
     warnings,
     events,
+    events_pending,
     jobs,
     data_repairs,
 )

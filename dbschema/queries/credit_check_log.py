@@ -24,8 +24,10 @@ _DECISION = """INSERT INTO credit_decisions (tenant_id, id, kind, subject_id, cu
     VALUES (:tenant, :decision, 'CREDIT_CHECK', :customer, :customer,
             CAST(:snapshot AS jsonb), CAST(:outcome AS jsonb), CAST(:versions AS jsonb),
             :decided_by, :request_id)"""
-_EVENT = """INSERT INTO events (tenant_id, seq, topic, payload)
-    VALUES (:tenant, 0, :topic, CAST(:payload AS jsonb))"""
+#: Numbered at commit (migration 0025): the tenant's event lock is not held while the API
+#: process answers and sends the COMMIT.
+_EVENT = """INSERT INTO events_pending (tenant_id, topic, payload)
+    VALUES (:tenant, :topic, CAST(:payload AS jsonb))"""
 #: The order's live reservation ends: EXPIRED when its time had passed anyway.
 _RELEASE = """UPDATE credit_reservations
        SET status = CASE WHEN expires_at <= now() THEN 'EXPIRED' ELSE 'RELEASED' END,
