@@ -60,12 +60,48 @@ SELECT id, customer_id, due_date, started_on,
 """
 
 
+#: Per customer, its soonest clocks (the warning lists five) with the customer's counts: the
+#: SQL twin of domain.warning_rules.limitation.summarise. A night finds hundreds of thousands
+#: of lapsing claims on a tenant with years of open invoices; this sends a few per customer.
+SUMMARIES = """
+SELECT id, customer_id, due_date, started_on, started_by, lapses_on, total, lapsed FROM (
+  SELECT c.*, row_number() OVER (PARTITION BY customer_id ORDER BY lapses_on, id) AS n,
+         count(*) OVER (PARTITION BY customer_id) AS total,
+         count(*) FILTER (WHERE lapses_on < :as_of) OVER (PARTITION BY customer_id) AS lapsed
+    FROM ({clocks}) c) r
+ WHERE n <= :listed
+ ORDER BY customer_id, n
+"""
+
+
+async def summaries(
+    conn: AsyncConnection,
+    as_of: date,
+    first_days: int,
+    listed: int,
+    only: Sequence[UUID] | None = None,
+) -> list[sa.Row[Any]]:
+    """Per customer with claims lapsing within `first_days` of `as_of` (or lapsed), its
+    `listed` soonest clocks, each row carrying the customer's `total` and `lapsed` counts."""
+    sql, params = _clocks_sql(as_of, first_days, only)
+    params |= {"as_of": as_of, "listed": listed}
+    return list(await conn.execute(sa.text(SUMMARIES.format(clocks=sql)), params))
+
+
 async def clocks(
     conn: AsyncConnection, as_of: date, first_days: int, only: Sequence[UUID] | None = None
 ) -> list[sa.Row[Any]]:
     """Clocks of open invoices lapsing within `first_days` of `as_of` (or lapsed already).
 
     An invoice due after the horizon cannot lapse within it, so the scan stops there."""
+    sql, params = _clocks_sql(as_of, first_days, only)
+    return list(await conn.execute(sa.text(sql), params))
+
+
+def _clocks_sql(
+    as_of: date, first_days: int, only: Sequence[UUID] | None
+) -> tuple[str, dict[str, Any]]:
+    """The clocks statement and its parameters."""
     last_lapse = as_of + timedelta(days=first_days)
     flt = "" if only is None else " AND customer_id = ANY(:customers)"
     sql = CLOCKS.format(
@@ -81,4 +117,4 @@ async def clocks(
     }
     if only is not None:
         params["customers"] = list(only)
-    return list(await conn.execute(sa.text(sql), params))
+    return sql, params

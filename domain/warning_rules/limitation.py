@@ -75,39 +75,65 @@ def level_of(c: Clock, as_of: date, th: Mapping[str, int]) -> Level | None:
     return Level.SEVERE if left <= th["lastDays"] else Level.MEDIUM
 
 
+@dataclass(frozen=True)
+class Summary:
+    """What a customer's warning is made of: its soonest clocks (at most MAX_LISTED, soonest
+    first, then by invoice id), how many of its claims lapse within the warning's reach, and
+    how many have lapsed already. The SQL gives the same set-wise (one row per listed clock)."""
+
+    customer_id: str
+    soonest: tuple[Clock, ...]
+    total: int
+    lapsed: int
+
+
+def summarise(clocks: Iterable[Clock], as_of: date, th: Mapping[str, int]) -> list[Summary]:
+    """Per customer, the clocks close enough to lapsing to warn of, summarised."""
+    groups: dict[str, list[Clock]] = {}
+    for c in clocks:
+        if level_of(c, as_of, th) is not None:
+            groups.setdefault(c.customer_id, []).append(c)
+    out = []
+    for customer_id, items in sorted(groups.items()):
+        items.sort(key=lambda c: (c.lapses_on, c.invoice_id))
+        lapsed = sum(1 for c in items if c.lapses_on < as_of)
+        out.append(Summary(customer_id, tuple(items[:MAX_LISTED]), len(items), lapsed))
+    return out
+
+
 def warnings(clocks: Iterable[Clock], as_of: date, th: Mapping[str, int]) -> list[Finding]:
-    """One finding per customer, at the level of its most urgent invoice.
+    """One finding per customer, at the level of its most urgent invoice (see warnings_of)."""
+    return warnings_of(summarise(clocks, as_of, th), as_of, th)
+
+
+def warnings_of(summaries: Iterable[Summary], as_of: date, th: Mapping[str, int]) -> list[Finding]:
+    """One finding per summarised customer, at the level of its soonest lapse.
 
     A written demand restarts every claim of the customer, so the customer is the unit a
     collector acts on. The window is LAPSED when a claim has lapsed already, else the month
     of the soonest lapse: dismissed, the warning returns only for claims of a later month.
     """
-    groups: dict[str, list[tuple[Clock, Level]]] = {}
-    for c in clocks:
-        level = level_of(c, as_of, th)
-        if level is not None:
-            groups.setdefault(c.customer_id, []).append((c, level))
     out = []
-    for customer_id, items in sorted(groups.items()):
-        items.sort(key=lambda item: (item[0].lapses_on, item[0].invoice_id))
-        level = max((lv for _, lv in items), key=lambda lv: lv.rank)
-        soonest = items[0][0].lapses_on
-        lapsed = sum(1 for c, _ in items if c.lapses_on < as_of)
-        window = "LAPSED" if lapsed else f"{soonest.year:04d}-{soonest.month:02d}"
+    for summary in sorted(summaries, key=lambda s: s.customer_id):
+        first = summary.soonest[0]
+        level = level_of(first, as_of, th)  # the soonest lapse is the most urgent
+        assert level is not None, "a summary holds only clocks close enough to warn of"
+        soonest = first.lapses_on
+        window = "LAPSED" if summary.lapsed else f"{soonest.year:04d}-{soonest.month:02d}"
         listed = [
             {
                 "invoiceId": c.invoice_id,
                 "lapsesOn": c.lapses_on.isoformat(),
                 "startedBy": c.started_by,
             }
-            for c, _ in items[:MAX_LISTED]
+            for c in summary.soonest
         ]
         facts = {
             "invoices": listed,
-            "lapsed": lapsed,
-            "lapsing": len(items) - lapsed,
+            "lapsed": summary.lapsed,
+            "lapsing": summary.total - summary.lapsed,
             "soonestLapse": soonest.isoformat(),
             "daysLeft": (soonest - as_of).days,
         }
-        out.append(Finding(customer_id, RULE, level, window, facts))
+        out.append(Finding(summary.customer_id, RULE, level, window, facts))
     return out

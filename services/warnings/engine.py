@@ -96,14 +96,18 @@ async def _limitation(
     uow: UnitOfWork, as_of: date, settings: WarningSettings, only: Sequence[UUID] | None
 ) -> list[Finding]:
     th = settings.thresholds[t.LIMITATION]
-    rows = await clock_queries.clocks(uow.conn, as_of, th["firstDays"], only)
-    clocks = [
-        limitation.Clock(
+    rows = await clock_queries.summaries(
+        uow.conn, as_of, th["firstDays"], limitation.MAX_LISTED, only
+    )
+    found: dict[str, limitation.Summary] = {}
+    for r in rows:  # soonest first per customer; each row carries the customer's counts
+        c = limitation.Clock(
             str(r.id), str(r.customer_id), r.due_date, r.started_on, r.started_by, r.lapses_on
         )
-        for r in rows
-    ]
-    return limitation.warnings(clocks, as_of, th)
+        before = found.get(c.customer_id)
+        soonest = (*before.soonest, c) if before else (c,)
+        found[c.customer_id] = limitation.Summary(c.customer_id, soonest, r.total, r.lapsed)
+    return limitation.warnings_of(found.values(), as_of, th)
 
 
 async def _contagion(uow: UnitOfWork, as_of: date, settings: WarningSettings) -> list[Finding]:

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from uuid import UUID
 
 from dbschema.queries import limitation as sql_clock
-from domain.warning_rules.limitation import Restart, clock
+from domain.warning_rules.limitation import MAX_LISTED, Restart, clock, summarise
 from services.uow import Actor, UnitOfWork
 from services.warnings import triggers
 from tests.services.warning_rules_helpers import AS_OF, customer, invoice, run
@@ -118,6 +118,36 @@ async def test_sql_clocks_match_the_pure_clock(runtime, tenants, database):
             c = clock(iid, str(cid), due, restarts)
             want[iid] = (c.started_on, c.started_by, c.lapses_on)
         assert got == want
+
+
+async def test_sql_summaries_match_the_pure_summaries(runtime, tenants, database):
+    """Per customer, the five soonest clocks and the counts, as the SQL sends them for the
+    night's run, equal the pure summary of every clock, at dates where some claims have
+    lapsed, some are lapsing and some are out of reach."""
+    tenant = tenants["acme"]
+    for seed in range(2):
+        for table in ("allocations", "payments", "invoices", "statements", "promises"):
+            database.query(f"DELETE FROM {table}")
+        database.query("DELETE FROM activities")
+        database.query("DELETE FROM customers")
+        expected = _seed(database, tenant, random.Random(10 + seed))
+        pure = [
+            clock(iid, str(cid), due, restarts) for iid, (cid, due, restarts) in expected.items()
+        ]
+        for as_of, first_days in ((date(2024, 6, 1), 400), (date(2026, 1, 1), 90), (FAR, 3650)):
+            th = {"firstDays": first_days, "lastDays": 30}
+            want = {
+                s.customer_id: ([c.invoice_id for c in s.soonest], s.total, s.lapsed)
+                for s in summarise(pure, as_of, th)
+            }
+            async with UnitOfWork(runtime.engine, tenant, Actor("t")) as uow:
+                rows = await sql_clock.summaries(uow.conn, as_of, first_days, MAX_LISTED)
+            got: dict[str, tuple[list[str], int, int]] = {}
+            for r in rows:
+                listed, _, _ = got.get(str(r.customer_id), ([], 0, 0))
+                got[str(r.customer_id)] = ([*listed, str(r.id)], r.total, r.lapsed)
+            assert got == want, (as_of, first_days)
+            assert any(total > MAX_LISTED for _, total, _ in want.values()) or as_of != FAR
 
 
 async def test_a_reversed_payment_runs_the_customers_rules_at_once(runtime, tenants, database):
