@@ -8,7 +8,6 @@ false alarm stays quiet for the window); the rest are inserted.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -16,6 +15,8 @@ from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
+
+from dbschema.queries.json_rows import json_array
 
 RANK = "array_position(ARRAY['LIGHT','MEDIUM','SEVERE'], {})"
 ACTIVE = "('OPEN','ACKNOWLEDGED','INVESTIGATING')"
@@ -68,7 +69,7 @@ async def raise_findings(
     """Raise (or raise in level) a run's findings in one statement: the rows changed."""
     if not rows:
         return []
-    result = await conn.execute(sa.text(RAISE), {"tenant": tenant_id, "rows": json.dumps(rows)})
+    result = await conn.execute(sa.text(RAISE), {"tenant": tenant_id, "rows": json_array(rows)})
     return list(result)
 
 
@@ -92,7 +93,7 @@ async def add_responses(
     if not rows:
         return []
     return list(
-        await conn.execute(sa.text(RESPOND), {"tenant": tenant_id, "rows": json.dumps(rows)})
+        await conn.execute(sa.text(RESPOND), {"tenant": tenant_id, "rows": json_array(rows)})
     )
 
 
@@ -135,7 +136,7 @@ async def audit_many(
             "e.action, :actor, e.changes FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS e("
             "entity_type text, entity_id uuid, customer_id uuid, action text, changes jsonb)"
         ),
-        {"tenant": tenant_id, "rows": json.dumps(entries), "actor": actor},
+        {"tenant": tenant_id, "rows": json_array(entries), "actor": actor},
     )
 
 
@@ -176,7 +177,7 @@ async def escalate(conn: AsyncConnection, rows: Sequence[dict[str, Any]]) -> Non
             "FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS e(id uuid, role text, "
             "due timestamptz) WHERE w.id = e.id"
         ),
-        {"rows": json.dumps(rows)},
+        {"rows": json_array(rows)},
     )
 
 
