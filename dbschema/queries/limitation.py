@@ -16,6 +16,8 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from dbschema.engine import fetch_native, native_sql
+
 #: Activities of the evidence chain that are written demands the customer was sent.
 DEMANDS = ("DUNNING_LETTER", "LETTER", "LEGAL")
 
@@ -80,12 +82,14 @@ async def summaries(
     first_days: int,
     listed: int,
     only: Sequence[UUID] | None = None,
-) -> list[sa.Row[Any]]:
+) -> list[Any]:
     """Per customer with claims lapsing within `first_days` of `as_of` (or lapsed), its
     `listed` soonest clocks, each row carrying the customer's `total` and `lapsed` counts."""
     sql, params = _clocks_sql(as_of, first_days, only)
     params |= {"as_of": as_of, "listed": listed}
-    return list(await conn.execute(sa.text(SUMMARIES.format(clocks=sql)), params))
+    statement, names = native_sql(SUMMARIES.format(clocks=sql))
+    # up to five rows a customer of a 50,000-customer tenant: driver records, read by position
+    return await fetch_native(conn, statement, *(params[n] for n in names))
 
 
 async def clocks(

@@ -16,6 +16,7 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from dbschema.engine import fetch_native
 from dbschema.queries.json_rows import json_array
 
 RANK = "array_position(ARRAY['LIGHT','MEDIUM','SEVERE'], {})"
@@ -184,10 +185,8 @@ async def escalate(conn: AsyncConnection, rows: Sequence[dict[str, Any]]) -> Non
 async def active_levels(conn: AsyncConnection) -> dict[tuple[str, str, str], str]:
     """(customer, kind, key) -> level of every active warning: findings at or below it need
     not reach the raise statement (which remains the authority)."""
-    rows = await conn.execute(
-        sa.text(
-            "SELECT customer_id::text AS c, kind, rule_key, level FROM warnings "
-            f"WHERE status IN {ACTIVE}"
-        )
-    )
-    return {(r.c, r.kind, r.rule_key): r.level for r in rows}
+    rows = await fetch_native(
+        conn,
+        f"SELECT customer_id::text, kind, rule_key, level FROM warnings WHERE status IN {ACTIVE}",
+    )  # a night's hundreds of thousands of rows: driver records, not SQLAlchemy rows
+    return {(c, kind, key): level for c, kind, key, level in rows}

@@ -99,14 +99,17 @@ async def _limitation(
     rows = await clock_queries.summaries(
         uow.conn, as_of, th["firstDays"], limitation.MAX_LISTED, only
     )
-    found: dict[str, limitation.Summary] = {}
-    for r in rows:  # soonest first per customer; each row carries the customer's counts
-        c = limitation.Clock(
-            str(r.id), str(r.customer_id), r.due_date, r.started_on, r.started_by, r.lapses_on
-        )
-        before = found.get(c.customer_id)
-        soonest = (*before.soonest, c) if before else (c,)
-        found[c.customer_id] = limitation.Summary(c.customer_id, soonest, r.total, r.lapsed)
+    listed: dict[str, list[limitation.Clock]] = {}
+    counts: dict[str, tuple[int, int]] = {}
+    # soonest first per customer; each row carries its customer's counts
+    for invoice, customer, due, started_on, started_by, lapses_on, total, lapsed in rows:
+        key = str(customer)
+        clock = limitation.Clock(str(invoice), key, due, started_on, started_by, lapses_on)
+        listed.setdefault(key, []).append(clock)
+        counts[key] = (total, lapsed)
+    found = {
+        key: limitation.Summary(key, tuple(clocks), *counts[key]) for key, clocks in listed.items()
+    }
     return limitation.warnings_of(found.values(), as_of, th)
 
 

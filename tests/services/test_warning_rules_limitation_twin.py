@@ -144,8 +144,9 @@ async def test_sql_summaries_match_the_pure_summaries(runtime, tenants, database
                 rows = await sql_clock.summaries(uow.conn, as_of, first_days, MAX_LISTED)
             got: dict[str, tuple[list[str], int, int]] = {}
             for r in rows:
-                listed, _, _ = got.get(str(r.customer_id), ([], 0, 0))
-                got[str(r.customer_id)] = ([*listed, str(r.id)], r.total, r.lapsed)
+                customer_id = str(r["customer_id"])
+                listed, _, _ = got.get(customer_id, ([], 0, 0))
+                got[customer_id] = ([*listed, str(r["id"])], r["total"], r["lapsed"])
             assert got == want, (as_of, first_days)
             assert any(total > MAX_LISTED for _, total, _ in want.values()) or as_of != FAR
 
