@@ -28,9 +28,7 @@ def cpu_per_request(url: str, load: Callable[[int], dict[str, Any]], seconds: in
     return round(used / max(figures["requests"], 1) * 1000, 3)
 
 
-def profile(
-    url: str, load: Callable[[int], dict[str, Any]], to: Path = PROFILE_TEXT
-) -> Path:
+def profile(url: str, load: Callable[[int], dict[str, Any]], to: Path = PROFILE_TEXT) -> Path:
     """py-spy samples the server while `load` runs; the summary's path."""
     spy = Path(sys.executable).with_name("py-spy")
     PROFILE_RAW.parent.mkdir(exist_ok=True)

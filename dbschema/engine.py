@@ -102,13 +102,13 @@ async def begin_read(conn: AsyncConnection, tenant_id: UUID) -> Any:
     The connection must be in AUTOCOMMIT mode (SQLAlchemy then sends no BEGIN of its own);
     BEGIN and the transaction-local tenant go as one simple-protocol message (the tenant is a
     UUID, so it is safe to inline). Returns the driver connection, for end_read. Units of work
-    begin the same way (their COMMIT goes through SQLAlchemy, so its errors keep their types).
+    begin the same way (their COMMIT goes on the driver too: commit_work).
     """
     setting = f"SELECT set_config('app.tenant_id', '{UUID(str(tenant_id))}', true)"
     raw = driver_of(conn)
     for listener in _statement_listeners:
         listener(setting)
-    await raw.execute(f"BEGIN; {setting}")  # type: ignore[union-attr]
+    await raw.execute(f"BEGIN; {setting}")
     return raw
 
 
