@@ -11,9 +11,7 @@ from uuid import UUID
 
 import sqlalchemy as sa
 
-from dbschema.risk_transfer_tables import (
-    insurance_policies,
-)
+from dbschema.risk_insurance_tables import insurance_policies
 from domain.audit import AuditAction
 from domain.errors import DomainError, NotFound, ValidationFailed
 from domain.money import Money

@@ -18,11 +18,10 @@ import sqlalchemy as sa
 
 from dbschema.ledger_tables import allocations, invoices
 from dbschema.queries import risk_insurance as q
-from dbschema.risk_transfer_tables import (
+from dbschema.risk_claim_tables import claim_lines, insurance_claims
+from dbschema.risk_insurance_tables import (
     buyer_covers,
-    claim_lines,
     cover_decisions,
-    insurance_claims,
     insurance_policies,
     insurer_actions,
     insurer_notification_lines,

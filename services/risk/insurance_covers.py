@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from dbschema.queries import customers as customer_queries
 from dbschema.queries.events import record_event
-from dbschema.risk_transfer_tables import (
+from dbschema.risk_insurance_tables import (
     buyer_covers,
     cover_decisions,
     insurance_policies,
