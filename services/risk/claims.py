@@ -26,7 +26,8 @@ from domain.dates import check_date
 from domain.errors import DomainError, NotFound, ValidationFailed
 from domain.money import Money
 from domain.risk import claims as rules
-from domain.risk.insurance import Reason, covered_amounts
+from domain.risk.insurance_clock import Reason
+from domain.risk.insurance_covers import covered_amounts
 from domain.risk.transfer import TEXT_MAX, check_text
 from services import audit
 from services.idempotency import Operation, run_once
