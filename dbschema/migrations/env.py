@@ -13,8 +13,11 @@ import dbschema.credit_limit_tables
 import dbschema.delivery_tables
 import dbschema.integration_tables
 import dbschema.ledger_tables
+import dbschema.risk_claim_tables
+import dbschema.risk_document_tables
+import dbschema.risk_factoring_tables
+import dbschema.risk_insurance_tables
 import dbschema.risk_security_tables
-import dbschema.risk_transfer_tables
 import dbschema.tenant_tables
 import dbschema.warning_rule_tables  # noqa: F401  each registers its tables on metadata
 from dbschema.tables import metadata

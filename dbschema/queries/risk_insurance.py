@@ -3,7 +3,7 @@
 One statement body (CLOCK) finds every invoice insured at delivery for the customers asked
 (or all), its open amount at the as-of date, its deadlines and whether it still is insured;
 the daily sweep, the covered amounts and the twin test all read it. Its pure twin is
-domain.risk.insurance (`status`, `sweep_notices`, `covered_amounts`).
+domain.risk.insurance_clock (`status`, `sweep_notices`) and insurance_covers (`covered_amounts`).
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from domain.errors import DomainError
-from domain.risk.insurance import DeductibleKind, PolicyTerms
+from domain.risk.insurance_policy import DeductibleKind, PolicyTerms
 from domain.risk.transfer import share_down, share_half_up
 
 

@@ -17,7 +17,7 @@ from schema.money import DecimalString
 from schema.mutation import INPUT, decode, respond
 from schema.permissions import allow, roles_note
 from schema.risk.errors import RISK
-from schema.risk.insurance_types import InsuranceClaim
+from schema.risk.insurance_claim_types import InsuranceClaim
 from services.risk import claims, insurance_reads
 from services.uow import UnitOfWork
 

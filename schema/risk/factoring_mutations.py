@@ -19,7 +19,8 @@ from schema.money import DecimalString, MoneyInput
 from schema.mutation import INPUT, decode, respond
 from schema.permissions import allow, roles_note
 from schema.risk.errors import RISK
-from schema.risk.factoring_types import FactoredInvoice, FactoringAgreement, FactoringBatch
+from schema.risk.factoring_agreement_types import FactoringAgreement
+from schema.risk.factoring_assignment_types import FactoredInvoice, FactoringBatch
 from services.inputs import MoneyIn
 from services.risk import factoring, factoring_ledger, factoring_reads
 from services.risk.factoring import AgreementIn, Remittance

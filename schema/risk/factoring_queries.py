@@ -26,9 +26,12 @@ from schema.relay import (
     to_global_id,
     window,
 )
-from schema.risk.factoring_types import (
+from schema.risk.factoring_agreement_types import (
     AgreementConnection,
     AgreementEdge,
+    FactoringAgreement,
+)
+from schema.risk.factoring_assignment_types import (
     AssignmentRefusal,
     EntryConnection,
     EntryEdge,
@@ -36,10 +39,9 @@ from schema.risk.factoring_types import (
     FactoredEdge,
     FactoredInvoice,
     FactoredStatus,
-    FactoringAgreement,
     FactoringEntry,
-    FactoringReconciliation,
 )
+from schema.risk.factoring_reconciliation_types import FactoringReconciliation
 from schema.risk.transfer import as_of_date, raw_id
 from services.paging import Seek
 from services.risk import factoring, factoring_reads, factoring_reconcile

@@ -18,8 +18,8 @@ from schema.money import DecimalString, MoneyInput
 from schema.mutation import INPUT, decode, respond
 from schema.permissions import allow, roles_note
 from schema.risk.errors import RISK
-from schema.risk.insurance_types import (
-    BuyerCover,
+from schema.risk.insurance_cover_types import BuyerCover
+from schema.risk.insurance_policy_types import (
     DeductibleKind,
     InsurancePolicy,
     InsurerAction,

@@ -13,19 +13,19 @@ from schema.context import Context
 from schema.paging import After, Before, First, Last
 from schema.permissions import allow, roles_note
 from schema.relay import connection, edges_of, row_cursor, seek_of, window
-from schema.risk.insurance_types import (
-    BuyerCover,
+from schema.risk.insurance_claim_types import (
     ClaimConnection,
     ClaimEdge,
     ClaimStatus,
+    InsuranceClaim,
+)
+from schema.risk.insurance_cover_types import (
+    BuyerCover,
     CoverConnection,
     CoverEdge,
-    InsuranceClaim,
-    InsurancePolicy,
     InvoiceInsurance,
-    PolicyConnection,
-    PolicyEdge,
 )
+from schema.risk.insurance_policy_types import InsurancePolicy, PolicyConnection, PolicyEdge
 from schema.risk.transfer import as_of_date, raw_id
 from services.risk import insurance_clock, insurance_reads
 

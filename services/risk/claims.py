@@ -19,19 +19,15 @@ from dbschema.collections_tables import activities, statements
 from dbschema.ledger_tables import invoices
 from dbschema.queries import risk_insurance as q
 from dbschema.queries.events import record_event
-from dbschema.risk_transfer_tables import (
-    claim_lines,
-    claim_movements,
-    insurance_claims,
-    insurer_notification_lines,
-    insurer_notifications,
-)
+from dbschema.risk_claim_tables import claim_lines, claim_movements, insurance_claims
+from dbschema.risk_insurance_tables import insurer_notification_lines, insurer_notifications
 from domain.audit import AuditAction
 from domain.dates import check_date
 from domain.errors import DomainError, NotFound, ValidationFailed
 from domain.money import Money
 from domain.risk import claims as rules
-from domain.risk.insurance import Reason, covered_amounts
+from domain.risk.insurance_clock import Reason
+from domain.risk.insurance_covers import covered_amounts
 from domain.risk.transfer import TEXT_MAX, check_text
 from services import audit
 from services.idempotency import Operation, run_once

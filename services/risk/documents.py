@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from dbschema.risk_transfer_tables import risk_document_pdfs, risk_documents
+from dbschema.risk_document_tables import risk_document_pdfs, risk_documents
 from dbschema.tables import customers, tenants
 from domain.errors import DomainError, NotFound
 from services.jobs.catalogue import RENDER_RISK_DOCUMENT, RiskDocumentPdf

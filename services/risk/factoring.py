@@ -21,7 +21,7 @@ from sqlalchemy.dialects.postgresql import insert
 from dbschema.queries import customers as customer_queries
 from dbschema.queries import risk_factoring as q
 from dbschema.queries.events import record_event
-from dbschema.risk_transfer_tables import (
+from dbschema.risk_factoring_tables import (
     factored_invoices,
     factoring_agreements,
     factoring_batches,

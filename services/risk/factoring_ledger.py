@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from dbschema.ledger_tables import invoices
 from dbschema.queries import risk_factoring as q
 from dbschema.queries.events import record_event
-from dbschema.risk_transfer_tables import (
+from dbschema.risk_factoring_tables import (
     factored_invoices,
     factoring_agreements,
     factoring_entries,

@@ -12,7 +12,7 @@ from uuid import UUID
 import sqlalchemy as sa
 
 from dbschema.ledger_tables import invoices
-from dbschema.risk_transfer_tables import factored_invoices, factoring_agreements
+from dbschema.risk_factoring_tables import factored_invoices, factoring_agreements
 from services.uow import UnitOfWork
 
 

@@ -12,14 +12,14 @@ import sqlalchemy as sa
 
 from dbschema.ledger_tables import invoices
 from dbschema.queries import keyset
-from dbschema.risk_transfer_tables import (
+from dbschema.risk_document_tables import risk_documents
+from dbschema.risk_factoring_tables import (
     factor_statements,
     factored_invoices,
     factoring_agreements,
     factoring_batches,
     factoring_debtor_limits,
     factoring_entries,
-    risk_documents,
 )
 from domain.risk import factoring as rules
 from services.paging import Seek

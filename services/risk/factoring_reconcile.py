@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from dbschema.ledger_tables import invoices
 from dbschema.queries import risk_factoring as q
-from dbschema.risk_transfer_tables import (
+from dbschema.risk_factoring_tables import (
     factor_statement_lines,
     factor_statements,
     factoring_agreements,

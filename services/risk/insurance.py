@@ -11,17 +11,11 @@ from uuid import UUID
 
 import sqlalchemy as sa
 
-from dbschema.risk_transfer_tables import (
-    insurance_policies,
-)
+from dbschema.risk_insurance_tables import insurance_policies
 from domain.audit import AuditAction
 from domain.errors import DomainError, NotFound, ValidationFailed
 from domain.money import Money
-from domain.risk.insurance import (
-    PolicyInput,
-    PolicyTerms,
-    check_policy,
-)
+from domain.risk.insurance_policy import PolicyInput, PolicyTerms, check_policy
 from domain.risk.transfer import attempt
 from services import audit
 from services.inputs import MoneyIn
@@ -90,7 +84,7 @@ class ActionRecord:
 
 def terms_of(row: Any) -> PolicyTerms:
     """Policy terms from a stored row."""
-    from domain.risk.insurance import DeductibleKind
+    from domain.risk.insurance_policy import DeductibleKind
 
     return PolicyTerms(
         insurer=row.insurer,

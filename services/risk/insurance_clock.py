@@ -18,18 +18,19 @@ import sqlalchemy as sa
 
 from dbschema.ledger_tables import allocations, invoices
 from dbschema.queries import risk_insurance as q
-from dbschema.risk_transfer_tables import (
+from dbschema.risk_claim_tables import claim_lines, insurance_claims
+from dbschema.risk_insurance_tables import (
     buyer_covers,
-    claim_lines,
     cover_decisions,
-    insurance_claims,
     insurance_policies,
     insurer_actions,
     insurer_notification_lines,
     insurer_notifications,
 )
-from domain.risk import insurance as rules
-from domain.risk.insurance import Clock, CoverDecision, CoverStatus, InvoiceFacts, Reason
+from domain.risk import insurance_clock as rules
+from domain.risk.insurance_clock import Clock, InvoiceFacts, Reason
+from domain.risk.insurance_covers import CoverDecision, CoverStatus, limit_on
+from domain.risk.insurance_policy import insured_part
 from services.read_session import ReadSession
 from services.risk.insurance import terms_of
 from services.uow import UnitOfWork
@@ -230,7 +231,7 @@ async def _insurance(
 
     def limit(r: Any, policy: Any) -> int | None:
         cover = covers.get((policy.id, r.customer_id)) if policy is not None else None
-        return rules.limit_on(decisions[cover], r.issue_date) if cover else None
+        return limit_on(decisions[cover], r.issue_date) if cover else None
 
     out: list[InvoiceInsurance | None] = []
     for invoice_id in invoice_ids:
@@ -301,7 +302,7 @@ async def insured_open_amounts(
 ) -> dict[UUID, dict[str, int]]:
     """Per customer and currency, the open amount (minor units) still insured on `as_of`
     within the cover: each insured invoice takes what its limit at delivery leaves after the
-    earlier deliveries (domain.risk.insurance.covered_amounts). For the waterfall."""
+    earlier deliveries (domain.risk.insurance_covers.covered_amounts). For the waterfall."""
     rows = await session.run(lambda conn: q.covered(conn, as_of, customer_ids))
     out: dict[UUID, dict[str, int]] = defaultdict(dict)
     for r in rows:
@@ -314,13 +315,13 @@ async def insured_parts(
     session: ReadSession, customer_ids: list[UUID], as_of: date
 ) -> dict[UUID, dict[str, int]]:
     """Per customer and currency, what the insurer would pay on the covered open amount today:
-    its indemnity percentage after the deductible (domain.risk.insurance.insured_part)."""
+    its indemnity percentage after the deductible (domain.risk.insurance_policy.insured_part)."""
     rows = await session.run(lambda conn: q.covered(conn, as_of, customer_ids))
     policies = await session.run(lambda conn: conn.execute(sa.select(insurance_policies)))
     terms = {r.id: terms_of(r) for r in policies}
     out: dict[UUID, dict[str, int]] = defaultdict(dict)
     for r in rows:
         policy = terms[r.policy_id]
-        part = rules.insured_part(int(r.covered_minor), policy)
+        part = insured_part(int(r.covered_minor), policy)
         out[r.customer_id][policy.currency] = out[r.customer_id].get(policy.currency, 0) + part
     return dict(out)

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from dbschema.queries import customers as customer_queries
 from dbschema.queries.events import record_event
-from dbschema.risk_transfer_tables import (
+from dbschema.risk_insurance_tables import (
     buyer_covers,
     cover_decisions,
     insurance_policies,
@@ -23,7 +23,7 @@ from domain.audit import AuditAction
 from domain.dates import check_date
 from domain.errors import DomainError, NotFound, ValidationFailed
 from domain.money import Money
-from domain.risk.insurance import CoverStatus, blocks_credit, check_decision, is_cut
+from domain.risk.insurance_covers import CoverStatus, blocks_credit, check_decision, is_cut
 from domain.risk.transfer import TEXT_MAX, attempt, check_text
 from services import audit
 from services.credit import holds

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
 from dbschema.queries import risk_insurance as q
-from dbschema.risk_transfer_tables import insurance_declarations, insurance_policies
+from dbschema.risk_insurance_tables import insurance_declarations, insurance_policies
 from domain.dates import check_date
 from domain.risk.transfer import share_half_up
 from services.read_session import ReadSession

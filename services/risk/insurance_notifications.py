@@ -12,10 +12,10 @@ import sqlalchemy as sa
 
 from dbschema.ledger_tables import invoices
 from dbschema.queries import customers as customer_queries
-from dbschema.risk_transfer_tables import insurer_notification_lines, insurer_notifications
+from dbschema.risk_insurance_tables import insurer_notification_lines, insurer_notifications
 from domain.dates import check_date
 from domain.errors import DomainError, NotFound, ValidationFailed
-from domain.risk.insurance import Reason
+from domain.risk.insurance_clock import Reason
 from services.risk import documents
 from services.risk.insurance import locked_policy
 from services.risk.insurance_clock import InvoiceInsurance, insurance_in

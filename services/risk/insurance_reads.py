@@ -12,12 +12,10 @@ from uuid import UUID
 import sqlalchemy as sa
 
 from dbschema.ledger_tables import invoices
-from dbschema.risk_transfer_tables import (
+from dbschema.risk_claim_tables import claim_lines, claim_movements, insurance_claims
+from dbschema.risk_insurance_tables import (
     buyer_covers,
-    claim_lines,
-    claim_movements,
     cover_decisions,
-    insurance_claims,
     insurance_policies,
     insurer_actions,
     insurer_notifications,

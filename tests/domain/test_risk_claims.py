@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from domain.errors import DomainError
 from domain.risk import claims
 from domain.risk.claims import ClaimStatus
-from domain.risk.insurance import DeductibleKind, PolicyInput, check_policy
+from domain.risk.insurance_policy import DeductibleKind, PolicyInput, check_policy
 
 TERMS = check_policy(
     PolicyInput(

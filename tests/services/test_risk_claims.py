@@ -7,13 +7,9 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from dbschema.risk_transfer_tables import (
-    claim_lines,
-    claim_movements,
-    insurance_claims,
-    risk_document_pdfs,
-)
-from dbschema.risk_transfer_tables import insurance_declarations as declarations
+from dbschema.risk_claim_tables import claim_lines, claim_movements, insurance_claims
+from dbschema.risk_document_tables import risk_document_pdfs
+from dbschema.risk_insurance_tables import insurance_declarations as declarations
 from dbschema.tables import events, jobs
 from domain.errors import DomainError, ValidationFailed
 from services.inputs import MoneyIn

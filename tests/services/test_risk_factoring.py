@@ -8,12 +8,8 @@ from uuid import uuid4
 import pytest
 import sqlalchemy as sa
 
-from dbschema.risk_transfer_tables import (
-    factored_invoices,
-    factoring_batches,
-    factoring_entries,
-    risk_documents,
-)
+from dbschema.risk_document_tables import risk_documents
+from dbschema.risk_factoring_tables import factored_invoices, factoring_batches, factoring_entries
 from domain.errors import DomainError, ValidationFailed
 from domain.risk.factoring import AgreementInput
 from services.inputs import MoneyIn

@@ -12,7 +12,7 @@ from uuid import UUID
 import sqlalchemy as sa
 
 from dbschema.ledger_tables import allocations, invoices
-from dbschema.risk_transfer_tables import factored_invoices, factoring_entries
+from dbschema.risk_factoring_tables import factored_invoices, factoring_entries
 from domain.errors import DomainError, ValidationFailed
 from domain.risk import factoring as rules
 from domain.risk.factoring import Entry, EntryKind

@@ -11,18 +11,18 @@ import sqlalchemy as sa
 
 from dbschema.ledger_tables import allocations, invoices, payments
 from dbschema.queries import risk_insurance as q
-from dbschema.risk_transfer_tables import (
+from dbschema.risk_claim_tables import claim_lines, insurance_claims
+from dbschema.risk_insurance_tables import (
     buyer_covers,
-    claim_lines,
     cover_decisions,
-    insurance_claims,
     insurance_policies,
     insurer_notification_lines,
     insurer_notifications,
 )
 from dbschema.tables import customers, events, warnings
-from domain.risk import insurance as rules
-from domain.risk.insurance import CoverDecision, CoverStatus, InvoiceFacts, Reason
+from domain.risk import insurance_clock as rules
+from domain.risk.insurance_clock import InvoiceFacts, Reason
+from domain.risk.insurance_covers import CoverDecision, CoverStatus, covered_amounts, limit_on
 from services.inputs import MoneyIn
 from services.read_session import ReadSession
 from services.risk import insurance_clock, insurance_covers
@@ -341,7 +341,7 @@ async def _twin(uow, as_of: date) -> tuple[dict, dict, dict]:
             continue
         terms = terms_of(pol)
         cov = covers.get((pol.id, r.customer_id))
-        limit = rules.limit_on(decisions[cov], r.issue_date) if cov else None
+        limit = limit_on(decisions[cov], r.issue_date) if cov else None
         done = [(d, a) for d, a in moves[r.id] if d <= as_of]
         open_at = r.amount_minor - sum(a for _, a in done)
         facts = InvoiceFacts(
@@ -378,7 +378,7 @@ async def _twin(uow, as_of: date) -> tuple[dict, dict, dict]:
             )
     amounts: dict = defaultdict(int)
     for (cust, _pol), items in covered.items():
-        amounts[UUID(cust)] += sum(rules.covered_amounts(items).values())
+        amounts[UUID(cust)] += sum(covered_amounts(items).values())
     return notices, reasons, {k: v for k, v in amounts.items() if v}
 
 
