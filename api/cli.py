@@ -129,6 +129,7 @@ def _demo(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from api.http_protocol import CoalescingHttpToolsProtocol
     from infra.logs import configure
 
     settings = load()
@@ -141,6 +142,8 @@ def _serve(args: argparse.Namespace) -> int:
         port=args.port,
         workers=args.workers,
         log_config=None,
+        # one socket write per response step, not two (api/http_protocol.py)
+        http=CoalescingHttpToolsProtocol if settings.coalesce_writes else "httptools",
         ws="websockets-sansio",
         # Subscription frames are small JSON: compressing each one for 500 subscribers costs
         # more CPU (and latency) than the bytes it saves.

@@ -67,6 +67,8 @@ class Settings:
     #: Registered documents sent by hash answered by one SQL statement when they compile
     #: (schema/engine/compiled.py); off: the standard execution for every document.
     compiled_documents: bool = True
+    #: a response's head and body leave in one socket write (api/http_protocol.py)
+    coalesce_writes: bool = True
     #: Origins allowed to call the API from a browser (CORS): exact origins, or ("*",).
     cors_origins: tuple[str, ...] = ()
     #: A regular expression of further allowed origins (localhost in development).
@@ -149,6 +151,7 @@ def load(overrides: dict[str, object] | None = None) -> Settings:
         cost_analysis=_bool("COST_ANALYSIS", True),
         trusted_documents_only=_bool("TRUSTED_DOCUMENTS_ONLY", False),
         compiled_documents=_bool("COMPILED_DOCUMENTS", True),
+        coalesce_writes=_bool("COALESCE_WRITES", True),
         webhooks_allow_private=allow_private,
         cors_origins=origins,
         cors_origin_regex=None if env == "production" else DEV_ORIGIN_REGEX,
