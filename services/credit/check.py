@@ -198,7 +198,7 @@ async def check_credit(uow: UnitOfWork, req: CheckRequest, today: date) -> Check
         else (TOPIC_DECISION, decision_event(decision_id, "CREDIT_CHECK", req.customer_id,
                                              req.customer_id, verdict)),
         # the newest check of an order decides: a refused re-check ends the older hold
-        order_ref=ref if req.reserve else None,
+        order_ref=ref if req.reserve or hold is not None else None,
         hold=hold,
     )  # fmt: skip
     # the log entry, its event and the reservation change go in one statement
