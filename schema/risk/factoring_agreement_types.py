@@ -1,10 +1,10 @@
 """Factoring agreements as the API shows them: their terms, where debtors pay the factor,
-and the factor's limits on debtors."""
+the factor's limits on debtors, and the factor's statements imported against them."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Any
 from uuid import UUID
 
 import strawberry
@@ -16,16 +16,17 @@ from schema.customers.types import Customer
 from schema.money import DecimalString, Money
 from schema.node import register_node
 from schema.relay import Node, to_global_id
+from schema.risk.factoring_reconciliation_types import StatementDifference
 from schema.risk.transfer import customer_of, edge_types, loader_of, percent
 from services.risk import factoring_reads
 from services.risk.factoring import AgreementRecord
-
-if TYPE_CHECKING:
-    from schema.risk.factoring_reconciliation_types import FactorStatement
+from services.risk.factoring_reads import StatementRecord
+from services.risk.factoring_reconcile import StatementReconciliation
 
 AGREEMENTS = loader_of(factoring_reads.agreements_by_ids)
 LIMITS = loader_of(factoring_reads.limits_for)
 AGREEMENT_STATEMENTS = loader_of(factoring_reads.statements_for)
+STATEMENTS = loader_of(factoring_reads.statements_by_ids)
 
 
 @strawberry.type(description="Where debtors pay the factor.")
@@ -87,13 +88,7 @@ class FactoringAgreement(Node):
         ]
 
     @strawberry.field(description="Factor statements imported (CSV), newest first.")
-    async def statements(
-        self, info: Info[Context, Any]
-    ) -> list[
-        Annotated[FactorStatement, strawberry.lazy("schema.risk.factoring_reconciliation_types")]
-    ]:
-        from schema.risk.factoring_reconciliation_types import FactorStatement  # a cycle: lazy
-
+    async def statements(self, info: Info[Context, Any]) -> list[FactorStatement]:
         found = await info.context.loader("risk_agreement_statements", AGREEMENT_STATEMENTS).load(
             self.raw_id
         )
@@ -143,5 +138,53 @@ register_node(
     "risk_agreements",
     AGREEMENTS,
     FactoringAgreement.of,
+    readers=roles.READ_RISK_TRANSFER,
+)
+
+
+@strawberry.type(description="A factor's statement as imported, compared with our sub-ledger.")
+class FactorStatement(Node):
+    raw: strawberry.Private[StatementRecord]
+    statement_date: date = strawberry.field(description="The date it runs to.")
+    line_count: int = strawberry.field(description="Lines imported.")
+
+    @strawberry.field(description="Every difference with our sub-ledger up to its date.")
+    async def differences(self, info: Info[Context, Any]) -> list[StatementDifference]:
+        from services.risk.factoring_reconcile import statement_reconciliation
+
+        found: StatementReconciliation = await statement_reconciliation(
+            info.context.session, self.raw.id
+        )
+        return [
+            StatementDifference(
+                invoice_number=d.invoice_number,
+                kind=d.kind,
+                ours=Money.from_minor(d.ours_minor, d.currency),
+                theirs=Money.from_minor(d.theirs_minor, d.currency),
+                status=d.status,
+            )
+            for d in found.differences
+        ]
+
+    @strawberry.field(description="The agreement.")
+    async def agreement(self, info: Info[Context, Any]) -> FactoringAgreement | None:
+        return await agreement_of(info, self.raw.agreement_id)
+
+    @classmethod
+    def of(cls, s: StatementRecord) -> FactorStatement:
+        """From a statement record."""
+        return cls(
+            id=to_global_id("FactorStatement", s.id),
+            raw=s,
+            statement_date=s.statement_date,
+            line_count=s.line_count,
+        )
+
+
+register_node(
+    "FactorStatement",
+    "risk_statements",
+    STATEMENTS,
+    FactorStatement.of,
     readers=roles.READ_RISK_TRANSFER,
 )

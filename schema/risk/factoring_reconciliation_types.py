@@ -10,21 +10,11 @@ from uuid import UUID
 import strawberry
 from strawberry.types import Info
 
-from domain import roles
 from schema.context import Context
 from schema.ledger.types import Invoice
 from schema.money import Money
-from schema.node import register_node
-from schema.relay import Node, to_global_id
-from schema.risk.factoring_agreement_types import FactoringAgreement, agreement_of
-from schema.risk.transfer import invoice_of, loader_of
-from services.risk import factoring_reads
-from services.risk.factoring_reads import (
-    StatementRecord,
-)
-from services.risk.factoring_reconcile import LedgerReconciliation, StatementReconciliation
-
-STATEMENTS = loader_of(factoring_reads.statements_by_ids)
+from schema.risk.transfer import invoice_of
+from services.risk.factoring_reconcile import LedgerReconciliation
 
 
 @strawberry.type(description="An invoice whose factored amount differs from its open amount.")
@@ -76,51 +66,3 @@ class StatementDifference:
     status: str = strawberry.field(
         description="MISSING_IN_OURS, MISSING_IN_FACTORS or AMOUNT_DIFFERS."
     )
-
-
-@strawberry.type(description="A factor's statement as imported, compared with our sub-ledger.")
-class FactorStatement(Node):
-    raw: strawberry.Private[StatementRecord]
-    statement_date: date = strawberry.field(description="The date it runs to.")
-    line_count: int = strawberry.field(description="Lines imported.")
-
-    @strawberry.field(description="Every difference with our sub-ledger up to its date.")
-    async def differences(self, info: Info[Context, Any]) -> list[StatementDifference]:
-        from services.risk.factoring_reconcile import statement_reconciliation
-
-        found: StatementReconciliation = await statement_reconciliation(
-            info.context.session, self.raw.id
-        )
-        return [
-            StatementDifference(
-                invoice_number=d.invoice_number,
-                kind=d.kind,
-                ours=Money.from_minor(d.ours_minor, d.currency),
-                theirs=Money.from_minor(d.theirs_minor, d.currency),
-                status=d.status,
-            )
-            for d in found.differences
-        ]
-
-    @strawberry.field(description="The agreement.")
-    async def agreement(self, info: Info[Context, Any]) -> FactoringAgreement | None:
-        return await agreement_of(info, self.raw.agreement_id)
-
-    @classmethod
-    def of(cls, s: StatementRecord) -> FactorStatement:
-        """From a statement record."""
-        return cls(
-            id=to_global_id("FactorStatement", s.id),
-            raw=s,
-            statement_date=s.statement_date,
-            line_count=s.line_count,
-        )
-
-
-register_node(
-    "FactorStatement",
-    "risk_statements",
-    STATEMENTS,
-    FactorStatement.of,
-    readers=roles.READ_RISK_TRANSFER,
-)
