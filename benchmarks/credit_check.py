@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import statistics
 import time
@@ -27,15 +26,13 @@ import httpx
 import psycopg
 from asgi_lifespan import LifespanManager
 
-from benchmarks import receivables
-from benchmarks.harness import PIDS, Bench, cpu_seconds, database, kept_database, server
+from benchmarks.credit_check_seed import seed
+from benchmarks.harness import Bench, costed, database, kept_database, server
 from benchmarks.lean_client import LeanConnection, encode_post
 
 RATE = 200  #: requests per second, fixed
 SECONDS = 60
 WARM_UP_SECONDS = 5
-ORDERS_PER_CUSTOMER = 2  #: 50,000 customers x 2 = 100,000 open orders
-GROUPS = 2_000
 FLOORS = {"p99_ms": 10.0, "rate": RATE}
 PROFILE = Path(__file__).resolve().parent.parent / ".bench" / "check-profile.txt"
 #: API processes served from: one (the per-process figure), and one per core of this 2-core
@@ -47,92 +44,6 @@ CHECK = """mutation Check($input: CheckCreditInput!) { checkCredit(input: $input
           headroom { amount currency } standing { utilisation exposure { total { amount } } }
           reservation { id expiresAt } }
   userErrors { code } } }"""
-
-
-def _limits(bench: Bench, scope: str, where: str, amount: str) -> None:
-    """Approved limits set-wise: request, decision and limit rows, as the services leave them."""
-    bench.sql(
-        f"""WITH req AS (
-              INSERT INTO credit_limit_requests (tenant_id, customer_id, scope, kind, currency,
-                  amount_minor, valid_from, basis, tier, approvals_required, status, snapshot,
-                  created_by, decided_at)
-              SELECT tenant_id, id, '{scope}', 'STANDARD', 'CNY', {amount}, DATE '2025-01-01',
-                     'MANUAL', 'MANAGER', 1, 'APPROVED', '{{}}', 'bench', now()
-                FROM customers c WHERE tenant_id = %s AND {where}
-              RETURNING tenant_id, id, customer_id, scope, amount_minor),
-            dec AS (
-              INSERT INTO credit_decisions (tenant_id, kind, subject_id, customer_id, snapshot,
-                  outcome, versions, decided_by)
-              SELECT tenant_id, 'LIMIT', id, customer_id, '{{}}', '{{"status": "APPROVED"}}',
-                     '{{}}', 'bench' FROM req
-              RETURNING id, subject_id)
-            INSERT INTO credit_limits (tenant_id, customer_id, scope, kind, currency, amount_minor,
-                valid_from, basis, request_id, requested_by, approved_by, decision_id)
-            SELECT r.tenant_id, r.customer_id, r.scope, 'STANDARD', 'CNY', r.amount_minor,
-                   DATE '2025-01-01', 'MANUAL', r.id, 'bench', ARRAY['bench-manager'], d.id
-              FROM req r JOIN dec d ON d.subject_id = r.id""",
-        bench.tenant_id,
-    )
-
-
-def seed(bench: Bench) -> dict[str, Any]:
-    """The receivables tenant, then what the credit check reads."""
-    figures = receivables.seed(bench)
-    started = time.monotonic()
-    t = bench.tenant_id
-    bench.sql(
-        """UPDATE invoices SET open_minor = 0 WHERE tenant_id = %s
-              AND due_date < current_date - 25 AND abs(hashtext(customer_id::text)) %% 5 <> 0""",
-        t,
-    )
-    bench.sql(
-        """INSERT INTO sales_orders (tenant_id, order_ref, customer_id, currency, amount_minor,
-               status, ordered_on, fingerprint, created_by)
-           SELECT c.tenant_id, 'SO-' || c.code || '-' || k, c.id, 'CNY',
-                  100000 + abs(hashtext(c.code || k)) %% 2000000,
-                  CASE WHEN k = 1 THEN 'OPEN' ELSE 'SHIPPED' END, current_date - k, 'bench',
-                  'bench'
-             FROM customers c CROSS JOIN generate_series(1, %s) k WHERE c.tenant_id = %s""",
-        ORDERS_PER_CUSTOMER,
-        t,
-    )
-    _limits(bench, "CUSTOMER", "true", "5000000 + abs(hashtext(c.code)) %% 20000000")
-    bench.sql(
-        """INSERT INTO customer_relations (tenant_id, customer_id, related_customer_id, kind)
-           SELECT p.tenant_id, s.id, p.id, 'PARENT'
-             FROM customers p JOIN customers s
-               ON s.tenant_id = p.tenant_id
-              AND s.code = 'C-' || lpad((substr(p.code, 3)::int + 1)::text, 6, '0')
-            WHERE p.tenant_id = %s AND substr(p.code, 3)::int %% 2 = 1
-              AND substr(p.code, 3)::int < %s""",
-        t,
-        2 * GROUPS,
-    )
-    _limits(
-        bench,
-        "GROUP",
-        f"substr(c.code, 3)::int %% 2 = 1 AND substr(c.code, 3)::int < {2 * GROUPS}",
-        "40000000",
-    )
-    bench.sql(
-        """INSERT INTO exchange_rates (tenant_id, base, quote, rate, effective_on, created_by)
-           VALUES (%s, 'USD', 'CNY', 7.1234, current_date - 3, 'bench')""",
-        t,
-    )
-    bench.sql("VACUUM ANALYZE")
-    counts = bench.sql(
-        "SELECT (SELECT count(*) FROM sales_orders WHERE status IN ('OPEN','SHIPPED')),"
-        " (SELECT count(*) FROM invoices WHERE open_minor > 0),"
-        " (SELECT count(*) FROM credit_limits), (SELECT count(*) FROM customer_relations)"
-    )[0]
-    figures.update(
-        open_orders=counts[0],
-        open_invoices_after_payoff=counts[1],
-        limits=counts[2],
-        group_links=counts[3],
-        credit_seed_s=round(time.monotonic() - started, 1),
-    )
-    return figures
 
 
 def _customer_ids(bench: Bench) -> list[str]:
@@ -316,37 +227,6 @@ def _typename_p50(url: str, token: str) -> float:
     return round(statistics.median(timings[50:]), 2)
 
 
-def machine_busy_seconds() -> float:
-    """CPU seconds every core of the machine has spent busy so far (/proc/stat): what the
-    server, PostgreSQL and the client used together."""
-    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    idle = fields[3] + fields[4]  # idle and iowait
-    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
-
-
-def _costed(url: str, run: Any) -> dict[str, Any]:
-    """`run()`'s figures plus the server's and the whole machine's CPU per request (ms)."""
-    pid = PIDS[url]
-    tree = [pid, *_children(pid)]
-    server_before = sum(cpu_seconds(p) for p in tree)
-    machine_before = machine_busy_seconds()
-    figures = dict(run())
-    done = max(figures["requests"], 1)
-    server_used = sum(cpu_seconds(p) for p in tree) - server_before
-    figures["server_cpu_ms"] = round(server_used / done * 1000, 3)
-    figures["machine_cpu_ms"] = round((machine_busy_seconds() - machine_before) / done * 1000, 3)
-    return figures
-
-
-def _children(pid: int) -> list[int]:
-    """The worker processes of a multi-process server."""
-    found = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        children = (task / "children").read_text().split()
-        found += [int(c) for c in children]
-    return found
-
-
 def measure(
     bench: Bench,
     seeded: dict[str, Any] | None = None,
@@ -370,7 +250,7 @@ def measure(
             asyncio.run(fixed_rate(url, token, customers, False, WARM_UP_SECONDS, 1))
             for name, reserve, seed_ in (("check", False, 2), ("check_and_reserve", True, 3)):
                 run = fixed_rate(url, token, customers, reserve, seconds, seed_)
-                figures[name + suffix] = _costed(url, lambda run=run: asyncio.run(run))
+                figures[name + suffix] = costed(url, lambda run=run: asyncio.run(run))
                 print(f"{name}{suffix} {figures[name + suffix]}", flush=True)
             if profile_to is not None and workers == 1:
                 _profile(url, token, customers, profile_to)

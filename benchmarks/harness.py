@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psycopg
@@ -248,3 +249,34 @@ def seed_customers(bench: Bench, count: int) -> None:
                                 (3, 'NOTE')) k(n, kind)"""
     )
     bench.sql("ANALYZE")
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds every core of the machine has spent busy so far (/proc/stat): what the
+    server, PostgreSQL and the client used together."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle and iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def costed(url: str, run: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """`run()`'s figures plus the server's and the whole machine's CPU per request (ms)."""
+    pid = PIDS[url]
+    tree = [pid, *children(pid)]
+    server_before = sum(cpu_seconds(p) for p in tree)
+    machine_before = machine_busy_seconds()
+    figures = dict(run())
+    done = max(figures["requests"], 1)
+    server_used = sum(cpu_seconds(p) for p in tree) - server_before
+    figures["server_cpu_ms"] = round(server_used / done * 1000, 3)
+    figures["machine_cpu_ms"] = round((machine_busy_seconds() - machine_before) / done * 1000, 3)
+    return figures
+
+
+def children(pid: int) -> list[int]:
+    """The worker processes of a multi-process server."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children = (task / "children").read_text().split()
+        found += [int(c) for c in children]
+    return found
