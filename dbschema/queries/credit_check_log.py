@@ -14,10 +14,10 @@ from types import SimpleNamespace
 from typing import Any
 from uuid import UUID
 
-import orjson
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dbschema.engine import fetchrow_native, native_sql
+from dbschema.queries.json_text import json_text
 
 _DECISION = """INSERT INTO credit_decisions (tenant_id, id, kind, subject_id, customer_id,
         snapshot, outcome, versions, decided_by, request_id)
@@ -85,10 +85,6 @@ class CheckLog:
     hold: tuple[str, int, int] | None = None  #: currency, minor units, ttl seconds
 
 
-def _json(value: Any) -> str:
-    return orjson.dumps(value, default=str).decode()
-
-
 async def write_check(conn: AsyncConnection, log: CheckLog) -> Any:
     """Write the check in one statement; the new reservation's row when one was taken (its
     fields as attributes), else None."""
@@ -97,16 +93,16 @@ async def write_check(conn: AsyncConnection, log: CheckLog) -> Any:
         "tenant": log.tenant_id,
         "decision": log.decision_id,
         "customer": log.customer_id,
-        "snapshot": _json(log.snapshot),
-        "outcome": _json(log.outcome),
-        "versions": _json(log.versions),
+        "snapshot": json_text(log.snapshot),
+        "outcome": json_text(log.outcome),
+        "versions": json_text(log.versions),
         "decided_by": log.decided_by,
         "request_id": log.request_id,
         "ref": log.order_ref,
     }
     if log.event is not None:
         values["topic"], payload = log.event
-        values["payload"] = _json(payload)
+        values["payload"] = json_text(payload)
     if log.hold is not None:
         values["currency"], values["amount"], values["ttl"] = log.hold
     row = await fetchrow_native(conn, statement, *(values[name] for name in names))

@@ -8,7 +8,7 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from dbschema.queries.json_rows import json_array
+from dbschema.queries.json_text import json_text
 from dbschema.tables import events
 
 
@@ -53,7 +53,7 @@ RECORD_EVENTS_SQL = sa.text(
 
 def events_body(payloads: list[dict[str, Any]]) -> str:
     """Payloads as record_events_body takes them: one JSON array."""
-    return json_array(payloads)
+    return json_text(payloads)
 
 
 async def record_events_body(conn: AsyncConnection, tenant_id: UUID, topic: str, body: str) -> None:
@@ -66,4 +66,4 @@ async def record_events(
 ) -> None:
     """Append many events of one topic in one statement (numbered in order by the trigger)."""
     if payloads:
-        await record_events_body(conn, tenant_id, topic, json_array(payloads))
+        await record_events_body(conn, tenant_id, topic, json_text(payloads))

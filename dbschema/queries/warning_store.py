@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dbschema.engine import fetch_native
-from dbschema.queries.json_rows import json_array
+from dbschema.queries.json_text import json_text
 
 RANK = "array_position(ARRAY['LIGHT','MEDIUM','SEVERE'], {})"
 ACTIVE = "('OPEN','ACKNOWLEDGED','INVESTIGATING')"
@@ -70,7 +70,7 @@ async def raise_findings(
     """Raise (or raise in level) a run's findings in one statement: the rows changed."""
     if not rows:
         return []
-    result = await conn.execute(sa.text(RAISE), {"tenant": tenant_id, "rows": json_array(rows)})
+    result = await conn.execute(sa.text(RAISE), {"tenant": tenant_id, "rows": json_text(rows)})
     return list(result)
 
 
@@ -94,7 +94,7 @@ async def add_responses(
     if not rows:
         return []
     return list(
-        await conn.execute(sa.text(RESPOND), {"tenant": tenant_id, "rows": json_array(rows)})
+        await conn.execute(sa.text(RESPOND), {"tenant": tenant_id, "rows": json_text(rows)})
     )
 
 
@@ -137,7 +137,7 @@ async def audit_many(
             "e.action, :actor, e.changes FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS e("
             "entity_type text, entity_id uuid, customer_id uuid, action text, changes jsonb)"
         ),
-        {"tenant": tenant_id, "rows": json_array(entries), "actor": actor},
+        {"tenant": tenant_id, "rows": json_text(entries), "actor": actor},
     )
 
 
@@ -178,7 +178,7 @@ async def escalate(conn: AsyncConnection, rows: Sequence[dict[str, Any]]) -> Non
             "FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS e(id uuid, role text, "
             "due timestamptz) WHERE w.id = e.id"
         ),
-        {"rows": json_array(rows)},
+        {"rows": json_text(rows)},
     )
 
 
