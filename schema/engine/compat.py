@@ -106,11 +106,6 @@ class HookedExecutor(StandardExecutor):
         if not self.engine_on:
             _warn_middleware_once()
 
-    def fragment_definitions_(self) -> list[Any]:
-        """The operation's fragment definitions (graphql-core keeps them with their variable
-        signatures)."""
-        return [getattr(f, "definition", f) for f in self.fragments.values()]
-
     def plain_subselection(
         self, return_type: GraphQLObjectType, field_details_list: Any
     ) -> Subselection | None:
@@ -257,5 +252,6 @@ def field_roles(field: GraphQLField) -> tuple[frozenset[str], ...] | None:
 
 
 def fragment_definitions(executor: HookedExecutor) -> list[Any]:
-    """An executor's fragment definition nodes."""
-    return executor.fragment_definitions_()
+    """An executor's fragment definition nodes (graphql-core keeps each with its variable
+    signatures)."""
+    return [getattr(f, "definition", f) for f in executor.fragments.values()]
