@@ -37,7 +37,7 @@ promise AS (
 stmt AS (
   SELECT customer_id, currency, period, status_at::date AS on_day FROM statements
    WHERE status = 'CONFIRMED' AND status_at IS NOT NULL {only}),
-clocks AS (
+clocks AS MATERIALIZED (
   SELECT i.id, i.customer_id, i.due_date, pay.on_day AS pay_d, promise.on_day AS promise_d,
          (SELECT max(s.on_day) FROM stmt s
            WHERE s.customer_id = i.customer_id AND s.currency = i.currency

@@ -4,6 +4,11 @@ One statement raises a whole run's findings: a finding whose (customer, rule, ke
 active warning raises that warning's level when higher and is otherwise dropped; one whose
 window already holds a closed warning at its level or above is dropped too (a dismissed
 false alarm stays quiet for the window); the rest are inserted.
+
+The lookups into `warnings` all run before the first row is inserted (a one-time filter on
+the insert reads `f` whole first). Otherwise a night's first chunk, planned on an empty
+table, scans `warnings` per finding while the same statement fills it: 20,000 findings took
+13 s that way, quadratic in the chunk.
 """
 
 from __future__ import annotations
@@ -54,6 +59,7 @@ ins AS (
          f.owner_role, now() + make_interval(hours => f.sla_hours)
     FROM f
    WHERE f.act_id IS NULL AND NOT f.closed
+     AND (SELECT count(*) FROM f) >= 0  -- f is read whole before the first insert: see above
   ON CONFLICT (tenant_id, customer_id, kind, rule_key) WHERE status = 'OPEN' DO NOTHING
   RETURNING id, customer_id, kind, level, status, rule_key, raised_at,
             NULL::text AS previous_level),
