@@ -1,6 +1,8 @@
-"""The compiled path at request time: a registered document sent by its hash, compiled
-(schema/engine/compiler.py), is answered by one SQL statement that builds the `data` JSON,
-whose bytes go into the response as they are (orjson.Fragment), never parsed again.
+"""The compiled path at request time: a document, registered and sent by its hash or sent as
+text, compiled (schema/engine/compiler.py), is answered by one SQL statement that builds the
+`data` JSON, whose bytes go into the response as they are (orjson.Fragment), never parsed
+again. A text is keyed by its hash, as a registration would key it, and compiled once per
+process (a bounded cache; a text that does not compile is remembered as such).
 
 Everything around execution stays the standard one (authentication, the trusted-documents
 lookup, parsing and validation caches, page-size, cursor and cost limits, error masking,
@@ -40,6 +42,7 @@ from schema.engine.compiler import CompiledOperation, Uncompilable, compile_oper
 from schema.relay import cursor_id, window
 from services.compiled import pages
 from services.compiled.plan import CustomersPage, DataPlan
+from services.integration.trusted_documents import document_id
 
 log = logging.getLogger("credit.compiled")
 
@@ -69,19 +72,26 @@ class CompiledResult(ExecutionResult):
 
 
 def compiled_for(
-    schema: GraphQLSchema, ident: str, document: Any, operation_name: str | None
+    schema: GraphQLSchema,
+    ident: str,
+    document: Any,
+    operation_name: str | None,
+    registered: bool = True,
 ) -> CompiledOperation | None:
-    """The compiled operation of a registered document, compiled on first use in this
-    process (documents registered here were compiled at registration)."""
+    """The compiled operation of a document (registered, or sent as text), compiled on first
+    use in this process (documents registered here were compiled at registration). The
+    decision on a registered document is logged at info, on a text at debug (clients send
+    many)."""
     key = (ident, operation_name)
     if key in _COMPILED:
         return _COMPILED[key]
+    level = logging.INFO if registered else logging.DEBUG
     try:
         found: CompiledOperation | None = compile_operation(schema, document, operation_name)
-        log.info("trusted document compiled", extra={"document": ident})
+        log.log(level, "document compiled", extra={"document": ident})
     except Uncompilable as exc:
         found = None
-        log.info("trusted document not compiled", extra={"document": ident, "reason": str(exc)})
+        log.log(level, "document not compiled", extra={"document": ident, "reason": str(exc)})
     if len(_COMPILED) >= _COMPILED_MAX:
         _COMPILED.clear()
     _COMPILED[key] = found
@@ -125,16 +135,28 @@ def page_of(
     )
 
 
+def _document_ident(execution_context: Any, context: Any) -> tuple[str, bool] | None:
+    """The document's id and whether it came from the registry by hash; a text's id is its
+    hash (the id a registration would give it), so a text sent often compiles once too."""
+    trusted = (getattr(context, "extra", None) or {}).get(TRUSTED)
+    if trusted is not None and trusted[0] is execution_context:
+        return str(trusted[1]), True
+    text = execution_context.query
+    return (document_id(text), False) if isinstance(text, str) and text else None
+
+
 async def answer(execution_context: Any, schema: GraphQLSchema) -> CompiledResult | None:
     """The compiled answer to an operation, or None to run it the standard way."""
     context = execution_context.context
-    extra = getattr(context, "extra", None) or {}
-    trusted = extra.get(TRUSTED)
     principal = getattr(context, "principal", None)
-    if trusted is None or trusted[0] is not execution_context or principal is None:
+    if principal is None:
         return None
+    found = _document_ident(execution_context, context)
+    if found is None:
+        return None
+    ident, registered = found
     document = execution_context.graphql_document
-    compiled = compiled_for(schema, trusted[1], document, execution_context.operation_name)
+    compiled = compiled_for(schema, ident, document, execution_context.operation_name, registered)
     if compiled is None or not all(principal.roles & gate for gate in compiled.gates):
         return None
     coerced = get_variable_values(
@@ -151,10 +173,32 @@ async def answer(execution_context: Any, schema: GraphQLSchema) -> CompiledResul
         pages.statement_for(plan, page)  # built once: a plan it cannot build runs as usual
     except (Uncompilable, ValueError):
         return None
-    data, cost = await pages.customers_data(context.session, plan, page)
+    try:
+        data, cost = await pages.customers_data(context.session, plan, page)
+    except Exception as exc:  # answered as a failing resolver is: masked
+        return failed(compiled, plan, exc)
     return CompiledResult(
         data=cast(dict[str, Any], orjson.Fragment(data)), errors=None, actual_cost=cost
     )
+
+
+def failed(compiled: CompiledOperation, plan: DataPlan, exc: Exception) -> CompiledResult:
+    """The answer when the statement fails, as the standard path gives it when the page's
+    resolver raises: the page null, the root `__typename` still there, and an error at the
+    page's path that carries the exception, so the masking extension logs it with the request
+    id and the client reads "Unexpected error" (never SQL text)."""
+    data: dict[str, Any] = {}
+    errors = []
+    for pick in plan.root:
+        data[pick.key] = "Query" if pick.name == "__typename" else None
+        if pick.name != "__typename":
+            errors.append(
+                GraphQLError(
+                    str(exc), nodes=[compiled.root_node], path=[pick.key], original_error=exc
+                )
+            )
+    # the cost of what was asked at the root, as the standard path counts a field that raised
+    return CompiledResult(data=data, errors=errors, actual_cost=sum(p.once for p in plan.root))
 
 
 class CompiledDocuments(SchemaExtension):

@@ -1,4 +1,4 @@
-"""Compiled trusted documents answer exactly as the standard execution does.
+"""Compiled documents answer exactly as the standard execution does.
 
 Every registered document below (the customers pages of the benchmarks, the suite's other
 registered document, and pages with variables, aliases, fragments, directives, backward
@@ -6,7 +6,8 @@ paging, filters, orders and dossiers) is sent by its hash to two apps on one dat
 with COMPILED_DOCUMENTS on and one with it off, and the two responses must be equal, errors
 included (bad variables, page sizes over the cap, conflicting or malformed cursors, another
 tenant's cursor, overlong filters, no token). The compiled app must have answered the
-compilable ones with its one statement, and the standard app never.
+compilable ones with its one statement, and the standard app never. The same documents sent
+as text, never registered, are compiled too and answer alike.
 """
 
 from __future__ import annotations
@@ -108,15 +109,16 @@ def _comparable(answer: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _post(
-    client: httpx.AsyncClient, text: str, variables: dict[str, Any], bearer: str | None
+    client: httpx.AsyncClient,
+    text: str,
+    variables: dict[str, Any],
+    bearer: str | None,
+    by_text: bool = False,
 ) -> tuple[int, Any]:
     cost_limits.BUCKETS = Buckets()  # each request meets a full bucket, as on a fresh server
     headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
-    response = await client.post(
-        "/graphql",
-        json={"documentId": "sha256:" + _hash(text), "variables": variables},
-        headers=headers,
-    )
+    sent = {"query": text} if by_text else {"documentId": "sha256:" + _hash(text)}
+    response = await client.post("/graphql", json=sent | {"variables": variables}, headers=headers)
     try:
         return response.status_code, _comparable(response.json())
     except ValueError:
@@ -128,15 +130,16 @@ async def both_ways(
     text: str,
     variables: dict[str, Any],
     bearer: str | None,
+    by_text: bool = False,
 ) -> tuple[Any, int]:
     """The one answer both apps give, and how many compiled statements the first ran."""
     sent: list[str] = []
     remove = add_statement_listener(sent.append)
     try:
-        on = await _post(apps[0], text, variables, bearer)
+        on = await _post(apps[0], text, variables, bearer, by_text)
         compiled = sum(s.startswith(COMPILED_SQL) for s in sent)
         sent.clear()
-        off = await _post(apps[1], text, variables, bearer)
+        off = await _post(apps[1], text, variables, bearer, by_text)
         assert not any(s.startswith(COMPILED_SQL) for s in sent)
     finally:
         remove()
@@ -255,3 +258,64 @@ async def test_a_tenant_policy_grades_alike_compiled_or_not(
     edges = answer["data"]["page"]["edges"]
     ratios = {e["node"]["creditFile"]["completeness"]["ratio"] for e in edges}
     assert len(ratios) > 1  # the seed gives dossiers of several grades
+
+
+async def test_documents_sent_as_text_answer_alike_compiled_or_not(
+    apps: tuple[httpx.AsyncClient, httpx.AsyncClient],
+    settings: Settings,
+    tenants: dict[str, uuid.UUID],
+    database: Database,
+) -> None:
+    # given dossiers, and documents nobody registered
+    seed_dossiers(database, tenants["acme"], 30)
+    bearer = token(settings)
+    # when each is sent as text, then the compiled app answers the compilable ones with its
+    # one statement, and both apps answer alike
+    for text in (PAGE_QUERY, LIKE_QUERY, NODES):
+        answer, compiled = await both_ways(apps, text, {}, bearer, by_text=True)
+        assert compiled == 1 and "errors" not in answer, answer
+    for text in (NOT_COMPILED, VIEWER):
+        answer, compiled = await both_ways(apps, text, {}, bearer, by_text=True)
+        assert compiled == 0 and "errors" not in answer, answer
+    first, compiled = await both_ways(
+        apps, FULL, {"first": 7, "withDossier": True}, bearer, by_text=True
+    )
+    assert compiled == 1 and len(first["data"]["page"]["edges"]) == 7
+    end = first["data"]["page"]["pageInfo"]["endCursor"]
+    for variables in (
+        {"first": 7, "after": end, "withDossier": True, "skipPartners": True},
+        {"last": 4, "before": end, "withDossier": True},
+        {"first": 9, "filter": {"industry": "Energy"}, "withDossier": False},
+    ):
+        answer, compiled = await both_ways(apps, FULL, variables, bearer, by_text=True)
+        assert compiled == 1 and "errors" not in answer, (variables, answer)
+    # and refusals, a text another operation name does not match and no token, alike too
+    for variables in ({"first": 500, "withDossier": True}, {"first": 2}, {"withDossier": 1}):
+        answer, compiled = await both_ways(apps, FULL, variables, bearer, by_text=True)
+        assert compiled == 0 and answer["errors"], (variables, answer)
+    assert (await both_ways(apps, PAGE_QUERY, {}, None, by_text=True))[1] == 0
+
+
+async def test_a_failing_statement_is_masked_alike_compiled_or_not(
+    apps: tuple[httpx.AsyncClient, httpx.AsyncClient],
+    settings: Settings,
+    tenants: dict[str, uuid.UUID],
+    database: Database,
+) -> None:
+    # given a database broken under the app (a column both ways read is renamed)
+    seed_dossiers(database, tenants["acme"], 5)
+    database.query("ALTER TABLE customers RENAME COLUMN industry TO industry_x")
+    # when the full page is asked both ways, then both give the page null and one masked
+    # error at its path, with no SQL in the response
+    answers = []
+    for client in apps:
+        status, body = await _post(
+            client, FULL, {"first": 3, "withDossier": True}, token(settings), by_text=True
+        )
+        assert status == 200 and "industry" not in str(body), body
+        for error in body["errors"]:
+            assert error["extensions"].pop("requestId")
+        answers.append(body)
+    assert answers[0] == answers[1]
+    assert answers[0]["data"] == {"__typename": "Query", "page": None}
+    assert [e["extensions"]["code"] for e in answers[0]["errors"]] == ["INTERNAL_SERVER_ERROR"]

@@ -142,7 +142,8 @@ async def test_the_customers_page_takes_the_fast_path(
     settings: Settings, runtime: Runtime, demo: UUID, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """On the production schema, graphql-core executes the page's root field and nothing
-    else: one generated plan completes the 50 customers with their dossiers."""
+    else: one generated plan completes the 50 customers with their dossiers (compiled
+    documents off: they answer this page with no execution at all)."""
     # given: graphql-core's per-field execution and the generated plans, watched
     bearer = token(settings, tenant="demo")
     standard_fields: list[str] = []
@@ -168,7 +169,10 @@ async def test_the_customers_page_takes_the_fast_path(
     monkeypatch.setattr("schema.engine.execution.completer", watched_completer)
     pages = {}
     for mode, fast in (("fast", True), ("standard", False)):
-        async with _serving(dataclasses.replace(settings, graphql_fast_path=fast), runtime) as c:
+        settings_now = dataclasses.replace(
+            settings, graphql_fast_path=fast, compiled_documents=False
+        )
+        async with _serving(settings_now, runtime) as c:
             await gql(c, PAGE, {}, bearer)  # warm: plans are generated once per shape
             standard_fields.clear()
             planned.clear()

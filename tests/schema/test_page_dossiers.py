@@ -1,13 +1,25 @@
 """A page's dossiers: a fixed number of statements whatever its size, and the same answers
-as a customer read one at a time (through the DataLoaders)."""
+as a customer read one at a time (through the DataLoaders). The resolvers' way is the one
+counted: compiled documents, which answer these pages in one statement, are off here."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 from uuid import UUID
 
+import pytest
+
 from dbschema.engine import add_statement_listener
+from infra.settings import Settings
 from tests.conftest import gql, token
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """The resolvers' way: compiled documents off."""
+    return dataclasses.replace(settings, compiled_documents=False)
+
 
 PAGE = """query Page($n: Int) { customers(first: $n, orderBy: {field: CODE}) { edges { node {
   id code contacts { name role } creditFile { completeness { ratio missing { key reason } }
