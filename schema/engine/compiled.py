@@ -1,8 +1,9 @@
 """The compiled path at request time: a document, registered and sent by its hash or sent as
 text, compiled (schema/engine/compiler.py), is answered by one SQL statement that builds the
 `data` JSON, whose bytes go into the response as they are (orjson.Fragment), never parsed
-again. A text is keyed by its hash, as a registration would key it, and compiled once per
-process (a bounded cache; a text that does not compile is remembered as such).
+again. A text is compiled once per process, keyed by its parsed document (the parser's cache
+hands back the same one for the same text), in a bounded cache that also remembers the texts
+that do not compile.
 
 Everything around execution stays the standard one (authentication, the trusted-documents
 lookup, parsing and validation caches, page-size, cursor and cost limits, error masking,
@@ -42,7 +43,6 @@ from schema.engine.compiler import CompiledOperation, Uncompilable, compile_oper
 from schema.relay import cursor_id, window
 from services.compiled import pages
 from services.compiled.plan import CustomersPage, DataPlan
-from services.integration.trusted_documents import document_id
 
 log = logging.getLogger("credit.compiled")
 
@@ -53,6 +53,9 @@ TRUSTED = "trusted_document"
 #: immutable once registered and its id is its text's hash, so the key never goes stale.
 _COMPILED: dict[tuple[str, str | None], CompiledOperation | None] = {}
 _COMPILED_MAX = 4096
+#: Compiled operations of documents sent as text, by (parsed document's id, operation name),
+#: the document kept beside its entry so a recycled id never matches.
+_TEXTS: dict[tuple[int, str | None], tuple[Any, CompiledOperation | None]] = {}
 #: The page arguments' text limits, as their schema declares them (schema/paging.py and
 #: CustomerFilter): the standard path refuses a longer one before its resolver.
 TEXT_LIMITS = {
@@ -72,30 +75,48 @@ class CompiledResult(ExecutionResult):
 
 
 def compiled_for(
-    schema: GraphQLSchema,
-    ident: str,
-    document: Any,
-    operation_name: str | None,
-    registered: bool = True,
+    schema: GraphQLSchema, ident: str, document: Any, operation_name: str | None
 ) -> CompiledOperation | None:
-    """The compiled operation of a document (registered, or sent as text), compiled on first
-    use in this process (documents registered here were compiled at registration). The
-    decision on a registered document is logged at info, on a text at debug (clients send
-    many)."""
+    """The compiled operation of a registered document, compiled on first use in this
+    process (documents registered here were compiled at registration)."""
     key = (ident, operation_name)
     if key in _COMPILED:
         return _COMPILED[key]
-    level = logging.INFO if registered else logging.DEBUG
-    try:
-        found: CompiledOperation | None = compile_operation(schema, document, operation_name)
-        log.log(level, "document compiled", extra={"document": ident})
-    except Uncompilable as exc:
-        found = None
-        log.log(level, "document not compiled", extra={"document": ident, "reason": str(exc)})
+    found = _compile(schema, document, operation_name, ident, logging.INFO)
     if len(_COMPILED) >= _COMPILED_MAX:
         _COMPILED.clear()
     _COMPILED[key] = found
     return found
+
+
+def compiled_text(
+    schema: GraphQLSchema, document: Any, operation_name: str | None
+) -> CompiledOperation | None:
+    """The compiled operation of a document sent as text, compiled on its first use in this
+    process: keyed by the parsed document, which the parser's cache hands back for the same
+    text (no hashing per request); logged at debug, as clients send many texts."""
+    key = (id(document), operation_name)
+    hit = _TEXTS.get(key)
+    if hit is not None and hit[0] is document:
+        return hit[1]
+    found = _compile(schema, document, operation_name, None, logging.DEBUG)
+    if len(_TEXTS) >= _COMPILED_MAX:
+        _TEXTS.clear()
+    _TEXTS[key] = (document, found)
+    return found
+
+
+def _compile(
+    schema: GraphQLSchema, document: Any, operation_name: str | None, ident: str | None, level: int
+) -> CompiledOperation | None:
+    """Compile, or None when the operation does not compile; the decision is logged."""
+    try:
+        found = compile_operation(schema, document, operation_name)
+        log.log(level, "document compiled", extra={"document": ident})
+        return found
+    except Uncompilable as exc:
+        log.log(level, "document not compiled", extra={"document": ident, "reason": str(exc)})
+        return None
 
 
 def _pick(values: Mapping[str, Any] | None, name: str) -> Any:
@@ -135,28 +156,21 @@ def page_of(
     )
 
 
-def _document_ident(execution_context: Any, context: Any) -> tuple[str, bool] | None:
-    """The document's id and whether it came from the registry by hash; a text's id is its
-    hash (the id a registration would give it), so a text sent often compiles once too."""
-    trusted = (getattr(context, "extra", None) or {}).get(TRUSTED)
-    if trusted is not None and trusted[0] is execution_context:
-        return str(trusted[1]), True
-    text = execution_context.query
-    return (document_id(text), False) if isinstance(text, str) and text else None
-
-
 async def answer(execution_context: Any, schema: GraphQLSchema) -> CompiledResult | None:
     """The compiled answer to an operation, or None to run it the standard way."""
     context = execution_context.context
     principal = getattr(context, "principal", None)
     if principal is None:
         return None
-    found = _document_ident(execution_context, context)
-    if found is None:
-        return None
-    ident, registered = found
     document = execution_context.graphql_document
-    compiled = compiled_for(schema, ident, document, execution_context.operation_name, registered)
+    operation = execution_context.operation_name
+    trusted = (getattr(context, "extra", None) or {}).get(TRUSTED)
+    if trusted is not None and trusted[0] is execution_context:
+        compiled = compiled_for(schema, trusted[1], document, operation)
+    elif document is not None:
+        compiled = compiled_text(schema, document, operation)
+    else:
+        return None
     if compiled is None or not all(principal.roles & gate for gate in compiled.gates):
         return None
     coerced = get_variable_values(

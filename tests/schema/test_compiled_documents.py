@@ -29,6 +29,7 @@ from dbschema.engine import add_statement_listener
 from infra.runtime import Runtime
 from infra.settings import Settings
 from schema import cost_limits
+from schema.engine import compiled as compiled_module
 from schema.relay import encode_cursor, row_cursor
 from schema.throttle import Buckets
 from tests.conftest import Database, token
@@ -265,10 +266,20 @@ async def test_documents_sent_as_text_answer_alike_compiled_or_not(
     settings: Settings,
     tenants: dict[str, uuid.UUID],
     database: Database,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # given dossiers, and documents nobody registered
     seed_dossiers(database, tenants["acme"], 30)
     bearer = token(settings)
+    compiles: list[str | None] = []
+    compile_operation = compiled_module.compile_operation
+
+    def counted(schema: Any, document: Any, operation: str | None) -> Any:
+        compiles.append(operation)
+        return compile_operation(schema, document, operation)
+
+    monkeypatch.setattr(compiled_module, "compile_operation", counted)
+    monkeypatch.setattr(compiled_module, "_TEXTS", {})
     # when each is sent as text, then the compiled app answers the compilable ones with its
     # one statement, and both apps answer alike
     for text in (PAGE_QUERY, LIKE_QUERY, NODES):
@@ -294,6 +305,8 @@ async def test_documents_sent_as_text_answer_alike_compiled_or_not(
         answer, compiled = await both_ways(apps, FULL, variables, bearer, by_text=True)
         assert compiled == 0 and answer["errors"], (variables, answer)
     assert (await both_ways(apps, PAGE_QUERY, {}, None, by_text=True))[1] == 0
+    # and each text compiled once, however often it came (FULL came ten times)
+    assert len(compiles) == 6, compiles
 
 
 async def test_a_failing_statement_is_masked_alike_compiled_or_not(
