@@ -332,3 +332,28 @@ async def test_a_failing_statement_is_masked_alike_compiled_or_not(
     assert answers[0] == answers[1]
     assert answers[0]["data"] == {"__typename": "Query", "page": None}
     assert [e["extensions"]["code"] for e in answers[0]["errors"]] == ["INTERNAL_SERVER_ERROR"]
+
+
+async def test_operation_names_are_refused_alike_compiled_or_not(
+    apps: tuple[httpx.AsyncClient, httpx.AsyncClient], settings: Settings
+) -> None:
+    # given a text with two operations, one of them a compilable page
+    two = PAGE_QUERY + "\nquery Other { viewer { subject } }"
+    headers = {"Authorization": f"Bearer {token(settings)}"}
+    # when it is sent with no operation name, an unknown one, or each of its own, then both
+    # apps answer alike
+    for body in (
+        {"query": two},
+        {"query": two, "operationName": "Nope"},
+        {"query": two, "operationName": "Page"},
+        {"query": two, "operationName": "Other"},
+        {"query": PAGE_QUERY, "operationName": "Other"},
+    ):
+        answers = []
+        for client in apps:
+            cost_limits.BUCKETS = Buckets()
+            response = await client.post("/graphql", json=body, headers=headers)
+            is_json = response.headers["content-type"].startswith("application/json")
+            answer = _comparable(response.json()) if is_json else response.text
+            answers.append((response.status_code, answer))
+        assert answers[0] == answers[1], (body, answers)
