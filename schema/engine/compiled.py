@@ -216,8 +216,8 @@ def failed(compiled: CompiledOperation, plan: DataPlan, exc: Exception) -> Compi
 
 
 class CompiledDocuments(SchemaExtension):
-    """Answer a compiled registered document before graphql-core executes it (strawberry
-    skips execution when an extension has set the result)."""
+    """Answer a compiled document (registered or sent as text) before graphql-core executes
+    it (strawberry skips execution when an extension has set the result)."""
 
     async def on_execute(self) -> AsyncIterator[None]:
         ctx = self.execution_context
