@@ -1,9 +1,9 @@
 """The compiled path at request time: a document, registered and sent by its hash or sent as
 text, compiled (schema/engine/compiler.py), is answered by one SQL statement that builds the
 `data` JSON, whose bytes go into the response as they are (orjson.Fragment), never parsed
-again. A text is compiled once per process, keyed by its parsed document (the parser's cache
-hands back the same one for the same text), in a bounded cache that also remembers the texts
-that do not compile.
+again. A text (up to TEXT_COMPILE_MAX characters) is compiled once per process, keyed by its
+parsed document (the parser's cache hands back the same one for the same text), in a bounded
+cache that also remembers the texts that do not compile.
 
 Everything around execution stays the standard one (authentication, the trusted-documents
 lookup, parsing and validation caches, page-size, cursor and cost limits, error masking,
@@ -56,6 +56,11 @@ _COMPILED_MAX = 4096
 #: Compiled operations of documents sent as text, by (parsed document's id, operation name),
 #: the document kept beside its entry so a recycled id never matches.
 _TEXTS: dict[tuple[int, str | None], tuple[Any, CompiledOperation | None]] = {}
+_TEXTS_MAX = 1024
+#: A text longer than this runs the standard way: a page document is a few hundred characters,
+#: and the cache then holds at most _TEXTS_MAX of these (a string literal is one token, so the
+#: token limit alone would let each entry keep megabytes alive).
+TEXT_COMPILE_MAX = 8192
 #: The page arguments' text limits, as their schema declares them (schema/paging.py and
 #: CustomerFilter): the standard path refuses a longer one before its resolver.
 TEXT_LIMITS = {
@@ -100,7 +105,7 @@ def compiled_text(
     if hit is not None and hit[0] is document:
         return hit[1]
     found = _compile(schema, document, operation_name, None, logging.DEBUG)
-    if len(_TEXTS) >= _COMPILED_MAX:
+    if len(_TEXTS) >= _TEXTS_MAX:
         _TEXTS.clear()
     _TEXTS[key] = (document, found)
     return found
@@ -167,7 +172,7 @@ async def answer(execution_context: Any, schema: GraphQLSchema) -> CompiledResul
     trusted = (getattr(context, "extra", None) or {}).get(TRUSTED)
     if trusted is not None and trusted[0] is execution_context:
         compiled = compiled_for(schema, trusted[1], document, operation)
-    elif document is not None:
+    elif document is not None and len(execution_context.query or "") <= TEXT_COMPILE_MAX:
         compiled = compiled_text(schema, document, operation)
     else:
         return None
@@ -190,13 +195,15 @@ async def answer(execution_context: Any, schema: GraphQLSchema) -> CompiledResul
     try:
         data, cost = await pages.customers_data(context.session, plan, page)
     except Exception as exc:  # answered as a failing resolver is: masked
-        return failed(compiled, plan, exc)
+        return failed(compiled, plan, coerced.coerced, exc)
     return CompiledResult(
         data=cast(dict[str, Any], orjson.Fragment(data)), errors=None, actual_cost=cost
     )
 
 
-def failed(compiled: CompiledOperation, plan: DataPlan, exc: Exception) -> CompiledResult:
+def failed(
+    compiled: CompiledOperation, plan: DataPlan, variables: Mapping[str, Any], exc: Exception
+) -> CompiledResult:
     """The answer when the statement fails, as the standard path gives it when the page's
     resolver raises: the page null, the root `__typename` still there, and an error at the
     page's path that carries the exception, so the masking extension logs it with the request
@@ -208,7 +215,10 @@ def failed(compiled: CompiledOperation, plan: DataPlan, exc: Exception) -> Compi
         if pick.name != "__typename":
             errors.append(
                 GraphQLError(
-                    str(exc), nodes=[compiled.root_node], path=[pick.key], original_error=exc
+                    str(exc),
+                    nodes=compiled.root_nodes_of(pick.key, variables),
+                    path=[pick.key],
+                    original_error=exc,
                 )
             )
     # the cost of what was asked at the root, as the standard path counts a field that raised

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import (
@@ -75,6 +75,8 @@ class Occurrence:
     name: str
     when: tuple[Condition, ...]
     children: tuple[Occurrence, ...]
+    #: where the document writes it (an error on the field is located there)
+    node: FieldNode | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,15 @@ class CompiledOperation:
     def plan(self, variables: Mapping[str, Any]) -> tuple[Pick, ...]:
         """The root picks for these (coerced) variables."""
         return resolve(self.root, variables, (), self.costs)
+
+    def root_nodes_of(self, key: str, variables: Mapping[str, Any]) -> list[FieldNode]:
+        """The field nodes a root response key merges for these variables, in document order
+        (the locations graphql-core gives an error on that key)."""
+        return [
+            o.node
+            for o in self.root
+            if o.key == key and o.node is not None and all(c.passes(variables) for c in o.when)
+        ]
 
 
 def resolve(
@@ -179,7 +190,7 @@ class _Walker:
         name = node.name.value
         key = node.alias.value if node.alias else name
         if name == "__typename":
-            return Occurrence(key, name, when, ())
+            return Occurrence(key, name, when, (), node)
         if name not in ANSWERS.get(parent.name, ()):
             raise Uncompilable(f"{parent.name}.{name}")
         definition = parent.fields[name]
@@ -198,7 +209,7 @@ class _Walker:
             if not isinstance(named, GraphQLObjectType):
                 raise Uncompilable(f"{parent.name}.{name}: not an object type")
             children = tuple(self.selections(named, node.selection_set, ()))
-        return Occurrence(key, name, when, children)
+        return Occurrence(key, name, when, children, node)
 
 
 def _choose(document: DocumentNode, operation_name: str | None) -> OperationDefinitionNode:

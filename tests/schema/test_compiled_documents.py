@@ -305,6 +305,10 @@ async def test_documents_sent_as_text_answer_alike_compiled_or_not(
         answer, compiled = await both_ways(apps, FULL, variables, bearer, by_text=True)
         assert compiled == 0 and answer["errors"], (variables, answer)
     assert (await both_ways(apps, PAGE_QUERY, {}, None, by_text=True))[1] == 0
+    # and a text over the size the cache takes runs the standard way (a comment is no token)
+    long = PAGE_QUERY + "\n#" + "x" * compiled_module.TEXT_COMPILE_MAX
+    answer, compiled = await both_ways(apps, long, {}, bearer, by_text=True)
+    assert compiled == 0 and "errors" not in answer, answer
     # and each text compiled once, however often it came (FULL came ten times)
     assert len(compiles) == 6, compiles
 
@@ -318,20 +322,30 @@ async def test_a_failing_statement_is_masked_alike_compiled_or_not(
     # given a database broken under the app (a column both ways read is renamed)
     seed_dossiers(database, tenants["acme"], 5)
     database.query("ALTER TABLE customers RENAME COLUMN industry TO industry_x")
-    # when the full page is asked both ways, then both give the page null and one masked
-    # error at its path, with no SQL in the response
-    answers = []
-    for client in apps:
-        status, body = await _post(
-            client, FULL, {"first": 3, "withDossier": True}, token(settings), by_text=True
-        )
-        assert status == 200 and "industry" not in str(body), body
-        for error in body["errors"]:
-            assert error["extensions"].pop("requestId")
-        answers.append(body)
-    assert answers[0] == answers[1]
-    assert answers[0]["data"] == {"__typename": "Query", "page": None}
-    assert [e["extensions"]["code"] for e in answers[0]["errors"]] == ["INTERNAL_SERVER_ERROR"]
+    twice = "{ customers(first: 2) { nodes { industry } }\n customers(first: 2) { totalCount } }"
+    skipped = (
+        "query($s: Boolean = true) { customers(first: 2) @skip(if: $s) { totalCount }\n"
+        " customers(first: 2) { nodes { industry } } }"
+    )
+    # when each page is asked both ways, then both give the page null and one masked error
+    # at its path, located where the document writes the fields that ran, with no SQL
+    for text, variables, locations in (
+        (FULL, {"first": 3, "withDossier": True}, 1),
+        (twice, {}, 2),
+        (skipped, {}, 1),
+    ):
+        answers = []
+        for client in apps:
+            status, body = await _post(client, text, variables, token(settings), by_text=True)
+            assert status == 200 and "industry" not in str(body), body
+            for error in body["errors"]:
+                assert error["extensions"].pop("requestId")
+            answers.append(body)
+        assert answers[0] == answers[1], (text, answers)
+        errors = answers[0]["errors"]
+        assert [e["extensions"]["code"] for e in errors] == ["INTERNAL_SERVER_ERROR"]
+        assert len(errors[0]["locations"]) == locations, errors
+    assert answers[0]["data"] == {"customers": None}
 
 
 async def test_operation_names_are_refused_alike_compiled_or_not(
