@@ -16,6 +16,7 @@ from starlette.routing import Route, WebSocketRoute
 
 from api import graphiql, metrics
 from api.auth import TokenVerifier
+from api.body_limit import BodyLimit
 from api.credit_documents import credit_agreement_pdf, credit_decision_pdf
 from api.credit_imports import import_statements_csv
 from api.csv_imports import import_csv
@@ -128,6 +129,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
         ],
         middleware=[
             Middleware(EdgeMiddleware),
+            Middleware(BodyLimit),
             Middleware(FastGraphQL, view=graphql),
             *cors(settings),
         ],
