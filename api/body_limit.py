@@ -3,8 +3,9 @@
 A declared Content-Length over the ceiling is refused before anything is read. A body sent
 without one (chunked) is counted as it arrives and refused once it passes the ceiling; the
 server's HTTP parser already holds a declared length to its word, so only those need counting.
-The ceiling sits above the largest body a feature sends: a CSV upload (5 MB, its route's own
-limit), a GraphQL import of a few thousand rows, or a logo and a seal in base64 (512 KB each).
+CSV uploads (`/imports/...`) have their own, lower ceiling; everything else sits under one
+above the largest body a feature sends (a GraphQL import of a few thousand rows, or a logo
+and a seal in base64, 512 KB each). Routes read their body whole: the ceiling is checked here.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 #: 16 MiB: three times the largest feature's body, far below what would strain a process.
 MAX_BODY_BYTES = 16 * 1024 * 1024
+#: A CSV upload (`/imports/...`): 5 MiB, room to spare for the 5,000 rows a file may hold.
+UPLOAD_MAX_BYTES = 5 * 1024 * 1024
 #: A refused body up to this size is read to its end and dropped before the 413 goes out, so
 #: an HTTP client still sending it reads the answer rather than a reset connection; a larger
 #: one is answered at once and the connection closed.
@@ -34,7 +37,7 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = MAX_BODY_BYTES
+        limit = UPLOAD_MAX_BYTES if scope["path"].startswith("/imports/") else MAX_BODY_BYTES
         for name, value in scope["headers"]:
             if name == b"content-length":
                 if value.isdigit() and int(value) > limit:

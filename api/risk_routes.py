@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from api import csv_text
-from api.csv_imports import _normalise, read_body
+from api.csv_imports import _normalise
 from api.routes import document_response, error_response, principal_or_error
 from domain import roles
 from domain.errors import DomainError, ValidationFailed
@@ -116,9 +116,7 @@ async def import_factor_statement(request: Request) -> Response:
         statement_date = date.fromisoformat(request.query_params.get("date", ""))
     except (DomainError, InvalidId, ValueError):
         return error_response(400, "BAD_USER_INPUT", "an agreement id and ?date=YYYY-MM-DD")
-    body = await read_body(request)
-    if isinstance(body, Response):
-        return body
+    body = await request.body()  # at most UPLOAD_MAX_BYTES: api/body_limit.py refuses more
     try:
         lines = parse_statement(await csv_text.upload_bytes(request, body))
     except (ValueError, csv_text.UnreadableCsv) as exc:

@@ -30,8 +30,9 @@ async def test_a_body_over_the_ceiling_is_refused_declared_or_streamed(
     database: Database,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # given a ceiling of 4,000 bytes
+    # given a ceiling of 4,000 bytes, and 3,000 for CSV uploads
     monkeypatch.setattr(body_limit, "MAX_BODY_BYTES", 4000)
+    monkeypatch.setattr(body_limit, "UPLOAD_MAX_BYTES", 3000)
     headers = {"Authorization": f"Bearer {token(settings)}", "Content-Type": "application/json"}
     small, large = _page_request(3000), _page_request(5000)
     # when a body under it comes declared and streamed, then it is served
@@ -46,10 +47,14 @@ async def test_a_body_over_the_ceiling_is_refused_declared_or_streamed(
         assert error["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
         assert "4000 bytes" in error["message"]
         assert answer.headers["x-request-id"]  # the edge still names the request
-    # and on another route the routes' JSON error shape says the same, nothing imported
-    answer = await client.post("/imports/invoices.csv", content=b"x" * 5000, headers=headers)
-    assert answer.status_code == 413
-    assert answer.json()["error"]["code"] == "PAYLOAD_TOO_LARGE"
+    # and a CSV upload over its own ceiling, declared or streamed by a role that may import,
+    # gets the routes' JSON error shape, nothing imported
+    uploader = {"Authorization": f"Bearer {token(settings, roles=['finance'])}"}
+    for content in (b"x" * 3500, _chunks(b"x" * 3500)):
+        answer = await client.post("/imports/invoices.csv", content=content, headers=uploader)
+        assert answer.status_code == 413, answer.text
+        assert answer.json()["error"]["code"] == "PAYLOAD_TOO_LARGE"
+        assert "3000 bytes" in answer.json()["error"]["message"]
     assert database.query("SELECT count(*) FROM invoices") == [(0,)]
 
 
