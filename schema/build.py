@@ -17,6 +17,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 
 from infra.settings import Settings
 from schema.arguments import ArgumentLimits
@@ -46,6 +47,7 @@ from schema.delivery import mutations as delivery
 from schema.delivery.queries import DeliveryQuery
 from schema.engine import inputs as lean_inputs
 from schema.engine.compiled import CompiledDocuments
+from schema.engine.hooks import LeanRunner
 from schema.engine.switch import executor_class, refuse_skipped_extensions
 from schema.errors import RequestIdMaskErrors
 from schema.input_rules import guard
@@ -228,7 +230,17 @@ class HideSuggestions(SchemaExtension):
 
 
 class CreditSchema(strawberry.Schema):
-    """A schema whose expected errors (auth, validation) log one line, not a traceback."""
+    """A schema whose expected errors (auth, validation) log one line, not a traceback, and
+    whose extension hooks run through engine.hooks while the fast path is on."""
+
+    lean_hooks = False
+
+    def create_extensions_runner(
+        self, execution_context: ExecutionContext, extensions: list[SchemaExtension]
+    ) -> Any:
+        if self.lean_hooks:
+            return LeanRunner(execution_context=execution_context, extensions=extensions)
+        return super().create_extensions_runner(execution_context, extensions)
 
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         for error in errors:
@@ -265,6 +277,7 @@ def build_schema(settings: Settings, extra: tuple[Any, ...] = ()) -> strawberry.
         config=StrawberryConfig(auto_camel_case=True),
     )
     refuse_skipped_extensions(schema)
+    schema.lean_hooks = settings.graphql_fast_path
     if settings.graphql_fast_path:
         lean_inputs.register(schema)
     return schema

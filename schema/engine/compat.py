@@ -30,6 +30,7 @@ from graphql import (
 )
 from graphql.execution import values as _values
 from graphql.utilities.coerce_input_value import coerce_default_value
+from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types import Info
 
@@ -40,6 +41,10 @@ TESTED_WITH = {"graphql-core": "3.3.2", "strawberry-graphql": "0.341.2"}
 
 #: strawberry's own executor (a subclass of graphql-core's): the standard path.
 StandardExecutor = StrawberryGraphQLCoreExecutionContext
+
+#: strawberry's extensions runner (not exported by strawberry.extensions): engine.hooks'
+#: runner replaces its four stages and keeps the rest.
+StandardRunner = SchemaExtensionsRunner
 
 #: What a hook returns to hand the work back to graphql-core.
 STANDARD: Any = object()
