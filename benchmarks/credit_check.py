@@ -184,7 +184,9 @@ def facts_plan(bench: Bench) -> dict[str, Any]:
     from dbschema.queries.credit_exposure import FACTS_SQL
 
     sql = str(FACTS_SQL)
-    for name in ("tenant", "customer", "as_of", "exclude_ref", "default_kinds", "commit_mode"):
+    names = ("tenant", "customer", "as_of", "exclude_ref", "default_kinds", "commit_mode",
+             "currency", "base_currency")  # fmt: skip
+    for name in names:
         sql = sql.replace(f":{name}", f"%({name})s")
     customer = bench.sql("SELECT id FROM customers WHERE code = 'C-000005'")[0][0]
     params = {
@@ -194,6 +196,8 @@ def facts_plan(bench: Bench) -> dict[str, Any]:
         "exclude_ref": None,
         "default_kinds": ["PARENT", "SUBSIDIARY", "SHAREHOLDER"],
         "commit_mode": None,
+        "currency": "USD",
+        "base_currency": "CNY",
     }
     with psycopg.connect(bench.app_url) as conn:
         conn.execute("SELECT set_config('app.tenant_id', %s, false)", (bench.tenant_id,))

@@ -1,5 +1,5 @@
 """What a credit check reads, in one statement: policy, customer, hold, limits, the group
-and its limits, and open items summed per customer and currency.
+and its limits, and open items summed per customer and currency, with the exchange rates among them.
 
 Every sum walks a partial index over open items only (open invoices, open orders, active
 reservations, each with its amounts included), so the cost follows a customer's open items,
@@ -91,6 +91,19 @@ WITH RECURSIVE pol AS (
               AND expires_at > now()
               AND order_ref IS DISTINCT FROM CAST(:exclude_ref AS text) OFFSET 0) r
      GROUP BY s.id, r.currency
+), cur AS (
+    SELECT CAST(:currency AS text) AS c WHERE CAST(:currency AS text) IS NOT NULL
+    UNION SELECT CAST(:base_currency AS text)
+    UNION SELECT overrides ->> 'baseCurrency' FROM pol
+    UNION SELECT currency FROM own UNION SELECT currency FROM grp
+    UNION SELECT currency FROM recv UNION SELECT currency FROM ord
+    UNION SELECT currency FROM res
+), fx AS (
+    SELECT DISTINCT ON (x.base, x.quote) x.id, x.seq, x.base, x.quote, x.rate, x.effective_on
+      FROM exchange_rates x
+     WHERE x.tenant_id = :tenant AND x.effective_on <= :as_of
+       AND x.base = ANY (ARRAY(SELECT c FROM cur)) AND x.quote = ANY (ARRAY(SELECT c FROM cur))
+     ORDER BY x.base, x.quote, x.effective_on DESC, x.seq DESC
 )
 SELECT jsonb_build_object(
     'policy', (SELECT jsonb_build_array(version, overrides) FROM pol),
@@ -107,6 +120,9 @@ SELECT jsonb_build_object(
     'orders', (SELECT jsonb_agg(jsonb_build_array(customer_id, currency, open)) FROM ord),
     'reservations', (SELECT jsonb_agg(jsonb_build_array(customer_id, currency, open)) FROM res),
     'now', now(),
+    'rateCurrencies', (SELECT jsonb_agg(c) FROM cur WHERE c IS NOT NULL),
+    'rates', (SELECT jsonb_agg(jsonb_build_array(id, seq, base, quote, CAST(rate AS text),
+                                                 effective_on) ORDER BY base, quote) FROM fx),
     'checkBasis', (SELECT b.check_basis FROM risk_security_settings b
                     WHERE b.tenant_id = :tenant),
     'commit', CASE WHEN CAST(:commit_mode AS text) IS NOT NULL
@@ -125,9 +141,14 @@ async def credit_facts(
     exclude_ref: str | None,
     default_kinds: Sequence[str],
     commit_mode: str | None = None,
+    currency: str | None = None,
+    base_currency: str = "CNY",
 ) -> dict[str, Any]:
     """The raw facts of one customer (and its group when a group limit covers it); with a
-    commit mode (on/off), the transaction's synchronous_commit is set in the same trip."""
+    commit mode (on/off), the transaction's synchronous_commit is set in the same trip. The
+    newest rates on `as_of` among every currency the facts, `currency` and the policy's base
+    currency (or `base_currency`, its default) name ride along, so a check converts without
+    a round trip of its own."""
     values = {
         "tenant": tenant_id,
         "customer": customer_id,
@@ -135,6 +156,8 @@ async def credit_facts(
         "exclude_ref": exclude_ref,
         "default_kinds": list(default_kinds),
         "commit_mode": commit_mode,
+        "currency": currency,
+        "base_currency": base_currency,
     }
     statement, names = _FACTS_NATIVE
     row = await fetchrow_native(conn, statement, *(values[n] for n in names))

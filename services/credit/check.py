@@ -132,7 +132,8 @@ def _validate(req: CheckRequest) -> tuple[Money, str | None]:
 async def _inputs(
     uow: UnitOfWork, facts: Gathered, money: Money, ref: str | None, reserve: bool, today: date
 ) -> CheckInput:
-    book = await rates.book_for(uow.conn, facts.currencies() | {money.currency}, today)
+    needed = {c.strip() for c in facts.currencies() | {money.currency}}
+    book = facts.rate_book(needed, today) or await rates.book_for(uow.conn, needed, today)
     missing = None
     if facts.policy.require_complete_dossier:
         missing = await dossier_missing(uow.conn, facts.customer_id, today)
@@ -164,12 +165,15 @@ async def check_credit(uow: UnitOfWork, req: CheckRequest, today: date) -> Check
         await begin_check(uow.conn, uow.tenant_id, [req.customer_id], DURABLE_CHECKS)
     # without a lock to take first, the commit mode rides on the read: one round trip less
     facts = await gather(
-        uow.conn, uow.tenant_id, req.customer_id, today, ref, None if req.reserve else mode
-    )
+        uow.conn, uow.tenant_id, req.customer_id, today, ref, None if req.reserve else mode,
+        money.currency,
+    )  # fmt: skip
     if req.reserve and facts.group_limits:
         # the groups' locks come after the customer's, sorted; then read again under them
         await lock_credit(uow.conn, uow.tenant_id, [UUID(g.anchor_id) for g in facts.group_limits])
-        facts = await gather(uow.conn, uow.tenant_id, req.customer_id, today, ref)
+        facts = await gather(
+            uow.conn, uow.tenant_id, req.customer_id, today, ref, currency=money.currency
+        )
     # issue 11 (risk transfer): the tenant may check against the net retained risk
     facts = await net_of_cover(uow, facts, today)
     inp = await _inputs(uow, facts, money, ref, req.reserve, today)

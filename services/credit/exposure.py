@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -21,7 +22,7 @@ from domain.credit.check import GroupLimit
 from domain.credit.class_policy import CreditPolicy
 from domain.credit.exposure import Breakdown, ExposureFacts, Standing, breakdown, standing
 from domain.credit.limits import LimitInForce, LimitKind, LimitRecord, LimitScope, in_force
-from domain.credit.rates import RateBook
+from domain.credit.rates import ExchangeRate, RateBook, plain
 from domain.credit_file import completeness
 from domain.errors import NotFound
 from domain.money import Money
@@ -47,6 +48,20 @@ class Gathered:
     now: str
     #: the tenant's check basis (GROSS or NET of cover, issue 11), read in the same trip
     check_basis: str = "GROSS"
+    #: the newest rates among `rate_currencies` on the facts' date, read in the same trip
+    rates: tuple[ExchangeRate, ...] = ()
+    rate_currencies: frozenset[str] = frozenset()
+
+    def rate_book(self, currencies: set[str], as_of: date) -> RateBook | None:
+        """The rate book over `currencies` from the rates read with the facts (what
+        rates.book_for would read), or None when they name a currency the read did not."""
+        if not currencies <= self.rate_currencies:
+            return None
+        if len(currencies) < 2:
+            return RateBook(as_of)
+        return RateBook.of(
+            as_of, [r for r in self.rates if r.base in currencies and r.quote in currencies]
+        )
 
     def currencies(self) -> set[str]:
         """Every currency a computation over these facts may meet."""
@@ -58,6 +73,12 @@ class Gathered:
                 items = (*facts.receivables, *facts.orders, *facts.reservations)
                 found |= {m.currency for m in items}
         return found
+
+
+def _rate(raw: list[Any]) -> ExchangeRate:
+    id_, _seq, base, quote, rate, effective_on = raw
+    day = date.fromisoformat(effective_on)
+    return ExchangeRate(str(id_), base.strip(), quote.strip(), plain(Decimal(rate)), day)
 
 
 def _record(raw: list[Any]) -> LimitRecord:
@@ -106,12 +127,14 @@ async def gather(
     as_of: date,
     exclude_ref: str | None = None,
     commit_mode: str | None = None,
+    currency: str | None = None,
 ) -> Gathered:
-    """Read one customer's credit facts (its group's too when a group limit covers it);
-    the open order and live reservation of `exclude_ref` are left out (the order checked)."""
+    """Read one customer's credit facts (its group's too when a group limit covers it), and
+    the rates among their currencies and `currency`; the open order and live reservation of
+    `exclude_ref` are left out (the order checked)."""
     raw = await credit_facts(
         conn, tenant_id, customer_id, as_of, exclude_ref, policy_rules.DEFAULT_GROUP_KINDS,
-        commit_mode,
+        commit_mode, currency, policy_rules.DEFAULT_BASE_CURRENCY,
     )  # fmt: skip
     if raw.get("customer") is None:
         raise NotFound("customerId", "customer")
@@ -137,6 +160,8 @@ async def gather(
         group_exposure=_facts(*rows, members) if anchors else None,
         now=str(raw["now"]),
         check_basis=raw.get("checkBasis") or "GROSS",
+        rates=tuple(_rate(item) for item in raw.get("rates") or []),
+        rate_currencies=frozenset(str(c).strip() for c in raw.get("rateCurrencies") or []),
     )
 
 
@@ -184,7 +209,8 @@ async def exposure(session: ReadSession, customer_id: UUID, as_of: date) -> Expo
 
     async def run(conn: AsyncConnection) -> ExposureView:
         facts = await gather(conn, session.tenant_id, customer_id, as_of)
-        book = await rates.book_for(conn, facts.currencies(), as_of)
+        needed = facts.currencies()
+        book = facts.rate_book(needed, as_of) or await rates.book_for(conn, needed, as_of)
         force = in_force(facts.limits, as_of)
         currency = view_currency(facts, as_of)
         groups = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -15,6 +16,7 @@ from services.inputs import MoneyIn
 from services.uow import Actor, UnitOfWork
 from tests.services.credit_limits_helpers import (
     MANAGER,
+    SALES,
     TODAY,
     approved_limit,
     customer,
@@ -191,3 +193,51 @@ async def test_a_refused_recheck_ends_the_hold_and_release_is_idempotent(
     assert refused.outcome.outcome.value == "BLOCKED" and refused.reservation is None
     assert released.status == "RELEASED"
     assert database.query("SELECT status FROM credit_reservations") == [("RELEASED",)]
+
+
+async def test_the_rates_read_with_the_facts_are_the_book_a_read_of_its_own_gives(runtime, tenants):
+    """The check converts with the rates its facts statement brings: for every set of the
+    currencies it names they are what rates.book_for reads (newest date, then newest entry,
+    nothing after the day), and a currency it did not name falls back to that read."""
+    from services.credit import rates
+    from services.credit.exposure import gather
+
+    tenant = tenants["acme"]
+    cid = await customer(runtime, tenant, "K-FX")
+    for base, quote, value, days_ago in (
+        ("USD", "CNY", "7.10", 9), ("USD", "CNY", "7.20", 3), ("USD", "CNY", "7.25", 3),
+        ("USD", "CNY", "9.99", -2), ("CNY", "HKD", "1.08", 5), ("HKD", "USD", "0.128", 1),
+        ("EUR", "CNY", "7.80", 4), ("EUR", "HKD", "8.40", 2), ("JPY", "CNY", "0.05", 4),
+    ):  # fmt: skip
+        await rate(runtime, tenant, base, quote, value, TODAY - timedelta(days=days_ago))
+    await approved_limit(runtime, tenant, cid, "10000.00", currency="HKD")
+    await invoice(runtime, tenant, cid, "FX-1", "50.00", currency="USD", due=TODAY)
+    async with UnitOfWork(runtime.engine, tenant, SALES) as uow:
+        facts = await gather(uow.conn, tenant, cid, TODAY, currency="EUR")
+        assert facts.rate_currencies == {"CNY", "USD", "HKD", "EUR"}
+        for needed in ({"CNY"}, {"CNY", "USD"}, {"USD", "HKD", "EUR"}, set(facts.rate_currencies)):
+            assert facts.rate_book(needed, TODAY) == await rates.book_for(uow.conn, needed, TODAY)
+        assert facts.rate_book({"CNY", "JPY"}, TODAY) is None
+    book = facts.rate_book({"CNY", "USD"}, TODAY)
+    assert book is not None and [r.rate for r in book.rates] == [Decimal("7.25")]
+    # and a check in a currency of its own converts and replays equal
+    result = await run_check(runtime, tenant, cid, "10.00", currency="EUR")
+    assert {(r.base, r.quote) for r in result.input.rates} == {
+        ("CNY", "HKD"),
+        ("EUR", "CNY"),
+        ("EUR", "HKD"),
+        ("HKD", "USD"),
+        ("USD", "CNY"),
+    }
+    assert replay_decision(await _decision(runtime, tenant, result.decision_id)).equal
+
+
+async def _decision(runtime, tenant, decision_id):
+    from services.credit import decisions
+    from services.read_session import ReadSession
+
+    session = ReadSession(runtime.engine, tenant)
+    try:
+        return await decisions.by_id(session, decision_id)
+    finally:
+        await session.close()
