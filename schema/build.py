@@ -14,7 +14,6 @@ from strawberry.extensions import (
     ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
-    ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
@@ -61,6 +60,7 @@ from schema.ledger.mutations import disputes, imports
 from schema.ledger.mutations import postings as ledger
 from schema.ledger.queries import LedgerQuery
 from schema.node import NodeQuery, ViewerQuery
+from schema.per_request import per_request
 from schema.risk import (
     claims_mutations,
     factoring_mutations,
@@ -75,6 +75,7 @@ from schema.statements.queries import StatementQuery
 from schema.subscriptions import Subscription
 from schema.tenant import mutations as tenant
 from schema.tenant.queries import TenantQuery
+from schema.validation_cache import DocumentValidationCache
 from schema.warnings import mutations as warnings
 from schema.warnings.queries import WarningQuery
 
@@ -254,19 +255,19 @@ def build_schema(settings: Settings, extra: tuple[Any, ...] = ()) -> strawberry.
     """The executable schema for these settings; refuses (FastPathRefused) an extension that
     the fast path would skip while it is on."""
     extensions: list[Any] = [
-        ParserCache(maxsize=512),
-        ValidationCache(maxsize=512),
+        per_request(ParserCache(maxsize=512)),
+        DocumentValidationCache,
         trusted_documents(settings.trusted_documents_only),
-        ArgumentLimits(settings.max_page_size),
+        per_request(ArgumentLimits(settings.max_page_size)),
         *((CostLimits,) if settings.cost_analysis else ()),
-        OperationLimits(settings.max_depth, settings.max_aliases, settings.max_tokens),
+        per_request(OperationLimits(settings.max_depth, settings.max_aliases, settings.max_tokens)),
         *((CompiledDocuments,) if settings.compiled_documents else ()),
-        RequestIdMaskErrors(),
+        RequestIdMaskErrors,
         CloseReadSession,
         *extra,
     ]
     if not settings.introspection:
-        extensions.append(DisableIntrospection())
+        extensions.append(per_request(DisableIntrospection()))
         extensions.append(HideSuggestions)
     schema = CreditSchema(
         execution_context_class=executor_class(settings.graphql_fast_path),

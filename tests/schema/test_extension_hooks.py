@@ -127,3 +127,68 @@ def test_the_app_schema_runs_the_lean_runner_only_on_the_fast_path() -> None:
         schema = build_schema(Settings(graphql_fast_path=fast))
         runner = schema.create_extensions_runner(None, schema.get_extensions())  # type: ignore[attr-defined, arg-type]
         assert type(runner) is expected
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_masking_holds_while_other_operations_run_beside_it(fast: bool) -> None:
+    """An operation that fails after waiting is masked even when others start meanwhile:
+    the app's extensions keep each operation's own context (an extension instance shared
+    by every request, with its context overwritten by the next one, would not)."""
+    import strawberry
+
+    from infra.settings import Settings
+    from schema.build import build_schema
+
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        async def slow(self) -> int:
+            await asyncio.sleep(0.05)
+            raise RuntimeError("secret detail")
+
+        @strawberry.field
+        async def fast(self) -> int:
+            await asyncio.sleep(0.01)
+            return 1
+
+    app_schema = build_schema(Settings(graphql_fast_path=fast))
+    schema = type(app_schema)(
+        query=Query, extensions=app_schema.extensions, execution_context_class=None
+    )
+    if fast:
+        schema.lean_hooks = True  # type: ignore[attr-defined]
+
+    async def run() -> list[Any]:
+        slow = asyncio.ensure_future(schema.execute("{ slow }"))
+        await asyncio.sleep(0.01)
+        others = [asyncio.ensure_future(schema.execute("{ fast }")) for _ in range(3)]
+        return [await slow, *await asyncio.gather(*others)]
+
+    slow, *others = asyncio.run(run())
+    assert [e.message for e in slow.errors] == ["Unexpected error"]
+    assert all(o.data == {"fast": 1} and not o.errors for o in others)
+
+
+def test_validation_runs_once_per_document_and_still_refuses(monkeypatch) -> None:
+    """The same text validates once (the parser cache hands back the same document, the
+    validation cache knows it by identity); a document with errors gives them every time."""
+    from infra.settings import Settings
+    from schema import validation_cache
+    from schema.build import build_schema
+
+    calls: list[Any] = []
+    real = validation_cache.validate_document
+
+    def counting(*args: Any) -> Any:
+        calls.append(args[1])
+        return real(*args)
+
+    monkeypatch.setattr(validation_cache, "validate_document", counting)
+    schema = build_schema(Settings())
+    for _ in range(3):
+        assert asyncio.run(schema.execute("{ __typename }")).data == {"__typename": "Query"}
+    assert len(calls) == 1
+    for _ in range(2):
+        result = asyncio.run(schema.execute("{ noSuchField }"))
+        assert result.errors and "noSuchField" in result.errors[0].message
+    assert len(calls) == 2
