@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import weakref
 from collections.abc import Callable
 from typing import Any
 from uuid import UUID
@@ -112,12 +113,24 @@ async def begin_read(conn: AsyncConnection, tenant_id: UUID) -> Any:
     return raw
 
 
+#: Each engine's AUTOCOMMIT view (same pool): its connections come out in that mode, without
+#: an `execution_options` call (a greenlet hop) per checkout.
+_AUTOCOMMIT: weakref.WeakKeyDictionary[AsyncEngine, AsyncEngine] = weakref.WeakKeyDictionary()
+
+
+def autocommit(engine: AsyncEngine) -> AsyncEngine:
+    """`engine` with isolation_level AUTOCOMMIT, made once."""
+    found = _AUTOCOMMIT.get(engine)
+    if found is None:
+        found = _AUTOCOMMIT[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return found
+
+
 async def open_transaction(engine: AsyncEngine, tenant_id: UUID) -> tuple[AsyncConnection, Any]:
     """A pooled connection in AUTOCOMMIT mode with a transaction begun by begin_read; on any
     failure the connection is dropped, never pooled half-begun. Returns it and its driver."""
-    conn = await engine.connect()
+    conn = await autocommit(engine).connect()
     try:
-        await conn.execution_options(isolation_level="AUTOCOMMIT")
         raw = await begin_read(conn, tenant_id)
     except BaseException:
         await conn.invalidate()
