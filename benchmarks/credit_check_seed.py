@@ -1,5 +1,6 @@
 """The credit check benchmark's tenant: the receivables tenant plus what a check reads (open
-orders, limits, groups with group limits, a USD/CNY rate)."""
+orders and the confirmed reservations they came with, limits, groups with group limits, a
+USD/CNY rate)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,31 @@ def _limits(bench: Bench, scope: str, where: str, amount: str) -> None:
     )
 
 
+def _reservation_history(bench: Bench) -> None:
+    """Each order was checked, reserved and confirmed when it came in: a tenant that checks
+    at order time has that history (an empty reservations table is a day-one state, whose
+    cached plans read it by scanning until statistics catch up)."""
+    bench.sql(
+        """WITH o AS MATERIALIZED (
+              SELECT s.*, gen_random_uuid() AS decision,
+                     s.ordered_on - interval '1 hour' AS checked_at
+                FROM sales_orders s WHERE s.tenant_id = %s),
+            dec AS (
+              INSERT INTO credit_decisions (tenant_id, id, kind, subject_id, customer_id,
+                  snapshot, outcome, versions, decided_by, decided_at)
+              SELECT tenant_id, decision, 'CREDIT_CHECK', customer_id, customer_id, '{}',
+                     '{"outcome": "APPROVED"}', '{}', 'bench', checked_at FROM o)
+            INSERT INTO credit_reservations (tenant_id, customer_id, order_ref, currency,
+                amount_minor, expires_at, status, decision_id, order_id, closed_at, created_by,
+                created_at)
+            SELECT tenant_id, customer_id, order_ref, currency, amount_minor,
+                   checked_at + interval '15 minutes', 'CONFIRMED', decision, id,
+                   checked_at + interval '5 minutes', 'bench', checked_at
+              FROM o""",
+        bench.tenant_id,
+    )
+
+
 def seed(bench: Bench) -> dict[str, Any]:
     """The receivables tenant, then what the credit check reads."""
     figures = receivables.seed(bench)
@@ -60,6 +86,7 @@ def seed(bench: Bench) -> dict[str, Any]:
         ORDERS_PER_CUSTOMER,
         t,
     )
+    _reservation_history(bench)
     _limits(bench, "CUSTOMER", "true", "5000000 + abs(hashtext(c.code)) %% 20000000")
     bench.sql(
         """INSERT INTO customer_relations (tenant_id, customer_id, related_customer_id, kind)
@@ -87,13 +114,15 @@ def seed(bench: Bench) -> dict[str, Any]:
     counts = bench.sql(
         "SELECT (SELECT count(*) FROM sales_orders WHERE status IN ('OPEN','SHIPPED')),"
         " (SELECT count(*) FROM invoices WHERE open_minor > 0),"
-        " (SELECT count(*) FROM credit_limits), (SELECT count(*) FROM customer_relations)"
+        " (SELECT count(*) FROM credit_limits), (SELECT count(*) FROM customer_relations),"
+        " (SELECT count(*) FROM credit_reservations)"
     )[0]
     figures.update(
         open_orders=counts[0],
         open_invoices_after_payoff=counts[1],
         limits=counts[2],
         group_links=counts[3],
+        past_reservations=counts[4],
         credit_seed_s=round(time.monotonic() - started, 1),
     )
     return figures

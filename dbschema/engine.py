@@ -97,15 +97,18 @@ async def send_native(conn: AsyncConnection, statement: str, *args: Any) -> asyn
     return task
 
 
-async def begin_read(conn: AsyncConnection, tenant_id: UUID) -> Any:
+async def begin_read(conn: AsyncConnection, tenant_id: UUID, opening: str = "") -> Any:
     """Start a transaction with the tenant set, in one round trip instead of three.
 
     The connection must be in AUTOCOMMIT mode (SQLAlchemy then sends no BEGIN of its own);
     BEGIN and the transaction-local tenant go as one simple-protocol message (the tenant is a
     UUID, so it is safe to inline). Returns the driver connection, for end_read. Units of work
-    begin the same way (their COMMIT goes on the driver too: commit_work).
+    begin the same way (their COMMIT goes on the driver too: commit_work). `opening` is one
+    more statement for the same message, built by the caller from constants and UUIDs only.
     """
     setting = f"SELECT set_config('app.tenant_id', '{UUID(str(tenant_id))}', true)"
+    if opening:
+        setting = f"{setting}; {opening}"
     raw = driver_of(conn)
     for listener in _statement_listeners:
         listener(setting)
@@ -126,12 +129,14 @@ def autocommit(engine: AsyncEngine) -> AsyncEngine:
     return found
 
 
-async def open_transaction(engine: AsyncEngine, tenant_id: UUID) -> tuple[AsyncConnection, Any]:
+async def open_transaction(
+    engine: AsyncEngine, tenant_id: UUID, opening: str = ""
+) -> tuple[AsyncConnection, Any]:
     """A pooled connection in AUTOCOMMIT mode with a transaction begun by begin_read; on any
     failure the connection is dropped, never pooled half-begun. Returns it and its driver."""
     conn = await autocommit(engine).connect()
     try:
-        raw = await begin_read(conn, tenant_id)
+        raw = await begin_read(conn, tenant_id, opening)
     except BaseException:
         await conn.invalidate()
         await conn.close()

@@ -60,9 +60,9 @@ class Context:
             self._session = ReadSession(self.runtime.engine, self.tenant_id)
         return self._session
 
-    def uow(self) -> UnitOfWork:
-        """A fresh unit of work for a mutation."""
-        return UnitOfWork(self.runtime.engine, self.tenant_id, self.actor)
+    def uow(self, opening: str = "") -> UnitOfWork:
+        """A fresh unit of work for a mutation (`opening`: sent with its BEGIN)."""
+        return UnitOfWork(self.runtime.engine, self.tenant_id, self.actor, opening)
 
     def loader(self, name: str, factory: Any) -> DataLoader[Any, Any]:
         """A DataLoader created lazily once per request."""

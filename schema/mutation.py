@@ -32,18 +32,20 @@ async def respond(
     payload: type[P],
     work: Callable[[UnitOfWork], Awaitable[T]],
     show: Callable[[T], Awaitable[Mapping[str, Any]]] | None = None,
+    opening: str = "",
 ) -> P:
     """Commit the work and return `payload(**show(result))`; on a refusal, its userErrors.
 
     `payload` derives from a capability's payload base (schema.user_errors.catalogue), whose
-    error type carries that capability's codes; `show` re-reads what the work changed.
+    error type carries that capability's codes; `show` re-reads what the work changed;
+    `opening` goes with the unit of work's BEGIN (services.uow).
     """
     catalogue = payload.catalogue  # type: ignore[attr-defined]
     refused = refusals()
     if refused:
         return payload(user_errors=catalogue.user_errors(await _refuse(info, work, refused)))
     try:
-        async with info.context.uow() as uow:
+        async with info.context.uow(opening) as uow:
             result = await work(uow)
             await uow.commit()
     except (DomainError, ValidationFailed) as exc:

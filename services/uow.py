@@ -30,10 +30,18 @@ SYSTEM = Actor("system:scheduler")
 class UnitOfWork:
     """`async with UnitOfWork(...) as uow:` ... `await uow.commit()`; anything else rolls back."""
 
-    def __init__(self, engine: AsyncEngine, tenant_id: UUID | str, actor: Actor = SYSTEM) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        tenant_id: UUID | str,
+        actor: Actor = SYSTEM,
+        opening: str = "",
+    ) -> None:
         self.engine = engine
         self.tenant_id = UUID(str(tenant_id))
         self.actor = actor
+        #: a statement sent with BEGIN (a lock, a setting), so the work need not send it
+        self.opening = opening
         self._conn: AsyncConnection | None = None
         self._raw: Any = None  #: the driver connection while the transaction is open
         self.committed = False
@@ -47,7 +55,7 @@ class UnitOfWork:
     async def __aenter__(self) -> UnitOfWork:
         # BEGIN and the tenant in one round trip (the connection runs in AUTOCOMMIT mode, so
         # SQLAlchemy sends no BEGIN of its own; the transaction is ours to end)
-        self._conn, self._raw = await open_transaction(self.engine, self.tenant_id)
+        self._conn, self._raw = await open_transaction(self.engine, self.tenant_id, self.opening)
         return self
 
     async def commit(self) -> None:

@@ -201,6 +201,20 @@ assert _LOCK_NATIVE[1] == ("tenant", "keys")
 assert _BEGIN_CHECK_NATIVE[1] == ("mode", "tenant", "keys")
 
 
+def begin_check_inline(tenant_id: UUID, keys: Sequence[UUID], durable: bool) -> str:
+    """begin_check as one statement with its values inline (UUIDs and a constant only), to
+    ride with a transaction's BEGIN: the same setting and the same lock keys."""
+    tenant = UUID(str(tenant_id))
+    locks = ", ".join(
+        f"pg_advisory_xact_lock(hashtextextended('{tenant}:credit:{k}', 0))"
+        for k in sorted({str(UUID(str(k))) for k in keys})
+    )
+    mode = "on" if durable else "off"
+    return f"SELECT set_config('synchronous_commit', '{mode}', true)" + (
+        f", {locks}" if locks else ""
+    )
+
+
 async def begin_check(
     conn: AsyncConnection, tenant_id: UUID, keys: Sequence[UUID], durable: bool
 ) -> None:

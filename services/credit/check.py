@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from dbschema.credit_limit_tables import credit_reservations
 from dbschema.queries.credit_check_log import CheckLog, write_check
-from dbschema.queries.credit_exposure import begin_check, lock_credit
+from dbschema.queries.credit_exposure import begin_check, begin_check_inline, lock_credit
 from domain.credit.bounds import clean_text
 from domain.credit.check import CHECK_RULES_VERSION, CheckInput, CheckOutcome, Outcome, decide
 from domain.errors import DomainError, NotFound, ValidationFailed
@@ -157,11 +157,17 @@ async def _inputs(
     )
 
 
+def opening(tenant_id: UUID, customer_id: UUID, reserve: bool) -> str:
+    """What a check's unit of work may send with its BEGIN: for a reservation, the commit
+    mode and the customer's credit lock (one round trip instead of two); else nothing."""
+    return begin_check_inline(tenant_id, [customer_id], DURABLE_CHECKS) if reserve else ""
+
+
 async def check_credit(uow: UnitOfWork, req: CheckRequest, today: date) -> CheckResult:
     """Decide, log the decision with its complete snapshot, and reserve when asked."""
     money, ref = _validate(req)
     mode = "on" if DURABLE_CHECKS else "off"
-    if req.reserve:
+    if req.reserve and uow.opening != opening(uow.tenant_id, req.customer_id, True):
         await begin_check(uow.conn, uow.tenant_id, [req.customer_id], DURABLE_CHECKS)
     # without a lock to take first, the commit mode rides on the read: one round trip less
     facts = await gather(

@@ -403,3 +403,43 @@ async def test_reads_answer_unknown_ids_and_missing_rates_as_data(client, settin
     assert in_usd["data"]["recommendedCreditLimit"]["userErrors"] == [
         {"field": "currency", "code": "NO_EXCHANGE_RATE"}
     ]
+
+
+async def test_reservations_through_the_api_race_within_the_headroom(client, settings, database):
+    """Checks that reserve take the customer's credit lock with their BEGIN (one round trip
+    instead of two) and, racing through the API, still never exceed the headroom."""
+    import asyncio
+
+    from dbschema.engine import add_statement_listener
+
+    # given: a limit of 1,000.00 and nothing owed
+    customer = await _customer(client, settings, "API-RACE")
+    await _limit(client, settings, customer, "1000.00")
+    sales = token(settings, roles=["sales"], sub="sam")
+    seen: list[str] = []
+    remove = add_statement_listener(seen.append)
+    try:
+        # when: 24 checks of 100.00 reserve at once
+        answers = await asyncio.gather(
+            *[
+                gql(
+                    client,
+                    CHECK,
+                    _check(customer, "100.00", orderRef=f"R-{n}", reserve=True),
+                    sales,
+                )
+                for n in range(24)
+            ]
+        )
+    finally:
+        remove()
+    # then: ten fit, the others are asked to prepay, and nothing more is held
+    outcomes = [a["data"]["checkCredit"]["check"]["outcome"] for a in answers]
+    assert outcomes.count("APPROVED") == 10
+    assert outcomes.count("PREPAYMENT_REQUIRED") == 14
+    assert database.query(
+        "SELECT count(*), sum(amount_minor) FROM credit_reservations WHERE status = 'ACTIVE'"
+    ) == [(10, 100_000)]
+    opened = [s for s in seen if "app.tenant_id" in s and "pg_advisory_xact_lock" in s]
+    assert len(opened) == 24
+    assert not [s for s in seen if "pg_advisory_xact_lock" in s and "$" in s]

@@ -10,6 +10,7 @@ from domain import roles
 from domain.credit.class_policy import ClassPolicy, CreditPolicy
 from domain.credit.rates import Conversion
 from domain.money import Money as DomainMoney
+from domain.money import decimal_string
 from schema.credit.limits.enums import (
     BasisEnum,
     KindEnum,
@@ -33,8 +34,9 @@ from services.credit.rates import StoredRate
 
 
 def money(value: DomainMoney) -> Money:
-    """A domain amount at the API."""
-    return Money.of(value.minor, value.currency)
+    """A domain amount at the API (already a valid amount: no second validation, as a
+    check's payload builds a dozen of these)."""
+    return Money(amount=decimal_string(value.minor, value.currency), currency=value.currency)
 
 
 def maybe_money(value: DomainMoney | None) -> Money | None:

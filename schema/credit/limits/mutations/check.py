@@ -15,6 +15,7 @@ from schema.input_rules import text
 from schema.money import DecimalString
 from schema.mutation import INPUT, decode, respond
 from schema.permissions import allow, roles_note
+from schema.relay import InvalidId
 from services.credit import check
 from services.inputs import MoneyIn
 from services.uow import UnitOfWork
@@ -67,7 +68,12 @@ async def check_credit(
     async def show(result: check.CheckResult) -> dict[str, Any]:
         return {"check": CreditCheck.build(result)}
 
-    return await respond(info, CheckCreditPayload, work, show)
+    try:  # a reservation's lock goes with BEGIN; a bad id is the work's to refuse
+        customer = decode(input.customer_id, "Customer", "customerId")
+        opening = check.opening(info.context.tenant_id, customer, input.reserve)
+    except InvalidId:
+        opening = ""
+    return await respond(info, CheckCreditPayload, work, show, opening)
 
 
 @strawberry.input(description="Give a reservation's headroom back.")
