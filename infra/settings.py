@@ -57,7 +57,7 @@ class Settings:
     max_tokens: int = 2000
     max_page_size: int = 100
     log_level: str = "INFO"
-    pool_size: int = 10
+    pool_size: int = 16
     #: Webhooks may target loopback and private addresses: for tests only, refused in production.
     webhooks_allow_private: bool = False
     #: Run only documents the tenant registered (trusted documents / persisted queries).
@@ -147,7 +147,7 @@ def load(overrides: dict[str, object] | None = None) -> Settings:
         graphiql=_bool("GRAPHIQL", env != "production"),
         graphql_fast_path=_bool("GRAPHQL_FAST_PATH", True),
         log_level=os.environ.get("LOG_LEVEL", "INFO"),
-        pool_size=int(os.environ.get("DB_POOL_SIZE", "10")),
+        pool_size=int(os.environ.get("DB_POOL_SIZE", "16")),
         cost_analysis=_bool("COST_ANALYSIS", True),
         trusted_documents_only=_bool("TRUSTED_DOCUMENTS_ONLY", False),
         compiled_documents=_bool("COMPILED_DOCUMENTS", True),
