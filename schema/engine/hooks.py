@@ -18,6 +18,7 @@ from types import TracebackType
 from typing import Any
 
 from strawberry.extensions import SchemaExtension
+from strawberry.utils.await_maybe import await_maybe
 
 from schema.engine.compat import StandardRunner
 
@@ -174,17 +175,43 @@ def _chain(raised: BaseException, previous: BaseException | None) -> None:
         raised.__context__ = previous
 
 
+#: per tuple of extension classes: per stage, (position, kind, hook) of those with a hook
+_PLANS: dict[tuple[type, ...], dict[str, list[tuple[int, int, Callable[..., Any]]]]] = {}
+
+
+def _plan(classes: tuple[type, ...]) -> dict[str, list[tuple[int, int, Callable[..., Any]]]]:
+    """Which extensions (by position) run a hook at each stage, read once per class list."""
+    plan = _PLANS.get(classes)
+    if plan is None:
+        plan = {}
+        for stage in ("on_operation", "on_validate", "on_parse", "on_execute"):
+            plan[stage] = [
+                (n, *found)
+                for n, cls in enumerate(classes)
+                if (found := _kind(cls, stage)) is not None
+            ]
+        _PLANS[classes] = plan
+    return plan
+
+
 class LeanRunner(StandardRunner):
-    """strawberry's extensions runner, with each stage a `Stage` (the results and the
-    stream hook are strawberry's own)."""
+    """strawberry's extensions runner, with each stage a `Stage` (the stream hook is
+    strawberry's own)."""
+
+    async def get_extensions_results(self, ctx: Any) -> dict[str, Any]:
+        """strawberry's, asking only the extensions that override `get_results` (the base
+        class answers {} for the rest)."""
+        data: dict[str, Any] = {}
+        for extension in self.extensions:
+            if type(extension).get_results is not SchemaExtension.get_results:
+                data.update(await await_maybe(extension.get_results()))
+        data.update(ctx.extensions_results)
+        return data
 
     def _stage(self, stage: str) -> Stage:
-        hooks: list[_Hook] = []
-        for extension in self.extensions:
-            found = _kind(type(extension), stage)
-            if found is not None:
-                hooks.append((extension, *found))
-        return Stage(hooks, stage)
+        extensions = self.extensions
+        plan = _plan(tuple(type(e) for e in extensions))[stage]
+        return Stage([(extensions[n], kind, hook) for n, kind, hook in plan], stage)
 
     def operation(self) -> Stage:  # type: ignore[override]
         return self._stage("on_operation")
