@@ -312,7 +312,7 @@ def report(figures: dict[str, Any]) -> None:
             f"{f['achieved_rps']} req/s, p50 {f['p50_ms']} ms, p95 {f['p95_ms']} ms, "
             f"p99 {f['p99_ms']} ms, max {f['max_ms']} ms, errors {f['errors']}, "
             f"outcomes {f['outcomes']}, CPU a check: server {f.get('server_cpu_ms')} ms, "
-            f"machine {f.get('machine_cpu_ms')} ms "
+            f"machine {f.get('machine_cpu_ms')} ms ({f.get('cpu_split_ms')}) "
             f"[floor p99 <= {FLOORS['p99_ms']} ms at {RATE} req/s: "
             f"{'PASS' if ok else 'BELOW FLOOR'}]"
         )

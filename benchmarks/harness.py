@@ -259,17 +259,61 @@ def machine_busy_seconds() -> float:
     return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
+def stolen_seconds() -> float:
+    """CPU time the hypervisor has taken from this machine so far (/proc/stat `steal`)."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+    return int(fields[8]) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_by_kind(server: set[int]) -> dict[str, float]:
+    """CPU seconds so far of every process on the machine, summed by what it is: the server,
+    PostgreSQL, the kernel's own threads (disk writeback among them), this benchmark (the
+    load generator) and anything else."""
+    found: dict[str, float] = {}
+    me = os.getpid()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat.rsplit(")", 1)[1].split()
+        pid, parent = int(entry.name), int(fields[1])
+        if pid in server or parent in server:
+            kind = "server"
+        elif pid == me:
+            kind = "client"
+        elif name.startswith("postgres"):
+            kind = "postgres"
+        elif parent == 2 or pid == 2:
+            kind = "kernel"
+        else:
+            kind = "other"
+        found[kind] = found.get(kind, 0.0) + (int(fields[11]) + int(fields[12]))
+    return {k: v / os.sysconf("SC_CLK_TCK") for k, v in found.items()}
+
+
 def costed(url: str, run: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """`run()`'s figures plus the server's and the whole machine's CPU per request (ms)."""
+    """`run()`'s figures plus the server's and the whole machine's CPU per request (ms), and
+    the machine's split by process kind and the time the hypervisor stole (`cpu_split_ms`)."""
     pid = PIDS[url]
     tree = [pid, *children(pid)]
     server_before = sum(cpu_seconds(p) for p in tree)
     machine_before = machine_busy_seconds()
+    kinds_before, stolen_before = cpu_by_kind(set(tree)), stolen_seconds()
     figures = dict(run())
     done = max(figures["requests"], 1)
     server_used = sum(cpu_seconds(p) for p in tree) - server_before
     figures["server_cpu_ms"] = round(server_used / done * 1000, 3)
     figures["machine_cpu_ms"] = round((machine_busy_seconds() - machine_before) / done * 1000, 3)
+    split = {
+        k: round((v - kinds_before.get(k, 0.0)) / done * 1000, 3)
+        for k, v in cpu_by_kind(set(tree)).items()
+    }
+    split["stolen"] = round((stolen_seconds() - stolen_before) / done * 1000, 3)
+    figures["cpu_split_ms"] = split
     return figures
 
 
