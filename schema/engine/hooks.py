@@ -18,7 +18,6 @@ from types import TracebackType
 from typing import Any
 
 from strawberry.extensions import SchemaExtension
-from strawberry.utils.await_maybe import await_maybe
 
 from schema.engine.compat import StandardRunner
 
@@ -204,7 +203,8 @@ class LeanRunner(StandardRunner):
         data: dict[str, Any] = {}
         for extension in self.extensions:
             if type(extension).get_results is not SchemaExtension.get_results:
-                data.update(await await_maybe(extension.get_results()))
+                results = extension.get_results()
+                data.update(await results if inspect.isawaitable(results) else results)
         data.update(ctx.extensions_results)
         return data
 
