@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dbschema.credit_limit_tables import exchange_rates
-from dbschema.engine import fetchrow_native, native_sql
+from dbschema.engine import driver_of, fetchrow_native, native_sql, notify_statement
 from dbschema.tables import events
 
 _LIMIT_FIELDS = """jsonb_build_array(l.id, l.seq, l.scope, l.kind, l.amount_minor, l.currency,
@@ -187,23 +187,15 @@ LOCK_SQL = sa.text(
     "SELECT count(pg_advisory_xact_lock(hashtextextended(CAST(:tenant AS text) || ':credit:' "
     "|| k, 0))) FROM unnest(CAST(:keys AS text[])) AS k"
 )
-#: The commit mode and the locks in one round trip (the setting first, then the locks).
-BEGIN_CHECK_SQL = sa.text(
-    "SELECT set_config('synchronous_commit', :mode, true), (SELECT count("
-    "pg_advisory_xact_lock(hashtextextended(CAST(:tenant AS text) || ':credit:' || k, 0))) "
-    "FROM unnest(CAST(:keys AS text[])) AS k)"
-)
-
 #: The hot statements as the driver takes them (they run on every credit check).
 _LOCK_NATIVE = native_sql(str(LOCK_SQL))
-_BEGIN_CHECK_NATIVE = native_sql(str(BEGIN_CHECK_SQL))
 assert _LOCK_NATIVE[1] == ("tenant", "keys")
-assert _BEGIN_CHECK_NATIVE[1] == ("mode", "tenant", "keys")
 
 
 def begin_check_inline(tenant_id: UUID, keys: Sequence[UUID], durable: bool) -> str:
-    """begin_check as one statement with its values inline (UUIDs and a constant only), to
-    ride with a transaction's BEGIN: the same setting and the same lock keys."""
+    """The transaction's commit mode and the credit locks of `keys` (sorted) as one statement
+    with its values inline (UUIDs and a constant only), so it can ride with a BEGIN. The lock
+    keys are LOCK_SQL's: `<tenant>:credit:<key>`."""
     tenant = UUID(str(tenant_id))
     locks = ", ".join(
         f"pg_advisory_xact_lock(hashtextextended('{tenant}:credit:{k}', 0))"
@@ -218,10 +210,11 @@ def begin_check_inline(tenant_id: UUID, keys: Sequence[UUID], durable: bool) -> 
 async def begin_check(
     conn: AsyncConnection, tenant_id: UUID, keys: Sequence[UUID], durable: bool
 ) -> None:
-    """Set the transaction's commit mode and take the credit locks of `keys` (sorted)."""
-    statement, _ = _BEGIN_CHECK_NATIVE  # mode, tenant, keys
-    keys_ = sorted({str(k) for k in keys})
-    await fetchrow_native(conn, statement, "on" if durable else "off", str(tenant_id), keys_)
+    """Set the transaction's commit mode and take the credit locks of `keys` (sorted): the
+    statement a unit of work can also send with its BEGIN (begin_check_inline)."""
+    statement = begin_check_inline(tenant_id, keys, durable)
+    notify_statement(statement)
+    await driver_of(conn).execute(statement)
 
 
 async def lock_credit(conn: AsyncConnection, tenant_id: UUID, keys: Sequence[UUID]) -> None:

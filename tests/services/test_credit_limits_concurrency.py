@@ -100,3 +100,27 @@ async def test_reservations_on_two_group_members_share_the_group_limit(
     )
     assert sum(rows.values()) == 120_000
     assert all(v <= 100_000 for v in rows.values())
+
+
+async def test_a_checks_lock_and_an_orders_lock_are_the_same_lock(settings, runtime, tenants):
+    """The lock a reserving check takes (inline, with BEGIN) is the one order registration
+    takes through LOCK_SQL: while a check holds it, the other waits."""
+    from sqlalchemy import text
+
+    from dbschema.queries.credit_exposure import begin_check_inline, lock_credit
+
+    tenant = tenants["acme"]
+    cid = await customer(runtime, tenant, "LOCK-1")
+    holding = UnitOfWork(runtime.engine, tenant, opening=begin_check_inline(tenant, [cid], False))
+    async with holding:
+        async with UnitOfWork(runtime.engine, tenant) as other:
+            await other.conn.execute(text("SET LOCAL lock_timeout = '200ms'"))
+            try:
+                await lock_credit(other.conn, tenant, [cid])
+            except Exception as exc:  # the driver's LockNotAvailableError
+                refused = type(exc).__name__
+            else:
+                refused = "nothing"
+    assert refused == "LockNotAvailableError"
+    async with UnitOfWork(runtime.engine, tenant) as other:  # released with the transaction
+        await lock_credit(other.conn, tenant, [cid])
