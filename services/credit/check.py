@@ -132,7 +132,7 @@ def _validate(req: CheckRequest) -> tuple[Money, str | None]:
 async def _inputs(
     uow: UnitOfWork, facts: Gathered, money: Money, ref: str | None, reserve: bool, today: date
 ) -> CheckInput:
-    needed = {c.strip() for c in facts.currencies() | {money.currency}}
+    needed = facts.currencies() | {money.currency}
     book = facts.rate_book(needed, today) or await rates.book_for(uow.conn, needed, today)
     missing = None
     if facts.policy.require_complete_dossier:

@@ -22,7 +22,7 @@ from domain.credit.check import GroupLimit
 from domain.credit.class_policy import CreditPolicy
 from domain.credit.exposure import Breakdown, ExposureFacts, Standing, breakdown, standing
 from domain.credit.limits import LimitInForce, LimitKind, LimitRecord, LimitScope, in_force
-from domain.credit.rates import ExchangeRate, RateBook, plain
+from domain.credit.rates import ExchangeRate, RateBook
 from domain.credit_file import completeness
 from domain.errors import NotFound
 from domain.money import Money
@@ -52,9 +52,10 @@ class Gathered:
     rates: tuple[ExchangeRate, ...] = ()
     rate_currencies: frozenset[str] = frozenset()
 
-    def rate_book(self, currencies: set[str], as_of: date) -> RateBook | None:
+    def rate_book(self, currencies: Iterable[str], as_of: date) -> RateBook | None:
         """The rate book over `currencies` from the rates read with the facts (what
         rates.book_for would read), or None when they name a currency the read did not."""
+        currencies = {c.strip() for c in currencies}
         if not currencies <= self.rate_currencies:
             return None
         if len(currencies) < 2:
@@ -77,8 +78,7 @@ class Gathered:
 
 def _rate(raw: list[Any]) -> ExchangeRate:
     id_, _seq, base, quote, rate, effective_on = raw
-    day = date.fromisoformat(effective_on)
-    return ExchangeRate(str(id_), base.strip(), quote.strip(), plain(Decimal(rate)), day)
+    return rates.stored_rate(id_, base, quote, Decimal(rate), date.fromisoformat(effective_on))
 
 
 def _record(raw: list[Any]) -> LimitRecord:

@@ -100,12 +100,13 @@ async def book_for(conn: AsyncConnection, currencies: Iterable[str], as_of: date
         return RateBook(as_of)
     rows = await latest_rates(conn, codes, as_of)
     return RateBook.of(
-        as_of,
-        [
-            ExchangeRate(str(r.id), r.base.strip(), r.quote.strip(), plain(r.rate), r.effective_on)
-            for r in rows
-        ],
+        as_of, [stored_rate(r.id, r.base, r.quote, r.rate, r.effective_on) for r in rows]
     )
+
+
+def stored_rate(id_: Any, base: str, quote: str, rate: Decimal, effective_on: date) -> ExchangeRate:
+    """A rate as stored (CHAR(3) codes, NUMERIC(28,12) rate) as the rate book holds it."""
+    return ExchangeRate(str(id_), base.strip(), quote.strip(), plain(rate), effective_on)
 
 
 async def rates_page(
