@@ -350,16 +350,9 @@ def test_execution_state_is_freed_without_a_garbage_collection():
 def _compiles(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     """Calls of compile_plan from here on."""
     from schema.engine import execution
+    from tests.schema.counting import count_calls
 
-    calls: list[Any] = []
-    original = execution.compile_plan
-
-    def counting(*args: Any) -> Any:
-        calls.append(args[0])
-        return original(*args)
-
-    monkeypatch.setattr(execution, "compile_plan", counting)
-    return calls
+    return count_calls(monkeypatch, execution, "compile_plan")
 
 
 def test_plans_are_shared_by_requests_of_one_fixed_document(monkeypatch):

@@ -175,15 +175,9 @@ def test_validation_runs_once_per_document_and_still_refuses(monkeypatch) -> Non
     from infra.settings import Settings
     from schema import validation_cache
     from schema.build import build_schema
+    from tests.schema.counting import count_calls
 
-    calls: list[Any] = []
-    real = validation_cache.validate_document
-
-    def counting(*args: Any) -> Any:
-        calls.append(args[1])
-        return real(*args)
-
-    monkeypatch.setattr(validation_cache, "validate_document", counting)
+    calls = count_calls(monkeypatch, validation_cache, "validate_document")
     schema = build_schema(Settings())
     for _ in range(3):
         assert asyncio.run(schema.execute("{ __typename }")).data == {"__typename": "Query"}
