@@ -82,7 +82,7 @@ def database(
     name: str = "bench", slug: str = "bench", fresh_server: bool = True
 ) -> Iterator[Bench]:
     """Start the embedded server, (re)create a database, migrate it, add a tenant."""
-    uri = embedded.start(WORK)
+    uri = embedded.start(WORK, apply_settings=True)
     admin = embedded.url_for(uri, "postgres", "postgres")
     with psycopg.connect(admin, autocommit=True) as conn:
         for other in DATABASES if fresh_server else (name,):
@@ -113,7 +113,7 @@ def kept_database(
     the first time, or when `reseed`): every run starts from the same rows in seconds rather
     than minutes. The copy is kept per migration head (`<name>_seeded_<head>`), so a branch
     with a new migration seeds its own; the seed's figures are the copy's comment."""
-    uri = embedded.start(WORK)
+    uri = embedded.start(WORK, apply_settings=True)
     admin = embedded.url_for(uri, "postgres", "postgres")
     owner = embedded.url_for(uri, name, "postgres")
     copy = f"{name}_seeded_{head_revision()}"
