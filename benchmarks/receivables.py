@@ -27,8 +27,10 @@ INVOICES = 1_000_000
 BIG_CUSTOMER_INVOICES = 200  #: the one-customer aging query reads this many open invoices
 IMPORT_BATCHES = 10
 IMPORT_ROWS = 5_000
+PAYMENT_BATCHES = 3  #: importPayments calls of IMPORT_ROWS each, the figure their median
 FLOORS = {
     "import_rows_per_s": 5000,
+    "payment_rows_per_s": 5000,
     "aging_graphql_s": 3.0,
     "aging_ratio": 1.5,
     "provision_s": 10.0,
@@ -214,20 +216,22 @@ def measure_import(
     replay = gql(client, url, token, IMPORT_MUTATION, {"input": {"rows": batches[0]}})
     replay_s = time.perf_counter() - start
     assert replay["importInvoices"]["replayed"] == IMPORT_ROWS, replay
-    cash = [
-        {
-            "externalId": f"{prefix}-pay-{n}",
-            "customerCode": f"C-{1 + n * 13 % CUSTOMERS:06d}",
-            "receivedOn": TODAY.isoformat(),
-            "amount": f"{500 + n % 3000}.00",
-            "currency": "CNY",
-        }
-        for n in range(IMPORT_ROWS)
-    ]
-    start = time.perf_counter()
-    paid = gql(client, url, token, PAYMENTS_MUTATION, {"input": {"rows": cash}})
-    payments_s = time.perf_counter() - start
-    assert paid["importPayments"]["created"] == IMPORT_ROWS, paid
+    payment_runs = []
+    for b in range(PAYMENT_BATCHES):  # a median, as for the other figures: one call drifts
+        cash = [
+            {
+                "externalId": f"{prefix}-pay-{b}-{n}",
+                "customerCode": f"C-{1 + (b * IMPORT_ROWS + n) * 13 % CUSTOMERS:06d}",
+                "receivedOn": TODAY.isoformat(),
+                "amount": f"{500 + n % 3000}.00",
+                "currency": "CNY",
+            }
+            for n in range(IMPORT_ROWS)
+        ]
+        start = time.perf_counter()
+        paid = gql(client, url, token, PAYMENTS_MUTATION, {"input": {"rows": cash}})
+        payment_runs.append(time.perf_counter() - start)
+        assert paid["importPayments"]["created"] == IMPORT_ROWS, paid
     total = IMPORT_BATCHES * IMPORT_ROWS
     return {
         "rows": total,
@@ -235,7 +239,8 @@ def measure_import(
         "batch_p50_s": round(statistics.median(timings), 3),
         "batch_max_s": round(max(timings), 3),
         "replay_rows_per_s": round(IMPORT_ROWS / replay_s),
-        "payment_rows_per_s": round(IMPORT_ROWS / payments_s),
+        "payment_rows_per_s": round(IMPORT_ROWS / statistics.median(payment_runs)),
+        "payment_batches_rows_per_s": [round(IMPORT_ROWS / s) for s in payment_runs],
     }
 
 
@@ -369,9 +374,13 @@ def report(figures: dict[str, Any]) -> None:
         print(
             f"importInvoices: {imp['rows_per_s']} rows/s over {imp['rows']} rows "
             f"(batch of 5000 p50 {imp['batch_p50_s']} s; replay {imp['replay_rows_per_s']} "
-            f"rows/s; importPayments with allocation {imp['payment_rows_per_s']} rows/s) "
-            f"[floor {FLOORS['import_rows_per_s']}: "
+            f"rows/s) [floor {FLOORS['import_rows_per_s']}: "
             f"{verdict(imp['rows_per_s'] >= FLOORS['import_rows_per_s'])}]"
+        )
+        print(
+            f"importPayments with allocation: {imp['payment_rows_per_s']} rows/s, median of "
+            f"{imp['payment_batches_rows_per_s']} [floor {FLOORS['payment_rows_per_s']}: "
+            f"{verdict(imp['payment_rows_per_s'] >= FLOORS['payment_rows_per_s'])}]"
         )
     if aging := figures.get("aging"):
         print(
