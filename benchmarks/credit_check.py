@@ -88,6 +88,7 @@ async def fixed_rate(
     service: list[float] = []
     outcomes: dict[str, int] = {}
     errors: list[Any] = []
+    over: dict[int, int] = {}  # requests over the floor, by second of the run
     connections = [await LeanConnection.open(url) for _ in range(CLIENT_CONNECTIONS)]
     loop = asyncio.get_running_loop()
     start = loop.time() + 0.5
@@ -111,6 +112,8 @@ async def fixed_rate(
                 continue
             latencies.append((done - at) * 1000)
             service.append((done - sent) * 1000)
+            if latencies[-1] > FLOORS["p99_ms"]:
+                over[int(at - start)] = over.get(int(at - start), 0) + 1
             outcome = payload["check"]["outcome"]
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
 
@@ -135,6 +138,10 @@ async def fixed_rate(
         "errors": len(errors),
         "first_error": errors[0] if errors else None,
         "outcomes": outcomes,
+        # the tail spread over the run, or bunched: requests over the floor, and the seconds
+        # that had the most of them
+        "over_floor": sum(over.values()),
+        "worst_seconds": dict(sorted(over.items(), key=lambda kv: -kv[1])[:5]),
     }
 
 
