@@ -63,3 +63,15 @@ def test_json_log_lines_carry_request_id_and_tenant():
     line = json.loads(JsonFormatter().format(record))
     assert line["msg"] == "hello world"
     assert (line["request_id"], line["tenant"]) == ("rid-1", "acme")
+
+
+def test_json_log_lines_keep_extras_chinese_text_and_values_orjson_cannot_write():
+    record = logging.makeLogRecord(
+        {"name": "t", "msg": "催款函 %s", "args": ("已发送",), "levelname": "INFO",
+         "created": 1764633600.25, "msecs": 250.0, "status": 200, "big": 2**70}
+    )  # fmt: skip
+    text = JsonFormatter().format(record)
+    line = json.loads(text)
+    assert line["msg"] == "催款函 已发送" and "催款函" in text  # not escaped
+    assert line["ts"] == "2025-12-02T00:00:00.250Z"
+    assert (line["status"], line["big"]) == (200, 2**70)  # the stdlib writes what orjson cannot
