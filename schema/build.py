@@ -211,13 +211,18 @@ class OperationLimits(SchemaExtension):
 
 
 class CloseReadSession(SchemaExtension):
-    """Give the request's read connection back as soon as the operation ends."""
+    """Give the request's read connection back as soon as the operation ends, also when it
+    ends by an exception thrown in (a subscriber going away mid-stream: the connection was
+    left to the garbage collector). A subscription gives it back after each event itself
+    (schema/subscriptions.py)."""
 
     async def on_operation(self) -> Any:  # type: ignore[override]
-        yield
-        context = self.execution_context.context
-        if context is not None and hasattr(context, "close"):
-            await context.close()
+        try:
+            yield
+        finally:
+            context = self.execution_context.context
+            if context is not None and hasattr(context, "close"):
+                await context.close()
 
 
 class HideSuggestions(SchemaExtension):

@@ -77,6 +77,7 @@ class Subscription:
     ) -> AsyncGenerator[WarningEvent, None]:
         async for item in masked(_warnings(info.context, filter, after)):
             yield item
+            await _between_events(info.context)
 
     @strawberry.subscription(
         description="Collections and cash events (reminder due, stage changed, promise "
@@ -96,6 +97,14 @@ class Subscription:
     ) -> AsyncGenerator[ReceivablesEvent, None]:
         async for item in masked(_receivables(info.context, filter, after)):
             yield item
+            await _between_events(info.context)
+
+
+async def _between_events(ctx: Context) -> None:
+    """An event has been resolved and sent: give back the connection its fields read on
+    (a customer's, through the loaders) before waiting for the next, which may be hours
+    away; the next event reads afresh."""
+    await ctx.close()
 
 
 async def _warnings(

@@ -135,3 +135,35 @@ async def test_customer_filter_of_another_tenant_is_not_found(
     errors = message["payload"]["errors"] if message["type"] == "next" else message["payload"]
     assert errors[0]["extensions"]["code"] == "NOT_FOUND"
     await sub.close()
+
+
+def _idle_in_transaction(database: Any) -> int:
+    """The app role's connections left open in a transaction with nothing running."""
+    return int(
+        database.query(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND usename = 'credit_app' AND state = 'idle in transaction'"
+        )[0][0]
+    )
+
+
+async def test_a_subscriber_holds_no_connection_between_events_nor_after_it_leaves(
+    live_server, settings, runtime, tenants, database
+):
+    # given a subscriber whose events read their customer (through the request's loader)
+    acme = tenants["acme"]
+    row = await customer(runtime, acme, "EV-H")
+    await post_invoice(runtime, acme, row.id, "EV-INV-H")
+    sub = await subscribed(live_server, token(settings), {}, EVENTS)
+    # when one event has reached it
+    await pay(runtime, acme, row.id, "h-1")
+    event = (await sub.next())["payload"]["data"]["receivablesEvents"]
+    assert event["customer"] == {"code": "EV-H"}
+    # then no connection waits in a transaction for the next event
+    assert _idle_in_transaction(database) == 0
+    # and the next event reads its customer afresh
+    await pay(runtime, acme, row.id, "h-2")
+    again = (await sub.next())["payload"]["data"]["receivablesEvents"]
+    assert again["customer"] == {"code": "EV-H"}
+    assert _idle_in_transaction(database) == 0
+    await sub.close()
