@@ -211,18 +211,21 @@ class OperationLimits(SchemaExtension):
 
 
 class CloseReadSession(SchemaExtension):
-    """Give the request's read connection back as soon as the operation ends, also when it
-    ends by an exception thrown in (a subscriber going away mid-stream: the connection was
-    left to the garbage collector). A subscription gives it back after each event itself
-    (schema/subscriptions.py)."""
+    """Give each operation reads of its own (a WebSocket's operations share one context) and
+    give its read connection back as soon as it ends, also when it ends by an exception
+    thrown in (a subscriber going away mid-stream: the connection was left to the garbage
+    collector). A subscription gives it back after each event itself (schema/subscriptions.py)."""
 
     async def on_operation(self) -> Any:  # type: ignore[override]
+        context = self.execution_context.context
+        if not hasattr(context, "begin_operation"):
+            yield
+            return
+        begun = context.begin_operation()
         try:
             yield
         finally:
-            context = self.execution_context.context
-            if context is not None and hasattr(context, "close"):
-                await context.close()
+            await context.end_operation(begun)
 
 
 class HideSuggestions(SchemaExtension):
@@ -260,6 +263,7 @@ def build_schema(settings: Settings, extra: tuple[Any, ...] = ()) -> strawberry.
     """The executable schema for these settings; refuses (FastPathRefused) an extension that
     the fast path would skip while it is on."""
     extensions: list[Any] = [
+        CloseReadSession,  # first in, last out: every other hook's reads are the operation's
         per_request(ParserCache(maxsize=512)),
         DocumentValidationCache,
         trusted_documents(settings.trusted_documents_only),
@@ -268,7 +272,6 @@ def build_schema(settings: Settings, extra: tuple[Any, ...] = ()) -> strawberry.
         per_request(OperationLimits(settings.max_depth, settings.max_aliases, settings.max_tokens)),
         *((CompiledDocuments,) if settings.compiled_documents else ()),
         RequestIdMaskErrors,
-        CloseReadSession,
         *extra,
     ]
     if not settings.introspection:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -24,6 +26,22 @@ class Principal:
     tenant_id: UUID
     roles: frozenset[str]
     expires_at: float = 0.0  #: the token's `exp` (seconds since the epoch); 0 when unknown
+
+
+@dataclass
+class _Reads:
+    """One operation's read session and DataLoaders."""
+
+    owner: Context
+    session: ReadSession | None = None
+    loaders: dict[str, DataLoader[Any, Any]] = field(default_factory=dict)
+
+
+#: The running operation's reads. A WebSocket's operations share its one Context, each in a
+#: task of its own; were their reads the Context's, one subscription giving back its
+#: connection between events would close it under another's loader (which then reopened
+#: it, never to be closed), and loaders would cache rows for the socket's whole life.
+_operation_reads: ContextVar[_Reads | None] = ContextVar("operation_reads", default=None)
 
 
 @dataclass
@@ -53,9 +71,37 @@ class Context:
         assert self.principal is not None
         return Actor(self.principal.subject, self.principal.roles, self.request_id)
 
+    def begin_operation(self) -> tuple[Token[_Reads | None], _Reads]:
+        """Give the running operation (its task, and the tasks it starts) reads of its own,
+        until end_operation; schema.build.CloseReadSession brackets every operation."""
+        reads = _Reads(self)
+        return _operation_reads.set(reads), reads
+
+    async def end_operation(self, begun: tuple[Token[_Reads | None], _Reads]) -> None:
+        """Close the operation's reads and return to the reads around it (an operation
+        finalised from another task closes its own reads all the same)."""
+        token, reads = begun
+        session, reads.session = reads.session, None
+        reads.loaders.clear()
+        try:
+            if session is not None:
+                await session.close()
+        finally:
+            with contextlib.suppress(ValueError):  # the token of another task's context
+                _operation_reads.reset(token)
+
+    def _reads(self) -> _Reads | None:
+        reads = _operation_reads.get()
+        return reads if reads is not None and reads.owner is self else None
+
     @property
     def session(self) -> ReadSession:
-        """The request's read session, opened on first use."""
+        """The operation's read session, opened on first use."""
+        reads = self._reads()
+        if reads is not None:
+            if reads.session is None:
+                reads.session = ReadSession(self.runtime.engine, self.tenant_id)
+            return reads.session
         if self._session is None:
             self._session = ReadSession(self.runtime.engine, self.tenant_id)
         return self._session
@@ -65,15 +111,22 @@ class Context:
         return UnitOfWork(self.runtime.engine, self.tenant_id, self.actor, opening)
 
     def loader(self, name: str, factory: Any) -> DataLoader[Any, Any]:
-        """A DataLoader created lazily once per request."""
-        existing = self._loaders.get(name)
+        """A DataLoader created lazily once per operation."""
+        reads = self._reads()
+        loaders = reads.loaders if reads is not None else self._loaders
+        existing = loaders.get(name)
         if existing is None:
-            existing = self._loaders[name] = factory(self)
+            existing = loaders[name] = factory(self)
         return existing
 
     async def close(self) -> None:
-        """Release the read session at the end of the operation."""
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        """Release the operation's read session (and forget what its loaders read)."""
+        reads = self._reads()
+        if reads is not None:
+            session, reads.session = reads.session, None
+            reads.loaders.clear()
+        else:
+            session, self._session = self._session, None
             self._loaders.clear()
+        if session is not None:
+            await session.close()

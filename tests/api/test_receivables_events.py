@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from typing import Any
 from uuid import UUID
 
+from domain.audit import AuditAction
 from schema.relay import to_global_id
 from services.collections.workflow import daily_run
+from services.customers.master_data import save
 from services.inputs import MoneyIn
 from services.ledger.inputs import InvoiceIn, PaymentIn
 from services.ledger.invoices import create_invoice
@@ -19,6 +22,7 @@ from tests.conftest import token
 EVENTS = """subscription E($filter: ReceivablesEventFilter, $after: String) {
   receivablesEvents(filter: $filter, after: $after) {
     cursor topic occurredAt details customer { code } } }"""
+NAMED = """subscription { receivablesEvents { cursor customer { legalName } } }"""
 
 
 async def post_invoice(runtime: Any, tenant: UUID, customer_id: UUID, number: str) -> None:
@@ -147,6 +151,16 @@ def _idle_in_transaction(database: Any) -> int:
     )
 
 
+async def _none_left_in_a_transaction(database: Any) -> int:
+    """The count once it is 0, or after 5 s (the server gives the connection back right after
+    it sends an event: the client may read the event first)."""
+    for _ in range(100):
+        if (left := _idle_in_transaction(database)) == 0:
+            return 0
+        await asyncio.sleep(0.05)
+    return left
+
+
 async def test_a_subscriber_holds_no_connection_between_events_nor_after_it_leaves(
     live_server, settings, runtime, tenants, database
 ):
@@ -154,16 +168,48 @@ async def test_a_subscriber_holds_no_connection_between_events_nor_after_it_leav
     acme = tenants["acme"]
     row = await customer(runtime, acme, "EV-H")
     await post_invoice(runtime, acme, row.id, "EV-INV-H")
-    sub = await subscribed(live_server, token(settings), {}, EVENTS)
+    sub = await subscribed(live_server, token(settings), {}, NAMED)
     # when one event has reached it
     await pay(runtime, acme, row.id, "h-1")
     event = (await sub.next())["payload"]["data"]["receivablesEvents"]
-    assert event["customer"] == {"code": "EV-H"}
+    assert event["customer"] == {"legalName": "EV-H"}
     # then no connection waits in a transaction for the next event
-    assert _idle_in_transaction(database) == 0
-    # and the next event reads its customer afresh
+    assert await _none_left_in_a_transaction(database) == 0
+    # and the next event reads its customer afresh: renamed meanwhile, it says so
+    async with UnitOfWork(runtime.engine, acme, Actor("test")) as uow:
+        await save(uow, row.id, None, {"legal_name": "EV-H renamed"}, AuditAction.UPDATE_CUSTOMER)
+        await uow.commit()
     await pay(runtime, acme, row.id, "h-2")
     again = (await sub.next())["payload"]["data"]["receivablesEvents"]
-    assert again["customer"] == {"code": "EV-H"}
-    assert _idle_in_transaction(database) == 0
+    assert again["customer"] == {"legalName": "EV-H renamed"}
+    assert await _none_left_in_a_transaction(database) == 0
+    # and once it leaves mid-stream, nothing of it is left open
+    await pay(runtime, acme, row.id, "h-3")
     await sub.close()
+    assert await _none_left_in_a_transaction(database) == 0
+
+
+async def test_subscriptions_sharing_a_socket_keep_their_reads_apart(
+    live_server, settings, runtime, tenants, database
+):
+    # given two subscriptions on one socket, both reading each event's customer
+    acme = tenants["acme"]
+    rows = [await customer(runtime, acme, f"EV-S{n}") for n in range(3)]
+    for row in rows:
+        await post_invoice(runtime, acme, row.id, f"EV-INV-{row.code}")
+    sub = await subscribed(live_server, token(settings), {}, EVENTS)
+    await sub.subscribe({}, op="2", query=EVENTS)
+    # when payments of different customers wake both at once, again and again
+    for n in range(9):
+        await pay(runtime, acme, rows[n % 3].id, f"s-{n}")
+    received: dict[str, list[Any]] = {"1": [], "2": []}
+    while min(len(v) for v in received.values()) < 9:
+        message = await sub.next()
+        assert message["type"] == "next", message
+        received[message["id"]].append(message["payload"]["data"]["receivablesEvents"])
+    # then each read its customers, and no connection is left open in a transaction
+    for events in received.values():
+        assert [e["customer"]["code"] for e in events] == [rows[n % 3].code for n in range(9)]
+    assert await _none_left_in_a_transaction(database) == 0
+    await sub.close()
+    assert await _none_left_in_a_transaction(database) == 0
