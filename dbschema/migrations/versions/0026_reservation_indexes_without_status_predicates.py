@@ -32,30 +32,38 @@ depends_on = None
 
 #: true while a reservation is ACTIVE, NULL once closed (the unique index's last key)
 LIVE = "(CASE WHEN status = 'ACTIVE' THEN true END)"
+INCLUDE = "INCLUDE (currency, amount_minor, expires_at, order_ref)"
+
+NEW = {
+    "ix_credit_reservations_active": f"(tenant_id, customer_id, status) {INCLUDE}",
+    "uq_credit_reservations_active_ref": f"(tenant_id, order_ref, {LIVE})",
+}
+OLD = {
+    "ix_credit_reservations_active": f"(tenant_id, customer_id) {INCLUDE} WHERE status = 'ACTIVE'",
+    "uq_credit_reservations_active_ref": "(tenant_id, order_ref) WHERE status = 'ACTIVE'",
+}
+
+
+def _swap(definitions: dict[str, str]) -> None:
+    """Build each index beside the one it replaces, then drop the old and take its name, all
+    CONCURRENTLY: checks keep reading and reserving while a big table is indexed (a plain
+    DROP and CREATE would lock them out for the whole build). A build left invalid by an
+    interrupted run is dropped and made again."""
+    with op.get_context().autocommit_block():
+        for name, definition in definitions.items():
+            unique = "UNIQUE " if name.startswith("uq_") else ""
+            op.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}_next")
+            op.execute(
+                f"CREATE {unique}INDEX CONCURRENTLY {name}_next ON credit_reservations {definition}"
+            )
+        for name in definitions:
+            op.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
+            op.execute(f"ALTER INDEX {name}_next RENAME TO {name}")
 
 
 def upgrade() -> None:
-    op.execute("DROP INDEX ix_credit_reservations_active")
-    op.execute(
-        "CREATE INDEX ix_credit_reservations_active ON credit_reservations "
-        "(tenant_id, customer_id, status) INCLUDE (currency, amount_minor, expires_at, order_ref)"
-    )
-    op.execute("DROP INDEX uq_credit_reservations_active_ref")
-    op.execute(
-        "CREATE UNIQUE INDEX uq_credit_reservations_active_ref ON credit_reservations "
-        f"(tenant_id, order_ref, {LIVE})"
-    )
+    _swap(NEW)
 
 
 def downgrade() -> None:
-    op.execute("DROP INDEX ix_credit_reservations_active")
-    op.execute(
-        "CREATE INDEX ix_credit_reservations_active ON credit_reservations "
-        "(tenant_id, customer_id) INCLUDE (currency, amount_minor, expires_at, order_ref) "
-        "WHERE status = 'ACTIVE'"
-    )
-    op.execute("DROP INDEX uq_credit_reservations_active_ref")
-    op.execute(
-        "CREATE UNIQUE INDEX uq_credit_reservations_active_ref ON credit_reservations "
-        "(tenant_id, order_ref) WHERE status = 'ACTIVE'"
-    )
+    _swap(OLD)
