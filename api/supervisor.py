@@ -75,7 +75,10 @@ def run_all(port: int) -> int:
     finally:
         for child in children:
             if child.poll() is None:
-                os.killpg(child.pid, signal.SIGTERM)
+                # the child's own process, not its group: dramatiq's main process passes the
+                # signal on to its workers, and a worker signalled twice (by the group and by
+                # its parent) exits at once, in-flight jobs and all, while the parent waits on
+                os.kill(child.pid, signal.SIGTERM)
         deadline = time.monotonic() + CHILD_STOP_SECONDS
         for child in children:
             try:

@@ -40,9 +40,13 @@ def worker_env(
 def start_worker(
     database: Database, broker_url: str, extra_env: dict[str, str] | None = None
 ) -> subprocess.Popen[bytes]:
-    """`dramatiq jobs.worker` as a real process against the test database."""
+    """`dramatiq jobs.worker` as a real process against the test database. Its output goes
+    to a file, not a pipe: nobody reads a pipe while the worker runs, and a worker whose log
+    filled the pipe's 64 kB blocked on its next line, deaf to SIGTERM until killed 15 s later
+    (two worker tests' 15 s teardowns under the full suite)."""
     env = worker_env(database, broker_url, extra_env)
-    return subprocess.Popen(
+    output = tempfile.TemporaryFile()
+    proc = subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -57,20 +61,33 @@ def start_worker(
         ],
         env=env,
         start_new_session=True,
-        stdout=subprocess.PIPE,
+        stdout=output,
         stderr=subprocess.STDOUT,
     )
+    _OUTPUT[proc.pid] = output
+    return proc
+
+
+#: Each started worker's output file, by process id (read back by stop_process).
+_OUTPUT: dict[int, Any] = {}
 
 
 def stop_process(proc: subprocess.Popen[bytes]) -> str:
     """Stop a worker and return what it printed (for failure messages)."""
     if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
+        # dramatiq's main process only, as a supervisor should (api/supervisor.py): signalled
+        # as a group, each worker got SIGTERM twice and the stop took the 15 s to the kill
+        os.kill(proc.pid, signal.SIGTERM)
         try:
             proc.wait(15)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(5)
+    output = _OUTPUT.pop(proc.pid, None)
+    if output is not None:
+        output.seek(0)
+        with output:
+            return output.read().decode(errors="replace")
     return (proc.stdout.read() if proc.stdout else b"").decode(errors="replace")
 
 
