@@ -32,9 +32,17 @@ class Principal:
 class _Reads:
     """One operation's read session and DataLoaders."""
 
-    owner: Context
+    owner: Context = field(repr=False, compare=False)
     session: ReadSession | None = None
     loaders: dict[str, DataLoader[Any, Any]] = field(default_factory=dict)
+
+    async def release(self) -> None:
+        """Give the session's connection back and forget what the loaders read (detached
+        first, so a loader starting meanwhile opens a session of its own)."""
+        session, self.session = self.session, None
+        self.loaders.clear()
+        if session is not None:
+            await session.close()
 
 
 #: The running operation's reads. A WebSocket's operations share its one Context, each in a
@@ -54,10 +62,13 @@ class Context:
     principal: Principal | None = None
     auth_error: str | None = None
     today: date = field(default_factory=date.today)
-    _session: ReadSession | None = None
-    _loaders: dict[str, DataLoader[Any, Any]] = field(default_factory=dict)
     connection_params: dict[str, Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    #: the reads of code running outside any operation (each operation has its own)
+    _own: _Reads = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._own = _Reads(self)
 
     @property
     def tenant_id(self) -> UUID:
@@ -81,30 +92,24 @@ class Context:
         """Close the operation's reads and return to the reads around it (an operation
         finalised from another task closes its own reads all the same)."""
         token, reads = begun
-        session, reads.session = reads.session, None
-        reads.loaders.clear()
         try:
-            if session is not None:
-                await session.close()
+            await reads.release()
         finally:
             with contextlib.suppress(ValueError):  # the token of another task's context
                 _operation_reads.reset(token)
 
-    def _reads(self) -> _Reads | None:
+    def _reads(self) -> _Reads:
+        """The running operation's reads, or the context's own outside any operation."""
         reads = _operation_reads.get()
-        return reads if reads is not None and reads.owner is self else None
+        return reads if reads is not None and reads.owner is self else self._own
 
     @property
     def session(self) -> ReadSession:
         """The operation's read session, opened on first use."""
         reads = self._reads()
-        if reads is not None:
-            if reads.session is None:
-                reads.session = ReadSession(self.runtime.engine, self.tenant_id)
-            return reads.session
-        if self._session is None:
-            self._session = ReadSession(self.runtime.engine, self.tenant_id)
-        return self._session
+        if reads.session is None:
+            reads.session = ReadSession(self.runtime.engine, self.tenant_id)
+        return reads.session
 
     def uow(self, opening: str = "") -> UnitOfWork:
         """A fresh unit of work for a mutation (`opening`: sent with its BEGIN)."""
@@ -112,8 +117,7 @@ class Context:
 
     def loader(self, name: str, factory: Any) -> DataLoader[Any, Any]:
         """A DataLoader created lazily once per operation."""
-        reads = self._reads()
-        loaders = reads.loaders if reads is not None else self._loaders
+        loaders = self._reads().loaders
         existing = loaders.get(name)
         if existing is None:
             existing = loaders[name] = factory(self)
@@ -121,12 +125,4 @@ class Context:
 
     async def close(self) -> None:
         """Release the operation's read session (and forget what its loaders read)."""
-        reads = self._reads()
-        if reads is not None:
-            session, reads.session = reads.session, None
-            reads.loaders.clear()
-        else:
-            session, self._session = self._session, None
-            self._loaders.clear()
-        if session is not None:
-            await session.close()
+        await self._reads().release()

@@ -47,7 +47,7 @@ async def test_operations_on_one_context_keep_their_sessions_and_loaders_apart(r
     assert session_a is not session_b and loader_a is not loader_b
     # nothing is left checked out of the pool, and the context's own reads were never used
     assert runtime.engine.pool.checkedout() == 0
-    assert ctx._session is None and not ctx._loaders
+    assert ctx._own.session is None and not ctx._own.loaders
 
 
 async def test_an_operation_ended_from_another_task_closes_its_own_session(runtime, tenants):
