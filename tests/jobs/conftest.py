@@ -40,13 +40,9 @@ def worker_env(
 def start_worker(
     database: Database, broker_url: str, extra_env: dict[str, str] | None = None
 ) -> subprocess.Popen[bytes]:
-    """`dramatiq jobs.worker` as a real process against the test database. Its output goes
-    to a file, not a pipe: nobody reads a pipe while the worker runs, and a worker whose log
-    filled the pipe's 64 kB blocked on its next line, deaf to SIGTERM until killed 15 s later
-    (two worker tests' 15 s teardowns under the full suite)."""
+    """`dramatiq jobs.worker` as a real process against the test database."""
     env = worker_env(database, broker_url, extra_env)
-    output = tempfile.TemporaryFile()
-    proc = subprocess.Popen(
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -61,15 +57,9 @@ def start_worker(
         ],
         env=env,
         start_new_session=True,
-        stdout=output,
+        stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
-    _OUTPUT[proc.pid] = output
-    return proc
-
-
-#: Each started worker's output file, by process id (read back by stop_process).
-_OUTPUT: dict[int, Any] = {}
 
 
 def stop_process(proc: subprocess.Popen[bytes]) -> str:
@@ -83,11 +73,6 @@ def stop_process(proc: subprocess.Popen[bytes]) -> str:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(5)
-    output = _OUTPUT.pop(proc.pid, None)
-    if output is not None:
-        output.seek(0)
-        with output:
-            return output.read().decode(errors="replace")
     return (proc.stdout.read() if proc.stdout else b"").decode(errors="replace")
 
 
