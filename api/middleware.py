@@ -9,6 +9,7 @@ import time
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import metrics
+from infra.logs import info_line
 from infra.request_context import request_id_var, tenant_var
 
 log = logging.getLogger("credit.api")
@@ -88,9 +89,10 @@ class EdgeMiddleware:
             if scope["type"] == "http":
                 metrics.child(metrics.HTTP, _route(path), str(status["code"])).inc()
                 if path not in ("/healthz", "/metrics"):
-                    log.info(
+                    info_line(
+                        log,
                         "request",
-                        extra={
+                        {
                             "method": scope.get("method"),
                             "path": path,
                             "status": status["code"],

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import sys
 import time
-from typing import Any
+from typing import IO, Any
 
 import orjson
 
@@ -25,13 +26,17 @@ class JsonFormatter(logging.Formatter):
     _second = -1
     _stamp = ""
 
-    def format(self, record: logging.LogRecord) -> str:
-        second = int(record.created)
+    def timestamp(self, created: float) -> str:
+        """ISO 8601 UTC with milliseconds, as every line carries it."""
+        second = int(created)
         if second != self._second:
             self._second = second
             self._stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
+        return f"{self._stamp}.{int((created - second) * 1000):03d}Z"
+
+    def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
-            "ts": f"{self._stamp}.{int(record.msecs):03d}Z",
+            "ts": self.timestamp(record.created),
             "level": record.levelname,
             "logger": record.name,
             "msg": record.getMessage(),
@@ -41,28 +46,127 @@ class JsonFormatter(logging.Formatter):
         }
         for key, value in vars(record).items():
             if key not in _STANDARD and key not in entry:
-                entry[key] = value if isinstance(value, str | int | float | bool) else str(value)
+                entry[key] = _plain(value)
         if record.exc_info:
             entry["exc"] = self.formatException(record.exc_info)
-        try:
-            return orjson.dumps(entry).decode()
-        except TypeError:  # an int past 64 bits, or a str with a lone surrogate
-            return json.dumps(entry, ensure_ascii=False)
+        return dumps(entry)
 
 
-def configure(level: str = "INFO") -> None:
-    """Route every logger (uvicorn's too) through the JSON formatter."""
+def _plain(value: Any) -> Any:
+    return value if isinstance(value, str | int | float | bool) else str(value)
+
+
+def dumps(entry: dict[str, Any]) -> str:
+    """One line's JSON: orjson, or the stdlib for what orjson cannot write."""
+    try:
+        return orjson.dumps(entry).decode()
+    except TypeError:  # an int past 64 bits, or a str with a lone surrogate
+        return json.dumps(entry, ensure_ascii=False)
+
+
+class JsonHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """The process's one log stream. Request lines (`info_line`) wait in `pending` until the
+    event loop's current step ends, then go out in one write; any other record, and every
+    flush (logging.shutdown at exit), writes what is pending first, so lines keep their order."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        super().__init__(stream)
+        self.pending: list[str] = []
+
+    def add(self, line: str) -> None:
+        """Queue one formatted line; the first of a loop step schedules the write."""
+        with self.lock:  # type: ignore[union-attr]
+            first = not self.pending
+            self.pending.append(line)
+        if first:
+            try:
+                asyncio.get_running_loop().call_soon(self.flush)
+            except RuntimeError:  # no event loop in this thread: write now
+                self.flush()
+
+    def _write_pending(self) -> None:
+        if self.pending:
+            text = "\n".join(self.pending) + "\n"
+            self.pending.clear()
+            self.stream.write(text)
+
+    def flush(self) -> None:
+        with self.lock:  # type: ignore[union-attr]
+            self._write_pending()
+            super().flush()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        with self.lock:  # type: ignore[union-attr]
+            self._write_pending()
+        super().emit(record)
+
+
+#: the handler configure() installed (None until it runs)
+_handler: JsonHandler | None = None
+
+
+def info_line(logger: logging.Logger, msg: str, fields: dict[str, Any]) -> None:
+    """`logger.info(msg, extra=fields)` for a line written on every request (the API's request
+    line): the same JSON, built without a LogRecord and written with the loop step's other
+    lines (a third of the cost: ~9 of ~25 us of a `{ __typename }`). Only when the line would
+    reach nothing but configure()'s handler; otherwise (another handler or a filter on the
+    way, logging not configured) it is logged the ordinary way."""
+    if not logger.isEnabledFor(logging.INFO):
+        return
+    handler = _handler
+    if handler is None or handler.level > logging.INFO or not _plain_route(logger, handler):
+        logger.info(msg, extra=fields)
+        return
+    formatter = handler.formatter
+    assert isinstance(formatter, JsonFormatter)
+    entry: dict[str, Any] = {
+        "ts": formatter.timestamp(time.time()),
+        "level": "INFO",
+        "logger": logger.name,
+        "msg": msg,
+        "request_id": request_id_var.get(),
+        "tenant": tenant_var.get(),
+        "operation": operation_var.get(),
+    }
+    for key, value in fields.items():
+        if key not in entry:
+            entry[key] = _plain(value)
+    handler.add(dumps(entry))
+
+
+def _plain_route(logger: logging.Logger, handler: JsonHandler) -> bool:
+    """True when a record from `logger` would pass no filter and reach only `handler`."""
+    if handler.filters:
+        return False
+    node: logging.Logger | None = logger
+    while node is not None:
+        if node.filters:
+            return False
+        if node.parent is None:  # the root
+            return len(node.handlers) == 1 and node.handlers[0] is handler
+        if node.handlers or not node.propagate:
+            return False
+        node = node.parent
+    return False
+
+
+def configure(level: str = "INFO", stream: IO[str] | None = None) -> None:
+    """Route every logger (uvicorn's too) through the JSON formatter, to stderr unless told."""
+    global _handler
     # No line carries the caller's file, thread or process (the formatter leaves them out),
     # so records need not look them up: the logging HOWTO's "Optimization" settings.
     logging.logThreads = False
     logging.logProcesses = False
     logging.logMultiprocessing = False
     logging._srcfile = None  # no stack walk per record
-    handler = logging.StreamHandler(sys.stderr)
+    if _handler is not None:
+        _handler.flush()
+    handler = JsonHandler(stream if stream is not None else sys.stderr)
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    _handler = handler
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logger = logging.getLogger(name)
         logger.handlers[:] = []

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import io
 import json
 import logging
+import re
+from collections.abc import Iterator
+from typing import Any
 
 import httpx
+import pytest
 from asgi_lifespan import LifespanManager
 
 from api.app import create_app
-from infra.logs import JsonFormatter
+from infra.logs import JsonFormatter, configure, info_line
 from tests.conftest import free_port, gql, token
 
 
@@ -75,3 +81,93 @@ def test_json_log_lines_keep_extras_chinese_text_and_values_orjson_cannot_write(
     assert line["msg"] == "催款函 已发送" and "催款函" in text  # not escaped
     assert line["ts"] == "2025-12-02T00:00:00.250Z"
     assert (line["status"], line["big"]) == (200, 2**70)  # the stdlib writes what orjson cannot
+
+
+@pytest.fixture
+def configured() -> Iterator[io.StringIO]:
+    """configure() on a string stream; the root logger (pytest's handlers) as it was after.
+    A test calls `_alone()` first: pytest adds its capture handlers after fixtures run."""
+    import infra.logs
+
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level, infra.logs._handler)
+    stream = io.StringIO()
+    configure("INFO", stream)
+    try:
+        yield stream
+    finally:
+        root.handlers[:], level, infra.logs._handler = saved
+        root.setLevel(level)
+
+
+def _alone() -> None:
+    import infra.logs
+
+    logging.getLogger().handlers[:] = [infra.logs._handler]
+
+
+def _lines(stream: io.StringIO) -> list[dict[str, Any]]:
+    logging.getLogger().handlers[0].flush()
+    return [json.loads(line) for line in stream.getvalue().splitlines()]
+
+
+def test_the_request_line_is_the_same_json_without_a_log_record(configured, monkeypatch):
+    from infra.request_context import operation_var, request_id_var, tenant_var
+
+    _alone()
+    monkeypatch.setattr(logging.Logger, "makeRecord", None)  # no LogRecord is made
+
+    request_id_var.set("rid-9")
+    tenant_var.set("acme")
+    operation_var.set("CountMe")
+    fields = {"method": "POST", "path": "/graphql", "status": 200, "ms": 1.25}
+    info_line(logging.getLogger("credit.api"), "request", fields)
+    assert configured.getvalue()  # outside an event loop it is written at once
+    monkeypatch.undo()
+    [fast] = _lines(configured)
+    record = logging.makeLogRecord({"name": "credit.api", "msg": "request", "levelname": "INFO"})
+    vars(record).update(fields)
+    slow = json.loads(JsonFormatter().format(record))
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", fast.pop("ts"))
+    slow.pop("ts")
+    assert fast == slow
+    assert list(fast) == list(slow)  # and in the same order
+
+
+async def test_request_lines_wait_for_the_loop_step_and_keep_their_order(configured):
+    _alone()
+    api = logging.getLogger("credit.api")
+    info_line(api, "request", {"n": 1})
+    info_line(api, "request", {"n": 2})
+    assert configured.getvalue() == ""  # one write when this step yields
+    logging.getLogger("credit.jobs").warning("between")  # written after what was queued
+    info_line(api, "request", {"n": 3})
+    await asyncio.sleep(0)
+    lines = [json.loads(line) for line in configured.getvalue().splitlines()]
+    assert [(line["msg"], line.get("n")) for line in lines] == [
+        ("request", 1), ("request", 2), ("between", None), ("request", 3)
+    ]  # fmt: skip
+
+
+def test_request_lines_take_the_ordinary_way_when_another_handler_listens(configured):
+    _alone()
+    api = logging.getLogger("credit.api")
+    seen: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(record)
+
+    keep = Keep()
+    api.addHandler(keep)
+    try:
+        info_line(api, "request", {"status": 201})
+    finally:
+        api.removeHandler(keep)
+    assert [(r.getMessage(), r.status) for r in seen] == [("request", 201)]  # type: ignore[attr-defined]
+    api.setLevel(logging.WARNING)
+    try:
+        info_line(api, "request", {"status": 202})  # a level turns the line off
+    finally:
+        api.setLevel(logging.NOTSET)
+    assert [line["status"] for line in _lines(configured)] == [201]  # the stream had the first
