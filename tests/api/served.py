@@ -16,8 +16,9 @@ from tests.conftest import Database, free_port
 
 
 @contextlib.contextmanager
-def serve(database: Database, data_dir: Path, *args: str) -> Iterator[str]:
-    """Start `credit serve` (extra `args`, e.g. "--workers", "2"); yield its base URL; stop it."""
+def serve(database: Database, data_dir: Path, *args: str, log: Path | None = None) -> Iterator[str]:
+    """Start `credit serve` (extra `args`, e.g. "--workers", "2"); yield its base URL; stop it.
+    Its standard error goes to the file `log` when given."""
     port = free_port()
     env = {
         **os.environ,
@@ -27,11 +28,12 @@ def serve(database: Database, data_dir: Path, *args: str) -> Iterator[str]:
         "DATA_DIR": str(data_dir),
     }
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    stderr = log.open("w") if log is not None else None
     process = subprocess.Popen(
         [sys.executable, "-m", "api.cli", "serve", "--port", str(port), *args],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=stderr if stderr is not None else subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -47,3 +49,5 @@ def serve(database: Database, data_dir: Path, *args: str) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(20)
+        if stderr is not None:
+            stderr.close()
