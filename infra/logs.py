@@ -88,7 +88,10 @@ class JsonHandler(logging.StreamHandler):  # type: ignore[type-arg]
         if self.pending:
             text = "\n".join(self.pending) + "\n"
             self.pending.clear()
-            self.stream.write(text)
+            try:
+                self.stream.write(text)
+            except Exception:  # as StreamHandler.emit treats a failed write: reported, not raised
+                self.handleError(logging.makeLogRecord({"msg": "request lines"}))
 
     def flush(self) -> None:
         with self.lock:  # type: ignore[union-attr]

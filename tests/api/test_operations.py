@@ -171,3 +171,15 @@ def test_request_lines_take_the_ordinary_way_when_another_handler_listens(config
     finally:
         api.setLevel(logging.NOTSET)
     assert [line["status"] for line in _lines(configured)] == [201]  # the stream had the first
+
+
+def test_a_failed_write_of_request_lines_is_reported_not_raised(configured, capsys):
+    _alone()
+
+    class Closed(io.StringIO):
+        def write(self, text: str) -> int:
+            raise OSError("pipe closed")
+
+    logging.getLogger().handlers[0].setStream(Closed())  # type: ignore[attr-defined]
+    info_line(logging.getLogger("credit.api"), "request", {"status": 200})  # written at once
+    assert "--- Logging error ---" in capsys.readouterr().err
