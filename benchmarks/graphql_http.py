@@ -34,8 +34,8 @@ def _lua(request: dict[str, Any], token: str) -> str:
 
 
 def _ms(text: str) -> float:
-    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
-    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()  # type: ignore[union-attr]
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
 
 
 def wrk(url: str, query: str, token: str, connections: int, seconds: int) -> dict[str, Any]:
@@ -67,8 +67,14 @@ def wrk_request(
             text=True,
             check=True,
         ).stdout
+    return parse_wrk(out, connections)
+
+
+def parse_wrk(out: str, connections: int) -> dict[str, Any]:
+    """req/s, requests, p50/p99 in ms and non-2xx answers from wrk's --latency report."""
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    pct = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.M))
+    # wrk pads a figure in seconds ("1.27s ") with a space
+    pct = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", out, re.M))
     if "99" not in pct:
         raise RuntimeError(f"wrk answered no latencies:\n{out}")
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
