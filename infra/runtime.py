@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -17,6 +19,7 @@ from infra.settings import Settings
 
 EMBEDDED_DATABASE = "credit"
 TENANT_CACHE_SECONDS = 60.0  #: a new tenant is usable at once; a renamed slug within a minute
+T = TypeVar("T")
 
 
 class DatabaseNotRunning(RuntimeError):
@@ -58,13 +61,18 @@ class Runtime:
     engine: AsyncEngine
     _tenants: dict[str, tuple[UUID | None, float]] = field(default_factory=dict)
     _settings: dict[UUID, tuple[dict[str, Any], float]] = field(default_factory=dict)
+    _reading: dict[tuple[str, object], asyncio.Future[Any]] = field(default_factory=dict)
 
     async def tenant_id(self, slug: str) -> UUID | None:
         """The id for a tenant slug, or None for an unknown tenant."""
         cached = self._tenants.get(slug)
+        if cached is not None and cached[0] is not None:  # an unknown slug: asked again
+            if time.monotonic() - cached[1] < TENANT_CACHE_SECONDS:
+                return cached[0]
+        return await self._once(("tenant", slug), lambda: self._read_tenant_id(slug))
+
+    async def _read_tenant_id(self, slug: str) -> UUID | None:
         now = time.monotonic()
-        if cached and now - cached[1] < TENANT_CACHE_SECONDS and cached[0] is not None:
-            return cached[0]
         async with self.engine.connect() as conn:
             tenant_id: UUID | None = await conn.scalar(
                 sa.text("SELECT resolve_tenant(:s)"), {"s": slug}
@@ -76,15 +84,36 @@ class Runtime:
         """A tenant's settings document, read at most once a minute per process (for values
         every request consults, such as the API limits)."""
         cached = self._settings.get(tenant_id)
-        now = time.monotonic()
-        if cached and now - cached[1] < TENANT_CACHE_SECONDS:
+        if cached and time.monotonic() - cached[1] < TENANT_CACHE_SECONDS:
             return cached[0]
+        return await self._once(("settings", tenant_id), lambda: self._read_settings(tenant_id))
+
+    async def _read_settings(self, tenant_id: UUID) -> dict[str, Any]:
+        now = time.monotonic()
         async with self.engine.connect() as conn, conn.begin():
             await set_tenant(conn, str(tenant_id))
             value = await conn.scalar(sa.text("SELECT settings FROM tenants"))
         settings = value if isinstance(value, dict) else {}
         self._settings[tenant_id] = (settings, now)
         return settings
+
+    async def _once(self, key: tuple[str, object], read: Callable[[], Awaitable[T]]) -> T:
+        """One read at a time per key: the requests that find an entry stale together (every
+        request of a busy tenant, once a minute) share one read instead of a connection each.
+        A caller that goes away does not cancel the others' read."""
+        loop = asyncio.get_running_loop()
+        future = self._reading.get(key)
+        if future is None or future.get_loop() is not loop:
+            future = self._reading[key] = asyncio.ensure_future(read())
+            future.add_done_callback(lambda done: self._forget(key, done))
+        result: T = await asyncio.shield(future)
+        return result
+
+    def _forget(self, key: tuple[str, object], done: asyncio.Future[Any]) -> None:
+        if self._reading.get(key) is done:
+            del self._reading[key]
+        if not done.cancelled():
+            done.exception()  # retrieved here: every waiter may have gone away
 
     async def all_tenant_ids(self) -> list[UUID]:
         """Every tenant, for the scheduler's fan-out (a security-definer function)."""
