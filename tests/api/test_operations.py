@@ -15,7 +15,7 @@ import pytest
 from asgi_lifespan import LifespanManager
 
 from api.app import create_app
-from infra.logs import JsonFormatter, configure, info_line
+from infra.logs import PIPE_BUF, JsonFormatter, configure, info_line
 from tests.conftest import free_port, gql, token
 
 
@@ -83,21 +83,32 @@ def test_json_log_lines_keep_extras_chinese_text_and_values_orjson_cannot_write(
     assert (line["status"], line["big"]) == (200, 2**70)  # the stdlib writes what orjson cannot
 
 
+#: loggers whose handlers, propagation or level configure() sets
+_TOUCHED = ("", "uvicorn", "uvicorn.error", "uvicorn.access", "weasyprint",
+            "weasyprint.progress", "fontTools")  # fmt: skip
+
+
 @pytest.fixture
-def configured() -> Iterator[io.StringIO]:
-    """configure() on a string stream; the root logger (pytest's handlers) as it was after.
-    A test calls `_alone()` first: pytest adds its capture handlers after fixtures run."""
+def configured(monkeypatch: pytest.MonkeyPatch) -> Iterator[io.StringIO]:
+    """configure() on a string stream; everything it changes as it was after (the suite's
+    other tests share the process). A test calls `_alone()` first: pytest adds its capture
+    handlers after fixtures run."""
     import infra.logs
 
-    root = logging.getLogger()
-    saved = (root.handlers[:], root.level, infra.logs._handler)
+    for name in ("_srcfile", "logThreads", "logProcesses", "logMultiprocessing"):
+        monkeypatch.setattr(logging, name, getattr(logging, name))
+    monkeypatch.setattr(infra.logs, "_handler", infra.logs._handler)
+    loggers = [logging.getLogger(name) for name in _TOUCHED]
+    saved = [(lg.handlers[:], lg.propagate, lg.level) for lg in loggers]
     stream = io.StringIO()
     configure("INFO", stream)
     try:
         yield stream
     finally:
-        root.handlers[:], level, infra.logs._handler = saved
-        root.setLevel(level)
+        for lg, (handlers, propagate, level) in zip(loggers, saved, strict=True):
+            lg.handlers[:] = handlers
+            lg.propagate = propagate
+            lg.setLevel(level)
 
 
 def _alone() -> None:
@@ -183,3 +194,47 @@ def test_a_failed_write_of_request_lines_is_reported_not_raised(configured, caps
     logging.getLogger().handlers[0].setStream(Closed())  # type: ignore[attr-defined]
     info_line(logging.getLogger("credit.api"), "request", {"status": 200})  # written at once
     assert "--- Logging error ---" in capsys.readouterr().err
+
+
+def test_request_lines_take_the_ordinary_way_past_a_handler_level(configured):
+    _alone()
+    handler = logging.getLogger().handlers[0]
+    handler.setLevel(logging.WARNING)
+    info_line(logging.getLogger("credit.api"), "request", {"status": 200})
+    handler.setLevel(logging.NOTSET)
+    assert _lines(configured) == []  # the handler's level holds for the request line too
+
+
+async def test_queued_lines_are_written_by_a_flush_and_in_writes_a_pipe_keeps_whole(
+    configured, monkeypatch
+):
+    _alone()
+    writes: list[str] = []
+    real_write = configured.write
+    monkeypatch.setattr(configured, "write", lambda text: writes.append(text) or real_write(text))
+    api = logging.getLogger("credit.api")
+    for n in range(40):  # ~40 x 200 bytes in one loop step
+        info_line(api, "request", {"n": n, "path": "/graphql" + "x" * 60})
+    assert writes == []
+    logging.getLogger().handlers[0].flush()  # what logging.shutdown does at exit
+    assert len(writes) > 1 and all(len(w.encode()) <= PIPE_BUF for w in writes)
+    assert all(w.endswith("\n") for w in writes)  # whole lines in each write
+    assert [line["n"] for line in _lines(configured)] == list(range(40))
+
+
+def test_a_line_queued_on_a_loop_that_closed_is_written_on_the_next_loop(configured):
+    _alone()
+    api = logging.getLogger("credit.api")
+
+    async def queue(n: int, stop: bool) -> None:
+        info_line(api, "request", {"n": n})
+        if stop:  # the loop ends with this step: the flush queued on it never runs
+            asyncio.get_running_loop().stop()
+
+    first = asyncio.new_event_loop()
+    first.run_until_complete(queue(1, stop=True))
+    first.close()
+    assert configured.getvalue() == ""
+    asyncio.run(queue(2, stop=False))  # a new loop queues a flush of its own
+    assert configured.getvalue().count("\n") == 2  # written by that loop's step
+    assert [line["n"] for line in _lines(configured)] == [1, 2]
