@@ -39,25 +39,33 @@ class JsonFormatter(logging.Formatter):
         return f"{stamp}.{int((created - second) * 1000):03d}Z"
 
     def format(self, record: logging.LogRecord) -> str:
-        entry: dict[str, Any] = {
-            "ts": self.timestamp(record.created),
-            "level": record.levelname,
-            "logger": record.name,
-            "msg": record.getMessage(),
-            "request_id": getattr(record, "request_id", None) or request_id_var.get(),
-            "tenant": tenant_var.get(),
-            "operation": operation_var.get(),
-        }
-        for key, value in vars(record).items():
-            if key not in _STANDARD and key not in entry:
-                entry[key] = _plain(value)
+        extra = {k: v for k, v in vars(record).items() if k not in _STANDARD}
+        entry = _entry(
+            self.timestamp(record.created), record.levelname, record.name,
+            record.getMessage(), extra,
+        )  # fmt: skip
         if record.exc_info:
             entry["exc"] = self.formatException(record.exc_info)
         return dumps(entry)
 
 
-def _plain(value: Any) -> Any:
-    return value if isinstance(value, str | int | float | bool) else str(value)
+def _entry(ts: str, level: str, logger: str, msg: str, extra: dict[str, Any]) -> dict[str, Any]:
+    """A line's object, the one shape of both ways to write it: the fixed keys (the
+    request's id, tenant and operation from the context unless `extra` names the id),
+    then `extra` as plain JSON values."""
+    entry: dict[str, Any] = {
+        "ts": ts,
+        "level": level,
+        "logger": logger,
+        "msg": msg,
+        "request_id": extra.get("request_id") or request_id_var.get(),
+        "tenant": tenant_var.get(),
+        "operation": operation_var.get(),
+    }
+    for key, value in extra.items():
+        if key not in entry:
+            entry[key] = value if isinstance(value, str | int | float | bool) else str(value)
+    return entry
 
 
 def dumps(entry: dict[str, Any]) -> str:
@@ -149,19 +157,8 @@ def info_line(logger: logging.Logger, msg: str, fields: dict[str, Any]) -> None:
     ):
         logger.info(msg, extra=fields)  # something else may see the record: a real one
         return
-    entry: dict[str, Any] = {
-        "ts": handler.formatter.timestamp(time.time()),
-        "level": "INFO",
-        "logger": logger.name,
-        "msg": msg,
-        "request_id": fields.get("request_id") or request_id_var.get(),
-        "tenant": tenant_var.get(),
-        "operation": operation_var.get(),
-    }
-    for key, value in fields.items():
-        if key not in entry:
-            entry[key] = _plain(value)
-    handler.add(dumps(entry))
+    stamp = handler.formatter.timestamp(time.time())
+    handler.add(dumps(_entry(stamp, "INFO", logger.name, msg, fields)))
 
 
 def _plain_route(logger: logging.Logger, handler: JsonHandler) -> bool:
