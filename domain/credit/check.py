@@ -22,8 +22,12 @@ from domain.credit.limits import LimitRecord, in_force
 from domain.credit.rates import Conversion, ExchangeRate, RateBook
 from domain.money import Money
 
-#: Bumped when the rules below change, so a replay that differs can say why.
-CHECK_RULES_VERSION = 1
+#: Bumped when the rules below change; a check is replayed under the version it was made
+#: with (its snapshot's `rulesVersion`, 1 when absent). 2: an order prepaid in full for its
+#: class (class D) needs no limit, so a missing or lapsed limit no longer sends it to review.
+CHECK_RULES_VERSION = 2
+#: Reasons that concern the credit part of an order: moot when the class prepays it all.
+_CREDIT_ONLY = frozenset({"NO_LIMIT", "LIMIT_EXPIRED"})
 
 
 class Outcome(StrEnum):
@@ -98,6 +102,7 @@ class CheckInput:
     group_exposure: ExposureFacts | None = None
     dossier_missing: tuple[str, ...] | None = None
     rates: tuple[ExchangeRate, ...] = ()
+    rules_version: int = CHECK_RULES_VERSION
 
     def to_json(self) -> dict[str, Any]:
         """The complete snapshot (money as minor units and currency)."""
@@ -121,6 +126,7 @@ class CheckInput:
             "groupExposure": self.group_exposure.to_json() if self.group_exposure else None,
             "dossierMissing": None if self.dossier_missing is None else list(self.dossier_missing),
             "rates": [r.to_json() for r in self.rates],
+            "rulesVersion": self.rules_version,
         }
 
     @classmethod
@@ -151,6 +157,7 @@ class CheckInput:
             ),
             dossier_missing=None if missing is None else tuple(missing),
             rates=tuple(ExchangeRate.from_json(r) for r in raw["rates"]),
+            rules_version=int(raw.get("rulesVersion", 1)),
         )
 
 
@@ -176,6 +183,7 @@ class CheckOutcome:
     standing: Standing | None
     groups: tuple[tuple[str, Standing], ...]
     utilisation_after: Decimal | None
+    rules_version: int = CHECK_RULES_VERSION
 
     def to_json(self) -> dict[str, Any]:
         """The outcome as the decision log stores it (compared field by field on replay)."""
@@ -190,7 +198,7 @@ class CheckOutcome:
             "standing": _standing(self.standing),
             "groups": [{"anchorId": a, "standing": _standing(s)} for a, s in self.groups],
             "utilisationAfter": _decimal(self.utilisation_after),
-            "rulesVersion": CHECK_RULES_VERSION,
+            "rulesVersion": self.rules_version,
         }
 
 
@@ -308,6 +316,9 @@ def decide(inp: CheckInput) -> CheckOutcome:
     )
     prepayment = None
     class_prepaid = any(f.reason == Reason.CLASS_PREPAYMENT for f in findings)
+    if class_prepaid and inp.rules_version >= 2:
+        # nothing is sold on credit, so no limit is needed: the order waits for its payment
+        findings = [f for f in findings if f.reason.value not in _CREDIT_ONLY]
     if class_prepaid:
         prepayment = inp.amount
     elif caps and available.minor < inp.amount.minor:
@@ -357,6 +368,7 @@ def decide(inp: CheckInput) -> CheckOutcome:
         standing=own,
         groups=tuple(groups),
         utilisation_after=after,
+        rules_version=inp.rules_version,
     )
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
+from typing import Any
 
 from domain.errors import DomainError
 
@@ -56,3 +58,12 @@ def check_second_approver(requester: str, approver: str, earlier: tuple[str, ...
         raise DomainError("SELF_APPROVAL", "the requester cannot approve their own request", "id")
     if approver in earlier:
         raise DomainError("SAME_APPROVER", "a second approval needs a second person", "id")
+
+
+def class_decision(snapshot: Mapping[str, Any]) -> dict[str, Any]:
+    """A logged class decision recomputed from its snapshot (what the replay compares): the
+    class chosen and which way it moved from the one before."""
+    before = snapshot.get("from")
+    after = parse_class(str(snapshot["to"]), "ratingClass")
+    way = direction(RatingClass(before) if before else None, after)
+    return {"outcome": after.value, "ratingClass": after.value, "direction": way.value}

@@ -3,7 +3,8 @@
 An approval or counter-offer applies what it grants through the same services as a manual
 change: the limit is filed with `limits.set_limit` (basis APPLICATION, so the tenant's
 approval matrix still applies), agreed terms through `set_credit_terms`, a class through
-`classes.set_class`. The decision is logged with its snapshot and replays through the pure
+`overrides.change_by_hand` (a downgrade at once, an upgrade as an override request for a
+second credit manager). The decision is logged with its snapshot and replays through the pure
 `decide_application`.
 """
 
@@ -27,7 +28,7 @@ from domain.credit.bounds import clean_text
 from domain.errors import DomainError, NotFound
 from domain.money import Money
 from services.configuration import payment_terms
-from services.credit import classes, limits
+from services.credit import limits, overrides
 from services.credit.application_reads import ApplicationView, opinions_of, view_of
 from services.credit.decisions import record_decision, register_replayer
 from services.credit.trail import audited
@@ -314,7 +315,10 @@ async def _apply(
     if granted.terms_code:
         await set_credit_terms(uow, view.customer_id, None, payment_terms_code=granted.terms_code)
     if granted.rating_class:
-        await classes.set_class(uow, view.customer_id, granted.rating_class, reason, "MANUAL")
+        # an upgrade waits for a second credit manager, as any upgrade by hand does
+        await overrides.change_by_hand(
+            uow, view.customer_id, granted.rating_class, reason, "MANUAL", today
+        )
     return request.id
 
 

@@ -2,12 +2,14 @@
 
 `set_class` (one customer) and `set_classes` (a batch, e.g. a monthly reclassification) lock
 the customers, write `customers.rating_class`, a history row with the class's proposed terms,
-an audit row, and a `credit.class_changed` event, all in the caller's transaction. A downgrade
-says so in its event (`downgrade: true`), which the warning engine can act on.
+a CLASS entry in the decision log (what was known, what was chosen; it replays), an audit row,
+and a `credit.class_changed` event naming that decision, all in the caller's transaction. A
+downgrade says so in its event (`downgrade: true`), which the warning engine can act on.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -15,20 +17,26 @@ from uuid import UUID
 
 import sqlalchemy as sa
 
+from dbschema.credit_limit_tables import credit_decisions
 from dbschema.queries.credit_scoring import insert_audit, insert_history, update_classes
 from dbschema.queries.events import record_events
 from dbschema.tables import customers
 from domain.audit import AuditAction
-from domain.credit.classes import Direction, RatingClass, direction, parse_class
+from domain.credit.classes import Direction, RatingClass, class_decision, direction, parse_class
 from domain.errors import DomainError, NotFound
 from domain.terms import PaymentTerms
 from services.configuration import payment_terms
+from services.credit.decisions import register_replayer
 from services.uow import UnitOfWork
 
 TOPIC = "credit.class_changed"
 SOURCES = ("SCORE", "OVERRIDE", "MANUAL", "REVIEW")
 MAX_REASON = 2000
 VERB = AuditAction.CHANGE_CREDIT_CLASS
+#: Bumped when what a class decision records or how it replays changes.
+CLASS_RULES_VERSION = 1
+
+register_replayer("CLASS", class_decision)
 
 
 @dataclass(frozen=True)
@@ -74,6 +82,8 @@ class ClassChange:
     direction: Direction
     history_id: UUID | None
     proposed_terms: ProposedTerms | None
+    reason: str | None = None
+    decision_id: UUID | None = None
 
     @property
     def changed(self) -> bool:
@@ -162,6 +172,11 @@ async def set_classes(uow: UnitOfWork, changes: Sequence[ClassChangeIn]) -> list
             for c, d in moving
         ],
     )
+    decisions = {c.customer_id: uuid.uuid4() for c, _ in moving}
+    await uow.conn.execute(
+        credit_decisions.insert(),
+        [_decision(uow, decisions[c.customer_id], c, d, history[c.customer_id]) for c, d in moving],
+    )
     await insert_audit(
         uow.conn,
         uow.tenant_id,
@@ -193,6 +208,7 @@ async def set_classes(uow: UnitOfWork, changes: Sequence[ClassChangeIn]) -> list
                 "scoreId": None if c.score_id is None else str(c.score_id),
                 "overrideId": None if c.override_id is None else str(c.override_id),
                 "historyId": str(history[c.customer_id]),
+                "decisionId": str(decisions[c.customer_id]),
                 "proposedTerms": d.proposed_terms.as_json() if d.proposed_terms else None,
             }
         )
@@ -204,10 +220,41 @@ async def set_classes(uow: UnitOfWork, changes: Sequence[ClassChangeIn]) -> list
                 d.direction,
                 history[c.customer_id],
                 d.proposed_terms,
+                c.reason.strip(),
+                decisions[c.customer_id],
             )
         )
     await record_events(uow.conn, uow.tenant_id, TOPIC, events)
     return out
+
+
+def _decision(
+    uow: UnitOfWork, decision_id: UUID, c: ClassChangeIn, d: ClassChange, history_id: UUID
+) -> dict[str, Any]:
+    """The decision log's row for one class change: its inputs, and the class chosen."""
+    snapshot = {
+        "customerId": str(c.customer_id),
+        "from": d.before,
+        "to": d.after,
+        "source": c.source,
+        "reason": c.reason.strip(),
+        "scoreId": None if c.score_id is None else str(c.score_id),
+        "overrideId": None if c.override_id is None else str(c.override_id),
+        "historyId": str(history_id),
+        "proposedTerms": d.proposed_terms.as_json() if d.proposed_terms else None,
+    }
+    return {
+        "tenant_id": uow.tenant_id,
+        "id": decision_id,
+        "kind": "CLASS",
+        "subject_id": c.customer_id,
+        "customer_id": c.customer_id,
+        "snapshot": snapshot,
+        "outcome": class_decision(snapshot),
+        "versions": {"classRules": CLASS_RULES_VERSION},
+        "decided_by": uow.actor.subject,
+        "request_id": uow.actor.request_id,
+    }
 
 
 async def set_class(

@@ -266,3 +266,22 @@ async def decide_override(
         )
     ).one()
     return OverrideOutcome(override_of(rejected), None)
+
+
+async def change_by_hand(
+    uow: UnitOfWork, customer_id: UUID, new_class: str, reason: str, source: str, today: date
+) -> tuple[ClassChange | None, Override | None]:
+    """A class a person chose outside an override (a review, an application decision): a
+    downgrade applies at once, an upgrade (or a first class better than D) becomes an override
+    request that a second credit manager approves, never its requester (four eyes)."""
+    rating = parse_class(new_class, "ratingClass")
+    current = await uow.conn.scalar(
+        sa.select(customers.c.rating_class).where(customers.c.id == customer_id)
+    )
+    before = (current or "").strip() or None
+    if needs_second_approver(direction(RatingClass(before) if before else None, rating), rating):
+        asked = await request_override(
+            uow, customer_id, rating.value, f"{source.lower()}: {reason}"[:MAX_TEXT], None, today
+        )
+        return None, asked.override
+    return await set_class(uow, customer_id, rating, reason, source), None

@@ -1,6 +1,7 @@
 """Credit reviews: recorded with a checklist and an outcome applied like a manual change.
 
-An UPGRADE or DOWNGRADE goes through `classes.set_class` (source REVIEW), CHANGE_LIMIT files
+A DOWNGRADE goes through `classes.set_class` (source REVIEW), an UPGRADE files an override
+request that a second credit manager approves (`overrides.change_by_hand`), CHANGE_LIMIT files
 a limit through `limits.set_limit` (basis REVIEW, so the approval matrix applies), CHANGE_TERMS
 through `set_credit_terms`, HOLD through `holds.set_hold`. The open reviews of the customer
 are completed by it, and the outcome is logged as a REVIEW decision that replays.
@@ -26,7 +27,7 @@ from domain.credit import reviews as rules
 from domain.credit.bounds import date_error
 from domain.errors import DomainError, NotFound
 from services.configuration import payment_terms
-from services.credit import classes, holds, limits
+from services.credit import holds, limits, overrides
 from services.credit.decisions import record_decision, register_replayer
 from services.credit.trail import audited
 from services.customers import credit_files
@@ -127,20 +128,27 @@ async def open_reviews(uow: UnitOfWork, rows: Sequence[dict[str, Any]]) -> int:
     return len(stored)
 
 
-async def _apply(uow: UnitOfWork, customer_id: UUID, c: rules.CheckedOutcome, on: date) -> Any:
+async def _apply(
+    uow: UnitOfWork, customer_id: UUID, c: rules.CheckedOutcome, on: date, today: date
+) -> dict[str, str | None]:
+    """Apply the outcome as a manual change would; what it filed (a limit request, or an
+    upgrade's override request awaiting a second credit manager)."""
     if c.rating_class is not None:
-        await classes.set_class(uow, customer_id, c.rating_class, c.reason, "REVIEW")
-    elif c.limit is not None:
+        _, asked = await overrides.change_by_hand(
+            uow, customer_id, c.rating_class, c.reason, "REVIEW", today
+        )
+        return {"classOverrideId": None if asked is None else str(asked.id)}
+    if c.limit is not None:
         money = MoneyIn(c.limit.to_decimal_string(), c.limit.currency)
         request = await limits.set_limit(
             uow, customer_id, money, on, c.limit_valid_to, basis="REVIEW", note=c.reason, today=on
         )
-        return str(request.id)
-    elif c.payment_terms_code is not None:
+        return {"limitRequestId": str(request.id)}
+    if c.payment_terms_code is not None:
         await set_credit_terms(uow, customer_id, None, payment_terms_code=c.payment_terms_code)
     elif c.outcome == rules.ReviewOutcome.HOLD:
         await holds.set_hold(uow, customer_id, True, c.reason[:MAX_HOLD_REASON])
-    return None
+    return {}
 
 
 async def record(
@@ -165,8 +173,8 @@ async def record(
     if code is not None and not await payment_terms.exists(uow, code):
         raise DomainError("NOT_FOUND", f"no payment terms {code!r}", "paymentTermsCode")
     await credit_files.record_review(uow, customer_id, reviewed_on, today)
-    limit_request = await _apply(uow, customer_id, checked, reviewed_on)
-    detail = {**checked.to_json(), "limitRequestId": limit_request}
+    filed = await _apply(uow, customer_id, checked, reviewed_on, today)
+    detail = {**checked.to_json(), "limitRequestId": None, **filed}
     done = {
         "status": "DONE",
         "reviewed_on": reviewed_on,

@@ -91,14 +91,35 @@ def test_each_reason_gives_its_answer() -> None:
 
 
 def test_the_strictest_reason_wins_but_all_are_listed() -> None:
-    out = decide(check_input(hold_reason="legal", limits=(), rating_class="D"))
+    out = decide(check_input(hold_reason="legal", limits=(), rating_class="C"))
     assert out.outcome == Outcome.BLOCKED
-    assert {f.reason for f in out.findings} == {
-        Reason.CREDIT_HOLD,
-        Reason.CLASS_PREPAYMENT,
-        Reason.NO_LIMIT,
-    }
+    assert {f.reason for f in out.findings} == {Reason.CREDIT_HOLD, Reason.NO_LIMIT}
     assert out.reserve is None
+
+
+def test_an_order_its_class_prepays_in_full_needs_no_limit() -> None:
+    """Class D is cash before delivery: with no limit, or a lapsed one, the order is prepaid,
+    not sent to a person for review."""
+    for limits in ((), (limit(100_000, end=DAY - timedelta(days=1)),)):
+        out = decide(check_input(rating_class="D", limits=limits))
+        assert out.outcome == Outcome.PREPAYMENT_REQUIRED
+        assert [f.reason for f in out.findings] == [Reason.CLASS_PREPAYMENT]
+        assert (out.prepayment, out.reserve) == (Money(10_000, "CNY"), None)
+    held = decide(check_input(rating_class="D", limits=(), hold_reason="legal"))
+    assert held.outcome == Outcome.BLOCKED
+
+
+def test_a_check_replays_under_the_rules_it_was_made_with() -> None:
+    """A snapshot logged before rules version 2 (no `rulesVersion`) replays as it was decided."""
+    inp = check_input(rating_class="D", limits=())
+    assert inp.to_json()["rulesVersion"] == 2
+    before = {k: v for k, v in inp.to_json().items() if k != "rulesVersion"}
+    replayed = decide(CheckInput.from_json(before))
+    assert replayed.outcome == Outcome.REVIEW_REQUIRED
+    assert [f.reason for f in replayed.findings] == [Reason.CLASS_PREPAYMENT, Reason.NO_LIMIT]
+    assert replayed.to_json()["rulesVersion"] == 1
+    now = decide(CheckInput.from_json(inp.to_json()))
+    assert differences(decide(inp).to_json(), now.to_json()) == []
 
 
 def test_a_group_limit_caps_a_member_below_its_own_headroom() -> None:

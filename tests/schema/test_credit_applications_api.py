@@ -60,6 +60,20 @@ def _application(customer: str) -> dict[str, Any]:
     }
 
 
+async def with_opinions(client: Any, settings: Any, customer: str, bearer: str) -> str:
+    """An application filed by `bearer`, with finance's, another salesperson's and legal's
+    support; its global id."""
+    submitted = await gql(client, SUBMIT, {"input": _application(customer)}, bearer)
+    app_id: str = submitted["data"]["submitCreditApplication"]["application"]["id"]
+    for role, sub in (("finance", "fay"), ("sales", "sue"), ("legal", "leo")):
+        await gql(
+            client, OPINION,
+            {"input": {"id": app_id, "role": role.upper(), "recommendation": "SUPPORT"}},
+            token(settings, roles=[role], sub=sub),
+        )  # fmt: skip
+    return app_id
+
+
 async def test_an_application_from_submission_to_approval(client, settings, database):
     # given a customer and an application by sales
     manager, customer = await _setup(client, settings)
@@ -98,14 +112,7 @@ async def test_an_application_from_submission_to_approval(client, settings, data
 async def test_the_applicant_cannot_decide_their_own_application(client, settings, database):
     # given an application the manager filed themself, with all opinions
     manager, customer = await _setup(client, settings)
-    submitted = await gql(client, SUBMIT, {"input": _application(customer)}, manager)
-    app_id = submitted["data"]["submitCreditApplication"]["application"]["id"]
-    for role, sub in (("finance", "fay"), ("sales", "sue"), ("legal", "leo")):
-        await gql(
-            client, OPINION,
-            {"input": {"id": app_id, "role": role.upper(), "recommendation": "SUPPORT"}},
-            token(settings, roles=[role], sub=sub),
-        )  # fmt: skip
+    app_id = await with_opinions(client, settings, customer, manager)
     # when they decide it
     body = await gql(
         client, DECIDE, {"input": {"id": app_id, "verdict": "APPROVE", "reason": "mine"}}, manager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 import strawberry
@@ -11,6 +12,7 @@ from strawberry.scalars import JSON
 
 from domain import roles
 from domain.credit.applications import Grant
+from domain.money import decimal_string
 from schema.context import Context
 from schema.credit.applications.enums import (
     AgreementStatusEnum,
@@ -206,6 +208,26 @@ class CreditReviewChecklist:
     agreement_valid: bool = strawberry.field(description="Credit agreement valid.")
 
 
+#: What a review's outcome filed, by the node type its id names.
+_FILED = {"limitRequestId": "CreditLimitRequest", "classOverrideId": "ClassOverride"}
+
+
+def shown_detail(detail: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A review's stored outcome as the API shows it: ids as global ids `node` resolves,
+    money as a decimal string with its currency."""
+    if detail is None:
+        return None
+    shown = dict(detail)
+    for key, kind in _FILED.items():
+        if shown.get(key):
+            shown[key] = str(to_global_id(kind, UUID(str(shown[key]))))
+    limit = shown.get("limit")
+    if isinstance(limit, dict) and "minor" in limit:
+        amount = decimal_string(int(limit["minor"]), str(limit["currency"]))
+        shown["limit"] = {"amount": amount, "currency": limit["currency"]}
+    return shown
+
+
 @strawberry.type(description="A credit review, open or done.")
 class CreditReview(Node):
     customer_id: strawberry.ID = strawberry.field(description="Global id of the customer.")
@@ -216,7 +238,9 @@ class CreditReview(Node):
     checklist: CreditReviewChecklist | None = strawberry.field(description="What was checked.")
     outcome: ReviewOutcomeEnum | None = strawberry.field(description="What was decided.")  # type: ignore[valid-type]
     outcome_detail: JSON | None = strawberry.field(
-        description="The outcome's particulars (class, limit, terms; the limit request filed)."
+        description="The outcome's particulars: class, limit (amount and currency), terms, and "
+        "what it filed: `limitRequestId`, or `classOverrideId` for an upgrade awaiting a "
+        "second credit manager (global ids)."
     )
     reason: str | None = strawberry.field(description="Why.")
     decided_by: str | None = strawberry.field(description="Token subject who recorded it.")
@@ -242,7 +266,7 @@ class CreditReview(Node):
                 agreement_valid=c.agreement_valid,
             ),
             outcome=ReviewOutcomeEnum[r.outcome] if r.outcome else None,
-            outcome_detail=r.outcome_detail,
+            outcome_detail=shown_detail(r.outcome_detail),
             reason=r.reason,
             decided_by=r.decided_by,
             warned_on=r.warned_on,

@@ -187,7 +187,7 @@ class CreditClassChange:
             to_class=RatingClassValue[c.after],
             direction=ClassDirection[c.direction.value],
             source=ClassSource[source] if source else None,
-            reason=None,
+            reason=c.reason,
             proposed_terms=proposed(c.proposed_terms.as_json() if c.proposed_terms else None),
             created_at=None,
             created_by=None,
