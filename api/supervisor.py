@@ -18,6 +18,18 @@ def _spawn(args: list[str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-m", "api.cli", *args], start_new_session=True)
 
 
+def banner(port: int) -> str:
+    """What `credit run` prints once everything started: where to go, and the token hint once."""
+    return (
+        "\n  Credit platform running\n"
+        f"  GraphiQL:  http://127.0.0.1:{port}/graphql\n"
+        f"  Health:    http://127.0.0.1:{port}/readyz   Metrics: /metrics\n"
+        "  Token:     .venv/bin/credit token --tenant demo --role credit_manager"
+        "  (header  Authorization: Bearer <token>)\n"
+        "  Stop:      Ctrl-C\n"
+    )
+
+
 def run_all(port: int) -> int:
     """Start database, migrations, demo data, API, worker and scheduler; wait for a signal."""
     from dbschema import embedded
@@ -50,21 +62,13 @@ def run_all(port: int) -> int:
                 await runtime.close()
 
         added = asyncio.run(demo())
-        print(f"demo data: {added} customers added (existing ones kept)", flush=True)
+        print(f"demo data added (existing rows kept): {added}", flush=True)
         children = [
             _spawn(["serve", "--port", str(port)]),
             _spawn(["worker"]),
             _spawn(["scheduler"]),
         ]
-        print(
-            "\n  Credit platform running\n"
-            f"  GraphiQL:  http://127.0.0.1:{port}/graphql\n"
-            f"  Health:    http://127.0.0.1:{port}/readyz   Metrics: /metrics\n"
-            "  Token:     .venv/bin/credit token --tenant demo --role credit_manager\n"
-            "             (send it as the header  Authorization: Bearer <token>)\n"
-            "  Stop:      Ctrl-C\n",
-            flush=True,
-        )
+        print(banner(port), flush=True)
         while not stopping["flag"]:
             dead = [c for c in children if c.poll() is not None]
             if dead:

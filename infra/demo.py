@@ -1,14 +1,20 @@
-"""Demo data: tenants `demo` and `demo-2` with customers; running it twice adds nothing."""
+"""Demo data: tenants `demo` and `demo-2` with customers, a ledger, exchange rates and the
+class payment-terms templates; running it twice adds nothing."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 from uuid import UUID
 
 from domain.errors import DomainError
 from domain.registration import uscc_check_character
+from domain.terms import PaymentTerms, TermsKind, class_code
 from infra.runtime import Runtime
 from infra.tenants import create_tenant
+from services.configuration import payment_terms
+from services.configuration.payment_terms import TermsIn
+from services.credit import class_policy, rates
 from services.customers import credit_files
 from services.customers import master_data as customers
 from services.customers.master_data import ContactIn, CustomerChanges
@@ -138,6 +144,101 @@ DEMO_LEDGER: dict[str, tuple[str, list[tuple[str, int, int, str]], list[tuple[in
 }
 
 
+#: Illustrative rates, not market data: one unit of each currency in CNY. A pair against a
+#: tenant's base currency is crossed through CNY (6 decimals) when the base is another one.
+DEMO_RATES_IN_CNY: dict[str, Decimal] = {
+    "CNY": Decimal("1"),
+    "EUR": Decimal("7.85"),
+    "GBP": Decimal("9.10"),
+    "HKD": Decimal("0.92"),
+    "JPY": Decimal("0.048"),
+    "SEK": Decimal("0.68"),
+    "USD": Decimal("7.15"),
+}
+#: A rate's decimals when crossed through CNY.
+CROSS_RATE_PLACES = Decimal("0.000001")
+
+
+def ledger_currency(sales_currency: str | None) -> str:
+    """The currency a demo customer is invoiced in: its sales currency, else CNY."""
+    return sales_currency or "CNY"
+
+
+def demo_currencies(rows: list[dict[str, object]]) -> set[str]:
+    """Every currency a tenant's demo customers carry: capital, sales and invoices."""
+    found: set[str] = set()
+    for row in rows:
+        capital, sales = row["capital"], row["sales"]
+        for money in (capital, sales):
+            if isinstance(money, tuple):
+                found.add(str(money[1]))
+        found.add(ledger_currency(str(sales[1]) if isinstance(sales, tuple) else None))
+    return found
+
+
+def rates_effective_on(today: date) -> date:
+    """The demo rates' effective date: before the oldest demo invoice, so past dates convert."""
+    oldest = max(age for _, items, _ in DEMO_LEDGER.values() for _, age, _, _ in items)
+    return (today - timedelta(days=oldest)).replace(month=1, day=1)
+
+
+async def _demo_rates(runtime: Runtime, tenant_id: UUID | str, currencies: set[str]) -> int:
+    """Dated rates from each demo currency to the tenant's base currency, through the service
+    setExchangeRate uses (audited rows); a pair that already has a rate is left alone."""
+    today = date.today()
+    added = 0
+    async with UnitOfWork(runtime.engine, tenant_id, DEMO_ACTOR) as uow:
+        base = (await class_policy.load(uow.conn)).base_currency
+        for currency in sorted(currencies - {base}):
+            if currency not in DEMO_RATES_IN_CNY or base not in DEMO_RATES_IN_CNY:
+                continue  # no illustrative figure for the pair: setExchangeRate sets one
+            book = await rates.book_for(uow.conn, (currency, base), today)
+            if book.find(currency, base) is not None:
+                continue
+            rate = DEMO_RATES_IN_CNY[currency] / DEMO_RATES_IN_CNY[base]
+            if base != "CNY":
+                rate = rate.quantize(CROSS_RATE_PLACES)
+            await rates.set_rate(uow, currency, base, str(rate), rates_effective_on(today))
+            added += 1
+        await uow.commit()
+    return added
+
+
+def _terms_name(rating: str, terms: PaymentTerms) -> str:
+    """The name users see for a class template."""
+    if terms.kind == TermsKind.NET:
+        days = "cash before delivery" if terms.net_days == 0 else f"{terms.net_days} days net"
+        return f"Class {rating}: {days}"
+    return f"Class {rating} terms"
+
+
+async def _demo_terms(runtime: Runtime, tenant_id: UUID | str) -> int:
+    """Save CLASS_A..CLASS_D with the tenant's class terms through savePaymentTerms' service,
+    so agreements and applications may name them; templates already saved are kept."""
+    added = 0
+    async with UnitOfWork(runtime.engine, tenant_id, DEMO_ACTOR) as uow:
+        catalogue = await payment_terms.catalogue_in(uow)
+        saved = {t.code for t in catalogue.templates}
+        for rating, terms in catalogue.class_terms:
+            code = class_code(rating)
+            if code in saved:
+                continue
+            await payment_terms.save(
+                uow,
+                TermsIn(
+                    code=code,
+                    name=_terms_name(rating, terms),
+                    kind=terms.kind.value,
+                    net_days=terms.net_days,
+                    eom_plus_days=terms.eom_plus_days,
+                    instalments=tuple((str(i.percent), i.offset_days) for i in terms.instalments),
+                ),
+            )
+            added += 1
+        await uow.commit()
+    return added
+
+
 async def _demo_ledger(runtime: Runtime, tenant_id: UUID | str, slug: str) -> int:
     """Rating classes, invoices and payments, imported by external id: a rerun posts nothing."""
     today = date.today()
@@ -150,7 +251,7 @@ async def _demo_ledger(runtime: Runtime, tenant_id: UUID | str, slug: str) -> in
                 continue
             if customer.rating_class is None:
                 await customers.set_credit_terms(uow, customer.id, None, rating_class=rating)
-            currency = customer.annual_sales_currency or "CNY"
+            currency = ledger_currency(customer.annual_sales_currency)
             for suffix, age, terms, amount in items:
                 issued = today - timedelta(days=age)
                 invoices.append(
@@ -184,7 +285,8 @@ async def _demo_ledger(runtime: Runtime, tenant_id: UUID | str, slug: str) -> in
 
 
 async def load_demo(runtime: Runtime) -> dict[str, int]:
-    """Create the demo tenants and customers that are missing; return how many were added."""
+    """Create the demo tenants, customers, ledger, rates and class terms that are missing;
+    return how many were added, per tenant (its customers) and per part (`demo:rates`)."""
     added: dict[str, int] = {}
     for slug, (name, rows) in DEMO.items():
         tenant_id, _ = create_tenant(runtime.owner_url, slug, name)
@@ -248,4 +350,6 @@ async def load_demo(runtime: Runtime) -> dict[str, int]:
                 except DomainError:
                     pass
         added[f"{slug}:ledger"] = await _demo_ledger(runtime, tenant_id, slug)
+        added[f"{slug}:rates"] = await _demo_rates(runtime, tenant_id, demo_currencies(rows))
+        added[f"{slug}:terms"] = await _demo_terms(runtime, tenant_id)
     return added
