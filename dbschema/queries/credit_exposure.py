@@ -6,6 +6,8 @@ reservations, each with its amounts included), so the cost follows a customer's 
 not its history. Reservations count while `expires_at > now()`: expiry needs no sweep.
 Each per-customer read is a LATERAL probe fenced with OFFSET 0, so it stays an index probe
 per group member even while a table is small enough to tempt the planner into a scan.
+The standard limit read is the one `domain.credit.limits.in_force` picks: the newest valid
+on the date (LEAST ignores a NULL end), else the one that ended last.
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ WITH RECURSIVE pol AS (
     (SELECT * FROM credit_limits
       WHERE tenant_id = :tenant AND customer_id = :customer AND scope = 'CUSTOMER'
         AND kind = 'STANDARD' AND valid_from <= :as_of
-      ORDER BY seq DESC LIMIT 1)
+      ORDER BY least(valid_to, :as_of) DESC, seq DESC LIMIT 1)
     UNION ALL
     SELECT * FROM credit_limits
      WHERE tenant_id = :tenant AND customer_id = :customer AND scope = 'CUSTOMER'
@@ -60,7 +62,7 @@ WITH RECURSIVE pol AS (
         (SELECT * FROM credit_limits
           WHERE tenant_id = :tenant AND customer_id = m.id AND scope = 'GROUP'
             AND kind = 'STANDARD' AND valid_from <= :as_of
-          ORDER BY seq DESC LIMIT 1)
+          ORDER BY least(valid_to, :as_of) DESC, seq DESC LIMIT 1)
         UNION ALL
         SELECT * FROM credit_limits
          WHERE tenant_id = :tenant AND customer_id = m.id AND scope = 'GROUP'

@@ -98,12 +98,14 @@ async def downgrades(
 
 
 async def utilisation(conn: AsyncConnection, as_of: date, only: Sequence[UUID] | None) -> list[Any]:
-    """Per customer and limit currency: the customer limit in force (newest standard plus
-    current increases) and the exposure in that currency (open items and open orders)."""
+    """Per customer and limit currency: the customer limit in force (the newest standard valid
+    on the date, as `in_force` picks it, plus current increases) and the exposure in that
+    currency (open items and open orders)."""
     return await _rows(
         conn,
         "WITH lim AS (SELECT customer_id, currency, kind, amount_minor, valid_to, "
-        "  row_number() OVER (PARTITION BY customer_id, kind ORDER BY seq DESC) AS n "
+        "  row_number() OVER (PARTITION BY customer_id, kind"
+        "   ORDER BY least(valid_to, :as_of) DESC, seq DESC) AS n "
         "  FROM credit_limits WHERE scope = 'CUSTOMER' AND valid_from <= :as_of"
         + _only(only)
         + "),"

@@ -1,8 +1,9 @@
 """Credit limits: which limit is in force, who may approve one, and the recommended amount.
 
-A limit's history is append-only: a change is a new record, never an edit, so the limit in
-force on a date is the newest standard record that had started by then. Temporary increases
-add to it between their dates. Approval follows the tenant's matrix and four eyes.
+A limit's history is append-only: a change is a new record, never an edit. The limit in
+force on a date is chosen by validity dates: the newest standard record whose dates cover
+it; only when none does is the one that ended last "expired". Temporary increases add to it
+between their dates. Approval follows the tenant's matrix and four eyes.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from domain.credit.class_policy import ApprovalMatrix, ClassPolicy, LimitFormula
 from domain.credit.rates import Conversion, RateBook
 from domain.currencies import minor_units
 from domain.errors import DomainError, ValidationFailed
-from domain.money import Money
+from domain.money import MAX_DOCUMENT_MINOR, Money
 from domain.terms import PaymentTerms, TermsKind
 
 #: platform default: a temporary increase lasts at most a year; beyond that it is a limit.
@@ -112,16 +113,24 @@ class LimitInForce:
     expired: bool
 
 
+def _precedence(record: LimitRecord, as_of: date) -> tuple[date, int]:
+    """Rank standard records started by `as_of`: every one valid then ranks as `as_of` (so the
+    newest valid wins), a lapsed one by its end (so the latest-ending wins among lapsed)."""
+    end = record.valid_to if record.valid_to is not None and record.valid_to < as_of else as_of
+    return end, record.seq
+
+
 def in_force(records: Iterable[LimitRecord], as_of: date) -> LimitInForce:
-    """The newest standard record started by `as_of` (expired if it ended before), and the
-    temporary increases whose dates cover `as_of`."""
+    """The newest standard record whose dates cover `as_of`; when none does, the one that
+    ended last, expired (a back-dated limit never displaces a valid one); and the temporary
+    increases whose dates cover `as_of`. SQL twins: credit_exposure, warning_facts, expiry."""
     standard: LimitRecord | None = None
     increases = []
     for record in records:
         if record.valid_from > as_of:
             continue
         if record.kind == LimitKind.STANDARD:
-            if standard is None or record.seq > standard.seq:
+            if standard is None or _precedence(record, as_of) > _precedence(standard, as_of):
                 standard = record
         elif record.valid_to is not None and as_of <= record.valid_to:
             increases.append(record)
@@ -130,27 +139,62 @@ def in_force(records: Iterable[LimitRecord], as_of: date) -> LimitInForce:
 
 
 def validate_request(
-    amount: Money,
-    kind: LimitKind,
+    amount: Money | Decimal | None,
+    kind: LimitKind | None,
     valid_from: date,
     valid_to: date | None,
     note: str | None,
+    *,
+    today: date,
+    found: Sequence[DomainError] = (),
 ) -> str | None:
-    """Check a limit request; returns the cleaned note or raises every problem at once."""
-    errors: list[DomainError] = []
-    if amount.minor < 0:
+    """Check a limit request; returns the cleaned note or raises every problem at once, with
+    those `found` before (an amount whose currency is unknown arrives as its bare decimal; an
+    amount or kind that did not parse arrives as None)."""
+    errors: list[DomainError] = list(found)
+    if amount is not None:
+        errors += _amount_errors(amount, kind)
+    errors += _period_errors(kind, valid_from, valid_to, today)
+    text = clean_text(note, "note", MAX_NOTE, errors, required=False)
+    if errors:
+        raise ValidationFailed(errors)
+    return text
+
+
+def _amount_errors(amount: Money | Decimal, kind: LimitKind | None) -> list[DomainError]:
+    """A limit is zero or more, an increase above zero; neither above the ceiling every job
+    can carry (the one a document has, in minor units: known only with the currency)."""
+    errors = []
+    value = amount.minor if isinstance(amount, Money) else amount
+    if value < 0:
         errors.append(DomainError("NEGATIVE_AMOUNT", "a limit cannot be negative", "amount.amount"))
-    if kind == LimitKind.TEMPORARY and amount.minor == 0:
+    if kind == LimitKind.TEMPORARY and value == 0:
         errors.append(
             DomainError("AMOUNT_NOT_POSITIVE", "an increase must be above zero", "amount.amount")
         )
-    if amount.minor >= 10**17:
-        errors.append(DomainError("INVALID_AMOUNT", "amount is out of range", "amount.amount"))
+    if isinstance(amount, Money) and amount.minor > MAX_DOCUMENT_MINOR:
+        largest = Money(MAX_DOCUMENT_MINOR, amount.currency).to_decimal_string()
+        errors.append(
+            DomainError("AMOUNT_TOO_LARGE", f"at most {largest} {amount.currency}", "amount.amount")
+        )
+    return errors
+
+
+def _period_errors(
+    kind: LimitKind | None, valid_from: date, valid_to: date | None, today: date
+) -> list[DomainError]:
+    """Dates in range, an end not before the start nor before today (a limit that has already
+    ended would only be filed to be expired), an increase's end within a year."""
+    errors = []
     for value, field in ((valid_from, "validFrom"), (valid_to, "validTo")):
         if (bad := date_error(value, field)) is not None:
             errors.append(bad)
     if valid_to is not None and valid_to < valid_from:
         errors.append(DomainError("INVALID_PERIOD", "ends before it starts", "validTo"))
+    elif valid_to is not None and valid_to < today and date_error(valid_to, "validTo") is None:
+        errors.append(
+            DomainError("INVALID_PERIOD", f"ended on {valid_to}, before today ({today})", "validTo")
+        )
     if kind == LimitKind.TEMPORARY:
         if valid_to is None:
             errors.append(DomainError("REQUIRED", "a temporary increase needs an end", "validTo"))
@@ -160,10 +204,7 @@ def validate_request(
                     "INVALID_PERIOD", f"at most {MAX_TEMPORARY_DAYS} days; else a limit", "validTo"
                 )
             )
-    text = clean_text(note, "note", MAX_NOTE, errors, required=False)
-    if errors:
-        raise ValidationFailed(errors)
-    return text
+    return errors
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -23,7 +24,7 @@ from dbschema.queries.credit_exposure import begin_check, begin_check_inline, lo
 from domain.credit.bounds import clean_text
 from domain.credit.check import CHECK_RULES_VERSION, CheckInput, CheckOutcome, Outcome, decide
 from domain.errors import DomainError, NotFound, ValidationFailed
-from domain.money import Money
+from domain.money import MAX_DOCUMENT_MINOR, Money, parse_decimal
 from services.credit import rates
 from services.credit.decisions import decision_event
 from services.credit.exposure import Gathered, dossier_missing, gather
@@ -103,17 +104,37 @@ def reservation_view(row: Any) -> ReservationView:
     )
 
 
-def _validate(req: CheckRequest) -> tuple[Money, str | None]:
-    errors: list[DomainError] = []
+def _amount(req: CheckRequest, errors: list[DomainError]) -> Money | None:
+    """The order's amount: above zero and within the ceiling every job can carry; with an
+    unknown currency the decimal is still read on its own, so all its faults come back."""
     money = None
     try:
         money = Money.parse(req.amount.amount, req.amount.currency, "amount")
-        if money.minor <= 0:
-            errors.append(DomainError("AMOUNT_NOT_POSITIVE", "must be above zero", "amount"))
+        value = Decimal(money.minor)
     except DomainError as exc:
         # the API takes amount and currency as two fields: name each as the client wrote it
         field = "currency" if exc.code == "UNKNOWN_CURRENCY" else "amount"
         errors.append(DomainError(exc.code, exc.message, field))
+        if exc.code != "UNKNOWN_CURRENCY":
+            return None
+        try:
+            value = parse_decimal(req.amount.amount, "amount")
+        except DomainError as bad:
+            errors.append(bad)
+            return None
+    if value <= 0:
+        errors.append(DomainError("AMOUNT_NOT_POSITIVE", "must be above zero", "amount"))
+    elif money is not None and money.minor > MAX_DOCUMENT_MINOR:
+        largest = Money(MAX_DOCUMENT_MINOR, money.currency).to_decimal_string()
+        errors.append(
+            DomainError("AMOUNT_TOO_LARGE", f"at most {largest} {money.currency}", "amount")
+        )
+    return money
+
+
+def _validate(req: CheckRequest) -> tuple[Money, str | None]:
+    errors: list[DomainError] = []
+    money = _amount(req, errors)
     ref = clean_text(req.order_ref, "orderRef", MAX_REF, errors, required=req.reserve)
     if not MIN_TTL_SECONDS <= req.ttl_seconds <= MAX_TTL_SECONDS:
         errors.append(
@@ -234,13 +255,20 @@ def _close(*where: Any) -> Any:
 
 
 async def release_reservation(uow: UnitOfWork, reservation_id: UUID) -> ReservationView:
-    """Give held headroom back; releasing twice, or after expiry, changes nothing."""
+    """Give held headroom back; releasing twice, or after expiry, changes nothing; a
+    reservation an order confirmed is refused (the order counts now: cancel it instead)."""
     t = credit_reservations
     row = (await uow.conn.execute(_close(t.c.id == reservation_id).returning(t))).first()
     if row is None:
         row = (await uow.conn.execute(sa.select(t).where(t.c.id == reservation_id))).first()
         if row is None:
             raise NotFound("id", "reservation")
+        if row.status == "CONFIRMED":
+            raise DomainError(
+                "INVALID_STATUS",
+                "an order confirmed this reservation and counts instead: cancel the order",
+                "id",
+            )
     return reservation_view(row)
 
 

@@ -19,12 +19,13 @@ from services.credit.decisions import record_decision
 from services.credit.topics import TOPIC_LIMIT
 from services.uow import UnitOfWork
 
-#: The standard limit in force per customer and scope (newest started), and every increase.
+#: The standard limit in force per customer and scope (as `in_force` picks it: the newest
+#: valid on the date, else the one that ended last), when it lapsed; and every increase.
 _LAPSED = sa.text("""
 SELECT l.* FROM (
     SELECT DISTINCT ON (customer_id, scope) * FROM credit_limits
      WHERE kind = 'STANDARD' AND valid_from <= :as_of
-     ORDER BY customer_id, scope, seq DESC) l
+     ORDER BY customer_id, scope, least(valid_to, :as_of) DESC, seq DESC) l
  WHERE l.valid_to < :as_of
 UNION ALL
 SELECT * FROM credit_limits WHERE kind = 'TEMPORARY' AND valid_to < :as_of

@@ -97,7 +97,9 @@ def test_four_eyes() -> None:
 
 def test_a_bad_request_is_refused_whole() -> None:
     with pytest.raises(ValidationFailed) as refused:
-        validate_request(Money(0, "CNY"), LimitKind.TEMPORARY, date(2026, 1, 1), None, "x" * 2001)
+        validate_request(
+            Money(0, "CNY"), LimitKind.TEMPORARY, date(2026, 1, 1), None, "x" * 2001, today=DAY
+        )
     assert sorted((e.field, e.code) for e in refused.value.errors) == [
         ("amount.amount", "AMOUNT_NOT_POSITIVE"),
         ("note", "TOO_LONG"),
@@ -105,7 +107,12 @@ def test_a_bad_request_is_refused_whole() -> None:
     ]
     with pytest.raises(ValidationFailed) as backwards:
         validate_request(
-            Money(-1, "CNY"), LimitKind.STANDARD, date(2026, 2, 1), date(2026, 1, 1), None
+            Money(-1, "CNY"),
+            LimitKind.STANDARD,
+            date(2026, 2, 1),
+            date(2026, 1, 1),
+            None,
+            today=DAY,
         )
     assert sorted(e.code for e in backwards.value.errors) == ["INVALID_PERIOD", "NEGATIVE_AMOUNT"]
 

@@ -71,7 +71,8 @@ async def approved_limit(
             valid_to,
             kind=kind,
             scope=scope,
-            today=TODAY,
+            # a limit that has lapsed by now was filed while it still ran
+            today=TODAY if valid_to is None or valid_to >= TODAY else valid_to,
         )
         await uow.commit()
     for approver in (MANAGER, MANAGER_2)[: request.approvals_required]:

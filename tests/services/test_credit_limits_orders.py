@@ -124,6 +124,14 @@ async def test_an_order_confirms_the_reservation_of_its_reference(runtime, tenan
     after = await run_check(runtime, tenant, cid, "50.00")
     assert reserved.reservation is not None
     assert after.outcome.outcome.value == "PREPAYMENT_REQUIRED"  # 60 ordered, 40 left
+    # and a confirmed reservation cannot be released: the order counts now, not the hold
+    from services.credit import check
+
+    with pytest.raises(DomainError) as refused:
+        async with UnitOfWork(runtime.engine, tenant, ERP) as uow:
+            await check.release_reservation(uow, reserved.reservation.id)
+    assert (refused.value.code, refused.value.field) == ("INVALID_STATUS", "id")
+    assert database.query("SELECT status FROM credit_reservations") == [("CONFIRMED",)]
 
 
 async def test_the_consuming_trigger_matches_its_pure_twin(runtime, tenants, database):

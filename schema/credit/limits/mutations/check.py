@@ -113,7 +113,8 @@ FIELDS = {
     "release_credit_reservation": strawberry.mutation(
         resolver=release_credit_reservation,
         extensions=allow(roles.CHECK_CREDIT),
-        description="Give a reservation's headroom back (idempotent)."
+        description="Give a reservation's headroom back (idempotent; one an order "
+        "confirmed is refused with INVALID_STATUS: cancel the order instead)."
         + roles_note(roles.CHECK_CREDIT),
     ),
 }
