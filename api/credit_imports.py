@@ -4,14 +4,16 @@ The file is read as people export it (api/csv_text.py): UTF-8 or GBK/GB18030, co
 or tab separated, as the body or the file field of a multipart form; columns by their names
 here (`customer_code`, `total_assets` ...) or by the captions of a Chinese statement (资产总计,
 单位 ...). A structurally malformed file (unreadable, missing or unknown columns, ragged rows,
-too many rows) is a 400 and nothing is written; a row that does not balance or names an
-unknown customer comes back by index while the valid rows are saved. Figures are in the row's
-unit (YUAN/THOUSAND/TEN_THOUSAND, or 元/千元/万元); an empty cell is a line not given.
+too many rows) is a 400 and nothing is written; a row that does not balance, names an
+unknown customer or covers a period not ended by today comes back by index while the valid
+rows are saved. Figures are in the row's unit (YUAN/THOUSAND/TEN_THOUSAND, or 元/千元/万元);
+an empty cell is a line not given.
 """
 
 from __future__ import annotations
 
 import csv
+from datetime import date
 from typing import Any
 
 from starlette.requests import Request
@@ -129,7 +131,7 @@ async def import_statements_csv(request: Request) -> Response:
     actor = Actor(principal.subject, principal.roles)
     try:
         async with UnitOfWork(request.app.state.runtime.engine, principal.tenant_id, actor) as uow:
-            results = await service.import_statements(uow, rows)
+            results = await service.import_statements(uow, rows, date.today())
             await uow.commit()
     except DomainError as exc:
         return error_response(400, exc.code, exc.message, field=exc.field)

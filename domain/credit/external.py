@@ -4,7 +4,8 @@ references, each with its source, date and evidence, and what they say about leg
 Every record is keyed by its source's own id (source + sourceRef), so an integrator can push
 the same batch twice. The legal status read by the scorecard is the worst open legal record;
 when nobody has looked (no bureau report or legal record in the last 12 months) it is missing,
-not "clean".
+not "clean". A record's dates are facts someone has observed, so none lies after the
+caller's today.
 """
 
 from __future__ import annotations
@@ -157,8 +158,9 @@ def _choice(
         return None
 
 
-def check_record(data: RecordIn, prefix: str = "") -> Record:
-    """The checked record, or every problem at once (field paths after `prefix`)."""
+def check_record(data: RecordIn, today: date, prefix: str = "") -> Record:
+    """The checked record, or every problem at once (field paths after `prefix`); its dates
+    are facts already observed, so none lies after the caller's `today`."""
     errors: list[DomainError] = []
     p = prefix
     kind = _choice(RecordKind, data.kind, f"{p}kind", errors, True)
@@ -172,6 +174,11 @@ def check_record(data: RecordIn, prefix: str = "") -> Record:
                 check_date(value, f"{p}{name}")
             except DomainError as exc:
                 errors.append(exc)
+            else:
+                if value > today:
+                    errors.append(
+                        DomainError("FUTURE_DATE", f"after today ({today})", f"{p}{name}")
+                    )
     legal = kind == RecordKind.LEGAL_RECORD
     judged = kind in (RecordKind.SITE_VISIT, RecordKind.BANK_REFERENCE)
     amount = None

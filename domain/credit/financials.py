@@ -3,7 +3,8 @@
 Figures arrive as decimal strings in the unit the statement is written in (元, 千元, 万元)
 and are kept as integer minor units of the statement's currency, so 1.5 万元 is exactly
 15,000.00 CNY. A statement whose balance sheet does not balance is refused; negative equity
-is a fact about the customer, accepted and flagged.
+is a fact about the customer, accepted and flagged. A period must have ended by the caller's
+today, and its length must fit its kind: an annual statement covers a year, an interim one less.
 """
 
 from __future__ import annotations
@@ -116,6 +117,12 @@ BALANCE_TOLERANCE = Decimal("0.001")
 #: ... and never by less than two of the statement's own units (rounding of two subtotals).
 BALANCE_TOLERANCE_UNITS = 2
 MAX_MINOR = 2**63 - 1
+#: No statement covers more than a year: 366 days, both ends included (a leap year).
+MAX_PERIOD_DAYS = 366
+#: An annual statement covers a financial year: 365 or 366 days, or a week less (a 52-week
+#: year of 364 days, a year end moved by a few days); anything shorter is an interim period,
+#: whose flows analysis annualises, so the two kinds never overlap.
+ANNUAL_MIN_DAYS = 358
 
 
 @dataclass(frozen=True)
@@ -281,21 +288,54 @@ def _consistency(stmt: Statement) -> list[DomainError]:
     return errors
 
 
-def check_statement(data: StatementIn) -> Statement:
-    """The checked statement in minor units, or every problem at once (ValidationFailed)."""
-    errors: list[DomainError] = []
-    for value, name in ((data.period_start, "periodStart"), (data.period_end, "periodEnd")):
+def _period(
+    start: date, end: date, kind: PeriodKind | None, today: date, errors: list[DomainError]
+) -> None:
+    """Figures exist only for a period that has ended, and its length must fit its kind (an
+    "annual" quarter would be read as a whole year's flows)."""
+    dated = True
+    for value, name in ((start, "periodStart"), (end, "periodEnd")):
         try:
             check_date(value, name)
         except DomainError as exc:
             errors.append(exc)
-    if data.period_end < data.period_start:
+            dated = False
+    if not dated:
+        return
+    if end > today:
+        errors.append(
+            DomainError(
+                "FUTURE_DATE", f"the period has not ended yet (today is {today})", "periodEnd"
+            )
+        )
+    if end < start:
         errors.append(
             DomainError("INVALID_PERIOD", "the period ends before it starts", "periodEnd")
         )
-    elif (data.period_end - data.period_start).days > 365:
-        errors.append(DomainError("INVALID_PERIOD", "a period covers at most a year", "periodEnd"))
-    kind = _enum(PeriodKind, data.kind, "kind", errors)
+        return
+    days = (end - start).days + 1
+    if days > MAX_PERIOD_DAYS:
+        why = f"a period covers at most a year ({MAX_PERIOD_DAYS} days), this one {days}"
+    elif kind == PeriodKind.ANNUAL and days < ANNUAL_MIN_DAYS:
+        why = f"an annual period covers a year ({ANNUAL_MIN_DAYS}-{MAX_PERIOD_DAYS} days), "
+        why += f"this one {days}: record it as INTERIM"
+    elif kind == PeriodKind.INTERIM and days >= ANNUAL_MIN_DAYS:
+        why = f"an interim period covers less than a year (under {ANNUAL_MIN_DAYS} days), "
+        why += f"this one {days}: record it as ANNUAL"
+    else:
+        return
+    errors.extend(DomainError("INVALID_PERIOD", why, f) for f in ("periodStart", "periodEnd"))
+
+
+def check_statement(data: StatementIn, today: date) -> Statement:
+    """The checked statement in minor units, or every problem at once (ValidationFailed);
+    `today` is the caller's business date, after which no period can have ended."""
+    errors: list[DomainError] = []
+    kind_errors: list[DomainError] = []
+    kind = _enum(PeriodKind, data.kind, "kind", kind_errors)
+    period_kind = None if kind is None else PeriodKind(kind)
+    _period(data.period_start, data.period_end, period_kind, today, errors)
+    errors.extend(kind_errors)
     source = _enum(StatementSource, data.source, "source", errors)
     unit = _enum(Unit, data.unit, "unit", errors)
     currency = (data.currency or "").strip().upper()

@@ -3,7 +3,8 @@
 A ratio whose line is missing (or whose denominator is zero or meaningless) is None with a
 reason, so a reader sees "no inventory reported" rather than a number that is not there.
 Flows of an interim period (profit, cash flow) are annualised (x 365 / days) where they are
-set against a stock (assets, equity, liabilities), so a half-year compares with a year.
+set against a stock (assets, equity, liabilities), so a half-year compares with a year; an
+annual period's flows are a year's already (its length is checked when it is recorded).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from enum import StrEnum
 
 from domain.credit.dates import months_before
-from domain.credit.financials import SOURCE_RANK, Line, Statement
+from domain.credit.financials import SOURCE_RANK, Line, PeriodKind, Statement
 
 RATIO_PLACES = Decimal("0.0001")  #: ratios to four decimals (0.1234 = 12.34%)
 DAYS_PLACES = Decimal("0.1")  #: turnover in days to one decimal
@@ -93,8 +94,11 @@ def _divide(
 
 
 def annualise(stmt: Statement) -> Decimal:
-    """The factor that turns the period's flows into a year's (1 for an annual statement)."""
-    return Decimal(YEAR_DAYS) / Decimal(stmt.days) if stmt.days < YEAR_DAYS else Decimal(1)
+    """The factor that turns the period's flows into a year's: 1 for an annual statement
+    (a 364-day or leap year is still one year), 365 / days for an interim one."""
+    if stmt.kind == PeriodKind.ANNUAL or stmt.days >= YEAR_DAYS:
+        return Decimal(1)
+    return Decimal(YEAR_DAYS) / Decimal(stmt.days)
 
 
 def _minus(a: int | None, b: int | None) -> int | None:
@@ -181,10 +185,12 @@ def preferred(statements: Sequence[Statement]) -> list[Statement]:
     return sorted(best.values(), key=lambda s: (s.period_end, s.period_start))
 
 
-def latest(statements: Sequence[Statement]) -> Statement | None:
-    """The statement analysis relies on: the newest annual one, else the newest interim one."""
-    chosen = preferred(statements)
-    annual = [s for s in chosen if s.kind.value == "ANNUAL"]
+def latest(statements: Sequence[Statement], as_of: date) -> Statement | None:
+    """The statement analysis and scoring rely on on `as_of`: of the periods ended by then,
+    the newest annual one, else the newest interim one; of one period the most reliable
+    source. `services.credit.scoring_facts.STATEMENTS_SQL` is its set-wise twin."""
+    chosen = [s for s in preferred(statements) if s.period_end <= as_of]
+    annual = [s for s in chosen if s.kind == PeriodKind.ANNUAL]
     pool = annual or chosen
     return pool[-1] if pool else None
 
@@ -254,14 +260,14 @@ def growth(
     return _q(Decimal(now - then) / abs(Decimal(then)), RATIO_PLACES), None
 
 
-def trends(statements: Sequence[Statement]) -> list[Trend]:
+def trends(statements: Sequence[Statement], as_of: date) -> list[Trend]:
     """Year-on-year trends of every ratio, and revenue and net profit growth, over the last
-    five periods of the same kind as the latest statement."""
-    chosen = preferred(statements)
-    newest = latest(statements)
+    five periods of the same kind as the latest statement (periods ended by `as_of`)."""
+    newest = latest(statements, as_of)
     if newest is None:
         return []
-    pool = [s for s in chosen if s.kind == newest.kind]
+    chosen = preferred(statements)
+    pool = [s for s in chosen if s.kind == newest.kind and s.period_end <= as_of]
     series = pool[-TREND_PERIODS:]
     out = []
     for ratio in Ratio:

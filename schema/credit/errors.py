@@ -17,7 +17,8 @@ CREDIT = catalogue(
         "DUPLICATE_LINE": "A statement line is given twice.",
         "DUPLICATE_SOURCE_REF": "A source id repeats within the batch.",
         "INCONSISTENT_LINES": "A part exceeds its total (e.g. current assets above total assets).",
-        "INVALID_PERIOD": "A statement period ends before it starts, or spans over a year.",
+        "INVALID_PERIOD": "A period ends before it starts or spans over a year, or a statement's "
+        "period does not fit its kind (annual: a year; interim: less).",
         "INVALID_SCORECARD": "A scorecard definition is malformed (weights, points, inputs).",
         "INVALID_TERMS": "A payment-terms template is inconsistent.",
         "OVERRIDE_PENDING": "An override of this customer already awaits approval.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -62,17 +63,19 @@ async def statement_rows(session: ReadSession, customer_id: UUID) -> list[Stored
     return await session.run(run)
 
 
-async def financial_analysis(session: ReadSession, customer_id: UUID) -> FinancialAnalysis:
+async def financial_analysis(
+    session: ReadSession, customer_id: UUID, as_of: date
+) -> FinancialAnalysis:
     """Ratios of every statement, the trends over up to five periods, and which statement the
-    scorecard reads (the newest annual one, the most reliable source of its period)."""
+    scorecard reads on `as_of` (domain.credit.ratios.latest, the rule scoring applies too)."""
     rows = await statement_rows(session, customer_id)
     domain_statements = [r.statement for r in rows]
-    chosen = latest(domain_statements)
+    chosen = latest(domain_statements, as_of)
     latest_id = next((r.id for r in rows if r.statement is chosen), None)
     return FinancialAnalysis(
         statements=[AnalysedStatement(r, ratios(r.statement)) for r in rows],
         latest_id=latest_id,
-        trends=trends(domain_statements),
+        trends=trends(domain_statements, as_of),
     )
 
 

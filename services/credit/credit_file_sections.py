@@ -4,6 +4,7 @@ latest score with its reasons, and the limit history (gathered here, rendered by
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from uuid import UUID
 
 from documents.models import AnalysisLine, LimitLine, ScoreBlock
@@ -23,9 +24,9 @@ class CreditSections:
     limits: list[LimitLine] = field(default_factory=list)
 
 
-async def gather(session: ReadSession, customer_id: UUID) -> CreditSections:
-    """The three sections, each from the reads the API uses."""
-    found = await analysis.financial_analysis(session, customer_id)
+async def gather(session: ReadSession, customer_id: UUID, today: date) -> CreditSections:
+    """The three sections, each from the reads the API uses (the analysis as of `today`)."""
+    found = await analysis.financial_analysis(session, customer_id, today)
     lines = [
         AnalysisLine(
             period_end=a.stored.statement.period_end,

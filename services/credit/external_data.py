@@ -196,12 +196,14 @@ async def _audit(
     )
 
 
-async def record_external(uow: UnitOfWork, customer_id: UUID, data: RecordIn) -> ExternalOutcome:
-    """Check and save one record of a customer of this tenant."""
+async def record_external(
+    uow: UnitOfWork, customer_id: UUID, data: RecordIn, today: date
+) -> ExternalOutcome:
+    """Check and save one record of a customer of this tenant (dated by `today` at latest)."""
     found = await uow.conn.scalar(sa.select(customers.c.id).where(customers.c.id == customer_id))
     if found is None:
         raise NotFound("customerId", "customer")
-    return await save_record(uow, customer_id, check_record(data))
+    return await save_record(uow, customer_id, check_record(data, today))
 
 
 @dataclass(frozen=True)
@@ -272,8 +274,11 @@ def _record_in(row: ExternalRow) -> RecordIn:
     )
 
 
-async def import_external(uow: UnitOfWork, rows: Sequence[ExternalRow]) -> list[RowResult]:
-    """Save every valid row of a batch; a refused row comes back by index with its errors."""
+async def import_external(
+    uow: UnitOfWork, rows: Sequence[ExternalRow], today: date
+) -> list[RowResult]:
+    """Save every valid row of a batch; a refused row (one dated after `today`, among others)
+    comes back by index with its errors while the others land."""
     seen: set[tuple[str, str]] = set()
 
     async def save(customer_id: UUID, row: ExternalRow) -> tuple[UUID, str]:
@@ -283,7 +288,7 @@ async def import_external(uow: UnitOfWork, rows: Sequence[ExternalRow]) -> list[
                 "DUPLICATE_SOURCE_REF", "the source id repeats in the batch", "sourceRef"
             )
         seen.add(key)
-        saved = await save_record(uow, customer_id, check_record(_record_in(row)))
+        saved = await save_record(uow, customer_id, check_record(_record_in(row), today))
         return saved.id, saved.status
 
     return await import_rows(uow, rows, lambda r: r.customer_code, save)

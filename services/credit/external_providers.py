@@ -17,6 +17,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
+from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -140,15 +141,16 @@ class BatchResult:
         return self.batch.error is None
 
 
-async def pull(uow: UnitOfWork, provider: CreditDataProvider) -> list[BatchResult]:
-    """Import every waiting delivery in the caller's unit of work. After committing, the caller
-    passes the results to `acknowledge`, so a rolled-back import leaves the files in place."""
+async def pull(uow: UnitOfWork, provider: CreditDataProvider, today: date) -> list[BatchResult]:
+    """Import every waiting delivery in the caller's unit of work (records dated after `today`
+    are refused row by row). After committing, the caller passes the results to
+    `acknowledge`, so a rolled-back import leaves the files in place."""
     batches: Sequence[ProviderBatch] = await asyncio.to_thread(lambda: list(provider.batches()))
     out = []
     for batch in batches:
         results: tuple[RowResult, ...] = ()
         if batch.error is None:
-            results = tuple(await import_external(uow, list(batch.rows)))
+            results = tuple(await import_external(uow, list(batch.rows), today))
         out.append(BatchResult(batch, results))
     return out
 

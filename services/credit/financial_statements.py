@@ -211,11 +211,14 @@ async def _audit(
     )
 
 
-async def record_statement(uow: UnitOfWork, customer_id: UUID, data: StatementIn) -> SaveOutcome:
-    """Check and save one statement of a customer of this tenant."""
+async def record_statement(
+    uow: UnitOfWork, customer_id: UUID, data: StatementIn, today: date
+) -> SaveOutcome:
+    """Check and save one statement of a customer of this tenant (a period not ended by
+    `today` is refused)."""
     if not await _customer_exists(uow, customer_id):
         raise NotFound("customerId", "customer")
-    return await save_statement(uow, customer_id, check_statement(data))
+    return await save_statement(uow, customer_id, check_statement(data, today))
 
 
 @dataclass(frozen=True)
@@ -253,11 +256,14 @@ def _row_statement(row: StatementRow) -> StatementIn:
     )
 
 
-async def import_statements(uow: UnitOfWork, rows: Sequence[StatementRow]) -> list[RowResult]:
-    """Save every valid row; a refused row comes back by index with its errors."""
+async def import_statements(
+    uow: UnitOfWork, rows: Sequence[StatementRow], today: date
+) -> list[RowResult]:
+    """Save every valid row; a refused row (a period not ended by `today`, among others)
+    comes back by index with its errors."""
 
     async def save(customer_id: UUID, row: StatementRow) -> tuple[UUID, str]:
-        saved = await save_statement(uow, customer_id, check_statement(_row_statement(row)))
+        saved = await save_statement(uow, customer_id, check_statement(_row_statement(row), today))
         return saved.id, saved.status
 
     return await import_rows(uow, rows, lambda r: r.customer_code, save)

@@ -55,8 +55,9 @@ FIRST_INVOICE_SQL = """
 SELECT customer_id, min(issue_date) AS first_on FROM invoices
  WHERE issue_date <= :as_of {one} GROUP BY customer_id
 """
-#: The statement analysis relies on (domain.credit.ratios.latest): the newest annual period,
-#: else the newest interim one; of one period the most reliable source.
+#: The statement analysis relies on, set-wise: the twin of domain.credit.ratios.latest (of the
+#: periods ended by the score date, the newest annual one, else the newest interim one; of one
+#: period the most reliable source). tests/services/test_statement_choice_twin.py holds them equal.
 STATEMENTS_SQL = """
 SELECT DISTINCT ON (customer_id) id, customer_id, period_start, period_end, kind, source,
        currency, unit, current_assets_minor, current_liabilities_minor, inventory_minor,

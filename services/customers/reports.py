@@ -41,7 +41,7 @@ async def gather(
     grade = (await reads.completeness_for(session, [customer_id], today))[0]
     partners = (await reads.relations_for(session, [customer_id]))[0]
     entries = (await reads.entries_for(session, [customer_id], REPORT_TIMELINE_ENTRIES))[0]
-    credit = await credit_file_sections.gather(session, customer_id)
+    credit = await credit_file_sections.gather(session, customer_id, today)
     return CreditFileReport(
         tenant_name=await reads.tenant_name(session),
         generated_at=datetime.now(UTC),

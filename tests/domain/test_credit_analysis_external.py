@@ -26,6 +26,7 @@ def test_a_legal_record_needs_its_case_facts():
     with pytest.raises(ValidationFailed) as err:
         check_record(
             RecordIn("LEGAL_RECORD", "court-db", "X-1", date(2026, 1, 5), evidence="doc"),
+            AS_OF,
             "records.0.",
         )
     assert {(e.code, e.field) for e in err.value.errors} == {
@@ -54,7 +55,8 @@ def test_a_complete_enforcement_record():
             currency="CNY",
             status="OPEN",
             filed_on=date(2026, 2, 20),
-        )
+        ),
+        AS_OF,
     )
     assert record.kind == RecordKind.LEGAL_RECORD
     assert record.amount is not None and record.amount.minor == 12_500_050
@@ -62,7 +64,7 @@ def test_a_complete_enforcement_record():
 
 def test_a_bureau_report_needs_a_score_and_evidence():
     with pytest.raises(ValidationFailed) as err:
-        check_record(RecordIn("BUREAU_REPORT", "bureau", "R-1", date(2026, 1, 1)))
+        check_record(RecordIn("BUREAU_REPORT", "bureau", "R-1", date(2026, 1, 1)), AS_OF)
     assert {e.field for e in err.value.errors} == {"score", "evidence"}
 
 

@@ -25,6 +25,7 @@ from domain.credit.ratios import Ratio, latest, ratios, trends
 from domain.errors import DomainError, ValidationFailed
 
 YEAR_2025 = (date(2025, 1, 1), date(2025, 12, 31))
+TODAY = date(2026, 12, 2)
 
 
 def statement_in(lines: dict[str, str], unit: str = "TEN_THOUSAND", **kw: object) -> StatementIn:
@@ -82,7 +83,7 @@ def test_scaling_is_exact_for_any_whole_fen(fen: int, unit: Unit):
 
 
 def test_a_balanced_statement_is_kept_in_minor_units():
-    stmt = check_statement(statement_in(HEALTHY))
+    stmt = check_statement(statement_in(HEALTHY), TODAY)
     assert stmt.get(Line.TOTAL_ASSETS) == 1_000_000_000  # 1,000 万元 = 10,000,000.00 CNY
     assert stmt.get(Line.NET_PROFIT) == 82_500_000
     assert stmt.ebit == 130_000_000  # profit before tax plus interest
@@ -93,13 +94,13 @@ def test_a_balanced_statement_is_kept_in_minor_units():
 def test_unbalanced_statement_is_refused():
     lines = {**HEALTHY, "EQUITY": "400"}  # assets 1000 vs 550 + 400
     with pytest.raises(ValidationFailed) as err:
-        check_statement(statement_in(lines))
+        check_statement(statement_in(lines), TODAY)
     assert [e.code for e in err.value.errors] == ["UNBALANCED_STATEMENT"]
 
 
 def test_rounding_within_tolerance_is_accepted():
     lines = {**HEALTHY, "EQUITY": "449"}  # 1 万元 off on 1,000: 0.1%
-    assert check_statement(statement_in(lines)).get(Line.EQUITY) == 449_000_000
+    assert check_statement(statement_in(lines), TODAY).get(Line.EQUITY) == 449_000_000
 
 
 def test_negative_equity_is_accepted_and_flagged():
@@ -109,7 +110,7 @@ def test_negative_equity_is_accepted_and_flagged():
         "EQUITY": "-100",
         "RETAINED_EARNINGS": "-350",
     }
-    stmt = check_statement(statement_in(lines))
+    stmt = check_statement(statement_in(lines), TODAY)
     assert stmt.negative_equity
     assert ratios(stmt)[Ratio.RETURN_ON_EQUITY].reason == "NEGATIVE:EQUITY"
 
@@ -117,7 +118,7 @@ def test_negative_equity_is_accepted_and_flagged():
 def test_a_line_in_another_currency_is_refused():
     data = statement_in(HEALTHY, CASH_currency="USD")
     with pytest.raises(ValidationFailed) as err:
-        check_statement(data)
+        check_statement(data, TODAY)
     assert [(e.code, e.field) for e in err.value.errors] == [
         ("CURRENCY_MISMATCH", "lines.0.currency")
     ]
@@ -134,7 +135,7 @@ def test_every_problem_is_reported_at_once():
         lines=(),
     )
     with pytest.raises(ValidationFailed) as err:
-        check_statement(data)
+        check_statement(data, TODAY)
     assert {e.code for e in err.value.errors} == {
         "INVALID_PERIOD",
         "INVALID_KIND",
@@ -145,19 +146,19 @@ def test_every_problem_is_reported_at_once():
 def test_dates_outside_the_plausible_range_are_refused():
     data = statement_in(HEALTHY, period=(date(1850, 1, 1), date(1850, 12, 31)))
     with pytest.raises(ValidationFailed) as err:
-        check_statement(data)
+        check_statement(data, TODAY)
     assert "INVALID_DATE" in {e.code for e in err.value.errors}
 
 
 def test_negative_assets_and_duplicate_lines_are_refused():
     data = statement_in({**HEALTHY, "CASH": "-1"})
     with pytest.raises(ValidationFailed) as err:
-        check_statement(data)
+        check_statement(data, TODAY)
     assert [e.code for e in err.value.errors] == ["NEGATIVE_AMOUNT"]
 
 
 def test_ratios_of_the_healthy_company():
-    got = {k: v.value for k, v in ratios(check_statement(statement_in(HEALTHY))).items()}
+    got = {k: v.value for k, v in ratios(check_statement(statement_in(HEALTHY), TODAY)).items()}
     assert got[Ratio.CURRENT_RATIO] == Decimal("1.6250")
     assert got[Ratio.QUICK_RATIO] == Decimal("1.1750")
     assert got[Ratio.DEBT_TO_ASSETS] == Decimal("0.5500")
@@ -173,7 +174,7 @@ def test_ratios_of_the_healthy_company():
 
 def test_a_missing_line_nulls_its_ratios_with_a_reason():
     lines = {k: v for k, v in HEALTHY.items() if k not in ("INVENTORY", "INTEREST_EXPENSE")}
-    got = ratios(check_statement(statement_in(lines)))
+    got = ratios(check_statement(statement_in(lines), TODAY))
     assert got[Ratio.QUICK_RATIO].value is None
     assert got[Ratio.QUICK_RATIO].reason == "MISSING_LINE:INVENTORY"
     assert got[Ratio.INTEREST_COVER].reason == "MISSING_LINE:EBIT,INTEREST_EXPENSE"
@@ -196,13 +197,13 @@ def test_ratios_never_divide_by_zero(values: dict[Line, int | None]):
 
 def test_interim_flows_are_annualised():
     half = statement_in(HEALTHY, period=(date(2025, 1, 1), date(2025, 6, 30)), kind="INTERIM")
-    got = ratios(check_statement(half))
+    got = ratios(check_statement(half, TODAY))
     assert got[Ratio.RETURN_ON_ASSETS].value == Decimal("0.1664")  # 82.5/1000 x 365/181
     assert got[Ratio.NET_MARGIN].value == Decimal("0.0344")  # margins are not annualised
 
 
 def test_altman_z_of_the_healthy_company():
-    z = altman_z(check_statement(statement_in(HEALTHY)))
+    z = altman_z(check_statement(statement_in(HEALTHY), TODAY))
     # X1 = 0.25, X2 = 0.2, X3 = 0.13, X4 = 450/550
     assert z.x == (
         Decimal("0.250000"),
@@ -224,7 +225,7 @@ def test_altman_zones_at_their_edges():
 
 def test_altman_without_retained_earnings_says_so():
     lines = {k: v for k, v in HEALTHY.items() if k != "RETAINED_EARNINGS"}
-    z = altman_z(check_statement(statement_in(lines)))
+    z = altman_z(check_statement(statement_in(lines), TODAY))
     assert (z.score, z.zone, z.reason) == (None, None, "MISSING_LINE:RETAINED_EARNINGS")
 
 
@@ -234,11 +235,13 @@ def test_trends_compare_each_year_with_the_one_before():
         year = 2023 + n
         lines = {**HEALTHY, "REVENUE": revenue, "RECEIVABLES": receivables}
         years.append(
-            check_statement(statement_in(lines, period=(date(year, 1, 1), date(year, 12, 31))))
+            check_statement(
+                statement_in(lines, period=(date(year, 1, 1), date(year, 12, 31))), TODAY
+            )
         )
-    management = check_statement(statement_in(HEALTHY, source="MANAGEMENT"))
-    assert latest([*years, management]) is years[-1]  # audited beats management figures
-    by_key = {t.key: t for t in trends([*years, management])}
+    management = check_statement(statement_in(HEALTHY, source="MANAGEMENT"), TODAY)
+    assert latest([*years, management], TODAY) is years[-1]  # audited beats management
+    by_key = {t.key: t for t in trends([*years, management], TODAY)}
     days = by_key["RECEIVABLE_DAYS"]
     assert [p.value for p in days.points] == [
         Decimal("36.5"),

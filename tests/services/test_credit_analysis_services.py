@@ -22,6 +22,7 @@ from services.credit.financial_statements import (
 from services.uow import Actor, UnitOfWork
 
 ANALYST = Actor("ana", frozenset({"credit_analyst"}))
+TODAY = date(2026, 12, 2)  #: the business date the services are called with
 LINES_2025 = {
     "TOTAL_ASSETS": "1000",
     "TOTAL_LIABILITIES": "550",
@@ -71,7 +72,7 @@ async def test_record_correct_and_replay_a_statement(database, tenants, runtime)
     outcomes = []
     for lines in (LINES_2025, LINES_2025, {**LINES_2025, "EBIT": "-100"}):
         async with UnitOfWork(runtime.engine, tenants["acme"], ANALYST) as uow:
-            outcomes.append(await record_statement(uow, cid, statement(lines)))
+            outcomes.append(await record_statement(uow, cid, statement(lines), TODAY))
             await uow.commit()
     # then
     assert [o.status for o in outcomes] == ["CREATED", "UNCHANGED", "UPDATED"]
@@ -92,7 +93,7 @@ async def test_an_unbalanced_statement_writes_nothing(database, tenants, runtime
     cid = customer(database, tenants["acme"])
     with pytest.raises(ValidationFailed) as err:
         async with UnitOfWork(runtime.engine, tenants["acme"], ANALYST) as uow:
-            await record_statement(uow, cid, statement({**LINES_2025, "EQUITY": "300"}))
+            await record_statement(uow, cid, statement({**LINES_2025, "EQUITY": "300"}), TODAY)
             await uow.commit()
     assert [e.code for e in err.value.errors] == ["UNBALANCED_STATEMENT"]
     assert database.query("SELECT count(*) FROM financial_statements") == [(0,)]
@@ -103,7 +104,7 @@ async def test_another_tenants_customer_is_not_found(database, tenants, runtime)
     theirs = customer(database, tenants["globex"])
     with pytest.raises(DomainError) as err:
         async with UnitOfWork(runtime.engine, tenants["acme"], ANALYST) as uow:
-            await record_statement(uow, theirs, statement())
+            await record_statement(uow, theirs, statement(), TODAY)
     assert (err.value.code, err.value.field) == ("NOT_FOUND", "customerId")
 
 
@@ -129,7 +130,7 @@ async def test_import_statements_reports_bad_rows_by_index(database, tenants, ru
         ),
     ]
     async with UnitOfWork(runtime.engine, tenants["acme"], ANALYST) as uow:
-        results = await import_statements(uow, rows)
+        results = await import_statements(uow, rows, TODAY)
         await uow.commit()
     assert [(r.status, [e.code for e in r.errors]) for r in results] == [
         ("CREATED", []),
@@ -170,12 +171,12 @@ async def test_external_batches_are_idempotent_by_source_id(database, tenants, r
         legal_row("C-2", "X-3", filed_on="2026-02-30"),
     ]
     async with UnitOfWork(runtime.engine, tenants["acme"], ANALYST) as uow:
-        first = await import_external(uow, batch)
+        first = await import_external(uow, batch, TODAY)
         await uow.commit()
     closed = legal_row("C-1", "(2026)沪0115执1号", status="CLOSED", closed_on="2026-05-01")
     async with UnitOfWork(runtime.engine, tenants["acme"], ANALYST) as uow:
-        again = await import_external(uow, [closed, batch[2]])
-        moved = await import_external(uow, [legal_row("C-2", "(2026)沪0115执1号")])
+        again = await import_external(uow, [closed, batch[2]], TODAY)
+        moved = await import_external(uow, [legal_row("C-2", "(2026)沪0115执1号")], TODAY)
         await uow.commit()
     assert [(r.status, [e.code for e in r.errors]) for r in first] == [
         ("CREATED", []),
@@ -202,7 +203,7 @@ async def test_record_one_bureau_report(database, tenants, runtime):
         "BUREAU_REPORT", "bureau-x", "R-77", date(2026, 4, 1), "clean", "doc://r77", "AA-"
     )
     async with UnitOfWork(runtime.engine, tenants["acme"], ANALYST) as uow:
-        saved = await record_external(uow, cid, record)
+        saved = await record_external(uow, cid, record, TODAY)
         await uow.commit()
     assert saved.status == "CREATED"
     assert database.query("SELECT kind, score FROM credit_external_records") == [
@@ -241,11 +242,11 @@ async def test_the_file_drop_provider(database, tenants, runtime, tmp_path):
     provider = FileDropProvider(tmp_path)
     # when
     async with UnitOfWork(runtime.engine, tenants["acme"], ANALYST) as uow:
-        results = await pull(uow, provider)
+        results = await pull(uow, provider, TODAY)
         await uow.commit()
     await acknowledge(provider, results)
     async with UnitOfWork(runtime.engine, tenants["acme"], ANALYST) as uow:
-        second = await pull(uow, provider)
+        second = await pull(uow, provider, TODAY)
     # then
     by_name = {r.batch.name: r for r in results}
     assert [r.status for r in by_name["001-news.json"].results] == ["CREATED"]

@@ -84,7 +84,10 @@ async def test_score_a_customer_applies_its_class_through_set_class(database, te
     # given: a sound customer with a statement, no ledger history, no legal check
     cid = add_customer(database, tenants["acme"], rating="C")
     await run(
-        runtime, tenants["acme"], MIA, lambda u: record_statement(u, cid, healthy_statement())
+        runtime,
+        tenants["acme"],
+        MIA,
+        lambda u: record_statement(u, cid, healthy_statement(), TODAY),
     )
     # when
     outcome = await run(
@@ -130,7 +133,10 @@ async def test_score_a_customer_applies_its_class_through_set_class(database, te
 async def test_an_enforcement_knocks_the_class_down_to_d(database, tenants, runtime):
     cid = add_customer(database, tenants["acme"], rating="A")
     await run(
-        runtime, tenants["acme"], MIA, lambda u: record_statement(u, cid, healthy_statement())
+        runtime,
+        tenants["acme"],
+        MIA,
+        lambda u: record_statement(u, cid, healthy_statement(), TODAY),
     )
     row = ExternalRow(
         "C-1",
@@ -146,7 +152,7 @@ async def test_an_enforcement_knocks_the_class_down_to_d(database, tenants, runt
         status="OPEN",
         filed_on="2026-04-01",
     )
-    await run(runtime, tenants["acme"], MIA, lambda u: import_external(u, [row]))
+    await run(runtime, tenants["acme"], MIA, lambda u: import_external(u, [row], TODAY))
     outcome = await run(
         runtime, tenants["acme"], MIA, lambda u: scoring.score_customer(u, cid, TODAY)
     )
@@ -164,7 +170,10 @@ async def test_rescore_changed_skips_customers_whose_inputs_did_not_change(
     one = await run(runtime, tenants["acme"], MIA, lambda u: scoring.rescore_changed(u, TODAY))
     again = await run(runtime, tenants["acme"], MIA, lambda u: scoring.rescore_changed(u, TODAY))
     await run(
-        runtime, tenants["acme"], MIA, lambda u: record_statement(u, second, healthy_statement())
+        runtime,
+        tenants["acme"],
+        MIA,
+        lambda u: record_statement(u, second, healthy_statement(), TODAY),
     )
     third = await run(runtime, tenants["acme"], MIA, lambda u: scoring.rescore_changed(u, TODAY))
     assert (one.scored, again.scored, third.scored) == (2, 0, 1)
@@ -367,6 +376,8 @@ async def test_legal_status_sql_equals_its_pure_twin(database, tenants, runtime)
     rng = random.Random(5)
     acme = tenants["acme"]
     facts: dict[uuid.UUID, list[LegalFact]] = {}
+    # records may postdate the score date (scoring skips them): recorded ten days later
+    recorded_by = TODAY + timedelta(days=10)
     rows = []
     for n in range(40):
         cid = add_customer(database, acme, f"L-{n}")
@@ -404,7 +415,7 @@ async def test_legal_status_sql_equals_its_pure_twin(database, tenants, runtime)
                     closed_on=on.isoformat() if status == LegalStatus.CLOSED else None,
                 )
             )
-    results = await run(runtime, acme, MIA, lambda u: import_external(u, rows))
+    results = await run(runtime, acme, MIA, lambda u: import_external(u, rows, recorded_by))
     assert all(r.status == "CREATED" for r in results), [r.errors for r in results if r.errors]
     async with UnitOfWork(runtime.engine, acme) as uow:
         people = await gather_inputs(uow.conn, TODAY, "CNY")

@@ -61,8 +61,13 @@ class StatementLineInput:
 class RecordFinancialStatementInput:
     customer_id: strawberry.ID = strawberry.field(description="Global id of the customer.")
     period_start: date = strawberry.field(description="First day of the period.")
-    period_end: date = strawberry.field(description="Last day (at most a year after the first).")
-    kind: StatementKind = strawberry.field(description="Annual or interim.")  # type: ignore[valid-type]
+    period_end: date = strawberry.field(
+        description="Last day: not after today (FUTURE_DATE); the period covers at most a year."
+    )
+    kind: StatementKind = strawberry.field(  # type: ignore[valid-type]
+        description="Annual (the period covers a year, 358-366 days) or interim (less); a "
+        "length that does not fit the kind is INVALID_PERIOD."
+    )
     source: StatementSource = strawberry.field(description="Audited, tax filing, management.")  # type: ignore[valid-type]
     currency: str = text(limit=texts.CURRENCY, description="ISO 4217 code of every line.")
     unit: StatementUnit = strawberry.field(description="元, 千元 or 万元.")  # type: ignore[valid-type]
@@ -93,7 +98,9 @@ class RecordExternalCreditRecordInput:
     source_ref: str = text(
         limit=texts.REFERENCE, description="The source's own id: recording it again is idempotent."
     )
-    recorded_on: date = strawberry.field(description="The record's date.")
+    recorded_on: date = strawberry.field(
+        description="The record's date, not after today (FUTURE_DATE)."
+    )
     evidence: str = text(limit=texts.RECORD_EVIDENCE, description="Document reference or address.")
     summary: str | None = text(
         limit=texts.RECORD_SUMMARY, default=None, description="What it says."
@@ -150,7 +157,9 @@ class ExternalCreditRecordRow:
     kind: str = text(limit=texts.CODE, description="An ExternalRecordKind name.")
     source: str = text(limit=texts.SHORT, description="Who provided it.")
     source_ref: str = text(limit=texts.REFERENCE, description="The source's own id (idempotency).")
-    recorded_on: str = text(limit=texts.DATE_TEXT, description="The record's date," + TEXT_NOTE)
+    recorded_on: str = text(
+        limit=texts.DATE_TEXT, description="The record's date, not after today," + TEXT_NOTE
+    )
     evidence: str | None = text(
         limit=texts.RECORD_EVIDENCE, default=None, description="Document reference."
     )
@@ -256,7 +265,7 @@ async def record_financial_statement(
 
     async def work(uow: UnitOfWork) -> tuple[UUID, UUID, str]:
         customer = decode(input.customer_id, "Customer", "customerId")
-        saved = await financial_statements.record_statement(uow, customer, data)
+        saved = await financial_statements.record_statement(uow, customer, data, info.context.today)
         return customer, saved.id, saved.status
 
     async def show(result: tuple[UUID, UUID, str]) -> dict[str, Any]:
@@ -301,7 +310,7 @@ async def record_external_credit_record(
 
     async def work(uow: UnitOfWork) -> tuple[UUID, UUID, str]:
         customer = decode(input.customer_id, "Customer", "customerId")
-        saved = await external_data.record_external(uow, customer, data)
+        saved = await external_data.record_external(uow, customer, data, info.context.today)
         return customer, saved.id, saved.status
 
     async def show(result: tuple[UUID, UUID, str]) -> dict[str, Any]:
@@ -321,7 +330,7 @@ async def import_external_credit_records(
     rows: list[ExternalRow] = input.rows  # type: ignore[assignment]  # built by _rows_fast
 
     async def work(uow: UnitOfWork) -> list[RowResult]:
-        return await external_data.import_external(uow, rows)
+        return await external_data.import_external(uow, rows, info.context.today)
 
     async def show(outcome: list[RowResult]) -> dict[str, Any]:
         built = row_results(outcome)

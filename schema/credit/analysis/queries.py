@@ -81,7 +81,7 @@ class CreditAnalysisQuery:
         if raw is None:
             return None
         return FinancialAnalysisResult.build(
-            await analysis.financial_analysis(info.context.session, raw)
+            await analysis.financial_analysis(info.context.session, raw, info.context.today)
         )
 
     @strawberry.field(

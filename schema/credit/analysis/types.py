@@ -176,7 +176,8 @@ class FinancialAnalysisResult:
         description="Statements, latest period first (at most 20)."
     )
     latest: FinancialStatement | None = strawberry.field(
-        description="The statement scoring relies on: the newest annual one, best source."
+        description="The statement scoring relies on today: of the periods ended by today, the "
+        "newest annual one (else interim), best source."
     )
     trends: list[RatioTrend] = strawberry.field(
         description="Year-on-year trends over the last five periods of the latest's kind."
