@@ -78,10 +78,55 @@ def policy_key(key: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class CreditFileFacts:
-    """What the dossier holds, gathered by a service; the rule only reads it."""
+    """What the dossier holds, gathered by a service; the rule only reads it: `present` the
+    items held undated (customer fields, partners), `latest_document` each dated item's
+    newest date from any source (timeline entries, credit-decision records)."""
 
     present: frozenset[str]
     latest_document: Mapping[str, date] = field(default_factory=dict)
+
+
+#: The external credit-data kinds (domain.credit.external.RecordKind) that are dossier items,
+#: and the item each one is: a bureau report is the credit record the checklist asks for.
+EXTERNAL_ITEMS: Mapping[str, str] = {
+    "BUREAU_REPORT": DocumentKind.CREDIT_REPORT.value,
+    "LEGAL_RECORD": DocumentKind.LEGAL_RECORD.value,
+    "SITE_VISIT": DocumentKind.SITE_VISIT.value,
+}
+#: The item a recorded financial statement is, dated by its period's end: the policy's
+#: 18 months measure how old the figures are, not when they were typed in.
+STATEMENT_ITEM = DocumentKind.FINANCIAL_STATEMENT.value
+#: The customer's annual sales, which an annual statement stating its revenue also shows
+#: (as the scorecard reads it), dated by that statement's period end.
+SALES_ITEM = "ANNUAL_SALES"
+
+
+@dataclass(frozen=True, slots=True)
+class CreditRecords:
+    """The newest dates of what the credit-decision mutations recorded for one customer."""
+
+    #: the newest financial statement's period end (any kind, any source)
+    statement_end: date | None = None
+    #: the newest period end of an ANNUAL statement that states its revenue
+    sales_end: date | None = None
+    #: the newest `recorded_on` per external record kind (BUREAU_REPORT, LEGAL_RECORD, ...)
+    external: Mapping[str, date] = field(default_factory=dict)
+
+
+def dated_items(entries: Mapping[str, date], records: CreditRecords) -> dict[str, date]:
+    """Each dated item's newest date from the timeline and the credit records together, so
+    an item is fresh when either source holds it fresh."""
+    latest = dict(entries)
+    found: list[tuple[str | None, date | None]] = [
+        (STATEMENT_ITEM, records.statement_end),
+        (SALES_ITEM, records.sales_end),
+    ]
+    found += [(EXTERNAL_ITEMS.get(kind), day) for kind, day in records.external.items()]
+    for key, day in found:
+        if key is not None and day is not None:
+            known = latest.get(key)
+            latest[key] = day if known is None or day > known else known
+    return latest
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +169,9 @@ def completeness_many(
     dossiers: Sequence[CreditFileFacts], policy: Sequence[RequiredItem], as_of: date
 ) -> list[Completeness]:
     """Grade many dossiers against one policy (a page of customers): each item's staleness
-    cutoff and its ABSENT finding are worked out once, not once per dossier."""
+    cutoff and its ABSENT finding are worked out once, not once per dossier. An item held
+    undated (a filled field) is present; else its newest date makes it fresh or STALE; an
+    item neither held nor dated is ABSENT."""
     checks = [
         (
             item.key,
@@ -146,12 +193,13 @@ def completeness_many(
         latest, present = facts.latest_document, facts.present
         missing: list[MissingItem] = []
         for key, cutoff, absent in checks:
+            if key in present:
+                continue
             dated = latest.get(key)
-            if dated is not None:
-                if cutoff is not None and dated < cutoff:
-                    missing.append(MissingItem(key, "STALE", dated))
-            elif key not in present:
+            if dated is None:
                 missing.append(absent)
+            elif cutoff is not None and dated < cutoff:
+                missing.append(MissingItem(key, "STALE", dated))
         grades.append(Completeness(ratios[len(missing)], tuple(missing)))
     return grades
 

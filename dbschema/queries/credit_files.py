@@ -1,4 +1,5 @@
-"""Credit-file queries: partner links, dated timeline entries and completeness facts."""
+"""Credit-file queries: partner links, dated timeline entries and completeness facts (which
+also read the financial statements and external credit records the credit mutations keep)."""
 
 from __future__ import annotations
 
@@ -89,7 +90,8 @@ _FACTS = """
 SELECT ids.id AS customer_id,
        array_remove(ARRAY[{present}], NULL) AS present,
        (SELECT count(*) FROM customer_relations r WHERE r.customer_id = ids.id) AS partner_count,
-       k.kinds, k.dates
+       k.kinds, k.dates, s.statement_end, s.sales_end, x.kinds AS record_kinds,
+       x.dates AS record_dates
        , CASE WHEN ids.n = 1 THEN (SELECT settings FROM tenants) END AS tenant_settings
        {partner_columns}
   FROM unnest(CAST(:ids AS uuid[])) WITH ORDINALITY AS ids(id, n)
@@ -98,6 +100,15 @@ SELECT ids.id AS customer_id,
        SELECT array_agg(e.kind) AS kinds, array_agg(e.latest) AS dates
          FROM (SELECT kind, max(occurred_on) AS latest FROM credit_file_entries
                 WHERE customer_id = ids.id GROUP BY kind) e) k ON true
+  LEFT JOIN LATERAL (
+       SELECT max(period_end) AS statement_end,
+              max(period_end) FILTER (WHERE kind = 'ANNUAL' AND revenue_minor IS NOT NULL)
+                AS sales_end
+         FROM financial_statements WHERE customer_id = ids.id) s ON true
+  LEFT JOIN LATERAL (
+       SELECT array_agg(e.kind) AS kinds, array_agg(e.latest) AS dates
+         FROM (SELECT kind, max(recorded_on) AS latest FROM credit_external_records
+                WHERE customer_id = ids.id GROUP BY kind) e) x ON true
   {partner_join}
 """
 #: The partners as parallel arrays in link order, each with its related customer's code and
@@ -125,9 +136,11 @@ FACTS_AND_PARTNERS_SQL = sa.text(
 async def credit_file_facts(
     conn: AsyncConnection, customer_ids: list[UUID], with_partners: bool = False
 ) -> list[Any]:
-    """Per customer: which dossier fields are filled, partner count and the newest dated
+    """Per customer: which dossier fields are filled, partner count, the newest dated
     document of each kind (parallel arrays: the driver decodes them, where JSON would be parsed
-    in Python); the first row also carries the tenant's settings (once, not per customer).
+    in Python), the newest financial statement's period end and that of the newest annual one
+    stating revenue, and the newest external credit record of each kind (parallel arrays);
+    the first row also carries the tenant's settings (once, not per customer).
     With partners, each row also carries the customer's partner links as parallel arrays, so
     a page's whole dossier is one statement."""
     statement = FACTS_AND_PARTNERS_SQL if with_partners else FACTS_SQL

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dbschema.queries.credit_files import PRESENT_COLUMNS
+from domain.credit_file import EXTERNAL_ITEMS, SALES_ITEM, STATEMENT_ITEM
 from domain.dates import EARLIEST, LATEST
 from services.compiled.plan import DataPlan, Pick
 
@@ -117,6 +118,24 @@ def _object(parts: list[str]) -> str:
 def _sum(terms: list[str]) -> str:
     kept = [t for t in terms if t != "0"]
     return " + ".join(kept) if kept else "0"
+
+
+#: domain.credit_file.dated_items set-wise, for the customer `r`: each dated item's newest
+#: date from the timeline entries, the financial statements (by period end; annual sales from
+#: an annual statement stating revenue) and the external credit records of EXTERNAL_ITEMS.
+DATED_ITEMS = (
+    "SELECT u.kind, max(u.day) AS latest FROM ("
+    "SELECT e.kind, e.occurred_on AS day FROM credit_file_entries e WHERE e.customer_id = r.id"
+    f" UNION ALL SELECT {_lit(STATEMENT_ITEM)}, max(s.period_end) FROM financial_statements s "
+    "WHERE s.customer_id = r.id"
+    f" UNION ALL SELECT {_lit(SALES_ITEM)}, max(s.period_end) FROM financial_statements s "
+    "WHERE s.customer_id = r.id AND s.kind = 'ANNUAL' AND s.revenue_minor IS NOT NULL"
+    " UNION ALL SELECT CASE x.kind "
+    + " ".join(f"WHEN {_lit(kind)} THEN {_lit(item)}" for kind, item in EXTERNAL_ITEMS.items())
+    + " END, x.recorded_on FROM credit_external_records x WHERE x.customer_id = r.id AND "
+    f"x.kind IN ({', '.join(_lit(kind) for kind in EXTERNAL_ITEMS)})"
+    ") u GROUP BY u.kind"
+)
 
 
 class Builder:
@@ -361,8 +380,9 @@ class Builder:
 
     def grade(self, pick: Pick, alias: str) -> str:
         """The dossier's missing items against the policy (domain.credit_file.completeness):
-        a dated kind is STALE when older than its cutoff, else fresh; an undated item is
-        ABSENT unless the customer holds it."""
+        an item the customer holds undated is present; else a dated item (DATED_ITEMS) is
+        STALE when older than its cutoff, else fresh; an item neither held nor dated is
+        ABSENT."""
         self.policy = True
         present = " ".join(
             f"WHEN '{key}' THEN nullif(r.{column}::text, '') IS NOT NULL"
@@ -374,9 +394,9 @@ class Builder:
             "WHERE y.customer_id = r.id)"
         )
         reason = (
-            "CASE WHEN d.latest IS NOT NULL THEN CASE WHEN pol.cutoff IS NOT NULL AND "
-            "d.latest < pol.cutoff THEN 'STALE' END "
-            f"WHEN NOT coalesce(CASE pol.key {present} ELSE false END, false) THEN 'ABSENT' END"
+            f"CASE WHEN coalesce(CASE pol.key {present} ELSE false END, false) THEN NULL "
+            "WHEN d.latest IS NULL THEN 'ABSENT' "
+            "WHEN pol.cutoff IS NOT NULL AND d.latest < pol.cutoff THEN 'STALE' END"
         )
         lists = [c for c in pick.children if c.name == "missing"]
         if len(lists) > 1:
@@ -396,10 +416,8 @@ class Builder:
             listed = f", coalesce(json_agg({_object(parts)} ORDER BY m.ord), '[]'::json) AS j"
         return (
             f" LEFT JOIN LATERAL (SELECT count(*) AS n{listed} FROM (SELECT pol.ord, pol.key, "
-            f"d.latest, {reason} AS reason FROM policy pol LEFT JOIN (SELECT e.kind, "
-            "max(e.occurred_on) AS latest FROM credit_file_entries e WHERE e.customer_id = r.id "
-            "GROUP BY e.kind) d ON d.kind = pol.key) m WHERE m.reason IS NOT NULL) AS "
-            f"{alias} ON true"
+            f"d.latest, {reason} AS reason FROM policy pol LEFT JOIN ({DATED_ITEMS}) d "
+            f"ON d.kind = pol.key) m WHERE m.reason IS NOT NULL) AS {alias} ON true"
         )
 
     def completeness(self, pick: Pick, alias: str) -> str:

@@ -17,9 +17,11 @@ from domain.audit import AuditAction
 from domain.credit_file import (
     DEFAULT_REVIEW_INTERVAL_DAYS,
     CreditFileFacts,
+    CreditRecords,
     DocumentKind,
     RelationKind,
     RequiredItem,
+    dated_items,
     parse_policy,
 )
 from domain.dates import check_date
@@ -53,10 +55,27 @@ def facts_from(
     partner_count: int,
     kinds: Sequence[str] | None,
     dates: Sequence[date] | None,
+    records: CreditRecords | None = None,
 ) -> CreditFileFacts:
-    """What the dossier holds, for the pure completeness rule (newest date per entry kind)."""
+    """What the dossier holds, for the pure completeness rule (newest date per item, from the
+    timeline entries and the credit records together)."""
     filled = frozenset((*present, "PARTNERS") if partner_count else present)
-    return CreditFileFacts(filled, dict(zip(kinds, dates, strict=True)) if kinds and dates else {})
+    latest = dict(zip(kinds, dates, strict=True)) if kinds and dates else {}
+    return CreditFileFacts(filled, latest if records is None else dated_items(latest, records))
+
+
+def records_from(
+    statement_end: date | None,
+    sales_end: date | None,
+    kinds: Sequence[str] | None,
+    dates: Sequence[date] | None,
+) -> CreditRecords | None:
+    """The credit records' newest dates from the facts row (None when there are none, the
+    usual case, which then costs nothing more)."""
+    if statement_end is None and not kinds:
+        return None
+    external = dict(zip(kinds, dates, strict=True)) if kinds and dates else {}
+    return CreditRecords(statement_end, sales_end, external)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +96,21 @@ def dossiers_from(rows: Sequence[Any], with_partners: bool) -> Dossiers:
     partners: dict[UUID, list[PartnerLink]] = {}
     make = PartnerLink._make
     # unpacked in the statement's column order: a Row's attribute access costs ~1 us each
-    for customer_id, present, partner_count, kinds, dates, tenant_settings, *links in rows:
-        facts[customer_id] = facts_from(present, partner_count, kinds, dates)
+    for (
+        customer_id,
+        present,
+        partner_count,
+        kinds,
+        dates,
+        statement_end,
+        sales_end,
+        record_kinds,
+        record_dates,
+        tenant_settings,
+        *links,
+    ) in rows:
+        records = records_from(statement_end, sales_end, record_kinds, record_dates)
+        facts[customer_id] = facts_from(present, partner_count, kinds, dates, records)
         if tenant_settings is not None:
             settings = tenant_settings
         if with_partners:

@@ -1,6 +1,7 @@
 """Customers with dossiers of every shape, inserted set-wise as the owner: names with LIKE's
 special characters and shared names (the id breaks the tie), empty and missing fields, partner
-links made together (the same created_at), and dated entries fresh and stale."""
+links made together (the same created_at), dated entries fresh and stale, and the financial
+statements and external credit records the completeness grade also dates items by."""
 
 from __future__ import annotations
 
@@ -66,5 +67,43 @@ def seed_dossiers(database: Any, tenant: UUID, count: int) -> None:
              CROSS JOIN (VALUES ('FINANCIAL_STATEMENT', 13), ('CREDIT_REPORT', 29),
                                 ('LEGAL_RECORD', 41), ('SITE_VISIT', 7), ('NOTE', 3)) k(kind, step)
             WHERE c.tenant_id = %s AND (right(c.code, 3)::int + k.step) %% 4 <> 0""",
+        tenant,
+    )
+    # financial statements: annual ones with or without revenue, interim ones, fresh and stale
+    database.query(
+        """INSERT INTO financial_statements (tenant_id, customer_id, period_start, period_end,
+                                             kind, source, currency, unit, total_assets_minor,
+                                             total_liabilities_minor, equity_minor,
+                                             revenue_minor, negative_equity, z_inputs,
+                                             fingerprint, created_by)
+           SELECT c.tenant_id, c.id, d.period_end - k.days, d.period_end, k.kind, 'AUDITED',
+                  'CNY', 'YUAN', 100, 60, 40,
+                  CASE WHEN right(c.code, 3)::int %% 4 <> 1 THEN 2400 END,
+                  false, '{}', 'f', 't'
+             FROM customers c
+             CROSS JOIN (VALUES ('ANNUAL', 364, 17), ('INTERIM', 89, 5)) k(kind, days, step)
+             CROSS JOIN LATERAL (SELECT current_date - ((right(c.code, 3)::int * k.step) %% 1200)
+                                        AS period_end) d
+            WHERE c.tenant_id = %s AND (right(c.code, 3)::int + k.step) %% 3 <> 0""",
+        tenant,
+    )
+    # external credit records of every kind, fresh and stale (a legal record with its case)
+    database.query(
+        """INSERT INTO credit_external_records (tenant_id, customer_id, kind, source, source_ref,
+                                                recorded_on, evidence, legal_kind, role, status,
+                                                case_number, court, filed_on, fingerprint,
+                                                created_by)
+           SELECT c.tenant_id, c.id, k.kind, 'src', c.code || '-' || k.kind, d.day, 'e',
+                  l.legal_kind, l.role, l.status, l.case_number, l.court, l.filed_on, 'f', 't'
+             FROM customers c
+             CROSS JOIN (VALUES ('BUREAU_REPORT', 19), ('LEGAL_RECORD', 31), ('SITE_VISIT', 11),
+                                ('NEGATIVE_NEWS', 2)) k(kind, step)
+             CROSS JOIN LATERAL (SELECT current_date - ((right(c.code, 3)::int * k.step) %% 700)
+                                        AS day) d
+             LEFT JOIN LATERAL (SELECT 'LAWSUIT' AS legal_kind, 'DEFENDANT' AS role,
+                                       'OPEN' AS status, 'case' AS case_number,
+                                       'court' AS court, d.day AS filed_on
+                                 WHERE k.kind = 'LEGAL_RECORD') l ON true
+            WHERE c.tenant_id = %s AND (right(c.code, 3)::int + k.step) %% 5 <> 0""",
         tenant,
     )

@@ -1,8 +1,9 @@
 """The compiled page's completeness SQL agrees with the pure rule (domain.credit_file).
 
 Rounds of generated dossiers (fields filled, empty or missing, partners or none, dated entries
-of every kind, fresh or stale), each under a generated checklist (camelCase keys, ages or
-none, the default when empty, one of 32 items so ratios fall on a rounding tie) and a day to
+of every kind, fresh or stale, financial statements annual or interim with or without revenue,
+external credit records of every kind), each under a generated checklist (camelCase keys, ages
+or none, the default when empty, one of 32 items so ratios fall on a rounding tie) and a day to
 grade on: the statement's ratio and missing items must be the rule's, customer by customer.
 The rounding itself is checked for every ratio of up to 40 items.
 """
@@ -19,7 +20,13 @@ from typing import Any
 import orjson
 import psycopg
 
-from domain.credit_file import CreditFileFacts, completeness, parse_policy
+from domain.credit_file import (
+    CreditFileFacts,
+    CreditRecords,
+    completeness,
+    dated_items,
+    parse_policy,
+)
 from infra.runtime import Runtime
 from infra.tenants import create_tenant
 from services.compiled import pages
@@ -47,6 +54,8 @@ KEYS = (
     "OTHER",
 )
 KINDS = ("FINANCIAL_STATEMENT", "CREDIT_REPORT", "LEGAL_RECORD", "SITE_VISIT", "NOTE", "OTHER")
+#: dbschema.credit_analysis_tables.RECORD_KINDS: the external records' kinds
+RECORD_KINDS = ("BUREAU_REPORT", "LEGAL_RECORD", "NEGATIVE_NEWS", "SITE_VISIT", "BANK_REFERENCE")
 GRADE = Pick(
     "completeness",
     "completeness",
@@ -107,6 +116,15 @@ def _dossier(rng: random.Random, n: int, as_of: date) -> dict[str, Any]:
             (rng.choice(KINDS), as_of - timedelta(days=rng.randint(0, 1500)))
             for _ in range(rng.randint(0, 6))
         ],
+        # (kind, period end, revenue or None): period ends distinct, so keys never collide
+        "statements": [
+            (rng.choice(["ANNUAL", "INTERIM"]), as_of - timedelta(days=ago), maybe(2400))
+            for ago in rng.sample(range(0, 1500), rng.choice([0, 0, 1, 2, 4]))
+        ],
+        "records": [
+            (rng.choice(RECORD_KINDS), as_of - timedelta(days=rng.randint(0, 1500)))
+            for _ in range(rng.choice([0, 0, 1, 3]))
+        ],
     }
 
 
@@ -128,7 +146,13 @@ def _facts(d: dict[str, Any]) -> CreditFileFacts:
     latest: dict[str, date] = {}
     for kind, day in d["entries"]:
         latest[kind] = max(day, latest.get(kind, day))
-    return CreditFileFacts(frozenset(present), latest)
+    external: dict[str, date] = {}
+    for kind, day in d["records"]:
+        external[kind] = max(day, external.get(kind, day))
+    ends = [end for _, end, _ in d["statements"]]
+    sales = [end for kind, end, revenue in d["statements"] if kind == "ANNUAL" and revenue]
+    records = CreditRecords(max(ends, default=None), max(sales, default=None), external)
+    return CreditFileFacts(frozenset(present), dated_items(latest, records))
 
 
 def _insert(database: Database, tenant: str, dossiers: list[dict[str, Any]]) -> None:
@@ -176,6 +200,38 @@ def _insert(database: Database, tenant: str, dossiers: list[dict[str, Any]]) -> 
                     """INSERT INTO credit_file_entries (tenant_id, customer_id, occurred_on,
                            kind, title, created_by) VALUES (%s, %s, %s, %s, 'e', 't')""",
                     (tenant, ids[d["code"]], day, kind),
+                )
+            for kind, end, revenue in d["statements"]:
+                days = 364 if kind == "ANNUAL" else 89
+                conn.execute(
+                    """INSERT INTO financial_statements (tenant_id, customer_id, period_start,
+                           period_end, kind, source, currency, unit, total_assets_minor,
+                           total_liabilities_minor, equity_minor, revenue_minor,
+                           negative_equity, z_inputs, fingerprint, created_by)
+                       VALUES (%s, %s, %s, %s, %s, 'AUDITED', 'CNY', 'YUAN', 100, 60, 40, %s,
+                               false, '{}', 'f', 't')""",
+                    (tenant, ids[d["code"]], end - timedelta(days=days), end, kind, revenue),
+                )
+            for k, (kind, day) in enumerate(d["records"]):
+                legal = kind == "LEGAL_RECORD"
+                conn.execute(
+                    """INSERT INTO credit_external_records (tenant_id, customer_id, kind,
+                           source, source_ref, recorded_on, evidence, legal_kind, role,
+                           status, case_number, court, filed_on, fingerprint, created_by)
+                       VALUES (%s, %s, %s, 'src', %s, %s, 'e', %s, %s, %s, %s, %s, %s, 'f',
+                               't')""",
+                    (
+                        tenant,
+                        ids[d["code"]],
+                        kind,
+                        f"{d['code']}-{k}",
+                        day,
+                        *(
+                            ("LAWSUIT", "DEFENDANT", "OPEN", "c", "court", day)
+                            if legal
+                            else [None] * 6
+                        ),
+                    ),
                 )
 
 
