@@ -64,6 +64,6 @@ def class_decision(snapshot: Mapping[str, Any]) -> dict[str, Any]:
     """A logged class decision recomputed from its snapshot (what the replay compares): the
     class chosen and which way it moved from the one before."""
     before = snapshot.get("from")
-    after = parse_class(str(snapshot["to"]), "ratingClass")
+    after = parse_class(snapshot.get("to"), "ratingClass")  # refused when the snapshot lacks it
     way = direction(RatingClass(before) if before else None, after)
     return {"outcome": after.value, "ratingClass": after.value, "direction": way.value}

@@ -166,7 +166,7 @@ def check_outcome(given: OutcomeIn, current_class: str | None) -> CheckedOutcome
         if given.limit is None:
             errors.append(DomainError("REQUIRED", "CHANGE_LIMIT names the new limit", "limit"))
         elif given.limit.minor < 0:
-            errors.append(DomainError("NEGATIVE_AMOUNT", "a limit of zero or more", "limit"))
+            errors.append(DomainError("NEGATIVE_AMOUNT", "a limit of zero or more", "limit.amount"))
         limit = given.limit
         valid_to = given.limit_valid_to
         problem = date_error(valid_to, "limitValidTo")

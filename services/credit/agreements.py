@@ -122,7 +122,7 @@ async def _publish(uow: UnitOfWork, row: Any, change: str) -> None:
 
 async def create(uow: UnitOfWork, data: AgreementIn, today: date) -> AgreementView:
     """Draw up an agreement (signed at once when a signing date is given)."""
-    limit = Money.parse(data.limit_amount, data.limit_currency, "limit.amount")
+    limit = Money.parse(data.limit_amount, data.limit_currency, "limit")
     terms = rules.check_agreement(
         number=data.number,
         limit=limit,

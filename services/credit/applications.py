@@ -115,7 +115,9 @@ async def _check_attachments(uow: UnitOfWork, data: ApplicationIn) -> None:
 
 async def submit(uow: UnitOfWork, data: ApplicationIn, today: date) -> ApplicationView:
     """File an application; the SLA clock starts today."""
-    money = Money.parse(data.requested_limit.amount, data.requested_limit.currency, "amount")
+    money = Money.parse(
+        data.requested_limit.amount, data.requested_limit.currency, "requestedLimit"
+    )
     code = rules.terms_code(data.payment_terms_code)
     grant = rules.Grant(money, code, data.valid_from, data.valid_to)
     checked = rules.check_application(
@@ -229,7 +231,7 @@ async def decide(
         raise DomainError("INVALID_KIND", "APPROVE, COUNTER_OFFER or REJECT", "verdict") from None
     limit = None
     if data.limit is not None:
-        limit = Money.parse(data.limit.amount, data.limit.currency, "limit.amount")
+        limit = Money.parse(data.limit.amount, data.limit.currency, "limit")
     code = rules.terms_code(data.payment_terms_code)
     offered = rules.offered_grant(
         view.requested, limit, code, None, data.valid_to, data.rating_class

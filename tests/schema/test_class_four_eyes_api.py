@@ -104,3 +104,43 @@ async def test_an_application_decision_cannot_upgrade_alone(client, settings, da
     assert database.query("SELECT status, to_class, requested_by FROM class_overrides") == [
         ("PENDING", "A", "max")
     ]
+
+
+SUBMIT_BAD = """mutation S($input: SubmitCreditApplicationInput!) {
+  submitCreditApplication(input: $input) { userErrors { field code } } }"""
+AGREE_BAD = """mutation A($input: CreateCreditAgreementInput!) {
+  createCreditAgreement(input: $input) { userErrors { field code } } }"""
+
+
+async def test_a_money_input_error_names_the_field_the_client_wrote(client, settings, database):
+    """`requestedLimit.currency`, `limit.currency`, `limit.amount`: the path into the input."""
+    manager, customer = await _setup(client, settings)
+    qqq = {"amount": "1000.00", "currency": "QQQ"}
+    asked = {
+        "customerId": customer, "requestedLimit": qqq, "paymentTermsCode": "NET30",
+        "purpose": "first orders", "validFrom": "2026-01-01",
+    }  # fmt: skip
+    body = await gql(client, SUBMIT_BAD, {"input": asked}, manager)
+    assert body["data"]["submitCreditApplication"]["userErrors"] == [
+        {"field": "requestedLimit.currency", "code": "UNKNOWN_CURRENCY"}
+    ]
+    agreement = {
+        "customerId": customer, "limit": qqq, "paymentTermsCode": "NET30",
+        "disputeVenue": "COURT", "venueName": "Pudong court", "validFrom": "2026-01-01",
+    }  # fmt: skip
+    body = await gql(client, AGREE_BAD, {"input": agreement}, manager)
+    assert body["data"]["createCreditAgreement"]["userErrors"] == [
+        {"field": "limit.currency", "code": "UNKNOWN_CURRENCY"}
+    ]
+    negative = {
+        "customerId": customer, "outcome": "CHANGE_LIMIT", "reason": "smaller",
+        "limit": {"amount": "-5.00", "currency": "CNY"},
+    }  # fmt: skip
+    body = await gql(client, REVIEW, {"input": negative}, manager)
+    assert body["data"]["recordCreditReview"]["userErrors"] == [
+        {"field": "limit.amount", "code": "NEGATIVE_AMOUNT"}
+    ]
+    assert database.query(
+        "SELECT (SELECT count(*) FROM credit_applications) + (SELECT count(*) FROM "
+        "credit_agreements) + (SELECT count(*) FROM credit_reviews)"
+    ) == [(0,)]

@@ -77,7 +77,7 @@ async def record_credit_review(
     async def work(uow: UnitOfWork) -> ReviewView:
         limit = None
         if input.limit is not None:
-            limit = DomainMoney.parse(input.limit.amount, input.limit.currency, "limit.amount")
+            limit = DomainMoney.parse(input.limit.amount, input.limit.currency, "limit")
         c = input.checklist
         checklist = (
             Checklist()
