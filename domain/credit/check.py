@@ -24,7 +24,8 @@ from domain.money import Money
 
 #: Bumped when the rules below change; a check is replayed under the version it was made
 #: with (its snapshot's `rulesVersion`, 1 when absent). 2: an order prepaid in full for its
-#: class (class D) needs no limit, so a missing or lapsed limit no longer sends it to review.
+#: class (class D) needs no limit, so a missing or lapsed limit no longer sends it to review;
+#: reasons are listed strictest first (the one that decided the answer leads).
 CHECK_RULES_VERSION = 2
 #: Reasons that concern the credit part of an order: moot when the class prepays it all.
 _CREDIT_ONLY = frozenset({"NO_LIMIT", "LIMIT_EXPIRED"})
@@ -347,6 +348,8 @@ def decide(inp: CheckInput) -> CheckOutcome:
             findings.append(
                 Finding(Reason.CLOSE_TRACKING, f"class {klass.rating_class}: use above {threshold}")
             )
+    if inp.rules_version >= 2:  # strictest first, in the order found among equals
+        findings.sort(key=lambda f: _ORDER.index(SEVERITY[f.reason]), reverse=True)
     outcome = max(
         (SEVERITY[f.reason] for f in findings), key=_ORDER.index, default=Outcome.APPROVED
     )

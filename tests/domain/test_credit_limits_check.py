@@ -97,6 +97,17 @@ def test_the_strictest_reason_wins_but_all_are_listed() -> None:
     assert out.reserve is None
 
 
+def test_reasons_come_strictest_first() -> None:
+    """The reason that decided the answer leads: C's close tracking (review) before the
+    excess over the limit (prepayment), and a version-1 check keeps the order found."""
+    inp = check_input(rating_class="C", amount=Money(80_000, "CNY"))
+    out = decide(inp)
+    assert out.outcome == Outcome.REVIEW_REQUIRED
+    assert [f.reason for f in out.findings] == [Reason.CLOSE_TRACKING, Reason.OVER_LIMIT]
+    before = decide(replace(inp, rules_version=1))
+    assert [f.reason for f in before.findings] == [Reason.OVER_LIMIT, Reason.CLOSE_TRACKING]
+
+
 def test_an_order_its_class_prepays_in_full_needs_no_limit() -> None:
     """Class D is cash before delivery: with no limit, or a lapsed one, the order is prepaid,
     not sent to a person for review."""
