@@ -126,10 +126,11 @@ def _sum(terms: list[str]) -> str:
 DATED_ITEMS = (
     "SELECT u.kind, max(u.day) AS latest FROM ("
     "SELECT e.kind, e.occurred_on AS day FROM credit_file_entries e WHERE e.customer_id = r.id"
-    f" UNION ALL SELECT {_lit(STATEMENT_ITEM)}, max(s.period_end) FROM financial_statements s "
-    "WHERE s.customer_id = r.id"
-    f" UNION ALL SELECT {_lit(SALES_ITEM)}, max(s.period_end) FROM financial_statements s "
-    "WHERE s.customer_id = r.id AND s.kind = 'ANNUAL' AND s.revenue_minor IS NOT NULL"
+    # the statements in one probe: the newest period end, and the newest annual one's with revenue
+    f" UNION ALL SELECT v.kind, v.day FROM (SELECT max(s.period_end) AS any_end, "
+    "max(s.period_end) FILTER (WHERE s.kind = 'ANNUAL' AND s.revenue_minor IS NOT NULL) AS "
+    "sales_end FROM financial_statements s WHERE s.customer_id = r.id) t CROSS JOIN LATERAL "
+    f"(VALUES ({_lit(STATEMENT_ITEM)}, t.any_end), ({_lit(SALES_ITEM)}, t.sales_end)) v(kind, day)"
     " UNION ALL SELECT CASE x.kind "
     + " ".join(f"WHEN {_lit(kind)} THEN {_lit(item)}" for kind, item in EXTERNAL_ITEMS.items())
     + " END, x.recorded_on FROM credit_external_records x WHERE x.customer_id = r.id AND "
