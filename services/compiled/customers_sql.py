@@ -15,8 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dbschema.queries.credit_files import PRESENT_COLUMNS
-from domain.credit_file import EXTERNAL_ITEMS, SALES_ITEM, STATEMENT_ITEM
 from domain.dates import EARLIEST, LATEST
+from services.compiled.dossier_sql import DATED_ITEMS
+from services.compiled.dossier_sql import literal as _lit
 from services.compiled.plan import DataPlan, Pick
 
 #: The fields this builder answers, per GraphQL type (`__typename` everywhere besides).
@@ -105,10 +106,6 @@ def row_cursor(column: str) -> str:
     return f"rtrim(translate(encode(uuid_send({column}), 'base64'), '+/', '-_'), '=')"
 
 
-def _lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _object(parts: list[str]) -> str:
     if len(parts) > 2 * MAX_KEYS:  # a key and its value each
         raise ValueError(f"an object of more than {MAX_KEYS} keys")
@@ -118,25 +115,6 @@ def _object(parts: list[str]) -> str:
 def _sum(terms: list[str]) -> str:
     kept = [t for t in terms if t != "0"]
     return " + ".join(kept) if kept else "0"
-
-
-#: domain.credit_file.dated_items set-wise, for the customer `r`: each dated item's newest
-#: date from the timeline entries, the financial statements (by period end; annual sales from
-#: an annual statement stating revenue) and the external credit records of EXTERNAL_ITEMS.
-DATED_ITEMS = (
-    "SELECT u.kind, max(u.day) AS latest FROM ("
-    "SELECT e.kind, e.occurred_on AS day FROM credit_file_entries e WHERE e.customer_id = r.id"
-    # the statements in one probe: the newest period end, and the newest annual one's with revenue
-    f" UNION ALL SELECT v.kind, v.day FROM (SELECT max(s.period_end) AS any_end, "
-    "max(s.period_end) FILTER (WHERE s.kind = 'ANNUAL' AND s.revenue_minor IS NOT NULL) AS "
-    "sales_end FROM financial_statements s WHERE s.customer_id = r.id) t CROSS JOIN LATERAL "
-    f"(VALUES ({_lit(STATEMENT_ITEM)}, t.any_end), ({_lit(SALES_ITEM)}, t.sales_end)) v(kind, day)"
-    " UNION ALL SELECT CASE x.kind "
-    + " ".join(f"WHEN {_lit(kind)} THEN {_lit(item)}" for kind, item in EXTERNAL_ITEMS.items())
-    + " END, x.recorded_on FROM credit_external_records x WHERE x.customer_id = r.id AND "
-    f"x.kind IN ({', '.join(_lit(kind) for kind in EXTERNAL_ITEMS)})"
-    ") u GROUP BY u.kind"
-)
 
 
 class Builder:
