@@ -56,6 +56,35 @@ def check_document_amount(money: Money, maximum: int, field: str) -> Money:
     return money
 
 
+def document_amount_error(money: Money, field: str) -> DomainError | None:
+    """AMOUNT_TOO_LARGE above the ceiling every job can carry (check_document_amount's, for a
+    caller that gathers every problem before refusing), else None."""
+    try:
+        check_document_amount(money, MAX_DOCUMENT_MINOR, field)
+    except DomainError as exc:
+        return exc
+    return None
+
+
+def read_amount(
+    amount: str, currency: str, field: str, errors: list[DomainError]
+) -> Money | Decimal | None:
+    """Money from an amount and its currency; in an unknown currency the bare decimal, still
+    read so that a malformed or negative amount is reported beside the currency (all faults at
+    once); None when the amount does not parse. Errors name `field`.currency / `field`.amount."""
+    try:
+        return Money.parse(amount, currency, field)
+    except DomainError as exc:
+        errors.append(exc)
+        if exc.code != "UNKNOWN_CURRENCY":
+            return None
+    try:
+        return parse_decimal(amount, f"{field}.amount")
+    except DomainError as exc:
+        errors.append(exc)
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class Money:
     """An exact amount: `minor` units of `currency` (cents for USD, fen for CNY)."""

@@ -20,7 +20,7 @@ from domain.credit.class_policy import ApprovalMatrix, ClassPolicy, LimitFormula
 from domain.credit.rates import Conversion, RateBook
 from domain.currencies import minor_units
 from domain.errors import DomainError, ValidationFailed
-from domain.money import MAX_DOCUMENT_MINOR, Money
+from domain.money import Money, document_amount_error
 from domain.terms import PaymentTerms, TermsKind
 
 #: platform default: a temporary increase lasts at most a year; beyond that it is a limit.
@@ -172,11 +172,8 @@ def _amount_errors(amount: Money | Decimal, kind: LimitKind | None) -> list[Doma
         errors.append(
             DomainError("AMOUNT_NOT_POSITIVE", "an increase must be above zero", "amount.amount")
         )
-    if isinstance(amount, Money) and amount.minor > MAX_DOCUMENT_MINOR:
-        largest = Money(MAX_DOCUMENT_MINOR, amount.currency).to_decimal_string()
-        errors.append(
-            DomainError("AMOUNT_TOO_LARGE", f"at most {largest} {amount.currency}", "amount.amount")
-        )
+    if isinstance(amount, Money) and (too_large := document_amount_error(amount, "amount.amount")):
+        errors.append(too_large)
     return errors
 
 

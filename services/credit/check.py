@@ -24,7 +24,7 @@ from dbschema.queries.credit_exposure import begin_check, begin_check_inline, lo
 from domain.credit.bounds import clean_text
 from domain.credit.check import CHECK_RULES_VERSION, CheckInput, CheckOutcome, Outcome, decide
 from domain.errors import DomainError, NotFound, ValidationFailed
-from domain.money import MAX_DOCUMENT_MINOR, Money, parse_decimal
+from domain.money import Money, document_amount_error, read_amount
 from services.credit import rates
 from services.credit.decisions import decision_event
 from services.credit.exposure import Gathered, dossier_missing, gather
@@ -104,31 +104,21 @@ def reservation_view(row: Any) -> ReservationView:
     )
 
 
+#: The check takes amount and currency as two flat fields: errors name each as written.
+_FLAT = {"amount.amount": "amount", "amount.currency": "currency"}
+
+
 def _amount(req: CheckRequest, errors: list[DomainError]) -> Money | None:
     """The order's amount: above zero and within the ceiling every job can carry; with an
     unknown currency the decimal is still read on its own, so all its faults come back."""
-    money = None
-    try:
-        money = Money.parse(req.amount.amount, req.amount.currency, "amount")
-        value = Decimal(money.minor)
-    except DomainError as exc:
-        # the API takes amount and currency as two fields: name each as the client wrote it
-        field = "currency" if exc.code == "UNKNOWN_CURRENCY" else "amount"
-        errors.append(DomainError(exc.code, exc.message, field))
-        if exc.code != "UNKNOWN_CURRENCY":
-            return None
-        try:
-            value = parse_decimal(req.amount.amount, "amount")
-        except DomainError as bad:
-            errors.append(bad)
-            return None
-    if value <= 0:
-        errors.append(DomainError("AMOUNT_NOT_POSITIVE", "must be above zero", "amount"))
-    elif money is not None and money.minor > MAX_DOCUMENT_MINOR:
-        largest = Money(MAX_DOCUMENT_MINOR, money.currency).to_decimal_string()
-        errors.append(
-            DomainError("AMOUNT_TOO_LARGE", f"at most {largest} {money.currency}", "amount")
-        )
+    found: list[DomainError] = []
+    value = read_amount(req.amount.amount, req.amount.currency, "amount", found)
+    money, number = (value, Decimal(value.minor)) if isinstance(value, Money) else (None, value)
+    if number is not None and number <= 0:
+        found.append(DomainError("AMOUNT_NOT_POSITIVE", "must be above zero", "amount"))
+    elif money is not None and (too_large := document_amount_error(money, "amount")):
+        found.append(too_large)
+    errors += [DomainError(e.code, e.message, _FLAT.get(e.field or "", e.field)) for e in found]
     return money
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -40,7 +39,7 @@ from domain.credit.limits import (
     validate_request,
 )
 from domain.errors import DomainError, NotFound, ValidationFailed
-from domain.money import Money, parse_decimal
+from domain.money import Money, read_amount
 from services.credit import class_policy, rates
 from services.credit.decisions import record_decision
 from services.credit.limit_inputs import recommendation_inputs
@@ -56,22 +55,6 @@ def _enum(kind: Any, value: str, field: str, errors: list[DomainError]) -> Any:
         return kind(value)
     except ValueError:
         errors.append(DomainError("INVALID_KIND", f"one of {', '.join(kind.__members__)}", field))
-        return None
-
-
-def _amount(amount: MoneyIn, errors: list[DomainError]) -> Money | Decimal | None:
-    """The requested amount; in an unknown currency its bare decimal, still read on its own so
-    that a negative or malformed amount is reported alongside the currency."""
-    try:
-        return Money.parse(amount.amount, amount.currency, "amount")
-    except DomainError as exc:
-        errors.append(exc)
-        if exc.code != "UNKNOWN_CURRENCY":
-            return None
-    try:
-        return parse_decimal(amount.amount, "amount.amount")
-    except DomainError as exc:
-        errors.append(exc)
         return None
 
 
@@ -94,7 +77,7 @@ async def set_limit(
     limit_kind = _enum(LimitKind, kind, "kind", errors)
     limit_scope = _enum(LimitScope, scope, "scope", errors)
     limit_basis = _enum(LimitBasis, basis, "basis", errors)
-    money = _amount(amount, errors)
+    money = read_amount(amount.amount, amount.currency, "amount", errors)
     # every input error together: a bad currency must not hide a bad amount or period
     text = validate_request(
         money, limit_kind, valid_from, valid_to, note, today=today, found=errors
