@@ -86,6 +86,20 @@ _PRESENT = ", ".join(
     ]
     + ["CASE WHEN jsonb_typeof(c.contacts) = 'array' AND c.contacts <> '[]' THEN 'CONTACTS' END"]
 )
+
+
+def statement_dates(customer: str) -> str:
+    """One probe of a customer's financial statements for the two dates completeness reads:
+    the newest period end (`statement_end`) and that of the newest annual statement stating
+    revenue (`sales_end`); `customer` is the SQL naming the customer's id. The facts read and
+    the compiled customers page (services.compiled.dossier_sql) both use it."""
+    return (
+        "SELECT max(s.period_end) AS statement_end, max(s.period_end) FILTER (WHERE s.kind = "
+        "'ANNUAL' AND s.revenue_minor IS NOT NULL) AS sales_end FROM financial_statements s "
+        f"WHERE s.customer_id = {customer}"
+    )
+
+
 _FACTS = """
 SELECT ids.id AS customer_id,
        array_remove(ARRAY[{present}], NULL) AS present,
@@ -100,11 +114,7 @@ SELECT ids.id AS customer_id,
        SELECT array_agg(e.kind) AS kinds, array_agg(e.latest) AS dates
          FROM (SELECT kind, max(occurred_on) AS latest FROM credit_file_entries
                 WHERE customer_id = ids.id GROUP BY kind) e) k ON true
-  LEFT JOIN LATERAL (
-       SELECT max(period_end) AS statement_end,
-              max(period_end) FILTER (WHERE kind = 'ANNUAL' AND revenue_minor IS NOT NULL)
-                AS sales_end
-         FROM financial_statements WHERE customer_id = ids.id) s ON true
+  LEFT JOIN LATERAL ({statement_dates}) s ON true
   LEFT JOIN LATERAL (
        SELECT array_agg(e.kind) AS kinds, array_agg(e.latest) AS dates
          FROM (SELECT kind, max(recorded_on) AS latest FROM credit_external_records
@@ -127,9 +137,21 @@ _PARTNER_JOIN = """LEFT JOIN LATERAL (
                         LIMIT 1) o ON true
         WHERE r.customer_id = ids.id) p ON true"""
 # column names and keys are the constants above, nothing from a caller
-FACTS_SQL = sa.text(_FACTS.format(present=_PRESENT, partner_columns="", partner_join=""))
+FACTS_SQL = sa.text(
+    _FACTS.format(
+        present=_PRESENT,
+        partner_columns="",
+        partner_join="",
+        statement_dates=statement_dates("ids.id"),
+    )
+)
 FACTS_AND_PARTNERS_SQL = sa.text(
-    _FACTS.format(present=_PRESENT, partner_columns=_PARTNER_COLUMNS, partner_join=_PARTNER_JOIN)
+    _FACTS.format(
+        present=_PRESENT,
+        partner_columns=_PARTNER_COLUMNS,
+        partner_join=_PARTNER_JOIN,
+        statement_dates=statement_dates("ids.id"),
+    )
 )
 
 

@@ -4,6 +4,7 @@ holds the two together on generated data: tests/services/test_completeness_sql.p
 
 from __future__ import annotations
 
+from dbschema.queries.credit_files import statement_dates
 from domain.credit_file import EXTERNAL_ITEMS, SALES_ITEM, STATEMENT_ITEM
 
 
@@ -18,10 +19,8 @@ def literal(text: str) -> str:
 DATED_ITEMS = (
     "SELECT u.kind, max(u.day) AS latest FROM ("
     "SELECT e.kind, e.occurred_on AS day FROM credit_file_entries e WHERE e.customer_id = r.id"
-    " UNION ALL SELECT v.kind, v.day FROM (SELECT max(s.period_end) AS any_end, "
-    "max(s.period_end) FILTER (WHERE s.kind = 'ANNUAL' AND s.revenue_minor IS NOT NULL) AS "
-    "sales_end FROM financial_statements s WHERE s.customer_id = r.id) t CROSS JOIN LATERAL "
-    f"(VALUES ({literal(STATEMENT_ITEM)}, t.any_end), ({literal(SALES_ITEM)}, t.sales_end)) "
+    f" UNION ALL SELECT v.kind, v.day FROM ({statement_dates('r.id')}) t CROSS JOIN LATERAL "
+    f"(VALUES ({literal(STATEMENT_ITEM)}, t.statement_end), ({literal(SALES_ITEM)}, t.sales_end)) "
     "v(kind, day) UNION ALL SELECT CASE x.kind "
     + " ".join(f"WHEN {literal(k)} THEN {literal(item)}" for k, item in EXTERNAL_ITEMS.items())
     + " END, x.recorded_on FROM credit_external_records x WHERE x.customer_id = r.id AND "
