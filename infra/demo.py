@@ -14,7 +14,7 @@ from infra.runtime import Runtime
 from infra.tenants import create_tenant
 from services.configuration import payment_terms
 from services.configuration.payment_terms import TermsIn
-from services.credit import class_policy, rates
+from services.credit import class_policy, classes, rates
 from services.customers import credit_files
 from services.customers import master_data as customers
 from services.customers.master_data import ContactIn, CustomerChanges
@@ -250,7 +250,8 @@ async def _demo_ledger(runtime: Runtime, tenant_id: UUID | str, slug: str) -> in
             if customer is None:
                 continue
             if customer.rating_class is None:
-                await customers.set_credit_terms(uow, customer.id, None, rating_class=rating)
+                # demo data seeds a class as scoring would (history, decision and event)
+                await classes.set_class(uow, customer.id, rating, "demo data", "MANUAL")
             currency = ledger_currency(customer.annual_sales_currency)
             for suffix, age, terms, amount in items:
                 issued = today - timedelta(days=age)

@@ -37,9 +37,10 @@ from schema.credit.limits.mutations import limits as credit_limits
 from schema.credit.limits.mutations import orders as sales_orders
 from schema.credit.limits.mutations import settings as credit_settings
 from schema.credit.limits.queries import CreditLimitQuery
+from schema.credit.scoring import credit_terms
 from schema.credit.scoring import mutations as credit_scoring
 from schema.credit.scoring.queries import CreditScoringQuery
-from schema.customers.mutations import credit_files, credit_terms
+from schema.customers.mutations import credit_files
 from schema.customers.mutations import master_data as customers
 from schema.customers.queries import CustomerQuery
 from schema.delivery import mutations as delivery

@@ -342,12 +342,15 @@ async def set_credit_terms(
     uow: UnitOfWork,
     customer_id: UUID,
     version: int | None,
-    rating_class: str | Keep | None = KEEP,
     payment_terms_code: str | Keep | None = KEEP,
     late_interest_daily_rate: str | Keep | None = KEEP,
 ) -> CustomerRecord:
-    """Set, reset (None) or keep (KEEP) each credit term; an agreed terms code must exist."""
-    change = credit_terms_change(rating_class, payment_terms_code, late_interest_daily_rate)
+    """Set, reset (None) or keep (KEEP) agreed terms and rate; an agreed terms code must exist.
+
+    The class is not a term set here: it moves only through services.credit (history, decision,
+    and four eyes on an upgrade).
+    """
+    change = credit_terms_change(KEEP, payment_terms_code, late_interest_daily_rate)
     code = change.payment_terms_code
     if isinstance(code, str) and not await payment_terms.exists(uow, code):
         raise DomainError("NOT_FOUND", f"no payment terms {code!r}", "paymentTermsCode")

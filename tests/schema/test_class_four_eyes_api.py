@@ -144,3 +144,103 @@ async def test_a_money_input_error_names_the_field_the_client_wrote(client, sett
         "SELECT (SELECT count(*) FROM credit_applications) + (SELECT count(*) FROM "
         "credit_agreements) + (SELECT count(*) FROM credit_reviews)"
     ) == [(0,)]
+
+
+TERMS = """mutation S($input: SetCustomerCreditTermsInput!) {
+  setCustomerCreditTerms(input: $input) {
+  customer { version ratingClass lateInterestDailyRate } classOverride { id status toClass }
+  userErrors { field code } } }"""
+
+
+async def _version(client: Any, customer: str, bearer: str) -> int:
+    q = """query V($id: ID!) { node(id: $id) { ... on Customer { version } } }"""
+    return (await gql(client, q, {"id": customer}, bearer))["data"]["node"]["version"]  # type: ignore[no-any-return]
+
+
+async def test_credit_terms_cannot_upgrade_a_class_alone(client, settings, database):
+    # given a class C customer
+    manager, customer = await _setup(client, settings)
+    database.query("UPDATE customers SET rating_class = 'C'")
+    analyst = token(settings, roles=["credit_analyst"], sub="ana")
+    version = await _version(client, customer, manager)
+    # when an analyst sets class A with the credit terms
+    body = await gql(
+        client, TERMS,
+        {"input": {"id": customer, "version": version, "ratingClass": "A",
+                   "reason": "strong statements", "lateInterestDailyRate": "0.0003"}}, analyst,
+    )  # fmt: skip
+    # then the rate applies, the class stays C, and the upgrade awaits a credit manager
+    payload = body["data"]["setCustomerCreditTerms"]
+    assert payload["userErrors"] == []
+    assert payload["customer"]["ratingClass"] == "C"
+    assert payload["customer"]["lateInterestDailyRate"] == "0.0003"
+    assert (payload["classOverride"]["status"], payload["classOverride"]["toClass"]) == (
+        "PENDING",
+        "A",
+    )
+    assert database.query("SELECT rating_class FROM customers") == [("C",)]
+    assert database.query("SELECT count(*) FROM credit_class_history") == [(0,)]
+    # and the analyst cannot approve it; a credit manager can, and the class moves with history
+    both = token(settings, roles=["credit_manager", "credit_analyst"], sub="ana")
+    override = payload["classOverride"]["id"]
+    own = await gql(client, APPROVE, {"input": {"id": override, "approve": True}}, both)
+    assert own["data"]["decideClassOverride"]["userErrors"][0]["code"] == "SELF_APPROVAL"
+    done = await gql(client, APPROVE, {"input": {"id": override, "approve": True}}, manager)
+    assert done["data"]["decideClassOverride"]["classChange"]["reason"] == (
+        "override: manual: strong statements"
+    )
+    assert await _class(client, customer, manager) == "A"
+
+
+async def test_credit_terms_downgrade_applies_at_once_as_a_logged_decision(
+    client, settings, database
+):
+    manager, customer = await _setup(client, settings)
+    database.query("UPDATE customers SET rating_class = 'B'")
+    version = await _version(client, customer, manager)
+    body = await gql(
+        client, TERMS,
+        {"input": {"id": customer, "version": version, "ratingClass": "D",
+                   "reason": "cheque bounced"}}, manager,
+    )  # fmt: skip
+    payload = body["data"]["setCustomerCreditTerms"]
+    assert payload["userErrors"] == [] and payload["classOverride"] is None
+    assert payload["customer"]["ratingClass"] == "D"
+    assert payload["customer"]["version"] == version + 1
+    assert database.query(
+        "SELECT h.from_class, h.to_class, h.source, h.reason, d.outcome->>'direction' "
+        "FROM credit_class_history h JOIN credit_decisions d ON d.kind = 'CLASS'"
+    ) == [("B", "D", "MANUAL", "cheque bounced", "DOWNGRADE")]
+    assert database.query("SELECT count(*) FROM events WHERE topic = 'credit.class_changed'") == [
+        (1,)
+    ]
+
+
+async def test_a_class_by_hand_needs_a_reason_and_cannot_be_reset(client, settings, database):
+    manager, customer = await _setup(client, settings)
+    database.query("UPDATE customers SET rating_class = 'B'")
+    version = await _version(client, customer, manager)
+    body = await gql(
+        client, TERMS,
+        {"input": {"id": customer, "version": version, "ratingClass": "C",
+                   "lateInterestDailyRate": "abc"}}, manager,
+    )  # fmt: skip
+    assert body["data"]["setCustomerCreditTerms"]["userErrors"] == [
+        {"field": "lateInterestDailyRate", "code": "INVALID_AMOUNT"},
+        {"field": "reason", "code": "REQUIRED"},
+    ]
+    reset = await gql(
+        client, TERMS,
+        {"input": {"id": customer, "version": version, "ratingClass": None, "reason": "r"}},
+        manager,
+    )  # fmt: skip
+    assert reset["data"]["setCustomerCreditTerms"]["userErrors"] == [
+        {"field": "ratingClass", "code": "INVALID_INPUT"}
+    ]
+    assert database.query(
+        "SELECT rating_class, late_interest_daily_rate, version FROM customers"
+    ) == [("B", None, version)]
+    assert database.query(
+        "SELECT (SELECT count(*) FROM class_overrides) + (SELECT count(*) FROM "
+        "credit_class_history) + (SELECT count(*) FROM credit_decisions)"
+    ) == [(0,)]

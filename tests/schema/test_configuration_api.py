@@ -23,6 +23,9 @@ CREDIT = """mutation C($input: SetCustomerCreditTermsInput!) {
   setCustomerCreditTerms(input: $input) {
   customer { version ratingClass paymentTermsCode lateInterestDailyRate
              auditTrail { mutation changes } }
+  classOverride { id status fromClass toClass }
+  userErrors { field code } } }"""
+APPROVE = """mutation A($input: DecideClassOverrideInput!) { decideClassOverride(input: $input) {
   userErrors { field code } } }"""
 AGING = """{ aging(asOf: "2026-11-24") { totals { buckets { label amount { amount } } } } }"""
 
@@ -203,24 +206,31 @@ async def test_class_template_and_customer_terms_set_due_dates(client, settings,
                 "id": c["id"],
                 "version": c["version"],
                 "ratingClass": "C",
+                "reason": "new customer, short terms",
                 "lateInterestDailyRate": "0.0002",
             }
         },
         manager,
     )
+    pending = set_c["data"]["setCustomerCreditTerms"]["classOverride"]
+    bob = token(settings, sub="bob")
+    approved = await gql(client, APPROVE, {"input": {"id": pending["id"], "approve": True}}, bob)
     stale = await gql(
-        client, CREDIT, {"input": {"id": c["id"], "version": 1, "ratingClass": "A"}}, manager
+        client,
+        CREDIT,
+        {"input": {"id": c["id"], "version": 1, "ratingClass": "A", "reason": "r"}},
+        manager,
     )
     unknown = await gql(
         client,
         CREDIT,
-        {"input": {"id": c["id"], "version": 2, "paymentTermsCode": "NOPE"}},
+        {"input": {"id": c["id"], "version": 3, "paymentTermsCode": "NOPE"}},
         manager,
     )
     by_sales = await gql(
         client,
         CREDIT,
-        {"input": {"id": c["id"], "version": 2, "ratingClass": "A"}},
+        {"input": {"id": c["id"], "version": 3, "ratingClass": "A", "reason": "r"}},
         token(settings, roles=["sales"]),
     )
     due = {}
@@ -230,10 +240,13 @@ async def test_class_template_and_customer_terms_set_due_dates(client, settings,
         )
         due[code] = body["data"]["createInvoice"]["invoice"]["dueDate"]
     # then
+    # (a first class better than D waits for a second credit manager; the rate applies now)
     updated = set_c["data"]["setCustomerCreditTerms"]["customer"]
-    assert (updated["ratingClass"], updated["lateInterestDailyRate"]) == ("C", "0.0002")
-    assert updated["auditTrail"][0]["mutation"] == "setCustomerCreditTerms"
-    assert updated["auditTrail"][0]["changes"]["ratingClass"] == {"before": None, "after": "C"}
+    assert (updated["ratingClass"], updated["lateInterestDailyRate"]) == (None, "0.0002")
+    assert (pending["status"], pending["fromClass"], pending["toClass"]) == ("PENDING", None, "C")
+    assert approved["data"]["decideClassOverride"]["userErrors"] == []
+    [terms] = [e for e in updated["auditTrail"] if e["mutation"] == "setCustomerCreditTerms"]
+    assert terms["changes"]["lateInterestDailyRate"]["after"] == "0.0002"
     assert stale["data"]["setCustomerCreditTerms"]["userErrors"][0]["code"] == "STALE_VERSION"
     assert unknown["data"]["setCustomerCreditTerms"]["userErrors"] == [
         {"field": "paymentTermsCode", "code": "NOT_FOUND"}

@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 from tests.conftest import gql, token
+from tests.schema.rating import rate
 from tests.schema.test_customers_api import create
 
 RATE = """mutation R($input: SetExchangeRateInput!) { setExchangeRate(input: $input) {
@@ -54,13 +55,7 @@ INVOICE = """mutation I($input: CreateInvoiceInput!) { createInvoice(input: $inp
 async def _customer(client: Any, settings: Any, code: str, rating: str = "B") -> str:
     manager = token(settings)
     customer = (await create(client, manager, code))["customer"]
-    await gql(
-        client,
-        """mutation S($input: SetCustomerCreditTermsInput!) {
-           setCustomerCreditTerms(input: $input) { userErrors { code } } }""",
-        {"input": {"id": customer["id"], "version": customer["version"], "ratingClass": rating}},
-        manager,
-    )
+    await rate(client, settings, customer["id"], customer["version"], rating)
     return str(customer["id"])
 
 
@@ -177,7 +172,8 @@ async def test_bad_check_input_is_refused_and_nothing_written(client, settings, 
         [("customerId", "INVALID_ID")],  # "Customer:0" is no id this API hands out
     ]
     assert database.query(
-        "SELECT (SELECT count(*) FROM credit_decisions), (SELECT count(*) FROM credit_reservations)"
+        "SELECT (SELECT count(*) FROM credit_decisions WHERE kind <> 'CLASS'),"
+        " (SELECT count(*) FROM credit_reservations)"
     ) == [(0, 0)]
 
 
@@ -364,7 +360,7 @@ async def test_orders_and_holds_shape_exposure(client, settings, database):
     assert blocked["data"]["checkCredit"]["check"]["outcome"] == "BLOCKED"
     decisions = await gql(client, DECISIONS, {"id": customer}, token(settings))
     kinds = [e["node"]["kind"] for e in decisions["data"]["creditDecisions"]["edges"]]
-    assert kinds == ["CREDIT_CHECK", "LIMIT"]
+    assert kinds == ["CREDIT_CHECK", "LIMIT", "CLASS"]  # the class the customer was given
     assert database.query("SELECT count(*) FROM sales_orders") == [(1,)]
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from tests.conftest import gql, token
+from tests.schema.rating import rate
 from tests.schema.test_customers_api import create
 from tests.services.credit_limits_helpers import approved_limit
 
@@ -22,8 +23,6 @@ CHECK = """mutation C($input: CheckCreditInput!) { checkCredit(input: $input) {
 EXPOSURE = """query E($id: ID!) { creditExposure(customerId: $id) {
   exposure { limitExpired standing { headroom { amount } } } userErrors { field code } } }"""
 REPLAY = """query R($id: ID!) { replayCreditDecision(id: $id) { equal } }"""
-SET_TERMS = """mutation S($input: SetCustomerCreditTermsInput!) {
-  setCustomerCreditTerms(input: $input) { userErrors { code } } }"""
 #: What a refused credit mutation must leave untouched.
 WRITTEN = (
     "SELECT (SELECT count(*) FROM credit_limit_requests), (SELECT count(*) FROM credit_limits),"
@@ -35,8 +34,7 @@ WRITTEN = (
 async def _customer(client: Any, settings: Any, code: str) -> str:
     manager = token(settings)
     customer = (await create(client, manager, code))["customer"]
-    terms = {"id": customer["id"], "version": customer["version"], "ratingClass": "B"}
-    await gql(client, SET_TERMS, {"input": terms}, manager)
+    await rate(client, settings, customer["id"], customer["version"], "B")
     return str(customer["id"])
 
 
