@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -21,10 +20,10 @@ from dbschema.credit_limit_tables import credit_reservations
 from dbschema.ids import time_ordered_ids
 from dbschema.queries.credit_check_log import CheckLog, write_check
 from dbschema.queries.credit_exposure import begin_check, begin_check_inline, lock_credit
-from domain.credit.bounds import clean_text
 from domain.credit.check import CHECK_RULES_VERSION, CheckInput, CheckOutcome, Outcome, decide
-from domain.errors import DomainError, NotFound, ValidationFailed
-from domain.money import Money, document_amount_error, read_amount
+from domain.credit.check_input import check_request
+from domain.errors import DomainError, NotFound
+from domain.money import Money
 from services.credit import rates
 from services.credit.decisions import decision_event
 from services.credit.exposure import Gathered, dossier_missing, gather
@@ -37,11 +36,8 @@ from services.risk.net_basis import net_of_cover
 from services.uow import UnitOfWork
 
 #: platform default: a reservation holds headroom for 15 minutes, time enough to key in and
-#: confirm an order; at least a second and at most a day.
+#: confirm an order (the bounds are domain.credit.check_input's).
 DEFAULT_TTL_SECONDS = 900
-MIN_TTL_SECONDS = 1
-MAX_TTL_SECONDS = 86_400
-MAX_REF = 100
 #: A check's transaction (its log entry, its reservation) commits without waiting for the
 #: WAL flush: a check moves no money, and on these disks a flush alone takes 5-13 ms. What a
 #: database crash can lose is the last fraction of a second (3 x wal_writer_delay, 0.6 s by
@@ -104,42 +100,6 @@ def reservation_view(row: Any) -> ReservationView:
     )
 
 
-#: The check takes amount and currency as two flat fields: errors name each as written.
-_FLAT = {"amount.amount": "amount", "amount.currency": "currency"}
-
-
-def _amount(req: CheckRequest, errors: list[DomainError]) -> Money | None:
-    """The order's amount: above zero and within the ceiling every job can carry; with an
-    unknown currency the decimal is still read on its own, so all its faults come back."""
-    found: list[DomainError] = []
-    value = read_amount(req.amount.amount, req.amount.currency, "amount", found)
-    money, number = (value, Decimal(value.minor)) if isinstance(value, Money) else (None, value)
-    if number is not None and number <= 0:
-        found.append(DomainError("AMOUNT_NOT_POSITIVE", "must be above zero", "amount"))
-    elif money is not None and (too_large := document_amount_error(money, "amount")):
-        found.append(too_large)
-    errors += [DomainError(e.code, e.message, _FLAT.get(e.field or "", e.field)) for e in found]
-    return money
-
-
-def _validate(req: CheckRequest) -> tuple[Money, str | None]:
-    errors: list[DomainError] = []
-    money = _amount(req, errors)
-    ref = clean_text(req.order_ref, "orderRef", MAX_REF, errors, required=req.reserve)
-    if not MIN_TTL_SECONDS <= req.ttl_seconds <= MAX_TTL_SECONDS:
-        errors.append(
-            DomainError(
-                "INVALID_TTL",
-                f"between {MIN_TTL_SECONDS} and {MAX_TTL_SECONDS} seconds",
-                "ttlSeconds",
-            )
-        )
-    if errors:
-        raise ValidationFailed(errors)
-    assert money is not None
-    return money, ref
-
-
 async def _inputs(
     uow: UnitOfWork, facts: Gathered, money: Money, ref: str | None, reserve: bool, today: date
 ) -> CheckInput:
@@ -176,7 +136,9 @@ def opening(tenant_id: UUID, customer_id: UUID, reserve: bool) -> str:
 
 async def check_credit(uow: UnitOfWork, req: CheckRequest, today: date) -> CheckResult:
     """Decide, log the decision with its complete snapshot, and reserve when asked."""
-    money, ref = _validate(req)
+    money, ref = check_request(
+        req.amount.amount, req.amount.currency, req.order_ref, req.reserve, req.ttl_seconds
+    )
     mode = "on" if DURABLE_CHECKS else "off"
     if req.reserve and uow.opening != opening(uow.tenant_id, req.customer_id, True):
         await begin_check(uow.conn, uow.tenant_id, [req.customer_id], DURABLE_CHECKS)
