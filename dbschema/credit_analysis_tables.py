@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
+from dbschema.credit_limit_tables import CURRENCY
 from dbschema.ledger_tables import _created, _customer_fk, _id, _tenant
 from dbschema.tables import NOW, metadata
 
@@ -76,6 +77,7 @@ financial_statements = sa.Table(
     sa.CheckConstraint(_in("kind", ("ANNUAL", "INTERIM")), name="kind_known"),
     sa.CheckConstraint(_in("source", ("AUDITED", "TAX_FILING", "MANAGEMENT")), name="source_known"),
     sa.CheckConstraint(_in("unit", ("YUAN", "THOUSAND", "TEN_THOUSAND")), name="unit_known"),
+    sa.CheckConstraint(f"currency {CURRENCY}", name="currency_format"),
     sa.CheckConstraint(
         f"period_start {DATE_RANGE} AND period_end {DATE_RANGE} AND period_end >= period_start "
         "AND period_end - period_start <= 365",
@@ -183,6 +185,7 @@ credit_external_records = sa.Table(
         "(amount_minor IS NULL) = (currency IS NULL) AND coalesce(amount_minor, 0) >= 0",
         name="amount_sane",
     ),
+    sa.CheckConstraint(f"currency IS NULL OR currency {CURRENCY}", name="currency_format"),
 )
 sa.Index(
     "ix_credit_external_records_customer",

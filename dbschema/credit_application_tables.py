@@ -10,9 +10,16 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
+from dbschema.checks import json_size
 from dbschema.credit_limit_tables import CURRENCY, DATE_WINDOW
 from dbschema.ledger_tables import _created, _customer_fk, _id, _tenant
 from dbschema.tables import NOW, metadata
+from domain.credit.credit_agreements import MAX_DESCRIPTION, MAX_GUARANTEES
+
+#: The longest guarantees an agreement takes, as JSON text: each description at most
+#: MAX_DESCRIPTION characters, six apiece at worst when written as escapes ("\u0001"), plus
+#: room for the kind and the largest amount (10 x 3,200: the domain's worst case is 31,150).
+GUARANTEES_CHARS = MAX_GUARANTEES * (6 * MAX_DESCRIPTION + 200)
 
 
 def _updated() -> list[sa.Column[object]]:
@@ -180,6 +187,7 @@ credit_agreements = sa.Table(
         "document_ref IS NULL OR length(document_ref) BETWEEN 1 AND 500", name="ref_length"
     ),
     sa.CheckConstraint("jsonb_typeof(guarantees) = 'array'", name="guarantees_list"),
+    json_size("guarantees", GUARANTEES_CHARS, MAX_GUARANTEES),
 )
 sa.Index(
     "ix_credit_agreements_customer",

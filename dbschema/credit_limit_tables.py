@@ -12,8 +12,10 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
 # the ledger tables' column helpers, so both modules key their tables the same way
+from dbschema.checks import within_ceiling
 from dbschema.ledger_tables import _created, _customer_fk, _id, _tenant, invoices
 from dbschema.tables import NOW, customer_relations, metadata
+from domain.money import MAX_DOCUMENT_MINOR
 
 #: The business-date window of domain.credit.bounds, as SQL.
 DATE_WINDOW = "BETWEEN DATE '1900-01-01' AND DATE '2199-12-31'"
@@ -75,8 +77,9 @@ def _limit_checks() -> list[sa.CheckConstraint]:
         sa.CheckConstraint(_LIMIT_COLUMNS[1], name="kind_known"),
         sa.CheckConstraint(_LIMIT_COLUMNS[2], name="basis_known"),
         sa.CheckConstraint(f"currency {CURRENCY}", name="currency_format"),
+        # a request above the ceiling every job can carry is refused (migration 0027)
         sa.CheckConstraint(
-            "amount_minor >= 0 AND amount_minor < 100000000000000000", name="amount_in_range"
+            f"amount_minor >= 0 AND amount_minor <= {MAX_DOCUMENT_MINOR}", name="amount_in_range"
         ),
         sa.CheckConstraint("kind = 'STANDARD' OR amount_minor > 0", name="increase_positive"),
         sa.CheckConstraint(f"valid_from {DATE_WINDOW}", name="from_plausible"),
@@ -278,6 +281,8 @@ credit_reservations = sa.Table(
     sa.CheckConstraint("length(order_ref) BETWEEN 1 AND 100", name="ref_length"),
     sa.CheckConstraint(f"currency {CURRENCY}", name="currency_format"),
     sa.CheckConstraint("amount_minor > 0", name="amount_positive"),
+    # at most the checked amount, which the check refuses above the ceiling (migration 0027)
+    within_ceiling("amount_minor"),
     sa.CheckConstraint(
         "expires_at > created_at AND expires_at <= created_at + interval '1 day'",
         name="ttl_in_range",
