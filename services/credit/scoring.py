@@ -127,17 +127,27 @@ async def overrides_in_force(
     return {r.customer_id for r in rows if r.valid_until is None or r.valid_until >= as_of}
 
 
-async def _latest_hashes(conn: AsyncConnection) -> dict[UUID, tuple[UUID, str]]:
-    """Each customer's newest score: (version, inputs hash), one index probe per customer."""
+@dataclass(frozen=True, slots=True)
+class _Latest:
+    """A customer's newest score, enough to tell whether scoring again would repeat it."""
+
+    score_id: UUID
+    version_id: UUID
+    inputs_hash: str
+    as_of: date
+
+
+async def _latest_scores(conn: AsyncConnection) -> dict[UUID, _Latest]:
+    """Each active customer's newest score, one index probe per customer."""
     rows = await conn.execute(
         sa.text("""
-SELECT c.id, s.version_id, s.inputs_hash FROM customers c
-  CROSS JOIN LATERAL (SELECT version_id, inputs_hash FROM credit_scores
+SELECT c.id, s.id AS score_id, s.version_id, s.inputs_hash, s.as_of FROM customers c
+  CROSS JOIN LATERAL (SELECT id, version_id, inputs_hash, as_of FROM credit_scores
                        WHERE customer_id = c.id ORDER BY seq DESC LIMIT 1) s
  WHERE c.status = 'ACTIVE'
 """)
     )
-    return {r.id: (r.version_id, r.inputs_hash) for r in rows}
+    return {r.id: _Latest(r.score_id, r.version_id, r.inputs_hash, r.as_of) for r in rows}
 
 
 async def _store(
@@ -223,14 +233,23 @@ async def _portfolio(
     version = await ensure_active(uow)
     card = CompiledCard(version.card)
     people = await gather_inputs(uow.conn, as_of, version.card.currency)
-    previous = {} if force else await _latest_hashes(uow.conn)
-    done = []
+    previous = await _latest_scores(uow.conn)
+    done: list[Scored] = []
+    #: a forced run (reclassification) keeps a score of the same date, version and inputs
+    #: instead of storing it again, so running it twice for one date adds no rows
+    kept: dict[UUID, UUID] = {}
     for person in people:
         text, digest = person.stored()
-        if previous.get(person.customer_id) == (version.id, digest):
+        last = previous.get(person.customer_id)
+        same = last is not None and (last.version_id, last.inputs_hash) == (version.id, digest)
+        if same and not force:
             continue
         done.append(Scored(person, score(card, person.inputs), text, digest))
-    ids = await _store(uow, version, as_of, trigger, done)
+        if same and last is not None and last.as_of == as_of:
+            kept[person.customer_id] = last.score_id
+    ids = kept | await _store(
+        uow, version, as_of, trigger, [x for x in done if x.person.customer_id not in kept]
+    )
     held = await overrides_in_force(uow.conn, as_of)
     changes = await _apply(uow, done, ids, held, version) if apply else []
     return RescoreSummary(

@@ -182,8 +182,13 @@ async def test_rescore_changed_skips_customers_whose_inputs_did_not_change(
     applied = await run(
         runtime, tenants["acme"], MIA, lambda u: scoring.rescore_all(u, TODAY, apply=True)
     )
-    assert applied.class_changes == 2
-    assert database.query("SELECT count(*) FROM credit_scores") == [(5,)]
+    again_all = await run(
+        runtime, tenants["acme"], MIA, lambda u: scoring.rescore_all(u, TODAY, apply=True)
+    )
+    # the reclassification applies today's scores; run again for the same date, it adds nothing
+    assert (applied.class_changes, again_all.class_changes) == (2, 0)
+    assert database.query("SELECT count(*) FROM credit_scores") == [(3,)]
+    assert database.query("SELECT count(*) FROM credit_class_history") == [(2,)]
     assert first != second
 
 
