@@ -212,6 +212,20 @@ async def relation_exists(
     return found is not None
 
 
+async def links_between(conn: AsyncConnection, a: UUID, b: UUID) -> list[tuple[UUID, UUID, str]]:
+    """Every link on file between two customers, written from either side."""
+    r = customer_relations.c
+    rows = await conn.execute(
+        sa.select(r.customer_id, r.related_customer_id, r.kind).where(
+            sa.or_(
+                sa.and_(r.customer_id == a, r.related_customer_id == b),
+                sa.and_(r.customer_id == b, r.related_customer_id == a),
+            )
+        )
+    )
+    return [(x.customer_id, x.related_customer_id, x.kind) for x in rows]
+
+
 async def insert_relation(conn: AsyncConnection, values: dict[str, Any]) -> sa.Row[Any]:
     """Link a related party and return the link as stored."""
     return await _inserted(conn, customer_relations, values)

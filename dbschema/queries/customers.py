@@ -98,6 +98,17 @@ async def by_ids(conn: AsyncConnection, ids: list[UUID]) -> list[sa.Row[Any]]:
     return list(await conn.execute(sa.select(customers).where(customers.c.id.in_(ids))))
 
 
+async def lock_ids(conn: AsyncConnection, ids: list[UUID]) -> set[UUID]:
+    """Lock these customers in id order (no deadlock between two lockers); the ids found."""
+    rows = await conn.execute(
+        sa.select(customers.c.id)
+        .where(customers.c.id.in_(ids))
+        .order_by(customers.c.id)
+        .with_for_update()
+    )
+    return {r.id for r in rows}
+
+
 async def for_update(conn: AsyncConnection, customer_id: UUID) -> sa.Row[Any] | None:
     """Lock a customer row for a read-modify-write."""
     result = await conn.execute(

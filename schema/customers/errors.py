@@ -10,7 +10,10 @@ CUSTOMERS = catalogue(
     {
         "ALREADY_ARCHIVED": "The customer is archived already.",
         "DUPLICATE_CODE": "The customer code is already used.",
-        "DUPLICATE_RELATION": "That partner link exists already.",
+        "CONTRADICTORY_RELATION": "A control link on file says the opposite (parent and "
+        "subsidiary of each other).",
+        "DUPLICATE_RELATION": "That partner link exists already (possibly written from the "
+        "other side).",
         "INVALID_COUNTRY": "Not an ISO 3166 two-letter code.",
         "INVALID_EMAIL": "Not an e-mail address.",
         "INVALID_TERMS": "Payment terms are inconsistent.",

@@ -26,6 +26,7 @@ from domain.credit_file import (
 )
 from domain.dates import check_date
 from domain.errors import DomainError, NotFound, ValidationFailed
+from domain.partners import ownership_conflict
 from services import audit
 from services.customers.master_data import locked, save
 from services.customers.records import CreditFileEntry, CustomerRecord, PartnerLink, Relation
@@ -219,11 +220,18 @@ async def link_partner(
     texts.check_text(note, texts.NOTE, "note")
     if customer_id == related_id:
         raise DomainError("SELF_RELATION", "a customer cannot be its own partner", "relatedId")
-    await locked(uow, customer_id, None)
-    if not await customer_queries.by_ids(uow.conn, [related_id]):
+    # both sides locked in id order, so two people linking one pair from either side at once
+    # cannot both pass the checks below (nor deadlock)
+    found = await customer_queries.lock_ids(uow.conn, [customer_id, related_id])
+    if customer_id not in found:
+        raise NotFound("id", "customer")
+    if related_id not in found:
         raise NotFound("relatedId", "customer")
     if await q.relation_exists(uow.conn, customer_id, related_id, kind):
         raise DomainError("DUPLICATE_RELATION", "this link already exists", "relatedId")
+    on_file = await q.links_between(uow.conn, customer_id, related_id)
+    if conflict := ownership_conflict(customer_id, related_id, kind, on_file):
+        raise conflict
     values = {
         "tenant_id": uow.tenant_id,
         "customer_id": customer_id,

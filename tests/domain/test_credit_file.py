@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from uuid import uuid4
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -18,6 +19,7 @@ from domain.credit_file import (
     policy_key,
     review_findings,
 )
+from domain.partners import ownership, ownership_conflict
 
 TODAY = date(2026, 11, 24)
 ALL_FIELDS = frozenset(i.key for i in DEFAULT_POLICY if i.max_age_days is None)
@@ -113,3 +115,15 @@ def test_ratio_is_a_four_decimal_share(absent: int) -> None:
     total = len(DEFAULT_POLICY)
     assert grade.ratio == (Decimal(total - len(grade.missing)) / total).quantize(Decimal("0.0001"))
     assert grade.ratio.as_tuple().exponent == -4
+
+
+def test_ownership_reads_control_from_either_side() -> None:
+    p, s = uuid4(), uuid4()
+    assert ownership(p, s, "SUBSIDIARY") == (p, s) == ownership(s, p, "PARENT")
+    assert ownership(p, s, "GUARANTOR") is None
+    on_file = [(p, s, "SUBSIDIARY")]
+    assert ownership_conflict(p, s, "KEY_BUYER", on_file) is None
+    opposite = ownership_conflict(s, p, "SUBSIDIARY", on_file)
+    repeated = ownership_conflict(s, p, "PARENT", on_file)
+    assert opposite is not None and opposite.code == "CONTRADICTORY_RELATION"
+    assert repeated is not None and repeated.code == "DUPLICATE_RELATION"

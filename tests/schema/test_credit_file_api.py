@@ -185,3 +185,41 @@ async def test_viewer_cannot_change_the_dossier(client, settings, database):
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert audit["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert database.query("SELECT count(*) FROM credit_file_entries") == [(0,)]
+
+
+async def test_control_links_cannot_contradict_or_repeat_from_the_other_side(
+    client, settings, database
+):
+    bearer = token(settings)
+    parent = (await create(client, bearer, "G-P"))["customer"]
+    child = (await create(client, bearer, "G-S"))["customer"]
+
+    async def link(customer: str, related: str, kind: str) -> list[dict[str, str]]:
+        body = await gql(
+            client, LINK, {"input": {"customerId": customer, "relatedId": related, "kind": kind}},
+            bearer,
+        )  # fmt: skip
+        return [
+            {"field": e["field"], "code": e["code"]}
+            for e in body["data"]["linkPartner"]["userErrors"]
+        ]
+
+    # given G-S is G-P's subsidiary
+    assert await link(parent["id"], child["id"], "SUBSIDIARY") == []
+    # then G-S cannot be G-P's parent, written from either side
+    opposite = [{"field": "kind", "code": "CONTRADICTORY_RELATION"}]
+    assert [
+        await link(*args)
+        for args in (
+            (parent["id"], child["id"], "PARENT"),
+            (child["id"], parent["id"], "SUBSIDIARY"),
+        )
+    ] == [opposite, opposite]
+    # and the same fact from the other side is a duplicate; other kinds stay free
+    repeated = await link(child["id"], parent["id"], "PARENT")
+    assert repeated == [{"field": "kind", "code": "DUPLICATE_RELATION"}]
+    assert await link(child["id"], parent["id"], "GUARANTOR") == []
+    assert database.query("SELECT kind FROM customer_relations ORDER BY kind") == [
+        ("GUARANTOR",),
+        ("SUBSIDIARY",),
+    ]
