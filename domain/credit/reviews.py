@@ -150,11 +150,41 @@ def _class_move(
     return new
 
 
-def check_outcome(given: OutcomeIn, current_class: str | None) -> CheckedOutcome:
+#: What each outcome changes: a value given for another outcome's field would be ignored,
+#: and a reviewer who wrote it believes it took effect, so it is refused instead.
+_FIELDS = {
+    "ratingClass": (ReviewOutcome.UPGRADE, ReviewOutcome.DOWNGRADE),
+    "limit": (ReviewOutcome.CHANGE_LIMIT,),
+    "limitValidTo": (ReviewOutcome.CHANGE_LIMIT,),
+    "paymentTermsCode": (ReviewOutcome.CHANGE_TERMS,),
+}
+
+
+def _stray(given: OutcomeIn, outcome: ReviewOutcome) -> list[DomainError]:
+    """The fields given that this outcome does not use."""
+    values = {
+        "ratingClass": given.rating_class,
+        "limit": given.limit,
+        "limitValidTo": given.limit_valid_to,
+        "paymentTermsCode": given.payment_terms_code,
+    }
+    return [
+        DomainError("INVALID_INPUT", f"{outcome.value} does not change it; leave it out", field)
+        for field, value in values.items()
+        if value not in (None, "") and outcome not in _FIELDS[field]
+    ]
+
+
+def check_outcome(
+    given: OutcomeIn, current_class: str | None, *, refuse_stray: bool = True
+) -> CheckedOutcome:
     """Every problem of a review's outcome at once (ValidationFailed): each kind names what
-    it changes (CHANGE_LIMIT a limit, CHANGE_TERMS a terms code, a class move a class)."""
+    it changes (CHANGE_LIMIT a limit, CHANGE_TERMS a terms code, a class move a class) and
+    nothing else (`refuse_stray`: off only to replay decisions stored before that rule)."""
     errors: list[DomainError] = []
     outcome = _parse_outcome(given.outcome, errors)
+    if outcome is not None and refuse_stray:
+        errors += _stray(given, outcome)
     required = outcome not in (None, ReviewOutcome.KEEP)
     reason = clean_text(given.reason, "reason", MAX_REASON, errors, required=required)
     if outcome is None:
@@ -228,4 +258,4 @@ def replay_review(snapshot: Any) -> dict[str, Any]:
         date.fromisoformat(snapshot["limitValidTo"]) if snapshot.get("limitValidTo") else None,
         snapshot.get("paymentTermsCode"),
     )
-    return check_outcome(given, snapshot.get("currentClass")).to_json()
+    return check_outcome(given, snapshot.get("currentClass"), refuse_stray=False).to_json()
