@@ -1,5 +1,6 @@
 """What a credit check reads, in one statement: policy, customer, hold, limits, the group
-and its limits, and open items summed per customer and currency, with the exchange rates among them.
+and its limits, and open items summed per customer and currency, with the exchange rates among them
+(and whether the checked order is registered for the customer already).
 
 Every sum walks a partial index over open items only (open invoices, open orders, active
 reservations, each with its amounts included), so the cost follows a customer's open items,
@@ -127,6 +128,10 @@ SELECT jsonb_build_object(
                                                  effective_on) ORDER BY base, quote) FROM fx),
     'checkBasis', (SELECT b.check_basis FROM risk_security_settings b
                     WHERE b.tenant_id = :tenant),
+    'orderRegistered', EXISTS (SELECT 1 FROM sales_orders o
+                                WHERE o.tenant_id = :tenant
+                                  AND o.order_ref = CAST(:exclude_ref AS text)
+                                  AND o.customer_id = :customer),
     'commit', CASE WHEN CAST(:commit_mode AS text) IS NOT NULL
                    THEN set_config('synchronous_commit', :commit_mode, true) END
 )
@@ -185,19 +190,30 @@ async def latest_rates(
     return list(await conn.execute(query))
 
 
+#: Two lock namespaces, so a check's locks can never form a cycle: a customer's credit lock
+#: (`<tenant>:credit:<customer>`: checks, order registration and changes; one per transaction,
+#: taken first) and a group limit's (`<tenant>:credit-group:<anchor>`: reserving checks of a
+#: group's members, taken after the customer's, in sorted order). An anchor's group lock is not
+#: its customer lock: were it, a check on one anchor would hold its own lock and wait for the
+#: other anchor's while a check on the other did the reverse.
 LOCK_SQL = sa.text(
     "SELECT count(pg_advisory_xact_lock(hashtextextended(CAST(:tenant AS text) || ':credit:' "
     "|| k, 0))) FROM unnest(CAST(:keys AS text[])) AS k"
 )
+GROUP_LOCK_SQL = sa.text(
+    "SELECT count(pg_advisory_xact_lock(hashtextextended(CAST(:tenant AS text) "
+    "|| ':credit-group:' || k, 0))) FROM unnest(CAST(:keys AS text[])) AS k"
+)
 #: The hot statements as the driver takes them (they run on every credit check).
 _LOCK_NATIVE = native_sql(str(LOCK_SQL))
-assert _LOCK_NATIVE[1] == ("tenant", "keys")
+_GROUP_LOCK_NATIVE = native_sql(str(GROUP_LOCK_SQL))
+assert _LOCK_NATIVE[1] == ("tenant", "keys") == _GROUP_LOCK_NATIVE[1]
 
 
 def begin_check_inline(tenant_id: UUID, keys: Sequence[UUID], durable: bool) -> str:
-    """The transaction's commit mode and the credit locks of `keys` (sorted) as one statement
-    with its values inline (UUIDs and a constant only), so it can ride with a BEGIN. The lock
-    keys are LOCK_SQL's: `<tenant>:credit:<key>`."""
+    """The transaction's commit mode and the customer credit locks of `keys` (sorted) as one
+    statement with its values inline (UUIDs and a constant only), so it can ride with a BEGIN.
+    The lock keys are LOCK_SQL's: `<tenant>:credit:<key>`."""
     tenant = UUID(str(tenant_id))
     locks = ", ".join(
         f"pg_advisory_xact_lock(hashtextextended('{tenant}:credit:{k}', 0))"
@@ -212,23 +228,32 @@ def begin_check_inline(tenant_id: UUID, keys: Sequence[UUID], durable: bool) -> 
 async def begin_check(
     conn: AsyncConnection, tenant_id: UUID, keys: Sequence[UUID], durable: bool
 ) -> None:
-    """Set the transaction's commit mode and take the credit locks of `keys` (sorted): the
-    statement a unit of work can also send with its BEGIN (begin_check_inline)."""
+    """Set the transaction's commit mode and take the customer credit locks of `keys`
+    (sorted): the statement a unit of work can also send with its BEGIN (begin_check_inline)."""
     statement = begin_check_inline(tenant_id, keys, durable)
     notify_statement(statement)
     await driver_of(conn).execute(statement)
 
 
 async def lock_credit(conn: AsyncConnection, tenant_id: UUID, keys: Sequence[UUID]) -> None:
-    """Serialise exposure changes of these customers (or group anchors) until commit.
+    """Serialise exposure changes of these customers until commit (their customer locks).
 
-    Locks are taken in sorted order, and a transaction takes its customer's lock before any
-    group's, so two checks can wait for each other but never deadlock. Advisory locks, not
-    row locks: they do not conflict with the key-share locks invoices take on customers.
+    A transaction takes one customer's lock, before any group lock (lock_groups), so no path
+    waits for a customer lock while it holds a group's. Advisory locks, not row locks: they do
+    not conflict with the key-share locks invoices take on customers.
     """
     ordered = sorted({str(k) for k in keys})
     if ordered:
         await fetchrow_native(conn, _LOCK_NATIVE[0], str(tenant_id), ordered)
+
+
+async def lock_groups(conn: AsyncConnection, tenant_id: UUID, anchors: Sequence[UUID]) -> None:
+    """Serialise reservations against these group limits until commit (one lock per anchor,
+    in a namespace of its own, in sorted order), after the customer's lock: two checks in
+    one group may wait for each other but never deadlock."""
+    ordered = sorted({str(UUID(str(a))) for a in anchors})
+    if ordered:
+        await fetchrow_native(conn, _GROUP_LOCK_NATIVE[0], str(tenant_id), ordered)
 
 
 def event_insert(tenant_id: UUID, topic: str, payload: dict[str, Any]) -> Any:

@@ -1,10 +1,12 @@
 """checkCredit: decide an order against the customer's limits, log it, maybe reserve.
 
 Without a reservation a check only reads and logs. With one, the customer's credit lock
-(then its groups', in sorted order) is taken before the facts are read, so concurrent
-reservations see each other and never exceed the headroom; the reservation expires on its
-own (`expires_at`, read as a filter), unless an order with its reference confirms it or it
-is released.
+(then its group limits' locks, a namespace of their own, in sorted order) is taken before the
+facts are read, so concurrent reservations see each other and never exceed the headroom, and
+no two checks can each hold a lock the other waits for; the reservation expires on its own
+(`expires_at`, read as a filter), unless an order with its reference confirms it or it is
+released. An order already registered under the reference counts on its own: a check of it
+holds nothing more.
 """
 
 from __future__ import annotations
@@ -19,9 +21,11 @@ import sqlalchemy as sa
 from dbschema.credit_limit_tables import credit_reservations
 from dbschema.ids import time_ordered_ids
 from dbschema.queries.credit_check_log import CheckLog, write_check
-from dbschema.queries.credit_exposure import begin_check, begin_check_inline, lock_credit
+from dbschema.queries.credit_exposure import begin_check, begin_check_inline, lock_groups
 from domain.credit.check import CHECK_RULES_VERSION, CheckInput, CheckOutcome, Outcome, decide
 from domain.credit.check_input import check_request
+from domain.credit.limits import in_force
+from domain.credit.rates import RateBook
 from domain.errors import DomainError, NotFound
 from domain.money import Money
 from services.credit import rates
@@ -80,6 +84,9 @@ class CheckResult:
     input: CheckInput
     outcome: CheckOutcome
     reservation: ReservationView | None
+    #: an order is registered for the customer under the reference: it counts in exposure on
+    #: its own, so the check held nothing (its snapshot's `reserve` is false)
+    order_registered: bool = False
 
 
 def reservation_view(row: Any) -> ReservationView:
@@ -134,6 +141,40 @@ def opening(tenant_id: UUID, customer_id: UUID, reserve: bool) -> str:
     return begin_check_inline(tenant_id, [customer_id], DURABLE_CHECKS) if reserve else ""
 
 
+async def _under_group_locks(
+    uow: UnitOfWork, facts: Gathered, today: date, ref: str | None, currency: str
+) -> Gathered:
+    """The facts read again under the locks of every group limit they name (taken after the
+    customer's, sorted); a group limit approved between the reads is locked and read too."""
+    locked: set[UUID] = set()
+    while anchors := {UUID(g.anchor_id) for g in facts.group_limits} - locked:
+        await lock_groups(uow.conn, uow.tenant_id, list(anchors))
+        locked |= anchors
+        facts = await gather(
+            uow.conn, uow.tenant_id, facts.customer_id, today, ref, currency=currency
+        )
+    return facts
+
+
+def _decide(inp: CheckInput) -> CheckOutcome:
+    """decide, with a missing rate between the amount's currency and a limit's blamed on the
+    `currency` the client wrote (a missing rate of an open item names no field)."""
+    try:
+        return decide(inp)
+    except DomainError as exc:
+        if exc.code != "NO_EXCHANGE_RATE" or exc.field is not None:
+            raise
+        book = RateBook.of(inp.as_of, inp.rates)
+        mine = inp.amount.currency
+        records = (inp.limits, *(g.records for g in inp.group_limits))
+        for standard in (in_force(r, inp.as_of).standard for r in records):
+            target = standard.amount.currency if standard is not None else mine
+            if target != mine and book.find(mine, target) is None:
+                message = f"no {mine}/{target} exchange rate on or before {inp.as_of}"
+                raise DomainError(exc.code, message, "currency") from exc
+        raise
+
+
 async def check_credit(uow: UnitOfWork, req: CheckRequest, today: date) -> CheckResult:
     """Decide, log the decision with its complete snapshot, and reserve when asked."""
     money, ref = check_request(
@@ -148,15 +189,14 @@ async def check_credit(uow: UnitOfWork, req: CheckRequest, today: date) -> Check
         money.currency,
     )  # fmt: skip
     if req.reserve and facts.group_limits:
-        # the groups' locks come after the customer's, sorted; then read again under them
-        await lock_credit(uow.conn, uow.tenant_id, [UUID(g.anchor_id) for g in facts.group_limits])
-        facts = await gather(
-            uow.conn, uow.tenant_id, req.customer_id, today, ref, currency=money.currency
-        )
+        facts = await _under_group_locks(uow, facts, today, ref, money.currency)
     # issue 11 (risk transfer): the tenant may check against the net retained risk
     facts = await net_of_cover(uow, facts, today)
-    inp = await _inputs(uow, facts, money, ref, req.reserve, today)
-    outcome = decide(inp)
+    # a registered order counts in exposure itself (createSalesOrder will never confirm a
+    # new hold of it): holding its amount again would count it twice
+    reserve = req.reserve and not facts.order_registered
+    inp = await _inputs(uow, facts, money, ref, reserve, today)
+    outcome = _decide(inp)
     verdict = outcome.to_json()
     # known before the insert, so its event can carry it; time-ordered, so a check's rows
     # land at the end of their indexes rather than on a random leaf page each
@@ -182,7 +222,8 @@ async def check_credit(uow: UnitOfWork, req: CheckRequest, today: date) -> Check
         if outcome.outcome == Outcome.APPROVED
         else (TOPIC_DECISION, decision_event(decision_id, "CREDIT_CHECK", req.customer_id,
                                              req.customer_id, verdict)),
-        # the newest check of an order decides: a refused re-check ends the older hold
+        # the newest check of an order decides: a refused re-check ends the older hold, and
+        # so does a reserving check of a registered order (the order counts instead)
         order_ref=ref if req.reserve or hold is not None else None,
         hold=hold,
         reservation_id=reservation_id,
@@ -190,7 +231,7 @@ async def check_credit(uow: UnitOfWork, req: CheckRequest, today: date) -> Check
     # the log entry, its event and the reservation change go in one statement
     row = await write_check(uow.conn, log)
     reservation = reservation_view(row) if row is not None else None
-    return CheckResult(decision_id, inp, outcome, reservation)
+    return CheckResult(decision_id, inp, outcome, reservation, facts.order_registered)
 
 
 def _close(*where: Any) -> Any:

@@ -51,6 +51,9 @@ class Gathered:
     #: the newest rates among `rate_currencies` on the facts' date, read in the same trip
     rates: tuple[ExchangeRate, ...] = ()
     rate_currencies: frozenset[str] = frozenset()
+    #: an order is registered for the customer under the excluded reference (any status): it
+    #: counts on its own, so a check of it must not hold its amount again
+    order_registered: bool = False
 
     def rate_book(self, currencies: Iterable[str], as_of: date) -> RateBook | None:
         """The rate book over `currencies` from the rates read with the facts (what
@@ -131,7 +134,7 @@ async def gather(
 ) -> Gathered:
     """Read one customer's credit facts (its group's too when a group limit covers it), and
     the rates among their currencies and `currency`; the open order and live reservation of
-    `exclude_ref` are left out (the order checked)."""
+    `exclude_ref` are left out (the order checked), and whether it is registered is read."""
     raw = await credit_facts(
         conn, tenant_id, customer_id, as_of, exclude_ref, policy_rules.DEFAULT_GROUP_KINDS,
         commit_mode, currency, policy_rules.DEFAULT_BASE_CURRENCY,
@@ -162,6 +165,7 @@ async def gather(
         check_basis=raw.get("checkBasis") or "GROSS",
         rates=tuple(_rate(item) for item in raw.get("rates") or []),
         rate_currencies=frozenset(str(c).strip() for c in raw.get("rateCurrencies") or []),
+        order_registered=bool(raw.get("orderRegistered")),
     )
 
 

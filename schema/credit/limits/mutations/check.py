@@ -32,12 +32,15 @@ class CheckCreditInput:
         limit=texts.SHORT,
         default=None,
         description="The order's reference (as its invoices will carry it); its own open "
-        "order and reservation are left out of the exposure it is checked against.",
+        "order and reservation are left out of the exposure it is checked against, so the "
+        "amount is checked as the order's whole amount.",
     )
     reserve: bool = strawberry.field(
         default=False,
         description="Hold the credit part of the amount until the order is registered, the "
-        "reservation released, or `ttlSeconds` pass (needs `orderRef`).",
+        "reservation released, or `ttlSeconds` pass (needs `orderRef`). When an order under "
+        "`orderRef` is registered for the customer already, nothing is held (it counts in "
+        "exposure itself; `orderRegistered` says so): to hold more, change the order.",
     )
     ttl_seconds: int = strawberry.field(
         default=check.DEFAULT_TTL_SECONDS,
@@ -49,6 +52,12 @@ class CheckCreditInput:
 class CheckCreditPayload(CREDIT.payload):  # type: ignore[misc,name-defined]
     check: CreditCheck | None = strawberry.field(
         default=None, description="The answer, its reasons and figures, and its log entry."
+    )
+    order_registered: bool | None = strawberry.field(
+        default=None,
+        description="Whether an order under `orderRef` is registered for the customer "
+        "already: it counts in exposure itself, so a `reserve` check held nothing "
+        "(`check.reservation` is null); null when refused.",
     )
 
 
@@ -66,7 +75,7 @@ async def check_credit(
         return await check.check_credit(uow, request, info.context.today)
 
     async def show(result: check.CheckResult) -> dict[str, Any]:
-        return {"check": CreditCheck.build(result)}
+        return {"check": CreditCheck.build(result), "order_registered": result.order_registered}
 
     try:  # a reservation's lock goes with BEGIN; a bad id is the work's to refuse
         customer = decode(input.customer_id, "Customer", "customerId")
@@ -108,7 +117,8 @@ FIELDS = {
         "PREPAYMENT_REQUIRED (with the amount to prepay), REVIEW_REQUIRED or BLOCKED, with "
         "reasons, headroom and the exposure breakdown; logged with its complete snapshot. "
         "With `reserve`, atomically holds the credit part until the order comes, it is "
-        "released, or it expires." + roles_note(roles.CHECK_CREDIT),
+        "released, or it expires; an order already registered under `orderRef` holds its "
+        "own amount, so nothing more is held (`orderRegistered`)." + roles_note(roles.CHECK_CREDIT),
     ),
     "release_credit_reservation": strawberry.mutation(
         resolver=release_credit_reservation,
