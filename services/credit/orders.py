@@ -2,8 +2,9 @@
 
 An order is identified by its reference in the integrator's system (`order_ref`), the same
 reference its invoices carry: invoicing consumes the order (a trigger, in the invoice's own
-transaction), so an order and its invoice never both count as exposure. Creating an order
-confirms a live reservation taken for the same reference. Every change is audited.
+transaction), so an order and its invoice never both count as exposure. Registering an
+order, or replaying its registration, confirms a live reservation taken for the same reference
+and customer. Every change is audited; the input rules are `domain.credit.orders`.
 """
 
 from __future__ import annotations
@@ -21,9 +22,16 @@ from dbschema.ledger_tables import invoices
 from dbschema.queries import customers as customer_queries
 from dbschema.queries.credit_exposure import lock_credit
 from domain.audit import AuditAction
-from domain.credit.bounds import clean_text, date_error
 from domain.credit.exposure import OrderState, OrderStatus, consume
-from domain.errors import DomainError, NotFound, ValidationFailed
+from domain.credit.orders import (
+    OrderRequest,
+    cancel_refusal,
+    cancel_request,
+    change_request,
+    order_request,
+    ship_request,
+)
+from domain.errors import DomainError, NotFound
 from domain.money import Money
 from services.credit.trail import audited, newest_first
 from services.idempotency import fingerprint
@@ -32,19 +40,15 @@ from services.paging import Seek
 from services.read_session import ReadSession, by_ids
 from services.uow import UnitOfWork
 
-#: An order reference is an external system's id (a database CHECK mirrors it).
-MAX_REF = 100
-MAX_REASON = 500
-
 
 @dataclass(frozen=True)
 class OrderIn:
-    """An order as an integrator registers it."""
+    """An order as an integrator registers it (no order date: the day it is registered)."""
 
     order_ref: str
     customer_id: UUID
     amount: MoneyIn
-    ordered_on: date
+    ordered_on: date | None
 
 
 @dataclass(frozen=True)
@@ -87,30 +91,18 @@ def order_view(row: Any) -> OrderView:
     )
 
 
-def _ref(value: str, errors: list[DomainError]) -> str:
-    return clean_text(value, "orderRef", MAX_REF, errors, required=True) or ""
-
-
-def _amount(value: MoneyIn, errors: list[DomainError]) -> Money | None:
-    try:
-        money = Money.parse(value.amount, value.currency, "amount")
-    except DomainError as exc:
-        errors.append(exc)
-        return None
-    if money.minor <= 0:
-        errors.append(DomainError("AMOUNT_NOT_POSITIVE", "must be above zero", "amount.amount"))
-        return None
-    return money
-
-
-def _content(data: OrderIn, ref: str) -> dict[str, Any]:
-    return {
-        "ref": ref,
-        "customer": str(data.customer_id),
-        "amount": data.amount.amount.strip(),
-        "currency": data.amount.currency.strip(),
-        "orderedOn": data.ordered_on,
-    }
+def _legacy_digest(data: OrderIn, ordered_on: date) -> str:
+    """The fingerprint orders registered before fingerprints compared parsed money carry (the
+    amount's text as sent, the date the order got), so a verbatim retry of one still replays."""
+    return fingerprint(
+        {
+            "ref": data.order_ref.strip(),
+            "customer": str(data.customer_id),
+            "amount": data.amount.amount.strip(),
+            "currency": data.amount.currency.strip(),
+            "orderedOn": ordered_on,
+        }
+    )
 
 
 async def _audit(uow: UnitOfWork, row: Any, verb: AuditAction, changes: dict[str, Any]) -> None:
@@ -132,57 +124,60 @@ async def _invoiced_before(
     return state
 
 
-async def _replay(uow: UnitOfWork, ref: str, digest: str) -> OrderView | None:
-    """The order already registered under this reference, if its content is the same."""
+async def _registered(
+    uow: UnitOfWork, request: OrderRequest, data: OrderIn, digest: str
+) -> Any | None:
+    """The order already registered under this reference, if the request repeats it; other
+    content (customer, money, a date other than the order's) is IDEMPOTENCY_MISMATCH."""
     existing = (
-        await uow.conn.execute(sa.select(sales_orders).where(sales_orders.c.order_ref == ref))
+        await uow.conn.execute(
+            sa.select(sales_orders).where(sales_orders.c.order_ref == request.ref)
+        )
     ).first()
     if existing is None:
         return None
-    if existing.fingerprint != digest:
+    legacy = _legacy_digest(data, request.ordered_on or existing.ordered_on)
+    if existing.fingerprint not in (digest, legacy) or not request.same_date(existing.ordered_on):
         raise DomainError(
             "IDEMPOTENCY_MISMATCH", "this order reference was registered with other content",
             "orderRef",
         )  # fmt: skip
-    return order_view(existing)
+    return existing
 
 
-async def create_order(uow: UnitOfWork, data: OrderIn, today: date) -> tuple[OrderView, bool]:
-    """Register an order once per reference; a replay with the same content returns it,
-    other content under the same reference is IDEMPOTENCY_MISMATCH."""
-    errors: list[DomainError] = []
-    ref = _ref(data.order_ref, errors)
-    money = _amount(data.amount, errors)
-    if (bad := date_error(data.ordered_on, "orderedOn")) is not None:
-        errors.append(bad)
-    elif data.ordered_on > today:
-        errors.append(DomainError("FUTURE_DATE", "cannot be in the future", "orderedOn"))
-    if errors:
-        raise ValidationFailed(errors)
-    assert money is not None
-    customers = await customer_queries.by_ids(uow.conn, [data.customer_id])
-    if not customers:
-        raise NotFound("customerId", "customer")
-    await lock_credit(uow.conn, uow.tenant_id, [data.customer_id])
-    digest = fingerprint(_content(data, ref))
-    existing = await _replay(uow, ref, digest)
-    if existing is not None:
-        return existing, True
-    if customers[0].status != "ACTIVE":
-        raise DomainError("CUSTOMER_ARCHIVED", "customer is archived", "customerId")
-    state = await _invoiced_before(uow, ref, data.customer_id, money)
+async def _confirm_reservation(uow: UnitOfWork, order: Any) -> None:
+    """The order counts now, so a live hold taken for its reference and customer stops."""
+    await uow.conn.execute(
+        credit_reservations.update()
+        .where(
+            credit_reservations.c.order_ref == order.order_ref,
+            credit_reservations.c.customer_id == order.customer_id,
+            credit_reservations.c.status == "ACTIVE",
+            credit_reservations.c.expires_at > sa.func.now(),
+        )
+        .values(status="CONFIRMED", order_id=order.id, closed_at=sa.func.now())
+    )
+
+
+async def _insert(
+    uow: UnitOfWork, request: OrderRequest, customer_id: UUID, digest: str, today: date
+) -> Any | None:
+    """The new order's row, audited; None when the reference was registered meanwhile (under
+    another customer's lock, so this one did not wait for it)."""
+    ref, money = request.ref, request.amount
+    state = await _invoiced_before(uow, ref, customer_id, money)
     row = (
         await uow.conn.execute(
             insert(sales_orders)
             .values(
                 tenant_id=uow.tenant_id,
                 order_ref=ref,
-                customer_id=data.customer_id,
+                customer_id=customer_id,
                 currency=money.currency,
                 amount_minor=money.minor,
                 invoiced_minor=state.invoiced_minor,
                 status=state.status.value,
-                ordered_on=data.ordered_on,
+                ordered_on=request.ordered_on or today,
                 fingerprint=digest,
                 created_by=uow.actor.subject,
             )
@@ -190,27 +185,38 @@ async def create_order(uow: UnitOfWork, data: OrderIn, today: date) -> tuple[Ord
             .returning(sales_orders)
         )
     ).first()
-    if row is None:  # registered meanwhile, for another customer's lock
-        replayed = await _replay(uow, ref, digest)
-        assert replayed is not None
-        return replayed, True
-    await uow.conn.execute(
-        credit_reservations.update()
-        .where(
-            credit_reservations.c.order_ref == ref,
-            credit_reservations.c.customer_id == data.customer_id,
-            credit_reservations.c.status == "ACTIVE",
-            credit_reservations.c.expires_at > sa.func.now(),
+    if row is not None:
+        await _audit(
+            uow,
+            row,
+            AuditAction.CREATE_SALES_ORDER,
+            {"order": {"before": None, "after": {"ref": ref, "amount": money.minor}}},
         )
-        .values(status="CONFIRMED", order_id=row.id, closed_at=sa.func.now())
+    return row
+
+
+async def create_order(uow: UnitOfWork, data: OrderIn, today: date) -> tuple[OrderView, bool]:
+    """Register an order once per reference; a replay with the same content returns it (and
+    confirms a reservation taken meanwhile), other content under it is IDEMPOTENCY_MISMATCH."""
+    request = order_request(
+        data.order_ref, data.amount.amount, data.amount.currency, data.ordered_on, today
     )
-    await _audit(
-        uow,
-        row,
-        AuditAction.CREATE_SALES_ORDER,
-        {"order": {"before": None, "after": {"ref": ref, "amount": money.minor}}},
-    )
-    return order_view(row), False
+    customers = await customer_queries.by_ids(uow.conn, [data.customer_id])
+    if not customers:
+        raise NotFound("customerId", "customer")
+    await lock_credit(uow.conn, uow.tenant_id, [data.customer_id])
+    digest = fingerprint(request.content(str(data.customer_id)))
+    row = await _registered(uow, request, data, digest)
+    replayed = row is not None
+    if row is None:
+        if customers[0].status != "ACTIVE":
+            raise DomainError("CUSTOMER_ARCHIVED", "customer is archived", "customerId")
+        row = await _insert(uow, request, data.customer_id, digest, today)
+    if row is None:
+        row, replayed = await _registered(uow, request, data, digest), True
+        assert row is not None  # the conflict was on this reference
+    await _confirm_reservation(uow, row)
+    return order_view(row), replayed
 
 
 async def _locked(uow: UnitOfWork, ref: str) -> Any:
@@ -251,12 +257,7 @@ def _plain(value: Any) -> Any:
 
 async def change_order(uow: UnitOfWork, order_ref: str, amount: MoneyIn) -> OrderView:
     """Change an open order's amount (same currency, not below what is invoiced)."""
-    errors: list[DomainError] = []
-    ref = _ref(order_ref, errors)
-    money = _amount(amount, errors)
-    if errors:
-        raise ValidationFailed(errors)
-    assert money is not None
+    ref, money = change_request(order_ref, amount.amount, amount.currency)
     row = await _locked(uow, ref)
     if row.status not in ("OPEN", "SHIPPED"):
         raise DomainError("INVALID_STATUS", f"the order is {row.status.lower()}", "orderRef")
@@ -278,14 +279,7 @@ async def change_order(uow: UnitOfWork, order_ref: str, amount: MoneyIn) -> Orde
 
 async def ship_order(uow: UnitOfWork, order_ref: str, shipped_on: date, today: date) -> OrderView:
     """Mark an order shipped (it counts until invoiced); shipping twice changes nothing."""
-    errors: list[DomainError] = []
-    ref = _ref(order_ref, errors)
-    if (bad := date_error(shipped_on, "shippedOn")) is not None:
-        errors.append(bad)
-    elif shipped_on > today:
-        errors.append(DomainError("FUTURE_DATE", "cannot be in the future", "shippedOn"))
-    if errors:
-        raise ValidationFailed(errors)
+    ref = ship_request(order_ref, shipped_on, today)
     row = await _locked(uow, ref)
     if row.status == "CANCELLED":
         raise DomainError("INVALID_STATUS", "the order is cancelled", "orderRef")
@@ -298,19 +292,17 @@ async def ship_order(uow: UnitOfWork, order_ref: str, shipped_on: date, today: d
 
 
 async def cancel_order(uow: UnitOfWork, order_ref: str, reason: str) -> OrderView:
-    """Cancel an order that is not invoiced; what it still added to exposure stops counting."""
-    errors: list[DomainError] = []
-    ref = _ref(order_ref, errors)
-    text = clean_text(reason, "reason", MAX_REASON, errors, required=True)
-    if errors:
-        raise ValidationFailed(errors)
+    """Withdraw an order neither shipped nor invoiced, not even in part (cancel_refusal); what
+    it added to exposure stops counting. Cancelling twice changes nothing."""
+    ref, text = cancel_request(order_ref, reason)
     row = await _locked(uow, ref)
     if row.status == "CANCELLED":
         return order_view(row)
-    if row.status == "INVOICED":
-        raise DomainError(
-            "INVALID_STATUS", "an invoiced order is credited, not cancelled", "orderRef"
-        )
+    refusal = cancel_refusal(
+        OrderStatus(row.status), row.shipped_on is not None, row.invoiced_minor
+    )
+    if refusal is not None:
+        raise refusal
     return await _save(
         uow, row, {"status": "CANCELLED", "cancel_reason": text}, AuditAction.CANCEL_SALES_ORDER
     )

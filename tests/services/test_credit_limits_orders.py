@@ -65,10 +65,14 @@ async def test_change_ship_and_cancel(runtime, tenants, database):
     shipped = await _act(runtime, tenant, orders.ship_order, "SO-2", TODAY, TODAY)
     again = await _act(runtime, tenant, orders.ship_order, "SO-2", TODAY, TODAY)
     assert (shipped.status, again.version) == ("SHIPPED", shipped.version)
-    cancelled = await _act(runtime, tenant, orders.cancel_order, "SO-2", "customer withdrew")
+    with pytest.raises(DomainError) as delivered:  # shipped goods are owed until invoiced
+        await _act(runtime, tenant, orders.cancel_order, "SO-2", "customer withdrew")
+    assert delivered.value.code == "INVALID_STATUS"
+    await _create(runtime, tenant, cid, "SO-2b", "100.00")
+    cancelled = await _act(runtime, tenant, orders.cancel_order, "SO-2b", "customer withdrew")
     assert (cancelled.status, cancelled.open.minor) == ("CANCELLED", 0)
     with pytest.raises(DomainError) as late:
-        await _act(runtime, tenant, orders.ship_order, "SO-2", TODAY, TODAY)
+        await _act(runtime, tenant, orders.ship_order, "SO-2b", TODAY, TODAY)
     assert late.value.code == "INVALID_STATUS"
     assert database.query(
         "SELECT action FROM audit_log WHERE entity_type = 'SalesOrder' ORDER BY id"
@@ -76,6 +80,7 @@ async def test_change_ship_and_cancel(runtime, tenants, database):
         ("CREATE_SALES_ORDER",),
         ("CHANGE_SALES_ORDER",),
         ("SHIP_SALES_ORDER",),
+        ("CREATE_SALES_ORDER",),
         ("CANCEL_SALES_ORDER",),
     ]
 

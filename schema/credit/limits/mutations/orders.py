@@ -31,16 +31,23 @@ class CreateSalesOrderInput:
         limit=texts.SHORT, description=REF + " Unique in the tenant, 1-100 chars."
     )
     customer_id: strawberry.ID = strawberry.field(description="Global id of the customer.")
-    amount: MoneyInput = strawberry.field(description="The order's amount, above zero.")
+    amount: MoneyInput = strawberry.field(
+        description="The order's amount, above zero and at most the document ceiling; a replay "
+        "compares the value, not how it is written."
+    )
     ordered_on: date | None = strawberry.field(
-        default=None, description="Order date, not in the future; default today."
+        default=None,
+        description="Order date, not in the future; default the day it is registered (a "
+        "replay without it matches the order's date, one naming it must name that date).",
     )
 
 
 @strawberry.input(description="A new amount for an open order (same currency).")
 class ChangeSalesOrderInput:
     order_ref: str = text(limit=texts.SHORT, description=REF)
-    amount: MoneyInput = strawberry.field(description="New amount, not below what is invoiced.")
+    amount: MoneyInput = strawberry.field(
+        description="New amount, not below what is invoiced, at most the document ceiling."
+    )
 
 
 @strawberry.input(description="The order was delivered; it counts until invoiced.")
@@ -49,7 +56,10 @@ class ShipSalesOrderInput:
     shipped_on: date | None = strawberry.field(default=None, description="Default today.")
 
 
-@strawberry.input(description="The order is withdrawn; what it still added stops counting.")
+@strawberry.input(
+    description="The order is withdrawn (only one neither shipped nor invoiced, not even in "
+    "part); what it added stops counting."
+)
 class CancelSalesOrderInput:
     order_ref: str = text(limit=texts.SHORT, description=REF)
     reason: str = text(limit=texts.DESCRIPTION, description="Why, 1-500 characters.")
@@ -86,7 +96,7 @@ async def create_sales_order(
             order_ref=input.order_ref,
             customer_id=decode(input.customer_id, "Customer", "customerId"),
             amount=_money(input.amount),
-            ordered_on=input.ordered_on or today,
+            ordered_on=input.ordered_on,
         )
         return await orders.create_order(uow, data, today)
 
@@ -125,8 +135,8 @@ FIELDS = {
         resolver=create_sales_order,
         extensions=allow(WRITE),
         description="Register an open sales order (idempotent by orderRef; other content under "
-        "the same reference is refused); confirms a live reservation of the same reference."
-        + roles_note(WRITE),
+        "the same reference is refused); registering or replaying it confirms a live "
+        "reservation of the same reference and customer." + roles_note(WRITE),
     ),
     "change_sales_order": strawberry.mutation(
         resolver=change_sales_order,
@@ -141,6 +151,8 @@ FIELDS = {
     "cancel_sales_order": strawberry.mutation(
         resolver=cancel_sales_order,
         extensions=allow(WRITE),
-        description="Cancel an order not yet invoiced (idempotent); audited." + roles_note(WRITE),
+        description="Cancel an order neither shipped nor invoiced, not even in part (else "
+        "INVALID_STATUS: invoice it, or change it down to what is invoiced); idempotent; "
+        "audited." + roles_note(WRITE),
     ),
 }
