@@ -63,6 +63,9 @@ class DecisionDoc:
     granted_terms: str | None
     granted_valid_to: date | None
     notes: list[str] = field(default_factory=list)
+    #: the granted limit's request (PENDING, APPROVED, REJECTED): a grant whose limit still
+    #: awaits the authority matrix, or was refused, must not read as credit in force
+    limit_status: str | None = None
 
 
 add(

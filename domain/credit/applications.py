@@ -18,7 +18,7 @@ from domain import texts
 from domain.credit.bounds import clean_text, date_error
 from domain.credit.classes import RatingClass, parse_class
 from domain.errors import DomainError, ValidationFailed
-from domain.money import Money
+from domain.money import Money, document_amount_error
 
 
 class ApplicationStatus(StrEnum):
@@ -132,21 +132,40 @@ def terms_code(raw: str | None) -> str | None:
     return (raw or "").strip().upper() or None
 
 
-def check_grant(grant: Grant, prefix: str, errors: list[DomainError]) -> None:
-    """A limit above zero within dates that make sense (the path names the input)."""
+def check_grant(
+    grant: Grant, prefix: str, errors: list[DomainError], *, today: date | None = None
+) -> None:
+    """A limit above zero and within the document ceiling (a job must carry it), within dates
+    that make sense; with `today`, an end before it is refused, as such a grant can never be
+    in force (the limit request it files would be refused). The path names the input."""
     if grant.limit.minor <= 0:
         errors.append(
             DomainError("AMOUNT_NOT_POSITIVE", "a credit limit above zero", f"{prefix}.amount")
         )
+    if too_large := document_amount_error(grant.limit, f"{prefix}.amount"):
+        errors.append(too_large)
     for value, field in ((grant.valid_from, "validFrom"), (grant.valid_to, "validTo")):
         problem = date_error(value, field)
         if problem:
             errors.append(problem)
     if grant.valid_to is not None and grant.valid_to < grant.valid_from:
         errors.append(DomainError("INVALID_DATE", "ends before it starts", "validTo"))
+    elif (
+        today is not None
+        and grant.valid_to is not None
+        and grant.valid_to < today
+        and date_error(grant.valid_to, "validTo") is None
+    ):
+        errors.append(
+            DomainError(
+                "INVALID_PERIOD", f"ended on {grant.valid_to}, before today ({today})", "validTo"
+            )
+        )
     if grant.terms_code is not None and len(grant.terms_code) > texts.CODE.max_chars:
         errors.append(
-            DomainError("TOO_LONG", f"at most {texts.CODE.max_chars} characters", "termsCode")
+            DomainError(
+                "TOO_LONG", f"at most {texts.CODE.max_chars} characters", "paymentTermsCode"
+            )
         )
 
 
@@ -164,10 +183,13 @@ def check_application(
     reference: str | None,
     statement_ids: Sequence[object],
     record_ids: Sequence[object],
+    *,
+    today: date | None = None,
 ) -> CheckedApplication:
-    """Every problem of a new application at once (ValidationFailed)."""
+    """Every problem of a new application at once (ValidationFailed); with `today`, one
+    that has already ended is refused."""
     errors: list[DomainError] = []
-    check_grant(grant, "requestedLimit", errors)
+    check_grant(grant, "requestedLimit", errors, today=today)
     text = clean_text(purpose, "purpose", MAX_PURPOSE, errors, required=True)
     ref = clean_text(reference, "applicationRef", MAX_REF, errors, required=False)
     for items, field in ((statement_ids, "statementIds"), (record_ids, "externalRecordIds")):
@@ -218,16 +240,68 @@ def _text(raw: Any) -> str:
     return str(raw or "").strip()
 
 
+def check_decider(decider: str, applicant: str, opinions: Sequence[Mapping[str, Any]]) -> None:
+    """Four eyes: neither the applicant nor anyone who gave an opinion decides (the opinions
+    and the decision are two separate judgements; a snapshot before opinions named their
+    givers has none to compare)."""
+    if decider == applicant:
+        raise DomainError(
+            "SELF_APPROVAL", "the applicant cannot decide their own application", "id"
+        )
+    gave = [str(o["role"]) for o in opinions if o.get("givenBy") == decider]
+    if gave:
+        raise DomainError(
+            "SAME_APPROVER",
+            f"you gave the {gave[0]} opinion; another credit manager decides (four eyes)",
+            "id",
+        )
+
+
+#: A grant's parts in the order a refusal names them, with their input fields.
+_PARTS = (
+    ("limit", "limit"),
+    ("terms_code", "paymentTermsCode"),
+    ("valid_to", "validTo"),
+    ("rating_class", "ratingClass"),
+)
+
+
+def _changed(requested: Grant, offered: Grant, parts: Sequence[str]) -> str | None:
+    """The input field of the first of `parts` in which the offer differs from the request."""
+    for part, field in _PARTS:
+        if part in parts and getattr(offered, part) != getattr(requested, part):
+            return field
+    return None
+
+
+def _check_counter_offer(requested: Grant, offered: Grant) -> None:
+    """A counter-offer differs from the request and never grants more credit than asked."""
+    if offered.same_terms(requested):
+        raise DomainError(
+            "SAME_AS_REQUESTED", "a counter-offer differs from what was asked", "limit"
+        )
+    if offered.limit.currency != requested.limit.currency:
+        raise DomainError(
+            "CURRENCY_MISMATCH",
+            f"a counter-offer is in the currency asked ({requested.limit.currency})",
+            "limit.currency",
+        )
+    if offered.limit.minor > requested.limit.minor:
+        raise DomainError(
+            "ABOVE_REQUESTED",
+            f"a counter-offer grants at most the {requested.limit.to_decimal_string()} "
+            f"{requested.limit.currency} asked for",
+            "limit.amount",
+        )
+
+
 def decide_application(snapshot: Mapping[str, Any]) -> dict[str, Any]:
     """What a decision's snapshot leads to: the status and the credit granted (pure, so the
     decision log can replay it); refuses a decision the rules do not allow."""
     status = ApplicationStatus(snapshot["status"])
     if status != ApplicationStatus.PENDING:
         raise DomainError("INVALID_STATUS", f"the application is {status.value.lower()}", "id")
-    if snapshot["decidedBy"] == snapshot["applicant"]:
-        raise DomainError(
-            "SELF_APPROVAL", "the applicant cannot decide their own application", "id"
-        )
+    check_decider(str(snapshot["decidedBy"]), str(snapshot["applicant"]), snapshot["opinions"])
     given = {o["role"]: o["recommendation"] for o in snapshot["opinions"]}
     missing = [r for r in snapshot["requiredOpinions"] if r not in given]
     if missing:
@@ -242,24 +316,21 @@ def decide_application(snapshot: Mapping[str, Any]) -> dict[str, Any]:
     granted: Grant | None
     if verdict == Verdict.REJECT:
         if offered is not None:
-            raise DomainError("INVALID_INPUT", "a rejection grants nothing", "limit")
+            named = _changed(requested, offered, [p for p, _ in _PARTS]) or "limit"
+            raise DomainError("INVALID_INPUT", "a rejection grants nothing", named)
         granted = None
     elif verdict == Verdict.APPROVE:
-        if offered is not None and (offered.limit, offered.terms_code) != (
-            requested.limit,
-            requested.terms_code,
+        if offered is not None and (
+            differs := _changed(requested, offered, ["limit", "terms_code"])
         ):
             raise DomainError(
-                "INVALID_INPUT", "an approval grants the limit and terms asked for", "limit"
+                "INVALID_INPUT", "an approval grants the limit and terms asked for", differs
             )
         granted = offered or requested
     else:
         if offered is None:
             raise DomainError("REQUIRED", "a counter-offer names the limit it grants", "limit")
-        if offered.same_terms(requested):
-            raise DomainError(
-                "SAME_AS_REQUESTED", "a counter-offer differs from what was asked", "limit"
-            )
+        _check_counter_offer(requested, offered)
         granted = offered
     return {
         "outcome": STATUS_OF[verdict].value,
@@ -275,8 +346,11 @@ def offered_grant(
     valid_from: date | None,
     valid_to: date | None,
     rating_class: str | None,
+    *,
+    today: date | None = None,
 ) -> Grant | None:
-    """What a decision offers, filling what it leaves out from the request (None: nothing)."""
+    """What a decision offers, filling what it leaves out from the request (None: nothing);
+    with `today`, an offer that has already ended is refused."""
     if limit is None and code is None and valid_to is None and rating_class is None:
         return None
     grant = Grant(
@@ -287,7 +361,7 @@ def offered_grant(
         parse_class(rating_class, "ratingClass") if rating_class else None,
     )
     errors: list[DomainError] = []
-    check_grant(grant, "limit", errors)
+    check_grant(grant, "limit", errors, today=today)
     if errors:
         raise ValidationFailed(errors)
     return grant

@@ -3,11 +3,13 @@
 Seed 003 §4: a written agreement states the credit limit (4.1), the payment terms (4.2), the
 late-payment interest (4.3) and the guarantees (4.4); seeds 001 and 004 add how disputes are
 settled (arbitration or litigation). An agreement about to end calls for a review, so a
-renewal is signed in time.
+renewal is signed in time. A signed agreement binds only from its first day: until then it
+is signed but not yet in force, and the one it replaces stays in force.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -22,9 +24,11 @@ from domain.money import Money
 
 
 class AgreementStatus(StrEnum):
-    """A draft awaits signature; a signed one is in force until it ends or a newer replaces it."""
+    """A draft awaits signature; a signed one is in force from its first day until it ends or
+    a newer replaces it (NOT_YET_IN_FORCE is only ever read as of a day, never stored)."""
 
     DRAFT = "DRAFT"
+    NOT_YET_IN_FORCE = "NOT_YET_IN_FORCE"
     ACTIVE = "ACTIVE"
     EXPIRED = "EXPIRED"
     SUPERSEDED = "SUPERSEDED"
@@ -211,6 +215,48 @@ def lapsed(valid_to: date, as_of: date) -> bool:
     return valid_to < as_of
 
 
-def expiring(valid_to: date, as_of: date, lead_days: int) -> bool:
-    """An agreement still in force on `as_of` that ends within the lead time."""
-    return as_of <= valid_to <= as_of + timedelta(days=lead_days)
+def in_force(valid_from: date, valid_to: date, as_of: date) -> bool:
+    """A signed agreement binds from its first day to its last, whatever day it was signed."""
+    return valid_from <= as_of <= valid_to
+
+
+def replaced_from(valid_from: date, valid_to: date, others: Iterable[date]) -> date | None:
+    """The day a later-starting signed agreement of the customer (`others`: their first
+    days) takes over while this one still runs; None when none does, so it runs to its end."""
+    return min((o for o in others if valid_from < o <= valid_to), default=None)
+
+
+def status_on(
+    recorded: AgreementStatus,
+    valid_from: date,
+    valid_to: date,
+    replaced: date | None,
+    as_of: date,
+) -> AgreementStatus:
+    """The status a reader sees on `as_of`: a signed (ACTIVE) record is in force only within
+    its validity and until its successor starts; drafts and ended ones read as recorded."""
+    if recorded is not AgreementStatus.ACTIVE:
+        return recorded
+    if replaced is not None and replaced <= as_of:
+        return AgreementStatus.SUPERSEDED
+    if lapsed(valid_to, as_of):
+        return AgreementStatus.EXPIRED
+    if as_of < valid_from:
+        return AgreementStatus.NOT_YET_IN_FORCE
+    return AgreementStatus.ACTIVE
+
+
+def keeps_running(other_from: date, other_to: date, new_from: date, today: date) -> bool:
+    """Signing a later-starting agreement leaves the one in force today running until the new
+    one starts (every other signed one is superseded at once), so no day goes uncovered."""
+    return today < new_from and in_force(other_from, other_to, today)
+
+
+def expiring(
+    valid_from: date, valid_to: date, others: Iterable[date], as_of: date, lead_days: int
+) -> bool:
+    """An agreement in force on `as_of` that ends within the lead time, with no later-starting
+    signed one of the customer (`others`: their first days) to follow it: its renewal is due."""
+    if any(o > valid_from for o in others):
+        return False
+    return in_force(valid_from, valid_to, as_of) and valid_to <= as_of + timedelta(days=lead_days)

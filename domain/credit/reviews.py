@@ -17,6 +17,8 @@ from typing import Any
 from domain.credit.bounds import clean_text, date_error
 from domain.credit.classes import RatingClass, parse_class
 from domain.credit.dates import months_before
+from domain.credit.limits import LimitInForce
+from domain.credit.rates import RateBook
 from domain.errors import DomainError, ValidationFailed
 from domain.money import Money
 
@@ -223,13 +225,36 @@ def overdue(due_on: date, as_of: date) -> bool:
     return due_on < as_of
 
 
-def large_order(order: Money, limit: Money | None, share: Decimal) -> bool:
-    """Whether a new order calls for a review: above `share` of the limit in its currency.
-    Without a limit in that currency there is nothing to measure it by (and the credit check
-    already refuses credit without a limit), so no review."""
-    if limit is None or limit.currency != order.currency:
+def large_order(
+    order: Money, limit: Money | None, share: Decimal, book: RateBook | None = None
+) -> bool:
+    """Whether a new order calls for a review: above `share` of the limit, the order converted
+    into the limit's currency by the book. Without a limit, or without a rate to convert, there
+    is nothing to measure it by (the credit check already refuses credit then), so no review."""
+    if limit is None:
         return False
+    if order.currency != limit.currency:
+        if book is None:
+            return False
+        try:
+            order = book.convert(order, limit.currency).amount
+        except DomainError:
+            return False
     return Decimal(order.minor) > Decimal(limit.minor) * share
+
+
+def measured_limit(force: LimitInForce, book: RateBook) -> Money | None:
+    """The limit a large order is measured by: the standard limit in force (not expired) plus
+    its running temporary increases, in the standard's currency; None without one."""
+    if force.standard is None or force.expired:
+        return None
+    total = force.standard.amount.minor
+    for increase in force.increases:
+        try:
+            total += book.convert(increase.amount, force.standard.amount.currency).amount.minor
+        except DomainError:
+            continue  # an increase without a rate is not counted: the smaller limit is safer
+    return Money(total, force.standard.amount.currency)
 
 
 def outcome_snapshot(given: OutcomeIn, current_class: str | None) -> dict[str, Any]:

@@ -36,10 +36,16 @@ CREDIT = catalogue(
         "INVALID_TTL": "A reservation lasts 1 second to 1 day.",
         "BELOW_INVOICED": "An order cannot be less than what is invoiced of it.",
         "CUSTOMER_ARCHIVED": "The customer is archived.",
+        "STALE_REQUEST": "A later limit of the customer was approved since this request was "
+        "filed; request again.",
+        "NO_GROUP": "A group limit needs a customer with group links.",
+        "GROUP_LIMIT_EXISTS": "The customer's group has its group limit on another member "
+        "(its anchor); a group has one group limit.",
         # applications, agreements and reviews (Part C)
         "OPINIONS_MISSING": "The decision waits for a department's opinion.",
         "OPINION_GIVEN": "That department has given its opinion already.",
         "SAME_AS_REQUESTED": "A counter-offer must differ from what was asked.",
+        "ABOVE_REQUESTED": "A counter-offer grants no more credit than was asked.",
         "DUPLICATE_REFERENCE": "The application reference is taken in the tenant.",
         "INVALID_CLASS_MOVE": "An upgrade names a better class, a downgrade a worse one.",
     },

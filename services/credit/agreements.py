@@ -2,14 +2,17 @@
 
 The agreement is the written record of what the customer accepted; the limit and terms in
 force stay with the limit and terms services (an application's approval sets those). The
-expiry sweep ends each lapsed agreement once; the review sweep opens a review before one ends.
+stored status says signed (ACTIVE) or ended; whether a signed one is in force is read as of a
+day (domain rules.status_on), since it binds only from its first day and until a later-starting
+one takes over. The sweep records each replacement and lapse once; the review sweep opens a
+review before one ends.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -34,7 +37,7 @@ TOPIC = "credit.agreement_changed"
 
 @dataclass(frozen=True)
 class AgreementView:
-    """An agreement as stored."""
+    """An agreement as stored, its status as of the day read (signed is not yet in force)."""
 
     id: UUID
     customer_id: UUID
@@ -73,13 +76,24 @@ class AgreementIn:
     application_id: UUID | None = None
 
 
-def view_of(row: Any) -> AgreementView:
-    """An agreement from its stored row."""
+@dataclass(frozen=True)
+class Ending:
+    """An agreement in force that ends soon, with no signed successor: its review is due."""
+
+    id: UUID
+    customer_id: UUID
+    valid_to: date
+
+
+def view_of(row: Any, as_of: date, replaced: date | None = None) -> AgreementView:
+    """An agreement from its stored row, its status as of `as_of` (`replaced`: the day a
+    later-starting signed one takes over, if any)."""
+    recorded = rules.AgreementStatus(row.status)
     return AgreementView(
         row.id,
         row.customer_id,
         row.number,
-        row.status,
+        rules.status_on(recorded, row.valid_from, row.valid_to, replaced, as_of).value,
         Money(int(row.limit_minor), row.currency.strip()),
         row.terms_code,
         Decimal(row.late_interest_daily_rate).normalize(),
@@ -94,16 +108,57 @@ def view_of(row: Any) -> AgreementView:
     )
 
 
-async def _supersede(uow: UnitOfWork, customer_id: UUID, keep: UUID) -> None:
-    await uow.conn.execute(
-        credit_agreements.update()
+_later = credit_agreements.alias("later")
+
+
+def _later_signed() -> list[sa.ColumnElement[bool]]:
+    """The customer's other signed agreements that start after this one (correlated)."""
+    a, o = credit_agreements.c, _later.c
+    return [
+        o.tenant_id == a.tenant_id,
+        o.customer_id == a.customer_id,
+        o.status == "ACTIVE",
+        o.id != a.id,
+        o.valid_from > a.valid_from,
+    ]
+
+
+def _replaced_from() -> sa.ScalarSelect[Any]:
+    """rules.replaced_from in SQL: the first start of a later signed one within this one's
+    validity (null when none), so reads and the sweep agree on the day it takes over."""
+    inside = _later.c.valid_from <= credit_agreements.c.valid_to
+    return (
+        sa.select(sa.func.min(_later.c.valid_from))
+        .where(*_later_signed(), inside)
+        .scalar_subquery()
+    )
+
+
+async def _supersede(
+    uow: UnitOfWork, customer_id: UUID, keep: UUID, new_from: date, today: date
+) -> None:
+    """Supersede the customer's other signed agreements, except the one in force today when
+    the new one starts later: that one runs until the new one starts (rules.keeps_running)."""
+    others = await uow.conn.execute(
+        sa.select(
+            credit_agreements.c.id, credit_agreements.c.valid_from, credit_agreements.c.valid_to
+        )
         .where(
             credit_agreements.c.customer_id == customer_id,
             credit_agreements.c.status == "ACTIVE",
             credit_agreements.c.id != keep,
         )
-        .values(status="SUPERSEDED", updated_at=sa.func.now())
+        .with_for_update()
     )
+    ended = [
+        o.id for o in others if not rules.keeps_running(o.valid_from, o.valid_to, new_from, today)
+    ]
+    if ended:
+        await uow.conn.execute(
+            credit_agreements.update()
+            .where(credit_agreements.c.id.in_(ended))
+            .values(status="SUPERSEDED", updated_at=sa.func.now())
+        )
 
 
 async def _publish(uow: UnitOfWork, row: Any, change: str) -> None:
@@ -168,7 +223,7 @@ async def create(uow: UnitOfWork, data: AgreementIn, today: date) -> AgreementVi
         )
     ).one()
     if status == "ACTIVE":
-        await _supersede(uow, data.customer_id, row.id)
+        await _supersede(uow, data.customer_id, row.id, terms.valid_from, today)
     await audited(
         uow,
         "CreditAgreement",
@@ -178,13 +233,14 @@ async def create(uow: UnitOfWork, data: AgreementIn, today: date) -> AgreementVi
         {"status": {"before": None, "after": status}},
     )
     await _publish(uow, row, "CREATED" if status == "DRAFT" else "SIGNED")
-    return view_of(row)
+    return view_of(row, today)
 
 
 async def sign(
     uow: UnitOfWork, agreement_id: UUID, signed_on: date, document_ref: str | None, today: date
 ) -> AgreementView:
-    """Record a draft as signed: it is in force, and the customer's earlier one superseded."""
+    """Record a draft as signed: in force from its first day, when it supersedes the
+    customer's earlier one (at once if that day has come)."""
     row = (
         await uow.conn.execute(
             sa.select(credit_agreements)
@@ -213,7 +269,7 @@ async def sign(
             .returning(credit_agreements)
         )
     ).one()
-    await _supersede(uow, row.customer_id, row.id)
+    await _supersede(uow, row.customer_id, row.id, row.valid_from, today)
     await audited(
         uow,
         "CreditAgreement",
@@ -223,17 +279,16 @@ async def sign(
         {"status": {"before": row.status, "after": "ACTIVE"}},
     )
     await _publish(uow, stored, "SIGNED")
-    return view_of(stored)
+    return view_of(stored, today)
 
 
-async def expire_agreements(uow: UnitOfWork, as_of: date) -> int:
-    """End every agreement in force whose last day is before `as_of` (once: it is EXPIRED
-    afterwards, so the sweep is idempotent per date and across dates)."""
+async def _end(uow: UnitOfWork, ended: sa.ColumnElement[bool], status: str) -> int:
+    """Record each signed agreement matching `ended` as `status`, audited and announced."""
     rows = list(
         await uow.conn.execute(
             credit_agreements.update()
-            .where(credit_agreements.c.status == "ACTIVE", credit_agreements.c.valid_to < as_of)
-            .values(status="EXPIRED", updated_at=sa.func.now())
+            .where(credit_agreements.c.status == "ACTIVE", ended)
+            .values(status=status, updated_at=sa.func.now())
             .returning(credit_agreements)
         )
     )
@@ -244,21 +299,49 @@ async def expire_agreements(uow: UnitOfWork, as_of: date) -> int:
             row.id,
             row.customer_id,
             AuditAction.EXPIRE_CREDIT_AGREEMENT,
-            {"status": {"before": "ACTIVE", "after": "EXPIRED"}},
+            {"status": {"before": "ACTIVE", "after": status}},
         )
-        await _publish(uow, row, "EXPIRED")
+        await _publish(uow, row, status)
     return len(rows)
 
 
-async def by_ids(session: ReadSession, ids: Sequence[UUID]) -> list[AgreementView | None]:
-    """Agreements by id in the given order (None where absent)."""
+async def expire_agreements(uow: UnitOfWork, as_of: date) -> int:
+    """Record as SUPERSEDED each signed agreement whose successor has started by `as_of`,
+    then as EXPIRED each whose last day is before it; the number expired. Once each: the
+    status is final afterwards, so the sweep is idempotent per date and across dates."""
+    await _end(uow, _replaced_from() <= as_of, "SUPERSEDED")
+    return await _end(uow, credit_agreements.c.valid_to < as_of, "EXPIRED")
+
+
+async def ending_soon(uow: UnitOfWork, as_of: date, lead_days: int) -> list[Ending]:
+    """Agreements in force on `as_of` that end within the lead time with no later-starting
+    signed one to follow (rules.expiring in SQL), for the review sweep."""
+    a = credit_agreements.c
+    rows = await uow.conn.execute(
+        sa.select(a.id, a.customer_id, a.valid_to).where(
+            a.status == "ACTIVE",
+            a.valid_from <= as_of,
+            a.valid_to.between(as_of, as_of + timedelta(days=lead_days)),
+            ~sa.exists().where(*_later_signed()),
+        )
+    )
+    return [Ending(r.id, r.customer_id, r.valid_to) for r in rows]
+
+
+def _read(*where: sa.ColumnElement[bool]) -> sa.Select[Any]:
+    """Agreements with the day a successor takes over, for their status as of a day."""
+    return sa.select(credit_agreements, _replaced_from().label("replaced_from")).where(*where)
+
+
+async def by_ids(
+    session: ReadSession, ids: Sequence[UUID], as_of: date
+) -> list[AgreementView | None]:
+    """Agreements by id in the given order (None where absent), their status as of `as_of`."""
 
     async def run(conn: Any) -> list[AgreementView | None]:
         rows = {
-            r.id: view_of(r)
-            for r in await conn.execute(
-                sa.select(credit_agreements).where(credit_agreements.c.id.in_(list(ids)))
-            )
+            r.id: view_of(r, as_of, r.replaced_from)
+            for r in await conn.execute(_read(credit_agreements.c.id.in_(list(ids))))
         }
         return [rows.get(i) for i in ids]
 
@@ -266,16 +349,16 @@ async def by_ids(session: ReadSession, ids: Sequence[UUID]) -> list[AgreementVie
     return result
 
 
-async def for_customer(session: ReadSession, customer_id: UUID) -> list[AgreementView]:
-    """A customer's agreements, the latest ending first."""
+async def for_customer(session: ReadSession, customer_id: UUID, as_of: date) -> list[AgreementView]:
+    """A customer's agreements, the latest ending first, their status as of `as_of`."""
 
     async def run(conn: Any) -> list[AgreementView]:
         rows = await conn.execute(
-            sa.select(credit_agreements)
-            .where(credit_agreements.c.customer_id == customer_id)
-            .order_by(credit_agreements.c.valid_to.desc(), credit_agreements.c.created_at.desc())
+            _read(credit_agreements.c.customer_id == customer_id).order_by(
+                credit_agreements.c.valid_to.desc(), credit_agreements.c.created_at.desc()
+            )
         )
-        return [view_of(r) for r in rows]
+        return [view_of(r, as_of, r.replaced_from) for r in rows]
 
     result: list[AgreementView] = await session.run(run)
     return result

@@ -1,4 +1,8 @@
-"""Credit applications as stored and read: the view with its opinions, by id or customer."""
+"""Credit applications as stored and read: the view with its opinions, by id or customer.
+
+A grant is only as good as the limit request it filed: the view reads that request's status
+beside the application (the application's own row keeps the decision as it was taken).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from uuid import UUID
 import sqlalchemy as sa
 
 from dbschema.credit_application_tables import credit_application_opinions, credit_applications
+from dbschema.credit_limit_tables import credit_limit_requests
 from domain.credit import applications as rules
 from domain.money import Money
 from services.read_session import ReadSession
@@ -51,9 +56,25 @@ class ApplicationView:
     granted: rules.Grant | None
     decision_id: UUID | None
     limit_request_id: UUID | None
+    #: PENDING while the tenant's matrix has not approved the granted limit, APPROVED once it
+    #: is in force, REJECTED when refused; None when nothing was granted.
+    limit_status: str | None = None
+
+
+#: Applications with the status of the limit request each grant filed, read in one statement.
+WITH_LIMIT_STATUS = sa.select(
+    credit_applications, credit_limit_requests.c.status.label("limit_status")
+).outerjoin(
+    credit_limit_requests,
+    sa.and_(
+        credit_limit_requests.c.tenant_id == credit_applications.c.tenant_id,
+        credit_limit_requests.c.id == credit_applications.c.limit_request_id,
+    ),
+)
 
 
 def view_of(row: Any, opinions: Sequence[Any]) -> ApplicationView:
+    """An application row (with `limit_status` when read through WITH_LIMIT_STATUS)."""
     return ApplicationView(
         row.id,
         row.customer_id,
@@ -81,6 +102,7 @@ def view_of(row: Any, opinions: Sequence[Any]) -> ApplicationView:
         rules.Grant.from_json(row.granted) if row.granted else None,
         row.decision_id,
         row.limit_request_id,
+        row._mapping.get("limit_status"),
     )
 
 
@@ -103,7 +125,7 @@ async def by_ids(session: ReadSession, ids: Sequence[UUID]) -> list[ApplicationV
         rows = {
             r.id: r
             for r in await conn.execute(
-                sa.select(credit_applications).where(credit_applications.c.id.in_(list(ids)))
+                WITH_LIMIT_STATUS.where(credit_applications.c.id.in_(list(ids)))
             )
         }
         opinions = await opinions_of(conn, list(rows))
@@ -119,9 +141,7 @@ async def for_customer(
     """A customer's applications, newest first (a customer files a handful a year)."""
 
     async def run(conn: Any) -> list[ApplicationView]:
-        query = sa.select(credit_applications).where(
-            credit_applications.c.customer_id == customer_id
-        )
+        query = WITH_LIMIT_STATUS.where(credit_applications.c.customer_id == customer_id)
         if status:
             query = query.where(credit_applications.c.status == status)
         rows = list(await conn.execute(query.order_by(credit_applications.c.created_at.desc())))

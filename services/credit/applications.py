@@ -2,10 +2,12 @@
 
 An approval or counter-offer applies what it grants through the same services as a manual
 change: the limit is filed with `limits.set_limit` (basis APPLICATION, so the tenant's
-approval matrix still applies), agreed terms through `set_credit_terms`, a class through
-`overrides.change_by_hand` (a downgrade at once, an upgrade as an override request for a
-second credit manager). The decision is logged with its snapshot and replays through the pure
-`decide_application`.
+approval matrix still applies), a class through `overrides.change_by_hand` (a downgrade at
+once, an upgrade as an override request for a second credit manager). Agreed terms come with
+the limit: `limits.approve_limit` sets them once the limit is approved (limit_grants), so a
+rejected limit leaves the terms as they were. The application reads its limit request's
+status beside it (`limitStatus`). The decision is logged with its snapshot and replays through
+the pure `decide_application`.
 """
 
 from __future__ import annotations
@@ -29,10 +31,14 @@ from domain.errors import DomainError, NotFound
 from domain.money import Money
 from services.configuration import payment_terms
 from services.credit import limits, overrides
-from services.credit.application_reads import ApplicationView, opinions_of, view_of
+from services.credit.application_reads import (
+    WITH_LIMIT_STATUS,
+    ApplicationView,
+    opinions_of,
+    view_of,
+)
 from services.credit.decisions import record_decision, register_replayer
 from services.credit.trail import audited
-from services.customers.master_data import set_credit_terms
 from services.inputs import MoneyIn
 from services.uow import UnitOfWork
 
@@ -88,9 +94,7 @@ async def _locked(uow: UnitOfWork, application_id: UUID) -> Any:
 
 async def _reload(uow: UnitOfWork, application_id: UUID) -> ApplicationView:
     row = (
-        await uow.conn.execute(
-            sa.select(credit_applications).where(credit_applications.c.id == application_id)
-        )
+        await uow.conn.execute(WITH_LIMIT_STATUS.where(credit_applications.c.id == application_id))
     ).one()
     return view_of(row, (await opinions_of(uow.conn, [application_id]))[application_id])
 
@@ -114,14 +118,20 @@ async def _check_attachments(uow: UnitOfWork, data: ApplicationIn) -> None:
 
 
 async def submit(uow: UnitOfWork, data: ApplicationIn, today: date) -> ApplicationView:
-    """File an application; the SLA clock starts today."""
+    """File an application (one that has already ended, or above the document ceiling, is
+    refused: it could never be granted); the SLA clock starts today."""
     money = Money.parse(
         data.requested_limit.amount, data.requested_limit.currency, "requestedLimit"
     )
     code = rules.terms_code(data.payment_terms_code)
     grant = rules.Grant(money, code, data.valid_from, data.valid_to)
     checked = rules.check_application(
-        grant, data.purpose, data.reference, data.statement_ids, data.external_record_ids
+        grant,
+        data.purpose,
+        data.reference,
+        data.statement_ids,
+        data.external_record_ids,
+        today=today,
     )
     if not await customer_queries.by_ids(uow.conn, [data.customer_id]):
         raise NotFound("customerId", "customer")
@@ -221,8 +231,9 @@ async def give_opinion(
 async def decide(
     uow: UnitOfWork, application_id: UUID, data: DecisionIn, today: date
 ) -> ApplicationView:
-    """Approve, counter-offer or reject; what is granted is applied through the services
-    a manual change uses, and the decision is logged with its snapshot."""
+    """Approve, counter-offer or reject (never by the applicant nor an opinion giver); what is
+    granted is applied through the services a manual change uses, the terms once its limit is
+    approved, and the decision is logged with its snapshot."""
     row = await _locked(uow, application_id)
     view = view_of(row, (await opinions_of(uow.conn, [row.id]))[row.id])
     try:
@@ -234,7 +245,7 @@ async def decide(
         limit = Money.parse(data.limit.amount, data.limit.currency, "limit")
     code = rules.terms_code(data.payment_terms_code)
     offered = rules.offered_grant(
-        view.requested, limit, code, None, data.valid_to, data.rating_class
+        view.requested, limit, code, None, data.valid_to, data.rating_class, today=today
     )
     reason = (data.reason or "").strip()
     snapshot: dict[str, Any] = {
@@ -243,7 +254,10 @@ async def decide(
         "applicant": view.submitted_by,
         "decidedBy": uow.actor.subject,
         "requiredOpinions": list(view.required_opinions),
-        "opinions": [{"role": o.role, "recommendation": o.recommendation} for o in view.opinions],
+        "opinions": [
+            {"role": o.role, "recommendation": o.recommendation, "givenBy": o.given_by}
+            for o in view.opinions
+        ],
         "reason": reason,
         "verdict": verdict.value,
         "requested": view.requested.to_json(),
@@ -314,8 +328,7 @@ async def _apply(
         note=f"credit application {view.id}: {reason}"[:2000],
         today=today,
     )
-    if granted.terms_code:
-        await set_credit_terms(uow, view.customer_id, None, payment_terms_code=granted.terms_code)
+    # the terms wait for the limit: limits.approve_limit sets them with it (limit_grants)
     if granted.rating_class:
         # an upgrade waits for a second credit manager, as any upgrade by hand does
         await overrides.change_by_hand(

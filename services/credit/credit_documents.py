@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -42,9 +43,12 @@ async def _customer(session: ReadSession, customer_id: UUID) -> Any:
     return await session.run(run)
 
 
-async def agreement_doc(session: ReadSession, agreement_id: UUID) -> AgreementDoc | None:
-    """The agreement's text particulars; None when it is not the tenant's."""
-    found = (await agreements.by_ids(session, [agreement_id]))[0]
+async def agreement_doc(
+    session: ReadSession, agreement_id: UUID, as_of: date
+) -> AgreementDoc | None:
+    """The agreement's text particulars, its status as of `as_of` (a signed one is not yet in
+    force before its first day); None when it is not the tenant's."""
+    found = (await agreements.by_ids(session, [agreement_id], as_of))[0]
     if found is None:
         return None
     customer = await _customer(session, found.customer_id)
@@ -102,6 +106,7 @@ async def decision_doc(session: ReadSession, application_id: UUID) -> DecisionDo
         granted_limit=_money(granted.limit) if granted else None,
         granted_terms=granted.terms_code if granted else None,
         granted_valid_to=granted.valid_to if granted else None,
+        limit_status=found.limit_status,
     )
 
 

@@ -1,8 +1,12 @@
 """Credit limits: requested, approved under four eyes by the tenant's matrix, then in force.
 
-`set_limit` (what reviews and applications call too) files a request; `approve_limit` adds
-an approval and, once the tier's approvals are complete, appends the limit to its history
-(a change is always a new row), records the decision and publishes `credit.limit_changed`.
+`set_limit` (what reviews and applications call too) files a request, tiered on the credit
+it leaves in force (a temporary increase adds to the standard limit and running increases);
+a group limit only on its group's one anchor (limit_groups). `approve_limit` refuses a request
+filed before a later limit was approved (STALE_REQUEST, limit_history), adds an approval and,
+once the tier's approvals are complete, appends the limit to its history (a change is always
+a new row), applies what an application granted with it (limit_grants), records the decision
+and publishes `credit.limit_changed`.
 `expire_limits` is the sweep the nightly job calls: it records each lapsed limit once.
 """
 
@@ -25,7 +29,7 @@ from dbschema.queries.events import record_event
 from domain.audit import AuditAction
 from domain.credit import policy_snapshot
 from domain.credit.bounds import clean_text
-from domain.credit.limit_decision import decide_limit
+from domain.credit.limit_decision import decide_limit, in_base, resulting_limit
 from domain.credit.limits import (
     MAX_NOTE,
     ApprovalTier,
@@ -40,7 +44,7 @@ from domain.credit.limits import (
 )
 from domain.errors import DomainError, NotFound, ValidationFailed
 from domain.money import Money, read_amount
-from services.credit import class_policy, rates
+from services.credit import class_policy, limit_grants, limit_groups, limit_history, rates
 from services.credit.decisions import record_decision
 from services.credit.limit_inputs import recommendation_inputs
 from services.credit.limit_views import LimitRequestView, request_view
@@ -72,7 +76,8 @@ async def set_limit(
     today: date,
 ) -> LimitRequestView:
     """File a limit (or temporary increase, or group limit) for approval; its tier follows
-    from the amount in the base currency. Reviews and applications call this too."""
+    from the credit it leaves in force, in the base currency. Reviews and applications call
+    this too."""
     errors: list[DomainError] = []
     limit_kind = _enum(LimitKind, kind, "kind", errors)
     limit_scope = _enum(LimitScope, scope, "scope", errors)
@@ -88,9 +93,15 @@ async def set_limit(
         raise NotFound("customerId", "customer")
     row = dict(customers[0]._mapping)
     policy = await class_policy.load(uow.conn)
+    if limit_scope == LimitScope.GROUP:
+        await limit_groups.check_one_group_limit(
+            uow, customer_id, policy.group_relation_kinds, today
+        )
+    records, seen = await limit_history.running(uow, customer_id, limit_scope.value, valid_from)
     currencies = {
         money.currency,
         policy.base_currency,
+        *(r.amount.currency for r in records),
         *(
             c.strip()
             for c in (row["registered_capital_currency"], row["annual_sales_currency"])
@@ -98,8 +109,15 @@ async def set_limit(
         ),
     }
     book = await rates.book_for(uow.conn, currencies, today)
-    in_base = book.convert(money, policy.base_currency, "amount.currency")
-    needed = requirement(in_base.amount, policy.approval)
+    converted = book.convert(money, policy.base_currency, "amount.currency")
+    resulting = resulting_limit(
+        in_base(records, book, policy.base_currency),
+        limit_kind,
+        converted.amount,
+        valid_from,
+        valid_to,
+    )
+    needed = requirement(resulting, policy.approval)
     inputs = await recommendation_inputs(uow.conn, row, money.currency, policy)
     snapshot = {
         "asOf": today.isoformat(),
@@ -118,6 +136,8 @@ async def set_limit(
         "approvals": [],
         "rejectedBy": None,
         "recommendation": inputs_json(inputs),
+        "limits": [r.to_json() for r in records],
+        limit_history.SEEN_KEY: seen,
     }
     try:
         decide_limit(snapshot)
@@ -217,12 +237,14 @@ def _decision_snapshot(request: dict[str, Any], approvals: list[Any]) -> dict[st
 
 async def approve_limit(uow: UnitOfWork, request_id: UUID, reason: str | None) -> LimitRequestView:
     """Add an approval (four eyes: not the requester, not twice the same person, a role the
-    tier allows); with the last one needed, the limit is appended and in force."""
+    tier allows; never to a request a later approved limit made stale); with the last one
+    needed, the limit is appended and in force."""
     errors: list[DomainError] = []
     text = clean_text(reason, "reason", MAX_NOTE, errors, required=False)
     if errors:
         raise ValidationFailed(errors)
     request, given = await _locked_request(uow, request_id)
+    await limit_history.ensure_current(uow, request)
     needed = tier_requirement(ApprovalTier(request["tier"]))
     check_approval(
         request["created_by"],
@@ -288,6 +310,7 @@ async def _put_in_force(
     ).one()
     view = dict(updated._mapping)
     await _audit(uow, view, AuditAction.APPROVE_CREDIT_LIMIT, "PENDING", {"limitId": str(limit_id)})
+    await limit_grants.apply_with_limit(uow, view)
     await record_event(
         uow.conn,
         uow.tenant_id,

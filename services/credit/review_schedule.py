@@ -9,17 +9,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
+from uuid import UUID
 
 import sqlalchemy as sa
 
 from dbschema.credit_analysis_tables import credit_class_history
-from dbschema.credit_application_tables import credit_agreements, credit_reviews
+from dbschema.credit_application_tables import credit_reviews
 from dbschema.queries import customers as customer_queries
 from domain.credit import class_policy as policy_rules
 from domain.credit import credit_agreements as agreement_rules
 from domain.credit import reviews as rules
+from domain.credit.limits import LimitKind, LimitRecord, LimitScope, in_force
 from domain.money import Money
-from services.credit import class_policy
+from services.credit import agreements, class_policy, rates
 from services.credit.reviews import OVERDUE_WARNING, open_reviews, open_values
 from services.uow import UnitOfWork
 from services.warnings.signals import raise_warning
@@ -31,17 +33,18 @@ SCHEDULE_LEAD_DAYS = 14
 EVENT_LOOKBACK_DAYS = 7
 OVERDUE_LEVEL = "LIGHT"  #: an overdue review is a process signal, like a stale dossier
 
-#: New open orders with the customer's standard limit in force, for the large-order rule.
+#: New open orders, for the large-order rule.
 _NEW_ORDERS = sa.text("""
-SELECT o.id, o.customer_id, o.amount_minor, o.currency, l.amount_minor AS limit_minor,
-       l.currency AS limit_currency
-  FROM sales_orders o
-  LEFT JOIN LATERAL (
-       SELECT amount_minor, currency FROM credit_limits l
-        WHERE l.customer_id = o.customer_id AND l.kind = 'STANDARD' AND l.scope = 'CUSTOMER'
-          AND l.valid_from <= :as_of AND (l.valid_to IS NULL OR l.valid_to >= :as_of)
-        ORDER BY l.seq DESC LIMIT 1) l ON true
+SELECT o.id, o.customer_id, o.amount_minor, o.currency FROM sales_orders o
  WHERE o.ordered_on BETWEEN :since AND :as_of AND o.status IN ('OPEN', 'SHIPPED')
+""")
+#: Those customers' own limit records started by the date: the domain picks what is in force
+#: (domain.credit.limits.in_force, the check's rule), so the sweep measures the same limit.
+_LIMITS = sa.text("""
+SELECT l.customer_id, l.id, l.seq, l.kind, l.amount_minor, l.currency, l.valid_from, l.valid_to
+  FROM credit_limits l
+ WHERE l.customer_id = ANY(CAST(:customers AS uuid[])) AND l.scope = 'CUSTOMER'
+   AND l.valid_from <= :as_of
 """)
 
 
@@ -89,26 +92,48 @@ async def open_event_reviews(uow: UnitOfWork, as_of: date) -> int:
     )
     trigger = rules.ReviewTrigger.CLASS_DOWNGRADE
     rows += [open_values(uow, r.customer_id, trigger, str(r.id), due) for r in downgrades]
-    lead = as_of + timedelta(days=agreement_rules.DEFAULT_REVIEW_LEAD_DAYS)
-    ending = await uow.conn.execute(
-        sa.select(
-            credit_agreements.c.id, credit_agreements.c.customer_id, credit_agreements.c.valid_to
-        ).where(
-            credit_agreements.c.status == "ACTIVE",
-            credit_agreements.c.valid_to.between(as_of, lead),
-        )
-    )
+    lead_days = agreement_rules.DEFAULT_REVIEW_LEAD_DAYS
+    ending = await agreements.ending_soon(uow, as_of, lead_days)
     trigger = rules.ReviewTrigger.AGREEMENT_EXPIRY
     rows += [open_values(uow, r.customer_id, trigger, str(r.id), r.valid_to) for r in ending]
     trigger = rules.ReviewTrigger.LARGE_ORDER
-    for o in await uow.conn.execute(_NEW_ORDERS, {"as_of": as_of, "since": since}):
-        limit = None
-        if o.limit_minor is not None:
-            limit = Money(int(o.limit_minor), o.limit_currency.strip())
-        order = Money(int(o.amount_minor), o.currency.strip())
-        if rules.large_order(order, limit, rules.DEFAULT_LARGE_ORDER_SHARE):
-            rows.append(open_values(uow, o.customer_id, trigger, str(o.id), due))
+    rows += [open_values(uow, c, trigger, str(o), due) for c, o in await _large_orders(uow, as_of)]
     return await open_reviews(uow, rows)
+
+
+async def _large_orders(uow: UnitOfWork, as_of: date) -> list[tuple[UUID, UUID]]:
+    """(customer, order) for each recent order above the large-order share of the customer's
+    limit in force: standard plus running increases, the order converted by the rate book."""
+    since = as_of - timedelta(days=EVENT_LOOKBACK_DAYS)
+    orders = list(await uow.conn.execute(_NEW_ORDERS, {"as_of": as_of, "since": since}))
+    if not orders:
+        return []
+    records: dict[UUID, list[LimitRecord]] = {}
+    params = {"customers": sorted({o.customer_id for o in orders}), "as_of": as_of}
+    for r in await uow.conn.execute(_LIMITS, params):
+        records.setdefault(r.customer_id, []).append(
+            LimitRecord(
+                str(r.id),
+                int(r.seq),
+                LimitScope.CUSTOMER,
+                LimitKind(r.kind),
+                Money(int(r.amount_minor), r.currency.strip()),
+                r.valid_from,
+                r.valid_to,
+            )
+        )
+    currencies = {o.currency.strip() for o in orders}
+    currencies |= {x.amount.currency for rs in records.values() for x in rs}
+    book = await rates.book_for(uow.conn, currencies, as_of)
+    limits = {c: rules.measured_limit(in_force(rs, as_of), book) for c, rs in records.items()}
+    share = rules.DEFAULT_LARGE_ORDER_SHARE
+    return [
+        (o.customer_id, o.id)
+        for o in orders
+        if rules.large_order(
+            Money(int(o.amount_minor), o.currency.strip()), limits.get(o.customer_id), share, book
+        )
+    ]
 
 
 async def warn_overdue(uow: UnitOfWork, as_of: date) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -159,9 +159,51 @@ def test_a_bad_agreement_is_refused(changes: dict[str, Any], code: str) -> None:
 
 
 def test_an_agreement_expiring_within_the_lead_time() -> None:
-    assert agr.expiring(date(2026, 7, 20), TODAY, 30)
-    assert not agr.expiring(date(2026, 8, 20), TODAY, 30)
+    began = date(2025, 7, 21)
+    assert agr.expiring(began, date(2026, 7, 20), [], TODAY, 30)
+    assert not agr.expiring(began, date(2026, 8, 20), [], TODAY, 30)
     assert agr.lapsed(date(2026, 6, 29), TODAY)
+    # a signed renewal to follow, or not yet in force: no review yet
+    assert not agr.expiring(began, date(2026, 7, 20), [date(2026, 7, 21)], TODAY, 30)
+    assert agr.expiring(began, date(2026, 7, 20), [date(2025, 1, 1)], TODAY, 30)
+    assert not agr.expiring(date(2026, 7, 1), date(2026, 7, 20), [], TODAY, 30)
+
+
+def test_a_signed_agreement_is_not_in_force_before_its_first_day() -> None:
+    s = agr.AgreementStatus
+    start, end = date(2026, 7, 1), date(2027, 6, 30)
+    assert agr.status_on(s.ACTIVE, start, end, None, TODAY) is s.NOT_YET_IN_FORCE
+    assert agr.status_on(s.ACTIVE, start, end, None, start) is s.ACTIVE
+    assert agr.status_on(s.ACTIVE, start, end, None, end) is s.ACTIVE
+    assert agr.status_on(s.ACTIVE, start, end, None, date(2027, 7, 1)) is s.EXPIRED
+    renewal = date(2027, 1, 1)
+    assert agr.status_on(s.ACTIVE, start, end, renewal, date(2026, 12, 31)) is s.ACTIVE
+    assert agr.status_on(s.ACTIVE, start, end, renewal, renewal) is s.SUPERSEDED
+    for recorded in (s.DRAFT, s.EXPIRED, s.SUPERSEDED):
+        assert agr.status_on(recorded, start, end, None, start) is recorded
+
+
+DAYS = st.dates(date(2024, 1, 1), date(2028, 12, 31))
+
+
+@given(DAYS, st.integers(0, 800), DAYS, st.lists(DAYS, max_size=4))
+def test_a_signed_agreement_reads_active_exactly_while_it_binds(
+    start: date, days: int, as_of: date, others: list[date]
+) -> None:
+    end = start + timedelta(days=days)
+    replaced = agr.replaced_from(start, end, others)
+    status = agr.status_on(agr.AgreementStatus.ACTIVE, start, end, replaced, as_of)
+    binds = agr.in_force(start, end, as_of) and not any(start < o <= as_of for o in others)
+    assert (status is agr.AgreementStatus.ACTIVE) == binds
+    assert (status is agr.AgreementStatus.NOT_YET_IN_FORCE) == (as_of < start)
+
+
+def test_signing_one_ahead_keeps_the_current_one_until_it_starts() -> None:
+    year = (date(2026, 1, 1), date(2026, 12, 31))
+    assert agr.keeps_running(*year, date(2026, 7, 15), TODAY)
+    assert not agr.keeps_running(*year, TODAY, TODAY)  # the new one starts today
+    assert not agr.keeps_running(date(2026, 8, 1), date(2027, 7, 31), date(2026, 9, 1), TODAY)
+    assert not agr.keeps_running(date(2025, 1, 1), date(2025, 12, 31), date(2026, 9, 1), TODAY)
 
 
 def test_change_limit_without_a_limit_is_refused() -> None:

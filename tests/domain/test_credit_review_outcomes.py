@@ -41,3 +41,38 @@ def test_each_outcome_refuses_the_fields_of_the_others() -> None:
 def test_a_snapshot_stored_before_the_rule_still_replays() -> None:
     snapshot = {"outcome": "KEEP", "reason": None, "ratingClass": "B", "currentClass": "C"}
     assert rev.replay_review(snapshot)["outcome"] == "KEEP"
+
+
+def test_a_large_order_is_measured_in_the_limits_currency_with_its_increases() -> None:
+    from decimal import Decimal
+
+    from domain.credit.limits import LimitKind, LimitRecord, LimitScope, in_force
+    from domain.credit.rates import ExchangeRate, RateBook
+
+    today = date(2026, 12, 2)
+    standard = LimitRecord(
+        "s",
+        1,
+        LimitScope.CUSTOMER,
+        LimitKind.STANDARD,
+        Money(5_000_000, "SEK"),
+        date(2026, 1, 1),
+        None,
+    )
+    increase = LimitRecord(
+        "t", 2, LimitScope.CUSTOMER, LimitKind.TEMPORARY, Money(1_000_000, "CNY"),
+        date(2026, 12, 1), date(2026, 12, 31),
+    )  # fmt: skip
+    rate = ExchangeRate("r", "CNY", "SEK", Decimal("1.45"), date(2026, 11, 1))
+    book = RateBook.of(today, [rate])
+    limit = rev.measured_limit(in_force([standard, increase], today), book)
+    assert limit == Money(6_450_000, "SEK")
+    share = Decimal("0.5")
+    assert rev.large_order(Money(2_300_000, "CNY"), limit, share, book)  # 3,335,000 SEK
+    assert not rev.large_order(Money(2_200_000, "CNY"), limit, share, book)  # 3,190,000 SEK
+    assert not rev.large_order(Money(9_000_000, "USD"), limit, share, book)  # no rate
+    lapsed = LimitRecord(
+        "l", 3, LimitScope.CUSTOMER, LimitKind.STANDARD, Money(5_000_000, "SEK"),
+        date(2025, 1, 1), date(2025, 12, 31),
+    )  # fmt: skip
+    assert rev.measured_limit(in_force([lapsed], today), book) is None  # the check asks anyway

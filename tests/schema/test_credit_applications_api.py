@@ -37,6 +37,11 @@ LISTS = """query L($id: ID!) {
   creditAgreements(customerId: $id) { edges { node { status } } }
   creditReviews(customerId: $id) { edges { node { outcome } } }
   creditFilePolicy { reviewIntervalDays } }"""
+SIGN = """mutation G($input: SignCreditAgreementInput!) { signCreditAgreement(input: $input) {
+  agreement { id status signedOn validFrom } userErrors { field code } } }"""
+AGREEMENTS_ON = """query A($id: ID!, $asOf: Date) {
+  creditAgreements(customerId: $id, asOf: $asOf) { edges { node { id status } } } }"""
+AGREEMENT_NODE = """query N($id: ID!) { node(id: $id) { ... on CreditAgreement { status } } }"""
 TODAY = date.today()
 
 
@@ -95,7 +100,7 @@ async def test_an_application_from_submission_to_approval(client, settings, data
     decided = await gql(
         client, DECIDE, {"input": {"id": app_id, "verdict": "APPROVE", "reason": "sound"}}, manager
     )
-    # then the grant is filed as a limit request and the terms are set
+    # then the grant is filed as a limit request; its terms wait for that limit's approval
     done = decided["data"]["decideCreditApplication"]
     assert done["userErrors"] == []
     assert done["application"]["status"] == "APPROVED"
@@ -106,7 +111,7 @@ async def test_an_application_from_submission_to_approval(client, settings, data
     assert database.query("SELECT basis, status FROM credit_limit_requests") == [
         ("APPLICATION", "PENDING")
     ]
-    assert database.query("SELECT payment_terms_code FROM customers") == [("NET30",)]
+    assert database.query("SELECT payment_terms_code FROM customers") == [(None,)]
 
 
 async def test_the_applicant_cannot_decide_their_own_application(client, settings, database):
@@ -160,6 +165,56 @@ async def test_agreements_default_and_refuse_bad_terms(client, settings, databas
         errors = body["data"]["createCreditAgreement"]["userErrors"]
         assert field in {e["field"] for e in errors}
     assert database.query("SELECT count(*) FROM credit_agreements") == [(1,)]
+
+
+async def _statuses(client: Any, bearer: str, customer: str, as_of: date | None) -> Any:
+    on = {"id": customer, "asOf": as_of.isoformat() if as_of else None}
+    body = await gql(client, AGREEMENTS_ON, on, bearer)
+    return {e["node"]["id"]: e["node"]["status"] for e in body["data"]["creditAgreements"]["edges"]}
+
+
+async def test_a_signed_agreement_is_not_in_force_before_its_first_day(client, settings, database):
+    # given the agreement in force, and its renewal drawn up to start in 10 days
+    manager, customer = await _setup(client, settings)
+    began, starts = TODAY - timedelta(days=300), TODAY + timedelta(days=10)
+    base = {
+        "customerId": customer,
+        "limit": {"amount": "300000.00", "currency": "CNY"},
+        "paymentTermsCode": "NET30",
+        "disputeVenue": "COURT",
+        "venueName": "Shanghai Pudong People's Court",
+    }
+    signed_earlier = {**base, "validFrom": began.isoformat(), "signedOn": began.isoformat()}
+    made = await gql(client, AGREE, {"input": signed_earlier}, manager)
+    current = made["data"]["createCreditAgreement"]["agreement"]
+    assert current["status"] == "ACTIVE"
+    draft = {**base, "validFrom": starts.isoformat(), "number": "SA-2"}
+    renewal = (await gql(client, AGREE, {"input": draft}, manager))["data"][
+        "createCreditAgreement"
+    ]["agreement"]["id"]
+    # when the renewal is signed today
+    body = await gql(
+        client, SIGN, {"input": {"id": renewal, "signedOn": TODAY.isoformat()}}, manager
+    )
+    # then it is signed but not yet in force, in the payload, the list and by id
+    assert body["data"]["signCreditAgreement"] == {
+        "agreement": {
+            "id": renewal, "status": "NOT_YET_IN_FORCE", "signedOn": TODAY.isoformat(),
+            "validFrom": starts.isoformat(),
+        },
+        "userErrors": [],
+    }  # fmt: skip
+    listed = await _statuses(client, manager, customer, None)
+    assert listed == {current["id"]: "ACTIVE", renewal: "NOT_YET_IN_FORCE"}
+    node = await gql(client, AGREEMENT_NODE, {"id": renewal}, manager)
+    assert node["data"]["node"] == {"status": "NOT_YET_IN_FORCE"}
+    # and as of its first day it is in force, the earlier one superseded
+    on_start = await _statuses(client, manager, customer, starts)
+    assert on_start == {current["id"]: "SUPERSEDED", renewal: "ACTIVE"}
+    # the database holds both as signed: the earlier one still binds until the renewal starts
+    assert database.query(
+        "SELECT status, signed_on, valid_from FROM credit_agreements ORDER BY valid_from"
+    ) == [("ACTIVE", began, began), ("ACTIVE", TODAY, starts)]
 
 
 async def test_a_review_with_checklist_and_outcome(client, settings, database):

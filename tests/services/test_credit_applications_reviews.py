@@ -64,10 +64,14 @@ async def test_an_agreement_signed_supersedes_the_earlier_and_expires_once(
     async with UnitOfWork(runtime.engine, tenant, MANAGER) as uow:
         signed = await agreements.sign(uow, draft.id, TODAY, "dms://sa-2", TODAY)
         await uow.commit()
-    # then it is in force and the first superseded; its end makes the sweep expire it once
-    assert signed.status == "ACTIVE" and signed.document_ref == "dms://sa-2"
+    # then it started long ago, so the first is superseded at once; its last day has passed,
+    # so it reads EXPIRED today though stored as signed, and the sweep records that once
+    assert signed.status == "EXPIRED" and signed.document_ref == "dms://sa-2"
     assert database.query("SELECT status FROM credit_agreements WHERE id = %s", first.id) == [
         ("SUPERSEDED",)
+    ]
+    assert database.query("SELECT status FROM credit_agreements WHERE id = %s", draft.id) == [
+        ("ACTIVE",)
     ]
     counts = [await _run(runtime, tenant, agreements.expire_agreements, TODAY) for _ in "ab"]
     assert counts == [1, 0]

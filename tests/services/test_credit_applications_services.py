@@ -31,7 +31,9 @@ async def _decide(runtime, tenant, app_id, actor, **kw):
     return view
 
 
-async def test_an_approval_files_the_limit_and_sets_the_terms(runtime, tenants, database):
+async def test_an_approval_files_the_limit_whose_approval_sets_the_terms(
+    runtime, tenants, database
+):
     # given an application with every department's opinion
     tenant = tenants["acme"]
     await terms(runtime, tenant)
@@ -40,15 +42,15 @@ async def test_an_approval_files_the_limit_and_sets_the_terms(runtime, tenants, 
     await opinions(runtime, tenant, app.id)
     # when the credit manager approves it
     done = await _decide(runtime, tenant, app.id, MANAGER)
-    # then the limit is filed for approval on the application's basis, the terms are set,
-    # the decision is logged and replays equal
+    # then the limit is filed for approval on the application's basis (the terms wait for
+    # it), the decision is logged and replays equal
     assert done.status == "APPROVED" and done.limit_request_id is not None
     assert database.query(
         "SELECT amount_minor, basis, status FROM credit_limit_requests WHERE id = %s",
         done.limit_request_id,
     ) == [(50_000_000, "APPLICATION", "PENDING")]
     assert database.query("SELECT payment_terms_code FROM customers WHERE id = %s", cid) == [
-        ("NET30",)
+        (None,)
     ]
     session = ReadSession(runtime.engine, tenant)
     try:

@@ -40,9 +40,10 @@ RecommendationEnum = described(
 )
 AgreementStatusEnum = described(
     "CreditAgreementStatus",
-    "Where a credit agreement stands.",
+    "Where a credit agreement stands on the day read (asOf, default today).",
     {
         "DRAFT": "Drawn up, not signed.",
+        "NOT_YET_IN_FORCE": "Signed; in force from validFrom (the one it replaces runs till then).",
         "ACTIVE": "Signed and in force.",
         "EXPIRED": "Its validity ended.",
         "SUPERSEDED": "A newer signed agreement replaced it.",

@@ -39,12 +39,16 @@ def _money(value: MoneyInput | None) -> MoneyIn | None:
 @strawberry.input(description="A credit application (赊销申请).")
 class SubmitCreditApplicationInput:
     customer_id: strawberry.ID = strawberry.field(description="Global id of the customer.")
-    requested_limit: MoneyInput = strawberry.field(description="The limit asked for (above 0).")
+    requested_limit: MoneyInput = strawberry.field(
+        description="The limit asked for (above 0, at most the document ceiling)."
+    )
     payment_terms_code: str | None = text(
         "The payment terms asked for (a stored template code).", texts.CODE, default=None
     )
     valid_from: date = strawberry.field(description="First day the credit is wanted.")
-    valid_to: date | None = strawberry.field(default=None, description="Last day, if any.")
+    valid_to: date | None = strawberry.field(
+        default=None, description="Last day, if any (not before today)."
+    )
     purpose: str = text("What the credit is for (not empty).", texts.NOTE)
     application_ref: str | None = text(
         "The portal's own reference (unique in the tenant).", texts.SHORT, default=None
@@ -72,7 +76,9 @@ class DecideCreditApplicationInput:
     verdict: VerdictEnum = strawberry.field(description="Approve, counter-offer or reject.")  # type: ignore[valid-type]
     reason: str = text("Why (not empty).", texts.NOTE)
     limit: MoneyInput | None = strawberry.field(
-        default=None, description="A counter-offer's limit (default: as asked)."
+        default=None,
+        description="A counter-offer's limit (default: as asked): in the currency asked, never "
+        "above the amount asked.",
     )
     payment_terms_code: str | None = text(
         "A counter-offer's terms (default: as asked).", texts.CODE, default=None
@@ -178,7 +184,8 @@ class CreateCreditAgreementInput:
         default=None, description="Last day in force; default one year."
     )
     signed_on: date | None = strawberry.field(
-        default=None, description="When given, the agreement is signed (and in force) at once."
+        default=None,
+        description="When given, the agreement is signed at once (in force from validFrom).",
     )
     number: str | None = text("Its number (合同编号).", texts.AGREEMENT_NUMBER, default=None)
     document_ref: str | None = text("Where it is kept.", texts.EVIDENCE, default=None)
@@ -275,18 +282,21 @@ FIELDS = {
     "decide_credit_application": field_of(
         decide_credit_application,
         roles.DECIDE_CREDIT_APPLICATIONS,
-        "Approve, counter-offer or reject (never your own application); a grant files the "
-        "limit for approval under the tenant's matrix and sets the terms; the decision is "
-        "logged and replayable.",
+        "Approve, counter-offer (never above the amount asked) or reject; never your own "
+        "application nor one you gave an opinion on. A grant files the limit for approval under "
+        "the tenant's matrix (limitStatus) and its terms are set once that limit is approved; "
+        "the decision is logged and replayable.",
     ),
     "create_credit_agreement": field_of(
         create_credit_agreement,
         roles.WRITE_CREDIT_AGREEMENTS,
-        "Draw up a credit agreement (signed at once with signedOn; supersedes the earlier).",
+        "Draw up a credit agreement (signed at once with signedOn; in force from validFrom, "
+        "when it supersedes the earlier one, which runs until then).",
     ),
     "sign_credit_agreement": field_of(
         sign_credit_agreement,
         roles.WRITE_CREDIT_AGREEMENTS,
-        "Record a drawn-up agreement as signed; the customer's earlier one is superseded.",
+        "Record a drawn-up agreement as signed; in force from validFrom, when the customer's "
+        "earlier one is superseded (it runs until then).",
     ),
 }

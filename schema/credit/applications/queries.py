@@ -7,6 +7,7 @@ A customer has a handful of each a year, so a page is cut from the customer's wh
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 from operator import attrgetter
 from typing import Annotated, Any, TypeVar
 
@@ -36,6 +37,10 @@ from services.credit import agreements, application_reads, file_policy, reviews
 
 READ = roles.READ_CREDIT_APPLICATIONS
 CUSTOMER = strawberry.argument(description="Global id of the customer.")
+AGREEMENTS_AS_OF = strawberry.argument(
+    description="Statuses as of this day (signed ones are not yet in force before validFrom);"
+    " default today."
+)
 R = TypeVar("R")
 
 
@@ -92,10 +97,12 @@ class CreditApplicationQuery:
         after: After = None,
         last: Last = None,
         before: Before = None,
+        as_of: Annotated[date | None, AGREEMENTS_AS_OF] = None,
     ) -> CreditAgreementConnection:
         asked = _asked(info, first, after, last, before)
         customer = _id(customer_id, "Customer")
-        items = await agreements.for_customer(info.context.session, customer)
+        day = as_of or info.context.today
+        items = await agreements.for_customer(info.context.session, customer, day)
         return _page(
             CreditAgreementEdge, CreditAgreementConnection, items,
             CreditAgreement.build, asked,

@@ -25,6 +25,7 @@ from schema.credit.applications.enums import (
     ReviewTriggerEnum,
     VerdictEnum,
 )
+from schema.credit.limits.enums import RequestStatusEnum
 from schema.money import Money
 from schema.node import by_ids, register_node
 from schema.relay import Node, PageInfo, to_global_id
@@ -87,12 +88,20 @@ class CreditApplication(Node):
     decided_by: str | None = strawberry.field(description="The credit manager who decided.")
     decided_on: date | None = strawberry.field(description="Day decided.")
     decision_reason: str | None = strawberry.field(description="Why.")
-    granted: CreditGrant | None = strawberry.field(description="What was granted, if anything.")
+    granted: CreditGrant | None = strawberry.field(
+        description="What the decision granted, if anything: in force (its terms set) only once "
+        "limitStatus is APPROVED."
+    )
     decision_id: strawberry.ID | None = strawberry.field(
         description="The logged decision (replayable)."
     )
     limit_request_id: strawberry.ID | None = strawberry.field(
         description="The limit request the grant filed (approved by the tenant's matrix)."
+    )
+    limit_status: RequestStatusEnum | None = strawberry.field(  # type: ignore[valid-type]
+        description="Where the granted limit stands: PENDING until the tenant's matrix approves "
+        "it, APPROVED once in force (the granted terms are set then), REJECTED when refused "
+        "(nothing granted takes effect); null when nothing was granted."
     )
     decision_document_url: str = strawberry.field(
         description="The decision letter as PDF (add ?lang=en for English; zh-CN by default)."
@@ -139,6 +148,7 @@ class CreditApplication(Node):
             limit_request_id=to_global_id("CreditLimitRequest", a.limit_request_id)
             if a.limit_request_id
             else None,
+            limit_status=RequestStatusEnum[a.limit_status] if a.limit_status else None,
         )
 
 
@@ -153,7 +163,9 @@ class CreditGuarantee:
 class CreditAgreement(Node):
     customer_id: strawberry.ID = strawberry.field(description="Global id of the customer.")
     number: str | None = strawberry.field(description="The agreement's number (合同编号).")
-    status: AgreementStatusEnum = strawberry.field(description="Where it stands.")  # type: ignore[valid-type]
+    status: AgreementStatusEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Where it stands on the day read (not yet in force before validFrom)."
+    )
     limit: Money = strawberry.field(description="The agreed credit limit.")
     payment_terms_code: str = strawberry.field(description="The agreed payment terms.")
     late_interest_daily_rate: str = strawberry.field(
@@ -319,10 +331,10 @@ def application_loader(ctx: Context) -> DataLoader[UUID, ApplicationView | None]
 
 
 def agreement_loader(ctx: Context) -> DataLoader[UUID, AgreementView | None]:
-    """Agreements by id."""
+    """Agreements by id, their status as of the request's day."""
 
     async def load(ids: list[UUID]) -> list[AgreementView | None]:
-        return await agreements.by_ids(ctx.session, ids)
+        return await agreements.by_ids(ctx.session, ids, ctx.today)
 
     return DataLoader(load_fn=load)
 

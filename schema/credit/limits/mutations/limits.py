@@ -29,7 +29,8 @@ DECIDE = roles.DECIDE_CREDIT_LIMITS
 @strawberry.input(description="A limit, temporary increase or group limit to approve.")
 class RequestCreditLimitInput:
     customer_id: strawberry.ID = strawberry.field(
-        description="Global id of the customer (for a group limit, the group's anchor)."
+        description="Global id of the customer (for a group limit, the group's anchor: one per "
+        "connected group)."
     )
     amount: MoneyInput = strawberry.field(
         description="The limit (zero allowed: no credit) or increase (above zero)."
@@ -141,15 +142,20 @@ FIELDS = {
         resolver=request_credit_limit,
         extensions=allow(DECIDE),
         description="File a limit, temporary increase or group limit for approval; the "
-        "tenant's matrix sets who must approve it (amount in the base currency, through the "
-        "rate table)." + roles_note(DECIDE),
+        "tenant's matrix sets who must approve it by the credit it leaves in force (the "
+        "standard limit plus the increases running with it, this one included; in the base "
+        "currency, through the rate table). A group has one group limit, on its anchor: "
+        "refused on a customer without group links (NO_GROUP) or on another member "
+        "(GROUP_LIMIT_EXISTS)." + roles_note(DECIDE),
     ),
     "approve_credit_limit": strawberry.mutation(
         resolver=approve_credit_limit,
         extensions=allow(DECIDE),
         description="Approve a limit request (never your own; two different managers above "
-        "the manager's amount); with the last approval the limit is in force, logged and "
-        "published." + roles_note(DECIDE),
+        "the manager's amount; never one filed before a later limit of the customer was "
+        "approved: STALE_REQUEST); with the last approval the limit is in force, logged and "
+        "published, and what an application granted with it (its terms) is set."
+        + roles_note(DECIDE),
     ),
     "reject_credit_limit": strawberry.mutation(
         resolver=reject_credit_limit,

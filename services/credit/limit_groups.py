@@ -1,0 +1,91 @@
+"""One group limit per connected group, filed on its anchor.
+
+A group limit caps the exposure of every customer connected to its anchor (the tenant's
+group relation kinds, both directions, transitively: the members a credit check reads). Two
+anchors in one group would count the same exposure twice and make every check of the group
+take two group locks; an anchor whose group limit lapsed keeps blocking the group's checks
+until it is renewed there. So a group limit is refused on a customer with no group
+(NO_GROUP) and on any member but the group's anchor (GROUP_LIMIT_EXISTS, naming it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+
+from domain.errors import DomainError
+from services.uow import UnitOfWork
+
+#: The connected group of a customer, as the credit check's FACTS_SQL walks it.
+MEMBERS_SQL = sa.text("""
+WITH RECURSIVE members(id) AS (
+    SELECT CAST(:customer AS uuid)
+    UNION
+    SELECT CASE WHEN r.customer_id = m.id THEN r.related_customer_id ELSE r.customer_id END
+      FROM members m JOIN customer_relations r
+        ON r.tenant_id = :tenant AND (r.customer_id = m.id OR r.related_customer_id = m.id)
+     WHERE r.kind = ANY (CAST(:kinds AS text[]))
+)
+SELECT id FROM members""")
+
+#: Group limits (any, the lapsed too) and pending group requests of other members, the
+#: newest first, with the anchor's code and name.
+ANCHORS_SQL = sa.text("""
+SELECT h.customer_id, c.code, c.legal_name, h.state, h.valid_from, h.valid_to
+  FROM (SELECT customer_id, 'LIMIT' AS state, valid_from, valid_to, created_at
+          FROM credit_limits
+         WHERE tenant_id = :tenant AND scope = 'GROUP' AND customer_id = ANY (:others)
+        UNION ALL
+        SELECT customer_id, 'PENDING', valid_from, valid_to, created_at
+          FROM credit_limit_requests
+         WHERE tenant_id = :tenant AND scope = 'GROUP' AND status = 'PENDING'
+           AND customer_id = ANY (:others)) h
+  JOIN customers c ON c.tenant_id = :tenant AND c.id = h.customer_id
+ ORDER BY h.created_at DESC
+ LIMIT 1""")
+
+
+def _state(state: str, valid_from: date, valid_to: date | None, today: date) -> str:
+    if state == "PENDING":
+        return "awaiting approval"
+    if valid_to is not None and valid_to < today:
+        return f"ended on {valid_to}: renew it there"
+    return "in force" if valid_from <= today else f"from {valid_from}"
+
+
+async def check_one_group_limit(
+    uow: UnitOfWork, customer_id: UUID, kinds: Sequence[str], today: date
+) -> None:
+    """Refuse a group limit on a customer without a group, or in a group whose limit is
+    anchored (or asked for) on another member. Group-limit requests of the tenant take turns
+    (a transaction lock), so two members cannot both become anchors at once."""
+    await uow.conn.execute(
+        sa.text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"),
+        {"k": f"{uow.tenant_id}:group-limits"},
+    )
+    found = await uow.conn.scalars(
+        MEMBERS_SQL,
+        {"customer": customer_id, "tenant": uow.tenant_id, "kinds": list(kinds)},
+    )
+    others = [m for m in found if m != customer_id]
+    if not others:
+        raise DomainError(
+            "NO_GROUP",
+            f"the customer has no group links ({', '.join(kinds)}): a group limit needs a group",
+            "scope",
+        )
+    anchor: Any = (
+        await uow.conn.execute(ANCHORS_SQL, {"tenant": uow.tenant_id, "others": others})
+    ).first()
+    if anchor is not None:
+        raise DomainError(
+            "GROUP_LIMIT_EXISTS",
+            f"the group's limit is anchored on {anchor.code} ({anchor.legal_name}), "
+            f"{_state(anchor.state, anchor.valid_from, anchor.valid_to, today)}; a group has "
+            f"one group limit: request it on {anchor.code}",
+            "customerId",
+        )
