@@ -49,7 +49,7 @@ async def credit_agreement_pdf(request: Request) -> Response:
     return await _pdf(
         request,
         "CreditAgreement",
-        lambda session, raw: docs.agreement_doc(session, raw, date.today()),
+        lambda session, raw: docs.agreement_doc(session, raw, session.today),
         docs.agreement_pdf,
         "credit-agreement",
         lambda doc: doc.signed_on or doc.valid_from,

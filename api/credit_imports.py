@@ -13,7 +13,6 @@ an empty cell is a line not given.
 from __future__ import annotations
 
 import csv
-from datetime import date
 from typing import Any
 
 from starlette.requests import Request
@@ -21,7 +20,7 @@ from starlette.responses import JSONResponse, Response
 
 from api import csv_text
 from api.csv_imports import MalformedCsv, _normalise
-from api.routes import error_response, principal_or_error
+from api.routes import error_response, principal_or_error, tenant_today
 from domain import roles
 from domain.credit.financials import LINE_CAPTIONS, UNIT_CAPTIONS, Line
 from domain.errors import DomainError, ValidationFailed
@@ -129,9 +128,10 @@ async def import_statements_csv(request: Request) -> Response:
     except (MalformedCsv, csv_text.UnreadableCsv) as exc:
         return error_response(400, "MALFORMED_CSV", str(exc))
     actor = Actor(principal.subject, principal.roles)
+    today = await tenant_today(request, principal.tenant_id)
     try:
         async with UnitOfWork(request.app.state.runtime.engine, principal.tenant_id, actor) as uow:
-            results = await service.import_statements(uow, rows, date.today())
+            results = await service.import_statements(uow, rows, today)
             await uow.commit()
     except DomainError as exc:
         return error_response(400, exc.code, exc.message, field=exc.field)

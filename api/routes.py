@@ -8,9 +8,9 @@ from contextlib import asynccontextmanager
 from datetime import date
 from typing import Any
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -26,6 +26,7 @@ from services.delivery import archive
 from services.delivery.letterhead import file_name
 from services.read_session import ReadSession
 from services.statements import documents
+from services.tenant import local_date
 from services.uow import Actor, UnitOfWork
 
 
@@ -93,22 +94,35 @@ async def credit_file_pdf(request: Request) -> Response:
         customer_id = from_global_id(request.path_params["id"], "Customer")[1]
     except (DomainError, InvalidId):
         return error_response(404, "NOT_FOUND", "Customer not found")
-    session = ReadSession(request.app.state.runtime.engine, principal.tenant_id)
-    try:
-        report = await reports.gather(session, customer_id, principal.subject, date.today())
-    finally:
-        await session.close()
+    async with reading(request, principal) as session:
+        report = await reports.gather(session, customer_id, principal.subject, session.today)
     if report is None:
         return error_response(404, "NOT_FOUND", "Customer not found")
-    on = report.generated_at.astimezone(ZoneInfo(report.time_zone)).date()
+    on = local_date.local_today(report.time_zone, report.generated_at)
     filename = file_name("credit-file", report.code, on, lang, "pdf")
     return document_response(await reports.render_pdf(report, lang), "application/pdf", filename)
 
 
+async def tenant_today(request: Request, tenant_id: UUID) -> date:
+    """The caller's business date: its tenant's calendar now, not the host's UTC date (the
+    zone from the process's cache, so no read of its own)."""
+    runtime = request.app.state.runtime
+    return await local_date.today(runtime.engine, tenant_id, runtime.clock.now())
+
+
+class TenantReads(ReadSession):
+    """A document's read session that also knows its tenant's business date."""
+
+    def __init__(self, engine: AsyncEngine, tenant_id: UUID, today: date) -> None:
+        super().__init__(engine, tenant_id)
+        self.today = today
+
+
 @asynccontextmanager
-async def reading(request: Request, principal: Any) -> AsyncIterator[ReadSession]:
+async def reading(request: Request, principal: Any) -> AsyncIterator[TenantReads]:
     """A read session in the caller's tenant for one document, closed after it."""
-    session = ReadSession(request.app.state.runtime.engine, principal.tenant_id)
+    today = await tenant_today(request, principal.tenant_id)
+    session = TenantReads(request.app.state.runtime.engine, principal.tenant_id, today)
     try:
         yield session
     finally:
@@ -200,7 +214,7 @@ async def dunning_letter_draft(request: Request) -> Response:
     except (ValueError, DomainError):
         return error_response(400, "BAD_USER_INPUT", "asOf is a date from 1900 to 2199")
     async with reading(request, principal) as session:
-        letter = await dunning.draft(session, customer_id, kind, as_of)
+        letter = await dunning.draft(session, customer_id, kind, as_of or session.today)
     if letter is None:
         return error_response(404, "NOT_FOUND", "Customer not found")
     filename = file_name(f"{kind}-letter-draft", letter.customer_code, letter.as_of, lang, "pdf")

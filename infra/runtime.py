@@ -1,4 +1,4 @@
-"""Process-wide resources: where the database is, the app-role engine, tenant lookup."""
+"""Process-wide resources: where the database is, the app-role engine, tenant lookup, clock."""
 
 from __future__ import annotations
 
@@ -15,7 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from dbschema import embedded
 from dbschema.engine import create_engine, set_tenant
 from dbschema.provision import plain, with_user
+from dbschema.tenant_tables import tenant_profiles
+from infra.clock import Clock, SystemClock
 from infra.settings import Settings
+from services.tenant.local_date import ZONES
 
 EMBEDDED_DATABASE = "credit"
 TENANT_CACHE_SECONDS = 60.0  #: a new tenant is usable at once; a renamed slug within a minute
@@ -53,12 +56,14 @@ def database_urls(settings: Settings) -> tuple[str, str]:
 
 @dataclass
 class Runtime:
-    """What a process shares: settings, the engine, a small tenant cache."""
+    """What a process shares: settings, the engine, a small tenant cache, the clock."""
 
     settings: Settings
     owner_url: str
     app_url: str
     engine: AsyncEngine
+    #: where requests and the scheduler read the time (tests set the hour here)
+    clock: Clock = field(default_factory=SystemClock)
     _tenants: dict[str, tuple[UUID | None, float]] = field(default_factory=dict)
     _settings: dict[UUID, tuple[dict[str, Any], float]] = field(default_factory=dict)
     _reading: dict[tuple[str, object], asyncio.Future[Any]] = field(default_factory=dict)
@@ -72,11 +77,17 @@ class Runtime:
         return await self._once(("tenant", slug), lambda: self._read_tenant_id(slug))
 
     async def _read_tenant_id(self, slug: str) -> UUID | None:
+        """The id, with the tenant's time zone read too: every principal's tenant then has a
+        zone in the process's cache, and a request's date (Context.today) needs no read."""
         now = time.monotonic()
-        async with self.engine.connect() as conn:
+        async with self.engine.connect() as conn, conn.begin():
             tenant_id: UUID | None = await conn.scalar(
                 sa.text("SELECT resolve_tenant(:s)"), {"s": slug}
             )
+            if tenant_id is not None:  # on the same connection: a lookup stays one checkout
+                await set_tenant(conn, str(tenant_id))
+                zone = await conn.scalar(sa.select(tenant_profiles.c.time_zone))
+                ZONES.remember(tenant_id, zone, now)
         self._tenants[slug] = (tenant_id, now)
         return tenant_id
 

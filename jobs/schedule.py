@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Generic, TypeVar
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from infra.runtime import Runtime
 from services.jobs import catalogue as job
 from services.jobs.requests import request_job
 from services.jobs.spec import JobSpec
+from services.tenant.local_date import local_today, zone_in
 from services.uow import SYSTEM, UnitOfWork
 
 A = TypeVar("A")
 
 #: Source practice: monthly statements reach customers by the 5th.
 STATEMENT_DEADLINE_DAY = 5
+#: A tenant's day's jobs are due from 02:00 on its own clock, before its working day, once
+#: the night's late postings are in.
+DAY_STARTS_AT = timedelta(hours=2)
 
 
 @dataclass(frozen=True)
@@ -65,13 +70,22 @@ def due_jobs(today: date) -> list[Due[Any]]:
     return due
 
 
-async def request_due_jobs(runtime: Runtime, today: date) -> dict[UUID, list[UUID]]:
-    """Queue today's jobs for every tenant; calling twice a day adds nothing."""
+def schedule_day(now: datetime, zone: ZoneInfo) -> date:
+    """The day whose jobs a tenant is due at `now`: its local date, turning at 02:00 local
+    (before then, the day before's, which its dedupe keys make a no-op once requested)."""
+    return local_today(zone, now - DAY_STARTS_AT)
+
+
+async def request_due_jobs(runtime: Runtime, today: date | None = None) -> dict[UUID, list[UUID]]:
+    """Queue each tenant's jobs for its own day (the date on its clock, not the host's UTC
+    one), or for `today` given for every tenant; asking again the same day adds nothing."""
+    now = runtime.clock.now()
     queued: dict[UUID, list[UUID]] = {}
     for tenant_id in await runtime.all_tenant_ids():
         async with UnitOfWork(runtime.engine, tenant_id, SYSTEM) as uow:
+            day = today or schedule_day(now, await zone_in(uow))
             queued[tenant_id] = [
-                await request_job(uow, d.spec, d.args, d.dedupe_key) for d in due_jobs(today)
+                await request_job(uow, d.spec, d.args, d.dedupe_key) for d in due_jobs(day)
             ]
             await uow.commit()
     return queued

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import logging
 import signal
-from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import asyncpg
@@ -22,11 +21,9 @@ from jobs.webhooks import Dispatcher
 
 log = logging.getLogger("credit.scheduler")
 LEADER_LOCK = 0x43524544  #: advisory lock key: only one scheduler fires schedules
-DAILY_CRON = "0 2 * * *"  #: daily jobs run at 02:00, before the working day
-
-
-def _today(tz: ZoneInfo) -> date:
-    return datetime.now(tz).date()
+#: Hourly: each tenant's day starts at 02:00 on its own clock (jobs.schedule.schedule_day),
+#: and tenants live in different zones; a tick with nothing new due adds nothing.
+TICK_CRON = "0 * * * *"
 
 
 async def run(settings: Settings, stop: asyncio.Event) -> None:
@@ -50,16 +47,16 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
             log.info("scheduler is leader")
 
             async def daily() -> None:
-                queued = await request_due_jobs(runtime, _today(tz))
+                queued = await request_due_jobs(runtime)
                 log.info("daily jobs requested", extra={"tenants": len(queued)})
 
-            await daily()  # catch up: today's run is idempotent by dedupe key
+            await daily()  # catch up: each tenant's day is idempotent by dedupe key
             scheduler = AsyncIOScheduler(timezone=tz)
             scheduler.add_job(
                 daily,
-                CronTrigger.from_crontab(DAILY_CRON, timezone=tz),
+                CronTrigger.from_crontab(TICK_CRON, timezone=tz),
                 id="daily-jobs",
-                misfire_grace_time=6 * 3600,
+                misfire_grace_time=3600,
                 coalesce=True,
             )
             scheduler.start()

@@ -1,19 +1,22 @@
-"""Per-request context: who is calling, the request's read session and its DataLoaders."""
+"""Per-request context: who is calling, its business date, the read session and DataLoaders."""
 
 from __future__ import annotations
 
 import contextlib
 from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from strawberry.dataloader import DataLoader
 
+from infra.clock import Clock
 from infra.event_hub import EventHub
 from infra.runtime import Runtime
 from services.read_session import ReadSession
+from services.tenant.local_date import DEFAULT_ZONE, ZONES, local_today
 from services.uow import Actor, UnitOfWork
 
 
@@ -35,12 +38,14 @@ class _Reads:
     owner: Context = field(repr=False, compare=False)
     session: ReadSession | None = None
     loaders: dict[str, DataLoader[Any, Any]] = field(default_factory=dict)
+    today: date | None = None  #: the operation's business date, once asked for
 
     async def release(self) -> None:
         """Give the session's connection back and forget what the loaders read (detached
         first, so a loader starting meanwhile opens a session of its own)."""
         session, self.session = self.session, None
         self.loaders.clear()
+        self.today = None  # a subscription's next event dates itself afresh
         if session is not None:
             await session.close()
 
@@ -61,7 +66,7 @@ class Context:
     request_id: str
     principal: Principal | None = None
     auth_error: str | None = None
-    today: date = field(default_factory=date.today)
+    clock: Clock | None = None  #: the time source; the runtime's unless one is injected
     connection_params: dict[str, Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     #: the reads of code running outside any operation (each operation has its own)
@@ -75,6 +80,27 @@ class Context:
         """The caller's tenant (permission classes guarantee a principal first)."""
         assert self.principal is not None
         return self.principal.tenant_id
+
+    def now(self) -> datetime:
+        """The current instant from the injected clock (the runtime's unless given)."""
+        return (self.clock or self.runtime.clock).now()
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The tenant's time zone from the process's cache: no read of its own per request
+        (resolving the tenant at sign-in loaded it); the default before any tenant."""
+        if self.principal is None:
+            return DEFAULT_ZONE
+        return ZONES.peek(self.runtime.engine, self.principal.tenant_id) or DEFAULT_ZONE
+
+    @property
+    def today(self) -> date:
+        """The caller's business date: its tenant's calendar, not the host's UTC one, and
+        the same throughout one operation (an `asOf` argument, where given, wins)."""
+        reads = self._reads()
+        if reads.today is None:
+            reads.today = local_today(self.zone, self.now())
+        return reads.today
 
     @property
     def actor(self) -> Actor:

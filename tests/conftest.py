@@ -11,6 +11,8 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from datetime import time as dt_time
 from pathlib import Path
 from typing import Any
 
@@ -114,10 +116,21 @@ def tenants(database: Database) -> dict[str, uuid.UUID]:
     }
 
 
+class HostNoonClock:
+    """Noon UTC of the host's date: a tenant in any zone from UTC-11 to UTC+11 then reads the
+    host's `date.today()` as its business date, so tests expecting it hold at any hour."""
+
+    def now(self) -> datetime:
+        """Today's noon in UTC."""
+        return datetime.combine(date.today(), dt_time(12), tzinfo=UTC)
+
+
 @pytest.fixture
 async def runtime(settings: Settings) -> AsyncIterator[Runtime]:
-    """The app's runtime (engine as the app role) for service-level tests."""
+    """The app's runtime (engine as the app role) for service-level tests; its clock reads
+    the host's date in every tenant (a test of the hour sets a clock of its own)."""
     rt = open_runtime(settings)
+    rt.clock = HostNoonClock()
     yield rt
     await rt.close()
 

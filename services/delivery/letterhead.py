@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from documents.models import LawFirm, Letterhead, PayInto, Picture
+from services.tenant import local_date
 from services.tenant.profile import Image, Profile
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -54,7 +54,7 @@ def accounts(profile: Profile, currency: str) -> list[PayInto]:
 
 def local_today(profile: Profile, now: datetime) -> date:
     """The date on the tenant's clock: a letter is dated as its writer's calendar shows."""
-    return now.astimezone(ZoneInfo(profile.time_zone)).date()
+    return local_date.local_today(profile.time_zone, now)
 
 
 def file_name(kind: str, code: str, on: date, lang: str, extension: str) -> str:

@@ -23,9 +23,9 @@ from domain.tenant_profile import (
     image_type,
 )
 from services.read_session import ReadSession
+from services.tenant.local_date import DEFAULT_TIME_ZONE as DEFAULT_TIME_ZONE
+from services.tenant.local_date import ZONES
 from services.uow import UnitOfWork
-
-DEFAULT_TIME_ZONE = "Asia/Shanghai"  #: the source practice's sellers are in China
 
 
 @dataclass(frozen=True)
@@ -146,6 +146,8 @@ async def save(uow: UnitOfWork, version: int, changes: dict[str, Any]) -> Profil
         )
     if row is None:
         raise DomainError("STALE_VERSION", "the profile changed since you read it", "version")
+    if "time_zone" in values:
+        ZONES.changing(uow.tenant_id, values["time_zone"])  # requests here date by it at once
     return _profile((await uow.conn.execute(sa.select(tenant_profiles))).one()._mapping)
 
 
