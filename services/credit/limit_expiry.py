@@ -13,9 +13,9 @@ import sqlalchemy as sa
 
 from dbschema.credit_limit_tables import credit_decisions, credit_limits
 from dbschema.queries.events import record_events
-from domain.credit.limits import LimitKind, LimitRecord, LimitScope, expiry_outcome
-from domain.money import Money
+from domain.credit.limits import expiry_outcome
 from services.credit.decisions import record_decision
+from services.credit.limit_history import limit_record
 from services.credit.topics import TOPIC_LIMIT
 from services.uow import UnitOfWork
 
@@ -44,15 +44,7 @@ async def expire_limits(uow: UnitOfWork, as_of: date) -> int:
     rows = list(await uow.conn.execute(lapsed, {"as_of": as_of}))
     payloads = []
     for row in rows:
-        record = LimitRecord(
-            str(row.id),
-            int(row.seq),
-            LimitScope(row.scope),
-            LimitKind(row.kind),
-            Money(int(row.amount_minor), row.currency.strip()),
-            row.valid_from,
-            row.valid_to,
-        )
+        record = limit_record(row)
         snapshot = {"asOf": as_of.isoformat(), "limit": record.to_json()}
         decision_id = await record_decision(
             uow,

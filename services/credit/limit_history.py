@@ -24,7 +24,8 @@ from services.uow import UnitOfWork
 SEEN_KEY = "lastLimitSeq"
 
 
-def _record(row: Any) -> LimitRecord:
+def limit_record(row: Any) -> LimitRecord:
+    """A credit_limits row as the domain's record (CHAR(3) currency trimmed)."""
     return LimitRecord(
         str(row.id),
         int(row.seq),
@@ -55,7 +56,7 @@ async def running(
         .order_by(t.c.seq)
     )
     seen = await uow.conn.scalar(sa.select(sa.func.max(t.c.seq)).where(_of(customer_id, scope)))
-    return [_record(r) for r in rows], None if seen is None else int(seen)
+    return [limit_record(r) for r in rows], None if seen is None else int(seen)
 
 
 async def ensure_current(uow: UnitOfWork, request: dict[str, Any]) -> None:

@@ -19,9 +19,10 @@ from dbschema.queries import customers as customer_queries
 from domain.credit import class_policy as policy_rules
 from domain.credit import credit_agreements as agreement_rules
 from domain.credit import reviews as rules
-from domain.credit.limits import LimitKind, LimitRecord, LimitScope, in_force
+from domain.credit.limits import LimitRecord, in_force
 from domain.money import Money
 from services.credit import agreements, class_policy, rates
+from services.credit.limit_history import limit_record
 from services.credit.reviews import OVERDUE_WARNING, open_reviews, open_values
 from services.uow import UnitOfWork
 from services.warnings.signals import raise_warning
@@ -41,7 +42,8 @@ SELECT o.id, o.customer_id, o.amount_minor, o.currency FROM sales_orders o
 #: Those customers' own limit records started by the date: the domain picks what is in force
 #: (domain.credit.limits.in_force, the check's rule), so the sweep measures the same limit.
 _LIMITS = sa.text("""
-SELECT l.customer_id, l.id, l.seq, l.kind, l.amount_minor, l.currency, l.valid_from, l.valid_to
+SELECT l.customer_id, l.id, l.seq, l.scope, l.kind, l.amount_minor, l.currency,
+       l.valid_from, l.valid_to
   FROM credit_limits l
  WHERE l.customer_id = ANY(CAST(:customers AS uuid[])) AND l.scope = 'CUSTOMER'
    AND l.valid_from <= :as_of
@@ -111,17 +113,7 @@ async def _large_orders(uow: UnitOfWork, as_of: date) -> list[tuple[UUID, UUID]]
     records: dict[UUID, list[LimitRecord]] = {}
     params = {"customers": sorted({o.customer_id for o in orders}), "as_of": as_of}
     for r in await uow.conn.execute(_LIMITS, params):
-        records.setdefault(r.customer_id, []).append(
-            LimitRecord(
-                str(r.id),
-                int(r.seq),
-                LimitScope.CUSTOMER,
-                LimitKind(r.kind),
-                Money(int(r.amount_minor), r.currency.strip()),
-                r.valid_from,
-                r.valid_to,
-            )
-        )
+        records.setdefault(r.customer_id, []).append(limit_record(r))
     currencies = {o.currency.strip() for o in orders}
     currencies |= {x.amount.currency for rs in records.values() for x in rs}
     book = await rates.book_for(uow.conn, currencies, as_of)
