@@ -20,7 +20,7 @@ from domain.credit.bounds import clean_text, date_error
 from domain.credit.dates import months_before
 from domain.errors import DomainError, ValidationFailed
 from domain.interest import LATE_INTEREST_PER_DAY, parse_daily_rate
-from domain.money import Money
+from domain.money import Money, document_amount_error
 
 
 class AgreementStatus(StrEnum):
@@ -139,6 +139,8 @@ def _guarantees(items: list[GuaranteeIn], errors: list[DomainError]) -> tuple[Gu
         text = clean_text(g.description, f"{path}.description", MAX_DESCRIPTION, errors, True)
         if g.amount is not None and g.amount.minor <= 0:
             errors.append(DomainError("AMOUNT_NOT_POSITIVE", "above zero", f"{path}.amount"))
+        elif g.amount is not None and (too_large := document_amount_error(g.amount, path)):
+            errors.append(DomainError(too_large.code, too_large.message, f"{path}.amount"))
         if text is not None:
             out.append(Guarantee(kind, text, g.amount))
     return tuple(out)
@@ -163,6 +165,8 @@ def check_agreement(
     errors: list[DomainError] = []
     if limit.minor <= 0:
         errors.append(DomainError("AMOUNT_NOT_POSITIVE", "a limit above zero", "limit.amount"))
+    elif too_large := document_amount_error(limit, "limit.amount"):
+        errors.append(too_large)  # the ceiling every job and letter can carry
     code = (terms_code or "").strip().upper()
     if not code:
         errors.append(DomainError("REQUIRED", "the agreed payment terms", "paymentTermsCode"))

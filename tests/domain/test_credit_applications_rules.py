@@ -149,6 +149,11 @@ def test_an_agreement_defaults_to_a_year_at_the_usual_late_interest() -> None:
         ({"venue": "DUEL"}, "INVALID_KIND"),
         ({"signed_on": date(2026, 7, 1)}, "FUTURE_DATE"),
         ({"limit": Money(0, "CNY")}, "AMOUNT_NOT_POSITIVE"),
+        ({"limit": Money(10**15 + 1, "CNY")}, "AMOUNT_TOO_LARGE"),
+        (
+            {"guarantees": [agr.GuaranteeIn("BANK_GUARANTEE", "ICBC", Money(10**15 + 1, "CNY"))]},
+            "AMOUNT_TOO_LARGE",
+        ),
         ({"guarantees": [agr.GuaranteeIn("BANK_GUARANTEE", " ")]}, "REQUIRED"),
     ],
 )
