@@ -127,27 +127,30 @@ async def overrides_in_force(
     return {r.customer_id for r in rows if r.valid_until is None or r.valid_until >= as_of}
 
 
-@dataclass(frozen=True, slots=True)
-class _Latest:
-    """A customer's newest score, enough to tell whether scoring again would repeat it."""
-
-    score_id: UUID
-    version_id: UUID
-    inputs_hash: str
-    as_of: date
-
-
-async def _latest_scores(conn: AsyncConnection) -> dict[UUID, _Latest]:
-    """Each active customer's newest score, one index probe per customer."""
+async def _latest_hashes(conn: AsyncConnection) -> dict[UUID, tuple[UUID, str]]:
+    """Each customer's newest score: (version, inputs hash), one index probe per customer."""
     rows = await conn.execute(
         sa.text("""
-SELECT c.id, s.id AS score_id, s.version_id, s.inputs_hash, s.as_of FROM customers c
-  CROSS JOIN LATERAL (SELECT id, version_id, inputs_hash, as_of FROM credit_scores
+SELECT c.id, s.version_id, s.inputs_hash FROM customers c
+  CROSS JOIN LATERAL (SELECT version_id, inputs_hash FROM credit_scores
                        WHERE customer_id = c.id ORDER BY seq DESC LIMIT 1) s
  WHERE c.status = 'ACTIVE'
 """)
     )
-    return {r.id: _Latest(r.score_id, r.version_id, r.inputs_hash, r.as_of) for r in rows}
+    return {r.id: (r.version_id, r.inputs_hash) for r in rows}
+
+
+async def _scored_on(conn: AsyncConnection, as_of: date) -> dict[UUID, tuple[UUID, UUID, str]]:
+    """Each customer's newest score dated `as_of`: (score, version, inputs hash). Read by the
+    date's index, so the first run of a day (none yet) costs nothing."""
+    rows = await conn.execute(
+        sa.text("""
+SELECT DISTINCT ON (customer_id) customer_id, id, version_id, inputs_hash FROM credit_scores
+ WHERE as_of = :as_of ORDER BY customer_id, seq DESC
+"""),
+        {"as_of": as_of},
+    )
+    return {r.customer_id: (r.id, r.version_id, r.inputs_hash) for r in rows}
 
 
 async def _store(
@@ -233,20 +236,20 @@ async def _portfolio(
     version = await ensure_active(uow)
     card = CompiledCard(version.card)
     people = await gather_inputs(uow.conn, as_of, version.card.currency)
-    previous = await _latest_scores(uow.conn)
-    done: list[Scored] = []
+    previous = {} if force else await _latest_hashes(uow.conn)
     #: a forced run (reclassification) keeps a score of the same date, version and inputs
     #: instead of storing it again, so running it twice for one date adds no rows
+    today = await _scored_on(uow.conn, as_of) if force else {}
+    done: list[Scored] = []
     kept: dict[UUID, UUID] = {}
     for person in people:
         text, digest = person.stored()
-        last = previous.get(person.customer_id)
-        same = last is not None and (last.version_id, last.inputs_hash) == (version.id, digest)
-        if same and not force:
+        if previous.get(person.customer_id) == (version.id, digest):
             continue
         done.append(Scored(person, score(card, person.inputs), text, digest))
-        if same and last is not None and last.as_of == as_of:
-            kept[person.customer_id] = last.score_id
+        same_day = today.get(person.customer_id)
+        if same_day is not None and same_day[1:] == (version.id, digest):
+            kept[person.customer_id] = same_day[0]
     ids = kept | await _store(
         uow, version, as_of, trigger, [x for x in done if x.person.customer_id not in kept]
     )
