@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum, StrEnum
 
+from domain.credit.bounds import clean_text
 from domain.errors import DomainError, ValidationFailed
 from domain.interest import parse_daily_rate
 
@@ -92,3 +93,34 @@ def credit_terms_change(
     if errors:
         raise ValidationFailed(errors)
     return change
+
+
+def hand_terms_change(
+    rating_class: str | Keep | None,
+    payment_terms_code: str | Keep | None,
+    late_interest_daily_rate: str | Keep | None,
+    reason: str | None,
+    max_reason: int,
+) -> str | None:
+    """Terms and a class set by hand: every input problem at once, and the trimmed reason.
+
+    A class set by hand needs a reason (the class history keeps it) and cannot be reset to
+    none: a class moves only to another class, through the four-eyes rule."""
+    errors: list[DomainError] = []
+    try:
+        credit_terms_change(rating_class, payment_terms_code, late_interest_daily_rate)
+    except ValidationFailed as exc:
+        errors.extend(exc.errors)
+    setting_class = not isinstance(rating_class, Keep)
+    if not isinstance(rating_class, Keep) and not (rating_class or "").strip():
+        errors.append(
+            DomainError(
+                "INVALID_INPUT",
+                "a class cannot be reset by hand; choose A, B, C or D",
+                "ratingClass",
+            )
+        )
+    text = clean_text(reason, "reason", max_reason, errors, required=setting_class)
+    if errors:
+        raise ValidationFailed(errors)
+    return text

@@ -13,9 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from domain.credit.bounds import clean_text
-from domain.credit_terms import KEEP, Keep, credit_terms_change
-from domain.errors import DomainError, ValidationFailed
+from domain.credit_terms import KEEP, Keep, hand_terms_change
 from services.credit.classes import ClassChange
 from services.credit.overrides import MAX_TEXT, Override, change_by_hand
 from services.customers import master_data
@@ -34,33 +32,6 @@ class TermsOutcome:
     override: Override | None
 
 
-def _checked(
-    rating_class: str | Keep | None,
-    payment_terms_code: str | Keep | None,
-    late_interest_daily_rate: str | Keep | None,
-    reason: str | None,
-) -> str | None:
-    """Every input problem at once; the reason, which a class change requires."""
-    errors: list[DomainError] = []
-    try:
-        credit_terms_change(rating_class, payment_terms_code, late_interest_daily_rate)
-    except ValidationFailed as exc:
-        errors.extend(exc.errors)
-    setting_class = not isinstance(rating_class, Keep)
-    if not isinstance(rating_class, Keep) and not (rating_class or "").strip():
-        errors.append(
-            DomainError(
-                "INVALID_INPUT",
-                "a class cannot be reset by hand; choose A, B, C or D",
-                "ratingClass",
-            )
-        )
-    text = clean_text(reason, "reason", MAX_TEXT, errors, required=setting_class)
-    if errors:
-        raise ValidationFailed(errors)
-    return text
-
-
 async def set_terms(
     uow: UnitOfWork,
     customer_id: UUID,
@@ -73,7 +44,9 @@ async def set_terms(
     reason: str | None = None,
 ) -> TermsOutcome:
     """Set the agreed terms and rate (None resets, KEEP keeps); move the class by four eyes."""
-    text = _checked(rating_class, payment_terms_code, late_interest_daily_rate, reason)
+    text = hand_terms_change(
+        rating_class, payment_terms_code, late_interest_daily_rate, reason, MAX_TEXT
+    )
     record = await master_data.locked(uow, customer_id, version)
     if not (isinstance(payment_terms_code, Keep) and isinstance(late_interest_daily_rate, Keep)):
         record = await master_data.set_credit_terms(

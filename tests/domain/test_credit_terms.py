@@ -8,7 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.credit_terms import KEEP, CreditTermsChange, RatingClass, credit_terms_change
+from domain.credit_terms import (
+    KEEP,
+    CreditTermsChange,
+    RatingClass,
+    credit_terms_change,
+    hand_terms_change,
+)
 from domain.errors import ValidationFailed
 
 
@@ -56,3 +62,15 @@ def test_a_class_is_accepted_only_as_one_of_a_to_d(raw: str) -> None:
         assert raw.strip().upper() not in {"A", "B", "C", "D", ""}
     else:
         assert rating == (raw.strip().upper() or None)
+
+
+def test_a_class_by_hand_needs_a_reason_and_cannot_be_reset() -> None:
+    assert hand_terms_change("C", KEEP, KEEP, " bounced cheque ", 2000) == "bounced cheque"
+    assert hand_terms_change(KEEP, "NET30", KEEP, None, 2000) is None
+    with pytest.raises(ValidationFailed) as exc:
+        hand_terms_change(None, KEEP, "abc", None, 2000)
+    assert [(e.field, e.code) for e in exc.value.errors] == [
+        ("lateInterestDailyRate", "INVALID_AMOUNT"),
+        ("ratingClass", "INVALID_INPUT"),
+        ("reason", "REQUIRED"),
+    ]
