@@ -138,8 +138,10 @@ class Context:
         return reads.session
 
     def uow(self, opening: str = "") -> UnitOfWork:
-        """A fresh unit of work for a mutation (`opening`: sent with its BEGIN)."""
-        return UnitOfWork(self.runtime.engine, self.tenant_id, self.actor, opening)
+        """A fresh unit of work for a mutation (`opening`: sent with its BEGIN), on the
+        request's clock, so what it dates is dated as `today` is."""
+        clock = self.clock or self.runtime.clock
+        return UnitOfWork(self.runtime.engine, self.tenant_id, self.actor, opening, clock)
 
     def loader(self, name: str, factory: Any) -> DataLoader[Any, Any]:
         """A DataLoader created lazily once per operation."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from types import TracebackType
 from typing import Any
 from uuid import UUID
@@ -9,6 +10,7 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from dbschema.engine import commit_work, end_read, open_transaction
+from services.clock import SYSTEM_CLOCK, Clock
 
 
 class Actor:
@@ -36,12 +38,17 @@ class UnitOfWork:
         tenant_id: UUID | str,
         actor: Actor = SYSTEM,
         opening: str = "",
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.engine = engine
         self.tenant_id = UUID(str(tenant_id))
         self.actor = actor
         #: a statement sent with BEGIN (a lock, a setting), so the work need not send it
         self.opening = opening
+        #: where the work's "now" comes from: the runtime's (a test sets the hour there)
+        self.clock = clock
+        #: values read once per unit of work and shared by its services (the tenant's date)
+        self.memo: dict[str, Any] = {}
         self._conn: AsyncConnection | None = None
         self._raw: Any = None  #: the driver connection while the transaction is open
         self.committed = False
@@ -52,7 +59,12 @@ class UnitOfWork:
         assert self._conn is not None, "unit of work used outside `async with`"
         return self._conn
 
+    def now(self) -> datetime:
+        """The current instant on the work's clock, never the host's own."""
+        return self.clock.now()
+
     async def __aenter__(self) -> UnitOfWork:
+        self.memo.clear()  # a unit of work entered again reads afresh
         # BEGIN and the tenant in one round trip (the connection runs in AUTOCOMMIT mode, so
         # SQLAlchemy sends no BEGIN of its own; the transaction is ours to end)
         self._conn, self._raw = await open_transaction(self.engine, self.tenant_id, self.opening)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -201,18 +201,18 @@ def _check(kind: str, profile: Profile, facts: Facts | None) -> tuple[LetterKind
 
 
 async def draft(
-    session: ReadSession, customer_id: UUID, kind: str, as_of: date | None
+    session: ReadSession, customer_id: UUID, kind: str, as_of: date
 ) -> DunningLetter | None:
-    """A letter as it would go out on a date, unnumbered and marked as a draft; None when the
-    customer is not the tenant's."""
+    """A letter as it would go out on `as_of` (the caller's date: the tenant's today unless it
+    asks for another), unnumbered and marked as a draft; None when the customer is not ours."""
     kind_of(kind)
+    check_date(as_of, "asOf")
     profile = await tenant_profile.load(session)
-    day = check_date(as_of, "asOf") or heads.local_today(profile, datetime.now(UTC))
-    facts = await session.run(lambda conn: _facts(conn, customer_id, kind, day))
+    facts = await session.run(lambda conn: _facts(conn, customer_id, kind, as_of))
     if facts is None:
         return None
-    interest = await interest_for(session, [r.id for r in facts.invoices], day)
-    return _letter(facts, interest, profile, kind, day, deadline(kind_of(kind), day), None)
+    interest = await interest_for(session, [r.id for r in facts.invoices], as_of)
+    return _letter(facts, interest, profile, kind, as_of, deadline(kind_of(kind), as_of), None)
 
 
 async def render_letter(letter: DunningLetter, lang: str) -> bytes:
@@ -236,7 +236,7 @@ async def send_letter(uow: UnitOfWork, request: LetterRequest) -> LetterSent:
     if request.channel != EMAIL and request.channel not in MANUAL:
         raise DomainError("INVALID_INPUT", f"channel is {EMAIL} or one of {MANUAL}", "channel")
     profile = await tenant_profile.load_in(uow)
-    today = heads.local_today(profile, datetime.now(UTC))
+    today = heads.local_today(profile, uow.now())  # the work's clock, on the tenant's calendar
     as_of = check_date(request.as_of, "asOf") or today
     if as_of > today:
         raise DomainError("FUTURE_DATE", "a letter cannot be dated in the future", "asOf")

@@ -212,7 +212,7 @@ async def _decide(
             await raise_warning(uow, cover.customer_id, COVER_CUT, "SEVERE", payload)
             # and the customer's warning rules run at once, not at night (contagion, responses)
             await triggers.cover_cancelled(
-                uow, cover.customer_id, cover.id, min(effective_on, triggers.today())
+                uow, cover.customer_id, cover.id, min(effective_on, await triggers.today(uow))
             )
         if blocks_credit(cover_required, before, limit):
             reason = (

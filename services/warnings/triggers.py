@@ -7,11 +7,12 @@ it lands (a cancelled or reduced cover is an event that matters).
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from uuid import UUID
 
 from services.jobs import catalogue as job
 from services.jobs.requests import request_job
+from services.tenant.local_date import local_today, zone_in
 from services.uow import UnitOfWork
 
 PAYMENT_REVERSED = "PAYMENT_REVERSED"
@@ -25,19 +26,24 @@ async def rules_now(uow: UnitOfWork, customer_id: UUID, cause: str, ref: str, on
     return await request_job(uow, job.WARNING_RULES_NOW, args, f"warning-rules:{cause}:{ref}")
 
 
-def today() -> date:
-    """The business date of an event recorded now (UTC, as the nightly schedule's)."""
-    return datetime.now(UTC).date()
+async def today(uow: UnitOfWork) -> date:
+    """The business date of an event recorded in this work: the tenant's calendar at the
+    work's clock (01:00 in Beijing is already its day, whatever the host's UTC date says),
+    its stored zone read once per unit of work."""
+    day = uow.memo.get("today")
+    if not isinstance(day, date):
+        day = uow.memo["today"] = local_today(await zone_in(uow), uow.now())
+    return day
 
 
 async def payment_reversed(uow: UnitOfWork, customer_id: UUID, payment_id: UUID) -> UUID:
     """A payment reversed (bounced): the reversal rule and overdue may fire now."""
-    return await rules_now(uow, customer_id, PAYMENT_REVERSED, str(payment_id), today())
+    return await rules_now(uow, customer_id, PAYMENT_REVERSED, str(payment_id), await today(uow))
 
 
 async def legal_record(uow: UnitOfWork, customer_id: UUID, record_id: UUID) -> UUID:
     """A new legal record (lawsuit, enforcement, 失信) on the customer."""
-    return await rules_now(uow, customer_id, LEGAL_RECORD, str(record_id), today())
+    return await rules_now(uow, customer_id, LEGAL_RECORD, str(record_id), await today(uow))
 
 
 async def cover_cancelled(uow: UnitOfWork, customer_id: UUID, cover_id: UUID, on: date) -> UUID:
