@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
-from dbschema.checks import json_size
+from dbschema.checks import json_size, within_ceiling
 from dbschema.credit_limit_tables import CURRENCY, DATE_WINDOW
 from dbschema.ledger_tables import _created, _customer_fk, _id, _tenant
 from dbschema.tables import NOW, metadata
@@ -170,6 +170,7 @@ credit_agreements = sa.Table(
     sa.CheckConstraint("dispute_venue IN ('ARBITRATION','COURT')", name="venue_known"),
     sa.CheckConstraint(f"currency {CURRENCY}", name="currency_format"),
     sa.CheckConstraint("limit_minor > 0", name="limit_positive"),
+    within_ceiling("limit_minor"),  # an agreement's limit, as the domain's (migration 0028)
     sa.CheckConstraint(
         "late_interest_daily_rate >= 0 AND late_interest_daily_rate < 0.01", name="rate_range"
     ),

@@ -236,8 +236,9 @@ sales_orders = sa.Table(
     _customer_fk(),
     sa.CheckConstraint("length(order_ref) BETWEEN 1 AND 100", name="ref_length"),
     sa.CheckConstraint(f"currency {CURRENCY}", name="currency_format"),
+    # an order above the ceiling every job can carry is refused (migration 0028)
     sa.CheckConstraint(
-        "amount_minor > 0 AND amount_minor < 100000000000000000", name="amount_in_range"
+        f"amount_minor > 0 AND amount_minor <= {MAX_DOCUMENT_MINOR}", name="amount_in_range"
     ),
     sa.CheckConstraint(
         "invoiced_minor >= 0 AND invoiced_minor <= amount_minor", name="invoiced_in_range"
