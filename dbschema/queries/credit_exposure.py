@@ -1,6 +1,6 @@
 """What a credit check reads, in one statement: policy, customer, hold, limits, the group
 and its limits, and open items summed per customer and currency, with the exchange rates among them
-(and whether the checked order is registered for the customer already).
+(and whose order the checked reference is, when it is registered already).
 
 Every sum walks a partial index over open items only (open invoices, open orders, active
 reservations, each with its amounts included), so the cost follows a customer's open items,
@@ -128,10 +128,9 @@ SELECT jsonb_build_object(
                                                  effective_on) ORDER BY base, quote) FROM fx),
     'checkBasis', (SELECT b.check_basis FROM risk_security_settings b
                     WHERE b.tenant_id = :tenant),
-    'orderRegistered', EXISTS (SELECT 1 FROM sales_orders o
-                                WHERE o.tenant_id = :tenant
-                                  AND o.order_ref = CAST(:exclude_ref AS text)
-                                  AND o.customer_id = :customer),
+    'orderCustomer', (SELECT o.customer_id FROM sales_orders o
+                       WHERE o.tenant_id = :tenant
+                         AND o.order_ref = CAST(:exclude_ref AS text)),
     'commit', CASE WHEN CAST(:commit_mode AS text) IS NOT NULL
                    THEN set_config('synchronous_commit', :commit_mode, true) END
 )

@@ -16,8 +16,9 @@ from enum import StrEnum
 from typing import Any
 
 from domain.credit import class_policy, policy_snapshot
+from domain.credit.check_json import conversion_json, decimal_json, money_json, standing_json
 from domain.credit.class_policy import CreditPolicy, OrderHandling
-from domain.credit.exposure import ExposureFacts, Standing, standing, utilisation
+from domain.credit.exposure import ExposureFacts, Standing, Unconverted, standing, utilisation
 from domain.credit.limits import LimitRecord, in_force
 from domain.credit.rates import Conversion, ExchangeRate, RateBook
 from domain.money import Money
@@ -25,10 +26,12 @@ from domain.money import Money
 #: Bumped when the rules below change; a check is replayed under the version it was made
 #: with (its snapshot's `rulesVersion`, 1 when absent). 2: an order prepaid in full for its
 #: class (class D) needs no limit, so a missing or lapsed limit no longer sends it to review;
-#: reasons are listed strictest first (the one that decided the answer leads).
-CHECK_RULES_VERSION = 2
+#: reasons are listed strictest first (the one that decided the answer leads). 3: an open item
+#: or a group limit no rate converts sends the order to review (it was a refusal), and the
+#: outcome records the conversion behind `available` and `utilisationAfter`.
+CHECK_RULES_VERSION = 3
 #: Reasons that concern the credit part of an order: moot when the class prepays it all.
-_CREDIT_ONLY = frozenset({"NO_LIMIT", "LIMIT_EXPIRED"})
+_CREDIT_ONLY = frozenset({"NO_LIMIT", "LIMIT_EXPIRED", "NO_EXCHANGE_RATE"})
 
 
 class Outcome(StrEnum):
@@ -55,6 +58,7 @@ class Reason(StrEnum):
     CLASS_PREPAYMENT = "CLASS_PREPAYMENT"
     OVER_LIMIT = "OVER_LIMIT"
     OVER_GROUP_LIMIT = "OVER_GROUP_LIMIT"
+    NO_EXCHANGE_RATE = "NO_EXCHANGE_RATE"
 
 
 #: What each reason does to the answer.
@@ -71,6 +75,7 @@ SEVERITY: dict[Reason, Outcome] = {
     Reason.CLASS_PREPAYMENT: Outcome.PREPAYMENT_REQUIRED,
     Reason.OVER_LIMIT: Outcome.PREPAYMENT_REQUIRED,
     Reason.OVER_GROUP_LIMIT: Outcome.PREPAYMENT_REQUIRED,
+    Reason.NO_EXCHANGE_RATE: Outcome.REVIEW_REQUIRED,
 }
 _ORDER = list(Outcome)
 
@@ -113,7 +118,7 @@ class CheckInput:
             "customerStatus": self.customer_status,
             "ratingClass": self.rating_class,
             "holdReason": self.hold_reason,
-            "amount": _money(self.amount),
+            "amount": money_json(self.amount),
             "orderRef": self.order_ref,
             "reserve": self.reserve,
             "policy": policy_snapshot.to_json(self.policy),
@@ -168,6 +173,13 @@ class Finding:
 
     reason: Reason
     detail: str
+    #: NO_EXCHANGE_RATE: the pair without a rate, from/to (USD/CNY)
+    pair: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The reason as the log stores it (`pair` only where there is one)."""
+        found = {"code": self.reason.value, "detail": self.detail}
+        return found if self.pair is None else {**found, "pair": self.pair}
 
 
 @dataclass(frozen=True)
@@ -185,54 +197,56 @@ class CheckOutcome:
     groups: tuple[tuple[str, Standing], ...]
     utilisation_after: Decimal | None
     rules_version: int = CHECK_RULES_VERSION
+    #: the binding limit's headroom as `available`, with the rate used (None: no limit caps)
+    available_conversion: Conversion | None = None
+    #: the conversion the prepayment is the amount less of (None: no limit set it)
+    prepayment_conversion: Conversion | None = None
+    #: the credit part in the customer's limit currency, for `utilisation_after`
+    utilisation_conversion: Conversion | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The outcome as the decision log stores it (compared field by field on replay)."""
-        return {
+        found = {
             "outcome": self.outcome.value,
-            "reasons": [{"code": f.reason.value, "detail": f.detail} for f in self.findings],
-            "amount": _money(self.amount),
-            "prepayment": _money(self.prepayment),
-            "available": _money(self.available),
-            "reserve": _money(self.reserve),
+            "reasons": [f.to_json() for f in self.findings],
+            "amount": money_json(self.amount),
+            "prepayment": money_json(self.prepayment),
+            "available": money_json(self.available),
+            "reserve": money_json(self.reserve),
             "limitId": self.limit_id,
-            "standing": _standing(self.standing),
-            "groups": [{"anchorId": a, "standing": _standing(s)} for a, s in self.groups],
-            "utilisationAfter": _decimal(self.utilisation_after),
+            "standing": standing_json(self.standing),
+            "groups": [{"anchorId": a, "standing": standing_json(s)} for a, s in self.groups],
+            "utilisationAfter": decimal_json(self.utilisation_after),
             "rulesVersion": self.rules_version,
         }
+        if self.rules_version >= 3:  # what each converted figure used: its rate and date
+            found["availableConversion"] = conversion_json(self.available_conversion)
+            found["utilisationAfterConversion"] = conversion_json(self.utilisation_conversion)
+        return found
 
 
-def _money(value: Money | None) -> dict[str, Any] | None:
-    return None if value is None else {"minor": value.minor, "currency": value.currency}
+def _rate_findings(gaps: list[tuple[str, str]], as_of: date) -> list[Finding]:
+    """One NO_EXCHANGE_RATE finding per missing pair (in pair order), saying what it left out."""
+    by_pair: dict[str, list[str]] = {}
+    for pair, what in gaps:
+        if what not in by_pair.setdefault(pair, []):
+            by_pair[pair].append(what)
+    return [
+        Finding(
+            Reason.NO_EXCHANGE_RATE,
+            f"no {pair} exchange rate on or before {as_of}; not converted: " + "; ".join(whats),
+            pair,
+        )
+        for pair, whats in sorted(by_pair.items())
+    ]
 
 
-def _decimal(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
-
-
-def _conversions(items: tuple[Conversion, ...]) -> list[dict[str, Any]]:
-    return [c.to_json() for c in items]
-
-
-def _standing(value: Standing | None) -> dict[str, Any] | None:
-    if value is None:
-        return None
-    exposure = value.exposure
-    return {
-        "standard": _money(value.standard),
-        "limit": _money(value.limit),
-        "increases": _conversions(value.increases),
-        "exposure": {
-            "currency": exposure.currency,
-            "receivables": _conversions(exposure.receivables),
-            "orders": _conversions(exposure.orders),
-            "reservations": _conversions(exposure.reservations),
-            "total": _money(exposure.total),
-        },
-        "headroom": _money(value.headroom),
-        "utilisation": _decimal(value.utilisation),
-    }
+def _gaps(left: tuple[Unconverted, ...], scope: str) -> list[tuple[str, str]]:
+    """Figures a standing could not convert, as (pair, what) for the findings."""
+    return [
+        (u.pair, f"{u.source.to_decimal_string()} {u.source.currency} {u.part.lower()} ({scope})")
+        for u in left
+    ]
 
 
 def _rules(inp: CheckInput) -> list[Finding]:
@@ -272,22 +286,33 @@ def _rules(inp: CheckInput) -> list[Finding]:
 
 
 def decide(inp: CheckInput) -> CheckOutcome:
-    """The credit check: findings, the answer, the prepayment, what to reserve, headroom."""
+    """The credit check: findings, the answer, the prepayment, what to reserve, headroom.
+
+    A figure no rate converts leaves its limit's headroom unknown: that limit caps nothing
+    and a person reviews (NO_EXCHANGE_RATE, per pair). Only the amount's own currency with no
+    rate to the customer's limit is refused, at `currency`: nothing about the order can be
+    measured then, and the client can fix it (quote in the limit's currency)."""
     book = RateBook.of(inp.as_of, inp.rates)
     findings = _rules(inp)
     force = in_force(inp.limits, inp.as_of)
+    mine = inp.amount.currency
     own = None
-    caps: list[tuple[Money, Reason]] = []
+    caps: list[tuple[Conversion, Reason]] = []
+    gaps: list[tuple[str, str]] = []
     if force.standard is not None:
+        target = force.standard.amount.currency
+        if mine != target and book.find(mine, target) is None:
+            raise book.missing(mine, target, "currency")
         own = standing(
             force.standard.amount, [i.amount for i in force.increases], inp.exposure, book
         )
+        gaps += _gaps(own.unconverted, "own limit")
         if force.expired:
             findings.append(
                 Finding(Reason.LIMIT_EXPIRED, f"the limit ended on {force.standard.valid_to}")
             )
-        else:
-            caps.append((book.largest_within(own.headroom, inp.amount.currency), Reason.OVER_LIMIT))
+        elif not own.unconverted and (cap := book.within(own.headroom, mine)) is not None:
+            caps.append((cap, Reason.OVER_LIMIT))
     groups = []
     for group in inp.group_limits:
         group_force = in_force(group.records, inp.as_of)
@@ -296,6 +321,7 @@ def decide(inp: CheckInput) -> CheckOutcome:
         increases = [i.amount for i in group_force.increases]
         group_standing = standing(group_force.standard.amount, increases, inp.group_exposure, book)
         groups.append((group.anchor_id, group_standing))
+        gaps += _gaps(group_standing.unconverted, "group limit")
         if group_force.expired:
             findings.append(
                 Finding(
@@ -303,38 +329,38 @@ def decide(inp: CheckInput) -> CheckOutcome:
                     f"the group limit ended on {group_force.standard.valid_to}",
                 )
             )
-        else:
-            caps.append(
-                (
-                    book.largest_within(group_standing.headroom, inp.amount.currency),
-                    Reason.OVER_GROUP_LIMIT,
-                )
-            )
+        elif not group_standing.unconverted:
+            cap = book.within(group_standing.headroom, mine)
+            if cap is None:
+                pair = f"{mine}/{group_standing.limit.currency}"
+                gaps.append((pair, "the order against the group limit"))
+            else:
+                caps.append((cap, Reason.OVER_GROUP_LIMIT))
+    findings += _rate_findings(gaps, inp.as_of)
     if force.standard is None and not groups:
         findings.append(Finding(Reason.NO_LIMIT, "no credit limit is set"))
-    available = min(
-        (c for c, _ in caps), key=lambda m: m.minor, default=Money(0, inp.amount.currency)
-    )
+    binding = min(caps, key=lambda c: c[0].amount.minor, default=None)
+    available = binding[0].amount if binding else Money(0, mine)
     prepayment = None
+    prepayment_conversion = None
     class_prepaid = any(f.reason == Reason.CLASS_PREPAYMENT for f in findings)
     if class_prepaid and inp.rules_version >= 2:
         # nothing is sold on credit, so no limit is needed: the order waits for its payment
         findings = [f for f in findings if f.reason.value not in _CREDIT_ONLY]
     if class_prepaid:
         prepayment = inp.amount
-    elif caps and available.minor < inp.amount.minor:
-        binding = min(caps, key=lambda c: c[0].minor)[1]
-        prepayment = Money(inp.amount.minor - available.minor, inp.amount.currency)
+    elif binding is not None and available.minor < inp.amount.minor:
+        prepayment = Money(inp.amount.minor - available.minor, mine)
+        prepayment_conversion = binding[0]
         findings.append(
-            Finding(binding, f"{available.to_decimal_string()} {available.currency} available")
+            Finding(binding[1], f"{available.to_decimal_string()} {available.currency} available")
         )
-    credit_part = Money(
-        inp.amount.minor - (prepayment.minor if prepayment else 0), inp.amount.currency
-    )
+    credit_part = Money(inp.amount.minor - (prepayment.minor if prepayment else 0), mine)
     after = None
+    added = None
     if own is not None:
-        added = book.convert(credit_part, own.limit.currency).amount.minor
-        after = utilisation(own.exposure.total.minor + added, own.limit.minor)
+        added = book.convert(credit_part, own.limit.currency, "currency")
+        after = utilisation(own.exposure.total.minor + added.amount.minor, own.limit.minor)
         klass = policy_class(inp)
         threshold = klass.review_above_utilisation if klass else None
         if (
@@ -372,6 +398,9 @@ def decide(inp: CheckInput) -> CheckOutcome:
         groups=tuple(groups),
         utilisation_after=after,
         rules_version=inp.rules_version,
+        available_conversion=binding[0] if binding else None,
+        prepayment_conversion=prepayment_conversion,
+        utilisation_conversion=added,
     )
 
 

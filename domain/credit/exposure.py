@@ -145,14 +145,48 @@ class ExposureFacts:
         )
 
 
+class ExposurePart(StrEnum):
+    """Where a figure belongs in a standing: an exposure component or a limit increase."""
+
+    RECEIVABLES = "RECEIVABLES"
+    ORDERS = "ORDERS"
+    RESERVATIONS = "RESERVATIONS"
+    INCREASES = "INCREASES"
+
+
+@dataclass(frozen=True, slots=True)
+class Unconverted:
+    """A figure left out of a total because no rate converts its currency on the date:
+    shown, so a total that is short says by what and for want of which rate."""
+
+    part: ExposurePart
+    source: Money
+    target: str
+
+    @property
+    def pair(self) -> str:
+        """The missing rate's pair, from the figure's currency to the total's (USD/CNY)."""
+        return f"{self.source.currency}/{self.target}"
+
+    def to_json(self) -> dict[str, Any]:
+        """The figure as the decision log stores it."""
+        return {
+            "part": self.part.value,
+            "source": {"minor": self.source.minor, "currency": self.source.currency},
+            "target": self.target,
+        }
+
+
 @dataclass(frozen=True, slots=True)
 class Breakdown:
-    """Exposure in one currency, each component's figures with the conversion they used."""
+    """Exposure in one currency, each component's figures with the conversion they used, and
+    the figures no rate could convert (left out of the totals)."""
 
     currency: str
     receivables: tuple[Conversion, ...]
     orders: tuple[Conversion, ...]
     reservations: tuple[Conversion, ...]
+    unconverted: tuple[Unconverted, ...] = ()
 
     def part(self, items: tuple[Conversion, ...]) -> Money:
         """A component's total in the breakdown's currency."""
@@ -160,22 +194,36 @@ class Breakdown:
 
     @property
     def total(self) -> Money:
-        """Receivables + orders + reservations."""
+        """Receivables + orders + reservations (those converted)."""
         return Money(
             sum(c.amount.minor for c in (*self.receivables, *self.orders, *self.reservations)),
             self.currency,
         )
 
 
+def _convert_all(
+    items: tuple[Money, ...], part: ExposurePart, currency: str, book: RateBook
+) -> tuple[tuple[Conversion, ...], tuple[Unconverted, ...]]:
+    """Each figure in `currency`, and those the book has no rate for."""
+    converted: list[Conversion] = []
+    left: list[Unconverted] = []
+    for money in items:
+        found = book.try_convert(money, currency)
+        if found is None:
+            left.append(Unconverted(part, money, currency))
+        else:
+            converted.append(found)
+    return tuple(converted), tuple(left)
+
+
 def breakdown(facts: ExposureFacts, currency: str, book: RateBook) -> Breakdown:
-    """The facts converted to `currency` (NO_EXCHANGE_RATE if a rate is missing)."""
-
-    def convert(items: tuple[Money, ...]) -> tuple[Conversion, ...]:
-        return tuple(book.convert(m, currency) for m in items)
-
-    return Breakdown(
-        currency, convert(facts.receivables), convert(facts.orders), convert(facts.reservations)
+    """The facts converted to `currency`; a figure with no rate is listed, not counted."""
+    receivables, left_r = _convert_all(facts.receivables, ExposurePart.RECEIVABLES, currency, book)
+    orders, left_o = _convert_all(facts.orders, ExposurePart.ORDERS, currency, book)
+    reservations, left_s = _convert_all(
+        facts.reservations, ExposurePart.RESERVATIONS, currency, book
     )
+    return Breakdown(currency, receivables, orders, reservations, (*left_r, *left_o, *left_s))
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +236,13 @@ class Standing:
     exposure: Breakdown
     headroom: Money
     utilisation: Decimal | None
+    #: running increases no rate converts into the limit's currency (left out of `limit`)
+    unconverted_increases: tuple[Unconverted, ...] = ()
+
+    @property
+    def unconverted(self) -> tuple[Unconverted, ...]:
+        """Every figure left out for want of a rate: headroom and use are then incomplete."""
+        return (*self.unconverted_increases, *self.exposure.unconverted)
 
 
 def utilisation(exposure: int, limit: int) -> Decimal | None:
@@ -200,12 +255,15 @@ def utilisation(exposure: int, limit: int) -> Decimal | None:
 def standing(
     standard: Money, increases: Iterable[Money], facts: ExposureFacts, book: RateBook
 ) -> Standing:
-    """Headroom = standard limit + running increases - exposure, in the limit's currency."""
-    converted = tuple(book.convert(m, standard.currency) for m in increases)
+    """Headroom = standard limit + running increases - exposure, in the limit's currency
+    (over what converts: a figure with no rate is listed in `unconverted`)."""
+    converted, left = _convert_all(
+        tuple(increases), ExposurePart.INCREASES, standard.currency, book
+    )
     limit = Money(standard.minor + sum(c.amount.minor for c in converted), standard.currency)
     exposure = breakdown(facts, standard.currency, book)
     total = exposure.total.minor
     return Standing(
         standard, limit, converted, exposure, Money(limit.minor - total, limit.currency),
-        utilisation(total, limit.minor),
+        utilisation(total, limit.minor), left,
     )  # fmt: skip

@@ -169,33 +169,49 @@ class RateBook:
 
     def convert(self, money: Money, target: str, field: str | None = None) -> Conversion:
         """`money` in `target`; NO_EXCHANGE_RATE when the book has no rate for the pair."""
+        converted = self.try_convert(money, target)
+        if converted is None:
+            raise self.missing(money.currency, target, field)
+        return converted
+
+    def try_convert(self, money: Money, target: str) -> Conversion | None:
+        """`money` in `target`, or None when the book has no rate for the pair."""
         if money.currency == target:
             return Conversion(money, money)
         found = self.find(money.currency, target)
         if found is None:
-            raise DomainError(
-                "NO_EXCHANGE_RATE",
-                f"no {money.currency}/{target} exchange rate on or before {self.as_of}",
-                field,
-            )
+            return None
         rate, inverse = found
         minor = apply_rate(money.minor, money.currency, target, rate.rate, inverse)
         return Conversion(money, Money(minor, target), rate, inverse)
 
+    def missing(self, source: str, target: str, field: str | None = None) -> DomainError:
+        """The refusal for a pair the book cannot convert, naming the pair and the date."""
+        return DomainError(
+            "NO_EXCHANGE_RATE",
+            f"no {source}/{target} exchange rate on or before {self.as_of}",
+            field,
+        )
+
     def largest_within(self, cap: Money, currency: str, field: str | None = None) -> Money:
         """The largest amount in `currency` whose conversion to the cap's currency stays
         within `cap` (zero when the cap is not positive)."""
+        within = self.within(cap, currency)
+        if within is None:
+            raise self.missing(currency, cap.currency, field)
+        return within.amount
+
+    def within(self, cap: Money, currency: str) -> Conversion | None:
+        """`cap` as the largest amount in `currency` whose conversion back stays within it,
+        with the rate that gave it (none needed for a cap not above zero or in `currency`);
+        None when the book has no rate for the pair."""
         if cap.minor <= 0:
-            return Money(0, currency)
+            return Conversion(cap, Money(0, currency))
         if cap.currency == currency:
-            return cap
+            return Conversion(cap, cap)
         found = self.find(currency, cap.currency)
         if found is None:
-            raise DomainError(
-                "NO_EXCHANGE_RATE",
-                f"no {currency}/{cap.currency} exchange rate on or before {self.as_of}",
-                field,
-            )
+            return None
         rate, inverse = found
 
         def fits(minor: int) -> bool:
@@ -212,7 +228,8 @@ class RateBook:
                 low = middle
             else:
                 high = middle
-        return Money(low, currency)
+        # the cap goes into `currency`: the stored pair is used as it is when it runs that way
+        return Conversion(cap, Money(low, currency), rate, not inverse)
 
     def used(self) -> list[dict[str, Any]]:
         """The rates in the book, for a snapshot."""

@@ -35,6 +35,7 @@ CREDIT = catalogue(
         "INVALID_POLICY": "A credit-policy value is out of range or inconsistent with another.",
         "INVALID_TTL": "A reservation lasts 1 second to 1 day.",
         "BELOW_INVOICED": "An order cannot be less than what is invoiced of it.",
+        "ORDER_REF_TAKEN": "The order reference is another customer's registered order.",
         "CUSTOMER_ARCHIVED": "The customer is archived.",
         "STALE_REQUEST": "A later limit of the customer was approved since this request was "
         "filed; request again.",

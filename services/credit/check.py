@@ -6,7 +6,7 @@ facts are read, so concurrent reservations see each other and never exceed the h
 no two checks can each hold a lock the other waits for; the reservation expires on its own
 (`expires_at`, read as a filter), unless an order with its reference confirms it or it is
 released. An order already registered under the reference counts on its own: a check of it
-holds nothing more.
+holds nothing more; a reference registered as another customer's order is refused.
 """
 
 from __future__ import annotations
@@ -24,8 +24,6 @@ from dbschema.queries.credit_check_log import CheckLog, write_check
 from dbschema.queries.credit_exposure import begin_check, begin_check_inline, lock_groups
 from domain.credit.check import CHECK_RULES_VERSION, CheckInput, CheckOutcome, Outcome, decide
 from domain.credit.check_input import check_request
-from domain.credit.limits import in_force
-from domain.credit.rates import RateBook
 from domain.errors import DomainError, NotFound
 from domain.money import Money
 from services.credit import rates
@@ -156,25 +154,6 @@ async def _under_group_locks(
     return facts
 
 
-def _decide(inp: CheckInput) -> CheckOutcome:
-    """decide, with a missing rate between the amount's currency and a limit's blamed on the
-    `currency` the client wrote (a missing rate of an open item names no field)."""
-    try:
-        return decide(inp)
-    except DomainError as exc:
-        if exc.code != "NO_EXCHANGE_RATE" or exc.field is not None:
-            raise
-        book = RateBook.of(inp.as_of, inp.rates)
-        mine = inp.amount.currency
-        records = (inp.limits, *(g.records for g in inp.group_limits))
-        for standard in (in_force(r, inp.as_of).standard for r in records):
-            target = standard.amount.currency if standard is not None else mine
-            if target != mine and book.find(mine, target) is None:
-                message = f"no {mine}/{target} exchange rate on or before {inp.as_of}"
-                raise DomainError(exc.code, message, "currency") from exc
-        raise
-
-
 async def check_credit(uow: UnitOfWork, req: CheckRequest, today: date) -> CheckResult:
     """Decide, log the decision with its complete snapshot, and reserve when asked."""
     money, ref = check_request(
@@ -188,6 +167,13 @@ async def check_credit(uow: UnitOfWork, req: CheckRequest, today: date) -> Check
         uow.conn, uow.tenant_id, req.customer_id, today, ref, None if req.reserve else mode,
         money.currency,
     )  # fmt: skip
+    if facts.order_of_another:
+        # its reservation could never be confirmed, and its exclusion would hide a group
+        # member's order from the exposure checked: the reference is not this customer's
+        raise DomainError(
+            "ORDER_REF_TAKEN", "the order reference is another customer's registered order",
+            "orderRef",
+        )  # fmt: skip
     if req.reserve and facts.group_limits:
         facts = await _under_group_locks(uow, facts, today, ref, money.currency)
     # issue 11 (risk transfer): the tenant may check against the net retained risk
@@ -196,7 +182,7 @@ async def check_credit(uow: UnitOfWork, req: CheckRequest, today: date) -> Check
     # new hold of it): holding its amount again would count it twice
     reserve = req.reserve and not facts.order_registered
     inp = await _inputs(uow, facts, money, ref, reserve, today)
-    outcome = _decide(inp)
+    outcome = decide(inp)
     verdict = outcome.to_json()
     # known before the insert, so its event can carry it; time-ordered, so a check's rows
     # land at the end of their indexes rather than on a random leaf page each

@@ -54,6 +54,9 @@ class Gathered:
     #: an order is registered for the customer under the excluded reference (any status): it
     #: counts on its own, so a check of it must not hold its amount again
     order_registered: bool = False
+    #: the excluded reference is another customer's registered order (any status): no order
+    #: of this customer can ever carry it
+    order_of_another: bool = False
 
     def rate_book(self, currencies: Iterable[str], as_of: date) -> RateBook | None:
         """The rate book over `currencies` from the rates read with the facts (what
@@ -150,6 +153,7 @@ async def gather(
     me = str(customer_id)
     members = {str(m) for m in raw.get("members") or [me]}
     rows = (raw.get("receivables") or [], raw.get("orders") or [], raw.get("reservations") or [])
+    owner = raw.get("orderCustomer")
     return Gathered(
         customer_id=customer_id,
         customer_status=status,
@@ -165,7 +169,8 @@ async def gather(
         check_basis=raw.get("checkBasis") or "GROSS",
         rates=tuple(_rate(item) for item in raw.get("rates") or []),
         rate_currencies=frozenset(str(c).strip() for c in raw.get("rateCurrencies") or []),
-        order_registered=bool(raw.get("orderRegistered")),
+        order_registered=owner is not None and str(owner) == me,
+        order_of_another=owner is not None and str(owner) != me,
     )
 
 

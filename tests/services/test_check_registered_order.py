@@ -1,5 +1,6 @@
-"""A reserving re-check of a registered order holds nothing more; a missing rate for the
-amount's currency names the field the client wrote."""
+"""A reserving re-check of a registered order holds nothing more (another customer's is
+refused); a missing rate for the amount's currency names the field the client wrote, one for
+an open item is a review."""
 
 from __future__ import annotations
 
@@ -92,17 +93,18 @@ async def test_reserve_then_register_then_recheck_counts_the_order_once(runtime,
     assert await _exposure_parts(runtime, tenant, cid) == (2_000_000, 0)
 
 
-async def test_another_customers_order_under_the_ref_does_not_stop_a_reservation(runtime, tenants):
+async def test_another_customers_order_under_the_ref_is_refused(runtime, tenants, database):
     # given: SO-Y-3 registered for another customer
     tenant = tenants["acme"]
     cid = await customer(runtime, tenant, "RO-3")
     other = await customer(runtime, tenant, "RO-4")
     await approved_limit(runtime, tenant, cid, "100000.00")
     await _order(runtime, tenant, other, "SO-Y-3", "20000.00")
-    # when
-    result = await run_check(runtime, tenant, cid, "100.00", order_ref="SO-Y-3", reserve=True)
-    # then: this customer has no such order: the check holds as ever
-    assert result.order_registered is False and result.reservation is not None
+    # when / then: no registration of this customer could ever confirm such a hold
+    with pytest.raises(DomainError) as refused:
+        await run_check(runtime, tenant, cid, "100.00", order_ref="SO-Y-3", reserve=True)
+    assert (refused.value.code, refused.value.field) == ("ORDER_REF_TAKEN", "orderRef")
+    assert database.query("SELECT count(*) FROM credit_reservations") == [(0,)]
 
 
 async def test_no_rate_for_the_amounts_currency_names_the_currency_field(runtime, tenants):
@@ -117,14 +119,17 @@ async def test_no_rate_for_the_amounts_currency_names_the_currency_field(runtime
     assert "EUR/CNY" in refused.value.message
 
 
-async def test_no_rate_for_an_open_item_names_no_field(runtime, tenants):
-    # given: a CNY limit, a USD invoice and no USD rate: nothing the client wrote is at fault
+async def test_no_rate_for_an_open_item_is_a_review_naming_the_pair(runtime, tenants):
+    # given: a CNY limit, a USD invoice and no USD/CNY rate: nothing the client wrote is at fault
     tenant = tenants["acme"]
     cid = await customer(runtime, tenant, "FX-2")
     await approved_limit(runtime, tenant, cid, "10000.00")
     await invoice(
         runtime, tenant, cid, "USD-9", "100.00", currency="USD", due=TODAY + timedelta(days=9)
     )
-    with pytest.raises(DomainError) as refused:
-        await run_check(runtime, tenant, cid, "10.00")
-    assert (refused.value.code, refused.value.field) == ("NO_EXCHANGE_RATE", None)
+    # when / then: an answer a credit person gives, naming the missing pair
+    result = await run_check(runtime, tenant, cid, "10.00")
+    assert result.outcome.outcome.value == "REVIEW_REQUIRED"
+    assert [(f.reason.value, f.pair) for f in result.outcome.findings] == [
+        ("NO_EXCHANGE_RATE", "USD/CNY")
+    ]

@@ -6,9 +6,6 @@ import asyncio
 from datetime import timedelta
 from decimal import Decimal
 
-import pytest
-
-from domain.errors import DomainError
 from services.credit import check, holds, orders
 from services.credit.decisions import replay_decision
 from services.credit.orders import OrderIn
@@ -107,10 +104,11 @@ async def test_foreign_currency_exposure_converts_through_the_rate_table(runtime
     await invoice(
         runtime, tenant, cid, "USD-1", "100.00", currency="USD", due=TODAY + timedelta(days=9)
     )
-    # when no rate exists, the check is refused and nothing is written
-    with pytest.raises(DomainError) as refused:
-        await run_check(runtime, tenant, cid, "10.00")
-    assert refused.value.code == "NO_EXCHANGE_RATE"
+    # when no rate exists, the check is sent to review, naming the missing pair
+    review = await run_check(runtime, tenant, cid, "10.00")
+    assert [(f.reason.value, f.pair) for f in review.outcome.findings] == [
+        ("NO_EXCHANGE_RATE", "USD/CNY")
+    ]
     await rate(runtime, tenant, "USD", "CNY", "7.1234", TODAY - timedelta(days=2))
     result = await run_check(runtime, tenant, cid, "10.00")
     standing = result.outcome.standing

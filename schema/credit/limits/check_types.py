@@ -10,11 +10,13 @@ from strawberry.scalars import JSON
 
 from domain import roles
 from domain.credit.check import CheckOutcome
-from domain.credit.exposure import Breakdown, Standing
+from domain.credit.exposure import Breakdown, Standing, Unconverted
+from domain.credit.rates import Conversion
 from schema.credit.errors import CREDIT
 from schema.credit.limits.enums import (
     CheckOutcomeEnum,
     DecisionKindEnum,
+    ExposurePartEnum,
     ReasonEnum,
     ReservationStatusEnum,
 )
@@ -28,6 +30,27 @@ from services.credit.check import CheckResult, ReservationView
 from services.credit.decisions import Decision, Replay
 from services.credit.exposure import ExposureView
 from services.credit.limit_views import RecommendationView
+
+
+@strawberry.type(description="A figure left out of a total: no rate converts it on the date.")
+class UnconvertedAmount:
+    part: ExposurePartEnum = strawberry.field(description="Where it belongs.")
+    original: Money = strawberry.field(description="The figure as it is, in its own currency.")
+    missing_pair: str = strawberry.field(
+        description="The pair with no rate on or before the as-of date, from/to (USD/CNY): "
+        "once finance enters one, the figure counts."
+    )
+
+    @classmethod
+    def build(cls, u: Unconverted) -> UnconvertedAmount:
+        """From the domain's unconverted figure."""
+        return cls(
+            part=ExposurePartEnum[u.part.value], original=money(u.source), missing_pair=u.pair
+        )
+
+
+def _conversion(c: Conversion | None) -> ConvertedAmount | None:
+    return None if c is None else ConvertedAmount.build(c)
 
 
 @strawberry.type(description="Exposure in one currency: every part converted, with its rate.")
@@ -46,6 +69,10 @@ class ExposureBreakdown:
     orders_total: Money = strawberry.field(description="Open orders.")
     reservations_total: Money = strawberry.field(description="Live reservations.")
     total: Money = strawberry.field(description="Receivables + orders + reservations.")
+    unconverted: list[UnconvertedAmount] = strawberry.field(
+        description="Figures no rate converts into `currency` on the date, with the missing "
+        "pair: left out of the totals above, which are then short by them."
+    )
 
     @classmethod
     def build(cls, b: Breakdown) -> ExposureBreakdown:
@@ -59,6 +86,7 @@ class ExposureBreakdown:
             orders_total=money(b.part(b.orders)),
             reservations_total=money(b.part(b.reservations)),
             total=money(b.total),
+            unconverted=[UnconvertedAmount.build(u) for u in b.unconverted],
         )
 
 
@@ -68,9 +96,16 @@ class CreditStanding:
     limit: Money = strawberry.field(description="Standard limit plus running increases.")
     increases: list[ConvertedAmount] = strawberry.field(description="Running increases.")
     exposure: ExposureBreakdown = strawberry.field(description="Exposure in the limit's currency.")
-    headroom: Money = strawberry.field(description="Limit minus exposure (negative: over).")
+    headroom: Money = strawberry.field(
+        description="Limit minus exposure (negative: over); over the converted figures only "
+        "when `unconvertedIncreases` or `exposure.unconverted` list any."
+    )
     utilisation: DecimalString | None = strawberry.field(  # type: ignore[valid-type]
         description="Exposure / limit, e.g. 0.8125; null for a zero limit."
+    )
+    unconverted_increases: list[UnconvertedAmount] = strawberry.field(
+        description="Running increases no rate converts into the limit's currency on the "
+        "date, with the missing pair: left out of `limit`."
     )
 
     @classmethod
@@ -83,6 +118,7 @@ class CreditStanding:
             exposure=ExposureBreakdown.build(s.exposure),
             headroom=money(s.headroom),
             utilisation=None if s.utilisation is None else str(s.utilisation),
+            unconverted_increases=[UnconvertedAmount.build(u) for u in s.unconverted_increases],
         )
 
 
@@ -96,6 +132,10 @@ class GroupStanding:
 class CreditCheckReasonView:
     code: ReasonEnum = strawberry.field(description="Stable reason code.")
     detail: str = strawberry.field(description="What made it apply.")
+    currency_pair: str | None = strawberry.field(
+        default=None,
+        description="NO_EXCHANGE_RATE: the pair with no rate, from/to (USD/CNY); else null.",
+    )
 
 
 @strawberry.type(description="Headroom held for an order until confirmed, released or expired.")
@@ -142,6 +182,17 @@ class CreditCheck:
     available: Money = strawberry.field(
         description="Credit available for this order, in its currency (never below zero)."
     )
+    available_conversion: ConvertedAmount | None = strawberry.field(
+        description="How `available` was reached: `original` is the headroom of the limit "
+        "that binds, in that limit's currency, `amount` equals `available`, and `rate` and "
+        "`rateDate` name the rate used (null when no conversion was needed); null when no "
+        "limit caps the order."
+    )
+    prepayment_conversion: ConvertedAmount | None = strawberry.field(
+        description="The conversion the prepayment comes from when a limit set it (the "
+        "prepayment is the amount less `available`): as `availableConversion`, with its "
+        "rate and date; null without a prepayment, or for a class that prepays in full."
+    )
     headroom: Money | None = strawberry.field(
         description="The customer's own headroom, in its limit's currency; null without one."
     )
@@ -149,6 +200,11 @@ class CreditCheck:
     groups: list[GroupStanding] = strawberry.field(description="Group limits that apply.")
     utilisation_after: DecimalString | None = strawberry.field(  # type: ignore[valid-type]
         description="Utilisation if the credit part of this order is added."
+    )
+    utilisation_after_conversion: ConvertedAmount | None = strawberry.field(
+        description="The credit part of this order (`original`) in the customer's limit "
+        "currency (`amount`), as added for `utilisationAfter`, with the rate and date used "
+        "(null when no conversion was needed); null without a limit of its own."
     )
     reservation: CreditReservation | None = strawberry.field(description="Headroom held.")
     policy_version: int = strawberry.field(description="Credit-policy version applied.")
@@ -162,16 +218,21 @@ class CreditCheck:
             id=to_global_id("CreditDecision", r.decision_id),
             outcome=CheckOutcomeEnum[out.outcome.value],
             reasons=[
-                CreditCheckReasonView(code=ReasonEnum[f.reason.value], detail=f.detail)
+                CreditCheckReasonView(
+                    code=ReasonEnum[f.reason.value], detail=f.detail, currency_pair=f.pair
+                )
                 for f in out.findings
             ],
             amount=money(out.amount),
             prepayment=maybe_money(out.prepayment),
             available=money(out.available),
+            available_conversion=_conversion(out.available_conversion),
+            prepayment_conversion=_conversion(out.prepayment_conversion),
             headroom=maybe_money(out.standing.headroom if out.standing else None),
             standing=CreditStanding.build(out.standing) if out.standing else None,
             groups=_groups(out.groups),
             utilisation_after=None if out.utilisation_after is None else str(out.utilisation_after),
+            utilisation_after_conversion=_conversion(out.utilisation_conversion),
             reservation=CreditReservation.build(r.reservation) if r.reservation else None,
             policy_version=r.input.policy.version,
             as_of=r.input.as_of,

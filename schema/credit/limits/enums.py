@@ -44,6 +44,19 @@ ReasonEnum = described(
         "CLASS_PREPAYMENT": "The class's orders are prepaid in full (default D). Prepayment.",
         "OVER_LIMIT": "The amount exceeds the customer's headroom. Prepay the excess.",
         "OVER_GROUP_LIMIT": "The amount exceeds the group's headroom. Prepay the excess.",
+        "NO_EXCHANGE_RATE": "An open item, a limit increase or the order has no rate to a "
+        "limit's currency on or before the date (`currencyPair` names it): that limit's "
+        "headroom is unknown. Review.",
+    },
+)
+ExposurePartEnum = described(
+    "CreditExposurePart",
+    "Where a figure belongs in a standing.",
+    {
+        "RECEIVABLES": "Open invoices.",
+        "ORDERS": "Open orders not yet invoiced.",
+        "RESERVATIONS": "Live reservations.",
+        "INCREASES": "A running temporary increase of the limit.",
     },
 )
 OrderHandlingEnum = described(

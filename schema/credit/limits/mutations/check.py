@@ -27,13 +27,18 @@ class CheckCreditInput:
     amount: DecimalString = strawberry.field(  # type: ignore[valid-type]
         description="The order's amount, above zero, as a decimal string."
     )
-    currency: str = text(limit=texts.CURRENCY, description="ISO 4217 code of the amount.")
+    currency: str = text(
+        limit=texts.CURRENCY,
+        description="ISO 4217 code of the amount; with no rate to the customer's own limit "
+        "currency on the date, refused (NO_EXCHANGE_RATE).",
+    )
     order_ref: str | None = text(
         limit=texts.SHORT,
         default=None,
         description="The order's reference (as its invoices will carry it); its own open "
         "order and reservation are left out of the exposure it is checked against, so the "
-        "amount is checked as the order's whole amount.",
+        "amount is checked as the order's whole amount. A reference registered as another "
+        "customer's order is refused (ORDER_REF_TAKEN), and nothing is logged or held.",
     )
     reserve: bool = strawberry.field(
         default=False,
@@ -115,7 +120,9 @@ FIELDS = {
         extensions=allow(roles.CHECK_CREDIT),
         description="Check an order against the customer's credit: APPROVED, "
         "PREPAYMENT_REQUIRED (with the amount to prepay), REVIEW_REQUIRED or BLOCKED, with "
-        "reasons, headroom and the exposure breakdown; logged with its complete snapshot. "
+        "reasons, headroom and the exposure breakdown (every converted figure with its rate "
+        "and date; an open item or group limit with no rate sends it to review, "
+        "NO_EXCHANGE_RATE); logged with its complete snapshot. "
         "With `reserve`, atomically holds the credit part until the order comes, it is "
         "released, or it expires; an order already registered under `orderRef` holds its "
         "own amount, so nothing more is held (`orderRegistered`)." + roles_note(roles.CHECK_CREDIT),
