@@ -72,11 +72,17 @@ def in_base(records: Iterable[LimitRecord], book: RateBook, base: str) -> list[L
     ]
 
 
+def is_stale(seen_seq: int | None, latest_seq: int | None) -> bool:
+    """Whether a limit of the same customer and scope was approved after the request was
+    filed (its number above the newest one the filer saw): approving it would undo that one."""
+    return latest_seq is not None and (seen_seq is None or latest_seq > seen_seq)
+
+
 def check_current(seen_seq: int | None, latest_seq: int | None) -> None:
     """STALE_REQUEST when a limit of the same customer and scope was approved after the
     request was filed (its number above the newest one the filer saw): approving the old
     request would silently undo it, and its tier was set without it."""
-    if latest_seq is not None and (seen_seq is None or latest_seq > seen_seq):
+    if is_stale(seen_seq, latest_seq):
         raise DomainError(
             "STALE_REQUEST", "a later limit was approved since this request; request again", "id"
         )
@@ -86,10 +92,11 @@ def decide_limit(snapshot: Mapping[str, Any]) -> dict[str, Any]:
     """The outcome a limit request's snapshot implies.
 
     Snapshot: `asOf`, `policy` (policy_snapshot.to_json), `rates`, `request` (amount, kind,
-    scope, dates, requestedBy), `approvals` (approver and roles, in order), `rejectedBy`
-    (or null), `recommendation` (its inputs, or null) and `limits` (the customer's approved
-    records of that scope still running on the first day, LimitRecord.to_json; a snapshot
-    from before the tier followed the resulting limit has none and is tiered on its amount).
+    scope, dates, requestedBy; grantedBy when an application's decision granted it),
+    `approvals` (approver and roles, in order), `rejectedBy` (or null), `recommendation`
+    (its inputs, or null) and `limits` (the customer's approved records of that scope still
+    running on the first day, LimitRecord.to_json; a snapshot from before the tier followed
+    the resulting limit has none and is tiered on its amount).
     """
     policy = policy_snapshot.from_json(snapshot["policy"])
     book = RateBook.of(
@@ -121,6 +128,7 @@ def decide_limit(snapshot: Mapping[str, Any]) -> dict[str, Any]:
                 frozenset(approval["roles"]),
                 needed,
                 approved_by,
+                granted_by=request.get("grantedBy"),
             )
         )
         approved_by.append(str(approval["approver"]))

@@ -244,11 +244,21 @@ def check_approval(
     approver_roles: frozenset[str],
     needed: Requirement,
     given: Sequence[str],
+    granted_by: str | None = None,
 ) -> str:
-    """Four eyes: the approver is not the requester nor an earlier approver, holds a role the
-    tier allows, and an approval is still missing. Returns the role the approval counts as."""
+    """Four eyes: the approver is not the requester nor an earlier approver, nor the manager
+    whose application decision granted the limit (whoever filed it: a re-filed grant too),
+    holds a role the tier allows, and an approval is still missing. Returns the role the
+    approval counts as."""
     if approver == requester:
         raise DomainError("SELF_APPROVAL", "the requester cannot approve their own request", "id")
+    if granted_by is not None and approver == granted_by:
+        raise DomainError(
+            "SELF_APPROVAL",
+            "you granted this limit in the credit application's decision: another person "
+            "approves it",
+            "id",
+        )
     if approver in given:
         raise DomainError("SAME_APPROVER", "two approvals need two different people", "id")
     if len(given) >= needed.count:

@@ -174,6 +174,10 @@ class AuditAction(Enum):
     ESCALATE_CREDIT_APPLICATION = strawberry.enum_value(
         "ESCALATE_CREDIT_APPLICATION", description="Escalated a credit application past its SLA."
     )
+    REFILE_APPLICATION_LIMIT = strawberry.enum_value(
+        "REFILE_APPLICATION_LIMIT",
+        description="Filed a credit application's stale limit request anew.",
+    )
     CREATE_CREDIT_AGREEMENT = strawberry.enum_value(
         "CREATE_CREDIT_AGREEMENT", description="Drew up a credit agreement."
     )
@@ -260,6 +264,7 @@ MUTATION_OF = {
     audit.AuditAction.GIVE_APPLICATION_OPINION: "giveCreditApplicationOpinion",
     audit.AuditAction.DECIDE_CREDIT_APPLICATION: "decideCreditApplication",
     audit.AuditAction.ESCALATE_CREDIT_APPLICATION: "escalateCreditApplication",
+    audit.AuditAction.REFILE_APPLICATION_LIMIT: "refileCreditApplicationLimit",
     audit.AuditAction.CREATE_CREDIT_AGREEMENT: "createCreditAgreement",
     audit.AuditAction.SIGN_CREDIT_AGREEMENT: "signCreditAgreement",
     audit.AuditAction.EXPIRE_CREDIT_AGREEMENT: "expireCreditAgreement",

@@ -1,7 +1,8 @@
 """Credit applications as stored and read: the view with its opinions, by id or customer.
 
 A grant is only as good as the limit request it filed: the view reads that request's status
-beside the application (the application's own row keeps the decision as it was taken).
+beside the application (the application's own row keeps the decision as it was taken), STALE
+while it is pending but overtaken by a later limit (domain.credit.application_limits).
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ import sqlalchemy as sa
 from dbschema.credit_application_tables import credit_application_opinions, credit_applications
 from dbschema.credit_limit_tables import credit_limit_requests
 from domain.credit import applications as rules
+from domain.credit.application_limits import limit_status
+from domain.credit.limit_decision import is_stale
 from domain.money import Money
+from services.credit.limit_history import seen_and_latest
 from services.read_session import ReadSession
 
 
@@ -56,14 +60,21 @@ class ApplicationView:
     granted: rules.Grant | None
     decision_id: UUID | None
     limit_request_id: UUID | None
-    #: PENDING while the tenant's matrix has not approved the granted limit, APPROVED once it
-    #: is in force, REJECTED when refused; None when nothing was granted.
+    #: PENDING while the tenant's matrix has not approved the granted limit, STALE when a
+    #: later limit overtook that request (re-file it), APPROVED once it is in force, REJECTED
+    #: when refused; None when nothing was granted.
     limit_status: str | None = None
 
 
-#: Applications with the status of the limit request each grant filed, read in one statement.
+_SEEN, _LATEST = seen_and_latest(credit_limit_requests)
+_PENDING = credit_limit_requests.c.status == "PENDING"
+#: Applications with the status of the limit request each grant filed (and, while it is
+#: pending, the limit numbers that tell whether it is stale), read in one statement.
 WITH_LIMIT_STATUS = sa.select(
-    credit_applications, credit_limit_requests.c.status.label("limit_status")
+    credit_applications,
+    credit_limit_requests.c.status.label("limit_status"),
+    sa.case((_PENDING, _SEEN)).label("limit_seen"),
+    sa.case((_PENDING, _LATEST)).label("limit_latest"),
 ).outerjoin(
     credit_limit_requests,
     sa.and_(
@@ -71,6 +82,14 @@ WITH_LIMIT_STATUS = sa.select(
         credit_limit_requests.c.id == credit_applications.c.limit_request_id,
     ),
 )
+
+
+def _limit_status(row: Any) -> str | None:
+    """The request's status, STALE when overtaken (a row read otherwise has none: None)."""
+    found = row._mapping
+    stale = is_stale(found.get("limit_seen"), found.get("limit_latest"))
+    status = limit_status(found.get("limit_status"), stale)
+    return None if status is None else status.value
 
 
 def view_of(row: Any, opinions: Sequence[Any]) -> ApplicationView:
@@ -102,7 +121,7 @@ def view_of(row: Any, opinions: Sequence[Any]) -> ApplicationView:
         rules.Grant.from_json(row.granted) if row.granted else None,
         row.decision_id,
         row.limit_request_id,
-        row._mapping.get("limit_status"),
+        _limit_status(row),
     )
 
 

@@ -327,6 +327,7 @@ async def _apply(
         basis="APPLICATION",
         note=f"credit application {view.id}: {reason}"[:2000],
         today=today,
+        granted_by=uow.actor.subject,
     )
     # the terms wait for the limit: limits.approve_limit sets them with it (limit_grants)
     if granted.rating_class:

@@ -106,7 +106,8 @@ async def decision_doc(session: ReadSession, application_id: UUID) -> DecisionDo
         granted_limit=_money(granted.limit) if granted else None,
         granted_terms=granted.terms_code if granted else None,
         granted_valid_to=granted.valid_to if granted else None,
-        limit_status=found.limit_status,
+        # to the customer a stale request is still a limit awaiting approval (filed anew)
+        limit_status="PENDING" if found.limit_status == "STALE" else found.limit_status,
     )
 
 

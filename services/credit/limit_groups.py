@@ -6,6 +6,11 @@ anchors in one group would count the same exposure twice and make every check of
 take two group locks; an anchor whose group limit lapsed keeps blocking the group's checks
 until it is renewed there. So a group limit is refused on a customer with no group
 (NO_GROUP) and on any member but the group's anchor (GROUP_LIMIT_EXISTS, naming it).
+
+Links change between request and approval, so the rule is checked again at approval
+(`check_at_approval`): two groups joined by a partner link meanwhile may each hold or await a
+group limit. There, a request still awaiting approval elsewhere in the group does not count
+(else two requests joined could never be approved): the first approved is the anchor.
 """
 
 from __future__ import annotations
@@ -32,8 +37,8 @@ WITH RECURSIVE members(id) AS (
 )
 SELECT id FROM members""")
 
-#: Group limits (any, the lapsed too) and pending group requests of other members, the
-#: newest first, with the anchor's code and name.
+#: Group limits (any, the lapsed too) and, when :pending, pending group requests of other
+#: members, the newest first, with the anchor's code and name.
 ANCHORS_SQL = sa.text("""
 SELECT h.customer_id, c.code, c.legal_name, h.state, h.valid_from, h.valid_to
   FROM (SELECT customer_id, 'LIMIT' AS state, valid_from, valid_to, created_at
@@ -43,18 +48,30 @@ SELECT h.customer_id, c.code, c.legal_name, h.state, h.valid_from, h.valid_to
         SELECT customer_id, 'PENDING', valid_from, valid_to, created_at
           FROM credit_limit_requests
          WHERE tenant_id = :tenant AND scope = 'GROUP' AND status = 'PENDING'
-           AND customer_id = ANY (:others)) h
+           AND customer_id = ANY (:others) AND CAST(:pending AS boolean)) h
   JOIN customers c ON c.tenant_id = :tenant AND c.id = h.customer_id
  ORDER BY h.created_at DESC
  LIMIT 1""")
 
 
-def _state(state: str, valid_from: date, valid_to: date | None, today: date) -> str:
+def _state(state: str, valid_from: date, valid_to: date | None, today: date | None) -> str:
+    """How the anchor's limit stands on `today` (without one: its period, as stored)."""
     if state == "PENDING":
         return "awaiting approval"
+    if today is None:
+        return f"valid from {valid_from}" + (f" to {valid_to}" if valid_to is not None else "")
     if valid_to is not None and valid_to < today:
         return f"ended on {valid_to}: renew it there"
     return "in force" if valid_from <= today else f"from {valid_from}"
+
+
+async def _take_turns(uow: UnitOfWork) -> None:
+    """Group-limit requests and approvals of the tenant take turns (a transaction lock of its
+    own namespace, taken last: no path holding it waits for a request's or customer's lock)."""
+    await uow.conn.execute(
+        sa.text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"),
+        {"k": f"{uow.tenant_id}:group-limits"},
+    )
 
 
 async def check_one_group_limit(
@@ -63,10 +80,29 @@ async def check_one_group_limit(
     """Refuse a group limit on a customer without a group, or in a group whose limit is
     anchored (or asked for) on another member. Group-limit requests of the tenant take turns
     (a transaction lock), so two members cannot both become anchors at once."""
-    await uow.conn.execute(
-        sa.text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"),
-        {"k": f"{uow.tenant_id}:group-limits"},
-    )
+    await _take_turns(uow)
+    await _check(uow, customer_id, kinds, today, pending=True, fields=("scope", "customerId"))
+
+
+async def check_at_approval(uow: UnitOfWork, customer_id: UUID, kinds: Sequence[str]) -> None:
+    """The same rule when a group limit is approved, against the links and limits of now;
+    another member's request awaiting approval does not count. Taking the same turns as
+    requests, two approvals in groups just joined cannot both pass."""
+    await _take_turns(uow)
+    await _check(uow, customer_id, kinds, None, pending=False, fields=("id", "id"))
+
+
+async def _check(
+    uow: UnitOfWork,
+    customer_id: UUID,
+    kinds: Sequence[str],
+    today: date | None,
+    *,
+    pending: bool,
+    fields: tuple[str, str],
+) -> None:
+    """The rule itself; `fields` are where the input names the scope and the customer, and
+    `today` dates the anchor's state (an approval, which has no date, names its period)."""
     found = await uow.conn.scalars(
         MEMBERS_SQL,
         {"customer": customer_id, "tenant": uow.tenant_id, "kinds": list(kinds)},
@@ -76,16 +112,19 @@ async def check_one_group_limit(
         raise DomainError(
             "NO_GROUP",
             f"the customer has no group links ({', '.join(kinds)}): a group limit needs a group",
-            "scope",
+            fields[0],
         )
     anchor: Any = (
-        await uow.conn.execute(ANCHORS_SQL, {"tenant": uow.tenant_id, "others": others})
+        await uow.conn.execute(
+            ANCHORS_SQL, {"tenant": uow.tenant_id, "others": others, "pending": pending}
+        )
     ).first()
     if anchor is not None:
+        then = f"request it on {anchor.code}" if pending else "reject this request"
         raise DomainError(
             "GROUP_LIMIT_EXISTS",
             f"the group's limit is anchored on {anchor.code} ({anchor.legal_name}), "
             f"{_state(anchor.state, anchor.valid_from, anchor.valid_to, today)}; a group has "
-            f"one group limit: request it on {anchor.code}",
-            "customerId",
+            f"one group limit: {then}",
+            fields[1],
         )

@@ -59,6 +59,35 @@ async def running(
     return [limit_record(r) for r in rows], None if seen is None else int(seen)
 
 
+def seen_and_latest(requests: sa.Table) -> tuple[Any, Any]:
+    """SQL for a request row: the newest limit number its filer saw (the limits approved
+    before it was filed, for a request older than SEEN_KEY) and the newest one now, both of
+    its customer and scope: what domain.credit.limit_decision.is_stale compares."""
+    newest, earlier = credit_limits.alias("newest"), credit_limits.alias("earlier")
+
+    def of(t: Any) -> Any:
+        return sa.and_(
+            t.c.tenant_id == requests.c.tenant_id,
+            t.c.customer_id == requests.c.customer_id,
+            t.c.scope == requests.c.scope,
+        )
+
+    before = (
+        sa.select(sa.func.max(earlier.c.seq))
+        .where(of(earlier), earlier.c.created_at <= requests.c.created_at)
+        .scalar_subquery()
+    )
+    seen = sa.case(
+        (
+            requests.c.snapshot.has_key(SEEN_KEY),
+            requests.c.snapshot[SEEN_KEY].astext.cast(sa.BigInteger),
+        ),
+        else_=before,
+    )
+    latest = sa.select(sa.func.max(newest.c.seq)).where(of(newest)).scalar_subquery()
+    return seen, latest
+
+
 async def ensure_current(uow: UnitOfWork, request: dict[str, Any]) -> None:
     """Refuse (STALE_REQUEST) a request filed before the newest limit of its customer and
     scope was approved; two approvals for one customer and scope take turns (a transaction

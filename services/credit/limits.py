@@ -3,7 +3,9 @@
 `set_limit` (what reviews and applications call too) files a request, tiered on the credit
 it leaves in force (a temporary increase adds to the standard limit and running increases);
 a group limit only on its group's one anchor (limit_groups). `approve_limit` refuses a request
-filed before a later limit was approved (STALE_REQUEST, limit_history), adds an approval and,
+filed before a later limit was approved (STALE_REQUEST, limit_history), one approved by the
+manager whose application decision granted it, and a group limit whose group has its anchor
+elsewhere by now (limit_groups, again: links change meanwhile); it adds an approval and,
 once the tier's approvals are complete, appends the limit to its history (a change is always
 a new row), applies what an application granted with it (limit_grants), records the decision
 and publishes `credit.limit_changed`.
@@ -74,10 +76,11 @@ async def set_limit(
     basis: str = "MANUAL",
     note: str | None = None,
     today: date,
+    granted_by: str | None = None,
 ) -> LimitRequestView:
     """File a limit (or temporary increase, or group limit) for approval; its tier follows
     from the credit it leaves in force, in the base currency. Reviews and applications call
-    this too."""
+    this too (an application names the manager who granted it, who may not approve it)."""
     errors: list[DomainError] = []
     limit_kind = _enum(LimitKind, kind, "kind", errors)
     limit_scope = _enum(LimitScope, scope, "scope", errors)
@@ -132,6 +135,7 @@ async def set_limit(
             "validFrom": valid_from.isoformat(),
             "validTo": valid_to.isoformat() if valid_to else None,
             "requestedBy": uow.actor.subject,
+            **({"grantedBy": granted_by} if granted_by is not None else {}),
         },
         "approvals": [],
         "rejectedBy": None,
@@ -236,9 +240,10 @@ def _decision_snapshot(request: dict[str, Any], approvals: list[Any]) -> dict[st
 
 
 async def approve_limit(uow: UnitOfWork, request_id: UUID, reason: str | None) -> LimitRequestView:
-    """Add an approval (four eyes: not the requester, not twice the same person, a role the
-    tier allows; never to a request a later approved limit made stale); with the last one
-    needed, the limit is appended and in force."""
+    """Add an approval (four eyes: not the requester, not twice the same person, not who
+    granted it in an application, a role the tier allows; never to a request a later approved
+    limit made stale, nor to a group limit whose group has its limit elsewhere by now); with
+    the last one needed, the limit is appended and in force."""
     errors: list[DomainError] = []
     text = clean_text(reason, "reason", MAX_NOTE, errors, required=False)
     if errors:
@@ -252,7 +257,15 @@ async def approve_limit(uow: UnitOfWork, request_id: UUID, reason: str | None) -
         uow.actor.roles,
         needed,
         [a.approver for a in given],
+        granted_by=request["snapshot"]["request"].get("grantedBy"),
     )
+    if request["scope"] == LimitScope.GROUP:
+        # the tenant's group-limit turn (as a request takes it), after this request's row lock
+        # and its customer's limits lock: no holder of that turn waits for either
+        policy = await class_policy.load(uow.conn)
+        await limit_groups.check_at_approval(
+            uow, request["customer_id"], policy.group_relation_kinds
+        )
     approvals = [*given, await _verdict(uow, request_id, "APPROVE", text)]
     snapshot = _decision_snapshot(request, approvals)
     outcome = decide_limit(snapshot)

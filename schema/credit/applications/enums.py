@@ -14,6 +14,17 @@ ApplicationStatusEnum = described(
         "REJECTED": "Refused.",
     },
 )
+ApplicationLimitStatusEnum = described(
+    "CreditApplicationLimitStatus",
+    "Where the limit an application granted stands (the limit request its grant filed).",
+    {
+        "PENDING": "Awaiting approval under the tenant's matrix: nothing granted is in force.",
+        "STALE": "Overtaken: a later limit of the customer was approved first, so the request "
+        "can never be approved; re-file it (refileCreditApplicationLimit).",
+        "APPROVED": "In force; the granted terms were set with it.",
+        "REJECTED": "Refused: nothing granted took effect.",
+    },
+)
 VerdictEnum = described(
     "CreditApplicationVerdict",
     "The credit manager's decision on an application.",

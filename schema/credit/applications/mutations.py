@@ -25,7 +25,7 @@ from schema.input_rules import text
 from schema.money import MoneyInput
 from schema.mutation import INPUT, decode, respond
 from schema.permissions import allow, roles_note
-from services.credit import agreements, applications
+from services.credit import agreements, application_refile, applications
 from services.credit.agreements import AgreementView
 from services.credit.application_reads import ApplicationView
 from services.inputs import MoneyIn
@@ -159,6 +159,25 @@ async def decide_credit_application(
     return await respond(info, CreditApplicationPayload, work, _show_application)
 
 
+@strawberry.input(description="File a granted application's stale limit request anew.")
+class RefileCreditApplicationLimitInput:
+    id: strawberry.ID = strawberry.field(description="Global id of the application.")
+    reason: str | None = text(
+        "An optional remark, kept with the request.", texts.NOTE, default=None
+    )
+
+
+async def refile_credit_application_limit(
+    info: Info[Context, Any], input: Annotated[RefileCreditApplicationLimitInput, INPUT]
+) -> CreditApplicationPayload:
+    async def work(uow: UnitOfWork) -> ApplicationView:
+        return await application_refile.refile_limit(
+            uow, decode(input.id, "CreditApplication"), input.reason, info.context.today
+        )
+
+    return await respond(info, CreditApplicationPayload, work, _show_application)
+
+
 @strawberry.input(description="A guarantee the agreement requires.")
 class CreditGuaranteeInput:
     kind: GuaranteeKindEnum = strawberry.field(description="What kind.")  # type: ignore[valid-type]
@@ -286,6 +305,16 @@ FIELDS = {
         "application nor one you gave an opinion on. A grant files the limit for approval under "
         "the tenant's matrix (limitStatus) and its terms are set once that limit is approved; "
         "the decision is logged and replayable.",
+    ),
+    "refile_credit_application_limit": field_of(
+        refile_credit_application_limit,
+        roles.DECIDE_CREDIT_LIMITS,
+        "File a granted application's limit anew when its request went stale (limitStatus "
+        "STALE: a later limit of the customer was approved first); refused otherwise "
+        "(INVALID_STATUS) and once the grant has ended (INVALID_PERIOD). The new request is "
+        "tiered on the limit now in force, approved under the tenant's matrix (never by you, "
+        "nor by the manager who granted it), and linked to the application, so its approval "
+        "sets the granted terms; the stale one stays as it was. Audited.",
     ),
     "create_credit_agreement": field_of(
         create_credit_agreement,

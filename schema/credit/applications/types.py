@@ -16,6 +16,7 @@ from domain.money import decimal_string
 from schema.context import Context
 from schema.credit.applications.enums import (
     AgreementStatusEnum,
+    ApplicationLimitStatusEnum,
     ApplicationStatusEnum,
     DisputeVenueEnum,
     GuaranteeKindEnum,
@@ -25,7 +26,6 @@ from schema.credit.applications.enums import (
     ReviewTriggerEnum,
     VerdictEnum,
 )
-from schema.credit.limits.enums import RequestStatusEnum
 from schema.money import Money
 from schema.node import by_ids, register_node
 from schema.relay import Node, PageInfo, to_global_id
@@ -96,12 +96,15 @@ class CreditApplication(Node):
         description="The logged decision (replayable)."
     )
     limit_request_id: strawberry.ID | None = strawberry.field(
-        description="The limit request the grant filed (approved by the tenant's matrix)."
+        description="The limit request the grant filed (approved by the tenant's matrix); the "
+        "new one once a stale request is re-filed."
     )
-    limit_status: RequestStatusEnum | None = strawberry.field(  # type: ignore[valid-type]
+    limit_status: ApplicationLimitStatusEnum | None = strawberry.field(  # type: ignore[valid-type]
         description="Where the granted limit stands: PENDING until the tenant's matrix approves "
-        "it, APPROVED once in force (the granted terms are set then), REJECTED when refused "
-        "(nothing granted takes effect); null when nothing was granted."
+        "it, STALE when a later limit of the customer was approved first (re-file it with "
+        "refileCreditApplicationLimit), APPROVED once in force (the granted terms are set "
+        "then), REJECTED when refused (nothing granted takes effect); null when nothing was "
+        "granted."
     )
     decision_document_url: str = strawberry.field(
         description="The decision letter as PDF (add ?lang=en for English; zh-CN by default)."
@@ -148,7 +151,7 @@ class CreditApplication(Node):
             limit_request_id=to_global_id("CreditLimitRequest", a.limit_request_id)
             if a.limit_request_id
             else None,
-            limit_status=RequestStatusEnum[a.limit_status] if a.limit_status else None,
+            limit_status=ApplicationLimitStatusEnum[a.limit_status] if a.limit_status else None,
         )
 
 

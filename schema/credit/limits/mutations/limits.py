@@ -152,8 +152,11 @@ FIELDS = {
         resolver=approve_credit_limit,
         extensions=allow(DECIDE),
         description="Approve a limit request (never your own; two different managers above "
-        "the manager's amount; never one filed before a later limit of the customer was "
-        "approved: STALE_REQUEST); with the last approval the limit is in force, logged and "
+        "the manager's amount; never by the credit manager whose application decision granted "
+        "it: SELF_APPROVAL; never one filed before a later limit of the customer was "
+        "approved: STALE_REQUEST; a group limit is checked again against the links of now: "
+        "NO_GROUP, or GROUP_LIMIT_EXISTS when a link has joined its group to one whose limit is "
+        "anchored elsewhere); with the last approval the limit is in force, logged and "
         "published, and what an application granted with it (its terms) is set."
         + roles_note(DECIDE),
     ),
