@@ -1,7 +1,8 @@
 """Control links between customers (parent, subsidiary) read the same from either side.
 
 The group a group limit covers is read from these links, so one pair cannot be parent and
-subsidiary of each other, and one fact written from both sides would count twice.
+subsidiary of each other, and one fact written from both sides would count twice; nor may a
+link join two groups that each have a group limit (a group has one, on its anchor).
 """
 
 from __future__ import annotations
@@ -45,3 +46,19 @@ def ownership_conflict(
                 "kind",
             )
     return None
+
+
+def group_limits_conflict(ours: Sequence[str], theirs: Sequence[str]) -> DomainError | None:
+    """Why a link joining two groups would give the joined group two group limits: the anchors
+    (customer codes) of each side, both non-empty. A check would then hold the whole group to
+    both limits, each sized for one part, and a renewal on either anchor would be refused for
+    naming the other, for ever (a lapsed group limit still anchors its group)."""
+    if not ours or not theirs:
+        return None
+    return DomainError(
+        "GROUP_LIMIT_EXISTS",
+        f"the link would join the group with its group limit on {', '.join(ours)} to the "
+        f"group with its group limit on {', '.join(theirs)}; a group has one group limit "
+        "(a lapsed one still anchors its group), so a group link cannot join them",
+        "relatedId",
+    )

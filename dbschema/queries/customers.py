@@ -8,6 +8,7 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from dbschema.credit_limit_tables import credit_limits
 from dbschema.queries import keyset
 from dbschema.tables import customers, tenants
 
@@ -107,6 +108,17 @@ async def lock_ids(conn: AsyncConnection, ids: list[UUID]) -> set[UUID]:
         .with_for_update()
     )
     return {r.id for r in rows}
+
+
+async def group_limit_anchors(conn: AsyncConnection, ids: list[UUID]) -> list[sa.Row[Any]]:
+    """The customers among the ids with a group limit (lapsed too), as (id, code), by code."""
+    held = sa.exists().where(
+        credit_limits.c.tenant_id == customers.c.tenant_id,
+        credit_limits.c.customer_id == customers.c.id,
+        credit_limits.c.scope == "GROUP",
+    )
+    query = sa.select(customers.c.id, customers.c.code).where(customers.c.id.in_(ids), held)
+    return list(await conn.execute(query.order_by(customers.c.code)))
 
 
 async def for_update(conn: AsyncConnection, customer_id: UUID) -> sa.Row[Any] | None:

@@ -14,6 +14,8 @@ CUSTOMERS = catalogue(
         "subsidiary of each other).",
         "DUPLICATE_RELATION": "That partner link exists already (possibly written from the "
         "other side).",
+        "GROUP_LIMIT_EXISTS": "The link would join two groups that each have a group limit "
+        "(a group has one).",
         "INVALID_COUNTRY": "Not an ISO 3166 two-letter code.",
         "INVALID_EMAIL": "Not an e-mail address.",
         "INVALID_TERMS": "Payment terms are inconsistent.",

@@ -65,9 +65,10 @@ def _state(state: str, valid_from: date, valid_to: date | None, today: date | No
     return "in force" if valid_from <= today else f"from {valid_from}"
 
 
-async def _take_turns(uow: UnitOfWork) -> None:
-    """Group-limit requests and approvals of the tenant take turns (a transaction lock of its
-    own namespace, taken last: no path holding it waits for a request's or customer's lock)."""
+async def take_turns(uow: UnitOfWork) -> None:
+    """Group-limit requests and approvals, partner links and unlinks of the tenant take turns
+    (a transaction lock of its own namespace). Requests and approvals take it last, links
+    first (before their customers' rows): no holder waits for a lock a waiter for it holds."""
     await uow.conn.execute(
         sa.text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"),
         {"k": f"{uow.tenant_id}:group-limits"},
@@ -80,7 +81,7 @@ async def check_one_group_limit(
     """Refuse a group limit on a customer without a group, or in a group whose limit is
     anchored (or asked for) on another member. Group-limit requests of the tenant take turns
     (a transaction lock), so two members cannot both become anchors at once."""
-    await _take_turns(uow)
+    await take_turns(uow)
     await _check(uow, customer_id, kinds, today, pending=True, fields=("scope", "customerId"))
 
 
@@ -88,7 +89,7 @@ async def check_at_approval(uow: UnitOfWork, customer_id: UUID, kinds: Sequence[
     """The same rule when a group limit is approved, against the links and limits of now;
     another member's request awaiting approval does not count. Taking the same turns as
     requests, two approvals in groups just joined cannot both pass."""
-    await _take_turns(uow)
+    await take_turns(uow)
     await _check(uow, customer_id, kinds, None, pending=False, fields=("id", "id"))
 
 

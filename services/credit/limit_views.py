@@ -1,4 +1,9 @@
-"""Limits as the API shows them: requests with their approvals, history, recommendation."""
+"""Limits as the API shows them: requests with their approvals, history, recommendation.
+
+A pending request a later limit of its customer and scope overtook reads STALE (approving it
+is refused: STALE_REQUEST), as an application's limitStatus does; the numbers that tell are
+read in the request's own statement (limit_history.seen_and_latest), never a query per row.
+"""
 
 from __future__ import annotations
 
@@ -17,10 +22,13 @@ from dbschema.credit_limit_tables import (
     credit_limits,
 )
 from dbschema.queries import customers as customer_queries
+from domain.credit.application_limits import LimitStatus, limit_status
+from domain.credit.limit_decision import is_stale
 from domain.credit.limits import Recommendation, RecommendationInputs, recommend
 from domain.errors import NotFound
 from domain.money import Money
 from services.credit import class_policy, rates
+from services.credit.limit_history import seen_and_latest
 from services.credit.limit_inputs import recommendation_inputs
 from services.credit.trail import newest_first
 from services.paging import Seek
@@ -53,6 +61,7 @@ class LimitRequestView:
     note: str | None
     tier: str
     approvals_required: int
+    #: as stored, but STALE for a pending request a later limit overtook (read with STALENESS)
     status: str
     requested_by: str
     requested_at: datetime
@@ -81,6 +90,31 @@ class LimitView:
     created_at: datetime
 
 
+_SEEN, _LATEST = seen_and_latest(credit_limit_requests)
+_PENDING = credit_limit_requests.c.status == LimitStatus.PENDING.value
+#: Beside a request row, for a pending one, the limit numbers that tell whether it is stale.
+STALENESS = (
+    sa.case((_PENDING, _SEEN)).label("limit_seen"),
+    sa.case((_PENDING, _LATEST)).label("limit_latest"),
+)
+#: A pending request that is stale: domain.credit.limit_decision.is_stale in SQL, for the
+#: status filter (never NULL, so its negation is safe).
+_STALE = sa.and_(_PENDING, _LATEST.is_not(None), sa.or_(_SEEN.is_(None), _LATEST > _SEEN))
+#: The status filter: PENDING is what may still be approved, STALE what was overtaken.
+_STATUS_FILTERS = {
+    LimitStatus.PENDING.value: sa.and_(_PENDING, sa.not_(_STALE)),
+    LimitStatus.STALE.value: _STALE,
+}
+
+
+def _status(row: dict[str, Any]) -> str:
+    """The stored status, STALE for a pending request overtaken (a row read without
+    STALENESS, as a mutation has it, was just checked current: never stale)."""
+    stale = is_stale(row.get("limit_seen"), row.get("limit_latest"))
+    status = limit_status(row["status"], stale)
+    return str(row["status"]) if status is None else status.value
+
+
 def approval_view(row: Any) -> ApprovalView:
     """A stored approval row."""
     return ApprovalView(row.approver, tuple(row.roles), row.verdict, row.reason, row.at)
@@ -100,7 +134,7 @@ def request_view(row: dict[str, Any], approvals: Sequence[Any]) -> LimitRequestV
         note=row["note"],
         tier=row["tier"],
         approvals_required=int(row["approvals_required"]),
-        status=row["status"],
+        status=_status(row),
         requested_by=row["created_by"],
         requested_at=row["created_at"],
         decided_at=row["decided_at"],
@@ -148,13 +182,14 @@ async def requests_page(
     after: Seek | None,
     first: int,
 ) -> tuple[list[LimitRequestView], bool]:
-    """Limit requests, newest first, with their approvals (one statement each)."""
+    """Limit requests, newest first, with their approvals (one statement each); `status`
+    STALE picks the pending ones overtaken, PENDING the others."""
     t = credit_limit_requests
-    query = sa.select(t)
+    query = sa.select(t, *STALENESS)
     if customer_id is not None:
         query = query.where(t.c.customer_id == customer_id)
     if status is not None:
-        query = query.where(t.c.status == status)
+        query = query.where(_STATUS_FILTERS.get(status, t.c.status == status))
     rows, more = await newest_first(session, query, [t.c.created_at, t.c.id], after, first)
     approvals = sa.select(credit_limit_approvals).where(
         credit_limit_approvals.c.request_id.in_([r.id for r in rows])
@@ -195,7 +230,7 @@ async def requests_by_ids(session: ReadSession, ids: list[UUID]) -> list[LimitRe
         return []
     r, a = credit_limit_requests, credit_limit_approvals
     query = (
-        sa.select(r, *_APPROVAL_COLUMNS)
+        sa.select(r, *STALENESS, *_APPROVAL_COLUMNS)
         .outerjoin(a, sa.and_(a.c.tenant_id == r.c.tenant_id, a.c.request_id == r.c.id))
         .where(r.c.id.in_(set(ids)))
         .order_by(r.c.id, a.c.at)

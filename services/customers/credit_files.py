@@ -28,6 +28,7 @@ from domain.dates import check_date
 from domain.errors import DomainError, NotFound, ValidationFailed
 from domain.partners import ownership_conflict
 from services import audit
+from services.customers import partner_groups
 from services.customers.master_data import locked, save
 from services.customers.records import CreditFileEntry, CustomerRecord, PartnerLink, Relation
 from services.uow import UnitOfWork
@@ -214,14 +215,17 @@ def _relation(row: Any) -> Relation:
 async def link_partner(
     uow: UnitOfWork, customer_id: UUID, related_id: UUID, kind: str, note: str | None
 ) -> Relation:
-    """Link a related party (both must be this tenant's customers)."""
+    """Link a related party (both must be this tenant's customers); never one joining two
+    groups that each have a group limit (partner_groups)."""
     if kind not in RelationKind.__members__:
         raise DomainError("INVALID_KIND", f"unknown relation kind {kind!r}", "kind")
     texts.check_text(note, texts.NOTE, "note")
     if customer_id == related_id:
         raise DomainError("SELF_RELATION", "a customer cannot be its own partner", "relatedId")
-    # both sides locked in id order, so two people linking one pair from either side at once
+    # the tenant's group-limit turn first (partner_groups: before any customer row), then both
+    # sides locked in id order, so two people linking one pair from either side at once
     # cannot both pass the checks below (nor deadlock)
+    await partner_groups.take_turns(uow)
     found = await customer_queries.lock_ids(uow.conn, [customer_id, related_id])
     if customer_id not in found:
         raise NotFound("id", "customer")
@@ -232,6 +236,7 @@ async def link_partner(
     on_file = await q.links_between(uow.conn, customer_id, related_id)
     if conflict := ownership_conflict(customer_id, related_id, kind, on_file):
         raise conflict
+    await partner_groups.check_join(uow, customer_id, related_id, kind)
     values = {
         "tenant_id": uow.tenant_id,
         "customer_id": customer_id,
@@ -253,7 +258,9 @@ async def link_partner(
 
 
 async def unlink_partner(uow: UnitOfWork, relation_id: UUID) -> Relation:
-    """Remove a partner link; the audit trail keeps what it was."""
+    """Remove a partner link; the audit trail keeps what it was. It takes the group-limit turn:
+    a group limit approved meanwhile is checked against the links left."""
+    await partner_groups.take_turns(uow)
     row = await q.delete_relation(uow.conn, relation_id)
     if row is None:
         raise NotFound("id", "partner link")

@@ -118,6 +118,9 @@ RequestStatusEnum = described(
     "Where a limit request stands.",
     {
         "PENDING": "Waiting for approvals.",
+        "STALE": "Waiting, but overtaken: a later limit of the customer (same scope) was "
+        "approved since it was filed, so approving it is refused (STALE_REQUEST); reject it "
+        "and request again against the limit in force.",
         "APPROVED": "Approved; the limit is in its history.",
         "REJECTED": "Refused with a reason.",
     },

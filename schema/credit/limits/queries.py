@@ -167,7 +167,8 @@ class CreditLimitQuery:
         return _page(CreditLimitEdge, CreditLimitConnection, items, more, CreditLimit.build, asked)
 
     @strawberry.field(
-        description="Limit requests, newest first (PENDING ones wait for approval)."
+        description="Limit requests, newest first (PENDING ones wait for approval; STALE "
+        "ones wait too, but a later limit overtook them: approving them is refused)."
         + roles_note(READ),
         extensions=allow(READ),
     )
@@ -175,7 +176,8 @@ class CreditLimitQuery:
         self,
         info: Info[Context, Any],
         status: Annotated[
-            RequestStatusEnum | None, strawberry.argument(description="Only this status.")
+            RequestStatusEnum | None,
+            strawberry.argument(description="Only this status (PENDING leaves out STALE)."),
         ] = None,
         customer_id: Annotated[strawberry.ID | None, CUSTOMER] = None,
         first: First = None,

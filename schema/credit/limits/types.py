@@ -210,7 +210,9 @@ class CreditLimitRequest(Node):
     note: str | None = strawberry.field(description="The requester's note.")
     tier: TierEnum = strawberry.field(description="Authority needed, fixed at request time.")
     approvals_required: int = strawberry.field(description="How many approvals it needs.")
-    status: RequestStatusEnum = strawberry.field(description="Where it stands.")
+    status: RequestStatusEnum = strawberry.field(
+        description="Where it stands: STALE while pending but overtaken by a later limit."
+    )
     requested_by: str = strawberry.field(description="Who asked.")
     requested_at: datetime = strawberry.field(description="When.")
     decided_at: datetime | None = strawberry.field(description="When approved or rejected.")

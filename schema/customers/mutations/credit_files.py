@@ -157,7 +157,9 @@ FIELDS = {
     "link_partner": strawberry.mutation(
         resolver=link_partner,
         extensions=allow(roles.WRITE_CREDIT_FILE),
-        description="Link a partner or related party." + roles_note(roles.WRITE_CREDIT_FILE),
+        description="Link a partner or related party; a link of a group kind joining two "
+        "groups that each have a group limit is refused (GROUP_LIMIT_EXISTS)."
+        + roles_note(roles.WRITE_CREDIT_FILE),
     ),
     "unlink_partner": strawberry.mutation(
         resolver=unlink_partner,
