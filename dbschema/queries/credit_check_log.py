@@ -14,6 +14,7 @@ from types import SimpleNamespace
 from typing import Any
 from uuid import UUID
 
+from asyncpg.exceptions import UniqueViolationError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dbschema.engine import fetchrow_native, native_sql
@@ -28,12 +29,17 @@ _DECISION = """INSERT INTO credit_decisions (tenant_id, id, kind, subject_id, cu
 #: process answers and sends the COMMIT.
 _EVENT = """INSERT INTO events_pending (tenant_id, topic, payload)
     VALUES (:tenant, :topic, CAST(:payload AS jsonb))"""
-#: The order's live reservation ends: EXPIRED when its time had passed anyway.
+#: The customer's live reservation of the order ends (EXPIRED when its time had passed
+#: anyway); another customer's is never ended, only marked EXPIRED once its own time passed
+#: (it holds nothing then, and the live hold of a reference is unique).
 _RELEASE = """UPDATE credit_reservations
        SET status = CASE WHEN expires_at <= now() THEN 'EXPIRED' ELSE 'RELEASED' END,
            closed_at = now()
      WHERE tenant_id = :tenant AND status = 'ACTIVE' AND order_ref = :ref
+       AND (customer_id = :customer OR expires_at <= now())
     RETURNING id"""
+#: The index that keeps one live hold per reference (dbschema.credit_limit_tables).
+_ONE_LIVE_HOLD = "uq_credit_reservations_active_ref"
 #: The new hold reads the release's result, so the replaced reservation closes first (the
 #: live one of an order is unique).
 _HOLD = """INSERT INTO credit_reservations (tenant_id, id, customer_id, order_ref, currency,
@@ -68,6 +74,11 @@ _SHAPES = {
 }
 
 
+class ReferenceHeld(Exception):
+    """Another customer's hold of the reference committed while the check ran (its read saw
+    none): the new hold cannot be taken, and the check's transaction is spoilt."""
+
+
 @dataclass(frozen=True)
 class CheckLog:
     """What one check writes: its decision, maybe an event, maybe a hold for its order."""
@@ -90,7 +101,8 @@ class CheckLog:
 
 async def write_check(conn: AsyncConnection, log: CheckLog) -> Any:
     """Write the check in one statement; the new reservation's row when one was taken (its
-    fields as attributes), else None."""
+    fields as attributes), else None; ReferenceHeld when another customer's live hold of the
+    reference came first."""
     statement, names = _SHAPES[log.order_ref is not None, log.hold is not None, bool(log.event)]
     values: dict[str, Any] = {
         "tenant": log.tenant_id,
@@ -109,5 +121,10 @@ async def write_check(conn: AsyncConnection, log: CheckLog) -> Any:
     if log.hold is not None:
         values["currency"], values["amount"], values["ttl"] = log.hold
         values["reservation"] = log.reservation_id
-    row = await fetchrow_native(conn, statement, *(values[name] for name in names))
+    try:
+        row = await fetchrow_native(conn, statement, *(values[name] for name in names))
+    except UniqueViolationError as exc:
+        if exc.constraint_name == _ONE_LIVE_HOLD:
+            raise ReferenceHeld(log.order_ref) from None
+        raise
     return SimpleNamespace(**dict(row)) if log.hold is not None and row is not None else None

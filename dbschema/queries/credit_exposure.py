@@ -1,6 +1,7 @@
 """What a credit check reads, in one statement: policy, customer, hold, limits, the group
 and its limits, and open items summed per customer and currency, with the exchange rates among them
-(and whose order the checked reference is, when it is registered already).
+(and whose order the checked reference is, when it is registered already, and whether another
+customer holds it live).
 
 Every sum walks a partial index over open items only (open invoices, open orders, active
 reservations, each with its amounts included), so the cost follows a customer's open items,
@@ -92,7 +93,8 @@ WITH RECURSIVE pol AS (
            SELECT currency, amount_minor FROM credit_reservations
             WHERE tenant_id = :tenant AND customer_id = s.id AND status = 'ACTIVE'
               AND expires_at > now()
-              AND order_ref IS DISTINCT FROM CAST(:exclude_ref AS text) OFFSET 0) r
+              AND (order_ref IS DISTINCT FROM CAST(:exclude_ref AS text)
+                   OR s.id <> CAST(:customer AS uuid)) OFFSET 0) r
      GROUP BY s.id, r.currency
 ), cur AS (
     SELECT CAST(:currency AS text) AS c WHERE CAST(:currency AS text) IS NOT NULL
@@ -131,6 +133,11 @@ SELECT jsonb_build_object(
     'orderCustomer', (SELECT o.customer_id FROM sales_orders o
                        WHERE o.tenant_id = :tenant
                          AND o.order_ref = CAST(:exclude_ref AS text)),
+    'refHeldByAnother', EXISTS (SELECT 1 FROM credit_reservations r
+                         WHERE r.tenant_id = :tenant
+                           AND r.order_ref = CAST(:exclude_ref AS text)
+                           AND r.status = 'ACTIVE' AND r.expires_at > now()
+                           AND r.customer_id <> CAST(:customer AS uuid)),
     'commit', CASE WHEN CAST(:commit_mode AS text) IS NOT NULL
                    THEN set_config('synchronous_commit', :commit_mode, true) END
 )

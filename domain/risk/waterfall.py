@@ -16,6 +16,7 @@ from enum import StrEnum
 
 from domain.currencies import minor_units
 from domain.errors import DomainError
+from domain.money import Money
 from domain.risk.guarantees import GuaranteeKind
 
 HUNDRED = Decimal(100)
@@ -105,13 +106,62 @@ class Line:
         return self.applied_minor < self.weighted_minor
 
 
+class Figure(StrEnum):
+    """What a figure left out of a waterfall is: a part of gross exposure, or a cover."""
+
+    RECEIVABLES = "RECEIVABLES"
+    ORDERS = "ORDERS"
+    RESERVATIONS = "RESERVATIONS"
+    EXPOSURE = "EXPOSURE"  #: a customer's gross in one currency, parts summed (the portfolio's)
+    NON_RECOURSE = "NON_RECOURSE"
+    INSURED = "INSURED"
+    GUARANTEE = "GUARANTEE"
+    COLLATERAL = "COLLATERAL"
+
+
+#: The figures that take risk off: one per layer of the waterfall.
+COVER_FIGURES = frozenset(Figure(layer.value) for layer in Layer)
+
+
+@dataclass(frozen=True, slots=True)
+class LeftOut:
+    """A figure no rate converts into the waterfall's currency on the date: not counted (a
+    gross figure left out makes the gross short, a cover left out makes the net high), so it
+    is shown with the pair whose rate is missing."""
+
+    figure: Figure
+    ref: str | None  #: the guarantee or collateral id; None for a summed figure
+    label: str
+    source: Money  #: the figure in its own currency (a cover's value before weighting)
+    target: str
+    weight_percent: Decimal = HUNDRED
+
+    @property
+    def pair(self) -> str:
+        """The missing rate's pair, from the figure's currency to the waterfall's (USD/CNY)."""
+        return f"{self.source.currency}/{self.target}"
+
+    @property
+    def is_cover(self) -> bool:
+        """Whether it would take risk off (a cover) rather than add to it."""
+        return self.figure in COVER_FIGURES
+
+    @property
+    def weighted(self) -> Money:
+        """What a cover would count for, in its own currency (value x weight, rounded down)."""
+        cover = Cover(Layer.GUARANTEE, self.ref, self.label, self.source.minor, self.weight_percent)
+        return Money(cover.weighted_minor, self.source.currency)
+
+
 @dataclass(frozen=True, slots=True)
 class Waterfall:
-    """Gross exposure, each cover applied in order, and the net retained risk."""
+    """Gross exposure, each cover applied in order, and the net retained risk; the figures no
+    rate converted are listed apart (counted in neither)."""
 
     currency: str
     gross_minor: int
     lines: tuple[Line, ...]
+    unconverted: tuple[LeftOut, ...] = ()
 
     @property
     def net_minor(self) -> int:
@@ -123,9 +173,11 @@ class Waterfall:
         return sum(line.applied_minor for line in self.lines if line.layer == layer)
 
 
-def apply(currency: str, gross_minor: int, covers: Iterable[Cover]) -> Waterfall:
+def apply(
+    currency: str, gross_minor: int, covers: Iterable[Cover], unconverted: Iterable[LeftOut] = ()
+) -> Waterfall:
     """Apply the covers in layer order (a stable order inside a layer), each capped by what
-    is left; a negative gross counts as nothing at risk."""
+    is left; a negative gross counts as nothing at risk; figures no rate converted are kept."""
     remaining = max(gross_minor, 0)
     lines = []
     rank = {layer: i for i, layer in enumerate(ORDER)}
@@ -137,7 +189,22 @@ def apply(currency: str, gross_minor: int, covers: Iterable[Cover]) -> Waterfall
         line = Line(cover.layer, cover.ref, cover.label, offered, cover.weight_percent, weighted,
                     applied, remaining)  # fmt: skip
         lines.append(line)
-    return Waterfall(currency, max(gross_minor, 0), tuple(lines))
+    return Waterfall(currency, max(gross_minor, 0), tuple(lines), tuple(unconverted))
+
+
+def relief(result: Waterfall) -> tuple[Money, ...]:
+    """What a check on the net basis takes off exposure: the relief (gross - net) in the
+    waterfall's currency, then each currency's covers no rate converts at their weighted value,
+    which no rate converts in the check either, so it goes to review naming the pair."""
+    entries = []
+    if (taken := result.gross_minor - result.net_minor) > 0:
+        entries.append(Money(-taken, result.currency))
+    foreign: dict[str, int] = {}
+    for left in result.unconverted:
+        if left.is_cover and (weighted := left.weighted).minor > 0:
+            foreign[weighted.currency] = foreign.get(weighted.currency, 0) + weighted.minor
+    entries += [Money(-minor, currency) for currency, minor in sorted(foreign.items())]
+    return tuple(entries)
 
 
 def explain(line: Line, currency: str) -> str:
@@ -158,20 +225,38 @@ def explain(line: Line, currency: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class LeftOutTotal:
+    """The figures of one kind and currency no rate converted, summed over customers."""
+
+    figure: Figure
+    source: Money
+    target: str
+    customers: int  #: how many customers' figures it sums
+
+    @property
+    def pair(self) -> str:
+        """The missing rate's pair (USD/CNY)."""
+        return f"{self.source.currency}/{self.target}"
+
+
+@dataclass(frozen=True, slots=True)
 class PortfolioTotal:
-    """The waterfall summed over customers: per layer, and gross and net."""
+    """The waterfall summed over customers: per layer, and gross and net (over what converts),
+    and what no rate converted, per kind and currency."""
 
     currency: str
     customers: int
     gross_minor: int
     by_layer: tuple[tuple[Layer, int], ...]
     net_minor: int
+    unconverted: tuple[LeftOutTotal, ...] = ()
 
 
 def total(currency: str, waterfalls: Iterable[Waterfall]) -> PortfolioTotal:
     """Sum of per-customer waterfalls in one currency (every cap applied per customer)."""
     gross = net = count = 0
     layers = dict.fromkeys(ORDER, 0)
+    left: dict[tuple[Figure, str], list[int]] = {}  # (kind, currency) -> [minor, customers]
     for item in waterfalls:
         if item.currency != currency:
             raise ValueError("waterfalls in another currency")
@@ -180,4 +265,18 @@ def total(currency: str, waterfalls: Iterable[Waterfall]) -> PortfolioTotal:
         net += item.net_minor
         for line in item.lines:
             layers[line.layer] += line.applied_minor
-    return PortfolioTotal(currency, count, gross, tuple(layers.items()), net)
+        seen = set()
+        for figure in item.unconverted:
+            key = (figure.figure, figure.source.currency)
+            summed = left.setdefault(key, [0, 0])
+            summed[0] += figure.source.minor
+            summed[1] += int(key not in seen)
+            seen.add(key)
+    rank = list(Figure)
+    totals = tuple(
+        LeftOutTotal(kind, Money(minor, code), currency, customers)
+        for (kind, code), (minor, customers) in sorted(
+            left.items(), key=lambda k: (rank.index(k[0][0]), k[0][1])
+        )
+    )
+    return PortfolioTotal(currency, count, gross, tuple(layers.items()), net, totals)

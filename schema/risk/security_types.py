@@ -13,6 +13,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from domain import roles, texts
+from domain.risk.waterfall import LeftOut, LeftOutTotal
 from schema.context import Context
 from schema.customers.types import Customer
 from schema.input_rules import guarded, text_arg
@@ -69,6 +70,16 @@ WaterfallLayer = _enum("WaterfallLayer", "A step of the net retained risk waterf
     "GUARANTEE": "A guarantee, weighted by its kind.",
     "COLLATERAL": "A pledge or mortgage at its coverage value.",
 })  # fmt: skip
+RiskFigure = _enum("RiskFigure", "What a figure the waterfall left out is.", {
+    "RECEIVABLES": "Open receivables.", "ORDERS": "Open orders.",
+    "RESERVATIONS": "Live reservations.",
+    "EXPOSURE": "Gross exposure, its parts summed (the portfolio's figure).",
+    "NON_RECOURSE": "Sold to a factor without recourse.",
+    "INSURED": "The insurer's indemnity share.", "GUARANTEE": "A guarantee.",
+    "COLLATERAL": "A pledge or mortgage.",
+})  # fmt: skip
+_PAIR = ("The pair with no rate on or before the date, from/to (USD/CNY): once finance "
+         "enters one, the figure counts.")  # fmt: skip
 ExposureBasis = _enum("ExposureBasis", "What an option works on.", {
     "GROSS": "Exposure before any cover.", "NET": "The net retained risk after every cover.",
 })  # fmt: skip
@@ -277,14 +288,54 @@ class WaterfallLine:
         )  # fmt: skip
 
 
+@strawberry.type(description="A figure left out of the waterfall: no rate converts it.")
+class UnconvertedRiskFigure:
+    figure: RiskFigure = strawberry.field(description="What it is.")  # type: ignore[valid-type]
+    ref: strawberry.ID | None = strawberry.field(description="The guarantee or collateral.")
+    label: str = strawberry.field(description="What it is, in words.")
+    original: Money = strawberry.field(
+        description="The figure in its own currency (a cover's value before weighting)."
+    )
+    missing_pair: str = strawberry.field(description=_PAIR)
+
+    @classmethod
+    def of(cls, u: LeftOut) -> UnconvertedRiskFigure:
+        """From a figure left out."""
+        kind = "Guarantee" if u.figure == "GUARANTEE" else "Collateral"
+        return cls(
+            figure=RiskFigure[u.figure], ref=to_global_id(kind, UUID(u.ref)) if u.ref else None,
+            label=u.label, original=_money(u.source), missing_pair=u.pair,
+        )  # fmt: skip
+
+
+@strawberry.type(description="Figures of one kind and currency no rate converts, summed.")
+class UnconvertedRiskTotal:
+    figure: RiskFigure = strawberry.field(description="What they are.")  # type: ignore[valid-type]
+    original: Money = strawberry.field(description="Their sum in their own currency.")
+    customers: int = strawberry.field(description="How many customers' figures it sums.")
+    missing_pair: str = strawberry.field(description=_PAIR)
+
+    @classmethod
+    def of(cls, t: LeftOutTotal) -> UnconvertedRiskTotal:
+        """From a portfolio total of figures left out."""
+        return cls(figure=RiskFigure[t.figure], original=_money(t.source),
+                   customers=t.customers, missing_pair=t.pair)  # fmt: skip
+
+
 @strawberry.type(description="A customer's gross exposure, each cover in turn, and the net.")
 class RiskWaterfall:
     customer_id: strawberry.ID = strawberry.field(description="The customer.")
     as_of: date = strawberry.field(description="The date asked.")
     currency: str = strawberry.field(description="Every figure's currency.")
-    gross: Money = strawberry.field(description="Open receivables, orders and reservations.")
+    gross: Money = strawberry.field(
+        description="Open receivables, orders and reservations (those a rate converts)."
+    )
     lines: list[WaterfallLine] = strawberry.field(description="The covers, in order.")
     net: Money = strawberry.field(description="The net retained risk: what we still carry.")
+    unconverted: list[UnconvertedRiskFigure] = strawberry.field(
+        description="Figures no rate converts into `currency` on the date, left out of gross "
+        "and net (a debt left out makes both short; a cover left out makes the net high)."
+    )
 
     @classmethod
     def of(cls, w: WaterfallView) -> RiskWaterfall:
@@ -293,6 +344,7 @@ class RiskWaterfall:
             customer_id=to_global_id("Customer", w.customer_id), as_of=w.as_of,
             currency=w.currency, gross=_money(w.gross),
             lines=[WaterfallLine.of(x) for x in w.lines], net=_money(w.net),
+            unconverted=[UnconvertedRiskFigure.of(u) for u in w.unconverted],
         )  # fmt: skip
 
 
@@ -310,6 +362,10 @@ class PortfolioRiskWaterfall:
     gross: Money = strawberry.field(description="Gross exposure.")
     layers: list[LayerTotal] = strawberry.field(description="What each layer took off.")
     net: Money = strawberry.field(description="The net retained risk.")
+    unconverted: list[UnconvertedRiskTotal] = strawberry.field(
+        description="Figures no rate converts into `currency` on the date, per kind and "
+        "currency, left out of the totals (riskWaterfall lists each customer's)."
+    )
 
     @classmethod
     def of(cls, p: PortfolioView) -> PortfolioRiskWaterfall:
@@ -317,7 +373,7 @@ class PortfolioRiskWaterfall:
         return cls(
             as_of=p.as_of, currency=p.currency, customers=p.customers, gross=_money(p.gross),
             layers=[LayerTotal(layer=WaterfallLayer[k], amount=_money(v)) for k, v in p.by_layer],
-            net=_money(p.net),
+            net=_money(p.net), unconverted=[UnconvertedRiskTotal.of(t) for t in p.unconverted],
         )  # fmt: skip
 
 

@@ -6,7 +6,9 @@ facts are read, so concurrent reservations see each other and never exceed the h
 no two checks can each hold a lock the other waits for; the reservation expires on its own
 (`expires_at`, read as a filter), unless an order with its reference confirms it or it is
 released. An order already registered under the reference counts on its own: a check of it
-holds nothing more; a reference registered as another customer's order is refused.
+holds nothing more; a reference registered as another customer's order, or held live by
+another customer (unless registered as this customer's order), is refused: a check never ends
+another customer's hold.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import sqlalchemy as sa
 
 from dbschema.credit_limit_tables import credit_reservations
 from dbschema.ids import time_ordered_ids
-from dbschema.queries.credit_check_log import CheckLog, write_check
+from dbschema.queries.credit_check_log import CheckLog, ReferenceHeld, write_check
 from dbschema.queries.credit_exposure import begin_check, begin_check_inline, lock_groups
 from domain.credit.check import CHECK_RULES_VERSION, CheckInput, CheckOutcome, Outcome, decide
 from domain.credit.check_input import check_request
@@ -133,6 +135,11 @@ async def _inputs(
     )
 
 
+def _ref_taken(message: str) -> DomainError:
+    """The refusal of a reference that is another customer's (never naming the customer)."""
+    return DomainError("ORDER_REF_TAKEN", message, "orderRef")
+
+
 def opening(tenant_id: UUID, customer_id: UUID, reserve: bool) -> str:
     """What a check's unit of work may send with its BEGIN: for a reservation, the commit
     mode and the customer's credit lock (one round trip instead of two); else nothing."""
@@ -170,10 +177,11 @@ async def check_credit(uow: UnitOfWork, req: CheckRequest, today: date) -> Check
     if facts.order_of_another:
         # its reservation could never be confirmed, and its exclusion would hide a group
         # member's order from the exposure checked: the reference is not this customer's
-        raise DomainError(
-            "ORDER_REF_TAKEN", "the order reference is another customer's registered order",
-            "orderRef",
-        )  # fmt: skip
+        raise _ref_taken("the order reference is another customer's registered order")
+    if facts.ref_held_by_another and not facts.order_registered:
+        # one live hold per reference, and it is another customer's order in the making: this
+        # check must not end it, and a hold of its own could never be confirmed beside it
+        raise _ref_taken("another customer holds the order reference: check another reference")
     if req.reserve and facts.group_limits:
         facts = await _under_group_locks(uow, facts, today, ref, money.currency)
     # issue 11 (risk transfer): the tenant may check against the net retained risk
@@ -215,7 +223,12 @@ async def check_credit(uow: UnitOfWork, req: CheckRequest, today: date) -> Check
         reservation_id=reservation_id,
     )  # fmt: skip
     # the log entry, its event and the reservation change go in one statement
-    row = await write_check(uow.conn, log)
+    try:
+        row = await write_check(uow.conn, log)
+    except ReferenceHeld:  # another customer's hold committed after the read: as if seen
+        raise _ref_taken(
+            "another customer holds the order reference: check another reference"
+        ) from None
     reservation = reservation_view(row) if row is not None else None
     return CheckResult(decision_id, inp, outcome, reservation, facts.order_registered)
 

@@ -57,6 +57,8 @@ class Gathered:
     #: the excluded reference is another customer's registered order (any status): no order
     #: of this customer can ever carry it
     order_of_another: bool = False
+    #: another customer holds the excluded reference live (a reservation not yet expired)
+    ref_held_by_another: bool = False
 
     def rate_book(self, currencies: Iterable[str], as_of: date) -> RateBook | None:
         """The rate book over `currencies` from the rates read with the facts (what
@@ -171,6 +173,7 @@ async def gather(
         rate_currencies=frozenset(str(c).strip() for c in raw.get("rateCurrencies") or []),
         order_registered=owner is not None and str(owner) == me,
         order_of_another=owner is not None and str(owner) != me,
+        ref_held_by_another=bool(raw.get("refHeldByAnother")),
     )
 
 

@@ -3,7 +3,9 @@ against the net retained risk; the provision base gross or net of cover.
 
 The check's exposure facts gain one negative receivables entry in the limit's currency: the
 relief the waterfall finds (gross - net), so the decision's snapshot shows it and a replay of
-the decision reproduces it from the snapshot alone.
+the decision reproduces it from the snapshot alone. A cover no rate converts adds its weighted
+value as a negative entry in its own currency, which stays unconverted: the check goes to
+review naming the pair, as for any figure with no rate.
 """
 
 from __future__ import annotations
@@ -15,10 +17,10 @@ from decimal import ROUND_HALF_EVEN, Decimal
 import sqlalchemy as sa
 
 from dbschema.risk_security_tables import risk_security_settings
-from domain.money import Money
+from domain.credit.rates import RateBook
 from domain.risk.waterfall import ExposureBasis
 from services.credit.exposure import Gathered, view_currency
-from services.risk.waterfall import OnConnection, portfolio_waterfalls, waterfall_of
+from services.risk.waterfall import OnConnection, net_relief, portfolio_waterfalls
 from services.uow import UnitOfWork
 
 #: A retained share is kept to six decimals (a provision of 10^8 minor units moves < 100).
@@ -32,12 +34,15 @@ async def net_of_cover(uow: UnitOfWork, facts: Gathered, as_of: date) -> Gathere
         return facts
     currency = view_currency(facts, as_of)
     runner = OnConnection(uow.conn, uow.tenant_id)
-    result = await waterfall_of(runner, facts.customer_id, as_of, facts.exposure, currency)
-    relief = result.gross_minor - result.net_minor
-    if relief <= 0:
+    relief = await net_relief(runner, facts, as_of, currency)
+    if not relief.entries:
         return facts
-    lowered = (*facts.exposure.receivables, Money(-relief, currency))
-    return replace(facts, exposure=replace(facts.exposure, receivables=lowered))
+    lowered = (*facts.exposure.receivables, *relief.entries)
+    # the check converts with the rates the relief was found with
+    return replace(
+        facts, exposure=replace(facts.exposure, receivables=lowered), rates=relief.rates,
+        rate_currencies=relief.currencies,
+    )  # fmt: skip
 
 
 async def retained_shares(uow: UnitOfWork, as_of: date) -> dict[str, str]:
@@ -49,6 +54,9 @@ async def retained_shares(uow: UnitOfWork, as_of: date) -> dict[str, str]:
     _, waterfalls = await portfolio_waterfalls(OnConnection(uow.conn, uow.tenant_id), as_of)
     shares = {}
     for customer_id, result in waterfalls.items():
+        if result.unconverted:  # the share is unknown: refused until finance enters the rate
+            left = result.unconverted[0]
+            raise RateBook(as_of).missing(left.source.currency, left.target)
         if result.lines and result.gross_minor > 0 and result.net_minor < result.gross_minor:
             share = Decimal(result.net_minor) / Decimal(result.gross_minor)
             shares[str(customer_id)] = str(share.quantize(SHARE_PLACES, ROUND_HALF_EVEN))
