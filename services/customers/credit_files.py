@@ -169,7 +169,7 @@ async def add_entry(
         errors.append(exc)
     if errors:
         raise ValidationFailed(errors)
-    await locked(uow, customer_id, None)
+    await locked(uow, customer_id, None, "customerId")
     values = {
         "tenant_id": uow.tenant_id,
         "customer_id": customer_id,
@@ -228,7 +228,7 @@ async def link_partner(
     await partner_groups.take_turns(uow)
     found = await customer_queries.lock_ids(uow.conn, [customer_id, related_id])
     if customer_id not in found:
-        raise NotFound("id", "customer")
+        raise NotFound("customerId", "customer")
     if related_id not in found:
         raise NotFound("relatedId", "customer")
     if await q.relation_exists(uow.conn, customer_id, related_id, kind):

@@ -278,11 +278,14 @@ async def create_customer(uow: UnitOfWork, changes: CustomerChanges) -> Customer
     return stored
 
 
-async def locked(uow: UnitOfWork, customer_id: UUID, version: int | None) -> CustomerRecord:
-    """The customer under a row lock; refused when gone or (with a version) changed since."""
+async def locked(
+    uow: UnitOfWork, customer_id: UUID, version: int | None, field: str = "id"
+) -> CustomerRecord:
+    """The customer under a row lock; refused when gone or (with a version) changed since.
+    `field`: the input field that named it (a credit-file entry's is `customerId`)."""
     row = await q.for_update(uow.conn, customer_id)
     if row is None:
-        raise NotFound("id", "customer")
+        raise NotFound(field, "customer")
     current = customer_of(row)
     if version is not None and current.version != version:
         raise DomainError(

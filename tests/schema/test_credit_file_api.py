@@ -223,3 +223,41 @@ async def test_control_links_cannot_contradict_or_repeat_from_the_other_side(
         ("GUARANTOR",),
         ("SUBSIDIARY",),
     ]
+
+
+async def test_an_unknown_customer_is_refused_on_the_field_that_named_it(client, settings):
+    """A credit-file entry or a partner link for a customer not in the tenant names the input's
+    `customerId` (there is no `id` in their inputs), so a form can mark the right field."""
+    # given
+    from uuid import uuid4
+
+    from schema.relay import to_global_id
+
+    bearer = token(settings, roles=["credit_analyst"])
+    known = (await create(client, bearer, "P-9"))["customer"]
+    nobody = str(to_global_id("Customer", uuid4()))
+    # when
+    entry = await gql(
+        client,
+        ENTRY,
+        {
+            "input": {
+                "customerId": nobody,
+                "occurredOn": date.today().isoformat(),
+                "kind": "FINANCIAL_STATEMENT",
+                "title": "2025 accounts",
+            }
+        },
+        bearer,
+    )
+    link = await gql(
+        client,
+        LINK,
+        {"input": {"customerId": nobody, "relatedId": known["id"], "kind": "GUARANTOR"}},
+        bearer,
+    )
+    # then
+    errors = entry["data"]["addCreditFileEntry"]["userErrors"]
+    assert errors == [{"field": "customerId", "code": "NOT_FOUND"}]
+    errors = link["data"]["linkPartner"]["userErrors"]
+    assert errors == [{"field": "customerId", "code": "NOT_FOUND"}]
