@@ -27,7 +27,7 @@ from dbschema.queries.events import record_event
 from domain.audit import AuditAction
 from domain.credit import applications as rules
 from domain.credit.bounds import clean_text
-from domain.errors import DomainError, NotFound
+from domain.errors import DomainError, NotFound, ValidationFailed
 from domain.money import Money
 from services.configuration import payment_terms
 from services.credit import limits, overrides
@@ -100,6 +100,8 @@ async def _reload(uow: UnitOfWork, application_id: UUID) -> ApplicationView:
 
 
 async def _check_attachments(uow: UnitOfWork, data: ApplicationIn) -> None:
+    """Every attachment not the customer's, each at its place in the input."""
+    missing: list[DomainError] = []
     for ids, table, field in (
         (data.statement_ids, financial_statements, "statementIds"),
         (data.external_record_ids, credit_external_records, "externalRecordIds"),
@@ -113,8 +115,13 @@ async def _check_attachments(uow: UnitOfWork, data: ApplicationIn) -> None:
                 )
             )
         )
-        if len(found) != len(set(ids)):
-            raise DomainError("NOT_FOUND", "not a record of this customer", field)
+        missing += [
+            DomainError("NOT_FOUND", "not a record of this customer", f"{field}.{n}")
+            for n, record in enumerate(ids)
+            if record not in found
+        ]  # each at its place in the input, as an id is decoded
+    if missing:
+        raise ValidationFailed(missing)
 
 
 async def submit(uow: UnitOfWork, data: ApplicationIn, today: date) -> ApplicationView:

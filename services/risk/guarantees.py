@@ -172,7 +172,9 @@ async def _named(
         sa.select(invoices.c.id, invoices.c.customer_id).where(invoices.c.id.in_(unique))
     )
     owner = {r.id: r.customer_id for r in rows}
-    for i, invoice_id in enumerate(unique):
+    first = {invoice_id: i for i, invoice_id in reversed(list(enumerate(ids)))}
+    for invoice_id in unique:
+        i = first[invoice_id]  # its place in the input, not in the list without repeats
         if invoice_id not in owner:
             errors.append(NotFound(f"invoiceIds.{i}", "invoice"))
         elif owner[invoice_id] != customer_id:

@@ -114,10 +114,13 @@ async def submit_credit_application(
             input.valid_to,
             input.purpose,
             input.application_ref,
-            [decode(i, "FinancialStatement", "statementIds") for i in input.statement_ids],
             [
-                decode(i, "ExternalCreditRecord", "externalRecordIds")
-                for i in input.external_record_ids
+                decode(i, "FinancialStatement", f"statementIds.{n}")
+                for n, i in enumerate(input.statement_ids)
+            ],
+            [
+                decode(i, "ExternalCreditRecord", f"externalRecordIds.{n}")
+                for n, i in enumerate(input.external_record_ids)
             ],
         )
         return await applications.submit(uow, data, info.context.today)
