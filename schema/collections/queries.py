@@ -22,7 +22,7 @@ def customer_filter_id(global_id: str | None) -> Any:
     """The customer id a filter names: None for no filter (a malformed one is INVALID_ID)."""
     if global_id is None:
         return None
-    return from_global_id(global_id, "Customer")[1]
+    return from_global_id(global_id, "Customer", "customerId")[1]
 
 
 @strawberry.type(description="Collections reads.")

@@ -58,7 +58,7 @@ class IntegrationQuery:
     ) -> list[WebhookDelivery]:
         endpoint = None
         if endpoint_id is not None:
-            endpoint = from_global_id(endpoint_id, "WebhookEndpoint")[1]
+            endpoint = from_global_id(endpoint_id, "WebhookEndpoint", "endpointId")[1]
         found = await webhooks.deliveries(
             info.context.session,
             endpoint,

@@ -58,7 +58,7 @@ class KpiQuery:
         customer_id: Annotated[strawberry.ID, strawberry.argument(description="Customer.")],
         as_of: Annotated[date | None, strawberry.argument(description="Default today.")] = None,
     ) -> list[Money]:
-        raw = from_global_id(customer_id, "Customer")[1]
+        raw = from_global_id(customer_id, "Customer", "customerId")[1]
         day = as_of or info.context.today
         try:
             totals = await kpis.accrued_interest(info.context.session, raw, day)
@@ -83,7 +83,7 @@ class KpiQuery:
     ) -> list[AgingTrendPoint]:
         raw = None
         if customer_id is not None:
-            raw = from_global_id(customer_id, "Customer")[1]
+            raw = from_global_id(customer_id, "Customer", "customerId")[1]
         try:
             points = await kpis.aging_trend(info.context.session, raw, from_, to, currency)
         except DomainError as exc:

@@ -58,8 +58,9 @@ def _row_cursor(record: InvoiceRecord | PaymentRecord) -> str:
     return row_cursor(record.id)
 
 
-def _decode(global_id: str, expected: str) -> Any:
-    return from_global_id(global_id, expected)[1]
+def _decode(global_id: str, expected: str, field: str = "id") -> Any:
+    """A global id's uuid; a malformed one is INVALID_ID naming the argument (`field`)."""
+    return from_global_id(global_id, expected, field)[1]
 
 
 @strawberry.type(description="Receivables reads.")
@@ -84,7 +85,7 @@ class LedgerQuery:
         flt = filter or InvoiceFilter()
         customer_id = None
         if flt.customer_id is not None:
-            customer_id = _decode(flt.customer_id, "Customer")
+            customer_id = _decode(flt.customer_id, "Customer", "filter.customerId")
             if customer_id is None:
                 return connection(InvoiceConnection, [], False, 0, asked)
         query = ledger_reads.InvoiceQuery(
@@ -131,7 +132,7 @@ class LedgerQuery:
         asked = window(first, after, last, before, ctx.runtime.settings.max_page_size)
         raw_customer = None
         if customer_id is not None:
-            raw_customer = _decode(customer_id, "Customer")
+            raw_customer = _decode(customer_id, "Customer", "customerId")
             if raw_customer is None:
                 return connection(PaymentConnection, [], False, 0, asked)
         page = await ledger_reads.payments_page(
@@ -168,7 +169,7 @@ class LedgerQuery:
         ctx = info.context
         customer = None
         if customer_id is not None:  # another tenant's id ages like an unknown one: empty
-            customer = _decode(customer_id, "Customer") or ZERO_ID
+            customer = _decode(customer_id, "Customer", "customerId") or ZERO_ID
         asked = window(first, after, last, before, ctx.runtime.settings.max_page_size, AGING_PAGE)
         try:
             result = await aging_service.aging(

@@ -26,8 +26,9 @@ from services.warnings import reads
 READ = roles.READ_CUSTOMERS
 
 
-def _decode(global_id: str, expected: str) -> Any:
-    return from_global_id(global_id, expected)[1]
+def _decode(global_id: str, expected: str, field: str = "id") -> Any:
+    """A global id's uuid; a malformed one is INVALID_ID naming the argument (`field`)."""
+    return from_global_id(global_id, expected, field)[1]
 
 
 @strawberry.type(description="Warning reads.")
@@ -51,7 +52,7 @@ class WarningQuery(WarningRuleQuery):
         flt = filter or WarningFilter()
         customer_id = None
         if flt.customer_id is not None:
-            customer_id = _decode(flt.customer_id, "Customer")
+            customer_id = _decode(flt.customer_id, "Customer", "filter.customerId")
             if customer_id is None:  # an unknown customer simply has no warnings
                 return connection(WarningConnection, [], False, 0, asked)
         page = await reads.warnings_page(
