@@ -145,6 +145,22 @@ async def _registered(
     return existing
 
 
+async def _held_by_another(uow: UnitOfWork, ref: str, customer_id: UUID) -> bool:
+    """Whether another customer holds `ref` live: a reference has one live hold, and only its
+    customer's order confirms it (as a check refuses a reference another customer holds)."""
+    held = await uow.conn.scalar(
+        sa.select(
+            sa.exists().where(
+                credit_reservations.c.order_ref == ref,
+                credit_reservations.c.customer_id != customer_id,
+                credit_reservations.c.status == "ACTIVE",
+                credit_reservations.c.expires_at > sa.func.now(),
+            )
+        )
+    )
+    return bool(held)
+
+
 async def _confirm_reservation(uow: UnitOfWork, order: Any) -> None:
     """The order counts now, so a live hold taken for its reference and customer stops."""
     await uow.conn.execute(
@@ -211,6 +227,13 @@ async def create_order(uow: UnitOfWork, data: OrderIn, today: date) -> tuple[Ord
     if row is None:
         if customers[0].status != "ACTIVE":
             raise DomainError("CUSTOMER_ARCHIVED", "customer is archived", "customerId")
+        if await _held_by_another(uow, request.ref, data.customer_id):
+            raise DomainError(
+                "ORDER_REF_TAKEN",
+                "another customer holds this order reference (a live credit-check reservation); "
+                "release it or use another reference",
+                "orderRef",
+            )  # its hold could then never be confirmed, and would linger until it expires
         row = await _insert(uow, request, data.customer_id, digest, today)
     if row is None:
         row, replayed = await _registered(uow, request, data, digest), True
