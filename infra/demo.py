@@ -10,6 +10,7 @@ from uuid import UUID
 from domain.errors import DomainError
 from domain.registration import uscc_check_character
 from domain.terms import PaymentTerms, TermsKind, class_code
+from infra.demo_limits import load_demo_limits
 from infra.runtime import Runtime
 from infra.tenants import create_tenant
 from services.configuration import payment_terms
@@ -353,4 +354,5 @@ async def load_demo(runtime: Runtime) -> dict[str, int]:
         added[f"{slug}:ledger"] = await _demo_ledger(runtime, tenant_id, slug)
         added[f"{slug}:rates"] = await _demo_rates(runtime, tenant_id, demo_currencies(rows))
         added[f"{slug}:terms"] = await _demo_terms(runtime, tenant_id)
+        added[f"{slug}:limits"] = await load_demo_limits(runtime, tenant_id)
     return added

@@ -9,7 +9,7 @@ from uuid import UUID
 from domain.terms import DEFAULT_CLASS_TERMS, TermsKind
 from infra.demo import DEMO, DEMO_LEDGER, load_demo
 from services.configuration import payment_terms
-from services.credit import check
+from services.credit import check, orders
 from services.credit.exposure import exposure
 from services.inputs import MoneyIn
 from services.read_session import ReadSession
@@ -25,6 +25,7 @@ async def test_demo_loads_once_with_a_ledger(runtime, database):
     assert first["demo:ledger"] > 0 and first["demo-2:ledger"] > 0
     assert first["demo:rates"] == 1 and first["demo-2:rates"] == 1  # SEK/CNY, EUR/CNY
     assert first["demo:terms"] == 4 and first["demo-2:terms"] == 4
+    assert first["demo:limits"] == 1 and first["demo-2:limits"] == 1  # C-1003, B-2001
     assert all(v == 0 for v in second.values()), second
     per_tenant = database.query(
         "SELECT t.slug, count(DISTINCT i.id), count(DISTINCT p.id), sum(DISTINCT i.open_minor) > 0 "
@@ -89,3 +90,42 @@ async def test_the_demo_tenants_have_the_class_terms_templates(runtime, database
         assert stored == {f"CLASS_{c}": t for c, t in DEFAULT_CLASS_TERMS.items()}
         assert [stored[f"CLASS_{c}"].net_days for c in "ABCD"] == [60, 30, 15, 0]
         assert all(t.kind == TermsKind.NET for t in stored.values())
+
+
+async def test_the_readmes_reserve_then_confirm_example_reserves_on_the_demo(runtime, database):
+    """A fresh demo answers the README's example as it says: C-1003 has an approved limit
+    (asked by one person, approved by others), so 12,000.00 CNY is APPROVED and held, and
+    registering the order confirms the hold."""
+    # given
+    await load_demo(runtime)
+    tenant_id, customer_id = database.query(
+        "SELECT t.id, c.id FROM customers c JOIN tenants t ON t.id = c.tenant_id "
+        "WHERE t.slug = 'demo' AND c.code = 'C-1003'"
+    )[0]
+    tenant, customer = UUID(str(tenant_id)), UUID(str(customer_id))
+    approvers = database.query(
+        "SELECT count(DISTINCT a.approver) FROM credit_limit_approvals a "
+        "JOIN credit_limit_requests r ON r.id = a.request_id WHERE r.customer_id = %s",
+        customer,
+    )
+    # when
+    async with UnitOfWork(runtime.engine, tenant, SALES) as uow:
+        request = check.CheckRequest(
+            customer, MoneyIn("12000.00", "CNY"), "SO-2026-0042", reserve=True, ttl_seconds=900
+        )
+        result = await check.check_credit(uow, request, date.today())
+        await uow.commit()
+    async with UnitOfWork(runtime.engine, tenant, SALES) as uow:
+        await orders.create_order(
+            uow,
+            orders.OrderIn("SO-2026-0042", customer, MoneyIn("12000.00", "CNY"), None),
+            date.today(),
+        )
+        await uow.commit()
+    # then
+    assert approvers[0][0] >= 1
+    assert result.outcome.outcome.value == "APPROVED"
+    assert result.reservation is not None
+    assert database.query(
+        "SELECT status FROM credit_reservations WHERE order_ref = 'SO-2026-0042'"
+    ) == [("CONFIRMED",)]
