@@ -4,12 +4,18 @@ A rate says how many units of `quote` one unit of `base` buys on and after its e
 date. A conversion uses the newest rate of the pair (or of the reverse pair, divided) on or
 before the as-of date, rounds half to even to the target's minor units, and remembers which
 rate and date it used, so every converted figure can say where it came from.
+
+Without a direct pair (or its reverse) a book that knows the tenant's base currency crosses
+through it: source -> base -> target, each leg the newest rate on or before the date, and the
+conversion names both legs. A book without a base (a decision logged before crossing) never
+crosses, so it replays as it was.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from dataclasses import field as _field
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation, localcontext
 from typing import Any
@@ -63,26 +69,36 @@ class ExchangeRate:
     quote: str
     rate: Decimal
     effective_on: date
+    #: the tenant's base currency the book holding this rate may cross through (RateBook.of
+    #: stamps it), so a decision snapshot's rates carry what its replay needs to cross; None
+    #: for a book that never crosses (every snapshot logged before crossing)
+    cross_base: str | None = _field(default=None, compare=False)
 
     def to_json(self) -> dict[str, Any]:
-        """The rate as a decision snapshot stores it (the rate as an exact string)."""
-        return {
+        """The rate as a decision snapshot stores it (the rate as an exact string); the base
+        a book may cross through only when it may (snapshots before crossing never had it)."""
+        found = {
             "id": self.id,
             "base": self.base,
             "quote": self.quote,
             "rate": format(self.rate, "f"),
             "effectiveOn": self.effective_on.isoformat(),
         }
+        if self.cross_base is not None:
+            found["crossBase"] = self.cross_base
+        return found
 
     @classmethod
     def from_json(cls, raw: Mapping[str, Any]) -> ExchangeRate:
         """Inverse of to_json."""
+        cross = raw.get("crossBase")
         return cls(
             str(raw["id"]),
             str(raw["base"]),
             str(raw["quote"]),
             Decimal(str(raw["rate"])),
             date.fromisoformat(str(raw["effectiveOn"])),
+            str(cross) if cross else None,
         )
 
 
@@ -108,26 +124,96 @@ def validate_rate(base: str, quote: str, rate: str, effective_on: date) -> Decim
 
 def apply_rate(minor: int, source: str, target: str, rate: Decimal, inverse: bool) -> int:
     """`minor` units of `source` in minor units of `target`, rounded half to even."""
+    if inverse:
+        return _converted(minor, source, target, (), (rate,))
+    return _converted(minor, source, target, (rate,), ())
+
+
+def _converted(
+    minor: int, source: str, target: str, times: tuple[Decimal, ...], over: tuple[Decimal, ...]
+) -> int:
+    """`minor` units of `source` multiplied by every rate in `times` and divided by every one
+    in `over`, in one step at 60 digits, rounded once (half to even) to `target`'s minor units."""
     with localcontext() as ctx:
         ctx.prec = _PRECISION
         major = Decimal(minor).scaleb(-minor_units(source))
-        converted = major / rate if inverse else major * rate
+        numerator = major
+        for factor in times:
+            numerator *= factor
+        denominator = Decimal(1)
+        for factor in over:
+            denominator *= factor
+        converted = numerator / denominator if over else numerator
         scaled = converted.scaleb(minor_units(target))
         return int(scaled.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
 
 
 @dataclass(frozen=True, slots=True)
+class Leg:
+    """One rate a conversion used, from `source` to `target` (inverse: the stored pair runs
+    target -> source and was divided by)."""
+
+    source: str
+    target: str
+    rate: ExchangeRate
+    inverse: bool
+
+    def flipped(self) -> Leg:
+        """The same rate used the other way."""
+        return Leg(self.target, self.source, self.rate, not self.inverse)
+
+    def to_json(self) -> dict[str, Any]:
+        """The leg with its rate's id, pair, value and date."""
+        return {
+            "source": self.source,
+            "target": self.target,
+            "rateId": self.rate.id,
+            "pair": f"{self.rate.base}/{self.rate.quote}",
+            "rate": format(self.rate.rate, "f"),
+            "rateDate": self.rate.effective_on.isoformat(),
+            "inverse": self.inverse,
+        }
+
+
+def apply_legs(minor: int, legs: tuple[Leg, ...]) -> int:
+    """`minor` units through the legs (source of the first to target of the last): the exact
+    product of the rates (a reversed leg divides), applied in one step and rounded once, half
+    to even as apply_rate rounds, so a cross never rounds in the intermediate currency."""
+    times = tuple(leg.rate.rate for leg in legs if not leg.inverse)
+    over = tuple(leg.rate.rate for leg in legs if leg.inverse)
+    return _converted(minor, legs[0].source, legs[-1].target, times, over)
+
+
+@dataclass(frozen=True, slots=True)
 class Conversion:
-    """A converted figure and where it came from (no rate when the currencies agree)."""
+    """A converted figure and where it came from (no rate when the currencies agree).
+
+    A direct conversion names its `rate` (and `inverse`); a crossed one has no single rate:
+    `legs` names both (source -> base, base -> target), and `rate` is None."""
 
     source: Money
     amount: Money
     rate: ExchangeRate | None = None
     inverse: bool = False
+    legs: tuple[Leg, ...] = ()
+
+    @property
+    def via(self) -> str | None:
+        """The currency a crossed conversion went through (None when direct)."""
+        return self.legs[0].target if len(self.legs) > 1 else None
+
+    def used(self) -> tuple[Leg, ...]:
+        """Every rate the conversion used: its legs, its one rate, or none."""
+        if self.legs:
+            return self.legs
+        if self.rate is None:
+            return ()
+        return (Leg(self.source.currency, self.amount.currency, self.rate, self.inverse),)
 
     def to_json(self) -> dict[str, Any]:
-        """The figure with its rate's id, pair, value and date."""
-        return {
+        """The figure with its rate's id, pair, value and date; a crossed one with `via` and
+        its `legs` (absent for a direct one, as in every outcome logged before crossing)."""
+        found: dict[str, Any] = {
             "source": {"minor": self.source.minor, "currency": self.source.currency},
             "amount": {"minor": self.amount.minor, "currency": self.amount.currency},
             "rateId": self.rate.id if self.rate else None,
@@ -135,19 +221,43 @@ class Conversion:
             "rateDate": self.rate.effective_on.isoformat() if self.rate else None,
             "inverse": self.inverse,
         }
+        if self.legs:
+            found["via"] = self.via
+            found["legs"] = [leg.to_json() for leg in self.legs]
+        return found
+
+
+def _of(money: Money, target: str, legs: tuple[Leg, ...]) -> Conversion:
+    """A conversion of `money` through `legs`: one leg is a direct conversion."""
+    minor = apply_legs(money.minor, legs)
+    if len(legs) == 1:
+        return Conversion(money, Money(minor, target), legs[0].rate, legs[0].inverse)
+    return Conversion(money, Money(minor, target), legs=legs)
 
 
 @dataclass(frozen=True)
 class RateBook:
-    """The rates a computation may use, as of one date; refuses a conversion it cannot make."""
+    """The rates a computation may use, as of one date; refuses a conversion it cannot make.
+
+    `base`: the tenant's base currency a conversion with no direct pair crosses through
+    (None: never crosses)."""
 
     as_of: date
     rates: tuple[ExchangeRate, ...] = ()
+    base: str | None = None
 
     @classmethod
-    def of(cls, as_of: date, rates: Iterable[ExchangeRate]) -> RateBook:
-        """A book over the given rates (those after `as_of` are ignored)."""
-        return cls(as_of, tuple(r for r in rates if r.effective_on <= as_of))
+    def of(cls, as_of: date, rates: Iterable[ExchangeRate], base: str | None = None) -> RateBook:
+        """A book over the given rates (those after `as_of` are ignored). With `base`, the
+        book crosses through it and stamps its rates with it (so a snapshot of them carries
+        it); without, it crosses through the base its rates all carry, if they do."""
+        kept = tuple(r for r in rates if r.effective_on <= as_of)
+        if base is None:
+            stamps = {r.cross_base for r in kept}
+            base = stamps.pop() if len(stamps) == 1 else None
+        if base is not None:
+            kept = tuple(r if r.cross_base == base else replace(r, cross_base=base) for r in kept)
+        return cls(as_of, kept, base)
 
     def find(self, source: str, target: str) -> tuple[ExchangeRate, bool] | None:
         """The newest usable rate for source -> target and whether it is used inverted;
@@ -167,6 +277,22 @@ class RateBook:
                 best = candidate
         return best
 
+    def route(self, source: str, target: str) -> tuple[Leg, ...] | None:
+        """The rates a conversion source -> target uses: none for one currency, the direct
+        pair (or its reverse) whenever the book has it, else both legs through the base; None
+        when neither is there."""
+        if source == target:
+            return ()
+        if (direct := self.find(source, target)) is not None:
+            return (Leg(source, target, *direct),)
+        base = self.base
+        if base is None or base in (source, target):
+            return None
+        first, second = self.find(source, base), self.find(base, target)
+        if first is None or second is None:
+            return None
+        return (Leg(source, base, *first), Leg(base, target, *second))
+
     def convert(self, money: Money, target: str, field: str | None = None) -> Conversion:
         """`money` in `target`; NO_EXCHANGE_RATE when the book has no rate for the pair."""
         converted = self.try_convert(money, target)
@@ -175,15 +301,12 @@ class RateBook:
         return converted
 
     def try_convert(self, money: Money, target: str) -> Conversion | None:
-        """`money` in `target`, or None when the book has no rate for the pair."""
-        if money.currency == target:
-            return Conversion(money, money)
-        found = self.find(money.currency, target)
-        if found is None:
+        """`money` in `target`, or None when the book has no rate for the pair (nor both
+        legs through the base)."""
+        legs = self.route(money.currency, target)
+        if legs is None:
             return None
-        rate, inverse = found
-        minor = apply_rate(money.minor, money.currency, target, rate.rate, inverse)
-        return Conversion(money, Money(minor, target), rate, inverse)
+        return _of(money, target, legs) if legs else Conversion(money, money)
 
     def missing(self, source: str, target: str, field: str | None = None) -> DomainError:
         """The refusal for a pair the book cannot convert, naming the pair and the date."""
@@ -203,23 +326,23 @@ class RateBook:
 
     def within(self, cap: Money, currency: str) -> Conversion | None:
         """`cap` as the largest amount in `currency` whose conversion back stays within it,
-        with the rate that gave it (none needed for a cap not above zero or in `currency`);
+        with the rates that gave it (none needed for a cap not above zero or in `currency`);
         None when the book has no rate for the pair."""
         if cap.minor <= 0:
             return Conversion(cap, Money(0, currency))
         if cap.currency == currency:
             return Conversion(cap, cap)
-        found = self.find(currency, cap.currency)
-        if found is None:
+        legs = self.route(currency, cap.currency)
+        if legs is None:
             return None
-        rate, inverse = found
+        back = tuple(leg.flipped() for leg in reversed(legs))
 
         def fits(minor: int) -> bool:
-            return apply_rate(minor, currency, cap.currency, rate.rate, inverse) <= cap.minor
+            return apply_legs(minor, legs) <= cap.minor
 
         # conversion is monotone: bracket the answer from the inverse estimate, then bisect
         low = 0
-        high = apply_rate(cap.minor, cap.currency, currency, rate.rate, not inverse) + 1
+        high = apply_legs(cap.minor, back) + 1
         while fits(high):
             low, high = high, high * 2
         while high - low > 1:
@@ -228,8 +351,10 @@ class RateBook:
                 low = middle
             else:
                 high = middle
-        # the cap goes into `currency`: the stored pair is used as it is when it runs that way
-        return Conversion(cap, Money(low, currency), rate, not inverse)
+        # the cap goes into `currency`: each stored pair is used as it is when it runs that way
+        if len(back) == 1:
+            return Conversion(cap, Money(low, currency), back[0].rate, back[0].inverse)
+        return Conversion(cap, Money(low, currency), legs=back)
 
     def used(self) -> list[dict[str, Any]]:
         """The rates in the book, for a snapshot."""

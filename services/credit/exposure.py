@@ -62,14 +62,16 @@ class Gathered:
 
     def rate_book(self, currencies: Iterable[str], as_of: date) -> RateBook | None:
         """The rate book over `currencies` from the rates read with the facts (what
-        rates.book_for would read), or None when they name a currency the read did not."""
-        currencies = {c.strip() for c in currencies}
+        rates.book_for would read), crossing through the tenant's base currency, or None when
+        they name a currency the read did not."""
+        base = self.policy.base_currency
+        currencies = {c.strip() for c in currencies} | {base}
         if not currencies <= self.rate_currencies:
             return None
         if len(currencies) < 2:
-            return RateBook(as_of)
+            return RateBook(as_of, base=base)
         return RateBook.of(
-            as_of, [r for r in self.rates if r.base in currencies and r.quote in currencies]
+            as_of, [r for r in self.rates if r.base in currencies and r.quote in currencies], base
         )
 
     def currencies(self) -> set[str]:
@@ -222,7 +224,8 @@ async def exposure(session: ReadSession, customer_id: UUID, as_of: date) -> Expo
     async def run(conn: AsyncConnection) -> ExposureView:
         facts = await gather(conn, session.tenant_id, customer_id, as_of)
         needed = facts.currencies()
-        book = facts.rate_book(needed, as_of) or await rates.book_for(conn, needed, as_of)
+        base = facts.policy.base_currency
+        book = facts.rate_book(needed, as_of) or await rates.book_for(conn, needed, as_of, base)
         force = in_force(facts.limits, as_of)
         currency = view_currency(facts, as_of)
         groups = []

@@ -93,14 +93,20 @@ async def set_rate(
     return _stored(row)
 
 
-async def book_for(conn: AsyncConnection, currencies: Iterable[str], as_of: date) -> RateBook:
-    """A rate book over every pair among the currencies (empty when only one currency)."""
-    codes = sorted({c.strip() for c in currencies})
+async def book_for(
+    conn: AsyncConnection, currencies: Iterable[str], as_of: date, base: str | None = None
+) -> RateBook:
+    """A rate book over every pair among the currencies (empty when only one currency); with
+    the tenant's `base`, over the pairs with it too, and crossing through it where no direct
+    pair converts (RateBook.route)."""
+    codes = sorted({c.strip() for c in currencies} | ({base.strip()} if base else set()))
     if len(codes) < 2:
-        return RateBook(as_of)
+        return RateBook(as_of, base=base.strip() if base else None)
     rows = await latest_rates(conn, codes, as_of)
     return RateBook.of(
-        as_of, [stored_rate(r.id, r.base, r.quote, r.rate, r.effective_on) for r in rows]
+        as_of,
+        [stored_rate(r.id, r.base, r.quote, r.rate, r.effective_on) for r in rows],
+        base.strip() if base else None,
     )
 
 
@@ -131,7 +137,8 @@ async def rates_page(
 async def conversion_rate(
     session: ReadSession, source: str, target: str, as_of: date
 ) -> tuple[ExchangeRate, bool] | None:
-    """The rate a conversion source -> target would use on `as_of` (and if inverted)."""
+    """The direct rate a conversion source -> target would use on `as_of` (and if inverted);
+    None when only a cross through the base would convert."""
 
     async def run(conn: AsyncConnection) -> RateBook:
         return await book_for(conn, (source.strip().upper(), target.strip().upper()), as_of)

@@ -207,7 +207,7 @@ def _covers(
 def _asked(book: RateBook, target: str, home: str | None) -> None:
     """A currency the caller asked with no rate to the customer's own (or the base) is the
     caller's to change: refused on `currency`, as the check refuses an order's currency."""
-    if home is not None and target != home and book.find(target, home) is None:
+    if home is not None and target != home and book.route(target, home) is None:
         raise book.missing(target, home, "currency")
 
 
@@ -217,7 +217,7 @@ def _merged(
     """The rates already known among `known_currencies`, plus those read for other pairs."""
     fresh = [r for r in read.rates
              if not (r.base in known_currencies and r.quote in known_currencies)]  # fmt: skip
-    return RateBook.of(read.as_of, [*known, *fresh])
+    return RateBook.of(read.as_of, [*known, *fresh], read.base)
 
 
 def _view(customer_id: UUID, as_of: date, result: Waterfall) -> WaterfallView:
@@ -245,8 +245,10 @@ def _currencies(*groups: Iterable[Any]) -> set[str]:
 async def _waterfall(
     runner: Runner, customer_id: UUID, as_of: date, facts: ExposureFacts, target: str,
     home: str | None, known: Sequence[ExchangeRate], known_currencies: frozenset[str],
+    base: str,
 ) -> tuple[Waterfall, RateBook, frozenset[str]]:  # fmt: skip
-    """The waterfall, the rate book it converted with and the currencies the book is over."""
+    """The waterfall, the rate book it converted with (crossing through the tenant's `base`
+    where no direct pair converts) and the currencies the book is over."""
     ids = [customer_id]
     insured = (await transfer_figures.insured_parts(runner, ids, as_of)).get(customer_id, {})
     factored = (await transfer_figures.non_recourse_open_amounts(runner, ids, as_of)).get(
@@ -259,11 +261,12 @@ async def _waterfall(
         parts = (*facts.receivables, *facts.orders, *facts.reservations)
         found = _currencies(guarantees, collateral) | set(insured) | set(factored) | {target}
         needed = frozenset(found | {m.currency for m in parts} | ({home} if home else set()))
-        needed |= known_currencies  # the book is then over every pair among them
+        needed |= known_currencies | {base}  # the book is then over every pair among them
         if needed == known_currencies:  # the rates read with the facts are enough
-            book = RateBook.of(as_of, known)
+            book = RateBook.of(as_of, known, base)
         else:
-            book = _merged(await rates.book_for(conn, needed, as_of), known, known_currencies)
+            read_book = await rates.book_for(conn, needed, as_of, base)
+            book = _merged(read_book, known, known_currencies)
         _asked(book, target, home)
         gross = breakdown(facts, target, book)  # as the check converts: what has no rate, listed
         left = [LeftOut(Figure(u.part.value), None, PART_LABELS[u.part], u.source, target)
@@ -281,7 +284,7 @@ async def net_relief(runner: Runner, facts: Gathered, as_of: date, target: str) 
     currencies only the covers name."""
     result, book, currencies = await _waterfall(
         runner, facts.customer_id, as_of, facts.exposure, target, None, facts.rates,
-        facts.rate_currencies,
+        facts.rate_currencies, facts.policy.base_currency,
     )  # fmt: skip
     return NetRelief(relief(result), book.rates, currencies)
 
@@ -299,7 +302,7 @@ async def risk_waterfall(
     facts, home = await session.run(facts_of)
     result, _, _ = await _waterfall(
         session, customer_id, as_of, facts.exposure, currency or home, home, facts.rates,
-        facts.rate_currencies,
+        facts.rate_currencies, facts.policy.base_currency,
     )  # fmt: skip
     return _view(customer_id, as_of, result)
 
@@ -328,7 +331,7 @@ async def portfolio_waterfalls(
     found = _currencies(gross, guarantees, collateral) | {target, base}
     for figures in (insured, factored):
         found |= {c for per in figures.values() for c in per}
-    book = await session.run(lambda conn: rates.book_for(conn, found, as_of))
+    book = await session.run(lambda conn: rates.book_for(conn, found, as_of, base))
     _asked(book, target, base)
     exposure_of: dict[UUID, int] = {}
     left_of: dict[UUID, list[LeftOut]] = {}

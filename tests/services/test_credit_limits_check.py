@@ -214,7 +214,8 @@ async def test_the_rates_read_with_the_facts_are_the_book_a_read_of_its_own_give
         facts = await gather(uow.conn, tenant, cid, TODAY, currency="EUR")
         assert facts.rate_currencies == {"CNY", "USD", "HKD", "EUR"}
         for needed in ({"CNY"}, {"CNY", "USD"}, {"USD", "HKD", "EUR"}, set(facts.rate_currencies)):
-            assert facts.rate_book(needed, TODAY) == await rates.book_for(uow.conn, needed, TODAY)
+            read = await rates.book_for(uow.conn, needed, TODAY, "CNY")  # the base crossed
+            assert facts.rate_book(needed, TODAY) == read
         assert facts.rate_book({"CNY", "JPY"}, TODAY) is None
     book = facts.rate_book({"CNY", "USD"}, TODAY)
     assert book is not None and [r.rate for r in book.rates] == [Decimal("7.25")]

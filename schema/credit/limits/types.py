@@ -8,7 +8,7 @@ import strawberry
 
 from domain import roles
 from domain.credit.class_policy import ClassPolicy, CreditPolicy
-from domain.credit.rates import Conversion
+from domain.credit.rates import Conversion, Leg
 from domain.money import Money as DomainMoney
 from domain.money import decimal_string
 from schema.credit.limits.enums import (
@@ -69,16 +69,56 @@ class ExchangeRate(Node):
         )
 
 
-@strawberry.type(description="A converted figure and the rate it used (none if same currency).")
+@strawberry.type(description="One exchange rate a conversion used, in the direction it ran.")
+class ConversionLeg:
+    source: str = strawberry.field(description="The currency the leg converted from.")
+    target: str = strawberry.field(description="The currency the leg converted into.")
+    pair: str = strawberry.field(description="The stored pair, BASE/QUOTE.")
+    rate: DecimalString = strawberry.field(  # type: ignore[valid-type]
+        description="The stored rate (base -> quote)."
+    )
+    rate_date: date = strawberry.field(description="The rate's effective date.")
+    rate_id: strawberry.ID = strawberry.field(description="Global id of the rate entry.")
+    inverse: bool = strawberry.field(description="True when the reverse pair was divided by.")
+
+    @classmethod
+    def build(cls, leg: Leg) -> ConversionLeg:
+        """From a domain leg."""
+        rate = leg.rate
+        return cls(
+            source=leg.source,
+            target=leg.target,
+            pair=f"{rate.base}/{rate.quote}",
+            rate=format(rate.rate, "f"),
+            rate_date=rate.effective_on,
+            rate_id=to_global_id("ExchangeRate", rate.id),  # type: ignore[arg-type]
+            inverse=leg.inverse,
+        )
+
+
+@strawberry.type(
+    description="A converted figure and the rates it used (none if same currency): one stored "
+    "rate for a direct pair, or two (`legs`) when crossed through the tenant's base currency."
+)
 class ConvertedAmount:
     amount: Money = strawberry.field(description="The figure in the target currency.")
     original: Money = strawberry.field(description="The figure as it was.")
     rate: DecimalString | None = strawberry.field(  # type: ignore[valid-type]
-        description="The stored rate used (base -> quote); null when no conversion was needed."
+        description="The stored rate used (base -> quote); null when no conversion was needed "
+        "or when it crossed through the base (see `legs`)."
     )
     rate_date: date | None = strawberry.field(description="The rate's effective date.")
     rate_id: strawberry.ID | None = strawberry.field(description="Global id of the rate entry.")
     inverse: bool = strawberry.field(description="True when the reverse pair was divided by.")
+    via: str | None = strawberry.field(
+        description="The tenant's base currency a conversion with no direct pair crossed "
+        "through; null for a direct conversion."
+    )
+    legs: list[ConversionLeg] = strawberry.field(
+        description="Every rate used, in order: none (same currency), one (direct) or two "
+        "(source -> base, base -> target: converted in one step with both exact rates, "
+        "rounded once)."
+    )
 
     @classmethod
     def build(cls, c: Conversion) -> ConvertedAmount:
@@ -91,6 +131,8 @@ class ConvertedAmount:
             rate_date=rate.effective_on if rate else None,
             rate_id=to_global_id("ExchangeRate", rate.id) if rate else None,  # type: ignore[arg-type]
             inverse=c.inverse,
+            via=c.via,
+            legs=[ConversionLeg.build(leg) for leg in c.used()],
         )
 
 
