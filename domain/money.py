@@ -44,15 +44,16 @@ def decimal_string(minor: int, currency: str) -> str:
     return f"{sign}{whole}.{part:0{digits}d}" if digits else f"{sign}{whole}"
 
 
+def _too_large(largest_minor: int, currency: str, field: str) -> DomainError:
+    """AMOUNT_TOO_LARGE naming the largest amount allowed."""
+    largest = decimal_string(largest_minor, currency)
+    return DomainError("AMOUNT_TOO_LARGE", f"at most {largest} {currency} per document", field)
+
+
 def check_document_amount(money: Money, maximum: int, field: str) -> Money:
     """The amount of one document, or AMOUNT_TOO_LARGE above the tenant's maximum."""
     if abs(money.minor) > min(maximum, MAX_DOCUMENT_MINOR):
-        largest = Money(min(maximum, MAX_DOCUMENT_MINOR), money.currency)
-        raise DomainError(
-            "AMOUNT_TOO_LARGE",
-            f"at most {largest.to_decimal_string()} {money.currency} per document",
-            field,
-        )
+        raise _too_large(min(maximum, MAX_DOCUMENT_MINOR), money.currency, field)
     return money
 
 
@@ -101,7 +102,8 @@ class Money:
     @classmethod
     def parse(cls, amount: str, currency: str, field: str = "amount") -> Money:
         """Parse a plain decimal string (parse_decimal); refuse excess digits and amounts no
-        BIGINT holds."""
+        BIGINT holds (one above it is AMOUNT_TOO_LARGE naming the document ceiling, as one a
+        cent above the ceiling is: the same fault whatever the size)."""
         if isinstance(amount, float):
             raise TypeError("money amounts are decimal strings, never floats")
         code = (currency or "").strip().upper() if isinstance(currency, str) else ""
@@ -121,7 +123,9 @@ class Money:
                 f"{field}.amount",
             )
         minor = int(scaled)
-        if abs(minor) >= 2**63:
+        if minor >= 2**63:  # above the document ceiling as much as one a cent above it
+            raise _too_large(MAX_DOCUMENT_MINOR, code, f"{field}.amount")
+        if minor <= -(2**63):
             raise DomainError("INVALID_AMOUNT", "amount is out of range", f"{field}.amount")
         return cls(minor, code)
 

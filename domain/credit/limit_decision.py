@@ -84,7 +84,11 @@ def check_current(seen_seq: int | None, latest_seq: int | None) -> None:
     request would silently undo it, and its tier was set without it."""
     if is_stale(seen_seq, latest_seq):
         raise DomainError(
-            "STALE_REQUEST", "a later limit was approved since this request; request again", "id"
+            "STALE_REQUEST",
+            "a later limit was approved since this request; request again (a credit "
+            "application's request: refile it with refileCreditApplicationLimit, which keeps "
+            "its grant)",
+            "id",
         )
 
 

@@ -194,17 +194,11 @@ def apply(
 
 def relief(result: Waterfall) -> tuple[Money, ...]:
     """What a check on the net basis takes off exposure: the relief (gross - net) in the
-    waterfall's currency, then each currency's covers no rate converts at their weighted value,
-    which no rate converts in the check either, so it goes to review naming the pair."""
-    entries = []
-    if (taken := result.gross_minor - result.net_minor) > 0:
-        entries.append(Money(-taken, result.currency))
-    foreign: dict[str, int] = {}
-    for left in result.unconverted:
-        if left.is_cover and (weighted := left.weighted).minor > 0:
-            foreign[weighted.currency] = foreign.get(weighted.currency, 0) + weighted.minor
-    entries += [Money(-minor, currency) for currency, minor in sorted(foreign.items())]
-    return tuple(entries)
+    waterfall's currency, or nothing. A cover no rate converts gives no relief (a cover can
+    only lower exposure, so leaving it out is the cautious side): it stays listed in the
+    waterfall's `unconverted`, and the check does not go to review for it."""
+    taken = result.gross_minor - result.net_minor
+    return (Money(-taken, result.currency),) if taken > 0 else ()
 
 
 def explain(line: Line, currency: str) -> str:

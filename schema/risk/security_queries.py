@@ -39,6 +39,9 @@ CURRENCY = text_arg(
     "currency).",
     texts.CURRENCY,
 )
+PORTFOLIO_CURRENCY = text_arg(
+    "Currency of the figures (default: the tenant's base currency).", texts.CURRENCY
+)
 
 
 @strawberry.type(description="One guarantee in a page.")
@@ -143,7 +146,7 @@ class RiskSecurityQuery:
     )
     async def portfolio_risk_waterfall(
         self, info: Info[Context, Any], as_of: Annotated[date | None, AS_OF] = None,
-        currency: Annotated[str | None, CURRENCY] = None,
+        currency: Annotated[str | None, PORTFOLIO_CURRENCY] = None,
     ) -> PortfolioRiskWaterfall:  # fmt: skip
         day = _day(as_of, info.context.today)
         try:

@@ -3,9 +3,11 @@ against the net retained risk; the provision base gross or net of cover.
 
 The check's exposure facts gain one negative receivables entry in the limit's currency: the
 relief the waterfall finds (gross - net), so the decision's snapshot shows it and a replay of
-the decision reproduces it from the snapshot alone. A cover no rate converts adds its weighted
-value as a negative entry in its own currency, which stays unconverted: the check goes to
-review naming the pair, as for any figure with no rate.
+the decision reproduces it from the snapshot alone (a check logged when a cover with no rate
+was carried as a negative entry in its own currency replays that entry as it was). A cover no
+rate converts gives no relief, the cautious side (a cover only lowers exposure): the check
+does not go to review for it, and the waterfall lists it in `unconverted`. An open item with
+no rate stays in the exposure as read and sends the check to review, as on the gross basis.
 """
 
 from __future__ import annotations

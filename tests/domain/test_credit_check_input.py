@@ -56,6 +56,9 @@ def test_the_ceiling_is_the_documents_and_a_fen_more_is_too_large() -> None:
     too_large = ("amount", "AMOUNT_TOO_LARGE", "at most 10000000000000.00 CNY per document")
     assert refused("10000000000000.01") == [too_large]
     assert refused("100000000000000") == [too_large]
+    # past what a BIGINT holds it is the same fault, not a malformed amount
+    assert refused("99999999999999999999.99") == [too_large]
+    assert refused("1000000000000000000.00") == [too_large]
 
 
 def test_reserving_needs_an_order_reference() -> None:

@@ -138,3 +138,7 @@ def test_a_request_filed_before_a_later_approval_is_stale() -> None:
         with pytest.raises(DomainError) as exc:
             check_current(seen, latest)
         assert (exc.value.code, exc.value.field) == ("STALE_REQUEST", "id")
+        # rejecting an application's request would lose its grant: the message says to
+        # refile that one instead, and to request again otherwise
+        assert "refileCreditApplicationLimit" in exc.value.message
+        assert "request again" in exc.value.message

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from domain.currencies import MINOR_UNITS
 from domain.errors import DomainError
-from domain.money import Money, totals
+from domain.money import MAX_DOCUMENT_MINOR, Money, document_amount_error, totals
 
 
 @pytest.mark.parametrize(
@@ -44,7 +44,8 @@ def test_parse_exact(amount: str, currency: str, minor: int) -> None:
         ("Infinity", "USD", "INVALID_AMOUNT"),
         ("10", "XXZ", "UNKNOWN_CURRENCY"),
         ("10", "cnyx", "UNKNOWN_CURRENCY"),
-        ("99999999999999999999", "CNY", "INVALID_AMOUNT"),
+        ("99999999999999999999", "CNY", "AMOUNT_TOO_LARGE"),
+        ("-99999999999999999999", "CNY", "INVALID_AMOUNT"),
         ("1_000", "CNY", "INVALID_AMOUNT"),
         ("١٢٣", "CNY", "INVALID_AMOUNT"),
         ("1e5", "CNY", "INVALID_AMOUNT"),
@@ -62,6 +63,27 @@ def test_parse_refuses(amount: str, currency: str, code: str) -> None:
     with pytest.raises(DomainError) as info:
         Money.parse(amount, currency)
     assert info.value.code == code
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "ceiling"),
+    [
+        ("99999999999999999999.99", "CNY", "10000000000000.00 CNY"),
+        ("1000000000000000000.00", "USD", "10000000000000.00 USD"),
+        ("9223372036854775.808", "KWD", "1000000000000.000 KWD"),
+    ],
+)
+def test_an_amount_no_bigint_holds_is_too_large_naming_the_ceiling(
+    amount: str, currency: str, ceiling: str
+) -> None:
+    # an amount above the document ceiling is one fault whatever its size: the same code and
+    # message as one a fen above it (malformed text stays INVALID_AMOUNT)
+    with pytest.raises(DomainError) as info:
+        Money.parse(amount, currency, "limit")
+    assert (info.value.code, info.value.field) == ("AMOUNT_TOO_LARGE", "limit.amount")
+    assert info.value.message == f"at most {ceiling} per document"
+    just_above = document_amount_error(Money(MAX_DOCUMENT_MINOR + 1, currency), "limit.amount")
+    assert just_above is not None and just_above.message == info.value.message
 
 
 def test_float_is_not_money() -> None:

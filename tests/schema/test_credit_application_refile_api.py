@@ -51,6 +51,7 @@ async def test_a_stale_grant_shows_stale_and_is_refiled_with_its_terms(client, s
     _, app_id, old_request = await _stale(client, settings, "RFA-1")
     stale = await _approve(client, settings, "mgr2", old_request)
     assert [e["code"] for e in stale["userErrors"]] == ["STALE_REQUEST"]
+    assert "refileCreditApplicationLimit" in stale["userErrors"][0]["message"]
     # then the portal sees it as stale
     read = await gql(client, READ, {"id": app_id}, token(settings, sub=MANAGER))
     assert read["data"]["node"]["limitStatus"] == "STALE"

@@ -164,6 +164,13 @@ async def test_agreements_default_and_refuse_bad_terms(client, settings, databas
         body = await gql(client, AGREE, {"input": bad}, manager)
         errors = body["data"]["createCreditAgreement"]["userErrors"]
         assert field in {e["field"] for e in errors}
+    # a limit above the ceiling is too large whatever its size (a BIGINT's overflow too)
+    for huge in ("10000000000000.01", "1000000000000000000.00", "99999999999999999999.99"):
+        big = {**base, "limit": {"amount": huge, "currency": "CNY"}}
+        body = await gql(client, AGREE, {"input": big}, manager)
+        assert body["data"]["createCreditAgreement"]["userErrors"] == [
+            {"field": "limit.amount", "code": "AMOUNT_TOO_LARGE"}
+        ]
     assert database.query("SELECT count(*) FROM credit_agreements") == [(1,)]
 
 

@@ -1,5 +1,6 @@
-"""Net of cover over HTTP: a figure with no rate sends checkCredit to review naming the pair
-(and replays equal), and riskWaterfall / portfolioRiskWaterfall list what they left out."""
+"""Net of cover over HTTP: an open item with no rate sends checkCredit to review naming the
+pair (and replays equal), a cover with no rate gives no relief and no review, and
+riskWaterfall / portfolioRiskWaterfall list what they left out."""
 
 from __future__ import annotations
 
@@ -53,7 +54,8 @@ async def test_a_net_check_and_the_waterfalls_show_what_no_rate_converts(
     assert check["outcome"] == "REVIEW_REQUIRED" and check["reservation"] is None
     [reason] = check["reasons"]
     assert (reason["code"], reason["currencyPair"]) == ("NO_EXCHANGE_RATE", "USD/CNY")
-    assert "100.00 USD" in reason["detail"] and "-1000.00 USD" in reason["detail"]
+    # the debt is named; the USD guarantee is no part of the check (no relief, no review)
+    assert "100.00 USD" in reason["detail"] and "1000.00 USD" not in reason["detail"]
     assert database.query("SELECT count(*) FROM credit_reservations") == [(0,)]
     replayed = await gql(client, REPLAY, {"id": check["id"]}, token(settings))
     assert replayed["data"]["replayCreditDecision"] == {"equal": True, "differences": []}
@@ -79,3 +81,36 @@ async def test_a_net_check_and_the_waterfalls_show_what_no_rate_converts(
         {"figure": "GUARANTEE", "original": {"amount": "1000.00", "currency": "USD"},
          "customers": 1, "missingPair": "USD/CNY"},
     ]  # fmt: skip
+
+
+async def test_a_cover_without_a_rate_gives_no_relief_and_no_review(
+    client, settings, runtime, tenants
+):
+    # given: net basis; 9,000.00 CNY open against 10,000.00 CNY, a 1,000.00 USD bank
+    # guarantee and no USD/CNY rate
+    tenant = tenants["acme"]
+    cid = await customer(runtime, tenant, "NRA-2")
+    await approved_limit(runtime, tenant, cid, "10000.00")
+    await invoice(runtime, tenant, cid, "NRA2-CNY", "9000.00", due=TODAY + timedelta(days=30))
+    await guarantee(runtime, tenant, guarantee_in(
+        await guarantor(runtime, tenant), cid, reference="NRA2-G", kind="BANK_GUARANTEE",
+        amount=MoneyIn("1000.00", "USD"), valid_from=date(2020, 1, 1),
+        valid_to=TODAY + timedelta(days=365),
+    ))  # fmt: skip
+    async with uow(runtime, tenant) as work:
+        await security_settings.update(work, 0, SettingsIn(check_basis="NET"))
+        await work.commit()
+    sales = token(settings, roles=["sales"], sub="sam")
+    # when
+    body = await gql(client, CHECK, _check(cid, "500.00", orderRef="NRA2-O", reserve=True), sales)
+    seen = await gql(client, WATERFALL, {"id": to_global_id("Customer", cid)}, token(settings))
+    # then: approved as on GROSS, held, and replays equal; the waterfall lists the cover
+    check = body["data"]["checkCredit"]["check"]
+    assert (check["outcome"], check["reasons"]) == ("APPROVED", [])
+    assert check["reservation"] is not None
+    replayed = await gql(client, REPLAY, {"id": check["id"]}, token(settings))
+    assert replayed["data"]["replayCreditDecision"] == {"equal": True, "differences": []}
+    view = seen["data"]["riskWaterfall"]
+    assert [(u["figure"], u["missingPair"]) for u in view["unconverted"]] == [
+        ("GUARANTEE", "USD/CNY")
+    ]

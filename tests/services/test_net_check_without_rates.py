@@ -1,8 +1,12 @@
-"""Net of cover, a figure with no rate is left out and shown, never a refusal: the check goes
-to review naming the pair (replaying equal), and both waterfalls list what they left out."""
+"""Net of cover, a figure with no rate is left out and shown, never a refusal: an open item
+with no rate sends the check to review naming the pair, a cover with no rate just gives no
+relief (replaying equal, as do checks logged before that), and both waterfalls list what they
+left out."""
 
 from __future__ import annotations
 
+from copy import deepcopy
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
@@ -11,7 +15,7 @@ import pytest
 
 from domain.errors import DomainError
 from domain.risk.waterfall import Figure
-from services.credit.decisions import replay
+from services.credit.decisions import by_id, replay, replay_decision
 from services.inputs import MoneyIn
 from services.read_session import ReadSession
 from services.risk import security_settings, waterfall
@@ -99,7 +103,7 @@ async def test_an_open_item_without_a_rate_is_a_review_net_of_cover(runtime, ten
     assert again.outcome.standing.headroom.minor == 1_000_000 - 470_000
 
 
-async def test_a_cover_without_a_rate_is_a_review_net_of_cover(runtime, tenants, database):
+async def test_a_cover_without_a_rate_gives_no_relief_net_of_cover(runtime, tenants, database):
     # given: net basis, 9,000.00 CNY open, a 1,000.00 USD bank guarantee and no USD/CNY rate
     tenant = tenants["acme"]
     cid = await credit.customer(runtime, tenant, "NFX-2")
@@ -110,15 +114,33 @@ async def test_a_cover_without_a_rate_is_a_review_net_of_cover(runtime, tenants,
     await _net_basis(runtime, tenant)
     # when
     result = await credit.run_check(runtime, tenant, cid, "500.00")
-    # then: the cover's relief is unknown in CNY: a review naming the pair, not a refusal
+    # then: a cover can only lower exposure, so one no rate converts is simply left out of
+    # the relief: approved as on the gross basis, no review for it
     out = result.outcome
-    assert out.outcome.value == "REVIEW_REQUIRED"
-    assert [(f.reason.value, f.pair) for f in out.findings] == [("NO_EXCHANGE_RATE", "USD/CNY")]
-    # the snapshot shows the cover left out, at its weighted value in its own currency
+    assert out.outcome.value == "APPROVED"
+    assert out.findings == ()
     receivables = [(m.minor, m.currency) for m in result.input.exposure.receivables]
-    assert receivables == [(900_000, "CNY"), (-100_000, "USD")]
+    assert receivables == [(900_000, "CNY")]
+    assert out.standing is not None and out.standing.unconverted == ()
     assert await _replayed_equal(runtime, tenant, result.decision_id)
     assert _counts(database) == [(1, 0)]
+    # the waterfall still lists the cover left out
+    view = await _view(runtime, tenant, cid)
+    assert [(u.figure, u.pair) for u in view.unconverted] == [(Figure.GUARANTEE, "USD/CNY")]
+    # a check logged before (the cover carried as a negative USD entry, so a review naming
+    # the pair) replays from its snapshot alone, and still equal
+    session = ReadSession(runtime.engine, tenant)
+    try:
+        logged = await by_id(session, result.decision_id)
+    finally:
+        await session.close()
+    assert logged is not None
+    earlier = deepcopy(logged.snapshot)
+    earlier["exposure"]["receivables"].append({"minor": -100_000, "currency": "USD"})
+    recomputed = replay_decision(replace(logged, snapshot=earlier, outcome={})).recomputed
+    assert recomputed is not None and recomputed["outcome"] == "REVIEW_REQUIRED"
+    assert "USD/CNY" in str(recomputed)
+    assert replay_decision(replace(logged, snapshot=earlier, outcome=recomputed)).equal
 
 
 async def _view(runtime: Any, tenant: UUID, cid: UUID, currency: str | None = None) -> Any:

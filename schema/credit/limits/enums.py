@@ -119,8 +119,10 @@ RequestStatusEnum = described(
     {
         "PENDING": "Waiting for approvals.",
         "STALE": "Waiting, but overtaken: a later limit of the customer (same scope) was "
-        "approved since it was filed, so approving it is refused (STALE_REQUEST); reject it "
-        "and request again against the limit in force.",
+        "approved since it was filed, so approving it is refused (STALE_REQUEST). A credit "
+        "application's request: file it anew with refileCreditApplicationLimit (rejecting it "
+        "would lose the application's grant); any other: reject it and request again against "
+        "the limit in force.",
         "APPROVED": "Approved; the limit is in its history.",
         "REJECTED": "Refused with a reason.",
     },
