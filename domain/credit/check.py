@@ -16,9 +16,10 @@ from enum import StrEnum
 from typing import Any
 
 from domain.credit import class_policy, policy_snapshot
+from domain.credit.check_gaps import Gap, gap_details, gaps_of, only_adds_exposure
 from domain.credit.check_json import conversion_json, decimal_json, money_json, standing_json
 from domain.credit.class_policy import CreditPolicy, OrderHandling
-from domain.credit.exposure import ExposureFacts, Standing, Unconverted, standing, utilisation
+from domain.credit.exposure import ExposureFacts, Standing, standing, utilisation
 from domain.credit.limits import LimitRecord, in_force
 from domain.credit.rates import Conversion, ExchangeRate, RateBook
 from domain.money import Money
@@ -28,8 +29,12 @@ from domain.money import Money
 #: class (class D) needs no limit, so a missing or lapsed limit no longer sends it to review;
 #: reasons are listed strictest first (the one that decided the answer leads). 3: an open item
 #: or a group limit no rate converts sends the order to review (it was a refusal), and the
-#: outcome records the conversion behind `available` and `utilisationAfter`.
-CHECK_RULES_VERSION = 3
+#: outcome records the conversion behind `available` and `utilisationAfter`. 4: a figure with
+#: no rate only adds exposure, so an order above the headroom over what converts is over the
+#: limit (a prepayment of at least the excess); `available` and `utilisationAfter` are unknown
+#: (null) while figures are left out, each named once; an order currency with no rate to the
+#: limit's is refused only when the answer depends on it (not when blocked or class-prepaid).
+CHECK_RULES_VERSION = 4
 #: Reasons that concern the credit part of an order: moot when the class prepays it all.
 _CREDIT_ONLY = frozenset({"NO_LIMIT", "LIMIT_EXPIRED", "NO_EXCHANGE_RATE"})
 
@@ -190,7 +195,8 @@ class CheckOutcome:
     findings: tuple[Finding, ...]
     amount: Money
     prepayment: Money | None
-    available: Money
+    #: None (rules version 4): figures no rate converts are left out, so it is unknown
+    available: Money | None
     reserve: Money | None
     limit_id: str | None
     standing: Standing | None
@@ -203,6 +209,8 @@ class CheckOutcome:
     prepayment_conversion: Conversion | None = None
     #: the credit part in the customer's limit currency, for `utilisation_after`
     utilisation_conversion: Conversion | None = None
+    #: the prepayment is a minimum: figures no rate converts could only raise it
+    prepayment_minimum: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """The outcome as the decision log stores it (compared field by field on replay)."""
@@ -222,31 +230,22 @@ class CheckOutcome:
         if self.rules_version >= 3:  # what each converted figure used: its rate and date
             found["availableConversion"] = conversion_json(self.available_conversion)
             found["utilisationAfterConversion"] = conversion_json(self.utilisation_conversion)
+        if self.rules_version >= 4:
+            found["prepaymentMinimum"] = self.prepayment_minimum
         return found
 
 
-def _rate_findings(gaps: list[tuple[str, str]], as_of: date) -> list[Finding]:
+def _rate_findings(gaps: list[Gap], as_of: date, once: bool) -> list[Finding]:
     """One NO_EXCHANGE_RATE finding per missing pair (in pair order), saying what it left out."""
-    by_pair: dict[str, list[str]] = {}
-    for pair, what in gaps:
-        if what not in by_pair.setdefault(pair, []):
-            by_pair[pair].append(what)
-    return [
-        Finding(
-            Reason.NO_EXCHANGE_RATE,
-            f"no {pair} exchange rate on or before {as_of}; not converted: " + "; ".join(whats),
-            pair,
-        )
-        for pair, whats in sorted(by_pair.items())
-    ]
+    return [Finding(Reason.NO_EXCHANGE_RATE, d, pair) for pair, d in gap_details(gaps, as_of, once)]
 
 
-def _gaps(left: tuple[Unconverted, ...], scope: str) -> list[tuple[str, str]]:
-    """Figures a standing could not convert, as (pair, what) for the findings."""
-    return [
-        (u.pair, f"{u.source.to_decimal_string()} {u.source.currency} {u.part.lower()} ({scope})")
-        for u in left
-    ]
+def _settled_without_credit(findings: list[Finding]) -> bool:
+    """Blocked, or prepaid in full for its class: the answer needs no conversion of the order."""
+    return any(
+        SEVERITY[f.reason] == Outcome.BLOCKED or f.reason == Reason.CLASS_PREPAYMENT
+        for f in findings
+    )
 
 
 def _rules(inp: CheckInput) -> list[Finding]:
@@ -288,30 +287,40 @@ def _rules(inp: CheckInput) -> list[Finding]:
 def decide(inp: CheckInput) -> CheckOutcome:
     """The credit check: findings, the answer, the prepayment, what to reserve, headroom.
 
-    A figure no rate converts leaves its limit's headroom unknown: that limit caps nothing
-    and a person reviews (NO_EXCHANGE_RATE, per pair). Only the amount's own currency with no
-    rate to the customer's limit is refused, at `currency`: nothing about the order can be
-    measured then, and the client can fix it (quote in the limit's currency)."""
+    A figure no rate converts leaves its limit's headroom unknown (NO_EXCHANGE_RATE, per
+    pair); from version 4 the headroom over what converts still caps the order when the
+    left-out figures only add exposure: above it, the excess at least is prepaid. The amount's
+    own currency with no rate to the customer's limit is refused, at `currency`, unless the
+    answer needs no conversion (blocked, or prepaid in full for its class)."""
     book = RateBook.of(inp.as_of, inp.rates)
     findings = _rules(inp)
+    v4 = inp.rules_version >= 4
     force = in_force(inp.limits, inp.as_of)
     mine = inp.amount.currency
     own = None
+    order_converts = True
     caps: list[tuple[Conversion, Reason]] = []
-    gaps: list[tuple[str, str]] = []
+    gaps: list[Gap] = []
     if force.standard is not None:
         target = force.standard.amount.currency
-        if mine != target and book.find(mine, target) is None:
-            raise book.missing(mine, target, "currency")
+        if mine != target and book.route(mine, target) is None:  # direct, or via the base
+            if not v4 or not _settled_without_credit(findings):
+                raise book.missing(mine, target, "currency")
+            order_converts = False
+            gaps.append(Gap(f"{mine}/{target}", "the order against the own limit"))
         own = standing(
             force.standard.amount, [i.amount for i in force.increases], inp.exposure, book
         )
-        gaps += _gaps(own.unconverted, "own limit")
+        gaps += gaps_of(own.unconverted, "own")
         if force.expired:
             findings.append(
                 Finding(Reason.LIMIT_EXPIRED, f"the limit ended on {force.standard.valid_to}")
             )
-        elif not own.unconverted and (cap := book.within(own.headroom, mine)) is not None:
+        elif (
+            order_converts
+            and (not own.unconverted or (v4 and only_adds_exposure(own.unconverted)))
+            and (cap := book.within(own.headroom, mine)) is not None
+        ):
             caps.append((cap, Reason.OVER_LIMIT))
     groups = []
     for group in inp.group_limits:
@@ -321,7 +330,8 @@ def decide(inp: CheckInput) -> CheckOutcome:
         increases = [i.amount for i in group_force.increases]
         group_standing = standing(group_force.standard.amount, increases, inp.group_exposure, book)
         groups.append((group.anchor_id, group_standing))
-        gaps += _gaps(group_standing.unconverted, "group limit")
+        left = group_standing.unconverted
+        gaps += gaps_of(left, "group")
         if group_force.expired:
             findings.append(
                 Finding(
@@ -329,36 +339,53 @@ def decide(inp: CheckInput) -> CheckOutcome:
                     f"the group limit ended on {group_force.standard.valid_to}",
                 )
             )
-        elif not group_standing.unconverted:
+        elif not left or (v4 and only_adds_exposure(left)):
             cap = book.within(group_standing.headroom, mine)
             if cap is None:
                 pair = f"{mine}/{group_standing.limit.currency}"
-                gaps.append((pair, "the order against the group limit"))
+                gaps.append(Gap(pair, "the order against the group limit"))
             else:
                 caps.append((cap, Reason.OVER_GROUP_LIMIT))
-    findings += _rate_findings(gaps, inp.as_of)
+    rate_findings = _rate_findings(gaps, inp.as_of, once=v4)
+    if not v4:
+        findings += rate_findings
     if force.standard is None and not groups:
         findings.append(Finding(Reason.NO_LIMIT, "no credit limit is set"))
     binding = min(caps, key=lambda c: c[0].amount.minor, default=None)
-    available = binding[0].amount if binding else Money(0, mine)
+    known = binding[0].amount if binding else Money(0, mine)
+    # version 4: with figures left out, no amount is known to be available
+    available = None if v4 and gaps else known
+    minimum = v4 and bool(gaps)
     prepayment = None
     prepayment_conversion = None
     class_prepaid = any(f.reason == Reason.CLASS_PREPAYMENT for f in findings)
+    if v4:  # after the over-limit finding they qualify (the prepayment is a minimum)
+        findings += rate_findings
     if class_prepaid and inp.rules_version >= 2:
         # nothing is sold on credit, so no limit is needed: the order waits for its payment
         findings = [f for f in findings if f.reason.value not in _CREDIT_ONLY]
+    over = False
     if class_prepaid:
         prepayment = inp.amount
-    elif binding is not None and available.minor < inp.amount.minor:
-        prepayment = Money(inp.amount.minor - available.minor, mine)
+    elif binding is not None and known.minor < inp.amount.minor:
+        prepayment = Money(inp.amount.minor - known.minor, mine)
         prepayment_conversion = binding[0]
-        findings.append(
-            Finding(binding[1], f"{available.to_decimal_string()} {available.currency} available")
-        )
+        over = True
+        detail = f"{known.to_decimal_string()} {known.currency} available"
+        if minimum:
+            detail = (
+                f"at most {detail} (figures with no rate left out): "
+                f"at least {prepayment.to_decimal_string()} {mine} to prepay"
+            )
+        finding = Finding(binding[1], detail)
+        if v4:
+            findings.insert(len(findings) - len(rate_findings), finding)
+        else:
+            findings.append(finding)
     credit_part = Money(inp.amount.minor - (prepayment.minor if prepayment else 0), mine)
     after = None
     added = None
-    if own is not None:
+    if own is not None and order_converts:
         added = book.convert(credit_part, own.limit.currency, "currency")
         after = utilisation(own.exposure.total.minor + added.amount.minor, own.limit.minor)
         klass = policy_class(inp)
@@ -374,16 +401,24 @@ def decide(inp: CheckInput) -> CheckOutcome:
             findings.append(
                 Finding(Reason.CLOSE_TRACKING, f"class {klass.rating_class}: use above {threshold}")
             )
+        if v4 and own.unconverted:  # over converted figures only: not the utilisation
+            after = added = None
+
+    def severity(f: Finding) -> Outcome:
+        # version 4: an over-limit certain despite a missing rate is decided by prepayment
+        if over and v4 and f.reason == Reason.NO_EXCHANGE_RATE:
+            return Outcome.PREPAYMENT_REQUIRED
+        return SEVERITY[f.reason]
+
     if inp.rules_version >= 2:  # strictest first, in the order found among equals
-        findings.sort(key=lambda f: _ORDER.index(SEVERITY[f.reason]), reverse=True)
-    outcome = max(
-        (SEVERITY[f.reason] for f in findings), key=_ORDER.index, default=Outcome.APPROVED
-    )
+        findings.sort(key=lambda f: _ORDER.index(severity(f)), reverse=True)
+    outcome = max((severity(f) for f in findings), key=_ORDER.index, default=Outcome.APPROVED)
     reserve = None
     if (
         inp.reserve
         and outcome in (Outcome.APPROVED, Outcome.PREPAYMENT_REQUIRED)
         and credit_part.minor > 0
+        and not minimum  # the credit part may not fit once converted: a person settles it
     ):
         reserve = credit_part
     return CheckOutcome(
@@ -398,9 +433,10 @@ def decide(inp: CheckInput) -> CheckOutcome:
         groups=tuple(groups),
         utilisation_after=after,
         rules_version=inp.rules_version,
-        available_conversion=binding[0] if binding else None,
+        available_conversion=binding[0] if binding and available is not None else None,
         prepayment_conversion=prepayment_conversion,
         utilisation_conversion=added,
+        prepayment_minimum=minimum and prepayment is not None and not class_prepaid,
     )
 
 

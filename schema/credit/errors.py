@@ -38,7 +38,7 @@ CREDIT = catalogue(
         "ORDER_REF_TAKEN": "The order reference is another customer's registered order.",
         "CUSTOMER_ARCHIVED": "The customer is archived.",
         "STALE_REQUEST": "A later limit of the customer was approved since this request was "
-        "filed; request again.",
+        "filed; request again (a credit application's: refileCreditApplicationLimit).",
         "NO_GROUP": "A group limit needs a customer with group links.",
         "GROUP_LIMIT_EXISTS": "The customer's group has its group limit on another member "
         "(its anchor); a group has one group limit.",

@@ -111,7 +111,9 @@ async def _inputs(
     uow: UnitOfWork, facts: Gathered, money: Money, ref: str | None, reserve: bool, today: date
 ) -> CheckInput:
     needed = facts.currencies() | {money.currency}
-    book = facts.rate_book(needed, today) or await rates.book_for(uow.conn, needed, today)
+    book = facts.rate_book(needed, today) or await rates.book_for(
+        uow.conn, needed, today, facts.policy.base_currency
+    )
     missing = None
     if facts.policy.require_complete_dossier:
         missing = await dossier_missing(uow.conn, facts.customer_id, today)

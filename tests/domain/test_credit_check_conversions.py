@@ -103,7 +103,7 @@ def test_a_prepayment_over_the_limit_names_the_rate_of_the_headroom() -> None:
 
 def test_the_log_records_each_conversion_with_its_rate_and_date() -> None:
     recorded = decide(check_input(amount=Money(100_000, "EUR"))).to_json()
-    assert recorded["rulesVersion"] == CHECK_RULES_VERSION == 3
+    assert recorded["rulesVersion"] == CHECK_RULES_VERSION == 4
     assert recorded["availableConversion"] == {
         "source": {"minor": 500_000, "currency": "CNY"},
         "amount": {"minor": 62_500, "currency": "EUR"},
@@ -189,8 +189,11 @@ def test_a_group_members_item_without_a_rate_sends_the_order_to_review() -> None
     )
     # nothing is held or asked in advance on an answer a person gives
     assert out.reserve is None and out.prepayment is None
-    # the own limit, fully converted, still caps what is available
-    assert out.available == Money(500_000, "CNY")
+    # with a figure left out, what is available is unknown (version 4; 5,000.00 CNY before)
+    assert out.available is None
+    assert decide(group_input((Money(10_000, "USD"),), rules_version=3)).available == Money(
+        500_000, "CNY"
+    )
 
 
 def test_an_own_item_without_a_rate_sends_the_order_to_review_and_counts_no_headroom() -> None:
@@ -207,8 +210,8 @@ def test_an_own_item_without_a_rate_sends_the_order_to_review_and_counts_no_head
     assert out.standing is not None
     [left] = out.standing.exposure.unconverted
     assert left.part == ExposurePart.ORDERS and left.pair == "JPY/CNY"
-    # headroom that cannot be known is not offered: nothing available, nothing reserved
-    assert out.available == Money(0, "CNY") and out.available_conversion is None
+    # headroom that cannot be known is not offered: unknown available, nothing reserved
+    assert out.available is None and out.available_conversion is None
     assert out.reserve is None
 
 
@@ -225,7 +228,7 @@ def test_the_order_against_a_group_limit_without_a_rate_is_a_review() -> None:
     )
     assert out.outcome == Outcome.REVIEW_REQUIRED
     assert [(f.reason, f.pair) for f in out.findings] == [(Reason.NO_EXCHANGE_RATE, "CNY/USD")]
-    assert out.available == Money(500_000, "CNY")  # the own limit's headroom still stands
+    assert out.available is None  # unknown: the group's headroom in CNY is
 
 
 def test_missing_rates_are_one_reason_per_pair_strictest_first() -> None:

@@ -9,7 +9,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.credit.check import CheckInput, GroupLimit, Outcome, Reason, decide
+from domain.credit.check import CHECK_RULES_VERSION, CheckInput, GroupLimit, Outcome, Reason, decide
 from domain.credit.class_policy import effective
 from domain.credit.exposure import (
     ExposureFacts,
@@ -123,7 +123,7 @@ def test_an_order_its_class_prepays_in_full_needs_no_limit() -> None:
 def test_a_check_replays_under_the_rules_it_was_made_with() -> None:
     """A snapshot logged before rules version 2 (no `rulesVersion`) replays as it was decided."""
     inp = check_input(rating_class="D", limits=())
-    assert inp.to_json()["rulesVersion"] == 3
+    assert inp.to_json()["rulesVersion"] == CHECK_RULES_VERSION
     before = {k: v for k, v in inp.to_json().items() if k != "rulesVersion"}
     replayed = decide(CheckInput.from_json(before))
     assert replayed.outcome == Outcome.REVIEW_REQUIRED

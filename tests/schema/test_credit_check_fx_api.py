@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from schema.relay import to_global_id
 from services.credit import orders
+from services.credit.holds import set_hold
 from services.credit.orders import OrderIn
 from services.customers.credit_files import link_partner
 from services.inputs import MoneyIn
@@ -164,3 +165,72 @@ async def test_another_customers_order_ref_is_a_user_error_and_nothing_is_writte
         ("orderRef", "ORDER_REF_TAKEN")
     ]
     assert database.query(WRITTEN) == before == [(0, 0, before[0][2])]
+
+
+MISSING_RATE_CHECK = """mutation C($input: CheckCreditInput!) { checkCredit(input: $input) {
+  check { id outcome available { amount } prepayment { amount currency } prepaymentIsMinimum
+          utilisationAfter headroom { amount } standing { utilisation }
+          reasons { code detail currencyPair } reservation { id } }
+  userErrors { field code } } }"""
+
+
+async def test_a_missing_rate_does_not_hide_a_certain_over_limit(
+    client, settings, runtime, tenants, database
+):
+    # given: a 300,000.00 CNY limit, 290,000.00 CNY open, a live 10,000.00 CNY hold, and a
+    # 1,000.00 CHF invoice with no CHF rate
+    tenant = tenants["acme"]
+    cid = await customer(runtime, tenant, "FXA-M1")
+    await approved_limit(runtime, tenant, cid, "300000.00")
+    await invoice(runtime, tenant, cid, "FXA-M-CNY", "290000.00", due=TODAY + timedelta(days=30))
+    sales = token(settings, roles=["sales"], sub="sam")
+    held = await gql(client, CHECK, _check(cid, "10000.00", orderRef="H-1", reserve=True), sales)
+    assert held["data"]["checkCredit"]["check"]["reservation"] is not None
+    await invoice(runtime, tenant, cid, "FXA-M-CHF", "1000.00", currency="CHF",
+                  due=TODAY + timedelta(days=30))  # fmt: skip
+    # when: a 50,000.00 CNY order is checked
+    body = await gql(client, MISSING_RATE_CHECK, _check(cid, "50000.00"), sales)
+    # then: OVER_LIMIT, the whole order prepaid at least, the missing rate named once
+    payload = body["data"]["checkCredit"]
+    assert payload["userErrors"] == []
+    check = payload["check"]
+    assert check["outcome"] == "PREPAYMENT_REQUIRED"
+    assert [(r["code"], r["currencyPair"]) for r in check["reasons"]] == [
+        ("OVER_LIMIT", None),
+        ("NO_EXCHANGE_RATE", "CHF/CNY"),
+    ]
+    assert check["prepayment"] == {"amount": "50000.00", "currency": "CNY"}
+    assert check["prepaymentIsMinimum"] is True
+    # and what cannot be known is null, not zero
+    assert check["available"] is None
+    assert check["utilisationAfter"] is None
+    assert check["standing"]["utilisation"] is None
+    assert check["reasons"][1]["detail"].count("1000.00 CHF") == 1
+    # and the logged decision replays equal
+    replayed = await gql(client, REPLAY, {"id": check["id"]}, token(settings))
+    assert replayed["data"]["replayCreditDecision"] == {"equal": True, "differences": []}
+
+
+async def test_a_held_customers_order_in_a_currency_without_a_rate_is_blocked_and_logged(
+    client, settings, runtime, tenants, database
+):
+    # given: a customer on credit hold with a CNY limit, and no CHF rate
+    tenant = tenants["acme"]
+    cid = await customer(runtime, tenant, "FXA-M2")
+    await approved_limit(runtime, tenant, cid, "300000.00")
+    async with UnitOfWork(
+        runtime.engine, tenant, Actor("ana", frozenset({"credit_manager"}))
+    ) as uow:
+        await set_hold(uow, cid, True, "fraud suspected")
+        await uow.commit()
+    logged = "SELECT count(*) FROM credit_decisions WHERE kind = 'CREDIT_CHECK'"
+    [(before,)] = database.query(logged)
+    # when: a CHF order is checked
+    body = await gql(client, MISSING_RATE_CHECK, _check(cid, "100.00", "CHF"),
+                     token(settings, roles=["sales"], sub="sam"))  # fmt: skip
+    # then: BLOCKED, logged, not refused
+    payload = body["data"]["checkCredit"]
+    assert payload["userErrors"] == []
+    assert payload["check"]["outcome"] == "BLOCKED"
+    assert payload["check"]["reasons"][0]["code"] == "CREDIT_HOLD"
+    assert database.query(logged) == [(before + 1,)]

@@ -75,3 +75,24 @@ async def test_an_eur_limit_over_usd_receivables_crosses_through_the_base(
     assert payload["check"]["reasons"] == []
     replayed = await gql(client, REPLAY, {"id": payload["check"]["id"]}, token(settings))
     assert replayed["data"]["replayCreditDecision"] == {"equal": True, "differences": []}
+
+
+async def test_a_usd_order_against_an_eur_limit_crosses_instead_of_refusing(
+    client, settings, runtime, tenants
+):
+    # given: a 200,000.00 EUR limit and only USD/CNY and EUR/CNY rates (CNY the base)
+    tenant = tenants["acme"]
+    cid = await customer(runtime, tenant, "XFX-2")
+    await rate(runtime, tenant, "USD", "CNY", "7.1", USD_DAY)
+    await rate(runtime, tenant, "EUR", "CNY", "7.85", EUR_DAY)
+    await approved_limit(runtime, tenant, cid, "200000.00", "EUR")
+    # when: a USD order is checked (no USD/EUR rate was ever entered)
+    sales = token(settings, roles=["sales"], sub="sam")
+    order = {"customerId": to_global_id("Customer", cid), "amount": "1000.00", "currency": "USD"}
+    body = await gql(client, CHECK, {"input": order}, sales)
+    # then: it converts through CNY and is decided, not refused, and replays equal
+    payload = body["data"]["checkCredit"]
+    assert payload["userErrors"] == []
+    assert payload["check"]["outcome"] == "APPROVED"
+    replayed = await gql(client, REPLAY, {"id": payload["check"]["id"]}, token(settings))
+    assert replayed["data"]["replayCreditDecision"] == {"equal": True, "differences": []}

@@ -106,7 +106,7 @@ async def test_a_decision_logged_before_the_labels_replays_equal(runtime, tenant
     old_outcome = {
         k: v
         for k, v in outcome.items()
-        if k not in ("availableConversion", "utilisationAfterConversion")
+        if k not in ("availableConversion", "utilisationAfterConversion", "prepaymentMinimum")
     }
     database.query(
         "UPDATE credit_decisions SET snapshot = CAST(%s AS jsonb), outcome = CAST(%s AS jsonb)"

@@ -101,7 +101,8 @@ class CreditStanding:
         "when `unconvertedIncreases` or `exposure.unconverted` list any."
     )
     utilisation: DecimalString | None = strawberry.field(  # type: ignore[valid-type]
-        description="Exposure / limit, e.g. 0.8125; null for a zero limit."
+        description="Exposure / limit, e.g. 0.8125; null for a zero limit, and null when "
+        "`unconvertedIncreases` or `exposure.unconverted` list any (it is then unknown)."
     )
     unconverted_increases: list[UnconvertedAmount] = strawberry.field(
         description="Running increases no rate converts into the limit's currency on the "
@@ -117,7 +118,7 @@ class CreditStanding:
             increases=[ConvertedAmount.build(c) for c in s.increases],
             exposure=ExposureBreakdown.build(s.exposure),
             headroom=money(s.headroom),
-            utilisation=None if s.utilisation is None else str(s.utilisation),
+            utilisation=(None if s.utilisation is None or s.unconverted else str(s.utilisation)),
             unconverted_increases=[UnconvertedAmount.build(u) for u in s.unconverted_increases],
         )
 
@@ -177,10 +178,17 @@ class CreditCheck:
     reasons: list[CreditCheckReasonView] = strawberry.field(description="Why, strictest first.")
     amount: Money = strawberry.field(description="The amount checked.")
     prepayment: Money | None = strawberry.field(
-        description="What the customer must prepay before shipping; null when nothing."
+        description="What the customer must prepay before shipping; null when nothing. A "
+        "minimum when `prepaymentIsMinimum` is true."
     )
-    available: Money = strawberry.field(
-        description="Credit available for this order, in its currency (never below zero)."
+    prepayment_is_minimum: bool = strawberry.field(
+        description="The prepayment is at least this: figures no rate converts (see the "
+        "NO_EXCHANGE_RATE reasons) can only add exposure, so the order is certainly over the "
+        "limit by the prepayment, and may be by more once they are converted."
+    )
+    available: Money | None = strawberry.field(
+        description="Credit available for this order, in its currency (never below zero); "
+        "null when figures no rate converts are left out (it is then unknown)."
     )
     available_conversion: ConvertedAmount | None = strawberry.field(
         description="How `available` was reached: `original` is the headroom of the limit "
@@ -199,7 +207,8 @@ class CreditCheck:
     standing: CreditStanding | None = strawberry.field(description="The customer's standing.")
     groups: list[GroupStanding] = strawberry.field(description="Group limits that apply.")
     utilisation_after: DecimalString | None = strawberry.field(  # type: ignore[valid-type]
-        description="Utilisation if the credit part of this order is added."
+        description="Utilisation if the credit part of this order is added; null without a "
+        "limit of its own, or when figures no rate converts are left out of it."
     )
     utilisation_after_conversion: ConvertedAmount | None = strawberry.field(
         description="The credit part of this order (`original`) in the customer's limit "
@@ -225,7 +234,8 @@ class CreditCheck:
             ],
             amount=money(out.amount),
             prepayment=maybe_money(out.prepayment),
-            available=money(out.available),
+            prepayment_is_minimum=out.prepayment_minimum,
+            available=maybe_money(out.available),
             available_conversion=_conversion(out.available_conversion),
             prepayment_conversion=_conversion(out.prepayment_conversion),
             headroom=maybe_money(out.standing.headroom if out.standing else None),
