@@ -112,12 +112,33 @@ async def test_once_the_hold_has_ended_the_reference_is_free(runtime, tenants, d
     ]
 
 
+async def _order_beside_a_hold(
+    runtime: Any, tenant: UUID, database: Any, ref: str, cid: UUID, amount: str
+) -> None:
+    """Register `cid`'s order under a reference another customer holds live, as only a race
+    can leave it (createSalesOrder refuses it otherwise): the hold is out of time while the
+    order is registered, then live again."""
+    database.query(
+        "UPDATE credit_reservations SET expires_at = expires_at - interval '2 days',"
+        " created_at = created_at - interval '2 days'"
+        " WHERE order_ref = %s AND status = 'ACTIVE' RETURNING 1",
+        ref,
+    )
+    await _order(runtime, tenant, ref, cid, amount)
+    database.query(
+        "UPDATE credit_reservations SET expires_at = expires_at + interval '2 days',"
+        " created_at = created_at + interval '2 days'"
+        " WHERE order_ref = %s AND status = 'ACTIVE' RETURNING 1",
+        ref,
+    )
+
+
 async def test_the_order_owners_check_leaves_another_customers_hold(runtime, tenants, database):
-    # given: A holds SO-H-4, then the order SO-H-4 is registered for B
+    # given: A holds SO-H-4, and the order SO-H-4 is registered for B (a race's leftover)
     tenant = tenants["acme"]
     a, b = await _two(runtime, tenant, "HLD4")
     await run_check(runtime, tenant, a, "1000.00", order_ref="SO-H-4", reserve=True)
-    await _order(runtime, tenant, "SO-H-4", b, "3000.00")
+    await _order_beside_a_hold(runtime, tenant, database, "SO-H-4", b, "3000.00")
     # when: B checks its order with a reservation
     result = await run_check(runtime, tenant, b, "3000.00", order_ref="SO-H-4", reserve=True)
     # then: B's order counts on its own (nothing held), and A's hold is not ended by it
@@ -125,7 +146,7 @@ async def test_the_order_owners_check_leaves_another_customers_hold(runtime, ten
     assert _holds(database, "SO-H-4") == [(a, "ACTIVE", 100_000, False)]
 
 
-async def test_a_group_members_hold_of_the_reference_still_counts(runtime, tenants):
+async def test_a_group_members_hold_of_the_reference_still_counts(runtime, tenants, database):
     # given: a parent with a 50,000.00 group limit and its subsidiary; the parent holds
     # 3,000.00 under SO-H-5, then SO-H-5 is registered as the subsidiary's order
     tenant = tenants["acme"]
@@ -138,7 +159,7 @@ async def test_a_group_members_hold_of_the_reference_still_counts(runtime, tenan
     await approved_limit(runtime, tenant, parent, "50000.00", scope="GROUP")
     held = await run_check(runtime, tenant, parent, "3000.00", order_ref="SO-H-5", reserve=True)
     assert held.reservation is not None
-    await _order(runtime, tenant, "SO-H-5", child, "1000.00")
+    await _order_beside_a_hold(runtime, tenant, database, "SO-H-5", child, "1000.00")
     # when: the subsidiary checks its order
     result = await run_check(runtime, tenant, child, "1000.00", order_ref="SO-H-5")
     # then: only its own order is left out; the parent's live hold counts in the group
