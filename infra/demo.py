@@ -351,8 +351,10 @@ async def load_demo(runtime: Runtime) -> dict[str, int]:
                     await uow.commit()
                 except DomainError:
                     pass
+        # before the ledger, whose classes go only to customers without one: a held class is
+        # an override, which a class already set would make a SAME_CLASS request
+        added[f"{slug}:limits"] = await load_demo_limits(runtime, tenant_id)
         added[f"{slug}:ledger"] = await _demo_ledger(runtime, tenant_id, slug)
         added[f"{slug}:rates"] = await _demo_rates(runtime, tenant_id, demo_currencies(rows))
         added[f"{slug}:terms"] = await _demo_terms(runtime, tenant_id)
-        added[f"{slug}:limits"] = await load_demo_limits(runtime, tenant_id)
     return added

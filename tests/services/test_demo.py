@@ -9,7 +9,7 @@ from uuid import UUID
 from domain.terms import DEFAULT_CLASS_TERMS, TermsKind
 from infra.demo import DEMO, DEMO_LEDGER, load_demo
 from services.configuration import payment_terms
-from services.credit import check, orders
+from services.credit import check, orders, scoring
 from services.credit.exposure import exposure
 from services.inputs import MoneyIn
 from services.read_session import ReadSession
@@ -103,6 +103,9 @@ async def test_the_readmes_reserve_then_confirm_example_reserves_on_the_demo(run
         "WHERE t.slug = 'demo' AND c.code = 'C-1003'"
     )[0]
     tenant, customer = UUID(str(tenant_id)), UUID(str(customer_id))
+    async with UnitOfWork(runtime.engine, tenant, Actor("system:scheduler")) as uow:
+        rescored = await scoring.score_customer(uow, customer, date.today(), trigger="MANUAL")
+        await uow.commit()
     approvers = database.query(
         "SELECT count(DISTINCT a.approver) FROM credit_limit_approvals a "
         "JOIN credit_limit_requests r ON r.id = a.request_id WHERE r.customer_id = %s",
@@ -122,7 +125,9 @@ async def test_the_readmes_reserve_then_confirm_example_reserves_on_the_demo(run
             date.today(),
         )
         await uow.commit()
-    # then
+    # then: its thin credit file scores low, but the managers' override holds its class A
+    assert rescored.held_by_override
+    assert database.query("SELECT rating_class FROM customers WHERE id = %s", customer) == [("A",)]
     assert approvers[0][0] >= 1
     assert result.outcome.outcome.value == "APPROVED"
     assert result.reservation is not None
