@@ -93,6 +93,14 @@ async def check_at_approval(uow: UnitOfWork, customer_id: UUID, kinds: Sequence[
     await _check(uow, customer_id, kinds, None, pending=False, fields=("id", "id"))
 
 
+async def members(uow: UnitOfWork, customer_id: UUID, kinds: Sequence[str]) -> set[UUID]:
+    """The customer's group over links of `kinds`, the customer included."""
+    found = await uow.conn.scalars(
+        MEMBERS_SQL, {"customer": customer_id, "tenant": uow.tenant_id, "kinds": list(kinds)}
+    )
+    return set(found)
+
+
 async def _check(
     uow: UnitOfWork,
     customer_id: UUID,
@@ -104,11 +112,7 @@ async def _check(
 ) -> None:
     """The rule itself; `fields` are where the input names the scope and the customer, and
     `today` dates the anchor's state (an approval, which has no date, names its period)."""
-    found = await uow.conn.scalars(
-        MEMBERS_SQL,
-        {"customer": customer_id, "tenant": uow.tenant_id, "kinds": list(kinds)},
-    )
-    others = [m for m in found if m != customer_id]
+    others = [m for m in await members(uow, customer_id, kinds) if m != customer_id]
     if not others:
         raise DomainError(
             "NO_GROUP",

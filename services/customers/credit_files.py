@@ -28,6 +28,7 @@ from domain.dates import check_date
 from domain.errors import DomainError, NotFound, ValidationFailed
 from domain.partners import ownership_conflict
 from services import audit
+from services.credit import limit_groups
 from services.customers import partner_groups
 from services.customers.master_data import locked, save
 from services.customers.records import CreditFileEntry, CustomerRecord, PartnerLink, Relation
@@ -225,7 +226,7 @@ async def link_partner(
     # the tenant's group-limit turn first (partner_groups: before any customer row), then both
     # sides locked in id order, so two people linking one pair from either side at once
     # cannot both pass the checks below (nor deadlock)
-    await partner_groups.take_turns(uow)
+    await limit_groups.take_turns(uow)
     found = await customer_queries.lock_ids(uow.conn, [customer_id, related_id])
     if customer_id not in found:
         raise NotFound("customerId", "customer")
@@ -260,7 +261,7 @@ async def link_partner(
 async def unlink_partner(uow: UnitOfWork, relation_id: UUID) -> Relation:
     """Remove a partner link; the audit trail keeps what it was. It takes the group-limit turn:
     a group limit approved meanwhile is checked against the links left."""
-    await partner_groups.take_turns(uow)
+    await limit_groups.take_turns(uow)
     row = await q.delete_relation(uow.conn, relation_id)
     if row is None:
         raise NotFound("id", "partner link")

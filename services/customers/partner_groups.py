@@ -24,29 +24,16 @@ from services.credit import class_policy, limit_groups
 from services.uow import UnitOfWork
 
 
-async def take_turns(uow: UnitOfWork) -> None:
-    """Wait for the tenant's group-limit turn; before any customer row is locked."""
-    await limit_groups.take_turns(uow)
-
-
-async def _members(uow: UnitOfWork, customer_id: UUID, kinds: list[str]) -> set[UUID]:
-    found = await uow.conn.scalars(
-        limit_groups.MEMBERS_SQL,
-        {"customer": customer_id, "tenant": uow.tenant_id, "kinds": kinds},
-    )
-    return set(found)
-
-
 async def check_join(uow: UnitOfWork, customer_id: UUID, related_id: UUID, kind: str) -> None:
     """Refuse a link that would join two groups each with a group limit (under the turn, so
     the limits and links read are the ones committed before it)."""
     kinds = list((await class_policy.load(uow.conn)).group_relation_kinds)
     if kind not in kinds:
         return  # a kind that makes no group joins none
-    ours = await _members(uow, customer_id, kinds)
+    ours = await limit_groups.members(uow, customer_id, kinds)
     if related_id in ours:
         return  # one group already: the link joins nothing
-    theirs = await _members(uow, related_id, kinds)
+    theirs = await limit_groups.members(uow, related_id, kinds)
     anchors = await customer_queries.group_limit_anchors(uow.conn, [*ours, *theirs])
     conflict = group_limits_conflict(
         [a.code for a in anchors if a.id in ours], [a.code for a in anchors if a.id in theirs]
