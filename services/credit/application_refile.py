@@ -22,17 +22,15 @@ from domain.audit import AuditAction
 from domain.credit import applications as rules
 from domain.credit.application_limits import LimitStatus, check_refile
 from domain.credit.bounds import clean_text
-from domain.credit.limits import MAX_NOTE
 from domain.errors import DomainError, NotFound, ValidationFailed
-from services.credit import limits
 from services.credit.application_reads import (
     WITH_LIMIT_STATUS,
     ApplicationView,
     opinions_of,
     view_of,
 )
+from services.credit.applications import file_grant
 from services.credit.trail import audited
-from services.inputs import MoneyIn
 from services.uow import UnitOfWork
 
 
@@ -75,17 +73,7 @@ async def refile_limit(
     note = f"credit application {view.id}, re-filed: request {stale} went stale"
     if text:
         note += f": {text}"
-    request = await limits.set_limit(
-        uow,
-        view.customer_id,
-        MoneyIn(granted.limit.to_decimal_string(), granted.limit.currency),
-        granted.valid_from,
-        granted.valid_to,
-        basis="APPLICATION",
-        note=note[:MAX_NOTE],
-        today=today,
-        granted_by=view.decided_by,
-    )
+    request = await file_grant(uow, view.customer_id, granted, note, today, view.decided_by)
     await uow.conn.execute(
         credit_applications.update()
         .where(credit_applications.c.id == view.id)

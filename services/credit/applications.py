@@ -27,6 +27,7 @@ from dbschema.queries.events import record_event
 from domain.audit import AuditAction
 from domain.credit import applications as rules
 from domain.credit.bounds import clean_text
+from domain.credit.limits import MAX_NOTE
 from domain.errors import DomainError, NotFound, ValidationFailed
 from domain.money import Money
 from services.configuration import payment_terms
@@ -38,6 +39,7 @@ from services.credit.application_reads import (
     view_of,
 )
 from services.credit.decisions import record_decision, register_replayer
+from services.credit.limit_views import LimitRequestView
 from services.credit.trail import audited
 from services.inputs import MoneyIn
 from services.uow import UnitOfWork
@@ -320,22 +322,38 @@ async def decide(
     return await _reload(uow, row.id)
 
 
+async def file_grant(
+    uow: UnitOfWork,
+    customer_id: UUID,
+    granted: rules.Grant,
+    note: str,
+    today: date,
+    granted_by: str,
+) -> LimitRequestView:
+    """File a grant's limit for approval (basis APPLICATION: the tenant's matrix applies,
+    never approved by `granted_by`), on a decision or when re-filed."""
+    return await limits.set_limit(
+        uow,
+        customer_id,
+        MoneyIn(granted.limit.to_decimal_string(), granted.limit.currency),
+        granted.valid_from,
+        granted.valid_to,
+        basis="APPLICATION",
+        note=note[:MAX_NOTE],
+        today=today,
+        granted_by=granted_by,
+    )
+
+
 async def _apply(
     uow: UnitOfWork, view: ApplicationView, granted: rules.Grant | None, reason: str, today: date
 ) -> UUID | None:
     if granted is None:
         return None
-    request = await limits.set_limit(
-        uow,
-        view.customer_id,
-        MoneyIn(granted.limit.to_decimal_string(), granted.limit.currency),
-        granted.valid_from,
-        granted.valid_to,
-        basis="APPLICATION",
-        note=f"credit application {view.id}: {reason}"[:2000],
-        today=today,
-        granted_by=uow.actor.subject,
-    )
+    request = await file_grant(
+        uow, view.customer_id, granted, f"credit application {view.id}: {reason}", today,
+        uow.actor.subject,
+    )  # fmt: skip
     # the terms wait for the limit: limits.approve_limit sets them with it (limit_grants)
     if granted.rating_class:
         # an upgrade waits for a second credit manager, as any upgrade by hand does
