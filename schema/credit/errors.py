@@ -41,7 +41,8 @@ CREDIT = catalogue(
         "filed; request again (a credit application's: refileCreditApplicationLimit).",
         "NO_GROUP": "A group limit needs a customer with group links.",
         "GROUP_LIMIT_EXISTS": "The customer's group has its group limit on another member "
-        "(its anchor); a group has one group limit.",
+        "(its anchor), or new group relation kinds would join two anchors' groups; a group "
+        "has one group limit.",
         # applications, agreements and reviews (Part C)
         "OPINIONS_MISSING": "The decision waits for a department's opinion.",
         "OPINION_GIVEN": "That department has given its opinion already.",

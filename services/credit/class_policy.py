@@ -19,6 +19,7 @@ from domain.audit import AuditAction
 from domain.credit import class_policy
 from domain.credit.class_policy import RATING_CLASSES, CreditPolicy
 from domain.errors import DomainError, ValidationFailed
+from services.credit import limit_groups
 from services.credit.trail import audited
 from services.uow import UnitOfWork
 
@@ -86,6 +87,9 @@ async def update(uow: UnitOfWork, changes: Mapping[str, Any]) -> CreditPolicy:
         raise ValidationFailed(errors)
     if merged == current:
         return class_policy.effective(current, version)
+    before = class_policy.effective(current, version).group_relation_kinds
+    if set(policy.group_relation_kinds) - set(before):
+        await limit_groups.check_kinds(uow, policy.group_relation_kinds)
     await uow.conn.execute(
         credit_policies.insert().values(
             tenant_id=uow.tenant_id,

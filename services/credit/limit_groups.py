@@ -54,6 +54,28 @@ SELECT h.customer_id, c.code, c.legal_name, h.state, h.valid_from, h.valid_to
  LIMIT 1""")
 
 
+#: Two group-limit anchors one group would hold under the relation kinds :kinds (any pair).
+JOINED_ANCHORS_SQL = sa.text("""
+WITH RECURSIVE anchors(id) AS (
+    SELECT DISTINCT customer_id FROM credit_limits WHERE tenant_id = :tenant AND scope = 'GROUP'
+), walk(root, id) AS (
+    SELECT id, id FROM anchors
+    UNION
+    SELECT w.root,
+           CASE WHEN r.customer_id = w.id THEN r.related_customer_id ELSE r.customer_id END
+      FROM walk w JOIN customer_relations r
+        ON r.tenant_id = :tenant AND (r.customer_id = w.id OR r.related_customer_id = w.id)
+     WHERE r.kind = ANY (CAST(:kinds AS text[]))
+)
+SELECT a.code AS first, b.code AS second
+  FROM walk w JOIN anchors x ON x.id = w.id
+  JOIN customers a ON a.tenant_id = :tenant AND a.id = w.root
+  JOIN customers b ON b.tenant_id = :tenant AND b.id = w.id
+ WHERE w.root < w.id
+ ORDER BY a.code, b.code
+ LIMIT 1""")
+
+
 def _state(state: str, valid_from: date, valid_to: date | None, today: date | None) -> str:
     """How the anchor's limit stands on `today` (without one: its period, as stored)."""
     if state == "PENDING":
@@ -132,4 +154,22 @@ async def _check(
             f"{_state(anchor.state, anchor.valid_from, anchor.valid_to, today)}; a group has "
             f"one group limit: {then}",
             fields[1],
+        )
+
+
+async def check_kinds(uow: UnitOfWork, kinds: Sequence[str]) -> None:
+    """Refuse group relation kinds under which two group-limit anchors would share a group
+    (links of a kind that made no group would join them), under the turn links take."""
+    await take_turns(uow)
+    pair = (
+        await uow.conn.execute(JOINED_ANCHORS_SQL, {"tenant": uow.tenant_id, "kinds": list(kinds)})
+    ).first()
+    if pair is not None:
+        raise DomainError(
+            "GROUP_LIMIT_EXISTS",
+            f"with the group relation kinds {', '.join(kinds)}, the groups of {pair.first} "
+            f"and {pair.second} would be one, and each has a group limit (a lapsed one still "
+            "anchors its group); a group has one group limit, so unlink them first or keep "
+            "the kinds",
+            "groupRelationKinds",
         )

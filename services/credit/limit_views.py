@@ -273,7 +273,7 @@ async def recommendation(
         inputs = await recommendation_inputs(conn, row, target, policy)
         codes = {target, policy.base_currency}
         codes |= {m.currency for m in (inputs.registered_capital, inputs.annual_sales) if m}
-        book = await rates.book_for(conn, codes, as_of)
+        book = await rates.book_for(conn, codes, as_of, policy.base_currency)
         klass = policy.for_class(inputs.rating_class) if inputs.rating_class else None
         result = recommend(inputs, policy.formula, klass, policy.base_currency, book)
         return RecommendationView(inputs, result, policy.version, as_of)

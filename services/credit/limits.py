@@ -111,7 +111,7 @@ async def set_limit(
             if c
         ),
     }
-    book = await rates.book_for(uow.conn, currencies, today)
+    book = await rates.book_for(uow.conn, currencies, today, policy.base_currency)
     converted = book.convert(money, policy.base_currency, "amount.currency")
     resulting = resulting_limit(
         in_base(records, book, policy.base_currency),

@@ -116,7 +116,8 @@ async def _large_orders(uow: UnitOfWork, as_of: date) -> list[tuple[UUID, UUID]]
         records.setdefault(r.customer_id, []).append(limit_record(r))
     currencies = {o.currency.strip() for o in orders}
     currencies |= {x.amount.currency for rs in records.values() for x in rs}
-    book = await rates.book_for(uow.conn, currencies, as_of)
+    base = (await class_policy.load(uow.conn)).base_currency
+    book = await rates.book_for(uow.conn, currencies, as_of, base)
     limits = {c: rules.measured_limit(in_force(rs, as_of), book) for c, rs in records.items()}
     share = rules.DEFAULT_LARGE_ORDER_SHARE
     return [

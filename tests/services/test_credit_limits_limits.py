@@ -209,3 +209,24 @@ async def test_limit_decisions_replay_and_a_class_decision_can_be_recorded(runti
     # capital 1,000,000 x 20% x class B 0.70 = 140,000; no sales figure
     assert view.result.amount is not None and view.result.amount.minor == 14_000_000
     assert view.result.missing == ("annualSales",)
+
+
+async def test_a_recommendation_crosses_through_the_base_currency(runtime, tenants):
+    # given capital and sales in USD, and rates only from USD and EUR to the base (CNY)
+    tenant = tenants["acme"]
+    usd = MoneyIn("1000000.00", "USD")
+    cid = await customer(runtime, tenant, "L-X", capital=usd, sales=usd)
+    await rate(runtime, tenant, "USD", "CNY", "7.2", date(2020, 1, 1))
+    await rate(runtime, tenant, "EUR", "CNY", "7.8", date(2020, 1, 1))
+    # when a limit is recommended in EUR
+    session = ReadSession(runtime.engine, tenant)
+    try:
+        view = await recommendation(session, cid, "EUR", TODAY)
+    finally:
+        await session.close()
+    # then both bases are converted USD -> EUR through CNY, not refused for want of a pair
+    result = view.result
+    assert result.capital is not None and result.capital_basis is not None
+    assert result.capital_basis.currency == "EUR"
+    assert result.amount is not None and result.amount.currency == "EUR"
+    assert [leg.target for leg in result.capital.legs] == ["CNY", "EUR"]

@@ -156,3 +156,39 @@ async def test_an_unlink_is_never_refused_for_group_limits(runtime, tenants, dat
         await unlink_partner(uow, link)
         await uow.commit()
     assert database.query("SELECT count(*) FROM customer_relations") == [(0,)]
+
+
+async def test_new_group_kinds_that_would_join_two_anchors_groups_are_refused(
+    runtime, tenants, database
+):
+    # given two groups with their group limits, joined by a guarantee (no group kind today)
+    tenant = tenants["acme"]
+    first, first_child = await _group(runtime, tenant, "JLD")
+    second, second_child = await _group(runtime, tenant, "JLE")
+    for anchor in (first, second):
+        await approved_limit(runtime, tenant, anchor, "400000.00", scope="GROUP")
+    await _link(runtime, tenant, first_child, second_child, "GUARANTOR")
+    versions = "SELECT count(*) FROM credit_policies"
+    before = database.query(versions)
+    # when the tenant would count guarantees as group links
+    kinds = ["PARENT", "SUBSIDIARY", "SHAREHOLDER", "GUARANTOR"]
+    with pytest.raises(DomainError) as exc:
+        async with UnitOfWork(runtime.engine, tenant, ADMIN) as uow:
+            await class_policy.update(uow, {"groupRelationKinds": kinds})
+            await uow.commit()
+    # then it is refused on the kinds, naming both anchors, and no version is written
+    assert (exc.value.code, exc.value.field) == ("GROUP_LIMIT_EXISTS", "groupRelationKinds")
+    assert "JLD-P" in exc.value.message and "JLE-P" in exc.value.message
+    assert database.query(versions) == before
+    # and once the guarantee is unlinked, the same kinds pass, as do narrower ones at any time
+    async with UnitOfWork(runtime.engine, tenant, ADMIN) as uow:
+        await class_policy.update(uow, {"groupRelationKinds": ["PARENT", "SUBSIDIARY"]})
+        await uow.commit()
+    link = database.query("SELECT id FROM customer_relations WHERE kind = 'GUARANTOR'")[0][0]
+    async with UnitOfWork(runtime.engine, tenant, ANALYST) as uow:
+        await unlink_partner(uow, link)
+        await uow.commit()
+    async with UnitOfWork(runtime.engine, tenant, ADMIN) as uow:
+        policy = await class_policy.update(uow, {"groupRelationKinds": kinds})
+        await uow.commit()
+    assert "GUARANTOR" in policy.group_relation_kinds

@@ -125,7 +125,10 @@ class UpdateCreditPolicyInput:
         default=UNSET, description="Recommended-limit parameters."
     )
     group_relation_kinds: list[PartnerKindEnum] | None = strawberry.field(  # type: ignore[valid-type]
-        default=UNSET, description="Partner links that make customers one group."
+        default=UNSET,
+        description="Partner links that make customers one group; "
+        "kinds that would join two groups each with a group limit are refused "
+        "(GROUP_LIMIT_EXISTS).",
     )
     class_a: ClassPolicyInput | None = strawberry.field(default=UNSET, description="Class A.")
     class_b: ClassPolicyInput | None = strawberry.field(default=UNSET, description="Class B.")
