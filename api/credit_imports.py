@@ -20,7 +20,7 @@ from starlette.responses import JSONResponse, Response
 
 from api import csv_text
 from api.csv_imports import MalformedCsv, _normalise
-from api.routes import error_response, principal_or_error, tenant_today
+from api.routes import error_response, principal_or_error, tenant_today, unit_of_work
 from domain import roles
 from domain.credit.financials import LINE_CAPTIONS, UNIT_CAPTIONS, Line
 from domain.errors import DomainError, ValidationFailed
@@ -29,7 +29,6 @@ from schema.relay import to_global_id
 from services.credit import financial_statements as service
 from services.credit.batches import MAX_ROWS, RowResult
 from services.credit.financial_statements import StatementRow
-from services.uow import Actor, UnitOfWork
 
 REQUIRED = ("customer_code", "period_start", "period_end", "kind", "source", "currency", "unit")
 LINE_COLUMNS = {line.value.lower(): line.value for line in Line}
@@ -127,10 +126,9 @@ async def import_statements_csv(request: Request) -> Response:
         rows = parse_statements(await csv_text.upload_bytes(request, body))
     except (MalformedCsv, csv_text.UnreadableCsv) as exc:
         return error_response(400, "MALFORMED_CSV", str(exc))
-    actor = Actor(principal.subject, principal.roles)
     today = await tenant_today(request, principal.tenant_id)
     try:
-        async with UnitOfWork(request.app.state.runtime.engine, principal.tenant_id, actor) as uow:
+        async with unit_of_work(request, principal) as uow:
             results = await service.import_statements(uow, rows, today)
             await uow.commit()
     except DomainError as exc:

@@ -16,14 +16,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from api import csv_text
-from api.routes import error_response, principal_or_error
+from api.routes import error_response, principal_or_error, unit_of_work
 from domain import roles
 from domain.errors import DomainError
 from schema.relay import to_global_id
 from services.ledger import imports as import_service
 from services.ledger.imports import ImportRow
 from services.ledger.records import RowOutcome
-from services.uow import Actor, UnitOfWork
 
 COLUMNS = {
     "invoices": (
@@ -147,9 +146,8 @@ async def import_csv(request: Request) -> Response:
     service = (
         import_service.import_invoices if kind == "invoices" else import_service.import_payments
     )
-    actor = Actor(principal.subject, principal.roles)
     try:
-        async with UnitOfWork(request.app.state.runtime.engine, principal.tenant_id, actor) as uow:
+        async with unit_of_work(request, principal) as uow:
             outcome = await service(uow, [_row(kind, raw) for raw in raw_rows])
             await uow.commit()
     except DomainError as exc:

@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, Response
 
 from api import csv_text
 from api.csv_imports import _normalise
-from api.routes import document_response, error_response, principal_or_error
+from api.routes import document_response, error_response, principal_or_error, unit_of_work
 from domain import roles
 from domain.errors import DomainError, ValidationFailed
 from domain.money import Money
@@ -21,7 +21,6 @@ from services.delivery.letterhead import file_name
 from services.read_session import ReadSession
 from services.risk import documents, factoring_reconcile
 from services.risk.factoring_reconcile import StatementLineIn
-from services.uow import Actor, UnitOfWork
 
 #: Column names a factor statement may use (in any spelling api/csv_imports.py accepts, or
 #: the captions of a Chinese factor's export), and the field each fills.
@@ -121,9 +120,8 @@ async def import_factor_statement(request: Request) -> Response:
         lines = parse_statement(await csv_text.upload_bytes(request, body))
     except (ValueError, csv_text.UnreadableCsv) as exc:
         return error_response(400, "MALFORMED_CSV", str(exc))
-    engine = request.app.state.runtime.engine
     try:
-        async with UnitOfWork(engine, principal.tenant_id, Actor(principal.subject)) as uow:
+        async with unit_of_work(request, principal) as uow:
             statement_id = await factoring_reconcile.import_statement(
                 uow, agreement_id, statement_date, lines
             )
@@ -134,7 +132,7 @@ async def import_factor_statement(request: Request) -> Response:
     except DomainError as exc:
         status = 404 if exc.code == "NOT_FOUND" else 400
         return error_response(status, exc.code, exc.message, field=exc.field)
-    session = ReadSession(engine, principal.tenant_id)
+    session = ReadSession(request.app.state.runtime.engine, principal.tenant_id)
     try:
         result = await factoring_reconcile.statement_reconciliation(session, statement_id)
     finally:

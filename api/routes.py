@@ -103,6 +103,13 @@ async def credit_file_pdf(request: Request) -> Response:
     return document_response(await reports.render_pdf(report, lang), "application/pdf", filename)
 
 
+def unit_of_work(request: Request, principal: Any) -> UnitOfWork:
+    """The caller's unit of work, on the runtime's engine and clock (as GraphQL's are)."""
+    runtime = request.app.state.runtime
+    actor = Actor(principal.subject, principal.roles)
+    return UnitOfWork(runtime.engine, principal.tenant_id, actor, clock=runtime.clock)
+
+
 async def tenant_today(request: Request, tenant_id: UUID) -> date:
     """The caller's business date: its tenant's calendar now, not the host's UTC date (the
     zone from the process's cache, so no read of its own)."""
@@ -158,8 +165,7 @@ async def statement_pdf(request: Request) -> Response:
         statement_id = from_global_id(request.path_params["id"], "Statement")[1]
     except (DomainError, InvalidId):
         return error_response(404, "NOT_FOUND", "Statement not found")
-    actor = Actor(principal.subject, principal.roles)
-    async with UnitOfWork(request.app.state.runtime.engine, principal.tenant_id, actor) as uow:
+    async with unit_of_work(request, principal) as uow:
         found = await documents.sent_or_kept_pdf(uow, statement_id, lang)
         await uow.commit()  # a PDF rendered now is kept
     if found is None:

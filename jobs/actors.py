@@ -10,7 +10,6 @@ from datetime import date
 from typing import Any
 
 import dramatiq
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from infra import settings as settings_module
 from infra.runtime import Runtime, open_runtime
@@ -65,19 +64,21 @@ WORK = (
 )
 
 
-def _engine() -> AsyncEngine:
-    """One engine per worker process, bound to the AsyncIO middleware's event loop."""
+def _worker_runtime() -> Runtime:
+    """One runtime (engine and clock) per worker process, bound to the AsyncIO middleware's
+    event loop."""
     global _runtime
     if _runtime is None:
         _runtime = open_runtime(settings_module.load())
-    return _runtime.engine
+    return _runtime
 
 
 def _actor(work: Work[Any]) -> dramatiq.Actor[[str, str], None]:
     """The actor of one spec: its name, queue and retry policy, running through the runner."""
 
     async def perform(tenant_id: str, job_id: str) -> None:
-        await run_job(_engine(), work, tenant_id, job_id)
+        runtime = _worker_runtime()
+        await run_job(runtime.engine, work, tenant_id, job_id, runtime.clock)
 
     perform.__doc__ = f"Run a stored {work.spec.name} job (a finished job is not rerun)."
     declare = dramatiq.actor(

@@ -15,6 +15,7 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from dbschema.queries import jobs as job_queries
+from services.clock import SYSTEM_CLOCK, Clock
 from services.jobs.spec import JobSpec, to_json
 from services.uow import Actor, UnitOfWork
 
@@ -35,10 +36,17 @@ def runs(spec: JobSpec[A], run: Callable[[UnitOfWork, A], Awaitable[Any]]) -> Wo
     return Work(spec, run)
 
 
-async def run_job(engine: AsyncEngine, work: Work[Any], tenant_id: str, job_id: str) -> Outcome:
-    """Run one job at most once to success; a redelivered message finds it done and stops."""
+async def run_job(
+    engine: AsyncEngine,
+    work: Work[Any],
+    tenant_id: str,
+    job_id: str,
+    clock: Clock = SYSTEM_CLOCK,
+) -> Outcome:
+    """Run one job at most once to success; a redelivered message finds it done and stops.
+    Its units of work read "now" from `clock` (the worker's runtime's)."""
     actor = Actor(f"job:{job_id}")
-    async with UnitOfWork(engine, tenant_id, actor) as uow:
+    async with UnitOfWork(engine, tenant_id, actor, clock=clock) as uow:
         row = await job_queries.lock(uow.conn, UUID(job_id))
         if row is None:
             return "MISSING"
@@ -47,7 +55,7 @@ async def run_job(engine: AsyncEngine, work: Work[Any], tenant_id: str, job_id: 
         await job_queries.mark_running(uow.conn, row.id)
         await uow.commit()
     try:
-        async with UnitOfWork(engine, tenant_id, actor) as uow:
+        async with UnitOfWork(engine, tenant_id, actor, clock=clock) as uow:
             locked = await job_queries.lock(uow.conn, row.id)
             if locked is None or locked.done:  # a concurrent delivery finished first
                 return "ALREADY_DONE"
@@ -58,7 +66,7 @@ async def run_job(engine: AsyncEngine, work: Work[Any], tenant_id: str, job_id: 
             await uow.commit()
             return "SUCCEEDED"
     except Exception:
-        async with UnitOfWork(engine, tenant_id, actor) as uow:
+        async with UnitOfWork(engine, tenant_id, actor, clock=clock) as uow:
             await job_queries.mark_failed(uow.conn, row.id, traceback.format_exc(limit=5))
             await uow.commit()
         raise
