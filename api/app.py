@@ -20,6 +20,7 @@ from api.body_limit import BodyLimit
 from api.credit_documents import credit_agreement_pdf, credit_decision_pdf
 from api.credit_imports import import_statements_csv
 from api.csv_imports import import_csv
+from api.fast_entry import FastEntry
 from api.fast_graphql import FastGraphQL
 from api.graphql_view import CreditGraphQL
 from api.middleware import EdgeMiddleware
@@ -76,7 +77,7 @@ def cors(settings: Settings) -> list[Middleware]:
     ]
 
 
-def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
+def create_app(settings: Settings, runtime: Runtime | None = None) -> FastEntry:
     """Build the ASGI app; the runtime (engine, embedded server) opens lazily unless given."""
     state_runtime = runtime or open_runtime(settings)
     hub = EventHub(state_runtime.engine, state_runtime.app_url)
@@ -140,4 +141,4 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
     app.state.verifier = verifier
     app.state.settings = settings
     app.state.broker_probe = probe_for(settings.broker_url, state_runtime.app_url)
-    return app
+    return FastEntry(app, graphql)

@@ -150,6 +150,10 @@ def _serve(args: argparse.Namespace) -> int:
         ws_per_message_deflate=False,
         lifespan="on",
         access_log=False,
+        # Nothing reads the client's address or scheme, so X-Forwarded-* need no rewriting per
+        # request; and a response need not name the server software it runs on.
+        proxy_headers=False,
+        server_header=False,
     )
     return 0
 

@@ -13,6 +13,7 @@ the body it has already read handed on as it came.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
@@ -29,7 +30,7 @@ from api.graphql_view import CreditGraphQL
 POST_OPERATIONS = OperationType.from_http("POST")
 #: Headers that send a request the standard way: CORS answers and streaming transports.
 _STANDARD_IF = (b"origin",)
-_STREAMING = (b"multipart", b"event-stream")
+STREAMING = (b"multipart", b"event-stream")
 
 
 class FastGraphQL:
@@ -55,25 +56,32 @@ class FastGraphQL:
             elif name == b"authorization":
                 authorization = value.decode("latin-1")
             elif name in _STANDARD_IF or (
-                name == b"accept" and any(s in value.lower() for s in _STREAMING)
+                name == b"accept" and any(s in value.lower() for s in STREAMING)
             ):
                 json_body = False
                 break
         if not json_body:
             await self.app(scope, receive, send)
             return
-        body, more = await _read_body(receive)
-        request = _request_data(self.view, body) if more is None else None
+        body, more = await read_body(receive)
+        request = request_data(self.view, body) if more is None else None
         if request is None:
-            await self.app(scope, _replay(body, more, receive), send)
+            await self.app(scope, replay(body, more, receive), send)
             return
-        await self._answer(request, authorization, send)
+        await self.answer(request, authorization, send)
 
-    async def _answer(self, request: dict[str, Any], authorization: str | None, send: Send) -> None:
+    async def answer(
+        self,
+        request: dict[str, Any],
+        authorization: str | None,
+        send: Send,
+        extra: Sequence[tuple[bytes, bytes]] = (),
+    ) -> int:
+        """Run a plain request and send its response, with `extra` headers; its status."""
         view = self.view
-        sub_response = await view.get_sub_response(None)  # type: ignore[arg-type]
-        context = await view.context_for(authorization, sub_response)
         try:
+            sub_response = await view.get_sub_response(None)  # type: ignore[arg-type]
+            context = await view.context_for(authorization, sub_response)
             result = await view.schema.execute(
                 request.get("query"),
                 root_value=None,
@@ -83,32 +91,33 @@ class FastGraphQL:
                 allowed_operation_types=POST_OPERATIONS,
                 operation_extensions=request.get("extensions"),
             )
+            payload = orjson.dumps(process_result(result))
         except CannotGetOperationTypeError as exc:
-            await _plain(send, 400, exc.as_http_error_reason())
-            return
+            return await _plain(send, 400, exc.as_http_error_reason(), extra)
         except InvalidOperationTypeError as exc:
-            await _plain(send, 400, exc.as_http_error_reason("POST"))
-            return
+            return await _plain(send, 400, exc.as_http_error_reason("POST"), extra)
         except MissingQueryError:
-            await _plain(send, 400, "No GraphQL query found in the request")
-            return
+            return await _plain(send, 400, "No GraphQL query found in the request", extra)
         except HTTPException as exc:
-            await _plain(send, exc.status_code, exc.reason)
-            return
-        payload = orjson.dumps(process_result(result))
+            return await _plain(send, exc.status_code, exc.reason, extra)
+        except Exception:  # Starlette's ServerErrorMiddleware's answer, which this path skips
+            await _plain(send, 500, "Internal Server Error", extra)
+            raise
         headers = [
             (b"content-length", str(len(payload)).encode()),
             (b"content-type", b"application/json"),
             *sub_response.headers.raw,
+            *extra,
         ]
         status = sub_response.status_code or 200
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": payload})
         if sub_response.background is not None:
             await sub_response.background()
+        return status
 
 
-async def _read_body(receive: Receive) -> tuple[bytes, Message | None]:
+async def read_body(receive: Receive) -> tuple[bytes, Message | None]:
     """The whole body; or what was read and the message that was not a body part."""
     chunks: list[bytes] = []
     while True:
@@ -120,7 +129,7 @@ async def _read_body(receive: Receive) -> tuple[bytes, Message | None]:
             return b"".join(chunks), None
 
 
-def _request_data(view: CreditGraphQL, body: bytes) -> dict[str, Any] | None:
+def request_data(view: CreditGraphQL, body: bytes) -> dict[str, Any] | None:
     """The request object when it has the plain shape the standard view accepts as it is;
     None sends it the standard way (which also words every refusal)."""
     try:
@@ -140,20 +149,22 @@ def _request_data(view: CreditGraphQL, body: bytes) -> dict[str, Any] | None:
     return data
 
 
-def _replay(body: bytes, pending: Message | None, receive: Receive) -> Receive:
+def replay(body: bytes, pending: Message | None, receive: Receive) -> Receive:
     """A receive that gives the body already read, then whatever the connection says next."""
     queue: list[Message] = [{"type": "http.request", "body": body, "more_body": False}]
     if pending is not None:
         queue = [{**queue[0], "more_body": True}, pending]
 
-    async def replay() -> Message:
+    async def replayed() -> Message:
         return queue.pop(0) if queue else await receive()
 
-    return replay
+    return replayed
 
 
-async def _plain(send: Send, status: int, text: str) -> None:
-    """A plain-text refusal, as strawberry's view words it."""
+async def _plain(
+    send: Send, status: int, text: str, extra: Sequence[tuple[bytes, bytes]] = ()
+) -> int:
+    """A plain-text refusal, as strawberry's view words it; its status."""
     body = text.encode()
     await send(
         {
@@ -162,7 +173,9 @@ async def _plain(send: Send, status: int, text: str) -> None:
             "headers": [
                 (b"content-length", str(len(body)).encode()),
                 (b"content-type", b"text/plain; charset=utf-8"),
+                *extra,
             ],
         }
     )
     await send({"type": "http.response.body", "body": body})
+    return status

@@ -83,6 +83,41 @@ def operation_label(name: str | None, authenticated: bool) -> str:
     return name
 
 
+#: (document, operation name asked for) -> (name, type): read from the document once, not on
+#: every request (strawberry's context walks the document each time it is asked).
+_OPERATIONS: dict[tuple[int, str | None], tuple[object, str | None, str]] = {}
+#: (label, type, outcome) -> the request counter's and the latency histogram's children
+_SERIES: dict[tuple[str, str, str], tuple[Any, Any]] = {}
+
+
+def _operation(ctx: Any) -> tuple[str | None, str]:
+    """The operation's name and type ("unknown" when it has no document, or no such one)."""
+    document = ctx.graphql_document
+    if document is None:
+        return ctx.operation_name, "unknown"
+    key = (id(document), ctx.operation_name)
+    hit = _OPERATIONS.get(key)
+    if hit is not None and hit[0] is document:
+        return hit[1], hit[2]
+    try:
+        kind = ctx.operation_type.value
+    except RuntimeError:  # the named operation is not in the document
+        kind = "unknown"
+    if len(_OPERATIONS) >= MAX_OPERATION_LABELS * 4:
+        _OPERATIONS.clear()
+    _OPERATIONS[key] = (document, ctx.operation_name, kind)
+    return ctx.operation_name, kind
+
+
+def _series(label: str, kind: str, outcome: str) -> tuple[Any, Any]:
+    """The counter and histogram children of one operation's outcome (bounded: the labels are)."""
+    key = (label, kind, outcome)
+    found = _SERIES.get(key)
+    if found is None:
+        found = _SERIES[key] = (child(REQUESTS, label, kind, outcome), child(LATENCY, label, kind))
+    return found
+
+
 class OperationMetrics(SchemaExtension):
     """Count and time each operation under its (bounded) operation name."""
 
@@ -91,12 +126,12 @@ class OperationMetrics(SchemaExtension):
         ctx = self.execution_context
         operation_var.set((ctx.operation_name or "anonymous")[:64])
         yield
-        principal = getattr(ctx.context, "principal", None)
-        name = operation_label(ctx.operation_name, principal is not None)
-        kind = ctx.operation_type.value if ctx.operation_type else "unknown"
-        outcome = "error" if ctx.result and ctx.result.errors else "ok"
-        child(REQUESTS, name, kind, outcome).inc()
-        child(LATENCY, name, kind).observe(time.perf_counter() - start)
+        name, kind = _operation(ctx)
+        label = operation_label(name, getattr(ctx.context, "principal", None) is not None)
+        result = ctx.result
+        counter, latency = _series(label, kind, "error" if result and result.errors else "ok")
+        counter.inc()
+        latency.observe(time.perf_counter() - start)
 
 
 async def metrics_endpoint(request: Request) -> Response:

@@ -41,9 +41,37 @@ async def _refuse(send: Send, status: int, text: bytes) -> None:
     await send({"type": "http.response.body", "body": text})
 
 
+def request_id(given: bytes) -> str:
+    """The caller's X-Request-Id (printable, at most 64 characters) or a new one."""
+    text = given.decode("latin-1")[:64]
+    # 128 random bits as 32 hex digits, a uuid4().hex's shape at a fifth of its cost
+    return text if text and text.isprintable() else os.urandom(16).hex()
+
+
+def extra_headers(path: str) -> list[tuple[bytes, bytes]]:
+    """The headers every response on `path` carries (documents and exports: no-store)."""
+    return ALWAYS + (NO_STORE if path.startswith(("/documents", "/imports")) else [])
+
+
+def finished(method: str | None, path: str, status: int, start: float) -> None:
+    """An HTTP request's count and log line (none for probes and scrapes)."""
+    metrics.child(metrics.HTTP, _route(path), str(status)).inc()
+    if path not in ("/healthz", "/metrics") and log.isEnabledFor(logging.INFO):
+        info_line(
+            log,
+            "request",
+            {
+                "method": method,
+                "path": path,
+                "status": status,
+                "ms": round((time.perf_counter() - start) * 1000, 2),
+            },
+        )
+
+
 class EdgeMiddleware:
     """Every request: an id (the caller's or a new one), bounded headers, safe response
-    headers, a log line and a count."""
+    headers, a log line and a count (api.fast_entry does the same inline for its requests)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -54,10 +82,8 @@ class EdgeMiddleware:
             return
         raw_headers = scope.get("headers") or []
         headers = dict(raw_headers)
-        given = headers.get(b"x-request-id", b"").decode("latin-1")[:64]
-        # 128 random bits as 32 hex digits, a uuid4().hex's shape at a fifth of its cost
-        request_id = given if given and given.isprintable() else os.urandom(16).hex()
-        request_id_var.set(request_id)
+        rid = request_id(headers.get(b"x-request-id", b""))
+        request_id_var.set(rid)
         tenant_var.set("-")
         start = time.perf_counter()
         status = {"code": 0}
@@ -69,7 +95,7 @@ class EdgeMiddleware:
             else:
                 await send({"type": "websocket.close", "code": 1009})
             return
-        extra = ALWAYS + (NO_STORE if path.startswith(("/documents", "/imports")) else [])
+        extra = extra_headers(path)
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -79,7 +105,7 @@ class EdgeMiddleware:
                 message["headers"] = [
                     *message.get("headers", []),
                     *added,
-                    (b"x-request-id", request_id.encode()),
+                    (b"x-request-id", rid.encode()),
                 ]
             await send(message)
 
@@ -87,15 +113,4 @@ class EdgeMiddleware:
             await self.app(scope, receive, send_with_id if scope["type"] == "http" else send)
         finally:
             if scope["type"] == "http":
-                metrics.child(metrics.HTTP, _route(path), str(status["code"])).inc()
-                if path not in ("/healthz", "/metrics"):
-                    info_line(
-                        log,
-                        "request",
-                        {
-                            "method": scope.get("method"),
-                            "path": path,
-                            "status": status["code"],
-                            "ms": round((time.perf_counter() - start) * 1000, 2),
-                        },
-                    )
+                finished(scope.get("method"), path, status["code"], start)

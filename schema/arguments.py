@@ -180,9 +180,12 @@ class ArgumentLimits(SchemaExtension):
             ]
         elif ctx.pre_execution_errors == [] and ctx.graphql_document is not None:
             variables = ctx.variables or {}
-            errors = nul_errors(ctx.graphql_document, variables) or argument_errors(
-                ctx.graphql_document, variables, self.max_page
-            )
-            if errors:
-                ctx.pre_execution_errors = errors
+            seen = analyse(ctx.graphql_document)
+            # a document with no paging argument, no NUL and no variables has nothing to check
+            if variables or seen.found or seen.nul:
+                errors = nul_errors(ctx.graphql_document, variables) or argument_errors(
+                    ctx.graphql_document, variables, self.max_page
+                )
+                if errors:
+                    ctx.pre_execution_errors = errors
         yield

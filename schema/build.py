@@ -46,6 +46,7 @@ from schema.customers.queries import CustomerQuery
 from schema.delivery import mutations as delivery
 from schema.delivery.queries import DeliveryQuery
 from schema.engine import inputs as lean_inputs
+from schema.engine.compat import SharedMiddlewareManager
 from schema.engine.compiled import CompiledDocuments
 from schema.engine.hooks import LeanRunner
 from schema.engine.switch import executor_class, refuse_skipped_extensions
@@ -239,7 +240,7 @@ class HideSuggestions(SchemaExtension):
                 error.message = error.message.split(" Did you mean")[0]
 
 
-class CreditSchema(strawberry.Schema):
+class CreditSchema(SharedMiddlewareManager, strawberry.Schema):
     """A schema whose expected errors (auth, validation) log one line, not a traceback, and
     whose extension hooks run through engine.hooks while the fast path is on."""
 

@@ -32,6 +32,24 @@ def _plan(schema: Any, document: Any, operation: str | None) -> tuple[Node, ...]
     return nodes
 
 
+#: Limits by the tenant settings document they were read from (the runtime caches each
+#: tenant's document for a minute and hands back the same object until then).
+_LIMITS: dict[int, tuple[object, Limits]] = {}
+
+
+def _limits(raw: object) -> Limits:
+    """Limits.of(raw), worked out once per settings document rather than per request."""
+    key = id(raw)
+    hit = _LIMITS.get(key)
+    if hit is not None and hit[0] is raw:
+        return hit[1]
+    limits = Limits.of(raw)
+    if len(_LIMITS) >= _PLANS_MAX:
+        _LIMITS.clear()
+    _LIMITS[key] = (raw, limits)
+    return limits
+
+
 class CostLimits(SchemaExtension):
     """Cost analysis and the leaky-bucket rate limit, before execution."""
 
@@ -49,12 +67,15 @@ class CostLimits(SchemaExtension):
             yield
             return
         self.nodes = _plan(ctx.schema._schema, ctx.graphql_document, ctx.operation_name)
+        if not self.nodes:
+            yield  # nothing in it costs (`{ __typename }`): nothing to weigh, take or refund
+            return
         self.requested = requested_cost(self.nodes, ctx.variables or {})
         context = ctx.context
         principal = getattr(context, "principal", None)
         if principal is not None:
             settings = await context.runtime.tenant_settings(principal.tenant_id)
-            self.limits = Limits.of(settings.get("apiLimits"))
+            self.limits = _limits(settings.get("apiLimits"))
         if self.requested > self.limits.max_cost:
             ctx.pre_execution_errors = [
                 GraphQLError(
@@ -84,6 +105,8 @@ class CostLimits(SchemaExtension):
 
     def on_execute(self) -> Iterator[None]:
         yield
+        if not self.nodes:
+            return  # a free operation took nothing
         result = self.execution_context.result
         data = getattr(result, "data", None)
         # a compiled document's statement worked its actual cost out beside its JSON

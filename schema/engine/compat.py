@@ -27,6 +27,7 @@ from graphql import (
     GraphQLResolveInfo,
     GraphQLResolveInfoHelpers,
     GraphQLSchema,
+    MiddlewareManager,
 )
 from graphql.execution import values as _values
 from graphql.utilities.coerce_input_value import coerce_default_value
@@ -260,3 +261,22 @@ def fragment_definitions(executor: HookedExecutor) -> list[Any]:
     """An executor's fragment definition nodes (graphql-core keeps each with its variable
     signatures)."""
     return [getattr(f, "definition", f) for f in executor.fragments.values()]
+
+
+#: The resolver middleware of an operation whose extensions implement no `resolve` hook:
+#: graphql-core's manager with none holds no state, so every such operation shares one.
+_NO_MIDDLEWARE = MiddlewareManager()
+
+
+class SharedMiddlewareManager:
+    """A schema mixin: strawberry builds a resolver-middleware manager per operation (its
+    private `_get_middleware_manager`), asking each extension whether it implements
+    `resolve`; with the fast path on, an operation whose extensions implement none gets the
+    shared empty manager, which graphql-core treats as no middleware."""
+
+    lean_hooks = False
+
+    def _get_middleware_manager(self, extensions: list[Any]) -> MiddlewareManager:
+        if self.lean_hooks and not any(e._implements_resolve() for e in extensions):
+            return _NO_MIDDLEWARE
+        return super()._get_middleware_manager(extensions)  # type: ignore[misc,no-any-return]

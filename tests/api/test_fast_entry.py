@@ -1,14 +1,18 @@
-"""JSON POSTs to /graphql take api.fast_graphql's short way; a browser's request (with an
+"""JSON POSTs to /graphql take api.fast_entry's short way; a browser's request (with an
 Origin) takes the standard view. Both must answer alike: status, body and headers."""
 
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 import httpx
 import pytest
+from asgi_lifespan import LifespanManager
 
+from api.app import create_app
+from infra.runtime import Runtime
 from infra.settings import Settings
 from tests.conftest import token
 
@@ -99,3 +103,34 @@ async def test_what_the_short_way_does_not_take_the_standard_view_answers(
     # then the standard view's answer, the same with or without an Origin
     assert fast.status_code == standard.status_code == 400, (fast.text, standard.text)
     assert fast.content == standard.content
+
+
+async def test_the_entry_names_each_request_and_fails_as_the_standard_stack_does(
+    settings: Settings, runtime: Runtime, tenants: dict[str, uuid.UUID]
+) -> None:
+    # given the app, and a view whose context breaks (a fault no GraphQL error covers)
+    app = create_app(settings, runtime)
+    async with LifespanManager(app) as manager:
+        transport = httpx.ASGITransport(app=manager.app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            # when a request names itself, then the answer carries its id, not a new one
+            named = await client.post(
+                "/graphql",
+                json={"query": "{ __typename }"},
+                headers=_auth(settings, **{"X-Request-Id": "portal-42"}),
+            )
+            assert named.headers["x-request-id"] == "portal-42"
+            assert named.headers["referrer-policy"] == "no-referrer"
+            view = app.graphql.view
+
+            async def broken(*args: Any, **kwargs: Any) -> Any:
+                raise RuntimeError("the context store is down")
+
+            view.context_for = broken
+            # when the same request is sent with and without an Origin
+            fast, standard = await _both(client, _auth(settings), json={"query": "{ __typename }"})
+    # then both are Starlette's plain 500, and the short way's names its request
+    assert fast.status_code == standard.status_code == 500
+    assert fast.text == standard.text == "Internal Server Error"
+    assert fast.headers["content-type"] == standard.headers["content-type"]
+    assert fast.headers["x-request-id"] and fast.headers["x-content-type-options"] == "nosniff"
