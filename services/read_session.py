@@ -32,11 +32,15 @@ class ReadSession:
         #: values read once per request and shared by its loaders (e.g. the tenant policy)
         self.memo: dict[str, Any] = {}
 
-    async def run(self, fn: Callable[[AsyncConnection], Awaitable[T]]) -> T:
-        """Run a query function on the request's connection."""
+    async def run(self, fn: Callable[[AsyncConnection], Awaitable[T]], opening: str = "") -> T:
+        """Run a query function on the request's connection; `opening` (a statement built
+        from constants, such as a SET LOCAL) goes with the BEGIN when this run begins the
+        transaction, else on its own before the function."""
         async with self._lock:
             if self._conn is None:
-                self._conn, self._raw = await open_transaction(self.engine, self.tenant_id)
+                self._conn, self._raw = await open_transaction(self.engine, self.tenant_id, opening)
+            elif opening:
+                await self._raw.execute(opening)
             return await fn(self._conn)
 
     async def close(self) -> None:

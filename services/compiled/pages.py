@@ -63,10 +63,19 @@ def arguments(names: tuple[str, ...], page: CustomersPage) -> list[object]:
     return [values[name] for name in names]
 
 
+#: A page's statement is planned once per connection, not on every call. PostgreSQL plans a
+#: prepared statement afresh each time while the plan for its values looks cheaper than the
+#: generic one, and for this statement it always does: 0.9 ms of planning a page, about a third
+#: of its PostgreSQL time (10,000 customers, EXPLAIN ANALYZE: 3.0 ms an execution planned each
+#: time, 1.7 ms generic). A text search keeps per-value plans: its pattern decides the scan.
+GENERIC_PLANS = "SET LOCAL plan_cache_mode = force_generic_plan"
+
+
 async def customers_data(
     session: ReadSession, plan: DataPlan, page: CustomersPage
 ) -> tuple[bytes, int]:
     """The response's `data` object as UTF-8 JSON bytes, and the operation's actual cost."""
     sql, names = statement_for(plan, page)
     args = arguments(names, page)
-    return await session.run(lambda conn: fetch_json(conn, sql, args))
+    opening = "" if page.text else GENERIC_PLANS
+    return await session.run(lambda conn: fetch_json(conn, sql, args), opening)
