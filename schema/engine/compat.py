@@ -266,6 +266,8 @@ def fragment_definitions(executor: HookedExecutor) -> list[Any]:
 #: The resolver middleware of an operation whose extensions implement no `resolve` hook:
 #: graphql-core's manager with none holds no state, so every such operation shares one.
 _NO_MIDDLEWARE = MiddlewareManager()
+#: Whether any of a list of extension classes implements `resolve` (a schema has one list).
+_RESOLVING: dict[tuple[type, ...], bool] = {}
 
 
 class SharedMiddlewareManager:
@@ -277,6 +279,11 @@ class SharedMiddlewareManager:
     lean_hooks = False
 
     def _get_middleware_manager(self, extensions: list[Any]) -> MiddlewareManager:
-        if self.lean_hooks and not any(e._implements_resolve() for e in extensions):
-            return _NO_MIDDLEWARE
+        if self.lean_hooks:
+            classes = tuple(map(type, extensions))
+            resolving = _RESOLVING.get(classes)
+            if resolving is None:
+                resolving = _RESOLVING[classes] = any(c._implements_resolve() for c in classes)
+            if not resolving:
+                return _NO_MIDDLEWARE
         return super()._get_middleware_manager(extensions)  # type: ignore[misc,no-any-return]

@@ -210,8 +210,10 @@ class LeanRunner(StandardRunner):
 
     def _stage(self, stage: str) -> Stage:
         extensions = self.extensions
-        plan = _plan(tuple(type(e) for e in extensions))[stage]
-        return Stage([(extensions[n], kind, hook) for n, kind, hook in plan], stage)
+        plans = self.__dict__.get("_plans")
+        if plans is None:  # once per operation, not once per stage
+            plans = self.__dict__["_plans"] = _plan(tuple(map(type, extensions)))
+        return Stage([(extensions[n], kind, hook) for n, kind, hook in plans[stage]], stage)
 
     def operation(self) -> Stage:  # type: ignore[override]
         return self._stage("on_operation")
