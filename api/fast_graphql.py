@@ -3,12 +3,12 @@
 Starlette's routing and exception layers, strawberry's request adapters, content-type parsing
 (through `email.message`) and response objects cost as much CPU as a small operation itself
 (issue 13's profile of `{ __typename }`), and wrap every message a subscription sends to a
-thousand clients. This middleware takes the one shape integrators send
-and gives it to the same view's context, the same `schema.execute` and the same result
-processing; every other request (GET, GraphiQL, WebSockets, other content types, a browser's
-`Origin` for CORS, streaming `Accept`, batches, malformed bodies) goes the standard way
-(a WebSocket on /graphql goes straight to the view), with
-the body it has already read handed on as it came.
+thousand clients. api.fast_entry picks out the one shape integrators send, before Starlette,
+and `FastGraphQL.answer` gives it to the same view's context, the same `schema.execute` and
+the same result processing. Inside the Starlette stack, FastGraphQL sends a WebSocket on
+/graphql straight to the view; every other request (GET, GraphiQL, other content types, a
+browser's `Origin` for CORS, streaming `Accept`, chunked bodies, batches, malformed bodies)
+goes the standard way.
 """
 
 from __future__ import annotations
@@ -28,13 +28,13 @@ from api.graphql_view import CreditGraphQL
 
 #: What a POST may run (strawberry's rule for POST, computed once).
 POST_OPERATIONS = OperationType.from_http("POST")
-#: Headers that send a request the standard way: CORS answers and streaming transports.
-_STANDARD_IF = (b"origin",)
+#: An Accept naming these asks for a streaming transport: the standard way answers it.
 STREAMING = (b"multipart", b"event-stream")
 
 
 class FastGraphQL:
-    """JSON POSTs to /graphql straight to the view's context and the schema; the rest on."""
+    """The plain request's answer (`answer`), and, as Starlette middleware, a WebSocket on
+    /graphql straight to the view; the rest on."""
 
     def __init__(self, app: ASGIApp, view: CreditGraphQL, path: str = "/graphql") -> None:
         self.app = app
@@ -45,30 +45,7 @@ class FastGraphQL:
         if scope["type"] == "websocket" and scope["path"] == self.path:
             await self.view(scope, receive, send)  # subscriptions: no router or send wrappers
             return
-        if scope["type"] != "http" or scope["path"] != self.path or scope["method"] != "POST":
-            await self.app(scope, receive, send)
-            return
-        authorization = None
-        json_body = False
-        for name, value in scope["headers"]:
-            if name == b"content-type":
-                json_body = b"application/json" in value.split(b";", 1)[0].lower()
-            elif name == b"authorization":
-                authorization = value.decode("latin-1")
-            elif name in _STANDARD_IF or (
-                name == b"accept" and any(s in value.lower() for s in STREAMING)
-            ):
-                json_body = False
-                break
-        if not json_body:
-            await self.app(scope, receive, send)
-            return
-        body, more = await read_body(receive)
-        request = request_data(self.view, body) if more is None else None
-        if request is None:
-            await self.app(scope, replay(body, more, receive), send)
-            return
-        await self.answer(request, authorization, send)
+        await self.app(scope, receive, send)  # api.fast_entry took the plain POSTs already
 
     async def answer(
         self,
