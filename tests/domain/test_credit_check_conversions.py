@@ -3,7 +3,6 @@ limit sends the order to review instead of refusing it; old snapshots replay as 
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -12,15 +11,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.credit.check import CHECK_RULES_VERSION, CheckInput, GroupLimit, Outcome, Reason, decide
-from domain.credit.class_policy import effective
 from domain.credit.exposure import ExposureFacts, ExposurePart, breakdown, standing
 from domain.credit.limits import LimitKind, LimitRecord, LimitScope
 from domain.credit.rates import ExchangeRate, RateBook, apply_rate
 from domain.credit.replay import differences
 from domain.errors import DomainError
 from domain.money import Money
+from tests.domain.check_cases import DAY, check_case
 
-DAY = date(2026, 6, 30)
 #: 1 EUR = 8 CNY, entered three days before the check
 EUR_CNY = ExchangeRate("r-eur", "EUR", "CNY", Decimal("8"), DAY - timedelta(days=3))
 
@@ -39,21 +37,15 @@ def limit(
 
 
 def check_input(**changes: object) -> CheckInput:
-    base = CheckInput(
-        as_of=DAY,
-        customer_id="c1",
-        customer_status="ACTIVE",
-        rating_class="B",
-        hold_reason=None,
-        amount=Money(10_000, "EUR"),
-        order_ref="SO-1",
-        reserve=True,
-        policy=effective({}),
-        limits=(limit(1_000_000),),
-        exposure=ExposureFacts(receivables=(Money(500_000, "CNY"),)),
-        rates=(EUR_CNY,),
+    return check_case(
+        **{
+            "amount": Money(10_000, "EUR"),
+            "limits": (limit(1_000_000),),
+            "exposure": ExposureFacts(receivables=(Money(500_000, "CNY"),)),
+            "rates": (EUR_CNY,),
+            **changes,
+        }
     )
-    return replace(base, **changes)  # type: ignore[arg-type]
 
 
 def group_input(member_exposure: tuple[Money, ...], **changes: object) -> CheckInput:

@@ -6,21 +6,19 @@ with no rate is refused only when the answer depends on converting it."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from domain.credit.check import CHECK_RULES_VERSION, CheckInput, GroupLimit, Outcome, Reason, decide
-from domain.credit.class_policy import effective
 from domain.credit.exposure import ExposureFacts
 from domain.credit.limits import LimitKind, LimitRecord, LimitScope
 from domain.credit.replay import differences
 from domain.errors import DomainError
 from domain.money import Money
+from tests.domain.check_cases import check_case
 
-DAY = date(2026, 6, 30)
 CHF_INVOICE = Money(100_000, "CHF")  #: 1,000.00 CHF, no CHF rate anywhere
 
 
@@ -38,23 +36,17 @@ def limit(
 def review_case(**changes: object) -> CheckInput:
     """The credit manager's case: 300,000 CNY limit, 290,000 CNY open, a live 10,000 CNY hold,
     a 1,000 CHF invoice with no rate; an order of 50,000 CNY."""
-    base = CheckInput(
-        as_of=DAY,
-        customer_id="c1",
-        customer_status="ACTIVE",
-        rating_class="B",
-        hold_reason=None,
-        amount=Money(5_000_000, "CNY"),
-        order_ref="SO-1",
-        reserve=True,
-        policy=effective({}),
-        limits=(limit(30_000_000),),
-        exposure=ExposureFacts(
-            receivables=(Money(29_000_000, "CNY"), CHF_INVOICE),
-            reservations=(Money(1_000_000, "CNY"),),
-        ),
+    return check_case(
+        **{
+            "amount": Money(5_000_000, "CNY"),
+            "limits": (limit(30_000_000),),
+            "exposure": ExposureFacts(
+                receivables=(Money(29_000_000, "CNY"), CHF_INVOICE),
+                reservations=(Money(1_000_000, "CNY"),),
+            ),
+            **changes,
+        }
     )
-    return replace(base, **changes)  # type: ignore[arg-type]
 
 
 def test_rules_version_is_4() -> None:

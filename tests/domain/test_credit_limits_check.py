@@ -10,7 +10,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.credit.check import CHECK_RULES_VERSION, CheckInput, GroupLimit, Outcome, Reason, decide
-from domain.credit.class_policy import effective
 from domain.credit.exposure import (
     ExposureFacts,
     OrderState,
@@ -24,8 +23,7 @@ from domain.credit.limits import LimitKind, LimitRecord, LimitScope
 from domain.credit.rates import ExchangeRate
 from domain.credit.replay import differences
 from domain.money import Money
-
-DAY = date(2026, 6, 30)
+from tests.domain.check_cases import DAY, check_case
 
 
 def limit(minor: int, currency: str = "CNY", end: date | None = None, seq: int = 1) -> LimitRecord:
@@ -36,20 +34,14 @@ def limit(minor: int, currency: str = "CNY", end: date | None = None, seq: int =
 
 
 def check_input(**changes: object) -> CheckInput:
-    base = CheckInput(
-        as_of=DAY,
-        customer_id="c1",
-        customer_status="ACTIVE",
-        rating_class="B",
-        hold_reason=None,
-        amount=Money(10_000, "CNY"),
-        order_ref="SO-1",
-        reserve=True,
-        policy=effective({}),
-        limits=(limit(100_000),),
-        exposure=ExposureFacts(receivables=(Money(50_000, "CNY"),)),
+    return check_case(
+        **{
+            "amount": Money(10_000, "CNY"),
+            "limits": (limit(100_000),),
+            "exposure": ExposureFacts(receivables=(Money(50_000, "CNY"),)),
+            **changes,
+        }
     )
-    return replace(base, **changes)  # type: ignore[arg-type]
 
 
 def reasons(inp: CheckInput) -> list[str]:
