@@ -26,6 +26,7 @@ from starlette.responses import Response
 from strawberry.extensions import SchemaExtension
 
 from infra.request_context import operation_var
+from schema.identity_memo import IdentityMemo
 
 REQUESTS = Counter(
     "credit_graphql_requests_total", "GraphQL operations", ["operation", "type", "outcome"]
@@ -83,9 +84,9 @@ def operation_label(name: str | None, authenticated: bool) -> str:
     return name
 
 
-#: (document, operation name asked for) -> (name, type): read from the document once, not on
+#: An operation's type by document and operation name: read from the document once, not on
 #: every request (strawberry's context walks the document each time it is asked).
-_OPERATIONS: dict[tuple[int, str | None], tuple[object, str | None, str]] = {}
+_KINDS: IdentityMemo[str] = IdentityMemo(MAX_OPERATION_LABELS * 4)
 #: (label, type, outcome) -> the request counter's and the latency histogram's children
 _SERIES: dict[tuple[str, str, str], tuple[Any, Any]] = {}
 
@@ -95,18 +96,16 @@ def _operation(ctx: Any) -> tuple[str | None, str]:
     document = ctx.graphql_document
     if document is None:
         return ctx.operation_name, "unknown"
-    key = (id(document), ctx.operation_name)
-    hit = _OPERATIONS.get(key)
-    if hit is not None and hit[0] is document:
-        return hit[1], hit[2]
+    name = ctx.operation_name
+    return name, _KINDS.get(document, lambda: _kind(ctx), name)
+
+
+def _kind(ctx: Any) -> str:
+    """The operation's type as a label ("unknown" when the document has no such operation)."""
     try:
-        kind = ctx.operation_type.value
-    except RuntimeError:  # the named operation is not in the document
-        kind = "unknown"
-    if len(_OPERATIONS) >= MAX_OPERATION_LABELS * 4:
-        _OPERATIONS.clear()
-    _OPERATIONS[key] = (document, ctx.operation_name, kind)
-    return ctx.operation_name, kind
+        return str(ctx.operation_type.value)
+    except RuntimeError:
+        return "unknown"
 
 
 def _series(label: str, kind: str, outcome: str) -> tuple[Any, Any]:

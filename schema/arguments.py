@@ -22,6 +22,7 @@ from graphql import (
 from graphql.language import Visitor
 from strawberry.extensions import SchemaExtension
 
+from schema.identity_memo import IdentityMemo
 from schema.relay import check_cursor
 from schema.subscriptions import decode_event_cursor
 
@@ -57,23 +58,19 @@ class _Collector(Visitor):
         self.nul = self.nul or "\x00" in node.value
 
 
-#: The parser cache hands back the same document object for the same text, so a document's
-#: analysis is kept by identity (with the document, so the id cannot be reused meanwhile).
-_ANALYSED: dict[int, tuple[Any, _Collector]] = {}
-_ANALYSED_MAX = 1024
+#: A document's analysis, kept by the parsed document's identity.
+_ANALYSED: IdentityMemo[_Collector] = IdentityMemo()
+
+
+def _collected(document: Any) -> _Collector:
+    collector = _Collector()
+    visit(document, collector)
+    return collector
 
 
 def analyse(document: Any) -> _Collector:
     """The collector for a document, computed once per parsed document."""
-    hit = _ANALYSED.get(id(document))
-    if hit is not None and hit[0] is document:
-        return hit[1]
-    collector = _Collector()
-    visit(document, collector)
-    if len(_ANALYSED) >= _ANALYSED_MAX:
-        _ANALYSED.clear()
-    _ANALYSED[id(document)] = (document, collector)
-    return collector
+    return _ANALYSED.get(document, lambda: _collected(document))
 
 
 def _value(node: ArgumentNode, variables: dict[str, Any]) -> Any:

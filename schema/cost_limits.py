@@ -12,42 +12,24 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from schema.cost import Node, actual_cost, plan_operation, requested_cost
+from schema.identity_memo import IdentityMemo
 from schema.throttle import Buckets, Limits
 
-#: Plans by parsed document (the parser cache hands back the same object for the same text).
-_PLANS: dict[tuple[int, str | None], tuple[Any, tuple[Node, ...]]] = {}
-_PLANS_MAX = 1024
+#: Plans by parsed document and operation name.
+_PLANS: IdentityMemo[tuple[Node, ...]] = IdentityMemo()
+#: Limits by the tenant settings document they were read from (the runtime caches each
+#: tenant's document for a minute and hands back the same object until then).
+_LIMITS: IdentityMemo[Limits] = IdentityMemo()
 BUCKETS = Buckets()
 
 
 def _plan(schema: Any, document: Any, operation: str | None) -> tuple[Node, ...]:
-    key = (id(document), operation)
-    hit = _PLANS.get(key)
-    if hit is not None and hit[0] is document:
-        return hit[1]
-    nodes = plan_operation(schema, document, operation)
-    if len(_PLANS) >= _PLANS_MAX:
-        _PLANS.clear()
-    _PLANS[key] = (document, nodes)
-    return nodes
-
-
-#: Limits by the tenant settings document they were read from (the runtime caches each
-#: tenant's document for a minute and hands back the same object until then).
-_LIMITS: dict[int, tuple[object, Limits]] = {}
+    return _PLANS.get(document, lambda: plan_operation(schema, document, operation), operation)
 
 
 def _limits(raw: object) -> Limits:
     """Limits.of(raw), worked out once per settings document rather than per request."""
-    key = id(raw)
-    hit = _LIMITS.get(key)
-    if hit is not None and hit[0] is raw:
-        return hit[1]
-    limits = Limits.of(raw)
-    if len(_LIMITS) >= _PLANS_MAX:
-        _LIMITS.clear()
-    _LIMITS[key] = (raw, limits)
-    return limits
+    return _LIMITS.get(raw, lambda: Limits.of(raw))
 
 
 class CostLimits(SchemaExtension):

@@ -40,6 +40,7 @@ from domain import texts
 from domain.errors import DomainError
 from schema.engine.compat import graphql_schema
 from schema.engine.compiler import CompiledOperation, Uncompilable, compile_operation
+from schema.identity_memo import IdentityMemo
 from schema.relay import cursor_id, window
 from services.compiled import pages
 from services.compiled.plan import CustomersPage, DataPlan
@@ -53,10 +54,9 @@ TRUSTED = "trusted_document"
 #: immutable once registered and its id is its text's hash, so the key never goes stale.
 _COMPILED: dict[tuple[str, str | None], CompiledOperation | None] = {}
 _COMPILED_MAX = 4096
-#: Compiled operations of documents sent as text, by (parsed document's id, operation name),
-#: the document kept beside its entry so a recycled id never matches.
-_TEXTS: dict[tuple[int, str | None], tuple[Any, CompiledOperation | None]] = {}
+#: Compiled operations of documents sent as text, by parsed document and operation name.
 _TEXTS_MAX = 1024
+_TEXTS: IdentityMemo[CompiledOperation | None] = IdentityMemo(_TEXTS_MAX)
 #: A text longer than this runs the standard way: a page document is a few hundred characters,
 #: and the cache then holds at most _TEXTS_MAX of these (a string literal is one token, so the
 #: token limit alone would let each entry keep megabytes alive).
@@ -100,15 +100,11 @@ def compiled_text(
     """The compiled operation of a document sent as text, compiled on its first use in this
     process: keyed by the parsed document, which the parser's cache hands back for the same
     text (no hashing per request); logged at debug, as clients send many texts."""
-    key = (id(document), operation_name)
-    hit = _TEXTS.get(key)
-    if hit is not None and hit[0] is document:
-        return hit[1]
-    found = _compile(schema, document, operation_name, None, logging.DEBUG)
-    if len(_TEXTS) >= _TEXTS_MAX:
-        _TEXTS.clear()
-    _TEXTS[key] = (document, found)
-    return found
+    return _TEXTS.get(
+        document,
+        lambda: _compile(schema, document, operation_name, None, logging.DEBUG),
+        operation_name,
+    )
 
 
 def _compile(

@@ -30,6 +30,7 @@ from infra.runtime import Runtime
 from infra.settings import Settings
 from schema import cost_limits
 from schema.engine import compiled as compiled_module
+from schema.identity_memo import IdentityMemo
 from schema.relay import encode_cursor, row_cursor
 from schema.throttle import Buckets
 from tests.conftest import Database, token
@@ -279,7 +280,7 @@ async def test_documents_sent_as_text_answer_alike_compiled_or_not(
         return compile_operation(schema, document, operation)
 
     monkeypatch.setattr(compiled_module, "compile_operation", counted)
-    monkeypatch.setattr(compiled_module, "_TEXTS", {})
+    monkeypatch.setattr(compiled_module, "_TEXTS", IdentityMemo())
     # when each is sent as text, then the compiled app answers the compilable ones with its
     # one statement, and both apps answer alike
     for text in (PAGE_QUERY, LIKE_QUERY, NODES):
